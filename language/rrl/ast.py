@@ -1,0 +1,500 @@
+"""The RRL abstract syntax tree.
+
+Every node is an immutable dataclass. Source positions live in `span`, which
+takes no part in equality, so a program printed and parsed again compares
+equal to the original (`parse(print(p)) == p`), and rewrites keep positions
+by passing `span=` along (see `dataclasses.replace`).
+
+The tree mirrors `grammar/rrl.lark`; the canonical text of each node is
+defined by `rrl.printer`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """A 1-based, end-inclusive-start / end-exclusive source range."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Node:
+    span: Span | None = field(default=None, compare=False, repr=False, kw_only=True)
+
+
+# ------------------------------------------------------------------ types
+
+
+@dataclass(frozen=True)
+class NamedType(Node):
+    """`int`, `list[str]`, `dict[str, User]`, `app.models.User`."""
+
+    name: str
+    args: tuple[Type, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoneType(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class UnionType(Node):
+    options: tuple[Type, ...]
+
+
+Type = Union[NamedType, NoneType, UnionType]
+
+ANY = NamedType("Any")
+
+
+# ------------------------------------------------------------------ expressions
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    id: str
+
+
+@dataclass(frozen=True)
+class Constant(Node):
+    """An int, float, str, bool or None literal."""
+
+    value: int | float | str | bool | None
+
+    def __eq__(self, other: object) -> bool:
+        # `1 == True == 1.0` in Python; literals of different types are different nodes.
+        return (
+            isinstance(other, Constant)
+            and type(self.value) is type(other.value)
+            and self.value == other.value
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self.value), self.value))
+
+
+@dataclass(frozen=True)
+class FormattedValue(Node):
+    """One `{value!conversion:spec}` field of an f-string."""
+
+    value: Expr
+    conversion: str | None = None  # "r" or "s"
+    spec: str | None = None
+
+
+@dataclass(frozen=True)
+class FString(Node):
+    parts: tuple[str | FormattedValue, ...]
+
+
+@dataclass(frozen=True)
+class ListExpr(Node):
+    elts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class TupleExpr(Node):
+    elts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class DictExpr(Node):
+    items: tuple[tuple[Expr, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Attribute(Node):
+    value: Expr
+    attr: str
+
+
+@dataclass(frozen=True)
+class Slice(Node):
+    lower: Expr | None
+    upper: Expr | None
+    step: Expr | None
+
+
+@dataclass(frozen=True)
+class Subscript(Node):
+    value: Expr
+    index: Expr | Slice
+
+
+BINARY_OPS = ("+", "-", "*", "/", "//", "%", "**")
+UNARY_OPS = ("-", "+", "not")
+COMPARE_OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not")
+
+
+@dataclass(frozen=True)
+class BinOp(Node):
+    left: Expr
+    op: str
+    right: Expr
+
+
+@dataclass(frozen=True)
+class UnaryOp(Node):
+    op: str
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class BoolOp(Node):
+    """`a and b and c` / `a or b`: short-circuit, yields the deciding operand."""
+
+    op: str
+    values: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    """`a < b <= c`: a chained comparison, each operand evaluated once."""
+
+    left: Expr
+    ops: tuple[str, ...]
+    comparators: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Conditional(Node):
+    """`body if test else orelse`."""
+
+    test: Expr
+    body: Expr
+    orelse: Expr
+
+
+@dataclass(frozen=True)
+class Keyword(Node):
+    name: str
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    """A pure call: a builtin, a method of a value, or a type's constructor."""
+
+    func: Expr
+    args: tuple[Expr, ...] = ()
+    kwargs: tuple[Keyword, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lambda(Node):
+    params: tuple[str, ...]
+    body: Expr
+
+
+@dataclass(frozen=True)
+class Comprehension(Node):
+    """One `for target in iter if cond...` clause."""
+
+    target: Expr  # a Name or a TupleExpr of targets
+    iter: Expr
+    ifs: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListComp(Node):
+    elt: Expr
+    generators: tuple[Comprehension, ...]
+
+
+@dataclass(frozen=True)
+class DictComp(Node):
+    key: Expr
+    value: Expr
+    generators: tuple[Comprehension, ...]
+
+
+Expr = Union[
+    Name,
+    Constant,
+    FString,
+    ListExpr,
+    TupleExpr,
+    DictExpr,
+    Attribute,
+    Subscript,
+    BinOp,
+    UnaryOp,
+    BoolOp,
+    Compare,
+    Conditional,
+    Call,
+    Lambda,
+    ListComp,
+    DictComp,
+]
+
+
+# ------------------------------------------------------------------ calls with effects
+
+
+@dataclass(frozen=True)
+class RetryPolicy(Node):
+    """`retry(attempts=5, on=[ValueError])`; attempts=None retries without limit,
+    an empty `on` retries every exception (a timeout included)."""
+
+    attempts: int | None = 3
+    on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackoffPolicy(Node):
+    """`backoff(base=1s, multiplier=2.0, max=5m)`: the delay before retry n is
+    min(base * multiplier ** (n - 1), max)."""
+
+    base: float = 1.0
+    multiplier: float = 2.0
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class AwaitCall(Node):
+    """`await name(k=v, ...) retry(...) backoff(...) timeout(...)`.
+
+    `name` is an action or a fn of the program; arguments are keyword-only.
+    Policies are allowed on actions only (the checker enforces it).
+    """
+
+    name: str
+    kwargs: tuple[Keyword, ...] = ()
+    retry: RetryPolicy | None = None
+    backoff: BackoffPolicy | None = None
+    timeout: float | None = None
+
+
+# ------------------------------------------------------------------ statements
+
+
+@dataclass(frozen=True)
+class Assign(Node):
+    """`target = value` (pure). `target` is a Name, TupleExpr, Subscript or Attribute."""
+
+    target: Expr
+    value: Expr
+    annotation: Type | None = None
+
+
+@dataclass(frozen=True)
+class CallStmt(Node):
+    """`[target =] await call(...)`."""
+
+    target: Expr | None
+    call: AwaitCall
+
+
+@dataclass(frozen=True)
+class Parallel(Node):
+    """`[target =] parallel [return_exceptions]:` followed by one await call per line."""
+
+    target: Expr | None
+    calls: tuple[AwaitCall, ...]
+    return_exceptions: bool = False
+
+
+@dataclass(frozen=True)
+class ParallelFor(Node):
+    """`[target =] parallel [return_exceptions] for x in xs [limit N]:` and one await call."""
+
+    target: Expr | None
+    loop_target: Expr
+    iter: Expr
+    call: AwaitCall
+    return_exceptions: bool = False
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class If(Node):
+    test: Expr
+    body: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
+
+
+@dataclass(frozen=True)
+class For(Node):
+    target: Expr
+    iter: Expr
+    body: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
+
+
+@dataclass(frozen=True)
+class While(Node):
+    test: Expr
+    body: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
+    max_iterations: int | None = None
+
+
+@dataclass(frozen=True)
+class ExceptHandler(Node):
+    """`except (A, B) as e:`; no types catches every exception."""
+
+    types: tuple[str, ...]
+    name: str | None
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class Try(Node):
+    body: tuple[Stmt, ...]
+    handlers: tuple[ExceptHandler, ...] = ()
+    orelse: tuple[Stmt, ...] = ()
+    finalbody: tuple[Stmt, ...] = ()
+
+
+@dataclass(frozen=True)
+class Return(Node):
+    value: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Raise(Node):
+    """`raise ValueError("...")`, or a bare `raise` inside an except block."""
+
+    exc: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Sleep(Node):
+    """Durable sleep; `seconds` is a number expression."""
+
+    seconds: Expr
+
+
+@dataclass(frozen=True)
+class Break(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class Continue(Node):
+    pass
+
+
+Stmt = Union[
+    Assign,
+    CallStmt,
+    Parallel,
+    ParallelFor,
+    If,
+    For,
+    While,
+    Try,
+    Return,
+    Raise,
+    Sleep,
+    Break,
+    Continue,
+]
+
+
+# ------------------------------------------------------------------ declarations
+
+
+@dataclass(frozen=True)
+class Param(Node):
+    name: str
+    type: Type = ANY
+    default: Expr | None = None
+
+
+@dataclass(frozen=True)
+class ImportDecl(Node):
+    """`from app.models import User, Order as O`: names of Python types
+    (models, dataclasses, exceptions) the program constructs or catches."""
+
+    module: str
+    names: tuple[tuple[str, str | None], ...]
+
+
+@dataclass(frozen=True)
+class ConstDecl(Node):
+    name: str
+    value: Expr
+
+
+@dataclass(frozen=True)
+class ActionDecl(Node):
+    """`action send_email(to: str, subject: str) -> EmailResult from app.actions`."""
+
+    name: str
+    params: tuple[Param, ...]
+    returns: Type
+    module: str
+
+
+@dataclass(frozen=True)
+class FnDecl(Node):
+    """A helper: called with `await name(...)`, inlined into the DAG."""
+
+    name: str
+    params: tuple[Param, ...]
+    returns: Type
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class WorkflowDecl(Node):
+    name: str
+    params: tuple[Param, ...]
+    returns: Type
+    body: tuple[Stmt, ...]
+
+
+Decl = Union[ImportDecl, ConstDecl, ActionDecl, FnDecl, WorkflowDecl]
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Program(Node):
+    decls: tuple[Decl, ...]
+    version: int = VERSION
+
+    def _of(self, kind: type) -> list:
+        return [d for d in self.decls if isinstance(d, kind)]
+
+    @property
+    def imports(self) -> list[ImportDecl]:
+        return self._of(ImportDecl)
+
+    @property
+    def consts(self) -> list[ConstDecl]:
+        return self._of(ConstDecl)
+
+    @property
+    def actions(self) -> list[ActionDecl]:
+        return self._of(ActionDecl)
+
+    @property
+    def fns(self) -> list[FnDecl]:
+        return self._of(FnDecl)
+
+    @property
+    def workflows(self) -> list[WorkflowDecl]:
+        return self._of(WorkflowDecl)
+
+    def type_names(self) -> dict[str, str]:
+        """Local type name → qualified `module.Name`."""
+        return {
+            alias or name: f"{imp.module}.{name}"
+            for imp in self.imports
+            for name, alias in imp.names
+        }

@@ -1,0 +1,72 @@
+"""The fixed set of pure functions and methods an RRL expression may call.
+
+This table is the contract between the checker, the Python frontend (which
+rejects any other call) and every evaluator (the reference interpreter here,
+the Rust runtime later). Each entry behaves as the Python builtin of the same
+name on RRL values.
+"""
+
+from __future__ import annotations
+
+# name → (min positional args, max positional args or None, allowed keywords)
+FUNCTIONS: dict[str, tuple[int, int | None, frozenset[str]]] = {
+    "len": (1, 1, frozenset()),
+    "range": (1, 3, frozenset()),
+    "enumerate": (1, 2, frozenset({"start"})),
+    "zip": (1, None, frozenset({"strict"})),
+    "sorted": (1, 1, frozenset({"key", "reverse"})),
+    "reversed": (1, 1, frozenset()),
+    "min": (1, None, frozenset({"key", "default"})),
+    "max": (1, None, frozenset({"key", "default"})),
+    "sum": (1, 2, frozenset({"start"})),
+    "abs": (1, 1, frozenset()),
+    "round": (1, 2, frozenset({"ndigits"})),
+    "str": (0, 1, frozenset()),
+    "int": (0, 2, frozenset({"base"})),
+    "float": (0, 1, frozenset()),
+    "bool": (0, 1, frozenset()),
+    "list": (0, 1, frozenset()),
+    "dict": (0, 1, frozenset()),
+    "tuple": (0, 1, frozenset()),
+    "isinstance": (2, 2, frozenset()),
+    "any": (1, 1, frozenset()),
+    "all": (1, 1, frozenset()),
+    "repr": (1, 1, frozenset()),
+    "format": (1, 2, frozenset()),
+    "divmod": (2, 2, frozenset()),
+    "pow": (2, 2, frozenset()),
+}
+
+# Methods of str, list and dict values that do not mutate their receiver.
+STR_METHODS = frozenset(
+    {
+        "upper", "lower", "title", "capitalize", "casefold", "swapcase",
+        "strip", "lstrip", "rstrip", "removeprefix", "removesuffix",
+        "split", "rsplit", "splitlines", "join", "replace", "format",
+        "startswith", "endswith", "find", "rfind", "index", "count",
+        "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower",
+        "zfill", "center", "ljust", "rjust", "partition", "rpartition",
+    }
+)
+LIST_METHODS = frozenset({"index", "count", "copy"})
+DICT_METHODS = frozenset({"get", "keys", "values", "items", "copy"})
+METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS
+
+# Exception classes RRL names without an import (Python's builtins).
+EXCEPTIONS = frozenset(
+    {
+        "BaseException", "Exception", "ArithmeticError", "AssertionError", "AttributeError",
+        "ConnectionError", "FileNotFoundError", "IndexError", "KeyError", "LookupError",
+        "NotImplementedError", "OSError", "OverflowError", "PermissionError", "RuntimeError",
+        "StopIteration", "TimeoutError", "TypeError", "ValueError", "ZeroDivisionError",
+        "UnicodeError", "RecursionError",
+        # Raised by the engine when an attempt outlives its timeout.
+        "RappelTimeout",
+    }
+)
+
+# Type names usable as the second argument of isinstance().
+TYPES = frozenset({"int", "float", "str", "bool", "list", "dict", "tuple", "NoneType"})
+
+# Scalar and generic type names of RRL's type language.
+TYPE_NAMES = frozenset({"int", "float", "str", "bool", "list", "dict", "tuple", "Any", "bytes"})

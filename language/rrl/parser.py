@@ -1,0 +1,616 @@
+"""Parse RRL text into the AST (`rrl.ast`), with a source span on every node.
+
+The grammar is `grammar/rrl.lark`; lark's LALR parser with an indentation
+post-lexer turns it into a parse tree already shaped like the AST, and the
+`_ToAst` transformer below builds the dataclasses. Syntax errors become
+`DiagnosticError`s with code RPL0001 (unexpected token), RPL0002 (unexpected
+character) or RPL0003 (a construct the grammar accepts but RRL does not,
+such as assigning to a call).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib.util
+import math
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.indenter import Indenter
+
+from . import ast as A
+from .diagnostics import Diagnostic, DiagnosticError
+from .strings import decode_string, split_fstring
+
+GRAMMAR_FILE = "rrl.lark"
+
+
+def _grammar_text() -> str:
+    """Read grammar/rrl.lark: from the `rrl_grammar` package data when
+    installed, from the source tree otherwise."""
+    spec = importlib.util.find_spec("rrl_grammar")
+    candidates = [Path(p) / GRAMMAR_FILE for p in (spec.submodule_search_locations or [])] if spec else []
+    candidates.append(Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_FILE)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"cannot find the RRL grammar {GRAMMAR_FILE}")
+
+
+class _Indenter(Indenter):
+    NL_type = "_NL"
+    OPEN_PAREN_types = ["LPAR", "LSQB", "LBRACE"]
+    CLOSE_PAREN_types = ["RPAR", "RSQB", "RBRACE"]
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(
+        _grammar_text(),
+        parser="lalr",
+        postlex=_Indenter(),
+        start=["start", "expr"],
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+class _Problem(Exception):
+    """A construct the grammar accepts but RRL does not; carries its position."""
+
+    def __init__(self, message: str, span: A.Span | None, help: str | None = None):
+        super().__init__(message)
+        self.span = span
+        self.help = help
+
+
+def _span(meta) -> A.Span | None:
+    if getattr(meta, "empty", True):
+        return None
+    return A.Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _token_span(token: Token) -> A.Span:
+    return A.Span(token.line, token.column, token.end_line, token.end_column)
+
+
+@dataclasses.dataclass
+class _Duration:
+    seconds: float
+
+
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration_seconds(text: str) -> float | int:
+    for unit in ("ms", "s", "m", "h", "d"):
+        if text.endswith(unit) and text[: -len(unit)].replace(".", "", 1).isdigit():
+            value = float(text[: -len(unit)]) * _DURATION_UNITS[unit]
+            return int(value) if value.is_integer() else value
+    raise ValueError(text)
+
+
+def _present(items) -> list:
+    return [item for item in items if item is not None]
+
+
+def _dotted(expr: A.Expr) -> str | None:
+    if isinstance(expr, A.Name):
+        return expr.id
+    if isinstance(expr, A.Attribute):
+        base = _dotted(expr.value)
+        return f"{base}.{expr.attr}" if base else None
+    return None
+
+
+def _check_target(expr: A.Expr, *, allow_complex: bool = True) -> A.Expr:
+    if isinstance(expr, A.Name):
+        return expr
+    if isinstance(expr, A.TupleExpr) and expr.elts:
+        for elt in expr.elts:
+            _check_target(elt, allow_complex=allow_complex)
+        return expr
+    if allow_complex and isinstance(expr, (A.Subscript, A.Attribute)):
+        root = expr
+        while isinstance(root, (A.Subscript, A.Attribute)):
+            root = root.value
+        if isinstance(root, A.Name):
+            return expr
+    raise _Problem("cannot assign to this expression", expr.span, "assign to a name, a tuple of names, `x[key]` or `x.field`")
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    def __init__(self, parse_expr):
+        super().__init__()
+        self._parse_expr = parse_expr
+
+    # ---------------------------------------------------------- program
+
+    def start(self, meta, items):
+        version, *decls = [i for i in items if i is not None and not isinstance(i, Token)]
+        return A.Program(tuple(decls), version=version, span=_span(meta))
+
+    def header(self, meta, items):
+        version = int(items[0])
+        if version != A.VERSION:
+            raise _Problem(f"unsupported RRL version {version}", _span(meta), f"this toolchain reads `rrl {A.VERSION}`")
+        return version
+
+    def import_decl(self, meta, items):
+        module, *names = items
+        return A.ImportDecl(module, tuple(names), span=_span(meta))
+
+    def import_name(self, meta, items):
+        return (str(items[0]), str(items[1]) if items[1] is not None else None)
+
+    def const_decl(self, meta, items):
+        return A.ConstDecl(str(items[0]), items[1], span=_span(meta))
+
+    def action_decl(self, meta, items):
+        name, params, returns, module = items
+        return A.ActionDecl(str(name), params or (), returns, module, span=_span(meta))
+
+    def fn_decl(self, meta, items):
+        name, params, returns, body = items
+        return A.FnDecl(str(name), params or (), returns, body, span=_span(meta))
+
+    def workflow_decl(self, meta, items):
+        name, params, returns, body = items
+        return A.WorkflowDecl(str(name), params or (), returns, body, span=_span(meta))
+
+    def params(self, meta, items):
+        return tuple(_present(items))
+
+    def param(self, meta, items):
+        name, type_, default = items
+        return A.Param(str(name), type_, default, span=_span(meta))
+
+    # ---------------------------------------------------------- types
+
+    def type(self, meta, items):
+        if len(items) == 1:
+            return items[0]
+        return A.UnionType(tuple(items), span=_span(meta))
+
+    def type_atom(self, meta, items):
+        name, *args = items
+        return A.NamedType(name, tuple(_present(args)), span=_span(meta))
+
+    def none_type(self, meta, items):
+        return A.NoneType(span=_span(meta))
+
+    def dotted_name(self, meta, items):
+        return ".".join(str(i) for i in items)
+
+    # ---------------------------------------------------------- statements
+
+    def suite(self, meta, items):
+        return tuple(i for i in items if i is not None and not isinstance(i, Token))
+
+    def target_list(self, meta, items):
+        items = _present(items)
+        if len(items) == 1:
+            return _check_target(items[0])
+        return _check_target(A.TupleExpr(tuple(items), span=_span(meta)))
+
+    def expr_list(self, meta, items):
+        items = _present(items)
+        if len(items) == 1:
+            return items[0]
+        return A.TupleExpr(tuple(items), span=_span(meta))
+
+    def assign_stmt(self, meta, items):
+        target, value = items
+        if isinstance(value, A.AwaitCall):
+            return A.CallStmt(target, value, span=_span(meta))
+        return A.Assign(target, value, span=_span(meta))
+
+    def annotated_assign(self, meta, items):
+        name, type_, value = items
+        target = A.Name(str(name), span=_token_span(name))
+        if isinstance(value, A.AwaitCall):
+            raise _Problem("an await call cannot carry a type annotation", _span(meta))
+        return A.Assign(target, value, type_, span=_span(meta))
+
+    def call_stmt(self, meta, items):
+        return A.CallStmt(None, items[0], span=_span(meta))
+
+    def await_call(self, meta, items):
+        name, kwargs, *policies = items
+        fields: dict = {}
+        for kind, value in policies:
+            if kind in fields:
+                raise _Problem(f"`{kind}` is given twice", _span(meta))
+            fields[kind] = value
+        return A.AwaitCall(str(name), kwargs or (), span=_span(meta), **fields)
+
+    def kwargs(self, meta, items):
+        return tuple(_present(items))
+
+    def kwarg(self, meta, items):
+        return A.Keyword(str(items[0]), items[1], span=_span(meta))
+
+    def _policy_args(self, args, allowed: dict[str, str], meta) -> dict:
+        values = {}
+        for name, value, span in args or ():
+            if name not in allowed:
+                expected = ", ".join(allowed)
+                raise _Problem(f"unknown policy argument `{name}`", span, f"expected one of: {expected}")
+            values[allowed[name]] = value
+        return values
+
+    def retry_policy(self, meta, items):
+        values = self._policy_args(items[0], {"attempts": "attempts", "on": "on"}, meta)
+        attempts = values.get("attempts", 3)
+        if isinstance(attempts, A.Constant) and (attempts.value is None or type(attempts.value) is int):
+            attempts = attempts.value
+        if not (attempts is None or (type(attempts) is int and attempts >= 1)):
+            raise _Problem("`attempts` must be a whole number of at least 1, or None for no limit", _span(meta))
+        on = values.get("on")
+        types: tuple[str, ...] = ()
+        if on is not None:
+            elts = on.elts if isinstance(on, (A.ListExpr, A.TupleExpr)) else (on,)
+            names = [_dotted(e) for e in elts]
+            if None in names:
+                raise _Problem("`on` lists exception types, like `on=[ValueError, app.errors.Busy]`", _span(meta))
+            types = tuple(names)
+        return ("retry", A.RetryPolicy(attempts, types, span=_span(meta)))
+
+    def backoff_policy(self, meta, items):
+        values = self._policy_args(items[0], {"base": "base", "multiplier": "multiplier", "max": "max"}, meta)
+        numbers = {}
+        for key, value in values.items():
+            number = self._seconds(value, meta, allow_none=(key == "max"))
+            numbers[key] = number
+        return ("backoff", A.BackoffPolicy(span=_span(meta), **numbers))
+
+    def timeout_policy(self, meta, items):
+        return ("timeout", self._seconds(items[0], meta))
+
+    def _seconds(self, value, meta, allow_none: bool = False):
+        if isinstance(value, _Duration):
+            return value.seconds
+        if isinstance(value, A.Constant):
+            if value.value is None and allow_none:
+                return None
+            if type(value.value) in (int, float) and value.value >= 0:
+                return value.value
+        raise _Problem("expected a duration such as `30s`, `5m`, `250ms` or a number of seconds", _span(meta))
+
+    def policy_args(self, meta, items):
+        return [i for i in items if i is not None]
+
+    def policy_arg(self, meta, items):
+        return (str(items[0]), items[1], _span(meta))
+
+    def duration(self, meta, items):
+        return _Duration(_duration_seconds(str(items[0])))
+
+    def return_stmt(self, meta, items):
+        return A.Return(items[0], span=_span(meta))
+
+    def raise_stmt(self, meta, items):
+        return A.Raise(items[0], span=_span(meta))
+
+    def sleep_stmt(self, meta, items):
+        return A.Sleep(items[0], span=_span(meta))
+
+    def break_stmt(self, meta, items):
+        return A.Break(span=_span(meta))
+
+    def continue_stmt(self, meta, items):
+        return A.Continue(span=_span(meta))
+
+    def pass_stmt(self, meta, items):
+        return None  # a no-op: an empty body prints as `pass`
+
+    def if_stmt(self, meta, items):
+        test, body, *rest = items
+        orelse = rest.pop() if rest else None
+        orelse = orelse[1] if orelse is not None else ()
+        for elif_test, elif_body, elif_span in reversed(rest):
+            orelse = (A.If(elif_test, elif_body, orelse, span=elif_span),)
+        return A.If(test, body, orelse, span=_span(meta))
+
+    def elif_clause(self, meta, items):
+        return (items[0], items[1], _span(meta))
+
+    def else_clause(self, meta, items):
+        return ("else", items[0])
+
+    def finally_clause(self, meta, items):
+        return ("finally", items[0])
+
+    def for_stmt(self, meta, items):
+        target, iter_, body, orelse = items
+        return A.For(target, iter_, body, orelse[1] if orelse else (), span=_span(meta))
+
+    def for_target(self, meta, items):
+        items = _present(items)
+        if len(items) == 1:
+            return items[0]
+        return A.TupleExpr(tuple(items), span=_span(meta))
+
+    def target_name(self, meta, items):
+        return A.Name(str(items[0]), span=_span(meta))
+
+    def while_stmt(self, meta, items):
+        test, bound, body, orelse = items
+        return A.While(test, body, orelse[1] if orelse else (), bound, span=_span(meta))
+
+    def while_bound(self, meta, items):
+        return int(items[0])
+
+    def try_stmt(self, meta, items):
+        body, *rest = items
+        handlers = tuple(i for i in rest if isinstance(i, A.ExceptHandler))
+        orelse = next((i[1] for i in rest if isinstance(i, tuple) and i[0] == "else"), ())
+        final = next((i[1] for i in rest if isinstance(i, tuple) and i[0] == "finally"), ())
+        if not handlers and not final:
+            raise _Problem("`try` needs at least one `except` or a `finally`", _span(meta))
+        return A.Try(body, handlers, orelse, final, span=_span(meta))
+
+    def except_clause(self, meta, items):
+        types, name, body = items
+        if name is not None and types is None:
+            raise _Problem("`as` needs exception types", _span(meta))
+        return A.ExceptHandler(types or (), str(name) if name is not None else None, body, span=_span(meta))
+
+    def exception_types(self, meta, items):
+        return tuple(_present(items))
+
+    def parallel_stmt(self, meta, items):
+        target, mode, *calls = items
+        calls = tuple(c for c in calls if isinstance(c, A.AwaitCall))
+        return A.Parallel(target, calls, bool(mode), span=_span(meta))
+
+    def parallel_for_stmt(self, meta, items):
+        target, mode, loop_target, iter_, limit, call = items
+        return A.ParallelFor(target, loop_target, iter_, call, bool(mode), limit, span=_span(meta))
+
+    def parallel_mode(self, meta, items):
+        return True
+
+    def parallel_limit(self, meta, items):
+        limit = int(items[0])
+        if limit < 1:
+            raise _Problem("`limit` must be at least 1", _span(meta))
+        return limit
+
+    # ---------------------------------------------------------- expressions
+
+    def lambda_expr(self, meta, items):
+        params, body = items
+        return A.Lambda(params or (), body, span=_span(meta))
+
+    def lambda_params(self, meta, items):
+        return tuple(str(i) for i in items if i is not None)
+
+    def conditional(self, meta, items):
+        body, test, orelse = items
+        return A.Conditional(test, body, orelse, span=_span(meta))
+
+    def or_op(self, meta, items):
+        return self._flatten_bool("or", meta, items)
+
+    def and_op(self, meta, items):
+        return self._flatten_bool("and", meta, items)
+
+    def _flatten_bool(self, op, meta, items):
+        left, right = items
+        # Left-recursive rules build `(a or b) or c`; a parenthesised
+        # `(a or b)` has a span that starts before the whole chain's.
+        if isinstance(left, A.BoolOp) and left.op == op and left.span and _span(meta) and left.span.column == _span(meta).column and left.span.line == _span(meta).line:
+            values = (*left.values, right)
+        else:
+            values = (left, right)
+        return A.BoolOp(op, values, span=_span(meta))
+
+    def not_op(self, meta, items):
+        return A.UnaryOp("not", items[0], span=_span(meta))
+
+    def compare(self, meta, items):
+        left, *rest = items
+        ops = tuple(rest[0::2])
+        return A.Compare(left, ops, tuple(rest[1::2]), span=_span(meta))
+
+    def comp_op(self, meta, items):
+        return " ".join(str(t) for t in items)
+
+    def binary(self, meta, items):
+        left, op, right = items
+        return A.BinOp(left, str(op), right, span=_span(meta))
+
+    def unary(self, meta, items):
+        op, operand = items
+        return A.UnaryOp(str(op), operand, span=_span(meta))
+
+    def attribute(self, meta, items):
+        return A.Attribute(items[0], str(items[1]), span=_span(meta))
+
+    def index(self, meta, items):
+        return A.Subscript(items[0], items[1], span=_span(meta))
+
+    def slice(self, meta, items):
+        lower, upper, step = (list(items) + [None, None, None])[:3]
+        return A.Slice(lower, upper, step, span=_span(meta))
+
+    def call(self, meta, items):
+        func, arguments = items
+        args, kwargs = [], []
+        for arg in arguments or ():
+            if isinstance(arg, A.Keyword):
+                kwargs.append(arg)
+            elif kwargs:
+                raise _Problem("a positional argument cannot follow a keyword argument", arg.span)
+            else:
+                args.append(arg)
+        return A.Call(func, tuple(args), tuple(kwargs), span=_span(meta))
+
+    def call_args(self, meta, items):
+        return [i for i in items if i is not None]
+
+    def call_arg(self, meta, items):
+        value, keyword_value = items
+        if keyword_value is None:
+            return value
+        if not isinstance(value, A.Name):
+            raise _Problem("a keyword argument must be a plain name", value.span)
+        return A.Keyword(value.id, keyword_value, span=_span(meta))
+
+    def name(self, meta, items):
+        return A.Name(str(items[0]), span=_span(meta))
+
+    def int_lit(self, meta, items):
+        return A.Constant(int(items[0]), span=_span(meta))
+
+    def float_lit(self, meta, items):
+        value = float(items[0])
+        if not math.isfinite(value):
+            raise _Problem("float literal out of range", _span(meta))
+        return A.Constant(value, span=_span(meta))
+
+    def string_lit(self, meta, items):
+        try:
+            return A.Constant(decode_string(str(items[0])[1:-1]), span=_span(meta))
+        except ValueError as exc:
+            raise _Problem(f"invalid string literal: {exc}", _span(meta)) from None
+
+    def fstring(self, meta, items):
+        token = items[0]
+        body = str(token)[2:-1]
+        parts: list = []
+        try:
+            pieces = split_fstring(body)
+        except ValueError as exc:
+            raise _Problem(f"invalid f-string: {exc}", _span(meta)) from None
+        for piece in pieces:
+            if isinstance(piece, str):
+                parts.append(piece)
+                continue
+            text, conversion, spec, offset = piece
+            value = self._parse_expr(text, token.line, token.column + 2 + offset)
+            parts.append(A.FormattedValue(value, conversion, spec, span=value.span))
+        return A.FString(tuple(parts), span=_span(meta))
+
+    def true_lit(self, meta, items):
+        return A.Constant(True, span=_span(meta))
+
+    def false_lit(self, meta, items):
+        return A.Constant(False, span=_span(meta))
+
+    def none_lit(self, meta, items):
+        return A.Constant(None, span=_span(meta))
+
+    def empty_tuple(self, meta, items):
+        return A.TupleExpr((), span=_span(meta))
+
+    def paren(self, meta, items):
+        return items[0]
+
+    def tuple_lit(self, meta, items):
+        return A.TupleExpr(tuple(_present(items)), span=_span(meta))
+
+    def list_lit(self, meta, items):
+        return A.ListExpr(tuple(_present(items)), span=_span(meta))
+
+    def list_comp(self, meta, items):
+        elt, *generators = items
+        return A.ListComp(elt, tuple(generators), span=_span(meta))
+
+    def dict_lit(self, meta, items):
+        return A.DictExpr(tuple(_present(items)), span=_span(meta))
+
+    def dict_item(self, meta, items):
+        return (items[0], items[1])
+
+    def dict_comp(self, meta, items):
+        key, value, *generators = items
+        return A.DictComp(key, value, tuple(generators), span=_span(meta))
+
+    def comp_for(self, meta, items):
+        target, iter_, *ifs = items
+        return A.Comprehension(target, iter_, tuple(ifs), span=_span(meta))
+
+    def comp_if(self, meta, items):
+        return items[0]
+
+
+def _shift(node, line: int, column: int):
+    """Move the spans of a sub-parse (an f-string field) to where it sits in the file."""
+    if isinstance(node, tuple):
+        return tuple(_shift(n, line, column) for n in node)
+    if not isinstance(node, A.Node):
+        return node
+    changes = {f.name: _shift(getattr(node, f.name), line, column) for f in dataclasses.fields(node) if f.name != "span"}
+    span = node.span
+    if span is not None:
+        col_shift = column - 1
+        span = A.Span(
+            span.line + line - 1,
+            span.column + (col_shift if span.line == 1 else 0),
+            span.end_line + line - 1,
+            span.end_column + (col_shift if span.end_line == 1 else 0),
+        )
+    return dataclasses.replace(node, span=span, **changes)
+
+
+def _diagnostic_from_lark(exc: UnexpectedInput, text: str) -> Diagnostic:
+    line, column = getattr(exc, "line", 0) or 0, getattr(exc, "column", 0) or 0
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
+        return Diagnostic("RPL0002", f"unexpected character `{char}`", A.Span(line, column, line, column + 1), help="check the syntax against docs/language.md")
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        last = text.rstrip().splitlines() or [""]
+        return Diagnostic("RPL0001", "unexpected end of input", A.Span(len(last), len(last[-1]) + 1, len(last), len(last[-1]) + 2), help="a block or a bracket is not closed")
+    token = exc.token
+    shown = {"_NL": "end of line", "_INDENT": "indent", "_DEDENT": "dedent"}.get(token.type, f"`{token}`")
+    expected = sorted(getattr(exc, "expected", ()) or ())
+    readable = [e for e in expected if not e.startswith("_") and e != "$END"][:8]
+    help_text = f"expected one of: {', '.join(readable)}" if readable else None
+    if token.type in ("_INDENT", "_DEDENT"):
+        help_text = "check the indentation of this block"
+    span = A.Span(line, column, getattr(token, "end_line", line) or line, (getattr(token, "end_column", column + 1) or column + 1))
+    return Diagnostic("RPL0001", f"unexpected {shown}", span, help=help_text)
+
+
+def _parse_tree(text: str, start: str, path: str | None):
+    try:
+        return _lark().parse(text, start=start)
+    except UnexpectedInput as exc:
+        raise DiagnosticError([_diagnostic_from_lark(exc, text).with_path(path or "<input>")], text) from None
+
+
+def _transform(tree, text: str, path: str | None):
+    def parse_field(expr_text: str, line: int, column: int):
+        sub = _parse_tree(expr_text, "expr", path)
+        node = _ToAst(parse_field).transform(sub)
+        return _shift(node, line, column)
+
+    try:
+        return _ToAst(parse_field).transform(tree)
+    except VisitError as exc:
+        inner = exc.orig_exc
+        if isinstance(inner, _Problem):
+            raise DiagnosticError([Diagnostic("RPL0003", str(inner), inner.span, inner.help, path or "<input>")], text) from None
+        if isinstance(inner, DiagnosticError):
+            raise DiagnosticError(inner.diagnostics, text) from None
+        raise
+
+
+def parse(text: str, path: str | None = None) -> A.Program:
+    """Parse a whole `.rrl` program. Raises `DiagnosticError` on a syntax error."""
+    if not text.endswith("\n"):
+        text += "\n"
+    return _transform(_parse_tree(text, "start", path), text, path)
+
+
+def parse_expr(text: str, path: str | None = None) -> A.Expr:
+    """Parse one RRL expression (as stored in the DAG's JSON)."""
+    return _transform(_parse_tree(text, "expr", path), text, path)
