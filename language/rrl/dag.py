@@ -1,0 +1,830 @@
+"""Lowering a workflow to its DAG, and the DAG's canonical JSON.
+
+The DAG is what runtimes execute: the reference interpreter here
+(`rrl.interpreter`) and the Rust runtime. It is a graph of nodes joined by
+named edges; removing loop back edges leaves an acyclic graph. Control is a
+single point per region: a region is the whole workflow, or one branch of a
+`fork` / one item of a `fork_each`, which each run with their own copy of the
+variables and end at the fork's `barrier`.
+
+Node kinds (fields beyond `id`; every `error` edge says where an exception
+raised by the node goes — `null` means out of the region: the workflow fails,
+or the parallel branch fails):
+
+    start     next                      binds consts and arguments
+    compute   steps[target, value], next, error
+                                        pure assignments, in order
+    action    action, kwargs, target, retry, backoff, timeout, next, error
+    branch    cases[when, to], else, error
+    join      next                      where branches meet again
+    for_init  loop, iter, next, error   snapshot the list to iterate into `loop`
+    for_next  loop, target, body, done, error
+                                        bind the next item, or leave the loop
+    while_init loop, next               reset the iteration count
+    while     loop, test, max, body, done, error
+    fork      result, branches, join    run each branch at once
+    fork_each result, iter, target, body, limit, join, error
+                                        run `body` once per item, `limit` at a time
+    barrier   target, return_exceptions, next, error
+                                        collect each branch's `result` in order
+    sleep     seconds, next, error      durable sleep
+    except    store, handlers[types, bind, to], error
+                                        an exception arrives on an error edge;
+                                        it is stored, then matched in order
+    raise     value, error
+    return    value, error              the workflow's result
+
+Helpers (`fn`) are inlined: their variables are renamed `$<n>_<name>`.
+Expressions and targets are stored as canonical RRL text in the JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import ClassVar, Iterator
+
+from . import ast as A
+from .parser import parse_expr
+from .printer import print_expr, print_target, print_type
+from .walk import bound_names, rename, walk
+
+
+class LoweringError(Exception):
+    """The program is not fit to lower (the checker reports the reason)."""
+
+
+# ------------------------------------------------------------------ nodes
+
+
+@dataclass(eq=False)
+class Node:
+    id: str = field(default="", init=False)
+
+    kind = ""
+    # (json key, attribute, how it is encoded); see `_encode` / `_decode`.
+    FIELDS: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+
+    def edges(self) -> Iterator[tuple[str, "Node"]]:
+        """(label, target) of every outgoing edge, in canonical order."""
+        for key, attr, how in self.FIELDS:
+            value = getattr(self, attr)
+            if how == "edge" and value is not None:
+                yield key, value
+            elif how == "edges":
+                for i, target in enumerate(value):
+                    yield f"{key}[{i}]", target
+            elif how == "cases":
+                for i, case in enumerate(value):
+                    yield f"case[{i}]", case.to
+            elif how == "handlers":
+                for i, handler in enumerate(value):
+                    yield f"handler[{i}]", handler.to
+
+
+@dataclass
+class Step:
+    target: A.Expr
+    value: A.Expr
+
+
+@dataclass
+class Case:
+    when: A.Expr
+    to: Node
+
+
+@dataclass
+class Handler:
+    types: tuple[str, ...]  # qualified type names; empty catches everything
+    bind: str | None
+    to: Node
+
+
+@dataclass(eq=False)
+class Start(Node):
+    next: Node | None = None
+    kind = "start"
+    FIELDS = (("next", "next", "edge"),)
+
+
+@dataclass(eq=False)
+class Compute(Node):
+    steps: list[Step] = field(default_factory=list)
+    next: Node | None = None
+    error: Node | None = None
+    kind = "compute"
+    FIELDS = (("steps", "steps", "steps"), ("next", "next", "edge"), ("error", "error", "edge"))
+
+
+@dataclass(eq=False)
+class Action(Node):
+    action: str = ""
+    kwargs: list[tuple[str, A.Expr]] = field(default_factory=list)
+    target: A.Expr | None = None
+    retry: A.RetryPolicy | None = None
+    backoff: A.BackoffPolicy | None = None
+    timeout: float | None = None
+    next: Node | None = None
+    error: Node | None = None
+    kind = "action"
+    FIELDS = (
+        ("action", "action", "raw"),
+        ("kwargs", "kwargs", "kwargs"),
+        ("target", "target", "target"),
+        ("retry", "retry", "retry"),
+        ("backoff", "backoff", "backoff"),
+        ("timeout", "timeout", "raw"),
+        ("next", "next", "edge"),
+        ("error", "error", "edge"),
+    )
+
+
+@dataclass(eq=False)
+class Branch(Node):
+    cases: list[Case] = field(default_factory=list)
+    otherwise: Node | None = None
+    error: Node | None = None
+    kind = "branch"
+    FIELDS = (("cases", "cases", "cases"), ("else", "otherwise", "edge"), ("error", "error", "edge"))
+
+
+@dataclass(eq=False)
+class Join(Node):
+    next: Node | None = None
+    kind = "join"
+    FIELDS = (("next", "next", "edge"),)
+
+
+@dataclass(eq=False)
+class ForInit(Node):
+    loop: str = ""
+    iter: A.Expr | None = None
+    next: Node | None = None
+    error: Node | None = None
+    kind = "for_init"
+    FIELDS = (("loop", "loop", "raw"), ("iter", "iter", "expr"), ("next", "next", "edge"), ("error", "error", "edge"))
+
+
+@dataclass(eq=False)
+class ForNext(Node):
+    loop: str = ""
+    target: A.Expr | None = None
+    body: Node | None = None
+    done: Node | None = None
+    error: Node | None = None
+    kind = "for_next"
+    FIELDS = (
+        ("loop", "loop", "raw"),
+        ("target", "target", "target"),
+        ("body", "body", "edge"),
+        ("done", "done", "edge"),
+        ("error", "error", "edge"),
+    )
+
+
+@dataclass(eq=False)
+class WhileInit(Node):
+    loop: str = ""
+    next: Node | None = None
+    kind = "while_init"
+    FIELDS = (("loop", "loop", "raw"), ("next", "next", "edge"))
+
+
+@dataclass(eq=False)
+class WhileTest(Node):
+    loop: str = ""
+    test: A.Expr | None = None
+    max: int | None = None
+    body: Node | None = None
+    done: Node | None = None
+    error: Node | None = None
+    kind = "while"
+    FIELDS = (
+        ("loop", "loop", "raw"),
+        ("test", "test", "expr"),
+        ("max", "max", "raw"),
+        ("body", "body", "edge"),
+        ("done", "done", "edge"),
+        ("error", "error", "edge"),
+    )
+
+
+@dataclass(eq=False)
+class Fork(Node):
+    result: str = ""
+    branches: list[Node] = field(default_factory=list)
+    join: Node | None = None
+    kind = "fork"
+    FIELDS = (("result", "result", "raw"), ("branches", "branches", "edges"), ("join", "join", "edge"))
+
+
+@dataclass(eq=False)
+class ForkEach(Node):
+    result: str = ""
+    iter: A.Expr | None = None
+    target: A.Expr | None = None
+    body: Node | None = None
+    limit: int | None = None
+    join: Node | None = None
+    error: Node | None = None
+    kind = "fork_each"
+    FIELDS = (
+        ("result", "result", "raw"),
+        ("iter", "iter", "expr"),
+        ("target", "target", "target"),
+        ("body", "body", "edge"),
+        ("limit", "limit", "raw"),
+        ("join", "join", "edge"),
+        ("error", "error", "edge"),
+    )
+
+
+@dataclass(eq=False)
+class Barrier(Node):
+    target: A.Expr | None = None
+    return_exceptions: bool = False
+    next: Node | None = None
+    error: Node | None = None
+    kind = "barrier"
+    FIELDS = (
+        ("target", "target", "target"),
+        ("return_exceptions", "return_exceptions", "raw"),
+        ("next", "next", "edge"),
+        ("error", "error", "edge"),
+    )
+
+
+@dataclass(eq=False)
+class Sleep(Node):
+    seconds: A.Expr | None = None
+    next: Node | None = None
+    error: Node | None = None
+    kind = "sleep"
+    FIELDS = (("seconds", "seconds", "expr"), ("next", "next", "edge"), ("error", "error", "edge"))
+
+
+@dataclass(eq=False)
+class Except(Node):
+    store: str = ""
+    handlers: list[Handler] = field(default_factory=list)
+    error: Node | None = None
+    kind = "except"
+    FIELDS = (("store", "store", "raw"), ("handlers", "handlers", "handlers"), ("error", "error", "edge"))
+
+
+@dataclass(eq=False)
+class Raise(Node):
+    value: A.Expr | None = None
+    error: Node | None = None
+    kind = "raise"
+    FIELDS = (("value", "value", "expr"), ("error", "error", "edge"))
+
+
+@dataclass(eq=False)
+class Return(Node):
+    value: A.Expr | None = None
+    error: Node | None = None
+    kind = "return"
+    FIELDS = (("value", "value", "expr"), ("error", "error", "edge"))
+
+
+NODE_KINDS: dict[str, type[Node]] = {
+    cls.kind: cls
+    for cls in (Start, Compute, Action, Branch, Join, ForInit, ForNext, WhileInit, WhileTest, Fork, ForkEach, Barrier, Sleep, Except, Raise, Return)
+}
+
+
+# ------------------------------------------------------------------ the DAG
+
+
+@dataclass
+class ActionSignature:
+    module: str
+    params: list[dict]
+    returns: str
+
+
+@dataclass
+class Dag:
+    workflow: str
+    params: list[dict]
+    returns: str
+    types: dict[str, str]
+    actions: dict[str, ActionSignature]
+    consts: dict[str, A.Expr]
+    start: Start
+    version: int = A.VERSION
+
+    def nodes(self) -> list[Node]:
+        """Every node reachable from the start, in id order."""
+        return _reachable(self.start)
+
+    def node(self, node_id: str) -> Node:
+        for n in self.nodes():
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def to_dict(self) -> dict:
+        return {
+            "rrl": self.version,
+            "workflow": self.workflow,
+            "params": self.params,
+            "returns": self.returns,
+            "types": dict(sorted(self.types.items())),
+            "actions": {
+                name: {"module": sig.module, "params": sig.params, "returns": sig.returns}
+                for name, sig in sorted(self.actions.items())
+            },
+            "consts": {name: print_expr(value) for name, value in sorted(self.consts.items())},
+            "entry": self.start.id,
+            "nodes": [_encode(n) for n in self.nodes()],
+        }
+
+    def to_json(self) -> str:
+        """The canonical JSON: sorted keys, two-space indent, UTF-8 text."""
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "Dag":
+        data = json.loads(text)
+        by_id: dict[str, Node] = {}
+        for raw in data["nodes"]:
+            node = NODE_KINDS[raw["kind"]]()
+            node.id = raw["id"]
+            by_id[node.id] = node
+        for raw in data["nodes"]:
+            _decode(by_id[raw["id"]], raw, by_id)
+        start = by_id[data["entry"]]
+        return cls(
+            workflow=data["workflow"],
+            params=data["params"],
+            returns=data["returns"],
+            types=data["types"],
+            actions={name: ActionSignature(**sig) for name, sig in data["actions"].items()},
+            consts={name: parse_expr(text) for name, text in data["consts"].items()},
+            start=start,
+            version=data["rrl"],
+        )
+
+
+def _reachable(start: Node) -> list[Node]:
+    seen: dict[int, Node] = {}
+    order: list[Node] = []
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen[id(node)] = node
+        order.append(node)
+        stack.extend(reversed([target for _, target in node.edges()]))
+    return order
+
+
+def _number(nodes: list[Node]) -> None:
+    for i, node in enumerate(nodes):
+        node.id = f"n{i}"
+
+
+def _encode_policy(policy) -> dict | None:
+    if policy is None:
+        return None
+    return {f.name: (list(v) if isinstance(v := getattr(policy, f.name), tuple) else v) for f in dataclasses.fields(policy) if f.name != "span"}
+
+
+def _encode(node: Node) -> dict:
+    out: dict = {"id": node.id, "kind": node.kind}
+    for key, attr, how in node.FIELDS:
+        value = getattr(node, attr)
+        if how == "raw":
+            out[key] = value
+        elif how == "expr":
+            out[key] = print_expr(value) if value is not None else None
+        elif how == "target":
+            out[key] = print_target(value) if value is not None else None
+        elif how == "edge":
+            out[key] = value.id if value is not None else None
+        elif how == "edges":
+            out[key] = [target.id for target in value]
+        elif how == "steps":
+            out[key] = [{"target": print_target(s.target), "value": print_expr(s.value)} for s in value]
+        elif how == "kwargs":
+            out[key] = {name: print_expr(expr) for name, expr in value}
+        elif how in ("retry", "backoff"):
+            out[key] = _encode_policy(value)
+        elif how == "cases":
+            out[key] = [{"when": print_expr(c.when), "to": c.to.id} for c in value]
+        elif how == "handlers":
+            out[key] = [{"types": list(h.types), "bind": h.bind, "to": h.to.id} for h in value]
+    return out
+
+
+def _parse_target(text: str) -> A.Expr:
+    # Parenthesised, a bare tuple target `a, b` reads as a tuple expression.
+    return parse_expr(f"({text})")
+
+
+def _decode(node: Node, raw: dict, by_id: dict[str, Node]) -> None:
+    for key, attr, how in node.FIELDS:
+        value = raw.get(key)
+        if how == "raw":
+            decoded = value
+        elif how == "expr":
+            decoded = parse_expr(value) if value is not None else None
+        elif how == "target":
+            decoded = _parse_target(value) if value is not None else None
+        elif how == "edge":
+            decoded = by_id[value] if value is not None else None
+        elif how == "edges":
+            decoded = [by_id[v] for v in value]
+        elif how == "steps":
+            decoded = [Step(_parse_target(s["target"]), parse_expr(s["value"])) for s in value]
+        elif how == "kwargs":
+            decoded = [(name, parse_expr(text)) for name, text in value.items()]
+        elif how == "retry":
+            decoded = A.RetryPolicy(value["attempts"], tuple(value["on"])) if value is not None else None
+        elif how == "backoff":
+            decoded = A.BackoffPolicy(**value) if value is not None else None
+        elif how == "cases":
+            decoded = [Case(parse_expr(c["when"]), by_id[c["to"]]) for c in value]
+        elif how == "handlers":
+            decoded = [Handler(tuple(h["types"]), h["bind"], by_id[h["to"]]) for h in value]
+        setattr(node, attr, decoded)
+
+
+# ------------------------------------------------------------------ lowering
+
+
+@dataclass(frozen=True)
+class _Finally:
+    body: tuple[A.Stmt, ...]
+    ctx: "_Ctx"  # the context of the `try` statement itself
+
+
+@dataclass(frozen=True)
+class _Loop:
+    continue_to: Node
+    break_to: Node
+    finally_depth: int
+
+
+@dataclass(frozen=True)
+class _FnExit:
+    result: str
+    exit: Node
+    finally_depth: int
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    error: Node | None = None
+    loop: _Loop | None = None
+    fn_exit: _FnExit | None = None
+    finally_stack: tuple[_Finally, ...] = ()
+    current_exception: str | None = None
+
+    def but(self, **changes) -> "_Ctx":
+        return dataclasses.replace(self, **changes)
+
+
+class _Lowering:
+    """Lowers statements backwards: each statement is given the node that
+    follows it (its continuation) and returns its own entry node."""
+
+    def __init__(self, program: A.Program):
+        self.program = program
+        self.actions = {a.name: a for a in program.actions}
+        self.fns = {f.name: f for f in program.fns}
+        self.type_names = program.type_names()
+        self.counters: dict[str, int] = {}
+        self.inlining: list[str] = []
+
+    def fresh(self, prefix: str) -> str:
+        n = self.counters.get(prefix, 0) + 1
+        self.counters[prefix] = n
+        return f"${prefix}{n}"
+
+    def qualify(self, type_name: str) -> str:
+        if type_name in self.type_names:
+            return self.type_names[type_name]
+        return type_name
+
+    # ---------------------------------------------------------- blocks
+
+    def block(self, stmts, ctx: _Ctx, cont: Node) -> Node:
+        node = cont
+        for stmt in reversed(stmts):
+            node = self.stmt(stmt, ctx, node)
+        return node
+
+    def stmt(self, stmt: A.Stmt, ctx: _Ctx, cont: Node) -> Node:
+        match stmt:
+            case A.Assign(target=target, value=value):
+                return Compute([Step(target, value)], cont, ctx.error)
+            case A.CallStmt(target=target, call=call):
+                return self.call(call, target, ctx, cont)
+            case A.Parallel():
+                return self.parallel(stmt, ctx, cont)
+            case A.ParallelFor():
+                return self.parallel_for(stmt, ctx, cont)
+            case A.If():
+                return self.if_(stmt, ctx, cont)
+            case A.For():
+                return self.for_(stmt, ctx, cont)
+            case A.While():
+                return self.while_(stmt, ctx, cont)
+            case A.Try():
+                return self.try_(stmt, ctx, cont)
+            case A.Return(value=value):
+                return self.return_(value, ctx)
+            case A.Raise(exc=exc):
+                if exc is None:
+                    if ctx.current_exception is None:
+                        raise LoweringError("bare `raise` outside an except block")
+                    exc = A.Name(ctx.current_exception)
+                return Raise(exc, ctx.error)
+            case A.Sleep(seconds=seconds):
+                return Sleep(seconds, cont, ctx.error)
+            case A.Break():
+                if ctx.loop is None:
+                    raise LoweringError("`break` outside a loop")
+                return self.through_finally(ctx, ctx.loop.finally_depth, ctx.loop.break_to)
+            case A.Continue():
+                if ctx.loop is None:
+                    raise LoweringError("`continue` outside a loop")
+                return self.through_finally(ctx, ctx.loop.finally_depth, ctx.loop.continue_to)
+        raise LoweringError(f"cannot lower {type(stmt).__name__}")
+
+    def through_finally(self, ctx: _Ctx, depth: int, target: Node) -> Node:
+        """Leaving blocks early runs the `finally` bodies in between, innermost first."""
+        node = target
+        for fin in ctx.finally_stack[depth:]:
+            node = self.block(fin.body, fin.ctx, node)
+        return node
+
+    # ---------------------------------------------------------- calls
+
+    def call(self, call: A.AwaitCall, target: A.Expr | None, ctx: _Ctx, cont: Node) -> Node:
+        if call.name in self.actions:
+            return Action(
+                call.name,
+                [(k.name, k.value) for k in call.kwargs],
+                target,
+                dataclasses.replace(call.retry, on=tuple(self.qualify(t) for t in call.retry.on)) if call.retry else None,
+                call.backoff,
+                call.timeout,
+                cont,
+                ctx.error,
+            )
+        if call.name in self.fns:
+            return self.inline(self.fns[call.name], call, target, ctx, cont)
+        raise LoweringError(f"`{call.name}` is neither an action nor a fn")
+
+    def inline(self, fn: A.FnDecl, call: A.AwaitCall, target: A.Expr | None, ctx: _Ctx, cont: Node) -> Node:
+        if fn.name in self.inlining:
+            raise LoweringError(f"fn `{fn.name}` calls itself")
+        self.inlining.append(fn.name)
+        prefix = self.fresh("")  # "$1", "$2", ...
+        mapping = {name: f"{prefix}_{name.lstrip('$')}" for name in bound_names(fn)}
+        renamed = rename(fn, mapping)
+        result = f"{prefix}_return"
+        given = {k.name: k.value for k in call.kwargs}
+        steps = [Step(A.Name(p.name), given.get(original.name, original.default or A.Constant(None))) for p, original in zip(renamed.params, fn.params)]
+        steps.append(Step(A.Name(result), A.Constant(None)))
+        after = cont
+        if target is not None:
+            after = Compute([Step(target, A.Name(result))], cont, ctx.error)
+        exit_join = Join(after)
+        body_ctx = _Ctx(error=ctx.error, fn_exit=_FnExit(result, exit_join, len(ctx.finally_stack)), finally_stack=ctx.finally_stack)
+        body = self.block(renamed.body, body_ctx, exit_join)
+        self.inlining.pop()
+        return Compute(steps, body, ctx.error)
+
+    def return_(self, value: A.Expr | None, ctx: _Ctx) -> Node:
+        if ctx.fn_exit is not None:
+            exit_ = ctx.fn_exit
+            after = self.through_finally(ctx, exit_.finally_depth, exit_.exit)
+            return Compute([Step(A.Name(exit_.result), value or A.Constant(None))], after, ctx.error)
+        if ctx.finally_stack:
+            holder = self.fresh("ret")
+            after = self.through_finally(ctx, 0, Return(A.Name(holder), ctx.error))
+            return Compute([Step(A.Name(holder), value or A.Constant(None))], after, ctx.error)
+        return Return(value, ctx.error)
+
+    # ---------------------------------------------------------- parallel
+
+    def branch_call(self, call: A.AwaitCall, result: str, barrier: Node, ctx: _Ctx) -> Node:
+        # A branch is a region of its own: an exception that escapes it fails
+        # the branch (the barrier decides what that means), not the workflow.
+        return self.call(call, A.Name(result), _Ctx(), barrier)
+
+    def parallel(self, stmt: A.Parallel, ctx: _Ctx, cont: Node) -> Node:
+        result = self.fresh("r")
+        barrier = Barrier(stmt.target, stmt.return_exceptions, cont, ctx.error)
+        branches = [self.branch_call(call, result, barrier, ctx) for call in stmt.calls]
+        return Fork(result, branches, barrier)
+
+    def parallel_for(self, stmt: A.ParallelFor, ctx: _Ctx, cont: Node) -> Node:
+        result = self.fresh("r")
+        barrier = Barrier(stmt.target, stmt.return_exceptions, cont, ctx.error)
+        body = self.branch_call(stmt.call, result, barrier, ctx)
+        return ForkEach(result, stmt.iter, stmt.loop_target, body, stmt.limit, barrier, ctx.error)
+
+    # ---------------------------------------------------------- control flow
+
+    def if_(self, stmt: A.If, ctx: _Ctx, cont: Node) -> Node:
+        join = Join(cont)
+        cases = []
+        node: A.If | None = stmt
+        otherwise: Node = join
+        while node is not None:
+            cases.append(Case(node.test, self.block(node.body, ctx, join)))
+            if len(node.orelse) == 1 and isinstance(node.orelse[0], A.If):
+                node = node.orelse[0]
+            else:
+                otherwise = self.block(node.orelse, ctx, join) if node.orelse else join
+                node = None
+        return Branch(cases, otherwise, ctx.error)
+
+    def for_(self, stmt: A.For, ctx: _Ctx, cont: Node) -> Node:
+        loop = self.fresh("loop")
+        after = Join(cont)
+        header = ForNext(loop, stmt.target, None, None, ctx.error)
+        body_ctx = ctx.but(loop=_Loop(header, after, len(ctx.finally_stack)))
+        header.body = self.block(stmt.body, body_ctx, header)
+        header.done = self.block(stmt.orelse, ctx, after)
+        return ForInit(loop, stmt.iter, header, ctx.error)
+
+    def while_(self, stmt: A.While, ctx: _Ctx, cont: Node) -> Node:
+        loop = self.fresh("loop")
+        after = Join(cont)
+        header = WhileTest(loop, stmt.test, stmt.max_iterations, None, None, ctx.error)
+        body_ctx = ctx.but(loop=_Loop(header, after, len(ctx.finally_stack)))
+        header.body = self.block(stmt.body, body_ctx, header)
+        header.done = self.block(stmt.orelse, ctx, after)
+        return WhileInit(loop, header)
+
+    def try_(self, stmt: A.Try, ctx: _Ctx, cont: Node) -> Node:
+        after = Join(cont)
+        inner = ctx
+        normal_exit: Node = after
+        if stmt.finalbody:
+            # The exception path: catch everything, run a copy of the
+            # finally body, raise the same exception again.
+            store = self.fresh("exc")
+            reraise = Raise(A.Name(store), ctx.error)
+            catcher = Except(store, [Handler((), None, self.block(stmt.finalbody, ctx, reraise))], ctx.error)
+            inner = ctx.but(error=catcher, finally_stack=(*ctx.finally_stack, _Finally(stmt.finalbody, ctx)))
+            normal_exit = self.block(stmt.finalbody, ctx, after)
+        if not stmt.handlers:
+            return self.block(stmt.body + stmt.orelse, inner, normal_exit)
+        store = self.fresh("exc")
+        handlers = []
+        for handler in stmt.handlers:
+            handler_ctx = inner.but(current_exception=store)
+            handlers.append(Handler(tuple(self.qualify(t) for t in handler.types), handler.name, self.block(handler.body, handler_ctx, normal_exit)))
+        dispatch = Except(store, handlers, inner.error)
+        orelse = self.block(stmt.orelse, inner, normal_exit)
+        return self.block(stmt.body, inner.but(error=dispatch), orelse)
+
+
+# ------------------------------------------------------------------ passes
+
+
+def _predecessors(start: Node) -> dict[int, int]:
+    counts: dict[int, int] = {id(start): 1}
+    for node in _reachable(start):
+        for _, target in node.edges():
+            counts[id(target)] = counts.get(id(target), 0) + 1
+    return counts
+
+
+def _redirect(start: Node, replace: dict[int, Node]) -> None:
+    """Point every edge that targets a key of `replace` at its value."""
+
+    def resolve(target: Node) -> Node:
+        while id(target) in replace:
+            target = replace[id(target)]
+        return target
+
+    for node in _reachable(start):
+        for key, attr, how in node.FIELDS:
+            value = getattr(node, attr)
+            if how == "edge" and value is not None:
+                setattr(node, attr, resolve(value))
+            elif how == "edges":
+                setattr(node, attr, [resolve(t) for t in value])
+            elif how == "cases":
+                for case in value:
+                    case.to = resolve(case.to)
+            elif how == "handlers":
+                for handler in value:
+                    handler.to = resolve(handler.to)
+
+
+def remove_trivial_joins(start: Start) -> None:
+    """A join that only one edge reaches joins nothing."""
+    counts = _predecessors(start)
+    replace = {id(n): n.next for n in _reachable(start) if isinstance(n, Join) and counts.get(id(n), 0) <= 1}
+    _redirect(start, replace)
+
+
+def merge_compute_chains(start: Start) -> None:
+    """Fuse a compute node into the compute node before it when nothing else
+    reaches it and both send exceptions to the same place: fewer nodes, the
+    same steps in the same order."""
+    changed = True
+    while changed:
+        changed = False
+        counts = _predecessors(start)
+        for node in _reachable(start):
+            nxt = node.next if isinstance(node, Compute) else None
+            if isinstance(nxt, Compute) and nxt is not node and counts.get(id(nxt)) == 1 and nxt.error is node.error:
+                node.steps.extend(nxt.steps)
+                node.next = nxt.next
+                changed = True
+                break
+
+
+DAG_PASSES = (remove_trivial_joins, merge_compute_chains)
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def _action_signature(decl: A.ActionDecl) -> ActionSignature:
+    params = []
+    for p in decl.params:
+        entry = {"name": p.name, "type": print_type(p.type)}
+        if p.default is not None:
+            entry["default"] = print_expr(p.default)
+        params.append(entry)
+    return ActionSignature(decl.module, params, print_type(decl.returns))
+
+
+def _used_names(start: Node) -> set[str]:
+    names: set[str] = set()
+    for node in _reachable(start):
+        for _, attr, how in node.FIELDS:
+            value = getattr(node, attr)
+            exprs = []
+            if how in ("expr", "target") and value is not None:
+                exprs = [value]
+            elif how == "steps":
+                exprs = [e for s in value for e in (s.target, s.value)]
+            elif how == "kwargs":
+                exprs = [e for _, e in value]
+            elif how == "cases":
+                exprs = [c.when for c in value]
+            for expr in exprs:
+                names.update(n.id for n in walk(expr) if isinstance(n, A.Name))
+    return names
+
+
+def lower(program: A.Program, workflow: str | None = None) -> Dag:
+    """Lower one workflow of `program` (the only one when `workflow` is None)."""
+    workflows = {w.name: w for w in program.workflows}
+    if workflow is None:
+        if len(workflows) != 1:
+            raise LoweringError(f"the program declares {len(workflows)} workflows; name the one to lower")
+        (decl,) = workflows.values()
+    elif workflow in workflows:
+        decl = workflows[workflow]
+    else:
+        raise LoweringError(f"no workflow named `{workflow}` in the program")
+
+    lowering = _Lowering(program)
+    start = Start(None)
+    start.next = lowering.block(decl.body, _Ctx(), Return(None, None))
+    for dag_pass in DAG_PASSES:
+        dag_pass(start)
+    _number(_reachable(start))
+
+    used = _used_names(start)
+    consts = {c.name: c.value for c in program.consts}
+    pending = [name for name in used if name in consts]
+    while pending:  # consts may be defined in terms of other consts
+        for sub in walk(consts[pending.pop()]):
+            if isinstance(sub, A.Name) and sub.id in consts and sub.id not in used:
+                used.add(sub.id)
+                pending.append(sub.id)
+    used_actions = {n.action for n in _reachable(start) if isinstance(n, Action)}
+    params = []
+    for p in decl.params:
+        entry = {"name": p.name, "type": print_type(p.type)}
+        if p.default is not None:
+            entry["default"] = print_expr(p.default)
+        params.append(entry)
+    return Dag(
+        workflow=decl.name,
+        params=params,
+        returns=print_type(decl.returns),
+        types={name: q for name, q in program.type_names().items() if name in used},
+        actions={a.name: _action_signature(a) for a in program.actions if a.name in used_actions},
+        consts={c.name: c.value for c in program.consts if c.name in used},
+        start=start,
+        version=program.version,
+    )

@@ -1,0 +1,284 @@
+"""Evaluating RRL expressions: the reference semantics of the pure part of
+the language.
+
+Values behave as Python's. Two rules make them durable values rather than
+live objects, and every runtime follows them:
+
+- RRL values are immutable: `x[k] = v` and `x.f = v` rebind `x` to an updated
+  copy, so a value captured in one variable never changes through another.
+- Lazy builtins produce lists: `range`, `enumerate`, `zip`, `reversed`,
+  `dict.keys()`, `.values()` and `.items()` (pairs as tuples).
+"""
+
+from __future__ import annotations
+
+import builtins as _py
+import copy
+import operator
+import re
+from typing import Any, Callable, Protocol
+
+from . import ast as A
+from . import builtins as B
+
+
+class Host(Protocol):
+    """What the interpreter needs from its surroundings. The reference
+    implementation runs actions in-process (`rappel.testing.run_local`);
+    the Rust runtime dispatches them to workers."""
+
+    async def call_action(self, action: str, module: str, kwargs: dict, timeout: float | None) -> Any:
+        """Run one attempt of an action; raise its exception, or a RappelTimeout."""
+
+    def construct(self, type_name: str, args: list, kwargs: dict) -> Any:
+        """Build an instance of the named class (`module.Name`, builtins bare)."""
+
+    def exception_matches(self, value: Any, type_name: str) -> bool:
+        """isinstance(value, <the named class>)."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Durable sleep; the reference host advances a virtual clock."""
+
+
+_BINARY: dict[str, Callable] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "//": operator.floordiv,
+    "%": operator.mod,
+    "**": operator.pow,
+}
+
+_COMPARE: dict[str, Callable] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b,
+    "is": operator.is_,
+    "is not": operator.is_not,
+}
+
+_PY_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict, "tuple": tuple, "NoneType": type(None)}
+_INLINED = re.compile(r"^\$[0-9]+_")
+
+
+def _listed(fn: Callable) -> Callable:
+    return lambda *args, **kwargs: list(fn(*args, **kwargs))
+
+
+_FUNCTIONS: dict[str, Callable] = {name: getattr(_py, name) for name in B.FUNCTIONS if name != "isinstance"}
+_FUNCTIONS.update({name: _listed(getattr(_py, name)) for name in ("range", "enumerate", "zip", "reversed")})
+
+_LISTED_METHODS = {"keys", "values", "items", "splitlines"}
+
+
+def _method_receiver_ok(value: Any, method: str) -> bool:
+    if isinstance(value, str):
+        return method in B.STR_METHODS
+    if isinstance(value, (list, tuple)):
+        return method in B.LIST_METHODS and not (isinstance(value, tuple) and method == "copy")
+    if isinstance(value, dict):
+        return method in B.DICT_METHODS
+    return False
+
+
+def source_name(name: str) -> str:
+    """The name as the user wrote it: inlined locals drop their `$n_` prefix."""
+    return _INLINED.sub("", name)
+
+
+class Evaluator:
+    def __init__(self, types: dict[str, str], host: Host):
+        self.types = types
+        self.host = host
+
+    # ---------------------------------------------------------- expressions
+
+    def eval(self, node: A.Expr, env: dict) -> Any:
+        method = getattr(self, "_" + type(node).__name__)
+        return method(node, env)
+
+    def _Name(self, node: A.Name, env: dict) -> Any:
+        if node.id in env:
+            return env[node.id]
+        if node.id in _FUNCTIONS:
+            return _FUNCTIONS[node.id]
+        name = source_name(node.id)
+        raise UnboundLocalError(f"cannot access local variable '{name}' where it is not associated with a value")
+
+    def _Constant(self, node: A.Constant, env: dict) -> Any:
+        return node.value
+
+    def _FString(self, node: A.FString, env: dict) -> str:
+        out = []
+        for part in node.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            value = self.eval(part.value, env)
+            if part.conversion == "r":
+                value = repr(value)
+            elif part.conversion == "s":
+                value = str(value)
+            out.append(format(value, part.spec or ""))
+        return "".join(out)
+
+    def _ListExpr(self, node: A.ListExpr, env: dict) -> list:
+        return [self.eval(e, env) for e in node.elts]
+
+    def _TupleExpr(self, node: A.TupleExpr, env: dict) -> tuple:
+        return tuple(self.eval(e, env) for e in node.elts)
+
+    def _DictExpr(self, node: A.DictExpr, env: dict) -> dict:
+        return {self.eval(k, env): self.eval(v, env) for k, v in node.items}
+
+    def _Attribute(self, node: A.Attribute, env: dict) -> Any:
+        value = self.eval(node.value, env)
+        if node.attr.startswith("_"):
+            raise AttributeError(f"'{type(value).__name__}' object attribute '{node.attr}' is private")
+        return getattr(value, node.attr)
+
+    def _Subscript(self, node: A.Subscript, env: dict) -> Any:
+        value = self.eval(node.value, env)
+        return value[self._index(node.index, env)]
+
+    def _index(self, index, env: dict) -> Any:
+        if isinstance(index, A.Slice):
+            parts = (index.lower, index.upper, index.step)
+            return slice(*(self.eval(p, env) if p is not None else None for p in parts))
+        return self.eval(index, env)
+
+    def _BinOp(self, node: A.BinOp, env: dict) -> Any:
+        return _BINARY[node.op](self.eval(node.left, env), self.eval(node.right, env))
+
+    def _UnaryOp(self, node: A.UnaryOp, env: dict) -> Any:
+        value = self.eval(node.operand, env)
+        if node.op == "not":
+            return not value
+        return -value if node.op == "-" else +value
+
+    def _BoolOp(self, node: A.BoolOp, env: dict) -> Any:
+        value = None
+        for operand in node.values:
+            value = self.eval(operand, env)
+            if (node.op == "and") != bool(value):
+                return value
+        return value
+
+    def _Compare(self, node: A.Compare, env: dict) -> bool:
+        left = self.eval(node.left, env)
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self.eval(comparator, env)
+            if not _COMPARE[op](left, right):
+                return False
+            left = right
+        return True
+
+    def _Conditional(self, node: A.Conditional, env: dict) -> Any:
+        return self.eval(node.body if self.eval(node.test, env) else node.orelse, env)
+
+    def _Lambda(self, node: A.Lambda, env: dict) -> Callable:
+        def function(*args):
+            if len(args) != len(node.params):
+                raise TypeError(f"<lambda>() takes {len(node.params)} positional arguments but {len(args)} were given")
+            return self.eval(node.body, {**env, **dict(zip(node.params, args))})
+
+        return function
+
+    def _ListComp(self, node: A.ListComp, env: dict) -> list:
+        return [self.eval(node.elt, scope) for scope in self._scopes(node.generators, dict(env))]
+
+    def _DictComp(self, node: A.DictComp, env: dict) -> dict:
+        return {self.eval(node.key, scope): self.eval(node.value, scope) for scope in self._scopes(node.generators, dict(env))}
+
+    def _scopes(self, generators, env: dict):
+        """The variable scopes of a comprehension's iterations, in order."""
+        first, *rest = generators
+        for item in self.eval(first.iter, env):
+            scope = dict(env)
+            self.bind(first.target, item, scope)
+            if all(self.eval(cond, scope) for cond in first.ifs):
+                if rest:
+                    yield from self._scopes(rest, scope)
+                else:
+                    yield scope
+
+    def _Call(self, node: A.Call, env: dict) -> Any:
+        func = node.func
+        if isinstance(func, A.Name) and func.id == "isinstance" and func.id not in env:
+            return self._isinstance(node, env)
+        if isinstance(func, A.Attribute):
+            receiver = self.eval(func.value, env)
+            if not _method_receiver_ok(receiver, func.attr):
+                raise TypeError(f"'{type(receiver).__name__}' object has no method '{func.attr}' usable in a workflow")
+            result = getattr(receiver, func.attr)(*self._args(node, env), **self._kwargs(node, env))
+            return list(result) if func.attr in _LISTED_METHODS else result
+        if isinstance(func, A.Name) and func.id not in env:
+            args, kwargs = self._args(node, env), self._kwargs(node, env)
+            if func.id in _FUNCTIONS:
+                return _FUNCTIONS[func.id](*args, **kwargs)
+            if func.id in self.types:
+                return self.host.construct(self.types[func.id], args, kwargs)
+            if func.id in B.EXCEPTIONS:
+                if func.id == "RappelTimeout":
+                    return self.host.construct("RappelTimeout", args, kwargs)
+                return getattr(_py, func.id)(*args, **kwargs)
+            raise NameError(f"name '{func.id}' is not defined")
+        callee = self.eval(func, env)
+        return callee(*self._args(node, env), **self._kwargs(node, env))
+
+    def _args(self, node: A.Call, env: dict) -> list:
+        return [self.eval(a, env) for a in node.args]
+
+    def _kwargs(self, node: A.Call, env: dict) -> dict:
+        return {k.name: self.eval(k.value, env) for k in node.kwargs}
+
+    def _isinstance(self, node: A.Call, env: dict) -> bool:
+        value = self.eval(node.args[0], env)
+        spec = node.args[1]
+        names = spec.elts if isinstance(spec, A.TupleExpr) else (spec,)
+        for name_node in names:
+            name = name_node.id if isinstance(name_node, A.Name) else None
+            if name in _PY_TYPES:
+                if isinstance(value, _PY_TYPES[name]):
+                    return True
+            elif name in self.types:
+                if self.host.exception_matches(value, self.types[name]):
+                    return True
+            elif name in B.EXCEPTIONS:
+                if self.host.exception_matches(value, name):
+                    return True
+            else:
+                raise TypeError("isinstance() arg 2 must be a type name or a tuple of type names")
+        return False
+
+    # ---------------------------------------------------------- assignment
+
+    def bind(self, target: A.Expr, value: Any, env: dict) -> None:
+        """Assign `value` to `target` in `env` (value semantics, see module doc)."""
+        match target:
+            case A.Name(id=name):
+                env[name] = value
+            case A.TupleExpr(elts=elts):
+                items = list(value)
+                if len(items) > len(elts):
+                    raise ValueError(f"too many values to unpack (expected {len(elts)})")
+                if len(items) < len(elts):
+                    raise ValueError(f"not enough values to unpack (expected {len(elts)}, got {len(items)})")
+                for elt, item in zip(elts, items):
+                    self.bind(elt, item, env)
+            case A.Subscript(value=container_expr, index=index):
+                updated = copy.copy(self.eval(container_expr, env))
+                updated[self._index(index, env)] = value
+                self.bind(container_expr, updated, env)
+            case A.Attribute(value=owner_expr, attr=attr):
+                updated = copy.copy(self.eval(owner_expr, env))
+                setattr(updated, attr, value)
+                self.bind(owner_expr, updated, env)
+            case _:
+                raise TypeError(f"cannot assign to {type(target).__name__}")

@@ -1,0 +1,105 @@
+"""Generic traversal of the immutable AST."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Iterator
+
+from . import ast as A
+
+
+def children(node) -> Iterator:
+    """The direct child nodes of `node`, in field order."""
+    for f in dataclasses.fields(node):
+        if f.name == "span":
+            continue
+        yield from _nodes_in(getattr(node, f.name))
+
+
+def _nodes_in(value) -> Iterator:
+    if isinstance(value, A.Node):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _nodes_in(item)
+
+
+def walk(node) -> Iterator:
+    """`node` and every node below it, depth first, in source order."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def rewrite(node, fn: Callable):
+    """Rebuild `node` bottom-up: every child is rewritten first, then `fn` is
+    applied to the rebuilt node and its result replaces it. Spans are kept."""
+
+    def visit(value):
+        if isinstance(value, A.Node):
+            return rewrite(value, fn)
+        if isinstance(value, tuple):
+            return tuple(visit(item) for item in value)
+        return value
+
+    changes = {}
+    for f in dataclasses.fields(node):
+        if f.name == "span":
+            continue
+        old = getattr(node, f.name)
+        new = visit(old)
+        if new is not old:
+            changes[f.name] = new
+    rebuilt = dataclasses.replace(node, **changes) if changes else node
+    return fn(rebuilt)
+
+
+def bound_names(node) -> set[str]:
+    """Every name a statement list, fn or expression binds (assignment and
+    loop targets, `except ... as`, comprehension and lambda variables, params)."""
+    names: set[str] = set()
+
+    def targets(target) -> None:
+        if isinstance(target, A.Name):
+            names.add(target.id)
+        elif isinstance(target, A.TupleExpr):
+            for elt in target.elts:
+                targets(elt)
+
+    for sub in walk(node):
+        match sub:
+            case A.Assign(target=t) | A.CallStmt(target=t) | A.Parallel(target=t) | A.For(target=t) | A.Comprehension(target=t):
+                if t is not None:
+                    targets(t)
+            case A.ParallelFor(target=t, loop_target=loop_target):
+                if t is not None:
+                    targets(t)
+                targets(loop_target)
+            case A.ExceptHandler(name=name) if name:
+                names.add(name)
+            case A.Lambda(params=params):
+                names.update(params)
+            case A.Param(name=name):
+                names.add(name)
+    return names
+
+
+def rename(node, mapping: dict[str, str]):
+    """Rename variables: `Name` nodes, lambda params and `except ... as` names.
+    Attribute fields, keyword names and callee names are not variables."""
+    if not mapping:
+        return node
+
+    def fn(n):
+        match n:
+            case A.Name(id=name) if name in mapping:
+                return dataclasses.replace(n, id=mapping[name])
+            case A.Lambda(params=params):
+                return dataclasses.replace(n, params=tuple(mapping.get(p, p) for p in params))
+            case A.ExceptHandler(name=name) if name in mapping:
+                return dataclasses.replace(n, name=mapping[name])
+            case A.Param(name=name) if name in mapping:
+                return dataclasses.replace(n, name=mapping[name])
+        return n
+
+    return rewrite(node, fn)
