@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from typing import ClassVar, Iterator
 
@@ -749,7 +750,74 @@ def merge_compute_chains(start: Start) -> None:
                 break
 
 
-DAG_PASSES = (remove_trivial_joins, merge_compute_chains)
+_GENERATED = re.compile(r"^\$(r|loop|exc|ret|)([0-9]+)(_.*)?$")
+
+
+def _node_exprs(node: Node) -> Iterator[tuple[str, A.Expr]]:
+    for _, attr, how in node.FIELDS:
+        value = getattr(node, attr)
+        if how in ("expr", "target") and value is not None:
+            yield attr, value
+        elif how == "steps":
+            for s in value:
+                yield "steps", s.target
+                yield "steps", s.value
+        elif how == "kwargs":
+            for _, expr in value:
+                yield "kwargs", expr
+        elif how == "cases":
+            for c in value:
+                yield "cases", c.when
+
+
+def number_generated_names(start: Start) -> None:
+    """Lowering runs backwards, so generated names (`$1_x`, `$r2`, `$loop3`,
+    ...) are numbered last-first; renumber them in the order the DAG reads."""
+    order: dict[tuple[str, str], int] = {}
+    mapping: dict[str, str] = {}
+
+    def see(name: str) -> None:
+        match = _GENERATED.match(name)
+        if match is None or name in mapping:
+            return
+        prefix, number, rest = match.groups()
+        key = (prefix, number)
+        if key not in order:
+            order[key] = sum(1 for p, _ in order if p == prefix) + 1
+        mapping[name] = f"${prefix}{order[key]}{rest or ''}"
+
+    nodes = _reachable(start)
+    for node in nodes:
+        for attr in ("loop", "result", "store"):
+            if isinstance(getattr(node, attr, None), str):
+                see(getattr(node, attr))
+        for _, expr in _node_exprs(node):
+            for sub in walk(expr):
+                if isinstance(sub, A.Name):
+                    see(sub.id)
+        for handler in getattr(node, "handlers", ()):
+            if handler.bind:
+                see(handler.bind)
+    for node in nodes:
+        for _, attr, how in node.FIELDS:
+            value = getattr(node, attr)
+            if how == "raw" and attr in ("loop", "result", "store"):
+                setattr(node, attr, mapping.get(value, value))
+            elif how in ("expr", "target") and value is not None:
+                setattr(node, attr, rename(value, mapping))
+            elif how == "steps":
+                setattr(node, attr, [Step(rename(s.target, mapping), rename(s.value, mapping)) for s in value])
+            elif how == "kwargs":
+                setattr(node, attr, [(k, rename(e, mapping)) for k, e in value])
+            elif how == "cases":
+                for case in value:
+                    case.when = rename(case.when, mapping)
+            elif how == "handlers":
+                for handler in value:
+                    handler.bind = mapping.get(handler.bind, handler.bind)
+
+
+DAG_PASSES = (remove_trivial_joins, merge_compute_chains, number_generated_names)
 
 
 # ------------------------------------------------------------------ entry point

@@ -1,0 +1,7 @@
+import pytest
+from recording_host import RecordingHost
+
+
+@pytest.fixture
+def host():
+    return RecordingHost()

@@ -1,0 +1,180 @@
+"""The reference interpreter: execution semantics of the DAG."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import rrl
+from rrl import dag as D
+from rrl.interpreter import execute
+
+from recording_host import RecordingHost, Timeout
+
+ACTIONS = "action act(x: int) -> int from m\naction fail(x: int) -> int from m\naction slow(x: int) -> int from m\n"
+
+
+def run(body: str, args=None, host=None, decls: str = ""):
+    text = f"rrl 1\n\n{ACTIONS}{decls}\nworkflow W(n: int = 3) -> Any:\n{body}"
+    dag = D.lower(rrl.parse(text))
+    host = host or RecordingHost()
+    host.actions.setdefault("act", lambda x: x + 100)
+
+    def fail(x):
+        raise KeyError(f"missing {x}")
+
+    host.actions.setdefault("fail", fail)
+    return asyncio.run(execute(dag, args or {}, host)), host
+
+
+def test_defaults_and_consts():
+    value, _ = run("    return [n, LIMIT * 2]\n", decls="const LIMIT = 4\n")
+    assert value == [3, 8]
+
+
+def test_loop_with_break_continue_and_else():
+    body = (
+        "    seen = []\n    for i in range(10):\n        if i == 1:\n            continue\n        if i == 4:\n            break\n"
+        "        seen = seen + [i]\n    else:\n        seen = []\n    return seen\n"
+    )
+    assert run(body)[0] == [0, 2, 3]
+
+
+def test_for_else_runs_when_the_loop_ends():
+    assert run("    for i in []:\n        pass\n    else:\n        return 'else'\n    return 'after'\n")[0] == "else"
+
+
+def test_while_bound():
+    with pytest.raises(RuntimeError, match="bound of 3 iterations"):
+        run("    i = 0\n    while True max 3:\n        i = i + 1\n    return i\n")
+
+
+def test_exception_caught_by_base_class_and_bound():
+    value, _ = run("    try:\n        await fail(x=1)\n    except LookupError as e:\n        return f'caught {e!r}'\n    return 'no'\n")
+    assert value == "caught KeyError('missing 1')"
+
+
+def test_unmatched_exception_fails_the_workflow():
+    with pytest.raises(KeyError, match="missing 2"):
+        run("    try:\n        await fail(x=2)\n    except ValueError:\n        return 0\n    return 1\n")
+
+
+def test_finally_runs_on_return_and_on_raise():
+    body = "    try:\n        r = await act(x=1)\n        return r\n    finally:\n        await act(x=2)\n"
+    value, host = run(body)
+    assert value == 101 and [c[1]["x"] for c in host.calls] == [1, 2]
+    with pytest.raises(KeyError):
+        run("    try:\n        await fail(x=1)\n    finally:\n        await act(x=9)\n")
+
+
+def test_bare_raise_re_raises_the_handled_exception():
+    with pytest.raises(KeyError, match="missing 5"):
+        run("    try:\n        await fail(x=5)\n    except KeyError:\n        x = 1\n        raise\n")
+
+
+def test_parallel_results_in_order_and_failures():
+    value, _ = run("    xs = parallel for i in range(n):\n        await act(x=i)\n    return xs\n")
+    assert value == [100, 101, 102]
+    value, _ = run("    a, b = parallel return_exceptions:\n        await fail(x=1)\n        await act(x=2)\n    return [str(a), b]\n")
+    assert value == ["'missing 1'", 102]
+    with pytest.raises(KeyError, match="missing 0"):
+        run("    xs = parallel for i in range(2):\n        await fail(x=i)\n    return xs\n")
+
+
+def test_parallel_failure_is_catchable():
+    body = "    try:\n        xs = parallel:\n            await fail(x=1)\n            await act(x=2)\n    except KeyError:\n        return 'caught'\n    return 'no'\n"
+    assert run(body)[0] == "caught"
+
+
+def test_parallel_limit_bounds_concurrency():
+    running = {"now": 0, "max": 0}
+
+    class Host(RecordingHost):
+        async def call_action(self, action, module, kwargs, timeout):
+            running["now"] += 1
+            running["max"] = max(running["max"], running["now"])
+            await asyncio.sleep(0.001)
+            running["now"] -= 1
+            return kwargs["x"]
+
+    value, _ = run("    xs = parallel for i in range(6) limit 2:\n        await act(x=i)\n    return xs\n", host=Host())
+    assert value == [0, 1, 2, 3, 4, 5] and running["max"] == 2
+
+
+def test_retry_with_backoff_delays():
+    attempts = []
+
+    def flaky(x):
+        attempts.append(x)
+        if len(attempts) < 4:
+            raise ValueError("not yet")
+        return "ok"
+
+    host = RecordingHost({"act": flaky})
+    body = "    r = await act(x=1) retry(attempts=5) backoff(base=2s, multiplier=3, max=10s)\n    return r\n"
+    value, host = run(body, host=host)
+    assert value == "ok" and len(attempts) == 4
+    assert host.sleeps == [2, 6, 10]
+
+
+def test_retry_exhausted_and_filtered():
+    def always(x):
+        raise ValueError("nope")
+
+    host = RecordingHost({"act": always})
+    with pytest.raises(ValueError):
+        run("    r = await act(x=1) retry(attempts=3)\n    return r\n", host=host)
+    assert len(host.calls) == 3
+    host = RecordingHost({"act": always})
+    with pytest.raises(ValueError):
+        run("    r = await act(x=1) retry(attempts=3, on=[KeyError])\n    return r\n", host=host)
+    assert len(host.calls) == 1
+
+
+def test_exceptions_fail_at_once_and_timeouts_retry_by_default():
+    calls = []
+
+    def times_out_twice(x):
+        calls.append(x)
+        if len(calls) <= 2:
+            raise Timeout("attempt timed out")
+        return "done"
+
+    value, host = run("    r = await act(x=1)\n    return r\n", host=RecordingHost({"act": times_out_twice}))
+    assert value == "done" and len(calls) == 3
+    with pytest.raises(KeyError):
+        run("    r = await fail(x=1)\n    return r\n")
+
+
+def test_durable_sleep_uses_the_host_clock():
+    _, host = run("    sleep 24 * 60 * 60\n    sleep -5\n    return 1\n")
+    assert host.sleeps == [86400.0, 0.0]
+
+
+def test_values_are_immutable():
+    body = "    a = {'k': 1}\n    b = a\n    a['k'] = 2\n    xs = [1, 2]\n    ys = xs\n    xs[0] = 9\n    return [a, b, xs, ys]\n"
+    assert run(body)[0] == [{"k": 2}, {"k": 1}, [9, 2], [1, 2]]
+
+
+def test_helper_scope_is_its_own():
+    decls = "\nfn bump(x: int) -> int:\n    n = x + 1\n    return n\n"
+    value, _ = run("    a = await bump(x=10)\n    return [a, n]\n", decls=decls)
+    assert value == [11, 3]
+
+
+def test_expressions_follow_python():
+    body = (
+        "    xs = [3, 1, 2]\n"
+        "    d = {k: v for k, v in zip(['a', 'b'], xs) if v > 1}\n"
+        "    s = sorted(xs, key=lambda v: -v)\n"
+        "    t = f'{1.5:.2f}|{\"x\"!r}|{len(xs):>3}'\n"
+        "    c = 1 < n <= 3 and 'yes' or 'no'\n"
+        "    return [d, s, t, c, list(enumerate('ab')), 'a,b'.split(','), xs[::-1], 7 // 2, -7 % 3, 2 ** 10]\n"
+    )
+    assert run(body)[0] == [{"a": 3}, [3, 2, 1], "1.50|'x'|  3", "yes", [(0, "a"), (1, "b")], ["a", "b"], [2, 1, 3], 3, 2, 1024]
+
+
+def test_unbound_name_reads_like_python():
+    with pytest.raises(UnboundLocalError, match="local variable 'z'"):
+        run("    if n > 10:\n        z = 1\n    return z\n")

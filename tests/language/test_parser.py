@@ -1,0 +1,174 @@
+"""The parser and the canonical printer."""
+
+from __future__ import annotations
+
+import pytest
+
+import rrl
+from rrl import ast as A
+from rrl.printer import format_duration
+
+PROGRAM = '''rrl 1
+
+# types the program constructs or catches
+from app.models import User, EmailResult as ER
+
+const LIMIT = 10
+const NAMES = ["a", "b\\n"]
+
+action fetch_users(user_ids: list[str]) -> list[User] from app.actions
+action send_email(to: str, subject: str = "Welcome") -> ER | None from app.actions
+
+fn greeting(user: User) -> str:
+    return f"Hello {user.name!r:>10} {{literal}} {user.tags['x']}"
+
+workflow Welcome(user_ids: list[str], dry: bool = False) -> list[ER]:
+    users = await fetch_users(user_ids=user_ids) retry(attempts=5, on=[ValueError, app.errors.Busy]) backoff(base=5s, max=10m) timeout(10m)
+    active = [u for u in users if u.active and not u.banned]
+    results = parallel for u in active limit 10:
+        await send_email(to=u.email, subject="hi")
+    first, second = parallel return_exceptions:
+        await greeting(user=users[0])
+        await greeting(user=users[-1])
+    x: int = -5 ** 2 if 1 < LIMIT <= 20 else 0
+    for i, (k, v) in enumerate(NAMES):
+        if i % 2 == 0:
+            continue
+        elif k in ("a", "b"):
+            break
+    else:
+        x = x + 1
+    while x < 10 max 100:
+        x = x + 1
+    try:
+        sleep 24 * 60 * 60
+    except (ValueError, KeyError) as e:
+        raise
+    except:
+        raise RuntimeError(f"bad {x}")
+    else:
+        d = {"k": [1, 2.5, None, True]}
+        d["k"] = sorted(users, key=lambda u: u.age)[1:2]
+    finally:
+        done = True
+    return (results, first)
+'''
+
+
+def test_round_trip_is_identity():
+    program = rrl.parse(PROGRAM)
+    printed = rrl.print_program(program)
+    assert rrl.parse(printed) == program
+    assert rrl.print_program(rrl.parse(printed)) == printed
+
+
+def test_policies_and_durations():
+    program = rrl.parse(PROGRAM)
+    call = program.workflows[0].body[0].call
+    assert call.retry == A.RetryPolicy(5, ("ValueError", "app.errors.Busy"))
+    assert call.backoff == A.BackoffPolicy(base=5, multiplier=2.0, max=600)
+    assert call.timeout == 600
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(600, "10m"), (5, "5s"), (0.25, "250ms"), (86400, "1d"), (90, "90s"), (7200, "2h"), (0.0001, "0.0001s")],
+)
+def test_durations_print_in_the_largest_exact_unit(seconds, text):
+    assert format_duration(seconds) == text
+
+
+def test_spans_point_into_the_source():
+    program = rrl.parse(PROGRAM)
+    workflow = program.workflows[0]
+    assert workflow.span.line == 15
+    assert workflow.body[0].span.line == 16
+    assert workflow.body[0].span.column == 5
+
+
+def test_fstring_fields_have_file_positions():
+    program = rrl.parse('rrl 1\n\nworkflow W(x: int) -> str:\n    return f"a{x + 1}"\n')
+    fstring = program.workflows[0].body[0].value
+    field = fstring.parts[1]
+    assert (field.value.span.line, field.value.span.column) == (4, 16)
+
+
+def test_negative_numbers_stay_unary():
+    expr = rrl.parse_expr("-5")
+    assert expr == A.UnaryOp("-", A.Constant(5))
+    assert rrl.print_expr(A.BinOp(A.UnaryOp("-", A.Constant(5)), "**", A.Constant(2))) == "(-5) ** 2"
+
+
+def test_bool_literals_differ_from_ints():
+    assert A.Constant(True) != A.Constant(1)
+    assert A.Constant(1.0) != A.Constant(1)
+
+
+def test_parenthesised_boolean_chains_keep_their_shape():
+    nested = rrl.parse_expr("(a or b) or c")
+    flat = rrl.parse_expr("a or b or c")
+    assert flat == A.BoolOp("or", (A.Name("a"), A.Name("b"), A.Name("c")))
+    assert nested != flat
+    assert rrl.parse_expr(rrl.print_expr(nested)) == nested
+
+
+def test_strings_escape_canonically():
+    expr = rrl.parse_expr("'it\\'s \"q\" \\t \\x01 \\u00e9'")
+    assert expr == A.Constant('it\'s "q" \t \x01 é')
+    assert rrl.print_expr(expr) == '"it\'s \\"q\\" \\t \\x01 é"'
+
+
+def test_compiler_temporaries_are_names():
+    program = rrl.parse("rrl 1\n\nworkflow W() -> int:\n    $t1 = 1\n    $1_x = $t1\n    return $1_x\n")
+    assert program.workflows[0].body[1] == A.Assign(A.Name("$1_x"), A.Name("$t1"))
+
+
+def _error(text: str) -> rrl.Diagnostic:
+    with pytest.raises(rrl.DiagnosticError) as info:
+        rrl.parse(text, "bad.rrl")
+    (diag,) = info.value.diagnostics
+    return diag
+
+
+def test_unexpected_token_is_located():
+    diag = _error("rrl 1\n\nworkflow W() -> int:\n    x = 1 +\n")
+    assert diag.code == "RPL0001"
+    assert (diag.span.line, diag.path) == (4, "bad.rrl")
+
+
+def test_unexpected_character():
+    diag = _error("rrl 1\n\nworkflow W() -> int:\n    x = 1 ? 2\n")
+    assert diag.code == "RPL0002"
+    assert (diag.span.line, diag.span.column) == (4, 11)
+    assert diag.message == "unexpected character `?`"
+
+
+def test_assigning_to_a_call_is_rejected():
+    diag = _error("rrl 1\n\nworkflow W() -> int:\n    f(x) = 1\n")
+    assert diag.code == "RPL0003"
+    assert diag.message == "cannot assign to this expression"
+
+
+def test_unknown_version_is_rejected():
+    diag = _error("rrl 2\n")
+    assert diag.message == "unsupported RRL version 2"
+
+
+def test_bad_policy_argument():
+    diag = _error("rrl 1\n\naction a() -> int from m\n\nworkflow W() -> int:\n    await a() retry(tries=3)\n")
+    assert diag.message == "unknown policy argument `tries`"
+    assert diag.help == "expected one of: attempts, on"
+
+
+def test_rendered_diagnostic_has_the_rustc_shape():
+    text = "rrl 1\n\nworkflow W() -> int:\n    x = 1 ? 2\n"
+    with pytest.raises(rrl.DiagnosticError) as info:
+        rrl.parse(text, "bad.rrl")
+    assert str(info.value) == (
+        "error[RPL0002]: unexpected character `?`\n"
+        " --> bad.rrl:4:11\n"
+        "  |\n"
+        "4 |     x = 1 ? 2\n"
+        "  |           ^\n"
+        "  = help: check the syntax against docs/language.md"
+    )
