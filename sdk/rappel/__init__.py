@@ -1,0 +1,25 @@
+"""Rappel: durable background workflows for Python and Postgres.
+
+Workflows are plain async Python, compiled ahead of time to the Rappel Runtime
+Language (RRL); actions are the retryable units of work they orchestrate.
+"""
+
+from ._actions import action
+from ._client import WorkflowHandle
+from ._depend import Depend
+from ._errors import RappelError, RappelTimeout, WorkflowCompileError
+from ._policies import BackoffPolicy, RetryPolicy
+from ._workflow import Workflow, workflow
+
+__all__ = [
+    "BackoffPolicy",
+    "Depend",
+    "RappelError",
+    "RappelTimeout",
+    "RetryPolicy",
+    "Workflow",
+    "WorkflowCompileError",
+    "WorkflowHandle",
+    "action",
+    "workflow",
+]

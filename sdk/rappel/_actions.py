@@ -1,0 +1,271 @@
+"""`@action`: the unit of distributed work.
+
+Calling an action does not run it: `fetch_users(ids)` returns an `ActionCall` that
+holds the arguments. Awaiting the call runs the function once (with its `Depend`
+parameters resolved); `Workflow.run_action(call, retry=...)` runs it under a policy,
+attempting it as many times as the policy allows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import inspect
+import keyword
+from collections.abc import Callable, Coroutine, Generator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, overload
+
+from ._depend import Depend, DependencyScope, depend_of
+from ._errors import RappelError
+from ._execution import run_with_policy
+from ._policies import ActionPolicy
+from ._signatures import qualified_name, resolved_signature, type_string
+from ._virtual_time import current_clock, real_time
+
+_ACTION_ATTRIBUTE = "__rappel_action__"
+
+
+@dataclass(frozen=True)
+class ActionParameter:
+    """A parameter the workflow passes (part of the action's RRL signature)."""
+
+    name: str
+    annotation: str | None
+    has_default: bool
+    default: Any = None
+    keyword_only: bool = False
+
+
+@dataclass(frozen=True)
+class InjectedParameter:
+    """A parameter filled in by `Depend` on the worker; invisible to the workflow."""
+
+    name: str
+    annotation: str | None
+    depend: Depend
+
+
+@dataclass(frozen=True, eq=False)
+class ActionDefinition:
+    """Everything the SDK, the compiler and the manifest need to know about an action."""
+
+    name: str
+    module: str
+    qualname: str
+    fn: Callable[..., Coroutine[Any, Any, Any]]
+    parameters: tuple[ActionParameter, ...]
+    injected: tuple[InjectedParameter, ...]
+    return_annotation: str | None
+    signature: inspect.Signature
+    visible_signature: inspect.Signature
+
+    def bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """Map call arguments to parameter names, with Python's own error messages."""
+        for name in kwargs:
+            injected = next((p for p in self.injected if p.name == name), None)
+            if injected is not None:
+                raise TypeError(
+                    f"{self.name}(): parameter {name!r} is injected by {injected.depend!r} "
+                    "and cannot be passed by the caller"
+                )
+        try:
+            bound = self.visible_signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{self.name}(): {exc}") from None
+        return dict(bound.arguments)
+
+    async def invoke(self, arguments: Mapping[str, Any]) -> Any:
+        """Run the function once: resolve injections, call, then run teardowns."""
+        with real_time():
+            async with contextlib.AsyncExitStack() as stack:
+                injected = await DependencyScope(stack).injected_arguments(self.signature)
+                return await self.fn(**arguments, **injected)
+
+
+class ActionCall:
+    """One invocation of an action with its arguments, not yet run.
+
+    Awaiting it runs the action (each await is a new run); `Workflow.run_action`
+    runs it under a retry/backoff/timeout policy.
+    """
+
+    __slots__ = ("definition", "args", "kwargs", "arguments")
+
+    def __init__(
+        self, definition: ActionDefinition, args: tuple[Any, ...], kwargs: Mapping[str, Any]
+    ) -> None:
+        self.definition = definition
+        self.args = tuple(args)
+        self.kwargs = dict(kwargs)
+        self.arguments = definition.bind(self.args, self.kwargs)
+
+    @property
+    def action_name(self) -> str:
+        return self.definition.name
+
+    def attempt(self) -> Coroutine[Any, Any, Any]:
+        """A fresh coroutine running the action once."""
+        return self.definition.invoke(self.arguments)
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._run().__await__()
+
+    async def _run(self) -> Any:
+        if current_clock() is None:
+            return await self.attempt()
+        # Awaited directly by workflow code under rappel.testing: the default policy
+        # applies, exactly as it will in the runtime.
+        return await run_with_policy(self, ActionPolicy.build())
+
+    def __repr__(self) -> str:
+        rendered = ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())
+        return f"<ActionCall {self.definition.name}({rendered})>"
+
+
+# ------------------------------------------------------------------ registry
+
+# Actions are identified by (module, registered name), as RRL declares them
+# (`action send_email(...) from app.actions`): two modules may each define a
+# `send_email`, but one module cannot register two actions under one name.
+_registry: dict[tuple[str, str], ActionDefinition] = {}
+
+
+def _register(definition: ActionDefinition) -> None:
+    key = (definition.module, definition.name)
+    existing = _registry.get(key)
+    if existing is not None and existing.qualname != definition.qualname:
+        raise RappelError(
+            f"action name {definition.name!r} is already registered in module "
+            f"{definition.module} by {existing.qualname}; cannot register "
+            f"{definition.qualname} under the same name. "
+            "Choose another name with @action(name=...)"
+        )
+    # The same function defined again (a module reloaded) replaces its old definition.
+    _registry[key] = definition
+
+
+def lookup_action(name: str, module: str | None = None) -> ActionDefinition:
+    """The action `name` of `module` (imported first if needed); without a module,
+    the only action registered under `name`."""
+    if module is None:
+        found = [d for (_, registered), d in _registry.items() if registered == name]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise RappelError(f"no action is registered under the name {name!r}")
+        modules = ", ".join(sorted(d.module for d in found))
+        raise RappelError(f"action name {name!r} is registered in several modules ({modules}); name the module")
+
+    if (module, name) not in _registry:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise RappelError(
+                f"action {name!r} is not registered and its module {module!r} "
+                f"cannot be imported: {type(exc).__name__}: {exc}"
+            ) from exc
+    try:
+        return _registry[(module, name)]
+    except KeyError:
+        raise RappelError(f"module {module!r} defines no action named {name!r}") from None
+
+
+def get_action_definition(obj: object) -> ActionDefinition | None:
+    """The definition behind an `@action`-decorated function, else None."""
+    definition = getattr(obj, _ACTION_ATTRIBUTE, None)
+    return definition if isinstance(definition, ActionDefinition) else None
+
+
+# ------------------------------------------------------------------ decorator
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@overload
+def action(fn: F, /) -> F: ...
+@overload
+def action(*, name: str | None = None) -> Callable[[F], F]: ...
+
+
+def action(fn: Callable[..., Any] | None = None, /, *, name: str | None = None) -> Any:
+    """Declare an `async def` function as an action: `@action` or `@action(name="...")`.
+
+    The decorated function returns an `ActionCall` when called; await it (or pass it
+    to `Workflow.run_action`) to run it.
+    """
+    if fn is None:
+        return lambda f: _make_action(f, name)
+    if not callable(fn):
+        raise TypeError(
+            f"@action takes no positional arguments; use @action or @action(name=...), got {fn!r}"
+        )
+    return _make_action(fn, name)
+
+
+def _make_action(fn: Callable[..., Any], name: str | None) -> Callable[..., ActionCall]:
+    definition = _define(fn, name)
+    _register(definition)
+
+    @functools.wraps(fn)
+    def make_call(*args: Any, **kwargs: Any) -> ActionCall:
+        return ActionCall(definition, args, kwargs)
+
+    setattr(make_call, _ACTION_ATTRIBUTE, definition)
+    return make_call
+
+
+def _define(fn: Callable[..., Any], name: str | None) -> ActionDefinition:
+    label = qualified_name(fn)
+    if get_action_definition(fn) is not None:
+        raise TypeError(f"{label} is already an action; apply @action once")
+    if not inspect.iscoroutinefunction(fn):
+        kind = "an async generator" if inspect.isasyncgenfunction(fn) else "not an async function"
+        raise TypeError(
+            f"@action requires an `async def` function, but {label} is {kind}; "
+            "actions are awaited by workflows and run on async workers"
+        )
+    name = fn.__name__ if name is None else name
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(
+            f"@action(name=...) must be a Python identifier (it names the action in RRL), "
+            f"got {name!r} for {label}"
+        )
+
+    signature = resolved_signature(fn)
+    visible: list[inspect.Parameter] = []
+    parameters: list[ActionParameter] = []
+    injected: list[InjectedParameter] = []
+    for param in signature.parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
+            raise TypeError(
+                f"action {label} cannot take {param}: workflows pass action arguments "
+                "by name, so every parameter needs a name (no *args, **kwargs or /)"
+            )
+        depend = depend_of(param.annotation)
+        if depend is not None:
+            injected.append(InjectedParameter(param.name, type_string(param.annotation), depend))
+            continue
+        visible.append(param)
+        parameters.append(
+            ActionParameter(
+                name=param.name,
+                annotation=type_string(param.annotation),
+                has_default=param.default is not param.empty,
+                default=None if param.default is param.empty else param.default,
+                keyword_only=param.kind is param.KEYWORD_ONLY,
+            )
+        )
+
+    return ActionDefinition(
+        name=name,
+        module=fn.__module__,
+        qualname=fn.__qualname__,
+        fn=fn,
+        parameters=tuple(parameters),
+        injected=tuple(injected),
+        return_annotation=type_string(signature.return_annotation),
+        signature=signature,
+        visible_signature=signature.replace(parameters=visible),
+    )

@@ -1,0 +1,66 @@
+"""Running workflows inside the current process: the Python body itself (`native`)
+or the compiled program in the reference interpreter (`local`)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from . import _toolchain
+from ._client import WorkflowHandle
+from ._depend import Provider, apply_overrides
+from ._local_host import LocalHost
+from ._virtual_time import clock_for_run, modules_of, workflow_time
+from ._workflow import Workflow, dag_of, original_run
+
+Overrides = Mapping[Provider, Provider] | None
+
+
+def workflow_class(workflow: type[Workflow] | Workflow) -> type[Workflow]:
+    cls = workflow if isinstance(workflow, type) else type(workflow)
+    if not issubclass(cls, Workflow):
+        raise TypeError(f"expected a rappel.Workflow subclass or instance, got {workflow!r}")
+    return cls
+
+
+async def execute_native(
+    instance: Workflow, arguments: dict[str, Any], overrides: Overrides = None
+) -> Any:
+    """Await the user's run() body with virtual time; actions run for real."""
+    cls = type(instance)
+    body = original_run(cls)
+    with apply_overrides(overrides), workflow_time(clock_for_run(), modules_of(cls)):
+        return await body(instance, **arguments)
+
+
+async def execute_local(
+    cls: type[Workflow], arguments: dict[str, Any], overrides: Overrides = None
+) -> Any:
+    """Execute the compiled DAG of `cls` in the reference interpreter."""
+    dag = dag_of(cls)
+    host = LocalHost(clock_for_run())
+    with apply_overrides(overrides):
+        return await _toolchain.execute(dag, arguments, host)
+
+
+class LocalBackend:
+    """A backend that runs each started instance as an asyncio task in this process."""
+
+    def __init__(self, *, native: bool = False, overrides: Overrides = None) -> None:
+        self.native = native
+        self.overrides = dict(overrides or {})
+
+    async def start(self, workflow_cls: type[Workflow], args: dict[str, Any]) -> WorkflowHandle:
+        if self.native:
+            body = execute_native(workflow_cls(), args, self.overrides)
+        else:
+            body = execute_local(workflow_cls, args, self.overrides)
+        task = asyncio.create_task(body, name=f"rappel:{workflow_cls.__name__}")
+
+        async def result() -> Any:
+            # Like a durable instance, the run outlives a caller that stops waiting.
+            return await asyncio.shield(task)
+
+        return WorkflowHandle(uuid.uuid4().hex, workflow_cls.__name__, result)

@@ -1,0 +1,196 @@
+"""`Workflow` and `@workflow`: durable control flow compiled ahead of time to RRL."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import os
+from collections.abc import Callable, Coroutine, Iterator
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from . import _toolchain
+from ._actions import ActionCall, get_action_definition
+from ._client import WorkflowHandle, current_backend
+from ._errors import RappelError
+from ._execution import run_with_policy
+from ._policies import ActionPolicy, BackoffPolicy, RetryPolicy, Seconds
+from ._visualize import write_graph
+
+SKIP_COMPILE_ENV = "RAPPEL_SKIP_COMPILE"
+
+RunMethod = Callable[..., Coroutine[Any, Any, Any]]
+
+
+class Workflow:
+    """Base class of workflows. Subclass it, write `async def run(self, ...)` and
+    decorate the class with `@workflow`.
+
+    `await MyWorkflow().run(...)` starts a durable instance and waits for its result;
+    `await MyWorkflow().start(...)` returns a `WorkflowHandle` without waiting.
+    """
+
+    # Set by @workflow on the decorated class itself (never inherited meaningfully).
+    __rappel_program__: ClassVar[Any] = None
+    __rappel_original_run__: ClassVar[RunMethod | None] = None
+
+    async def run(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            f"{type(self).__name__} must define `async def run(self, ...)` and be "
+            "decorated with @workflow"
+        )
+
+    async def start(self, *args: Any, **kwargs: Any) -> WorkflowHandle:
+        """Start an instance with run()'s arguments; return its handle at once."""
+        cls = type(self)
+        if "__rappel_original_run__" not in cls.__dict__:
+            raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+        arguments = bind_run_arguments(cls, args, kwargs)
+        return await current_backend().start(cls, arguments)
+
+    async def run_action(
+        self,
+        call: ActionCall,
+        *,
+        retry: RetryPolicy | None = None,
+        backoff: BackoffPolicy | None = None,
+        timeout: Seconds | None = None,
+    ) -> Any:
+        """Run an action under an explicit policy:
+
+            await self.run_action(charge(order), retry=RetryPolicy(attempts=5),
+                                  backoff=BackoffPolicy(base_delay=2), timeout=60)
+
+        Without `retry`, an exception fails at once and a timeout is retried without
+        limit; `timeout` defaults to 300 seconds per attempt.
+        """
+        if not isinstance(call, ActionCall):
+            raise TypeError(_not_a_call_message(call))
+        policy = ActionPolicy.build(retry, backoff, timeout)
+        return await run_with_policy(call, policy)
+
+    @classmethod
+    def visualize(cls, path: str | os.PathLike[str] | None = None, format: str | None = None) -> Any:
+        """The workflow's DAG as a `graphviz.Digraph`; with `path`, also written to a
+        .dot, .svg or .png file (`format` overrides the file extension)."""
+        graph = _toolchain.render_graph(dag_of(cls))
+        if path is not None:
+            write_graph(graph, Path(path), format)
+        elif format is not None:
+            graph.format = format
+        return graph
+
+
+def _not_a_call_message(call: object) -> str:
+    definition = get_action_definition(call)
+    if definition is not None:
+        name = definition.name
+        return f"run_action() needs a call of the action, e.g. run_action({name}(...)), not {name} itself"
+    if inspect.iscoroutine(call):
+        call.close()  # it will never run; avoid a "never awaited" warning on top
+        return (
+            "run_action() needs an action call, but got a coroutine: is the function "
+            "decorated with @action?"
+        )
+    return f"run_action() needs an action call such as fetch_user(id), got {call!r}"
+
+
+W = TypeVar("W", bound=type[Workflow])
+
+
+def workflow(cls: W) -> W:
+    """Compile a Workflow subclass's run() to RRL when the class is defined.
+
+    Unsupported or non-deterministic code in run() raises WorkflowCompileError here,
+    at import time, with the compiler's diagnostics. `RAPPEL_SKIP_COMPILE=1` defers
+    compilation to first use (for debugging the compiler only).
+    """
+    if not (inspect.isclass(cls) and issubclass(cls, Workflow)):
+        raise TypeError(f"@workflow decorates a subclass of rappel.Workflow, got {cls!r}")
+    original = original_run(cls)
+    if original is Workflow.run:
+        raise TypeError(f"{cls.__name__} must define `async def run(self, ...)`")
+    if not inspect.iscoroutinefunction(original):
+        raise TypeError(f"{cls.__name__}.run must be `async def`")
+    for param in inspect.signature(original).parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
+            raise TypeError(
+                f"{cls.__name__}.run cannot take {param}: workflow inputs are stored by "
+                "parameter name, so every parameter needs a name (no *args, **kwargs or /)"
+            )
+
+    @functools.wraps(original)
+    async def run(self: Workflow, *args: Any, **kwargs: Any) -> Any:
+        handle = await self.start(*args, **kwargs)
+        return await handle.result()
+
+    run.__rappel_original_run__ = original  # type: ignore[attr-defined]
+    cls.run = run  # type: ignore[method-assign]
+    cls.__rappel_original_run__ = original
+    cls.__rappel_program__ = None
+    # The compiler always sees the decorated class, whether it compiles now or on
+    # first use: `__rappel_original_run__` is the body to compile.
+    if not _compile_deferred():
+        program_of(cls)
+    return cls
+
+
+# ------------------------------------------------------------------ compilation
+
+_defer_compilation: ContextVar[bool] = ContextVar("rappel_defer_compilation", default=False)
+
+
+def _compile_deferred() -> bool:
+    return _defer_compilation.get() or os.environ.get(SKIP_COMPILE_ENV) == "1"
+
+
+@contextlib.contextmanager
+def deferred_compilation() -> Iterator[None]:
+    """Define workflows without compiling them (the CLI compiles whole modules itself,
+    so that a broken workflow is reported as diagnostics rather than an import error)."""
+    token = _defer_compilation.set(True)
+    try:
+        yield
+    finally:
+        _defer_compilation.reset(token)
+
+
+def original_run(cls: type[Workflow]) -> RunMethod:
+    """The run() the user wrote: unwrapped if @workflow replaced it, else as is."""
+    run = cls.run
+    return getattr(run, "__rappel_original_run__", run)
+
+
+def program_of(cls: type[Workflow]) -> Any:
+    """The compiled RRL program of `cls`, compiling now if it was deferred."""
+    program = cls.__dict__.get("__rappel_program__")
+    if program is None:
+        program = _toolchain.compile_workflow_class(cls)
+        cls.__rappel_program__ = program
+    return program
+
+
+def dag_of(cls: type[Workflow]) -> Any:
+    """The DAG of `cls`, lowered from its program on first use and cached on the class."""
+    dag = cls.__dict__.get("__rappel_dag__")
+    if dag is None:
+        dag = _toolchain.executable_dag(program_of(cls))
+        cls.__rappel_dag__ = dag  # type: ignore[attr-defined]
+    return dag
+
+
+def bind_run_arguments(
+    cls: type[Workflow], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    """run()'s arguments by parameter name, defaults included: the instance's input."""
+    signature = inspect.signature(original_run(cls))
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError as exc:
+        raise TypeError(f"{cls.__name__}.run(): {exc}") from None
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    arguments.pop(next(iter(signature.parameters)))  # self
+    return arguments

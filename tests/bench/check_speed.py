@@ -1,0 +1,152 @@
+"""How long `rappel check` takes: on the whole golden corpus, and on one
+generated 2,000-line module. Run with `make bench`; figures go to
+docs/benchmarks.md by hand, never into a timed test.
+
+Two figures each: the `rappel check` command end to end (a fresh process,
+imports included, as CI sees it), and the check itself in a warm process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "golden"
+
+
+def generated_module(target_lines: int = 2000) -> str:
+    """A realistic module: actions plus workflows with loops, branches,
+    fan-out, retries, try/except and helpers, until it has `target_lines`."""
+    header = [
+        "import asyncio",
+        "from datetime import timedelta",
+        "",
+        "from pydantic import BaseModel",
+        "",
+        "from rappel import BackoffPolicy, RetryPolicy, Workflow, action, workflow",
+        "",
+        "",
+        "class Item(BaseModel):",
+        "    id: str",
+        "    price: float",
+        "    active: bool = True",
+        "",
+    ]
+    lines = list(header)
+    i = 0
+    while len(lines) < target_lines:
+        lines += f'''
+
+@action
+async def load_{i}(ids: list[str]) -> list[Item]:
+    return [Item(id=x, price=1.0) for x in ids]
+
+
+@action
+async def charge_{i}(item_id: str, amount: float) -> str:
+    return f"charged {{item_id}} {{amount}}"
+
+
+@action
+async def notify_{i}(message: str) -> None:
+    return None
+
+
+@workflow
+class Batch{i}(Workflow):
+    async def run(self, ids: list[str], limit: int = 10) -> dict[str, str]:
+        items = await load_{i}(ids)
+        active = [item for item in items if item.active and item.price > 0]
+        receipts: dict[str, str] = {{}}
+        total = 0.0
+        for index, item in enumerate(active):
+            if index >= limit:
+                break
+            if item.price > 100:
+                continue
+            try:
+                receipt = await self.run_action(
+                    charge_{i}(item.id, item.price),
+                    retry=RetryPolicy(attempts=3),
+                    backoff=BackoffPolicy(base_delay=2),
+                    timeout=timedelta(minutes=2),
+                )
+            except ValueError as exc:
+                await notify_{i}(f"failed {{item.id}}: {{exc}}")
+                continue
+            receipts[item.id] = receipt
+            total += item.price
+        summary = self.summarize(total, len(receipts))
+        await asyncio.gather(*[notify_{i}(f"{{key}}={{value}}") for key, value in receipts.items()])
+        await asyncio.sleep(60)
+        await notify_{i}(summary)
+        return receipts
+
+    def summarize(self, total: float, count: int) -> str:
+        average = total / count if count else 0.0
+        return f"{{count}} charges, {{total:.2f}} in all, {{average:.2f}} each"
+'''.splitlines()
+        i += 1
+    return "\n".join(lines) + "\n"
+
+
+def _timed(fn, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _cli(paths: list[Path]) -> None:
+    result = subprocess.run([sys.executable, "-m", "rappel.cli", "check", *map(str, paths)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"rappel check failed:\n{result.stdout}{result.stderr}")
+
+
+def _in_process(paths: list[Path]) -> None:
+    from rappel_compiler import compile_source
+    from rrl.check import check
+
+    for path in paths:
+        result = compile_source(path.read_text(encoding="utf-8"), path=str(path), module=f"bench_{path.stem}")
+        assert not result.diagnostics, path
+        for program in result.programs.values():
+            check(program)
+
+
+def _report(name: str, lines: int, files: int, cli: list[float], warm: list[float]) -> None:
+    print(
+        f"{name:<28} {files:>4} files {lines:>6} lines   "
+        f"rappel check: median {statistics.median(cli) * 1000:7.1f} ms (min {min(cli) * 1000:.1f})   "
+        f"in-process: median {statistics.median(warm) * 1000:7.1f} ms "
+        f"({lines / statistics.median(warm):,.0f} lines/s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    corpus = sorted((GOLDEN / "compile").glob("*.py"))
+    corpus_lines = sum(len(p.read_text().splitlines()) for p in corpus)
+    _in_process(corpus)  # warm imports and caches once
+    _report("golden/compile corpus", corpus_lines, len(corpus), _timed(lambda: _cli(corpus), args.repeat), _timed(lambda: _in_process(corpus), args.repeat))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big_module.py"
+        big.write_text(generated_module(2000), encoding="utf-8")
+        lines = len(big.read_text().splitlines())
+        _report("generated module", lines, 1, _timed(lambda: _cli([big]), args.repeat), _timed(lambda: _in_process([big]), args.repeat))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""The golden corpus: the specification shared with the Rust runtime.
+
+- golden/compile/<case>.py → <case>.<Workflow>.rrl (the frontend's output),
+  .opt.rrl (after the optimizer) and .dag.json (the canonical DAG, lowered
+  from the .opt.rrl text alone).
+- golden/errors/<case>.py → <case>.diagnostics.txt (the exact diagnostics).
+- golden/run/<case>/case.py → expected.json: run() as plain Python and the
+  compiled program in the reference interpreter give this same outcome.
+
+Regenerate with `make golden` and review the diff.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+import rrl
+from rrl.check import check
+from rrl.dag import Dag, lower
+from rrl.optimize import optimize
+from rappel_compiler import compile_source
+
+from golden_files import golden_file
+from outcomes import encode_outcome
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "golden"
+COMPILE_CASES = sorted((GOLDEN / "compile").glob("*.py"))
+ERROR_CASES = sorted((GOLDEN / "errors").glob("*.py"))
+RUN_CASES = sorted(p for p in (GOLDEN / "run").iterdir() if (p / "case.py").is_file())
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def module_name(case: Path) -> str:
+    """A valid, stable module name for a case (case names start with digits):
+    golden/compile/04_x.py → golden_compile_04_x, golden/run/05_y/case.py → golden_run_05_y."""
+    if case.name == "case.py":
+        return f"golden_{case.parent.parent.name}_{case.parent.name}"
+    return f"golden_{case.parent.name}_{case.stem}"
+
+
+def test_corpus_size():
+    assert len(COMPILE_CASES) >= 60
+    assert len(ERROR_CASES) >= 15
+    assert len(RUN_CASES) >= 25
+
+
+@pytest.mark.parametrize("case", COMPILE_CASES, ids=lambda p: p.stem)
+def test_compile(case: Path, snapshot):
+    source = case.read_text(encoding="utf-8")
+    result = compile_source(source, path=_relative(case), module=module_name(case))
+    assert not result.diagnostics, rrl.render_all(result.diagnostics, source)
+    assert result.programs, "the case declares no workflow"
+    for name, program in sorted(result.programs.items()):
+        text = rrl.print_program(program)
+        assert rrl.parse(text) == program, "parse(print(program)) must be the program"
+        errors = [d for d in check(program) if d.severity == "error"]
+        assert not errors, rrl.render_all(errors, text)
+        assert text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.{name}.rrl")))
+
+        optimized = optimize(program)
+        optimized_text = rrl.print_program(optimized)
+        assert rrl.parse(optimized_text) == optimized
+        assert optimized_text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.{name}.opt.rrl")))
+
+        dag_json = lower(rrl.parse(optimized_text)).to_json()
+        assert Dag.from_json(dag_json).to_json() == dag_json
+        assert dag_json == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.{name}.dag.json")))
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=lambda p: p.stem)
+def test_error(case: Path, snapshot):
+    source = case.read_text(encoding="utf-8")
+    result = compile_source(source, path=_relative(case), module=module_name(case))
+    assert result.diagnostics, "an error case must be rejected"
+    text = rrl.render_all(result.diagnostics, source) + "\n"
+    assert text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.diagnostics.txt")))
+
+
+def _import_case(case_file: Path):
+    name = module_name(case_file)
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, case_file)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _workflow_class(module):
+    from rappel import Workflow
+
+    classes = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, Workflow) and value.__module__ == module.__name__ and hasattr(value, "__rappel_program__")
+    ]
+    assert len(classes) == 1, "a run case has exactly one workflow"
+    return classes[0]
+
+
+async def _outcome(runner, workflow, kwargs) -> dict:
+    try:
+        return {"result": await runner(workflow, **kwargs)}
+    except Exception as exc:  # the workflow's own failure is the outcome
+        return {"error": exc}
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=lambda p: p.name)
+async def test_run(case: Path, snapshot):
+    from rappel.testing import run_local, run_native
+
+    module = _import_case(case / "case.py")
+    workflow = _workflow_class(module)
+    native = encode_outcome(await _outcome(run_native, workflow, dict(module.INPUT)))
+    local = encode_outcome(await _outcome(run_local, workflow, dict(module.INPUT)))
+    assert local == native, "the compiled program must behave as run() does"
+    assert ("error" if "error" in native else "result") == module.EXPECTS
+    assert native == snapshot(extension_class=golden_file(case / "expected.json"))

@@ -1,0 +1,276 @@
+import json
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import graphviz
+import pytest
+import rrl
+from rrl.ast import Span
+from rrl.diagnostics import Diagnostic
+
+from rappel import _toolchain, cli
+
+from .support import requires, requires_toolchain
+
+REPO = Path(__file__).resolve().parents[2]
+
+WORKFLOW_SOURCE = textwrap.dedent(
+    """
+    from rappel import Workflow, action, workflow
+
+    @action
+    async def {action}(n: int, label: str = "x") -> int:
+        return n * 2
+
+    @workflow
+    class {workflow}(Workflow):
+        async def run(self, n: int) -> int:
+            return await {action}(n=n)
+    """
+)
+
+RRL_TEMPLATE = textwrap.dedent(
+    """
+    rrl 1
+
+    action {action}(n: int, label: str = "x") -> int from {module}
+
+    workflow {workflow}(n: int) -> int:
+        doubled = await {action}(n=n)
+        return doubled
+    """
+).lstrip()
+
+
+@pytest.fixture
+def workflow_file(tmp_path, monkeypatch, isolated_registry):
+    """A workflow module on disk (unique names per test) and its RRL program."""
+    stem = f"cli_case_{tmp_path.name.replace('-', '_')}"
+    names = {"action": f"{stem}_double", "workflow": "Doubler", "module": stem}
+    path = tmp_path / f"{stem}.py"
+    path.write_text(WORKFLOW_SOURCE.format(**names))
+    monkeypatch.delitem(sys.modules, stem, raising=False)
+    program = rrl.parse(RRL_TEMPLATE.format(**names), "<expected>")
+    return path, names, program
+
+
+@pytest.fixture
+def fake_frontend(monkeypatch):
+    """Stand in for the compiler's compile_module and the checker: tests set the result."""
+    state = {"programs": {}, "diagnostics": [], "check": []}
+
+    def compile_module(module):
+        return _toolchain.ModuleCompilation(dict(state["programs"]), list(state["diagnostics"]))
+
+    monkeypatch.setattr(_toolchain, "compile_module", compile_module)
+    monkeypatch.setattr(_toolchain, "check", lambda program: list(state["check"]))
+    monkeypatch.setattr(_toolchain, "optimize", lambda program: program)
+    return state
+
+
+def run_cli(*argv: str) -> int:
+    return cli.main(list(argv))
+
+
+def test_usage_errors_exit_2(capsys):
+    assert run_cli() == 2
+    assert run_cli("compile", "app.py") == 2  # -o is required
+    assert "required" in capsys.readouterr().err
+    assert run_cli("fmt", "notes.txt") == 2
+    assert "expected .rrl file" in capsys.readouterr().err
+
+
+def test_import_failures_are_one_line_errors(tmp_path, capsys):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "workflows.py").write_text("import no_such_dependency_abc\n")
+    assert run_cli("check", str(app / "workflows.py")) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: could not import {app / 'workflows.py'}: "
+        "ModuleNotFoundError: No module named 'no_such_dependency_abc'\n"
+    )
+
+
+def test_missing_files_are_errors(capsys):
+    assert run_cli("fmt", "does/not/exist.rrl") == 1
+    assert "does/not/exist.rrl: no such file" in capsys.readouterr().err
+
+
+def test_package_modules_are_imported_by_dotted_name(tmp_path, monkeypatch, capsys, fake_frontend):
+    package = tmp_path / "shop_pkg_cli"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helpers.py").write_text("VALUE = 1\n")
+    (package / "flows.py").write_text("from .helpers import VALUE\n")
+    for name in ("shop_pkg_cli", "shop_pkg_cli.helpers", "shop_pkg_cli.flows"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    assert run_cli("check", str(package / "flows.py")) == 0
+    assert sys.modules["shop_pkg_cli.flows"].VALUE == 1
+
+
+def test_compile_writes_rrl_and_manifest(workflow_file, fake_frontend, tmp_path, capsys):
+    path, names, program = workflow_file
+    fake_frontend["programs"] = {"Doubler": program}
+    out = tmp_path / "build"
+    assert run_cli("compile", str(path), "-o", str(out)) == 0
+    assert capsys.readouterr().out == f"compiled 1 workflow(s) to {out}\n"
+
+    text = (out / "Doubler.rrl").read_text()
+    assert text == rrl.print_program(program)
+    manifest = json.loads((out / "manifest.json").read_text())
+    import hashlib
+
+    assert manifest == {
+        "version": 1,
+        "workflows": {
+            "Doubler": {
+                "source": path.as_posix(),
+                "rrl": "Doubler.rrl",
+                "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "actions": [
+                    {
+                        "name": names["action"],
+                        "module": names["module"],
+                        "function": names["action"],
+                        "parameters": [
+                            {"name": "n", "type": "int", "has_default": False},
+                            {"name": "label", "type": "str", "has_default": True, "default": "'x'"},
+                        ],
+                        "returns": "int",
+                    }
+                ],
+            }
+        },
+    }
+
+
+def test_compile_reports_every_diagnostic_and_writes_nothing(workflow_file, fake_frontend, tmp_path, capsys):
+    path, _, program = workflow_file
+    fake_frontend["programs"] = {"Doubler": program}
+    fake_frontend["diagnostics"] = [
+        Diagnostic("RPL0101", "first problem", Span(11, 20, 11, 33), help="fix it"),
+        Diagnostic("RPL0102", "second problem", Span(10, 9, 10, 12), severity="warning"),
+    ]
+    out = tmp_path / "build"
+    assert run_cli("compile", str(path), "-o", str(out)) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert f"error[RPL0101]: first problem\n  --> {path}:11:20\n" in err
+    assert "return await" in err and "^^^^" in err
+    assert "= help: fix it" in err
+    assert "warning[RPL0102]: second problem" in err
+
+
+def test_warnings_alone_do_not_fail(workflow_file, fake_frontend, capsys):
+    path, _, program = workflow_file
+    fake_frontend["programs"] = {"Doubler": program}
+    fake_frontend["check"] = [Diagnostic("RPL0301", "unused value", severity="warning")]
+    assert run_cli("check", str(path)) == 0
+    captured = capsys.readouterr()
+    assert "warning[RPL0301]: unused value" in captured.err
+    assert captured.out == "checked 1 file(s), 1 workflow(s): no errors\n"
+
+
+def test_checker_errors_fail_check(workflow_file, fake_frontend, capsys):
+    path, _, program = workflow_file
+    fake_frontend["programs"] = {"Doubler": program}
+    fake_frontend["check"] = [Diagnostic("RPL0301", "name `y` is not bound")]
+    assert run_cli("check", str(path)) == 1
+    assert f"--> {path}" in capsys.readouterr().err
+
+
+def test_visualize_writes_dot(workflow_file, fake_frontend, tmp_path, monkeypatch, capsys):
+    path, _, program = workflow_file
+    fake_frontend["programs"] = {"Doubler": program}
+    monkeypatch.setattr(_toolchain, "executable_dag", lambda program, workflow=None: "dag")
+    monkeypatch.setattr(_toolchain, "render_graph", lambda dag: graphviz.Digraph(body=["a -> b"]))
+    out = tmp_path / "graphs" / "doubler.dot"
+    assert run_cli("visualize", str(path), "--workflow", "Doubler", "-o", str(out)) == 0
+    assert "a -> b" in out.read_text()
+    assert run_cli("visualize", str(path), "-o", str(out)) == 0  # one workflow: no --workflow needed
+    assert run_cli("visualize", str(path), "--workflow", "Nope", "-o", str(out)) == 1
+    assert "has no workflow named 'Nope' (found: Doubler)" in capsys.readouterr().err
+    assert run_cli("visualize", str(path), "-o", str(tmp_path / "graph.pdf")) == 2
+
+
+def test_fmt_rewrites_and_checks(tmp_path, capsys):
+    messy = tmp_path / "messy.rrl"
+    messy.write_text("rrl 1\nworkflow W(n: int) -> int:\n    return   n+1\n")
+    assert run_cli("fmt", "--check", str(messy)) == 1
+    assert capsys.readouterr().out == f"would reformat {messy}\n"
+    assert run_cli("fmt", str(messy)) == 0
+    formatted = messy.read_text()
+    assert formatted == rrl.print_program(rrl.parse(formatted))
+    assert run_cli("fmt", "--check", str(messy)) == 0
+
+
+def test_fmt_reports_syntax_errors_plainly_when_piped(tmp_path, capsys):
+    broken = tmp_path / "broken.rrl"
+    broken.write_text("rrl 1\nworkflow X( -> int:\n")
+    assert run_cli("fmt", str(broken)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error[RPL0001]: unexpected `->`\n")
+    assert f"--> {broken}:2:13" in err
+    assert "\x1b[" not in err  # no colour codes outside a terminal
+
+
+def test_terminal_output_is_styled():
+    rendered = "error[RPL0101]: bad\n --> a.py:1:1\n  |\n1 | x\n  | ^\n  = help: h"
+    text = cli._styled(rendered, "error")
+    styles = {str(span.style) for span in text.spans}
+    assert "bold red" in styles and "bold blue" in styles and "bold cyan" in styles
+
+
+# ------------------------------------------------------------------ real toolchain
+
+HAND_WRITTEN = "rrl 1\n\naction double(n: int) -> int from app.actions\n\nworkflow Doubler(n: int) -> int:\n    x = await double(n=n)\n    return x\n"
+
+
+@requires(("rrl", "check"))
+def test_check_rrl_files(tmp_path, capsys):
+    good = tmp_path / "good.rrl"
+    good.write_text(HAND_WRITTEN)
+    bad = tmp_path / "bad.rrl"
+    bad.write_text(HAND_WRITTEN.replace("return x", "return y"))
+    assert run_cli("check", str(good)) == 0
+    assert capsys.readouterr().out == "checked 1 file(s), 1 workflow(s): no errors\n"
+    assert run_cli("check", str(good), str(bad)) == 1
+    err = capsys.readouterr().err
+    assert f"--> {bad}:7:12" in err and "    return y" in err
+
+
+@requires(("rrl", "optimize"), ("rrl.graphviz", "render"))
+def test_visualize_rrl_files(tmp_path):
+    source = tmp_path / "flows.rrl"
+    source.write_text(HAND_WRITTEN + HAND_WRITTEN.split("\n\n", 2)[2].replace("Doubler", "Other"))
+    out = tmp_path / "doubler.dot"
+    assert run_cli("visualize", str(source), "-o", str(out)) == 2  # two workflows: which one?
+    assert run_cli("visualize", str(source), "--workflow", "Doubler", "-o", str(out)) == 0
+    assert out.read_text().startswith("digraph")
+
+
+@requires_toolchain
+def test_compile_the_example_end_to_end(tmp_path, capsys):
+    example = REPO / "examples" / "welcome_email.py"
+    out = tmp_path / "build"
+    assert run_cli("compile", str(example), "-o", str(out)) == 0, capsys.readouterr().err
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = manifest["workflows"]["WelcomeEmailWorkflow"]
+    actions = {a["name"]: a for a in entry["actions"]}
+    assert actions["fetch_users"]["parameters"] == [
+        {"name": "user_ids", "type": "list[str]", "has_default": False}
+    ]
+    assert actions["send_email"]["returns"] == "EmailResult"
+    assert run_cli("check", str(out / "WelcomeEmailWorkflow.rrl")) == 0
+    assert run_cli("fmt", "--check", str(out / "WelcomeEmailWorkflow.rrl")) == 0
+    dot = tmp_path / "welcome.dot"
+    assert run_cli("visualize", str(example), "--workflow", "WelcomeEmailWorkflow", "-o", str(dot)) == 0
+    assert dot.read_text().startswith("digraph")
+    if shutil.which("dot"):
+        svg = tmp_path / "welcome.svg"
+        assert run_cli("visualize", str(out / "WelcomeEmailWorkflow.rrl"), "-o", str(svg)) == 0
+        assert "<svg" in svg.read_text()

@@ -1,0 +1,248 @@
+import asyncio
+
+import pytest
+import rappel_compiler
+
+from rappel import (
+    RappelError,
+    Workflow,
+    WorkflowCompileError,
+    WorkflowHandle,
+    action,
+    workflow,
+)
+from rappel._client import configure_backend, use_backend
+from rappel._workflow import bind_run_arguments, program_of
+from rappel.testing import local_backend
+
+from .support import uncompiled
+
+
+class FakeCompileError(Exception):
+    def __init__(self, diagnostics, rendered):
+        super().__init__(rendered)
+        self.diagnostics = diagnostics
+        self.rendered = rendered
+
+
+@pytest.fixture
+def fake_compiler(monkeypatch):
+    """Stand in for rappel_compiler: record the classes compiled, return a marker."""
+    compiled: list[type] = []
+
+    def compile_workflow_class(cls):
+        compiled.append(cls)
+        if getattr(cls, "reject", False):
+            raise FakeCompileError(["diag"], "error[RPL0101]: datetime.now() is not deterministic")
+        return ("program", cls.__name__)
+
+    monkeypatch.setattr(rappel_compiler, "compile_workflow_class", compile_workflow_class, raising=False)
+    monkeypatch.setattr(rappel_compiler, "CompileError", FakeCompileError, raising=False)
+    monkeypatch.delenv("RAPPEL_SKIP_COMPILE", raising=False)
+    return compiled
+
+
+@action
+async def wf_echo(value: str) -> str:
+    return value
+
+
+def test_workflow_compiles_at_class_definition(fake_compiler):
+    @workflow
+    class Compiled(Workflow):
+        async def run(self, value: str) -> str:
+            return await wf_echo(value)
+
+    assert fake_compiler == [Compiled]
+    assert Compiled.__rappel_program__ == ("program", "Compiled")
+    # The compiler sees the decorated class, with the body it must compile.
+    assert Compiled.__rappel_original_run__.__name__ == "run"
+    assert Compiled.run is not Compiled.__rappel_original_run__
+
+
+def test_compile_errors_become_workflow_compile_errors(fake_compiler):
+    with pytest.raises(WorkflowCompileError) as info:
+
+        @workflow
+        class Rejected(Workflow):
+            reject = True
+
+            async def run(self) -> None:
+                return None
+
+    assert str(info.value) == "error[RPL0101]: datetime.now() is not deterministic"
+    assert info.value.diagnostics == ["diag"]
+    assert info.value.__cause__ is None
+
+
+def test_skip_compile_defers_compilation_to_first_use(fake_compiler, monkeypatch):
+    monkeypatch.setenv("RAPPEL_SKIP_COMPILE", "1")
+
+    @workflow
+    class Deferred(Workflow):
+        async def run(self) -> None:
+            return None
+
+    assert fake_compiler == []
+    assert Deferred.__rappel_program__ is None
+    assert program_of(Deferred) == ("program", "Deferred")
+    assert program_of(Deferred) == ("program", "Deferred")
+    assert fake_compiler == [Deferred]
+
+
+def test_a_missing_compiler_is_a_clear_error(monkeypatch):
+    monkeypatch.delattr(rappel_compiler, "compile_workflow_class", raising=False)
+    monkeypatch.delenv("RAPPEL_SKIP_COMPILE", raising=False)
+    with pytest.raises(RappelError, match="rappel_compiler.compile_workflow_class is not available"):
+
+        @workflow
+        class NeedsCompiler(Workflow):
+            async def run(self) -> None:
+                return None
+
+
+def test_workflow_rejects_what_it_cannot_run():
+    with uncompiled():
+        with pytest.raises(TypeError, match="subclass of rappel.Workflow"):
+            workflow(object)  # type: ignore[type-var]
+
+        with pytest.raises(TypeError, match="must define `async def run"):
+
+            @workflow
+            class NoRun(Workflow):
+                pass
+
+        with pytest.raises(TypeError, match="must be `async def`"):
+
+            @workflow
+            class SyncRun(Workflow):
+                def run(self) -> None:  # type: ignore[override]
+                    return None
+
+        with pytest.raises(TypeError, match="no \\*args, \\*\\*kwargs"):
+
+            @workflow
+            class VarArgs(Workflow):
+                async def run(self, *ids: str) -> None:
+                    return None
+
+
+with uncompiled():
+
+    @workflow
+    class Greeter(Workflow):
+        async def run(self, name: str, punctuation: str = "!") -> str:
+            greeting = await wf_echo(f"hello {name}")
+            if name == "nobody":
+                raise LookupError("nobody to greet")
+            return greeting + punctuation
+
+
+def test_positional_arguments_are_bound_to_run_parameter_names():
+    assert bind_run_arguments(Greeter, ("ada",), {}) == {"name": "ada", "punctuation": "!"}
+    assert bind_run_arguments(Greeter, (), {"name": "bo", "punctuation": "?"}) == {
+        "name": "bo",
+        "punctuation": "?",
+    }
+    with pytest.raises(TypeError, match=r"Greeter.run\(\): too many positional arguments"):
+        bind_run_arguments(Greeter, ("a", "b", "c"), {})
+
+
+async def test_run_without_a_backend_explains_what_is_missing(monkeypatch):
+    monkeypatch.delenv("RAPPEL_DATABASE_URL", raising=False)
+    with pytest.raises(RappelError) as info:
+        await Greeter().run("ada")
+    message = str(info.value)
+    assert "cannot start Greeter" in message
+    assert "RAPPEL_DATABASE_URL" in message
+    assert "rappel.testing.run_local(Greeter, ...)" in message
+
+    monkeypatch.setenv("RAPPEL_DATABASE_URL", "postgresql://localhost/rappel")
+    with pytest.raises(RappelError, match="RAPPEL_DATABASE_URL is set, but this release"):
+        await Greeter().start("ada")
+
+
+async def test_start_hands_the_backend_named_arguments():
+    started: list[tuple[type, dict]] = []
+
+    class RecordingBackend:
+        async def start(self, workflow_cls, args):
+            started.append((workflow_cls, args))
+
+            async def result():
+                return "queued"
+
+            return WorkflowHandle("wf-1", workflow_cls.__name__, result)
+
+    with use_backend(RecordingBackend()):
+        handle = await Greeter().start("ada", punctuation="?")
+        assert handle.id == "wf-1"
+        assert await handle.result() == "queued"
+        assert await Greeter().run("bo") == "queued"
+    assert started == [
+        (Greeter, {"name": "ada", "punctuation": "?"}),
+        (Greeter, {"name": "bo", "punctuation": "!"}),
+    ]
+
+
+async def test_a_configured_backend_is_used_process_wide():
+    class Constant:
+        async def start(self, workflow_cls, args):
+            async def result():
+                return args["name"].upper()
+
+            return WorkflowHandle("c", workflow_cls.__name__, result)
+
+    configure_backend(Constant())
+    try:
+        assert await Greeter().run("ada") == "ADA"
+    finally:
+        configure_backend(None)
+    with pytest.raises(RappelError, match="cannot start"):
+        await Greeter().run("ada")
+
+
+async def test_local_native_backend_runs_instances_behind_handles():
+    with local_backend(native=True):
+        handle = await Greeter().start("ada")
+        assert isinstance(handle, WorkflowHandle)
+        assert len(handle.id) == 32
+        assert repr(handle) == f"<WorkflowHandle Greeter id={handle.id}>"
+        assert await handle.result() == "hello ada!"
+        assert await handle.result() == "hello ada!"  # the result can be read again
+        assert await Greeter().run("bo", "?") == "hello bo?"
+        failing = await Greeter().start("nobody")
+        with pytest.raises(LookupError, match="nobody to greet"):
+            await failing.result()
+
+
+async def test_cancelling_a_wait_does_not_cancel_the_instance():
+    release = asyncio.Event()
+
+    @action
+    async def wf_wait_for_release() -> str:
+        await release.wait()
+        return "released"
+
+    with uncompiled():
+
+        @workflow
+        class Waits(Workflow):
+            async def run(self) -> str:
+                return await wf_wait_for_release()
+
+    with local_backend(native=True):
+        handle = await Waits().start()
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(handle.result(), 0.01)
+        release.set()
+        assert await handle.result() == "released"
+
+
+async def test_start_requires_the_decorator():
+    class Undecorated(Workflow):
+        async def run(self) -> None:
+            return None
+
+    with pytest.raises(RappelError, match="not decorated with @workflow"):
+        await Undecorated().start()
