@@ -40,7 +40,7 @@ class Host(Protocol):
         """Durable sleep; the reference host advances a virtual clock."""
 
 
-_BINARY: dict[str, Callable] = {
+BINARY_OPERATORS: dict[str, Callable] = {
     "+": operator.add,
     "-": operator.sub,
     "*": operator.mul,
@@ -50,7 +50,7 @@ _BINARY: dict[str, Callable] = {
     "**": operator.pow,
 }
 
-_COMPARE: dict[str, Callable] = {
+COMPARE_OPERATORS: dict[str, Callable] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -154,7 +154,7 @@ class Evaluator:
         return self.eval(index, env)
 
     def _BinOp(self, node: A.BinOp, env: dict) -> Any:
-        return _BINARY[node.op](self.eval(node.left, env), self.eval(node.right, env))
+        return BINARY_OPERATORS[node.op](self.eval(node.left, env), self.eval(node.right, env))
 
     def _UnaryOp(self, node: A.UnaryOp, env: dict) -> Any:
         value = self.eval(node.operand, env)
@@ -174,7 +174,7 @@ class Evaluator:
         left = self.eval(node.left, env)
         for op, comparator in zip(node.ops, node.comparators):
             right = self.eval(comparator, env)
-            if not _COMPARE[op](left, right):
+            if not COMPARE_OPERATORS[op](left, right):
                 return False
             left = right
         return True

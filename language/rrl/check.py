@@ -1,0 +1,803 @@
+"""The RRL checker: every static rule of the language, all diagnostics at once.
+
+`check(program)` walks the declarations and every workflow and fn body and
+returns the diagnostics sorted by position. Codes are stable (`CODES` below,
+documented in docs/errors.md): a checker message may be reworded, its code
+never changes meaning.
+
+Names are checked like Python's scoping on a control-flow graph: a name read
+where it is bound on no path before is an error; bound on some path ("maybe
+bound") is accepted, as Python accepts it. Workflows and fns have their own
+scope (parameters and locals); consts, imported types, builtins and builtin
+exceptions are visible everywhere. Comprehensions and lambdas bind their
+variables in a scope of their own.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from . import ast as A
+from . import builtins as B
+from .diagnostics import Diagnostic
+from .printer import print_type
+from .walk import children, walk
+
+# code → what it reports (one line; docs/errors.md has an example of each).
+CODES: dict[str, str] = {
+    "RPL0301": "a name is used before it is assigned",
+    "RPL0302": "a name is not defined",
+    "RPL0303": "`await` of something that is neither an action nor a fn",
+    "RPL0304": "unknown keyword argument",
+    "RPL0305": "missing required argument",
+    "RPL0306": "keyword argument given twice",
+    "RPL0307": "a literal does not match the declared type",
+    "RPL0308": "a value is returned from a `-> None` workflow or fn",
+    "RPL0309": "a returned literal does not match the return type",
+    "RPL0310": "unreachable code (warning)",
+    "RPL0311": "`break` or `continue` outside a loop",
+    "RPL0312": "bare `raise` outside an `except` block",
+    "RPL0313": "call of an unknown function",
+    "RPL0314": "wrong arguments to a builtin function",
+    "RPL0315": "unknown method",
+    "RPL0316": "an action or fn used in an expression, without `await`",
+    "RPL0317": "unknown exception type",
+    "RPL0318": "`isinstance` needs a type",
+    "RPL0319": "recursion between fns",
+    "RPL0320": "a name is declared twice",
+    "RPL0321": "an imported name clashes with a const",
+    "RPL0322": "policies on a fn call",
+    "RPL0323": "assignment to a const",
+    "RPL0324": "`parallel for` limit below 1",
+    "RPL0325": "`raise` of a value that is not an exception",
+    "RPL0326": "a parameter name is given twice",
+    "RPL0327": "the number of values does not match the unpacking target",
+}
+
+_EXCEPTION_NAMES = sorted(B.EXCEPTIONS)
+
+# ------------------------------------------------------------------ tree helpers
+
+
+def target_names(target: A.Expr | None) -> list[str]:
+    """The names a target binds: `x` and `a, (b, c)`; `x[i]` and `x.f` bind none."""
+    if isinstance(target, A.Name):
+        return [target.id]
+    if isinstance(target, A.TupleExpr):
+        return [name for elt in target.elts for name in target_names(elt)]
+    return []
+
+
+def _target_roots(target: A.Expr) -> Iterator[A.Name]:
+    """The names a target writes: `x`, each name of `a, b`, and `d` in `d[k]` or `d.f`."""
+    match target:
+        case A.Name():
+            yield target
+        case A.TupleExpr(elts=elts):
+            for elt in elts:
+                yield from _target_roots(elt)
+        case A.Subscript(value=value) | A.Attribute(value=value):
+            yield from _target_roots(value)
+
+
+def assigned_names(stmts: Iterable[A.Stmt]) -> set[str]:
+    """Every name a block binds anywhere in its statements (not in lambdas or
+    comprehensions, which have their own scope)."""
+    names: set[str] = set()
+    for stmt in stmts:
+        for node in _statements(stmt):
+            match node:
+                case A.Assign() | A.CallStmt() | A.Parallel() | A.ParallelFor() | A.For():
+                    names.update(target_names(node.target))
+                case A.ExceptHandler(name=name) if name:
+                    names.add(name)
+    return names
+
+
+def _statements(stmt: A.Node) -> Iterator[A.Node]:
+    """A statement and the statements and handlers nested in its blocks."""
+    yield stmt
+    for block in _blocks_of(stmt):
+        for inner in block:
+            yield from _statements(inner)
+    if isinstance(stmt, A.Try):
+        for handler in stmt.handlers:
+            yield handler
+            for inner in handler.body:
+                yield from _statements(inner)
+
+
+def _blocks_of(stmt: A.Node) -> tuple[tuple[A.Stmt, ...], ...]:
+    """The statement blocks directly inside a statement (handlers not included)."""
+    match stmt:
+        case A.If() | A.For() | A.While():
+            return (stmt.body, stmt.orelse)
+        case A.Try():
+            return (stmt.body, stmt.orelse, stmt.finalbody)
+    return ()
+
+
+def literal_kind(expr: A.Expr) -> str | None:
+    """The Python type name of a literal expression, or None when it is not a literal."""
+    match expr:
+        case A.Constant(value=value):
+            return type(value).__name__
+        case A.UnaryOp(op="-" | "+", operand=A.Constant(value=value)) if type(value) in (int, float):
+            return type(value).__name__
+        case A.FString():
+            return "str"
+        case A.ListExpr() | A.ListComp():
+            return "list"
+        case A.DictExpr() | A.DictComp():
+            return "dict"
+        case A.TupleExpr():
+            return "tuple"
+    return None
+
+
+_SCALAR_ACCEPTS = {
+    "int": {"int", "bool"},
+    "float": {"float", "int", "bool"},
+    "str": {"str"},
+    "bool": {"bool"},
+}
+
+
+def accepted_kinds(type_: A.Type) -> set[str] | None:
+    """The literal kinds a declared scalar type accepts; None for any type the
+    checker does not judge (Any, models, containers, unknown names)."""
+    match type_:
+        case A.NoneType():
+            return {"NoneType"}
+        case A.NamedType(name=name, args=()) if name in _SCALAR_ACCEPTS:
+            return set(_SCALAR_ACCEPTS[name])
+        case A.NamedType(name="Optional", args=(inner,)):
+            kinds = accepted_kinds(inner)
+            return None if kinds is None else kinds | {"NoneType"}
+        case A.UnionType(options=options):
+            kinds: set[str] = set()
+            for option in options:
+                more = accepted_kinds(option)
+                if more is None:
+                    return None
+                kinds |= more
+            return kinds
+    return None
+
+
+def _kind_text(kind: str) -> str:
+    return "`None`" if kind == "NoneType" else f"`{kind}`"
+
+
+def _did_you_mean(name: str, candidates: Iterable[str], otherwise: str) -> str:
+    """A help line: the closest candidate to a misspelt name, or `otherwise`."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else otherwise
+
+
+def _cover(first: A.Node, last: A.Node) -> A.Span | None:
+    if first.span is None or last.span is None:
+        return first.span
+    return A.Span(first.span.line, first.span.column, last.span.end_line, last.span.end_column)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+# ------------------------------------------------------------------ the checker
+
+State = frozenset  # names possibly bound at a point; None where the point is unreachable
+
+
+@dataclass
+class _Loop:
+    exit_depth: int  # len(_Body.exits) when the loop starts
+    breaks: list[frozenset[str]] = field(default_factory=list)
+    continues: list[frozenset[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What an expression sees: locals possibly bound here, and every local of the scope."""
+
+    bound: frozenset[str]
+    local: frozenset[str]
+
+    def with_names(self, names: Iterable[str]) -> "_Scope":
+        names = frozenset(names)
+        return _Scope(self.bound | names, self.local | names)
+
+
+@dataclass
+class _Body:
+    """The walk of one workflow or fn body."""
+
+    decl: A.WorkflowDecl | A.FnDecl
+    local: frozenset[str]
+    loops: list[_Loop] = field(default_factory=list)
+    # What leaving a block by `break`/`continue` does to the bound names, innermost
+    # last: a `finally` binds its names, an `except ... as e` handler deletes `e`.
+    exits: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
+    except_depth: int = 0
+
+    @property
+    def kind(self) -> str:
+        return "fn" if isinstance(self.decl, A.FnDecl) else "workflow"
+
+
+class _Checker:
+    def __init__(self, program: A.Program):
+        self.program = program
+        self.diagnostics: list[Diagnostic] = []
+        self.quiet = 0  # > 0 while a loop body is walked to find its fixed point
+        self.dead = 0  # > 0 while unreachable statements are walked
+        self.actions = {d.name: d for d in program.actions}
+        self.fns = {d.name: d for d in program.fns}
+        self.workflows = {d.name: d for d in program.workflows}
+        self.consts = {d.name: d for d in program.consts}
+        self.types = program.type_names()
+        self.qualified_types = set(self.types.values())
+        self.global_values = (
+            set(self.consts) | set(self.types) | B.EXCEPTIONS | B.TYPES | set(B.FUNCTIONS)
+        )
+        self.body: _Body | None = None
+
+    # ------------------------------------------------------------- reporting
+
+    def report(self, code: str, node: A.Node | A.Span | None, message: str, help: str | None = None, severity: str = "error") -> None:
+        if self.quiet:
+            return
+        span = node if isinstance(node, A.Span) or node is None else node.span
+        self.diagnostics.append(Diagnostic(code, message, span, help, severity=severity))
+
+    # ------------------------------------------------------------- declarations
+
+    def run(self) -> list[Diagnostic]:
+        self.check_declaration_names()
+        declared: set[str] = set()
+        all_consts = frozenset(self.consts)
+        for decl in self.program.decls:
+            match decl:
+                case A.ConstDecl():
+                    self.expr(decl.value, _Scope(frozenset(declared), all_consts))
+                    declared.add(decl.name)
+                case A.ActionDecl():
+                    self.check_params(decl.params)
+                case A.FnDecl() | A.WorkflowDecl():
+                    self.check_params(decl.params)
+                    self.check_body(decl)
+        self.check_recursion()
+        return sorted(self.diagnostics, key=Diagnostic.sort_key)
+
+    def check_declaration_names(self) -> None:
+        seen: dict[str, tuple[str, A.Node]] = {}
+        for decl in self.program.decls:
+            if isinstance(decl, A.ImportDecl):
+                entries = [("imported name", alias or name) for name, alias in decl.names]
+            else:
+                kind = {A.ConstDecl: "const", A.ActionDecl: "action", A.FnDecl: "fn", A.WorkflowDecl: "workflow"}[type(decl)]
+                entries = [(kind, decl.name)]
+            for kind, name in entries:
+                if name not in seen:
+                    seen[name] = (kind, decl)
+                    continue
+                first_kind, first = seen[name]
+                where = f" (line {first.span.line})" if first.span else ""
+                if {kind, first_kind} == {"imported name", "const"}:
+                    imported = decl if isinstance(decl, A.ImportDecl) else first
+                    original = next(n for n, alias in imported.names if (alias or n) == name)
+                    self.report(
+                        "RPL0321", decl, f"imported name `{name}` clashes with const `{name}`",
+                        f"rename the const, or import the name under another one: `from {imported.module} import {original} as Other{original.title()}`",
+                    )
+                else:
+                    self.report(
+                        "RPL0320", decl, f"`{name}` is declared twice",
+                        f"the {first_kind} `{name}` is declared first{where}; rename one of them",
+                    )
+
+    def check_params(self, params: tuple[A.Param, ...]) -> None:
+        seen: set[str] = set()
+        const_scope = _Scope(frozenset(self.consts), frozenset(self.consts))
+        for param in params:
+            if param.name in seen:
+                self.report("RPL0326", param, f"parameter `{param.name}` is given twice", "rename one of the parameters")
+            seen.add(param.name)
+            if param.default is not None:
+                self.expr(param.default, const_scope)
+                self.check_literal(param.default, param.type, f"the default of `{param.name}`")
+
+    def check_recursion(self) -> None:
+        calls: dict[str, list[A.AwaitCall]] = {}
+        for fn in self.program.fns:
+            calls[fn.name] = [n for s in fn.body for n in walk(s) if isinstance(n, A.AwaitCall) and n.name in self.fns]
+        reported: set[str] = set()
+        for fn in self.program.fns:
+            if fn.name in reported:
+                continue
+            cycle = self._cycle_from(fn.name, calls)
+            if cycle is None:
+                continue
+            reported.update(name for name, _ in cycle)
+            names = [name for name, _ in cycle]
+            chain = " → ".join(f"`{n}`" for n in names + [names[0]])
+            message = f"fn `{fn.name}` calls itself" if len(names) == 1 else f"fns call each other in a cycle: {chain}"
+            self.report(
+                "RPL0319", cycle[0][1], message,
+                "fns are inlined into the DAG and cannot recurse; use a loop (`while ... max N`), or move the recursion into an action",
+            )
+
+    def _cycle_from(self, start: str, calls: dict[str, list[A.AwaitCall]]) -> list[tuple[str, A.AwaitCall]] | None:
+        """A path of calls from `start` back to `start`, shortest first (breadth-first)."""
+        seen: set[str] = set()
+        frontier: list[tuple[str, list[tuple[str, A.AwaitCall]]]] = [(start, [])]
+        while frontier:
+            next_frontier = []
+            for name, path in frontier:
+                for call in calls.get(name, ()):
+                    step = path + [(name, call)]
+                    if call.name == start:
+                        return step
+                    if call.name not in seen:
+                        seen.add(call.name)
+                        next_frontier.append((call.name, step))
+            frontier = next_frontier
+        return None
+
+    # ------------------------------------------------------------- bodies
+
+    def check_body(self, decl: A.WorkflowDecl | A.FnDecl) -> None:
+        params = frozenset(p.name for p in decl.params)
+        # Assigning a const is an error of its own (RPL0323); it does not make the const a local.
+        local = params | (frozenset(assigned_names(decl.body)) - set(self.consts))
+        outer, self.body = self.body, _Body(decl, local)
+        try:
+            self.block(decl.body, params)
+        finally:
+            self.body = outer
+
+    def block(self, stmts: tuple[A.Stmt, ...], state: State | None) -> State | None:
+        warned = state is None  # a block that is unreachable as a whole was reported where it starts
+        for index, stmt in enumerate(stmts):
+            if state is None:
+                if not warned and not self.dead:
+                    self.warn_unreachable(stmts, index)
+                warned = True
+                self.dead += 1
+                try:
+                    self.stmt(stmt, self.body.local)  # names are not judged in dead code
+                finally:
+                    self.dead -= 1
+                continue
+            state = self.stmt(stmt, state)
+        return state
+
+    def warn_unreachable(self, stmts: tuple[A.Stmt, ...], index: int) -> None:
+        previous = stmts[index - 1]
+        keyword = {A.Return: "return", A.Raise: "raise", A.Break: "break", A.Continue: "continue"}.get(type(previous))
+        if keyword:
+            message = f"unreachable code after `{keyword}`"
+            help = f"remove it, or move it before the `{keyword}`"
+        else:
+            message = "unreachable code: every path above returns, raises, breaks or continues"
+            help = "remove it, or change the statement above so one of its paths falls through"
+        self.report("RPL0310", _cover(stmts[index], stmts[-1]), message, help, severity="warning")
+
+    def scope(self, state: State) -> _Scope:
+        return _Scope(state, self.body.local)
+
+    def stmt(self, node: A.Stmt, state: State) -> State | None:
+        body = self.body
+        match node:
+            case A.Assign(target=target, value=value, annotation=annotation):
+                self.expr(value, self.scope(state))
+                self.target(target, state)
+                if annotation is not None:
+                    self.check_literal(value, annotation, f"the value of `{target_names(target)[0]}`")
+                self.check_unpack(target, value)
+                return state | frozenset(target_names(target))
+            case A.CallStmt(target=target, call=call):
+                self.await_call(call, self.scope(state))
+                self.target(target, state)
+                return state | frozenset(target_names(target))
+            case A.Parallel(target=target, calls=calls):
+                for call in calls:
+                    self.await_call(call, self.scope(state))
+                self.target(target, state)
+                if isinstance(target, A.TupleExpr) and len(target.elts) != len(calls):
+                    self.report(
+                        "RPL0327", target, f"the parallel block has {_plural(len(calls), 'call')} but the target unpacks {len(target.elts)}",
+                        "give one target per call, or assign the list of results to one name",
+                    )
+                return state | frozenset(target_names(target))
+            case A.ParallelFor(target=target, loop_target=loop_target, iter=iter_, call=call, limit=limit):
+                self.expr(iter_, self.scope(state))
+                if limit is not None and limit < 1:
+                    self.report("RPL0324", node, f"`parallel for` limit is {limit}", "use a limit of at least 1, or no `limit` for no bound")
+                self.assign_consts(loop_target)
+                self.await_call(call, self.scope(state).with_names(target_names(loop_target)))
+                self.target(target, state)
+                return state | frozenset(target_names(target))
+            case A.If(test=test, body=then, orelse=orelse):
+                self.expr(test, self.scope(state))
+                return _join(self.block(then, state), self.block(orelse, state))
+            case A.For(target=target, iter=iter_, body=loop_body, orelse=orelse):
+                self.expr(iter_, self.scope(state))
+                self.assign_consts(target)
+                return self.loop(state, frozenset(target_names(target)), None, loop_body, orelse)
+            case A.While(test=test, body=loop_body, orelse=orelse):
+                return self.loop(state, frozenset(), test, loop_body, orelse)
+            case A.Try():
+                return self.try_stmt(node, state)
+            case A.Return(value=value):
+                if value is not None:
+                    self.expr(value, self.scope(state))
+                self.check_return(node)
+                return None
+            case A.Raise(exc=exc):
+                if exc is None:
+                    if body.except_depth == 0:
+                        self.report("RPL0312", node, "bare `raise` outside an `except` block", "raise an exception explicitly, for example `raise ValueError(\"...\")`")
+                else:
+                    self.expr(exc, self.scope(state))
+                    kind = literal_kind(exc)
+                    if kind is not None:
+                        self.report(
+                            "RPL0325", exc, f"`raise` needs an exception, not a value of type {_kind_text(kind)}",
+                            "raise an exception instance, for example `raise ValueError(\"...\")`",
+                        )
+                return None
+            case A.Sleep(seconds=seconds):
+                self.expr(seconds, self.scope(state))
+                kind = literal_kind(seconds)
+                if kind is not None and kind not in ("int", "float"):
+                    self.report("RPL0307", seconds, f"`sleep` takes a number of seconds, not a value of type {_kind_text(kind)}", "write the delay in seconds, for example `sleep 30`")
+                return state
+            case A.Break() | A.Continue():
+                keyword = "break" if isinstance(node, A.Break) else "continue"
+                if not body.loops:
+                    self.report(
+                        "RPL0311", node, f"`{keyword}` outside a loop",
+                        f"`{keyword}` only works inside `for` and `while` (a `parallel for` is not a loop)",
+                    )
+                    return None
+                if self.dead:
+                    return None
+                loop = body.loops[-1]
+                leaving = state
+                for added, removed in reversed(body.exits[loop.exit_depth:]):
+                    leaving = (leaving - removed) | added
+                (loop.breaks if keyword == "break" else loop.continues).append(leaving)
+                return None
+        raise TypeError(f"not an RRL statement: {node!r}")
+
+    def loop(self, state: State, targets: frozenset[str], test: A.Expr | None, loop_body, orelse) -> State | None:
+        """A `for` (binding `targets` each iteration) or a `while` (checking `test`)."""
+        entry = state | targets
+        self.quiet += 1
+        try:
+            for _ in range(len(self.body.local) + 2):
+                out, frame = self.loop_body(entry, test, loop_body)
+                grown = entry.union(*([out] if out is not None else []), *frame.continues)
+                if grown == entry:
+                    break
+                entry = grown
+        finally:
+            self.quiet -= 1
+        out, frame = self.loop_body(entry, test, loop_body)
+        # The loop ends normally before its first iteration or after a pass through the body.
+        finished = state.union(*([out] if out is not None else []), *frame.continues)
+        after = self.block(orelse, finished)
+        return _join(after, *frame.breaks) if frame.breaks else after
+
+    def loop_body(self, entry: State, test: A.Expr | None, loop_body):
+        if test is not None:
+            self.expr(test, self.scope(entry))
+        frame = _Loop(len(self.body.exits))
+        self.body.loops.append(frame)
+        try:
+            out = self.block(loop_body, entry)
+        finally:
+            self.body.loops.pop()
+        return out, frame
+
+    def try_stmt(self, node: A.Try, state: State) -> State | None:
+        body = self.body
+        if node.finalbody:
+            body.exits.append((frozenset(assigned_names(node.finalbody)), frozenset()))
+        try:
+            body_out = self.block(node.body, state)
+            # An exception may leave the body after any of its statements.
+            raised = state | frozenset(assigned_names(node.body))
+            handler_outs = []
+            for handler in node.handlers:
+                self.check_exception_types(handler.types, handler)
+                entry = raised | ({handler.name} if handler.name else set())
+                if handler.name:
+                    self.assign_consts(A.Name(handler.name, span=handler.span))
+                body.except_depth += 1
+                body.exits.append((frozenset(), frozenset({handler.name} if handler.name else ())))
+                try:
+                    out = self.block(handler.body, entry)
+                finally:
+                    body.except_depth -= 1
+                    body.exits.pop()
+                # Python deletes the `as` name when the handler ends.
+                handler_outs.append(out - {handler.name} if out is not None and handler.name else out)
+            else_out = self.block(node.orelse, body_out) if node.orelse else body_out
+        finally:
+            if node.finalbody:
+                body.exits.pop()
+        normal = _join(else_out, *handler_outs)
+        if not node.finalbody:
+            return normal
+        # The `finally` also runs when a handler or the `else` raises part way.
+        partial = assigned_names(node.orelse) | {n for h in node.handlers for n in assigned_names(h.body) if n != h.name}
+        entry = _join(normal, raised | partial)
+        final_out = self.block(node.finalbody, entry)
+        return None if normal is None or final_out is None else final_out
+
+    def target(self, target: A.Expr | None, state: State) -> None:
+        """Check the reads inside a target (`d[k]`, `x.f`) and assignments to consts."""
+        if target is None:
+            return
+        self.assign_consts(target)
+        for node in walk(target):
+            if isinstance(node, (A.Subscript, A.Attribute)):
+                self.expr(node.value, self.scope(state))
+                if isinstance(node, A.Subscript):
+                    self.expr(node.index, self.scope(state))
+
+    def assign_consts(self, target: A.Expr) -> None:
+        """Report a target that binds a const, or changes an item or field of one."""
+        params = {p.name for p in self.body.decl.params}
+        for node in _target_roots(target):
+            if node.id in self.consts and node.id not in params:
+                self.report(
+                    "RPL0323", node, f"cannot assign to const `{node.id}`",
+                    f"consts are read-only; use a variable with another name, for example `{node.id.lower()}_value`",
+                )
+
+    def check_unpack(self, target: A.Expr, value: A.Expr) -> None:
+        if isinstance(target, A.TupleExpr) and isinstance(value, (A.TupleExpr, A.ListExpr)) and len(target.elts) != len(value.elts):
+            self.report(
+                "RPL0327", value, f"cannot unpack {_plural(len(value.elts), 'value')} into {_plural(len(target.elts), 'target')}",
+                "give as many targets as there are values",
+            )
+
+    def check_return(self, node: A.Return) -> None:
+        decl = self.body.decl
+        kind = self.body.kind
+        returns_none = node.value is None or node.value == A.Constant(None)
+        if isinstance(decl.returns, A.NoneType):
+            if not returns_none:
+                self.report(
+                    "RPL0308", node.value, f"{kind} `{decl.name}` is declared `-> None` but returns a value",
+                    f"remove the value, or declare the return type of `{decl.name}`",
+                )
+            return
+        value = node.value if node.value is not None else A.Constant(None, span=node.span)
+        self.check_literal(value, decl.returns, f"{kind} `{decl.name}`", code="RPL0309")
+
+    def check_literal(self, value: A.Expr, declared: A.Type, what: str, code: str = "RPL0307") -> None:
+        kind = literal_kind(value)
+        accepts = accepted_kinds(declared)
+        if kind is None or accepts is None or kind in accepts:
+            return
+        type_text = print_type(declared)
+        if code == "RPL0309":
+            message = f"{what} returns {_kind_text(kind)} but is declared `-> {type_text}`"
+            help = f"return a value of type `{type_text}`, or change the declared return type"
+        else:
+            message = f"{what} has type {_kind_text(kind)} but is declared `{type_text}`"
+            help = f"give a value of type `{type_text}`"
+        self.report(code, value, message, help)
+
+    def check_exception_types(self, names: Iterable[str], node: A.Node) -> None:
+        for name in names:
+            if name in B.EXCEPTIONS or name in self.types or name in self.qualified_types:
+                continue
+            self.report(
+                "RPL0317", node, f"unknown exception type `{name}`",
+                _did_you_mean(name, [*_EXCEPTION_NAMES, *self.types], f"use a builtin exception, or import it: `from app.errors import {name.rsplit('.', 1)[-1]}`"),
+            )
+
+    # ------------------------------------------------------------- await calls
+
+    def await_call(self, call: A.AwaitCall, scope: _Scope) -> None:
+        for keyword in call.kwargs:
+            self.expr(keyword.value, scope)
+        if call.retry is not None:
+            self.check_exception_types(call.retry.on, call.retry)
+        target = self.actions.get(call.name) or self.fns.get(call.name)
+        if target is None:
+            if call.name in self.workflows:
+                self.report("RPL0303", call, f"workflow `{call.name}` cannot be awaited", "only actions and fns can be awaited; turn the shared steps into a `fn`")
+            else:
+                self.report(
+                    "RPL0303", call, f"`{call.name}` is neither an action nor a fn",
+                    _did_you_mean(call.name, [*self.actions, *self.fns], f"declare it: `action {call.name}(...) -> T from app.actions`"),
+                )
+            return
+        kind = "action" if isinstance(target, A.ActionDecl) else "fn"
+        if kind == "fn" and (call.retry or call.backoff or call.timeout is not None):
+            self.report(
+                "RPL0322", call, f"fn `{call.name}` cannot take `retry`, `backoff` or `timeout`",
+                "policies apply to actions; put them on the action calls inside the fn",
+            )
+        params = {p.name: p for p in target.params}
+        given: set[str] = set()
+        for keyword in call.kwargs:
+            if keyword.name in given:
+                self.report("RPL0306", keyword, f"argument `{keyword.name}` is given twice", "remove one of them")
+                continue
+            given.add(keyword.name)
+            param = params.get(keyword.name)
+            if param is None:
+                self.report(
+                    "RPL0304", keyword, f"{kind} `{call.name}` has no parameter `{keyword.name}`",
+                    _did_you_mean(keyword.name, params, f"its parameters are: {', '.join(params) or 'none'}"),
+                )
+            else:
+                self.check_literal(keyword.value, param.type, f"argument `{keyword.name}`")
+        missing = [p.name for p in target.params if p.default is None and p.name not in given]
+        if missing:
+            listed = ", ".join(f"`{m}`" for m in missing)
+            self.report(
+                "RPL0305", call, f"missing {'argument' if len(missing) == 1 else 'arguments'} {listed} in call to {kind} `{call.name}`",
+                "pass it by name: " + ", ".join(f"`{m}=...`" for m in missing),
+            )
+
+    # ------------------------------------------------------------- expressions
+
+    def expr(self, node: A.Expr | A.Slice | None, scope: _Scope) -> None:
+        match node:
+            case None | A.Constant():
+                return
+            case A.Name(id=name):
+                self.name(node, name, scope)
+            case A.Call():
+                self.call(node, scope)
+            case A.Lambda(params=params, body=lambda_body):
+                if len(set(params)) != len(params):
+                    self.report("RPL0326", node, "a lambda parameter is given twice", "give each parameter its own name")
+                self.expr(lambda_body, scope.with_names(params))
+            case A.ListComp(elt=elt, generators=generators):
+                self.comprehension(generators, (elt,), scope)
+            case A.DictComp(key=key, value=value, generators=generators):
+                self.comprehension(generators, (key, value), scope)
+            case _:
+                for child in children(node):
+                    self.expr(child, scope)
+
+    def name(self, node: A.Name, name: str, scope: _Scope) -> None:
+        if name in scope.bound or self.dead:
+            return
+        if name in scope.local:
+            self.report(
+                "RPL0301", node, f"name `{name}` is used before it is assigned",
+                f"assign `{name}` before this line, for example `{name} = 0`",
+            )
+        elif name in self.global_values:
+            return
+        elif name in self.actions or name in self.fns or name in self.workflows:
+            kind = "action" if name in self.actions else "fn" if name in self.fns else "workflow"
+            self.report(
+                "RPL0316", node, f"{kind} `{name}` is not a value",
+                f"call it in a statement of its own: `result = await {name}(...)`" if kind != "workflow" else "workflows cannot be called or passed around",
+            )
+        else:
+            self.report(
+                "RPL0302", node, f"name `{name}` is not defined",
+                _did_you_mean(name, [*scope.local, *self.global_values], f"assign `{name}` first, add a parameter, or declare `const {name} = ...`"),
+            )
+
+    def comprehension(self, generators: tuple[A.Comprehension, ...], results: tuple[A.Expr, ...], scope: _Scope) -> None:
+        # The first iterable is evaluated outside; the rest inside the comprehension's scope.
+        inner = scope
+        for index, gen in enumerate(generators):
+            self.expr(gen.iter, scope if index == 0 else inner)
+            inner = inner.with_names(target_names(gen.target))
+            for cond in gen.ifs:
+                self.expr(cond, inner)
+        for result in results:
+            self.expr(result, inner)
+
+    def call(self, node: A.Call, scope: _Scope) -> None:
+        for arg in node.args:
+            self.expr(arg, scope)
+        names: set[str] = set()
+        for keyword in node.kwargs:
+            self.expr(keyword.value, scope)
+            if keyword.name in names:
+                self.report("RPL0306", keyword, f"argument `{keyword.name}` is given twice", "remove one of them")
+            names.add(keyword.name)
+        func = node.func
+        if isinstance(func, A.Attribute):
+            self.expr(func.value, scope)
+            if func.attr not in B.METHODS:
+                self.report(
+                    "RPL0315", node, f"unknown method `{func.attr}`",
+                    _did_you_mean(func.attr, B.METHODS, "RRL calls only the non-mutating str, list and dict methods listed in docs/language.md; move other code into an action"),
+                )
+            return
+        if not isinstance(func, A.Name):
+            self.expr(func, scope)
+            self.report("RPL0313", node, "this expression cannot be called", "call a builtin function, a method, or an imported type by name")
+            return
+        name = func.id
+        if name in scope.local:
+            self.report("RPL0313", node, f"`{name}` is a variable and cannot be called", "only builtins, imported types and exceptions can be called")
+        elif name in self.actions or name in self.fns:
+            kind = "action" if name in self.actions else "fn"
+            self.report(
+                "RPL0316", node, f"{kind} `{name}` is called without `await`",
+                f"call it in a statement of its own and use the result: `result = await {name}(...)`",
+            )
+        elif name in B.FUNCTIONS:
+            self.builtin_call(node, name, scope)
+        elif name in self.types or name in B.EXCEPTIONS:
+            return  # a constructor
+        elif name in self.consts or name in self.workflows:
+            what = "const" if name in self.consts else "workflow"
+            self.report("RPL0313", node, f"{what} `{name}` cannot be called", "only builtins, imported types and exceptions can be called")
+        else:
+            self.report(
+                "RPL0313", node, f"unknown function `{name}`",
+                _did_you_mean(name, [*B.FUNCTIONS, *self.types, *_EXCEPTION_NAMES], "RRL calls only the builtins listed in docs/language.md; move other code into an action"),
+            )
+
+    def builtin_call(self, node: A.Call, name: str, scope: _Scope) -> None:
+        low, high, keywords = B.FUNCTIONS[name]
+        count = len(node.args)
+        if count < low or (high is not None and count > high):
+            expected = str(low) if low == high else f"{low} or more" if high is None else f"{low} to {high}"
+            self.report(
+                "RPL0314", node, f"`{name}` takes {expected} positional {'argument' if expected == '1' else 'arguments'} but {count} {'was' if count == 1 else 'were'} given",
+                "see the builtins table in docs/language.md",
+            )
+        for keyword in node.kwargs:
+            if keyword.name not in keywords:
+                allowed = ", ".join(f"`{k}`" for k in sorted(keywords)) or "none"
+                self.report(
+                    "RPL0314", keyword, f"`{name}` has no keyword argument `{keyword.name}`",
+                    _did_you_mean(keyword.name, keywords, f"its keyword arguments are: {allowed}"),
+                )
+        if name == "isinstance" and count == 2:
+            self.isinstance_types(node.args[1], scope)
+
+    def isinstance_types(self, node: A.Expr, scope: _Scope) -> None:
+        elts = node.elts if isinstance(node, A.TupleExpr) else (node,)
+        for elt in elts:
+            if isinstance(elt, A.Name) and (elt.id in B.TYPES or elt.id in self.types or elt.id in B.EXCEPTIONS):
+                continue
+            if isinstance(elt, A.Name) and elt.id not in scope.local and elt.id not in self.global_values:
+                continue  # already reported as not defined
+            self.report(
+                "RPL0318", elt, "the second argument of `isinstance` must be a type",
+                f"use one of {', '.join(sorted(B.TYPES))}, a builtin exception or an imported type, or a tuple of them",
+            )
+
+
+def _join(*states: State | None) -> State | None:
+    """Where paths meet: a name is possibly bound if it is on any reachable path."""
+    reachable = [s for s in states if s is not None]
+    if not reachable:
+        return None
+    return frozenset().union(*reachable)
+
+
+def check(program: A.Program, path: str | None = None) -> list[Diagnostic]:
+    """Every checker diagnostic of `program`, sorted by position."""
+    diagnostics = _Checker(program).run()
+    if path is not None:
+        diagnostics = [d.with_path(path) for d in diagnostics]
+    return diagnostics
+
+
+def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics that are errors (not warnings)."""
+    return [d for d in diagnostics if d.severity == "error"]

@@ -1,0 +1,415 @@
+"""The checker: every RPL03xx diagnostic pinned to its exact text, and the
+name-binding analysis on Python's rules."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from rrl import ast as A
+from rrl import parse, render_all
+from rrl.check import CODES, check, errors
+
+HEAD = """\
+rrl 1
+
+from app.models import User
+from app.errors import Busy
+
+const LIMIT = 10
+
+action fetch(id: str, page: int = 1) -> User from app.actions
+action notify(to: str, urgent: bool = False) -> None from app.actions
+
+"""
+HEAD_LINES = HEAD.count("\n")
+
+
+def diagnostics(body: str, head: str = HEAD) -> list[tuple]:
+    """(severity, code, line within `body`, column, message, help) of each diagnostic."""
+    lines = head.count("\n")
+    return [
+        (d.severity, d.code, d.span.line - lines if d.span else None, d.span.column if d.span else None, d.message, d.help)
+        for d in check(parse(head + body))
+    ]
+
+
+def codes(body: str, head: str = HEAD) -> list[str]:
+    return [code for _, code, *_ in diagnostics(body, head)]
+
+
+# ------------------------------------------------------------------ every code, pinned
+
+PINNED = [
+    (
+        "workflow W(ids: list[str]) -> int:\n    if ids:\n        return 0\n    total = total + 1\n    return total\n",
+        [("error", "RPL0301", 4, 13, "name `total` is used before it is assigned", "assign `total` before this line, for example `total = 0`")],
+    ),
+    (
+        "workflow W(ids: list[str]) -> int:\n    return len(idz)\n",
+        [("error", "RPL0302", 2, 16, "name `idz` is not defined", "did you mean `ids`?")],
+    ),
+    (
+        "workflow W(id: str) -> int:\n    return nothing_like_it\n",
+        [("error", "RPL0302", 2, 12, "name `nothing_like_it` is not defined", "assign `nothing_like_it` first, add a parameter, or declare `const nothing_like_it = ...`")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    await fetchh(id=id)\n",
+        [("error", "RPL0303", 2, 5, "`fetchh` is neither an action nor a fn", "did you mean `fetch`?")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    await W(id=id)\n",
+        [("error", "RPL0303", 2, 5, "workflow `W` cannot be awaited", "only actions and fns can be awaited; turn the shared steps into a `fn`")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    await fetch(id=id, pages=2)\n",
+        [("error", "RPL0304", 2, 24, "action `fetch` has no parameter `pages`", "did you mean `page`?")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    await fetch(page=2)\n",
+        [("error", "RPL0305", 2, 5, "missing argument `id` in call to action `fetch`", "pass it by name: `id=...`")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    await fetch(id=id, id=id)\n",
+        [("error", "RPL0306", 2, 24, "argument `id` is given twice", "remove one of them")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    await fetch(id=42, page=\"2\")\n    await notify(to=id, urgent=1)\n",
+        [
+            ("error", "RPL0307", 2, 20, "argument `id` has type `int` but is declared `str`", "give a value of type `str`"),
+            ("error", "RPL0307", 2, 29, "argument `page` has type `str` but is declared `int`", "give a value of type `int`"),
+            ("error", "RPL0307", 3, 32, "argument `urgent` has type `int` but is declared `bool`", "give a value of type `bool`"),
+        ],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    return id\n",
+        [("error", "RPL0308", 2, 12, "workflow `W` is declared `-> None` but returns a value", "remove the value, or declare the return type of `W`")],
+    ),
+    (
+        "fn f(id: str) -> int:\n    return \"none\"\n\nworkflow W(id: str) -> int:\n    x = await f(id=id)\n    return x\n",
+        [("error", "RPL0309", 2, 12, "fn `f` returns `str` but is declared `-> int`", "return a value of type `int`, or change the declared return type")],
+    ),
+    (
+        "workflow W(id: str) -> str:\n    return id\n    x = 1\n    y = 2\n",
+        [("warning", "RPL0310", 3, 5, "unreachable code after `return`", "remove it, or move it before the `return`")],
+    ),
+    (
+        "workflow W(ids: list[str]) -> None:\n    parallel for i in ids:\n        await fetch(id=i)\n    continue\n",
+        [("error", "RPL0311", 4, 5, "`continue` outside a loop", "`continue` only works inside `for` and `while` (a `parallel for` is not a loop)")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    raise\n",
+        [("error", "RPL0312", 2, 5, "bare `raise` outside an `except` block", "raise an exception explicitly, for example `raise ValueError(\"...\")`")],
+    ),
+    (
+        "workflow W(id: str) -> str:\n    return uuid4()\n",
+        [("error", "RPL0313", 2, 12, "unknown function `uuid4`", "RRL calls only the builtins listed in docs/language.md; move other code into an action")],
+    ),
+    (
+        "workflow W(ids: list[str]) -> list[str]:\n    return sorted(ids, 1, reversed=True)\n",
+        [
+            ("error", "RPL0314", 2, 12, "`sorted` takes 1 positional argument but 2 were given", "see the builtins table in docs/language.md"),
+            ("error", "RPL0314", 2, 27, "`sorted` has no keyword argument `reversed`", "did you mean `reverse`?"),
+        ],
+    ),
+    (
+        "workflow W(ids: list[str]) -> list[str]:\n    more = ids.append(\"x\")\n    return more\n",
+        [("error", "RPL0315", 2, 12, "unknown method `append`", "RRL calls only the non-mutating str, list and dict methods listed in docs/language.md; move other code into an action")],
+    ),
+    (
+        "workflow W(id: str) -> str:\n    user = fetch(id=id)\n    return user\n",
+        [("error", "RPL0316", 2, 12, "action `fetch` is called without `await`", "call it in a statement of its own and use the result: `result = await fetch(...)`")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    try:\n        await fetch(id=id) retry(on=[Busy, Timeout])\n    except ValueErorr:\n        pass\n",
+        [
+            ("error", "RPL0317", 3, 28, "unknown exception type `Timeout`", "did you mean `TimeoutError`?"),
+            ("error", "RPL0317", 4, 5, "unknown exception type `ValueErorr`", "did you mean `ValueError`?"),
+        ],
+    ),
+    (
+        "workflow W(id: str) -> bool:\n    return isinstance(id, \"str\")\n",
+        [("error", "RPL0318", 2, 27, "the second argument of `isinstance` must be a type", "use one of NoneType, bool, dict, float, int, list, str, tuple, a builtin exception or an imported type, or a tuple of them")],
+    ),
+    (
+        "fn ping(n: int) -> int:\n    r = await pong(n=n)\n    return r\n\nfn pong(n: int) -> int:\n    r = await ping(n=n)\n    return r\n\n"
+        "workflow W(n: int) -> int:\n    r = await ping(n=n)\n    return r\n",
+        [("error", "RPL0319", 2, 9, "fns call each other in a cycle: `ping` → `pong` → `ping`", "fns are inlined into the DAG and cannot recurse; use a loop (`while ... max N`), or move the recursion into an action")],
+    ),
+    (
+        "fn fetch(id: str) -> None:\n    pass\n",
+        [("error", "RPL0320", 1, 1, "`fetch` is declared twice", "the action `fetch` is declared first (line 8); rename one of them")],
+    ),
+    (
+        "from app.limits import LIMIT\n",
+        [("error", "RPL0321", 1, 1, "imported name `LIMIT` clashes with const `LIMIT`", "rename the const, or import the name under another one: `from app.limits import LIMIT as OtherLimit`")],
+    ),
+    (
+        "fn helper(id: str) -> None:\n    await fetch(id=id)\n\nworkflow W(id: str) -> None:\n    await helper(id=id) timeout(10m)\n",
+        [("error", "RPL0322", 5, 5, "fn `helper` cannot take `retry`, `backoff` or `timeout`", "policies apply to actions; put them on the action calls inside the fn")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    LIMIT = 5\n",
+        [("error", "RPL0323", 2, 5, "cannot assign to const `LIMIT`", "consts are read-only; use a variable with another name, for example `limit_value`")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    raise \"failed\"\n",
+        [("error", "RPL0325", 2, 11, "`raise` needs an exception, not a value of type `str`", "raise an exception instance, for example `raise ValueError(\"...\")`")],
+    ),
+    (
+        "workflow W(id: str, id: str) -> None:\n    pass\n",
+        [("error", "RPL0326", 1, 21, "parameter `id` is given twice", "rename one of the parameters")],
+    ),
+    (
+        "workflow W(id: str) -> None:\n    a, b = parallel:\n        await fetch(id=id)\n        await fetch(id=id)\n        await fetch(id=id)\n",
+        [("error", "RPL0327", 2, 5, "the parallel block has 3 calls but the target unpacks 2", "give one target per call, or assign the list of results to one name")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), PINNED, ids=[e[0][1] + f"-{i}" for i, (_, e) in enumerate(PINNED)])
+def test_pinned_diagnostic(body: str, expected: list[tuple]):
+    assert diagnostics(body) == expected
+
+
+def test_parallel_for_limit_below_one():
+    # The parser refuses `limit 0`; a program built in code reaches the checker.
+    program = parse(HEAD + "workflow W(ids: list[str]) -> None:\n    parallel for i in ids limit 2:\n        await fetch(id=i)\n")
+    workflow = program.workflows[0]
+    stmt = replace(workflow.body[0], limit=0)
+    program = replace(program, decls=tuple(replace(workflow, body=(stmt,)) if d is workflow else d for d in program.decls))
+    assert [(d.code, d.message) for d in check(program)] == [("RPL0324", "`parallel for` limit is 0")]
+
+
+def test_every_code_is_pinned_or_tested():
+    pinned = {code for _, expected in PINNED for _, code, *_ in expected}
+    assert pinned | {"RPL0324"} == set(CODES)
+
+
+def test_codes_are_stable_and_well_formed():
+    assert all(code.startswith("RPL03") and len(code) == 7 for code in CODES)
+    assert list(CODES) == sorted(CODES)
+
+
+def test_rendered_like_rustc_with_the_path():
+    source = HEAD + "workflow W(ids: list[str]) -> int:\n    if ids:\n        return 0\n    total = total + 1\n    return total\n"
+    text = render_all(check(parse(source), "flows/w.rrl"), source)
+    assert text == (
+        "error[RPL0301]: name `total` is used before it is assigned\n"
+        "  --> flows/w.rrl:14:13\n"
+        "   |\n"
+        "14 |     total = total + 1\n"
+        "   |             ^^^^^\n"
+        "   = help: assign `total` before this line, for example `total = 0`"
+    )
+
+
+def test_all_diagnostics_at_once_sorted_by_position():
+    body = "workflow W(id: str) -> None:\n    b = zz\n    a = yy\n    await nope(id=id)\n    LIMIT = 1\n"
+    found = diagnostics(body)
+    assert [(code, line) for _, code, line, *_ in found] == [("RPL0302", 2), ("RPL0302", 3), ("RPL0303", 4), ("RPL0323", 5)]
+
+
+def test_a_valid_program_has_no_diagnostics():
+    body = """\
+fn greet(user: User, greeting: str = "hi") -> str:
+    text = f"{greeting} {user.name}"
+    return text
+
+workflow W(ids: list[str], limit: int = LIMIT) -> dict[str, str]:
+    results = {}
+    users = parallel for i in ids limit 5:
+        await fetch(id=i) retry(attempts=3, on=[Busy, TimeoutError]) backoff(base=2s) timeout(1m)
+    for user in users:
+        try:
+            text = await greet(user=user)
+        except (Busy, ValueError) as e:
+            await notify(to=str(e), urgent=True)
+            continue
+        results[user.name] = text
+    ordered = sorted(results.items(), key=lambda kv: kv[0], reverse=True)
+    first = ordered[0] if ordered else None
+    if isinstance(first, (tuple, list)) and not isinstance(first, User):
+        sleep 5
+    return {k: v.upper() for k, v in ordered if k not in ("", None)}
+"""
+    assert diagnostics(body) == []
+
+
+# ------------------------------------------------------------------ names on Python's rules
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # maybe bound: one branch binds it
+        "workflow W(x: int) -> int:\n    if x:\n        y = 1\n    return y\n",
+        # bound in an earlier iteration of the loop
+        "workflow W(xs: list[int]) -> int:\n    for x in xs:\n        if x > 1:\n            total = total + x\n        total = 0\n    return total\n",
+        # the loop variable after the loop
+        "workflow W(xs: list[int]) -> int:\n    for x in xs:\n        pass\n    return x\n",
+        # bound before `break`, used after the loop
+        "workflow W(xs: list[int]) -> int:\n    for x in xs:\n        found = x\n        break\n    return found\n",
+        # a `finally` runs on the way out of `break`
+        "workflow W(xs: list[int]) -> int:\n    for x in xs:\n        try:\n            break\n        finally:\n            done = 1\n    return done\n",
+        # bound in a `try` body before the exception
+        "workflow W(x: int) -> int:\n    try:\n        y = 1\n        z = 10 // x\n    except ZeroDivisionError:\n        return y\n    return z\n",
+        # while: bound in a previous iteration
+        "workflow W(n: int) -> int:\n    while n > 0 max 5:\n        if n < 3:\n            last = prev\n        prev = n\n        n = n - 1\n    return n\n",
+        # params shadow consts; fns see consts
+        "fn f(LIMIT: int) -> int:\n    LIMIT = LIMIT + 1\n    return LIMIT\n\nworkflow W(x: int) -> int:\n    y = await f(LIMIT=LIMIT)\n    return y\n",
+        # comprehension variables are visible in the element and later clauses
+        "workflow W(xs: list[list[int]]) -> list[int]:\n    return [y for row in xs if row for y in row if y > 0]\n",
+        # a builtin function as a value
+        "workflow W(xs: list[str]) -> list[str]:\n    return sorted(xs, key=len)\n",
+    ],
+)
+def test_accepted_like_python(body: str):
+    assert codes(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # `except ... as e` deletes e when the handler ends
+        ("workflow W(x: int) -> str:\n    try:\n        y = 1 // x\n    except ZeroDivisionError as e:\n        pass\n    return str(e)\n", ["RPL0301"]),
+        # ... also on the way out through `continue`
+        ("workflow W(xs: list[int]) -> str:\n    for x in xs:\n        try:\n            y = 1 // x\n        except ZeroDivisionError as e:\n            continue\n    return str(e)\n", ["RPL0301"]),
+        # comprehension and lambda variables do not leak
+        ("workflow W(xs: list[int]) -> int:\n    ys = [v for v in xs]\n    return v\n", ["RPL0302"]),
+        ("workflow W(xs: list[int]) -> int:\n    f = sorted(xs, key=lambda k: -k)\n    return k\n", ["RPL0302"]),
+        # the first iterable of a comprehension is evaluated outside it
+        ("workflow W(xs: list[int]) -> list[int]:\n    return [v for v in v]\n", ["RPL0302"]),
+        # fns do not see the workflow's variables
+        ("fn f(x: int) -> int:\n    return x + y\n\nworkflow W(y: int) -> int:\n    r = await f(x=y)\n    return r\n", ["RPL0302"]),
+        # a parallel-for variable lives in its call only
+        ("workflow W(ids: list[str]) -> str:\n    parallel for i in ids:\n        await fetch(id=i)\n    return i\n", ["RPL0302"]),
+        # a const used before it is declared
+        ("const B = A + 1\nconst A = 1\n", ["RPL0301"]),
+        # a local used in a call of a variable
+        ("workflow W(x: int) -> int:\n    f = lambda v: v\n    return f(x)\n", ["RPL0313"]),
+        # break in a loop inside a fn called from a loop is fine; break in the fn body is not
+        ("fn f(x: int) -> int:\n    break\n\nworkflow W(xs: list[int]) -> None:\n    for x in xs:\n        y = await f(x=x)\n", ["RPL0311"]),
+        # bare raise is fine inside a handler, even nested in a loop
+        ("workflow W(xs: list[int]) -> None:\n    try:\n        await fetch(id=\"a\")\n    except Busy:\n        for x in xs:\n            raise\n    raise\n", ["RPL0312"]),
+    ],
+)
+def test_rejected_like_python(body: str, expected: list[str]):
+    assert codes(body) == expected
+
+
+def test_no_name_errors_in_unreachable_code():
+    body = "workflow W(x: int) -> int:\n    return x\n    y = undefined_name\n"
+    assert codes(body) == ["RPL0310"]
+
+
+def test_unreachable_after_an_if_that_always_leaves():
+    body = "workflow W(x: int) -> int:\n    if x:\n        return 1\n    else:\n        raise ValueError(\"no\")\n    return 2\n"
+    found = diagnostics(body)
+    assert [(sev, code, line) for sev, code, line, *_ in found] == [("warning", "RPL0310", 6)]
+    assert found[0][4] == "unreachable code: every path above returns, raises, breaks or continues"
+
+
+def test_unreachable_is_a_warning_not_an_error():
+    program = parse(HEAD + "workflow W(x: int) -> int:\n    return x\n    x = 1\n")
+    assert check(program) and errors(check(program)) == []
+
+
+def test_declared_types_are_conservative():
+    head = HEAD + "action take(a: Any, b: User, c: list[int], d: str | None, e: float, f: int | str) -> None from app.actions\n\n"
+    ok = "workflow W() -> None:\n    await take(a=1, b=\"x\", c=(1, 2), d=None, e=1, f=\"s\")\n"
+    assert codes(ok, head) == []
+    bad = "workflow W() -> None:\n    await take(a=1, b=\"x\", c=[1], d=1, e=\"1\", f=None)\n"
+    assert codes(bad, head) == ["RPL0307", "RPL0307", "RPL0307"]
+
+
+def test_defaults_and_annotations_are_checked_against_their_types():
+    body = "action take(n: int = \"ten\") -> None from app.actions\n\nworkflow W() -> None:\n    x: str = 5\n    await take()\n"
+    assert codes(body) == ["RPL0307", "RPL0307"]
+
+
+def test_returns_against_scalar_types():
+    body = "workflow W(x: int) -> int:\n    if x:\n        return -1\n    elif x > 1:\n        return 2.5\n    return\n"
+    found = diagnostics(body)
+    assert [(code, message) for _, code, _, _, message, _ in found] == [
+        ("RPL0309", "workflow `W` returns `float` but is declared `-> int`"),
+        ("RPL0309", "workflow `W` returns `None` but is declared `-> int`"),
+    ]
+
+
+def test_return_none_from_none_workflow_is_fine():
+    assert codes("workflow W() -> None:\n    return None\n") == []
+    assert codes("workflow W() -> None:\n    return\n") == []
+
+
+def test_recursion_direct_and_reported_once_per_cycle():
+    body = (
+        "fn a(n: int) -> int:\n    r = await a(n=n)\n    return r\n\n"
+        "fn b(n: int) -> int:\n    r = await c(n=n)\n    return r\n\n"
+        "fn c(n: int) -> int:\n    r = await d(n=n)\n    return r\n\n"
+        "fn d(n: int) -> int:\n    r = await b(n=n)\n    return r\n"
+    )
+    found = diagnostics(body)
+    assert [(code, message) for _, code, _, _, message, _ in found] == [
+        ("RPL0319", "fn `a` calls itself"),
+        ("RPL0319", "fns call each other in a cycle: `b` → `c` → `d` → `b`"),
+    ]
+
+
+def test_calls_of_builtins_types_and_exceptions():
+    body = (
+        "workflow W(xs: list[int]) -> list:\n"
+        "    a = User(name=\"x\")\n"
+        "    b = ValueError(\"x\")\n"
+        "    c = range(1, 2, 3, 4)\n"
+        "    d = len()\n"
+        "    e = zip(xs, xs, xs, strict=True)\n"
+        "    f = \"a\".upper().strip().split(\",\")\n"
+        "    g = LIMIT(1)\n"
+        "    h = (lambda v: v)(1)\n"
+        "    return [a, b, c, d, e, f, g, h]\n"
+    )
+    found = diagnostics(body)
+    assert [(code, line, message) for _, code, line, _, message, _ in found] == [
+        ("RPL0314", 4, "`range` takes 1 to 3 positional arguments but 4 were given"),
+        ("RPL0314", 5, "`len` takes 1 positional argument but 0 were given"),
+        ("RPL0313", 8, "const `LIMIT` cannot be called"),
+        ("RPL0313", 9, "this expression cannot be called"),
+    ]
+
+
+def test_actions_and_fns_are_not_values():
+    body = "workflow W(id: str) -> list:\n    a = [fetch]\n    return a\n"
+    assert diagnostics(body)[0][1:] == ("RPL0316", 2, 10, "action `fetch` is not a value", "call it in a statement of its own: `result = await fetch(...)`")
+
+
+def test_imported_and_qualified_exception_types():
+    body = "workflow W(id: str) -> None:\n    try:\n        await fetch(id=id) retry(on=[app.errors.Busy])\n    except (Busy, RappelTimeout, app.errors.Other):\n        pass\n"
+    assert [(code, message) for _, code, _, _, message, _ in diagnostics(body)] == [("RPL0317", "unknown exception type `app.errors.Other`")]
+
+
+def test_assignment_to_a_const_item_and_in_loops():
+    body = "workflow W(xs: list[int]) -> None:\n    LIMIT[0] = 1\n    for LIMIT in xs:\n        pass\n    y = {}\n    y[LIMIT] = 1\n"
+    assert codes(body) == ["RPL0323", "RPL0323"]
+
+
+def test_unpacking_a_literal_of_the_wrong_length():
+    assert codes("workflow W() -> None:\n    a, b = 1, 2, 3\n") == ["RPL0327"]
+    assert codes("workflow W() -> None:\n    a, b = [1, 2]\n") == []
+
+
+def test_path_is_attached():
+    found = check(parse(HEAD + "workflow W() -> int:\n    return x\n"), path="a.rrl")
+    assert [d.path for d in found] == ["a.rrl"]
+
+
+def test_duplicates_among_imports_and_workflows():
+    body = "from app.other import User\n\nworkflow W() -> None:\n    pass\n\nworkflow W() -> None:\n    pass\n"
+    assert codes(body) == ["RPL0320", "RPL0320"]
+
+
+def test_spans_survive_for_a_program_built_in_code():
+    program = A.Program((A.WorkflowDecl("W", (), A.NoneType(), (A.Return(A.Name("x")),)),))
+    found = check(program)
+    assert [(d.code, d.span) for d in found] == [("RPL0302", None), ("RPL0308", None)]
