@@ -1,0 +1,443 @@
+"""Python shares objects; RRL copies values. Where that difference is visible,
+the frontend must reject the code instead of changing its behaviour.
+
+    rows = [...]; first = rows[0]; first["seen"] = True   # Python: rows[0] changes too
+
+The difference shows only when an object is changed in place (`xs.append`,
+`d[k] = v`, `obj.f = v`, `xs += ys`) while another variable (or another
+place inside a value) still refers to it. This module runs a small dataflow
+analysis over each finished RRL body:
+
+* For every local variable it tracks the *shared depth*: the smallest path
+  length at which an object inside its value may also be reachable from
+  somewhere else (0: the value itself may be shared; ∞: nothing is).
+* A reference-copying expression (`y = x`, `[x]`, `x[k]`, `list(x)`, a loop
+  variable, a helper's argument…) lowers the shared depth of both sides.
+* An in-place change of the object at depth `k` of `x` is accepted only when
+  the shared depth of `x` is greater than `k`.
+
+Actions return fresh values (they are serialised); helper parameters are
+shared with the caller. The analysis is conservative: it may reject code
+that would have behaved the same, never the other way round.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rrl import ast as A
+from rrl.printer import print_expr
+from rrl.walk import bound_names, children
+
+from .diagnostics import Reject
+
+NONE = 10**9  # "nothing inside is shared"
+GLOBAL = "<global>"
+
+Ref = tuple  # (root variable, path depth in the root, depth in the value)
+
+# Builtins whose result holds no reference into their arguments.
+_FRESH_BUILTINS = frozenset(
+    {"len", "str", "int", "float", "bool", "repr", "format", "abs", "round", "isinstance", "any", "all", "divmod", "pow", "range"}
+)
+_COPY_BUILTINS = frozenset({"list", "tuple", "sorted", "reversed", "dict"})
+_PAIR_BUILTINS = frozenset({"zip", "enumerate"})
+_PICK_BUILTINS = frozenset({"min", "max", "sum"})
+_PICK_METHODS = frozenset({"get"})
+_COPY_METHODS = frozenset({"copy", "values", "keys"})
+_PAIR_METHODS = frozenset({"items"})
+
+CHANGE_HELP = (
+    "RRL copies values where Python shares objects, so the other reference would not see the change; "
+    "build a new value and assign it (for example `items = items + [x]`), "
+    "or copy the value first (`items = list(items)`) and change the copy"
+)
+
+
+def _index(refs: Iterable[Ref]) -> list[Ref]:
+    """The refs of an element of a value with these refs."""
+    return [(r, p + 1, 0) if d == 0 else (r, p, d - 1) for r, p, d in refs]
+
+
+def _elements(refs: Iterable[Ref], depth: int = 1) -> list[Ref]:
+    """The refs of a new container holding the elements of a value (at `depth`)."""
+    return [(r, p + 1, depth) if d == 0 else (r, p, d + depth - 1) for r, p, d in refs]
+
+
+def _nested(refs: Iterable[Ref], depth: int = 1) -> list[Ref]:
+    """The refs of a new container holding the value itself (at `depth`)."""
+    return [(r, p, d + depth) for r, p, d in refs]
+
+
+@dataclass
+class _Iterated:
+    """A for loop iterates over this object itself (not over a copy): Python's
+    loop sees changes made to it in the body; RRL's loop iterates a value."""
+
+    path: A.Expr
+    text: str
+    key: str | None  # `for k, v in d.items()`: `d[k] = ...` only updates the current entry
+
+    def conflicts(self, receiver: A.Expr, key: A.Expr | None) -> bool:
+        root, depth = _path(receiver)
+        own_root, own_depth = _path(self.path)
+        if root != own_root or depth != own_depth:
+            return False
+        if _constant_path(receiver) and _constant_path(self.path) and receiver != self.path:
+            return False  # `data["a"]` and `data["b"]`: different objects
+        return not (self.key is not None and isinstance(key, A.Name) and key.id == self.key)
+
+
+def _iterated(loop: A.For) -> list[_Iterated]:
+    expr = loop.iter
+    key = None
+    sources: list[A.Expr] = []
+    if isinstance(expr, A.Call) and isinstance(expr.func, A.Attribute) and expr.func.attr in ("items", "keys", "values"):
+        sources = [expr.func.value]
+        if expr.func.attr in ("items", "keys"):
+            first = loop.target.elts[0] if isinstance(loop.target, A.TupleExpr) and loop.target.elts else loop.target
+            key = first.id if isinstance(first, A.Name) else None
+    elif isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("enumerate", "zip", "reversed"):
+        sources = list(expr.args)
+    else:
+        sources = [expr]
+    return [_Iterated(p, print_expr(p), key) for p in sources if _path(p)[0] is not None]
+
+
+def _constant_path(expr: A.Expr) -> bool:
+    while isinstance(expr, (A.Subscript, A.Attribute)):
+        if isinstance(expr, A.Subscript) and not isinstance(expr.index, A.Constant):
+            return False
+        expr = expr.value
+    return True
+
+
+@dataclass
+class _Loop:
+    breaks: list = field(default_factory=list)
+    continues: list = field(default_factory=list)
+
+
+class _Analysis:
+    def __init__(self, decl: A.FnDecl | A.WorkflowDecl, mutations: dict, actions: set[str]):
+        self.mutations = mutations
+        self.actions = actions
+        self.locals = bound_names(decl)
+        self.read = _read_names(decl.body)  # a variable never read cannot observe a change
+        self.errors: dict = {}
+        self.loops: list[_Loop] = []
+        self.iterating: list[_Iterated] = []  # objects the enclosing for loops iterate over
+        self.observers: list[list] = []
+        start = 0 if isinstance(decl, A.FnDecl) else NONE
+        self.entry = {p.name: start for p in decl.params}
+
+    # -------------------------------------------------------------- references
+
+    def refs(self, e, env: dict) -> list[Ref]:
+        if isinstance(e, A.Name):
+            if e.id in env:
+                return env[e.id]
+            return [(e.id, 0, 0)] if e.id in self.locals else [(GLOBAL, 0, 0)]
+        if isinstance(e, (A.Constant, A.FString, A.Compare, A.UnaryOp, A.Lambda)):
+            return []
+        if isinstance(e, A.BinOp):
+            if e.op in ("+", "*"):
+                return _elements(self.refs(e.left, env)) + _elements(self.refs(e.right, env))
+            return []
+        if isinstance(e, A.BoolOp):
+            return [r for v in e.values for r in self.refs(v, env)]
+        if isinstance(e, A.Conditional):
+            return self.refs(e.body, env) + self.refs(e.orelse, env)
+        if isinstance(e, A.Attribute):
+            return _index(self.refs(e.value, env))
+        if isinstance(e, A.Subscript):
+            inner = self.refs(e.value, env)
+            return _elements(inner) if isinstance(e.index, A.Slice) else _index(inner)
+        if isinstance(e, (A.ListExpr, A.TupleExpr)):
+            return [r for v in e.elts for r in _nested(self.refs(v, env))]
+        if isinstance(e, A.DictExpr):
+            return [r for _, v in e.items for r in _nested(self.refs(v, env))]
+        if isinstance(e, A.Call):
+            return self._call_refs(e, env)
+        if isinstance(e, (A.ListComp, A.DictComp)):
+            inner = dict(env)
+            for gen in e.generators:
+                bound = _index(self.refs(gen.iter, inner))
+                for name in _names(gen.target):
+                    inner[name] = bound + (_index(bound) if isinstance(gen.target, A.TupleExpr) else [])
+            values = [e.elt] if isinstance(e, A.ListComp) else [e.value]
+            return [r for v in values for r in _nested(self.refs(v, inner))]
+        return [r for v in children(e) for r in self.refs(v, env)]
+
+    def _call_refs(self, e: A.Call, env: dict) -> list[Ref]:
+        args = [self.refs(a, env) for a in e.args]
+        kwargs = {k.name: self.refs(k.value, env) for k in e.kwargs}
+        first = args[0] if args else []
+        if isinstance(e.func, A.Name):
+            name = e.func.id
+            if name in _FRESH_BUILTINS:
+                return []
+            if name in _COPY_BUILTINS:
+                return _elements(first)
+            if name in _PAIR_BUILTINS:
+                return [r for a in args for r in _elements(a, 2)]
+            if name in _PICK_BUILTINS:
+                picked = _index(first) if len(args) == 1 else [r for a in args for r in a]
+                return picked + kwargs.get("default", []) + kwargs.get("start", [])
+            # a constructor: the new object holds its arguments
+            return [r for a in [*args, *kwargs.values()] for r in _nested(a)]
+        if isinstance(e.func, A.Attribute):
+            receiver = self.refs(e.func.value, env)
+            method = e.func.attr
+            if method in _PICK_METHODS:
+                return _index(receiver) + [r for a in args[1:] for r in a]
+            if method in _COPY_METHODS:
+                return _elements(receiver)
+            if method in _PAIR_METHODS:
+                return _elements(receiver, 2)
+            return []  # str methods and the like build new values
+        return [r for a in [*args, *kwargs.values()] for r in a]
+
+    # -------------------------------------------------------------- state
+
+    @staticmethod
+    def join(*states):
+        states = [s for s in states if s is not None]
+        if not states:
+            return None
+        out = dict(states[0])
+        for state in states[1:]:
+            for name, depth in state.items():
+                out[name] = min(out.get(name, NONE), depth)
+        return out
+
+    def share(self, state: dict, refs: list[Ref]) -> None:
+        """The objects `refs` point into become reachable from somewhere else."""
+        for root, path, _ in refs:
+            if root != GLOBAL:
+                state[root] = min(state.get(root, NONE), path)
+
+    def bind(self, state: dict, target, refs: list[Ref], span) -> None:
+        """`target = <value with refs>`."""
+        if isinstance(target, A.Name) and target.id not in self.read:
+            return
+        self.share(state, refs)
+        if isinstance(target, A.Name):
+            state[target.id] = min((d for _, _, d in refs), default=NONE)
+        elif isinstance(target, A.TupleExpr):
+            for element in target.elts:
+                self.bind(state, element, _index(refs), span)
+        elif isinstance(target, (A.Subscript, A.Attribute)):
+            key = target.index if isinstance(target, A.Subscript) else None
+            self.change(state, target.value, _nested(refs), span, key)
+
+    def change(self, state: dict, receiver: A.Expr, added: list[Ref], span, key: A.Expr | None = None) -> None:
+        """The object `receiver` is changed in place and then holds `added`
+        (`key`: the subscript it is changed at, for `receiver[key] = ...`)."""
+        root, depth = _path(receiver)
+        if root is None:
+            return
+        for iterated in self.iterating:
+            if iterated.conflicts(receiver, key):
+                self.errors.setdefault(
+                    (span, "loop " + print_expr(receiver)),
+                    Reject("RPL0227", f"cannot change `{print_expr(receiver)}` while a for loop iterates over it", None,
+                           "Python's loop would see the change, RRL's loop does not: loop over a copy "
+                           f"(`for ... in list({iterated.text})`) or collect the changes and apply them after the loop"),
+                )
+        if state.get(root, NONE) <= depth:
+            self.errors.setdefault(
+                (span, print_expr(receiver)),
+                Reject("RPL0227", f"cannot change `{print_expr(receiver)}` in place: the same object may also be "
+                       "reachable from another variable", None, CHANGE_HELP),
+            )
+        self.share(state, added)
+        state[root] = min([state.get(root, NONE)] + [depth + max(d, 1) for _, _, d in added])
+
+    # -------------------------------------------------------------- statements
+
+    def block(self, stmts, state):
+        for stmt in stmts:
+            if state is None:
+                return None
+            for observed in self.observers:
+                observed.append(state)
+            state = self.stmt(stmt, dict(state))
+        for observed in self.observers:
+            observed.append(state)
+        return state
+
+    def stmt(self, s, state):
+        if isinstance(s, A.Assign):
+            mutation = self.mutations.get(id(s))
+            if mutation is not None and not (mutation.augmented and not self.refs(mutation.added, {}) and _immutable(mutation.added)):
+                self.change(state, mutation.receiver, _elements(self.refs(mutation.added, {})), s.span)
+            else:
+                self.bind(state, s.target, self.refs(s.value, {}), s.span)
+            return state
+        if isinstance(s, A.CallStmt):
+            if s.target is not None:
+                self.bind(state, s.target, self.call_result(s.call, {}), s.span)
+            else:
+                self.call_result(s.call, {})
+            return state
+        if isinstance(s, A.Parallel):
+            results = [r for c in s.calls for r in _nested(self.call_result(c, {}))]
+            if s.target is not None:
+                self.bind(state, s.target, results, s.span)
+            return state
+        if isinstance(s, A.ParallelFor):
+            env = {n: _index(self.refs(s.iter, {})) for n in _names(s.loop_target)}
+            results = _nested(self.call_result(s.call, env))
+            if s.target is not None:
+                self.bind(state, s.target, results, s.span)
+            return state
+        if isinstance(s, A.If):
+            return self.join(self.block(s.body, dict(state)), self.block(s.orelse, dict(state)))
+        if isinstance(s, (A.For, A.While)):
+            return self.loop(s, state)
+        if isinstance(s, A.Try):
+            return self.try_(s, state)
+        if isinstance(s, A.Break):
+            self.loops[-1].breaks.append(state)
+            return None
+        if isinstance(s, A.Continue):
+            self.loops[-1].continues.append(state)
+            return None
+        if isinstance(s, (A.Return, A.Raise)):
+            return None
+        return state  # Sleep
+
+    def call_result(self, call: A.AwaitCall, env: dict) -> list[Ref]:
+        refs = [r for k in call.kwargs for r in self.refs(k.value, env)]
+        if call.name in self.actions:
+            return []  # arguments are serialised, results are fresh
+        # A helper may return (part of) an argument: its result may share with them.
+        return refs
+
+    def loop(self, s, state):
+        head = state
+        iterated = _iterated(s) if isinstance(s, A.For) else []
+        for _ in range(64):
+            loop = _Loop()
+            self.loops.append(loop)
+            entered = dict(head)
+            if isinstance(s, A.For):
+                self.bind(entered, s.target, _index(self.refs(s.iter, {})), s.span)
+            self.iterating.extend(iterated)
+            out = self.block(s.body, entered)
+            del self.iterating[len(self.iterating) - len(iterated):]
+            self.loops.pop()
+            new_head = self.join(head, out, *loop.continues)
+            if new_head == head:
+                break
+            head = new_head
+        normal = self.join(head, entered)
+        return self.join(self.block(s.orelse, dict(normal)), *loop.breaks)
+
+    def try_(self, s: A.Try, state):
+        observed: list = []
+        self.observers.append(observed)
+        body = self.block(s.body, dict(state))
+        self.observers.pop()
+        handler_entry = self.join(state, *observed)
+        handled: list = []
+        self.observers.append(handled)
+        outs = []
+        for handler in s.handlers:
+            entry = dict(handler_entry)
+            if handler.name:
+                entry[handler.name] = NONE
+            outs.append(self.block(handler.body, entry))
+        self.observers.pop()
+        normal = self.join(self.block(s.orelse, dict(body)) if body is not None else None, *outs)
+        if not s.finalbody:
+            return normal
+        self.block(s.finalbody, self.join(handler_entry, normal, *handled))  # every way into finally
+        return self.block(s.finalbody, normal) if normal is not None else None
+
+
+def check(program: A.Program, mutations: dict) -> list[Reject]:
+    actions = {a.name for a in program.actions}
+    errors: list[Reject] = []
+    for decl in [*program.fns, *program.workflows]:
+        analysis = _Analysis(decl, mutations, actions)
+        analysis.block(decl.body, dict(analysis.entry))
+        for (span, _), reject in analysis.errors.items():
+            reject.span = span
+            errors.append(reject)
+    return errors
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _path(expr: A.Expr) -> tuple[str | None, int]:
+    depth = 0
+    while isinstance(expr, (A.Subscript, A.Attribute)):
+        expr = expr.value
+        depth += 1
+    return (expr.id, depth) if isinstance(expr, A.Name) else (None, depth)
+
+
+def _names(target) -> list[str]:
+    if isinstance(target, A.Name):
+        return [target.id]
+    if isinstance(target, A.TupleExpr):
+        return [n for e in target.elts for n in _names(e)]
+    return []
+
+
+def _immutable(expr: A.Expr) -> bool:
+    """Adding this to a list is an error in Python too: `+=` is then a plain rebinding."""
+    if isinstance(expr, A.Constant):
+        return True
+    if isinstance(expr, (A.FString, A.Compare)):
+        return True
+    if isinstance(expr, A.UnaryOp):
+        return True
+    if isinstance(expr, A.BinOp) and expr.op not in ("+", "*"):
+        return True
+    if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("len", "int", "float", "abs", "round", "sum"):
+        return True
+    return False
+
+
+def _read_names(body) -> set[str]:
+    """Names read anywhere in a body (not only assigned)."""
+    names: set[str] = set()
+
+    def visit(node, target: bool = False):
+        if isinstance(node, tuple):
+            for item in node:
+                visit(item, target)
+            return
+        if not isinstance(node, A.Node):
+            return
+        if isinstance(node, A.Name):
+            if not target:
+                names.add(node.id)
+            return
+        if isinstance(node, (A.Assign, A.CallStmt, A.Parallel, A.ParallelFor)):
+            # the root of `x[k] = v` is read; a plain target name is not
+            target_node = node.target
+            if isinstance(target_node, (A.Subscript, A.Attribute)):
+                visit(target_node)
+            elif target_node is not None:
+                visit(target_node, True)
+            for f in dataclasses.fields(node):
+                if f.name not in ("target", "span"):
+                    visit(getattr(node, f.name))
+            return
+        if isinstance(node, A.For):
+            visit(node.target, True)
+            visit((node.iter, node.body, node.orelse))
+            return
+        for f in dataclasses.fields(node):
+            if f.name != "span":
+                visit(getattr(node, f.name))
+
+    visit(body)
+    return names

@@ -1,0 +1,163 @@
+"""The frontend's entry points: a source file, a live module, or a workflow
+class being decorated."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from rrl import ast as A
+from rrl.diagnostics import Diagnostic, DiagnosticError, render_all
+
+from .compiler import DiagnosticSink, WorkflowCompiler
+from .diagnostics import Reject
+from .index import ModuleIndex
+from .resolve import Resolver, live_resolver
+from .source import SourceModule, load, read_file
+
+
+@dataclass
+class CompileResult:
+    programs: dict[str, A.Program] = field(default_factory=dict)  # workflow class name → program
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # sorted by position, `path` set
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+class CompileError(DiagnosticError):
+    """A workflow class could not be compiled. `.diagnostics` are sorted by
+    position; `.rendered` is their rustc-style text."""
+
+    def __init__(self, diagnostics, source: str | None = None):
+        super().__init__(diagnostics, source)
+        self.rendered = render_all(self.diagnostics, source)
+
+
+def compile_source(
+    source: str,
+    *,
+    path: str,
+    module: str,
+    resolve: Resolver | None = None,
+    only: str | None = None,
+    is_package: bool = False,
+) -> CompileResult:
+    """Compile every `@workflow` class of a module's source (or only the class
+    named `only`). Imported names are looked up with `resolve`."""
+    try:
+        src = load(source, path, module, is_package)
+    except cst.ParserSyntaxError as exc:
+        span = A.Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 2)
+        return CompileResult({}, [Diagnostic("RPL0221", f"invalid Python syntax: {exc.message}", span, None, path)])
+    return _compile(src, ModuleIndex(src, resolver=resolve), resolve, only=only)
+
+
+def compile_module(module: types.ModuleType) -> CompileResult:
+    """Compile every `@workflow` class of an imported module."""
+    path = inspect.getsourcefile(module)
+    if path is None:
+        raise OSError(f"cannot find the source file of module {module.__name__}")
+    return compile_source(
+        read_file(path),
+        path=path,
+        module=module.__name__,
+        resolve=live_resolver(module),
+        is_package=hasattr(module, "__path__"),
+    )
+
+
+def compile_workflow_class(cls: type) -> A.Program:
+    """Compile one workflow class, typically while `@workflow` decorates it: the
+    module is only partly executed, so names defined later in the file come
+    from the source; imported names are resolved from the live module."""
+    module = sys.modules.get(cls.__module__)
+    path = inspect.getsourcefile(module) if module is not None else inspect.getsourcefile(cls)
+    if path is None:
+        raise OSError(f"cannot find the source file of {cls.__qualname__}")
+    source = read_file(path)
+    src = load(source, path, cls.__module__, hasattr(module, "__path__"))
+    node, enclosing = _find_class(src, cls)
+    resolver = live_resolver(module) if module is not None else None
+    if node is None:
+        diagnostic = Diagnostic("RPL0229", f"cannot find the source of the workflow class `{cls.__qualname__}`", None, None, path)
+        raise CompileError([diagnostic], source)
+    body = list(src.tree.body)
+    for fn in enclosing:  # a workflow defined inside a function sees that function's names too
+        body += list(fn.body.body) if isinstance(fn.body, cst.IndentedBlock) else []
+    index = ModuleIndex(src, body=body, resolver=resolver)
+    index.classes[cls.__name__] = index._class(node)
+    index._classify()
+    index.classes[cls.__name__].is_workflow = True
+    result = _compile(src, index, resolver, only=cls.__name__)
+    if result.diagnostics:
+        raise CompileError(result.diagnostics, source)
+    return result.programs[cls.__name__]
+
+
+def _compile(src: SourceModule, index: ModuleIndex, resolver: Resolver | None, only: str | None) -> CompileResult:
+    sink = DiagnosticSink(src)
+    programs: dict[str, A.Program] = {}
+    workflows = [info for info in index.classes.values() if info.is_workflow and (only is None or info.name == only)]
+    if only is not None and not workflows:
+        sink.add(Reject("RPL0229", f"there is no @workflow class named `{only}`"))
+    for info in workflows:
+        compiler = WorkflowCompiler(src, index, resolver, info, sink)
+        program = compiler.compile()
+        if program is not None:
+            programs[info.name] = program
+    diagnostics = sorted(sink.diagnostics, key=Diagnostic.sort_key)
+    return CompileResult(programs, diagnostics)
+
+
+def _find_class(src: SourceModule, cls: type) -> tuple[cst.ClassDef | None, list[cst.FunctionDef]]:
+    """The ClassDef of `cls` by qualified name, and the functions enclosing it."""
+    target = cls.__qualname__
+    found: list[tuple[cst.ClassDef, list]] = []
+
+    def walk(body, prefix: str, functions: list) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.ClassDef):
+                qualname = prefix + stmt.name.value
+                if qualname == target:
+                    found.append((stmt, functions))
+                walk(_block(stmt.body), qualname + ".", functions)
+            elif isinstance(stmt, cst.FunctionDef):
+                walk(_block(stmt.body), prefix + stmt.name.value + ".<locals>.", functions + [stmt])
+            elif isinstance(stmt, (cst.If, cst.Try, cst.For, cst.While, cst.With)):
+                for child in _compound_bodies(stmt):
+                    walk(child, prefix, functions)
+
+    walk(src.tree.body, "", [])
+    if not found:
+        return None, []
+    if len(found) > 1:
+        try:
+            line = inspect.getsourcelines(cls)[1]
+        except (OSError, TypeError):
+            line = 0
+        found.sort(key=lambda f: abs((src.span(f[0]) or A.Span(0, 0, 0, 0)).line - line))
+    return found[0]
+
+
+def _block(suite) -> list:
+    return list(suite.body) if isinstance(suite, cst.IndentedBlock) else []
+
+
+def _compound_bodies(stmt) -> list[list]:
+    bodies = [_block(stmt.body)]
+    orelse = getattr(stmt, "orelse", None)
+    while orelse is not None:
+        bodies.append(_block(orelse.body))
+        orelse = getattr(orelse, "orelse", None) if isinstance(orelse, cst.If) else None
+    for handler in getattr(stmt, "handlers", ()):
+        bodies.append(_block(handler.body))
+    final = getattr(stmt, "finalbody", None)
+    if final is not None:
+        bodies.append(_block(final.body))
+    return bodies

@@ -1,0 +1,647 @@
+"""Names and calls: what a name refers to, pure calls (builtins, methods,
+constructors), and calls with effects (actions, helper methods,
+`asyncio.sleep`, `asyncio.gather`, `self.run_action`).
+
+Effects are RRL statements (`CallStmt`, `Parallel`, `ParallelFor`, `Sleep`)
+whose arguments are keyword-only; positional arguments are mapped to
+parameter names with the callee's signature.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import libcst as cst
+
+from rrl import ast as A
+
+from . import dialect
+from .constants import Backoff, ConstEvaluator, Retry, Seconds
+from .diagnostics import Reject
+from .expressions import comprehension_clauses, target_names
+from .resolve import ActionInfo, ConstInfo, TypeInfo
+from .signatures import Callee
+
+AWAITABLE_HELP = (
+    "only @action functions, async helper methods of the workflow, asyncio.sleep() and "
+    "asyncio.gather() can be awaited in a workflow"
+)
+CALLABLE_HELP = (
+    "workflow code can call actions (with await), helper methods (self.name(...)), the builtins "
+    "len, range, sorted, … and model classes; move other code into an @action"
+)
+
+
+@dataclass
+class Target:
+    """What a call's function refers to."""
+
+    kind: str  # builtin | exception | type | action | helper | sleep | gather | sdk | timedelta | method
+    name: str = ""
+    node: cst.CSTNode | None = None
+    action: object = None  # LocalAction | ActionInfo
+    local_class: str | None = None  # a class of this module
+    type_kind: str = ""
+
+
+class CallLowering:
+    """Mixin of `FunctionLowerer`."""
+
+    # ============================================================== names
+
+    def name_value(self, node: cst.Name) -> A.Expr:
+        """A name read in an expression."""
+        renamed = self.scoped_name(node.value)
+        if renamed is not None:
+            return A.Name(renamed)
+        ref = self.src.ref(node)
+        if ref.kind == "local":
+            if node.value == self.self_name:
+                raise Reject("RPL0205", "the workflow instance `self` cannot be used as a value", node,
+                             "call helper methods as self.name(...) and pass values as arguments")
+            return A.Name(self.local_name(node.value))
+        if ref.kind == "class" and self.owner is not None:
+            return A.Name(self.wc.class_const(self.owner.name, node.value, node))
+        if ref.kind == "builtin":
+            return self._builtin_value(node)
+        if ref.kind == "import":
+            return self._imported_value(ref.qualified, node, node.value)
+        if ref.kind == "global":
+            return self._global_value(node)
+        if node.value in self.declared_global:
+            return A.Name(self.local_name(node.value))
+        raise Reject("RPL0223", f"name `{node.value}` is not defined", node)
+
+    def _builtin_value(self, node: cst.Name) -> A.Expr:
+        name = node.value
+        self.check_forbidden(f"builtins.{name}", node)
+        if name in dialect.VALUE_TYPES or name in dialect.RRL_EXCEPTIONS:
+            return A.Name(name)
+        if name in dialect.PYTHON_EXCEPTIONS:
+            return A.Name(self.wc.builder.type_name("builtins", name))
+        if name in dialect.BUILTIN_FUNCTIONS:
+            raise Reject("RPL0221", f"the builtin {name}() can only be called, not used as a value", node,
+                         "write a lambda, e.g. key=lambda x: len(x)")
+        raise Reject("RPL0202", f"the builtin `{name}` is not supported in a workflow", node, CALLABLE_HELP)
+
+    def _global_value(self, node: cst.Name) -> A.Expr:
+        name = node.value
+        index = self.index
+        if name in index.consts:
+            return A.Name(self.wc.module_const(name, node))
+        if name in index.classes:
+            return A.Name(self.class_type_name(name, node))
+        if name in index.actions:
+            raise Reject("RPL0204", f"the action {name}() can only be called (and awaited), not used as a value", node)
+        if name in index.functions:
+            raise Reject("RPL0202", f"the function `{name}` cannot be used in a workflow", node, CALLABLE_HELP)
+        raise Reject("RPL0223", f"name `{name}` is not defined", node)
+
+    def _imported_value(self, qualified: str, node: cst.CSTNode, preferred: str | None) -> A.Expr:
+        self.check_forbidden(qualified, node)
+        sdk = dialect.sdk_name(qualified)
+        if sdk == "RappelTimeout":
+            return A.Name("RappelTimeout")
+        if qualified in dialect.EXCEPTION_ALIASES:
+            return A.Name(dialect.EXCEPTION_ALIASES[qualified])
+        resolved = self.wc.resolve(qualified) if sdk is None else None
+        if isinstance(resolved, ConstInfo):
+            return A.Name(self.wc.imported_const(qualified, resolved, preferred or qualified.rpartition(".")[2], node))
+        if isinstance(resolved, TypeInfo):
+            return A.Name(self.wc.builder.type_name(resolved.module, resolved.name, preferred))
+        if isinstance(resolved, ActionInfo):
+            raise Reject("RPL0204", f"the action {resolved.name}() can only be called (and awaited), not used as a value", node)
+        raise self.unresolved(qualified, node, "use")
+
+    def unresolved(self, qualified: str, node: cst.CSTNode, verb: str, shown: str | None = None) -> Reject:
+        """An imported name that is not an action, a class or a constant."""
+        shown = shown or self.src.text(node)
+        if self.wc.resolver is None and qualified.split(".")[0] not in sys.stdlib_module_names:
+            return Reject("RPL0223", f"cannot resolve the imported name `{qualified}`", node,
+                          "compile with a resolver (compile_module) so imported actions, models and constants are known")
+        if verb == "call":
+            return Reject("RPL0202", f"cannot call {shown}() in a workflow", node, CALLABLE_HELP)
+        return Reject("RPL0202", f"cannot use `{shown}` in a workflow", node, CALLABLE_HELP)
+
+    def attribute_reference(self, node: cst.Attribute) -> A.Expr | None:
+        """`module.NAME`, `self.CONST`: an attribute that is a reference, not a field read."""
+        if self.is_self(node.value):
+            name = node.attr.value
+            if self.index.find_method(self.cls.name, name) is not None or name == dialect.RUN_ACTION:
+                raise Reject("RPL0204", f"the method self.{name}() can only be called", node)
+            return A.Name(self.wc.class_const(self.cls.name, name, node))
+        qualified = self.src.imported_name(node)
+        if qualified is None:
+            return None
+        return self._imported_value(qualified, node, node.attr.value)
+
+    def is_self(self, node: cst.BaseExpression) -> bool:
+        return (
+            self.self_name is not None
+            and isinstance(node, cst.Name)
+            and node.value == self.self_name
+            and self.scoped_name(node.value) is None
+            and self.src.ref(node).kind == "local"
+        )
+
+    def check_forbidden(self, qualified: str, node: cst.CSTNode, call: cst.Call | None = None) -> None:
+        category = self.wc.forbidden(qualified)
+        if category is None:
+            return
+        shown = self.src.text(node) + ("()" if call is not None else "")
+        raise Reject(category.code, f"{shown} {category.verb}", call or node, category.help)
+
+    def class_type_name(self, name: str, node: cst.CSTNode) -> str:
+        return self.wc.builder.type_name(self.src.module, name)
+
+    def exception_class(self, node: cst.BaseExpression, strict: bool = True) -> str | None:
+        """The RRL name of the exception class `node` names (in `except`, retry lists)."""
+        name: str | None = None
+        if isinstance(node, cst.Name):
+            ref = self.src.ref(node)
+            if ref.kind == "builtin" and node.value in dialect.PYTHON_EXCEPTIONS:
+                name = self.wc.builder.type_name("builtins", node.value)
+            elif ref.kind == "global" and node.value in self.index.classes:
+                if self.index.classes[node.value].kind == "exception":
+                    name = self.class_type_name(node.value, node)
+            elif ref.kind == "import":
+                name = self._imported_exception(ref.qualified, node.value)
+        elif isinstance(node, cst.Attribute):
+            qualified = self.src.imported_name(node)
+            if qualified is not None:
+                name = self._imported_exception(qualified, node.attr.value)
+        if name is None and strict:
+            raise Reject("RPL0221", f"`{self.src.text(node)}` is not an exception class", node,
+                         "name exception classes directly: builtins, classes of this module, or imported classes")
+        return name
+
+    def _imported_exception(self, qualified: str, preferred: str) -> str | None:
+        if dialect.sdk_name(qualified) == "RappelTimeout":
+            return "RappelTimeout"
+        if qualified in dialect.EXCEPTION_ALIASES:
+            return dialect.EXCEPTION_ALIASES[qualified]
+        if dialect.sdk_name(qualified) is None:
+            resolved = self.wc.resolve(qualified)
+            if isinstance(resolved, TypeInfo) and resolved.kind == "exception":
+                return self.wc.builder.type_name(resolved.module, resolved.name, preferred)
+        return None
+
+    def constant_source(self, node: cst.Name | cst.Attribute) -> object:
+        """Where a constant's value is: a CST expression (module or class
+        constant), an imported constant's value, or None."""
+        if isinstance(node, cst.Attribute) and self.is_self(node.value):
+            found = self.index.find_class_const(self.cls.name, node.attr.value)
+            return found[1] if found else None
+        if isinstance(node, cst.Name):
+            ref = self.src.ref(node)
+            if ref.kind == "global":
+                const = self.index.consts.get(node.value)
+                return const.value if const is not None else None
+            if ref.kind == "class":  # a class body naming another class constant
+                scope = self.src.scope(node)
+                owner = scope.node.name.value if isinstance(getattr(scope, "node", None), cst.ClassDef) else self.cls.name
+                found = self.index.find_class_const(owner, node.value)
+                return found[1] if found else None
+            if ref.kind != "import":
+                return None
+            qualified = ref.qualified
+        else:
+            qualified = self.src.imported_name(node)
+        if qualified is None or dialect.sdk_name(qualified):
+            return None
+        resolved = self.wc.resolve(qualified)
+        return resolved.value if isinstance(resolved, ConstInfo) else None
+
+    # ============================================================== call targets
+
+    def call_target(self, func: cst.BaseExpression) -> Target:
+        if isinstance(func, cst.Attribute) and self.is_self(func.value):
+            return Target("helper", func.attr.value, func)
+        if isinstance(func, cst.Name):
+            if self.scoped_name(func.value) is None:
+                ref = self.src.ref(func)
+                if ref.kind == "builtin":
+                    return self._builtin_target(func)
+                if ref.kind == "import":
+                    return self._qualified_target(ref.qualified, func, func.value)
+                if ref.kind == "global":
+                    return self._global_target(func)
+                if ref.kind == "undefined" and func.value not in self.declared_global:
+                    raise Reject("RPL0223", f"name `{func.value}` is not defined", func)
+            if func.value in self.rejected_names:
+                raise Reject("RPL0202", "already reported", func).quiet()
+            raise Reject("RPL0202", f"cannot call `{func.value}`: it is a variable, not a function", func, CALLABLE_HELP)
+        if isinstance(func, cst.Attribute):
+            qualified = self.src.imported_name(func)
+            if qualified is not None:
+                return self._qualified_target(qualified, func, func.attr.value)
+            if isinstance(func.value, cst.Name) and self.src.ref(func.value).kind == "global" and func.value.value in self.index.classes:
+                raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func,
+                             "call it inside an @action")
+            return Target("method", func.attr.value, func)
+        raise Reject("RPL0202", f"cannot call `{self.src.text(func)}` in a workflow", func, CALLABLE_HELP)
+
+    def _builtin_target(self, func: cst.Name) -> Target:
+        name = func.value
+        self.check_forbidden(f"builtins.{name}", func, call=self._call_of(func))
+        if name in dialect.BUILTIN_FUNCTIONS:
+            return Target("builtin", name, func)
+        if name in dialect.PYTHON_EXCEPTIONS:
+            return Target("exception", self.wc.builder.type_name("builtins", name), func)
+        if name == "super":
+            raise Reject("RPL0222", "super() is not supported in a workflow", self._call_of(func) or func,
+                         "call helpers as self.name(...): the most derived definition of the method is used")
+        if name in dialect.SET_BUILTINS:
+            raise Reject("RPL0214", f"{name}() is not supported in a workflow", self._call_of(func) or func,
+                         "use a list (or a dict with True values) instead; set order is not deterministic")
+        raise Reject("RPL0202", f"the builtin {name}() is not supported in a workflow", self._call_of(func) or func,
+                     "supported builtins: " + ", ".join(sorted(dialect.BUILTIN_FUNCTIONS)))
+
+    def _global_target(self, func: cst.Name) -> Target:
+        name = func.value
+        index = self.index
+        if name in index.actions:
+            return Target("action", index.actions[name].name, func, action=index.actions[name])
+        if name in index.classes:
+            info = index.classes[name]
+            kind = "exception" if info.kind == "exception" else "type"
+            return Target(kind, self.class_type_name(name, func), func, local_class=name, type_kind=info.kind)
+        call = self._call_of(func) or func
+        if name in index.functions:
+            raise Reject("RPL0202", f"cannot call {name}(): it is not an action", call,
+                         "decorate it with @action and await it, or make it a method of the workflow class")
+        if name in index.consts:
+            raise Reject("RPL0202", f"cannot call `{name}`: it is a constant, not a function", call)
+        raise Reject("RPL0223", f"name `{name}` is not defined", func)
+
+    def _qualified_target(self, qualified: str, func: cst.CSTNode, preferred: str) -> Target:
+        self.check_forbidden(qualified, func, call=self._call_of(func))
+        if qualified in dialect.ASYNCIO_SLEEP:
+            return Target("sleep", qualified, func)
+        if qualified in dialect.ASYNCIO_GATHER:
+            return Target("gather", qualified, func)
+        if qualified in dialect.TIMEDELTA:
+            return Target("timedelta", qualified, func)
+        sdk = dialect.sdk_name(qualified)
+        if sdk == "RappelTimeout":
+            return Target("exception", "RappelTimeout", func)
+        if sdk is not None:
+            return Target("sdk", sdk, func)
+        if qualified in dialect.EXCEPTION_ALIASES:
+            return Target("exception", dialect.EXCEPTION_ALIASES[qualified], func)
+        resolved = self.wc.resolve(qualified)
+        if isinstance(resolved, ActionInfo):
+            return Target("action", resolved.name, func, action=resolved)
+        if isinstance(resolved, TypeInfo):
+            name = self.wc.builder.type_name(resolved.module, resolved.name, preferred)
+            if resolved.kind == "exception":
+                return Target("exception", name, func)
+            return Target("type", name, func, type_kind=resolved.kind)
+        raise self.unresolved(qualified, self._call_of(func) or func, "call", self.src.text(func))
+
+    def _call_of(self, func: cst.CSTNode) -> cst.Call | None:
+        return self.calls_by_func.get(id(func))
+
+    # ============================================================== pure calls
+
+    def call(self, node: cst.Call) -> A.Expr:
+        """A call in an expression, not awaited."""
+        self.calls_by_func[id(node.func)] = node
+        target = self.call_target(node.func)
+        kind = target.kind
+        if kind == "helper":
+            if target.name == dialect.RUN_ACTION:
+                raise Reject("RPL0204", "self.run_action() must be awaited", node, "write `await self.run_action(...)`")
+            callee = self.wc.helper(target.name, node.func)
+            if callee.is_async:
+                raise Reject("RPL0204", f"the async helper self.{target.name}() must be awaited", node,
+                             f"write `await self.{target.name}(...)`")
+            return self.effect_result(self.callee_call(callee, node), node)
+        if kind == "builtin":
+            return self.builtin_call(target.name, node)
+        if kind == "method":
+            return self.method_call(target.name, node)
+        if kind == "exception":
+            args, kwargs = self.call_arguments(node)
+            return A.Call(A.Name(target.name), args, kwargs)
+        if kind == "type":
+            return self.construct(target, node)
+        if kind == "action":
+            raise Reject("RPL0204", f"the action {self.src.text(node.func)}() must be awaited", node,
+                         f"write `await {self.src.text(node.func)}(...)`, or pass the call to asyncio.gather() or self.run_action()")
+        if kind in ("sleep", "gather"):
+            raise Reject("RPL0204", f"{self.src.text(node.func)}() must be awaited", node)
+        if kind == "sdk":
+            raise Reject("RPL0219", f"{target.name}(...) can only be passed to self.run_action(...)", node)
+        if kind == "timedelta":
+            raise Reject("RPL0202", "timedelta values are not supported in workflow code", node,
+                         "use a number of seconds; timedelta(...) is allowed in run_action policies")
+        raise Reject("RPL0202", f"cannot call `{self.src.text(node.func)}` in a workflow", node, CALLABLE_HELP)
+
+    def sync_helper_call(self, node: cst.BaseExpression) -> A.AwaitCall | None:
+        """`self.helper(...)` of a sync helper, lowered; None for anything else."""
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and self.is_self(node.func.value)):
+            return None
+        name = node.func.attr.value
+        if name == dialect.RUN_ACTION:
+            return None
+        self.calls_by_func[id(node.func)] = node
+        callee = self.wc.helper(name, node.func)
+        return None if callee.is_async else self.callee_call(callee, node)
+
+    def call_arguments(self, node: cst.Call, *, keyword_lambdas: frozenset = frozenset(), generators: str | None = None):
+        thunks, names = [], []
+        for arg in node.args:
+            if arg.star:
+                raise Reject("RPL0216", f"`{arg.star}` arguments are not supported in this call", arg)
+            names.append(arg.keyword.value if arg.keyword is not None else None)
+            thunks.append(lambda a=arg: self.argument(a, keyword_lambdas, generators))
+        values = self.ordered(thunks)
+        args = tuple(v for n, v in zip(names, values) if n is None)
+        kwargs = tuple(A.Keyword(n, v) for n, v in zip(names, values) if n is not None)
+        return args, kwargs
+
+    def argument(self, arg: cst.Arg, keyword_lambdas: frozenset, generators: str | None) -> A.Expr:
+        value = arg.value
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword in keyword_lambdas:
+            if isinstance(value, cst.Lambda):
+                return self.lambda_expr(value)
+            if isinstance(value, cst.Name) and self.src.ref(value).kind == "builtin" and value.value in dialect.BUILTIN_FUNCTIONS:
+                param = "$k"
+                return A.Lambda((param,), A.Call(A.Name(value.value), (A.Name(param),)))
+        if generators and isinstance(value, cst.GeneratorExp):
+            return self.comprehension(value, generators)
+        return self.expr(value)
+
+    def builtin_call(self, name: str, node: cst.Call) -> A.Expr:
+        low, high, keywords = dialect.BUILTIN_FUNCTIONS[name]
+        for arg in node.args:
+            if arg.star:
+                raise Reject("RPL0216", f"`{arg.star}` arguments are not supported in this call", arg)
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value not in keywords:
+                raise Reject("RPL0206", f"{name}() does not take the keyword argument `{arg.keyword.value}` in a workflow", arg)
+        if len(positional) < low or (high is not None and len(positional) > high):
+            expected = f"{low}" if low == high else f"{low} to {high}" if high is not None else f"at least {low}"
+            raise Reject("RPL0206", f"{name}() takes {expected} positional argument{'s' if high != 1 else ''}, got {len(positional)}", node)
+        if name in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0].value, cst.GeneratorExp):
+            return self.comprehension(node.args[0].value, name)  # a loop that computes the result itself
+        consumer = None
+        if name in dialect.GENERATOR_CONSUMERS:
+            consumer = name if name in ("any", "all") else "eager"
+        args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}), generators=consumer)
+        return A.Call(A.Name(name), args, kwargs)
+
+    def method_call(self, name: str, node: cst.Call) -> A.Expr:
+        receiver = self.expr(node.func.value)  # Python evaluates the receiver first
+        if name in dialect.ACCUMULATOR_METHODS:
+            raise Reject("RPL0203", f"the method {name}() can only be used as a statement", node,
+                         f"write `items.{name}(...)` on its own line")
+        if name in dialect.MUTATING_METHODS:
+            raise Reject("RPL0203", f"the method {name}() changes its receiver, which is not supported in a workflow", node,
+                         dialect.MUTATING_METHODS[name])
+        if name not in dialect.PURE_METHODS:
+            raise Reject("RPL0203", f"cannot call the method {name}() in a workflow", node,
+                         "only pure methods of str, list and dict values can be called (such as .strip(), .split(), "
+                         ".get(), .items()); compute the value in an @action or a helper method")
+        receiver, (args, kwargs) = self.ordered_pair(
+            lambda: receiver,
+            lambda: self.call_arguments(node, generators="eager" if name == "join" else None),
+        )
+        return A.Call(A.Attribute(receiver, name, span=self.span(node.func)), args, kwargs)
+
+    def ordered_pair(self, first, second):
+        """`ordered` for a value followed by argument lists."""
+        box = {}
+
+        def run_second():
+            box["value"] = second()
+            return A.Constant(None)
+
+        (value, _) = self.ordered([first, run_second])
+        return value, box["value"]
+
+    def construct(self, target: Target, node: cst.Call) -> A.Expr:
+        label = self.src.text(node.func)
+        if target.type_kind in ("class", "workflow_base", ""):
+            raise Reject("RPL0225", f"`{label}` is a plain class and cannot be created in a workflow", node,
+                         "only pydantic models, dataclasses and exceptions can be created in workflow code; "
+                         "create other objects inside an @action")
+        args, kwargs = self.call_arguments(node)
+        if args and target.type_kind == "model":
+            raise Reject("RPL0206", f"the model {label}() takes keyword arguments only", node, "pass each field by name")
+        if args:
+            if target.local_class is None:
+                raise Reject("RPL0206", f"the fields of {label}() must be passed by name", node,
+                             "the frontend does not know the field order of classes from other modules")
+            fields = self.index.dataclass_fields(target.local_class)
+            if len(args) > len(fields):
+                raise Reject("RPL0206", f"{label}() takes {len(fields)} fields, got {len(args)} positional arguments", node)
+            given = {k.name for k in kwargs}
+            for field_name in fields[: len(args)]:
+                if field_name in given:
+                    raise Reject("RPL0206", f"{label}() got the field `{field_name}` twice", node)
+            kwargs = tuple(A.Keyword(f, v) for f, v in zip(fields, args)) + kwargs
+        return A.Call(A.Name(target.name), (), kwargs)
+
+    # ============================================================== effects
+
+    def effect_value(self, node: cst.Await) -> A.Expr:
+        """An await inside an expression: run it into a temporary."""
+        return self.emit_effect(node, None, want_value=True)
+
+    def effect_result(self, call: A.AwaitCall, node: cst.CSTNode) -> A.Expr:
+        temp = A.Name(self.new_temp(), span=self.span(node))
+        self.emit(A.CallStmt(temp, call, span=self.span(node)))
+        return temp
+
+    def emit_effect(self, node: cst.Await, target: A.Expr | None, want_value: bool = False) -> A.Expr | None:
+        """Emit the statement(s) of `await <call>`, assigning the result to
+        `target` (or to a new temporary when `want_value`); returns the value."""
+        if not self.is_async:
+            raise Reject("RPL0221", "`await` outside an async function", node)
+        expr = node.expression
+        if not isinstance(expr, cst.Call):
+            raise Reject("RPL0201", f"cannot await `{self.src.text(expr)}`: it is not an action call", node, AWAITABLE_HELP)
+        self.calls_by_func[id(expr.func)] = expr
+        try:
+            callee = self.call_target(expr.func)
+        except Reject as reject:
+            if reject.code in ("RPL0202", "RPL0223"):
+                shown = self.src.text(expr.func)
+                help_text = AWAITABLE_HELP
+                if isinstance(expr.func, cst.Name) and expr.func.value in self.index.functions:
+                    help_text += f"; decorate {shown} with @action"
+                raise Reject("RPL0201", f"cannot await {shown}(): it is not an action", node, help_text) from None
+            raise
+        span = self.span(node)
+        if callee.kind == "sleep":
+            self.emit(A.Sleep(self.sleep_seconds(expr), span=span))
+            if target is not None:
+                self.emit(A.Assign(target, A.Constant(None), span=span))
+            return A.Constant(None)
+        if callee.kind == "gather":
+            if want_value:
+                target = A.Name(self.new_temp(), span=span)
+            self.gather(expr, target)
+            return target
+        if callee.kind == "helper":
+            call = self.run_action_call(expr) if callee.name == dialect.RUN_ACTION else self.helper_call(expr, awaited=True)
+        elif callee.kind == "action":
+            call = self.action_call(callee, expr)
+        else:
+            raise Reject("RPL0201", f"cannot await {self.src.text(expr.func)}(): it is not an action", node, AWAITABLE_HELP)
+        if want_value:
+            target = A.Name(self.new_temp(), span=span)
+        self.emit(A.CallStmt(target, call, span=span))
+        return target
+
+    def sleep_seconds(self, call: cst.Call) -> A.Expr:
+        args = call.args
+        if len(args) != 1 or args[0].star or (args[0].keyword is not None and args[0].keyword.value != "delay"):
+            raise Reject("RPL0221", "asyncio.sleep() takes exactly one argument, the number of seconds", call)
+        return self.expr(args[0].value)
+
+    def helper_call(self, node: cst.Call, awaited: bool) -> A.AwaitCall:
+        name = node.func.attr.value
+        callee = self.wc.helper(name, node.func)
+        if awaited and not callee.is_async:
+            raise Reject("RPL0201", f"cannot await self.{name}(): it is not an async method", node,
+                         f"call it without await: self.{name}(...)")
+        return self.callee_call(callee, node)
+
+    def action_call(self, target: Target, node: cst.Call) -> A.AwaitCall:
+        callee = self.wc.action(target.action, node)
+        return self.callee_call(callee, node)
+
+    def callee_call(self, callee: Callee, node: cst.Call) -> A.AwaitCall:
+        bound = callee.bind(node, self.src.text(node.func))
+        values = self.exprs([value for _, value in bound])
+        kwargs = tuple(A.Keyword(name, value) for (name, _), value in zip(bound, values))
+        return A.AwaitCall(callee.name, kwargs, span=self.span(node))
+
+    # -------------------------------------------------------------- run_action
+
+    def run_action_call(self, node: cst.Call) -> A.AwaitCall:
+        positional = [a for a in node.args if a.keyword is None]
+        if len(positional) != 1 or positional[0].star:
+            raise Reject("RPL0219", "self.run_action() takes one action call, like `self.run_action(act(x), retry=...)`", node)
+        inner = positional[0].value
+        if not isinstance(inner, cst.Call):
+            raise Reject("RPL0219", "the first argument of self.run_action() must be an action call, like `act(x)`", inner)
+        self.calls_by_func[id(inner.func)] = inner
+        target = self.call_target(inner.func)
+        if target.kind != "action":
+            raise Reject("RPL0219", f"self.run_action() runs actions; {self.src.text(inner.func)}() is not an action", inner)
+        evaluator = ConstEvaluator(self)
+        policies: dict = {}
+        for arg in node.args:
+            if arg.keyword is None:
+                continue
+            name = arg.keyword.value
+            if name not in dialect.RUN_ACTION_KEYWORDS:
+                raise Reject("RPL0219", f"self.run_action() has no argument `{name}`", arg, "use retry=, backoff= or timeout=")
+            value = evaluator.evaluate(arg.value)
+            if value is None:
+                continue
+            if name == "retry":
+                if not isinstance(value, Retry):
+                    raise Reject("RPL0219", "retry= must be a RetryPolicy(...)", arg.value)
+                policies["retry"] = A.RetryPolicy(value.attempts, value.on, span=self.span(arg.value))
+            elif name == "backoff":
+                if not isinstance(value, Backoff):
+                    raise Reject("RPL0219", "backoff= must be a BackoffPolicy(...)", arg.value)
+                policies["backoff"] = A.BackoffPolicy(value.base, value.multiplier, value.max, span=self.span(arg.value))
+            else:
+                if isinstance(value, Seconds):
+                    value = value.value
+                policies["timeout"] = evaluator.seconds(value, arg.value, "timeout=")
+        call = self.action_call(target, inner)
+        return A.AwaitCall(call.name, call.kwargs, span=self.span(node), **policies)
+
+    # -------------------------------------------------------------- gather
+
+    def gather(self, node: cst.Call, target: A.Expr | None) -> None:
+        return_exceptions = False
+        items = []
+        for arg in node.args:
+            if arg.keyword is not None:
+                if arg.keyword.value != "return_exceptions":
+                    raise Reject("RPL0218", f"asyncio.gather() has no argument `{arg.keyword.value}`", arg,
+                                 "the only keyword argument is return_exceptions=")
+                value = ConstEvaluator(self).evaluate(arg.value)
+                if not isinstance(value, bool):
+                    raise Reject("RPL0218", "return_exceptions= must be True or False", arg.value)
+                return_exceptions = value
+            else:
+                items.append(arg)
+        span = self.span(node)
+        if len(items) == 1 and items[0].star == "*":
+            source = items[0].value
+            if not isinstance(source, (cst.ListComp, cst.GeneratorExp)):
+                raise Reject("RPL0218", "asyncio.gather(*...) needs a comprehension, like `*[act(x) for x in xs]`", source,
+                             "build the list of calls inside the gather call")
+            self.gather_comprehension(source, target, return_exceptions, span)
+            return
+        if any(a.star for a in items):
+            raise Reject("RPL0218", "asyncio.gather() takes either calls or one `*[... for ...]` comprehension, not both", node,
+                         "gather the comprehension separately, or list every call")
+        if not items:
+            if target is not None:
+                self.emit(A.Assign(target, A.ListExpr(()), span=span))
+            return
+        calls = self.gather_items([a.value for a in items])
+        self.emit(A.Parallel(target, tuple(calls), return_exceptions, span=span))
+
+    def gather_items(self, nodes: list[cst.BaseExpression]) -> list[A.AwaitCall]:
+        results: list[A.AwaitCall] = []
+
+        def lower(item):
+            results.append(self.gather_item(item))
+            return A.Constant(None)
+
+        self.ordered([lambda n=n: lower(n) for n in nodes])
+        return results
+
+    def gather_item(self, node: cst.BaseExpression) -> A.AwaitCall:
+        if isinstance(node, cst.Call):
+            self.calls_by_func[id(node.func)] = node
+            target = self.call_target(node.func)
+            if target.kind == "action":
+                return self.action_call(target, node)
+            if target.kind == "helper":
+                if target.name == dialect.RUN_ACTION:
+                    return self.run_action_call(node)
+                return self.helper_call(node, awaited=True)
+        raise Reject("RPL0218", f"asyncio.gather() can only run action calls and async helper calls, not `{self.src.text(node)}`",
+                     node, "pass calls such as `act(x)`, `self.helper(x)` or `self.run_action(act(x), ...)`")
+
+    def gather_comprehension(self, node, target, return_exceptions: bool, span) -> None:
+        clauses = comprehension_clauses(node)
+        if self.has_await(node.elt) or any(self.has_await(c.iter) for c in clauses[1:]) or any(
+            self.has_effects(i.test) for c in clauses for i in c.ifs
+        ):
+            raise Reject("RPL0217", "an await or helper call inside a gather comprehension is not supported", node,
+                         "compute the values before the gather")
+        iterator = self.expr(clauses[0].iter)
+        names = [n for c in clauses for n in target_names(c.target)]
+        # Loop variables are local to the comprehension: rename those that
+        # would overwrite a variable of the function.
+        renames = {n: self.new_temp() for n in names if n in self.function_locals}
+        with self.renamed(renames):
+            if len(clauses) == 1 and not clauses[0].ifs:
+                loop_target = self.comp_target(clauses[0].target)
+            else:
+                with self.pure("a gather comprehension", node):
+                    generators = self.generators(clauses, iterator)
+                loop_names = tuple(A.Name(self.local_name(n)) for n in dict.fromkeys(names))
+                element = loop_names[0] if len(loop_names) == 1 else A.TupleExpr(loop_names)
+                temp = self.new_temp()
+                self.emit(A.Assign(A.Name(temp), A.ListComp(element, generators), span=self.span(node)))
+                loop_target, iterator = element, A.Name(temp)
+            with self.pure("a gather comprehension", node):
+                call = self.gather_item(node.elt)
+        self.emit(A.ParallelFor(target, loop_target, iterator, call, return_exceptions, span=span))

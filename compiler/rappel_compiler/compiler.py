@@ -1,0 +1,373 @@
+"""Compiling one `@workflow` class to one RRL program.
+
+`WorkflowCompiler` lowers `run()`, then every helper method it reaches, and
+declares the actions, constants and types they use. Helpers of the lowering
+(`FunctionLowerer`) raise `Reject`; `report` turns each one into a diagnostic
+with the span of the node it names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import libcst as cst
+
+from rrl import ast as A
+from rrl.check import check
+from rrl.diagnostics import Diagnostic
+
+from . import aliasing, dialect
+from .constants import literal
+from .diagnostics import Reject
+from .function import FunctionLowerer, local_names, reserved_renames
+from .index import ClassInfo, LocalAction, ModuleIndex
+from .program import ProgramBuilder
+from .resolve import ActionInfo, ConstInfo, Resolver, TypeInfo, is_json_like
+from .rewrite import rename_calls, renumber_temps
+from .scan import forbidden_calls
+from .signatures import Callee, Parameter
+from .source import SourceModule
+from .types import TypeLowering
+
+
+FN_PLACEHOLDER = "fn:"  # cannot be an RRL name: fns are named when the program is complete
+
+
+class DiagnosticSink:
+    """Every diagnostic of a file, without duplicates (helpers shared by several
+    workflows are lowered once per workflow)."""
+
+    def __init__(self, src: SourceModule):
+        self.src = src
+        self.diagnostics: list[Diagnostic] = []
+        self._seen: set[tuple] = set()
+
+    def add(self, reject: Reject) -> bool:
+        span = reject.span if reject.span is not None else self.src.span(reject.node)
+        return self.add_diagnostic(Diagnostic(reject.code, reject.message, span, reject.help, self.src.path))
+
+    def add_diagnostic(self, diagnostic: Diagnostic) -> bool:
+        key = (diagnostic.code, diagnostic.message, diagnostic.span)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        self.diagnostics.append(diagnostic)
+        return True
+
+
+@dataclass
+class Mutation:
+    """An RRL assignment that stands for an in-place change in Python
+    (`xs.append(v)`, `xs += ys`): the aliasing check must see it as one."""
+
+    receiver: A.Expr
+    added: A.Expr
+    augmented: bool
+
+
+class WorkflowCompiler:
+    def __init__(self, src: SourceModule, index: ModuleIndex, resolver: Resolver | None, cls: ClassInfo, sink: DiagnosticSink):
+        self.src = src
+        self.index = index
+        self.resolver = resolver
+        self.cls = cls
+        self.sink = sink
+        self.errors = 0
+        bound = set()
+        for info in index.mro(cls.name):
+            for method in info.methods.values():
+                bound |= local_names(method)[1]
+        self.builder = ProgramBuilder(src.module, avoid=bound)
+        self.types = TypeLowering(self)
+        self.mutations: dict[int, Mutation] = {}
+        self._helpers: dict[str, Callee] = {}
+        self._helper_params: dict[str, tuple[A.Param, ...]] = {}
+        self._pending: list[tuple[str, cst.FunctionDef]] = []
+        self._actions: dict[tuple, Callee] = {}
+        self._resolved: dict[str, object] = {}
+
+    # -------------------------------------------------------------- plumbing
+
+    def report(self, reject: Reject) -> None:
+        self.errors += 1
+        if not reject.silent:
+            self.sink.add(reject)
+
+    def resolve(self, qualified: str):
+        if self.resolver is None:
+            return None
+        if qualified not in self._resolved:
+            try:
+                self._resolved[qualified] = self.resolver(qualified)
+            except Exception:  # a resolver must not break compilation
+                self._resolved[qualified] = None
+        return self._resolved[qualified]
+
+    def forbidden(self, qualified: str):
+        """The non-determinism category of a name, if any. Exception classes of
+        forbidden libraries (`httpx.HTTPError`) may be caught and tested."""
+        category = dialect.forbidden(qualified)
+        if category is None:
+            return None
+        resolved = self.resolve(qualified)
+        if isinstance(resolved, TypeInfo) and resolved.kind == "exception":
+            return None
+        return category
+
+    def mark_mutation(self, statement: A.Stmt, receiver: A.Expr, added: A.Expr, augmented: bool = False) -> None:
+        self.mutations[id(statement)] = Mutation(receiver, added, augmented)
+
+    # -------------------------------------------------------------- the workflow
+
+    def compile(self) -> A.Program | None:
+        found = self.index.find_method(self.cls.name, dialect.RUN_METHOD)
+        if found is None:
+            self.report(Reject("RPL0229", f"workflow `{self.cls.name}` has no `async def run(self, ...)` method", self.cls.node.name))
+            return None
+        _, run = found
+        if run.asynchronous is None:
+            self.report(Reject("RPL0229", f"{self.cls.name}.run() must be `async def`", run.name,
+                               "write `async def run(self, ...)`: workflows await actions"))
+            return None
+        lowerer = FunctionLowerer(self, run)
+        params = self.parameters(run, lowerer, what=f"{self.cls.name}.run()")
+        self.scan(run)
+        body = lowerer.lower_function()
+        workflow = A.WorkflowDecl(self.cls.name, params, self.types.annotation(run.returns), body, span=self.src.span(run.name))
+        while self._pending:
+            name, fn = self._pending.pop(0)
+            self.builder.fns[name] = self.lower_helper(name, fn)
+        program = self.builder.build(workflow)
+        for reject in aliasing.check(program, self.mutations):
+            self.report(reject)
+        if self.errors:
+            return None
+        program = _rename_fns(_renumber(program))
+        # The program must be valid RRL too: what only the checker sees (recursion
+        # between helpers, a name read before Python would have bound it) is reported
+        # here, at the Python positions the program's spans carry.
+        for diagnostic in check(program):
+            if diagnostic.severity == "error":
+                self.errors += 1
+                self.sink.add_diagnostic(diagnostic.with_path(self.src.path))
+        return program if self.errors == 0 else None
+
+    def scan(self, fn: cst.FunctionDef) -> None:
+        for reject in forbidden_calls(self, fn):
+            self.report(reject)
+
+    def parameters(self, fn: cst.FunctionDef, lowerer: FunctionLowerer, what: str) -> tuple[A.Param, ...]:
+        params = fn.params
+        if params.star_arg not in (cst.MaybeSentinel.DEFAULT, None) and isinstance(params.star_arg, cst.Param):
+            self.report(Reject("RPL0229" if what.endswith(".run()") else "RPL0222",
+                               f"{what} cannot take `*{params.star_arg.name.value}`: parameters are passed by name", params.star_arg))
+        if params.star_kwarg is not None:
+            self.report(Reject("RPL0229" if what.endswith(".run()") else "RPL0222",
+                               f"{what} cannot take `**{params.star_kwarg.name.value}`: parameters are passed by name", params.star_kwarg))
+        out = []
+        for param in _all_params(fn)[1:]:
+            default = None
+            if param.default is not None:
+                default = self.constant_expr(param.default)
+            out.append(A.Param(lowerer.local_name(param.name.value), self.types.annotation(param.annotation), default, span=self.src.span(param)))
+        return tuple(out)
+
+    def constant_expr(self, node: cst.BaseExpression, owner: ClassInfo | None = None) -> A.Expr | None:
+        """A default value or constant: a pure expression of constants, or None
+        (and a diagnostic) when it is not one."""
+        try:
+            return FunctionLowerer(self, None, owner).lower_value(node)
+        except Reject as reject:
+            self.report(reject.at(node))
+            return None
+
+    # -------------------------------------------------------------- helpers
+
+    def helper(self, name: str, node: cst.CSTNode) -> Callee:
+        if name in self._helpers:
+            return self._helpers[name]
+        found = self.index.find_method(self.cls.name, name)
+        if found is None:
+            hint = None
+            if self.cls.foreign_bases:
+                hint = "helper methods must be defined in this module, on the workflow class or one of its base classes"
+            raise Reject("RPL0222", f"the workflow `{self.cls.name}` has no method `{name}`", node, hint)
+        _, fn = found
+        for decorator in fn.decorators:
+            raise Reject("RPL0222", f"the helper method `{name}` has a decorator; only plain methods can be helpers", decorator)
+        params = _all_params(fn)
+        if not params:
+            raise Reject("RPL0222", f"the helper method `{name}` has no `self` parameter", fn.name)
+        renames = reserved_renames(local_names(fn)[1])
+        lowerer = FunctionLowerer(self, fn)
+        decls = self.parameters(fn, lowerer, what=f"self.{name}()")
+        positional_only = {p.name.value for p in fn.params.posonly_params}
+        keyword_only = {p.name.value for p in fn.params.kwonly_params}
+        signature = []
+        for param, decl in zip(params[1:], decls):
+            python = param.name.value
+            signature.append(
+                Parameter(
+                    python,
+                    renames.get(python, python),
+                    has_default=param.default is not None,
+                    positional=python not in keyword_only,
+                    keyword=python not in positional_only,
+                    default_expressible=param.default is None or decl.default is not None,
+                )
+            )
+        # The fn's final name is chosen when the program is complete (it must not
+        # clash with an action); until then calls use a placeholder.
+        callee = Callee("fn", FN_PLACEHOLDER + name, signature, is_async=fn.asynchronous is not None)
+        self._helpers[name] = callee
+        self._helper_params[name] = decls
+        self.builder.fns[name] = A.FnDecl(FN_PLACEHOLDER + name, decls, A.ANY, ())  # until lowered
+        self._pending.append((name, fn))
+        return callee
+
+    def lower_helper(self, name: str, fn: cst.FunctionDef) -> A.FnDecl:
+        self.scan(fn)
+        body = FunctionLowerer(self, fn).lower_function()
+        return A.FnDecl(FN_PLACEHOLDER + name, self._helper_params[name], self.types.annotation(fn.returns), body, span=self.src.span(fn.name))
+
+    # -------------------------------------------------------------- actions
+
+    def action(self, ref: LocalAction | ActionInfo, node: cst.CSTNode) -> Callee:
+        key = ("local", ref.python_name) if isinstance(ref, LocalAction) else ("import", ref.module, ref.name)
+        if key in self._actions:
+            return self._actions[key]
+        if isinstance(ref, LocalAction):
+            callee, decl = self._local_action(ref)
+        else:
+            callee, decl = self._imported_action(ref)
+        if not self.builder.add_action(key, decl):
+            raise Reject("RPL0228", f"two different actions are registered under the name `{decl.name}`", node,
+                         "give one of them another name with @action(name=...)")
+        self._actions[key] = callee
+        return callee
+
+    def _local_action(self, ref: LocalAction) -> tuple[Callee, A.ActionDecl]:
+        fn = ref.node
+        if not ref.name.isidentifier():
+            raise Reject("RPL0228", f"the action name `{ref.name}` is not an identifier", ref.decorator,
+                         "use letters, digits and underscores: @action(name=\"billing_lookup\")")
+        if fn.asynchronous is None:
+            raise Reject("RPL0228", f"the action `{ref.python_name}` must be `async def`", fn.name)
+        params = fn.params
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                raise Reject("RPL0228", f"the action `{ref.python_name}` cannot take `{star.star}{star.name.value}`: "
+                             "workflows pass action arguments by name", star, "declare each parameter by name")
+        if params.posonly_params:
+            raise Reject("RPL0228", f"the action `{ref.python_name}` cannot take positional-only parameters", fn.name)
+        signature, decls, injected = [], [], set()
+        keyword_only = {p.name.value for p in params.kwonly_params}
+        for param in [*params.params, *params.kwonly_params]:
+            name = param.name.value
+            if self._is_injected(param.annotation):
+                injected.add(name)
+                continue
+            default = self.constant_expr(param.default) if param.default is not None else None
+            decls.append(A.Param(name, self.types.annotation(param.annotation), default, span=self.src.span(param)))
+            signature.append(
+                Parameter(name, name, has_default=param.default is not None, positional=name not in keyword_only,
+                          default_expressible=param.default is None or default is not None)
+            )
+        decl = A.ActionDecl(ref.name, tuple(decls), self.types.annotation(fn.returns), self.src.module, span=self.src.span(fn.name))
+        return Callee("action", ref.name, signature, injected=injected), decl
+
+    def _is_injected(self, annotation: cst.Annotation | None) -> bool:
+        if annotation is None or not isinstance(annotation.annotation, cst.Subscript):
+            return False
+        node = annotation.annotation
+        if self.index.qualified(node.value) not in dialect.ANNOTATED:
+            return False
+        for element in node.slice[1:]:
+            value = element.slice.value if isinstance(element.slice, cst.Index) else None
+            if isinstance(value, cst.Call) and self.index.sdk_name(value.func) == "Depend":
+                return True
+        return False
+
+    def _imported_action(self, info: ActionInfo) -> tuple[Callee, A.ActionDecl]:
+        signature, decls = [], []
+        for param in info.params:
+            default = None
+            expressible = True
+            if param.has_default:
+                if is_json_like(param.default):
+                    default = literal(param.default)
+                else:
+                    expressible = False
+            decls.append(A.Param(param.name, self.types.text(param.annotation), default))
+            signature.append(Parameter(param.name, param.name, has_default=param.has_default, default_expressible=expressible))
+        decl = A.ActionDecl(info.name, tuple(decls), self.types.text(info.returns), info.module)
+        return Callee("action", info.name, signature), decl
+
+    # -------------------------------------------------------------- constants
+
+    def module_const(self, name: str, node: cst.CSTNode) -> str:
+        const = self.index.consts[name]
+        if const.value is None:
+            raise Reject("RPL0224", f"`{name}` is assigned more than once at module level, so it is not a constant", node,
+                         "workflow code can read module constants that are assigned once")
+        return self._const(("module", name), name, const.value, None, (1, self.index.order.get(name, 0)), node)
+
+    def class_const(self, class_name: str, name: str, node: cst.CSTNode) -> str:
+        found = self.index.find_class_const(class_name, name)
+        if found is None:
+            raise Reject("RPL0205", f"`self.{name}` is not a constant of the class, and workflow instances have no state", node,
+                         "keep values in local variables; pass them to helpers and return results from them")
+        owner, value = found
+        position = self.index.order.get(owner.name, 0)
+        return self._const(("class", owner.name, name), name, value, owner, (2, position, name), node)
+
+    def _const(self, identity: tuple, preferred: str, value: cst.BaseExpression, owner, sort_key: tuple, node) -> str:
+        rrl_name, new = self.builder.const_name(identity, reserved_renames({preferred}).get(preferred, preferred))
+        if not new:
+            return rrl_name
+        try:
+            lowered = FunctionLowerer(self, None, owner).lower_value(value)
+        except Reject as reject:
+            self.builder.drop_const(rrl_name)
+            shown = self.src.text(value)
+            raise Reject("RPL0224", f"the constant `{preferred}` cannot be used in workflow code: `{shown}` is not a plain value",
+                         node, reject.help or reject.message) from None
+        self.builder.set_const(rrl_name, lowered, sort_key, self.src.span(value))
+        return rrl_name
+
+    def imported_const(self, qualified: str, info: ConstInfo, preferred: str, node: cst.CSTNode) -> str:
+        rrl_name, new = self.builder.const_name(("import", qualified), reserved_renames({preferred}).get(preferred, preferred))
+        if new:
+            try:
+                value = literal(info.value, node)
+            except Reject:
+                self.builder.drop_const(rrl_name)
+                raise
+            self.builder.set_const(rrl_name, value, (0, qualified))
+        return rrl_name
+
+
+def _all_params(fn: cst.FunctionDef) -> list[cst.Param]:
+    return [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]
+
+
+def _renumber(program: A.Program) -> A.Program:
+    decls = [renumber_temps(d) if isinstance(d, (A.FnDecl, A.WorkflowDecl)) else d for d in program.decls]
+    return dataclasses.replace(program, decls=tuple(decls))
+
+
+def _rename_fns(program: A.Program) -> A.Program:
+    """Give fns their names: the method's, or `name_` when an action has it."""
+    taken = {a.name for a in program.actions} | {c.name for c in program.consts} | set(program.type_names())
+    mapping = {}
+    for fn in program.fns:
+        name = fn.name[len(FN_PLACEHOLDER):]
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        mapping[fn.name] = name
+    program = rename_calls(program, mapping)
+    fns = sorted(program.fns, key=lambda f: f.name)
+    others = [d for d in program.decls if not isinstance(d, (A.FnDecl, A.WorkflowDecl))]
+    return dataclasses.replace(program, decls=(*others, *fns, *program.workflows))

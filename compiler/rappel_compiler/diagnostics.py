@@ -1,0 +1,83 @@
+"""The frontend's diagnostic codes, and the message-only error its helpers raise.
+
+Codes are stable: tests and `golden/errors/*.txt` pin them, and `docs/errors.md`
+has one entry per code. Helpers raise `Reject(code, message, node, help)`; the
+driver turns it into an `rrl.Diagnostic`, attaching the span of `node` and the
+file path.
+
+    RPL01xx  non-deterministic Python in workflow code
+    RPL02xx  Python the frontend cannot translate faithfully
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+# code → short title (the heading of its docs/errors.md entry)
+CODES: dict[str, str] = {
+    # ------------------------------------------------------------ RPL01xx
+    "RPL0101": "reading the clock in workflow code",
+    "RPL0102": "randomness in workflow code",
+    "RPL0103": "reading the environment or process state in workflow code",
+    "RPL0104": "blocking sleep in workflow code",
+    "RPL0105": "I/O in workflow code",
+    # ------------------------------------------------------------ RPL02xx
+    "RPL0201": "awaiting something that is not an action, helper, sleep or gather",
+    "RPL0202": "calling a function that is not an action, helper, builtin or model",
+    "RPL0203": "calling an unsupported method",
+    "RPL0204": "an action or async helper called without await",
+    "RPL0205": "state on the workflow instance (`self`)",
+    "RPL0206": "call arguments that cannot be mapped to parameters",
+    "RPL0207": "passing an injected (`Depend`) parameter",
+    "RPL0208": "`with` / `async with`",
+    "RPL0209": "`global` / `nonlocal`",
+    "RPL0210": "a function, class or lambda defined inside workflow code",
+    "RPL0211": "`del`",
+    "RPL0212": "`match`",
+    "RPL0213": "generators and async iteration (`yield`, `async for`)",
+    "RPL0214": "sets",
+    "RPL0215": "assignment expressions (`:=`)",
+    "RPL0216": "starred expressions and targets",
+    "RPL0217": "an await or helper call where it cannot be evaluated in order",
+    "RPL0218": "an unsupported `asyncio.gather` shape",
+    "RPL0219": "an unsupported `run_action` call or policy",
+    "RPL0220": "`import` inside workflow code",
+    "RPL0221": "unsupported syntax",
+    "RPL0222": "an unknown helper method",
+    "RPL0223": "a name that is not defined",
+    "RPL0224": "a module constant that is not a plain value",
+    "RPL0225": "a class that cannot be constructed in a workflow",
+    "RPL0226": "an assignment target that cannot be translated",
+    "RPL0227": "changing a shared value in place",
+    "RPL0228": "an action whose signature cannot be declared",
+    "RPL0229": "a workflow class without a translatable `run()`",
+}
+
+HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
+
+
+class Reject(Exception):
+    """A construct the frontend cannot translate. Carries no location of its own:
+    `node` is the CST node to point at (the driver turns it into a span)."""
+
+    def __init__(self, code: str, message: str, node: cst.CSTNode | None = None, help: str | None = None):
+        assert code in CODES, code
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.node = node
+        self.help = help
+        self.span = None  # set when the location is known without a node
+        self.silent = False
+
+    def quiet(self) -> "Reject":
+        """A consequence of an error already reported (e.g. calling a rejected
+        local function): it fails the compilation without a second message."""
+        self.silent = True
+        return self
+
+    def at(self, node: cst.CSTNode) -> "Reject":
+        """Point at `node` unless a more precise node is already set."""
+        if self.node is None:
+            self.node = node
+        return self

@@ -1,0 +1,222 @@
+"""The accepted subset of Python, as one table.
+
+Everything the frontend knows about *names* lives here: which builtins and
+methods translate to RRL, which library calls are non-deterministic (and with
+which code), how the SDK and asyncio are recognised (by qualified name, so
+aliases and `from x import y` work), and which Python locals must be renamed
+because they collide with RRL keywords. The lowering code asks this module;
+it does not hard-code names of its own.
+"""
+
+from __future__ import annotations
+
+import builtins as _builtins
+from dataclasses import dataclass
+
+from rrl import builtins as rrl_builtins
+
+# ------------------------------------------------------------------ the SDK
+
+SDK_PACKAGE = "rappel"
+SDK_NAMES = frozenset({"action", "workflow", "Workflow", "RetryPolicy", "BackoffPolicy", "Depend", "RappelTimeout"})
+
+
+def sdk_name(qualified: str) -> str | None:
+    """`rappel.action` / `rappel._actions.action` → "action"."""
+    head, _, last = qualified.rpartition(".")
+    if last in SDK_NAMES and (head == SDK_PACKAGE or head.startswith(SDK_PACKAGE + ".")):
+        return last
+    return None
+
+
+RUN_ACTION = "run_action"  # Workflow.run_action(call, retry=, backoff=, timeout=)
+RUN_METHOD = "run"
+
+# SDK policy signatures: (name, default) in positional order.
+RETRY_FIELDS = (("attempts", 3), ("exceptions", ()))
+BACKOFF_FIELDS = (("base_delay", 1.0), ("multiplier", 2.0), ("max_delay", None))
+RUN_ACTION_KEYWORDS = frozenset({"retry", "backoff", "timeout"})
+
+# ------------------------------------------------------------------ asyncio & friends
+
+ASYNCIO_SLEEP = frozenset({"asyncio.sleep", "asyncio.tasks.sleep"})
+ASYNCIO_GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
+TIMEDELTA = frozenset({"datetime.timedelta"})
+TIMEDELTA_UNITS = {"weeks": 604800, "days": 86400, "hours": 3600, "minutes": 60, "seconds": 1, "milliseconds": 0.001, "microseconds": 0.000001}
+
+PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
+DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+
+# Python exception names that mean the same class as an RRL builtin.
+EXCEPTION_ALIASES = {
+    "asyncio.TimeoutError": "TimeoutError",
+    "asyncio.exceptions.TimeoutError": "TimeoutError",
+    "concurrent.futures.TimeoutError": "TimeoutError",
+    "socket.timeout": "TimeoutError",
+    "builtins.IOError": "OSError",
+    "builtins.EnvironmentError": "OSError",
+}
+
+# ------------------------------------------------------------------ builtins
+
+BUILTIN_FUNCTIONS = rrl_builtins.FUNCTIONS  # name → (min args, max args, keywords)
+PURE_METHODS = rrl_builtins.METHODS
+VALUE_TYPES = rrl_builtins.TYPES  # usable as values (isinstance)
+RRL_EXCEPTIONS = rrl_builtins.EXCEPTIONS
+
+PYTHON_EXCEPTIONS = frozenset(
+    name
+    for name in dir(_builtins)
+    if isinstance(getattr(_builtins, name), type) and issubclass(getattr(_builtins, name), BaseException)
+)
+
+# Methods that change their receiver: what to write instead.
+MUTATING_METHODS = {
+    "pop": "build the new list with a slice, e.g. `rest = items[:-1]`",
+    "popitem": "build a new dict with a comprehension",
+    "insert": "build the new list, e.g. `items = items[:i] + [value] + items[i:]`",
+    "remove": "build the new list with a comprehension",
+    "clear": "assign an empty value, e.g. `items = []`",
+    "sort": "use `items = sorted(items)`",
+    "reverse": "use `items = list(reversed(items))`",
+    "update": "assign the keys one by one (`d[k] = v`) or build a new dict with a comprehension",
+    "setdefault": "use `d.get(key, default)` and `d[key] = value`",
+    "add": "sets are not supported; use a list or a dict",
+    "discard": "sets are not supported; use a list or a dict",
+}
+# Accumulators lowered to assignments: `xs.append(v)` → `xs = xs + [v]`.
+ACCUMULATOR_METHODS = frozenset({"append", "extend"})
+
+# Builtins rejected with a specific message (others: "cannot call").
+SET_BUILTINS = frozenset({"set", "frozenset"})
+
+# Python locals that collide with RRL keywords in some positions; renamed `name_`.
+RESERVED_LOCALS = frozenset({"sleep", "parallel"})
+
+# Builtins that consume a generator expression argument entirely before they
+# return: the generator becomes a list. (any()/all() stop early: they become
+# loops; enumerate()/zip() are lazy and reversed() rejects generators, so a
+# generator passed to them is not accepted.)
+GENERATOR_CONSUMERS = frozenset({"sum", "min", "max", "sorted", "list", "tuple", "dict"})
+
+# ------------------------------------------------------------------ non-determinism
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    code: str
+    verb: str  # how the message describes it
+    help: str
+
+
+_NOT_DETERMINISTIC = "is not deterministic and cannot run inside a workflow"
+_IO = "performs I/O and cannot run inside a workflow"
+_MOVE = "move it into an @action and await that action"
+
+CLOCK = Forbidden("RPL0101", _NOT_DETERMINISTIC, _MOVE)
+RANDOM = Forbidden("RPL0102", _NOT_DETERMINISTIC, _MOVE)
+ENVIRONMENT = Forbidden("RPL0103", _NOT_DETERMINISTIC, _MOVE)
+BLOCKING_SLEEP = Forbidden(
+    "RPL0104",
+    "blocks the worker and cannot run inside a workflow",
+    "use `await asyncio.sleep(seconds)`, a durable sleep that holds no process",
+)
+IO = Forbidden("RPL0105", _IO, _MOVE)
+
+# Qualified name (exact, or a module prefix: every name below it) → category.
+# The most specific entry wins. Logging is I/O too: a workflow never runs twice,
+# so there is no place a log line could be written from; log in an action.
+NON_DETERMINISTIC: dict[str, Forbidden] = {
+    # clocks
+    "time": CLOCK,
+    "time.sleep": BLOCKING_SLEEP,
+    "datetime.datetime.now": CLOCK,
+    "datetime.datetime.utcnow": CLOCK,
+    "datetime.datetime.today": CLOCK,
+    "datetime.date.today": CLOCK,
+    "asyncio.get_event_loop": CLOCK,
+    "asyncio.get_running_loop": CLOCK,
+    # randomness
+    "random": RANDOM,
+    "secrets": RANDOM,
+    "uuid.uuid1": RANDOM,
+    "uuid.uuid4": RANDOM,
+    "os.urandom": RANDOM,
+    "os.getrandom": RANDOM,
+    "numpy.random": RANDOM,
+    # environment and process state
+    "os": ENVIRONMENT,
+    "sys": ENVIRONMENT,
+    "platform": ENVIRONMENT,
+    "getpass": ENVIRONMENT,
+    "threading": ENVIRONMENT,
+    "multiprocessing": ENVIRONMENT,
+    "socket.gethostname": ENVIRONMENT,
+    "builtins.id": ENVIRONMENT,
+    "builtins.hash": ENVIRONMENT,
+    # I/O
+    "builtins.print": IO,
+    "builtins.input": IO,
+    "builtins.open": IO,
+    "builtins.breakpoint": IO,
+    "io": IO,
+    "pathlib": IO,
+    "shutil": IO,
+    "tempfile": IO,
+    "glob": IO,
+    "socket": IO,
+    "subprocess": IO,
+    "asyncio.create_subprocess_exec": IO,
+    "asyncio.create_subprocess_shell": IO,
+    "asyncio.open_connection": IO,
+    "urllib": IO,
+    "http": IO,
+    "requests": IO,
+    "httpx": IO,
+    "aiohttp": IO,
+    "logging": IO,
+    "sqlite3": IO,
+    "json.load": IO,
+    "json.dump": IO,
+    "psycopg": IO,
+    "psycopg2": IO,
+    "asyncpg": IO,
+    "sqlalchemy": IO,
+    "redis": IO,
+    "boto3": IO,
+}
+
+
+def forbidden(qualified: str) -> Forbidden | None:
+    """The category of a non-deterministic name, most specific entry first."""
+    name = qualified
+    while True:
+        if name in NON_DETERMINISTIC:
+            return NON_DETERMINISTIC[name]
+        if "." not in name:
+            return None
+        name = name.rpartition(".")[0]
+
+
+# ------------------------------------------------------------------ types
+
+# typing / builtin generic names → RRL type name ("" = special form)
+TYPE_NAMES = {
+    "builtins.int": "int",
+    "builtins.float": "float",
+    "builtins.str": "str",
+    "builtins.bool": "bool",
+    "builtins.bytes": "bytes",
+    "builtins.list": "list",
+    "builtins.dict": "dict",
+    "builtins.tuple": "tuple",
+    "typing.List": "list",
+    "typing.Dict": "dict",
+    "typing.Tuple": "tuple",
+    "typing.Any": "Any",
+    "typing_extensions.Any": "Any",
+}
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION = frozenset({"typing.Union", "typing_extensions.Union"})

@@ -1,0 +1,247 @@
+"""Lowering of one function body (`run()` or a helper method, or a constant's
+value expression) to RRL. The state shared by the expression, call and
+statement mixins lives here: the output block, temporaries, local renames.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Iterator
+
+import libcst as cst
+
+from rrl import ast as A
+
+from . import dialect
+from .calls import CallLowering
+from .diagnostics import Reject
+from .expressions import ExpressionLowering
+from .index import ClassInfo
+from .statements import StatementLowering
+
+if TYPE_CHECKING:
+    from .compiler import WorkflowCompiler
+
+
+class FunctionLowerer(StatementLowering, CallLowering, ExpressionLowering):
+    def __init__(
+        self,
+        wc: "WorkflowCompiler",
+        fn: cst.FunctionDef | None,
+        owner: ClassInfo | None = None,
+    ):
+        self.wc = wc
+        self.src = wc.src
+        self.index = wc.index
+        self.cls = wc.cls  # the workflow class: `self` is one of these
+        self.owner = owner  # the class a constant expression belongs to
+        self.fn = fn
+        self.is_async = fn is not None and fn.asynchronous is not None
+        self.self_name = _first_param(fn) if fn is not None else None
+        self.block: list[A.Stmt] = []
+        self.temp_count = 0
+        self.calls_by_func: dict[int, cst.Call] = {}
+        self.declared_global: set[str] = set()
+        self.rejected_names: set[str] = set()  # bound by rejected definitions (already reported)
+        self.lambda_allowed = False
+        self._pure: list[tuple[str, cst.CSTNode | None]] = []
+        self._scopes: list[dict[str, str]] = []
+        names = local_names(fn) if fn is not None else (set(), set())
+        self.function_locals, all_names = names
+        self.renames = reserved_renames(all_names)
+
+    # -------------------------------------------------------------- output
+
+    def emit(self, stmt: A.Stmt) -> None:
+        if self._pure:
+            reason, node = self._pure[-1]
+            raise Reject(
+                "RPL0217",
+                f"an await or helper call cannot be evaluated inside {reason}",
+                node,
+                "compute the value in a statement before, and use the variable",
+            )
+        self.block.append(stmt)
+
+    @contextlib.contextmanager
+    def nested(self) -> Iterator[list]:
+        outer = self.block
+        self.block = []
+        try:
+            yield self.block
+        finally:
+            self.block = outer
+
+    @contextlib.contextmanager
+    def pure(self, reason: str, node: cst.CSTNode | None = None) -> Iterator[None]:
+        """Lower without emitting statements (`reason`, `node`: for the error)."""
+        self._pure.append((reason, node))
+        try:
+            yield
+        finally:
+            self._pure.pop()
+
+    @contextlib.contextmanager
+    def renamed(self, names: dict[str, str]) -> Iterator[None]:
+        self._scopes.append(names)
+        try:
+            yield
+        finally:
+            self._scopes.pop()
+
+    def new_temp(self) -> str:
+        self.temp_count += 1
+        return f"$t{self.temp_count}"
+
+    def span(self, node: cst.CSTNode | None):
+        return self.src.span(node)
+
+    # -------------------------------------------------------------- names
+
+    def scoped_name(self, name: str) -> str | None:
+        for scope in reversed(self._scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def local_name(self, name: str) -> str:
+        scoped = self.scoped_name(name)
+        if scoped is not None:
+            return scoped
+        return self.renames.get(name, name)
+
+    # -------------------------------------------------------------- effects
+
+    def has_effects(self, node: cst.CSTNode) -> bool:
+        """Does evaluating `node` await, or call a helper method?"""
+        finder = _EffectFinder(self, helpers=True)
+        node.visit(finder)
+        return finder.found
+
+    def has_await(self, node: cst.CSTNode) -> bool:
+        finder = _EffectFinder(self, helpers=False)
+        node.visit(finder)
+        return finder.found
+
+    # -------------------------------------------------------------- bodies
+
+    def lower_function(self) -> tuple[A.Stmt, ...]:
+        return self.body(self.fn.body)
+
+    def lower_value(self, node: cst.BaseExpression) -> A.Expr:
+        """A constant's value: a pure expression of other constants."""
+        with self.pure("a constant", node):
+            return self.expr(node)
+
+
+class _EffectFinder(cst.CSTVisitor):
+    def __init__(self, lowerer: FunctionLowerer, helpers: bool):
+        super().__init__()
+        self.lowerer = lowerer
+        self.helpers = helpers
+        self.found = False
+
+    def visit_Await(self, node: cst.Await) -> bool:
+        self.found = True
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if (
+            self.helpers
+            and isinstance(func, cst.Attribute)
+            and self.lowerer.is_self(func.value)
+            and func.attr.value != dialect.RUN_ACTION
+        ):
+            self.found = True
+        return not self.found
+
+
+class _LocalNames(cst.CSTVisitor):
+    """Names bound in a function: in its own scope, and anywhere (comprehensions, lambdas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.own: set[str] = set()
+        self.all: set[str] = set()
+        self.depth = 0
+
+    def _bind(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            self.all.add(node.value)
+            if self.depth == 0:
+                self.own.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._bind(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._bind(node.value)
+
+    def _enter(self, node) -> bool:
+        self.depth += 1
+        return True
+
+    def _leave(self, node) -> None:
+        self.depth -= 1
+
+    visit_ListComp = visit_DictComp = visit_SetComp = visit_GeneratorExp = visit_Lambda = _enter
+    leave_ListComp = leave_DictComp = leave_SetComp = leave_GeneratorExp = leave_Lambda = _leave
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._bind(node.name)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._bind(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind(node.target)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind(node.name.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind(node.target)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._bind(node.name)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self._bind(node.name)
+        return False
+
+
+def local_names(fn: cst.FunctionDef) -> tuple[set[str], set[str]]:
+    collector = _LocalNames()
+    fn.params.visit(collector)
+    fn.body.visit(collector)
+    return collector.own, collector.all
+
+
+def reserved_renames(names: set[str]) -> dict[str, str]:
+    """`sleep` → `sleep_` (or `sleep__` if that is taken too)."""
+    renames = {}
+    for name in sorted(names & dialect.RESERVED_LOCALS):
+        candidate = name + "_"
+        while candidate in names or candidate in renames.values():
+            candidate += "_"
+        renames[name] = candidate
+    return renames
+
+
+def _first_param(fn: cst.FunctionDef) -> str | None:
+    params = list(fn.params.posonly_params) + list(fn.params.params)
+    return params[0].name.value if params else None

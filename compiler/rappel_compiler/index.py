@@ -1,0 +1,270 @@
+"""What a module defines at top level, read statically from its source:
+actions, classes (workflows, models, dataclasses, exceptions), plain
+functions and constants. Names defined later in the file are known too,
+which is what `@workflow` needs at class-definition time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from . import dialect
+from .resolve import Resolver, TypeInfo
+from .source import SourceModule
+
+
+@dataclass
+class LocalAction:
+    python_name: str
+    name: str  # registered name
+    node: cst.FunctionDef
+    decorator: cst.Decorator
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    node: cst.ClassDef
+    bases: list[str] = field(default_factory=list)  # local class names among the bases
+    foreign_bases: list[cst.BaseExpression] = field(default_factory=list)
+    kind: str = "class"  # model | dataclass | exception | workflow_base | class
+    is_workflow: bool = False  # decorated with @workflow
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+    consts: dict[str, cst.BaseExpression] = field(default_factory=dict)  # class-level NAME = value
+    fields: list[str] = field(default_factory=list)  # annotated fields, in order (own only)
+    field_types: dict[str, cst.Annotation] = field(default_factory=dict)
+    init_false: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ModuleConst:
+    name: str
+    value: cst.BaseExpression | None  # None: assigned more than once (not a constant)
+    node: cst.CSTNode
+
+
+class ModuleIndex:
+    def __init__(self, src: SourceModule, body: list[cst.CSTNode] | None = None, resolver: Resolver | None = None):
+        self.src = src
+        self.resolver = resolver
+        self.actions: dict[str, LocalAction] = {}
+        self.classes: dict[str, ClassInfo] = {}
+        self.functions: dict[str, cst.FunctionDef] = {}
+        self.consts: dict[str, ModuleConst] = {}
+        self.order: dict[str, int] = {}  # name → position of its definition
+        self._scan(src.tree.body if body is None else body)
+        self._classify()
+
+    # -------------------------------------------------------------- scanning
+
+    def _scan(self, body) -> None:
+        for position, stmt in enumerate(body):
+            if isinstance(stmt, cst.FunctionDef):
+                self.order.setdefault(stmt.name.value, position)
+                decorator = self._action_decorator(stmt)
+                if decorator is not None:
+                    self.actions[stmt.name.value] = LocalAction(
+                        stmt.name.value, _registered_name(decorator) or stmt.name.value, stmt, decorator
+                    )
+                else:
+                    self.functions[stmt.name.value] = stmt
+            elif isinstance(stmt, cst.ClassDef):
+                self.order.setdefault(stmt.name.value, position)
+                self.classes[stmt.name.value] = self._class(stmt)
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    self._scan_assignment(small, position)
+
+    def _scan_assignment(self, small: cst.BaseSmallStatement, position: int) -> None:
+        targets: list[cst.BaseExpression] = []
+        value = None
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+            value = small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            targets = [small.target]
+            value = small.value
+        elif isinstance(small, cst.AugAssign):
+            targets = [small.target]
+        for target in targets:
+            if not isinstance(target, cst.Name):
+                continue
+            name = target.value
+            self.order.setdefault(name, position)
+            if name in self.consts or value is None or len(targets) > 1:
+                self.consts[name] = ModuleConst(name, None, small)
+            else:
+                self.consts[name] = ModuleConst(name, value, small)
+
+    def _action_decorator(self, fn: cst.FunctionDef) -> cst.Decorator | None:
+        for decorator in fn.decorators:
+            expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            if self.sdk_name(expr) == "action":
+                return decorator
+        return None
+
+    def _class(self, node: cst.ClassDef) -> ClassInfo:
+        info = ClassInfo(node.name.value, node)
+        for decorator in node.decorators:
+            expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            if self.sdk_name(expr) == "workflow":
+                info.is_workflow = True
+            if self.qualified(expr) in dialect.DATACLASS_DECORATORS:
+                info.kind = "dataclass"
+        for base in node.bases:
+            if base.keyword is not None:
+                continue
+            if isinstance(base.value, cst.Name) and self.src.ref(base.value).kind == "global":
+                info.bases.append(base.value.value)
+            else:
+                info.foreign_bases.append(base.value)
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
+        for stmt in body:
+            if isinstance(stmt, cst.FunctionDef):
+                info.methods[stmt.name.value] = stmt
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    self._class_member(info, small)
+        return info
+
+    def _class_member(self, info: ClassInfo, small: cst.BaseSmallStatement) -> None:
+        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            name = small.target.value
+            annotation = small.annotation.annotation
+            head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+            if self.qualified(head) in dialect.CLASS_VAR:
+                if small.value is not None:
+                    info.consts[name] = small.value
+                return
+            info.fields.append(name)
+            info.field_types[name] = small.annotation
+            if isinstance(small.value, cst.Call) and any(
+                a.keyword is not None and a.keyword.value == "init" and isinstance(a.value, cst.Name) and a.value.value == "False"
+                for a in small.value.args
+            ):
+                info.init_false.add(name)
+            if small.value is not None:
+                info.consts[name] = small.value
+        elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            info.consts[small.targets[0].target.value] = small.value
+
+    def _classify(self) -> None:
+        """Kinds follow the bases: a subclass of a model is a model, and so on."""
+        changed = True
+        while changed:
+            changed = False
+            for info in self.classes.values():
+                kind = self._kind_from_bases(info)
+                if kind is not None and kind != info.kind and info.kind in ("class", "workflow_base"):
+                    info.kind = kind
+                    changed = True
+
+    def _kind_from_bases(self, info: ClassInfo) -> str | None:
+        kinds = []
+        for base in info.bases:
+            base_info = self.classes.get(base)
+            if base_info is not None and base_info.kind != "class":
+                kinds.append(base_info.kind)
+        for base in info.foreign_bases:
+            qualified = self.qualified(base)
+            if qualified is None:
+                continue
+            if qualified in dialect.PYDANTIC_BASES:
+                kinds.append("model")
+            elif self.sdk_name(base) == "Workflow":
+                kinds.append("workflow_base")
+            elif qualified.startswith("builtins.") and qualified[9:] in dialect.PYTHON_EXCEPTIONS:
+                kinds.append("exception")
+            elif self.sdk_name(base) == "RappelTimeout":
+                kinds.append("exception")
+            elif self.resolver is not None:
+                resolved = self.resolver(qualified)
+                if isinstance(resolved, TypeInfo) and resolved.kind != "class":
+                    kinds.append(resolved.kind)
+        for kind in ("exception", "model", "dataclass", "workflow_base"):
+            if kind in kinds:
+                return kind
+        return None
+
+    # -------------------------------------------------------------- queries
+
+    def qualified(self, expr: cst.BaseExpression) -> str | None:
+        """The qualified name of a Name/Attribute: `builtins.len`, `pydantic.BaseModel`."""
+        if isinstance(expr, cst.Name):
+            ref = self.src.ref(expr)
+            if ref.kind in ("builtin", "import"):
+                return ref.qualified
+            return None
+        if isinstance(expr, cst.Attribute):
+            return self.src.imported_name(expr)
+        return None
+
+    def sdk_name(self, expr: cst.BaseExpression) -> str | None:
+        qualified = self.qualified(expr)
+        return dialect.sdk_name(qualified) if qualified else None
+
+    def mro(self, name: str) -> list[ClassInfo]:
+        """The C3 linearisation over the classes of this module (foreign bases
+        are left out: their methods are not visible to the frontend)."""
+        seen: set[str] = set()
+
+        def linearize(class_name: str) -> list[str]:
+            if class_name in seen:  # a cycle in bad source; stop
+                return [class_name]
+            seen.add(class_name)
+            info = self.classes.get(class_name)
+            if info is None:
+                return []
+            sequences = [linearize(b) for b in info.bases if b in self.classes] + [[b for b in info.bases if b in self.classes]]
+            result = [class_name]
+            sequences = [list(s) for s in sequences if s]
+            while sequences:
+                for seq in sequences:
+                    head = seq[0]
+                    if not any(head in other[1:] for other in sequences):
+                        break
+                else:  # inconsistent hierarchy: fall back to depth-first
+                    head = sequences[0][0]
+                result.append(head)
+                sequences = [[c for c in s if c != head] for s in sequences]
+                sequences = [s for s in sequences if s]
+            return result
+
+        return [self.classes[n] for n in linearize(name) if n in self.classes]
+
+    def find_method(self, class_name: str, method: str) -> tuple[ClassInfo, cst.FunctionDef] | None:
+        for info in self.mro(class_name):
+            if method in info.methods:
+                return info, info.methods[method]
+        return None
+
+    def find_class_const(self, class_name: str, name: str) -> tuple[ClassInfo, cst.BaseExpression] | None:
+        for info in self.mro(class_name):
+            if name in info.consts:
+                return info, info.consts[name]
+        return None
+
+    def dataclass_fields(self, class_name: str) -> list[str]:
+        """`__init__` parameters of a dataclass, base fields first."""
+        fields: list[str] = []
+        for info in reversed(self.mro(class_name)):
+            for name in info.fields:
+                if name in info.init_false:
+                    continue
+                if name in fields:
+                    fields.remove(name)
+                fields.append(name)
+        return fields
+
+
+def _registered_name(decorator: cst.Decorator) -> str | None:
+    call = decorator.decorator
+    if not isinstance(call, cst.Call):
+        return None
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "name" and isinstance(arg.value, cst.SimpleString):
+            value = arg.value.evaluated_value
+            return value if isinstance(value, str) else None
+    return None

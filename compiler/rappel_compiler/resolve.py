@@ -1,0 +1,211 @@
+"""What the frontend needs to know about names imported from other modules.
+
+The frontend reads one source file. Names imported from elsewhere are looked
+up through a `Resolver`: a function from the qualified name of the imported
+object (`"app.actions.send_email"`) to an `ActionInfo`, `TypeInfo`,
+`ConstInfo`, or None when it is none of these. `live_resolver` builds one
+from live (imported) Python objects; tests pass hand-written ones.
+
+This module must not import `rappel` (the SDK depends on the compiler, not
+the other way round): actions and `Depend` markers are recognised by duck
+typing (`__rappel_action__`, `__rappel_depend__`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+import types
+import typing
+from dataclasses import dataclass, is_dataclass
+from typing import Any, Callable, Union
+
+
+@dataclass(frozen=True)
+class ParamInfo:
+    name: str
+    annotation: str | None
+    has_default: bool = False
+    default: object = None
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    """An `@action` defined in another module. `params` excludes injected
+    (`Depend`) parameters; annotations are Python source text."""
+
+    name: str  # the registered name
+    module: str
+    params: tuple[ParamInfo, ...]
+    returns: str | None
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    module: str
+    name: str
+    kind: str  # "model" | "dataclass" | "exception" | "class"
+
+
+@dataclass(frozen=True)
+class ConstInfo:
+    value: object  # JSON-like: None, bool, int, float, str, list, tuple, dict
+
+
+Resolved = Union[ActionInfo, TypeInfo, ConstInfo, None]
+Resolver = Callable[[str], Resolved]
+
+TYPE_KINDS = ("model", "dataclass", "exception", "class")
+
+
+# ------------------------------------------------------------------ live objects
+
+
+def live_resolver(module_globals_or_module: types.ModuleType | dict | None = None) -> Resolver:
+    """A resolver reading live objects: the module's globals first (for the names
+    it defines or imports), then `sys.modules`, importing modules on demand."""
+    if isinstance(module_globals_or_module, types.ModuleType):
+        namespace = vars(module_globals_or_module)
+    else:
+        namespace = module_globals_or_module or {}
+    own_module = namespace.get("__name__")
+
+    def resolve(qualified: str) -> Resolved:
+        found, obj = _lookup(qualified, namespace, own_module)
+        return describe(obj) if found else None
+
+    return resolve
+
+
+def _lookup(qualified: str, namespace: dict, own_module: str | None) -> tuple[bool, Any]:
+    parts = qualified.split(".")
+    if own_module and qualified.startswith(own_module + ".") and parts[len(own_module.split("."))] in namespace:
+        rest = parts[len(own_module.split(".")) :]
+        return _getattrs(namespace[rest[0]], rest[1:])
+    for cut in range(len(parts) - 1, 0, -1):
+        module_name = ".".join(parts[:cut])
+        module = sys.modules.get(module_name)
+        if module is None:
+            try:
+                module = importlib.import_module(module_name)
+            except Exception:
+                continue
+        return _getattrs(module, parts[cut:])
+    return False, None
+
+
+def _getattrs(obj: Any, names: list[str]) -> tuple[bool, Any]:
+    for name in names:
+        try:
+            obj = getattr(obj, name)
+        except AttributeError:
+            return False, None
+    return True, obj
+
+
+def describe(obj: object) -> Resolved:
+    """Classify one live object."""
+    definition = getattr(obj, "__rappel_action__", None)
+    if definition is not None:
+        return action_info(definition)
+    if inspect.isclass(obj):
+        return TypeInfo(obj.__module__, obj.__qualname__, type_kind(obj))
+    if is_json_like(obj):
+        return ConstInfo(obj)
+    return None
+
+
+def type_kind(cls: type) -> str:
+    if issubclass(cls, BaseException):
+        return "exception"
+    if any(base.__name__ == "BaseModel" and base.__module__.startswith("pydantic") for base in cls.__mro__):
+        return "model"
+    if is_dataclass(cls):
+        return "dataclass"
+    return "class"
+
+
+def is_json_like(value: object) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(is_json_like(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, (str, int, float, bool)) and is_json_like(v) for k, v in value.items())
+    return False
+
+
+def action_info(definition: object) -> ActionInfo:
+    """Read an action's `__rappel_action__` record (name, module, function)."""
+    function = getattr(definition, "function", None) or getattr(definition, "fn")
+    params = []
+    for param in _signature(function).parameters.values():
+        if is_injected(param.annotation):
+            continue
+        has_default = param.default is not inspect.Parameter.empty
+        params.append(
+            ParamInfo(
+                name=param.name,
+                annotation=annotation_text(param.annotation),
+                has_default=has_default,
+                default=param.default if has_default else None,
+            )
+        )
+    returns = annotation_text(_signature(function).return_annotation)
+    return ActionInfo(definition.name, definition.module, tuple(params), returns)
+
+
+def _signature(function: Callable) -> inspect.Signature:
+    try:
+        return inspect.signature(function, eval_str=True)
+    except Exception:
+        return inspect.signature(function)
+
+
+def is_injected(annotation: object) -> bool:
+    """`Annotated[T, Depend(...)]`: a marker whose class says `__rappel_depend__`."""
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return False
+    for marker in getattr(annotation, "__metadata__", ()):
+        if getattr(type(marker), "__rappel_depend__", False):
+            return True
+        # Until the SDK's Depend carries the marker attribute: recognise it by name.
+        if type(marker).__name__ == "Depend" and type(marker).__module__.split(".")[0] == "rappel":
+            return True
+    return False
+
+
+def annotation_text(annotation: object) -> str | None:
+    """A live annotation as Python source text with qualified class names:
+    `list[app.models.User]`, `int | None`."""
+    if annotation is inspect.Parameter.empty or annotation is inspect.Signature.empty:
+        return None
+    return _render(annotation)
+
+
+def _render(tp: object) -> str:
+    if isinstance(tp, str):
+        return tp
+    if isinstance(tp, typing.ForwardRef):
+        return tp.__forward_arg__
+    if tp is None or tp is type(None):
+        return "None"
+    if tp is typing.Any:
+        return "Any"
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Annotated:
+        return _render(args[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return " | ".join(_render(a) for a in args)
+    if origin is not None:
+        if not isinstance(origin, type):
+            return "Any"
+        base = _render(origin)
+        return f"{base}[{', '.join('...' if a is Ellipsis else _render(a) for a in args)}]" if args else base
+    if isinstance(tp, type):
+        if tp.__module__ == "builtins":
+            return tp.__qualname__
+        return f"{tp.__module__}.{tp.__qualname__}"
+    return "Any"

@@ -1,0 +1,76 @@
+"""Signatures of what a workflow calls with effects (actions and helpers), and
+mapping a Python call's arguments onto them: RRL passes every argument by
+keyword, so positional arguments take the names of the parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from .diagnostics import Reject
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # the Python name (what callers write as a keyword)
+    rrl_name: str  # the keyword in RRL (helpers may rename reserved words)
+    has_default: bool = False
+    positional: bool = True  # may be passed by position
+    keyword: bool = True  # may be passed by keyword
+    default_expressible: bool = True  # False: the default has no RRL form, callers must pass it
+
+
+@dataclass
+class Callee:
+    kind: str  # "action" | "fn"
+    name: str  # the RRL name of the action or fn
+    params: list[Parameter]
+    is_async: bool = True
+    injected: set[str] = field(default_factory=set)  # Depend parameters (actions)
+
+    def bind(self, call: cst.Call, label: str) -> list[tuple[str, cst.BaseExpression]]:
+        """The arguments of `call` as (RRL keyword, value), in source order."""
+        bound: list[tuple[str, cst.BaseExpression]] = []
+        given: set[str] = set()
+        positional = [p for p in self.params if p.positional]
+        position = 0
+        for arg in call.args:
+            if arg.star == "*":
+                raise Reject("RPL0206", f"star-arguments (`*{_text(arg.value)}`) cannot be passed to {label}()", arg,
+                             "pass each argument by name: the arguments of a call must be known when the workflow is compiled")
+            if arg.star == "**":
+                raise Reject("RPL0206", f"keyword unpacking (`**{_text(arg.value)}`) cannot be passed to {label}()", arg,
+                             "pass each argument by name: the arguments of a call must be known when the workflow is compiled")
+            if arg.keyword is None:
+                if position >= len(positional):
+                    raise Reject("RPL0206", f"{label}() takes {len(positional)} positional argument{'s' if len(positional) != 1 else ''} but more were given", arg)
+                param = positional[position]
+                position += 1
+            else:
+                name = arg.keyword.value
+                if name in self.injected:
+                    raise Reject("RPL0207", f"the parameter `{name}` of {label}() is injected by Depend and cannot be passed", arg,
+                                 "remove this argument: the worker provides it when the action runs")
+                param = next((p for p in self.params if p.name == name and p.keyword), None)
+                if param is None:
+                    raise Reject("RPL0206", f"{label}() has no parameter `{name}`", arg)
+            if param.name in given:
+                raise Reject("RPL0206", f"{label}() got the argument `{param.name}` twice", arg)
+            given.add(param.name)
+            bound.append((param.rrl_name, arg.value))
+        for param in self.params:
+            if param.name in given:
+                continue
+            if not param.has_default:
+                raise Reject("RPL0206", f"{label}() is missing the argument `{param.name}`", call,
+                             f"pass `{param.name}`, or give the parameter a default value")
+            if not param.default_expressible:
+                raise Reject("RPL0206", f"the default value of `{param.name}` of {label}() cannot be expressed in RRL", call,
+                             f"pass `{param.name}` explicitly")
+        return bound
+
+
+def _text(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)

@@ -1,0 +1,193 @@
+"""One parsed source file with its metadata: positions, scopes, qualified names.
+
+A single `MetadataWrapper` supplies everything; one visitor pass copies the
+metadata the frontend uses into plain dicts so that lowering code can ask
+`qualified_names(node)` / `span(node)` / `scope(node)` without being a visitor.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import (
+    ClassScope,
+    BuiltinAssignment,
+    GlobalScope,
+    ImportAssignment,
+    MetadataWrapper,
+    PositionProvider,
+    QualifiedName,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    Scope,
+    ScopeProvider,
+)
+
+from rrl.ast import Span
+
+
+@dataclass(frozen=True)
+class NameRef:
+    """What a `Name` (or dotted attribute chain) refers to."""
+
+    kind: str  # "local" | "global" | "builtin" | "import" | "undefined" | "class"
+    qualified: str  # builtins.len, app.actions.send, C.run.<locals>.x, X
+
+
+class SourceModule:
+    def __init__(self, source: str, path: str, module: str, is_package: bool = False):
+        self.source = source
+        self.path = path
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.wrapper = MetadataWrapper(cst.parse_module(source))
+        self.tree: cst.Module = self.wrapper.module
+        collector = _Collector()
+        self.wrapper.visit(collector)
+        self._positions = collector.positions
+        self._qualified = collector.qualified
+        self._scopes = collector.scopes
+
+    # -------------------------------------------------------------- metadata
+
+    def span(self, node: cst.CSTNode | None) -> Span | None:
+        if node is None:
+            return None
+        code_range = self._positions.get(node)
+        if code_range is None:
+            return None
+        return Span(code_range.start.line, code_range.start.column + 1, code_range.end.line, code_range.end.column + 1)
+
+    def text(self, node: cst.CSTNode) -> str:
+        return self.tree.code_for_node(node).strip()
+
+    def scope(self, node: cst.CSTNode) -> Scope | None:
+        return self._scopes.get(node)
+
+    def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
+        return self._qualified.get(node, set())
+
+    def imported_name(self, node: cst.CSTNode) -> str | None:
+        """The absolute qualified name of an imported object (`Name` or a dotted
+        `Attribute` chain such as `os.path.join`)."""
+        if not _dotted(node):
+            return None
+        for qn in self.qualified_names(node):
+            if qn.source is QualifiedNameSource.IMPORT:
+                return self.absolute(qn.name)
+        return None
+
+    def absolute(self, name: str) -> str:
+        """Resolve a relative import name (`.actions.send`) against this package."""
+        if not name.startswith("."):
+            return name
+        level = len(name) - len(name.lstrip("."))
+        base = self.package.split(".") if self.package else []
+        base = base[: len(base) - (level - 1)] if level > 1 else base
+        rest = name[level:]
+        return ".".join([*base, rest]) if base else rest
+
+    def ref(self, node: cst.Name) -> NameRef:
+        """Classify a `Name` in an expression by where it is bound."""
+        scope = self.scope(node)
+        if scope is None:
+            return NameRef("undefined", node.value)
+        assignments = list(scope[node.value]) if node.value in scope else []
+        if not assignments:
+            return NameRef("undefined", node.value)
+        for assignment in assignments:
+            if isinstance(assignment, BuiltinAssignment):
+                return NameRef("builtin", f"builtins.{node.value}")
+        imports = [a for a in assignments if isinstance(a, ImportAssignment)]
+        if imports and len(imports) == len(assignments):
+            qualified = self.imported_name(node)
+            return NameRef("import", qualified or node.value)
+        if all(isinstance(a.scope, GlobalScope) for a in assignments):
+            return NameRef("global", node.value)
+        if all(isinstance(a.scope, ClassScope) for a in assignments):
+            return NameRef("class", node.value)
+        # Bound in this function (or a comprehension or lambda inside it), or in a
+        # function enclosing the class (a workflow defined inside a function):
+        # the latter are definitions like the module's own.
+        own = set()
+        current = scope
+        while current is not None and not isinstance(current, (ClassScope, GlobalScope)):
+            own.add(id(current))
+            current = current.parent if current.parent is not current else None
+        if all(id(a.scope) not in own and not isinstance(a.scope, ClassScope) for a in assignments):
+            return NameRef("global", node.value)
+        return NameRef("local", node.value)
+
+
+class _Collector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.positions: dict = {}
+        self.qualified: dict = {}
+        self.scopes: dict = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        position = self.get_metadata(PositionProvider, node, None)
+        if position is not None:
+            self.positions[node] = position
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
+            names = self.get_metadata(QualifiedNameProvider, node, None)
+            if names:
+                self.qualified[node] = set(names)
+        if isinstance(node, cst.Name):
+            scope = self.get_metadata(ScopeProvider, node, None)
+            if scope is not None:
+                self.scopes[node] = scope
+        return True
+
+
+# ------------------------------------------------------------------ cache
+
+_CACHE_SIZE = 64
+_cache: "OrderedDict[tuple, SourceModule]" = OrderedDict()
+_lock = threading.Lock()
+
+
+def load(source: str, path: str, module: str, is_package: bool = False) -> SourceModule:
+    """Parse `source`, reusing a previous parse of the same text."""
+    key = (path, module, is_package, hash(source), len(source))
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None and cached.source == source:
+            _cache.move_to_end(key)
+            return cached
+    parsed = SourceModule(source, path, module, is_package)
+    with _lock:
+        _cache[key] = parsed
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return parsed
+
+
+_file_cache: dict[str, tuple[int, str]] = {}
+
+
+def read_file(path: str) -> str:
+    """The text of `path`, cached per (path, mtime)."""
+    mtime = os.stat(path).st_mtime_ns
+    with _lock:
+        cached = _file_cache.get(path)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    with _lock:
+        _file_cache[path] = (mtime, text)
+    return text
+
+
+def _dotted(node: cst.CSTNode) -> bool:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return isinstance(node, cst.Name)

@@ -1,0 +1,123 @@
+"""Python shares objects, RRL copies values: an in-place change that another
+reference would see in Python is rejected (RPL0227); everything else compiles."""
+
+from __future__ import annotations
+
+import pytest
+
+from .support import codes, diagnostics_text, expect
+
+ACTIONS = """
+@action
+async def load() -> list[dict[str, int]]:
+    return []
+"""
+
+
+def run_codes(run_body: str, extra: str = "") -> list[str]:
+    indented = "\n".join("        " + line if line else "" for line in run_body.strip("\n").splitlines())
+    return codes(ACTIONS + f"\n\n@workflow\nclass Flow(Workflow):\n    async def run(self, xs: list[int], rows: list[dict[str, int]]):\n{indented}\n{extra}\n")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a loop variable is an element of the list
+        "for row in rows:\n    row['seen'] = 1",
+        # two names for one list
+        "ys = xs\nys.append(1)\nreturn xs",
+        "ys = xs\nxs.append(1)\nreturn ys",
+        # a list stored in a dict, then changed through its name
+        "group = []\ntable = {'a': group}\ngroup.append(1)\nreturn table",
+        # ... or through the dict
+        "group = []\ntable = {'a': group}\ntable['a'].append(1)\nreturn group",
+        # an element taken out of a list, then changed
+        "first = rows[0]\nfirst['n'] = 2\nreturn rows",
+        # a shallow copy still shares the elements
+        "copy = list(rows)\ncopy[0]['n'] = 1\nreturn rows",
+        # augmented assignment on a list is in place
+        "ys = xs\nys += [1]\nreturn xs",
+        # Python's loop sees what the body appends; RRL's loop iterates a value
+        "for v in xs:\n    if v < 3:\n        xs.append(v + 10)\nreturn xs",
+        "for i, v in enumerate(xs):\n    xs[0] = v",
+        "table = {'a': 1}\nfor k in table:\n    table['b'] = 2",
+        "table = {'a': 1}\nfor k, v in table.items():\n    table[k + 'x'] = v",
+        # an alias made in one iteration is seen in the next
+        "keep = []\nacc = []\nfor v in xs:\n    acc.append(v)\n    keep = acc\nreturn keep",
+    ],
+)
+def test_changes_visible_through_another_reference_are_rejected(body: str):
+    assert "RPL0227" in run_codes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "out = []\nfor v in xs:\n    out.append(v)\nreturn out",
+        "counts = {}\nfor v in xs:\n    counts[str(v)] = counts.get(str(v), 0) + 1\nreturn counts",
+        # a fresh value each iteration, stored after it is complete
+        "table = {}\nfor v in xs:\n    group = []\n    group.append(v)\n    table[str(v)] = group\nreturn table",
+        # nested containers built in place
+        "table = {}\nfor v in xs:\n    table[str(v)] = {}\n    table[str(v)]['n'] = v\nreturn table",
+        # copies are independent at the top level
+        "ys = list(xs)\nys.append(1)\nreturn [xs, ys]",
+        "ys = xs[:]\nys.append(1)\nreturn [xs, ys]",
+        # rebinding is not a change
+        "ys = xs\nys = ys + [1]\nreturn [xs, ys]",
+        # action results are fresh values
+        "data = await load()\ndata[0]['n'] = 1\nreturn data",
+        # workflow inputs belong to the workflow
+        "xs.append(1)\nrows[0]['n'] = 2\nreturn xs",
+        "total = 0\nfor v in xs:\n    total += v\nreturn total",
+        # loops over copies, and updates of the current entry of a dict
+        "for v in list(xs):\n    xs.append(v)\nreturn xs",
+        "for v in sorted(xs):\n    xs.append(v)\nreturn xs",
+        "table = {'a': 1}\nfor k, v in table.items():\n    table[k] = v + 1\nreturn table",
+        "data = {'a': [1], 'b': []}\nfor v in data['a']:\n    data['b'].append(v)\nreturn data",
+    ],
+)
+def test_changes_nobody_else_sees_compile(body: str):
+    assert run_codes(body) == []
+
+
+def test_helper_parameters_belong_to_the_caller():
+    assert run_codes(
+        "return await self.add(xs)",
+        extra="""
+    async def add(self, items: list[int]) -> list[int]:
+        items.append(1)
+        return items
+""",
+    ) == ["RPL0227"]
+    assert run_codes(
+        "return await self.add(xs)",
+        extra="""
+    async def add(self, items: list[int]) -> list[int]:
+        items = list(items)
+        items.append(1)
+        return items
+""",
+    ) == []
+
+
+def test_the_message():
+    text = diagnostics_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, rows: list[dict[str, int]]) -> list[dict[str, int]]:
+                for row in rows:
+                    row["seen"] = 1
+                return rows
+        """
+    )
+    assert text == expect(
+        """
+        error[RPL0227]: cannot change `row` in place: the same object may also be reachable from another variable
+          --> app/flows.py:10:13
+           |
+        10 |             row["seen"] = 1
+           |             ^^^^^^^^^^^^^^^
+           = help: RRL copies values where Python shares objects, so the other reference would not see the change; build a new value and assign it (for example `items = items + [x]`), or copy the value first (`items = list(items)`) and change the copy
+        """
+    ).rstrip("\n")

@@ -1,0 +1,672 @@
+"""Every frontend diagnostic code with its exact rendered text. The messages are
+pinned: golden/errors/*.txt are generated from them and users read them. The
+test module's source starts with the four lines of `support.HEADER` (+ a blank).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rappel_compiler import CODES
+
+from .support import diagnostics_text, expect
+
+CASES = {
+    "RPL0101": (
+        """
+        import time
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> float:
+                return time.monotonic()
+        """,
+        """
+        error[RPL0101]: time.monotonic() is not deterministic and cannot run inside a workflow
+          --> app/flows.py:12:16
+           |
+        12 |         return time.monotonic()
+           |                ^^^^^^^^^^^^^^^^
+           = help: move it into an @action and await that action
+        """,
+    ),
+    "RPL0102": (
+        """
+        import uuid
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> str:
+                return str(uuid.uuid4())
+        """,
+        """
+        error[RPL0102]: uuid.uuid4() is not deterministic and cannot run inside a workflow
+          --> app/flows.py:12:20
+           |
+        12 |         return str(uuid.uuid4())
+           |                    ^^^^^^^^^^^^
+           = help: move it into an @action and await that action
+        """,
+    ),
+    "RPL0103": (
+        """
+        import os
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> str:
+                return os.environ.get("REGION", "eu")
+        """,
+        """
+        error[RPL0103]: os.environ.get() is not deterministic and cannot run inside a workflow
+          --> app/flows.py:12:16
+           |
+        12 |         return os.environ.get("REGION", "eu")
+           |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+           = help: move it into an @action and await that action
+        """,
+    ),
+    "RPL0104": (
+        """
+        import time
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> None:
+                time.sleep(5)
+        """,
+        """
+        error[RPL0104]: time.sleep() blocks the worker and cannot run inside a workflow
+          --> app/flows.py:12:9
+           |
+        12 |         time.sleep(5)
+           |         ^^^^^^^^^^^^^
+           = help: use `await asyncio.sleep(seconds)`, a durable sleep that holds no process
+        """,
+    ),
+    "RPL0105": (
+        """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, user: str) -> None:
+                logging.info("started %s", user)
+        """,
+        """
+        error[RPL0105]: logging.info() performs I/O and cannot run inside a workflow
+          --> app/flows.py:14:9
+           |
+        14 |         logging.info("started %s", user)
+           |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+           = help: move it into an @action and await that action
+        """,
+    ),
+    "RPL0201": (
+        """
+        async def fetch(url: str) -> str:
+            return url
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, url: str) -> str:
+                return await fetch(url)
+        """,
+        """
+        error[RPL0201]: cannot await fetch(): it is not an action
+          --> app/flows.py:13:16
+           |
+        13 |         return await fetch(url)
+           |                ^^^^^^^^^^^^^^^^
+           = help: only @action functions, async helper methods of the workflow, asyncio.sleep() and asyncio.gather() can be awaited in a workflow; decorate fetch with @action
+        """,
+    ),
+    "RPL0202": (
+        """
+        import json
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, data: dict) -> str:
+                return json.dumps(data)
+        """,
+        """
+        error[RPL0202]: cannot call json.dumps() in a workflow
+          --> app/flows.py:12:16
+           |
+        12 |         return json.dumps(data)
+           |                ^^^^^^^^^^^^^^^^
+           = help: workflow code can call actions (with await), helper methods (self.name(...)), the builtins len, range, sorted, … and model classes; move other code into an @action
+        """,
+    ),
+    "RPL0203": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, items: list[int]) -> int:
+                return items.pop()
+        """,
+        """
+        error[RPL0203]: the method pop() changes its receiver, which is not supported in a workflow
+         --> app/flows.py:9:16
+          |
+        9 |         return items.pop()
+          |                ^^^^^^^^^^^
+          = help: build the new list with a slice, e.g. `rest = items[:-1]`
+        """,
+    ),
+    "RPL0204": (
+        """
+        @action
+        async def notify(user: str) -> None:
+            return None
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, user: str) -> None:
+                notify(user)
+        """,
+        """
+        error[RPL0204]: the action notify() must be awaited
+          --> app/flows.py:14:9
+           |
+        14 |         notify(user)
+           |         ^^^^^^^^^^^^
+           = help: write `await notify(...)`, or pass the call to asyncio.gather() or self.run_action()
+        """,
+    ),
+    "RPL0205": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, n: int) -> int:
+                self.count = n
+                return n
+        """,
+        """
+        error[RPL0205]: `self.count = ...` stores state on the workflow instance, which is not supported
+         --> app/flows.py:9:9
+          |
+        9 |         self.count = n
+          |         ^^^^^^^^^^
+          = help: keep the value in a local variable; pass it to helpers and return results from them
+        """,
+    ),
+    "RPL0206": (
+        """
+        @action
+        async def create(name: str, email: str) -> str:
+            return name
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, name: str) -> str:
+                return await create(name)
+        """,
+        """
+        error[RPL0206]: create() is missing the argument `email`
+          --> app/flows.py:14:22
+           |
+        14 |         return await create(name)
+           |                      ^^^^^^^^^^^^
+           = help: pass `email`, or give the parameter a default value
+        """,
+    ),
+    "RPL0207": (
+        """
+        from typing import Annotated
+        from rappel import Depend
+
+
+        def get_db() -> object:
+            return object()
+
+
+        @action
+        async def load(key: str, db: Annotated[object, Depend(get_db)]) -> str:
+            return key
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, key: str) -> str:
+                return await load(key, db=None)
+        """,
+        """
+        error[RPL0207]: the parameter `db` of load() is injected by Depend and cannot be passed
+          --> app/flows.py:22:32
+           |
+        22 |         return await load(key, db=None)
+           |                                ^^^^^^^
+           = help: remove this argument: the worker provides it when the action runs
+        """,
+    ),
+    "RPL0208": (
+        """
+        from contextlib import suppress
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, d: dict[str, int]) -> int:
+                with suppress(KeyError):
+                    return d["a"]
+                return 0
+        """,
+        """
+        error[RPL0208]: `with` statements are not supported in a workflow
+          --> app/flows.py:12:9
+           |
+        12 |         with suppress(KeyError):
+           |         ^^^^^^^^^^^^^^^^^^^^^^^^
+           = help: context managers run arbitrary code on enter and exit; use try/finally around actions instead
+        """,
+    ),
+    "RPL0209": (
+        """
+        COUNT = 0
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> None:
+                global COUNT
+        """,
+        """
+        error[RPL0209]: `global` statements are not supported in a workflow
+          --> app/flows.py:12:9
+           |
+        12 |         global COUNT
+           |         ^^^^^^^^^^^^
+           = help: a workflow cannot change module state; keep the value in a local variable and return it
+        """,
+    ),
+    "RPL0210": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int]) -> list[int]:
+                def double(x: int) -> int:
+                    return 2 * x
+
+                return xs
+        """,
+        """
+        error[RPL0210]: a function cannot be defined inside workflow code
+         --> app/flows.py:9:9
+          |
+        9 |         def double(x: int) -> int:
+          |         ^^^^^^^^^^^^^^^^^^^^^^^^^^
+          = help: make it a method of the workflow class, or an @action at module level
+        """,
+    ),
+    "RPL0211": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, d: dict[str, int]) -> dict[str, int]:
+                del d["secret"]
+                return d
+        """,
+        """
+        error[RPL0211]: `del` is not supported in a workflow
+         --> app/flows.py:9:9
+          |
+        9 |         del d["secret"]
+          |         ^^^^^^^^^^^^^^^
+          = help: build a new dict without the key, e.g. `{k: v for k, v in d.items() if k != key}`
+        """,
+    ),
+    "RPL0212": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, kind: str) -> int:
+                match kind:
+                    case "a":
+                        return 1
+                return 0
+        """,
+        """
+        error[RPL0212]: `match` statements are not supported in a workflow
+         --> app/flows.py:9:9
+          |
+        9 |         match kind:
+          |         ^^^^^^^^^^^
+          = help: use if/elif/else
+        """,
+    ),
+    "RPL0213": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, source: list[int]) -> None:
+                async for item in source:
+                    pass
+        """,
+        """
+        error[RPL0213]: `async for` is not supported in a workflow
+         --> app/flows.py:9:9
+          |
+        9 |         async for item in source:
+          |         ^^^^^^^^^^^^^^^^^^^^^^^^^
+          = help: await an action that returns a list, then loop over it
+        """,
+    ),
+    "RPL0214": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, tags: list[str]) -> list[str]:
+                return sorted(set(tags))
+        """,
+        """
+        error[RPL0214]: set() is not supported in a workflow
+         --> app/flows.py:9:23
+          |
+        9 |         return sorted(set(tags))
+          |                       ^^^^^^^^^
+          = help: use a list (or a dict with True values) instead; set order is not deterministic
+        """,
+    ),
+    "RPL0215": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int]) -> int:
+                if (n := len(xs)) > 3:
+                    return n
+                return 0
+        """,
+        """
+        error[RPL0215]: assignment expressions (`:=`) are not supported in a workflow
+         --> app/flows.py:9:13
+          |
+        9 |         if (n := len(xs)) > 3:
+          |             ^^^^^^^^^^^^
+          = help: assign the value in its own statement first
+        """,
+    ),
+    "RPL0216": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int]) -> list[int]:
+                first, *rest = xs
+                return rest
+        """,
+        """
+        error[RPL0216]: starred assignment targets are not supported in a workflow
+         --> app/flows.py:9:16
+          |
+        9 |         first, *rest = xs
+          |                ^^^^^
+          = help: unpack a fixed number of values, and slice for the rest: `first, rest = xs[0], xs[1:]`
+        """,
+    ),
+    "RPL0217": (
+        """
+        @action
+        async def load(page: int) -> list[int]:
+            return []
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> int:
+                total = 0
+                for item in await load(1):
+                    total += item
+                return total
+        """,
+        """
+        error[RPL0217]: a for loop cannot iterate over an await
+          --> app/flows.py:15:21
+           |
+        15 |         for item in await load(1):
+           |                     ^^^^^^^^^^^^^
+           = help: assign the awaited result to a variable first, then loop over it
+        """,
+    ),
+    "RPL0218": (
+        """
+        @action
+        async def load(page: int) -> list[int]:
+            return []
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, pages: list[int]) -> list:
+                return await asyncio.gather(load(0), *[load(p) for p in pages])
+        """,
+        """
+        error[RPL0218]: asyncio.gather() takes either calls or one `*[... for ...]` comprehension, not both
+          --> app/flows.py:14:22
+           |
+        14 |         return await asyncio.gather(load(0), *[load(p) for p in pages])
+           |                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+           = help: gather the comprehension separately, or list every call
+        """,
+    ),
+    "RPL0219": (
+        """
+        @action
+        async def load(page: int) -> list[int]:
+            return []
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, attempts: int) -> list[int]:
+                return await self.run_action(load(1), retry=RetryPolicy(attempts=attempts))
+        """,
+        """
+        error[RPL0219]: `attempts` is not a compile-time constant
+          --> app/flows.py:14:74
+           |
+        14 |         return await self.run_action(load(1), retry=RetryPolicy(attempts=attempts))
+           |                                                                          ^^^^^^^^
+           = help: policy arguments must be known at compile time: use literals, module constants or timedelta(...)
+        """,
+    ),
+    "RPL0220": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> float:
+                import math
+                return 3.14
+        """,
+        """
+        error[RPL0220]: `import` is not supported inside workflow code
+         --> app/flows.py:9:9
+          |
+        9 |         import math
+          |         ^^^^^^^^^^^
+          = help: import at the top of the module
+        """,
+    ),
+    "RPL0221": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, flags: int) -> int:
+                return flags | 4
+        """,
+        """
+        error[RPL0221]: the `|` operator is not supported in a workflow
+         --> app/flows.py:9:16
+          |
+        9 |         return flags | 4
+          |                ^^^^^^^^^
+          = help: RRL has the arithmetic operators + - * / // % **; compute other operations in an @action
+        """,
+    ),
+    "RPL0222": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> int:
+                return self.double(x)
+        """,
+        """
+        error[RPL0222]: the workflow `Flow` has no method `double`
+         --> app/flows.py:9:16
+          |
+        9 |         return self.double(x)
+          |                ^^^^^^^^^^^
+          = help: helper methods must be defined in this module, on the workflow class or one of its base classes
+        """,
+    ),
+    "RPL0223": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> int:
+                return x + undefined_name
+        """,
+        """
+        error[RPL0223]: name `undefined_name` is not defined
+         --> app/flows.py:9:20
+          |
+        9 |         return x + undefined_name
+          |                    ^^^^^^^^^^^^^^
+        """,
+    ),
+    "RPL0224": (
+        """
+        TIMEOUT = timedelta(minutes=5)
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> float:
+                return TIMEOUT
+        """,
+        """
+        error[RPL0224]: the constant `TIMEOUT` cannot be used in workflow code: `timedelta(minutes=5)` is not a plain value
+          --> app/flows.py:12:16
+           |
+        12 |         return TIMEOUT
+           |                ^^^^^^^
+           = help: use a number of seconds; timedelta(...) is allowed in run_action policies
+        """,
+    ),
+    "RPL0225": (
+        """
+        class Client:
+            def __init__(self, url: str):
+                self.url = url
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, url: str) -> str:
+                client = Client(url)
+                return client.url
+        """,
+        """
+        error[RPL0225]: `Client` is a plain class and cannot be created in a workflow
+          --> app/flows.py:14:18
+           |
+        14 |         client = Client(url)
+           |                  ^^^^^^^^^^^
+           = help: only pydantic models, dataclasses and exceptions can be created in workflow code; create other objects inside an @action
+        """,
+    ),
+    "RPL0226": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int]) -> list[int]:
+                xs[1:3] = [0]
+                return xs
+        """,
+        """
+        error[RPL0226]: assigning to a slice is not supported in a workflow
+         --> app/flows.py:9:9
+          |
+        9 |         xs[1:3] = [0]
+          |         ^^^^^^^
+          = help: build the new list with slices and `+`
+        """,
+    ),
+    "RPL0227": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int]) -> dict[str, list[int]]:
+                table = {"all": xs}
+                xs.append(1)
+                return table
+        """,
+        """
+        error[RPL0227]: cannot change `xs` in place: the same object may also be reachable from another variable
+          --> app/flows.py:10:9
+           |
+        10 |         xs.append(1)
+           |         ^^^^^^^^^^^^
+           = help: RRL copies values where Python shares objects, so the other reference would not see the change; build a new value and assign it (for example `items = items + [x]`), or copy the value first (`items = list(items)`) and change the copy
+        """,
+    ),
+    "RPL0228": (
+        """
+        @action
+        async def send(*recipients: str) -> None:
+            return None
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> None:
+                await send()
+        """,
+        """
+        error[RPL0228]: the action `send` cannot take `*recipients`: workflows pass action arguments by name
+         --> app/flows.py:7:16
+          |
+        7 | async def send(*recipients: str) -> None:
+          |                ^^^^^^^^^^^
+          = help: declare each parameter by name
+        """,
+    ),
+    "RPL0229": (
+        """
+        @workflow
+        class Flow(Workflow):
+            def run(self) -> None:
+                return None
+        """,
+        """
+        error[RPL0229]: Flow.run() must be `async def`
+         --> app/flows.py:8:9
+          |
+        8 |     def run(self) -> None:
+          |         ^^^
+          = help: write `async def run(self, ...)`: workflows await actions
+        """,
+    ),
+}
+
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_diagnostic_text(code: str):
+    body, expected = CASES[code]
+    assert diagnostics_text(body) == expect(expected).rstrip("\n")
+
+
+def test_every_code_has_a_case():
+    assert sorted(CASES) == sorted(CODES)

@@ -1,0 +1,36 @@
+"""docs/errors.md documents every frontend code with an example module and the
+exact diagnostics it produces."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import rrl
+from rappel_compiler import CODES, compile_source
+
+ERRORS = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
+
+
+def _section(code: str) -> str:
+    match = re.search(rf"^### {code} — (.*?)$(.*?)(?=^##)", ERRORS + "\n## end", re.S | re.M)
+    assert match, f"docs/errors.md has no section for {code}"
+    assert match.group(1) == CODES[code], "the heading is the code's title"
+    return match.group(2)
+
+
+def test_sections():
+    assert "## RPL01xx — non-deterministic calls" in ERRORS
+    assert "## RPL02xx — Python the compiler cannot translate" in ERRORS
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_code_is_documented_with_an_example(code: str):
+    section = _section(code)
+    (source,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    (expected,) = re.findall(r"```text\n(.*?)\n```", section, re.S)
+    result = compile_source(source, path="app/flows.py", module="app.flows")
+    assert {d.code for d in result.diagnostics} == {code}
+    assert rrl.render_all(result.diagnostics, source) == expected

@@ -1,0 +1,236 @@
+"""Pure expressions map one to one."""
+
+from __future__ import annotations
+
+import pytest
+
+import rrl
+from rrl import ast as A
+
+from .support import body_of, compile_text, expect
+
+
+def lowered(expression: str, params: str = "x: Any, xs: list, d: dict, s: str") -> str:
+    """The RRL of one Python expression assigned in run()."""
+    text = body_of(
+        f"""
+        from typing import Any
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, {params}) -> Any:
+                y = {expression}
+                return y
+        """
+    )
+    first = text.splitlines()[0]
+    assert first.startswith("y = "), text
+    return first[4:]
+
+
+@pytest.mark.parametrize(
+    "python, expected",
+    [
+        ("1", "1"),
+        ("-5", "-5"),
+        ("- 2.5", "-2.5"),
+        ("1e-05", "1e-05"),
+        ("True and not False", "True and not False"),
+        ("None", "None"),
+        ("'it''s'", '"its"'),
+        ('"a" "b"', '"ab"'),
+        ("'quote \"here\"'", '"quote \\"here\\""'),
+        ("'tab\\t\\n'", '"tab\\t\\n"'),
+        ("[1, (2,), {'k': x}]", '[1, (2,), {"k": x}]'),
+        ("()", "()"),
+        ("x.name.upper()", "x.name.upper()"),
+        ("xs[0][-1]", "xs[0][-1]"),
+        ("xs[1:-1]", "xs[1:-1]"),
+        ("xs[::2]", "xs[::2]"),
+        ("xs[::-1]", "xs[::-1]"),
+        ("d.get('k', 0) + 1", 'd.get("k", 0) + 1'),
+        ("(x + 1) * 2 ** -x // 3 % 4", "(x + 1) * 2 ** -x // 3 % 4"),
+        ("a < b <= c != d", None),
+        ("x if x else (1 if s else 2)", "x if x else 1 if s else 2"),
+        ("x or s and not d", "x or s and not d"),
+        ("x is not None and x not in xs", "x is not None and x not in xs"),
+        ("len(xs) + sum(xs, start=1)", "len(xs) + sum(xs, start=1)"),
+        ("sorted(xs, key=lambda v: (-v.age, v.name), reverse=True)", "sorted(xs, key=lambda v: (-v.age, v.name), reverse=True)"),
+        ("max(xs, key=len)", "max(xs, key=lambda $k: len($k))"),
+        ("isinstance(x, (int, float)) or isinstance(x, Exception)", "isinstance(x, (int, float)) or isinstance(x, Exception)"),
+        ("[v * 2 for v in xs if v if v > 1]", "[v * 2 for v in xs if v if v > 1]"),
+        ("[w for v in xs for w in v]", "[w for v in xs for w in v]"),
+        ("[i for i, (k, v) in enumerate(d.items())]", "[i for i, (k, v) in enumerate(d.items())]"),
+        ("{k: v for k, v in d.items() if v}", "{k: v for k, v in d.items() if v}"),
+        ("sum(v for v in xs if v)", "sum([v for v in xs if v])"),
+        ("max((v for v in xs), default=0)", "max([v for v in xs], default=0)"),
+        ("', '.join(str(v) for v in xs)", '", ".join([str(v) for v in xs])'),
+        ("ValueError('bad')", 'ValueError("bad")'),
+        ("str(x).zfill(3).startswith(('0', '1'))", 'str(x).zfill(3).startswith(("0", "1"))'),
+    ],
+)
+def test_expression(python: str, expected: str | None):
+    params = "x: Any, xs: list, d: dict, s: str, a: int, b: int, c: int"
+    assert lowered(python, params) == (expected or python)
+
+
+@pytest.mark.parametrize(
+    "python, expected",
+    [
+        ('f"plain {x}"', 'f"plain {x}"'),
+        ('f"{x!r} {x!s} {x:>6} {x:.2%} {x:,.0f}"', 'f"{x!r} {x!s} {x:>6} {x:.2%} {x:,.0f}"'),
+        ("f'{{braces}} {x}'", 'f"{{braces}} {x}"'),
+        ('f"{xs[0] if xs else \'none\'}"', "f\"{xs[0] if xs else 'none'}\""),
+        ('f"{d[\'k\']}"', "f\"{d['k']}\""),
+        ('f"a" "b{x}" f\'{x}c\'', 'f"ab{{x}}{x}c"'),  # only f-parts have fields
+        ('f"new\\nline {x}"', 'f"new\\nline {x}"'),
+        ("rf'\\d{x}'", 'f"\\\\d{x}"'),
+        ('f"{x:{s}}"', None),
+        ("f\"n={f'{x:03d}'}-{s}\"", 'f"n={x:03d}-{s}"'),
+    ],
+)
+def test_fstrings(python: str, expected: str | None):
+    if expected is None:
+        result = compile_text(
+            f"""
+            @workflow
+            class Flow(Workflow):
+                async def run(self, x: int, s: str) -> str:
+                    return {python}
+            """
+        )
+        assert [d.code for d in result.diagnostics] == ["RPL0221"]
+        return
+    assert lowered(python) == expected
+
+
+def test_negative_numbers_are_unary_minus():
+    result = compile_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> int:
+                return -5
+        """
+    )
+    ret = result.programs["Flow"].workflows[0].body[0]
+    assert ret.value == A.UnaryOp("-", A.Constant(5))
+
+
+def test_spans_point_into_the_python_source():
+    result = compile_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> int:
+                y = x + 1
+                return y
+        """
+    )
+    assign = result.programs["Flow"].workflows[0].body[0]
+    assert (assign.span.line, assign.span.column) == (9, 9)
+    assert (assign.value.span.line, assign.value.span.column) == (9, 13)
+
+
+def test_true_division_and_power_keep_python_semantics_names():
+    assert lowered("x / 2 - x // 2", "x: int") == "x / 2 - x // 2"
+
+
+def test_tuple_subscript():
+    assert lowered("d[1, 2]", "d: dict") == "d[(1, 2)]"
+
+
+def test_printed_programs_round_trip():
+    result = compile_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: float) -> list:
+                return [x, -x, f"{x:.1f}", {"a": [1, (2, 3)]}, x if x else -1.5]
+        """
+    )
+    program = result.programs["Flow"]
+    assert rrl.parse(rrl.print_program(program)) == program
+
+
+def test_comprehension_variables_stay_in_the_comprehension():
+    text = body_of(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int]) -> list[int]:
+                x = 10
+                ys = [x for x in xs]
+                return ys + [x]
+        """
+    )
+    assert text == expect(
+        """
+        x = 10
+        ys = [x for x in xs]
+        return ys + [x]
+        """
+    )
+
+
+def test_identity_and_printf_formatting_are_rejected():
+    for expression in ("x is xs", "xs is not d", '"%s items" % x'):
+        result = compile_text(
+            f"""
+            @workflow
+            class Flow(Workflow):
+                async def run(self, x: int, xs: list, d: dict) -> bool:
+                    return {expression}
+            """
+        )
+        assert [d.code for d in result.diagnostics] == ["RPL0221"], expression
+    assert lowered("x is None or x is not True") == "x is None or x is not True"
+
+
+def test_any_and_all_over_generators_stop_at_the_deciding_item():
+    text = body_of(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int], grid: list[list[int]]) -> list[bool]:
+                some = any(x > 2 for x in xs if x)
+                every = all(v for row in grid for v in row)
+                listed = any([x > 2 for x in xs])
+                return [some, every, listed]
+        """
+    )
+    assert text == expect(
+        """
+        $t1 = False
+        for $t2 in xs:
+            if $t2:
+                if $t2 > 2:
+                    $t1 = True
+                    break
+        some = $t1
+        $t3 = True
+        for $t4 in grid:
+            for $t5 in $t4:
+                if not $t5:
+                    $t3 = False
+                    break
+            if not $t3:
+                break
+        every = $t3
+        listed = any([x > 2 for x in xs])
+        return [some, every, listed]
+        """
+    )
+
+
+def test_generators_passed_to_lazy_builtins_are_rejected():
+    result = compile_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int]) -> list:
+                return list(enumerate(x * 2 for x in xs))
+        """
+    )
+    assert [d.code for d in result.diagnostics] == ["RPL0221"]
