@@ -137,7 +137,7 @@ class _Printer:
         body = []
         for part in parts:
             if isinstance(part, str):
-                escaped = quote_string(part, '"')[1:-1]
+                escaped = quote_string(part, self.quote, self.escape_both)[1:-1]
                 body.append(escaped.replace("{", "{{").replace("}", "}}"))
                 continue
             field = inner.expr(part.value)
@@ -148,7 +148,7 @@ class _Printer:
             if part.spec is not None:
                 field += f":{part.spec}"
             body.append("{" + field + "}")
-        return 'f"' + "".join(body) + '"'
+        return f"f{self.quote}" + "".join(body) + self.quote
 
     def target(self, node: A.Expr, nested: bool = False) -> str:
         """Assignment and loop targets: a top-level tuple without parentheses."""

@@ -48,7 +48,7 @@ def quote_string(value: str, quote: str = '"', escape_both: bool = False) -> str
         if char == "\\":
             out.append("\\\\")
         elif char == quote or (escape_both and char in "'\""):
-            out.append("\\" + quote)
+            out.append("\\" + char)
         elif char == "\n":
             out.append("\\n")
         elif char == "\r":
