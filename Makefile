@@ -40,7 +40,7 @@ demo: venv
 	$(BIN)/python examples/welcome_email.py
 
 bench: venv
-	$(BIN)/python bench/check_bench.py
+	$(BIN)/python tests/bench/check_speed.py
 
 # Golden files are generated; review the diff this produces.
 golden: venv
