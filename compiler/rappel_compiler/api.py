@@ -54,7 +54,7 @@ def compile_source(
         src = load(source, path, module, is_package)
     except cst.ParserSyntaxError as exc:
         span = A.Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 2)
-        return CompileResult({}, [Diagnostic("RPL0221", f"invalid Python syntax: {exc.message}", span, None, path)])
+        return CompileResult({}, [Diagnostic("RPL0221", f"invalid Python syntax: {exc.message}", span, "fix the syntax error; the module must be valid Python", path)])
     return _compile(src, ModuleIndex(src, resolver=resolve), resolve, only=only)
 
 
@@ -85,7 +85,7 @@ def compile_workflow_class(cls: type) -> A.Program:
     node, enclosing = _find_class(src, cls)
     resolver = live_resolver(module) if module is not None else None
     if node is None:
-        diagnostic = Diagnostic("RPL0229", f"cannot find the source of the workflow class `{cls.__qualname__}`", None, None, path)
+        diagnostic = Diagnostic("RPL0229", f"cannot find the source of the workflow class `{cls.__qualname__}`", None, "define workflow classes in a .py file that ships with its source", path)
         raise CompileError([diagnostic], source)
     body = list(src.tree.body)
     for fn in enclosing:  # a workflow defined inside a function sees that function's names too

@@ -19,7 +19,7 @@ from rrl.diagnostics import Diagnostic
 
 from . import aliasing, dialect
 from .constants import literal
-from .diagnostics import Reject
+from .diagnostics import DEFAULT_HELP, Reject
 from .function import FunctionLowerer, local_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
 from .program import ProgramBuilder
@@ -45,7 +45,7 @@ class DiagnosticSink:
 
     def add(self, reject: Reject) -> bool:
         span = reject.span if reject.span is not None else self.src.span(reject.node)
-        return self.add_diagnostic(Diagnostic(reject.code, reject.message, span, reject.help, self.src.path))
+        return self.add_diagnostic(Diagnostic(reject.code, reject.message, span, reject.help or DEFAULT_HELP[reject.code], self.src.path))
 
     def add_diagnostic(self, diagnostic: Diagnostic) -> bool:
         key = (diagnostic.code, diagnostic.message, diagnostic.span)

@@ -55,6 +55,45 @@ CODES: dict[str, str] = {
 
 HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
 
+# What to do, for a rejection whose site has nothing more specific to say.
+DEFAULT_HELP: dict[str, str] = {
+    "RPL0101": HELP_MOVE_TO_ACTION,
+    "RPL0102": HELP_MOVE_TO_ACTION,
+    "RPL0103": HELP_MOVE_TO_ACTION,
+    "RPL0104": "use `await asyncio.sleep(seconds)`, a durable sleep",
+    "RPL0105": HELP_MOVE_TO_ACTION,
+    "RPL0201": "await an @action, a helper method, asyncio.sleep() or asyncio.gather()",
+    "RPL0202": "call it inside an @action, or use a builtin listed in docs/language.md",
+    "RPL0203": "compute it inside an @action, or use a method listed in docs/language.md",
+    "RPL0204": "write `await name(...)`",
+    "RPL0205": "keep state in local variables and pass it to helpers as arguments",
+    "RPL0206": "pass the arguments the callee declares, each once, by position or by name",
+    "RPL0207": "leave it out: the worker injects it when the action runs",
+    "RPL0208": "move the block into an @action",
+    "RPL0209": "pass values in as arguments and return them instead",
+    "RPL0210": "define it at module level: an @action, a helper method or a model",
+    "RPL0211": "assign a new value instead, or stop using the name",
+    "RPL0212": "use if/elif/else",
+    "RPL0213": "build a list, or iterate in an @action",
+    "RPL0214": "use a list, or a dict with True values; set order is not deterministic",
+    "RPL0215": "assign the value on a line of its own first",
+    "RPL0216": "write the elements or arguments out one by one",
+    "RPL0217": "assign the awaited value to a variable on a line of its own first",
+    "RPL0218": "gather action or helper calls: `asyncio.gather(a(), b())` or `asyncio.gather(*[a(x) for x in xs])`",
+    "RPL0219": "see the run_action section of docs/language.md for the accepted policies",
+    "RPL0220": "import at the top of the module",
+    "RPL0221": "rewrite it with the constructs listed in docs/language.md, or move it into an @action",
+    "RPL0222": "make it a plain method of the workflow class (or a base class), with `self` first",
+    "RPL0223": "assign it before this line, or take it as a parameter of run()",
+    "RPL0224": "give the constant a literal value (numbers, strings, lists, tuples, dicts)",
+    "RPL0225": "construct pydantic models, dataclasses or exceptions, or build the object in an @action",
+    "RPL0226": "assign to a name, a tuple of names, `x[key]` or `x.field`",
+    "RPL0227": "build a new value (`xs = xs + [v]`) instead of changing a shared one",
+    "RPL0228": "declare the action as a module-level `async def` with named parameters",
+    "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
+}
+assert set(DEFAULT_HELP) == set(CODES)
+
 
 class Reject(Exception):
     """A construct the frontend cannot translate. Carries no location of its own:

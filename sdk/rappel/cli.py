@@ -40,9 +40,11 @@ class Output:
 
     def __init__(self) -> None:
         self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.errors_reported = 0
 
     def diagnostic(self, diagnostic: Any, source: str | None) -> None:
         rendered = _toolchain.render_diagnostic(diagnostic, source)
+        self.errors_reported += _toolchain.is_error(diagnostic)
         if self.console.is_terminal:
             self.console.print(_styled(rendered, getattr(diagnostic, "severity", "error")))
             self.console.print()
@@ -174,7 +176,7 @@ def cmd_compile(args: argparse.Namespace, output: Output) -> int:
             "source": source.path.as_posix(),
             "rrl": f"{name}.rrl",
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "actions": [_action_manifest(decl) for decl in _toolchain.program_actions(program)],
+            "actions": [_action_manifest(decl) for decl in program.actions],
         }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     output.info(f"compiled {len(artifacts)} workflow(s) to {out_dir}")
@@ -313,7 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     output = Output()
     try:
-        return args.handler(args, output)
+        status = args.handler(args, output)
+        if output.errors_reported > 1:
+            output.error(f"aborting due to {output.errors_reported} previous errors")
+        return status
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         output.error(str(exc))

@@ -543,6 +543,7 @@ CASES = {
           |
         9 |         return x + undefined_name
           |                    ^^^^^^^^^^^^^^
+          = help: assign it before this line, or take it as a parameter of run()
         """,
     ),
     "RPL0224": (

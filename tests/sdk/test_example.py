@@ -5,7 +5,6 @@ import pytest
 from rappel._loader import import_python_file
 from rappel.testing import run_local, run_native
 
-from .support import requires_toolchain
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "welcome_email.py"
 
@@ -32,7 +31,6 @@ async def test_welcome_email_with_an_overridden_database(welcome):
     assert [r.to for r in results] == ["brian@example.com"]
 
 
-@requires_toolchain
 async def test_compiled_welcome_email_agrees_with_python(welcome):
     ids = [u.id for u in welcome.USERS]
     assert await run_local(welcome.WelcomeEmailWorkflow, ids) == await run_native(
@@ -40,7 +38,6 @@ async def test_compiled_welcome_email_agrees_with_python(welcome):
     )
 
 
-@requires_toolchain
 async def test_demo_prints_one_line_per_email(welcome, capsys):
     await welcome.main()
     assert capsys.readouterr().out.splitlines() == [

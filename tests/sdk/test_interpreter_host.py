@@ -18,9 +18,8 @@ from pydantic import BaseModel
 from rappel import BackoffPolicy, Depend, RappelTimeout, RetryPolicy, Workflow, action, workflow
 from rappel.testing import local_backend, run_local, run_native, virtual_clock
 
-from .support import requires, uncompiled
+from .support import uncompiled
 
-pytestmark = requires(("rrl", "optimize"), ("rrl.dag", "lower"), ("rrl.interpreter", "execute"))
 
 calls: Counter[str] = Counter()
 

@@ -90,17 +90,6 @@ def test_skip_compile_defers_compilation_to_first_use(fake_compiler, monkeypatch
     assert fake_compiler == [Deferred]
 
 
-def test_a_missing_compiler_is_a_clear_error(monkeypatch):
-    monkeypatch.delattr(rappel_compiler, "compile_workflow_class", raising=False)
-    monkeypatch.delenv("RAPPEL_SKIP_COMPILE", raising=False)
-    with pytest.raises(RappelError, match="rappel_compiler.compile_workflow_class is not available"):
-
-        @workflow
-        class NeedsCompiler(Workflow):
-            async def run(self) -> None:
-                return None
-
-
 def test_workflow_rejects_what_it_cannot_run():
     with uncompiled():
         with pytest.raises(TypeError, match="subclass of rappel.Workflow"):
