@@ -21,7 +21,6 @@ from libcst.metadata import (
     MetadataWrapper,
     PositionProvider,
     QualifiedName,
-    QualifiedNameProvider,
     QualifiedNameSource,
     Scope,
     ScopeProvider,
@@ -44,13 +43,15 @@ class SourceModule:
         self.path = path
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
-        self.wrapper = MetadataWrapper(cst.parse_module(source))
+        # The module was parsed here, so the wrapper need not deep-copy it first.
+        self.wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
         self.tree: cst.Module = self.wrapper.module
-        collector = _Collector()
-        self.wrapper.visit(collector)
-        self._positions = collector.positions
-        self._qualified = collector.qualified
-        self._scopes = collector.scopes
+        resolved = self.wrapper.resolve_many((PositionProvider, ScopeProvider))
+        self._positions = resolved[PositionProvider]
+        self._scopes = resolved[ScopeProvider]
+        # Qualified names are asked for a few nodes only: derive them from the
+        # scopes on demand, as QualifiedNameProvider would for every node.
+        self._qualified: dict[cst.CSTNode, set[QualifiedName]] = {}
 
     # -------------------------------------------------------------- metadata
 
@@ -69,7 +70,12 @@ class SourceModule:
         return self._scopes.get(node)
 
     def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        return self._qualified.get(node, set())
+        names = self._qualified.get(node)
+        if names is None:
+            scope = self._scopes.get(node)
+            names = set(scope.get_qualified_names_for(node)) if scope is not None else set()
+            self._qualified[node] = names
+        return names
 
     def imported_name(self, node: cst.CSTNode) -> str | None:
         """The absolute qualified name of an imported object (`Name` or a dotted
@@ -121,30 +127,6 @@ class SourceModule:
         if all(id(a.scope) not in own and not isinstance(a.scope, ClassScope) for a in assignments):
             return NameRef("global", node.value)
         return NameRef("local", node.value)
-
-
-class _Collector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.positions: dict = {}
-        self.qualified: dict = {}
-        self.scopes: dict = {}
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        position = self.get_metadata(PositionProvider, node, None)
-        if position is not None:
-            self.positions[node] = position
-        if isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
-            names = self.get_metadata(QualifiedNameProvider, node, None)
-            if names:
-                self.qualified[node] = set(names)
-        if isinstance(node, cst.Name):
-            scope = self.get_metadata(ScopeProvider, node, None)
-            if scope is not None:
-                self.scopes[node] = scope
-        return True
 
 
 # ------------------------------------------------------------------ cache
