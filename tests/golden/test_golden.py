@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pytest
 import rrl
 from rrl.check import check
 from rrl.dag import Dag, lower
+from rrl.graphviz import render
 from rrl.optimize import optimize
 from rappel_compiler import compile_source
 
@@ -71,9 +73,20 @@ def test_compile(case: Path, snapshot):
         assert rrl.parse(optimized_text) == optimized
         assert optimized_text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.{name}.opt.rrl")))
 
-        dag_json = lower(rrl.parse(optimized_text)).to_json()
+        dag = lower(rrl.parse(optimized_text))
+        dag_json = dag.to_json()
         assert Dag.from_json(dag_json).to_json() == dag_json
         assert dag_json == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.{name}.dag.json")))
+        _assert_renders(dag)
+
+
+def _assert_renders(dag: Dag) -> None:
+    """Every DAG visualizes: DOT always, SVG where Graphviz's dot is installed."""
+    graph = render(dag)
+    for node in dag.nodes():
+        assert f"\t{node.id} [" in graph.source
+    if shutil.which("dot"):
+        assert b"<svg" in graph.pipe(format="svg")
 
 
 @pytest.mark.parametrize("case", ERROR_CASES, ids=lambda p: p.stem)
