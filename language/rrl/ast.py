@@ -110,8 +110,18 @@ class TupleExpr(Node):
 
 
 @dataclass(frozen=True)
+class Starred(Node):
+    """`*value`: unpacked into a list, a tuple, a call's arguments, or (as a
+    target) the list of the remaining items."""
+
+    value: Expr
+
+
+@dataclass(frozen=True)
 class DictExpr(Node):
-    items: tuple[tuple[Expr, Expr], ...]
+    """`{k: v, **other}`: an item whose key is None unpacks `value`."""
+
+    items: tuple[tuple[Expr | None, Expr], ...]
 
 
 @dataclass(frozen=True)
@@ -223,6 +233,7 @@ class DictComp(Node):
 Expr = Union[
     Name,
     Constant,
+    Starred,
     FString,
     ListExpr,
     TupleExpr,
@@ -288,6 +299,14 @@ class Assign(Node):
     target: Expr
     value: Expr
     annotation: Type | None = None
+
+
+@dataclass(frozen=True)
+class ExprStmt(Node):
+    """A call of a mutating method on a variable, for its effect:
+    `xs.sort()`, `d.update(other)`, `queue.pop(0)`."""
+
+    value: Expr
 
 
 @dataclass(frozen=True)
@@ -390,6 +409,7 @@ class Continue(Node):
 
 Stmt = Union[
     Assign,
+    ExprStmt,
     CallStmt,
     Parallel,
     ParallelFor,

@@ -35,6 +35,10 @@ FUNCTIONS: dict[str, tuple[int, int | None, frozenset[str]]] = {
     "format": (1, 2, frozenset()),
     "divmod": (2, 2, frozenset()),
     "pow": (2, 2, frozenset()),
+    "map": (2, None, frozenset()),
+    "filter": (2, 2, frozenset()),
+    # type(x) is only good for `type(x).__name__` and isinstance-like comparisons.
+    "type": (1, 1, frozenset()),
 }
 
 # Methods of str, list and dict values that do not mutate their receiver.
@@ -50,7 +54,20 @@ STR_METHODS = frozenset(
 )
 LIST_METHODS = frozenset({"index", "count", "copy"})
 DICT_METHODS = frozenset({"get", "keys", "values", "items", "copy"})
-METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS
+# Methods of models (pydantic): model_copy(update={...}) and model_dump().
+MODEL_METHODS = frozenset({"model_copy", "model_dump"})
+
+# Methods that change their receiver. A value never changes in place in RRL:
+# the receiver must be a variable (or `x[k]`, `x.f` of one), which is rebound
+# to the changed copy, exactly where Python would have mutated it.
+MUTATING_LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"})
+MUTATING_DICT_METHODS = frozenset({"update", "pop", "popitem", "setdefault", "clear"})
+MUTATING_METHODS = MUTATING_LIST_METHODS | MUTATING_DICT_METHODS
+
+METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS | MODEL_METHODS | MUTATING_METHODS
+
+# Class methods callable on a builtin type's name: `dict.fromkeys(keys)`.
+STATIC_METHODS = frozenset({("dict", "fromkeys")})
 
 # Exception classes RRL names without an import (Python's builtins).
 EXCEPTIONS = frozenset(

@@ -11,18 +11,25 @@ bound") is accepted, as Python accepts it. Workflows and fns have their own
 scope (parameters and locals); consts, imported types, builtins and builtin
 exceptions are visible everywhere. Comprehensions and lambdas bind their
 variables in a scope of their own.
+
+A call of a method that changes its receiver (`xs.sort()`, `d[k].append(v)`,
+`builtins.MUTATING_METHODS`) is a read and then an assignment of the variable
+at the receiver's root: the receiver must be such a variable (RPL0329), not a
+const (RPL0323), and not in a comprehension, lambda or `parallel` call, where
+the rebinding would be lost (RPL0330). An expression statement exists for
+these calls only (RPL0328).
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Iterable, Iterator
 
 from . import ast as A
 from . import builtins as B
 from .diagnostics import Diagnostic
-from .printer import print_type
+from .printer import print_expr, print_type
 from .walk import children, walk
 
 # code → what it reports (one line; docs/errors.md has an example of each).
@@ -54,6 +61,10 @@ CODES: dict[str, str] = {
     "RPL0325": "`raise` of a value that is not an exception",
     "RPL0326": "a parameter name is given twice",
     "RPL0327": "the number of values does not match the unpacking target",
+    "RPL0328": "an expression statement that has no effect",
+    "RPL0329": "a method that changes its receiver, called on a value that is not a variable",
+    "RPL0330": "a method that changes a variable, called where the change is lost",
+    "RPL0331": "a private attribute",
 }
 
 _EXCEPTION_NAMES = sorted(B.EXCEPTIONS)
@@ -62,29 +73,93 @@ _EXCEPTION_NAMES = sorted(B.EXCEPTIONS)
 
 
 def target_names(target: A.Expr | None) -> list[str]:
-    """The names a target binds: `x` and `a, (b, c)`; `x[i]` and `x.f` bind none."""
+    """The names a target binds: `x`, `a, (b, c)` and `first, *rest`; `x[i]` and `x.f` bind none."""
     if isinstance(target, A.Name):
         return [target.id]
     if isinstance(target, A.TupleExpr):
         return [name for elt in target.elts for name in target_names(elt)]
+    if isinstance(target, A.Starred):
+        return target_names(target.value)
     return []
 
 
 def _target_roots(target: A.Expr) -> Iterator[A.Name]:
-    """The names a target writes: `x`, each name of `a, b`, and `d` in `d[k]` or `d.f`."""
+    """The names a target writes: `x`, each name of `a, *b`, and `d` in `d[k]` or `d.f`."""
     match target:
         case A.Name():
             yield target
         case A.TupleExpr(elts=elts):
             for elt in elts:
                 yield from _target_roots(elt)
-        case A.Subscript(value=value) | A.Attribute(value=value):
+        case A.Subscript(value=value) | A.Attribute(value=value) | A.Starred(value=value):
             yield from _target_roots(value)
+
+
+def mutated_receiver(node: A.Node) -> A.Expr | None:
+    """The receiver a call of a mutating method changes (`xs` in `xs.append(1)`,
+    `d["k"]` in `d["k"].pop()`), or None when `node` is no such call."""
+    if isinstance(node, A.Call) and isinstance(node.func, A.Attribute) and node.func.attr in B.MUTATING_METHODS:
+        return node.func.value
+    return None
+
+
+def target_root(target: A.Expr) -> A.Name | None:
+    """The variable at the root of `x`, `x[k]` or `x.f` chains; None for anything else."""
+    while isinstance(target, (A.Subscript, A.Attribute)):
+        target = target.value
+    return target if isinstance(target, A.Name) else None
+
+
+def mutated_roots(node) -> list[A.Name]:
+    """The variables that calls of mutating methods in `node` rebind: `xs` in
+    `xs.sort()`, `d` in `d["k"].append(1)`, inner calls first. Calls
+    inside lambdas and comprehensions are left out: there the change is lost
+    (the checker reports them, RPL0330)."""
+    roots: list[A.Name] = []
+
+    def visit(sub) -> None:
+        if isinstance(sub, (tuple, list)):
+            for item in sub:
+                visit(item)
+            return
+        if not isinstance(sub, A.Node) or isinstance(sub, (A.Lambda, A.ListComp, A.DictComp)):
+            return
+        for child in children(sub):
+            visit(child)
+        receiver = mutated_receiver(sub)
+        root = target_root(receiver) if receiver is not None else None
+        if root is not None:
+            roots.append(root)
+
+    visit(node)
+    return roots
+
+
+def has_effect(node) -> bool:
+    """Whether evaluating `node` rebinds a variable: it calls a mutating method
+    (anywhere, a lambda or comprehension included)."""
+    return any(mutated_receiver(sub) is not None for sub in (walk(node) if isinstance(node, A.Node) else ()))
+
+
+def _own_parts(stmt: A.Node) -> list:
+    """The expressions a statement evaluates itself, in the region where it
+    runs: not its blocks, and not the calls of a `parallel` block (each runs
+    in a branch of its own, where a change to a variable is lost)."""
+    match stmt:
+        case A.Parallel(target=target):
+            return [target]
+        case A.ParallelFor(target=target, iter=iter_):
+            return [target, iter_]
+    return [
+        getattr(stmt, f.name) for f in fields(stmt)
+        if f.name not in ("span", "body", "orelse", "finalbody", "handlers")
+    ]
 
 
 def assigned_names(stmts: Iterable[A.Stmt]) -> set[str]:
     """Every name a block binds anywhere in its statements (not in lambdas or
-    comprehensions, which have their own scope)."""
+    comprehensions, which have their own scope), the variables its mutating
+    method calls rebind (`xs` in `xs.sort()`) included."""
     names: set[str] = set()
     for stmt in stmts:
         for node in _statements(stmt):
@@ -93,6 +168,7 @@ def assigned_names(stmts: Iterable[A.Stmt]) -> set[str]:
                     names.update(target_names(node.target))
                 case A.ExceptHandler(name=name) if name:
                     names.add(name)
+            names.update(root.id for root in mutated_roots(_own_parts(node)))
     return names
 
 
@@ -244,6 +320,9 @@ class _Checker:
             set(self.consts) | set(self.types) | B.EXCEPTIONS | B.TYPES | set(B.FUNCTIONS)
         )
         self.body: _Body | None = None
+        # Where expressions are checked in a copy of the variables (a lambda, a
+        # comprehension, a `parallel` call), innermost last: a change is lost there.
+        self.lost_in: list[str] = []
 
     # ------------------------------------------------------------- reporting
 
@@ -390,6 +469,13 @@ class _Checker:
         return _Scope(state, self.body.local)
 
     def stmt(self, node: A.Stmt, state: State) -> State | None:
+        out = self.stmt_states(node, state)
+        if out is None:
+            return None
+        # A call of a mutating method reads its receiver and rebinds the variable at its root.
+        return out | frozenset(root.id for root in mutated_roots(_own_parts(node)))
+
+    def stmt_states(self, node: A.Stmt, state: State) -> State | None:
         body = self.body
         match node:
             case A.Assign(target=target, value=value, annotation=annotation):
@@ -399,26 +485,34 @@ class _Checker:
                     self.check_literal(value, annotation, f"the value of `{target_names(target)[0]}`")
                 self.check_unpack(target, value)
                 return state | frozenset(target_names(target))
+            case A.ExprStmt(value=value):
+                self.expr(value, self.scope(state))
+                self.check_effect(value)
+                return state
             case A.CallStmt(target=target, call=call):
                 self.await_call(call, self.scope(state))
                 self.target(target, state)
                 return state | frozenset(target_names(target))
             case A.Parallel(target=target, calls=calls):
-                for call in calls:
-                    self.await_call(call, self.scope(state))
+                self.lost_in.append("`parallel` branch")
+                try:
+                    for call in calls:
+                        self.await_call(call, self.scope(state))
+                finally:
+                    self.lost_in.pop()
                 self.target(target, state)
-                if isinstance(target, A.TupleExpr) and len(target.elts) != len(calls):
-                    self.report(
-                        "RPL0327", target, f"the parallel block has {_plural(len(calls), 'call')} but the target unpacks {len(target.elts)}",
-                        "give one target per call, or assign the list of results to one name",
-                    )
+                self.check_unpack_count(target, len(calls), target, calls=True)
                 return state | frozenset(target_names(target))
             case A.ParallelFor(target=target, loop_target=loop_target, iter=iter_, call=call, limit=limit):
                 self.expr(iter_, self.scope(state))
                 if limit is not None and limit < 1:
                     self.report("RPL0324", node, f"`parallel for` limit is {limit}", "use a limit of at least 1, or no `limit` for no bound")
                 self.assign_consts(loop_target)
-                self.await_call(call, self.scope(state).with_names(target_names(loop_target)))
+                self.lost_in.append("`parallel for` branch")
+                try:
+                    self.await_call(call, self.scope(state).with_names(target_names(loop_target)))
+                finally:
+                    self.lost_in.pop()
                 self.target(target, state)
                 return state | frozenset(target_names(target))
             case A.If(test=test, body=then, orelse=orelse):
@@ -550,23 +644,40 @@ class _Checker:
                 self.expr(node.value, self.scope(state))
                 if isinstance(node, A.Subscript):
                     self.expr(node.index, self.scope(state))
+                else:
+                    self.check_attribute(node)
 
     def assign_consts(self, target: A.Expr) -> None:
         """Report a target that binds a const, or changes an item or field of one."""
-        params = {p.name for p in self.body.decl.params}
         for node in _target_roots(target):
-            if node.id in self.consts and node.id not in params:
+            if self.is_const(node.id):
                 self.report(
                     "RPL0323", node, f"cannot assign to const `{node.id}`",
                     f"consts are read-only; use a variable with another name, for example `{node.id.lower()}_value`",
                 )
 
+    def is_const(self, name: str) -> bool:
+        """`name` is a const here (a parameter of the same name shadows it)."""
+        return name in self.consts and (self.body is None or all(p.name != name for p in self.body.decl.params))
+
     def check_unpack(self, target: A.Expr, value: A.Expr) -> None:
-        if isinstance(target, A.TupleExpr) and isinstance(value, (A.TupleExpr, A.ListExpr)) and len(target.elts) != len(value.elts):
-            self.report(
-                "RPL0327", value, f"cannot unpack {_plural(len(value.elts), 'value')} into {_plural(len(target.elts), 'target')}",
-                "give as many targets as there are values",
-            )
+        if isinstance(value, (A.TupleExpr, A.ListExpr)) and not any(isinstance(elt, A.Starred) for elt in value.elts):
+            self.check_unpack_count(target, len(value.elts), value)  # `*xs` gives a count known at run time only
+
+    def check_unpack_count(self, target: A.Expr | None, count: int, node: A.Node, calls: bool = False) -> None:
+        """A tuple target given `count` values (or the results of `count` parallel calls)."""
+        wanted = _unpack_mismatch(target, count)
+        if wanted is None:
+            return
+        at_least, needed = wanted
+        least = "at least " if at_least else ""
+        if calls:
+            message = f"the parallel block has {_plural(count, 'call')} but the target unpacks {least}{needed}"
+            help = "give at least one call for each target that is not starred" if at_least else "give one target per call, or assign the list of results to one name"
+        else:
+            message = f"cannot unpack {_plural(count, 'value')} into {least}{_plural(needed, 'target')}"
+            help = "give at least one value for each target that is not starred" if at_least else "give as many targets as there are values"
+        self.report("RPL0327", node, message, help)
 
     def check_return(self, node: A.Return) -> None:
         decl = self.body.decl
@@ -664,14 +775,28 @@ class _Checker:
             case A.Lambda(params=params, body=lambda_body):
                 if len(set(params)) != len(params):
                     self.report("RPL0326", node, "a lambda parameter is given twice", "give each parameter its own name")
-                self.expr(lambda_body, scope.with_names(params))
+                self.lost_in.append("lambda")
+                try:
+                    self.expr(lambda_body, scope.with_names(params))
+                finally:
+                    self.lost_in.pop()
             case A.ListComp(elt=elt, generators=generators):
                 self.comprehension(generators, (elt,), scope)
             case A.DictComp(key=key, value=value, generators=generators):
                 self.comprehension(generators, (key, value), scope)
+            case A.Attribute(value=value):
+                self.expr(value, scope)
+                self.check_attribute(node)
             case _:
                 for child in children(node):
                     self.expr(child, scope)
+
+    def check_attribute(self, node: A.Attribute) -> None:
+        if node.attr.startswith("_") and node.attr != "__name__":
+            self.report(
+                "RPL0331", node, f"attribute `{node.attr}` is private",
+                "a workflow reads public fields only (and `type(x).__name__`); expose the value as a field, or read it in an action",
+            )
 
     def name(self, node: A.Name, name: str, scope: _Scope) -> None:
         if name in scope.bound or self.dead:
@@ -697,14 +822,19 @@ class _Checker:
 
     def comprehension(self, generators: tuple[A.Comprehension, ...], results: tuple[A.Expr, ...], scope: _Scope) -> None:
         # The first iterable is evaluated outside; the rest inside the comprehension's scope.
-        inner = scope
-        for index, gen in enumerate(generators):
-            self.expr(gen.iter, scope if index == 0 else inner)
-            inner = inner.with_names(target_names(gen.target))
-            for cond in gen.ifs:
-                self.expr(cond, inner)
-        for result in results:
-            self.expr(result, inner)
+        # A comprehension runs on a copy of the variables, its first iterable included.
+        self.lost_in.append("comprehension")
+        try:
+            inner = scope
+            for index, gen in enumerate(generators):
+                self.expr(gen.iter, scope if index == 0 else inner)
+                inner = inner.with_names(target_names(gen.target))
+                for cond in gen.ifs:
+                    self.expr(cond, inner)
+            for result in results:
+                self.expr(result, inner)
+        finally:
+            self.lost_in.pop()
 
     def call(self, node: A.Call, scope: _Scope) -> None:
         for arg in node.args:
@@ -718,11 +848,15 @@ class _Checker:
         func = node.func
         if isinstance(func, A.Attribute):
             self.expr(func.value, scope)
+            if isinstance(func.value, A.Name) and (func.value.id, func.attr) in B.STATIC_METHODS and func.value.id not in scope.local:
+                return  # `dict.fromkeys(keys)`
             if func.attr not in B.METHODS:
                 self.report(
                     "RPL0315", node, f"unknown method `{func.attr}`",
-                    _did_you_mean(func.attr, B.METHODS, "RRL calls only the non-mutating str, list and dict methods listed in docs/language.md; move other code into an action"),
+                    _did_you_mean(func.attr, B.METHODS, "RRL calls only the str, list, dict and model methods listed in docs/language.md; move other code into an action"),
                 )
+            elif func.attr in B.MUTATING_METHODS:
+                self.check_mutation(node, func)
             return
         if not isinstance(func, A.Name):
             self.expr(func, scope)
@@ -752,8 +886,10 @@ class _Checker:
 
     def builtin_call(self, node: A.Call, name: str, scope: _Scope) -> None:
         low, high, keywords = B.FUNCTIONS[name]
-        count = len(node.args)
-        if count < low or (high is not None and count > high):
+        # `*xs` gives any number of arguments: then only too many plain ones are certain.
+        starred = any(isinstance(arg, A.Starred) for arg in node.args)
+        count = sum(1 for arg in node.args if not isinstance(arg, A.Starred))
+        if (count < low and not starred) or (high is not None and count > high):
             expected = str(low) if low == high else f"{low} or more" if high is None else f"{low} to {high}"
             self.report(
                 "RPL0314", node, f"`{name}` takes {expected} positional {'argument' if expected == '1' else 'arguments'} but {count} {'was' if count == 1 else 'were'} given",
@@ -766,8 +902,67 @@ class _Checker:
                     "RPL0314", keyword, f"`{name}` has no keyword argument `{keyword.name}`",
                     _did_you_mean(keyword.name, keywords, f"its keyword arguments are: {allowed}"),
                 )
-        if name == "isinstance" and count == 2:
+        if name == "isinstance" and len(node.args) == 2 and not isinstance(node.args[1], A.Starred):
             self.isinstance_types(node.args[1], scope)
+
+    # ------------------------------------------------------------- changing variables
+
+    def check_mutation(self, node: A.Call, func: A.Attribute) -> None:
+        """A call of a mutating method: its receiver is rebound to the changed
+        copy, so it must be a variable (or an item or field of one), the
+        variable must not be a const, and the change must not be lost."""
+        method, receiver = func.attr, func.value
+        root = target_root(receiver)
+        if root is None:
+            self.report(
+                "RPL0329", node, f"values never change in place: `{method}` can only change a variable, and `{print_expr(receiver)}` is not one",
+                self.assign_instead(method, receiver, node),
+            )
+        elif self.lost_in:
+            where = self.lost_in[-1]
+            self.report(
+                "RPL0330", node, f"`{method}` changes `{root.id}` inside a {where}, where the change is lost",
+                f"each branch works on its own copy of the variables; change `{root.id}` before or after the block"
+                if "parallel" in where else
+                f"a {where} works on its own copy of the variables; change `{root.id}` in a statement of its own, in a `for` loop",
+            )
+        elif self.is_const(root.id):
+            lower = root.id.lower()
+            self.report(
+                "RPL0323", root, f"cannot change const `{root.id}`: `{method}` rebinds it",
+                f"consts are read-only; copy it into a variable and change the copy: `{lower} = {root.id}`, then `{print_expr(A.Attribute(_with_root(receiver, lower), method))}(...)`",
+            )
+
+    @staticmethod
+    def assign_instead(method: str, receiver: A.Expr, node: A.Call) -> str:
+        """The help for a mutating call on a value that is not a variable."""
+        inner = mutated_receiver(receiver) if isinstance(receiver, A.Call) else None
+        if (
+            inner is not None and receiver.func.attr == "setdefault" and target_root(inner) is not None
+            and len(receiver.args) == 2 and method in ("append", "extend") and len(node.args) == 1 and not node.kwargs
+        ):
+            container, (key, default) = print_expr(inner), (print_expr(a) for a in receiver.args)
+            value = print_expr(node.args[0])
+            added = f"[{value}]" if method == "append" else value
+            return f"assign the result: `{container}[{key}] = {container}.get({key}, {default}) + {added}`"
+        return "compute the changed value and assign it to a variable, for example `d[k] = d.get(k, []) + [v]`"
+
+    def check_effect(self, value: A.Expr) -> None:
+        """An expression statement: a call of a mutating method, for its effect."""
+        if mutated_receiver(value) is not None:
+            return
+        if isinstance(value, A.Call) and isinstance(value.func, A.Name) and (value.func.id in self.actions or value.func.id in self.fns):
+            return  # reported: called without `await` (RPL0316)
+        if mutated_roots(value):
+            self.report(
+                "RPL0328", value, "the value of this expression is never used",
+                "call the method that changes a variable in a statement of its own (`xs.append(x)`), or assign the value: `result = ...`",
+            )
+        else:
+            self.report(
+                "RPL0328", value, "this expression has no effect",
+                "assign its value to a variable (`result = ...`), or remove it; a statement of its own can only call a method that changes a variable, like `xs.append(x)`",
+            )
 
     def isinstance_types(self, node: A.Expr, scope: _Scope) -> None:
         elts = node.elts if isinstance(node, A.TupleExpr) else (node,)
@@ -780,6 +975,25 @@ class _Checker:
                 "RPL0318", elt, "the second argument of `isinstance` must be a type",
                 f"use one of {', '.join(sorted(B.TYPES))}, a builtin exception or an imported type, or a tuple of them",
             )
+
+
+def _unpack_mismatch(target: A.Expr | None, count: int) -> tuple[bool, int] | None:
+    """When a tuple target cannot take `count` values: (whether it is starred,
+    how many values it needs at least or exactly); None when it can."""
+    if not isinstance(target, A.TupleExpr):
+        return None
+    needed = len(target.elts)
+    if any(isinstance(elt, A.Starred) for elt in target.elts):
+        return None if count >= needed - 1 else (True, needed - 1)
+    return None if count == needed else (False, needed)
+
+
+def _with_root(target: A.Expr, name: str) -> A.Expr:
+    """`target` (`x`, `x[k]`, `x.f`) with its root variable renamed."""
+    match target:
+        case A.Subscript(value=value) | A.Attribute(value=value):
+            return replace(target, value=_with_root(value, name))
+    return A.Name(name)
 
 
 def _join(*states: State | None) -> State | None:

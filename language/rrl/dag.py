@@ -86,7 +86,7 @@ class Node:
 
 @dataclass
 class Step:
-    target: A.Expr
+    target: A.Expr | None  # None: evaluated for its effect (`xs.sort()`)
     value: A.Expr
 
 
@@ -411,7 +411,7 @@ def _encode(node: Node) -> dict:
         elif how == "edges":
             out[key] = [target.id for target in value]
         elif how == "steps":
-            out[key] = [{"target": print_target(s.target), "value": print_expr(s.value)} for s in value]
+            out[key] = [{"target": print_target(s.target) if s.target is not None else None, "value": print_expr(s.value)} for s in value]
         elif how == "kwargs":
             out[key] = {name: print_expr(expr) for name, expr in value}
         elif how in ("retry", "backoff"):
@@ -442,7 +442,7 @@ def _decode(node: Node, raw: dict, by_id: dict[str, Node]) -> None:
         elif how == "edges":
             decoded = [by_id[v] for v in value]
         elif how == "steps":
-            decoded = [Step(_parse_target(s["target"]), parse_expr(s["value"])) for s in value]
+            decoded = [Step(_parse_target(s["target"]) if s["target"] is not None else None, parse_expr(s["value"])) for s in value]
         elif how == "kwargs":
             decoded = [(name, parse_expr(text)) for name, text in value.items()]
         elif how == "retry":
@@ -525,6 +525,8 @@ class _Lowering:
         match stmt:
             case A.Assign(target=target, value=value):
                 return Compute([Step(target, value)], cont, ctx.error)
+            case A.ExprStmt(value=value):
+                return Compute([Step(None, value)], cont, ctx.error)
             case A.CallStmt(target=target, call=call):
                 return self.call(call, target, ctx, cont)
             case A.Parallel():
@@ -760,7 +762,8 @@ def _node_exprs(node: Node) -> Iterator[tuple[str, A.Expr]]:
             yield attr, value
         elif how == "steps":
             for s in value:
-                yield "steps", s.target
+                if s.target is not None:
+                    yield "steps", s.target
                 yield "steps", s.value
         elif how == "kwargs":
             for _, expr in value:
@@ -806,7 +809,7 @@ def number_generated_names(start: Start) -> None:
             elif how in ("expr", "target") and value is not None:
                 setattr(node, attr, rename(value, mapping))
             elif how == "steps":
-                setattr(node, attr, [Step(rename(s.target, mapping), rename(s.value, mapping)) for s in value])
+                setattr(node, attr, [Step(rename(s.target, mapping) if s.target is not None else None, rename(s.value, mapping)) for s in value])
             elif how == "kwargs":
                 setattr(node, attr, [(k, rename(e, mapping)) for k, e in value])
             elif how == "cases":
@@ -834,22 +837,13 @@ def _action_signature(decl: A.ActionDecl) -> ActionSignature:
 
 
 def _used_names(start: Node) -> set[str]:
-    names: set[str] = set()
-    for node in _reachable(start):
-        for _, attr, how in node.FIELDS:
-            value = getattr(node, attr)
-            exprs = []
-            if how in ("expr", "target") and value is not None:
-                exprs = [value]
-            elif how == "steps":
-                exprs = [e for s in value for e in (s.target, s.value)]
-            elif how == "kwargs":
-                exprs = [e for _, e in value]
-            elif how == "cases":
-                exprs = [c.when for c in value]
-            for expr in exprs:
-                names.update(n.id for n in walk(expr) if isinstance(n, A.Name))
-    return names
+    return {
+        sub.id
+        for node in _reachable(start)
+        for _, expr in _node_exprs(node)
+        for sub in walk(expr)
+        if isinstance(sub, A.Name)
+    }
 
 
 def lower(program: A.Program, workflow: str | None = None) -> Dag:

@@ -72,7 +72,7 @@ def _listed(fn: Callable) -> Callable:
 
 
 _FUNCTIONS: dict[str, Callable] = {name: getattr(_py, name) for name in B.FUNCTIONS if name != "isinstance"}
-_FUNCTIONS.update({name: _listed(getattr(_py, name)) for name in ("range", "enumerate", "zip", "reversed")})
+_FUNCTIONS.update({name: _listed(getattr(_py, name)) for name in ("range", "enumerate", "zip", "reversed", "map", "filter")})
 
 _LISTED_METHODS = {"keys", "values", "items", "splitlines"}
 
@@ -80,11 +80,20 @@ _LISTED_METHODS = {"keys", "values", "items", "splitlines"}
 def _method_receiver_ok(value: Any, method: str) -> bool:
     if isinstance(value, str):
         return method in B.STR_METHODS
-    if isinstance(value, (list, tuple)):
-        return method in B.LIST_METHODS and not (isinstance(value, tuple) and method == "copy")
+    if isinstance(value, tuple):
+        return method in B.LIST_METHODS and method != "copy"
+    if isinstance(value, list):
+        return method in B.LIST_METHODS or method in B.MUTATING_LIST_METHODS
     if isinstance(value, dict):
-        return method in B.DICT_METHODS
-    return False
+        return method in B.DICT_METHODS or method in B.MUTATING_DICT_METHODS
+    return method in B.MODEL_METHODS and hasattr(type(value), "model_fields")
+
+
+def is_target(node: A.Expr) -> bool:
+    """A variable, or `x[k]` / `x.f` of one: something a value can be bound to."""
+    while isinstance(node, (A.Subscript, A.Attribute)):
+        node = node.value
+    return isinstance(node, A.Name)
 
 
 def source_name(name: str) -> str:
@@ -128,17 +137,40 @@ class Evaluator:
             out.append(format(value, part.spec or ""))
         return "".join(out)
 
+    def _elements(self, elts, env: dict) -> list:
+        out: list = []
+        for elt in elts:
+            if isinstance(elt, A.Starred):
+                out.extend(self.eval(elt.value, env))
+            else:
+                out.append(self.eval(elt, env))
+        return out
+
     def _ListExpr(self, node: A.ListExpr, env: dict) -> list:
-        return [self.eval(e, env) for e in node.elts]
+        return self._elements(node.elts, env)
 
     def _TupleExpr(self, node: A.TupleExpr, env: dict) -> tuple:
-        return tuple(self.eval(e, env) for e in node.elts)
+        return tuple(self._elements(node.elts, env))
 
     def _DictExpr(self, node: A.DictExpr, env: dict) -> dict:
-        return {self.eval(k, env): self.eval(v, env) for k, v in node.items}
+        out: dict = {}
+        for key, value in node.items:
+            if key is None:
+                mapping = self.eval(value, env)
+                if not isinstance(mapping, dict):
+                    raise TypeError(f"'{type(mapping).__name__}' object is not a mapping")
+                out.update(mapping)
+            else:
+                out[self.eval(key, env)] = self.eval(value, env)
+        return out
+
+    def _Starred(self, node: A.Starred, env: dict) -> Any:
+        raise SyntaxError("can't use starred expression here")
 
     def _Attribute(self, node: A.Attribute, env: dict) -> Any:
         value = self.eval(node.value, env)
+        if node.attr == "__name__" and isinstance(value, type):
+            return value.__name__  # `type(e).__name__`
         if node.attr.startswith("_"):
             raise AttributeError(f"'{type(value).__name__}' object attribute '{node.attr}' is private")
         return getattr(value, node.attr)
@@ -213,10 +245,20 @@ class Evaluator:
         if isinstance(func, A.Name) and func.id == "isinstance" and func.id not in env:
             return self._isinstance(node, env)
         if isinstance(func, A.Attribute):
+            if isinstance(func.value, A.Name) and func.value.id not in env and (func.value.id, func.attr) in B.STATIC_METHODS:
+                owner = _PY_TYPES[func.value.id]
+                return getattr(owner, func.attr)(*self._args(node, env), **self._kwargs(node, env))
             receiver = self.eval(func.value, env)
             if not _method_receiver_ok(receiver, func.attr):
                 raise TypeError(f"'{type(receiver).__name__}' object has no method '{func.attr}' usable in a workflow")
+            mutates = func.attr in B.MUTATING_METHODS and isinstance(receiver, (list, dict))
+            if mutates:
+                if not is_target(func.value):
+                    raise TypeError(f"{func.attr}() changes its receiver, which must be a variable")
+                receiver = copy.copy(receiver)
             result = getattr(receiver, func.attr)(*self._args(node, env), **self._kwargs(node, env))
+            if mutates:
+                self.bind(func.value, receiver, env)  # the changed copy replaces the value
             return list(result) if func.attr in _LISTED_METHODS else result
         if isinstance(func, A.Name) and func.id not in env:
             args, kwargs = self._args(node, env), self._kwargs(node, env)
@@ -233,7 +275,7 @@ class Evaluator:
         return callee(*self._args(node, env), **self._kwargs(node, env))
 
     def _args(self, node: A.Call, env: dict) -> list:
-        return [self.eval(a, env) for a in node.args]
+        return self._elements(node.args, env)
 
     def _kwargs(self, node: A.Call, env: dict) -> dict:
         return {k.name: self.eval(k.value, env) for k in node.kwargs}
@@ -266,11 +308,21 @@ class Evaluator:
                 env[name] = value
             case A.TupleExpr(elts=elts):
                 items = list(value)
-                if len(items) > len(elts):
-                    raise ValueError(f"too many values to unpack (expected {len(elts)})")
-                if len(items) < len(elts):
-                    raise ValueError(f"not enough values to unpack (expected {len(elts)}, got {len(items)})")
-                for elt, item in zip(elts, items):
+                star = next((i for i, elt in enumerate(elts) if isinstance(elt, A.Starred)), None)
+                if star is None:
+                    if len(items) > len(elts):
+                        raise ValueError(f"too many values to unpack (expected {len(elts)})")
+                    if len(items) < len(elts):
+                        raise ValueError(f"not enough values to unpack (expected {len(elts)}, got {len(items)})")
+                    pairs = list(zip(elts, items))
+                else:
+                    after = len(elts) - star - 1
+                    if len(items) < len(elts) - 1:
+                        raise ValueError(f"not enough values to unpack (expected at least {len(elts) - 1}, got {len(items)})")
+                    rest = items[star : len(items) - after]
+                    pairs = list(zip(elts[:star], items[:star])) + [(elts[star].value, rest)]
+                    pairs += list(zip(elts[star + 1 :], items[len(items) - after :]))
+                for elt, item in pairs:
                     self.bind(elt, item, env)
             case A.Subscript(value=container_expr, index=index):
                 updated = copy.copy(self.eval(container_expr, env))

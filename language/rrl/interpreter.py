@@ -120,7 +120,9 @@ class _Interpreter:
                 return node.next
             case D.Compute(steps=steps):
                 for s in steps:
-                    ev.bind(s.target, ev.eval(s.value, env), env)
+                    value = ev.eval(s.value, env)
+                    if s.target is not None:
+                        ev.bind(s.target, value, env)
                 return node.next
             case D.Action():
                 kwargs = {name: ev.eval(expr, env) for name, expr in node.kwargs}

@@ -112,8 +112,11 @@ def _check_target(expr: A.Expr, *, allow_complex: bool = True) -> A.Expr:
     if isinstance(expr, A.Name):
         return expr
     if isinstance(expr, A.TupleExpr) and expr.elts:
+        starred = [elt for elt in expr.elts if isinstance(elt, A.Starred)]
+        if len(starred) > 1:
+            raise _Problem("only one `*name` is allowed in an assignment target", starred[1].span)
         for elt in expr.elts:
-            _check_target(elt, allow_complex=allow_complex)
+            _check_target(elt.value if isinstance(elt, A.Starred) else elt, allow_complex=allow_complex)
         return expr
     if allow_complex and isinstance(expr, (A.Subscript, A.Attribute)):
         root = expr
@@ -195,12 +198,14 @@ class _ToAst(Transformer):
 
     def target_list(self, meta, items):
         items = _present(items)
-        if len(items) == 1:
+        if len(items) == 1 and not isinstance(items[0], A.Starred):
             return _check_target(items[0])
         return _check_target(A.TupleExpr(tuple(items), span=_span(meta)))
 
     def expr_list(self, meta, items):
         items = _present(items)
+        if len(items) == 1 and isinstance(items[0], A.Starred):
+            raise _Problem("a starred value needs a tuple around it, like `*xs,`", items[0].span)
         if len(items) == 1:
             return items[0]
         return A.TupleExpr(tuple(items), span=_span(meta))
@@ -220,6 +225,15 @@ class _ToAst(Transformer):
 
     def call_stmt(self, meta, items):
         return A.CallStmt(None, items[0], span=_span(meta))
+
+    def expr_stmt(self, meta, items):
+        return A.ExprStmt(items[0], span=_span(meta))
+
+    def starred(self, meta, items):
+        return A.Starred(items[0], span=_span(meta))
+
+    def dict_unpack(self, meta, items):
+        return (None, items[0])
 
     def await_call(self, meta, items):
         name, kwargs, *policies = items

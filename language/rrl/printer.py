@@ -61,8 +61,11 @@ class _Printer:
                 return "[" + ", ".join(self.expr(e) for e in elts) + "]", _ATOM
             case A.TupleExpr(elts=elts):
                 return self.tuple(elts), _ATOM
+            case A.Starred(value=value):
+                return f"*{self.expr(value)}", _LAMBDA
             case A.DictExpr(items=items):
-                return "{" + ", ".join(f"{self.expr(k)}: {self.expr(v)}" for k, v in items) + "}", _ATOM
+                entries = (f"**{self.expr(v)}" if k is None else f"{self.expr(k)}: {self.expr(v)}" for k, v in items)
+                return "{" + ", ".join(entries) + "}", _ATOM
             case A.Attribute(value=value, attr=attr):
                 return f"{self.postfix_base(value)}.{attr}", _POSTFIX
             case A.Subscript(value=value, index=index):
@@ -206,6 +209,8 @@ class _Printer:
     def stmt(self, node: A.Stmt, depth: int) -> list[str]:
         pad = INDENT * depth
         match node:
+            case A.ExprStmt(value=value):
+                return [f"{pad}{self.expr(value)}"]
             case A.Assign(target=target, value=value, annotation=annotation):
                 if annotation is not None:
                     return [f"{pad}{self.target(target)}: {self.type(annotation)} = {self.expr(value)}"]

@@ -65,6 +65,8 @@ def bound_names(node) -> set[str]:
         elif isinstance(target, A.TupleExpr):
             for elt in target.elts:
                 targets(elt)
+        elif isinstance(target, A.Starred):
+            targets(target.value)
 
     for sub in walk(node):
         match sub:

@@ -114,8 +114,8 @@ PINNED = [
         ],
     ),
     (
-        "workflow W(ids: list[str]) -> list[str]:\n    more = ids.append(\"x\")\n    return more\n",
-        [("error", "RPL0315", 2, 12, "unknown method `append`", "RRL calls only the non-mutating str, list and dict methods listed in docs/language.md; move other code into an action")],
+        "workflow W(ids: list[str]) -> list[str]:\n    more = ids.add(\"x\")\n    return more\n",
+        [("error", "RPL0315", 2, 12, "unknown method `add`", "RRL calls only the str, list, dict and model methods listed in docs/language.md; move other code into an action")],
     ),
     (
         "workflow W(id: str) -> str:\n    user = fetch(id=id)\n    return user\n",
@@ -164,6 +164,46 @@ PINNED = [
     (
         "workflow W(id: str) -> None:\n    a, b = parallel:\n        await fetch(id=id)\n        await fetch(id=id)\n        await fetch(id=id)\n",
         [("error", "RPL0327", 2, 5, "the parallel block has 3 calls but the target unpacks 2", "give one target per call, or assign the list of results to one name")],
+    ),
+    (
+        "workflow W(ids: list[str]) -> None:\n    a, *rest, z = (1,)\n    b, c, *more = parallel:\n        await fetch(id=\"a\")\n",
+        [
+            ("error", "RPL0327", 2, 19, "cannot unpack 1 value into at least 2 targets", "give at least one value for each target that is not starred"),
+            ("error", "RPL0327", 3, 5, "the parallel block has 1 call but the target unpacks at least 2", "give at least one call for each target that is not starred"),
+        ],
+    ),
+    (
+        "workflow W(ids: list[str], d: dict) -> None:\n    ids + [\"x\"]\n    d.get(\"k\")\n",
+        [
+            ("error", "RPL0328", 2, 5, "this expression has no effect", "assign its value to a variable (`result = ...`), or remove it; a statement of its own can only call a method that changes a variable, like `xs.append(x)`"),
+            ("error", "RPL0328", 3, 5, "this expression has no effect", "assign its value to a variable (`result = ...`), or remove it; a statement of its own can only call a method that changes a variable, like `xs.append(x)`"),
+        ],
+    ),
+    (
+        "workflow W(ids: list[str]) -> None:\n    ids.pop() + \"!\"\n",
+        [("error", "RPL0328", 2, 5, "the value of this expression is never used", "call the method that changes a variable in a statement of its own (`xs.append(x)`), or assign the value: `result = ...`")],
+    ),
+    (
+        "workflow W(ids: list[str], d: dict[str, list[str]]) -> None:\n    d.setdefault(ids[0], []).append(\"x\")\n    sorted(ids).append(\"y\")\n",
+        [
+            ("error", "RPL0329", 2, 5, "values never change in place: `append` can only change a variable, and `d.setdefault(ids[0], [])` is not one", "assign the result: `d[ids[0]] = d.get(ids[0], []) + [\"x\"]`"),
+            ("error", "RPL0329", 3, 5, "values never change in place: `append` can only change a variable, and `sorted(ids)` is not one", "compute the changed value and assign it to a variable, for example `d[k] = d.get(k, []) + [v]`"),
+        ],
+    ),
+    (
+        "workflow W(ids: list[str], seen: list[str]) -> None:\n    a = [seen.append(i) for i in ids]\n    b = sorted(ids, key=lambda i: seen.pop())\n    parallel:\n        await fetch(id=seen.pop())\n",
+        [
+            ("error", "RPL0330", 2, 10, "`append` changes `seen` inside a comprehension, where the change is lost", "a comprehension works on its own copy of the variables; change `seen` in a statement of its own, in a `for` loop"),
+            ("error", "RPL0330", 3, 35, "`pop` changes `seen` inside a lambda, where the change is lost", "a lambda works on its own copy of the variables; change `seen` in a statement of its own, in a `for` loop"),
+            ("error", "RPL0330", 5, 24, "`pop` changes `seen` inside a `parallel` branch, where the change is lost", "each branch works on its own copy of the variables; change `seen` before or after the block"),
+        ],
+    ),
+    (
+        "workflow W(user: User) -> str:\n    user._cache = 1\n    return user.__class__.__name__\n",
+        [
+            ("error", "RPL0331", 2, 5, "attribute `_cache` is private", "a workflow reads public fields only (and `type(x).__name__`); expose the value as a field, or read it in an action"),
+            ("error", "RPL0331", 3, 12, "attribute `__class__` is private", "a workflow reads public fields only (and `type(x).__name__`); expose the value as a field, or read it in an action"),
+        ],
     ),
 ]
 
@@ -413,3 +453,63 @@ def test_spans_survive_for_a_program_built_in_code():
     program = A.Program((A.WorkflowDecl("W", (), A.NoneType(), (A.Return(A.Name("x")),)),))
     found = check(program)
     assert [(d.code, d.span) for d in found] == [("RPL0302", None), ("RPL0308", None)]
+
+
+# ------------------------------------------------------------------ unpacking, changing variables, new builtins
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a starred target binds a list; `*xs` in displays and builtin calls
+        "workflow W(xs: list[int], d: dict) -> list:\n    first, *rest = xs\n    a, *mid, z = xs\n    *every, = xs\n    return [first, rest, a, mid, z, every, [*xs, 1], (*rest, 2), max(*xs, 3), zip(*[xs, xs]), {**d, \"k\": 1}]\n",
+        # a starred target in a parallel block
+        "workflow W() -> list:\n    first, *others = parallel:\n        await fetch(id=\"a\")\n        await fetch(id=\"b\")\n    return others\n",
+        # mutating methods on variables, items and fields, as statements and in expressions
+        "workflow W(xs: list[int], d: dict[str, list[int]], u: User) -> Any:\n    xs.sort()\n    xs.append(1)\n    d[\"k\"].append(2)\n    u.tags.extend([\"a\"])\n    first = xs.pop(0)\n    if d.pop(\"gone\", None):\n        d.update({\"k\": []})\n    while xs and xs.pop() > 3 max 10:\n        pass\n    return [first, d.setdefault(\"n\", []), u]\n",
+        # a mutating call in an action argument changes the variable in the workflow
+        "workflow W(ids: list[str]) -> None:\n    await fetch(id=ids.pop())\n",
+        # a name that a loop body changes, used after the loop
+        "workflow W(xs: list[int]) -> list[int]:\n    out = []\n    for x in xs:\n        out.append(x)\n    out.reverse()\n    return out\n",
+        # dict.fromkeys, type(x).__name__, map, filter, model methods
+        "workflow W(xs: list[int], u: User) -> list:\n    return [dict.fromkeys(xs), dict.fromkeys(xs, 0), type(u).__name__, map(str, xs), filter(None, xs), u.model_copy(update={\"a\": 1}), u.model_dump()]\n",
+        # a parameter named like a const may be changed
+        "fn f(LIMIT: list[int]) -> list[int]:\n    LIMIT.append(1)\n    return LIMIT\n\nworkflow W() -> list[int]:\n    r = await f(LIMIT=[LIMIT])\n    return r\n",
+    ],
+)
+def test_new_forms_accepted(body: str):
+    assert diagnostics(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # changing a name counts as reading it first ...
+        ("workflow W() -> list[int]:\n    fresh.append(1)\n    return fresh\n", [("RPL0301", 2, "name `fresh` is used before it is assigned")]),
+        # ... and starred targets bind like any other
+        ("workflow W(xs: list[int]) -> list[int]:\n    a, *b = xs\n    return c\n", [("RPL0302", 3, "name `c` is not defined")]),
+        # a const cannot be changed, through an item either
+        ("const NAMES = [\"a\"]\n\nworkflow W() -> None:\n    NAMES.append(\"b\")\n    NAMES[0].clear()\n", [("RPL0323", 4, "cannot change const `NAMES`: `append` rebinds it"), ("RPL0323", 5, "cannot change const `NAMES`: `clear` rebinds it")]),
+        # a const expression cannot change another const either
+        ("const A = [1]\nconst B = A.pop()\n", [("RPL0323", 2, "cannot change const `A`: `pop` rebinds it")]),
+        # the first iterable of a comprehension runs on a copy of the variables too
+        ("workflow W(xs: list[int]) -> list[int]:\n    return [x for x in xs.pop()]\n", [("RPL0330", 2, "`pop` changes `xs` inside a comprehension, where the change is lost")]),
+        # a starred argument only makes the count unknown from below
+        ("workflow W(xs: list[int]) -> int:\n    return len(*xs, 1, 2)\n", [("RPL0314", 2, "`len` takes 1 positional argument but 2 were given")]),
+        # `dict.fromkeys` only on the builtin `dict`; other static calls are unknown methods
+        ("workflow W(xs: list[int]) -> Any:\n    return list.fromkeys(xs)\n", [("RPL0315", 2, "unknown method `fromkeys`")]),
+        # an action called as a statement without `await` is reported once
+        ("workflow W(id: str) -> None:\n    fetch(id=id)\n", [("RPL0316", 2, "action `fetch` is called without `await`")]),
+        # a private method is an unknown method, not also a private attribute
+        ("workflow W(u: User) -> Any:\n    return u._load()\n", [("RPL0315", 2, "unknown method `_load`")]),
+    ],
+)
+def test_new_forms_rejected(body: str, expected: list[tuple]):
+    assert [(code, line, message) for _, code, line, _, message, _ in diagnostics(body)] == expected
+
+
+def test_assigned_names_include_changed_variables_but_not_lost_changes():
+    from rrl.check import assigned_names
+
+    program = parse(HEAD + "workflow W(xs: list[int], d: dict) -> None:\n    xs.sort()\n    if d[\"k\"].pop():\n        first, *rest = xs\n    ys = [q.append(1) for q in xs]\n    zs = sorted(xs, key=lambda v: seen.append(v))\n")
+    assert assigned_names(program.workflows[0].body) == {"xs", "d", "first", "rest", "ys", "zs"}

@@ -87,9 +87,23 @@ def test_functions_table_matches_builtins():
     assert documented == expected
 
 
+def _methods_table(header: str) -> dict[str, set[str]]:
+    return {receiver.strip("`"): set(re.findall(r"`(\w+)`", methods)) for receiver, methods in _table_rows(LANGUAGE, header)}
+
+
 def test_methods_table_matches_builtins():
-    rows = {receiver.strip("`"): set(re.findall(r"`(\w+)`", methods)) for receiver, methods in _table_rows(LANGUAGE, "| receiver | methods |")}
-    assert rows == {"str": set(B.STR_METHODS), "list": set(B.LIST_METHODS), "dict": set(B.DICT_METHODS)}
+    assert _methods_table("| receiver | methods |") == {
+        "str": set(B.STR_METHODS), "list": set(B.LIST_METHODS), "dict": set(B.DICT_METHODS), "model": set(B.MODEL_METHODS),
+    }
+
+
+def test_changing_methods_table_matches_builtins():
+    assert _methods_table("| receiver | changing methods |") == {"list": set(B.MUTATING_LIST_METHODS), "dict": set(B.MUTATING_DICT_METHODS)}
+
+
+def test_class_methods_are_documented():
+    for owner, method in B.STATIC_METHODS:
+        assert f"`{owner}.{method}(" in LANGUAGE
 
 
 def test_exceptions_list_matches_builtins():

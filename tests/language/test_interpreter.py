@@ -178,3 +178,65 @@ def test_expressions_follow_python():
 def test_unbound_name_reads_like_python():
     with pytest.raises(UnboundLocalError, match="local variable 'z'"):
         run("    if n > 10:\n        z = 1\n    return z\n")
+
+
+def test_starred_elements_targets_and_dict_unpacking():
+    body = (
+        "    xs = [3, 1, 2]\n"
+        "    first, *rest = xs\n"
+        "    a, *mid, z = [1, 2, 3, 4]\n"
+        "    merged = {**{'a': 1, 'b': 2}, 'b': 3}\n"
+        "    return [first, rest, a, mid, z, [*xs, *rest], (*rest, 0), merged, max(*xs, 5), list(zip(*[[1, 2], [3, 4]]))]\n"
+    )
+    assert run(body)[0] == [3, [1, 2], 1, [2, 3], 4, [3, 1, 2, 1, 2], (1, 2, 0), {"a": 1, "b": 3}, 5, [(1, 3), (2, 4)]]
+
+
+def test_starred_target_needs_enough_values():
+    with pytest.raises(ValueError, match=r"not enough values to unpack \(expected at least 2, got 1\)"):
+        run("    a, *b, c = [1]\n    return a\n")
+
+
+def test_mutating_methods_rebind_their_receiver():
+    body = (
+        "    xs = [3, 1, 2]\n"
+        "    kept = xs\n"
+        "    xs.sort()\n"
+        "    last = xs.pop()\n"
+        "    xs.insert(0, last)\n"
+        "    d = {'groups': {}}\n"
+        "    d['groups'].setdefault('a', [])\n"
+        "    d['groups']['a'].append(1)\n"
+        "    gone = d.pop('missing', None)\n"
+        "    return [xs, kept, last, d, gone]\n"
+    )
+    assert run(body)[0] == [[3, 1, 2], [3, 1, 2], 3, {"groups": {"a": [1]}}, None]
+
+
+def test_mutation_inside_an_expression_is_seen_by_later_operands():
+    assert run("    q = [1, 2, 3]\n    x = q.pop(0) + len(q)\n    return [x, q]\n")[0] == [3, [2, 3]]
+
+
+def test_python_errors_of_mutating_methods():
+    with pytest.raises(IndexError, match="pop from empty list"):
+        run("    q = []\n    q.pop()\n    return q\n")
+    with pytest.raises(ValueError, match=r"list.remove\(x\): x not in list"):
+        run("    q = [1]\n    q.remove(2)\n    return q\n")
+
+
+def test_type_names_map_filter_and_fromkeys():
+    body = (
+        "    names = [type(v).__name__ for v in [1, 'a', None, [1]]]\n"
+        "    doubled = map(lambda v: v * 2, filter(lambda v: v > 1, [1, 2, 3]))\n"
+        "    return [names, doubled, list(dict.fromkeys(['b', 'a', 'b']))]\n"
+    )
+    assert run(body)[0] == [["int", "str", "NoneType", "list"], [4, 6], ["b", "a"]]
+
+
+def test_inlined_fn_renames_starred_targets():
+    decls = "\nfn tail(xs: list[int]) -> list[int]:\n    first, *rest = xs\n    return rest\n"
+    value, _ = run("    rest = [99]\n    t = await tail(xs=[1, 2, 3])\n    return [rest, t]\n", decls=decls)
+    assert value == [[99], [2, 3]]
+
+
+def test_starred_values_in_bare_tuples():
+    assert run("    xs = [1, 2]\n    t = *xs, 3\n    return t\n")[0] == (1, 2, 3)

@@ -112,6 +112,14 @@ def _walk(node):
         ("len('abc') == 3", "True"),
         ("f'{1}{2}'", '"12"'),
         ("[]", "[]"),
+        ("[*[1, 2], 3]", "[1, 2, 3]"),
+        ("(*[1], *(2, x))", "(1, 2, x)"),
+        ("[*'ab', *{'k': 1}]", '["a", "b", "k"]'),
+        ("{**{'a': 1}, 'b': 2, **d}", '{"a": 1, "b": 2, **d}'),
+        ("[*[-1], *[3 - 5]]", "[-1, -2]"),
+        ("len([*[1, 2], *(3,)])", "3"),
+        ("[*xs, *[]]", "[*xs]"),
+        ("xs.append(2 * 3)", "xs.append(6)"),
     ],
 )
 def test_fold_expression(source: str, folded: str):
@@ -120,7 +128,10 @@ def test_fold_expression(source: str, folded: str):
 
 @pytest.mark.parametrize(
     "source",
-    ["1 / 0", "1 // 0", "[1][3]", "{}['k']", "2 ** 63", "1e308 * 10", "'a' * 10001", "True + 1", "True == 1", "1 < 'a'", "'%s' % 1", "1 is 1"],
+    [
+        "1 / 0", "1 // 0", "[1][3]", "{}['k']", "2 ** 63", "1e308 * 10", "'a' * 10001", "True + 1", "True == 1", "1 < 'a'", "'%s' % 1", "1 is 1",
+        "[*xs]", "{**d}", "[*[xs.pop()], 1]", "{**{'a': d.pop('a')}}", "max(*[1, 2])", "[*1]", "{**[1]}", "len([xs.pop()])", "[xs.append(1), 2][1]",
+    ],
 )
 def test_fold_refuses(source: str):
     expr = parse_expr(source)
@@ -274,3 +285,42 @@ def test_simplify_keeps_spans_of_rewritten_tests():
     before, after = _workflow_body("workflow W(x: int) -> int:\n    if x == 1:\n        pass\n    else:\n        x = 2\n    return x\n", "simplify_control_flow")
     assert print_expr(after[0].test) == "x != 1"
     assert after[0].span == before[0].span and after[0].body[0].span == before[0].orelse[0].span
+
+
+# ------------------------------------------------------------------ unpacking and changing methods
+
+
+def test_substitute_never_replaces_the_variable_a_method_changes():
+    from rrl.optimize.tree import substitute
+
+    mapping = {"xs": A.Name("ys"), "i": A.Constant(0)}
+    assert print_expr(substitute(parse_expr("xs[i].append(xs)"), mapping)) == "xs[0].append(ys)"
+    assert print_expr(substitute(parse_expr("xs.sort() or xs"), mapping)) == "xs.sort() or ys"
+    assert print_expr(substitute(parse_expr("f(xs).count(i)"), mapping)) == "f(ys).count(0)"
+
+
+def test_reads_of_starred_targets_and_dict_unpacking():
+    from rrl.optimize.tree import reads
+
+    program = parse("rrl 1\n\nworkflow W(xs: list, d: dict, k: str) -> Any:\n    a, *d[k] = xs\n    e = {**d, k: 1}\n    return e\n")
+    assert reads(program.workflows[0].body) == {"xs": 1, "d": 2, "k": 2, "e": 1}
+
+
+def test_map_exprs_reaches_the_indexes_of_starred_targets():
+    from rrl.optimize.tree import map_exprs
+
+    program = parse("rrl 1\n\nworkflow W(xs: list, d: dict) -> Any:\n    a, *d[1 + 1] = xs\n    xs.sort()\n    return d\n")
+    folded = map_exprs(program, fold_expr)
+    assert print_program(folded).splitlines()[3:5] == ["    a, *d[2] = xs", "    xs.sort()"]
+
+
+def test_dead_code_keeps_expression_statements_and_changing_tests():
+    source = "workflow W(xs: list[int]) -> list[int]:\n    xs.sort()\n    if xs.pop():\n        pass\n    $t1 = xs.pop()\n    return xs\n"
+    before, after = _workflow_body(source, "eliminate_dead_code")
+    assert after == before
+
+
+def test_copy_propagation_moves_no_read_across_a_change():
+    source = "workflow W(xs: list[int]) -> list:\n    $t1 = xs\n    ys = [xs.sort(), $t1]\n    $t2 = xs.pop()\n    zs = [xs, $t2]\n    return [ys, zs]\n"
+    before, after = _workflow_body(source, "propagate_copies")
+    assert after == before

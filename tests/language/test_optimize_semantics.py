@@ -140,6 +140,65 @@ workflow W(n: int = 3) -> Any:
         await record(value=result)
     return result
 """,
+    "unpacking": """\
+const BASE = {"a": 1, "b": 2}
+
+workflow W(n: int = 3) -> Any:
+    xs = [*[1, 2], *range(n), *"ab"]
+    first, *middle, last = xs
+    *every, = (*[n], *xs[:2])
+    $t1 = xs + [n]
+    head, *tail = $t1
+    merged = {**BASE, "b": n, **{"c": [*[n, -1]]}}
+    $t2 = merged
+    again = {**$t2, **{"a": 0}}
+    biggest = max(*xs[:3], *[0, -5])
+    pairs = list(zip(*[[1, 2], [3, 4]]))
+    try:
+        bad = {**BASE, **[("x", 1)]}
+    except TypeError as e:
+        bad = str(e)
+    try:
+        a, *b, c = [1]
+    except ValueError as e:
+        b = str(e)
+    return [xs, first, middle, last, every, head, tail, merged, again, biggest, pairs, bad, b]
+""",
+    "mutating_methods": """\
+const STEP = 2
+
+workflow W(n: int = 3) -> Any:
+    queue = list(range(n * STEP))
+    seen = []
+    done = {"odd": [], "even": []}
+    while queue max 20:
+        $t1 = queue.pop(0)
+        item = $t1
+        $t2 = item % 2 == 0
+        key = "even" if $t2 else "odd"
+        done[key].append(item)
+        if done.pop("skip", None):
+            continue
+        $t3 = seen
+        seen.append([len($t3), item])
+    $t4 = queue
+    queue.extend([1, 2])
+    snapshot = [$t4, queue]
+    $t5 = seen.pop()
+    tail = [seen, $t5]
+    await record(value=seen.pop(0))
+    copy = seen
+    seen.clear()
+    done.update({"total": n})
+    extra = done.setdefault("extra", []) if STEP > 1 else done.pop("odd")
+    counts = dict.fromkeys(["a", "b"], 0)
+    counts["a"] = counts.get("a", 0) + 1
+    d = {"k": [3, 1, 2]}
+    d["k"].sort()
+    d["k"].reverse()
+    last = d["k"].pop() if True else d.popitem()
+    return [item, key, done, extra, snapshot, tail, copy, seen, counts, d, last, type(n).__name__]
+""",
 }
 
 

@@ -172,3 +172,22 @@ def test_rendered_diagnostic_has_the_rustc_shape():
         "  |           ^\n"
         "  = help: check the syntax against docs/language.md"
     )
+
+
+def test_starred_and_expression_statements_round_trip():
+    text = (
+        "rrl 1\n\nworkflow W(xs: list[int], d: dict) -> Any:\n"
+        "    first, *rest = xs\n    ys = [*xs, 1, *rest]\n    t = (*xs, 2)\n"
+        "    e = {**d, \"a\": 1}\n    m = max(*xs, 3)\n    xs.sort(key=lambda v: -v)\n    return (first, ys, t, e, m)\n"
+    )
+    program = rrl.parse(text)
+    assert rrl.print_program(program) == text
+    body = program.workflows[0].body
+    assert body[0].target == A.TupleExpr((A.Name("first"), A.Starred(A.Name("rest"))))
+    assert body[3].value.items[0] == (None, A.Name("d"))
+    assert isinstance(body[5], A.ExprStmt)
+
+
+def test_two_starred_targets_are_rejected():
+    diag = _error("rrl 1\n\nworkflow W(xs: list[int]) -> int:\n    *a, *b = xs\n")
+    assert diag.message == "only one `*name` is allowed in an assignment target"

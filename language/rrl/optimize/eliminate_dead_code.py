@@ -6,6 +6,8 @@ branch stays); `while` with a false literal test and `for` over an empty
 literal (their `else` stays); `try` with an empty body (its `else` and
 `finally` stay); `if` with two empty branches and a test that cannot raise;
 assignments of a name or a literal to a `$` temporary that is never read.
+An expression statement (`xs.sort()`) and anything that calls a mutating
+method rebind a variable: they are kept wherever they can run.
 
 In the program (when it has a workflow): fns no workflow reaches, and actions
 and imported names nothing uses any more.
@@ -16,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import ast as A
+from ..check import has_effect
 from ..walk import walk
 from .tree import NotLiteral, cannot_raise, is_literal, literal_value, map_blocks, map_decl_bodies, reads
 
@@ -68,7 +71,7 @@ def _clean_stmt(stmt: A.Stmt) -> tuple:
             taken = _truth(test)
             if taken is not None:
                 return body if taken else orelse
-            if not body and not orelse and cannot_raise(test):
+            if not body and not orelse and cannot_raise(test) and not has_effect(test):
                 return ()
         case A.While(test=test, orelse=orelse) if _truth(test) is False:
             return orelse
@@ -93,6 +96,7 @@ def _unused_temporary(stmt: A.Stmt, used) -> bool:
         and stmt.target.id.startswith("$")
         and not used[stmt.target.id]
         and (isinstance(stmt.value, A.Name) or is_literal(stmt.value))
+        and not has_effect(stmt.value)
     )
 
 

@@ -7,6 +7,13 @@ division by zero or bad index is folded away, no infinite float or huge value
 is built. `bool` is not treated as a number: `True + 1` and `True == 1` are
 left to the evaluator. A negative result is written `-(positive literal)`,
 the one spelling the parser produces.
+
+Unpacking a display is spliced into the display around it: `[*[1, x], 2]`
+becomes `[1, x, 2]`, `(*"ab",)` becomes `("a", "b")`, `{**{"a": 1}, "b": 2}`
+becomes `{"a": 1, "b": 2}` (the same values, evaluated in the same order);
+`*xs` over a variable is kept. Nothing that contains a call of a mutating
+method (`xs.pop()`) is folded into something else; only a branch or operand
+that never runs (`False and xs.pop()`) may disappear, as it would at run time.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import operator
 from dataclasses import replace
 
 from .. import ast as A
-from ..check import assigned_names
+from ..check import assigned_names, has_effect
 from ..evaluate import BINARY_OPERATORS, COMPARE_OPERATORS  # the reference semantics of the operators
 from ..walk import rewrite
 from .tree import (
@@ -130,7 +137,55 @@ def _fold(node: A.Expr):
             return _call(name, [_value(a) for a in args])
         case A.Subscript(value=container, index=index):
             return _subscript(_value(container), index)
+        case A.ListExpr(elts=elts) | A.TupleExpr(elts=elts) if any(isinstance(e, A.Starred) for e in elts):
+            spliced = _splice_elements(elts)
+            return _NO if spliced is _NO else replace(node, elts=spliced)
+        case A.DictExpr(items=items) if any(k is None for k, _ in items):
+            spliced = _splice_items(items)
+            return _NO if spliced is _NO else replace(node, items=spliced)
     return _NO
+
+
+# ------------------------------------------------------------------ unpacking
+
+
+def _splice_elements(elts: tuple[A.Expr, ...]):
+    """`*[a, b]`, `*(a, b)` and `*<literal>` replaced by their items; _NO when nothing changes."""
+    out: list[A.Expr] = []
+    changed = False
+    for elt in elts:
+        items = _unpacked(elt.value) if isinstance(elt, A.Starred) else _NO
+        if items is _NO:
+            out.append(elt)
+        else:
+            out.extend(items)
+            changed = True
+    return tuple(out) if changed and len(out) <= MAX_LENGTH else _NO
+
+
+def _unpacked(expr: A.Expr):
+    """The element expressions `*expr` gives, when they are known before run time."""
+    if has_effect(expr):
+        return _NO
+    if isinstance(expr, (A.ListExpr, A.TupleExpr)):
+        return expr.elts
+    value = _value(expr)
+    if isinstance(value, (str, dict)) and len(value) <= MAX_LENGTH and fits(value):
+        return tuple(to_expr(item, expr.span) for item in value)  # characters, or keys
+    return _NO
+
+
+def _splice_items(items: tuple):
+    """`**{k: v, ...}` replaced by its items; _NO when nothing changes."""
+    out: list = []
+    changed = False
+    for key, value in items:
+        if key is None and isinstance(value, A.DictExpr) and not has_effect(value):
+            out.extend(value.items)
+            changed = True
+        else:
+            out.append((key, value))
+    return tuple(out) if changed else _NO
 
 
 def _call(name: str, args: list):

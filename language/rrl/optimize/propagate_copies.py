@@ -10,6 +10,12 @@
    sit under a short-circuit or a branch. A use inside a lambda or a
    comprehension body is never replaced (it may run many times, or never).
 
+A call of a mutating method (`xs.sort()`, `d.pop(k)`) writes the variable at
+the root of its receiver. A temporary is never replaced where it is that
+receiver, its value is never moved past a call that changes a variable the
+value reads, and a value that changes a variable is never moved past a read
+of that variable, nor into a `parallel` branch (where the change is lost).
+
 User variables are never removed: they name DAG nodes and show in debugging.
 """
 
@@ -18,6 +24,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import ast as A
+from ..check import mutated_receiver, target_root
+from ..walk import walk
 from .tree import cannot_raise, evaluation_children, map_blocks, map_decl_bodies, map_exprs, occurs, reads, substitute
 
 _FOUND, _CLEAN, _RAISES, _UNSAFE = "found", "clean", "raises", "unsafe"
@@ -72,7 +80,7 @@ def _evaluated_first(stmt: A.Stmt) -> list[A.Expr]:
             return [*(k.value for k in call.kwargs), *_target_indexes(target)]
         case A.Parallel(target=target, calls=calls):
             return [*(k.value for c in calls for k in c.kwargs), *_target_indexes(target)]
-        case A.ParallelFor(iter=value) | A.If(test=value) | A.For(iter=value) | A.Sleep(seconds=value):
+        case A.ParallelFor(iter=value) | A.If(test=value) | A.For(iter=value) | A.Sleep(seconds=value) | A.ExprStmt(value=value):
             return [value]
         case A.Return(value=value) | A.Raise(exc=value) if value is not None:
             return [value]
@@ -86,12 +94,45 @@ def _target_indexes(target: A.Expr | None) -> list[A.Expr]:
         case A.Subscript(value=value, index=index):
             parts = [index] if not isinstance(index, A.Slice) else [p for p in (index.lower, index.upper, index.step) if p is not None]
             return _target_indexes(value) + parts
-        case A.Attribute(value=value):
+        case A.Attribute(value=value) | A.Starred(value=value):
             return _target_indexes(value)
     return []
 
 
+def _written(exprs) -> set[str]:
+    """The variables the mutating method calls in `exprs` rebind (anywhere,
+    lambdas and comprehensions included: this must be conservative)."""
+    names: set[str] = set()
+    for expr in exprs:
+        for node in walk(expr):
+            receiver = mutated_receiver(node)
+            root = target_root(receiver) if receiver is not None else None
+            if root is not None:
+                names.add(root.id)
+            elif receiver is not None:
+                names.add("")  # a change of no variable: the checker rejects it; stay away
+    return names
+
+
+def _keeps_writes_in_order(stmt: A.Stmt, name: str, value: A.Expr) -> bool:
+    """Moving `value` to the read of `name` in `stmt` moves no read of a
+    variable across a change of it."""
+    evaluated = _evaluated_first(stmt)
+    written_there = _written(evaluated)
+    if name in written_there or written_there & set(reads(value)) or "" in written_there:
+        return False
+    written_here = _written([value])
+    if not written_here:
+        return True
+    if isinstance(stmt, A.Parallel):
+        return False
+    read_there = set().union(*(reads(expr) for expr in evaluated)) - {name}
+    return not (written_here & read_there) and "" not in written_here
+
+
 def _can_substitute(stmt: A.Stmt, name: str, value: A.Expr) -> bool:
+    if not _keeps_writes_in_order(stmt, name, value):
+        return False
     strict = not cannot_raise(value)
     for expr in _evaluated_first(stmt):
         result = _scan(expr, name, strict)

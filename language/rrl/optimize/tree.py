@@ -13,11 +13,11 @@ from dataclasses import fields, replace
 from typing import Callable
 
 from .. import ast as A
-from ..check import assigned_names
+from ..check import assigned_names, mutated_receiver, target_root
 from ..walk import children, walk
 
 EXPRESSIONS = (
-    A.Name, A.Constant, A.FString, A.ListExpr, A.TupleExpr, A.DictExpr, A.Attribute, A.Subscript,
+    A.Name, A.Constant, A.Starred, A.FString, A.ListExpr, A.TupleExpr, A.DictExpr, A.Attribute, A.Subscript,
     A.BinOp, A.UnaryOp, A.BoolOp, A.Compare, A.Conditional, A.Call, A.Lambda, A.ListComp, A.DictComp,
 )
 # Statement and declaration fields that hold blocks of statements.
@@ -83,7 +83,7 @@ def map_target(target, fn: ExprFn):
         case A.Subscript(value=value, index=index):
             new_index = _rebuild(index, lambda _, v: fn(v) if v is not None else v) if isinstance(index, A.Slice) else fn(index)
             return replace(target, value=map_target(value, fn), index=new_index)
-        case A.Attribute(value=value):
+        case A.Attribute(value=value) | A.Starred(value=value):
             return replace(target, value=map_target(value, fn))
     return target
 
@@ -145,6 +145,8 @@ def _count_target_reads(target, counter: Counter) -> None:
             _count_reads(index, counter)
         case A.Attribute(value=value):
             _count_reads(value, counter)
+        case A.Starred(value=value):
+            _count_target_reads(value, counter)
 
 
 def free_names(node) -> set[str]:
@@ -191,7 +193,9 @@ def occurs(node, name: str) -> int:
 
 def substitute(expr: A.Expr, mapping: dict[str, A.Expr]) -> A.Expr:
     """Replace reads of the names in `mapping`, respecting the scopes of
-    lambdas and comprehensions (a variable they bind shadows the mapping)."""
+    lambdas and comprehensions (a variable they bind shadows the mapping).
+    The variable a mutating method call rebinds (`xs` in `xs.sort()`) is
+    written, not only read: it is never replaced."""
     if not mapping:
         return expr
     match expr:
@@ -201,7 +205,24 @@ def substitute(expr: A.Expr, mapping: dict[str, A.Expr]) -> A.Expr:
             return replace(expr, body=substitute(body, _without(mapping, params)))
         case A.ListComp() | A.DictComp():
             return _substitute_comprehension(expr, mapping)
+        case A.Call(func=A.Attribute() as func) if mutated_receiver(expr) is not None and target_root(func.value) is not None:
+            receiver = _substitute_below_root(func.value, mapping)
+            rest = _rebuild(expr, lambda name, value: value if name == "func" else _map_value(value, lambda child: substitute(child, mapping) if isinstance(child, EXPRESSIONS) else _substitute_parts(child, mapping)))
+            return rest if receiver is func.value else replace(rest, func=replace(func, value=receiver))
     return _rebuild(expr, lambda _, value: _map_value(value, lambda child: substitute(child, mapping) if isinstance(child, EXPRESSIONS) else _substitute_parts(child, mapping)))
+
+
+def _substitute_below_root(target: A.Expr, mapping: dict[str, A.Expr]) -> A.Expr:
+    """`x[k].f` with the reads in its indexes replaced, and the root `x` kept."""
+    match target:
+        case A.Subscript(value=value, index=index):
+            new_index = _substitute_parts(index, mapping) if isinstance(index, A.Slice) else substitute(index, mapping)
+            new_value = _substitute_below_root(value, mapping)
+            return target if new_index is index and new_value is value else replace(target, value=new_value, index=new_index)
+        case A.Attribute(value=value):
+            new_value = _substitute_below_root(value, mapping)
+            return target if new_value is value else replace(target, value=new_value)
+    return target
 
 
 def _substitute_parts(node: A.Node, mapping: dict[str, A.Expr]) -> A.Node:
@@ -349,5 +370,5 @@ def evaluation_children(expr: A.Expr) -> tuple[list, list]:
         case A.Subscript(value=value, index=A.Slice() as index):
             return [value, *(p for p in (index.lower, index.upper, index.step) if p is not None)], []
         case A.DictExpr(items=items):
-            return [e for pair in items for e in pair], []
+            return [e for pair in items for e in pair if e is not None], []
     return list(children(expr)), []
