@@ -13,8 +13,10 @@ analysis over each finished RRL body:
   somewhere else (0: the value itself may be shared; ∞: nothing is).
 * A reference-copying expression (`y = x`, `[x]`, `x[k]`, `list(x)`, a loop
   variable, a helper's argument…) lowers the shared depth of both sides.
-* An in-place change of the object at depth `k` of `x` is accepted only when
-  the shared depth of `x` is greater than `k`.
+* An in-place change of the object at depth `k` of `x` (`x[i].append(v)`,
+  `x.sort()`, `x[k] = v`, ... ) is accepted only when the shared depth of `x`
+  is greater than `k`, and when the value added does not hold the changed
+  object itself (Python would build a value that contains itself).
 
 Actions return fresh values (they are serialised); helper parameters are
 shared with the caller. The analysis is conservative: it may reject code
@@ -28,8 +30,9 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from rrl import ast as A
+from rrl import builtins as B
 from rrl.printer import print_expr
-from rrl.walk import bound_names, children
+from rrl.walk import bound_names, children, rename
 
 from .diagnostics import Reject
 
@@ -40,13 +43,15 @@ Ref = tuple  # (root variable, path depth in the root, depth in the value)
 
 # Builtins whose result holds no reference into their arguments.
 _FRESH_BUILTINS = frozenset(
-    {"len", "str", "int", "float", "bool", "repr", "format", "abs", "round", "isinstance", "any", "all", "divmod", "pow", "range"}
+    {"len", "str", "int", "float", "bool", "repr", "format", "abs", "round", "isinstance", "any", "all", "divmod", "pow", "range",
+     "type"}
 )
 _COPY_BUILTINS = frozenset({"list", "tuple", "sorted", "reversed", "dict"})
 _PAIR_BUILTINS = frozenset({"zip", "enumerate"})
 _PICK_BUILTINS = frozenset({"min", "max", "sum"})
 _PICK_METHODS = frozenset({"get"})
-_COPY_METHODS = frozenset({"copy", "values", "keys"})
+_COPY_METHODS = frozenset({"copy", "values"})
+_KEY_METHODS = frozenset({"keys"})  # dict keys are hashable: nothing inside them changes
 _PAIR_METHODS = frozenset({"items"})
 
 CHANGE_HELP = (
@@ -101,9 +106,59 @@ def _iterated(loop: A.For) -> list[_Iterated]:
             key = first.id if isinstance(first, A.Name) else None
     elif isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("enumerate", "zip", "reversed"):
         sources = list(expr.args)
+    elif isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("map", "filter"):
+        sources = list(expr.args[1:])
     else:
         sources = [expr]
     return [_Iterated(p, print_expr(p), key) for p in sources if _path(p)[0] is not None]
+
+
+def _keys_of_iterated(loop: A.For) -> bool:
+    """`for k in d: d[k]...` (also over `sorted(d)`, `list(d)`, and `d.pop(k)`,
+    `d.get(k)`): an item that indexes the collection it comes from, before
+    anything else can use it, is a dict key or a list index (else Python raises
+    there), which nothing changes in place."""
+    if not isinstance(loop.target, A.Name) or not loop.body:
+        return False
+    source = loop.iter
+    if isinstance(source, A.Call) and isinstance(source.func, A.Name) and source.func.id in ("sorted", "list", "reversed", "tuple") and source.args:
+        source = source.args[0]
+    if _path(source)[0] is None:
+        return False
+    first = loop.body[0]
+    evaluated = first.test if isinstance(first, (A.If, A.While)) else getattr(first, "value", None)
+    return isinstance(evaluated, A.Node) and any(_indexes(node, source, loop.target) for node in _always_evaluated(evaluated))
+
+
+def _indexes(node: A.Expr, source: A.Expr, key: A.Name) -> bool:
+    """`source[key]`, `source.get(key)`, `source.pop(key)`, `source.setdefault(key, ...)`."""
+    if isinstance(node, A.Subscript):
+        return node.value == source and node.index == key
+    return (
+        isinstance(node, A.Call)
+        and isinstance(node.func, A.Attribute)
+        and node.func.attr in ("get", "pop", "setdefault")
+        and node.func.value == source
+        and node.args[:1] == (key,)
+    )
+
+
+def _always_evaluated(expr: A.Expr):
+    """The parts of `expr` evaluated whenever it is (not the later operands of
+    `and`/`or`, the branches of a conditional, lambdas and comprehensions)."""
+    yield expr
+    if isinstance(expr, (A.Lambda, A.ListComp, A.DictComp)):
+        return
+    if isinstance(expr, A.BoolOp):
+        parts = expr.values[:1]
+    elif isinstance(expr, A.Conditional):
+        parts = (expr.test,)
+    elif isinstance(expr, A.Compare):  # later comparisons run only if the first holds
+        parts = (expr.left, expr.comparators[0])
+    else:
+        parts = tuple(children(expr))
+    for part in parts:
+        yield from _always_evaluated(part)
 
 
 def _constant_path(expr: A.Expr) -> bool:
@@ -121,8 +176,10 @@ class _Loop:
 
 
 class _Analysis:
-    def __init__(self, decl: A.FnDecl | A.WorkflowDecl, mutations: dict, actions: set[str]):
-        self.mutations = mutations
+    def __init__(self, decl: A.FnDecl | A.WorkflowDecl, augmented: dict, actions: set[str], python_names: dict[str, str]):
+        self.augmented = augmented
+        self.python_names = python_names
+        self.current: dict = {}  # the state of the statement being analysed
         self.actions = actions
         self.locals = bound_names(decl)
         self.read = _read_names(decl.body)  # a variable never read cannot observe a change
@@ -155,10 +212,12 @@ class _Analysis:
         if isinstance(e, A.Subscript):
             inner = self.refs(e.value, env)
             return _elements(inner) if isinstance(e.index, A.Slice) else _index(inner)
+        if isinstance(e, A.Starred):  # its items, one by one
+            return _index(self.refs(e.value, env))
         if isinstance(e, (A.ListExpr, A.TupleExpr)):
             return [r for v in e.elts for r in _nested(self.refs(v, env))]
         if isinstance(e, A.DictExpr):
-            return [r for _, v in e.items for r in _nested(self.refs(v, env))]
+            return [r for k, v in e.items for r in (_elements(self.refs(v, env)) if k is None else _nested(self.refs(v, env)))]
         if isinstance(e, A.Call):
             return self._call_refs(e, env)
         if isinstance(e, (A.ListComp, A.DictComp)):
@@ -184,21 +243,79 @@ class _Analysis:
             if name in _PAIR_BUILTINS:
                 return [r for a in args for r in _elements(a, 2)]
             if name in _PICK_BUILTINS:
-                picked = _index(first) if len(args) == 1 else [r for a in args for r in a]
+                unpacked = any(isinstance(a, A.Starred) for a in e.args)
+                picked = _index(first) if len(args) == 1 and not unpacked else [r for a in args for r in a + _index(a)]
                 return picked + kwargs.get("default", []) + kwargs.get("start", [])
+            if name == "filter":
+                return _elements(args[1]) if len(args) > 1 else []
+            if name == "map":
+                return self._map_refs(e, env)
             # a constructor: the new object holds its arguments
             return [r for a in [*args, *kwargs.values()] for r in _nested(a)]
         if isinstance(e.func, A.Attribute):
-            receiver = self.refs(e.func.value, env)
             method = e.func.attr
+            owner = e.func.value
+            if isinstance(owner, A.Name) and owner.id not in self.locals and (owner.id, method) in B.STATIC_METHODS:
+                # dict.fromkeys(keys, value): every key holds the same value object
+                shared = [(GLOBAL, 0, 1)] if len(args) > 1 and not _immutable(e.args[1]) else []
+                return shared + (_nested(args[1]) if len(args) > 1 else [])
+            receiver = self.refs(owner, env)
+            if method in ("pop", "popitem"):
+                return self._removed(owner) + [r for a in args[1:] for r in a]
+            if method == "setdefault":
+                return _index(receiver) + (args[1] if len(args) > 1 else [])
+            if method in B.MUTATING_METHODS:
+                return []  # None
+            if method == "model_copy":  # a shallow copy: the new model holds the same field values
+                return _elements(receiver) + kwargs.get("update", [])
             if method in _PICK_METHODS:
                 return _index(receiver) + [r for a in args[1:] for r in a]
+            if method in _KEY_METHODS:
+                return []
             if method in _COPY_METHODS:
                 return _elements(receiver)
             if method in _PAIR_METHODS:
                 return _elements(receiver, 2)
-            return []  # str methods and the like build new values
+            return []  # str methods, model_dump() and the like build new values
         return [r for a in [*args, *kwargs.values()] for r in a]
+
+    def _map_refs(self, e: A.Call, env: dict) -> list[Ref]:
+        function, *iterables = e.args
+        items = [_index(self.refs(i, env)) for i in iterables]
+        if isinstance(function, A.Lambda):
+            inner = dict(env)
+            for param, refs in zip(function.params, items):
+                inner[param] = refs
+            return _nested(self.refs(function.body, inner))
+        return [r for refs in items for r in _nested(refs)]
+
+    def _removed(self, receiver: A.Expr) -> list[Ref]:
+        """The refs of an item `receiver.pop()` takes out: it is no longer inside
+        the receiver, but may be shared wherever the receiver's items are."""
+        root, depth = _path(receiver)
+        if root is None:
+            return [(GLOBAL, 0, 0)]
+        shared = self.current.get(root, NONE)
+        if shared >= NONE:
+            return []
+        return [(GLOBAL, 0, max(0, shared - depth - 1))]
+
+    def effects(self, e, state: dict, span) -> None:
+        """Apply the changes that calls of mutating methods in `e` make, in the
+        order they are evaluated."""
+        if not isinstance(e, A.Node) or isinstance(e, (A.Lambda, A.ListComp, A.DictComp)):
+            return
+        for child in children(e):
+            self.effects(child, state, span)
+        if isinstance(e, A.Call) and isinstance(e.func, A.Attribute) and e.func.attr in B.MUTATING_METHODS:
+            method, args = e.func.attr, e.args
+            added: list[Ref] = []
+            if method in ("append", "insert", "setdefault") and args:
+                added = _nested(self.refs(args[-1], {})) if method != "setdefault" or len(args) > 1 else []
+            elif method in ("extend", "update"):
+                added = [r for a in args for r in _elements(self.refs(a, {}))]
+                added += [r for k in e.kwargs for r in _nested(self.refs(k.value, {}))]
+            self.change(state, e.func.value, added, e.span or span)
 
     # -------------------------------------------------------------- state
 
@@ -229,6 +346,8 @@ class _Analysis:
         elif isinstance(target, A.TupleExpr):
             for element in target.elts:
                 self.bind(state, element, _index(refs), span)
+        elif isinstance(target, A.Starred):  # a new list of the remaining items
+            self.bind(state, target.value, _nested(refs), span)
         elif isinstance(target, (A.Subscript, A.Attribute)):
             key = target.index if isinstance(target, A.Subscript) else None
             self.change(state, target.value, _nested(refs), span, key)
@@ -239,18 +358,31 @@ class _Analysis:
         root, depth = _path(receiver)
         if root is None:
             return
+        shown = print_expr(rename(receiver, self.python_names))
+        inside = [p for r, p, _ in added if r == root and p <= depth]
+        if inside:
+            # the root itself contains the receiver; a part of it at most `depth` deep may
+            certain = min(inside) == 0
+            what = f"`{root}`" if certain else f"a part of `{root}`"
+            where = "itself" if shown == root else f"`{shown}`"
+            why = "Python would build" if certain else "it may be the same object, and Python would then build"
+            self.errors.setdefault(
+                (span, "cycle " + shown),
+                Reject("RPL0227", f"cannot put {what} inside {where}", None,
+                       f"{why} a value that contains itself; put a copy in it instead (`list(x)`, `dict(x)`)"),
+            )
         for iterated in self.iterating:
             if iterated.conflicts(receiver, key):
                 self.errors.setdefault(
-                    (span, "loop " + print_expr(receiver)),
-                    Reject("RPL0227", f"cannot change `{print_expr(receiver)}` while a for loop iterates over it", None,
+                    (span, "loop " + shown),
+                    Reject("RPL0227", f"cannot change `{shown}` while a for loop iterates over it", None,
                            "Python's loop would see the change, RRL's loop does not: loop over a copy "
                            f"(`for ... in list({iterated.text})`) or collect the changes and apply them after the loop"),
                 )
         if state.get(root, NONE) <= depth:
             self.errors.setdefault(
-                (span, print_expr(receiver)),
-                Reject("RPL0227", f"cannot change `{print_expr(receiver)}` in place: the same object may also be "
+                (span, shown),
+                Reject("RPL0227", f"cannot change `{shown}` in place: the same object may also be "
                        "reachable from another variable", None, CHANGE_HELP),
             )
         self.share(state, added)
@@ -270,12 +402,18 @@ class _Analysis:
         return state
 
     def stmt(self, s, state):
+        self.current = state
+        for attr in ("test", "iter", "value", "exc", "seconds"):
+            if isinstance(getattr(s, attr, None), A.Node):
+                self.effects(getattr(s, attr), state, s.span)
         if isinstance(s, A.Assign):
-            mutation = self.mutations.get(id(s))
-            if mutation is not None and not (mutation.augmented and not self.refs(mutation.added, {}) and _immutable(mutation.added)):
-                self.change(state, mutation.receiver, _elements(self.refs(mutation.added, {})), s.span)
+            added = s.value.right if self.augmented.get(id(s)) is s else None
+            if added is not None and not (not self.refs(added, {}) and _immutable(added)):
+                self.change(state, s.target, _elements(self.refs(added, {})), s.span)
             else:
                 self.bind(state, s.target, self.refs(s.value, {}), s.span)
+            return state
+        if isinstance(s, A.ExprStmt):
             return state
         if isinstance(s, A.CallStmt):
             if s.target is not None:
@@ -325,7 +463,8 @@ class _Analysis:
             self.loops.append(loop)
             entered = dict(head)
             if isinstance(s, A.For):
-                self.bind(entered, s.target, _index(self.refs(s.iter, {})), s.span)
+                items = [] if _keys_of_iterated(s) else _index(self.refs(s.iter, {}))
+                self.bind(entered, s.target, items, s.span)
             self.iterating.extend(iterated)
             out = self.block(s.body, entered)
             del self.iterating[len(self.iterating) - len(iterated):]
@@ -359,11 +498,13 @@ class _Analysis:
         return self.block(s.finalbody, normal) if normal is not None else None
 
 
-def check(program: A.Program, mutations: dict) -> list[Reject]:
+def check(program: A.Program, augmented: dict, python_names: dict[str, str]) -> list[Reject]:
+    """`augmented`: the assignments that stand for `xs += ys` (by id);
+    `python_names`: what the user calls the compiler's temporaries."""
     actions = {a.name for a in program.actions}
     errors: list[Reject] = []
     for decl in [*program.fns, *program.workflows]:
-        analysis = _Analysis(decl, mutations, actions)
+        analysis = _Analysis(decl, augmented, actions, python_names)
         analysis.block(decl.body, dict(analysis.entry))
         for (span, _), reject in analysis.errors.items():
             reject.span = span
@@ -387,6 +528,8 @@ def _names(target) -> list[str]:
         return [target.id]
     if isinstance(target, A.TupleExpr):
         return [n for e in target.elts for n in _names(e)]
+    if isinstance(target, A.Starred):
+        return _names(target.value)
     return []
 
 

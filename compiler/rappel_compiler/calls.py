@@ -19,7 +19,7 @@ from rrl import ast as A
 from . import dialect
 from .constants import Backoff, ConstEvaluator, Retry, Seconds
 from .diagnostics import Reject
-from .expressions import comprehension_clauses, target_names
+from .expressions import as_starred, comprehension_clauses, target_names
 from .resolve import ActionInfo, ConstInfo, TypeInfo
 from .signatures import Callee
 
@@ -121,7 +121,7 @@ class CallLowering:
             return Reject("RPL0223", f"cannot resolve the imported name `{qualified}`", node,
                           "compile with a resolver (compile_module) so imported actions, models and constants are known")
         if verb == "call":
-            return Reject("RPL0202", f"cannot call {shown}() in a workflow", node, CALLABLE_HELP)
+            return Reject("RPL0202", f"cannot call {shown}() in a workflow", node, dialect.UNSUPPORTED_CALLS.get(qualified, CALLABLE_HELP))
         return Reject("RPL0202", f"cannot use `{shown}` in a workflow", node, CALLABLE_HELP)
 
     def attribute_reference(self, node: cst.Attribute) -> A.Expr | None:
@@ -236,17 +236,38 @@ class CallLowering:
             qualified = self.src.imported_name(func)
             if qualified is not None:
                 return self._qualified_target(qualified, func, func.attr.value)
+            owner = self.builtin_type_name(func.value)
+            if owner is not None:
+                return self._type_method_target(owner, func)
             if isinstance(func.value, cst.Name) and self.src.ref(func.value).kind == "global" and func.value.value in self.index.classes:
                 raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func,
                              "call it inside an @action")
             return Target("method", func.attr.value, func)
         raise Reject("RPL0202", f"cannot call `{self.src.text(func)}` in a workflow", func, CALLABLE_HELP)
 
+    def builtin_type_name(self, node: cst.BaseExpression) -> str | None:
+        """`str`, `dict`, ...: the name of a builtin type, as the owner of a method."""
+        if isinstance(node, cst.Name) and self.scoped_name(node.value) is None and self.src.ref(node).kind == "builtin":
+            if node.value in dialect.VALUE_TYPES:
+                return node.value
+        return None
+
+    def _type_method_target(self, owner: str, func: cst.Attribute) -> Target:
+        method = func.attr.value
+        if (owner, method) in dialect.STATIC_METHODS:
+            return Target("static", f"{owner}.{method}", func)
+        if owner == "str" and method in dialect.UNBOUND_STR_METHODS:
+            return Target("str_method", method, func)  # `str.lower(name)` is `name.lower()`
+        raise Reject("RPL0203", f"cannot call `{owner}.{method}()` in a workflow", self._call_of(func) or func,
+                     f"call the method on the value instead: `value.{method}(...)`")
+
     def _builtin_target(self, func: cst.Name) -> Target:
         name = func.value
         self.check_forbidden(f"builtins.{name}", func, call=self._call_of(func))
         if name in dialect.BUILTIN_FUNCTIONS:
             return Target("builtin", name, func)
+        if name == "next":
+            return Target("next", name, func)
         if name in dialect.PYTHON_EXCEPTIONS:
             return Target("exception", self.wc.builder.type_name("builtins", name), func)
         if name == "super":
@@ -322,6 +343,12 @@ class CallLowering:
             return self.builtin_call(target.name, node)
         if kind == "method":
             return self.method_call(target.name, node)
+        if kind == "next":
+            return self.next_call(node)
+        if kind == "static":
+            return self.static_call(target.name, node)
+        if kind == "str_method":
+            return self.str_method_call(target.name, node)
         if kind == "exception":
             args, kwargs = self.call_arguments(node)
             return A.Call(A.Name(target.name), args, kwargs)
@@ -350,66 +377,196 @@ class CallLowering:
         callee = self.wc.helper(name, node.func)
         return None if callee.is_async else self.callee_call(callee, node)
 
-    def call_arguments(self, node: cst.Call, *, keyword_lambdas: frozenset = frozenset(), generators: str | None = None):
-        thunks, names = [], []
+    def call_arguments(
+        self,
+        node: cst.Call,
+        *,
+        keyword_lambdas: frozenset = frozenset(),
+        consumed: cst.Arg | None = None,
+        starred: bool = False,
+    ):
+        """The lowered arguments of a pure call. `consumed`: the argument the
+        callee iterates over completely at once (a generator expression, map()
+        or filter() may be passed there); `starred`: `*xs` may be passed."""
+        thunks, names, stars = [], [], []
         for arg in node.args:
-            if arg.star:
-                raise Reject("RPL0216", f"`{arg.star}` arguments are not supported in this call", arg)
+            if arg.star == "**" or (arg.star and not starred):
+                raise Reject("RPL0216", f"`{arg.star}` arguments are not supported in this call", arg,
+                             "write the arguments out one by one" if arg.star == "*" else "pass each keyword argument by name")
             names.append(arg.keyword.value if arg.keyword is not None else None)
-            thunks.append(lambda a=arg: self.argument(a, keyword_lambdas, generators))
-        values = self.ordered(thunks)
+            stars.append(bool(arg.star))
+            if arg.star:
+                thunks.append(lambda a=arg: self.unpacked(a.value, a))
+            else:
+                thunks.append(lambda a=arg: self.argument(a, keyword_lambdas, a is consumed))
+        values = [as_starred(v) if star else v for v, star in zip(self.ordered(thunks), stars)]
         args = tuple(v for n, v in zip(names, values) if n is None)
         kwargs = tuple(A.Keyword(n, v) for n, v in zip(names, values) if n is not None)
         return args, kwargs
 
-    def argument(self, arg: cst.Arg, keyword_lambdas: frozenset, generators: str | None) -> A.Expr:
+    def argument(self, arg: cst.Arg, keyword_lambdas: frozenset, consumed: bool) -> A.Expr:
         value = arg.value
         keyword = arg.keyword.value if arg.keyword is not None else None
         if keyword in keyword_lambdas:
-            if isinstance(value, cst.Lambda):
-                return self.lambda_expr(value)
-            if isinstance(value, cst.Name) and self.src.ref(value).kind == "builtin" and value.value in dialect.BUILTIN_FUNCTIONS:
-                param = "$k"
-                return A.Lambda((param,), A.Call(A.Name(value.value), (A.Name(param),)))
-        if generators and isinstance(value, cst.GeneratorExp):
-            return self.comprehension(value, generators)
+            function = self.function_value(value, 1)
+            if function is not None:
+                return function
+        if consumed:
+            if isinstance(value, cst.GeneratorExp):
+                return self.comprehension(value, "eager")
+            if self.lazy_builtin(value) is not None:
+                self.consumed_iterators.add(id(value))
         return self.expr(value)
 
+    def lazy_builtin(self, node: cst.BaseExpression) -> str | None:
+        """"map" / "filter" when `node` calls that builtin."""
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in dialect.LAZY_BUILTINS:
+            if self.scoped_name(node.func.value) is None and self.src.ref(node.func).kind == "builtin":
+                return node.func.value
+        return None
+
+    def function_value(self, node: cst.BaseExpression, arity: int) -> A.Expr | None:
+        """A function passed to a builtin (`key=`, map(), filter()): a lambda, a
+        builtin (`len` → `lambda $k: len($k)`) or a str method (`str.lower` →
+        `lambda $k: $k.lower()`); None for anything else."""
+        if isinstance(node, cst.Lambda):
+            return self.lambda_expr(node)
+        params = ("$k",) if arity == 1 else tuple(f"$k{i}" for i in range(1, arity + 1))
+        names = tuple(A.Name(p) for p in params)
+        if isinstance(node, cst.Name) and self.scoped_name(node.value) is None and self.src.ref(node).kind == "builtin":
+            if node.value in dialect.FUNCTION_VALUES:
+                return A.Lambda(params, A.Call(A.Name(node.value), names))
+        if isinstance(node, cst.Attribute) and self.builtin_type_name(node.value) == "str" and node.attr.value in dialect.UNBOUND_STR_METHODS:
+            return A.Lambda(params, A.Call(A.Attribute(names[0], node.attr.value), names[1:]))
+        if isinstance(node, cst.Attribute) and node.attr.value in dialect.PURE_METHODS and isinstance(node.value, cst.Name):
+            owner = node.value
+            if (self.scoped_name(owner.value) is not None or self.src.ref(owner).kind == "local") and not self.is_self(owner):
+                # `key=counts.get`: a method of a variable's value (reading a variable cannot fail)
+                return A.Lambda(params, A.Call(A.Attribute(self.expr(owner), node.attr.value, span=self.span(node)), names))
+        return None
+
+    def consumed_argument(self, name: str, node: cst.Call) -> cst.Arg | None:
+        """The argument a builtin iterates over completely before it returns: the
+        first of sum(), sorted(), list(), ... (the only one of min() and max(),
+        which compare their arguments when given several)."""
+        positional = [a for a in node.args if a.keyword is None]
+        if name not in dialect.GENERATOR_CONSUMERS or not positional or positional[0].star:
+            return None
+        if name in ("min", "max") and len(positional) != 1:
+            return None
+        return positional[0]
+
     def builtin_call(self, name: str, node: cst.Call) -> A.Expr:
+        if name == "type":
+            raise Reject("RPL0202", "type() can only be used as `type(x).__name__` in a workflow", node,
+                         "test the type with isinstance(x, T)")
         low, high, keywords = dialect.BUILTIN_FUNCTIONS[name]
+        starred = name not in ("isinstance",) and name not in dialect.LAZY_BUILTINS
         for arg in node.args:
-            if arg.star:
-                raise Reject("RPL0216", f"`{arg.star}` arguments are not supported in this call", arg)
+            if arg.star and not starred:
+                raise Reject("RPL0216", f"`{arg.star}` arguments are not supported in {name}()", arg, "write the arguments out one by one")
         positional = [a for a in node.args if a.keyword is None and not a.star]
+        unpacks = any(a.star == "*" for a in node.args)
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value not in keywords:
                 raise Reject("RPL0206", f"{name}() does not take the keyword argument `{arg.keyword.value}` in a workflow", arg)
-        if len(positional) < low or (high is not None and len(positional) > high):
+        if (len(positional) < low and not unpacks) or (high is not None and len(positional) > high):
             expected = f"{low}" if low == high else f"{low} to {high}" if high is not None else f"at least {low}"
             raise Reject("RPL0206", f"{name}() takes {expected} positional argument{'s' if high != 1 else ''}, got {len(positional)}", node)
         if name in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0].value, cst.GeneratorExp):
             return self.comprehension(node.args[0].value, name)  # a loop that computes the result itself
-        consumer = None
-        if name in dialect.GENERATOR_CONSUMERS:
-            consumer = name if name in ("any", "all") else "eager"
-        args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}), generators=consumer)
+        if name in dialect.LAZY_BUILTINS:
+            return self.lazy_call(name, node)
+        args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}), consumed=self.consumed_argument(name, node),
+                                           starred=starred)
         return A.Call(A.Name(name), args, kwargs)
 
+    def lazy_call(self, name: str, node: cst.Call) -> A.Expr:
+        """map(f, xs) / filter(f, xs), where the iterator is consumed at once: f
+        is a lambda, a builtin or a str method (filter: or None)."""
+        if id(node) not in self.consumed_iterators:
+            raise Reject(
+                "RPL0221",
+                f"{name}() returns a lazy iterator: it can only be passed directly to list(), tuple(), sorted(), "
+                "sum(), dict() or str.join(), or as the only argument of min() or max()",
+                node,
+                f"wrap it: `list({self.src.text(node)})`, or use a list comprehension",
+            )
+        function, *iterables = node.args
+        if name == "filter" and isinstance(function.value, cst.Name) and function.value.value == "None":
+            lowered = A.Constant(None)
+        else:
+            lowered = self.function_value(function.value, len(iterables))
+        if lowered is None:
+            raise Reject("RPL0210", f"the function passed to {name}() must be a lambda, a builtin such as str or len, or a str method",
+                         function.value, "use a list comprehension: `[f(x) for x in xs]`")
+        values = self.exprs([a.value for a in iterables])
+        return A.Call(A.Name(name), (lowered, *values))
+
+    def type_name_of(self, node: cst.Call) -> A.Expr:
+        """`type(x)` in `type(x).__name__`."""
+        if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+            raise Reject("RPL0206", "type() takes exactly one argument in a workflow", node)
+        self.calls_by_func[id(node.func)] = node
+        self.check_forbidden("builtins.type", node.func, call=node)
+        return A.Call(A.Name("type", span=self.span(node.func)), (self.expr(node.args[0].value),), span=self.span(node))
+
+    def is_type_call(self, node: cst.BaseExpression) -> bool:
+        return (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value == "type"
+            and self.scoped_name("type") is None
+            and self.src.ref(node.func).kind == "builtin"
+        )
+
+    def next_call(self, node: cst.Call) -> A.Expr:
+        """next(<generator>, default): the first item, as a loop that stops there."""
+        args = node.args
+        if not args or not isinstance(args[0].value, cst.GeneratorExp) or any(a.keyword is not None or a.star for a in args):
+            raise Reject("RPL0202", "next() is only supported on a generator expression, with a default", node,
+                         "write `next((x for x in xs if ...), None)`")
+        if len(args) != 2:
+            raise Reject("RPL0206", "next() needs a default in a workflow: without one it raises StopIteration", node,
+                         "pass a default, e.g. `next((x for x in xs if ...), None)`, and test the result")
+        return self.comprehension(args[0].value, "next", default=args[1].value)
+
+    def static_call(self, name: str, node: cst.Call) -> A.Expr:
+        """`dict.fromkeys(keys[, value])`."""
+        owner, _, method = name.partition(".")
+        args, kwargs = self.call_arguments(node)
+        if kwargs or not 1 <= len(args) <= 2:
+            raise Reject("RPL0206", f"{name}() takes 1 or 2 positional arguments", node)
+        func = A.Attribute(A.Name(owner, span=self.span(node.func.value)), method, span=self.span(node.func))
+        return A.Call(func, args)
+
+    def str_method_call(self, method: str, node: cst.Call) -> A.Expr:
+        """`str.lower(name)` → `name.lower()`."""
+        args, kwargs = self.call_arguments(node)
+        if not args:
+            raise Reject("RPL0206", f"str.{method}() needs the string as its first argument", node)
+        return A.Call(A.Attribute(args[0], method, span=self.span(node.func)), args[1:], kwargs)
+
     def method_call(self, name: str, node: cst.Call) -> A.Expr:
-        receiver = self.expr(node.func.value)  # Python evaluates the receiver first
-        if name in dialect.ACCUMULATOR_METHODS:
-            raise Reject("RPL0203", f"the method {name}() can only be used as a statement", node,
-                         f"write `items.{name}(...)` on its own line")
         if name in dialect.MUTATING_METHODS:
-            raise Reject("RPL0203", f"the method {name}() changes its receiver, which is not supported in a workflow", node,
-                         dialect.MUTATING_METHODS[name])
+            return self.changing_call(node, "value")
+        receiver = self.expr(node.func.value)  # Python evaluates the receiver first
+        if name in dialect.SET_METHODS:
+            raise Reject("RPL0214", f"the set method {name}() is not supported in a workflow", node,
+                         "use a list, or a dict with True values; set order is not deterministic")
         if name not in dialect.PURE_METHODS:
             raise Reject("RPL0203", f"cannot call the method {name}() in a workflow", node,
-                         "only pure methods of str, list and dict values can be called (such as .strip(), .split(), "
-                         ".get(), .items()); compute the value in an @action or a helper method")
+                         "only the methods of str, list, dict and model values listed in docs/language.md can be called "
+                         "(such as .strip(), .split(), .get(), .items(), .append()); compute the value in an @action or a helper method")
+        keywords = dialect.PURE_METHOD_KEYWORDS.get(name)
+        for arg in node.args:
+            if keywords is not None and arg.keyword is not None and arg.keyword.value not in keywords:
+                raise Reject("RPL0206", f"{name}() does not take the keyword argument `{arg.keyword.value}` in a workflow", arg)
+            if keywords is not None and arg.keyword is None:
+                raise Reject("RPL0206", f"{name}() takes keyword arguments only in a workflow", arg)
         receiver, (args, kwargs) = self.ordered_pair(
             lambda: receiver,
-            lambda: self.call_arguments(node, generators="eager" if name == "join" else None),
+            lambda: self.call_arguments(node, consumed=node.args[0] if name == "join" and len(node.args) == 1 else None),
         )
         return A.Call(A.Attribute(receiver, name, span=self.span(node.func)), args, kwargs)
 
@@ -631,6 +788,7 @@ class CallLowering:
         # Loop variables are local to the comprehension: rename those that
         # would overwrite a variable of the function.
         renames = {n: self.new_temp() for n in names if n in self.function_locals}
+        self.wc.python_names.update({temp: name for name, temp in renames.items()})
         with self.renamed(renames):
             if len(clauses) == 1 and not clauses[0].ifs:
                 loop_target = self.comp_target(clauses[0].target)
@@ -645,3 +803,4 @@ class CallLowering:
             with self.pure("a gather comprehension", node):
                 call = self.gather_item(node.elt)
         self.emit(A.ParallelFor(target, loop_target, iterator, call, return_exceptions, span=span))
+

@@ -9,7 +9,6 @@ with the span of the node it names.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 import libcst as cst
 
@@ -56,16 +55,6 @@ class DiagnosticSink:
         return True
 
 
-@dataclass
-class Mutation:
-    """An RRL assignment that stands for an in-place change in Python
-    (`xs.append(v)`, `xs += ys`): the aliasing check must see it as one."""
-
-    receiver: A.Expr
-    added: A.Expr
-    augmented: bool
-
-
 class WorkflowCompiler:
     def __init__(self, src: SourceModule, index: ModuleIndex, resolver: Resolver | None, cls: ClassInfo, sink: DiagnosticSink):
         self.src = src
@@ -80,7 +69,9 @@ class WorkflowCompiler:
                 bound |= local_names(method)[1]
         self.builder = ProgramBuilder(src.module, avoid=bound)
         self.types = TypeLowering(self)
-        self.mutations: dict[int, Mutation] = {}
+        # `xs += ys` lowered to `xs = xs + ys`: in place for lists, which the aliasing check must know.
+        self.augmented: dict[int, A.Assign] = {}
+        self.python_names: dict[str, str] = {}  # the temporaries that stand for a comprehension's variables
         self._helpers: dict[str, Callee] = {}
         self._helper_params: dict[str, tuple[A.Param, ...]] = {}
         self._pending: list[tuple[str, cst.FunctionDef]] = []
@@ -115,8 +106,8 @@ class WorkflowCompiler:
             return None
         return category
 
-    def mark_mutation(self, statement: A.Stmt, receiver: A.Expr, added: A.Expr, augmented: bool = False) -> None:
-        self.mutations[id(statement)] = Mutation(receiver, added, augmented)
+    def mark_augmented(self, statement: A.Assign) -> None:
+        self.augmented[id(statement)] = statement
 
     # -------------------------------------------------------------- the workflow
 
@@ -139,7 +130,7 @@ class WorkflowCompiler:
             name, fn = self._pending.pop(0)
             self.builder.fns[name] = self.lower_helper(name, fn)
         program = self.builder.build(workflow)
-        for reject in aliasing.check(program, self.mutations):
+        for reject in aliasing.check(program, self.augmented, self.python_names):
             self.report(reject)
         if self.errors:
             return None

@@ -62,9 +62,12 @@ EXCEPTION_ALIASES = {
 # ------------------------------------------------------------------ builtins
 
 BUILTIN_FUNCTIONS = rrl_builtins.FUNCTIONS  # name → (min args, max args, keywords)
-PURE_METHODS = rrl_builtins.METHODS
 VALUE_TYPES = rrl_builtins.TYPES  # usable as values (isinstance)
 RRL_EXCEPTIONS = rrl_builtins.EXCEPTIONS
+STATIC_METHODS = rrl_builtins.STATIC_METHODS  # `dict.fromkeys(keys)`
+# `str.lower(s)` / `key=str.lower` are `s.lower()`, for the str methods lists and
+# dicts do not have too (`str.count(xs, 1)` must not count a list's items).
+UNBOUND_STR_METHODS = rrl_builtins.STR_METHODS - rrl_builtins.LIST_METHODS - rrl_builtins.DICT_METHODS
 
 PYTHON_EXCEPTIONS = frozenset(
     name
@@ -72,22 +75,34 @@ PYTHON_EXCEPTIONS = frozenset(
     if isinstance(getattr(_builtins, name), type) and issubclass(getattr(_builtins, name), BaseException)
 )
 
-# Methods that change their receiver: what to write instead.
-MUTATING_METHODS = {
-    "pop": "build the new list with a slice, e.g. `rest = items[:-1]`",
-    "popitem": "build a new dict with a comprehension",
-    "insert": "build the new list, e.g. `items = items[:i] + [value] + items[i:]`",
-    "remove": "build the new list with a comprehension",
-    "clear": "assign an empty value, e.g. `items = []`",
-    "sort": "use `items = sorted(items)`",
-    "reverse": "use `items = list(reversed(items))`",
-    "update": "assign the keys one by one (`d[k] = v`) or build a new dict with a comprehension",
-    "setdefault": "use `d.get(key, default)` and `d[key] = value`",
-    "add": "sets are not supported; use a list or a dict",
-    "discard": "sets are not supported; use a list or a dict",
+# Methods that change their receiver (list and dict methods). RRL rebinds the
+# receiver, a variable or `x[k]` / `x.f` of one, to the changed copy.
+MUTATING_METHODS = rrl_builtins.MUTATING_METHODS
+PURE_METHODS = rrl_builtins.METHODS - MUTATING_METHODS
+
+# Their arguments (the union of the list and the dict method of a name, since
+# the receiver's type is not known): method → (min positional, max positional,
+# keywords; None: any keyword).
+MUTATING_SIGNATURES: dict[str, tuple[int, int, frozenset[str] | None]] = {
+    "append": (1, 1, frozenset()),
+    "extend": (1, 1, frozenset()),
+    "insert": (2, 2, frozenset()),
+    "remove": (1, 1, frozenset()),
+    "pop": (0, 2, frozenset()),
+    "clear": (0, 0, frozenset()),
+    "sort": (0, 0, frozenset({"key", "reverse"})),
+    "reverse": (0, 0, frozenset()),
+    "update": (0, 1, None),
+    "popitem": (0, 0, frozenset()),
+    "setdefault": (1, 2, frozenset()),
 }
-# Accumulators lowered to assignments: `xs.append(v)` → `xs = xs + [v]`.
-ACCUMULATOR_METHODS = frozenset({"append", "extend"})
+assert set(MUTATING_SIGNATURES) == set(MUTATING_METHODS)
+
+# Keyword arguments accepted by methods that take keywords only (models).
+PURE_METHOD_KEYWORDS = {"model_copy": frozenset({"update"}), "model_dump": frozenset()}
+
+# Methods of sets, which workflows do not have.
+SET_METHODS = frozenset({"add", "discard", "union", "intersection", "difference", "issubset", "issuperset"})
 
 # Builtins rejected with a specific message (others: "cannot call").
 SET_BUILTINS = frozenset({"set", "frozenset"})
@@ -96,10 +111,27 @@ SET_BUILTINS = frozenset({"set", "frozenset"})
 RESERVED_LOCALS = frozenset({"sleep", "parallel"})
 
 # Builtins that consume a generator expression argument entirely before they
-# return: the generator becomes a list. (any()/all() stop early: they become
-# loops; enumerate()/zip() are lazy and reversed() rejects generators, so a
-# generator passed to them is not accepted.)
+# return: the generator becomes a list. (any()/all()/next() stop early: they
+# become loops; enumerate()/zip() are lazy and reversed() rejects generators, so
+# a generator passed to them is not accepted.) The same holds for the lazy
+# iterators of map() and filter(), which are also accepted by str.join().
 GENERATOR_CONSUMERS = frozenset({"sum", "min", "max", "sorted", "list", "tuple", "dict"})
+LAZY_BUILTINS = frozenset({"map", "filter"})
+
+# Builtins that can be passed as a function (`key=len`, `map(str, xs)`): they
+# become `lambda $k: len($k)`. `str.lower` and the other str methods too.
+FUNCTION_VALUES = BUILTIN_FUNCTIONS.keys() - {"isinstance", "type", "map", "filter", "range", "zip", "enumerate"}
+
+# Library calls that are rejected, with what to write instead.
+UNSUPPORTED_CALLS = {
+    "dataclasses.replace": "create the new object with the class and every field: `Order(id=order.id, status=\"paid\")`",
+    "copy.copy": "copy lists with `list(xs)` or `xs[:]`, dicts with `dict(d)`, models with `m.model_copy()`",
+    "copy.deepcopy": "build the copy with comprehensions, or use `m.model_copy(deep=True)` for models",
+    "operator.itemgetter": "write a lambda: `key=lambda row: row[\"name\"]`",
+    "operator.attrgetter": "write a lambda: `key=lambda user: user.name`",
+    "math.ceil": "divide rounding up with integer division: `-(-n // size)`",
+    "math.floor": "divide rounding down with integer division: `n // size`",
+}
 
 # ------------------------------------------------------------------ non-determinism
 

@@ -80,17 +80,19 @@ class ExpressionLowering:
             result = _with_span(result, self.span(node))
         return result
 
-    def ordered(self, thunks: list[Callable[[], A.Expr]]) -> list[A.Expr]:
+    def ordered(self, thunks: list[Callable[[], A.Expr | None]]) -> list[A.Expr | None]:
         """Lower operands in Python's evaluation order; when one of them emits
-        statements, the earlier operands are evaluated first into temporaries."""
-        results: list[A.Expr] = []
+        statements, the earlier operands are evaluated first into temporaries.
+        (A variable needs no temporary: Python holds the object, and sees the
+        changes a hoisted `xs.pop()` makes to it, as RRL sees the rebound name.)"""
+        results: list[A.Expr | None] = []
         for thunk in thunks:
             mark = len(self.block)
             value = thunk()
             if len(self.block) > mark:
                 spills = []
                 for i, earlier in enumerate(results):
-                    if not is_stable(earlier):
+                    if earlier is not None and not is_stable(earlier):
                         temp = self.new_temp()
                         spills.append(A.Assign(A.Name(temp, span=earlier.span), earlier, span=earlier.span))
                         results[i] = A.Name(temp, span=earlier.span)
@@ -143,56 +145,110 @@ class ExpressionLowering:
     def _expr_FormattedString(self, node: cst.FormattedString) -> A.Expr:
         quote = node.end
         raw = "r" in node.prefix.lower()
-        parts: list = []
         fields = [p for p in node.parts if isinstance(p, cst.FormattedStringExpression)]
-        values = iter(self.ordered([lambda f=f: self.expr(f.expression) for f in fields]))
+        # Python formats each field as soon as it is evaluated. A field followed by
+        # one that changes a variable in place (`xs.pop()`) is formatted into its own
+        # string first, so it shows the value before the change.
+        changed_later = [any(self.has_mutation(f.expression) for f in fields[i + 1 :]) for i in range(len(fields))]
+        complete: list[bool] = []  # the field was lowered to a whole f-string of its own
+        thunks = [lambda f=f, c=c: self._fstring_field(f, quote, raw, c, complete) for f, c in zip(fields, changed_later)]
+        values = iter(zip(self.ordered(thunks), complete))
+        parts: list = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 parts.append(_decode_text(part.value, quote, raw, part))
                 continue
-            if part.equal is not None:
-                raise Reject("RPL0221", "the `=` specifier of f-strings is not supported", part, "write the label out: f\"x={x!r}\"")
-            conversion = part.conversion
-            if conversion not in (None, "r", "s"):
-                raise Reject("RPL0221", f"the `!{conversion}` conversion is not supported", part, "use `!r` or `!s`")
-            spec = None
-            if part.format_spec is not None:
-                pieces = []
-                for piece in part.format_spec:
-                    if not isinstance(piece, cst.FormattedStringText):
-                        raise Reject("RPL0221", "a field inside a format spec is not supported", piece, "compute the formatted text first")
-                    pieces.append(_decode_text(piece.value, quote, raw, piece))
-                spec = "".join(pieces)
-            value = next(values)
+            value, whole = next(values)
+            conversion, spec = (None, None) if whole else (part.conversion, self._static_spec(part, quote, raw))
             if isinstance(value, A.FString) and conversion is None and not spec:
                 parts.extend(value.parts)  # f"a{f'b{x}'}" is f"ab{x}"
                 continue
             parts.append(A.FormattedValue(value, conversion, spec, span=self.span(part.expression)))
         return A.FString(_merge_text(parts))
 
+    def _fstring_field(self, part: cst.FormattedStringExpression, quote: str, raw: bool, alone: bool, complete: list) -> A.Expr:
+        if part.equal is not None:
+            raise Reject("RPL0221", "the `=` specifier of f-strings is not supported", part, "write the label out: f\"x={x!r}\"")
+        conversion = part.conversion
+        if conversion not in (None, "r", "s"):
+            raise Reject("RPL0221", f"the `!{conversion}` conversion is not supported", part, "use `!r` or `!s`")
+        span = self.span(part.expression)
+        spec_parts = list(part.format_spec or ())
+        if all(isinstance(p, cst.FormattedStringText) for p in spec_parts):
+            value = self.expr(part.expression)
+            complete.append(alone)
+            if alone:
+                spec = self._static_spec(part, quote, raw)
+                return A.FString((A.FormattedValue(value, conversion, spec, span=span),), span=span)
+            return value
+        # A spec with fields, `f"{x:>{width}}"`, is `format(x, f">{width}")`.
+        converter = {"r": "repr", "s": "str"}.get(conversion)
+        value, spec = self.ordered([lambda: self.expr(part.expression), lambda: self._spec_fstring(spec_parts, quote, raw, part)])
+        if converter is not None:
+            value = A.Call(A.Name(converter), (value,), span=span)
+        complete.append(True)
+        return A.FString((A.FormattedValue(A.Call(A.Name("format"), (value, spec), span=span), span=span),), span=span)
+
+    def _spec_fstring(self, spec_parts: list, quote: str, raw: bool, part: cst.CSTNode) -> A.FString:
+        fields = [p for p in spec_parts if isinstance(p, cst.FormattedStringExpression)]
+        for field in fields:
+            if field.equal is not None or field.conversion not in (None, "r", "s") or field.format_spec:
+                raise Reject("RPL0221", "a field inside a format spec can only be a plain value", field,
+                             "compute the format spec first: `spec = f\">{width}\"`, then `format(x, spec)`")
+        values = iter(self.ordered([lambda f=f: self.expr(f.expression) for f in fields]))
+        parts: list = []
+        for piece in spec_parts:
+            if isinstance(piece, cst.FormattedStringText):
+                parts.append(_decode_text(piece.value, quote, raw, piece))
+            else:
+                parts.append(A.FormattedValue(next(values), piece.conversion, span=self.span(piece.expression)))
+        return A.FString(_merge_text(parts), span=self.span(part))
+
+    def _static_spec(self, part: cst.FormattedStringExpression, quote: str, raw: bool) -> str | None:
+        if part.format_spec is None:
+            return None
+        return "".join(_decode_text(piece.value, quote, raw, piece) for piece in part.format_spec)
+
     # -------------------------------------------------------------- containers
 
     def _expr_List(self, node: cst.List) -> A.Expr:
-        return A.ListExpr(tuple(self.exprs(self._elements(node.elements))))
+        return A.ListExpr(self.display(node.elements))
 
     def _expr_Tuple(self, node: cst.Tuple) -> A.Expr:
-        return A.TupleExpr(tuple(self.exprs(self._elements(node.elements))))
+        return A.TupleExpr(self.display(node.elements))
 
-    def _elements(self, elements) -> list:
-        for element in elements:
-            if isinstance(element, cst.StarredElement):
-                raise Reject("RPL0216", "unpacking with `*` is not supported here", element, "concatenate the lists with `+`")
-        return [e.value for e in elements]
+    def display(self, elements) -> tuple[A.Expr, ...]:
+        """The elements of a list or tuple display; `*xs` unpacks `xs` in place."""
+        thunks = [
+            (lambda e=e: self.unpacked(e.value, e)) if isinstance(e, cst.StarredElement) else (lambda e=e: self.expr(e.value))
+            for e in elements
+        ]
+        starred = [isinstance(e, cst.StarredElement) for e in elements]
+        return tuple(as_starred(v) if s else v for v, s in zip(self.ordered(thunks), starred))
+
+    def unpacked(self, value: cst.BaseExpression, element: cst.CSTNode) -> A.Expr:
+        """`*value`, as the list `[*value]`: Python unpacks it at once, so when a
+        later operand is hoisted, the list (not `value`) is what is kept."""
+        return A.ListExpr((A.Starred(self.expr(value), span=self.span(element)),), span=self.span(element))
 
     def _expr_Dict(self, node: cst.Dict) -> A.Expr:
         thunks = []
         for element in node.elements:
             if isinstance(element, cst.StarredDictElement):
-                raise Reject("RPL0216", "unpacking with `**` is not supported here", element, "copy the dict with dict(...) and assign the keys")
+                # `**other` as the dict `{**other}` (see `unpacked`), then flattened.
+                thunks.append(lambda e=element: A.DictExpr(((None, self.expr(e.value)),), span=self.span(e)))
+                thunks.append(lambda: None)
+                continue
             thunks.append(lambda e=element: self.expr(e.key))
             thunks.append(lambda e=element: self.expr(e.value))
         values = self.ordered(thunks)
-        return A.DictExpr(tuple(zip(values[0::2], values[1::2])))
+        items = []
+        for key, value in zip(values[0::2], values[1::2]):
+            if value is None:  # `**other`
+                items.append(key.items[0] if isinstance(key, A.DictExpr) else (None, key))
+            else:
+                items.append((key, value))
+        return A.DictExpr(tuple(items))
 
     def _expr_Set(self, node: cst.Set) -> A.Expr:
         raise Reject("RPL0214", "sets are not supported in a workflow", node, "use a list (or a dict with True values) instead; set order is not deterministic")
@@ -206,6 +262,8 @@ class ExpressionLowering:
         reference = self.attribute_reference(node)
         if reference is not None:
             return reference
+        if node.attr.value == "__name__" and self.is_type_call(node.value):
+            return A.Attribute(self.type_name_of(node.value), "__name__")  # `type(e).__name__`
         return A.Attribute(self.expr(node.value), node.attr.value)
 
     def _expr_Subscript(self, node: cst.Subscript) -> A.Expr:
@@ -323,7 +381,7 @@ class ExpressionLowering:
         if not self.lambda_allowed:
             raise Reject(
                 "RPL0210",
-                "a lambda can only be passed as the `key=` argument of sorted(), min() or max()",
+                "a lambda can only be passed as a `key=` argument (of sorted(), min(), max(), list.sort()) or to map() and filter()",
                 node,
                 "write the expression out where it is used, or make it a helper method",
             )
@@ -373,9 +431,10 @@ class ExpressionLowering:
     def _expr_DictComp(self, node: cst.DictComp) -> A.Expr:
         return self.comprehension(node, "dict")
 
-    def comprehension(self, node, kind: str) -> A.Expr:
+    def comprehension(self, node, kind: str, default: cst.BaseExpression | None = None) -> A.Expr:
         """`kind`: list | dict (the comprehension itself), or the builtin that
-        consumes a generator: any | all (short-circuit), or eager (others)."""
+        consumes a generator: any | all | next (short-circuit; `default`: the
+        default of next()), or eager (others)."""
         clauses = comprehension_clauses(node)
         inner = _inner_parts(node)
         if any(self.has_await(n) for n in inner):
@@ -386,10 +445,13 @@ class ExpressionLowering:
                 "use asyncio.gather(*[...]) to run actions for every item, or a for loop",
             )
         first_iter = self.expr(clauses[0].iter)
-        # any()/all() stop at the first deciding item: later items are never evaluated
-        # (they might raise), so they are loops with `break` even when pure.
-        if kind in ("any", "all") or any(self.has_effects(n) for n in inner):
-            return self.comprehension_loop(node, clauses, first_iter, kind)
+        start = None
+        if default is not None:  # next(gen, default) evaluates the default before the first item
+            first_iter, start = self.ordered([lambda: first_iter, lambda: self.expr(default)])
+        # any()/all()/next() stop at the first deciding item: later items are never
+        # evaluated (they might raise), so they are loops with `break` even when pure.
+        if kind in _SHORT_CIRCUIT or any(self.has_effects(n) for n in inner):
+            return self.comprehension_loop(node, clauses, first_iter, kind, start)
         with self.pure("a comprehension", node):
             generators = self.generators(clauses, first_iter)
             if isinstance(node, cst.DictComp):
@@ -406,63 +468,109 @@ class ExpressionLowering:
             generators.append(A.Comprehension(self.comp_target(clause.target), iterator, ifs, span=self.span(clause)))
         return tuple(generators)
 
-    def comprehension_loop(self, node, clauses, first_iter: A.Expr, kind: str) -> A.Expr:
-        """A comprehension calling helpers, as loops that preserve the order of
-        evaluation: `acc = []; for x in xs: if cond: acc = acc + [elt]`."""
-        acc = self.new_temp()
-        start = {"dict": A.DictExpr(()), "any": A.Constant(False), "all": A.Constant(True)}.get(kind, A.ListExpr(()))
-        self.emit(A.Assign(A.Name(acc), start, span=self.span(node)))
+    def comprehension_loop(self, node, clauses, first_iter: A.Expr, kind: str, start: A.Expr | None = None) -> A.Expr:
+        """A comprehension calling helpers (or consumed by a builtin that stops
+        early), as loops that preserve the order of evaluation:
+        `acc = []; for x in xs: if cond: acc.append(elt)`."""
+        span = self.span(node)
+        acc = A.Name(self.new_temp())
+        if start is None:
+            start = {"dict": A.DictExpr(()), "any": A.Constant(False), "all": A.Constant(True)}.get(kind, A.ListExpr(()))
+        self.emit(A.Assign(acc, start, span=span))
+        # Leaving nested loops: the inner loop's `break` leaves only the inner loop.
+        found = None
+        if kind == "next" and len(clauses) > 1:
+            found = A.Name(self.new_temp())
+            self.emit(A.Assign(found, A.Constant(False), span=span))
+        done = {"any": acc, "all": A.UnaryOp("not", acc), "next": found}.get(kind)
+        loop = _Loop(node, clauses, acc, kind, done, found)
         # The loop variables live in the comprehension only: give them fresh names.
         renames = {name: self.new_temp() for c in clauses for name in target_names(c.target)}
+        self.wc.python_names.update({temp: name for name, temp in renames.items()})
         with self.renamed(renames):
-            self._comp_clause(node, clauses, 0, first_iter, acc, kind)
-        return A.Name(acc)
+            self._comp_clause(loop, 0, first_iter)
+        return acc
 
-    def _comp_clause(self, node, clauses, i: int, iterator: A.Expr, acc: str, kind: str) -> None:
-        clause = clauses[i]
+    def _comp_clause(self, loop: "_Loop", i: int, iterator: A.Expr) -> None:
+        clause = loop.clauses[i]
         target = self.comp_target(clause.target)
         with self.nested() as body:
-            self._comp_conditions(node, clauses, i, 0, acc, kind)
+            self._comp_conditions(loop, i, 0)
         self.emit(A.For(target, iterator, tuple(body), span=self.span(clause)))
 
-    def _comp_conditions(self, node, clauses, i: int, j: int, acc: str, kind: str) -> None:
-        clause = clauses[i]
+    def _comp_conditions(self, loop: "_Loop", i: int, j: int) -> None:
+        clause = loop.clauses[i]
         if j < len(clause.ifs):
             test = self.expr(clause.ifs[j].test)
             with self.nested() as body:
-                self._comp_conditions(node, clauses, i, j + 1, acc, kind)
+                self._comp_conditions(loop, i, j + 1)
             self.emit(A.If(test, tuple(body), span=self.span(clause.ifs[j])))
-        elif i + 1 < len(clauses):
-            self._comp_clause(node, clauses, i + 1, self.expr(clauses[i + 1].iter), acc, kind)
-            if kind in ("any", "all"):  # the inner loop's `break` leaves only the inner loop
-                done = A.Name(acc) if kind == "any" else A.UnaryOp("not", A.Name(acc))
-                self.emit(A.If(done, (A.Break(),), span=self.span(node)))
+        elif i + 1 < len(loop.clauses):
+            self._comp_clause(loop, i + 1, self.expr(loop.clauses[i + 1].iter))
+            if loop.done is not None:
+                self.emit(A.If(loop.done, (A.Break(),), span=self.span(loop.node)))
         else:
-            self._comp_element(node, acc, kind)
+            self._comp_element(loop)
 
-    def _comp_element(self, node, acc: str, kind: str) -> None:
+    def _comp_element(self, loop: "_Loop") -> None:
+        node, acc, kind = loop.node, loop.acc, loop.kind
         span = self.span(node)
         if isinstance(node, cst.DictComp):
             key, value = self.exprs([node.key, node.value])
-            self.emit(A.Assign(A.Subscript(A.Name(acc), key), value, span=span))
+            self.emit(A.Assign(A.Subscript(acc, key), value, span=span))
             return
         value = self.expr(node.elt)
         if kind == "any":
-            self.emit(A.If(value, (A.Assign(A.Name(acc), A.Constant(True)), A.Break()), span=span))
+            self.emit(A.If(value, (A.Assign(acc, A.Constant(True)), A.Break()), span=span))
         elif kind == "all":
-            self.emit(A.If(A.UnaryOp("not", value), (A.Assign(A.Name(acc), A.Constant(False)), A.Break()), span=span))
+            self.emit(A.If(A.UnaryOp("not", value), (A.Assign(acc, A.Constant(False)), A.Break()), span=span))
+        elif kind == "next":
+            flag = (A.Assign(loop.found, A.Constant(True)),) if loop.found is not None else ()
+            self.emit(A.Assign(acc, value, span=span))
+            for stmt in (*flag, A.Break()):
+                self.emit(stmt)
         else:
-            self.emit(A.Assign(A.Name(acc), A.BinOp(A.Name(acc), "+", A.ListExpr((value,))), span=span))
+            self.emit(A.ExprStmt(A.Call(A.Attribute(acc, "append"), (value,)), span=span))
 
     def comp_target(self, target: cst.BaseExpression) -> A.Expr:
         if isinstance(target, cst.Name):
             return A.Name(self.local_name(target.value), span=self.span(target))
         if isinstance(target, (cst.Tuple, cst.List)):
-            return A.TupleExpr(tuple(self.comp_target(e) for e in self._elements(target.elements)), span=self.span(target))
+            return A.TupleExpr(tuple(self.comp_target(e) for e in loop_target_elements(target)), span=self.span(target))
         raise Reject("RPL0226", "a loop target must be a name or a tuple of names", target)
 
 
 # ------------------------------------------------------------------ helpers
+
+
+_SHORT_CIRCUIT = frozenset({"any", "all", "next"})
+
+
+@dataclasses.dataclass
+class _Loop:
+    """A comprehension lowered to loops."""
+
+    node: cst.CSTNode
+    clauses: list
+    acc: A.Name
+    kind: str
+    done: A.Expr | None  # true once the result is decided (any, all, next)
+    found: A.Name | None  # next() over nested loops: an item was found
+
+
+def loop_target_elements(target: cst.Tuple | cst.List) -> list[cst.BaseExpression]:
+    for element in target.elements:
+        if isinstance(element, cst.StarredElement):
+            raise Reject("RPL0216", "starred loop targets are not supported in a workflow", element,
+                         "loop over whole items and unpack each in the body: `for row in rows:` then `first, *rest = row`")
+    return [e.value for e in target.elements]
+
+
+def as_starred(value: A.Expr) -> A.Starred:
+    """The `*x` of `unpacked`'s `[*x]` (or of the temporary it was stored in)."""
+    if isinstance(value, A.ListExpr) and len(value.elts) == 1 and isinstance(value.elts[0], A.Starred):
+        return value.elts[0]
+    return A.Starred(value, span=value.span)
 
 
 def _kind(node: cst.CSTNode) -> str:

@@ -17,7 +17,7 @@ from .calls import CallLowering
 from .diagnostics import Reject
 from .expressions import ExpressionLowering
 from .index import ClassInfo
-from .statements import StatementLowering
+from .statements import StatementLowering, fold_changes
 
 if TYPE_CHECKING:
     from .compiler import WorkflowCompiler
@@ -44,6 +44,7 @@ class FunctionLowerer(StatementLowering, CallLowering, ExpressionLowering):
         self.declared_global: set[str] = set()
         self.rejected_names: set[str] = set()  # bound by rejected definitions (already reported)
         self.lambda_allowed = False
+        self.consumed_iterators: set[int] = set()  # map()/filter() calls whose iterator is consumed at once
         self._pure: list[tuple[str, cst.CSTNode | None]] = []
         self._scopes: list[dict[str, str]] = []
         names = local_names(fn) if fn is not None else (set(), set())
@@ -113,20 +114,25 @@ class FunctionLowerer(StatementLowering, CallLowering, ExpressionLowering):
     # -------------------------------------------------------------- effects
 
     def has_effects(self, node: cst.CSTNode) -> bool:
-        """Does evaluating `node` await, or call a helper method?"""
-        finder = _EffectFinder(self, helpers=True)
-        node.visit(finder)
-        return finder.found
+        """Does evaluating `node` await, call a helper method, or change a value
+        in place (`xs.pop()`)? Such a part is hoisted into a statement of its own."""
+        return self._find(node, awaits=True, helpers=True, changes=True)
 
     def has_await(self, node: cst.CSTNode) -> bool:
-        finder = _EffectFinder(self, helpers=False)
+        return self._find(node, awaits=True)
+
+    def has_mutation(self, node: cst.CSTNode) -> bool:
+        return self._find(node, changes=True)
+
+    def _find(self, node: cst.CSTNode, awaits: bool = False, helpers: bool = False, changes: bool = False) -> bool:
+        finder = _EffectFinder(self, awaits, helpers, changes)
         node.visit(finder)
         return finder.found
 
     # -------------------------------------------------------------- bodies
 
     def lower_function(self) -> tuple[A.Stmt, ...]:
-        return self.body(self.fn.body)
+        return fold_changes(self.body(self.fn.body), self.wc.augmented)
 
     def lower_value(self, node: cst.BaseExpression) -> A.Expr:
         """A constant's value: a pure expression of other constants."""
@@ -135,27 +141,27 @@ class FunctionLowerer(StatementLowering, CallLowering, ExpressionLowering):
 
 
 class _EffectFinder(cst.CSTVisitor):
-    def __init__(self, lowerer: FunctionLowerer, helpers: bool):
+    def __init__(self, lowerer: FunctionLowerer, awaits: bool, helpers: bool, changes: bool):
         super().__init__()
         self.lowerer = lowerer
+        self.awaits = awaits
         self.helpers = helpers
+        self.changes = changes
         self.found = False
 
     def visit_Await(self, node: cst.Await) -> bool:
-        self.found = True
-        return False
+        self.found = self.found or self.awaits
+        return not self.found
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func
-        if (
-            self.helpers
-            and isinstance(func, cst.Attribute)
-            and self.lowerer.is_self(func.value)
-            and func.attr.value != dialect.RUN_ACTION
-        ):
+        if isinstance(func, cst.Attribute) and self.lowerer.is_self(func.value):
+            if self.helpers and func.attr.value != dialect.RUN_ACTION:
+                self.found = True
+        elif self.changes and self.lowerer.is_changing_call(node):
             self.found = True
         return not self.found
 

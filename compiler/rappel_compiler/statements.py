@@ -7,14 +7,18 @@ on with the next, so a file's diagnostics come all at once.
 
 from __future__ import annotations
 
+import dataclasses
+
 import libcst as cst
 
 from rrl import ast as A
+from rrl.printer import print_expr
+from rrl.walk import children, rewrite, walk
 
 from . import dialect
 from .constants import ConstEvaluator, ExceptionClass
 from .diagnostics import Reject
-from .expressions import _BINARY, OPERATOR_HELP, is_stable, operator_text
+from .expressions import _BINARY, OPERATOR_HELP, is_stable, loop_target_elements, operator_text
 
 _AUGMENTED = {
     cst.AddAssign: "+",
@@ -90,7 +94,8 @@ class StatementLowering:
             self.emit_effect(value, None)
             return
         if isinstance(value, cst.Call):
-            if self.accumulate(value):
+            if self.is_changing_call(value):
+                self.changing_call(value, "statement")
                 return
             call = self.sync_helper_call(value)
             if call is not None:
@@ -100,30 +105,154 @@ class StatementLowering:
         result = self.expr(value)
         self.emit(A.Assign(A.Name(self.new_temp()), result, span=self.span(node)))
 
-    def accumulate(self, node: cst.Call) -> bool:
-        """`xs.append(v)` → `xs = xs + [v]`; `xs.extend(ys)` → `xs = xs + list(ys)`."""
+    # -------------------------------------------------------------- changes in place
+
+    def is_changing_call(self, node: cst.BaseExpression) -> bool:
+        """`xs.append(v)`, `d.pop(k)`, ...: a call of a method that changes its receiver."""
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+            return False
         func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in dialect.ACCUMULATOR_METHODS):
-            return False
-        if self.src.imported_name(func) is not None or self.is_self(func.value):
-            return False
-        if not self.is_path(func.value):
-            return False
+        return (
+            func.attr.value in dialect.MUTATING_METHODS
+            and not self.is_self(func.value)  # a helper method
+            and self.src.imported_name(func) is None  # a module's function
+            and self.builtin_type_name(func.value) is None  # `dict.update(d, ...)`
+        )
+
+    def changing_call(self, node: cst.Call, context: str) -> A.Expr | None:
+        """A call that changes its receiver: an RRL call that rebinds the receiver
+        to the changed copy. `context`: "statement" (emitted on its own), "assign"
+        (the call is returned as the value of an assignment) or "value" (the
+        result is assigned to a temporary first, so the change happens at the point
+        Python makes it, not inside a larger expression)."""
+        func = node.func
         method = func.attr.value
-        if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
-            raise Reject("RPL0206", f"{method}() takes exactly one argument", node)
-        receiver = self.path_target(func.value)
-        current, value = self.read_then(receiver, node.args[0].value)
-        if method == "append":
-            added = A.ListExpr((value,), span=value.span)
-        elif isinstance(value, (A.ListExpr, A.ListComp)):
-            added = value
-        else:
-            added = A.Call(A.Name("list"), (value,), span=value.span)
-        statement = A.Assign(receiver, A.BinOp(current, "+", added), span=self.span(node))
-        self.wc.mark_mutation(statement, receiver, added)
-        self.emit(statement)
-        return True
+        span = self.span(node)
+        if self._pure:
+            reason, _ = self._pure[-1]
+            raise Reject("RPL0217", f"{method}() changes `{self.src.text(func.value)}`, which cannot happen inside {reason}", node,
+                         "change it in a statement of its own before, and use the variable")
+        self.check_changing_arguments(node, method)
+        receiver = self.changed_receiver(func.value, node)
+        mark = len(self.block)
+        args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}) if method == "sort" else frozenset())
+        if len(self.block) > mark:
+            receiver = self.pin(receiver, mark, node)
+        call = A.Call(A.Attribute(receiver, method, span=self.span(func)), args, kwargs, span=span)
+        if context == "statement":
+            self.emit(A.ExprStmt(call, span=span))
+            return None
+        if context == "assign":
+            return call
+        temp = A.Name(self.new_temp(), span=span)
+        self.emit(A.Assign(temp, call, span=span))
+        return temp
+
+    def check_changing_arguments(self, node: cst.Call, method: str) -> None:
+        low, high, keywords = dialect.MUTATING_SIGNATURES[method]
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        for arg in node.args:
+            if arg.keyword is not None and keywords is not None and arg.keyword.value not in keywords:
+                raise Reject("RPL0206", f"{method}() does not take the keyword argument `{arg.keyword.value}`", arg)
+        if not low <= len(positional) <= high:
+            expected = f"{low}" if low == high else f"{low} to {high}"
+            raise Reject("RPL0206", f"{method}() takes {expected} positional argument{'s' if high != 1 else ''}, got {len(positional)}", node)
+
+    def changed_receiver(self, node: cst.BaseExpression, call: cst.Call) -> A.Expr:
+        """The receiver of a call that changes it: a variable, `x[k]` or `x.f`
+        of one (or `d.setdefault(k, default)`, which is `d[k]`)."""
+        method = call.func.attr.value
+        root = _root(node)
+        if root is not None and self.is_self(root):
+            raise Reject("RPL0205", f"`{self.src.text(node)}.{method}()` changes state on the workflow instance, which is not supported",
+                         call, "keep the value in a local variable; pass it to helpers and return results from them")
+        if not self.is_place(node):
+            help_text = "assign the value to a variable first and change the variable"
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+                args = ", ".join(self.src.text(a.value) for a in node.args) if len(node.args) == 2 else "key, default"
+                help_text = (f"to change the value stored in the dict, write "
+                             f"`{self.src.text(node.func.value)}.setdefault({args}).{method}(...)`")
+            raise Reject("RPL0203", f"{method}() changes its receiver, which must be a variable (or `x[key]`, `x.field` of one), "
+                         f"not `{self.src.text(node)}`", call, help_text)
+        return self.path_target(node)
+
+    def is_place(self, node: cst.BaseExpression) -> bool:
+        """A place a value can be stored in: a name, `x[k]` (not a slice) or `x.f`
+        of a place, or `d.setdefault(k, default)` of one (the place `d[k]`)."""
+        if isinstance(node, cst.Name):
+            return True
+        if isinstance(node, cst.Attribute):
+            return self.is_place(node.value)
+        if isinstance(node, cst.Subscript):
+            return not any(isinstance(e.slice, cst.Slice) for e in node.slice) and self.is_place(node.value)
+        return self.is_setdefault(node) and self.is_place(node.func.value)
+
+    def is_setdefault(self, node: cst.BaseExpression) -> bool:
+        return (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "setdefault"
+            and self.is_changing_call(node)
+            and 1 <= len(node.args) <= 2
+            and all(a.keyword is None and not a.star for a in node.args)
+        )
+
+    def setdefault_place(self, node: cst.Call) -> A.Expr:
+        """`d.setdefault(k, v)` as a place: `d.setdefault(k, v)` on its own line,
+        then the place `d[k]` (`k` is evaluated once: into a temporary unless it
+        is a name or a constant)."""
+        span = self.span(node)
+        base = self.path_target(node.func.value)
+
+        def key() -> A.Expr:
+            value = self.expr(node.args[0].value)
+            if isinstance(value, (A.Name, A.Constant)):
+                return value
+            temp = A.Name(self.new_temp(), span=value.span)
+            self.wc.python_names[temp.id] = self.src.text(node.args[0].value)
+            self.emit(A.Assign(temp, value, span=value.span))
+            return temp
+
+        mark = len(self.block)
+        args = self.ordered([key] + [lambda: self.expr(node.args[1].value)] * (len(node.args) - 1))
+        if len(self.block) > mark:
+            base = self.pin(base, mark, node)
+        self.emit(A.ExprStmt(A.Call(A.Attribute(base, "setdefault", span=self.span(node.func)), tuple(args), span=span), span=span))
+        return A.Subscript(base, args[0], span=span)
+
+    def pin(self, receiver: A.Expr, mark: int, node: cst.CSTNode) -> A.Expr:
+        """Statements were hoisted at `mark`, after the place `receiver` was named
+        and before it is used. Python reads the place first: read it there into a
+        temporary (the read may raise). If the hoisted statements change values,
+        the place's indexes are computed before them too, so that it stays the
+        same place; a change of a container that holds the place is rejected
+        (`d[k].append(d.pop(j))`: Python keeps the object it read, which RRL would
+        look up again)."""
+        changed = changed_places(self.block[mark:])
+        stmts: list[A.Stmt] = []
+        if changed:
+            for place in changed:
+                if _may_hold(place, receiver):
+                    raise Reject("RPL0217", f"`{print_expr(place)}` is changed while `{self.src.text(_receiver_node(node))}` is in use",
+                                 node, "compute the value into a variable in a statement of its own first")
+            receiver = self._pinned_indexes(receiver, stmts)
+        if not isinstance(receiver, A.Name):
+            stmts.append(A.Assign(A.Name(self.new_temp(), span=receiver.span), receiver, span=receiver.span))
+        self.block[mark:mark] = stmts
+        return receiver
+
+    def _pinned_indexes(self, place: A.Expr, stmts: list) -> A.Expr:
+        if isinstance(place, A.Attribute):
+            return dataclasses.replace(place, value=self._pinned_indexes(place.value, stmts))
+        if isinstance(place, A.Subscript):
+            value = self._pinned_indexes(place.value, stmts)
+            index = place.index
+            if not is_stable(index):
+                temp = A.Name(self.new_temp(), span=index.span)
+                stmts.append(A.Assign(temp, index, span=index.span))
+                index = temp
+            return dataclasses.replace(place, value=value, index=index)
+        return place
 
     def _stmt_Assign(self, node: cst.Assign) -> None:
         targets = [t.target for t in node.targets]
@@ -137,7 +266,7 @@ class StatementLowering:
                 return
         if isinstance(node.value, cst.Lambda):
             self.rejected_names.update(t.value for t in targets if isinstance(t, cst.Name))
-        value = self.expr(node.value)
+        value = self.assigned_value(node.value)
         if len(targets) > 1 and not is_stable(value):
             temp = A.Name(self.new_temp(), span=value.span)
             self.emit(A.Assign(temp, value, span=self.span(node)))
@@ -152,6 +281,12 @@ class StatementLowering:
                 value = temp
             self.emit(A.Assign(lowered, value, span=self.span(node)))
 
+    def assigned_value(self, node: cst.BaseExpression) -> A.Expr:
+        """The value of an assignment: `x = queue.pop(0)` keeps the call in place."""
+        if self.is_changing_call(node):
+            return self.changing_call(node, "assign")
+        return self.expr(node)
+
     def _stmt_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is None:
             if not isinstance(node.target, cst.Name):
@@ -160,7 +295,7 @@ class StatementLowering:
         if isinstance(node.value, cst.Await) and self.simple_target(node.target):
             self.emit_effect(node.value, self.target(node.target))
             return
-        value = self.expr(node.value)
+        value = self.assigned_value(node.value)
         target = self.target(node.target)
         annotation = self.wc.types.annotation(node.annotation) if isinstance(target, A.Name) else None
         self.emit(A.Assign(target, value, annotation, span=self.span(node)))
@@ -176,10 +311,10 @@ class StatementLowering:
             receiver = self.path_target(node.target)
         else:
             receiver = self.target(node.target)  # reports the problem
-        current, value = self.read_then(receiver, node.value)
-        statement = A.Assign(receiver, A.BinOp(current, op, value), span=self.span(node))
+        receiver, value = self.read_then(receiver, node.value, node)
+        statement = A.Assign(receiver, A.BinOp(receiver, op, value), span=self.span(node))
         if op in ("+", "*"):
-            self.wc.mark_mutation(statement, receiver, value, augmented=True)
+            self.wc.mark_augmented(statement)
         self.emit(statement)
 
     def _stmt_Global(self, node: cst.Global) -> None:
@@ -194,8 +329,11 @@ class StatementLowering:
     def _stmt_Del(self, node: cst.Del) -> None:
         if isinstance(node.target, cst.Name):
             help_text = "assign the variable a new value instead"
+        elif isinstance(node.target, cst.Subscript) and len(node.target.slice) == 1 and isinstance(node.target.slice[0].slice, cst.Index):
+            target = node.target
+            help_text = f"remove the item with `{self.src.text(target.value)}.pop({self.src.text(target.slice[0].slice.value)})`"
         else:
-            help_text = "build a new dict without the key, e.g. `{k: v for k, v in d.items() if k != key}`"
+            help_text = "build a new value without it"
         raise Reject("RPL0211", "`del` is not supported in a workflow", node, help_text)
 
     def _stmt_Import(self, node) -> None:
@@ -211,7 +349,7 @@ class StatementLowering:
         if isinstance(node, cst.Name):
             return True
         if isinstance(node, (cst.Tuple, cst.List)):
-            return all(isinstance(e, cst.Element) and self.simple_target(e.value) for e in node.elements)
+            return all(self.simple_target(e.value) for e in node.elements)
         return self.is_path(node) and not self.has_effects(node)
 
     def target(self, node: cst.BaseExpression) -> A.Expr:
@@ -219,22 +357,22 @@ class StatementLowering:
         if isinstance(node, cst.Name):
             return A.Name(self.local_name(node.value), span=span)
         if isinstance(node, (cst.Tuple, cst.List)):
+            stars = [e for e in node.elements if isinstance(e, cst.StarredElement)]
+            if len(stars) > 1:
+                raise Reject("RPL0216", "an assignment target can unpack only one `*name`", stars[1])
             elements = []
             for element in node.elements:
-                if isinstance(element, cst.StarredElement):
-                    raise Reject("RPL0216", "starred assignment targets are not supported in a workflow", element,
-                                 "unpack a fixed number of values, and slice for the rest: `first, rest = xs[0], xs[1:]`")
-                elements.append(self.target(element.value))
+                value = self.target(element.value)
+                elements.append(A.Starred(value, span=self.span(element)) if isinstance(element, cst.StarredElement) else value)
             return A.TupleExpr(tuple(elements), span=span)
         if isinstance(node, (cst.Subscript, cst.Attribute)):
             return self.path_target(node)
-        if isinstance(node, cst.StarredElement):
-            raise Reject("RPL0216", "starred assignment targets are not supported in a workflow", node)
         raise Reject("RPL0226", "cannot assign to this expression", node)
 
     def is_path(self, node: cst.BaseExpression) -> bool:
-        while isinstance(node, (cst.Subscript, cst.Attribute)):
-            node = node.value
+        """A name, or `x[k]` / `x.f` of a path (`d.setdefault(k, v)[j]` too)."""
+        while isinstance(node, (cst.Subscript, cst.Attribute)) or self.is_setdefault(node):
+            node = node.func.value if isinstance(node, cst.Call) else node.value
         return isinstance(node, cst.Name)
 
     def path_target(self, node: cst.BaseExpression) -> A.Expr:
@@ -259,13 +397,21 @@ class StatementLowering:
                              "build the new list with slices and `+`")
             base, index = self.ordered([lambda: self.path_target(node.value), lambda: self.subscript_index(node)])
             return A.Subscript(base, index, span=span)
+        if self.is_setdefault(node):
+            return self.setdefault_place(node)
+        if isinstance(node, cst.Call) and self.is_changing_call(node):
+            raise Reject("RPL0226", f"the result of {node.func.attr.value}() cannot be changed in a workflow", node,
+                         "change the variable the value is stored in")
         raise Reject("RPL0226", "cannot assign to this expression", node)
 
-    def read_then(self, receiver: A.Expr, value: cst.BaseExpression) -> tuple[A.Expr, A.Expr]:
+    def read_then(self, receiver: A.Expr, value: cst.BaseExpression, node: cst.CSTNode) -> tuple[A.Expr, A.Expr]:
         """Read `receiver`, then evaluate `value`. If `value` has effects, the read
         is done first into a temporary (it may raise, as in Python) and repeated
-        when the new value is stored (it is pure, so it reads the same)."""
-        current, lowered = self.ordered([lambda: receiver, lambda: self.expr(value)])
+        when the new value is stored (see `pin`)."""
+        mark = len(self.block)
+        lowered = self.expr(value)
+        if len(self.block) > mark:
+            receiver = self.pin(receiver, mark, node)
         return receiver, lowered
 
     # -------------------------------------------------------------- compound statements
@@ -305,7 +451,7 @@ class StatementLowering:
             elements = []
             for element in node.elements:
                 if isinstance(element, cst.StarredElement):
-                    raise Reject("RPL0216", "starred loop targets are not supported in a workflow", element)
+                    loop_target_elements(node)  # reports it
                 elements.append(self.loop_target(element.value))
             return A.TupleExpr(tuple(elements), span=self.span(node))
         raise Reject("RPL0226", "a loop target must be a name or a tuple of names", node)
@@ -403,3 +549,214 @@ def _statements(block) -> list:
     if isinstance(block, cst.IndentedBlock):
         return list(block.body)
     return list(block.body)  # SimpleStatementSuite
+
+
+def _root(node: cst.BaseExpression) -> cst.Name | None:
+    while isinstance(node, (cst.Subscript, cst.Attribute)) or (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+        node = node.func.value if isinstance(node, cst.Call) else node.value
+    return node if isinstance(node, cst.Name) else None
+
+
+def _receiver_node(node: cst.CSTNode) -> cst.CSTNode:
+    """The place a statement changes: the receiver of a call, the target of `+=`."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        return node.func.value
+    if isinstance(node, cst.AugAssign):
+        return node.target
+    return node
+
+
+def _place_root(place: A.Expr) -> str | None:
+    while isinstance(place, (A.Subscript, A.Attribute)):
+        place = place.value
+    return place.id if isinstance(place, A.Name) else None
+
+
+def changed_places(stmts) -> list[A.Expr]:
+    """The places that calls of methods changing their receiver change in `stmts`."""
+    return [
+        node.func.value
+        for stmt in stmts
+        for node in walk(stmt)
+        if _changing(node) and _place_root(node.func.value) is not None
+    ]
+
+
+def _steps(place: A.Expr) -> tuple[str | None, list]:
+    steps = []
+    while isinstance(place, (A.Subscript, A.Attribute)):
+        steps.append(place.index if isinstance(place, A.Subscript) else place.attr)
+        place = place.value
+    return (place.id if isinstance(place, A.Name) else None), steps[::-1]
+
+
+def _may_hold(container: A.Expr, place: A.Expr) -> bool:
+    """May changing `container` replace or remove the object at `place` (is it a
+    strict prefix of the place)? `d` holds `d[k]`; `d[i]` may hold `d[j][0]`."""
+    root, outer = _steps(container)
+    place_root, inner = _steps(place)
+    if root != place_root or len(outer) >= len(inner):
+        return False
+    for a, b in zip(outer, inner):
+        if isinstance(a, str) or isinstance(b, str):
+            if a != b:
+                return False
+        elif isinstance(a, A.Constant) and isinstance(b, A.Constant) and a != b:
+            return False
+    return True
+
+
+# ------------------------------------------------------------------ folding hoisted changes
+#
+# A call that changes its receiver inside a larger expression is hoisted into a
+# temporary of its own (`changing_call`). Where Python would evaluate it in
+# exactly the same order inside the next statement, it is put back there, so
+# the RRL reads like the Python: `$t1 = queue.pop(0)`, `done.append($t1)` →
+# `done.append(queue.pop(0))`.
+
+
+def fold_changes(body: tuple[A.Stmt, ...], augmented: dict[int, A.Assign]) -> tuple[A.Stmt, ...]:
+    """`augmented`: the `xs += ys` statements (by id), kept up to date."""
+    uses: dict[str, int] = {}
+    for stmt in body:
+        for node in walk(stmt):
+            if isinstance(node, A.Name) and node.id.startswith("$t"):
+                uses[node.id] = uses.get(node.id, 0) + 1
+    return _Folding(uses, augmented).block(body)
+
+
+class _Folding:
+    def __init__(self, uses: dict[str, int], augmented: dict[int, A.Assign]):
+        self.uses = uses
+        self.augmented = augmented
+
+    def block(self, stmts: tuple[A.Stmt, ...]) -> tuple[A.Stmt, ...]:
+        out: list[A.Stmt] = []
+        for stmt in stmts:
+            stmt = self.nested(stmt)
+            while out and _foldable(out[-1], self.uses):
+                folded = _fold_into(stmt, out[-1])
+                if folded is None:
+                    break
+                out.pop()
+                if self.augmented.get(id(stmt)) is stmt:
+                    del self.augmented[id(stmt)]
+                    self.augmented[id(folded)] = folded
+                stmt = folded
+            out.append(stmt)
+        return tuple(out)
+
+    def nested(self, stmt: A.Stmt) -> A.Stmt:
+        changes = {}
+        for field in dataclasses.fields(stmt):
+            value = getattr(stmt, field.name)
+            if isinstance(value, tuple) and value and all(isinstance(v, A.ExceptHandler) for v in value):
+                changes[field.name] = tuple(dataclasses.replace(h, body=self.block(h.body)) for h in value)
+            elif isinstance(value, tuple) and value and all(_is_stmt(v) for v in value):
+                changes[field.name] = self.block(value)
+        return dataclasses.replace(stmt, **changes) if changes else stmt
+
+
+def _is_stmt(node) -> bool:
+    return isinstance(node, (A.Assign, A.ExprStmt, A.CallStmt, A.Parallel, A.ParallelFor, A.If, A.For, A.While, A.Try,
+                             A.Return, A.Raise, A.Sleep, A.Break, A.Continue))
+
+
+def _changing(expr: A.Expr) -> bool:
+    return isinstance(expr, A.Call) and isinstance(expr.func, A.Attribute) and expr.func.attr in dialect.MUTATING_METHODS
+
+
+def _foldable(stmt: A.Stmt, uses: dict[str, int]) -> bool:
+    """`$tN = <change>`, its temporary used once."""
+    return (
+        isinstance(stmt, A.Assign)
+        and isinstance(stmt.target, A.Name)
+        and stmt.annotation is None
+        and uses.get(stmt.target.id) == 2
+        and _changing(stmt.value)
+    )
+
+
+def _fold_into(stmt: A.Stmt, hoisted: A.Assign) -> A.Stmt | None:
+    if not isinstance(stmt, (A.Assign, A.ExprStmt)):
+        return None
+    finder = _InOrder(hoisted.target.id, _place_root(hoisted.value.func.value))
+    if finder.find(stmt.value) != _FOUND:
+        return None
+    temp = hoisted.target
+
+    def put_back(node):
+        return hoisted.value if node == temp else node
+
+    return dataclasses.replace(stmt, value=rewrite(stmt.value, put_back))
+
+
+_FOUND, _ABSENT, _ABORT = "found", "absent", "abort"
+
+
+class _InOrder:
+    """Is `temp` read in `expr` where the hoisted change may run instead: every
+    part evaluated before it is a plain read of another variable or a constant
+    (or the place a change is made to), it is evaluated exactly once, and the
+    changed variable is not read before it?"""
+
+    def __init__(self, temp: str, root: str | None):
+        self.temp = temp
+        self.root = root
+
+    def find(self, e) -> str:
+        match e:
+            case A.Name(id=name):
+                return _FOUND if name == self.temp else _ABORT if name == self.root else _ABSENT
+            case A.Constant():
+                return _ABSENT
+            case A.Lambda() | A.ListComp() | A.DictComp():
+                return _ABORT if self.contains(e) else _ABSENT
+            case A.BoolOp(values=(first, *rest)):
+                return self.sequence([first], rest)
+            case A.Conditional(test=test, body=body, orelse=orelse):
+                return self.sequence([test], [body, orelse])
+            case A.Call(func=A.Attribute(value=receiver, attr=method), args=args, kwargs=kwargs):
+                if method in dialect.MUTATING_METHODS:
+                    if self.contains(receiver) or not self.place(receiver):
+                        return _ABORT  # a place is evaluated twice: read, then changed
+                    return self.sequence([*args, *(k.value for k in kwargs)])
+                return self.sequence([receiver, *args, *(k.value for k in kwargs)])
+            case A.Call(func=func, args=args, kwargs=kwargs):
+                return self.sequence([func, *args, *(k.value for k in kwargs)])
+            case A.FString(parts=parts):
+                return self.sequence([p.value for p in parts if isinstance(p, A.FormattedValue)])
+            case A.DictExpr(items=items):
+                return self.sequence([x for k, v in items for x in (k, v) if x is not None])
+            case A.Slice(lower=lower, upper=upper, step=step):
+                return self.sequence([x for x in (lower, upper, step) if x is not None])
+            case A.Compare(left=left, comparators=comparators):
+                # later comparisons run only when the earlier ones hold
+                return self.sequence([left, comparators[0]], list(comparators[1:]))
+        return self.sequence(list(children(e)))
+
+    def sequence(self, always: list, maybe: list = ()) -> str:
+        for part in always:
+            found = self.find(part)
+            if found != _ABSENT:
+                return found
+            if not self.trivial(part):
+                return _ABORT  # it was evaluated before, and may raise
+        for part in maybe:
+            if self.contains(part):
+                return _ABORT
+        return _ABSENT
+
+    def trivial(self, e) -> bool:
+        return isinstance(e, (A.Name, A.Constant, A.Lambda))
+
+    def place(self, e) -> bool:
+        """A place whose read cannot fail here (it was read before the hoisted change)."""
+        while isinstance(e, (A.Subscript, A.Attribute)):
+            if isinstance(e, A.Subscript) and not self.trivial(e.index):
+                return False
+            e = e.value
+        return isinstance(e, A.Name) and e.id != self.root
+
+    def contains(self, e) -> bool:
+        return any(isinstance(n, A.Name) and n.id == self.temp for n in walk(e))

@@ -821,13 +821,15 @@ class _Checker:
             )
 
     def comprehension(self, generators: tuple[A.Comprehension, ...], results: tuple[A.Expr, ...], scope: _Scope) -> None:
-        # The first iterable is evaluated outside; the rest inside the comprehension's scope.
-        # A comprehension runs on a copy of the variables, its first iterable included.
+        # The first iterable is evaluated outside, with the enclosing variables
+        # (a change there is kept); the rest runs on the comprehension's copy.
+        self.expr(generators[0].iter, scope)
         self.lost_in.append("comprehension")
         try:
             inner = scope
             for index, gen in enumerate(generators):
-                self.expr(gen.iter, scope if index == 0 else inner)
+                if index:
+                    self.expr(gen.iter, inner)
                 inner = inner.with_names(target_names(gen.target))
                 for cond in gen.ifs:
                     self.expr(cond, inner)

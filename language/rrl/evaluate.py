@@ -223,15 +223,21 @@ class Evaluator:
         return function
 
     def _ListComp(self, node: A.ListComp, env: dict) -> list:
-        return [self.eval(node.elt, scope) for scope in self._scopes(node.generators, dict(env))]
+        first = self.eval(node.generators[0].iter, env)
+        return [self.eval(node.elt, scope) for scope in self._scopes(node.generators, dict(env), first)]
 
     def _DictComp(self, node: A.DictComp, env: dict) -> dict:
-        return {self.eval(node.key, scope): self.eval(node.value, scope) for scope in self._scopes(node.generators, dict(env))}
+        first = self.eval(node.generators[0].iter, env)
+        return {self.eval(node.key, scope): self.eval(node.value, scope) for scope in self._scopes(node.generators, dict(env), first)}
 
-    def _scopes(self, generators, env: dict):
-        """The variable scopes of a comprehension's iterations, in order."""
+    def _scopes(self, generators, env: dict, items=None):
+        """The variable scopes of a comprehension's iterations, in order. The
+        first iterable is evaluated by the caller in the enclosing scope, as
+        Python does."""
         first, *rest = generators
-        for item in self.eval(first.iter, env):
+        if items is None:
+            items = self.eval(first.iter, env)
+        for item in items:
             scope = dict(env)
             self.bind(first.target, item, scope)
             if all(self.eval(cond, scope) for cond in first.ifs):

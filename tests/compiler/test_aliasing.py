@@ -44,6 +44,21 @@ def run_codes(run_body: str, extra: str = "") -> list[str]:
         "table = {'a': 1}\nfor k, v in table.items():\n    table[k + 'x'] = v",
         # an alias made in one iteration is seen in the next
         "keep = []\nacc = []\nfor v in xs:\n    acc.append(v)\n    keep = acc\nreturn keep",
+        # every method that changes its receiver counts
+        "ys = xs\nys.sort()\nreturn xs",
+        "row = rows[0]\nrow.update({'a': 1})\nreturn rows",
+        "for v in xs:\n    xs.remove(v)\nreturn xs",
+        "first = rows[0]\nfirst.pop('n')\nreturn rows",
+        # an item popped from a copy is still an item of the original
+        "copy = list(rows)\nfirst = copy.pop(0)\nfirst['n'] = 1\nreturn rows",
+        # setdefault() returns the stored value; fromkeys() stores one value under every key
+        "groups = {}\ngroup = groups.setdefault('k', [])\ngroup.append(1)\nreturn groups",
+        "table = dict.fromkeys(['a', 'b'], [])\ntable['a'].append(1)\nreturn table",
+        # an item used as an index only after it may have been changed (or only sometimes)
+        "for row in rows:\n    row['n'] = 1\n    rows[row]",
+        "for row in rows:\n    if row.get('skip') and rows[row]:\n        pass\n    row['n'] = 1",
+        # the same dict twice in one list
+        "row = rows[0]\nrows.append(row)\nrows[0]['n'] = 1\nreturn rows",
     ],
 )
 def test_changes_visible_through_another_reference_are_rejected(body: str):
@@ -74,6 +89,18 @@ def test_changes_visible_through_another_reference_are_rejected(body: str):
         "for v in sorted(xs):\n    xs.append(v)\nreturn xs",
         "table = {'a': 1}\nfor k, v in table.items():\n    table[k] = v + 1\nreturn table",
         "data = {'a': [1], 'b': []}\nfor v in data['a']:\n    data['b'].append(v)\nreturn data",
+        # changing methods on values nobody else refers to
+        "xs.sort()\nxs.reverse()\nreturn xs",
+        "queue = list(xs)\nlast = queue.pop()\nreturn [last, queue]",
+        "jobs = await load()\njob = jobs.pop(0)\njob['n'] = 1\nreturn [job, jobs]",
+        "groups = {}\nfor v in xs:\n    groups.setdefault(str(v), []).append(v)\nreturn groups",
+        "table = dict.fromkeys(['a', 'b'], 0)\ntable['a'] += 1\nreturn table",
+        "first, *rest = rows\nrest.append({})\nreturn [first, rest]",
+        # the keys of a dict cannot change: an item that indexes its collection first is one
+        "table = {'a': [], 'b': []}\nfor k in sorted(table):\n    table[k].append(1)\nreturn table",
+        "table = {'a': [], 'b': []}\nfor k in table.keys():\n    table[k].append(1)\nreturn table",
+        "table = {'a': [], 'b': []}\nfor k in list(table):\n    if table[k]:\n        table[k].clear()\nreturn table",
+        "table = {'a': 1}\nfor k in list(table):\n    table.pop(k)\ntable.setdefault('y', {})['z'] = 1\nreturn table",
     ],
 )
 def test_changes_nobody_else_sees_compile(body: str):

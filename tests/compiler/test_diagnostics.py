@@ -152,16 +152,19 @@ CASES = {
         """
         @workflow
         class Flow(Workflow):
-            async def run(self, items: list[int]) -> int:
-                return items.pop()
+            async def run(self, orders: list[dict[str, str]]) -> dict[str, list[str]]:
+                by_customer: dict[str, list[str]] = {}
+                for order in orders:
+                    by_customer.get(order["customer"], []).append(order["id"])
+                return by_customer
         """,
         """
-        error[RPL0203]: the method pop() changes its receiver, which is not supported in a workflow
-         --> app/flows.py:9:16
-          |
-        9 |         return items.pop()
-          |                ^^^^^^^^^^^
-          = help: build the new list with a slice, e.g. `rest = items[:-1]`
+        error[RPL0203]: append() changes its receiver, which must be a variable (or `x[key]`, `x.field` of one), not `by_customer.get(order["customer"], [])`
+          --> app/flows.py:11:13
+           |
+        11 |             by_customer.get(order["customer"], []).append(order["id"])
+           |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+           = help: to change the value stored in the dict, write `by_customer.setdefault(order["customer"], []).append(...)`
         """,
     ),
     "RPL0204": (
@@ -325,7 +328,7 @@ CASES = {
           |
         9 |         del d["secret"]
           |         ^^^^^^^^^^^^^^^
-          = help: build a new dict without the key, e.g. `{k: v for k, v in d.items() if k != key}`
+          = help: remove the item with `d.pop("secret")`
         """,
     ),
     "RPL0212": (
@@ -402,17 +405,16 @@ CASES = {
         """
         @workflow
         class Flow(Workflow):
-            async def run(self, xs: list[int]) -> list[int]:
-                first, *rest = xs
-                return rest
+            async def run(self, rows: list[list[str]]) -> list[str]:
+                return [name for name, *values in rows]
         """,
         """
-        error[RPL0216]: starred assignment targets are not supported in a workflow
-         --> app/flows.py:9:16
+        error[RPL0216]: starred loop targets are not supported in a workflow
+         --> app/flows.py:9:32
           |
-        9 |         first, *rest = xs
-          |                ^^^^^
-          = help: unpack a fixed number of values, and slice for the rest: `first, rest = xs[0], xs[1:]`
+        9 |         return [name for name, *values in rows]
+          |                                ^^^^^^^
+          = help: loop over whole items and unpack each in the body: `for row in rows:` then `first, *rest = row`
         """,
     ),
     "RPL0217": (

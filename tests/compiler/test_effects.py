@@ -411,12 +411,12 @@ def test_helper_calls_in_comprehensions_become_loops():
         for $t2 in xs:
             if $t2 > 0:
                 $t3 = await double(x=$t2)
-                $t1 = $t1 + [$t3]
+                $t1.append($t3)
         doubled = $t1
         $t4 = []
         for $t5 in xs:
             $t6 = await double(x=$t5)
-            $t4 = $t4 + [$t6]
+            $t4.append($t6)
         total = sum($t4)
         $t7 = False
         for $t8 in xs:

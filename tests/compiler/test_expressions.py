@@ -7,7 +7,7 @@ import pytest
 import rrl
 from rrl import ast as A
 
-from .support import body_of, compile_text, expect
+from .support import body_of, compile_text, diagnostics_text, expect
 
 
 def lowered(expression: str, params: str = "x: Any, xs: list, d: dict, s: str") -> str:
@@ -86,7 +86,9 @@ def test_expression(python: str, expected: str | None):
         ('f"a" "b{x}" f\'{x}c\'', 'f"ab{{x}}{x}c"'),  # only f-parts have fields
         ('f"new\\nline {x}"', 'f"new\\nline {x}"'),
         ("rf'\\d{x}'", 'f"\\\\d{x}"'),
-        ('f"{x:{s}}"', None),
+        ('f"{x:{s}}"', "f\"{format(x, f'{s}')}\""),  # a spec with fields: format()
+        ('f"{x!r:>{s}} {x:{s}.{s}f}"', "f\"{format(repr(x), f'>{s}')} {format(x, f'{s}.{s}f')}\""),
+        ('f"{x:{s:>3}}"', None),
         ("f\"n={f'{x:03d}'}-{s}\"", 'f"n={x:03d}-{s}"'),
     ],
 )
@@ -234,3 +236,190 @@ def test_generators_passed_to_lazy_builtins_are_rejected():
         """
     )
     assert [d.code for d in result.diagnostics] == ["RPL0221"]
+
+
+@pytest.mark.parametrize(
+    "python, expected",
+    [
+        # unpacking in displays and in the arguments of builtins
+        ("[*xs, 1, *d]", None),
+        ("(*xs,)", None),
+        ("{**d, 'k': 1, **{'z': x}}", '{**d, "k": 1, **{"z": x}}'),
+        ("list(zip(*xs))", None),
+        ("max(*xs, key=len)", "max(*xs, key=lambda $k: len($k))"),
+        # map() and filter() where their iterator is consumed at once
+        ("list(map(str, xs))", "list(map(lambda $k: str($k), xs))"),
+        ("list(map(lambda v, w: v + w, xs, d))", None),
+        ("sorted(filter(None, xs))", None),
+        ("sum(map(len, xs))", "sum(map(lambda $k: len($k), xs))"),
+        ("', '.join(map(str.strip, xs))", '", ".join(map(lambda $k: $k.strip(), xs))'),
+        ("dict(map(lambda kv: (kv[1], kv[0]), d.items()))", None),
+        ("min(filter(lambda v: v > 0, xs))", None),
+        # functions passed as values
+        ("sorted(xs, key=str.lower)", "sorted(xs, key=lambda $k: $k.lower())"),
+        ("max(d, key=d.get)", "max(d, key=lambda $k: d.get($k))"),
+        ("str.upper(s)", "s.upper()"),
+        ("str.join(', ', xs)", '", ".join(xs)'),
+        # type names, dict.fromkeys(), model methods
+        ("type(x).__name__", None),
+        ("f'{type(x).__name__}: {x}'", 'f"{type(x).__name__}: {x}"'),
+        ("dict.fromkeys(xs)", None),
+        ("list(dict.fromkeys(xs, 0))", None),
+        ("x.model_copy(update={'name': s})", 'x.model_copy(update={"name": s})'),
+        ("x.model_dump()", None),
+    ],
+)
+def test_new_builtins_and_unpacking(python: str, expected: str | None):
+    params = "x: Any, xs: list, d: dict, s: str"
+    assert lowered(python, params) == (expected or python)
+
+
+def test_next_over_a_generator_stops_at_the_first_item():
+    text = body_of(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int], d: dict[str, int]) -> list:
+                first = next((x for x in xs if x > 3), d.get("fallback"))
+                pair = next(((a, b) for a in xs for b in xs if a + b == 5), None)
+                return [first, pair]
+        """
+    )
+    assert text == expect(
+        """
+        $t1 = d.get("fallback")
+        for $t2 in xs:
+            if $t2 > 3:
+                $t1 = $t2
+                break
+        first = $t1
+        $t3 = None
+        $t4 = False
+        for $t5 in xs:
+            for $t6 in xs:
+                if $t5 + $t6 == 5:
+                    $t3 = ($t5, $t6)
+                    $t4 = True
+                    break
+            if $t4:
+                break
+        pair = $t3
+        return [first, pair]
+        """
+    )
+
+
+REJECTED = {
+    # lazy iterators that are not consumed at once (or are compared, or stop early)
+    "return map(str, xs)": "RPL0221",
+    "return max(map(str, xs), map(str, xs))": "RPL0221",
+    "return any(map(bool, xs))": "RPL0221",
+    "for v in map(str, xs):\n            pass": "RPL0221",
+    "return max((v for v in xs), 0)": "RPL0221",
+    "return list(map(self.fmt, xs))": "RPL0210",
+    "return type(x) == int": "RPL0202",
+    "return next(x for x in xs)": "RPL0206",
+    "return next(iter(xs), None)": "RPL0202",
+    "return isinstance(*xs)": "RPL0216",
+    "return ValueError(*xs)": "RPL0216",
+    "return ', '.join(*xs)": "RPL0216",
+    "return dict(**d)": "RPL0216",
+    "return dataclasses.replace(x, a=1)": "RPL0202",
+    "return x.model_dump(mode='json')": "RPL0206",
+    "return str.count(s, 'a')": "RPL0203",  # lists have count() too
+}
+
+
+@pytest.mark.parametrize("statement", sorted(REJECTED))
+def test_rejected_builtin_shapes(statement: str):
+    result = compile_text(
+        f"""
+        import dataclasses
+        from typing import Any
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: Any, xs: list, d: dict, s: str) -> Any:
+                {statement}
+
+            def fmt(self, v: int) -> str:
+                return str(v)
+        """
+    )
+    assert [d.code for d in result.diagnostics] == [REJECTED[statement]]
+
+
+def test_lazy_iterator_and_next_messages():
+    text = diagnostics_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int]) -> list:
+                names = map(str, xs)
+                first = next(x for x in xs if x)
+                return [names, first]
+        """
+    )
+    assert text == expect(
+        """
+        error[RPL0221]: map() returns a lazy iterator: it can only be passed directly to list(), tuple(), sorted(), sum(), dict() or str.join(), or as the only argument of min() or max()
+         --> app/flows.py:9:17
+          |
+        9 |         names = map(str, xs)
+          |                 ^^^^^^^^^^^^
+          = help: wrap it: `list(map(str, xs))`, or use a list comprehension
+
+        error[RPL0206]: next() needs a default in a workflow: without one it raises StopIteration
+          --> app/flows.py:10:17
+           |
+        10 |         first = next(x for x in xs if x)
+           |                 ^^^^^^^^^^^^^^^^^^^^^^^^
+           = help: pass a default, e.g. `next((x for x in xs if ...), None)`, and test the result
+
+        error: aborting due to 2 previous errors
+        """
+    ).rstrip("\n")
+
+
+def test_type_and_library_call_messages():
+    text = diagnostics_text(
+        """
+        import dataclasses
+        import math
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int, item: dict) -> list:
+                kind = type(x)
+                pages = math.ceil(x / 10)
+                return dataclasses.replace(item, done=True)
+        """
+    )
+    assert text == expect(
+        """
+        error[RPL0202]: type() can only be used as `type(x).__name__` in a workflow
+          --> app/flows.py:13:16
+           |
+        13 |         kind = type(x)
+           |                ^^^^^^^
+           = help: test the type with isinstance(x, T)
+
+        error[RPL0202]: cannot call math.ceil() in a workflow
+          --> app/flows.py:14:17
+           |
+        14 |         pages = math.ceil(x / 10)
+           |                 ^^^^^^^^^^^^^^^^^
+           = help: divide rounding up with integer division: `-(-n // size)`
+
+        error[RPL0202]: cannot call dataclasses.replace() in a workflow
+          --> app/flows.py:15:16
+           |
+        15 |         return dataclasses.replace(item, done=True)
+           |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+           = help: create the new object with the class and every field: `Order(id=order.id, status="paid")`
+
+        error: aborting due to 3 previous errors
+        """
+    ).rstrip("\n")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .support import body_of, expect, rrl_text
+from .support import body_of, compile_text, expect, rrl_text
 
 ACTIONS = """
 @action
@@ -74,9 +74,9 @@ def test_accumulators():
         text = ""
         counts = {}
         for v in xs:
-            out = out + [v]
-            out = out + [v, v]
-            out = out + list(range(v))
+            out.append(v)
+            out.extend([v, v])
+            out.extend(range(v))
             out = out + [v]
             text = text + str(v)
             counts[str(v)] = counts.get(str(v), 0) + 1
@@ -98,7 +98,7 @@ def test_append_with_an_await_keeps_the_receiver_read_first():
         rows = {"a": []}
         $t1 = rows["a"]
         $t2 = await step(x=x)
-        rows["a"] = rows["a"] + [$t2]
+        rows["a"].append($t2)
         return rows
         """
     )
@@ -288,3 +288,77 @@ def test_empty_finally_and_results_of_sleep_and_empty_gather():
         return [x, nothing, slept]
         """
     )
+
+
+def test_starred_assignment_targets():
+    source = """
+    first, *rest = xs
+    *init, last = await step(x)
+    (a, *middle), b = xs, x
+    head, *_ = "abc"
+    return [first, rest, init, last, a, middle, b, head]
+    """
+    assert flow(source) == expect(source).replace("step(x)", "step(x=x)").replace("= xs, x", "= (xs, x)")
+
+
+def test_common_workflow_idioms():
+    extra = """
+    def label(self, v: int) -> str:
+        return str(v)
+"""
+    assert flow(
+        """
+        lines = []
+        for i, v in enumerate(xs, start=1):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                lines.append(f"{i}. {self.label(v)} ({v:>{i}})")
+        ranked = sorted(d.items(), key=lambda kv: kv[1], reverse=True)
+        return [lines, ", ".join(f"{k}={n}" for k, n in ranked)]
+        """,
+        extra=extra,
+    ) == expect(
+        """
+        lines = []
+        for i, v in enumerate(xs, start=1):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                $t1 = await label(v=v)
+                lines.append(f"{i}. {$t1} ({format(v, f'>{i}')})")
+        ranked = sorted(d.items(), key=lambda kv: kv[1], reverse=True)
+        return [lines, ", ".join([f"{k}={n}" for k, n in ranked])]
+        """
+    )
+    source = """
+    lines = []
+    while len(lines) < x:
+        lines.append(x)
+        if x < 0:
+            break
+    else:
+        lines.append(0)
+    for v in xs:
+        try:
+            await step(x=v)
+        except ValueError:
+            continue
+        lines.append(v)
+    return lines
+    """
+    assert flow(source) == expect(source)
+
+
+def test_starred_targets_that_cannot_be_translated():
+    result = compile_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[int], rows: list[list[int]]) -> list:
+                a, *b, *c = xs
+                for first, *rest in rows:
+                    pass
+                return [a, b, c]
+        """
+    )
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("RPL0216", "an assignment target can unpack only one `*name`"),
+        ("RPL0216", "starred loop targets are not supported in a workflow"),
+    ]

@@ -12,6 +12,7 @@ Regenerate with `make golden` and review the diff.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import shutil
@@ -132,8 +133,9 @@ async def test_run(case: Path, snapshot):
 
     module = _import_case(case / "case.py")
     workflow = _workflow_class(module)
-    native = encode_outcome(await _outcome(run_native, workflow, dict(module.INPUT)))
-    local = encode_outcome(await _outcome(run_local, workflow, dict(module.INPUT)))
+    # Each run gets its own copy: a workflow may change its input in place.
+    native = encode_outcome(await _outcome(run_native, workflow, copy.deepcopy(module.INPUT)))
+    local = encode_outcome(await _outcome(run_local, workflow, copy.deepcopy(module.INPUT)))
     assert local == native, "the compiled program must behave as run() does"
     assert next(iter(json.loads(native))) == module.EXPECTS, native
     assert native == snapshot(extension_class=golden_file(case / "expected.json"))

@@ -240,3 +240,7 @@ def test_inlined_fn_renames_starred_targets():
 
 def test_starred_values_in_bare_tuples():
     assert run("    xs = [1, 2]\n    t = *xs, 3\n    return t\n")[0] == (1, 2, 3)
+
+
+def test_comprehension_first_iterable_runs_in_the_enclosing_scope():
+    assert run("    d = {'a': [1, 2]}\n    out = [x * 2 for x in d.pop('a')]\n    return [out, d]\n")[0] == [[2, 4], {}]
