@@ -73,11 +73,9 @@ class StatementLowering:
         self.emit(A.Return(value, span=self.span(node)))
 
     def _stmt_Raise(self, node: cst.Raise) -> None:
-        if node.cause is not None:
-            raise Reject("RPL0221", "`raise ... from ...` is not supported in a workflow", node.cause,
-                         "raise the new exception without `from`")
         value = None if node.exc is None else self.expr(node.exc)
-        self.emit(A.Raise(value, span=self.span(node)))
+        cause = None if node.cause is None else self.expr(node.cause.item)
+        self.emit(A.Raise(value, cause, span=self.span(node)))
 
     def _stmt_Assert(self, node: cst.Assert) -> None:
         test = self.expr(node.test)

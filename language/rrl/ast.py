@@ -385,9 +385,11 @@ class Return(Node):
 
 @dataclass(frozen=True)
 class Raise(Node):
-    """`raise ValueError("...")`, or a bare `raise` inside an except block."""
+    """`raise ValueError("...")` (optionally `from cause`, which becomes the
+    exception's `__cause__`), or a bare `raise` inside an except block."""
 
     exc: Expr | None = None
+    cause: Expr | None = None
 
 
 @dataclass(frozen=True)

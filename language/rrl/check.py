@@ -537,6 +537,8 @@ class _Checker:
                         self.report("RPL0312", node, "bare `raise` outside an `except` block", "raise an exception explicitly, for example `raise ValueError(\"...\")`")
                 else:
                     self.expr(exc, self.scope(state))
+                    if node.cause is not None:
+                        self.expr(node.cause, self.scope(state))
                     kind = literal_kind(exc)
                     if kind is not None:
                         self.report(

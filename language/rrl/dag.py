@@ -31,7 +31,7 @@ or the parallel branch fails):
     except    store, handlers[types, bind, to], error
                                         an exception arrives on an error edge;
                                         it is stored, then matched in order
-    raise     value, error
+    raise     value, cause, error       `cause` (or null) becomes __cause__
     return    value, error              the workflow's result
 
 Helpers (`fn`) are inlined: their variables are renamed `$<n>_<name>`.
@@ -279,8 +279,9 @@ class Except(Node):
 class Raise(Node):
     value: A.Expr | None = None
     error: Node | None = None
+    cause: A.Expr | None = None
     kind = "raise"
-    FIELDS = (("value", "value", "expr"), ("error", "error", "edge"))
+    FIELDS = (("value", "value", "expr"), ("cause", "cause", "expr"), ("error", "error", "edge"))
 
 
 @dataclass(eq=False)
@@ -543,12 +544,12 @@ class _Lowering:
                 return self.try_(stmt, ctx, cont)
             case A.Return(value=value):
                 return self.return_(value, ctx)
-            case A.Raise(exc=exc):
+            case A.Raise(exc=exc, cause=cause):
                 if exc is None:
                     if ctx.current_exception is None:
                         raise LoweringError("bare `raise` outside an except block")
                     exc = A.Name(ctx.current_exception)
-                return Raise(exc, ctx.error)
+                return Raise(exc, ctx.error, cause)
             case A.Sleep(seconds=seconds):
                 return Sleep(seconds, cont, ctx.error)
             case A.Break():

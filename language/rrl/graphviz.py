@@ -73,8 +73,8 @@ def label(node: D.Node) -> str:
             return f"sleep {print_expr(seconds)}s"
         case D.Except(handlers=handlers):
             return "except " + " | ".join(", ".join(h.types) or "any" for h in handlers)
-        case D.Raise(value=value):
-            return f"raise {print_expr(value)}"
+        case D.Raise(value=value, cause=cause):
+            return f"raise {print_expr(value)}" + (f" from {print_expr(cause)}" if cause is not None else "")
     return node.kind
 
 

@@ -76,7 +76,8 @@ class _Interpreter:
         try:
             return await self.region(self.dag.start.next, env, stop=None)
         except _Escape as escape:
-            raise escape.exc from None
+            failure = escape.exc
+        raise failure  # outside the handler: keeps the exception's own __cause__
 
     async def region(self, node: D.Node, env: dict, stop: D.Node | None) -> Any:
         """Run from `node` until `stop` (a barrier) or a `return`."""
@@ -166,6 +167,11 @@ class _Interpreter:
                 value = ev.eval(node.value, env)
                 if not isinstance(value, BaseException):
                     raise TypeError("exceptions must derive from BaseException")
+                if node.cause is not None:
+                    cause = ev.eval(node.cause, env)
+                    if cause is not None and not isinstance(cause, BaseException):
+                        raise TypeError("exception causes must derive from BaseException")
+                    value.__cause__ = cause  # also suppresses the context, as `raise ... from` does
                 raise value
         raise RuntimeError(f"unknown DAG node kind {node.kind!r}")
 

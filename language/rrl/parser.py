@@ -310,7 +310,8 @@ class _ToAst(Transformer):
         return A.Return(items[0], span=_span(meta))
 
     def raise_stmt(self, meta, items):
-        return A.Raise(items[0], span=_span(meta))
+        exc, cause = (list(items) + [None])[:2]
+        return A.Raise(exc, cause, span=_span(meta))
 
     def sleep_stmt(self, meta, items):
         return A.Sleep(items[0], span=_span(meta))

@@ -253,8 +253,9 @@ class _Printer:
                 return lines
             case A.Return(value=value):
                 return [f"{pad}return" + (f" {self.expr(value)}" if value is not None else "")]
-            case A.Raise(exc=exc):
-                return [f"{pad}raise" + (f" {self.expr(exc)}" if exc is not None else "")]
+            case A.Raise(exc=exc, cause=cause):
+                text = f"{pad}raise" + (f" {self.expr(exc)}" if exc is not None else "")
+                return [text + (f" from {self.expr(cause)}" if cause is not None else "")]
             case A.Sleep(seconds=seconds):
                 return [f"{pad}sleep {self.expr(seconds)}"]
             case A.Break():

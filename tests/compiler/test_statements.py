@@ -362,3 +362,27 @@ def test_starred_targets_that_cannot_be_translated():
         ("RPL0216", "an assignment target can unpack only one `*name`"),
         ("RPL0216", "starred loop targets are not supported in a workflow"),
     ]
+
+
+def test_raise_from_keeps_its_cause():
+    assert flow(
+        """
+        try:
+            y = await step(x)
+        except KeyError as e:
+            raise ValueError(f"no step {x}") from e
+        if y < 0:
+            raise ValueError("negative") from None
+        return y
+        """
+    ) == expect(
+        """
+        try:
+            y = await step(x=x)
+        except KeyError as e:
+            raise ValueError(f"no step {x}") from e
+        if y < 0:
+            raise ValueError("negative") from None
+        return y
+        """
+    )

@@ -26,7 +26,10 @@ def encode(value):
             return {k: encode(v) for k, v in value.items()}
         return {"$dict": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, BaseException):
-        return {"$exception": _qualified(type(value)), "message": str(value), "args": encode(list(value.args))}
+        encoded = {"$exception": _qualified(type(value)), "message": str(value), "args": encode(list(value.args))}
+        if value.__cause__ is not None:
+            encoded["cause"] = encode(value.__cause__)
+        return encoded
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"$dataclass": _qualified(type(value)), "fields": fields}

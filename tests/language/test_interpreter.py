@@ -244,3 +244,12 @@ def test_starred_values_in_bare_tuples():
 
 def test_comprehension_first_iterable_runs_in_the_enclosing_scope():
     assert run("    d = {'a': [1, 2]}\n    out = [x * 2 for x in d.pop('a')]\n    return [out, d]\n")[0] == [[2, 4], {}]
+
+
+def test_raise_from_sets_the_cause():
+    body = "    try:\n        await fail(x=1)\n    except KeyError as e:\n        raise ValueError('wrapped') from e\n    return 0\n"
+    with pytest.raises(ValueError, match="wrapped") as info:
+        run(body)
+    assert isinstance(info.value.__cause__, KeyError)
+    with pytest.raises(TypeError, match="exception causes must derive from BaseException"):
+        run("    raise ValueError('x') from 3\n")

@@ -191,3 +191,10 @@ def test_starred_and_expression_statements_round_trip():
 def test_two_starred_targets_are_rejected():
     diag = _error("rrl 1\n\nworkflow W(xs: list[int]) -> int:\n    *a, *b = xs\n")
     assert diag.message == "only one `*name` is allowed in an assignment target"
+
+
+def test_raise_from_round_trips():
+    text = "rrl 1\n\nworkflow W() -> None:\n    try:\n        x = 1\n    except KeyError as e:\n        raise ValueError(\"bad\") from e\n    raise RuntimeError(\"no\") from None\n"
+    program = rrl.parse(text)
+    assert rrl.print_program(program) == text
+    assert program.workflows[0].body[0].handlers[0].body[0].cause == A.Name("e")

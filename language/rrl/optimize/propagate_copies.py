@@ -82,7 +82,9 @@ def _evaluated_first(stmt: A.Stmt) -> list[A.Expr]:
             return [*(k.value for c in calls for k in c.kwargs), *_target_indexes(target)]
         case A.ParallelFor(iter=value) | A.If(test=value) | A.For(iter=value) | A.Sleep(seconds=value) | A.ExprStmt(value=value):
             return [value]
-        case A.Return(value=value) | A.Raise(exc=value) if value is not None:
+        case A.Raise(exc=value, cause=cause) if value is not None:
+            return [value] if cause is None else [value, cause]
+        case A.Return(value=value) if value is not None:
             return [value]
     return []
 
