@@ -137,8 +137,9 @@ def is_json_like(value: object) -> bool:
 
 
 def action_info(definition: object) -> ActionInfo:
-    """Read an action's `__rappel_action__` record (name, module, function)."""
-    function = getattr(definition, "function", None) or getattr(definition, "fn")
+    """Read an action's `__rappel_action__` record (the SDK's ActionDefinition:
+    name, module, fn)."""
+    function = definition.fn
     params = []
     for param in _signature(function).parameters.values():
         if is_injected(param.annotation):
@@ -169,9 +170,6 @@ def is_injected(annotation: object) -> bool:
         return False
     for marker in getattr(annotation, "__metadata__", ()):
         if getattr(type(marker), "__rappel_depend__", False):
-            return True
-        # Until the SDK's Depend carries the marker attribute: recognise it by name.
-        if type(marker).__name__ == "Depend" and type(marker).__module__.split(".")[0] == "rappel":
             return True
     return False
 

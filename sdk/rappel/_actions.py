@@ -21,7 +21,7 @@ from ._depend import Depend, DependencyScope, depend_of
 from ._errors import RappelError
 from ._execution import run_with_policy
 from ._policies import ActionPolicy
-from ._signatures import qualified_name, resolved_signature, type_string
+from ._signatures import qualified_name, resolved_signature
 from ._virtual_time import current_clock, real_time
 
 _ACTION_ATTRIBUTE = "__rappel_action__"
@@ -32,7 +32,6 @@ class ActionParameter:
     """A parameter the workflow passes (part of the action's RRL signature)."""
 
     name: str
-    annotation: str | None
     has_default: bool
     default: Any = None
     keyword_only: bool = False
@@ -43,13 +42,13 @@ class InjectedParameter:
     """A parameter filled in by `Depend` on the worker; invisible to the workflow."""
 
     name: str
-    annotation: str | None
     depend: Depend
 
 
 @dataclass(frozen=True, eq=False)
 class ActionDefinition:
-    """Everything the SDK, the compiler and the manifest need to know about an action."""
+    """What the SDK needs to know to call an action. Its RRL signature (types
+    included) is the compiler's business: see the program's `action` declarations."""
 
     name: str
     module: str
@@ -57,7 +56,6 @@ class ActionDefinition:
     fn: Callable[..., Coroutine[Any, Any, Any]]
     parameters: tuple[ActionParameter, ...]
     injected: tuple[InjectedParameter, ...]
-    return_annotation: str | None
     signature: inspect.Signature
     visible_signature: inspect.Signature
 
@@ -245,13 +243,12 @@ def _define(fn: Callable[..., Any], name: str | None) -> ActionDefinition:
             )
         depend = depend_of(param.annotation)
         if depend is not None:
-            injected.append(InjectedParameter(param.name, type_string(param.annotation), depend))
+            injected.append(InjectedParameter(param.name, depend))
             continue
         visible.append(param)
         parameters.append(
             ActionParameter(
                 name=param.name,
-                annotation=type_string(param.annotation),
                 has_default=param.default is not param.empty,
                 default=None if param.default is param.empty else param.default,
                 keyword_only=param.kind is param.KEYWORD_ONLY,
@@ -265,7 +262,6 @@ def _define(fn: Callable[..., Any], name: str | None) -> ActionDefinition:
         fn=fn,
         parameters=tuple(parameters),
         injected=tuple(injected),
-        return_annotation=type_string(signature.return_annotation),
         signature=signature,
         visible_signature=signature.replace(parameters=visible),
     )

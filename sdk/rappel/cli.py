@@ -184,22 +184,24 @@ def cmd_compile(args: argparse.Namespace, output: Output) -> int:
 
 
 def _action_manifest(decl: Any) -> dict[str, Any]:
-    """The Python signature of an action the program calls, as the workers will see it."""
-    definition = lookup_action(decl.name, decl.module)
+    """An action the program calls: its RRL signature (what the runtime sends)
+    and the Python function the workers will run."""
+    from rrl.printer import print_expr, print_type
+
     return {
-        "name": definition.name,
-        "module": definition.module,
-        "function": definition.qualname,
+        "name": decl.name,
+        "module": decl.module,
+        "function": lookup_action(decl.name, decl.module).qualname,
         "parameters": [
             {
                 "name": p.name,
-                "type": p.annotation,
-                "has_default": p.has_default,
-                **({"default": repr(p.default)} if p.has_default else {}),
+                "type": print_type(p.type),
+                "has_default": p.default is not None,
+                **({"default": print_expr(p.default)} if p.default is not None else {}),
             }
-            for p in definition.parameters
+            for p in decl.params
         ],
-        "returns": definition.return_annotation,
+        "returns": print_type(decl.returns),
     }
 
 

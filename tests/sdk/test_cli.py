@@ -123,7 +123,7 @@ def test_compile_writes_rrl_and_manifest(workflow_file, tmp_path, capsys):
                         "function": names["action"],
                         "parameters": [
                             {"name": "n", "type": "int", "has_default": False},
-                            {"name": "label", "type": "str", "has_default": True, "default": "'x'"},
+                            {"name": "label", "type": "str", "has_default": True, "default": '"x"'},
                         ],
                         "returns": "int",
                     }
