@@ -4,9 +4,9 @@ the frontend must reject the code instead of changing its behaviour.
     rows = [...]; first = rows[0]; first["seen"] = True   # Python: rows[0] changes too
 
 The difference shows only when an object is changed in place (`xs.append`,
-`d[k] = v`, `obj.f = v`, `xs += ys`) while another variable (or another
-place inside a value) still refers to it. This module runs a small dataflow
-analysis over each finished RRL body:
+`d[k] = v`, `obj.f = v`, `xs += ys`, `del d[k]`) while another variable (or
+another place inside a value) still refers to it. This module runs a small
+dataflow analysis over each finished RRL body:
 
 * For every local variable it tracks the *shared depth*: the smallest path
   length at which an object inside its value may also be reachable from
@@ -414,6 +414,14 @@ class _Analysis:
                 self.bind(state, s.target, self.refs(s.value, {}), s.span)
             return state
         if isinstance(s, A.ExprStmt):
+            return state
+        if isinstance(s, A.Delete):
+            for target in s.targets:
+                self.effects(target, state, s.span)
+                if isinstance(target, A.Name):
+                    state[target.id] = NONE  # unbound: it refers to nothing any more
+                else:  # `del d[k]` changes `d` in place, like `d.pop(k)`
+                    self.change(state, target.value, [], s.span)
             return state
         if isinstance(s, A.CallStmt):
             if s.target is not None:

@@ -1,9 +1,10 @@
 """The frontend's diagnostic codes, and the message-only error its helpers raise.
 
 Codes are stable: tests and `golden/errors/*.txt` pin them, and `docs/errors.md`
-has one entry per code. Helpers raise `Reject(code, message, node, help)`; the
-driver turns it into an `rrl.Diagnostic`, attaching the span of `node` and the
-file path.
+has one entry per code. A code no longer reported stays reserved (`RETIRED`)
+and is never given another meaning. Helpers raise `Reject(code, message, node,
+help)`; the driver turns it into an `rrl.Diagnostic`, attaching the span of
+`node` and the file path.
 
     RPL01xx  non-deterministic Python in workflow code
     RPL02xx  Python the frontend cannot translate faithfully
@@ -32,7 +33,6 @@ CODES: dict[str, str] = {
     "RPL0208": "`with` / `async with`",
     "RPL0209": "`global` / `nonlocal`",
     "RPL0210": "a function, class or lambda defined inside workflow code",
-    "RPL0211": "`del`",
     "RPL0212": "`match`",
     "RPL0213": "generators and async iteration (`yield`, `async for`)",
     "RPL0214": "sets",
@@ -47,7 +47,7 @@ CODES: dict[str, str] = {
     "RPL0223": "a name that is not defined",
     "RPL0224": "a module constant that is not a plain value",
     "RPL0225": "a class that cannot be constructed in a workflow",
-    "RPL0226": "an assignment target that cannot be translated",
+    "RPL0226": "an assignment or `del` target that cannot be translated",
     "RPL0227": "changing a shared value in place",
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
@@ -72,7 +72,6 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0208": "move the block into an @action",
     "RPL0209": "pass values in as arguments and return them instead",
     "RPL0210": "define it at module level: an @action, a helper method or a model",
-    "RPL0211": "assign a new value instead, or stop using the name",
     "RPL0212": "use if/elif/else",
     "RPL0213": "build a list, or iterate in an @action",
     "RPL0214": "use a list, or a dict with True values; set order is not deterministic",
@@ -93,6 +92,12 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
 }
 assert set(DEFAULT_HELP) == set(CODES)
+
+# Codes no longer reported → their docs/errors.md heading (what they meant).
+RETIRED: dict[str, str] = {
+    "RPL0211": "`del` (no longer reported)",
+}
+assert not set(RETIRED) & set(CODES)
 
 
 class Reject(Exception):

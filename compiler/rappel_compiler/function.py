@@ -208,6 +208,9 @@ class _LocalNames(cst.CSTVisitor):
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind(node.target)
 
+    def visit_Del(self, node: cst.Del) -> None:
+        self._bind(node.target)  # `del x` makes `x` a local, as in Python
+
     def visit_For(self, node: cst.For) -> None:
         self._bind(node.target)
 

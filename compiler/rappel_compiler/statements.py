@@ -325,14 +325,48 @@ class StatementLowering:
         raise Reject("RPL0209", "`nonlocal` statements are not supported in a workflow", node)
 
     def _stmt_Del(self, node: cst.Del) -> None:
-        if isinstance(node.target, cst.Name):
-            help_text = "assign the variable a new value instead"
-        elif isinstance(node.target, cst.Subscript) and len(node.target.slice) == 1 and isinstance(node.target.slice[0].slice, cst.Index):
-            target = node.target
-            help_text = f"remove the item with `{self.src.text(target.value)}.pop({self.src.text(target.slice[0].slice.value)})`"
-        else:
-            help_text = "build a new value without it"
-        raise Reject("RPL0211", "`del` is not supported in a workflow", node, help_text)
+        """`del a, d[k], xs[i:j], obj.f`: each target in turn, as in Python. When
+        a target hoists statements (an await in an index), the targets before it
+        are deleted first, in a `del` of their own."""
+        span = self.span(node)
+        group: list[A.Expr] = []
+        for target in _deleted(node.target):
+            mark = len(self.block)
+            lowered = self.deleted_target(target)
+            if len(self.block) > mark and group:
+                self.block.insert(mark, A.Delete(tuple(group), span=span))
+                group = []
+            group.append(lowered)
+        if group:
+            self.emit(A.Delete(tuple(group), span=span))
+
+    def deleted_target(self, node: cst.BaseExpression) -> A.Expr:
+        """A local variable, or an item, a slice or a field of one (`del d.setdefault(k, {})[j]`
+        too): RRL rebinds the variable to a copy without it."""
+        root = node
+        while isinstance(root, (cst.Subscript, cst.Attribute)):
+            root = root.value
+        if self.is_self(root):
+            what = "the workflow instance `self`" if node is root else f"`{self.src.text(node)}`"
+            raise Reject("RPL0205", f"{what} cannot be deleted: it is state on the workflow instance", node,
+                         "keep the value in a local variable; pass it to helpers and return results from them")
+        if isinstance(node, cst.Name):
+            ref = self.src.ref(node)
+            name = node.value
+            bound_here = ref.kind == "local" or (ref.kind == "undefined" and name in self.function_locals)
+            if bound_here or self.scoped_name(name) is not None or name in self.declared_global:
+                return A.Name(self.local_name(name), span=self.span(node))
+            raise Reject("RPL0227", f"`{name}` is a module-level name and cannot be deleted in a workflow", node,
+                         "Python would make it a local variable of the function; use a local variable instead")
+        sliced = isinstance(node, cst.Subscript) and any(isinstance(e.slice, cst.Slice) for e in node.slice)
+        container = node.value if sliced else node
+        if not (isinstance(node, (cst.Subscript, cst.Attribute)) and self.is_place(container)):
+            raise Reject("RPL0226", f"cannot delete `{self.src.text(node)}`: `del` can only remove a variable, or an item or field of one",
+                         node, "delete from the variable that holds the value: `del d[k]`, `del xs[i:j]`, `del obj.field`")
+        if not sliced:
+            return self.path_target(node)
+        base, index = self.ordered([lambda: self.path_target(node.value), lambda: self.subscript_index(node)])
+        return A.Subscript(base, index, span=self.span(node))
 
     def _stmt_Import(self, node) -> None:
         raise Reject("RPL0220", "`import` is not supported inside workflow code", node, "import at the top of the module")
@@ -549,6 +583,13 @@ def _statements(block) -> list:
     return list(block.body)  # SimpleStatementSuite
 
 
+def _deleted(target: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The targets of `del`, in order: `del (a, [b, c])` deletes a, b, c."""
+    if isinstance(target, (cst.Tuple, cst.List)):  # Python's grammar allows no `*` here
+        return [inner for element in target.elements for inner in _deleted(element.value)]
+    return [target]
+
+
 def _root(node: cst.BaseExpression) -> cst.Name | None:
     while isinstance(node, (cst.Subscript, cst.Attribute)) or (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
         node = node.func.value if isinstance(node, cst.Call) else node.value
@@ -656,7 +697,7 @@ class _Folding:
 
 
 def _is_stmt(node) -> bool:
-    return isinstance(node, (A.Assign, A.ExprStmt, A.CallStmt, A.Parallel, A.ParallelFor, A.If, A.For, A.While, A.Try,
+    return isinstance(node, (A.Assign, A.ExprStmt, A.Delete, A.CallStmt, A.Parallel, A.ParallelFor, A.If, A.For, A.While, A.Try,
                              A.Return, A.Raise, A.Sleep, A.Break, A.Continue))
 
 
@@ -676,16 +717,21 @@ def _foldable(stmt: A.Stmt, uses: dict[str, int]) -> bool:
 
 
 def _fold_into(stmt: A.Stmt, hoisted: A.Assign) -> A.Stmt | None:
-    if not isinstance(stmt, (A.Assign, A.ExprStmt)):
-        return None
     finder = _InOrder(hoisted.target.id, _place_root(hoisted.value.func.value))
-    if finder.find(stmt.value) != _FOUND:
-        return None
     temp = hoisted.target
 
     def put_back(node):
         return hoisted.value if node == temp else node
 
+    if isinstance(stmt, A.Delete):
+        # Only the first target is evaluated before anything is deleted; its
+        # root is read first (`_InOrder` stops there if the change is to it).
+        first, *rest = stmt.targets
+        if finder.find(first) != _FOUND:
+            return None
+        return dataclasses.replace(stmt, targets=(rewrite(first, put_back), *rest))
+    if not isinstance(stmt, (A.Assign, A.ExprStmt)) or finder.find(stmt.value) != _FOUND:
+        return None
     return dataclasses.replace(stmt, value=rewrite(stmt.value, put_back))
 
 

@@ -310,6 +310,15 @@ class ExprStmt(Node):
 
 
 @dataclass(frozen=True)
+class Delete(Node):
+    """`del x, d[k], xs[i:j], obj.f`: each target in turn, left to right. A name
+    becomes unbound; deleting an item or a field rebinds the variable at the
+    root to a changed copy, like a method that changes a variable."""
+
+    targets: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
 class CallStmt(Node):
     """`[target =] await call(...)`."""
 
@@ -412,6 +421,7 @@ class Continue(Node):
 Stmt = Union[
     Assign,
     ExprStmt,
+    Delete,
     CallStmt,
     Parallel,
     ParallelFor,

@@ -18,6 +18,11 @@ at the receiver's root: the receiver must be such a variable (RPL0329), not a
 const (RPL0323), and not in a comprehension, lambda or `parallel` call, where
 the rebinding would be lost (RPL0330). An expression statement exists for
 these calls only (RPL0328).
+
+`del` reads what it deletes: a deleted name must be bound before (RPL0301),
+and is unbound after it, on that path. Deleting an item or a field of a
+variable (`del d[k]`, `del obj.f`) rebinds the variable like a mutating method,
+so it must not be a const (RPL0323); nor may a const be deleted.
 """
 
 from __future__ import annotations
@@ -156,20 +161,32 @@ def _own_parts(stmt: A.Node) -> list:
     ]
 
 
-def assigned_names(stmts: Iterable[A.Stmt]) -> set[str]:
+def assigned_names(stmts: Iterable[A.Stmt], *, deleted: bool = True) -> set[str]:
     """Every name a block binds anywhere in its statements (not in lambdas or
     comprehensions, which have their own scope), the variables its mutating
-    method calls rebind (`xs` in `xs.sort()`) included."""
+    method calls rebind (`xs` in `xs.sort()`) and the names it deletes (`del x`
+    makes `x` a local, as in Python) included, unless `deleted` is False."""
     names: set[str] = set()
     for stmt in stmts:
         for node in _statements(stmt):
             match node:
                 case A.Assign() | A.CallStmt() | A.Parallel() | A.ParallelFor() | A.For():
                     names.update(target_names(node.target))
+                case A.Delete(targets=targets) if deleted:
+                    names.update(t.id for t in targets if isinstance(t, A.Name))
                 case A.ExceptHandler(name=name) if name:
                     names.add(name)
             names.update(root.id for root in mutated_roots(_own_parts(node)))
     return names
+
+
+def deleted_names(stmts: Iterable[A.Stmt]) -> set[str]:
+    """Every name a block deletes (`x` in `del x`) anywhere in its statements."""
+    return {
+        target.id
+        for stmt in stmts for node in _statements(stmt) if isinstance(node, A.Delete)
+        for target in node.targets if isinstance(target, A.Name)
+    }
 
 
 def _statements(stmt: A.Node) -> Iterator[A.Node]:
@@ -293,6 +310,8 @@ class _Body:
 
     decl: A.WorkflowDecl | A.FnDecl
     local: frozenset[str]
+    # Variables that are bound somewhere and deleted somewhere (`del x`).
+    deleted: frozenset[str] = frozenset()
     loops: list[_Loop] = field(default_factory=list)
     # What leaving a block by `break`/`continue` does to the bound names, innermost
     # last: a `finally` binds its names, an `except ... as e` handler deletes `e`.
@@ -432,7 +451,8 @@ class _Checker:
         params = frozenset(p.name for p in decl.params)
         # Assigning a const is an error of its own (RPL0323); it does not make the const a local.
         local = params | (frozenset(assigned_names(decl.body)) - set(self.consts))
-        outer, self.body = self.body, _Body(decl, local)
+        bound = params | assigned_names(decl.body, deleted=False)
+        outer, self.body = self.body, _Body(decl, local, frozenset(deleted_names(decl.body) & bound))
         try:
             self.block(decl.body, params)
         finally:
@@ -488,6 +508,12 @@ class _Checker:
             case A.ExprStmt(value=value):
                 self.expr(value, self.scope(state))
                 self.check_effect(value)
+                return state
+            case A.Delete(targets=targets):
+                for target in targets:  # one after the other: `del x, x` deletes an unbound `x`
+                    self.delete(target, state)
+                    if isinstance(target, A.Name):
+                        state = state - {target.id}
                 return state
             case A.CallStmt(target=target, call=call):
                 self.await_call(call, self.scope(state))
@@ -658,6 +684,28 @@ class _Checker:
                     f"consts are read-only; use a variable with another name, for example `{node.id.lower()}_value`",
                 )
 
+    def delete(self, target: A.Expr, state: State) -> None:
+        """`del target`: a read of the name, or of the container and the index."""
+        scope = self.scope(state)
+        if isinstance(target, A.Name):
+            self.name(target, target.id, scope)
+        else:
+            self.expr(target, scope)
+        root = target_root(target)
+        if root is None or not self.is_const(root.id):
+            return
+        lower = root.id.lower()
+        if root is target:
+            self.report(
+                "RPL0323", root, f"cannot delete const `{root.id}`",
+                "consts are read-only and always bound; use a variable for a value that comes and goes",
+            )
+        else:
+            self.report(
+                "RPL0323", root, f"cannot change const `{root.id}`: `del` rebinds it",
+                f"consts are read-only; copy it into a variable and change the copy: `{lower} = {root.id}`, then `del {print_expr(_with_root(target, lower))}`",
+            )
+
     def is_const(self, name: str) -> bool:
         """`name` is a const here (a parameter of the same name shadows it)."""
         return name in self.consts and (self.body is None or all(p.name != name for p in self.body.decl.params))
@@ -804,9 +852,11 @@ class _Checker:
         if name in scope.bound or self.dead:
             return
         if name in scope.local:
+            deleted = self.body is not None and name in self.body.deleted
             self.report(
                 "RPL0301", node, f"name `{name}` is used before it is assigned",
-                f"assign `{name}` before this line, for example `{name} = 0`",
+                f"`{name}` is unbound on every path to this line (`del {name}` unbinds it); assign it before using it"
+                if deleted else f"assign `{name}` before this line, for example `{name} = 0`",
             )
         elif name in self.global_values:
             return

@@ -12,8 +12,10 @@ raised by the node goes — `null` means out of the region: the workflow fails,
 or the parallel branch fails):
 
     start     next                      binds consts and arguments
-    compute   steps[target, value], next, error
-                                        pure assignments, in order
+    compute   steps[target, value | delete], next, error
+                                        pure steps, in order: assignments,
+                                        changing calls (`target` null) and
+                                        deletions (`{"delete": target}`)
     action    action, kwargs, target, retry, backoff, timeout, next, error
     branch    cases[when, to], else, error
     join      next                      where branches meet again
@@ -86,8 +88,15 @@ class Node:
 
 @dataclass
 class Step:
-    target: A.Expr | None  # None: evaluated for its effect (`xs.sort()`)
-    value: A.Expr
+    """`target = value`; with no target, `value` is evaluated for its effect
+    (`xs.sort()`); with no value, `target` is deleted (`del d["k"]`)."""
+
+    target: A.Expr | None
+    value: A.Expr | None
+
+    @property
+    def deletes(self) -> bool:
+        return self.value is None
 
 
 @dataclass
@@ -412,7 +421,7 @@ def _encode(node: Node) -> dict:
         elif how == "edges":
             out[key] = [target.id for target in value]
         elif how == "steps":
-            out[key] = [{"target": print_target(s.target) if s.target is not None else None, "value": print_expr(s.value)} for s in value]
+            out[key] = [_encode_step(s) for s in value]
         elif how == "kwargs":
             out[key] = {name: print_expr(expr) for name, expr in value}
         elif how in ("retry", "backoff"):
@@ -422,6 +431,18 @@ def _encode(node: Node) -> dict:
         elif how == "handlers":
             out[key] = [{"types": list(h.types), "bind": h.bind, "to": h.to.id} for h in value]
     return out
+
+
+def _encode_step(step: Step) -> dict:
+    if step.deletes:
+        return {"delete": print_target(step.target)}
+    return {"target": print_target(step.target) if step.target is not None else None, "value": print_expr(step.value)}
+
+
+def _decode_step(raw: dict) -> Step:
+    if "delete" in raw:
+        return Step(_parse_target(raw["delete"]), None)
+    return Step(_parse_target(raw["target"]) if raw["target"] is not None else None, parse_expr(raw["value"]))
 
 
 def _parse_target(text: str) -> A.Expr:
@@ -443,7 +464,7 @@ def _decode(node: Node, raw: dict, by_id: dict[str, Node]) -> None:
         elif how == "edges":
             decoded = [by_id[v] for v in value]
         elif how == "steps":
-            decoded = [Step(_parse_target(s["target"]) if s["target"] is not None else None, parse_expr(s["value"])) for s in value]
+            decoded = [_decode_step(s) for s in value]
         elif how == "kwargs":
             decoded = [(name, parse_expr(text)) for name, text in value.items()]
         elif how == "retry":
@@ -528,6 +549,8 @@ class _Lowering:
                 return Compute([Step(target, value)], cont, ctx.error)
             case A.ExprStmt(value=value):
                 return Compute([Step(None, value)], cont, ctx.error)
+            case A.Delete(targets=targets):
+                return Compute([Step(target, None) for target in targets], cont, ctx.error)
             case A.CallStmt(target=target, call=call):
                 return self.call(call, target, ctx, cont)
             case A.Parallel():
@@ -765,13 +788,18 @@ def _node_exprs(node: Node) -> Iterator[tuple[str, A.Expr]]:
             for s in value:
                 if s.target is not None:
                     yield "steps", s.target
-                yield "steps", s.value
+                if s.value is not None:
+                    yield "steps", s.value
         elif how == "kwargs":
             for _, expr in value:
                 yield "kwargs", expr
         elif how == "cases":
             for c in value:
                 yield "cases", c.when
+
+
+def _renamed(expr: A.Expr | None, mapping: dict[str, str]) -> A.Expr | None:
+    return rename(expr, mapping) if expr is not None else None
 
 
 def number_generated_names(start: Start) -> None:
@@ -810,7 +838,7 @@ def number_generated_names(start: Start) -> None:
             elif how in ("expr", "target") and value is not None:
                 setattr(node, attr, rename(value, mapping))
             elif how == "steps":
-                setattr(node, attr, [Step(rename(s.target, mapping) if s.target is not None else None, rename(s.value, mapping)) for s in value])
+                setattr(node, attr, [Step(_renamed(s.target, mapping), _renamed(s.value, mapping)) for s in value])
             elif how == "kwargs":
                 setattr(node, attr, [(k, rename(e, mapping)) for k, e in value])
             elif how == "cases":

@@ -6,6 +6,7 @@ live objects, and every runtime follows them:
 
 - RRL values are immutable: `x[k] = v` and `x.f = v` rebind `x` to an updated
   copy, so a value captured in one variable never changes through another.
+  A changing method (`xs.sort()`) and `del x[k]` / `del x.f` do the same.
 - Lazy builtins produce lists: `range`, `enumerate`, `zip`, `reversed`,
   `dict.keys()`, `.values()` and `.items()` (pairs as tuples).
 """
@@ -117,8 +118,7 @@ class Evaluator:
             return env[node.id]
         if node.id in _FUNCTIONS:
             return _FUNCTIONS[node.id]
-        name = source_name(node.id)
-        raise UnboundLocalError(f"cannot access local variable '{name}' where it is not associated with a value")
+        raise _unbound(node.id)
 
     def _Constant(self, node: A.Constant, env: dict) -> Any:
         return node.value
@@ -340,3 +340,28 @@ class Evaluator:
                 self.bind(owner_expr, updated, env)
             case _:
                 raise TypeError(f"cannot assign to {type(target).__name__}")
+
+    def unbind(self, target: A.Expr, env: dict) -> None:
+        """`del target` in `env`: a name becomes unbound; an item or a field is
+        deleted from a copy of its container, which replaces the container (as
+        in `bind`), so Python's exceptions come out (`KeyError('k')`)."""
+        match target:
+            case A.Name(id=name):
+                if name not in env:
+                    raise _unbound(name)
+                del env[name]
+            case A.Subscript(value=container_expr, index=index):
+                updated = copy.copy(self.eval(container_expr, env))
+                del updated[self._index(index, env)]
+                self.bind(container_expr, updated, env)
+            case A.Attribute(value=owner_expr, attr=attr):
+                updated = copy.copy(self.eval(owner_expr, env))
+                delattr(updated, attr)
+                self.bind(owner_expr, updated, env)
+            case _:
+                raise TypeError(f"cannot delete {type(target).__name__}")
+
+
+def _unbound(name: str) -> UnboundLocalError:
+    """Python's error for a local variable read (or deleted) while unbound."""
+    return UnboundLocalError(f"cannot access local variable '{source_name(name)}' where it is not associated with a value")

@@ -49,7 +49,7 @@ def label(node: D.Node) -> str:
             call = A.AwaitCall(node.action, tuple(A.Keyword(k, v) for k, v in node.kwargs), node.retry, node.backoff, node.timeout)
             return _assigned(node.target, print_call(call).removeprefix("await "))
         case D.Compute(steps=steps):
-            return "\n".join(_assigned(s.target, print_expr(s.value)) for s in steps)
+            return "\n".join(f"del {print_target(s.target)}" if s.deletes else _assigned(s.target, print_expr(s.value)) for s in steps)
         case D.Branch(cases=cases):
             return "\n".join(("if " if i == 0 else "elif ") + print_expr(c.when) for i, c in enumerate(cases))
         case D.Join():

@@ -8,7 +8,9 @@ This module is the specification of execution that every runtime matches:
 - Values. Variables live in one environment per region. `start` binds the
   consts in declaration order, then the arguments (missing ones take their
   default). A fork gives each branch a copy of the environment; a branch's
-  writes stay in the branch, and only its `result` comes back.
+  writes stay in the branch, and only its `result` comes back. A `delete`
+  step unbinds a name (reading it again raises UnboundLocalError), or
+  rebinds the variable at the root of `x[k]` / `x.f` to a copy without it.
 - Exceptions. An exception raised while a node runs follows the node's
   `error` edge to an `except` node, which stores it and picks the first
   handler whose types match (no types: any). Unmatched, it follows the
@@ -121,6 +123,9 @@ class _Interpreter:
                 return node.next
             case D.Compute(steps=steps):
                 for s in steps:
+                    if s.deletes:
+                        ev.unbind(s.target, env)
+                        continue
                     value = ev.eval(s.value, env)
                     if s.target is not None:
                         ev.bind(s.target, value, env)

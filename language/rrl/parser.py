@@ -118,13 +118,45 @@ def _check_target(expr: A.Expr, *, allow_complex: bool = True) -> A.Expr:
         for elt in expr.elts:
             _check_target(elt.value if isinstance(elt, A.Starred) else elt, allow_complex=allow_complex)
         return expr
-    if allow_complex and isinstance(expr, (A.Subscript, A.Attribute)):
-        root = expr
-        while isinstance(root, (A.Subscript, A.Attribute)):
-            root = root.value
-        if isinstance(root, A.Name):
-            return expr
+    if allow_complex and isinstance(expr, (A.Subscript, A.Attribute)) and _rooted_at_name(expr):
+        return expr
     raise _Problem("cannot assign to this expression", expr.span, "assign to a name, a tuple of names, `x[key]` or `x.field`")
+
+
+def _delete_targets(expr: A.Expr) -> list[A.Expr]:
+    """The targets of `del`, a tuple of them flattened: `del (a, b)` is `del a, b`."""
+    if isinstance(expr, A.Starred):
+        raise _Problem("cannot delete a starred expression", expr.span, "name each target: `del a, b`")
+    if isinstance(expr, A.TupleExpr) and expr.elts:
+        return [target for elt in expr.elts for target in _delete_targets(elt)]
+    if isinstance(expr, A.Name) or (isinstance(expr, (A.Subscript, A.Attribute)) and _rooted_at_name(expr)):
+        return [expr]
+    raise _Problem("cannot delete this expression", expr.span, "delete a name, an item `x[key]`, a slice `x[i:j]` or a field `x.field`")
+
+
+def _rooted_at_name(expr: A.Expr) -> bool:
+    """`x`, `x[k]`, `x.f`, `x[k].f`: a place in a variable."""
+    while isinstance(expr, (A.Subscript, A.Attribute)):
+        expr = expr.value
+    return isinstance(expr, A.Name)
+
+
+@dataclasses.dataclass
+class _Targets:
+    """A parsed `target_list`: what it must be depends on the statement (an
+    assignment, a `parallel` result, or `del`)."""
+
+    items: list
+    span: A.Span | None
+
+    def assigned(self) -> A.Expr:
+        if len(self.items) == 1 and not isinstance(self.items[0], A.Starred):
+            return _check_target(self.items[0])
+        return _check_target(A.TupleExpr(tuple(self.items), span=self.span))
+
+
+def _assigned(targets: _Targets | None) -> A.Expr | None:
+    return targets.assigned() if targets is not None else None
 
 
 @v_args(meta=True)
@@ -197,10 +229,7 @@ class _ToAst(Transformer):
         return tuple(i for i in items if i is not None and not isinstance(i, Token))
 
     def target_list(self, meta, items):
-        items = _present(items)
-        if len(items) == 1 and not isinstance(items[0], A.Starred):
-            return _check_target(items[0])
-        return _check_target(A.TupleExpr(tuple(items), span=_span(meta)))
+        return _Targets(_present(items), _span(meta))
 
     def expr_list(self, meta, items):
         items = _present(items)
@@ -211,7 +240,8 @@ class _ToAst(Transformer):
         return A.TupleExpr(tuple(items), span=_span(meta))
 
     def assign_stmt(self, meta, items):
-        target, value = items
+        targets, value = items
+        target = targets.assigned()
         if isinstance(value, A.AwaitCall):
             return A.CallStmt(target, value, span=_span(meta))
         return A.Assign(target, value, span=_span(meta))
@@ -222,6 +252,10 @@ class _ToAst(Transformer):
         if isinstance(value, A.AwaitCall):
             raise _Problem("an await call cannot carry a type annotation", _span(meta))
         return A.Assign(target, value, type_, span=_span(meta))
+
+    def del_stmt(self, meta, items):
+        targets = [target for item in items[0].items for target in _delete_targets(item)]
+        return A.Delete(tuple(targets), span=_span(meta))
 
     def call_stmt(self, meta, items):
         return A.CallStmt(None, items[0], span=_span(meta))
@@ -383,11 +417,11 @@ class _ToAst(Transformer):
     def parallel_stmt(self, meta, items):
         target, mode, *calls = items
         calls = tuple(c for c in calls if isinstance(c, A.AwaitCall))
-        return A.Parallel(target, calls, bool(mode), span=_span(meta))
+        return A.Parallel(_assigned(target), calls, bool(mode), span=_span(meta))
 
     def parallel_for_stmt(self, meta, items):
         target, mode, loop_target, iter_, limit, call = items
-        return A.ParallelFor(target, loop_target, iter_, call, bool(mode), limit, span=_span(meta))
+        return A.ParallelFor(_assigned(target), loop_target, iter_, call, bool(mode), limit, span=_span(meta))
 
     def parallel_mode(self, meta, items):
         return True

@@ -211,6 +211,8 @@ class _Printer:
         match node:
             case A.ExprStmt(value=value):
                 return [f"{pad}{self.expr(value)}"]
+            case A.Delete(targets=targets):
+                return [f"{pad}del " + ", ".join(self.target(t) for t in targets)]
             case A.Assign(target=target, value=value, annotation=annotation):
                 if annotation is not None:
                     return [f"{pad}{self.target(target)}: {self.type(annotation)} = {self.expr(value)}"]

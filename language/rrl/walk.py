@@ -56,7 +56,8 @@ def rewrite(node, fn: Callable):
 
 def bound_names(node) -> set[str]:
     """Every name a statement list, fn or expression binds (assignment and
-    loop targets, `except ... as`, comprehension and lambda variables, params)."""
+    loop targets, `except ... as`, comprehension and lambda variables, params,
+    and the names `del` unbinds, which are locals as in Python)."""
     names: set[str] = set()
 
     def targets(target) -> None:
@@ -77,6 +78,9 @@ def bound_names(node) -> set[str]:
                 if t is not None:
                     targets(t)
                 targets(loop_target)
+            case A.Delete(targets=deleted):
+                for t in deleted:
+                    targets(t)
             case A.ExceptHandler(name=name) if name:
                 names.add(name)
             case A.Lambda(params=params):

@@ -59,6 +59,12 @@ def run_codes(run_body: str, extra: str = "") -> list[str]:
         "for row in rows:\n    if row.get('skip') and rows[row]:\n        pass\n    row['n'] = 1",
         # the same dict twice in one list
         "row = rows[0]\nrows.append(row)\nrows[0]['n'] = 1\nreturn rows",
+        # `del` of an item or a field changes its container in place
+        "ys = xs\ndel ys[0]\nreturn xs",
+        "first = rows[0]\ndel first['n']\nreturn rows",
+        "copy = list(rows)\ndel copy[0]['n'], copy[1:]\nreturn rows",
+        "table = {'a': 1, 'b': 2}\nfor k in table:\n    del table[k]",
+        "table = {'a': 1, 'b': 2}\nfor k, v in table.items():\n    del table[k]",
     ],
 )
 def test_changes_visible_through_another_reference_are_rejected(body: str):
@@ -101,6 +107,11 @@ def test_changes_visible_through_another_reference_are_rejected(body: str):
         "table = {'a': [], 'b': []}\nfor k in table.keys():\n    table[k].append(1)\nreturn table",
         "table = {'a': [], 'b': []}\nfor k in list(table):\n    if table[k]:\n        table[k].clear()\nreturn table",
         "table = {'a': 1}\nfor k in list(table):\n    table.pop(k)\ntable.setdefault('y', {})['z'] = 1\nreturn table",
+        # `del` from values nobody else refers to; `del` of a name changes no object
+        "del xs[0], rows[0]['n']\nreturn [xs, rows]",
+        "table = {'a': 1, 'b': 2}\nfor k in list(table):\n    del table[k]\nreturn table",
+        "ys = xs\ndel xs\nxs = [1]\nxs.append(2)\nreturn [xs, ys]",
+        "copy = list(xs)\ndel copy[1:]\nreturn [xs, copy]",
     ],
 )
 def test_changes_nobody_else_sees_compile(body: str):
@@ -123,6 +134,26 @@ def test_helper_parameters_belong_to_the_caller():
         items = list(items)
         items.append(1)
         return items
+""",
+    ) == []
+
+
+def test_a_helper_deletes_from_its_own_copy_only():
+    assert run_codes(
+        "return await self.drop(rows[0])",
+        extra="""
+    async def drop(self, row: dict[str, int]) -> dict[str, int]:
+        del row['n']
+        return row
+""",
+    ) == ["RPL0227"]
+    assert run_codes(
+        "return await self.drop(rows[0])",
+        extra="""
+    async def drop(self, row: dict[str, int]) -> dict[str, int]:
+        row = dict(row)
+        del row['n']
+        return row
 """,
     ) == []
 

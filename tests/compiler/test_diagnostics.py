@@ -314,23 +314,6 @@ CASES = {
           = help: make it a method of the workflow class, or an @action at module level
         """,
     ),
-    "RPL0211": (
-        """
-        @workflow
-        class Flow(Workflow):
-            async def run(self, d: dict[str, int]) -> dict[str, int]:
-                del d["secret"]
-                return d
-        """,
-        """
-        error[RPL0211]: `del` is not supported in a workflow
-         --> app/flows.py:9:9
-          |
-        9 |         del d["secret"]
-          |         ^^^^^^^^^^^^^^^
-          = help: remove the item with `d.pop("secret")`
-        """,
-    ),
     "RPL0212": (
         """
         @workflow
@@ -673,3 +656,11 @@ def test_diagnostic_text(code: str):
 
 def test_every_code_has_a_case():
     assert sorted(CASES) == sorted(CODES)
+
+
+def test_retired_codes_cannot_be_reported():
+    from rappel_compiler.diagnostics import RETIRED, Reject
+
+    for code in RETIRED:
+        with pytest.raises(AssertionError):
+            Reject(code, "no longer reported")

@@ -10,6 +10,7 @@ import pytest
 
 import rrl
 from rappel_compiler import CODES, compile_source
+from rappel_compiler.diagnostics import RETIRED
 
 ERRORS = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
 
@@ -34,3 +35,12 @@ def test_every_code_is_documented_with_an_example(code: str):
     result = compile_source(source, path="app/flows.py", module="app.flows")
     assert {d.code for d in result.diagnostics} == {code}
     assert rrl.render_all(result.diagnostics, source) == expected
+
+
+@pytest.mark.parametrize("code", sorted(RETIRED))
+def test_retired_codes_stay_documented_and_reserved(code: str):
+    match = re.search(rf"^### {code} — (.*?)$(.*?)(?=^##)", ERRORS + "\n## end", re.S | re.M)
+    assert match, f"docs/errors.md has no section for {code}"
+    assert match.group(1) == RETIRED[code] and "(no longer reported)" in match.group(1)
+    assert "```python" not in match.group(2), "a retired code has no example that produces it"
+    assert code not in CODES

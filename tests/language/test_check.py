@@ -514,3 +514,60 @@ def test_assigned_names_include_changed_variables_but_not_lost_changes():
 
     program = parse(HEAD + "workflow W(xs: list[int], d: dict) -> None:\n    xs.sort()\n    if d[\"k\"].pop():\n        first, *rest = xs\n    ys = [q.append(1) for q in xs]\n    zs = sorted(xs, key=lambda v: seen.append(v))\n")
     assert assigned_names(program.workflows[0].body) == {"xs", "d", "first", "rest", "ys", "zs"}
+
+
+# ------------------------------------------------------------------ del
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # items, slices and fields of variables; a name, then bound again
+        "workflow W(xs: list[int], d: dict[str, list[int]], u: User) -> Any:\n    del xs[0], xs[1:3], d[\"k\"][0], u.tags\n    y = 1\n    del y\n    y = 2\n    return [xs, d, u, y]\n",
+        # deleted in one branch only: maybe bound, as Python accepts it
+        "workflow W(x: int) -> int:\n    y = x\n    if x:\n        del y\n    return y\n",
+        # deleted and bound again in a loop
+        "workflow W(xs: list[int]) -> int:\n    last = 0\n    for x in xs:\n        del last\n        last = x\n    return last\n",
+        # a parameter named like a const may be deleted
+        "workflow W(LIMIT: int) -> None:\n    del LIMIT\n",
+        # a mutating call in an index
+        "workflow W(xs: list[int], d: dict[int, int]) -> None:\n    del d[xs.pop()]\n    xs.clear()\n",
+    ],
+)
+def test_del_accepted(body: str):
+    assert diagnostics(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a deleted name is unbound afterwards, on every path
+        ("workflow W(x: int) -> int:\n    y = x\n    del y\n    return y\n",
+         [("RPL0301", 4, 12, "name `y` is used before it is assigned", "`y` is unbound on every path to this line (`del y` unbinds it); assign it before using it")]),
+        # deleting reads: the name must be bound before, also the second time
+        ("workflow W(x: int) -> None:\n    y = x\n    del y, y\n",
+         [("RPL0301", 3, 12, "name `y` is used before it is assigned", "`y` is unbound on every path to this line (`del y` unbinds it); assign it before using it")]),
+        ("workflow W(x: int) -> None:\n    del fresh\n",
+         [("RPL0301", 2, 9, "name `fresh` is used before it is assigned", "assign `fresh` before this line, for example `fresh = 0`")]),
+        ("workflow W(x: int) -> None:\n    del d[x]\n",
+         [("RPL0302", 2, 9, "name `d` is not defined", "assign `d` first, add a parameter, or declare `const d = ...`")]),
+        # a const cannot be deleted, nor an item of one
+        ("workflow W() -> None:\n    del LIMIT\n",
+         [("RPL0323", 2, 9, "cannot delete const `LIMIT`", "consts are read-only and always bound; use a variable for a value that comes and goes")]),
+        ("const NAMES = {\"a\": 1}\n\nworkflow W() -> None:\n    del NAMES[\"a\"]\n",
+         [("RPL0323", 4, 9, "cannot change const `NAMES`: `del` rebinds it", "consts are read-only; copy it into a variable and change the copy: `names = NAMES`, then `del names[\"a\"]`")]),
+        # private fields stay private
+        ("workflow W(u: User) -> None:\n    del u._cache\n",
+         [("RPL0331", 2, 9, "attribute `_cache` is private", "a workflow reads public fields only (and `type(x).__name__`); expose the value as a field, or read it in an action")]),
+    ],
+)
+def test_del_rejected(body: str, expected: list[tuple]):
+    assert [(code, line, column, message, help) for _, code, line, column, message, help in diagnostics(body)] == expected
+
+
+def test_assigned_names_include_deleted_names():
+    from rrl.check import assigned_names
+
+    program = parse(HEAD + "workflow W(xs: list[int], d: dict) -> None:\n    del d[\"k\"], xs\n    if d:\n        del gone\n")
+    assert assigned_names(program.workflows[0].body) == {"xs", "gone"}
+    assert assigned_names(program.workflows[0].body, deleted=False) == set()

@@ -8,6 +8,7 @@ import pytest
 
 import rrl
 from rrl import dag as D
+from rrl.printer import print_target
 
 
 def lower(body: str, decls: str = "") -> D.Dag:
@@ -107,3 +108,32 @@ def test_graphviz_render_has_one_node_per_dag_node():
     for node in dag.nodes():
         assert f"\t{node.id} [" in source
     assert "style=dotted" in source  # the loop's back edge
+
+
+def test_deletions_are_compute_steps_without_a_value():
+    dag = lower(
+        "    d = {'k': n, 'j': [n, n]}\n    del d['k'], d['j'][0:1]\n    xs = d.pop('j')\n    del xs\n    return len(d)\n"
+    )
+    assert kinds(dag) == ["start", "compute", "return"]
+    steps = dag.nodes()[1].steps
+    assert [(print_target(s.target), s.deletes) for s in steps] == [
+        ("d", False), ('d["k"]', True), ('d["j"][0:1]', True), ("xs", False), ("xs", True),
+    ]
+    text = dag.to_json()
+    assert D.Dag.from_json(text).to_json() == text
+    encoded = json.loads(text)["nodes"][1]["steps"]
+    assert encoded[1:3] == [{"delete": 'd["k"]'}, {"delete": 'd["j"][0:1]'}]
+    assert encoded[3] == {"target": "xs", "value": 'd.pop("j")'}
+
+
+def test_deleted_locals_of_an_inlined_fn_are_renamed():
+    dag = lower("    r = await drop(v={'a': n})\n    return r\n", "\nfn drop(v: dict) -> int:\n    t = 1\n    del v['a'], t\n    return len(v)\n")
+    deleted = [print_target(s.target) for node in dag.nodes() if node.kind == "compute" for s in node.steps if s.deletes]
+    assert deleted == ['$1_v["a"]', "$1_t"]
+
+
+def test_graphviz_labels_a_deletion():
+    from rrl.graphviz import label
+
+    dag = lower("    d = {'k': n}\n    del d['k']\n    return len(d)\n")
+    assert label(dag.nodes()[1]) == 'd = {"k": n}\ndel d["k"]'

@@ -253,3 +253,61 @@ def test_raise_from_sets_the_cause():
     assert isinstance(info.value.__cause__, KeyError)
     with pytest.raises(TypeError, match="exception causes must derive from BaseException"):
         run("    raise ValueError('x') from 3\n")
+
+
+def test_del_removes_items_slices_and_fields_from_a_copy():
+    body = (
+        "    d = {'a': 1, 'b': {'c': 2, 'e': 3}}\n"
+        "    kept = d\n"
+        "    xs = [0, 1, 2, 3, 4]\n"
+        "    del d['a'], d['b']['c'], xs[1:3], xs[0]\n"
+        "    return [d, kept, xs]\n"
+    )
+    assert run(body)[0] == [{"b": {"e": 3}}, {"a": 1, "b": {"c": 2, "e": 3}}, [3, 4]]
+
+
+def test_del_unbinds_a_name_like_python():
+    with pytest.raises(UnboundLocalError, match=r"^cannot access local variable 'x' where it is not associated with a value$"):
+        run("    x = 1\n    del x\n    return x\n")
+    with pytest.raises(UnboundLocalError, match="local variable 'y'"):
+        run("    if n > 10:\n        y = 1\n    del y\n    return 0\n")
+    assert run("    x = 1\n    del x\n    x = 2\n    return x\n")[0] == 2
+
+
+def test_del_deletes_left_to_right_in_an_inlined_fn():
+    decls = "\nfn drop(d: dict) -> dict:\n    del d['a']\n    del d\n    d = {'new': True}\n    return d\n"
+    value, _ = run("    d = {'a': 1}\n    e = await drop(d=d)\n    return [d, e]\n", decls=decls)
+    assert value == [{"a": 1}, {"new": True}]
+    with pytest.raises(UnboundLocalError, match="local variable 'x'"):
+        run("    x = 1\n    del x, x\n    return 0\n")
+
+
+def test_python_errors_of_del():
+    with pytest.raises(KeyError) as info:
+        run("    d = {'y': 1}\n    del d['x']\n    return d\n")
+    assert repr(info.value) == "KeyError('x')"
+    with pytest.raises(IndexError) as info:
+        run("    xs = [1]\n    del xs[5]\n    return xs\n")
+    assert repr(info.value) == "IndexError('list assignment index out of range')"
+    with pytest.raises(TypeError, match="'tuple' object doesn't support item deletion"):
+        run("    t = (1, 2)\n    del t[0]\n    return t\n")
+    value, _ = run("    d = {'k': 1}\n    try:\n        del d['k'], d['k']\n    except KeyError as e:\n        return [repr(e), d]\n    return 0\n")
+    assert value == ["KeyError('k')", {}]
+
+
+def test_del_of_a_field_changes_a_copy_of_the_model():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Draft:
+        title: str
+        notes: str | None = None
+
+    host = RecordingHost()
+    host.types["app.models.Draft"] = Draft
+    body = (
+        "    draft = Draft(title='t', notes='x')\n    kept = draft\n    del draft.notes\n"
+        "    try:\n        del kept.missing\n    except AttributeError as e:\n        return [draft, kept, draft.notes, str(e)]\n    return 0\n"
+    )
+    value, _ = run(body, host=host, decls="from app.models import Draft\n")
+    assert value == [Draft("t"), Draft("t", "x"), None, "'Draft' object has no attribute 'missing'"]

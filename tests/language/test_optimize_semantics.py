@@ -199,6 +199,34 @@ workflow W(n: int = 3) -> Any:
     last = d["k"].pop() if True else d.popitem()
     return [item, key, done, extra, snapshot, tail, copy, seen, counts, d, last, type(n).__name__]
 """,
+    "deletions": """\
+const KEY = "b"
+
+workflow W(n: int = 3) -> Any:
+    d = {"a": 1, "b": 2, "c": [1, 2, 3, 4]}
+    $t1 = KEY
+    del d[$t1]
+    $t2 = d["c"].pop()
+    del d["c"][$t2 - 3]
+    $t3 = d
+    del d["a"]
+    kept = $t3
+    $t4 = 0
+    del $t4
+    try:
+        del d["missing"]
+    except KeyError as e:
+        caught = repr(e)
+    x = n * 2
+    del x
+    try:
+        y = x
+    except UnboundLocalError as e:
+        y = str(e)
+    xs = list(range(n + 3))
+    del xs[1:n], xs[-1]
+    return [d, kept, caught, y, xs]
+""",
 }
 
 

@@ -51,6 +51,7 @@ workflow Welcome(user_ids: list[str], dry: bool = False) -> list[ER]:
         d["k"] = sorted(users, key=lambda u: u.age)[1:2]
     finally:
         done = True
+    del x, d["k"][0:1], first.name
     return (results, first)
 '''
 
@@ -198,3 +199,37 @@ def test_raise_from_round_trips():
     program = rrl.parse(text)
     assert rrl.print_program(program) == text
     assert program.workflows[0].body[0].handlers[0].body[0].cause == A.Name("e")
+
+
+def test_del_round_trips_and_flattens_tuples():
+    text = "rrl 1\n\nworkflow W(xs: list[int], d: dict, u: Any) -> Any:\n    x = 1\n    del x, xs[1:3], d[\"k\"][0], u.tags\n    return xs\n"
+    program = rrl.parse(text)
+    assert rrl.print_program(program) == text
+    (stmt,) = [s for s in program.workflows[0].body if isinstance(s, A.Delete)]
+    assert stmt.targets[0] == A.Name("x")
+    assert stmt.targets[1] == A.Subscript(A.Name("xs"), A.Slice(A.Constant(1), A.Constant(3), None))
+    assert (stmt.span.line, stmt.span.column) == (5, 5)
+    nested = rrl.parse("rrl 1\n\nworkflow W(a: int, b: int, c: int) -> None:\n    del (a, (b, c),)\n")
+    assert nested.workflows[0].body[0] == A.Delete((A.Name("a"), A.Name("b"), A.Name("c")))
+    assert rrl.print_program(nested).endswith("    del a, b, c\n")
+
+
+@pytest.mark.parametrize(
+    ("target", "message", "column"),
+    [
+        ("*xs", "cannot delete a starred expression", 9),
+        ("a, *xs", "cannot delete a starred expression", 12),
+        ("f(xs)", "cannot delete this expression", 9),
+        ("f(xs)[0]", "cannot delete this expression", 9),
+        ("xs + [1]", "cannot delete this expression", 9),
+    ],
+)
+def test_del_targets_are_checked(target: str, message: str, column: int):
+    diag = _error(f"rrl 1\n\nworkflow W(a: int, xs: list[int]) -> None:\n    del {target}\n")
+    assert (diag.code, diag.message, diag.span.line, diag.span.column) == ("RPL0003", message, 4, column)
+
+
+def test_del_is_a_keyword():
+    assert _error("rrl 1\n\nworkflow W() -> None:\n    del = 1\n").code == "RPL0001"
+    program = rrl.parse("rrl 1\n\nworkflow W(deleted: int) -> int:\n    delta = deleted\n    return delta\n")
+    assert program.workflows[0].body[0] == A.Assign(A.Name("delta"), A.Name("deleted"))

@@ -11,10 +11,13 @@
    comprehension body is never replaced (it may run many times, or never).
 
 A call of a mutating method (`xs.sort()`, `d.pop(k)`) writes the variable at
-the root of its receiver. A temporary is never replaced where it is that
-receiver, its value is never moved past a call that changes a variable the
-value reads, and a value that changes a variable is never moved past a read
-of that variable, nor into a `parallel` branch (where the change is lost).
+the root of its receiver, and so does `del d[k]`. A temporary is never
+replaced where it is that receiver, its value is never moved past a call that
+changes a variable the value reads, and a value that changes a variable is
+never moved past a read of that variable (the root of `d[$t] = v` is read
+before `$t`), nor into a `parallel` branch (where the change is lost). In a
+`del`, only the indexes of the first target are evaluated before anything is
+deleted; a temporary is replaced there only.
 
 User variables are never removed: they name DAG nodes and show in debugging.
 """
@@ -82,6 +85,8 @@ def _evaluated_first(stmt: A.Stmt) -> list[A.Expr]:
             return [*(k.value for c in calls for k in c.kwargs), *_target_indexes(target)]
         case A.ParallelFor(iter=value) | A.If(test=value) | A.For(iter=value) | A.Sleep(seconds=value) | A.ExprStmt(value=value):
             return [value]
+        case A.Delete(targets=(first, *_)):
+            return _target_indexes(first)
         case A.Raise(exc=value, cause=cause) if value is not None:
             return [value] if cause is None else [value, cause]
         case A.Return(value=value) if value is not None:
@@ -128,8 +133,23 @@ def _keeps_writes_in_order(stmt: A.Stmt, name: str, value: A.Expr) -> bool:
         return True
     if isinstance(stmt, A.Parallel):
         return False
-    read_there = set().union(*(reads(expr) for expr in evaluated)) - {name}
+    read_there = set().union(*(reads(expr) for expr in evaluated), _roots_read_before(stmt, name)) - {name}
     return not (written_here & read_there) and "" not in written_here
+
+
+def _roots_read_before(stmt: A.Stmt, name: str) -> set[str]:
+    """The variables at the root of `x[...]` / `x.f` targets whose indexes read
+    `name`: each root is read before its indexes are evaluated."""
+    match stmt:
+        case A.Delete(targets=targets):
+            targets = targets[:1]
+        case A.Assign(target=target) | A.CallStmt(target=target) | A.Parallel(target=target):
+            targets = (target,)
+        case _:
+            return set()
+    places = (node for target in targets if target is not None for node in walk(target) if isinstance(node, (A.Subscript, A.Attribute)))
+    roots = (target_root(place) for place in places if occurs(place, name))
+    return {root.id for root in roots if root is not None}
 
 
 def _can_substitute(stmt: A.Stmt, name: str, value: A.Expr) -> bool:

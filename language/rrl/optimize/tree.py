@@ -24,9 +24,11 @@ EXPRESSIONS = (
 _BLOCK_FIELDS = {"body", "orelse", "finalbody"}
 _BLOCK_OWNERS = (A.If, A.For, A.While, A.Try, A.ExceptHandler, A.FnDecl, A.WorkflowDecl)
 # Fields that bind: their names are written, the inside of `x[i]` / `x.f` is read.
+# `del` targets are targets too (a deleted name is never replaced by a value),
+# but every name in them counts as read: `del x` needs `x` bound.
 _TARGET_FIELDS = {
     A.Assign: ("target",), A.CallStmt: ("target",), A.Parallel: ("target",),
-    A.ParallelFor: ("target", "loop_target"), A.For: ("target",),
+    A.ParallelFor: ("target", "loop_target"), A.For: ("target",), A.Delete: ("targets",),
 }
 
 ExprFn = Callable[[A.Expr], A.Expr]
@@ -70,7 +72,7 @@ def map_exprs(node, fn: ExprFn):
 
     def change(name: str, value):
         if name in _TARGET_FIELDS.get(type(node), ()):
-            return map_target(value, fn)
+            return _map_value(value, lambda target: map_target(target, fn))
         return _map_value(value, lambda child: map_exprs(child, fn))
 
     return _rebuild(node, change)
@@ -111,7 +113,8 @@ def map_decl_bodies(program: A.Program, fn: Callable[[A.WorkflowDecl | A.FnDecl]
 
 
 def reads(node) -> Counter:
-    """How many times each name is read below `node` (binding targets are not reads)."""
+    """How many times each name is read below `node` (binding targets are not
+    reads; what `del` deletes is)."""
     counter: Counter = Counter()
     _count_reads(node, counter)
     return counter
@@ -127,7 +130,12 @@ def _count_reads(node, counter: Counter) -> None:
     if isinstance(node, A.Name):
         counter[node.id] += 1
         return
-    targets = ("target",) if isinstance(node, A.Comprehension) else _TARGET_FIELDS.get(type(node), ())
+    if isinstance(node, A.Comprehension):
+        targets: tuple[str, ...] = ("target",)
+    elif isinstance(node, A.Delete):
+        targets = ()  # `del x` reads `x`; `del d[k]` reads `d` and `k`
+    else:
+        targets = _TARGET_FIELDS.get(type(node), ())
     for f in fields(node):
         if f.name != "span":
             value = getattr(node, f.name)
