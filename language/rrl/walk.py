@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Callable, Iterator
 
 from . import ast as A
 
 
+@functools.cache
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that may hold nodes (all but the span)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
+
+
 def children(node) -> Iterator:
     """The direct child nodes of `node`, in field order."""
-    for f in dataclasses.fields(node):
-        if f.name == "span":
-            continue
-        yield from _nodes_in(getattr(node, f.name))
+    for name in _child_fields(type(node)):
+        yield from _nodes_in(getattr(node, name))
 
 
 def _nodes_in(value) -> Iterator:
@@ -39,17 +44,17 @@ def rewrite(node, fn: Callable):
         if isinstance(value, A.Node):
             return rewrite(value, fn)
         if isinstance(value, tuple):
-            return tuple(visit(item) for item in value)
+            items = tuple(visit(item) for item in value)
+            # Unchanged subtrees stay the same objects: nothing above them is rebuilt.
+            return value if all(new is old for new, old in zip(items, value)) else items
         return value
 
     changes = {}
-    for f in dataclasses.fields(node):
-        if f.name == "span":
-            continue
-        old = getattr(node, f.name)
+    for name in _child_fields(type(node)):
+        old = getattr(node, name)
         new = visit(old)
         if new is not old:
-            changes[f.name] = new
+            changes[name] = new
     rebuilt = dataclasses.replace(node, **changes) if changes else node
     return fn(rebuilt)
 
