@@ -3,6 +3,7 @@ class being decorated."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import sys
 import types
@@ -50,12 +51,32 @@ def compile_source(
 ) -> CompileResult:
     """Compile every `@workflow` class of a module's source (or only the class
     named `only`). Imported names are looked up with `resolve`."""
+    syntax = syntax_diagnostics(source, path)
+    if syntax:
+        return CompileResult({}, syntax)
     try:
         src = load(source, path, module, is_package)
-    except cst.ParserSyntaxError as exc:
+    except cst.ParserSyntaxError as exc:  # valid for this Python, not for libcst
         span = A.Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 2)
-        return CompileResult({}, [Diagnostic("RPL0221", f"invalid Python syntax: {exc.message}", span, "fix the syntax error; the module must be valid Python", path)])
+        return CompileResult({}, [_syntax_diagnostic(f"invalid Python syntax: {exc.message}", span, path)])
     return _compile(src, ModuleIndex(src, resolver=resolve), resolve, only=only)
+
+
+def syntax_diagnostics(source: str, path: str) -> list[Diagnostic]:
+    """The module's Python syntax error as a located diagnostic (none when it
+    parses), in Python's own words; the CLI asks before importing a module."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        line, column = exc.lineno or 1, exc.offset or 1
+        end_line = exc.end_lineno or line
+        end_column = exc.end_offset if exc.end_offset and end_line == line and exc.end_offset > column else column + 1
+        return [_syntax_diagnostic(f"invalid Python syntax: {exc.msg}", A.Span(line, column, end_line, end_column), path)]
+    return []
+
+
+def _syntax_diagnostic(message: str, span: A.Span, path: str) -> Diagnostic:
+    return Diagnostic("RPL0221", message, span, "fix the syntax error; the module must be valid Python", path)
 
 
 def compile_module(module: types.ModuleType) -> CompileResult:

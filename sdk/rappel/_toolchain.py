@@ -33,6 +33,13 @@ def compile_module(module: ModuleType):
     return rappel_compiler.compile_module(module)
 
 
+def syntax_diagnostics(source: str, path: str) -> list[Any]:
+    """A Python module's syntax error as a located diagnostic (none when it parses)."""
+    from rappel_compiler.api import syntax_diagnostics
+
+    return syntax_diagnostics(source, path)
+
+
 def parse(text: str, path: str) -> tuple[Any | None, list[Any]]:
     """An `.rrl` text as a Program; syntax errors come back as diagnostics."""
     import rrl

@@ -108,6 +108,9 @@ def load(display: str, *, allowed: Sequence[str], run_checker: bool = True) -> S
         raise UsageError(f"{display}: expected {' or '.join(allowed)} file")
     source = SourceFile(path, display, _read(path, display))
     if suffix == ".py":
+        source.diagnostics = _toolchain.syntax_diagnostics(source.text, display)
+        if source.diagnostics:
+            return source  # importing it would only say the same, without the caret
         module = import_python_file(path, display)
         compiled = _toolchain.compile_module(module)
         source.programs = compiled.programs

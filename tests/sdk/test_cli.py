@@ -164,6 +164,19 @@ def test_warnings_alone_do_not_fail(workflow_file, capsys):
     assert captured.out == "checked 1 file(s), 1 workflow(s): no errors\n"
 
 
+def test_python_syntax_errors_point_into_the_file(workflow_file, capsys):
+    path = _write_workflow(workflow_file, "        return n +\n")
+    assert run_cli("check", str(path)) == 1
+    assert capsys.readouterr().err == (
+        "error[RPL0221]: invalid Python syntax: invalid syntax\n"
+        f"  --> {path}:11:19\n"
+        "   |\n"
+        "11 |         return n +\n"
+        "   |                   ^\n"
+        "   = help: fix the syntax error; the module must be valid Python\n\n"
+    )
+
+
 def test_errors_fail_check(workflow_file, capsys):
     path = _write_workflow(workflow_file, "        return y\n")
     assert run_cli("check", str(path)) == 1
