@@ -349,7 +349,8 @@ class Dag:
                 name: {"module": sig.module, "params": sig.params, "returns": sig.returns}
                 for name, sig in sorted(self.actions.items())
             },
-            "consts": {name: print_expr(value) for name, value in sorted(self.consts.items())},
+            # A list, in declaration order: a const may be defined from earlier ones.
+            "consts": [{"name": name, "value": print_expr(value)} for name, value in self.consts.items()],
             "entry": self.start.id,
             "nodes": [_encode(n) for n in self.nodes()],
         }
@@ -375,7 +376,7 @@ class Dag:
             returns=data["returns"],
             types=data["types"],
             actions={name: ActionSignature(**sig) for name, sig in data["actions"].items()},
-            consts={name: parse_expr(text) for name, text in data["consts"].items()},
+            consts={const["name"]: parse_expr(const["value"]) for const in data["consts"]},
             start=start,
             version=data["rrl"],
         )

@@ -311,3 +311,9 @@ def test_del_of_a_field_changes_a_copy_of_the_model():
     )
     value, _ = run(body, host=host, decls="from app.models import Draft\n")
     assert value == [Draft("t"), Draft("t", "x"), None, "'Draft' object has no attribute 'missing'"]
+
+
+def test_consts_bind_in_declaration_order_after_a_json_round_trip():
+    text = "rrl 1\n\nconst ZED = [1, 2]\nconst ALPHA = ZED + [3]\n\nworkflow W() -> Any:\n    return ALPHA\n"
+    dag = D.Dag.from_json(D.lower(rrl.parse(text)).to_json())
+    assert asyncio.run(execute(dag, {}, RecordingHost())) == [1, 2, 3]
