@@ -76,9 +76,15 @@ def lower(program: Any, workflow: str | None = None) -> Any:
 
 
 def executable_dag(program: Any, workflow: str | None = None) -> Any:
-    """The DAG the runtime executes: the optimized program, lowered (what
-    `rappel compile` writes is the optimized program too)."""
-    return lower(optimize(program), workflow)
+    """The DAG the runtime executes, made the way the runtime makes it: from
+    the optimized program's text (what `rappel compile` writes), lowered, and
+    read back from its canonical JSON. Whatever the text or the JSON failed
+    to carry would show here, in every test, not in production."""
+    import rrl
+    from rrl.dag import Dag
+
+    text = print_program(optimize(program))
+    return Dag.from_json(lower(rrl.parse(text), workflow).to_json())
 
 
 async def execute(dag: Any, args: dict[str, Any], host: Any) -> Any:
