@@ -61,12 +61,24 @@ class LoweringError(Exception):
 # ------------------------------------------------------------------ nodes
 
 
+def _slot(how: str, default=None, *, key: str | None = None, factory=None):
+    """A node attribute, and how the canonical JSON encodes it (see `_encode`):
+    `raw` (as is), `expr` / `target` (RRL text), `edge` / `edges` (node ids),
+    `steps`, `kwargs`, `cases`, `handlers`, `retry`, `backoff`. `key` names it
+    in the JSON when it differs from the attribute."""
+    metadata = {"how": how, "key": key}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(eq=False)
 class Node:
     id: str = field(default="", init=False)
 
     kind = ""
-    # (json key, attribute, how it is encoded); see `_encode` / `_decode`.
+    # (json key, attribute, encoding) of every slot, derived from the
+    # dataclass fields once the node classes exist (see NODE_KINDS).
     FIELDS: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     def edges(self) -> Iterator[tuple[str, "Node"]]:
@@ -114,197 +126,150 @@ class Handler:
 
 @dataclass(eq=False)
 class Start(Node):
-    next: Node | None = None
+    next: Node | None = _slot("edge")
     kind = "start"
-    FIELDS = (("next", "next", "edge"),)
 
 
 @dataclass(eq=False)
 class Compute(Node):
-    steps: list[Step] = field(default_factory=list)
-    next: Node | None = None
-    error: Node | None = None
+    steps: list[Step] = _slot("steps", factory=list)
+    next: Node | None = _slot("edge")
+    error: Node | None = _slot("edge")
     kind = "compute"
-    FIELDS = (("steps", "steps", "steps"), ("next", "next", "edge"), ("error", "error", "edge"))
 
 
 @dataclass(eq=False)
 class Action(Node):
-    action: str = ""
-    kwargs: list[tuple[str, A.Expr]] = field(default_factory=list)
-    target: A.Expr | None = None
-    retry: A.RetryPolicy | None = None
-    backoff: A.BackoffPolicy | None = None
-    timeout: float | None = None
-    next: Node | None = None
-    error: Node | None = None
+    action: str = _slot("raw", "")
+    kwargs: list[tuple[str, A.Expr]] = _slot("kwargs", factory=list)
+    target: A.Expr | None = _slot("target")
+    retry: A.RetryPolicy | None = _slot("retry")
+    backoff: A.BackoffPolicy | None = _slot("backoff")
+    timeout: float | None = _slot("raw")
+    next: Node | None = _slot("edge")
+    error: Node | None = _slot("edge")
     kind = "action"
-    FIELDS = (
-        ("action", "action", "raw"),
-        ("kwargs", "kwargs", "kwargs"),
-        ("target", "target", "target"),
-        ("retry", "retry", "retry"),
-        ("backoff", "backoff", "backoff"),
-        ("timeout", "timeout", "raw"),
-        ("next", "next", "edge"),
-        ("error", "error", "edge"),
-    )
 
 
 @dataclass(eq=False)
 class Branch(Node):
-    cases: list[Case] = field(default_factory=list)
-    otherwise: Node | None = None
-    error: Node | None = None
+    cases: list[Case] = _slot("cases", factory=list)
+    otherwise: Node | None = _slot("edge", key="else")
+    error: Node | None = _slot("edge")
     kind = "branch"
-    FIELDS = (("cases", "cases", "cases"), ("else", "otherwise", "edge"), ("error", "error", "edge"))
 
 
 @dataclass(eq=False)
 class Join(Node):
-    next: Node | None = None
+    next: Node | None = _slot("edge")
     kind = "join"
-    FIELDS = (("next", "next", "edge"),)
 
 
 @dataclass(eq=False)
 class ForInit(Node):
-    loop: str = ""
-    iter: A.Expr | None = None
-    next: Node | None = None
-    error: Node | None = None
+    loop: str = _slot("raw", "")
+    iter: A.Expr | None = _slot("expr")
+    next: Node | None = _slot("edge")
+    error: Node | None = _slot("edge")
     kind = "for_init"
-    FIELDS = (("loop", "loop", "raw"), ("iter", "iter", "expr"), ("next", "next", "edge"), ("error", "error", "edge"))
 
 
 @dataclass(eq=False)
 class ForNext(Node):
-    loop: str = ""
-    target: A.Expr | None = None
-    body: Node | None = None
-    done: Node | None = None
-    error: Node | None = None
+    loop: str = _slot("raw", "")
+    target: A.Expr | None = _slot("target")
+    body: Node | None = _slot("edge")
+    done: Node | None = _slot("edge")
+    error: Node | None = _slot("edge")
     kind = "for_next"
-    FIELDS = (
-        ("loop", "loop", "raw"),
-        ("target", "target", "target"),
-        ("body", "body", "edge"),
-        ("done", "done", "edge"),
-        ("error", "error", "edge"),
-    )
 
 
 @dataclass(eq=False)
 class WhileInit(Node):
-    loop: str = ""
-    next: Node | None = None
+    loop: str = _slot("raw", "")
+    next: Node | None = _slot("edge")
     kind = "while_init"
-    FIELDS = (("loop", "loop", "raw"), ("next", "next", "edge"))
 
 
 @dataclass(eq=False)
 class WhileTest(Node):
-    loop: str = ""
-    test: A.Expr | None = None
-    max: int | None = None
-    body: Node | None = None
-    done: Node | None = None
-    error: Node | None = None
+    loop: str = _slot("raw", "")
+    test: A.Expr | None = _slot("expr")
+    max: int | None = _slot("raw")
+    body: Node | None = _slot("edge")
+    done: Node | None = _slot("edge")
+    error: Node | None = _slot("edge")
     kind = "while"
-    FIELDS = (
-        ("loop", "loop", "raw"),
-        ("test", "test", "expr"),
-        ("max", "max", "raw"),
-        ("body", "body", "edge"),
-        ("done", "done", "edge"),
-        ("error", "error", "edge"),
-    )
 
 
 @dataclass(eq=False)
 class Fork(Node):
-    result: str = ""
-    branches: list[Node] = field(default_factory=list)
-    join: Node | None = None
+    result: str = _slot("raw", "")
+    branches: list[Node] = _slot("edges", factory=list)
+    join: Node | None = _slot("edge")
     kind = "fork"
-    FIELDS = (("result", "result", "raw"), ("branches", "branches", "edges"), ("join", "join", "edge"))
 
 
 @dataclass(eq=False)
 class ForkEach(Node):
-    result: str = ""
-    iter: A.Expr | None = None
-    target: A.Expr | None = None
-    body: Node | None = None
-    limit: int | None = None
-    join: Node | None = None
-    error: Node | None = None
+    result: str = _slot("raw", "")
+    iter: A.Expr | None = _slot("expr")
+    target: A.Expr | None = _slot("target")
+    body: Node | None = _slot("edge")
+    limit: int | None = _slot("raw")
+    join: Node | None = _slot("edge")
+    error: Node | None = _slot("edge")
     kind = "fork_each"
-    FIELDS = (
-        ("result", "result", "raw"),
-        ("iter", "iter", "expr"),
-        ("target", "target", "target"),
-        ("body", "body", "edge"),
-        ("limit", "limit", "raw"),
-        ("join", "join", "edge"),
-        ("error", "error", "edge"),
-    )
 
 
 @dataclass(eq=False)
 class Barrier(Node):
-    target: A.Expr | None = None
-    return_exceptions: bool = False
-    next: Node | None = None
-    error: Node | None = None
+    target: A.Expr | None = _slot("target")
+    return_exceptions: bool = _slot("raw", False)
+    next: Node | None = _slot("edge")
+    error: Node | None = _slot("edge")
     kind = "barrier"
-    FIELDS = (
-        ("target", "target", "target"),
-        ("return_exceptions", "return_exceptions", "raw"),
-        ("next", "next", "edge"),
-        ("error", "error", "edge"),
-    )
 
 
 @dataclass(eq=False)
 class Sleep(Node):
-    seconds: A.Expr | None = None
-    next: Node | None = None
-    error: Node | None = None
+    seconds: A.Expr | None = _slot("expr")
+    next: Node | None = _slot("edge")
+    error: Node | None = _slot("edge")
     kind = "sleep"
-    FIELDS = (("seconds", "seconds", "expr"), ("next", "next", "edge"), ("error", "error", "edge"))
 
 
 @dataclass(eq=False)
 class Except(Node):
-    store: str = ""
-    handlers: list[Handler] = field(default_factory=list)
-    error: Node | None = None
+    store: str = _slot("raw", "")
+    handlers: list[Handler] = _slot("handlers", factory=list)
+    error: Node | None = _slot("edge")
     kind = "except"
-    FIELDS = (("store", "store", "raw"), ("handlers", "handlers", "handlers"), ("error", "error", "edge"))
 
 
 @dataclass(eq=False)
 class Raise(Node):
-    value: A.Expr | None = None
-    error: Node | None = None
-    cause: A.Expr | None = None
+    value: A.Expr | None = _slot("expr")
+    error: Node | None = _slot("edge")
+    cause: A.Expr | None = _slot("expr")
     kind = "raise"
-    FIELDS = (("value", "value", "expr"), ("cause", "cause", "expr"), ("error", "error", "edge"))
 
 
 @dataclass(eq=False)
 class Return(Node):
-    value: A.Expr | None = None
-    error: Node | None = None
+    value: A.Expr | None = _slot("expr")
+    error: Node | None = _slot("edge")
     kind = "return"
-    FIELDS = (("value", "value", "expr"), ("error", "error", "edge"))
 
 
 NODE_KINDS: dict[str, type[Node]] = {
     cls.kind: cls
     for cls in (Start, Compute, Action, Branch, Join, ForInit, ForNext, WhileInit, WhileTest, Fork, ForkEach, Barrier, Sleep, Except, Raise, Return)
 }
+for _cls in NODE_KINDS.values():
+    _cls.FIELDS = tuple(
+        (f.metadata["key"] or f.name, f.name, f.metadata["how"]) for f in dataclasses.fields(_cls) if "how" in f.metadata
+    )
 
 
 # ------------------------------------------------------------------ the DAG
