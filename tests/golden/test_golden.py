@@ -4,8 +4,9 @@
   .opt.rrl (after the optimizer) and .dag.json (the canonical DAG, lowered
   from the .opt.rrl text alone).
 - golden/errors/<case>.py → <case>.diagnostics.txt (the exact diagnostics).
-- golden/run/<case>/case.py → expected.json: run() as plain Python and the
-  compiled program in the reference interpreter give this same outcome.
+- golden/run/<case>/case.py → <Workflow>.rrl, .opt.rrl and .dag.json as above,
+  and expected.json: run() as plain Python and the compiled program in the
+  reference interpreter give this same outcome.
 
 Regenerate with `make golden` and review the diff.
 """
@@ -58,26 +59,33 @@ def test_corpus_size():
 
 @pytest.mark.parametrize("case", COMPILE_CASES, ids=lambda p: p.stem)
 def test_compile(case: Path, snapshot):
+    _assert_compiles(case, lambda workflow: case.with_name(f"{case.stem}.{workflow}"), snapshot)
+
+
+def _assert_compiles(case: Path, golden_stem, snapshot) -> None:
+    """The case compiles cleanly; its RRL, optimized RRL and DAG JSON are the
+    golden files `<golden_stem(workflow)>.rrl / .opt.rrl / .dag.json`."""
     source = case.read_text(encoding="utf-8")
     result = compile_source(source, path=_relative(case), module=module_name(case))
     assert not result.diagnostics, rrl.render_all(result.diagnostics, source)
     assert result.programs, "the case declares no workflow"
     for name, program in sorted(result.programs.items()):
+        stem = golden_stem(name)
         text = rrl.print_program(program)
         assert rrl.parse(text) == program, "parse(print(program)) must be the program"
         errors = [d for d in check(program) if d.severity == "error"]
         assert not errors, rrl.render_all(errors, text)
-        assert text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.{name}.rrl")))
+        assert text == snapshot(extension_class=golden_file(stem.with_name(f"{stem.name}.rrl")))
 
         optimized = optimize(program)
         optimized_text = rrl.print_program(optimized)
         assert rrl.parse(optimized_text) == optimized
-        assert optimized_text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.{name}.opt.rrl")))
+        assert optimized_text == snapshot(extension_class=golden_file(stem.with_name(f"{stem.name}.opt.rrl")))
 
         dag = lower(rrl.parse(optimized_text))
         dag_json = dag.to_json()
         assert Dag.from_json(dag_json).to_json() == dag_json
-        assert dag_json == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.{name}.dag.json")))
+        assert dag_json == snapshot(extension_class=golden_file(stem.with_name(f"{stem.name}.dag.json")))
         _assert_renders(dag)
 
 
@@ -125,6 +133,12 @@ async def _outcome(runner, workflow, kwargs) -> dict:
         return {"result": await runner(workflow, **kwargs)}
     except Exception as exc:  # the workflow's own failure is the outcome
         return {"error": exc}
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=lambda p: p.name)
+def test_run_compiles(case: Path, snapshot):
+    """What the runtime will load for a run case: <case>/<Workflow>.opt.rrl and its DAG."""
+    _assert_compiles(case / "case.py", lambda workflow: case / workflow, snapshot)
 
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda p: p.name)
