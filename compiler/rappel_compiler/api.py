@@ -51,6 +51,8 @@ def compile_source(
 ) -> CompileResult:
     """Compile every `@workflow` class of a module's source (or only the class
     named `only`). Imported names are looked up with `resolve`."""
+    if not all(part.isidentifier() for part in module.split(".")):
+        raise ValueError(f"{module!r} is not a dotted Python module name; RRL names actions and types by it")
     syntax = syntax_diagnostics(source, path)
     if syntax:
         return CompileResult({}, syntax)

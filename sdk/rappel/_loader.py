@@ -33,6 +33,12 @@ def import_python_file(path: Path, display: str | None = None) -> ModuleType:
     if not path.is_file():
         raise RappelError(f"could not import {display}: no such file")
     root, name = module_name_for(path)
+    if not all(part.isidentifier() for part in name.split(".")):
+        raise RappelError(
+            f"could not import {display}: {name!r} is not a Python module name, so "
+            "workers could not import it by name; rename the file (and its packages) "
+            "to valid identifiers"
+        )
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     try:

@@ -268,3 +268,10 @@ def test_compile_the_example_end_to_end(tmp_path, capsys):
         svg = tmp_path / "welcome.svg"
         assert run_cli("visualize", str(out / "WelcomeEmailWorkflow.rrl"), "-o", str(svg)) == 0
         assert "<svg" in svg.read_text()
+
+
+def test_files_whose_module_name_is_not_an_identifier_are_refused(tmp_path, capsys):
+    path = tmp_path / "60_orders.py"
+    path.write_text("VALUE = 1\n")
+    assert run_cli("check", str(path)) == 1
+    assert f"could not import {path}: '60_orders' is not a Python module name" in capsys.readouterr().err
