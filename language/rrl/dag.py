@@ -389,7 +389,8 @@ def _encode(node: Node) -> dict:
         elif how == "steps":
             out[key] = [_encode_step(s) for s in value]
         elif how == "kwargs":
-            out[key] = {name: print_expr(expr) for name, expr in value}
+            # A list: arguments are evaluated in the order they are written.
+            out[key] = [{"name": name, "value": print_expr(expr)} for name, expr in value]
         elif how in ("retry", "backoff"):
             out[key] = _encode_policy(value)
         elif how == "cases":
@@ -432,7 +433,7 @@ def _decode(node: Node, raw: dict, by_id: dict[str, Node]) -> None:
         elif how == "steps":
             decoded = [_decode_step(s) for s in value]
         elif how == "kwargs":
-            decoded = [(name, parse_expr(text)) for name, text in value.items()]
+            decoded = [(kwarg["name"], parse_expr(kwarg["value"])) for kwarg in value]
         elif how == "retry":
             decoded = A.RetryPolicy(value["attempts"], tuple(value["on"])) if value is not None else None
         elif how == "backoff":
