@@ -37,7 +37,9 @@ or the parallel branch fails):
     return    value, error              the workflow's result
 
 Helpers (`fn`) are inlined: their variables are renamed `$<n>_<name>`.
-Expressions and targets are stored as canonical RRL text in the JSON.
+Expressions and targets are stored as canonical RRL text in the JSON, whose
+keys are sorted; everything evaluated in order (consts, steps, action
+arguments, cases, handlers) is therefore a list, never an object.
 """
 
 from __future__ import annotations
