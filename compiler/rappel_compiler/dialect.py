@@ -80,23 +80,8 @@ PYTHON_EXCEPTIONS = frozenset(
 MUTATING_METHODS = rrl_builtins.MUTATING_METHODS
 PURE_METHODS = rrl_builtins.METHODS - MUTATING_METHODS
 
-# Their arguments (the union of the list and the dict method of a name, since
-# the receiver's type is not known): method → (min positional, max positional,
-# keywords; None: any keyword).
-MUTATING_SIGNATURES: dict[str, tuple[int, int, frozenset[str] | None]] = {
-    "append": (1, 1, frozenset()),
-    "extend": (1, 1, frozenset()),
-    "insert": (2, 2, frozenset()),
-    "remove": (1, 1, frozenset()),
-    "pop": (0, 2, frozenset()),
-    "clear": (0, 0, frozenset()),
-    "sort": (0, 0, frozenset({"key", "reverse"})),
-    "reverse": (0, 0, frozenset()),
-    "update": (0, 1, None),
-    "popitem": (0, 0, frozenset()),
-    "setdefault": (1, 2, frozenset()),
-}
-assert set(MUTATING_SIGNATURES) == set(MUTATING_METHODS)
+# Their arguments: method → (min positional, max positional, keywords).
+MUTATING_SIGNATURES = rrl_builtins.MUTATING_SIGNATURES
 
 # Keyword arguments accepted by methods that take keywords only (models).
 PURE_METHOD_KEYWORDS = {"model_copy": frozenset({"update"}), "model_dump": frozenset()}

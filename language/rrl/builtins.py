@@ -63,6 +63,23 @@ MODEL_METHODS = frozenset({"model_copy", "model_dump"})
 MUTATING_LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"})
 MUTATING_DICT_METHODS = frozenset({"update", "pop", "popitem", "setdefault", "clear"})
 MUTATING_METHODS = MUTATING_LIST_METHODS | MUTATING_DICT_METHODS
+# Their arguments, the union of the list and the dict method of one name (a
+# receiver's type is not known statically): name → (min positional, max
+# positional, keywords; None: any keyword).
+MUTATING_SIGNATURES: dict[str, tuple[int, int, frozenset[str] | None]] = {
+    "append": (1, 1, frozenset()),
+    "extend": (1, 1, frozenset()),
+    "insert": (2, 2, frozenset()),
+    "remove": (1, 1, frozenset()),
+    "pop": (0, 2, frozenset()),
+    "clear": (0, 0, frozenset()),
+    "sort": (0, 0, frozenset({"key", "reverse"})),
+    "reverse": (0, 0, frozenset()),
+    "update": (0, 1, None),
+    "popitem": (0, 0, frozenset()),
+    "setdefault": (1, 2, frozenset()),
+}
+assert MUTATING_SIGNATURES.keys() == MUTATING_METHODS
 
 METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS | MODEL_METHODS | MUTATING_METHODS
 
