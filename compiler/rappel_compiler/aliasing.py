@@ -25,13 +25,13 @@ that would have behaved the same, never the other way round.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from rrl import ast as A
 from rrl import builtins as B
 from rrl.printer import print_expr
+from rrl.optimize.tree import reads
 from rrl.walk import bound_names, children, rename
 
 from .diagnostics import Reject
@@ -182,7 +182,7 @@ class _Analysis:
         self.current: dict = {}  # the state of the statement being analysed
         self.actions = actions
         self.locals = bound_names(decl)
-        self.read = _read_names(decl.body)  # a variable never read cannot observe a change
+        self.read = set(reads(decl.body))  # a variable never read cannot observe a change
         self.errors: dict = {}
         self.loops: list[_Loop] = []
         self.iterating: list[_Iterated] = []  # objects the enclosing for loops iterate over
@@ -554,41 +554,3 @@ def _immutable(expr: A.Expr) -> bool:
     if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("len", "int", "float", "abs", "round", "sum"):
         return True
     return False
-
-
-def _read_names(body) -> set[str]:
-    """Names read anywhere in a body (not only assigned)."""
-    names: set[str] = set()
-
-    def visit(node, target: bool = False):
-        if isinstance(node, tuple):
-            for item in node:
-                visit(item, target)
-            return
-        if not isinstance(node, A.Node):
-            return
-        if isinstance(node, A.Name):
-            if not target:
-                names.add(node.id)
-            return
-        if isinstance(node, (A.Assign, A.CallStmt, A.Parallel, A.ParallelFor)):
-            # the root of `x[k] = v` is read; a plain target name is not
-            target_node = node.target
-            if isinstance(target_node, (A.Subscript, A.Attribute)):
-                visit(target_node)
-            elif target_node is not None:
-                visit(target_node, True)
-            for f in dataclasses.fields(node):
-                if f.name not in ("target", "span"):
-                    visit(getattr(node, f.name))
-            return
-        if isinstance(node, A.For):
-            visit(node.target, True)
-            visit((node.iter, node.body, node.orelse))
-            return
-        for f in dataclasses.fields(node):
-            if f.name != "span":
-                visit(getattr(node, f.name))
-
-    visit(body)
-    return names
