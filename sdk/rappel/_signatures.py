@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import types
-import typing
 from typing import Any, Callable
 
 from ._errors import RappelError

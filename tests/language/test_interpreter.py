@@ -320,7 +320,7 @@ def test_consts_bind_in_declaration_order_after_a_json_round_trip():
 
 
 def test_action_arguments_are_evaluated_in_written_order_after_a_json_round_trip():
-    text = f"rrl 1\n\naction two(b: int, a: int) -> Any from m\n\nworkflow W() -> Any:\n    q = [1, 2]\n    r = await two(b=q.pop(0), a=q.pop(0))\n    return r\n"
+    text = "rrl 1\n\naction two(b: int, a: int) -> Any from m\n\nworkflow W() -> Any:\n    q = [1, 2]\n    r = await two(b=q.pop(0), a=q.pop(0))\n    return r\n"
     dag = D.Dag.from_json(D.lower(rrl.parse(text)).to_json())
     host = RecordingHost({"two": lambda b, a: (b, a)})
     assert asyncio.run(execute(dag, {}, host)) == (1, 2)

@@ -4,13 +4,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-import graphviz
 import pytest
 import rrl
-from rrl.ast import Span
-from rrl.diagnostics import Diagnostic
 
-from rappel import _toolchain, cli
+from rappel import cli
 
 
 REPO = Path(__file__).resolve().parents[2]
