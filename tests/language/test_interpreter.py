@@ -324,3 +324,60 @@ def test_action_arguments_are_evaluated_in_written_order_after_a_json_round_trip
     dag = D.Dag.from_json(D.lower(rrl.parse(text)).to_json())
     host = RecordingHost({"two": lambda b, a: (b, a)})
     assert asyncio.run(execute(dag, {}, host)) == (1, 2)
+
+
+def _outcome(call):
+    try:
+        return ("value", call())
+    except Exception as exc:  # the exception's type and message are the outcome
+        return ("error", type(exc).__name__, str(exc))
+
+
+# Bodies that are Python and RRL at once; `n` is 3. Each reads an `except ... as`
+# name after its handler ended, however it ended.
+EXCEPT_AS_BODIES = {
+    "normal end, bound before": "e = 'before'\ntry:\n    raise KeyError('k')\nexcept KeyError as e:\n    pass\nreturn e",
+    "bound in the handler only": "try:\n    raise KeyError('k')\nexcept KeyError as e:\n    x = 1\nreturn [x, e]",
+    "deleted by the handler itself": "try:\n    raise KeyError('k')\nexcept KeyError as e:\n    del e\nreturn 0",
+    "rebound in the handler": "try:\n    raise KeyError('k')\nexcept KeyError as e:\n    e = 5\nreturn e",
+    "not raised": "e = 'kept'\ntry:\n    x = 1\nexcept KeyError as e:\n    pass\nreturn e",
+    "break": "e = 0\nfor i in range(n):\n    try:\n        raise KeyError(i)\n    except KeyError as e:\n        break\nreturn e",
+    "continue then bound again": (
+        "seen = []\nfor i in range(n):\n    try:\n        raise KeyError(i)\n    except KeyError as e:\n        if i < 2:\n            continue\n"
+        "    seen.append(1)\ne = 'again'\nreturn [seen, e]"
+    ),
+    "continue then read": "e = 0\nfor i in range(n):\n    try:\n        raise KeyError(i)\n    except KeyError as e:\n        continue\nreturn e",
+    "return through a finally": (
+        "try:\n    try:\n        raise KeyError('k')\n    except KeyError as e:\n        return 'returned'\nfinally:\n    return repr(e)"
+    ),
+    "return value reads it first": "try:\n    raise KeyError('k')\nexcept KeyError as e:\n    return repr(e)",
+    "raise to an outer handler": (
+        "try:\n    try:\n        raise KeyError('k')\n    except KeyError as e:\n        raise ValueError('v')\nexcept ValueError as v:\n    return repr(e)"
+    ),
+    "bare raise to an outer handler": (
+        "try:\n    try:\n        raise KeyError('k')\n    except KeyError as e:\n        raise\nexcept KeyError:\n    return repr(e)"
+    ),
+    "nested handlers, same name": (
+        "try:\n    raise KeyError('outer')\nexcept KeyError as e:\n    try:\n        raise ValueError('inner')\n    except ValueError as e:\n        pass\n"
+        "    return repr(e)"
+    ),
+    "raise from it": "try:\n    raise KeyError('k')\nexcept KeyError as e:\n    raise ValueError('v') from e",
+}
+
+
+@pytest.mark.parametrize("body", EXCEPT_AS_BODIES.values(), ids=EXCEPT_AS_BODIES.keys())
+def test_except_as_name_is_deleted_when_the_handler_ends_like_python(body: str):
+    indented = "".join(f"    {line}\n" for line in body.splitlines())
+    namespace: dict = {}
+    exec(f"def native(n=3):\n{indented}", namespace)
+    assert _outcome(lambda: run(indented)[0]) == _outcome(namespace["native"])
+
+
+def test_except_as_deletion_is_left_out_where_control_leaves_the_workflow():
+    text = "rrl 1\n\nworkflow W() -> Any:\n    try:\n        raise KeyError('k')\n    except KeyError as e:\n        return repr(e)\n"
+    nodes = D.lower(rrl.parse(text)).nodes()
+    # nothing catches an exception of the handler, and the return ends the workflow
+    assert [n.kind for n in nodes] == ["start", "raise", "except", "return"]
+    text = "rrl 1\n\nworkflow W() -> Any:\n    try:\n        raise KeyError('k')\n    except KeyError as e:\n        x = 1\n    return 0\n"
+    steps = [D._encode_step(s) for n in D.lower(rrl.parse(text)).nodes() if isinstance(n, D.Compute) for s in n.steps]
+    assert steps == [{"target": "x", "value": "1"}, {"target": "e", "value": "None"}, {"delete": "e"}]
