@@ -7,6 +7,8 @@ live objects, and every runtime follows them:
 - RRL values are immutable: `x[k] = v` and `x.f = v` rebind `x` to an updated
   copy, so a value captured in one variable never changes through another.
   A changing method (`xs.sort()`) and `del x[k]` / `del x.f` do the same.
+  The changed copy is bound back through every container on the way to the
+  variable, a tuple or a frozen model included (`Evaluator.bind_back`).
 - Lazy builtins produce lists: `range`, `enumerate`, `zip`, `reversed`,
   `dict.keys()`, `.values()` and `.items()` (pairs as tuples).
 """
@@ -264,7 +266,7 @@ class Evaluator:
                 receiver = copy.copy(receiver)
             result = getattr(receiver, func.attr)(*self._args(node, env), **self._kwargs(node, env))
             if mutates:
-                self.bind(func.value, receiver, env)  # the changed copy replaces the value
+                self.bind_back(func.value, receiver, env)  # the changed copy replaces the value
             return list(result) if func.attr in _LISTED_METHODS else result
         if isinstance(func, A.Name) and func.id not in env:
             args, kwargs = self._args(node, env), self._kwargs(node, env)
@@ -333,13 +335,30 @@ class Evaluator:
             case A.Subscript(value=container_expr, index=index):
                 updated = copy.copy(self.eval(container_expr, env))
                 updated[self._index(index, env)] = value
-                self.bind(container_expr, updated, env)
+                self.bind_back(container_expr, updated, env)
             case A.Attribute(value=owner_expr, attr=attr):
                 updated = copy.copy(self.eval(owner_expr, env))
                 setattr(updated, attr, value)
-                self.bind(owner_expr, updated, env)
+                self.bind_back(owner_expr, updated, env)
             case _:
                 raise TypeError(f"cannot assign to {type(target).__name__}")
+
+    def bind_back(self, place: A.Expr, value: Any, env: dict) -> None:
+        """Put the changed copy `value` of what `place` holds back in its place.
+        Python changed that object in place and assigned nothing, so the
+        containers on the way to the variable are copied with the new item or
+        field, even a tuple or a frozen model (`pair[1].append(x)` changes the
+        list inside the tuple; `pair[1] = x` itself is Python's TypeError)."""
+        match place:
+            case A.Name(id=name):
+                env[name] = value
+            case A.Subscript(value=container_expr, index=index):
+                container = self.eval(container_expr, env)
+                self.bind_back(container_expr, _with_item(container, self._index(index, env), value), env)
+            case A.Attribute(value=owner_expr, attr=attr):
+                self.bind_back(owner_expr, _with_field(self.eval(owner_expr, env), attr, value), env)
+            case _:
+                raise TypeError(f"cannot assign to {type(place).__name__}")
 
     def unbind(self, target: A.Expr, env: dict) -> None:
         """`del target` in `env`: a name becomes unbound; an item or a field is
@@ -353,13 +372,33 @@ class Evaluator:
             case A.Subscript(value=container_expr, index=index):
                 updated = copy.copy(self.eval(container_expr, env))
                 del updated[self._index(index, env)]
-                self.bind(container_expr, updated, env)
+                self.bind_back(container_expr, updated, env)
             case A.Attribute(value=owner_expr, attr=attr):
                 updated = copy.copy(self.eval(owner_expr, env))
                 delattr(updated, attr)
-                self.bind(owner_expr, updated, env)
+                self.bind_back(owner_expr, updated, env)
             case _:
                 raise TypeError(f"cannot delete {type(target).__name__}")
+
+
+def _with_item(container: Any, key: Any, item: Any) -> Any:
+    """A copy of `container` whose item `key` is `item`; a tuple too."""
+    if isinstance(container, tuple):
+        items = list(container)
+        items[key] = item
+        return tuple(items)
+    updated = copy.copy(container)
+    updated[key] = item
+    return updated
+
+
+def _with_field(owner: Any, attr: str, item: Any) -> Any:
+    """A copy of `owner` whose field `attr` is `item`, written past a frozen
+    model's guard and without validation, as Python's change in place of the
+    field's value is."""
+    updated = copy.copy(owner)
+    object.__setattr__(updated, attr, item)
+    return updated
 
 
 def _unbound(name: str) -> UnboundLocalError:

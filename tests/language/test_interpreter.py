@@ -365,12 +365,18 @@ EXCEPT_AS_BODIES = {
 }
 
 
+def assert_runs_like_python(body: str, decls: str = "", host=None, namespace: dict | None = None) -> None:
+    """`body` is Python and RRL at once: the workflow (`n` is 3) ends as the
+    Python function does, with the same value or exception."""
+    indented = "".join(f"    {line}\n" for line in body.splitlines())
+    namespace = dict(namespace or {})
+    exec(f"def native(n=3):\n{indented}", namespace)
+    assert _outcome(lambda: run(indented, decls=decls, host=host)[0]) == _outcome(namespace["native"])
+
+
 @pytest.mark.parametrize("body", EXCEPT_AS_BODIES.values(), ids=EXCEPT_AS_BODIES.keys())
 def test_except_as_name_is_deleted_when_the_handler_ends_like_python(body: str):
-    indented = "".join(f"    {line}\n" for line in body.splitlines())
-    namespace: dict = {}
-    exec(f"def native(n=3):\n{indented}", namespace)
-    assert _outcome(lambda: run(indented)[0]) == _outcome(namespace["native"])
+    assert_runs_like_python(body)
 
 
 def test_except_as_deletion_is_left_out_where_control_leaves_the_workflow():
@@ -381,3 +387,47 @@ def test_except_as_deletion_is_left_out_where_control_leaves_the_workflow():
     text = "rrl 1\n\nworkflow W() -> Any:\n    try:\n        raise KeyError('k')\n    except KeyError as e:\n        x = 1\n    return 0\n"
     steps = [D._encode_step(s) for n in D.lower(rrl.parse(text)).nodes() if isinstance(n, D.Compute) for s in n.steps]
     assert steps == [{"target": "x", "value": "1"}, {"target": "e", "value": "None"}, {"delete": "e"}]
+
+
+# A change in place deep inside a value reaches the variable through every
+# container on the way, a tuple or a frozen model included.
+NESTED_CHANGE_BODIES = {
+    "list in a tuple": "pair = ('a', [])\npair[1].append(1)\nreturn pair",
+    "tuple in a list": "buckets = [('a', []), ('b', [])]\nfor i, x in enumerate([1, 2]):\n    buckets[i][1].append(x)\nreturn buckets",
+    "negative index": "pair = ('a', {})\npair[-1]['k'] = 1\nreturn pair",
+    "item of a list in a tuple": "pair = ('a', [0, 0])\npair[1][0] = 5\ndel pair[1][1]\nreturn pair",
+    "dict in a tuple in a dict": "d = {'k': (1, {'n': []})}\nd['k'][1]['n'].extend([2, 3])\nreturn d",
+    "item of a tuple": "pair = ('a', [])\npair[1] = [1]\nreturn pair",
+    "deleted item of a tuple": "pair = ('a', [])\ndel pair[1]\nreturn pair",
+}
+
+
+@pytest.mark.parametrize("body", NESTED_CHANGE_BODIES.values(), ids=NESTED_CHANGE_BODIES.keys())
+def test_nested_changes_reach_the_variable_through_tuples_like_python(body: str):
+    assert_runs_like_python(body)
+
+
+def test_nested_changes_reach_the_variable_through_frozen_models():
+    from dataclasses import dataclass
+
+    from pydantic import BaseModel, ConfigDict
+
+    @dataclass(frozen=True)
+    class Box:
+        lines: list
+
+    class Order(BaseModel):
+        model_config = ConfigDict(frozen=True)
+        lines: list[int]
+
+    host = RecordingHost()
+    host.types.update({"app.models.Box": Box, "app.models.Order": Order})
+    decls = "from app.models import Box, Order\n"
+    namespace = {"Box": Box, "Order": Order}
+    for body in (
+        "b = Box(lines=[])\nb.lines.append(1)\nreturn b",
+        "o = Order(lines=[1])\no.lines[0] = 2\no.lines.append(3)\nreturn o",
+        "b = Box(lines=[])\nb.lines = [1]\nreturn b",
+        "o = Order(lines=[1])\no.lines = [2]\nreturn o",
+    ):
+        assert_runs_like_python(body, decls, host, namespace)
