@@ -715,7 +715,7 @@ class CallLowering:
             else:
                 if isinstance(value, Seconds):
                     value = value.value
-                policies["timeout"] = evaluator.seconds(value, arg.value, "timeout=")
+                policies["timeout"] = evaluator.seconds(value, arg.value, "timeout=", positive=True)
         call = self.action_call(target, inner)
         return A.AwaitCall(call.name, call.kwargs, span=self.span(node), **policies)
 

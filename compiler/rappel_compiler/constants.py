@@ -176,17 +176,20 @@ class ConstEvaluator:
         args = self._arguments(node, dialect.BACKOFF_FIELDS)
         base = self.seconds(*args.get("base_delay", (1.0, node)), what="BackoffPolicy(base_delay=...)")
         multiplier, where = args.get("multiplier", (2.0, node))
-        if not _is_number(multiplier) or multiplier < 1:
+        if not _is_number(multiplier) or not math.isfinite(multiplier) or multiplier < 1:
             raise Reject("RPL0219", "BackoffPolicy(multiplier=...) must be a number of at least 1", where)
         maximum, where = args.get("max_delay", (None, node))
         maximum = None if maximum is None else self.seconds(maximum, where, what="BackoffPolicy(max_delay=...)")
         return Backoff(base, float(multiplier), maximum)
 
-    def seconds(self, value: object, where: cst.CSTNode, what: str) -> float:
+    def seconds(self, value: object, where: cst.CSTNode, what: str, *, positive: bool = False) -> float:
+        """A duration in seconds: 0 or more, or greater than 0 when `positive`
+        (a timeout; the rule of `rrl.policies`, which `run_action` applies too)."""
         if isinstance(value, Seconds):
             value = value.value
-        if not _is_number(value) or math.isnan(value) or value < 0:
-            raise Reject("RPL0219", f"{what} must be a number of seconds (0 or more) or a timedelta", where)
+        if not _is_number(value) or not math.isfinite(value) or value < 0 or (positive and value == 0):
+            bound = "greater than 0" if positive else "0 or more"
+            raise Reject("RPL0219", f"{what} must be a number of seconds {bound}, or a timedelta", where)
         return value
 
 

@@ -79,7 +79,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0216": "write the elements or arguments out one by one",
     "RPL0217": "assign the awaited value to a variable on a line of its own first",
     "RPL0218": "gather action or helper calls: `asyncio.gather(a(), b())` or `asyncio.gather(*[a(x) for x in xs])`",
-    "RPL0219": "see the run_action section of docs/language.md for the accepted policies",
+    "RPL0219": "see \"Await calls and policies\" in docs/language.md for the accepted policies",
     "RPL0220": "import at the top of the module",
     "RPL0221": "rewrite it with the constructs listed in docs/language.md, or move it into an @action",
     "RPL0222": "make it a plain method of the workflow class (or a base class), with `self` first",

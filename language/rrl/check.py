@@ -34,6 +34,7 @@ from typing import Iterable, Iterator
 from . import ast as A
 from . import builtins as B
 from .diagnostics import Diagnostic
+from .policies import policy_problems
 from .printer import print_expr, print_type
 from .walk import children, walk
 
@@ -70,6 +71,7 @@ CODES: dict[str, str] = {
     "RPL0329": "a method that changes its receiver, called on a value that is not a variable",
     "RPL0330": "a method that changes a variable, called where the change is lost",
     "RPL0331": "a private attribute",
+    "RPL0335": "a policy value out of range",
 }
 
 _EXCEPTION_NAMES = sorted(B.EXCEPTIONS)
@@ -773,6 +775,8 @@ class _Checker:
             self.expr(keyword.value, scope)
         if call.retry is not None:
             self.check_exception_types(call.retry.on, call.retry)
+        for policy, problem in policy_problems(call.retry, call.backoff, call.timeout):
+            self.report("RPL0335", policy or call, problem, "see the policies in docs/language.md: a timeout above 0, at least 1 attempt, a multiplier of at least 1")
         target = self.actions.get(call.name) or self.fns.get(call.name)
         if target is None:
             if call.name in self.workflows:

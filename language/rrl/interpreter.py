@@ -29,6 +29,8 @@ This module is the specification of execution that every runtime matches:
   n attempts were made (no limit for `attempts=None`). Before retry k (k = 1,
   2, ...) the runtime sleeps min(base * multiplier**(k-1), max) seconds when
   a backoff is given, and not at all otherwise.
+  A policy value out of range (`rrl.policies`: a timeout of 0, say) fails
+  the call with ValueError before its first attempt.
 - Sleep. `sleep` waits the given number of seconds (negative counts as 0).
 - Loops. `for_init` snapshots the iterable as a list; `while` with `max`
   raises RuntimeError once the body ran `max` times and the test holds again.
@@ -42,6 +44,7 @@ from typing import Any
 from . import ast as A
 from . import dag as D
 from .evaluate import Evaluator, Host
+from .policies import policy_problems
 
 DEFAULT_TIMEOUT = 300.0
 
@@ -215,6 +218,9 @@ class _Interpreter:
         return barrier.next
 
     async def call_action(self, node: D.Action, kwargs: dict) -> Any:
+        problems = policy_problems(node.retry, node.backoff, node.timeout)
+        if problems:  # a DAG the checker did not see; `run_action` raises the same
+            raise ValueError(problems[0][1])
         signature = self.dag.actions[node.action]
         timeout = node.timeout if node.timeout is not None else DEFAULT_TIMEOUT
         retry, backoff = node.retry, node.backoff

@@ -298,8 +298,8 @@ class _ToAst(Transformer):
         attempts = values.get("attempts", 3)
         if isinstance(attempts, A.Constant) and (attempts.value is None or type(attempts.value) is int):
             attempts = attempts.value
-        if not (attempts is None or (type(attempts) is int and attempts >= 1)):
-            raise _Problem("`attempts` must be a whole number of at least 1, or None for no limit", _span(meta))
+        if not (attempts is None or type(attempts) is int):  # its range is the checker's (RPL0335)
+            raise _Problem("`attempts` must be a whole number, or None for no limit", _span(meta))
         on = values.get("on")
         types: tuple[str, ...] = ()
         if on is not None:

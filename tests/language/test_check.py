@@ -41,6 +41,8 @@ def codes(body: str, head: str = HEAD) -> list[str]:
 
 # ------------------------------------------------------------------ every code, pinned
 
+POLICY_HELP = "see the policies in docs/language.md: a timeout above 0, at least 1 attempt, a multiplier of at least 1"
+
 PINNED = [
     (
         "workflow W(ids: list[str]) -> int:\n    if ids:\n        return 0\n    total = total + 1\n    return total\n",
@@ -205,6 +207,14 @@ PINNED = [
             ("error", "RPL0331", 3, 12, "attribute `__class__` is private", "a workflow reads public fields only (and `type(x).__name__`); expose the value as a field, or read it in an action"),
         ],
     ),
+    (
+        "workflow W(id: str) -> None:\n    await fetch(id=id) retry(attempts=0) backoff(multiplier=0.5) timeout(0)\n",
+        [
+            ("error", "RPL0335", 2, 5, "`timeout(...)` must be greater than 0 seconds; got 0", POLICY_HELP),
+            ("error", "RPL0335", 2, 24, "`retry(attempts=...)` must be at least 1, or None for no limit; got 0", POLICY_HELP),
+            ("error", "RPL0335", 2, 42, "`backoff(multiplier=...)` must be at least 1, so delays never shrink; got 0.5", POLICY_HELP),
+        ],
+    ),
 ]
 
 
@@ -220,6 +230,21 @@ def test_parallel_for_limit_below_one():
     stmt = replace(workflow.body[0], limit=0)
     program = replace(program, decls=tuple(replace(workflow, body=(stmt,)) if d is workflow else d for d in program.decls))
     assert [(d.code, d.message) for d in check(program)] == [("RPL0324", "`parallel for` limit is 0")]
+
+
+def test_policy_ranges_of_a_built_program():
+    """What the parser cannot produce (a negative or infinite duration), a
+    program built in memory can: the checker judges every value."""
+    program = parse(HEAD + "workflow W(id: str) -> None:\n    await fetch(id=id) backoff(base=1s)\n")
+    workflow = program.workflows[0]
+    call = replace(workflow.body[0].call, timeout=-1.0, backoff=A.BackoffPolicy(base=-2.0, max=float("inf")))
+    stmt = replace(workflow.body[0], call=call)
+    program = replace(program, decls=tuple(replace(workflow, body=(stmt,)) if d is workflow else d for d in program.decls))
+    assert [(d.code, d.message) for d in check(program)] == [
+        ("RPL0335", "`backoff(base=...)` must be 0 seconds or more; got -2.0"),
+        ("RPL0335", "`backoff(max=...)` must be 0 seconds or more; got inf"),
+        ("RPL0335", "`timeout(...)` must be greater than 0 seconds; got -1.0"),
+    ]
 
 
 def test_every_code_is_pinned_or_tested():

@@ -431,3 +431,13 @@ def test_nested_changes_reach_the_variable_through_frozen_models():
         "o = Order(lines=[1])\no.lines = [2]\nreturn o",
     ):
         assert_runs_like_python(body, decls, host, namespace)
+
+
+def test_a_policy_out_of_range_fails_the_call_before_its_first_attempt():
+    # what the checker reports (RPL0335) in a DAG nobody checked: the same ValueError as `run_action`'s
+    body = "    try:\n        r = await act(x=1) timeout(0)\n    except ValueError as e:\n        return str(e)\n    return r\n"
+    value, host = run(body)
+    assert value == "`timeout(...)` must be greater than 0 seconds; got 0"
+    assert host.calls == []
+    with pytest.raises(ValueError, match="must be at least 1"):
+        run("    r = await act(x=1) retry(attempts=0)\n    return r\n")
