@@ -24,7 +24,7 @@ from .index import ClassInfo, LocalAction, ModuleIndex
 from .program import ProgramBuilder
 from .resolve import ActionInfo, ConstInfo, Resolver, TypeInfo, is_json_like
 from .rewrite import rename_calls, renumber_temps
-from .scan import forbidden_calls
+from .scan import forbidden_calls, unnormalised_names
 from .signatures import Callee, Parameter
 from .source import SourceModule
 from .types import TypeLowering
@@ -145,7 +145,7 @@ class WorkflowCompiler:
         return program if self.errors == 0 else None
 
     def scan(self, fn: cst.FunctionDef) -> None:
-        for reject in forbidden_calls(self, fn):
+        for reject in forbidden_calls(self, fn) + unnormalised_names(fn):
             self.report(reject)
 
     def parameters(self, fn: cst.FunctionDef, lowerer: FunctionLowerer, what: str) -> tuple[A.Param, ...]:
@@ -240,6 +240,8 @@ class WorkflowCompiler:
 
     def _local_action(self, ref: LocalAction) -> tuple[Callee, A.ActionDecl]:
         fn = ref.node
+        for reject in unnormalised_names(fn.name) + unnormalised_names(fn.params):  # the names the program declares
+            self.report(reject)
         if not ref.name.isidentifier():
             raise Reject("RPL0228", f"the action name `{ref.name}` is not an identifier", ref.decorator,
                          "use letters, digits and underscores: @action(name=\"billing_lookup\")")

@@ -644,6 +644,32 @@ CASES = {
           = help: write `async def run(self, ...)`: workflows await actions
         """,
     ),
+    "RPL0235": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, größe: int) -> int:
+                ﬂäche = größe * größe
+                return ﬂäche + 1
+        """,
+        """
+        error[RPL0235]: the name `ﬂäche` is not written in its normal form: Python reads it as `fläche`
+         --> app/flows.py:9:9
+          |
+        9 |         ﬂäche = größe * größe
+          |         ^^^^^
+          = help: write `fläche`: Python and RRL compare names in their NFKC normal form, so this spelling would be a second name for the same variable, attribute or parameter
+
+        error[RPL0235]: the name `ﬂäche` is not written in its normal form: Python reads it as `fläche`
+          --> app/flows.py:10:16
+           |
+        10 |         return ﬂäche + 1
+           |                ^^^^^
+           = help: write `fläche`: Python and RRL compare names in their NFKC normal form, so this spelling would be a second name for the same variable, attribute or parameter
+
+        error: aborting due to 2 previous errors
+        """,
+    ),
 }
 
 
