@@ -12,10 +12,11 @@ raised by the node goes — `null` means out of the region: the workflow fails,
 or the parallel branch fails):
 
     start     next                      binds consts and arguments
-    compute   steps[target, value | delete], next, error
+    compute   steps[target, value | delete | unbind], next, error
                                         pure steps, in order: assignments,
-                                        changing calls (`target` null) and
-                                        deletions (`{"delete": target}`)
+                                        changing calls (`target` null),
+                                        deletions (`{"delete": target}`) and
+                                        unbindings (`{"unbind": [names]}`)
     action    action, kwargs, target, retry, backoff, timeout, next, error
     branch    cases[when, to], else, error
     join      next                      where branches meet again
@@ -41,7 +42,13 @@ An `except ... as e` handler ends, whichever way it leaves (its end, `break`,
 `{"delete": "e"}`, as Python's `finally: e = None; del e`; they are left out
 where control leaves the workflow (see `_Lowering.handler_body`).
 
-Helpers (`fn`) are inlined: their variables are renamed `$<n>_<name>`.
+Helpers (`fn`) are inlined: their variables are renamed `$<n>_<name>`, `<n>`
+counting the calls. Each call starts as Python's does, with a scope of its own
+(see `_Lowering.inline`): one `compute` node evaluates the arguments in the
+caller, in the order they are written, and binds them to the parameters, the
+parameters left out get their defaults, an `unbind` step unbinds every other
+local of the fn (the names its body binds, sorted), bound by an earlier run
+of the same call (in a loop) or not, and `$<n>_return` is set to None.
 Expressions and targets are stored as canonical RRL text in the JSON, whose
 keys are sorted; everything evaluated in order (consts, steps, action
 arguments, cases, handlers) is therefore a list, never an object.
@@ -56,6 +63,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Iterator
 
 from . import ast as A
+from .check import assigned_names
 from .parser import parse_expr
 from .printer import print_expr, print_target, print_type
 from .walk import bound_names, rename, walk
@@ -119,6 +127,15 @@ class Step:
 
 
 @dataclass
+class Unbind:
+    """Unbind each of `names` that is bound, and leave the others unbound: the
+    locals of an inlined fn, at the start of a call (unlike `del`, an unbound
+    name is no error)."""
+
+    names: tuple[str, ...]
+
+
+@dataclass
 class Case:
     when: A.Expr
     to: Node
@@ -139,7 +156,7 @@ class Start(Node):
 
 @dataclass(eq=False)
 class Compute(Node):
-    steps: list[Step] = _slot("steps", factory=list)
+    steps: list[Step | Unbind] = _slot("steps", factory=list)
     next: Node | None = _slot("edge")
     error: Node | None = _slot("edge")
     kind = "compute"
@@ -407,13 +424,17 @@ def _encode(node: Node) -> dict:
     return out
 
 
-def _encode_step(step: Step) -> dict:
+def _encode_step(step: Step | Unbind) -> dict:
+    if isinstance(step, Unbind):
+        return {"unbind": list(step.names)}
     if step.deletes:
         return {"delete": print_target(step.target)}
     return {"target": print_target(step.target) if step.target is not None else None, "value": print_expr(step.value)}
 
 
-def _decode_step(raw: dict) -> Step:
+def _decode_step(raw: dict) -> Step | Unbind:
+    if "unbind" in raw:
+        return Unbind(tuple(raw["unbind"]))
     if "delete" in raw:
         return Step(_parse_target(raw["delete"]), None)
     return Step(_parse_target(raw["target"]) if raw["target"] is not None else None, parse_expr(raw["value"]))
@@ -598,11 +619,25 @@ class _Lowering:
             raise LoweringError(f"fn `{fn.name}` calls itself")
         self.inlining.append(fn.name)
         prefix = self.fresh("")  # "$1", "$2", ...
-        mapping = {name: f"{prefix}_{name.lstrip('$')}" for name in bound_names(fn)}
+        own_locals = assigned_names(fn.body)
+        mapping = {name: f"{prefix}_{name.lstrip('$')}" for name in bound_names(fn) | own_locals}
         renamed = rename(fn, mapping)
         result = f"{prefix}_return"
-        given = {k.name: k.value for k in call.kwargs}
-        steps = [Step(A.Name(p.name), given.get(original.name, original.default or A.Constant(None))) for p, original in zip(renamed.params, fn.params)]
+        # As in Python, the arguments are evaluated in the caller, in the order
+        # they are written, and the call gets a fresh scope: its parameters
+        # bound, every other local unbound, even where an earlier run of this
+        # call (in a loop) bound it.
+        params = {p.name: mapping[p.name] for p in fn.params}
+        steps: list[Step | Unbind] = []
+        for keyword in call.kwargs:
+            if keyword.name not in params:
+                raise LoweringError(f"fn `{fn.name}` has no parameter `{keyword.name}`")
+            steps.append(Step(A.Name(params[keyword.name]), keyword.value))
+        given = {k.name for k in call.kwargs}
+        steps += [Step(A.Name(params[p.name]), p.default or A.Constant(None)) for p in fn.params if p.name not in given]
+        unbound = sorted(mapping[name] for name in own_locals - params.keys())
+        if unbound:
+            steps.append(Unbind(tuple(unbound)))
         steps.append(Step(A.Name(result), A.Constant(None)))
         after = cont
         if target is not None:
@@ -787,6 +822,9 @@ def _node_exprs(node: Node) -> Iterator[tuple[str, A.Expr]]:
             yield attr, value
         elif how == "steps":
             for s in value:
+                if isinstance(s, Unbind):
+                    yield from (("steps", A.Name(name)) for name in s.names)
+                    continue
                 if s.target is not None:
                     yield "steps", s.target
                 if s.value is not None:
@@ -801,6 +839,12 @@ def _node_exprs(node: Node) -> Iterator[tuple[str, A.Expr]]:
 
 def _renamed(expr: A.Expr | None, mapping: dict[str, str]) -> A.Expr | None:
     return rename(expr, mapping) if expr is not None else None
+
+
+def _renamed_step(step: Step | Unbind, mapping: dict[str, str]) -> Step | Unbind:
+    if isinstance(step, Unbind):
+        return Unbind(tuple(mapping.get(name, name) for name in step.names))
+    return Step(_renamed(step.target, mapping), _renamed(step.value, mapping))
 
 
 def number_generated_names(start: Start) -> None:
@@ -839,7 +883,7 @@ def number_generated_names(start: Start) -> None:
             elif how in ("expr", "target") and value is not None:
                 setattr(node, attr, rename(value, mapping))
             elif how == "steps":
-                setattr(node, attr, [Step(_renamed(s.target, mapping), _renamed(s.value, mapping)) for s in value])
+                setattr(node, attr, [_renamed_step(s, mapping) for s in value])
             elif how == "kwargs":
                 setattr(node, attr, [(k, rename(e, mapping)) for k, e in value])
             elif how == "cases":

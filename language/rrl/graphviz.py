@@ -38,6 +38,14 @@ def _assigned(target, text: str) -> str:
     return f"{print_target(target)} = {text}" if target is not None else text
 
 
+def _step_label(step: D.Step | D.Unbind) -> str:
+    if isinstance(step, D.Unbind):
+        return "unbind " + ", ".join(step.names)
+    if step.deletes:
+        return f"del {print_target(step.target)}"
+    return _assigned(step.target, print_expr(step.value))
+
+
 def label(node: D.Node) -> str:
     """A short, human-readable description of a node."""
     match node:
@@ -49,7 +57,7 @@ def label(node: D.Node) -> str:
             call = A.AwaitCall(node.action, tuple(A.Keyword(k, v) for k, v in node.kwargs), node.retry, node.backoff, node.timeout)
             return _assigned(node.target, print_call(call).removeprefix("await "))
         case D.Compute(steps=steps):
-            return "\n".join(f"del {print_target(s.target)}" if s.deletes else _assigned(s.target, print_expr(s.value)) for s in steps)
+            return "\n".join(_step_label(s) for s in steps)
         case D.Branch(cases=cases):
             return "\n".join(("if " if i == 0 else "elif ") + print_expr(c.when) for i, c in enumerate(cases))
         case D.Join():

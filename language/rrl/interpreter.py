@@ -11,6 +11,9 @@ This module is the specification of execution that every runtime matches:
   writes stay in the branch, and only its `result` comes back. A `delete`
   step unbinds a name (reading it again raises UnboundLocalError), or
   rebinds the variable at the root of `x[k]` / `x.f` to a copy without it.
+  An `unbind` step unbinds each of its names that is bound and is no error
+  for one that is not: an inlined fn's call starts with it, so its locals
+  start unbound at every call, as Python's fresh scope for each call does.
 - Exceptions. An exception raised while a node runs follows the node's
   `error` edge to an `except` node, which stores it and picks the first
   handler whose types match (no types: any). Unmatched, it follows the
@@ -126,6 +129,10 @@ class _Interpreter:
                 return node.next
             case D.Compute(steps=steps):
                 for s in steps:
+                    if isinstance(s, D.Unbind):
+                        for name in s.names:
+                            env.pop(name, None)
+                        continue
                     if s.deletes:
                         ev.unbind(s.target, env)
                         continue

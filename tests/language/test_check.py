@@ -328,6 +328,8 @@ workflow W(ids: list[str], limit: int = LIMIT) -> dict[str, str]:
         "workflow W(xs: list[list[int]]) -> list[int]:\n    return [y for row in xs if row for y in row if y > 0]\n",
         # a builtin function as a value
         "workflow W(xs: list[str]) -> list[str]:\n    return sorted(xs, key=len)\n",
+        # a fn's local bound on one path: maybe bound in each call (a call starts with it unbound)
+        "fn f(x: int) -> int:\n    if x:\n        y = 1\n    return y\n\nworkflow W(xs: list[int]) -> None:\n    for x in xs:\n        r = await f(x=x)\n",
     ],
 )
 def test_accepted_like_python(body: str):
@@ -348,6 +350,8 @@ def test_accepted_like_python(body: str):
         ("workflow W(xs: list[int]) -> list[int]:\n    return [v for v in v]\n", ["RPL0302"]),
         # fns do not see the workflow's variables
         ("fn f(x: int) -> int:\n    return x + y\n\nworkflow W(y: int) -> int:\n    r = await f(x=y)\n    return r\n", ["RPL0302"]),
+        # a fn's local read before the fn binds it, even where an earlier call bound it
+        ("fn f(x: int) -> int:\n    r = y\n    y = x\n    return r\n\nworkflow W(xs: list[int]) -> None:\n    for x in xs:\n        r = await f(x=x)\n", ["RPL0301"]),
         # a parallel-for variable lives in its call only
         ("workflow W(ids: list[str]) -> str:\n    parallel for i in ids:\n        await fetch(id=i)\n    return i\n", ["RPL0302"]),
         # a const used before it is declared

@@ -63,6 +63,33 @@ def test_helpers_are_inlined_with_renamed_locals():
     assert targets == ["$1_r", "$2_r"]
 
 
+def test_an_inlined_call_binds_its_arguments_in_written_order_and_unbinds_its_locals():
+    fn = "\nfn pick(flag: bool, last: int = 0) -> int:\n    if flag:\n        v = last\n    for i in range(last):\n        v = i\n    return v\n"
+    dag = lower("    r = await pick(last=n, flag=n > 1)\n    return r\n", fn)
+    assert json.loads(dag.to_json())["nodes"][1]["steps"] == [
+        {"target": "$1_last", "value": "n"},
+        {"target": "$1_flag", "value": "n > 1"},
+        {"unbind": ["$1_i", "$1_v"]},
+        {"target": "$1_return", "value": "None"},
+    ]
+    text = dag.to_json()
+    assert D.Dag.from_json(text).to_json() == text
+    steps = lower("    r = await pick(flag=True)\n    return r\n", fn).nodes()[1].steps
+    assert [D._encode_step(s) for s in steps[:2]] == [{"target": "$1_flag", "value": "True"}, {"target": "$1_last", "value": "0"}]
+
+
+def test_an_inlined_fn_without_locals_unbinds_nothing():
+    dag = lower("    r = await double(v=n)\n    return r\n", "\nfn double(v: int) -> int:\n    return v * 2\n")
+    assert not any(isinstance(s, D.Unbind) for node in dag.nodes() if node.kind == "compute" for s in node.steps)
+
+
+def test_graphviz_labels_an_unbinding():
+    from rrl.graphviz import label
+
+    dag = lower("    r = await pick(x=n)\n    return r\n", "\nfn pick(x: int) -> int:\n    y = x\n    return y\n")
+    assert label(dag.nodes()[1]) == "$1_x = n\nunbind $1_y\n$1_return = None\n$1_y = $1_x\n$1_return = $1_y\nr = $1_return"
+
+
 def test_parallel_branches_end_at_the_barrier():
     dag = lower("    a, b = parallel:\n        await act(x=1)\n        await other(y=2)\n    return a + b\n")
     fork = dag.nodes()[1]
@@ -128,7 +155,7 @@ def test_deletions_are_compute_steps_without_a_value():
 
 def test_deleted_locals_of_an_inlined_fn_are_renamed():
     dag = lower("    r = await drop(v={'a': n})\n    return r\n", "\nfn drop(v: dict) -> int:\n    t = 1\n    del v['a'], t\n    return len(v)\n")
-    deleted = [print_target(s.target) for node in dag.nodes() if node.kind == "compute" for s in node.steps if s.deletes]
+    deleted = [print_target(s.target) for node in dag.nodes() if node.kind == "compute" for s in node.steps if isinstance(s, D.Step) and s.deletes]
     assert deleted == ['$1_v["a"]', "$1_t"]
 
 

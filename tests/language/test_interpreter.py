@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -441,3 +442,89 @@ def test_a_policy_out_of_range_fails_the_call_before_its_first_attempt():
     assert host.calls == []
     with pytest.raises(ValueError, match="must be at least 1"):
         run("    r = await act(x=1) retry(attempts=0)\n    return r\n")
+
+
+# Fns and workflow bodies that are Python and RRL at once, once `fn` reads
+# `async def`: every call of a fn starts with a scope of its own, as in Python.
+FN_CALL_CASES = {
+    "a local bound by an earlier call is unbound in the next": (
+        "fn pick(flag: bool) -> Any:\n    if flag:\n        v = 1\n    return v\n",
+        "out = []\nfor flag in [True, False, True]:\n    try:\n        r = await pick(flag=flag)\n        out.append(r)\n"
+        "    except Exception as e:\n        out.append(str(e))\nreturn out",
+    ),
+    "a loop variable after an empty loop": (
+        "fn last(xs: list) -> Any:\n    for x in xs:\n        pass\n    return x\n",
+        "out = []\nfor xs in [[1, 2], []]:\n    try:\n        r = await last(xs=xs)\n        out.append(r)\n"
+        "    except Exception as e:\n        out.append(repr(e))\nreturn out",
+    ),
+    "del of a local the earlier call bound": (
+        "fn toggle(first: bool) -> Any:\n    if first:\n        t = 1\n    else:\n        del t\n    return 'ok'\n",
+        "out = []\nfor first in [True, False]:\n    try:\n        r = await toggle(first=first)\n        out.append(r)\n"
+        "    except Exception as e:\n        out.append(repr(e))\nreturn out",
+    ),
+    "a name an earlier call bound in a handler": (
+        "fn catch(fail: bool) -> Any:\n    if fail:\n        try:\n            raise KeyError('k')\n        except KeyError as e:\n"
+        "            got = e\n    return repr(got)\n",
+        "out = []\nfor fail in [True, False]:\n    try:\n        r = await catch(fail=fail)\n        out.append(r)\n"
+        "    except Exception as e:\n        out.append(type(e).__name__)\nreturn out",
+    ),
+    "locals and parameters named like the caller's variables": (
+        "fn shadow(x: int) -> Any:\n    v = x * 2\n    x = v + 1\n    return [x, v]\n",
+        "x = 5\nv = 7\nr = await shadow(x=x + 1)\nreturn [r, x, v]",
+    ),
+    "a fn calling a fn, in a loop": (
+        "fn inner(flag: bool) -> Any:\n    if flag:\n        w = 'set'\n    return w\n\n"
+        "fn outer(flags: list) -> Any:\n    seen = []\n    for flag in flags:\n        try:\n            r = await inner(flag=flag)\n"
+        "            seen.append(r)\n        except Exception:\n            seen.append('unbound')\n    return seen\n",
+        "a = await outer(flags=[True, False])\nb = await outer(flags=[False, True])\nreturn [a, b]",
+    ),
+    "a rebound parameter does not reach the caller": (
+        "fn grow(xs: list) -> Any:\n    xs = xs + [0]\n    total = len(xs)\n    return total\n",
+        "xs = [1]\ntotal = 'caller'\na = await grow(xs=xs)\nb = await grow(xs=xs)\nreturn [a, b, xs, total]",
+    ),
+    "arguments are evaluated in the order they are written": (
+        "fn pair(a: int, b: int) -> Any:\n    return [a, b]\n",
+        "q = [1, 2, 3]\nr = await pair(b=q.pop(0), a=q.pop(0))\nreturn [r, q]",
+    ),
+    "the first argument to fail raises": (
+        "fn pair(a: int, b: int) -> Any:\n    return [a, b]\n",
+        "r = await pair(b=1 // 0, a=[][0])\nreturn r",
+    ),
+}
+
+
+def assert_fns_run_like_python(fns: str, body: str) -> None:
+    namespace = {"Any": object}
+    indented = "".join(f"    {line}\n" for line in body.splitlines())
+    exec(re.sub(r"^fn ", "async def ", fns, flags=re.M) + f"\nasync def native(n=3):\n{indented}", namespace)
+    expected = _outcome(lambda: asyncio.run(namespace["native"]()))
+    assert _outcome(lambda: run(indented, decls="\n" + fns)[0]) == expected
+
+
+@pytest.mark.parametrize("fns, body", FN_CALL_CASES.values(), ids=FN_CALL_CASES.keys())
+def test_every_call_of_a_fn_has_a_scope_of_its_own_like_python(fns: str, body: str):
+    assert_fns_run_like_python(fns, body)
+
+
+def test_a_fn_called_in_parallel_branches_has_a_scope_per_branch():
+    decls = "\nfn tag(x: int) -> Any:\n    if x > 1:\n        label = f'big {x}'\n    return label\n"
+    body = (
+        "    out = []\n    for round in range(2):\n        rs = parallel return_exceptions for i in range(n):\n            await tag(x=i + round)\n"
+        "        a, b = parallel return_exceptions:\n            await tag(x=5)\n            await tag(x=0)\n"
+        "        out.append([type(r).__name__ if isinstance(r, Exception) else r for r in rs + [a, b]])\n    return out\n"
+    )
+    value, _ = run(body, decls=decls)
+    assert value == [
+        ["UnboundLocalError", "UnboundLocalError", "big 2", "big 5", "UnboundLocalError"],
+        ["UnboundLocalError", "big 2", "big 3", "big 5", "UnboundLocalError"],
+    ]
+
+
+def test_a_fn_call_starts_with_its_locals_unbound_after_a_json_round_trip():
+    text = (
+        "rrl 1\n\nfn pick(flag: bool) -> Any:\n    if flag:\n        v = 1\n    return v\n\n"
+        "workflow W() -> Any:\n    out = []\n    for flag in [True, False]:\n        try:\n            r = await pick(flag=flag)\n"
+        "            out.append(r)\n        except Exception as e:\n            out.append(type(e).__name__)\n    return out\n"
+    )
+    dag = D.Dag.from_json(D.lower(rrl.parse(text)).to_json())
+    assert asyncio.run(execute(dag, {}, RecordingHost())) == [1, "UnboundLocalError"]
