@@ -27,6 +27,7 @@ that would have behaved the same, never the other way round.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -34,9 +35,11 @@ from rrl import ast as A
 from rrl import builtins as B
 from rrl.printer import print_expr
 from rrl.optimize.tree import reads
-from rrl.walk import bound_names, children, rename
+from rrl.walk import bound_names, children
 
 from .diagnostics import Reject
+
+_GENERATED_NAME = re.compile(r"\$\w+")
 
 NONE = 10**9  # "nothing inside is shared"
 GLOBAL = "<global>"
@@ -371,7 +374,8 @@ class _Analysis:
         root, depth = _path(receiver)
         if root is None:
             return
-        shown = print_expr(rename(receiver, self.python_names))
+        # The compiler's temporaries by what they stand for in the Python source.
+        shown = _GENERATED_NAME.sub(lambda m: self.python_names.get(m.group(), m.group()), print_expr(receiver))
         inside = [p for r, p, _ in added if r == root and p <= depth]
         if inside:
             # the root itself contains the receiver; a part of it at most `depth` deep may

@@ -15,6 +15,7 @@ import libcst as cst
 from rrl import ast as A
 from rrl.check import check
 from rrl.diagnostics import Diagnostic
+from rrl.keywords import is_reserved
 
 from . import aliasing, dialect
 from .constants import literal
@@ -66,7 +67,9 @@ class WorkflowCompiler:
         bound = set()
         for info in index.mro(cls.name):
             for method in info.methods.values():
-                bound |= local_names(method)[1]
+                names = local_names(method)[1]
+                renames = reserved_renames(names)
+                bound |= {renames.get(name, name) for name in names}  # as the program names them
         self.builder = ProgramBuilder(src.module, avoid=bound)
         self.types = TypeLowering(self)
         # `xs += ys` lowered to `xs = xs + ys`: in place for lists, which the aliasing check must know.
@@ -158,6 +161,8 @@ class WorkflowCompiler:
                                f"{what} cannot take `**{params.star_kwarg.name.value}`: parameters are passed by name", params.star_kwarg))
         out = []
         for param in _all_params(fn)[1:]:
+            if what.endswith(".run()") and param.name.value in dialect.RESERVED_LOCALS:
+                self.report(Reject("RPL0236", f"the parameter `{param.name.value}` of {what} is named like a keyword of RRL", param.name))
             default = None
             if param.default is not None:
                 default = self.constant_expr(param.default)
@@ -351,12 +356,13 @@ def _renumber(program: A.Program) -> A.Program:
 
 
 def _rename_fns(program: A.Program) -> A.Program:
-    """Give fns their names: the method's, or `name_` when an action has it."""
+    """Give fns their names: the method's, or `name_` when an action has it or
+    it is a keyword of RRL (`action`)."""
     taken = {a.name for a in program.actions} | {c.name for c in program.consts} | set(program.type_names())
     mapping = {}
     for fn in program.fns:
         name = fn.name[len(FN_PLACEHOLDER):]
-        while name in taken:
+        while name in taken or is_reserved(name):
             name += "_"
         taken.add(name)
         mapping[fn.name] = name

@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
     "RPL0235": "a name not written in its normal form",
+    "RPL0236": "a `run()` parameter named like a keyword of RRL",
 }
 
 HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
@@ -92,6 +93,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0228": "declare the action as a module-level `async def` with named parameters",
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
     "RPL0235": "write the name as Python reads it, in its NFKC normal form",
+    "RPL0236": "rename the parameter: clients pass the arguments of run() by name, and a workflow's parameter cannot be named like a keyword of RRL",
 }
 assert set(DEFAULT_HELP) == set(CODES)
 

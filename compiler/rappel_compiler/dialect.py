@@ -14,6 +14,7 @@ import builtins as _builtins
 from dataclasses import dataclass
 
 from rrl import builtins as rrl_builtins
+from rrl.keywords import RRL_ONLY
 
 # ------------------------------------------------------------------ the SDK
 
@@ -92,8 +93,11 @@ SET_METHODS = frozenset({"add", "discard", "union", "intersection", "difference"
 # Builtins rejected with a specific message (others: "cannot call").
 SET_BUILTINS = frozenset({"set", "frozenset"})
 
-# Python locals that collide with RRL keywords in some positions; renamed `name_`.
-RESERVED_LOCALS = frozenset({"sleep", "parallel"})
+# Python names that are keywords of RRL (`sleep`, `action`, ...), which RRL
+# never takes as a variable, parameter, const, fn or import alias: such a
+# local, helper parameter, helper, constant or imported type is renamed
+# `name_` (attributes, keyword arguments and actions keep their names).
+RESERVED_LOCALS = RRL_ONLY
 
 # Builtins that consume a generator expression argument entirely before they
 # return: the generator becomes a list. (any()/all()/next() stop early: they

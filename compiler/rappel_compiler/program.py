@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rrl import ast as A
+from rrl.keywords import is_reserved
 
 from . import dialect
 
@@ -42,6 +43,8 @@ class ProgramBuilder:
         if key in self._imports:
             return self._imports[key]
         local = preferred or name.rpartition(".")[2]
+        if is_reserved(local):  # `from m import sleep` would make `sleep` a name of the program
+            local += "_"
         candidate, n = local, 1
         while (candidate in self._taken and self._taken[candidate] != key) or self._clashes(candidate):
             n += 1

@@ -16,6 +16,14 @@ from typing import Iterable
 
 from .ast import Span
 
+# The parser's codes → what each reports (the checker's are `rrl.check.CODES`).
+SYNTAX_CODES: dict[str, str] = {
+    "RPL0001": "unexpected token",
+    "RPL0002": "unexpected character",
+    "RPL0003": "a construct RRL does not accept",
+    "RPL0010": "a keyword used as a name",
+}
+
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -4,8 +4,9 @@ The grammar is `grammar/rrl.lark`; lark's LALR parser with an indentation
 post-lexer turns it into a parse tree already shaped like the AST, and the
 `_ToAst` transformer below builds the dataclasses. Syntax errors become
 `DiagnosticError`s with code RPL0001 (unexpected token), RPL0002 (unexpected
-character) or RPL0003 (a construct the grammar accepts but RRL does not,
-such as assigning to a call).
+character), RPL0003 (a construct the grammar accepts but RRL does not,
+such as assigning to a call) or RPL0010 (a keyword where a name stands; see
+`rrl.keywords` for the words a name of Python's world may still be).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import dataclasses
 import functools
 import importlib.util
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from lark.indenter import Indenter
 
 from . import ast as A
 from .diagnostics import Diagnostic, DiagnosticError
+from .keywords import CONTEXTUAL, KEYWORDS, is_reserved
 from .strings import decode_string, split_fstring
 
 GRAMMAR_FILE = "rrl.lark"
@@ -63,8 +66,9 @@ def _lark() -> Lark:
 
 
 @functools.cache
-def _keywords() -> frozenset[str]:
-    """The words the grammar spells out (`if`, `await`, `retry`, ...)."""
+def grammar_keywords() -> frozenset[str]:
+    """The words the grammar spells out (`if`, `await`, `retry`, ...): the
+    keywords, `rrl.keywords.KEYWORDS`."""
     return frozenset(
         t.pattern.value for t in _lark().terminals if t.pattern.type == "str" and t.pattern.value.isidentifier()
     )
@@ -98,9 +102,9 @@ def _name_token(token: Token) -> Token:
                 help="a name is a letter or `_` followed by letters, digits and `_`, with Python's rules for non-ASCII letters",
             ))
     normal = unicodedata.normalize("NFKC", text)
-    if normal in _keywords():
+    if normal in KEYWORDS and normal not in CONTEXTUAL:  # wherever it stands
         raise _BadName(Diagnostic(
-            "RPL0002", f"the name `{text}` reads as the keyword `{normal}`", _token_span(token),
+            "RPL0010", f"the name `{text}` reads as the keyword `{normal}`", _token_span(token),
             help="names are compared in their NFKC normal form, as in Python; choose another name",
         ))
     return token.update(value=normal)
@@ -109,10 +113,38 @@ def _name_token(token: Token) -> Token:
 class _Problem(Exception):
     """A construct the grammar accepts but RRL does not; carries its position."""
 
-    def __init__(self, message: str, span: A.Span | None, help: str | None = None):
+    def __init__(self, message: str, span: A.Span | None, help: str | None = None, code: str = "RPL0003"):
         super().__init__(message)
         self.span = span
         self.help = help
+        self.code = code
+
+
+def _keyword_problem(name: str, span: A.Span | None) -> _Problem:
+    help = f"choose another name, such as `{name}_`"
+    if name in KEYWORDS and is_reserved(name, of_python=False) and not is_reserved(name, of_python=True):
+        help += f"; `{name}` names only attributes, keyword arguments and what the program takes from Python (actions, workflows, modules, types)"
+    return _Problem(f"the keyword `{name}` cannot be used as a name", span, help, code="RPL0010")
+
+
+def _name(token: Token, *, of_python: bool = False) -> str:
+    """The text of a NAME token that stands for a name: a variable, parameter
+    or declaration, or, `of_python`, a name of Python's world (see
+    `rrl.keywords`). A keyword there is RPL0010."""
+    name = str(token)
+    if is_reserved(name, of_python=of_python):
+        raise _keyword_problem(name, _token_span(token))
+    return name
+
+
+def _param_names(params, *, of_python: bool) -> tuple[A.Param, ...]:
+    """The parameters of a declaration, their names checked as `_name` does
+    (a parameter's span starts at its name)."""
+    for param in params or ():
+        if is_reserved(param.name, of_python=of_python):
+            span = param.span and A.Span(param.span.line, param.span.column, param.span.line, param.span.column + len(param.name))
+            raise _keyword_problem(param.name, span)
+    return params or ()
 
 
 def _span(meta) -> A.Span | None:
@@ -228,29 +260,32 @@ class _ToAst(Transformer):
         return A.ImportDecl(module, tuple(names), span=_span(meta))
 
     def import_name(self, meta, items):
-        return (str(items[0]), str(items[1]) if items[1] is not None else None)
+        name, alias = items
+        if alias is None:  # the imported name is the program's name too
+            return (_name(name), None)
+        return (_name(name, of_python=True), _name(alias))
 
     def const_decl(self, meta, items):
-        return A.ConstDecl(str(items[0]), items[1], span=_span(meta))
+        return A.ConstDecl(_name(items[0]), items[1], span=_span(meta))
 
     def action_decl(self, meta, items):
         name, params, returns, module = items
-        return A.ActionDecl(str(name), params or (), returns, module, span=_span(meta))
+        return A.ActionDecl(_name(name, of_python=True), _param_names(params, of_python=True), returns, module, span=_span(meta))
 
     def fn_decl(self, meta, items):
         name, params, returns, body = items
-        return A.FnDecl(str(name), params or (), returns, body, span=_span(meta))
+        return A.FnDecl(_name(name), _param_names(params, of_python=False), returns, body, span=_span(meta))
 
     def workflow_decl(self, meta, items):
         name, params, returns, body = items
-        return A.WorkflowDecl(str(name), params or (), returns, body, span=_span(meta))
+        return A.WorkflowDecl(_name(name, of_python=True), _param_names(params, of_python=False), returns, body, span=_span(meta))
 
     def params(self, meta, items):
         return tuple(_present(items))
 
     def param(self, meta, items):
         name, type_, default = items
-        return A.Param(str(name), type_, default, span=_span(meta))
+        return A.Param(_name(name, of_python=True), type_, default, span=_span(meta))
 
     # ---------------------------------------------------------- types
 
@@ -267,7 +302,7 @@ class _ToAst(Transformer):
         return A.NoneType(span=_span(meta))
 
     def dotted_name(self, meta, items):
-        return ".".join(str(i) for i in items)
+        return ".".join(_name(i, of_python=True) for i in items)
 
     # ---------------------------------------------------------- statements
 
@@ -294,7 +329,7 @@ class _ToAst(Transformer):
 
     def annotated_assign(self, meta, items):
         name, type_, value = items
-        target = A.Name(str(name), span=_token_span(name))
+        target = A.Name(_name(name), span=_token_span(name))
         if isinstance(value, A.AwaitCall):
             raise _Problem("an await call cannot carry a type annotation", _span(meta))
         return A.Assign(target, value, type_, span=_span(meta))
@@ -322,13 +357,13 @@ class _ToAst(Transformer):
             if kind in fields:
                 raise _Problem(f"`{kind}` is given twice", _span(meta))
             fields[kind] = value
-        return A.AwaitCall(str(name), kwargs or (), span=_span(meta), **fields)
+        return A.AwaitCall(_name(name, of_python=True), kwargs or (), span=_span(meta), **fields)
 
     def kwargs(self, meta, items):
         return tuple(_present(items))
 
     def kwarg(self, meta, items):
-        return A.Keyword(str(items[0]), items[1], span=_span(meta))
+        return A.Keyword(_name(items[0], of_python=True), items[1], span=_span(meta))
 
     def _policy_args(self, args, allowed: dict[str, str], meta) -> dict:
         values = {}
@@ -381,7 +416,7 @@ class _ToAst(Transformer):
         return [i for i in items if i is not None]
 
     def policy_arg(self, meta, items):
-        return (str(items[0]), items[1], _span(meta))
+        return (_name(items[0], of_python=True), items[1], _span(meta))
 
     def duration(self, meta, items):
         return _Duration(_duration_seconds(str(items[0])))
@@ -433,7 +468,7 @@ class _ToAst(Transformer):
         return A.TupleExpr(tuple(items), span=_span(meta))
 
     def target_name(self, meta, items):
-        return A.Name(str(items[0]), span=_span(meta))
+        return A.Name(_name(items[0]), span=_span(meta))
 
     def while_stmt(self, meta, items):
         test, bound, body, orelse = items
@@ -455,7 +490,7 @@ class _ToAst(Transformer):
         types, name, body = items
         if name is not None and types is None:
             raise _Problem("`as` needs exception types", _span(meta))
-        return A.ExceptHandler(types or (), str(name) if name is not None else None, body, span=_span(meta))
+        return A.ExceptHandler(types or (), _name(name) if name is not None else None, body, span=_span(meta))
 
     def exception_types(self, meta, items):
         return tuple(_present(items))
@@ -485,7 +520,7 @@ class _ToAst(Transformer):
         return A.Lambda(params or (), body, span=_span(meta))
 
     def lambda_params(self, meta, items):
-        return tuple(str(i) for i in items if i is not None)
+        return tuple(_name(i) for i in items if i is not None)
 
     def conditional(self, meta, items):
         body, test, orelse = items
@@ -527,7 +562,7 @@ class _ToAst(Transformer):
         return A.UnaryOp(str(op), operand, span=_span(meta))
 
     def attribute(self, meta, items):
-        return A.Attribute(items[0], str(items[1]), span=_span(meta))
+        return A.Attribute(items[0], _name(items[1], of_python=True), span=_span(meta))
 
     def index(self, meta, items):
         return A.Subscript(items[0], items[1], span=_span(meta))
@@ -551,16 +586,12 @@ class _ToAst(Transformer):
     def call_args(self, meta, items):
         return [i for i in items if i is not None]
 
-    def call_arg(self, meta, items):
-        value, keyword_value = items
-        if keyword_value is None:
-            return value
-        if not isinstance(value, A.Name):
-            raise _Problem("a keyword argument must be a plain name", value.span)
-        return A.Keyword(value.id, keyword_value, span=_span(meta))
+    def keyword_arg(self, meta, items):
+        name, value = items
+        return A.Keyword(_name(name, of_python=True), value, span=_span(meta))
 
     def name(self, meta, items):
-        return A.Name(str(items[0]), span=_span(meta))
+        return A.Name(_name(items[0]), span=_span(meta))
 
     def int_lit(self, meta, items):
         return A.Constant(int(items[0]), span=_span(meta))
@@ -675,11 +706,51 @@ def _diagnostic_from_lark(exc: UnexpectedInput, text: str) -> Diagnostic:
     return Diagnostic("RPL0001", f"unexpected {shown}", span, help=help_text)
 
 
+_WORD = re.compile(r"(?<![\w$.])[A-Za-z_]+(?![\w$])")
+
+
+def _error_offset(exc: UnexpectedInput, text: str) -> int | None:
+    """Where in `text` the parser stopped: the start of the unexpected token."""
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        return len(text)
+    if isinstance(exc, UnexpectedToken):
+        return exc.token.start_pos
+    return None
+
+
+def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic | None:
+    """RPL0010 when the parser stopped after a keyword, on the same line, that
+    a name in its place would have carried further (`if = 3`, `x = await + 1`,
+    `parallel: int = 1`): lexed as the keyword where the grammar expects one,
+    it was meant as a name. The nearest such keyword is reported."""
+    offset = _error_offset(exc, text)
+    if offset is None:
+        return None
+    line_start = text.rfind("\n", 0, offset) + 1
+    words = [m for m in _WORD.finditer(text, line_start, offset) if m.group() in KEYWORDS and m.group() not in CONTEXTUAL]
+    for match in reversed(words):
+        word = match.group()
+        try:
+            _lark().parse(text[: match.start()] + "_" * len(word) + text[match.end() :], start=start)
+        except UnexpectedInput as again:
+            further = _error_offset(again, text)
+            if further is None or further <= offset:
+                continue
+        except _BadName:
+            pass  # a bad name after the keyword: the keyword itself passed
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - line_start + 1
+        problem = _keyword_problem(word, A.Span(line, column, line, column + len(word)))
+        return Diagnostic(problem.code, str(problem), problem.span, help=problem.help)
+    return None
+
+
 def _parse_tree(text: str, start: str, path: str | None):
     try:
         return _lark().parse(text, start=start)
     except UnexpectedInput as exc:
-        raise DiagnosticError([_diagnostic_from_lark(exc, text).with_path(path or "<input>")], text) from None
+        diagnostic = _keyword_as_name(exc, text, start) or _diagnostic_from_lark(exc, text)
+        raise DiagnosticError([diagnostic.with_path(path or "<input>")], text) from None
     except _BadName as exc:
         raise DiagnosticError([exc.diagnostic.with_path(path or "<input>")], text) from None
 
@@ -695,7 +766,7 @@ def _transform(tree, text: str, path: str | None):
     except VisitError as exc:
         inner = exc.orig_exc
         if isinstance(inner, _Problem):
-            raise DiagnosticError([Diagnostic("RPL0003", str(inner), inner.span, inner.help, path or "<input>")], text) from None
+            raise DiagnosticError([Diagnostic(inner.code, str(inner), inner.span, inner.help, path or "<input>")], text) from None
         if isinstance(inner, DiagnosticError):
             raise DiagnosticError(inner.diagnostics, text) from None
         raise

@@ -4,11 +4,15 @@ Canonical means one spelling per tree: four-space indentation, tuples always
 in parentheses (except as assignment and loop targets), double-quoted strings,
 parentheses only where precedence needs them, policies without their
 default fields, durations in the largest exact unit.
+
+A name the parser would not read back (a keyword where it stands, see
+`rrl.keywords`, or no name at all) is a ValueError, never text.
 """
 
 from __future__ import annotations
 
 from . import ast as A
+from .keywords import name_problem
 from .strings import quote_string
 
 INDENT = "    "
@@ -38,6 +42,20 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:.9f}".rstrip("0") + "s"
 
 
+def _name(name: str, *, of_python: bool = False) -> str:
+    problem = name_problem(name, of_python=of_python)
+    if problem is not None:
+        raise ValueError(f"cannot print `{name}` as a name: {problem}, and the parser would not read it back")
+    return name
+
+
+def _dotted(name: str) -> str:
+    """A module, a type or an exception type: names of Python's world."""
+    for part in name.split("."):
+        _name(part, of_python=True)
+    return name
+
+
 class _Printer:
     def __init__(self, quote: str = '"'):
         self.quote = quote
@@ -52,7 +70,7 @@ class _Printer:
     def _expr(self, node) -> tuple[str, int]:
         match node:
             case A.Name(id=name):
-                return name, _ATOM
+                return _name(name), _ATOM
             case A.Constant(value=value):
                 return self.constant(value)
             case A.FString(parts=parts):
@@ -67,12 +85,12 @@ class _Printer:
                 entries = (f"**{self.expr(v)}" if k is None else f"{self.expr(k)}: {self.expr(v)}" for k, v in items)
                 return "{" + ", ".join(entries) + "}", _ATOM
             case A.Attribute(value=value, attr=attr):
-                return f"{self.postfix_base(value)}.{attr}", _POSTFIX
+                return f"{self.postfix_base(value)}.{_name(attr, of_python=True)}", _POSTFIX
             case A.Subscript(value=value, index=index):
                 inner = self.slice(index) if isinstance(index, A.Slice) else self.expr(index)
                 return f"{self.postfix_base(value)}[{inner}]", _POSTFIX
             case A.Call(func=func, args=args, kwargs=kwargs):
-                arguments = [self.expr(a) for a in args] + [f"{k.name}={self.expr(k.value)}" for k in kwargs]
+                arguments = [self.expr(a) for a in args] + [f"{_name(k.name, of_python=True)}={self.expr(k.value)}" for k in kwargs]
                 return f"{self.postfix_base(func)}({', '.join(arguments)})", _POSTFIX
             case A.BinOp(left=left, op=op, right=right):
                 prec = _BINARY_PREC[op]
@@ -94,7 +112,7 @@ class _Printer:
             case A.Conditional(test=test, body=body, orelse=orelse):
                 return f"{self.expr(body, _OR)} if {self.expr(test, _OR)} else {self.expr(orelse, _LAMBDA)}", _COND
             case A.Lambda(params=params, body=body):
-                head = f"lambda {', '.join(params)}" if params else "lambda"
+                head = f"lambda {', '.join(_name(p) for p in params)}" if params else "lambda"
                 return f"{head}: {self.expr(body)}", _LAMBDA
             case A.ListComp(elt=elt, generators=generators):
                 return f"[{self.expr(elt)}{self.generators(generators)}]", _ATOM
@@ -171,19 +189,20 @@ class _Printer:
             case A.UnionType(options=options):
                 return " | ".join(self.type(o) for o in options)
             case A.NamedType(name=name, args=args):
-                return f"{name}[{', '.join(self.type(a) for a in args)}]" if args else name
+                return f"{_dotted(name)}[{', '.join(self.type(a) for a in args)}]" if args else _dotted(name)
         raise TypeError(f"not an RRL type: {node!r}")
 
     # ------------------------------------------------------------- statements
 
     def call(self, call: A.AwaitCall) -> str:
-        text = f"await {call.name}(" + ", ".join(f"{k.name}={self.expr(k.value)}" for k in call.kwargs) + ")"
+        arguments = ", ".join(f"{_name(k.name, of_python=True)}={self.expr(k.value)}" for k in call.kwargs)
+        text = f"await {_name(call.name, of_python=True)}({arguments})"
         if call.retry is not None:
             args = []
             if call.retry.attempts != 3:
                 args.append(f"attempts={call.retry.attempts}")
             if call.retry.on:
-                args.append(f"on=[{', '.join(call.retry.on)}]")
+                args.append(f"on=[{', '.join(_dotted(t) for t in call.retry.on)}]")
             text += f" retry({', '.join(args)})"
         if call.backoff is not None:
             args = []
@@ -244,10 +263,10 @@ class _Printer:
                 for handler in handlers:
                     head = "except"
                     if handler.types:
-                        types = handler.types[0] if len(handler.types) == 1 else f"({', '.join(handler.types)})"
-                        head += f" {types}"
+                        names = [_dotted(t) for t in handler.types]
+                        head += f" {names[0]}" if len(names) == 1 else f" ({', '.join(names)})"
                         if handler.name:
-                            head += f" as {handler.name}"
+                            head += f" as {_name(handler.name)}"
                     lines += [f"{pad}{head}:"] + self.block(handler.body, depth + 1)
                 lines += self.else_block(orelse, depth)
                 if finalbody:
@@ -280,10 +299,10 @@ class _Printer:
 
     # ------------------------------------------------------------- declarations
 
-    def params(self, params) -> str:
+    def params(self, params, *, of_python: bool = False) -> str:
         out = []
         for p in params:
-            text = f"{p.name}: {self.type(p.type)}"
+            text = f"{_name(p.name, of_python=of_python)}: {self.type(p.type)}"
             if p.default is not None:
                 text += f" = {self.expr(p.default)}"
             out.append(text)
@@ -292,15 +311,16 @@ class _Printer:
     def decl(self, node: A.Decl) -> list[str]:
         match node:
             case A.ImportDecl(module=module, names=names):
-                listed = ", ".join(f"{n} as {a}" if a else n for n, a in names)
-                return [f"from {module} import {listed}"]
+                listed = ", ".join(f"{_name(n, of_python=True)} as {_name(a)}" if a else _name(n) for n, a in names)
+                return [f"from {_dotted(module)} import {listed}"]
             case A.ConstDecl(name=name, value=value):
-                return [f"const {name} = {self.expr(value)}"]
+                return [f"const {_name(name)} = {self.expr(value)}"]
             case A.ActionDecl():
-                return [f"action {node.name}({self.params(node.params)}) -> {self.type(node.returns)} from {node.module}"]
+                params = self.params(node.params, of_python=True)
+                return [f"action {_name(node.name, of_python=True)}({params}) -> {self.type(node.returns)} from {_dotted(node.module)}"]
             case A.FnDecl() | A.WorkflowDecl():
-                keyword = "fn" if isinstance(node, A.FnDecl) else "workflow"
-                head = f"{keyword} {node.name}({self.params(node.params)}) -> {self.type(node.returns)}:"
+                keyword, name = ("fn", _name(node.name)) if isinstance(node, A.FnDecl) else ("workflow", _name(node.name, of_python=True))
+                head = f"{keyword} {name}({self.params(node.params)}) -> {self.type(node.returns)}:"
                 return [head] + self.block(node.body, 1)
         raise TypeError(f"not an RRL declaration: {node!r}")
 

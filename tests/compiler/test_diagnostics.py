@@ -670,6 +670,22 @@ CASES = {
         error: aborting due to 2 previous errors
         """,
     ),
+    "RPL0236": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, parallel: int, sleep_: int, max: int) -> int:
+                return parallel + sleep_ + max
+        """,
+        """
+        error[RPL0236]: the parameter `parallel` of Flow.run() is named like a keyword of RRL
+         --> app/flows.py:8:25
+          |
+        8 |     async def run(self, parallel: int, sleep_: int, max: int) -> int:
+          |                         ^^^^^^^^
+          = help: rename the parameter: clients pass the arguments of run() by name, and a workflow's parameter cannot be named like a keyword of RRL
+        """,
+    ),
 }
 
 

@@ -461,21 +461,23 @@ def test_names_that_are_rrl_keywords_are_renamed():
 
 @workflow
 class Flow(Workflow):
-    async def run(self, sleep: int, parallel: list[int]) -> int:
+    async def run(self, items: list[int]) -> int:
         sleep_ = 1
-        for sleep in parallel:
+        for sleep in items:
             sleep_ = sleep_ + sleep
-        return await self.helper(parallel=parallel)
+        workflow = await self.action(parallel=items)
+        return workflow
 
-    async def helper(self, parallel: list[int]) -> int:
-        return await b(len(parallel))
+    async def action(self, parallel: list[int]) -> int:
+        fn = await b(len(parallel))
+        return fn
 """
     )
-    assert "workflow Flow(sleep__: int, parallel_: list[int]) -> int:" in text
-    assert "for sleep__ in parallel_:" in text
+    assert "for sleep__ in items:" in text
     assert "sleep_ = sleep_ + sleep__" in text
-    assert "await helper(parallel_=parallel_)" in text
-    assert "fn helper(parallel_: list[int]) -> int:" in text
+    assert "workflow_ = await action_(parallel_=items)" in text
+    assert "fn action_(parallel_: list[int]) -> int:" in text
+    assert "    fn_ = await b(" in text
 
 
 def test_helper_calls_where_they_cannot_be_hoisted():

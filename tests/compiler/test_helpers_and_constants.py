@@ -321,5 +321,6 @@ def test_helpers_named_like_rrl_keywords():
                 return n
         """
     )
-    assert "fn sleep(n: int) -> None:\n    sleep n" in text
-    assert "    await sleep(n=n)\n    $t1 = await parallel(n=n)" in text
+    # a fn is never named with a keyword (RPL0010): the helpers become `sleep_` and `parallel_`
+    assert "fn sleep_(n: int) -> None:\n    sleep n" in text
+    assert "    await sleep_(n=n)\n    $t1 = await parallel_(n=n)" in text

@@ -12,7 +12,7 @@ import pytest
 from rrl import builtins as B
 from rrl import parse, print_program
 from rrl.check import CODES, check, errors
-from rrl.diagnostics import DiagnosticError
+from rrl.diagnostics import SYNTAX_CODES, DiagnosticError
 from rrl.optimize import optimize
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -128,8 +128,9 @@ def test_every_checker_code_is_documented_with_an_example(code: str):
     assert f"[{code}]" in section  # the rendered output is shown
 
 
-@pytest.mark.parametrize("code", ["RPL0001", "RPL0002", "RPL0003"])
+@pytest.mark.parametrize("code", sorted(SYNTAX_CODES))
 def test_every_syntax_code_is_documented_with_an_example(code: str):
+    assert f"### {code} — {SYNTAX_CODES[code]}\n" in ERRORS
     (example,) = rrl_blocks(_section(ERRORS, code))[:1]
     with pytest.raises(DiagnosticError) as raised:
         parse(example)

@@ -150,7 +150,6 @@ def test_names_stand_for_their_nfkc_normal_form_like_python():
         ("a€b", 6, "invalid character `€` (U+20AC) in the name `a€`"),
         ("·x", 5, "invalid character `·` (U+00B7) in the name `·`"),  # XID_Continue, not XID_Start
         ("x\u00a0", 6, "invalid character U+00A0 in the name `x\u00a0`"),
-        ("ｉｆ", 5, "the name `ｉｆ` reads as the keyword `if`"),
     ],
 )
 def test_names_outside_pythons_rules_are_located(name: str, column: int, message: str):
@@ -264,6 +263,134 @@ def test_del_targets_are_checked(target: str, message: str, column: int):
 
 
 def test_del_is_a_keyword():
-    assert _error("rrl 1\n\nworkflow W() -> None:\n    del = 1\n").code == "RPL0001"
+    assert _error("rrl 1\n\nworkflow W() -> None:\n    del = 1\n").code == "RPL0010"
     program = rrl.parse("rrl 1\n\nworkflow W(deleted: int) -> int:\n    delta = deleted\n    return delta\n")
     assert program.workflows[0].body[0] == A.Assign(A.Name("delta"), A.Name("deleted"))
+
+
+# ------------------------------------------------------------------ keywords are never names
+
+
+def test_the_keywords_are_the_words_the_grammar_spells_out():
+    from rrl.keywords import CONTEXTUAL, KEYWORDS, RRL_ONLY
+    from rrl.parser import grammar_keywords
+
+    assert grammar_keywords() == KEYWORDS
+    assert CONTEXTUAL == {"retry", "backoff", "timeout", "max", "limit", "return_exceptions"} and CONTEXTUAL < KEYWORDS
+    assert RRL_ONLY == {"rrl", "const", "action", "fn", "workflow", "parallel", "sleep"}
+
+
+# Every place a name stands, with `zq` in it, and whether it names something of
+# Python's world (where a keyword of RRL only, like `sleep`, is a name).
+NAME_PLACES = {
+    "variable": (False, "workflow W() -> Any:\n    zq = 1\n    return zq\n"),
+    "annotated variable": (False, "workflow W() -> Any:\n    zq: int = 1\n    return zq\n"),
+    "loop variable": (False, "workflow W(xs: list) -> Any:\n    for zq in xs:\n        pass\n    return 1\n"),
+    "comprehension variable": (False, "workflow W(xs: list) -> Any:\n    return [1 for zq in xs]\n"),
+    "lambda parameter": (False, "workflow W(xs: list) -> Any:\n    return sorted(xs, key=lambda zq: 1)\n"),
+    "except as": (False, "workflow W() -> Any:\n    try:\n        pass\n    except KeyError as zq:\n        pass\n    return 1\n"),
+    "const": (False, "const zq = 1\n"),
+    "fn": (False, "fn zq(a: int) -> int:\n    return a\n"),
+    "fn parameter": (False, "fn f(zq: int) -> int:\n    return 1\n"),
+    "workflow parameter": (False, "workflow W(zq: int) -> int:\n    return 1\n"),
+    "import alias": (False, "from app import T as zq\n"),
+    "imported name": (False, "from app import zq\n"),
+    "attribute": (True, "workflow W(x: Any) -> Any:\n    return x.zq\n"),
+    "keyword argument": (True, "workflow W() -> Any:\n    return dict(zq=1)\n"),
+    "workflow": (True, "workflow zq() -> int:\n    return 1\n"),
+    "action, awaited": (True, "action zq(a: int) -> int from m\n\nworkflow W() -> Any:\n    r = await zq(a=1)\n    return r\n"),
+    "action parameter": (True, "action act(zq: int) -> int from m\n\nworkflow W() -> Any:\n    r = await act(zq=1)\n    return r\n"),
+    "imported name with an alias": (True, "from app import zq as T\n"),
+    "module": (True, "from app.zq import T\n\naction act(a: int) -> int from app.zq\n"),
+    "type": (True, "workflow W(x: list[zq.T]) -> Any:\n    return 1\n"),
+    "exception type": (True, "workflow W() -> Any:\n    try:\n        pass\n    except app.zq.Busy:\n        pass\n    return 1\n"),
+}
+
+
+def _with_name(node, name: str):
+    """`node` with every name `zq` (or part `zq` of a dotted name) renamed."""
+    if isinstance(node, str):
+        return ".".join(name if part == "zq" else part for part in node.split(".")) if "zq" in node.split(".") else node
+    if isinstance(node, tuple):
+        return tuple(_with_name(item, name) for item in node)
+    if isinstance(node, A.Node):
+        import dataclasses
+
+        return dataclasses.replace(node, **{f.name: _with_name(getattr(node, f.name), name) for f in dataclasses.fields(node) if f.name != "span"})
+    return node
+
+
+@pytest.mark.parametrize("place", NAME_PLACES, ids=NAME_PLACES)
+def test_a_keyword_is_never_a_name_and_the_printer_never_writes_one(place: str):
+    """For every keyword in every place: the parser refuses it (RPL0010 at the
+    keyword) exactly where the printer refuses to write it, and what both
+    accept reads back as itself."""
+    from rrl.keywords import CONTEXTUAL, KEYWORDS, RRL_ONLY
+
+    of_python, template = NAME_PLACES[place]
+    program = rrl.parse("rrl 1\n\n" + template)
+    for keyword in sorted(KEYWORDS):
+        refused = keyword not in CONTEXTUAL and not (of_python and keyword in RRL_ONLY)
+        text = "rrl 1\n\n" + template.replace("zq", keyword)
+        try:
+            parsed = rrl.parse(text)
+        except rrl.DiagnosticError as error:
+            (diag,) = error.diagnostics
+            assert refused, f"{keyword!r} as {place}: {diag}"
+            # `True = 1` is an assignment to a literal, as Python says
+            assert diag.code == "RPL0010" or (diag.code == "RPL0003" and keyword in ("True", "False", "None")), diag
+            if diag.code == "RPL0010":
+                line, column = diag.span.line, diag.span.column
+                assert text.splitlines()[line - 1][column - 1 :].startswith(keyword)
+        else:
+            assert not refused, f"{keyword!r} as {place} was accepted"
+            assert parsed == _with_name(program, keyword)
+        renamed = _with_name(program, keyword)
+        if refused:
+            with pytest.raises(ValueError, match=f"cannot print `{keyword}` as a name: it is a keyword"):
+                rrl.print_program(renamed)
+        else:
+            assert rrl.parse(rrl.print_program(renamed)) == renamed
+
+
+@pytest.mark.parametrize(
+    ("body", "keyword", "column"),
+    [
+        ("    if = 3\n", "if", 5),  # lexed as the keyword where a statement starts
+        ("    x = await + 1\n", "await", 9),
+        ("    return = 1\n", "return", 5),
+        ("    x = 1 + await\n", "await", 13),  # lexed as a name where no keyword fits
+        ("    for in in [1]:\n        pass\n", "in", 9),
+        ("    sleep = 1\n", "sleep", 5),
+        ("    x = f(if=1)\n", "if", 11),
+        ("    x = ｉｆ\n", "ｉｆ", 9),  # its normal form is the keyword
+    ],
+)
+def test_a_keyword_in_a_names_place_is_located(body: str, keyword: str, column: int):
+    diag = _error(f"rrl 1\n\nworkflow W() -> Any:\n{body}    return 1\n")
+    assert (diag.code, diag.span.line, diag.span.column, diag.span.end_column) == ("RPL0010", 4, column, column + len(keyword))
+    assert keyword in diag.message
+
+
+def test_a_keyword_is_still_a_syntax_error_where_a_name_would_not_help():
+    assert _error("rrl 1\n\nworkflow W() -> Any:\n    return )\n").code == "RPL0001"
+    assert _error("rrl 1\n\nworkflow W() -> Any:\n    for x in :\n        pass\n").code == "RPL0001"
+
+
+def test_contextual_keywords_are_names_where_the_grammar_does_not_expect_them():
+    text = (
+        "rrl 1\n\naction act(timeout: int) -> int from m\n\nworkflow W(retry: int, limit: int = 2) -> Any:\n"
+        "    max = 3\n    backoff = await act(timeout=max) retry(attempts=2) timeout(5s)\n"
+        "    return_exceptions = parallel return_exceptions for x in [limit] limit 1:\n        await act(timeout=x)\n"
+        "    while backoff < max(retry, limit) max 3:\n        backoff = backoff + 1\n    return [max, backoff, return_exceptions]\n"
+    )
+    program = rrl.parse(text)
+    assert rrl.print_program(program) == text
+
+
+def test_the_printer_refuses_what_is_not_a_name():
+    for name in ("a b", "1x", "ﬁle", "$", ""):
+        with pytest.raises(ValueError, match="cannot print"):
+            rrl.print_expr(A.Name(name))
+    assert rrl.print_expr(A.Attribute(A.Name("event"), "action")) == "event.action"
+    assert rrl.print_expr(A.Name("$1_größe")) == "$1_größe"
