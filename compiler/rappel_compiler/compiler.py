@@ -148,7 +148,7 @@ class WorkflowCompiler:
         return program if self.errors == 0 else None
 
     def scan(self, fn: cst.FunctionDef) -> None:
-        for reject in forbidden_calls(self, fn) + unnormalised_names(fn):
+        for reject in forbidden_calls(self, fn) + unnormalised_names(fn, self.index.unnormalised):
             self.report(reject)
 
     def parameters(self, fn: cst.FunctionDef, lowerer: FunctionLowerer, what: str) -> tuple[A.Param, ...]:

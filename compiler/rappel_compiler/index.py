@@ -2,6 +2,10 @@
 actions, classes (workflows, models, dataclasses, exceptions), plain
 functions and constants. Names defined later in the file are known too,
 which is what `@workflow` needs at class-definition time.
+
+Names are keyed by their NFKC normal form, as Python binds them (`NameTable`):
+`def ﬁnd` defines `find`. `unnormalised` keeps the definitions spelled
+otherwise, which the compiler reports where the workflow uses them (RPL0235).
 """
 
 from __future__ import annotations
@@ -12,7 +16,27 @@ import libcst as cst
 
 from . import dialect
 from .resolve import Resolver, TypeInfo
-from .source import SourceModule
+from .source import SourceModule, normal_form
+
+
+class NameTable(dict):
+    """A dict keyed by names, which compares them as Python does: in their
+    NFKC normal form (`table["ﬁnd"]` is `table["find"]`)."""
+
+    def __setitem__(self, name: str, value) -> None:
+        super().__setitem__(normal_form(name), value)
+
+    def __getitem__(self, name: str):
+        return super().__getitem__(normal_form(name))
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(normal_form(name))
+
+    def get(self, name: str, default=None):
+        return super().get(normal_form(name), default)
+
+    def setdefault(self, name: str, default=None):
+        return super().setdefault(normal_form(name), default)
 
 
 @dataclass
@@ -31,10 +55,10 @@ class ClassInfo:
     foreign_bases: list[cst.BaseExpression] = field(default_factory=list)
     kind: str = "class"  # model | dataclass | exception | workflow_base | class
     is_workflow: bool = False  # decorated with @workflow
-    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
-    consts: dict[str, cst.BaseExpression] = field(default_factory=dict)  # class-level NAME = value
-    fields: list[str] = field(default_factory=list)  # annotated fields, in order (own only)
-    field_types: dict[str, cst.Annotation] = field(default_factory=dict)
+    methods: dict[str, cst.FunctionDef] = field(default_factory=NameTable)
+    consts: dict[str, cst.BaseExpression] = field(default_factory=NameTable)  # class-level NAME = value
+    fields: list[str] = field(default_factory=list)  # annotated fields, in order (own only), in normal form
+    field_types: dict[str, cst.Annotation] = field(default_factory=NameTable)
     init_false: set[str] = field(default_factory=set)
 
 
@@ -49,18 +73,28 @@ class ModuleIndex:
     def __init__(self, src: SourceModule, body: list[cst.CSTNode] | None = None, resolver: Resolver | None = None):
         self.src = src
         self.resolver = resolver
-        self.actions: dict[str, LocalAction] = {}
-        self.classes: dict[str, ClassInfo] = {}
-        self.functions: dict[str, cst.FunctionDef] = {}
-        self.consts: dict[str, ModuleConst] = {}
-        self.order: dict[str, int] = {}  # name → position of its definition
+        self.actions: dict[str, LocalAction] = NameTable()
+        self.classes: dict[str, ClassInfo] = NameTable()
+        self.functions: dict[str, cst.FunctionDef] = NameTable()
+        self.consts: dict[str, ModuleConst] = NameTable()
+        self.order: dict[str, int] = NameTable()  # name → position of its definition
+        # normal form → the definitions spelled otherwise (`def ﬁnd`): top-level
+        # names, imported names, and the members of classes
+        self.unnormalised: dict[str, list[cst.Name]] = {}
         self._scan(src.tree.body if body is None else body)
         self._classify()
 
     # -------------------------------------------------------------- scanning
 
+    def _define(self, name: cst.Name) -> None:
+        normal = normal_form(name.value)
+        if normal != name.value:
+            self.unnormalised.setdefault(normal, []).append(name)
+
     def _scan(self, body) -> None:
         for position, stmt in enumerate(body):
+            for name in _defined_names(stmt):
+                self._define(name)
             if isinstance(stmt, cst.FunctionDef):
                 self.order.setdefault(stmt.name.value, position)
                 decorator = self._action_decorator(stmt)
@@ -122,6 +156,8 @@ class ModuleIndex:
                 info.foreign_bases.append(base.value)
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
         for stmt in body:
+            for name in _defined_names(stmt):
+                self._define(name)
             if isinstance(stmt, cst.FunctionDef):
                 info.methods[stmt.name.value] = stmt
             elif isinstance(stmt, cst.SimpleStatementLine):
@@ -138,13 +174,13 @@ class ModuleIndex:
                 if small.value is not None:
                     info.consts[name] = small.value
                 return
-            info.fields.append(name)
+            info.fields.append(normal_form(name))
             info.field_types[name] = small.annotation
             if isinstance(small.value, cst.Call) and any(
                 a.keyword is not None and a.keyword.value == "init" and isinstance(a.value, cst.Name) and a.value.value == "False"
                 for a in small.value.args
             ):
-                info.init_false.add(name)
+                info.init_false.add(normal_form(name))
             if small.value is not None:
                 info.consts[name] = small.value
         elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
@@ -257,6 +293,27 @@ class ModuleIndex:
                     fields.remove(name)
                 fields.append(name)
         return fields
+
+
+def _defined_names(stmt: cst.CSTNode) -> list[cst.Name]:
+    """The names a module- or class-level statement defines: a function or a
+    class, the plain targets of an assignment, the names an import binds."""
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        return [stmt.name]
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return []
+    names: list[cst.Name] = []
+    for small in stmt.body:
+        if isinstance(small, cst.Assign):
+            names += [t.target for t in small.targets if isinstance(t.target, cst.Name)]
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and isinstance(small.target, cst.Name):
+            names.append(small.target)
+        elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+            for alias in small.names:
+                bound = alias.asname.name if alias.asname else alias.name
+                if isinstance(bound, cst.Name):
+                    names.append(bound)
+    return names
 
 
 def _registered_name(decorator: cst.Decorator) -> str | None:

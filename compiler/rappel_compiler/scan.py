@@ -6,13 +6,13 @@ reports are merged by the diagnostic sink.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from . import dialect
 from .diagnostics import Reject
+from .source import normal_form
 
 if TYPE_CHECKING:
     from .compiler import WorkflowCompiler
@@ -84,24 +84,33 @@ def forbidden_calls(wc: "WorkflowCompiler", fn: cst.FunctionDef) -> list[Reject]
     return scanner.found
 
 
+def _unnormalised(node: cst.Name, normal: str) -> Reject:
+    return Reject(
+        "RPL0235", f"the name `{node.value}` is not written in its normal form: Python reads it as `{normal}`", node,
+        f"write `{normal}`: Python and RRL compare names in their NFKC normal form, so this spelling "
+        "would be a second name for the same variable, attribute or parameter",
+    )
+
+
 class _NameSpellings(cst.CSTVisitor):
-    def __init__(self):
+    def __init__(self, definitions: dict[str, list[cst.Name]]):
         super().__init__()
+        self.definitions = definitions
         self.found: list[Reject] = []
 
     def visit_Name(self, node: cst.Name) -> None:
-        normal = unicodedata.normalize("NFKC", node.value)
+        normal = normal_form(node.value)
         if normal != node.value:
-            self.found.append(Reject(
-                "RPL0235", f"the name `{node.value}` is not written in its normal form: Python reads it as `{normal}`", node,
-                f"write `{normal}`: Python and RRL compare names in their NFKC normal form, so this spelling "
-                "would be a second name for the same variable, attribute or parameter",
-            ))
+            self.found.append(_unnormalised(node, normal))
+        for definition in self.definitions.get(normal, ()):
+            self.found.append(_unnormalised(definition, normal))
 
 
-def unnormalised_names(node: cst.CSTNode) -> list[Reject]:
+def unnormalised_names(node: cst.CSTNode, definitions: dict[str, list[cst.Name]] | None = None) -> list[Reject]:
     """Every name in `node` that is not NFKC-normal (`ﬁle` for `file`): Python
-    reads the normal form, which the compiler would otherwise not see."""
-    visitor = _NameSpellings()
+    reads the normal form, which the compiler would otherwise not see; and,
+    from `definitions` (`ModuleIndex.unnormalised`), every definition spelled
+    so of a name that `node` uses (`def ﬁnd` for a call `find()`)."""
+    visitor = _NameSpellings(definitions or {})
     node.visit(visitor)
     return visitor.found

@@ -3,12 +3,18 @@
 A single `MetadataWrapper` supplies everything; one visitor pass copies the
 metadata the frontend uses into plain dicts so that lowering code can ask
 `qualified_names(node)` / `span(node)` / `scope(node)` without being a visitor.
+
+Names are resolved as Python resolves them, by their NFKC normal form: `ﬁnd`
+(with the ligature `ﬁ`) and `find` are one name (`normal_form`). libcst's
+scopes key names by their spelling, so `ref` asks them for every spelling of
+the name that occurs in the module.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -27,6 +33,11 @@ from libcst.metadata import (
 )
 
 from rrl.ast import Span
+
+
+def normal_form(name: str) -> str:
+    """The name Python reads for the identifier `name` (NFKC)."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class SourceModule:
         # Qualified names are asked for a few nodes only: derive them from the
         # scopes on demand, as QualifiedNameProvider would for every node.
         self._qualified: dict[cst.CSTNode, set[QualifiedName]] = {}
+        self._spellings = {} if source.isascii() else _spellings(self.tree)
 
     # -------------------------------------------------------------- metadata
 
@@ -74,8 +86,15 @@ class SourceModule:
         if names is None:
             scope = self._scopes.get(node)
             names = set(scope.get_qualified_names_for(node)) if scope is not None else set()
+            if not names and scope is not None and isinstance(node, cst.Name):  # bound under another spelling
+                for spelling in self.spellings(node.value):
+                    names |= scope.get_qualified_names_for(spelling)
             self._qualified[node] = names
         return names
+
+    def spellings(self, name: str) -> tuple[str, ...]:
+        """Every spelling in this module of the name `name` stands for."""
+        return self._spellings.get(normal_form(name), (name,))
 
     def imported_name(self, node: cst.CSTNode) -> str | None:
         """The absolute qualified name of an imported object (`Name` or a dotted
@@ -84,7 +103,7 @@ class SourceModule:
             return None
         for qn in self.qualified_names(node):
             if qn.source is QualifiedNameSource.IMPORT:
-                return self.absolute(qn.name)
+                return self.absolute(normal_form(qn.name))
         return None
 
     def absolute(self, name: str) -> str:
@@ -102,7 +121,7 @@ class SourceModule:
         scope = self.scope(node)
         if scope is None:
             return NameRef("undefined", node.value)
-        assignments = list(scope[node.value]) if node.value in scope else []
+        assignments = [a for spelling in self.spellings(node.value) if spelling in scope for a in scope[spelling]]
         if not assignments:
             return NameRef("undefined", node.value)
         for assignment in assignments:
@@ -173,6 +192,27 @@ def read_file(path: str) -> str:
     with _lock:
         _file_cache[path] = (mtime, text)
     return text
+
+
+class _Spellings(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.by_normal_form: dict[str, set[str]] = {}
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.by_normal_form.setdefault(normal_form(node.value), set()).add(node.value)
+
+
+def _spellings(tree: cst.Module) -> dict[str, tuple[str, ...]]:
+    """normal form → every spelling of it in `tree`, for the names spelled
+    otherwise somewhere (`ﬁnd` and `find`)."""
+    visitor = _Spellings()
+    tree.visit(visitor)
+    return {
+        normal: tuple(sorted(spellings | {normal}))
+        for normal, spellings in visitor.by_normal_form.items()
+        if spellings != {normal}
+    }
 
 
 def _dotted(node: cst.CSTNode) -> bool:

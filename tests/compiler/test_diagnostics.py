@@ -706,3 +706,68 @@ def test_retired_codes_cannot_be_reported():
     for code in RETIRED:
         with pytest.raises(AssertionError):
             Reject(code, "no longer reported")
+
+
+def _codes_and_lines(body: str) -> list[tuple[str, int]]:
+    from .support import compile_text
+
+    return [(d.code, d.span.line) for d in compile_text(body).diagnostics]
+
+
+def test_a_definition_spelled_otherwise_is_reported_where_the_workflow_uses_it():
+    # Python reads `def ﬁnd` as `find`: the call finds the action, the definition is RPL0235 (not RPL0201)
+    assert _codes_and_lines(
+        """
+        @action
+        async def ﬁnd(x: int) -> int:
+            return x
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, n: int) -> int:
+                return await find(n)
+        """
+    ) == [("RPL0235", 7)]
+    # a model, its field, a constant and a helper method, each used under its normal spelling
+    assert _codes_and_lines(
+        """
+        from pydantic import BaseModel
+
+
+        class Ｂox(BaseModel):
+            ﬁeld: int
+
+
+        ﬁles = 3
+        ﬁxed = 4  # spelled otherwise, but the workflow does not use it
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, n: int) -> int:
+                box = Box(field=n + files)
+                return box.field + await self.find(n)
+
+            async def ﬁnd(self, n: int) -> int:
+                return n
+        """
+    ) == [("RPL0235", 9), ("RPL0235", 10), ("RPL0235", 13), ("RPL0235", 23)]
+
+
+def test_a_use_spelled_otherwise_finds_its_definition():
+    # `ﬁnd(n)` calls `find`: only the spelling is reported, not a missing action
+    assert _codes_and_lines(
+        """
+        @action
+        async def find(x: int) -> int:
+            return x
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, n: int) -> int:
+                ﬂäche = await ﬁnd(n)
+                return fläche
+        """
+    ) == [("RPL0235", 14), ("RPL0235", 14)]

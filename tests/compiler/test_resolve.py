@@ -28,6 +28,17 @@ from rappel_compiler import (
 from .support import assert_valid, expect
 
 
+def _recording_resolver(known: dict) -> tuple:
+    """A resolver answering from `known`, and the list of the names it was asked."""
+    asked: list[str] = []
+
+    def resolve(name: str):
+        asked.append(name)
+        return known.get(name)
+
+    return resolve, asked
+
+
 def test_a_resolver_supplies_imported_actions_types_and_constants():
     known = {
         "shop.actions.charge": ActionInfo(
@@ -60,12 +71,7 @@ def test_a_resolver_supplies_imported_actions_types_and_constants():
                 return str(receipt)
         """
     )
-    asked: list[str] = []
-
-    def resolve(name: str):
-        asked.append(name)
-        return known.get(name)
-
+    resolve, asked = _recording_resolver(known)
     result = compile_source(source, path="shop/flows.py", module="shop.flows", resolve=resolve)
     assert not result.diagnostics, rrl.render_all(result.diagnostics, source)
     program = result.programs["Checkout"]
@@ -338,3 +344,25 @@ def test_exception_classes_of_io_libraries_can_be_caught():
     assert "return isinstance(e, TimeoutException)" in text
     # without knowing it is an exception class, httpx.* is I/O
     assert [d.code for d in compile_source(source, path="a.py", module="a").diagnostics] == ["RPL0223", "RPL0105"]
+
+
+def test_imported_names_resolve_by_their_normal_form_like_python():
+    # `from shop.actions import ﬁnd as finder` binds `shop.actions.find`, as Python reads it
+    known = {"shop.actions.find": ActionInfo("find", "shop.actions", (ParamInfo("x", "int"),), "int")}
+    source = textwrap.dedent(
+        """
+        from rappel import Workflow, workflow
+        from shop.actions import ﬁnd as finder
+
+
+        @workflow
+        class Finder(Workflow):
+            async def run(self, n: int) -> int:
+                return await finder(n)
+        """
+    )
+    resolve, asked = _recording_resolver(known)
+    result = compile_source(source, path="shop/flows.py", module="shop.flows", resolve=resolve)
+    assert not result.diagnostics, rrl.render_all(result.diagnostics, source)
+    assert "shop.actions.find" in asked
+    assert "    $t1 = await find(x=n)\n" in rrl.print_program(result.programs["Finder"])
