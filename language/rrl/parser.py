@@ -675,16 +675,19 @@ def _shift(node, line: int, column: int):
     if not isinstance(node, A.Node):
         return node
     changes = {f.name: _shift(getattr(node, f.name), line, column) for f in dataclasses.fields(node) if f.name != "span"}
-    span = node.span
-    if span is not None:
-        col_shift = column - 1
-        span = A.Span(
-            span.line + line - 1,
-            span.column + (col_shift if span.line == 1 else 0),
-            span.end_line + line - 1,
-            span.end_column + (col_shift if span.end_line == 1 else 0),
-        )
-    return dataclasses.replace(node, span=span, **changes)
+    return dataclasses.replace(node, span=_shift_span(node.span, line, column), **changes)
+
+
+def _shift_span(span: A.Span | None, line: int, column: int) -> A.Span | None:
+    if span is None:
+        return None
+    col_shift = column - 1
+    return A.Span(
+        span.line + line - 1,
+        span.column + (col_shift if span.line == 1 else 0),
+        span.end_line + line - 1,
+        span.end_column + (col_shift if span.end_line == 1 else 0),
+    )
 
 
 def _diagnostic_from_lark(exc: UnexpectedInput, text: str) -> Diagnostic:
@@ -757,8 +760,11 @@ def _parse_tree(text: str, start: str, path: str | None):
 
 def _transform(tree, text: str, path: str | None):
     def parse_field(expr_text: str, line: int, column: int):
-        sub = _parse_tree(expr_text, "expr", path)
-        node = _ToAst(parse_field).transform(sub)
+        try:
+            node = _transform(_parse_tree(expr_text, "expr", path), expr_text, path)
+        except DiagnosticError as error:  # located in the field: locate it in the file
+            shifted = [dataclasses.replace(d, span=_shift_span(d.span, line, column)) for d in error.diagnostics]
+            raise DiagnosticError(shifted, text) from None
         return _shift(node, line, column)
 
     try:

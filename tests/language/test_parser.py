@@ -394,3 +394,17 @@ def test_the_printer_refuses_what_is_not_a_name():
             rrl.print_expr(A.Name(name))
     assert rrl.print_expr(A.Attribute(A.Name("event"), "action")) == "event.action"
     assert rrl.print_expr(A.Name("$1_größe")) == "$1_größe"
+
+
+@pytest.mark.parametrize(
+    ("field", "code", "column"),
+    [
+        ("{n.if}", "RPL0010", 17),
+        ("{1 + await}", "RPL0010", 19),
+        ("ab{f(a=1, 2)}", "RPL0003", 24),
+        ("{n +}", "RPL0001", 18),
+    ],
+)
+def test_an_error_in_an_f_string_field_is_located_in_the_file(field: str, code: str, column: int):
+    diag = _error(f'rrl 1\n\nworkflow W(n: int) -> Any:\n    return f"{field}"\n')
+    assert (diag.code, diag.span.line, diag.span.column, diag.path) == (code, 4, column, "bad.rrl")
