@@ -49,6 +49,7 @@ caller, in the order they are written, and binds them to the parameters, the
 parameters left out get their defaults, an `unbind` step unbinds every other
 local of the fn (the names its body binds, sorted), bound by an earlier run
 of the same call (in a loop) or not, and `$<n>_return` is set to None.
+
 Expressions and targets are stored as canonical RRL text in the JSON, whose
 keys are sorted; everything evaluated in order (consts, steps, action
 arguments, cases, handlers) is therefore a list, never an object.
