@@ -10,11 +10,12 @@ parameter names with the callee's signature.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from rrl import ast as A
+from rrl import policies as P
 
 from . import dialect
 from .constants import Backoff, ConstEvaluator, Retry, Seconds
@@ -707,15 +708,15 @@ class CallLowering:
             if name == "retry":
                 if not isinstance(value, Retry):
                     raise Reject("RPL0219", "retry= must be a RetryPolicy(...)", arg.value)
-                policies["retry"] = A.RetryPolicy(value.attempts, value.on, span=self.span(arg.value))
+                policies["retry"] = replace(P.retry_syntax(value), span=self.span(arg.value))
             elif name == "backoff":
                 if not isinstance(value, Backoff):
                     raise Reject("RPL0219", "backoff= must be a BackoffPolicy(...)", arg.value)
-                policies["backoff"] = A.BackoffPolicy(value.base, value.multiplier, value.max, span=self.span(arg.value))
+                policies["backoff"] = replace(P.backoff_syntax(value), span=self.span(arg.value))
             else:
                 if isinstance(value, Seconds):
                     value = value.value
-                policies["timeout"] = evaluator.seconds(value, arg.value, "timeout=")
+                policies["timeout"] = P.timeout_syntax(evaluator.seconds(value, arg.value, "timeout="))
         call = self.action_call(target, inner)
         return A.AwaitCall(call.name, call.kwargs, span=self.span(node), **policies)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 import libcst as cst
 
 from rrl import ast as A
+from rrl.policies import Backoff, Retry
 
 from . import dialect
 from .diagnostics import Reject
@@ -32,19 +33,6 @@ class Seconds:
 @dataclass(frozen=True)
 class ExceptionClass:
     name: str  # its RRL name (builtin, or the local name of an import)
-
-
-@dataclass(frozen=True)
-class Retry:
-    attempts: int | None
-    on: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Backoff:
-    base: float
-    multiplier: float
-    max: float | None
 
 
 _ARITHMETIC: dict[type, Callable] = {

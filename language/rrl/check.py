@@ -772,7 +772,7 @@ class _Checker:
         for keyword in call.kwargs:
             self.expr(keyword.value, scope)
         if call.retry is not None:
-            self.check_exception_types(call.retry.on, call.retry)
+            self.check_exception_types(call.retry.on or (), call.retry)
         target = self.actions.get(call.name) or self.fns.get(call.name)
         if target is None:
             if call.name in self.workflows:

@@ -41,6 +41,7 @@ from typing import Any
 
 from . import ast as A
 from . import dag as D
+from . import policies as P
 from .evaluate import Evaluator, Host
 
 DEFAULT_TIMEOUT = 300.0
@@ -230,7 +231,7 @@ class _Interpreter:
                 await self.host.sleep(min(delay, backoff.max) if backoff.max is not None else delay)
             attempt += 1
 
-    def _should_retry(self, exc: Exception, attempt: int, retry: A.RetryPolicy | None) -> bool:
+    def _should_retry(self, exc: Exception, attempt: int, retry: P.Retry | None) -> bool:
         timed_out = self.host.exception_matches(exc, "RappelTimeout")
         if retry is None:
             return timed_out

@@ -2,8 +2,8 @@
 
 Canonical means one spelling per tree: four-space indentation, tuples always
 in parentheses (except as assignment and loop targets), double-quoted strings,
-parentheses only where precedence needs them, policies without their
-default fields, durations in the largest exact unit.
+parentheses only where precedence needs them. Policies print the arguments
+that are written, as they are written.
 """
 
 from __future__ import annotations
@@ -24,18 +24,6 @@ def format_number(value: int | float) -> str:
     if isinstance(value, int):
         return str(value)
     return repr(float(value))
-
-
-def format_duration(seconds: float) -> str:
-    """`600` → `10m`, `0.25` → `250ms`, `90` → `90s`."""
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        count = seconds / size
-        if seconds >= size and float(count).is_integer():
-            return f"{int(count)}{unit}"
-    millis = seconds * 1000
-    if float(millis).is_integer():
-        return f"{int(millis)}ms"
-    return f"{seconds:.9f}".rstrip("0") + "s"
 
 
 class _Printer:
@@ -180,23 +168,24 @@ class _Printer:
         text = f"await {call.name}(" + ", ".join(f"{k.name}={self.expr(k.value)}" for k in call.kwargs) + ")"
         if call.retry is not None:
             args = []
-            if call.retry.attempts != 3:
-                args.append(f"attempts={call.retry.attempts}")
-            if call.retry.on:
+            if call.retry.attempts is not None:
+                args.append(f"attempts={self.expr(call.retry.attempts)}")
+            if call.retry.on is not None:
                 args.append(f"on=[{', '.join(call.retry.on)}]")
             text += f" retry({', '.join(args)})"
         if call.backoff is not None:
             args = []
-            if call.backoff.base != 1.0:
-                args.append(f"base={format_duration(call.backoff.base)}")
-            if call.backoff.multiplier != 2.0:
-                args.append(f"multiplier={format_number(call.backoff.multiplier)}")
-            if call.backoff.max is not None:
-                args.append(f"max={format_duration(call.backoff.max)}")
+            for name in ("base", "multiplier", "max"):
+                value = getattr(call.backoff, name)
+                if value is not None:
+                    args.append(f"{name}={self.policy_value(value)}")
             text += f" backoff({', '.join(args)})"
         if call.timeout is not None:
-            text += f" timeout({format_duration(call.timeout)})"
+            text += f" timeout({self.policy_value(call.timeout)})"
         return text
+
+    def policy_value(self, value: A.Seconds) -> str:
+        return value.text if isinstance(value, A.Duration) else self.expr(value)
 
     def block(self, body, depth: int) -> list[str]:
         if not body:

@@ -6,7 +6,7 @@ import pytest
 
 import rrl
 from rrl import ast as A
-from rrl.printer import format_duration
+from rrl.policies import duration
 
 PROGRAM = '''rrl 1
 
@@ -66,9 +66,10 @@ def test_round_trip_is_identity():
 def test_policies_and_durations():
     program = rrl.parse(PROGRAM)
     call = program.workflows[0].body[0].call
-    assert call.retry == A.RetryPolicy(5, ("ValueError", "app.errors.Busy"))
-    assert call.backoff == A.BackoffPolicy(base=5, multiplier=2.0, max=600)
-    assert call.timeout == 600
+    assert call.retry == A.RetryPolicy(A.Constant(5), ("ValueError", "app.errors.Busy"))
+    assert call.backoff == A.BackoffPolicy(base=A.Duration("5s"), max=A.Duration("10m"))
+    assert call.timeout == A.Duration("10m")
+    assert call.timeout.seconds == 600
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,7 @@ def test_policies_and_durations():
     [(600, "10m"), (5, "5s"), (0.25, "250ms"), (86400, "1d"), (90, "90s"), (7200, "2h"), (0.0001, "0.0001s")],
 )
 def test_durations_print_in_the_largest_exact_unit(seconds, text):
-    assert format_duration(seconds) == text
+    assert duration(seconds).text == text
 
 
 def test_spans_point_into_the_source():
@@ -159,6 +160,39 @@ def test_bad_policy_argument():
     diag = _error("rrl 1\n\naction a() -> int from m\n\nworkflow W() -> int:\n    await a() retry(tries=3)\n")
     assert diag.message == "unknown policy argument `tries`"
     assert diag.help == "expected one of: attempts, on"
+
+
+POLICY_PROGRAM = "rrl 1\n\naction a() -> int from m\n\nworkflow W() -> int:\n    x = await a(){}\n    return x\n"
+
+
+@pytest.mark.parametrize(
+    "policies",
+    [
+        " retry(attempts=3)",
+        " retry(on=[])",
+        " retry() backoff(base=1s, multiplier=2.0, max=None)",
+        " backoff(base=1000ms, multiplier=2) timeout(600)",
+        " timeout(600s)",
+        " timeout(10m)",
+    ],
+)
+def test_policies_print_as_written(policies: str):
+    text = POLICY_PROGRAM.format(policies)
+    assert rrl.print_program(rrl.parse(text)) == text
+
+
+def test_written_defaults_differ_in_the_ast_not_in_the_dag():
+    from rrl.dag import lower
+
+    explicit = rrl.parse(POLICY_PROGRAM.format(" retry(attempts=3, on=[]) backoff(base=1s, multiplier=2.0) timeout(300s)"))
+    implicit = rrl.parse(POLICY_PROGRAM.format(" retry() backoff() timeout(5m)"))
+    assert explicit != implicit
+    assert lower(explicit).to_json().replace('"base": 1,', '"base": 1.0,') == lower(implicit).to_json()
+
+
+def test_a_policy_argument_given_twice_is_rejected():
+    diag = _error(POLICY_PROGRAM.format(" retry(attempts=2, attempts=3)"))
+    assert (diag.code, diag.message, diag.span.line, diag.span.column) == ("RPL0003", "`attempts` is given twice", 6, 37)
 
 
 def test_rendered_diagnostic_has_the_rustc_shape():
