@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from ._errors import WorkflowCompileError
+from ._errors import RappelError, WorkflowCompileError
 
 
 def compile_workflow_class(cls: type) -> Any:
@@ -48,6 +48,21 @@ def parse(text: str, path: str) -> tuple[Any | None, list[Any]]:
         return rrl.parse(text, path), []
     except rrl.DiagnosticError as exc:
         return None, list(exc.diagnostics)
+
+
+def format_source(text: str, path: str) -> tuple[str | None, list[Any]]:
+    """An `.rrl` text as `rappel fmt` writes it; syntax errors come back as
+    diagnostics, a formatter bug as a `RappelError`."""
+    import rrl
+    from rrl.layout import FormatError
+    from rrl.layout import format_source as format_rrl
+
+    try:
+        return format_rrl(text, path), []
+    except rrl.DiagnosticError as exc:
+        return None, list(exc.diagnostics)
+    except FormatError as exc:
+        raise RappelError(str(exc)) from None
 
 
 def check(program: Any) -> list[Any]:

@@ -6,6 +6,7 @@ Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on usage er
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import json
 import sys
@@ -252,27 +253,62 @@ def cmd_visualize(args: argparse.Namespace, output: Output) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace, output: Output) -> int:
+    """Format each file in place (layout only: comments and what is written stay);
+    with --check, write nothing and show the diff of each file that would change."""
     changed, failed = [], False
     for display in args.files:
-        source = load(display, allowed=(".rrl",), run_checker=False)
-        if source.failed:
-            report(output, source)
+        path = Path(display)
+        if path.suffix != ".rrl":
+            raise UsageError(f"{display}: expected .rrl file")
+        try:
+            text = _read_exactly(path, display)
+            formatted, diagnostics = _toolchain.format_source(text, display)
+        except RappelError as exc:
+            output.error(str(exc))
             failed = True
             continue
-        formatted = _toolchain.print_program(source.parsed)
-        if formatted == source.text:
+        if diagnostics:  # the file is left as it is
+            report(output, SourceFile(path, display, text, diagnostics=diagnostics))
+            failed = True
+            continue
+        if formatted == text:
             continue
         changed.append(display)
         if args.check:
-            output.info(f"would reformat {display}")
+            output.info(_format_diff(display, text, formatted) + f"would reformat {display}")
         else:
-            source.path.write_text(formatted, encoding="utf-8")
+            path.write_bytes(formatted.encode("utf-8"))
             output.info(f"reformatted {display}")
     if failed or (args.check and changed):
         return EXIT_ERRORS
     if not changed:
         output.info(f"{len(args.files)} file(s) already formatted")
     return EXIT_OK
+
+
+def _read_exactly(path: Path, display: str) -> str:
+    """The file's text with its line endings as they are (`\r\n` included)."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise RappelError(f"{display}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RappelError(f"cannot read {display}: {exc}") from None
+
+
+def _format_diff(display: str, text: str, formatted: str) -> str:
+    """A unified diff from the file to its formatted text. Line endings are
+    compared apart: a file with `\r\n` says so in the header."""
+    note = ", CRLF -> LF" if "\r\n" in text else ""
+    before = text.replace("\r\n", "\n").splitlines(keepends=True)
+    after = formatted.splitlines(keepends=True)
+    lines = difflib.unified_diff(before, after, display, f"{display} (formatted{note})")
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    if note and not out:  # only the line endings change
+        out = [f"--- {display}\n", f"+++ {display} (formatted{note})\n"]
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ entry point
@@ -305,9 +341,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     visualize.set_defaults(handler=cmd_visualize)
 
-    fmt = commands.add_parser("fmt", help="rewrite .rrl files in canonical form")
+    fmt = commands.add_parser(
+        "fmt", help="format .rrl files in place (layout only: comments and written arguments stay)"
+    )
     fmt.add_argument("files", nargs="+", metavar="FILE", help=".rrl files")
-    fmt.add_argument("--check", action="store_true", help="only report files that would change")
+    fmt.add_argument(
+        "--check", action="store_true",
+        help="write nothing; print the diff of each file that would change and exit 1",
+    )
     fmt.set_defaults(handler=cmd_fmt)
     return parser
 

@@ -193,13 +193,53 @@ def test_visualize_writes_dot(workflow_file, tmp_path, capsys):
 
 def test_fmt_rewrites_and_checks(tmp_path, capsys):
     messy = tmp_path / "messy.rrl"
-    messy.write_text("rrl 1\nworkflow W(n: int) -> int:\n    return   n+1\n")
+    messy.write_text("rrl 1\nworkflow W(n: int) -> int:  # doubles\n    return   n+1  # one more\n")
     assert run_cli("fmt", "--check", str(messy)) == 1
-    assert capsys.readouterr().out == f"would reformat {messy}\n"
+    assert capsys.readouterr().out == (
+        f"--- {messy}\n"
+        f"+++ {messy} (formatted)\n"
+        "@@ -1,3 +1,4 @@\n"
+        " rrl 1\n"
+        "+\n"
+        " workflow W(n: int) -> int:  # doubles\n"
+        "-    return   n+1  # one more\n"
+        "+    return n + 1  # one more\n"
+        f"would reformat {messy}\n"
+    )
+    assert "return   n+1" in messy.read_text()  # --check writes nothing
     assert run_cli("fmt", str(messy)) == 0
-    formatted = messy.read_text()
-    assert formatted == rrl.print_program(rrl.parse(formatted))
+    assert capsys.readouterr().out == f"reformatted {messy}\n"
+    assert messy.read_text() == "rrl 1\n\nworkflow W(n: int) -> int:  # doubles\n    return n + 1  # one more\n"
     assert run_cli("fmt", "--check", str(messy)) == 0
+    assert capsys.readouterr().out == "1 file(s) already formatted\n"
+
+
+def test_fmt_normalises_line_endings_and_the_final_newline(tmp_path, capsys):
+    crlf = tmp_path / "crlf.rrl"
+    crlf.write_bytes(b"rrl 1\r\n\r\nworkflow W() -> int:\r\n    return 1  # one\r\n")
+    unterminated = tmp_path / "unterminated.rrl"
+    unterminated.write_bytes(b"rrl 1\n\nworkflow W() -> int:\n    return 1")
+    assert run_cli("fmt", "--check", str(crlf), str(unterminated)) == 1
+    assert capsys.readouterr().out == (
+        f"--- {crlf}\n+++ {crlf} (formatted, CRLF -> LF)\nwould reformat {crlf}\n"
+        f"--- {unterminated}\n+++ {unterminated} (formatted)\n@@ -1,4 +1,4 @@\n rrl 1\n \n workflow W() -> int:\n"
+        "-    return 1\n\\ No newline at end of file\n+    return 1\n"
+        f"would reformat {unterminated}\n"
+    )
+    assert run_cli("fmt", str(crlf), str(unterminated)) == 0
+    assert crlf.read_bytes() == b"rrl 1\n\nworkflow W() -> int:\n    return 1  # one\n"
+    assert unterminated.read_bytes() == b"rrl 1\n\nworkflow W() -> int:\n    return 1\n"
+
+
+def test_fmt_leaves_a_file_that_does_not_parse_as_it_is(tmp_path, capsys):
+    broken = tmp_path / "broken.rrl"
+    broken.write_text("rrl 1\n# keep me\nworkflow X( -> int:\n")
+    good = tmp_path / "good.rrl"
+    good.write_text("rrl 1\nconst A=1\n")
+    assert run_cli("fmt", str(broken), str(good)) == 1
+    assert broken.read_text() == "rrl 1\n# keep me\nworkflow X( -> int:\n"
+    assert good.read_text() == "rrl 1\n\nconst A = 1\n"  # the other files are formatted
+    assert f"--> {broken}:3:13" in capsys.readouterr().err
 
 
 def test_fmt_reports_syntax_errors_plainly_when_piped(tmp_path, capsys):
