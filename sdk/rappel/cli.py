@@ -255,11 +255,12 @@ def cmd_visualize(args: argparse.Namespace, output: Output) -> int:
 def cmd_fmt(args: argparse.Namespace, output: Output) -> int:
     """Format each file in place (layout only: comments and what is written stay);
     with --check, write nothing and show the diff of each file that would change."""
+    for display in args.files:  # before any file is touched
+        if Path(display).suffix != ".rrl":
+            raise UsageError(f"{display}: expected .rrl file")
     changed, failed = [], False
     for display in args.files:
         path = Path(display)
-        if path.suffix != ".rrl":
-            raise UsageError(f"{display}: expected .rrl file")
         try:
             text = _read_exactly(path, display)
             formatted, diagnostics = _toolchain.format_source(text, display)

@@ -65,6 +65,14 @@ def test_usage_errors_exit_2(capsys):
     assert "expected .rrl file" in capsys.readouterr().err
 
 
+def test_fmt_checks_every_path_before_it_writes(tmp_path, capsys):
+    messy = tmp_path / "messy.rrl"
+    messy.write_text("rrl 1\nconst A=1\n")
+    assert run_cli("fmt", str(messy), "notes.txt") == 2
+    assert "notes.txt: expected .rrl file" in capsys.readouterr().err
+    assert messy.read_text() == "rrl 1\nconst A=1\n"
+
+
 def test_import_failures_are_one_line_errors(tmp_path, capsys):
     app = tmp_path / "app"
     app.mkdir()
