@@ -41,14 +41,6 @@ class Comment:
         return (self.line, self.column)
 
 
-def start_of(node: A.Node) -> Position:
-    return (node.span.line, node.span.column)
-
-
-def end_of(node: A.Node) -> Position:
-    return (node.span.end_line, node.span.end_column)
-
-
 class Layout:
     def __init__(self, text: str):
         self.lines = text.split("\n")

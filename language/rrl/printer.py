@@ -46,10 +46,18 @@ class _Item(NamedTuple):
     render: Callable[[], str]
 
 
+def _start(node: A.Node) -> Position:
+    return (node.span.line, node.span.column)
+
+
+def _end(node: A.Node) -> Position:
+    return (node.span.end_line, node.span.end_column)
+
+
 def _item(first: A.Node, last: A.Node, render: Callable[[], str]) -> _Item:
     if first.span is None or last.span is None:
         return _Item(None, None, render)
-    return _Item((first.span.line, first.span.column), (last.span.end_line, last.span.end_column), render)
+    return _Item(_start(first), _end(last), render)
 
 
 def _first_line(node: A.Node) -> int | None:
@@ -237,8 +245,8 @@ class _Printer:
         for other in (after, until):
             if other is not None and other.span is None:
                 return None
-        start = (after.span.end_line, after.span.end_column) if after is not None else (node.span.line, node.span.column)
-        end = (until.span.line, until.span.column) if until is not None else (node.span.end_line, node.span.end_column)
+        start = _end(after) if after is not None else _start(node)
+        end = _start(until) if until is not None else _end(node)
         return start, end
 
     def exploded(self, open_, items, close, start, end, separator, trailing_comma) -> str:
@@ -288,8 +296,9 @@ class _Printer:
     # ------------------------------------------------------------- statements
 
     def call(self, call: A.AwaitCall) -> str:
+        # The arguments' bracket ends where the first policy starts.
         policies = [p for p in (call.retry, call.backoff, call.timeout) if p is not None]
-        first_policy = min(policies, key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0)) if policies else None
+        first_policy = min(policies, key=lambda p: _start(p) if p.span else (0, 0)) if policies else None
         arguments = [_item(k, k, lambda k=k: f"{k.name}={self.expr(k.value)}") for k in call.kwargs]
         text = f"await {call.name}" + self.bracket("(", arguments, ")", call, until=first_policy)
         if call.retry is not None:
@@ -457,7 +466,7 @@ class _Printer:
         text = render()
         if self.layout is None or node.span is None or last is None:
             return self.padded(text, depth)
-        misplaced = self.layout.take_between((node.span.line, node.span.column), (last, 0))
+        misplaced = self.layout.take_between(_start(node), (last, 0))
         return self.comment_lines(misplaced, depth) + self.padded(text + self.trailing(last), depth)
 
     def end_line(self, node: A.Node) -> int | None:
