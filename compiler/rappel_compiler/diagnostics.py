@@ -51,6 +51,7 @@ CODES: dict[str, str] = {
     "RPL0227": "changing a shared value in place",
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
+    "RPL0250": "a class decorator the compiler cannot tell from `@workflow`",
 }
 
 HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
@@ -90,6 +91,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0227": "build a new value (`xs = xs + [v]`) instead of changing a shared one",
     "RPL0228": "declare the action as a module-level `async def` with named parameters",
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
+    "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
 }
 assert set(DEFAULT_HELP) == set(CODES)
 

@@ -644,6 +644,25 @@ CASES = {
           = help: write `async def run(self, ...)`: workflows await actions
         """,
     ),
+    "RPL0250": (
+        """
+        from app.registry import *
+
+
+        @registered
+        class Flow(Workflow):
+            async def run(self) -> None:
+                return None
+        """,
+        """
+        error[RPL0250]: cannot tell whether `@registered` makes `Flow` a workflow
+         --> app/flows.py:9:2
+          |
+        9 | @registered
+          |  ^^^^^^^^^^
+          = help: decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import
+        """,
+    ),
 }
 
 
