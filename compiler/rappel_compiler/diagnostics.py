@@ -7,7 +7,8 @@ help)`; the driver turns it into an `rrl.Diagnostic`, attaching the span of
 `node` and the file path.
 
     RPL01xx  non-deterministic Python in workflow code
-    RPL02xx  Python the frontend cannot translate faithfully
+    RPL02xx  Python the frontend cannot translate faithfully (RPL0251-52: the
+             module cannot be imported or read, see IMPORT_CODES)
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
 }
 assert set(DEFAULT_HELP) == set(CODES)
+
+# Reported while the SDK imports a module for `rappel check` / `rappel compile`, before
+# the compiler reads it (so no source text alone produces them) → their title.
+IMPORT_CODES: dict[str, str] = {
+    "RPL0251": "the module fails to import",
+    "RPL0252": "a source file that is not UTF-8",
+}
+assert not set(IMPORT_CODES) & set(CODES)
 
 # Codes no longer reported → their docs/errors.md heading (what they meant).
 RETIRED: dict[str, str] = {
