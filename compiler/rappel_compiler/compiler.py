@@ -121,6 +121,9 @@ class WorkflowCompiler:
             self.report(Reject("RPL0229", f"{self.cls.name}.run() must be `async def`", run.name,
                                "write `async def run(self, ...)`: workflows await actions"))
             return None
+        for decorator in run.decorators:  # the compiled program could not apply it
+            self.report(Reject("RPL0229", f"{self.cls.name}.run() cannot have a decorator: the compiled workflow would run without it",
+                               decorator.decorator, "remove the decorator; put what it does into an @action or a helper method"))
         lowerer = FunctionLowerer(self, run)
         params = self.parameters(run, lowerer, what=f"{self.cls.name}.run()")
         self.scan(run)
@@ -156,6 +159,10 @@ class WorkflowCompiler:
         if params.star_kwarg is not None:
             self.report(Reject("RPL0229" if what.endswith(".run()") else "RPL0222",
                                f"{what} cannot take `**{params.star_kwarg.name.value}`: parameters are passed by name", params.star_kwarg))
+        if params.posonly_params and what.endswith(".run()"):  # a workflow's input is stored by parameter name
+            self.report(Reject("RPL0229", f"{what} cannot take positional-only parameters (`/`): parameters are passed by name",
+                               params.posonly_ind if isinstance(params.posonly_ind, cst.ParamSlash) else params.posonly_params[-1],
+                               "remove the `/`: a workflow's inputs are stored by parameter name"))
         out = []
         for param in _all_params(fn)[1:]:
             default = None

@@ -7,7 +7,8 @@ help)`; the driver turns it into an `rrl.Diagnostic`, attaching the span of
 `node` and the file path.
 
     RPL01xx  non-deterministic Python in workflow code
-    RPL02xx  Python the frontend cannot translate faithfully
+    RPL02xx  Python the frontend cannot translate faithfully (RPL0251-52: the
+             module cannot be imported or read, see IMPORT_CODES)
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ CODES: dict[str, str] = {
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
     "RPL0235": "a name not written in its normal form",
+    "RPL0250": "a class decorator the compiler cannot tell from `@workflow`",
 }
 
 HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
@@ -92,8 +94,17 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0228": "declare the action as a module-level `async def` with named parameters",
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
     "RPL0235": "write the name as Python reads it, in its NFKC normal form",
+    "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
 }
 assert set(DEFAULT_HELP) == set(CODES)
+
+# Reported while the SDK imports a module for `rappel check` / `rappel compile`, before
+# the compiler reads it (so no source text alone produces them) → their title.
+IMPORT_CODES: dict[str, str] = {
+    "RPL0251": "the module fails to import",
+    "RPL0252": "a source file that is not UTF-8",
+}
+assert not set(IMPORT_CODES) & set(CODES)
 
 # Codes no longer reported → their docs/errors.md heading (what they meant).
 RETIRED: dict[str, str] = {

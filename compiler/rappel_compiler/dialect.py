@@ -19,6 +19,8 @@ from rrl import builtins as rrl_builtins
 
 SDK_PACKAGE = "rappel"
 SDK_NAMES = frozenset({"action", "workflow", "Workflow", "RetryPolicy", "BackoffPolicy", "Depend", "RappelTimeout"})
+# `rappel.__all__`: the names `from rappel import *` binds (a test pins the two equal).
+SDK_EXPORTS = SDK_NAMES | frozenset({"RappelError", "WorkflowCompileError", "WorkflowHandle"})
 
 
 def sdk_name(qualified: str) -> str | None:

@@ -670,8 +670,26 @@ CASES = {
         error: aborting due to 2 previous errors
         """,
     ),
-}
+    "RPL0250": (
+        """
+        from app.registry import *
 
+
+        @registered
+        class Flow(Workflow):
+            async def run(self) -> None:
+                return None
+        """,
+        """
+        error[RPL0250]: cannot tell whether `@registered` makes `Flow` a workflow
+         --> app/flows.py:9:2
+          |
+        9 | @registered
+          |  ^^^^^^^^^^
+          = help: decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import
+        """,
+    ),
+}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

@@ -30,7 +30,7 @@ def test_signatures():
         "(source: 'str', *, path: 'str', module: 'str', resolve: 'Resolver | None' = None, "
         "only: 'str | None' = None, is_package: 'bool' = False) -> 'CompileResult'"
     )
-    assert list(inspect.signature(rappel_compiler.compile_module).parameters) == ["module"]
+    assert list(inspect.signature(rappel_compiler.compile_module).parameters) == ["module", "workflow_classes"]
     assert list(inspect.signature(rappel_compiler.compile_workflow_class).parameters) == ["cls"]
     assert issubclass(rappel_compiler.CompileError, rrl.DiagnosticError)
     assert [f for f in rappel_compiler.ParamInfo.__dataclass_fields__] == ["name", "annotation", "has_default", "default"]

@@ -65,15 +65,22 @@ def test_usage_errors_exit_2(capsys):
     assert "expected .rrl file" in capsys.readouterr().err
 
 
-def test_import_failures_are_one_line_errors(tmp_path, capsys):
+def test_import_failures_point_at_the_failing_line(tmp_path, capsys):
     app = tmp_path / "app"
     app.mkdir()
     (app / "workflows.py").write_text("import no_such_dependency_abc\n")
     assert run_cli("check", str(app / "workflows.py")) == 1
     err = capsys.readouterr().err
     assert err == (
-        f"error: could not import {app / 'workflows.py'}: "
+        f"error[RPL0251]: could not import {app / 'workflows.py'}: "
         "ModuleNotFoundError: No module named 'no_such_dependency_abc'\n"
+        f" --> {app / 'workflows.py'}:1:1\n"
+        "  |\n"
+        "1 | import no_such_dependency_abc\n"
+        "  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  = help: is `no_such_dependency_abc` installed in the environment rappel runs in? "
+        "`rappel check` and `rappel compile` import the module, which runs its top-level code: "
+        'fix the error, or move code that must not run on import under `if __name__ == "__main__":`\n\n'
     )
 
 
@@ -186,8 +193,10 @@ def test_visualize_writes_dot(workflow_file, tmp_path, capsys):
     assert run_cli("visualize", str(path), "--workflow", "Doubler", "-o", str(out)) == 0
     assert names["action"] in out.read_text()
     assert run_cli("visualize", str(path), "-o", str(out)) == 0  # one workflow: no --workflow needed
-    assert run_cli("visualize", str(path), "--workflow", "Nope", "-o", str(out)) == 1
-    assert "has no workflow named 'Nope' (found: Doubler)" in capsys.readouterr().err
+    assert run_cli("visualize", str(path), "--workflow", "Nope", "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: rappel visualize")
+    assert "has no workflow named 'Nope' (found: Doubler)" in err
     assert run_cli("visualize", str(path), "-o", str(tmp_path / "graph.pdf")) == 2
 
 
