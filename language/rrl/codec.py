@@ -409,15 +409,38 @@ def _encode_exception(exc: BaseException, active: set[int]) -> dict:
     # reported, and losing the failure is worse than losing a detail of it.
     active = active | {id(exc)}
     cause = exc.__cause__
-    return {
-        "exception": {
-            "class": list(exception_chain(type(exc))),
-            "message": _message(exc),
-            "args": [_encode_or_repr(arg) for arg in exc.args],
-            "attributes": _encode_attributes(exc),
-            "cause": None if cause is None or id(cause) in active else _encode_exception(cause, active),
-        }
+    payload = {
+        "class": list(exception_chain(type(exc))),
+        "message": _message(exc),
+        "args": [_encode_or_repr(arg) for arg in exc.args],
+        "attributes": _encode_attributes(exc),
+        "cause": None if cause is None or id(cause) in active else _encode_exception(cause, active),
     }
+    rebuild = _rebuild(exc)
+    if rebuild is not None:
+        payload["rebuild"] = rebuild
+    return {"exception": payload}
+
+
+def _rebuild(exc: BaseException) -> dict | None:
+    """How to rebuild an exception that `__reduce__` (pickle's protocol) says is
+    not rebuilt from its class and its args: OSError keeps its filename there,
+    pydantic's ValidationError names a class method. None for the usual case."""
+    cls = type(exc)
+    try:
+        reduced = exc.__reduce__()
+        function, arguments = reduced[0], tuple(reduced[1])
+    except Exception:
+        return None
+    if function is cls:
+        method = None
+    elif getattr(function, "__self__", None) is cls and getattr(cls, getattr(function, "__name__", ""), None) == function:
+        method = function.__name__
+    else:
+        return None
+    if method is None and arguments == exc.args:
+        return None
+    return {"method": method, "args": [_encode_or_repr(arg) for arg in arguments]}
 
 
 def _message(exc: BaseException) -> str:
@@ -669,47 +692,60 @@ class _Decoder:
         return value
 
     def tag_exception(self, payload: Any) -> BaseException:
-        members = _object(payload, ("class", "message", "args", "attributes", "cause"))
+        members = _object(payload, ("class", "message", "args", "attributes", "cause"), ("rebuild",))
         chain = _list(members["class"])
         if not chain or not all(type(name) is str and ":" in name for name in chain):
             raise DecodeError("has no class chain of module:qualname names", [".class"])
         message = _text(members["message"])
-        try:
-            args = tuple(self.items(members["args"]))
-        except DecodeError as exc:
-            exc.path.insert(0, ".args")
-            raise
+        args = tuple(self.part(members["args"], ".args", self.items))
         attributes = self.fields(members["attributes"])
+        rebuild = None
+        if "rebuild" in members:
+            rebuild = _object(members["rebuild"], ("method", "args"))
+            method = rebuild["method"]
+            if method is not None and type(method) is not str:
+                raise DecodeError("has a rebuild method that is not a name", [".rebuild"])
+            rebuild = (method, tuple(self.part(rebuild["args"], ".rebuild.args", self.items)))
         cause = members["cause"]
         if cause is not None:
-            try:
-                cause = self.value(cause)
-            except DecodeError as exc:
-                exc.path.insert(0, ".__cause__")
-                raise
+            cause = self.part(cause, ".__cause__", self.value)
             if not isinstance(cause, BaseException):
                 raise DecodeError("has a cause that is not an exception", [".__cause__"])
-        exc = self.rebuilt_exception(chain[0], args, attributes)
+        exc = self.rebuilt_exception(chain[0], args, attributes, rebuild)
         if exc is None:
             exc = self.stand_in(tuple(chain), args, attributes, message)
         exc.__cause__ = cause
         return exc
 
-    def rebuilt_exception(self, name: str, args: tuple, attributes: dict) -> BaseException | None:
-        """The exception as its own class, built the way unpickling builds one
-        (args in, attributes set) but without running `__init__`; None when the
-        class cannot be loaded or built."""
+    def part(self, data: Any, segment: str, read: Callable[[Any], Any]) -> Any:
+        try:
+            return read(data)
+        except DecodeError as exc:
+            exc.path.insert(0, segment)
+            raise
+
+    def rebuilt_exception(
+        self, name: str, args: tuple, attributes: dict, rebuild: tuple[str | None, tuple] | None
+    ) -> BaseException | None:
+        """The exception as its own class, built the way unpickling builds one but
+        without running `__init__`: `cls.__new__(cls, *args)` (or the `rebuild`
+        method or arguments), then its args and attributes set. None when the class
+        cannot be loaded or the exception cannot be built."""
         try:
             cls = self.resolve(name)
             if not (isinstance(cls, type) and issubclass(cls, BaseException)):
                 return None
-            exc = cls.__new__(cls, *args)
-            exc.args = args
+            method, arguments = rebuild if rebuild is not None else (None, args)
+            exc = cls.__new__(cls, *arguments) if method is None else getattr(cls, method)(*arguments)
+            if type(exc) is not cls:
+                return None
+            if exc.args != args:
+                exc.args = args
             for attribute, value in attributes.items():
                 setattr(exc, attribute, value)
         except Exception:
             return None
-        return exc if type(exc) is cls else None
+        return exc
 
     def stand_in(self, chain: tuple[str, ...], args: tuple, attributes: dict, message: str) -> BaseException:
         cls = _stand_in_class(chain, self.resolve)
@@ -783,8 +819,8 @@ def _text(payload: Any) -> str:
     return payload
 
 
-def _object(payload: Any, members: tuple[str, ...]) -> dict:
-    if type(payload) is not dict or set(payload) != set(members):
+def _object(payload: Any, members: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+    if type(payload) is not dict or not set(members) <= set(payload) <= set(members + optional):
         raise DecodeError(f"has {_shown(payload)} where an object with members {', '.join(members)} belongs")
     return payload
 

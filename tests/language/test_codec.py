@@ -18,7 +18,7 @@ import uuid
 import zoneinfo
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
 
 from rrl import codec
 
@@ -290,12 +290,29 @@ def test_an_exception_whose_class_cannot_be_loaded_becomes_a_stand_in():
     assert type(codec.decode(data, resolve)) is type(back)
 
 
-def test_pydantic_validation_error_crosses_as_a_stand_in():
-    with pytest.raises(Exception) as caught:
+def test_exceptions_rebuilt_by_reduce_keep_what_their_args_miss():
+    with pytest.raises(ValidationError) as caught:
         Address(city=5)
+    data = codec.encode(caught.value)["exception"]
+    assert data["rebuild"]["method"] == "from_exception_data"
     _, back = round_trip(caught.value)
-    assert isinstance(back, ValueError) and isinstance(back, codec.UnresolvedException)
-    assert "validation error for Address" in str(back)
+    assert type(back) is ValidationError and back.errors() == caught.value.errors()
+    _, missing = round_trip(FileNotFoundError(2, "No such file", "x.txt"))
+    assert type(missing) is FileNotFoundError and missing.filename == "x.txt" and missing.args == (2, "No such file")
+    assert "rebuild" not in codec.encode(KeyError("k"))["exception"]
+
+
+class Unbuildable(LookupError):
+    def __new__(cls, *args):
+        raise RuntimeError("cannot be built here")
+
+
+def test_an_exception_that_cannot_be_built_becomes_a_stand_in():
+    error = LookupError.__new__(Unbuildable, "gone")
+    error.args = ("gone",)
+    _, back = round_trip(error)
+    assert type(back) is not Unbuildable and isinstance(back, LookupError)
+    assert str(back) == "gone" and back.args == ("gone",)
 
 
 # ------------------------------------------------------------------ what cannot be encoded
