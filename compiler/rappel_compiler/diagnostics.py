@@ -51,6 +51,7 @@ CODES: dict[str, str] = {
     "RPL0227": "changing a shared value in place",
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
+    "RPL0245": "a type whose values cannot cross a process boundary",
 }
 
 HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
@@ -90,6 +91,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0227": "build a new value (`xs = xs + [v]`) instead of changing a shared one",
     "RPL0228": "declare the action as a module-level `async def` with named parameters",
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
+    "RPL0245": 'use a type the value codec carries (see "Values and the codec" in docs/language.md)',
 }
 assert set(DEFAULT_HELP) == set(CODES)
 

@@ -28,6 +28,7 @@ import enum
 import functools
 import json
 import types as pytypes
+import typing
 import uuid
 import weakref
 from typing import Any, Callable
@@ -128,6 +129,13 @@ VALUE_CLASSES = frozenset(
         dt.datetime, dt.date, dt.time, dt.timedelta, uuid.UUID, decimal.Decimal,
     )
 )
+
+
+def encodes_instances_of(cls: type) -> bool:
+    """Whether the codec encodes instances of `cls`: the classes above, enums,
+    pydantic models, dataclasses, exceptions, and TypedDicts (whose instances
+    are dicts). Subclasses of the builtin classes are not encoded."""
+    return class_name(cls) in VALUE_CLASSES or _class_kind(cls) != _OTHER or typing.is_typeddict(cls)
 
 
 # ------------------------------------------------------------------ encoding
