@@ -418,3 +418,20 @@ def test_the_resolver_is_the_only_way_to_classes():
     codec.loads(codec.dumps([Color.RED, Point(1), Address(city="x")]), recording)
     assert asked == [f"{MODULE}:Color", f"{MODULE}:Point", f"{MODULE}:Address"]
     assert codec.VALUE_CLASSES >= {"datetime:datetime", "uuid:UUID", "decimal:Decimal", "builtins:frozenset"}
+
+
+def test_the_examples_of_the_specification():
+    """docs/language.md, "Values and the codec": every `value` → `encoding` example
+    of the table of kinds, and the canonical text example."""
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "language.md").read_text(encoding="utf-8")
+    section = text[text.index("## Values and the codec"):]
+    examples = re.findall(r"`([^`]+)` → `([^`]+)`", section)
+    assert len(examples) >= 14
+    for python, encoding in examples:
+        value = eval(python, {"timedelta": dt.timedelta})  # noqa: S307 - the doc's own examples
+        assert codec.encode(value) == json.loads(encoding), python
+    assert '{"dict":[["b",[1,{"float":"2.5"}]],["a",null]]}' in section
+    assert codec.dumps({"b": [1, 2.5], "a": None}) == '{"dict":[["b",[1,{"float":"2.5"}]],["a",null]]}'
