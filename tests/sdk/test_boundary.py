@@ -188,3 +188,25 @@ async def test_a_class_defined_in_a_function_cannot_cross():
 
 async def test_an_action_awaited_outside_a_workflow_is_a_plain_call():
     assert isinstance(await bd_connect("db"), Conn)
+
+
+class Unbuildable(LookupError):
+    """An exception class that loads but cannot be rebuilt without its __init__."""
+
+    def __new__(cls, *args):
+        raise RuntimeError("only raised by the library that owns it")
+
+
+async def test_the_local_host_matches_a_stand_in_by_its_chain():
+    from rrl import codec
+
+    from rappel._boundary import resolve_class
+    from rappel._local_host import LocalHost
+
+    error = LookupError.__new__(Unbuildable, "gone")
+    stand_in = codec.loads(codec.dumps(error), resolve_class)
+    assert isinstance(stand_in, codec.UnresolvedException) and not isinstance(stand_in, Unbuildable)
+    host = LocalHost()
+    assert host.exception_matches(stand_in, f"{__name__}.Unbuildable")
+    assert host.exception_matches(stand_in, "LookupError")
+    assert not host.exception_matches(stand_in, "KeyError")
