@@ -27,7 +27,7 @@ from .rewrite import rename_calls, renumber_temps
 from .scan import forbidden_calls, unnormalised_names
 from .signatures import Callee, Parameter
 from .source import SourceModule
-from .types import TypeLowering
+from .types import PLAIN_CLASS, TypeLowering, Unencodable
 
 
 FN_PLACEHOLDER = "fn:"  # cannot be an RRL name: fns are named when the program is complete
@@ -126,6 +126,10 @@ class WorkflowCompiler:
                                decorator.decorator, "remove the decorator; put what it does into an @action or a helper method"))
         lowerer = FunctionLowerer(self, run)
         params = self.parameters(run, lowerer, what=f"{self.cls.name}.run()")
+        label = f"`{self.cls.name}.run()`"
+        for param in _all_params(run)[1:]:
+            self.require_encodable(self.types.unencodable(param.annotation), f"the parameter `{param.name.value}` of {label}", param.annotation)
+        self.require_encodable(self.types.unencodable(run.returns), f"the result of {label}", run.returns)
         self.scan(run)
         body = lowerer.lower_function()
         workflow = A.WorkflowDecl(self.cls.name, params, self.types.annotation(run.returns), body, span=self.src.span(run.name))
@@ -238,7 +242,7 @@ class WorkflowCompiler:
         if isinstance(ref, LocalAction):
             callee, decl = self._local_action(ref)
         else:
-            callee, decl = self._imported_action(ref)
+            callee, decl = self._imported_action(ref, node)
         if not self.builder.add_action(key, decl):
             raise Reject("RPL0228", f"two different actions are registered under the name `{decl.name}`", node,
                          "give one of them another name with @action(name=...)")
@@ -269,11 +273,13 @@ class WorkflowCompiler:
                 injected.add(name)
                 continue
             default = self.constant_expr(param.default) if param.default is not None else None
+            self.require_encodable(self.types.unencodable(param.annotation), f"the parameter `{name}` of the action `{ref.name}`", param.annotation)
             decls.append(A.Param(name, self.types.annotation(param.annotation), default, span=self.src.span(param)))
             signature.append(
                 Parameter(name, name, has_default=param.default is not None, positional=name not in keyword_only,
                           default_expressible=param.default is None or default is not None)
             )
+        self.require_encodable(self.types.unencodable(fn.returns), f"the result of the action `{ref.name}`", fn.returns)
         decl = A.ActionDecl(ref.name, tuple(decls), self.types.annotation(fn.returns), self.src.module, span=self.src.span(fn.name))
         return Callee("action", ref.name, signature, injected=injected), decl
 
@@ -289,9 +295,11 @@ class WorkflowCompiler:
                 return True
         return False
 
-    def _imported_action(self, info: ActionInfo) -> tuple[Callee, A.ActionDecl]:
+    def _imported_action(self, info: ActionInfo, node: cst.CSTNode) -> tuple[Callee, A.ActionDecl]:
         signature, decls = [], []
+        label = f"the action `{info.name}` (from {info.module})"
         for param in info.params:
+            self.require_encodable(self.types.unencodable_text(param.annotation), f"the parameter `{param.name}` of {label}", node, param.annotation)
             default = None
             expressible = True
             if param.has_default:
@@ -301,8 +309,28 @@ class WorkflowCompiler:
                     expressible = False
             decls.append(A.Param(param.name, self.types.text(param.annotation), default))
             signature.append(Parameter(param.name, param.name, has_default=param.has_default, default_expressible=expressible))
+        self.require_encodable(self.types.unencodable_text(info.returns), f"the result of {label}", node, info.returns)
         decl = A.ActionDecl(info.name, tuple(decls), self.types.text(info.returns), info.module)
         return Callee("action", info.name, signature), decl
+
+    def require_encodable(self, found: Unencodable | None, subject: str, at: cst.CSTNode | None, text: str | None = None) -> None:
+        """RPL0245 when values of a signature's type could not cross a process
+        boundary: action parameters and results, run()'s parameters and result.
+        `at` is the annotation (or, for an imported action, the call), `text` the
+        annotation's text when it comes from another module."""
+        if found is None:
+            return
+        annotation = text if text is not None else self.src.text(at.annotation if isinstance(at, cst.Annotation) else at)
+        if found.shown == annotation:
+            message = f"{subject} has the type `{annotation}`, {found.what}: its values cannot cross a process boundary"
+        else:
+            message = f"{subject} has the type `{annotation}`, and `{found.shown}` is {found.what}: its values cannot cross a process boundary"
+        if found.what == PLAIN_CLASS:
+            help = (f"make `{found.shown}` a dataclass or a pydantic model; " if found.local else "pass and return values the codec carries: ") + (
+                "live objects (connections, clients, files) stay inside actions, where a `Depend` provider can give one to every call")
+        else:
+            help = dialect.UNENCODABLE_HELP.get(found.what, DEFAULT_HELP["RPL0245"])
+        self.report(Reject("RPL0245", message, found.node or at, help))
 
     # -------------------------------------------------------------- constants
 

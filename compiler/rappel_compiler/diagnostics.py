@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
     "RPL0235": "a name not written in its normal form",
+    "RPL0245": "a type whose values cannot cross a process boundary",
     "RPL0250": "a class decorator the compiler cannot tell from `@workflow`",
 }
 
@@ -94,6 +95,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0228": "declare the action as a module-level `async def` with named parameters",
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
     "RPL0235": "write the name as Python reads it, in its NFKC normal form",
+    "RPL0245": 'use a type the value codec carries (see "Values and the codec" in docs/language.md)',
     "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
 }
 assert set(DEFAULT_HELP) == set(CODES)

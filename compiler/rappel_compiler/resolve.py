@@ -18,8 +18,10 @@ import inspect
 import sys
 import types
 import typing
-from dataclasses import dataclass, is_dataclass
+from dataclasses import dataclass, field, is_dataclass
 from typing import Any, Callable, Union
+
+from rrl import codec
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class TypeInfo:
     module: str
     name: str
     kind: str  # "model" | "dataclass" | "exception" | "class"
+    # Whether the value codec carries its instances (rrl.codec); None: not known.
+    encodable: bool | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def describe(obj: object) -> Resolved:
     if definition is not None:
         return action_info(definition)
     if inspect.isclass(obj):
-        return TypeInfo(obj.__module__, obj.__qualname__, type_kind(obj))
+        return TypeInfo(obj.__module__, obj.__qualname__, type_kind(obj), codec.encodes_instances_of(obj))
     if is_json_like(obj):
         return ConstInfo(obj)
     return None

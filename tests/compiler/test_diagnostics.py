@@ -670,6 +670,31 @@ CASES = {
         error: aborting due to 2 previous errors
         """,
     ),
+    "RPL0245": (
+        """
+        class Connection:
+            pass
+
+
+        @action
+        async def connect(dsn: str) -> Connection:
+            return Connection()
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, dsn: str) -> None:
+                await connect(dsn)
+        """,
+        """
+        error[RPL0245]: the result of the action `connect` has the type `Connection`, a plain class: its values cannot cross a process boundary
+          --> app/flows.py:11:32
+           |
+        11 | async def connect(dsn: str) -> Connection:
+           |                                ^^^^^^^^^^
+           = help: make `Connection` a dataclass or a pydantic model; live objects (connections, clients, files) stay inside actions, where a `Depend` provider can give one to every call
+        """,
+    ),
     "RPL0250": (
         """
         from app.registry import *

@@ -35,7 +35,7 @@ def test_signatures():
     assert issubclass(rappel_compiler.CompileError, rrl.DiagnosticError)
     assert [f for f in rappel_compiler.ParamInfo.__dataclass_fields__] == ["name", "annotation", "has_default", "default"]
     assert [f for f in rappel_compiler.ActionInfo.__dataclass_fields__] == ["name", "module", "params", "returns"]
-    assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind"]
+    assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind", "encodable"]
     assert [f for f in rappel_compiler.ConstInfo.__dataclass_fields__] == ["value"]
 
 
