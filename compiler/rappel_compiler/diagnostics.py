@@ -51,6 +51,8 @@ CODES: dict[str, str] = {
     "RPL0227": "changing a shared value in place",
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
+    "RPL0230": "a class used as a value",
+    "RPL0232": "an attribute of a class that is not a constant or an enum member",
 }
 
 HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
@@ -90,6 +92,8 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0227": "build a new value (`xs = xs + [v]`) instead of changing a shared one",
     "RPL0228": "declare the action as a module-level `async def` with named parameters",
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
+    "RPL0230": "name the class where Python uses it: construct it, catch it, raise it or test with isinstance()",
+    "RPL0232": "read class constants and enum members only; call methods inside an @action",
 }
 assert set(DEFAULT_HELP) == set(CODES)
 

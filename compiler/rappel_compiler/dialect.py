@@ -48,6 +48,7 @@ PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 
 # Python exception names that mean the same class as an RRL builtin.
 EXCEPTION_ALIASES = {

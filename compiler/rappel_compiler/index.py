@@ -29,7 +29,7 @@ class ClassInfo:
     node: cst.ClassDef
     bases: list[str] = field(default_factory=list)  # local class names among the bases
     foreign_bases: list[cst.BaseExpression] = field(default_factory=list)
-    kind: str = "class"  # model | dataclass | exception | workflow_base | class
+    kind: str = "class"  # model | dataclass | exception | enum | workflow_base | class
     is_workflow: bool = False  # decorated with @workflow
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
     consts: dict[str, cst.BaseExpression] = field(default_factory=dict)  # class-level NAME = value
@@ -173,6 +173,8 @@ class ModuleIndex:
                 continue
             if qualified in dialect.PYDANTIC_BASES:
                 kinds.append("model")
+            elif qualified in dialect.ENUM_BASES:
+                kinds.append("enum")
             elif self.sdk_name(base) == "Workflow":
                 kinds.append("workflow_base")
             elif qualified.startswith("builtins.") and qualified[9:] in dialect.PYTHON_EXCEPTIONS:
@@ -183,7 +185,7 @@ class ModuleIndex:
                 resolved = self.resolver(qualified)
                 if isinstance(resolved, TypeInfo) and resolved.kind != "class":
                     kinds.append(resolved.kind)
-        for kind in ("exception", "model", "dataclass", "workflow_base"):
+        for kind in ("exception", "enum", "model", "dataclass", "workflow_base"):
             if kind in kinds:
                 return kind
         return None

@@ -3,8 +3,9 @@
 The frontend reads one source file. Names imported from elsewhere are looked
 up through a `Resolver`: a function from the qualified name of the imported
 object (`"app.actions.send_email"`) to an `ActionInfo`, `TypeInfo`,
-`ConstInfo`, or None when it is none of these. `live_resolver` builds one
-from live (imported) Python objects; tests pass hand-written ones.
+`ConstInfo`, `MemberInfo` (an enum member), or None when it is none of these.
+`live_resolver` builds one from live (imported) Python objects; tests pass
+hand-written ones.
 
 This module must not import `rappel` (the SDK depends on the compiler, not
 the other way round): actions and `Depend` markers are recognised by duck
@@ -13,6 +14,7 @@ typing (`__rappel_action__`, `__rappel_depend__`).
 
 from __future__ import annotations
 
+import enum
 import importlib
 import inspect
 import sys
@@ -45,18 +47,28 @@ class ActionInfo:
 class TypeInfo:
     module: str
     name: str
-    kind: str  # "model" | "dataclass" | "exception" | "class"
+    kind: str  # "model" | "dataclass" | "exception" | "enum" | "class"
 
 
 @dataclass(frozen=True)
 class ConstInfo:
-    value: object  # JSON-like: None, bool, int, float, str, list, tuple, dict
+    # JSON-like (None, bool, int, float, str, list, tuple, dict), where enum
+    # members may stand for scalars; or a tuple of exception classes (TypeInfo).
+    value: object
 
 
-Resolved = Union[ActionInfo, TypeInfo, ConstInfo, None]
+@dataclass(frozen=True)
+class MemberInfo:
+    """A member of an enum class: `Color.RED`."""
+
+    type: TypeInfo
+    name: str
+
+
+Resolved = Union[ActionInfo, TypeInfo, ConstInfo, MemberInfo, None]
 Resolver = Callable[[str], Resolved]
 
-TYPE_KINDS = ("model", "dataclass", "exception", "class")
+TYPE_KINDS = ("model", "dataclass", "exception", "enum", "class")
 
 
 # ------------------------------------------------------------------ live objects
@@ -110,30 +122,52 @@ def describe(obj: object) -> Resolved:
     if definition is not None:
         return action_info(definition)
     if inspect.isclass(obj):
-        return TypeInfo(obj.__module__, obj.__qualname__, type_kind(obj))
-    if is_json_like(obj):
+        return type_info(obj)
+    if isinstance(obj, enum.Enum):
+        return MemberInfo(type_info(type(obj)), obj.name)
+    if is_constant(obj):
         return ConstInfo(obj)
+    if isinstance(obj, (tuple, list)) and obj and all(inspect.isclass(v) and issubclass(v, BaseException) for v in obj):
+        return ConstInfo(tuple(type_info(v) for v in obj))  # `RETRYABLE = (ConnectionError, TimeoutError)`
     return None
+
+
+def type_info(cls: type) -> TypeInfo:
+    kind = type_kind(cls)
+    return TypeInfo(cls.__module__, cls.__qualname__, kind)
 
 
 def type_kind(cls: type) -> str:
     if issubclass(cls, BaseException):
         return "exception"
-    if any(base.__name__ == "BaseModel" and base.__module__.startswith("pydantic") for base in cls.__mro__):
+    if issubclass(cls, enum.Enum):
+        return "enum"
+    if _is_model(cls):
         return "model"
     if is_dataclass(cls):
         return "dataclass"
     return "class"
 
 
-def is_json_like(value: object) -> bool:
-    if value is None or isinstance(value, (bool, int, float, str)):
+def _is_model(cls: type) -> bool:
+    return any(base.__name__ == "BaseModel" and base.__module__.startswith("pydantic") for base in cls.__mro__)
+
+
+def is_constant(value: object) -> bool:
+    """None, bool, int, float, str, enum members, and lists, tuples and dicts of
+    them. The types are exact: a subclass of str is not a plain value (an
+    IntEnum member is an enum member)."""
+    if value is None or type(value) in (bool, int, float, str) or isinstance(value, enum.Enum):
         return True
-    if isinstance(value, (list, tuple)):
-        return all(is_json_like(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, (str, int, float, bool)) and is_json_like(v) for k, v in value.items())
+    if type(value) in (list, tuple):
+        return all(is_constant(v) for v in value)
+    if type(value) is dict:
+        return all(_is_key(k) and is_constant(v) for k, v in value.items())
     return False
+
+
+def _is_key(value: object) -> bool:
+    return type(value) in (str, int, float, bool) or isinstance(value, enum.Enum)
 
 
 def action_info(definition: object) -> ActionInfo:

@@ -644,6 +644,52 @@ CASES = {
           = help: write `async def run(self, ...)`: workflows await actions
         """,
     ),
+    "RPL0230": (
+        """
+        import enum
+
+
+        class Color(enum.Enum):
+            RED = "red"
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> list:
+                return list(Color)
+        """,
+        """
+        error[RPL0230]: `Color` is a class, and a class is not a value in a workflow
+          --> app/flows.py:16:21
+           |
+        16 |         return list(Color)
+           |                     ^^^^^
+           = help: use one of its members (`Color.MEMBER`), build one from a value (`Color(value)`), or test with `isinstance(x, Color)`
+        """,
+    ),
+    "RPL0232": (
+        """
+        class Limits:
+            MAX = 3
+
+            def scaled(self) -> int:
+                return self.MAX * 2
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return [Limits.MAX, Limits.scaled]
+        """,
+        """
+        error[RPL0232]: `Limits.scaled` is not a constant of the class `Limits`
+          --> app/flows.py:16:29
+           |
+        16 |         return [Limits.MAX, Limits.scaled]
+           |                             ^^^^^^^^^^^^^
+           = help: a workflow reads the constants of a class (plain values assigned in its body; on a pydantic model, ClassVars), the members of an enum and `__name__`; call methods inside an @action
+        """,
+    ),
 }
 
 

@@ -15,6 +15,7 @@ def test_exports():
         "CompileError",
         "CompileResult",
         "ConstInfo",
+        "MemberInfo",
         "ParamInfo",
         "Resolver",
         "TypeInfo",
@@ -37,6 +38,7 @@ def test_signatures():
     assert [f for f in rappel_compiler.ActionInfo.__dataclass_fields__] == ["name", "module", "params", "returns"]
     assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind"]
     assert [f for f in rappel_compiler.ConstInfo.__dataclass_fields__] == ["value"]
+    assert [f for f in rappel_compiler.MemberInfo.__dataclass_fields__] == ["type", "name"]
 
 
 def test_the_compiler_does_not_import_the_sdk():
