@@ -20,7 +20,7 @@ from . import dialect
 from .constants import Backoff, ConstEvaluator, Retry, Seconds
 from .diagnostics import Reject
 from .expressions import as_starred, comprehension_clauses, target_names
-from .resolve import ActionInfo, ConstInfo, MemberInfo
+from .resolve import ActionInfo, ConstInfo, Hook, MemberInfo
 from .signatures import Callee
 
 AWAITABLE_HELP = (
@@ -43,6 +43,7 @@ class Target:
     action: object = None  # LocalAction | ActionInfo
     local_class: str | None = None  # a class of this module
     type_kind: str = ""
+    hooks: tuple[Hook, ...] = ()  # code of the (imported) class that runs when it is built
     qualname: str = ""  # a class's Python __qualname__
 
 
@@ -564,6 +565,7 @@ class CallLowering:
             if len(args) != 1 or kwargs:
                 raise Reject("RPL0206", f"the enum {label}() takes one argument, the value of a member", node,
                              f"write `{label}(value)`, or name the member: `{label}.NAME`")
+            self.check_construction(target, node, set())
             return A.Call(A.Name(target.name), args)
         if args and target.type_kind == "model":
             raise Reject("RPL0206", f"the model {label}() takes keyword arguments only", node, "pass each field by name")
@@ -579,6 +581,7 @@ class CallLowering:
                 if field_name in given:
                     raise Reject("RPL0206", f"{label}() got the field `{field_name}` twice", node)
             kwargs = tuple(A.Keyword(f, v) for f, v in zip(fields, args)) + kwargs
+        self.check_construction(target, node, {k.name for k in kwargs})
         return A.Call(A.Name(target.name), (), kwargs)
 
     # ============================================================== effects

@@ -3,7 +3,9 @@
 A class is not a value in RRL: a workflow names a class where Python uses it
 statically, and each use lowers to something RRL expresses by itself.
 
-- `Pt(x=1)`, `ValueError("m")`, `Color("red")`: construction (`calls.construct`).
+- `Pt(x=1)`, `ValueError("m")`, `Color("red")`: construction (`calls.construct`),
+  allowed when building the instance runs no code of the class (RPL0231, see
+  `construction.py`).
 - `except ValueError`, `retry on`, `isinstance(x, (Pt, KeyError))`: type names.
   A constant naming classes (`RETRYABLE = (ConnectionError, TimeoutError)`)
   stands for its tuple there.
@@ -26,6 +28,7 @@ from rrl import ast as A
 from . import dialect
 from .calls import Target
 from .constants import ClassName, ConstEvaluator
+from .construction import source_hooks
 from .diagnostics import Reject
 from .resolve import ConstInfo, MemberInfo, TypeInfo
 
@@ -40,6 +43,11 @@ CLASS_ATTRIBUTE_HELP = (
     "a workflow reads the constants of a class (plain values assigned in its body; on a pydantic model, ClassVars), "
     "the members of an enum and `__name__`; call methods inside an @action"
 )
+CONSTRUCTION_HELP = (
+    "a workflow builds only models and dataclasses whose fields have constant defaults, with no default_factory "
+    "(but list, dict or tuple), __init__, __post_init__ or validators: build this one in an @action and pass it to the workflow"
+)
+
 
 class ClassLowering:
     """Mixin of `FunctionLowerer`."""
@@ -82,7 +90,7 @@ class ClassLowering:
         preferred = node.value if isinstance(node, cst.Name) else node.attr.value
         name = type_name(resolved.module, resolved.name, preferred)
         kind = "exception" if resolved.kind == "exception" else "type"
-        return Target(kind, name, node, type_kind=resolved.kind, qualname=resolved.name)
+        return Target(kind, name, node, type_kind=resolved.kind, hooks=resolved.hooks, qualname=resolved.name)
 
     def class_value(self, target: Target, node: cst.CSTNode) -> Reject:
         """A class where a value is expected."""
@@ -212,3 +220,16 @@ class ClassLowering:
             raise Reject("RPL0230", f"`{self.src.text(node)}` is not an exception class, so it cannot be raised", node,
                          "raise an exception: `raise ValueError(...)`, or an exception class of your own")
         return A.Call(A.Name(target.name, span=self.span(node)), (), span=self.span(node))
+
+    # -------------------------------------------------------------- construction
+
+    def check_construction(self, target: Target, node: cst.Call, given: set[str]) -> None:
+        """Building an instance must run no code of the class (RPL0231). The
+        default of a field that is `given` is not computed."""
+        hooks = source_hooks(self.index, target.local_class) if target.local_class else list(target.hooks)
+        running = [hook for hook in hooks if hook.field is None or hook.field not in given]
+        if running:
+            label = self.src.text(node.func)
+            raise Reject("RPL0231", f"`{label}(...)` runs code of its class when it is built: {running[0].what}", node,
+                         CONSTRUCTION_HELP)
+

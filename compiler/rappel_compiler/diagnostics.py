@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
     "RPL0230": "a class used as a value",
+    "RPL0231": "building an instance whose class runs code",
     "RPL0232": "an attribute of a class that is not a constant or an enum member",
 }
 
@@ -93,6 +94,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0228": "declare the action as a module-level `async def` with named parameters",
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
     "RPL0230": "name the class where Python uses it: construct it, catch it, raise it or test with isinstance()",
+    "RPL0231": "build the instance inside an @action and pass it to the workflow",
     "RPL0232": "read class constants and enum members only; call methods inside an @action",
 }
 assert set(DEFAULT_HELP) == set(CODES)

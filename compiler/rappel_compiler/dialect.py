@@ -49,6 +49,18 @@ DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+# What a class body uses to declare code that runs when an instance is built.
+FIELD_FUNCTIONS = frozenset({"dataclasses.field", "pydantic.Field", "pydantic.fields.Field", "pydantic.PrivateAttr", "pydantic.fields.PrivateAttr"})
+VALIDATOR_DECORATORS = frozenset(
+    f"{module}.{name}"
+    for module in ("pydantic", "pydantic.functional_validators", "pydantic.class_validators")
+    for name in ("field_validator", "model_validator", "validator", "root_validator")
+)
+FIELD_VALIDATOR_MARKERS = frozenset(
+    f"{module}.{name}"
+    for module in ("pydantic", "pydantic.functional_validators")
+    for name in ("AfterValidator", "BeforeValidator", "PlainValidator", "WrapValidator")
+)
 
 # Python exception names that mean the same class as an RRL builtin.
 EXCEPTION_ALIASES = {

@@ -1,5 +1,5 @@
 """Classes in workflow code: enum members, class constants, isinstance, `raise
-Class` and class values (RPL0230, RPL0232)."""
+Class`, class values (RPL0230, RPL0232) and construction that runs code (RPL0231)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar
 
 import pytest
 
-from rappel_compiler import ConstInfo, MemberInfo, TypeInfo
+from rappel_compiler import ConstInfo, Hook, MemberInfo, TypeInfo
 from rappel_compiler.resolve import describe
 
 from .support import body_of, codes, diagnostics_text, expect, rrl_text
@@ -32,6 +32,7 @@ SHOP = {
     "shop.models.Color": SHOP_COLOR,
     "shop.models.Color.RED": MemberInfo(SHOP_COLOR, "RED"),
     "shop.models.Order": TypeInfo("shop.models", "Order", "model"),
+    "shop.models.Ticket": TypeInfo("shop.models", "Ticket", "model", (Hook("its field `id` has `default_factory=shop.models.new_id`", "id"),)),
     "shop.models.Limits": TypeInfo("shop.models", "Limits", "class"),
     "shop.models.Limits.MAX": ConstInfo(3),
     "shop.models.Limits.PREFERRED": ConstInfo([LiveColor.RED]),
@@ -441,6 +442,214 @@ def test_a_class_value_names_what_to_write_instead():
     ).rstrip("\n")
 
 
+# ------------------------------------------------------------------ construction that runs code
+
+
+HOOKED = """
+from dataclasses import dataclass, field
+from typing import Annotated
+import random
+import uuid
+
+from pydantic import AfterValidator, BaseModel, Field, PrivateAttr, field_validator, model_validator
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Plain:
+    tags: list[str] = field(default_factory=list)
+    size: int = 3
+    label: str = "x"
+
+
+class PlainModel(BaseModel):
+    items: dict[str, int] = Field(default_factory=dict)
+    name: str = Field("n", description="a name")
+    required: int = Field(..., gt=0)
+
+
+@dataclass
+class Factory:
+    jitter: float = field(default_factory=random.random)
+
+
+class LambdaFactory(BaseModel):
+    id: str = Field(default_factory=lambda: new_id())
+
+
+@dataclass
+class PostInit:
+    x: int
+
+    def __post_init__(self) -> None:
+        self.x = abs(self.x)
+
+
+class Validated(BaseModel):
+    x: int
+
+    @field_validator("x")
+    @classmethod
+    def positive(cls, value: int) -> int:
+        return abs(value)
+
+
+class ModelValidated(BaseModel):
+    x: int
+
+    @model_validator(mode="after")
+    def check(self) -> "ModelValidated":
+        return self
+
+
+class Initialised(BaseModel):
+    x: int
+
+    def __init__(self, **data) -> None:
+        super().__init__(**data)
+
+
+class Annotated_(BaseModel):
+    x: Annotated[int, AfterValidator(abs)]
+
+
+class Private(BaseModel):
+    _seen: list = PrivateAttr(default_factory=lambda: [new_id()])
+
+
+@dataclass
+class Computed:
+    made: str = new_id()
+
+
+class Child(PostInit):
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "hook"),
+    [
+        ("Factory()", "its field `jitter` has `default_factory=random.random` (line 33)"),
+        ("LambdaFactory()", "its field `id` has `default_factory=lambda: new_id()` (line 37)"),
+        ("PostInit(x=1)", "it defines `__post_init__` (line 44)"),
+        ("Validated(x=1)", "it has the validator `positive` (line 53)"),
+        ("ModelValidated(x=1)", "it has the validator `check` (line 61)"),
+        ("Initialised(x=1)", "it defines `__init__` (line 68)"),
+        ("Annotated_(x=1)", "its field `x` is validated by `AfterValidator(abs)` (line 73)"),
+        ("Private()", "its field `_seen` has `default_factory=lambda: [new_id()]` (line 77)"),
+        ("Computed()", "its field `made` has a default computed by `new_id()` (line 82)"),
+        ("Child(x=1)", "it defines `__post_init__` (line 44)"),
+    ],
+)
+def test_construction_that_runs_code_is_rejected(call: str, hook: str):
+    text = diagnostics_text(returning(HOOKED, call))
+    label = call.partition("(")[0]
+    assert f"error[RPL0231]: `{label}(...)` runs code of its class when it is built: {hook}\n" in text
+
+
+def test_construction_with_constant_defaults_is_accepted():
+    assert "return [Plain(size=1), PlainModel(required=1)]" in rrl_text(
+        HOOKED
+        + """
+
+@workflow
+class Flow(Workflow):
+    async def run(self) -> list:
+        return [Plain(size=1), PlainModel(required=1)]
+"""
+    )
+
+
+def test_a_default_that_is_not_computed_runs_no_code():
+    # Passing a field skips its default_factory (by name, or by position for a dataclass).
+    text = rrl_text(
+        HOOKED
+        + """
+
+@workflow
+class Flow(Workflow):
+    async def run(self, ticket_id: str) -> list:
+        return [Factory(0.5), LambdaFactory(id=ticket_id), Computed(made=ticket_id)]
+"""
+    )
+    assert "return [Factory(jitter=0.5), LambdaFactory(id=ticket_id), Computed(made=ticket_id)]" in text
+    assert codes(
+        """
+        from shop.models import Ticket
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, ticket_id: str) -> object:
+                return Ticket(title="t", id=ticket_id)
+        """,
+        resolve=SHOP.get,
+    ) == []
+
+
+def test_imported_classes_that_run_code_are_rejected():
+    text = diagnostics_text(
+        """
+        from shop.models import Ticket
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Ticket(title="t")
+        """,
+        resolve=SHOP.get,
+    )
+    assert "error[RPL0231]: `Ticket(...)` runs code of its class when it is built: its field `id` has `default_factory=shop.models.new_id`" in text
+
+
+def test_a_local_class_inherits_the_hooks_of_an_imported_base():
+    text = diagnostics_text(
+        """
+        from shop.models import Ticket
+
+
+        class Urgent(Ticket):
+            level: int = 1
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Urgent(title="t")
+        """,
+        resolve=SHOP.get,
+    )
+    assert "its field `id` has `default_factory=shop.models.new_id` (in its base `Ticket`)" in text
+
+
+def test_an_enum_with_missing_runs_code_when_built():
+    text = diagnostics_text(
+        """
+        import enum
+
+
+        class Color(enum.Enum):
+            RED = "red"
+
+            @classmethod
+            def _missing_(cls, value):
+                return cls.RED
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Color("x")
+        """
+    )
+    assert "error[RPL0231]: `Color(...)` runs code of its class when it is built: it defines `_missing_` (line 13)" in text
+
+
 # ------------------------------------------------------------------ live classes
 
 
@@ -452,6 +661,73 @@ def test_live_enums_and_members():
     assert describe(Level.LOW) == MemberInfo(describe(Level), "LOW")
     assert describe([Level.LOW, 2]) == ConstInfo([Level.LOW, 2])
     assert describe((KeyError, TimeoutError)) == ConstInfo((describe(KeyError), describe(TimeoutError)))
+
+
+def test_live_construction_hooks():
+    pydantic = pytest.importorskip("pydantic")
+
+    @dataclasses.dataclass(frozen=True)
+    class Frozen:
+        x: int = 0
+        tags: list = dataclasses.field(default_factory=list)
+
+    @dataclasses.dataclass
+    class Drawn:
+        x: float = dataclasses.field(default_factory=lambda: 0.5)
+        when: object = dataclasses.field(default=object())
+
+        def __post_init__(self) -> None:
+            pass
+
+    @dataclasses.dataclass
+    class OwnInit:
+        x: int
+
+        def __init__(self, x: int) -> None:
+            self.x = x
+
+    class Plain(pydantic.BaseModel):
+        x: int = 0
+        tags: list[str] = []
+        CAP: ClassVar[int] = 3
+
+    class Hooked(pydantic.BaseModel):
+        x: Annotated[int, pydantic.AfterValidator(abs)] = 0
+        y: int = pydantic.Field(default_factory=lambda: 1)
+        _p: int = pydantic.PrivateAttr(default_factory=lambda: 2)
+
+        @pydantic.field_validator("y")
+        @classmethod
+        def check(cls, value: int) -> int:
+            return value
+
+        def model_post_init(self, context) -> None:
+            pass
+
+    class Level(enum.Enum):
+        LOW = 1
+
+        @classmethod
+        def _missing_(cls, value):
+            return cls.LOW
+
+    local = f"{__name__}.test_live_construction_hooks.<locals>"
+    assert describe(Frozen).hooks == ()
+    assert describe(Plain).hooks == ()
+    assert describe(Drawn).hooks == (
+        Hook("it defines `__post_init__`"),
+        Hook(f"its field `x` has `default_factory={local}.Drawn.<lambda>`", "x"),
+        Hook("its field `when` has a default that is not a constant value (object)", "when"),
+    )
+    assert describe(OwnInit).hooks == (Hook("it defines `__init__`"),)
+    assert describe(Hooked).hooks == (
+        Hook("it defines `model_post_init`"),
+        Hook("it has the validator `check`"),
+        Hook("its field `x` is validated by `AfterValidator(...)`"),
+        Hook(f"its field `y` has `default_factory={local}.Hooked.<lambda>`", "y"),
+        Hook(f"its field `_p` has `default_factory={local}.Hooked.<lambda>`"),
+    )
+    assert describe(Level).hooks == (Hook("it defines `_missing_`"),)
 
 
 def test_a_const_does_not_hide_a_builtin_function():

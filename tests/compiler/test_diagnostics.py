@@ -667,6 +667,34 @@ CASES = {
            = help: use one of its members (`Color.MEMBER`), build one from a value (`Color(value)`), or test with `isinstance(x, Color)`
         """,
     ),
+    "RPL0231": (
+        """
+        from dataclasses import dataclass
+        import random
+
+
+        @dataclass
+        class Sample:
+            rate: float
+
+            def __post_init__(self) -> None:
+                self.rate = self.rate * random.random()
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> float:
+                return Sample(rate=0.5).rate
+        """,
+        """
+        error[RPL0231]: `Sample(...)` runs code of its class when it is built: it defines `__post_init__` (line 14)
+          --> app/flows.py:21:16
+           |
+        21 |         return Sample(rate=0.5).rate
+           |                ^^^^^^^^^^^^^^^^
+           = help: a workflow builds only models and dataclasses whose fields have constant defaults, with no default_factory (but list, dict or tuple), __init__, __post_init__ or validators: build this one in an @action and pass it to the workflow
+        """,
+    ),
     "RPL0232": (
         """
         class Limits:
