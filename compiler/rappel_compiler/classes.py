@@ -141,22 +141,33 @@ class ClassLowering:
         name = self.wc.builder.type_name(member.type.module, member.type.name, preferred)
         return A.Attribute(A.Name(name, span=self.span(owner) if owner is not None else None), member.name)
 
-    def is_enum_member(self, node: cst.BaseExpression) -> bool:
-        """`Color.RED` (or a constant naming one): enum members are singletons, so
-        `is` compares them as Python does."""
+    def is_enum_member(self, node: cst.BaseExpression, seen: frozenset = frozenset()) -> bool:
+        """`Color.RED`, or a constant naming one (`DEFAULT`, `self.DEFAULT`,
+        `Rules.DEFAULT`): enum members are singletons, so `is` compares them as
+        Python does."""
+        if id(node) in seen:
+            return False  # constants defined in terms of each other
+        seen = seen | {id(node)}
+        value = None
         if isinstance(node, cst.Name) and self.scoped_name(node.value) is None:
             ref = self.src.ref(node)
             if ref.kind == "import":
                 return isinstance(self.wc.resolve(ref.qualified), MemberInfo)
             const = self.index.consts.get(node.value) if ref.kind == "global" else None
-            return const is not None and isinstance(const.value, cst.Attribute) and self.is_enum_member(const.value)
-        if not isinstance(node, cst.Attribute):
-            return False
-        owner = self.class_target(node.value, declare=False)
-        if owner is not None:
-            return owner.type_kind == "enum"
-        qualified = self.src.imported_name(node)
-        return qualified is not None and isinstance(self.wc.resolve(qualified), MemberInfo)
+            value = const.value if const is not None else None
+        elif isinstance(node, cst.Attribute) and self.is_self(node.value):
+            found = self.index.find_class_const(self.cls.name, node.attr.value)
+            value = found[1] if found else None
+        elif isinstance(node, cst.Attribute):
+            owner = self.class_target(node.value, declare=False)
+            if owner is not None and owner.type_kind == "enum":
+                return True
+            if owner is not None and owner.local_class is not None:
+                value = self.class_constant(owner.local_class, node.attr.value)
+            else:
+                qualified = self.src.imported_name(node)
+                return qualified is not None and isinstance(self.wc.resolve(qualified), MemberInfo)
+        return value is not None and self.is_enum_member(value, seen)
 
     # -------------------------------------------------------------- static uses
 

@@ -101,6 +101,32 @@ def test_enum_members_of_other_modules_are_values():
     )
 
 
+def test_is_compares_constants_naming_enum_members():
+    assert body_of(
+        ENUM
+        + """
+FAVOURITE = Color.RED
+
+
+class Rules:
+    FALLBACK = FAVOURITE
+
+
+@workflow
+class Flow(Workflow):
+    PREFERRED = Color.GREEN
+
+    async def run(self, color: Color) -> list:
+        return [color is FAVOURITE, color is self.PREFERRED, color is not Rules.FALLBACK]
+"""
+    ) == expect(
+        """
+        return [color is FAVOURITE, color is PREFERRED, color is not FALLBACK]
+        """
+    )
+    assert codes(returning(ENUM + "\nLOOP_A = LOOP_B\nLOOP_B = LOOP_A\n", "LOOP_A is LOOP_B")) == ["RPL0221"]
+
+
 def test_is_compares_only_singletons():
     assert codes(
         """
