@@ -9,6 +9,7 @@ with the span of the node it names.
 from __future__ import annotations
 
 import dataclasses
+import enum
 
 import libcst as cst
 
@@ -22,7 +23,7 @@ from .diagnostics import DEFAULT_HELP, Reject
 from .function import FunctionLowerer, local_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
 from .program import ProgramBuilder
-from .resolve import ActionInfo, ConstInfo, Resolver, TypeInfo, is_json_like
+from .resolve import ActionInfo, ConstInfo, MemberInfo, Resolver, TypeInfo, is_constant
 from .rewrite import rename_calls, renumber_temps
 from .scan import forbidden_calls, unnormalised_names
 from .signatures import Callee, Parameter
@@ -97,13 +98,20 @@ class WorkflowCompiler:
 
     def forbidden(self, qualified: str):
         """The non-determinism category of a name, if any. Exception classes of
-        forbidden libraries (`httpx.HTTPError`) may be caught and tested."""
+        forbidden libraries (`httpx.HTTPError`) may be caught and tested, and
+        their enums are data (`http.HTTPStatus.OK`, its `.value`)."""
         category = dialect.forbidden(qualified)
         if category is None:
             return None
         resolved = self.resolve(qualified)
         if isinstance(resolved, TypeInfo) and resolved.kind == "exception":
             return None
+        prefix = qualified
+        while "." in prefix:
+            resolved = self.resolve(prefix)
+            if isinstance(resolved, MemberInfo) or (isinstance(resolved, TypeInfo) and resolved.kind == "enum"):
+                return None
+            prefix = prefix.rpartition(".")[0]
         return category
 
     def mark_augmented(self, statement: A.Assign) -> None:
@@ -303,8 +311,8 @@ class WorkflowCompiler:
             default = None
             expressible = True
             if param.has_default:
-                if is_json_like(param.default):
-                    default = literal(param.default)
+                if is_constant(param.default):
+                    default = literal(param.default, member=self.enum_member)
                 else:
                     expressible = False
             decls.append(A.Param(param.name, self.types.text(param.annotation), default))
@@ -348,7 +356,9 @@ class WorkflowCompiler:
                          "keep values in local variables; pass them to helpers and return results from them")
         owner, value = found
         position = self.index.order.get(owner.name, 0)
-        return self._const(("class", owner.name, name), name, value, owner, (2, position, name), node)
+        span = self.src.span(value)  # in the order of the class body: `B = A * 2` follows `A = 1`
+        sort_key = (2, position, span.line if span else 0, span.column if span else 0, name)
+        return self._const(("class", owner.name, name), name, value, owner, sort_key, node)
 
     def _const(self, identity: tuple, preferred: str, value: cst.BaseExpression, owner, sort_key: tuple, node) -> str:
         rrl_name, new = self.builder.const_name(identity, reserved_renames({preferred}).get(preferred, preferred))
@@ -359,6 +369,9 @@ class WorkflowCompiler:
         except Reject as reject:
             self.builder.drop_const(rrl_name)
             shown = self.src.text(value)
+            if reject.code == "RPL0230":  # `KINDS = (Point, KeyError)` read as a value
+                raise Reject("RPL0230", f"the constant `{preferred}` names a class, and a class is not a value in a workflow",
+                             node, reject.help) from None
             raise Reject("RPL0224", f"the constant `{preferred}` cannot be used in workflow code: `{shown}` is not a plain value",
                          node, reject.help or reject.message) from None
         self.builder.set_const(rrl_name, lowered, sort_key, self.src.span(value))
@@ -368,12 +381,17 @@ class WorkflowCompiler:
         rrl_name, new = self.builder.const_name(("import", qualified), reserved_renames({preferred}).get(preferred, preferred))
         if new:
             try:
-                value = literal(info.value, node)
+                value = literal(info.value, node, member=self.enum_member)
             except Reject:
                 self.builder.drop_const(rrl_name)
                 raise
             self.builder.set_const(rrl_name, value, (0, qualified))
         return rrl_name
+
+    def enum_member(self, member: enum.Enum) -> A.Expr:
+        """A live enum member as RRL: `Color.RED`, declaring the import of `Color`."""
+        cls = type(member)
+        return A.Attribute(A.Name(self.builder.type_name(cls.__module__, cls.__qualname__)), member.name)
 
 
 def _all_params(fn: cst.FunctionDef) -> list[cst.Param]:

@@ -20,7 +20,7 @@ from rrl import builtins as rrl_builtins
 SDK_PACKAGE = "rappel"
 SDK_NAMES = frozenset({"action", "workflow", "Workflow", "RetryPolicy", "BackoffPolicy", "Depend", "RappelTimeout"})
 # `rappel.__all__`: the names `from rappel import *` binds (a test pins the two equal).
-SDK_EXPORTS = SDK_NAMES | frozenset({"RappelError", "WorkflowCompileError", "WorkflowHandle"})
+SDK_EXPORTS = SDK_NAMES | frozenset({"CodecError", "RappelError", "WorkflowCompileError", "WorkflowHandle"})
 
 
 def sdk_name(qualified: str) -> str | None:
@@ -50,6 +50,19 @@ PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+# What a class body uses to declare code that runs when an instance is built.
+FIELD_FUNCTIONS = frozenset({"dataclasses.field", "pydantic.Field", "pydantic.fields.Field", "pydantic.PrivateAttr", "pydantic.fields.PrivateAttr"})
+VALIDATOR_DECORATORS = frozenset(
+    f"{module}.{name}"
+    for module in ("pydantic", "pydantic.functional_validators", "pydantic.class_validators")
+    for name in ("field_validator", "model_validator", "validator", "root_validator")
+)
+FIELD_VALIDATOR_MARKERS = frozenset(
+    f"{module}.{name}"
+    for module in ("pydantic", "pydantic.functional_validators")
+    for name in ("AfterValidator", "BeforeValidator", "PlainValidator", "WrapValidator")
+)
 
 # Python exception names that mean the same class as an RRL builtin.
 EXCEPTION_ALIASES = {

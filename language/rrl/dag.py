@@ -898,11 +898,12 @@ def lower(program: A.Program, workflow: str | None = None) -> Dag:
     used = _used_names(start)
     consts = {c.name: c.value for c in program.consts}
     pending = [name for name in used if name in consts]
-    while pending:  # consts may be defined in terms of other consts
+    while pending:  # consts may be defined in terms of other consts (and of types: `Color.RED`)
         for sub in walk(consts[pending.pop()]):
-            if isinstance(sub, A.Name) and sub.id in consts and sub.id not in used:
+            if isinstance(sub, A.Name) and sub.id not in used:
                 used.add(sub.id)
-                pending.append(sub.id)
+                if sub.id in consts:
+                    pending.append(sub.id)
     used_actions = {n.action for n in _reachable(start) if isinstance(n, Action)}
     params = []
     for p in decl.params:

@@ -11,6 +11,10 @@ This module is the specification of execution that every runtime matches:
   writes stay in the branch, and only its `result` comes back. A `delete`
   step unbinds a name (reading it again raises UnboundLocalError), or
   rebinds the variable at the root of `x[k]` / `x.f` to a copy without it.
+- Types. The DAG's `types` map names each imported type by its qualified
+  name; the host builds instances from it (`T(...)`), tests `isinstance`
+  (any class), matches `except` and `retry(on=...)` types (exception classes
+  only) and reads enum members (`T.NAME`). A type is never a value.
 - Exceptions. An exception raised while a node runs follows the node's
   `error` edge to an `except` node, which stores it and picks the first
   handler whose types match (no types: any). Unmatched, it follows the

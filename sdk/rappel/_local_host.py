@@ -5,6 +5,7 @@ runtime does with workers and Postgres."""
 from __future__ import annotations
 
 import builtins
+import enum
 import importlib
 import inspect
 from typing import Any
@@ -54,6 +55,17 @@ class LocalHost:
         from rrl.codec import UnresolvedException, class_name, exception_chain
 
         return isinstance(exc, UnresolvedException) and class_name(cls) in exception_chain(type(exc))
+
+    def is_instance(self, value: Any, type_name: str) -> bool:
+        return isinstance(value, self.resolve_type(type_name))
+
+    def enum_member(self, type_name: str, member: str) -> Any:
+        cls = self.resolve_type(type_name)
+        if not issubclass(cls, enum.Enum):
+            raise RappelError(f"{type_name} is not an enum: a workflow reads no other attribute of a class")
+        if member not in cls.__members__:
+            raise AttributeError(f"type object '{cls.__name__}' has no attribute '{member}'")
+        return cls.__members__[member]
 
     async def sleep(self, seconds: float) -> None:
         await self.clock.sleep(seconds)

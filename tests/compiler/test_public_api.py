@@ -15,6 +15,8 @@ def test_exports():
         "CompileError",
         "CompileResult",
         "ConstInfo",
+        "Hook",
+        "MemberInfo",
         "ParamInfo",
         "Resolver",
         "TypeInfo",
@@ -35,8 +37,10 @@ def test_signatures():
     assert issubclass(rappel_compiler.CompileError, rrl.DiagnosticError)
     assert [f for f in rappel_compiler.ParamInfo.__dataclass_fields__] == ["name", "annotation", "has_default", "default"]
     assert [f for f in rappel_compiler.ActionInfo.__dataclass_fields__] == ["name", "module", "params", "returns"]
-    assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind", "encodable"]
+    assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind", "hooks", "encodable"]
     assert [f for f in rappel_compiler.ConstInfo.__dataclass_fields__] == ["value"]
+    assert [f for f in rappel_compiler.MemberInfo.__dataclass_fields__] == ["type", "name"]
+    assert [f for f in rappel_compiler.Hook.__dataclass_fields__] == ["what", "field"]
 
 
 def test_the_compiler_does_not_import_the_sdk():

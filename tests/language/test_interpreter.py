@@ -441,3 +441,32 @@ def test_a_policy_out_of_range_fails_the_call_before_its_first_attempt():
     assert host.calls == []
     with pytest.raises(ValueError, match="must be at least 1"):
         run("    r = await act(x=1) retry(attempts=0)\n    return r\n")
+
+
+def test_enum_members_and_isinstance_on_imported_types():
+    import dataclasses
+    import enum
+
+    class Color(enum.Enum):
+        RED = "red"
+        GREEN = "green"
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+
+    host = RecordingHost(types={"app.Color": Color, "app.Point": Point})
+    decls = "from app import Color, Point\n\nconst DEFAULT = Color.GREEN\n"
+    body = (
+        "    p = Point(x=n)\n"
+        "    c = Color(\"red\")\n"
+        "    return [c == Color.RED, c is Color.RED, DEFAULT.value, Color.RED.name,\n"
+        "            isinstance(p, Point), isinstance(c, (Point, Color)), isinstance(n, Point)]\n"
+    )
+    value, _ = run(body, host=host, decls=decls)
+    assert value == [True, True, "green", "RED", True, True, False]
+
+
+def test_a_const_naming_a_type_declares_it():
+    text = "rrl 1\n\nfrom app import Color\n\nconst DEFAULT = Color.GREEN\n\nworkflow W() -> Any:\n    return DEFAULT\n"
+    assert D.lower(rrl.parse(text)).types == {"Color": "app.Color"}
