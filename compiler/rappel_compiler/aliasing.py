@@ -4,7 +4,7 @@ the frontend must reject the code instead of changing its behaviour.
     rows = [...]; first = rows[0]; first["seen"] = True   # Python: rows[0] changes too
 
 The difference shows only when an object is changed in place (`xs.append`,
-`d[k] = v`, `obj.f = v`, `xs += ys`, `del d[k]`) while another variable (or
+`d[k] = v`, `obj.f = v`, `xs += ys`, `xs *= n`, `del d[k]`) while another variable (or
 another place inside a value) still refers to it. This module runs a small
 dataflow analysis over each finished RRL body:
 
@@ -13,6 +13,8 @@ dataflow analysis over each finished RRL body:
   somewhere else (0: the value itself may be shared; ∞: nothing is).
 * A reference-copying expression (`y = x`, `[x]`, `x[k]`, `list(x)`, a loop
   variable, a helper's argument…) lowers the shared depth of both sides.
+  A repetition (`[[]] * 2`, `xs *= n`) shares the items of its result with
+  each other, unless they are immutable (`[0] * n`, `"-" * n`).
 * An in-place change of the object at depth `k` of `x` (`x[i].append(v)`,
   `x.sort()`, `x[k] = v`, ... ) is accepted only when the shared depth of `x`
   is greater than `k`, and when the value added does not hold the changed
@@ -41,6 +43,10 @@ GLOBAL = "<global>"
 
 Ref = tuple  # (root variable, path depth in the root, depth in the value)
 
+# `seq * n` holds every item of `seq` n times, the same object each time
+# (whatever n, a variable or a literal): its items are shared with each other.
+REPEATED: Ref = (GLOBAL, 0, 1)
+
 # Builtins whose result holds no reference into their arguments.
 _FRESH_BUILTINS = frozenset(
     {"len", "str", "int", "float", "bool", "repr", "format", "abs", "round", "isinstance", "any", "all", "divmod", "pow", "range",
@@ -54,6 +60,10 @@ _COPY_METHODS = frozenset({"copy", "values"})
 _KEY_METHODS = frozenset({"keys"})  # dict keys are hashable: nothing inside them changes
 _PAIR_METHODS = frozenset({"items"})
 
+REPEAT_HELP = (
+    "`xs *= n` repeats a list in place, and RRL copies values where Python shares objects, so the other "
+    "reference would not see it; write `xs = xs * n` (also for a number), or copy the list first (`xs = list(xs)`)"
+)
 CHANGE_HELP = (
     "RRL copies values where Python shares objects, so the other reference would not see the change; "
     "build a new value and assign it (for example `items = items + [x]`), "
@@ -201,7 +211,10 @@ class _Analysis:
             return []
         if isinstance(e, A.BinOp):
             if e.op in ("+", "*"):
-                return _elements(self.refs(e.left, env)) + _elements(self.refs(e.right, env))
+                refs = _elements(self.refs(e.left, env)) + _elements(self.refs(e.right, env))
+                if e.op == "*" and not any(_immutable_items(side) for side in (e.left, e.right)):
+                    refs.append(REPEATED)
+                return refs
             return []
         if isinstance(e, A.BoolOp):
             return [r for v in e.values for r in self.refs(v, env)]
@@ -352,7 +365,7 @@ class _Analysis:
             key = target.index if isinstance(target, A.Subscript) else None
             self.change(state, target.value, _nested(refs), span, key)
 
-    def change(self, state: dict, receiver: A.Expr, added: list[Ref], span, key: A.Expr | None = None) -> None:
+    def change(self, state: dict, receiver: A.Expr, added: list[Ref], span, key: A.Expr | None = None, help: str = CHANGE_HELP) -> None:
         """The object `receiver` is changed in place and then holds `added`
         (`key`: the subscript it is changed at, for `receiver[key] = ...`)."""
         root, depth = _path(receiver)
@@ -383,7 +396,7 @@ class _Analysis:
             self.errors.setdefault(
                 (span, shown),
                 Reject("RPL0227", f"cannot change `{shown}` in place: the same object may also be "
-                       "reachable from another variable", None, CHANGE_HELP),
+                       "reachable from another variable", None, help),
             )
         self.share(state, added)
         state[root] = min([state.get(root, NONE)] + [depth + max(d, 1) for _, _, d in added])
@@ -408,7 +421,10 @@ class _Analysis:
                 self.effects(getattr(s, attr), state, s.span)
         if isinstance(s, A.Assign):
             added = s.value.right if self.augmented.get(id(s)) is s else None
-            if added is not None and not (not self.refs(added, {}) and _immutable(added)):
+            if added is not None and s.value.op == "*":
+                # `xs *= n` repeats a list in place (`n *= xs` rebinds `n` to a new list)
+                self.change(state, s.target, [REPEATED], s.span, help=REPEAT_HELP)
+            elif added is not None and not (not self.refs(added, {}) and _immutable(added)):
                 self.change(state, s.target, _elements(self.refs(added, {})), s.span)
             else:
                 self.bind(state, s.target, self.refs(s.value, {}), s.span)
@@ -539,6 +555,13 @@ def _names(target) -> list[str]:
     if isinstance(target, A.Starred):
         return _names(target.value)
     return []
+
+
+def _immutable_items(expr: A.Expr) -> bool:
+    """`expr`, repeated, repeats only immutable items: a string, or a display of immutable values."""
+    if isinstance(expr, (A.ListExpr, A.TupleExpr)):
+        return all(not isinstance(elt, A.Starred) and _immutable(elt) for elt in expr.elts)
+    return isinstance(expr, A.FString) or (isinstance(expr, A.Constant) and isinstance(expr.value, str))
 
 
 def _immutable(expr: A.Expr) -> bool:

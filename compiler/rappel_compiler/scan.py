@@ -6,6 +6,7 @@ reports are merged by the diagnostic sink.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -81,3 +82,26 @@ def forbidden_calls(wc: "WorkflowCompiler", fn: cst.FunctionDef) -> list[Reject]
     scanner = _Scanner(wc)
     fn.body.visit(scanner)
     return scanner.found
+
+
+class _NameSpellings(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.found: list[Reject] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        normal = unicodedata.normalize("NFKC", node.value)
+        if normal != node.value:
+            self.found.append(Reject(
+                "RPL0235", f"the name `{node.value}` is not written in its normal form: Python reads it as `{normal}`", node,
+                f"write `{normal}`: Python and RRL compare names in their NFKC normal form, so this spelling "
+                "would be a second name for the same variable, attribute or parameter",
+            ))
+
+
+def unnormalised_names(node: cst.CSTNode) -> list[Reject]:
+    """Every name in `node` that is not NFKC-normal (`ﬁle` for `file`): Python
+    reads the normal form, which the compiler would otherwise not see."""
+    visitor = _NameSpellings()
+    node.visit(visitor)
+    return visitor.found

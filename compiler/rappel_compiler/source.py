@@ -8,11 +8,13 @@ metadata the frontend uses into plain dicts so that lowering code can ask
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     ClassScope,
     BuiltinAssignment,
@@ -27,6 +29,8 @@ from libcst.metadata import (
 )
 
 from rrl.ast import Span
+
+from .dialect import SDK_EXPORTS, SDK_PACKAGE
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,11 @@ class SourceModule:
         # Qualified names are asked for a few nodes only: derive them from the
         # scopes on demand, as QualifiedNameProvider would for every node.
         self._qualified: dict[cst.CSTNode, set[QualifiedName]] = {}
+        # `from rappel import *` binds the SDK's names; when it is the module's only kind
+        # of star import, those names are known without the SDK. Names another star import
+        # binds stay unknown (a static reading cannot tell what that module exports).
+        stars = _star_imports(source, self.tree)
+        self._star_sdk = bool(stars) and all(self.absolute(m) == SDK_PACKAGE for m in stars)
 
     # -------------------------------------------------------------- metadata
 
@@ -85,7 +94,21 @@ class SourceModule:
         for qn in self.qualified_names(node):
             if qn.source is QualifiedNameSource.IMPORT:
                 return self.absolute(qn.name)
-        return None
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if self._star_imported(root) is None:
+            return None
+        return f"{SDK_PACKAGE}.{get_full_name_for_node(node)}"
+
+    def _star_imported(self, node: cst.Name) -> str | None:
+        """`rappel.workflow` for a name only `from rappel import *` binds."""
+        if not self._star_sdk or node.value not in SDK_EXPORTS:
+            return None
+        scope = self.scope(node)
+        if scope is None or (node.value in scope and list(scope[node.value])):
+            return None
+        return f"{SDK_PACKAGE}.{node.value}"
 
     def absolute(self, name: str) -> str:
         """Resolve a relative import name (`.actions.send`) against this package."""
@@ -104,7 +127,8 @@ class SourceModule:
             return NameRef("undefined", node.value)
         assignments = list(scope[node.value]) if node.value in scope else []
         if not assignments:
-            return NameRef("undefined", node.value)
+            star = self._star_imported(node)
+            return NameRef("import", star) if star else NameRef("undefined", node.value)
         for assignment in assignments:
             if isinstance(assignment, BuiltinAssignment):
                 return NameRef("builtin", f"builtins.{node.value}")
@@ -168,11 +192,40 @@ def read_file(path: str) -> str:
         cached = _file_cache.get(path)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:  # a byte order mark is not code, as for Python
         text = handle.read()
     with _lock:
         _file_cache[path] = (mtime, text)
     return text
+
+
+class _StarImports(cst.CSTVisitor):
+    """The modules of `from M import *` statements (Python allows them at module
+    level only, `if` and `try` blocks included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.modules: list[str] = []
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if isinstance(node.names, cst.ImportStar):
+            module = get_full_name_for_node(node.module) if node.module else ""
+            self.modules.append("." * len(node.relative) + (module or ""))
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+def _star_imports(source: str, tree: cst.Module) -> list[str]:
+    if not _STAR_IMPORT.search(source):  # most modules: no second walk of the tree
+        return []
+    visitor = _StarImports()
+    tree.visit(visitor)
+    return visitor.modules
+
+
+_STAR_IMPORT = re.compile(r"\bimport\s*\*")
 
 
 def _dotted(node: cst.CSTNode) -> bool:

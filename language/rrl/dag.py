@@ -36,6 +36,11 @@ or the parallel branch fails):
     raise     value, cause, error       `cause` (or null) becomes __cause__
     return    value, error              the workflow's result
 
+An `except ... as e` handler ends, whichever way it leaves (its end, `break`,
+`continue`, `return`, an exception), with the steps `e = None` and
+`{"delete": "e"}`, as Python's `finally: e = None; del e`; they are left out
+where control leaves the workflow (see `_Lowering.handler_body`).
+
 Helpers (`fn`) are inlined: their variables are renamed `$<n>_<name>`.
 Expressions and targets are stored as canonical RRL text in the JSON, whose
 keys are sorted; everything evaluated in order (consts, steps, action
@@ -455,6 +460,9 @@ def _decode(node: Node, raw: dict, by_id: dict[str, Node]) -> None:
 class _Finally:
     body: tuple[A.Stmt, ...]
     ctx: "_Ctx"  # the context of the `try` statement itself
+    # The deletion of an `except ... as` name: it only matters to code that runs
+    # after it, so a `return` from the workflow with no other `finally` after it skips it.
+    unbinds: bool = False
 
 
 @dataclass(frozen=True)
@@ -555,10 +563,16 @@ class _Lowering:
                 return self.through_finally(ctx, ctx.loop.finally_depth, ctx.loop.continue_to)
         raise LoweringError(f"cannot lower {type(stmt).__name__}")
 
-    def through_finally(self, ctx: _Ctx, depth: int, target: Node) -> Node:
-        """Leaving blocks early runs the `finally` bodies in between, innermost first."""
+    def through_finally(self, ctx: _Ctx, depth: int, target: Node, *, leaving: bool = False) -> Node:
+        """Leaving blocks early runs the `finally` bodies in between, innermost
+        first. `leaving`: control leaves the workflow, where nothing can read a
+        name again, so the deletions of `except ... as` names outside every
+        other `finally` are left out."""
         node = target
         for fin in ctx.finally_stack[depth:]:
+            if leaving and fin.unbinds:
+                continue
+            leaving = False
             node = self.block(fin.body, fin.ctx, node)
         return node
 
@@ -609,9 +623,9 @@ class _Lowering:
             exit_ = ctx.fn_exit
             after = self.through_finally(ctx, exit_.finally_depth, exit_.exit)
             return Compute([Step(A.Name(exit_.result), value or A.Constant(None))], after, ctx.error)
-        if ctx.finally_stack:
+        if any(not fin.unbinds for fin in ctx.finally_stack):
             holder = self.fresh("ret")
-            after = self.through_finally(ctx, 0, Return(A.Name(holder), ctx.error))
+            after = self.through_finally(ctx, 0, Return(A.Name(holder), ctx.error), leaving=True)
             return Compute([Step(A.Name(holder), value or A.Constant(None))], after, ctx.error)
         return Return(value, ctx.error)
 
@@ -686,10 +700,28 @@ class _Lowering:
         handlers = []
         for handler in stmt.handlers:
             handler_ctx = inner.but(current_exception=store)
-            handlers.append(Handler(tuple(self.qualify(t) for t in handler.types), handler.name, self.block(handler.body, handler_ctx, normal_exit)))
+            handlers.append(Handler(tuple(self.qualify(t) for t in handler.types), handler.name, self.handler_body(handler, handler_ctx, normal_exit)))
         dispatch = Except(store, handlers, inner.error)
         orelse = self.block(stmt.orelse, inner, normal_exit)
         return self.block(stmt.body, inner.but(error=dispatch), orelse)
+
+    def handler_body(self, handler: A.ExceptHandler, ctx: _Ctx, cont: Node) -> Node:
+        """Python deletes the `as` name when the handler ends, however it ends,
+        as if the body were `try: body` / `finally: e = None; del e` (the
+        assignment makes the deletion safe when the body deleted `e` itself).
+        It is lowered as that `finally`, except where control leaves the
+        workflow: after a `return` (see `through_finally`), or an exception
+        that nothing in the workflow catches, nothing can read the name."""
+        if handler.name is None:
+            return self.block(handler.body, ctx, cont)
+        name = A.Name(handler.name)
+        unbind = (A.Assign(name, A.Constant(None)), A.Delete((name,)))
+        body_ctx = ctx.but(finally_stack=(*ctx.finally_stack, _Finally(unbind, ctx, unbinds=True)))
+        if ctx.error is not None:
+            store = self.fresh("exc")
+            reraise = Raise(A.Name(store), ctx.error)
+            body_ctx = body_ctx.but(error=Except(store, [Handler((), None, self.block(unbind, ctx, reraise))], ctx.error))
+        return self.block(handler.body, body_ctx, self.block(unbind, ctx, cont))
 
 
 # ------------------------------------------------------------------ passes
@@ -871,11 +903,12 @@ def lower(program: A.Program, workflow: str | None = None) -> Dag:
     used = _used_names(start)
     consts = {c.name: c.value for c in program.consts}
     pending = [name for name in used if name in consts]
-    while pending:  # consts may be defined in terms of other consts
+    while pending:  # consts may be defined in terms of other consts (and of types: `Color.RED`)
         for sub in walk(consts[pending.pop()]):
-            if isinstance(sub, A.Name) and sub.id in consts and sub.id not in used:
+            if isinstance(sub, A.Name) and sub.id not in used:
                 used.add(sub.id)
-                pending.append(sub.id)
+                if sub.id in consts:
+                    pending.append(sub.id)
     used_actions = {n.action for n in _reachable(start) if isinstance(n, Action)}
     params = []
     for p in decl.params:

@@ -7,6 +7,8 @@ live objects, and every runtime follows them:
 - RRL values are immutable: `x[k] = v` and `x.f = v` rebind `x` to an updated
   copy, so a value captured in one variable never changes through another.
   A changing method (`xs.sort()`) and `del x[k]` / `del x.f` do the same.
+  The changed copy is bound back through every container on the way to the
+  variable, a tuple or a frozen model included (`Evaluator.bind_back`).
 - Lazy builtins produce lists: `range`, `enumerate`, `zip`, `reversed`,
   `dict.keys()`, `.values()` and `.items()` (pairs as tuples).
 """
@@ -35,7 +37,14 @@ class Host(Protocol):
         """Build an instance of the named class (`module.Name`, builtins bare)."""
 
     def exception_matches(self, value: Any, type_name: str) -> bool:
-        """isinstance(value, <the named class>)."""
+        """isinstance(value, <the named class>), for `except` and `retry(on=...)`:
+        the class must be an exception class."""
+
+    def is_instance(self, value: Any, type_name: str) -> bool:
+        """isinstance(value, <the named class>): any imported class or builtin exception."""
+
+    def enum_member(self, type_name: str, member: str) -> Any:
+        """The member `member` of the named enum class (`Color.RED`)."""
 
     async def sleep(self, seconds: float) -> None:
         """Durable sleep; the reference host advances a virtual clock."""
@@ -168,6 +177,9 @@ class Evaluator:
         raise SyntaxError("can't use starred expression here")
 
     def _Attribute(self, node: A.Attribute, env: dict) -> Any:
+        owner = self._type_name(node.value, env)
+        if owner is not None:  # `Color.RED`: a member of an enum
+            return self.host.enum_member(owner, node.attr)
         value = self.eval(node.value, env)
         if node.attr == "__name__" and isinstance(value, type):
             return value.__name__  # `type(e).__name__`
@@ -264,7 +276,7 @@ class Evaluator:
                 receiver = copy.copy(receiver)
             result = getattr(receiver, func.attr)(*self._args(node, env), **self._kwargs(node, env))
             if mutates:
-                self.bind(func.value, receiver, env)  # the changed copy replaces the value
+                self.bind_back(func.value, receiver, env)  # the changed copy replaces the value
             return list(result) if func.attr in _LISTED_METHODS else result
         if isinstance(func, A.Name) and func.id not in env:
             args, kwargs = self._args(node, env), self._kwargs(node, env)
@@ -279,6 +291,15 @@ class Evaluator:
             raise NameError(f"name '{func.id}' is not defined")
         callee = self.eval(func, env)
         return callee(*self._args(node, env), **self._kwargs(node, env))
+
+    def _type_name(self, node: A.Expr, env: dict) -> str | None:
+        """The qualified name of the imported type (or builtin exception) `node`
+        names, when it names one rather than a variable."""
+        if not isinstance(node, A.Name) or node.id in env:
+            return None
+        if node.id in self.types:
+            return self.types[node.id]
+        return node.id if node.id in B.EXCEPTIONS else None
 
     def _args(self, node: A.Call, env: dict) -> list:
         return self._elements(node.args, env)
@@ -296,10 +317,10 @@ class Evaluator:
                 if isinstance(value, _PY_TYPES[name]):
                     return True
             elif name in self.types:
-                if self.host.exception_matches(value, self.types[name]):
+                if self.host.is_instance(value, self.types[name]):
                     return True
             elif name in B.EXCEPTIONS:
-                if self.host.exception_matches(value, name):
+                if self.host.is_instance(value, name):
                     return True
             else:
                 raise TypeError("isinstance() arg 2 must be a type name or a tuple of type names")
@@ -333,13 +354,30 @@ class Evaluator:
             case A.Subscript(value=container_expr, index=index):
                 updated = copy.copy(self.eval(container_expr, env))
                 updated[self._index(index, env)] = value
-                self.bind(container_expr, updated, env)
+                self.bind_back(container_expr, updated, env)
             case A.Attribute(value=owner_expr, attr=attr):
                 updated = copy.copy(self.eval(owner_expr, env))
                 setattr(updated, attr, value)
-                self.bind(owner_expr, updated, env)
+                self.bind_back(owner_expr, updated, env)
             case _:
                 raise TypeError(f"cannot assign to {type(target).__name__}")
+
+    def bind_back(self, place: A.Expr, value: Any, env: dict) -> None:
+        """Put the changed copy `value` of what `place` holds back in its place.
+        Python changed that object in place and assigned nothing, so the
+        containers on the way to the variable are copied with the new item or
+        field, even a tuple or a frozen model (`pair[1].append(x)` changes the
+        list inside the tuple; `pair[1] = x` itself is Python's TypeError)."""
+        match place:
+            case A.Name(id=name):
+                env[name] = value
+            case A.Subscript(value=container_expr, index=index):
+                container = self.eval(container_expr, env)
+                self.bind_back(container_expr, _with_item(container, self._index(index, env), value), env)
+            case A.Attribute(value=owner_expr, attr=attr):
+                self.bind_back(owner_expr, _with_field(self.eval(owner_expr, env), attr, value), env)
+            case _:
+                raise TypeError(f"cannot assign to {type(place).__name__}")
 
     def unbind(self, target: A.Expr, env: dict) -> None:
         """`del target` in `env`: a name becomes unbound; an item or a field is
@@ -353,13 +391,33 @@ class Evaluator:
             case A.Subscript(value=container_expr, index=index):
                 updated = copy.copy(self.eval(container_expr, env))
                 del updated[self._index(index, env)]
-                self.bind(container_expr, updated, env)
+                self.bind_back(container_expr, updated, env)
             case A.Attribute(value=owner_expr, attr=attr):
                 updated = copy.copy(self.eval(owner_expr, env))
                 delattr(updated, attr)
-                self.bind(owner_expr, updated, env)
+                self.bind_back(owner_expr, updated, env)
             case _:
                 raise TypeError(f"cannot delete {type(target).__name__}")
+
+
+def _with_item(container: Any, key: Any, item: Any) -> Any:
+    """A copy of `container` whose item `key` is `item`; a tuple too."""
+    if isinstance(container, tuple):
+        items = list(container)
+        items[key] = item
+        return tuple(items)
+    updated = copy.copy(container)
+    updated[key] = item
+    return updated
+
+
+def _with_field(owner: Any, attr: str, item: Any) -> Any:
+    """A copy of `owner` whose field `attr` is `item`, written past a frozen
+    model's guard and without validation, as Python's change in place of the
+    field's value is."""
+    updated = copy.copy(owner)
+    object.__setattr__(updated, attr, item)
+    return updated
 
 
 def _unbound(name: str) -> UnboundLocalError:

@@ -11,6 +11,10 @@ This module is the specification of execution that every runtime matches:
   writes stay in the branch, and only its `result` comes back. A `delete`
   step unbinds a name (reading it again raises UnboundLocalError), or
   rebinds the variable at the root of `x[k]` / `x.f` to a copy without it.
+- Types. The DAG's `types` map names each imported type by its qualified
+  name; the host builds instances from it (`T(...)`), tests `isinstance`
+  (any class), matches `except` and `retry(on=...)` types (exception classes
+  only) and reads enum members (`T.NAME`). A type is never a value.
 - Exceptions. An exception raised while a node runs follows the node's
   `error` edge to an `except` node, which stores it and picks the first
   handler whose types match (no types: any). Unmatched, it follows the
@@ -29,6 +33,8 @@ This module is the specification of execution that every runtime matches:
   n attempts were made (no limit for `attempts=None`). Before retry k (k = 1,
   2, ...) the runtime sleeps min(base * multiplier**(k-1), max) seconds when
   a backoff is given, and not at all otherwise.
+  A policy value out of range (`rrl.policies`: a timeout of 0, say) fails
+  the call with ValueError before its first attempt.
 - Sleep. `sleep` waits the given number of seconds (negative counts as 0).
 - Loops. `for_init` snapshots the iterable as a list; `while` with `max`
   raises RuntimeError once the body ran `max` times and the test holds again.
@@ -216,6 +222,9 @@ class _Interpreter:
         return barrier.next
 
     async def call_action(self, node: D.Action, kwargs: dict) -> Any:
+        problems = P.range_problems(node.retry, node.backoff, node.timeout)
+        if problems:  # a DAG the checker did not see; `run_action` raises the same
+            raise ValueError(problems[0][1])
         signature = self.dag.actions[node.action]
         timeout = node.timeout if node.timeout is not None else DEFAULT_TIMEOUT
         retry, backoff = node.retry, node.backoff

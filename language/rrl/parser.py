@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import importlib.util
 import math
+import unicodedata
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
@@ -57,7 +58,52 @@ def _lark() -> Lark:
         start=["start", "expr"],
         propagate_positions=True,
         maybe_placeholders=True,
+        lexer_callbacks={"NAME": _name_token},
     )
+
+
+@functools.cache
+def _keywords() -> frozenset[str]:
+    """The words the grammar spells out (`if`, `await`, `retry`, ...)."""
+    return frozenset(
+        t.pattern.value for t in _lark().terminals if t.pattern.type == "str" and t.pattern.value.isidentifier()
+    )
+
+
+class _BadName(Exception):
+    """A NAME token that is not a name by Python's rules; carries its diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _name_token(token: Token) -> Token:
+    """Hold a name with non-ASCII characters to Python's rule and spelling: it
+    is an identifier (XID_Start or `_`, then XID_Continue; after `$`, XID_Continue
+    only), and it stands for its NFKC normal form (`ﬁle` is `file`), as Python
+    reads identifiers."""
+    text = str(token)
+    if text.isascii():
+        return token
+    generated = text.startswith("$")
+    for index, char in enumerate(text):
+        if index == 0 and generated:
+            continue
+        if not (char if index == 0 else "_" + char).isidentifier():
+            shown = f"`{char}` (U+{ord(char):04X})" if char.isprintable() else f"U+{ord(char):04X}"
+            column = token.column + index
+            raise _BadName(Diagnostic(
+                "RPL0002", f"invalid character {shown} in the name `{text[:index + 1]}`", A.Span(token.line, column, token.line, column + 1),
+                help="a name is a letter or `_` followed by letters, digits and `_`, with Python's rules for non-ASCII letters",
+            ))
+    normal = unicodedata.normalize("NFKC", text)
+    if normal in _keywords():
+        raise _BadName(Diagnostic(
+            "RPL0002", f"the name `{text}` reads as the keyword `{normal}`", _token_span(token),
+            help="names are compared in their NFKC normal form, as in Python; choose another name",
+        ))
+    return token.update(value=normal)
 
 
 class _Problem(Exception):
@@ -283,10 +329,9 @@ class _ToAst(Transformer):
         values = self._policy_args(items[0], {"attempts": "attempts", "on": "on"}, meta)
         attempts = values.get("attempts")
         if attempts is not None and not (
-            isinstance(attempts, A.Constant)
-            and (attempts.value is None or (type(attempts.value) is int and attempts.value >= 1))
-        ):
-            raise _Problem("`attempts` must be a whole number of at least 1, or None for no limit", _span(meta))
+            isinstance(attempts, A.Constant) and (attempts.value is None or type(attempts.value) is int)
+        ):  # its range is the checker's (RPL0335)
+            raise _Problem("`attempts` must be a whole number, or None for no limit", _span(meta))
         on = values.get("on")
         types: tuple[str, ...] | None = None
         if on is not None:
@@ -624,6 +669,8 @@ def _parse_tree(text: str, start: str, path: str | None):
         return _lark().parse(text, start=start)
     except UnexpectedInput as exc:
         raise DiagnosticError([_diagnostic_from_lark(exc, text).with_path(path or "<input>")], text) from None
+    except _BadName as exc:
+        raise DiagnosticError([exc.diagnostic.with_path(path or "<input>")], text) from None
 
 
 def _transform(tree, text: str, path: str | None):

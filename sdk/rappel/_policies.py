@@ -2,6 +2,8 @@
 
 The same semantics are implemented by `run_native` (here, in `_execution.py`), by the
 reference interpreter and by the runtime; the golden `run/` corpus checks they agree.
+The ranges are those of `rrl.policies` (a timeout greater than 0, at least 1 attempt, a
+multiplier of at least 1, finite numbers), which the compiler and the interpreter apply.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ def to_seconds(value: object, what: str, *, allow_zero: bool = True) -> float:
             f"{what} must be a number of seconds or a datetime.timedelta, "
             f"got {type(value).__name__} {value!r}"
         )
-    if math.isnan(seconds) or seconds < 0 or (seconds == 0 and not allow_zero):
+    if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not allow_zero):
         bound = "greater than 0" if not allow_zero else "0 or more"
-        raise ValueError(f"{what} must be {bound} seconds, got {value!r}")
+        raise ValueError(f"{what} must be {bound} seconds (a finite number), got {value!r}")
     return seconds
 
 
@@ -109,7 +111,7 @@ class BackoffPolicy:
             raise TypeError(
                 f"BackoffPolicy(multiplier=...) must be a number, got {multiplier!r}"
             )
-        if math.isnan(multiplier) or multiplier < 1:
+        if not math.isfinite(multiplier) or multiplier < 1:
             raise ValueError(
                 "BackoffPolicy(multiplier=...) must be at least 1 so delays never shrink, "
                 f"got {multiplier!r}"

@@ -7,6 +7,7 @@ Both are imported on first use: workers and clients that never compile keep
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
@@ -26,11 +27,12 @@ def compile_workflow_class(cls: type) -> Any:
         raise WorkflowCompileError(exc.rendered, exc.diagnostics) from None
 
 
-def compile_module(module: ModuleType):
-    """Every workflow of an imported module: `CompileResult(programs, diagnostics)`."""
+def compile_module(module: ModuleType, workflow_classes: Iterable[type] = ()):
+    """Every workflow of an imported module: `CompileResult(programs, diagnostics)`.
+    `workflow_classes`: those `@workflow` saw while the module was imported."""
     import rappel_compiler
 
-    return rappel_compiler.compile_module(module)
+    return rappel_compiler.compile_module(module, workflow_classes)
 
 
 def syntax_diagnostics(source: str, path: str) -> list[Any]:
@@ -121,6 +123,15 @@ def render_diagnostic(diagnostic: Any, source: str | None) -> str:
     from rrl import render
 
     return render(diagnostic, source)
+
+
+def diagnostic(code: str, message: str, span: tuple[int, int, int, int] | None, help: str, path: str) -> Any:
+    """A diagnostic the SDK reports itself (RPL0251, RPL0252); `span` is 1-based
+    (line, column, end line, end column)."""
+    from rrl import Diagnostic
+    from rrl.ast import Span
+
+    return Diagnostic(code, message, Span(*span) if span else None, help, path)
 
 
 def is_error(diagnostic: Any) -> bool:

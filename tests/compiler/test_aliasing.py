@@ -65,6 +65,15 @@ def run_codes(run_body: str, extra: str = "") -> list[str]:
         "copy = list(rows)\ndel copy[0]['n'], copy[1:]\nreturn rows",
         "table = {'a': 1, 'b': 2}\nfor k in table:\n    del table[k]",
         "table = {'a': 1, 'b': 2}\nfor k, v in table.items():\n    del table[k]",
+        # a repeated list holds the same item several times, whatever the count
+        "grid = [[]] * 2\ngrid[0].append(1)\nreturn grid",
+        "grid = 2 * [{}]\ngrid[1]['a'] = 1\nreturn grid",
+        "grid = [[0] * 3] * len(xs)\ngrid[0][1] = 5\nreturn grid",
+        "pairs = ([],) * 2\npairs[0].append(1)\nreturn pairs",
+        "grid = [[]]\ngrid *= 2\ngrid[0].append(1)\nreturn grid",
+        "grid = [xs] * 2\ngrid[0].append(1)\nreturn grid",
+        # `*=` repeats a list in place
+        "ys = xs\nxs *= 2\nreturn ys",
     ],
 )
 def test_changes_visible_through_another_reference_are_rejected(body: str):
@@ -112,6 +121,12 @@ def test_changes_visible_through_another_reference_are_rejected(body: str):
         "table = {'a': 1, 'b': 2}\nfor k in list(table):\n    del table[k]\nreturn table",
         "ys = xs\ndel xs\nxs = [1]\nxs.append(2)\nreturn [xs, ys]",
         "copy = list(xs)\ndel copy[1:]\nreturn [xs, copy]",
+        # repeated immutable items; lists built one by one; changing the repeated list itself
+        "row = [0] * 3\nrow[0] += 1\nreturn row",
+        "grid = [[0] * 3 for _ in range(2)]\ngrid[0][1] = 5\nreturn grid",
+        "grid = [[]] * 2\ngrid.append([])\ngrid[0] = [1]\nreturn grid",
+        "line = '-' * len(xs)\nreturn line",
+        "delay = 1\ndelay *= 2\nreturn delay",
     ],
 )
 def test_changes_nobody_else_sees_compile(body: str):
@@ -179,3 +194,17 @@ def test_the_message():
            = help: RRL copies values where Python shares objects, so the other reference would not see the change; build a new value and assign it (for example `items = items + [x]`), or copy the value first (`items = list(items)`) and change the copy
         """
     ).rstrip("\n")
+
+
+def test_repeating_a_list_in_place_says_how_to_rebind_instead():
+    text = diagnostics_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, delays: list[int]) -> list[int]:
+                kept = delays
+                delays *= 2
+                return kept
+        """
+    )
+    assert "help: `xs *= n` repeats a list in place" in text and "write `xs = xs * n` (also for a number)" in text

@@ -181,6 +181,9 @@ def test_crlf_and_a_missing_final_newline_are_normalised():
         ("rrl 1\n\nconst T = 1 + \\\n    2  # three\n", "rrl 1\n\nconst T = 1 + 2  # three\n"),
         # Whitespace and redundant parentheses.
         ("rrl 1\n\nconst T = ( 1+2 )*3  # nine\nconst U = ((1))\n", "rrl 1\n\nconst T = (1 + 2) * 3  # nine\nconst U = 1\n"),
+        # A name is written in its NFKC normal form, the name it stands for.
+        ("rrl 1\n\nconst \ufb01le = 1  # ligature\nconst größe = [\ufb01le,  # one\n    2]\n",
+         "rrl 1\n\nconst file = 1  # ligature\nconst größe = [\n    file,  # one\n    2,\n]\n"),
     ],
 )
 def test_layout_is_normalised(source: str, formatted: str):

@@ -125,6 +125,40 @@ def test_compiler_temporaries_are_names():
     assert program.workflows[0].body[1] == A.Assign(A.Name("$1_x"), A.Name("$t1"))
 
 
+def test_names_follow_pythons_rules_for_non_ascii_letters():
+    text = (
+        "rrl 1\n\nfrom app.modèles import Größe as Maß\n\nfn hälfte(wert: float) -> float:\n    return wert / 2\n\n"
+        "workflow Größen(größe: int, 名前: str = \"x\") -> Any:\n    $1_größe = größe\n    नमस्ते = [größe for _größe in [名前]]\n"
+        "    ha = await hälfte(wert=größe)\n    return {\"x\": Maß(größe=$1_größe).höhe, \"y\": नमस्ते, \"z\": ha}\n"
+    )
+    program = rrl.parse(text)
+    assert rrl.print_program(program) == text
+    assert [p.name for p in program.workflows[0].params] == ["größe", "名前"]
+    assert rrl.parse(rrl.print_program(program)) == program
+
+
+def test_names_stand_for_their_nfkc_normal_form_like_python():
+    # `ﬁle` (a ligature) and `ℌ` are the names `file` and `H`, as Python reads them
+    program = rrl.parse("rrl 1\n\nworkflow W(ﬁle: int) -> int:\n    ℌ = file\n    return H\n")
+    assert program.workflows[0].params[0].name == "file"
+    assert program.workflows[0].body[0] == A.Assign(A.Name("H"), A.Name("file"))
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "message"),
+    [
+        ("x²", 6, "invalid character `²` (U+00B2) in the name `x²`"),  # No, not XID_Continue: Python refuses it too
+        ("a€b", 6, "invalid character `€` (U+20AC) in the name `a€`"),
+        ("·x", 5, "invalid character `·` (U+00B7) in the name `·`"),  # XID_Continue, not XID_Start
+        ("x\u00a0", 6, "invalid character U+00A0 in the name `x\u00a0`"),
+        ("ｉｆ", 5, "the name `ｉｆ` reads as the keyword `if`"),
+    ],
+)
+def test_names_outside_pythons_rules_are_located(name: str, column: int, message: str):
+    diag = _error(f"rrl 1\n\nworkflow W() -> int:\n    {name} = 1\n    return 1\n")
+    assert (diag.code, diag.span.line, diag.span.column, diag.message) == ("RPL0002", 4, column, message)
+
+
 def _error(text: str) -> rrl.Diagnostic:
     with pytest.raises(rrl.DiagnosticError) as info:
         rrl.parse(text, "bad.rrl")

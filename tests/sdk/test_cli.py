@@ -73,15 +73,22 @@ def test_fmt_checks_every_path_before_it_writes(tmp_path, capsys):
     assert messy.read_text() == "rrl 1\nconst A=1\n"
 
 
-def test_import_failures_are_one_line_errors(tmp_path, capsys):
+def test_import_failures_point_at_the_failing_line(tmp_path, capsys):
     app = tmp_path / "app"
     app.mkdir()
     (app / "workflows.py").write_text("import no_such_dependency_abc\n")
     assert run_cli("check", str(app / "workflows.py")) == 1
     err = capsys.readouterr().err
     assert err == (
-        f"error: could not import {app / 'workflows.py'}: "
+        f"error[RPL0251]: could not import {app / 'workflows.py'}: "
         "ModuleNotFoundError: No module named 'no_such_dependency_abc'\n"
+        f" --> {app / 'workflows.py'}:1:1\n"
+        "  |\n"
+        "1 | import no_such_dependency_abc\n"
+        "  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  = help: is `no_such_dependency_abc` installed in the environment rappel runs in? "
+        "`rappel check` and `rappel compile` import the module, which runs its top-level code: "
+        'fix the error, or move code that must not run on import under `if __name__ == "__main__":`\n\n'
     )
 
 
@@ -194,8 +201,10 @@ def test_visualize_writes_dot(workflow_file, tmp_path, capsys):
     assert run_cli("visualize", str(path), "--workflow", "Doubler", "-o", str(out)) == 0
     assert names["action"] in out.read_text()
     assert run_cli("visualize", str(path), "-o", str(out)) == 0  # one workflow: no --workflow needed
-    assert run_cli("visualize", str(path), "--workflow", "Nope", "-o", str(out)) == 1
-    assert "has no workflow named 'Nope' (found: Doubler)" in capsys.readouterr().err
+    assert run_cli("visualize", str(path), "--workflow", "Nope", "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: rappel visualize")
+    assert "has no workflow named 'Nope' (found: Doubler)" in err
     assert run_cli("visualize", str(path), "-o", str(tmp_path / "graph.pdf")) == 2
 
 

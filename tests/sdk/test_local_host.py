@@ -1,4 +1,5 @@
 import sys
+from http import HTTPStatus
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -103,6 +104,19 @@ def test_exception_matching_follows_the_class_hierarchy():
     assert host.exception_matches(RappelTimeout(), "rappel.RappelError")
     with pytest.raises(RappelError, match="not an exception class"):
         host.exception_matches(KeyError(), "dict")
+
+
+def test_isinstance_on_any_class_and_enum_members():
+    host = LocalHost()
+    assert host.is_instance(Point(x=1, y=2), f"{__name__}.Point")
+    assert host.is_instance(Box("crate"), f"{__name__}.Box")
+    assert not host.is_instance(Box("crate"), f"{__name__}.Point")
+    assert host.is_instance(KeyError("k"), "LookupError")
+    assert host.enum_member("http.HTTPStatus", "NOT_FOUND") is HTTPStatus.NOT_FOUND
+    with pytest.raises(AttributeError, match="type object 'HTTPStatus' has no attribute 'TEAPOT_2'"):
+        host.enum_member("http.HTTPStatus", "TEAPOT_2")
+    with pytest.raises(RappelError, match="is not an enum"):
+        host.enum_member(f"{__name__}.Point", "x")
 
 
 async def test_sleep_is_virtual():

@@ -45,6 +45,8 @@ def test_retry_policy_is_frozen():
         ({"base_delay": -1}, ValueError, "base_delay"),
         ({"base_delay": "5s"}, TypeError, "seconds or a datetime.timedelta"),
         ({"multiplier": 0.5}, ValueError, "at least 1"),
+        ({"multiplier": float("inf")}, ValueError, "at least 1"),
+        ({"max_delay": float("inf")}, ValueError, "finite"),
         ({"multiplier": "2"}, TypeError, "multiplier"),
         ({"max_delay": timedelta(seconds=-1)}, ValueError, "max_delay"),
     ],
@@ -88,7 +90,7 @@ def test_retry_policy_exception_filter_matches_subclasses_only():
     assert not policy.should_retry(RappelTimeout(), attempt=1)
 
 
-@pytest.mark.parametrize("timeout", [0, -5, "10"])
+@pytest.mark.parametrize("timeout", [0, -5, "10", float("inf"), float("nan"), timedelta(0)])
 def test_timeout_must_be_positive_seconds(timeout):
     with pytest.raises((ValueError, TypeError), match="timeout="):
         ActionPolicy.build(timeout=timeout)
