@@ -30,8 +30,10 @@ class Host(Protocol):
     implementation runs actions in-process (`rappel.testing.run_local`);
     the Rust runtime dispatches them to workers."""
 
-    async def call_action(self, action: str, module: str, kwargs: dict, timeout: float | None) -> Any:
-        """Run one attempt of an action; raise its exception, or a RappelTimeout."""
+    async def call_action(self, action: str, module: str, kwargs: dict, timeout: float | None, attempt: int) -> Any:
+        """Run attempt number `attempt` (1-based) of an action; raise its exception,
+        or a RappelTimeout whose message is `action <name> timed out after <timeout:g>s
+        (attempt <attempt>)`."""
 
     def construct(self, type_name: str, args: list, kwargs: dict) -> Any:
         """Build an instance of the named class (`module.Name`, builtins bare)."""

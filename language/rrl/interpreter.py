@@ -26,7 +26,8 @@ This module is the specification of execution that every runtime matches:
   exception takes its slot, otherwise the first failed branch in order raises
   its exception from the barrier.
 - Actions. Each attempt gets the call's timeout (default 300 s); running over
-  it fails the attempt with RappelTimeout. Without a retry policy, an
+  it fails the attempt with RappelTimeout("action <name> timed out after
+  <timeout:g>s (attempt <n>)"), with attributes action, timeout and attempt. Without a retry policy, an
   exception fails the call at once and a timeout is retried without limit.
   With `retry(attempts=n, on=[...])`, an attempt that fails with a matching
   exception (any, when `on` is empty; RappelTimeout counts) is retried until
@@ -231,7 +232,7 @@ class _Interpreter:
         attempt = 1
         while True:
             try:
-                return await self.host.call_action(node.action, signature.module, dict(kwargs), timeout)
+                return await self.host.call_action(node.action, signature.module, dict(kwargs), timeout, attempt)
             except Exception as exc:
                 if not self._should_retry(exc, attempt, retry):
                     raise

@@ -28,16 +28,16 @@ class LocalHost:
         self._types: dict[str, type] = {}
 
     async def call_action(
-        self, action: str, module: str, kwargs: dict[str, Any], timeout: float | None
+        self, action: str, module: str, kwargs: dict[str, Any], timeout: float | None, attempt: int
     ) -> Any:
-        """Run one attempt of `action`; past `timeout` seconds raise RappelTimeout.
+        """Run attempt `attempt` of `action`; past `timeout` seconds raise RappelTimeout.
 
         The arguments, and the result or the action's exception, cross the value
         codec as they cross Postgres and a worker in production (see
         `ActionCall.attempt`): an action that changes its argument in place does
         not change the workflow's value."""
         call = ActionCall(lookup_action(action, module), (), kwargs)
-        return await run_attempt(call, timeout)
+        return await run_attempt(call, timeout, attempt)
 
     def construct(self, type_name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Instantiate `module.Class` (builtins by bare name): models, dataclasses,

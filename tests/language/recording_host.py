@@ -22,7 +22,7 @@ class RecordingHost:
         self.clock = 0.0
         self.sleeps: list[float] = []
 
-    async def call_action(self, action, module, kwargs, timeout):
+    async def call_action(self, action, module, kwargs, timeout, attempt):
         self.calls.append((action, kwargs))
         return self.actions[action](**kwargs)
 

@@ -91,7 +91,7 @@ def test_parallel_limit_bounds_concurrency():
     running = {"now": 0, "max": 0}
 
     class Host(RecordingHost):
-        async def call_action(self, action, module, kwargs, timeout):
+        async def call_action(self, action, module, kwargs, timeout, attempt):
             running["now"] += 1
             running["max"] = max(running["max"], running["now"])
             await asyncio.sleep(0.001)

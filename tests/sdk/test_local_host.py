@@ -52,25 +52,26 @@ async def host_hang() -> None:
 
 async def test_call_action_runs_one_attempt_with_dependencies():
     host = LocalHost()
-    assert await host.call_action("host_multiply", __name__, {"n": 2}, 5.0) == 6
+    assert await host.call_action("host_multiply", __name__, {"n": 2}, 5.0, 1) == 6
     with override_dependency(multiplier, lambda: 10):
-        assert await host.call_action("host_multiply", __name__, {"n": 2}, None) == 20
+        assert await host.call_action("host_multiply", __name__, {"n": 2}, None, 1) == 20
 
 
 async def test_call_action_propagates_the_real_exception():
     with pytest.raises(PaymentDeclined, match="declined 9.5"):
-        await LocalHost().call_action("host_decline", __name__, {"amount": 9.5}, 1.0)
+        await LocalHost().call_action("host_decline", __name__, {"amount": 9.5}, 1.0, 1)
 
 
 async def test_call_action_times_out_with_rappel_timeout():
     with pytest.raises(RappelTimeout, match="host_hang timed out after 0.02s") as info:
-        await LocalHost().call_action("host_hang", __name__, {}, 0.02)
-    assert info.value.timeout == 0.02
+        await LocalHost().call_action("host_hang", __name__, {}, 0.02, 3)
+    assert (info.value.timeout, info.value.attempt) == (0.02, 3)
+    assert str(info.value) == "action host_hang timed out after 0.02s (attempt 3)"
 
 
 async def test_call_action_checks_arguments():
     with pytest.raises(TypeError, match=r"host_multiply\(\): missing a required argument: 'n'"):
-        await LocalHost().call_action("host_multiply", __name__, {}, None)
+        await LocalHost().call_action("host_multiply", __name__, {}, None, 1)
 
 
 def test_construct_builtins_models_dataclasses_and_exceptions():
