@@ -1,7 +1,8 @@
 """The `rappel` command line: compile, check, visualize and format workflows.
 
-Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on usage errors.
-Every failure on a user's input is a message (a located diagnostic where there is a
+Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on usage errors,
+101 on an internal error (a bug in rappel, reported as one line; RAPPEL_BACKTRACE=1
+prints its traceback). Every failure on a user's input is a message (a located diagnostic where there is a
 place to point at), never a traceback. Each file is checked on its own: one that
 fails does not hide the diagnostics of the others.
 """
@@ -12,7 +13,9 @@ import argparse
 import difflib
 import hashlib
 import json
+import os
 import sys
+import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -28,7 +31,7 @@ from ._errors import RappelError
 from ._loader import ImportFailed, load_python_file
 from ._visualize import FORMATS, graph_format, write_graph
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 MANIFEST_VERSION = 1
 
 
@@ -510,6 +513,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERRORS
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`rappel check ... | head`): stop quietly, as Unix
+        # tools do, and keep Python from complaining again when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # killed by SIGPIPE
+    except Exception as exc:  # a bug in rappel, not a mistake in the user's input
+        output.error(f"internal error: {type(exc).__name__}: {exc}")
+        if os.environ.get("RAPPEL_BACKTRACE"):
+            traceback.print_exc()
+        else:
+            sys.stderr.write(
+                "note: this is a bug in rappel, not in your code; please report it with the "
+                "command and the input that caused it (RAPPEL_BACKTRACE=1 prints the traceback)\n"
+            )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

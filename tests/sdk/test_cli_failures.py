@@ -486,3 +486,34 @@ def test_a_real_run_prints_diagnostics_not_tracebacks(project):
     assert "error: nowhere.rrl: no such file" in done.stderr
     version = subprocess.run([sys.executable, "-m", "rappel.cli", "--version"], capture_output=True, text=True, env=env, timeout=120)
     assert (version.returncode, version.stdout) == (0, f"rappel {rappel_version()}\n")
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(project):
+    good = project.write("good", GOOD)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # `rappel compile` prints each written file on stdout; a reader that closed its end
+    # at once makes every print fail with EPIPE
+    command = f"{sys.executable} -m rappel.cli compile {good} -o out | true"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, env=env, cwd=project.root, timeout=120)
+    assert "Traceback" not in done.stderr
+    assert "BrokenPipeError" not in done.stderr
+
+
+# ------------------------------------------------------------------ rappel's own bugs
+
+
+def test_an_internal_error_is_one_line_naming_it_a_bug(project, monkeypatch, capsys):
+    good = project.write("good", GOOD)
+
+    def broken(*args, **kwargs):
+        raise AssertionError("an invariant of the compiler does not hold")
+
+    monkeypatch.setattr(cli._toolchain, "compile_module", broken)
+    monkeypatch.delenv("RAPPEL_BACKTRACE", raising=False)
+    assert run_cli("check", good) == 101
+    err = capsys.readouterr().err
+    assert err.startswith("error: internal error: AssertionError: an invariant of the compiler does not hold\n")
+    assert "bug in rappel" in err and "Traceback" not in err
+    monkeypatch.setenv("RAPPEL_BACKTRACE", "1")
+    assert run_cli("check", good) == 101
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
