@@ -12,7 +12,7 @@ RPL01xx and RPL02xx, see docs/errors.md), never silently dropped.
 
 from .api import CompileError, CompileResult, compile_module, compile_source, compile_workflow_class
 from .diagnostics import CODES
-from .resolve import ActionInfo, ConstInfo, ParamInfo, Resolver, TypeInfo, live_resolver
+from .resolve import ActionInfo, ConstInfo, Hook, MemberInfo, ParamInfo, Resolver, TypeInfo, live_resolver
 
 __all__ = [
     "CODES",
@@ -20,6 +20,8 @@ __all__ = [
     "CompileError",
     "CompileResult",
     "ConstInfo",
+    "Hook",
+    "MemberInfo",
     "ParamInfo",
     "Resolver",
     "TypeInfo",

@@ -7,6 +7,7 @@ import ast
 import inspect
 import sys
 import types
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -53,15 +54,36 @@ def compile_source(
     named `only`). Imported names are looked up with `resolve`."""
     if not all(part.isidentifier() for part in module.split(".")):
         raise ValueError(f"{module!r} is not a dotted Python module name; RRL names actions and types by it")
+    src = _parse(source, path, module, is_package)
+    if isinstance(src, CompileResult):
+        return src
+    index = ModuleIndex(src, resolver=resolve)
+    return _compile(src, index, resolve, only=only, rejects=_unresolved_workflows(index) if only is None else [])
+
+
+def _parse(source: str, path: str, module: str, is_package: bool) -> SourceModule | CompileResult:
+    """The parsed module, or its syntax error."""
     syntax = syntax_diagnostics(source, path)
     if syntax:
         return CompileResult({}, syntax)
     try:
-        src = load(source, path, module, is_package)
+        return load(source, path, module, is_package)
     except cst.ParserSyntaxError as exc:  # valid for this Python, not for libcst
         span = A.Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 2)
         return CompileResult({}, [_syntax_diagnostic(f"invalid Python syntax: {exc.message}", span, path)])
-    return _compile(src, ModuleIndex(src, resolver=resolve), resolve, only=only)
+
+
+def _unresolved_workflows(index: ModuleIndex) -> list[Reject]:
+    """From source alone, a class whose decorator may be `@workflow` without the
+    compiler seeing it must not pass as a plain class: it is reported instead. A
+    class without bases, or a model, dataclass or exception, is no Workflow subclass."""
+    rejects = []
+    for info in index.classes.values():
+        decorator = info.unresolved_decorator
+        if decorator is not None and (info.bases or info.foreign_bases) and info.kind in ("class", "workflow_base"):
+            shown = index.src.text(decorator.decorator)
+            rejects.append(Reject("RPL0250", f"cannot tell whether `@{shown}` makes `{info.name}` a workflow", decorator.decorator))
+    return rejects
 
 
 def syntax_diagnostics(source: str, path: str) -> list[Diagnostic]:
@@ -81,17 +103,44 @@ def _syntax_diagnostic(message: str, span: A.Span, path: str) -> Diagnostic:
     return Diagnostic("RPL0221", message, span, "fix the syntax error; the module must be valid Python", path)
 
 
-def compile_module(module: types.ModuleType) -> CompileResult:
-    """Compile every `@workflow` class of an imported module."""
+def compile_module(module: types.ModuleType, workflow_classes: Iterable[type] = ()) -> CompileResult:
+    """Compile every workflow of an imported module: the classes its source decorates
+    with `@workflow`, the module's classes the decorator marked while it ran (a
+    decorator bound by another module's star import, an alias, a wrapper), and
+    `workflow_classes`: the classes `@workflow` saw while the module was imported,
+    which finds those the source holds elsewhere (inside a function) or not at all."""
     path = inspect.getsourcefile(module)
     if path is None:
         raise OSError(f"cannot find the source file of module {module.__name__}")
-    return compile_source(
-        read_file(path),
-        path=path,
-        module=module.__name__,
-        resolve=live_resolver(module),
-        is_package=hasattr(module, "__path__"),
+    src = _parse(read_file(path), path, module.__name__, hasattr(module, "__path__"))
+    if isinstance(src, CompileResult):
+        return src
+    resolver = live_resolver(module)
+    index = ModuleIndex(src, resolver=resolver)
+    namespace = vars(module)
+    for info in index.classes.values():
+        if not info.is_workflow and _is_live_class(namespace.get(info.name), module, info.name):
+            info.is_workflow = True
+    result = _compile(src, index, resolver, only=None)
+    compiled = {info.name for info in index.classes.values() if info.is_workflow}
+    for cls in workflow_classes:
+        if cls.__module__ != module.__name__ or (cls.__qualname__ in compiled and namespace.get(cls.__qualname__) is cls):
+            continue  # another module's, or one of the module's classes compiled above
+        try:
+            result.programs[cls.__name__] = compile_workflow_class(cls)
+        except CompileError as exc:
+            result.diagnostics = sorted([*result.diagnostics, *exc.diagnostics], key=Diagnostic.sort_key)
+    return result
+
+
+def _is_live_class(value: object, module: types.ModuleType, qualname: str) -> bool:
+    """`value` is the module's class `qualname`, decorated by `@workflow` (which
+    sets `__rappel_original_run__` on the class itself)."""
+    return (
+        inspect.isclass(value)
+        and value.__module__ == module.__name__
+        and value.__qualname__ == qualname
+        and "__rappel_original_run__" in vars(value)
     )
 
 
@@ -123,8 +172,10 @@ def compile_workflow_class(cls: type) -> A.Program:
     return result.programs[cls.__name__]
 
 
-def _compile(src: SourceModule, index: ModuleIndex, resolver: Resolver | None, only: str | None) -> CompileResult:
+def _compile(src: SourceModule, index: ModuleIndex, resolver: Resolver | None, only: str | None, rejects: list[Reject] = ()) -> CompileResult:
     sink = DiagnosticSink(src)
+    for reject in rejects:
+        sink.add(reject)
     programs: dict[str, A.Program] = {}
     workflows = [info for info in index.classes.values() if info.is_workflow and (only is None or info.name == only)]
     if only is not None and not workflows:

@@ -10,17 +10,18 @@ parameter names with the callee's signature.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from rrl import ast as A
+from rrl import policies as P
 
 from . import dialect
 from .constants import Backoff, ConstEvaluator, Retry, Seconds
 from .diagnostics import Reject
 from .expressions import as_starred, comprehension_clauses, target_names
-from .resolve import ActionInfo, ConstInfo, TypeInfo
+from .resolve import ActionInfo, ConstInfo, Hook, MemberInfo
 from .signatures import Callee
 
 AWAITABLE_HELP = (
@@ -43,6 +44,8 @@ class Target:
     action: object = None  # LocalAction | ActionInfo
     local_class: str | None = None  # a class of this module
     type_kind: str = ""
+    hooks: tuple[Hook, ...] = ()  # code of the (imported) class that runs when it is built
+    qualname: str = ""  # a class's Python __qualname__
 
 
 class CallLowering:
@@ -66,7 +69,7 @@ class CallLowering:
         if ref.kind == "builtin":
             return self._builtin_value(node)
         if ref.kind == "import":
-            return self._imported_value(ref.qualified, node, node.value)
+            return self.imported_value(ref.qualified, node, node.value)
         if ref.kind == "global":
             return self._global_value(node)
         if node.value in self.declared_global:
@@ -76,10 +79,10 @@ class CallLowering:
     def _builtin_value(self, node: cst.Name) -> A.Expr:
         name = node.value
         self.check_forbidden(f"builtins.{name}", node)
-        if name in dialect.VALUE_TYPES or name in dialect.RRL_EXCEPTIONS:
+        if name in dialect.VALUE_TYPES:
             return A.Name(name)
         if name in dialect.PYTHON_EXCEPTIONS:
-            return A.Name(self.wc.builder.type_name("builtins", name))
+            raise self.class_value(self.class_target(node, declare=False), node)
         if name in dialect.BUILTIN_FUNCTIONS:
             raise Reject("RPL0221", f"the builtin {name}() can only be called, not used as a value", node,
                          "write a lambda, e.g. key=lambda x: len(x)")
@@ -91,25 +94,23 @@ class CallLowering:
         if name in index.consts:
             return A.Name(self.wc.module_const(name, node))
         if name in index.classes:
-            return A.Name(self.class_type_name(name, node))
+            raise self.class_value(self.class_target(node, declare=False), node)
         if name in index.actions:
             raise Reject("RPL0204", f"the action {name}() can only be called (and awaited), not used as a value", node)
         if name in index.functions:
             raise Reject("RPL0202", f"the function `{name}` cannot be used in a workflow", node, CALLABLE_HELP)
         raise Reject("RPL0223", f"name `{name}` is not defined", node)
 
-    def _imported_value(self, qualified: str, node: cst.CSTNode, preferred: str | None) -> A.Expr:
+    def imported_value(self, qualified: str, node: cst.CSTNode, preferred: str | None) -> A.Expr:
         self.check_forbidden(qualified, node)
-        sdk = dialect.sdk_name(qualified)
-        if sdk == "RappelTimeout":
-            return A.Name("RappelTimeout")
-        if qualified in dialect.EXCEPTION_ALIASES:
-            return A.Name(dialect.EXCEPTION_ALIASES[qualified])
-        resolved = self.wc.resolve(qualified) if sdk is None else None
+        target = self.class_target(node, declare=False)
+        if target is not None:
+            raise self.class_value(target, node)
+        resolved = self.wc.resolve(qualified) if dialect.sdk_name(qualified) is None else None
         if isinstance(resolved, ConstInfo):
             return A.Name(self.wc.imported_const(qualified, resolved, preferred or qualified.rpartition(".")[2], node))
-        if isinstance(resolved, TypeInfo):
-            return A.Name(self.wc.builder.type_name(resolved.module, resolved.name, preferred))
+        if isinstance(resolved, MemberInfo):
+            return self.enum_member(resolved, node)
         if isinstance(resolved, ActionInfo):
             raise Reject("RPL0204", f"the action {resolved.name}() can only be called (and awaited), not used as a value", node)
         raise self.unresolved(qualified, node, "use")
@@ -134,7 +135,7 @@ class CallLowering:
         qualified = self.src.imported_name(node)
         if qualified is None:
             return None
-        return self._imported_value(qualified, node, node.attr.value)
+        return self.imported_value(qualified, node, node.attr.value)
 
     def is_self(self, node: cst.BaseExpression) -> bool:
         return (
@@ -152,39 +153,14 @@ class CallLowering:
         shown = self.src.text(node) + ("()" if call is not None else "")
         raise Reject(category.code, f"{shown} {category.verb}", call or node, category.help)
 
-    def class_type_name(self, name: str, node: cst.CSTNode) -> str:
-        return self.wc.builder.type_name(self.src.module, name)
-
     def exception_class(self, node: cst.BaseExpression, strict: bool = True) -> str | None:
         """The RRL name of the exception class `node` names (in `except`, retry lists)."""
-        name: str | None = None
-        if isinstance(node, cst.Name):
-            ref = self.src.ref(node)
-            if ref.kind == "builtin" and node.value in dialect.PYTHON_EXCEPTIONS:
-                name = self.wc.builder.type_name("builtins", node.value)
-            elif ref.kind == "global" and node.value in self.index.classes:
-                if self.index.classes[node.value].kind == "exception":
-                    name = self.class_type_name(node.value, node)
-            elif ref.kind == "import":
-                name = self._imported_exception(ref.qualified, node.value)
-        elif isinstance(node, cst.Attribute):
-            qualified = self.src.imported_name(node)
-            if qualified is not None:
-                name = self._imported_exception(qualified, node.attr.value)
-        if name is None and strict:
+        target = self.class_target(node, declare=False)
+        if target is not None and target.type_kind == "exception":
+            return self.class_target(node).name
+        if strict:
             raise Reject("RPL0221", f"`{self.src.text(node)}` is not an exception class", node,
                          "name exception classes directly: builtins, classes of this module, or imported classes")
-        return name
-
-    def _imported_exception(self, qualified: str, preferred: str) -> str | None:
-        if dialect.sdk_name(qualified) == "RappelTimeout":
-            return "RappelTimeout"
-        if qualified in dialect.EXCEPTION_ALIASES:
-            return dialect.EXCEPTION_ALIASES[qualified]
-        if dialect.sdk_name(qualified) is None:
-            resolved = self.wc.resolve(qualified)
-            if isinstance(resolved, TypeInfo) and resolved.kind == "exception":
-                return self.wc.builder.type_name(resolved.module, resolved.name, preferred)
         return None
 
     def constant_source(self, node: cst.Name | cst.Attribute) -> object:
@@ -207,11 +183,14 @@ class CallLowering:
                 return None
             qualified = ref.qualified
         else:
+            owner = self.class_target(node.value, declare=False)
+            if owner is not None and owner.local_class is not None and owner.type_kind != "enum":
+                return self.class_constant(owner.local_class, node.attr.value)  # `Limits.TIMEOUT`
             qualified = self.src.imported_name(node)
         if qualified is None or dialect.sdk_name(qualified):
             return None
         resolved = self.wc.resolve(qualified)
-        return resolved.value if isinstance(resolved, ConstInfo) else None
+        return self.imported_classes(resolved.value) if isinstance(resolved, ConstInfo) else None
 
     # ============================================================== call targets
 
@@ -224,7 +203,7 @@ class CallLowering:
                 if ref.kind == "builtin":
                     return self._builtin_target(func)
                 if ref.kind == "import":
-                    return self._qualified_target(ref.qualified, func, func.value)
+                    return self._qualified_target(ref.qualified, func)
                 if ref.kind == "global":
                     return self._global_target(func)
                 if ref.kind == "undefined" and func.value not in self.declared_global:
@@ -235,7 +214,7 @@ class CallLowering:
         if isinstance(func, cst.Attribute):
             qualified = self.src.imported_name(func)
             if qualified is not None:
-                return self._qualified_target(qualified, func, func.attr.value)
+                return self._qualified_target(qualified, func)
             owner = self.builtin_type_name(func.value)
             if owner is not None:
                 return self._type_method_target(owner, func)
@@ -269,7 +248,7 @@ class CallLowering:
         if name == "next":
             return Target("next", name, func)
         if name in dialect.PYTHON_EXCEPTIONS:
-            return Target("exception", self.wc.builder.type_name("builtins", name), func)
+            return self.class_target(func)
         if name == "super":
             raise Reject("RPL0222", "super() is not supported in a workflow", self._call_of(func) or func,
                          "call helpers as self.name(...): the most derived definition of the method is used")
@@ -285,9 +264,7 @@ class CallLowering:
         if name in index.actions:
             return Target("action", index.actions[name].name, func, action=index.actions[name])
         if name in index.classes:
-            info = index.classes[name]
-            kind = "exception" if info.kind == "exception" else "type"
-            return Target(kind, self.class_type_name(name, func), func, local_class=name, type_kind=info.kind)
+            return self.class_target(func)
         call = self._call_of(func) or func
         if name in index.functions:
             raise Reject("RPL0202", f"cannot call {name}(): it is not an action", call,
@@ -296,7 +273,7 @@ class CallLowering:
             raise Reject("RPL0202", f"cannot call `{name}`: it is a constant, not a function", call)
         raise Reject("RPL0223", f"name `{name}` is not defined", func)
 
-    def _qualified_target(self, qualified: str, func: cst.CSTNode, preferred: str) -> Target:
+    def _qualified_target(self, qualified: str, func: cst.CSTNode) -> Target:
         self.check_forbidden(qualified, func, call=self._call_of(func))
         if qualified in dialect.ASYNCIO_SLEEP:
             return Target("sleep", qualified, func)
@@ -304,21 +281,15 @@ class CallLowering:
             return Target("gather", qualified, func)
         if qualified in dialect.TIMEDELTA:
             return Target("timedelta", qualified, func)
+        target = self.class_target(func)
+        if target is not None:
+            return target
         sdk = dialect.sdk_name(qualified)
-        if sdk == "RappelTimeout":
-            return Target("exception", "RappelTimeout", func)
         if sdk is not None:
             return Target("sdk", sdk, func)
-        if qualified in dialect.EXCEPTION_ALIASES:
-            return Target("exception", dialect.EXCEPTION_ALIASES[qualified], func)
         resolved = self.wc.resolve(qualified)
         if isinstance(resolved, ActionInfo):
             return Target("action", resolved.name, func, action=resolved)
-        if isinstance(resolved, TypeInfo):
-            name = self.wc.builder.type_name(resolved.module, resolved.name, preferred)
-            if resolved.kind == "exception":
-                return Target("exception", name, func)
-            return Target("type", name, func, type_kind=resolved.kind)
         raise self.unresolved(qualified, self._call_of(func) or func, "call", self.src.text(func))
 
     def _call_of(self, func: cst.CSTNode) -> cst.Call | None:
@@ -477,6 +448,9 @@ class CallLowering:
             return self.comprehension(node.args[0].value, name)  # a loop that computes the result itself
         if name in dialect.LAZY_BUILTINS:
             return self.lazy_call(name, node)
+        if name == "isinstance":
+            value, types = self.ordered([lambda: self.expr(node.args[0].value), lambda: self.type_spec(node.args[1].value)])
+            return A.Call(A.Name(name), (value, types))
         args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}), consumed=self.consumed_argument(name, node),
                                            starred=starred)
         return A.Call(A.Name(name), args, kwargs)
@@ -588,6 +562,12 @@ class CallLowering:
                          "only pydantic models, dataclasses and exceptions can be created in workflow code; "
                          "create other objects inside an @action")
         args, kwargs = self.call_arguments(node)
+        if target.type_kind == "enum":
+            if len(args) != 1 or kwargs:
+                raise Reject("RPL0206", f"the enum {label}() takes one argument, the value of a member", node,
+                             f"write `{label}(value)`, or name the member: `{label}.NAME`")
+            self.check_construction(target, node, set())
+            return A.Call(A.Name(target.name), args)
         if args and target.type_kind == "model":
             raise Reject("RPL0206", f"the model {label}() takes keyword arguments only", node, "pass each field by name")
         if args:
@@ -602,6 +582,7 @@ class CallLowering:
                 if field_name in given:
                     raise Reject("RPL0206", f"{label}() got the field `{field_name}` twice", node)
             kwargs = tuple(A.Keyword(f, v) for f, v in zip(fields, args)) + kwargs
+        self.check_construction(target, node, {k.name for k in kwargs})
         return A.Call(A.Name(target.name), (), kwargs)
 
     # ============================================================== effects
@@ -707,15 +688,15 @@ class CallLowering:
             if name == "retry":
                 if not isinstance(value, Retry):
                     raise Reject("RPL0219", "retry= must be a RetryPolicy(...)", arg.value)
-                policies["retry"] = A.RetryPolicy(value.attempts, value.on, span=self.span(arg.value))
+                policies["retry"] = replace(P.retry_syntax(value), span=self.span(arg.value))
             elif name == "backoff":
                 if not isinstance(value, Backoff):
                     raise Reject("RPL0219", "backoff= must be a BackoffPolicy(...)", arg.value)
-                policies["backoff"] = A.BackoffPolicy(value.base, value.multiplier, value.max, span=self.span(arg.value))
+                policies["backoff"] = replace(P.backoff_syntax(value), span=self.span(arg.value))
             else:
                 if isinstance(value, Seconds):
                     value = value.value
-                policies["timeout"] = evaluator.seconds(value, arg.value, "timeout=", positive=True)
+                policies["timeout"] = P.timeout_syntax(evaluator.seconds(value, arg.value, "timeout=", positive=True))
         call = self.action_call(target, inner)
         return A.AwaitCall(call.name, call.kwargs, span=self.span(node), **policies)
 

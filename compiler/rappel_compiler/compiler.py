@@ -9,6 +9,7 @@ with the span of the node it names.
 from __future__ import annotations
 
 import dataclasses
+import enum
 
 import libcst as cst
 
@@ -23,12 +24,12 @@ from .diagnostics import DEFAULT_HELP, Reject
 from .function import FunctionLowerer, local_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
 from .program import ProgramBuilder
-from .resolve import ActionInfo, ConstInfo, Resolver, TypeInfo, is_json_like
+from .resolve import ActionInfo, ConstInfo, MemberInfo, Resolver, TypeInfo, is_constant
 from .rewrite import rename_calls, renumber_temps
 from .scan import forbidden_calls, unnormalised_names
 from .signatures import Callee, Parameter
 from .source import SourceModule
-from .types import TypeLowering
+from .types import PLAIN_CLASS, TypeLowering, Unencodable
 
 
 FN_PLACEHOLDER = "fn:"  # cannot be an RRL name: fns are named when the program is complete
@@ -100,13 +101,20 @@ class WorkflowCompiler:
 
     def forbidden(self, qualified: str):
         """The non-determinism category of a name, if any. Exception classes of
-        forbidden libraries (`httpx.HTTPError`) may be caught and tested."""
+        forbidden libraries (`httpx.HTTPError`) may be caught and tested, and
+        their enums are data (`http.HTTPStatus.OK`, its `.value`)."""
         category = dialect.forbidden(qualified)
         if category is None:
             return None
         resolved = self.resolve(qualified)
         if isinstance(resolved, TypeInfo) and resolved.kind == "exception":
             return None
+        prefix = qualified
+        while "." in prefix:
+            resolved = self.resolve(prefix)
+            if isinstance(resolved, MemberInfo) or (isinstance(resolved, TypeInfo) and resolved.kind == "enum"):
+                return None
+            prefix = prefix.rpartition(".")[0]
         return category
 
     def mark_augmented(self, statement: A.Assign) -> None:
@@ -124,8 +132,15 @@ class WorkflowCompiler:
             self.report(Reject("RPL0229", f"{self.cls.name}.run() must be `async def`", run.name,
                                "write `async def run(self, ...)`: workflows await actions"))
             return None
+        for decorator in run.decorators:  # the compiled program could not apply it
+            self.report(Reject("RPL0229", f"{self.cls.name}.run() cannot have a decorator: the compiled workflow would run without it",
+                               decorator.decorator, "remove the decorator; put what it does into an @action or a helper method"))
         lowerer = FunctionLowerer(self, run)
         params = self.parameters(run, lowerer, what=f"{self.cls.name}.run()")
+        label = f"`{self.cls.name}.run()`"
+        for param in _all_params(run)[1:]:
+            self.require_encodable(self.types.unencodable(param.annotation), f"the parameter `{param.name.value}` of {label}", param.annotation)
+        self.require_encodable(self.types.unencodable(run.returns), f"the result of {label}", run.returns)
         self.scan(run)
         body = lowerer.lower_function()
         workflow = A.WorkflowDecl(self.cls.name, params, self.types.annotation(run.returns), body, span=self.src.span(run.name))
@@ -159,6 +174,10 @@ class WorkflowCompiler:
         if params.star_kwarg is not None:
             self.report(Reject("RPL0229" if what.endswith(".run()") else "RPL0222",
                                f"{what} cannot take `**{params.star_kwarg.name.value}`: parameters are passed by name", params.star_kwarg))
+        if params.posonly_params and what.endswith(".run()"):  # a workflow's input is stored by parameter name
+            self.report(Reject("RPL0229", f"{what} cannot take positional-only parameters (`/`): parameters are passed by name",
+                               params.posonly_ind if isinstance(params.posonly_ind, cst.ParamSlash) else params.posonly_params[-1],
+                               "remove the `/`: a workflow's inputs are stored by parameter name"))
         out = []
         for param in _all_params(fn)[1:]:
             if what.endswith(".run()") and param.name.value in dialect.RESERVED_LOCALS:
@@ -236,7 +255,7 @@ class WorkflowCompiler:
         if isinstance(ref, LocalAction):
             callee, decl = self._local_action(ref)
         else:
-            callee, decl = self._imported_action(ref)
+            callee, decl = self._imported_action(ref, node)
         if not self.builder.add_action(key, decl):
             raise Reject("RPL0228", f"two different actions are registered under the name `{decl.name}`", node,
                          "give one of them another name with @action(name=...)")
@@ -267,11 +286,13 @@ class WorkflowCompiler:
                 injected.add(name)
                 continue
             default = self.constant_expr(param.default) if param.default is not None else None
+            self.require_encodable(self.types.unencodable(param.annotation), f"the parameter `{name}` of the action `{ref.name}`", param.annotation)
             decls.append(A.Param(name, self.types.annotation(param.annotation), default, span=self.src.span(param)))
             signature.append(
                 Parameter(name, name, has_default=param.default is not None, positional=name not in keyword_only,
                           default_expressible=param.default is None or default is not None)
             )
+        self.require_encodable(self.types.unencodable(fn.returns), f"the result of the action `{ref.name}`", fn.returns)
         decl = A.ActionDecl(ref.name, tuple(decls), self.types.annotation(fn.returns), self.src.module, span=self.src.span(fn.name))
         return Callee("action", ref.name, signature, injected=injected), decl
 
@@ -287,20 +308,42 @@ class WorkflowCompiler:
                 return True
         return False
 
-    def _imported_action(self, info: ActionInfo) -> tuple[Callee, A.ActionDecl]:
+    def _imported_action(self, info: ActionInfo, node: cst.CSTNode) -> tuple[Callee, A.ActionDecl]:
         signature, decls = [], []
+        label = f"the action `{info.name}` (from {info.module})"
         for param in info.params:
+            self.require_encodable(self.types.unencodable_text(param.annotation), f"the parameter `{param.name}` of {label}", node, param.annotation)
             default = None
             expressible = True
             if param.has_default:
-                if is_json_like(param.default):
-                    default = literal(param.default)
+                if is_constant(param.default):
+                    default = literal(param.default, member=self.enum_member)
                 else:
                     expressible = False
             decls.append(A.Param(param.name, self.types.text(param.annotation), default))
             signature.append(Parameter(param.name, param.name, has_default=param.has_default, default_expressible=expressible))
+        self.require_encodable(self.types.unencodable_text(info.returns), f"the result of {label}", node, info.returns)
         decl = A.ActionDecl(info.name, tuple(decls), self.types.text(info.returns), info.module)
         return Callee("action", info.name, signature), decl
+
+    def require_encodable(self, found: Unencodable | None, subject: str, at: cst.CSTNode | None, text: str | None = None) -> None:
+        """RPL0245 when values of a signature's type could not cross a process
+        boundary: action parameters and results, run()'s parameters and result.
+        `at` is the annotation (or, for an imported action, the call), `text` the
+        annotation's text when it comes from another module."""
+        if found is None:
+            return
+        annotation = text if text is not None else self.src.text(at.annotation if isinstance(at, cst.Annotation) else at)
+        if found.shown == annotation:
+            message = f"{subject} has the type `{annotation}`, {found.what}: its values cannot cross a process boundary"
+        else:
+            message = f"{subject} has the type `{annotation}`, and `{found.shown}` is {found.what}: its values cannot cross a process boundary"
+        if found.what == PLAIN_CLASS:
+            help = (f"make `{found.shown}` a dataclass or a pydantic model; " if found.local else "pass and return values the codec carries: ") + (
+                "live objects (connections, clients, files) stay inside actions, where a `Depend` provider can give one to every call")
+        else:
+            help = dialect.UNENCODABLE_HELP.get(found.what, DEFAULT_HELP["RPL0245"])
+        self.report(Reject("RPL0245", message, found.node or at, help))
 
     # -------------------------------------------------------------- constants
 
@@ -318,7 +361,9 @@ class WorkflowCompiler:
                          "keep values in local variables; pass them to helpers and return results from them")
         owner, value = found
         position = self.index.order.get(owner.name, 0)
-        return self._const(("class", owner.name, name), name, value, owner, (2, position, name), node)
+        span = self.src.span(value)  # in the order of the class body: `B = A * 2` follows `A = 1`
+        sort_key = (2, position, span.line if span else 0, span.column if span else 0, name)
+        return self._const(("class", owner.name, name), name, value, owner, sort_key, node)
 
     def _const(self, identity: tuple, preferred: str, value: cst.BaseExpression, owner, sort_key: tuple, node) -> str:
         rrl_name, new = self.builder.const_name(identity, reserved_renames({preferred}).get(preferred, preferred))
@@ -329,6 +374,9 @@ class WorkflowCompiler:
         except Reject as reject:
             self.builder.drop_const(rrl_name)
             shown = self.src.text(value)
+            if reject.code == "RPL0230":  # `KINDS = (Point, KeyError)` read as a value
+                raise Reject("RPL0230", f"the constant `{preferred}` names a class, and a class is not a value in a workflow",
+                             node, reject.help) from None
             raise Reject("RPL0224", f"the constant `{preferred}` cannot be used in workflow code: `{shown}` is not a plain value",
                          node, reject.help or reject.message) from None
         self.builder.set_const(rrl_name, lowered, sort_key, self.src.span(value))
@@ -338,12 +386,17 @@ class WorkflowCompiler:
         rrl_name, new = self.builder.const_name(("import", qualified), reserved_renames({preferred}).get(preferred, preferred))
         if new:
             try:
-                value = literal(info.value, node)
+                value = literal(info.value, node, member=self.enum_member)
             except Reject:
                 self.builder.drop_const(rrl_name)
                 raise
             self.builder.set_const(rrl_name, value, (0, qualified))
         return rrl_name
+
+    def enum_member(self, member: enum.Enum) -> A.Expr:
+        """A live enum member as RRL: `Color.RED`, declaring the import of `Color`."""
+        cls = type(member)
+        return A.Attribute(A.Name(self.builder.type_name(cls.__module__, cls.__qualname__)), member.name)
 
 
 def _all_params(fn: cst.FunctionDef) -> list[cst.Param]:

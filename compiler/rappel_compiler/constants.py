@@ -3,11 +3,13 @@
 `RetryPolicy(...)`, `BackoffPolicy(...)` and `timeout=` must be known when the
 workflow is compiled: literals, module constants (also imported ones),
 `timedelta(...)` with constant arguments, simple arithmetic on those, and
-exception classes. `evaluate` computes the Python value or raises `Reject`.
+classes (exception classes in retry lists and `except`, any class in
+`isinstance`). `evaluate` computes the Python value or raises `Reject`.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import operator
 from dataclasses import dataclass
@@ -16,9 +18,11 @@ from typing import TYPE_CHECKING, Callable
 import libcst as cst
 
 from rrl import ast as A
+from rrl.policies import Backoff, Retry
 
 from . import dialect
 from .diagnostics import Reject
+from .resolve import TypeInfo
 
 if TYPE_CHECKING:
     from .function import FunctionLowerer
@@ -30,21 +34,13 @@ class Seconds:
 
 
 @dataclass(frozen=True)
-class ExceptionClass:
+class ClassName:
     name: str  # its RRL name (builtin, or the local name of an import)
+    kind: str  # its type kind: "exception", "model", ... (see resolve.TYPE_KINDS)
 
-
-@dataclass(frozen=True)
-class Retry:
-    attempts: int | None
-    on: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Backoff:
-    base: float
-    multiplier: float
-    max: float | None
+    @property
+    def is_exception(self) -> bool:
+        return self.kind == "exception"
 
 
 _ARITHMETIC: dict[type, Callable] = {
@@ -110,9 +106,9 @@ class ConstEvaluator:
         raise Reject("RPL0219", f"`{self.wc.src.text(node)}` is not a compile-time constant", node, NOT_CONSTANT_HELP)
 
     def _reference(self, node: cst.Name | cst.Attribute) -> object:
-        exception = self.lowerer.exception_class(node, strict=False)
-        if exception is not None:
-            return ExceptionClass(exception)
+        target = self.lowerer.class_target(node)
+        if target is not None:
+            return ClassName(target.name, target.type_kind)
         source = self.lowerer.constant_source(node)
         if source is None:
             raise Reject("RPL0219", f"`{self.wc.src.text(node)}` is not a compile-time constant", node, NOT_CONSTANT_HELP)
@@ -166,9 +162,9 @@ class ConstEvaluator:
         if not (attempts is None or (type(attempts) is int and attempts >= 1)):
             raise Reject("RPL0219", "RetryPolicy(attempts=...) must be a whole number of at least 1, or None for no limit", where)
         exceptions, where = args.get("exceptions", ((), node))
-        if isinstance(exceptions, ExceptionClass):
+        if isinstance(exceptions, ClassName):
             exceptions = (exceptions,)
-        if not isinstance(exceptions, tuple) or not all(isinstance(e, ExceptionClass) for e in exceptions):
+        if not isinstance(exceptions, tuple) or not all(isinstance(e, ClassName) and e.is_exception for e in exceptions):
             raise Reject("RPL0219", "RetryPolicy(exceptions=...) must be a tuple of exception classes", where)
         return Retry(attempts, tuple(e.name for e in exceptions))
 
@@ -197,8 +193,16 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def literal(value: object, node: cst.CSTNode | None = None) -> A.Expr:
-    """A JSON-like Python value as an RRL literal (negative numbers as unary minus)."""
+def literal(value: object, node: cst.CSTNode | None = None, member: Callable[[enum.Enum], A.Expr] | None = None) -> A.Expr:
+    """A JSON-like Python value as an RRL literal (negative numbers as unary minus);
+    `member` writes an enum member (`Color.RED`)."""
+    if isinstance(value, enum.Enum):  # before str and int: a StrEnum member is a str
+        if member is None:
+            raise Reject("RPL0224", f"the enum member {value!r} has no RRL literal", node)
+        return member(value)
+    if isinstance(value, (ClassName, TypeInfo)):
+        raise Reject("RPL0230", f"`{value.name}` is a class, and a class is not a value in a workflow", node,
+                     "name the classes where Python uses them: in `except` or `isinstance()`")
     if value is None or isinstance(value, (bool, str)):
         return A.Constant(value)
     if isinstance(value, (int, float)):
@@ -208,9 +212,9 @@ def literal(value: object, node: cst.CSTNode | None = None) -> A.Expr:
             return A.UnaryOp("-", A.Constant(-value))
         return A.Constant(value)
     if isinstance(value, list):
-        return A.ListExpr(tuple(literal(v, node) for v in value))
+        return A.ListExpr(tuple(literal(v, node, member) for v in value))
     if isinstance(value, tuple):
-        return A.TupleExpr(tuple(literal(v, node) for v in value))
+        return A.TupleExpr(tuple(literal(v, node, member) for v in value))
     if isinstance(value, dict):
-        return A.DictExpr(tuple((literal(k, node), literal(v, node)) for k, v in value.items()))
+        return A.DictExpr(tuple((literal(k, node, member), literal(v, node, member)) for k, v in value.items()))
     raise Reject("RPL0224", f"a value of type {type(value).__name__} has no RRL literal", node)

@@ -7,7 +7,8 @@ help)`; the driver turns it into an `rrl.Diagnostic`, attaching the span of
 `node` and the file path.
 
     RPL01xx  non-deterministic Python in workflow code
-    RPL02xx  Python the frontend cannot translate faithfully
+    RPL02xx  Python the frontend cannot translate faithfully (RPL0251-52: the
+             module cannot be imported or read, see IMPORT_CODES)
 """
 
 from __future__ import annotations
@@ -51,8 +52,13 @@ CODES: dict[str, str] = {
     "RPL0227": "changing a shared value in place",
     "RPL0228": "an action whose signature cannot be declared",
     "RPL0229": "a workflow class without a translatable `run()`",
+    "RPL0230": "a class used as a value",
+    "RPL0231": "building an instance whose class runs code",
+    "RPL0232": "an attribute of a class that is not a constant or an enum member",
     "RPL0235": "a name not written in its normal form",
     "RPL0236": "a `run()` parameter named like a keyword of RRL",
+    "RPL0245": "a type whose values cannot cross a process boundary",
+    "RPL0250": "a class decorator the compiler cannot tell from `@workflow`",
 }
 
 HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
@@ -92,10 +98,23 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0227": "build a new value (`xs = xs + [v]`) instead of changing a shared one",
     "RPL0228": "declare the action as a module-level `async def` with named parameters",
     "RPL0229": "decorate a Workflow subclass that defines `async def run(self, ...)`",
+    "RPL0230": "name the class where Python uses it: construct it, catch it, raise it or test with isinstance()",
+    "RPL0231": "build the instance inside an @action and pass it to the workflow",
+    "RPL0232": "read class constants and enum members only; call methods inside an @action",
     "RPL0235": "write the name as Python reads it, in its NFKC normal form",
     "RPL0236": "rename the parameter: clients pass the arguments of run() by name, and a workflow's parameter cannot be named like a keyword of RRL",
+    "RPL0245": 'use a type the value codec carries (see "Values and the codec" in docs/language.md)',
+    "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
 }
 assert set(DEFAULT_HELP) == set(CODES)
+
+# Reported while the SDK imports a module for `rappel check` / `rappel compile`, before
+# the compiler reads it (so no source text alone produces them) → their title.
+IMPORT_CODES: dict[str, str] = {
+    "RPL0251": "the module fails to import",
+    "RPL0252": "a source file that is not UTF-8",
+}
+assert not set(IMPORT_CODES) & set(CODES)
 
 # Codes no longer reported → their docs/errors.md heading (what they meant).
 RETIRED: dict[str, str] = {

@@ -20,6 +20,8 @@ from rrl.keywords import RRL_ONLY
 
 SDK_PACKAGE = "rappel"
 SDK_NAMES = frozenset({"action", "workflow", "Workflow", "RetryPolicy", "BackoffPolicy", "Depend", "RappelTimeout"})
+# `rappel.__all__`: the names `from rappel import *` binds (a test pins the two equal).
+SDK_EXPORTS = SDK_NAMES | frozenset({"CodecError", "RappelError", "WorkflowCompileError", "WorkflowHandle"})
 
 
 def sdk_name(qualified: str) -> str | None:
@@ -49,6 +51,19 @@ PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+# What a class body uses to declare code that runs when an instance is built.
+FIELD_FUNCTIONS = frozenset({"dataclasses.field", "pydantic.Field", "pydantic.fields.Field", "pydantic.PrivateAttr", "pydantic.fields.PrivateAttr"})
+VALIDATOR_DECORATORS = frozenset(
+    f"{module}.{name}"
+    for module in ("pydantic", "pydantic.functional_validators", "pydantic.class_validators")
+    for name in ("field_validator", "model_validator", "validator", "root_validator")
+)
+FIELD_VALIDATOR_MARKERS = frozenset(
+    f"{module}.{name}"
+    for module in ("pydantic", "pydantic.functional_validators")
+    for name in ("AfterValidator", "BeforeValidator", "PlainValidator", "WrapValidator")
+)
 
 # Python exception names that mean the same class as an RRL builtin.
 EXCEPTION_ALIASES = {
@@ -212,10 +227,15 @@ NON_DETERMINISTIC: dict[str, Forbidden] = {
 
 def forbidden(qualified: str) -> Forbidden | None:
     """The category of a non-deterministic name, most specific entry first."""
+    return _most_specific(NON_DETERMINISTIC, qualified)
+
+
+def _most_specific(table: dict, qualified: str):
+    """The entry for `qualified` or, failing that, for its longest module prefix."""
     name = qualified
     while True:
-        if name in NON_DETERMINISTIC:
-            return NON_DETERMINISTIC[name]
+        if name in table:
+            return table[name]
         if "." not in name:
             return None
         name = name.rpartition(".")[0]
@@ -241,3 +261,70 @@ TYPE_NAMES = {
 }
 OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+
+# ------------------------------------------------------------------ values that cross processes
+
+# Annotation names whose values the value codec (rrl.codec) carries, besides the
+# classes it names itself (`rrl.codec.VALUE_CLASSES`), models, dataclasses, enums
+# and exceptions. `object` means "anything", like `Any`.
+ENCODABLE_TYPES = frozenset(
+    {f"{module}.{name}" for module in ("typing", "collections.abc") for name in (
+        "Sequence", "MutableSequence", "Mapping", "MutableMapping", "Collection", "Iterable",
+        "Set", "AbstractSet", "MutableSet", "Container", "Sized", "Hashable",
+    )}
+    | {f"typing.{name}" for name in ("Any", "List", "Dict", "Tuple", "FrozenSet", "Text", "Literal", "LiteralString")}
+    | {"typing_extensions.Any", "typing_extensions.Literal", "builtins.object"}
+)
+LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
+TYPED_DICT_BASES = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
+ENUM_BASES = frozenset(f"enum.{name}" for name in ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"))
+
+FUNCTION_TYPE = "a function type"
+ITERATOR_TYPE = "an iterator or generator type"
+AWAITABLE_TYPE = "an awaitable type"
+STREAM_TYPE = "a file or stream type"
+CLASS_TYPE = "the type of classes"
+CONTEXT_MANAGER_TYPE = "a context manager type"
+BUILTIN_TYPE = "a builtin type the codec does not encode"
+
+# Annotation names whose values the codec cannot carry → what they are. Any other
+# class that is not a model, dataclass, enum or exception is "a plain class";
+# names the frontend cannot resolve are given the benefit of the doubt.
+UNENCODABLE_TYPES: dict[str, str] = {
+    **{f"{module}.Callable": FUNCTION_TYPE for module in ("typing", "collections.abc", "typing_extensions")},
+    **{f"types.{name}": FUNCTION_TYPE for name in ("FunctionType", "LambdaType", "MethodType", "BuiltinFunctionType")},
+    "functools.partial": FUNCTION_TYPE,
+    **{f"{module}.{name}": ITERATOR_TYPE for module in ("typing", "collections.abc") for name in (
+        "Iterator", "Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator", "Reversible",
+    )},
+    "types.GeneratorType": ITERATOR_TYPE,
+    "types.AsyncGeneratorType": ITERATOR_TYPE,
+    **{f"{module}.{name}": AWAITABLE_TYPE for module in ("typing", "collections.abc") for name in ("Coroutine", "Awaitable")},
+    "types.CoroutineType": AWAITABLE_TYPE,
+    "asyncio.Future": AWAITABLE_TYPE,
+    "asyncio.Task": AWAITABLE_TYPE,
+    **{f"typing.{name}": STREAM_TYPE for name in ("IO", "TextIO", "BinaryIO")},
+    "io": STREAM_TYPE,  # every class of the module
+    "builtins.type": CLASS_TYPE,
+    "typing.Type": CLASS_TYPE,
+    **{f"typing.{name}": CONTEXT_MANAGER_TYPE for name in ("ContextManager", "AsyncContextManager")},
+    **{f"contextlib.{name}": CONTEXT_MANAGER_TYPE for name in ("AbstractContextManager", "AbstractAsyncContextManager")},
+}
+
+
+def unencodable_type(qualified: str) -> str | None:
+    """What the named annotation is, when the codec cannot carry its values
+    (most specific entry first: `io.StringIO` falls under `io`)."""
+    return _most_specific(UNENCODABLE_TYPES, qualified)
+
+# What to do instead, by what the annotation is (a plain class has its own help).
+UNENCODABLE_HELP: dict[str, str] = {
+    FUNCTION_TYPE: "pass a value that says what to do (a name, an enum member) and choose the function inside the action",
+    ITERATOR_TYPE: "return a list: an action's result travels back only once it is complete",
+    AWAITABLE_TYPE: "await it inside the action and return its result",
+    STREAM_TYPE: "pass a path or the contents (str or bytes) and open the file inside the action",
+    CLASS_TYPE: "pass a value that names the class (a str, an enum member) and choose the class inside the action",
+    CONTEXT_MANAGER_TYPE: "enter it inside the action and return plain values",
+    BUILTIN_TYPE: "convert it to a type the codec carries: bytes for bytearray and memoryview, list[int] for range, "
+                  "a tuple of two floats for complex",
+}

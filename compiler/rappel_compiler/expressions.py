@@ -259,6 +259,9 @@ class ExpressionLowering:
     # -------------------------------------------------------------- access
 
     def _expr_Attribute(self, node: cst.Attribute) -> A.Expr:
+        owner = self.class_target(node.value, declare=False)
+        if owner is not None:
+            return self.class_attribute(owner, node)  # `Color.RED`, `Limits.MAX`
         reference = self.attribute_reference(node)
         if reference is not None:
             return reference
@@ -322,14 +325,14 @@ class ExpressionLowering:
                 )
         operands_cst = [node.left, *(t.comparator for t in node.comparisons)]
         for i, target in enumerate(node.comparisons):
-            if isinstance(target.operator, (cst.Is, cst.IsNot)) and not (
-                _singleton(operands_cst[i]) or _singleton(operands_cst[i + 1])
+            if isinstance(target.operator, (cst.Is, cst.IsNot)) and not any(
+                _singleton(operand) or self.is_enum_member(operand) for operand in operands_cst[i : i + 2]
             ):
                 raise Reject(
                     "RPL0221",
                     "`is` compares object identity, which RRL values do not have",
                     node,
-                    "compare with `==`; `is` works only with None, True and False",
+                    "compare with `==`; `is` works only with None, True, False and enum members",
                 )
         operands = self.exprs(operands_cst)
         ops = tuple(_COMPARE[type(t.operator)] for t in node.comparisons)

@@ -14,6 +14,7 @@ from rrl import ast as A
 
 from . import dialect
 from .calls import CallLowering
+from .classes import ClassLowering
 from .diagnostics import Reject
 from .expressions import ExpressionLowering
 from .index import ClassInfo
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from .compiler import WorkflowCompiler
 
 
-class FunctionLowerer(StatementLowering, CallLowering, ExpressionLowering):
+class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, ExpressionLowering):
     def __init__(
         self,
         wc: "WorkflowCompiler",

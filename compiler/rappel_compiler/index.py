@@ -53,8 +53,11 @@ class ClassInfo:
     node: cst.ClassDef
     bases: list[str] = field(default_factory=list)  # local class names among the bases
     foreign_bases: list[cst.BaseExpression] = field(default_factory=list)
-    kind: str = "class"  # model | dataclass | exception | workflow_base | class
+    kind: str = "class"  # model | dataclass | exception | enum | workflow_base | class
     is_workflow: bool = False  # decorated with @workflow
+    # A decorator the source alone cannot tell from `rappel.workflow` (a name another
+    # module's star import binds, an alias it cannot follow); None when all are known.
+    unresolved_decorator: cst.Decorator | None = None
     methods: dict[str, cst.FunctionDef] = field(default_factory=NameTable)
     consts: dict[str, cst.BaseExpression] = field(default_factory=NameTable)  # class-level NAME = value
     fields: list[str] = field(default_factory=list)  # annotated fields, in order (own only), in normal form
@@ -143,10 +146,15 @@ class ModuleIndex:
         info = ClassInfo(node.name.value, node)
         for decorator in node.decorators:
             expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-            if self.sdk_name(expr) == "workflow":
+            is_workflow = self._is_workflow_decorator(expr)
+            if is_workflow:
                 info.is_workflow = True
+            elif is_workflow is None and info.unresolved_decorator is None:
+                info.unresolved_decorator = decorator
             if self.qualified(expr) in dialect.DATACLASS_DECORATORS:
                 info.kind = "dataclass"
+        if info.is_workflow:
+            info.unresolved_decorator = None
         for base in node.bases:
             if base.keyword is not None:
                 continue
@@ -164,6 +172,24 @@ class ModuleIndex:
                 for small in stmt.body:
                     self._class_member(info, small)
         return info
+
+    def _is_workflow_decorator(self, expr: cst.BaseExpression, aliases: tuple[str, ...] = ()) -> bool | None:
+        """Whether a class decorator is `rappel.workflow`: by its import, or through a
+        module-level alias (`wf = rappel.workflow`). None when the source cannot tell.
+        A decorator runs when its class is defined, so every name it uses is bound
+        earlier in the file: what the scan has seen so far is enough."""
+        qualified = self.qualified(expr)
+        if qualified is not None:
+            return dialect.sdk_name(qualified) == "workflow"
+        if not isinstance(expr, cst.Name) or self.src.ref(expr).kind != "global":
+            return None
+        name = expr.value
+        if name in self.functions or name in self.actions or name in self.classes:
+            return False
+        const = self.consts.get(name)
+        if const is None or const.value is None or name in aliases:
+            return None
+        return self._is_workflow_decorator(const.value, (*aliases, name))
 
     def _class_member(self, info: ClassInfo, small: cst.BaseSmallStatement) -> None:
         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
@@ -209,6 +235,8 @@ class ModuleIndex:
                 continue
             if qualified in dialect.PYDANTIC_BASES:
                 kinds.append("model")
+            elif qualified in dialect.ENUM_BASES:
+                kinds.append("enum")
             elif self.sdk_name(base) == "Workflow":
                 kinds.append("workflow_base")
             elif qualified.startswith("builtins.") and qualified[9:] in dialect.PYTHON_EXCEPTIONS:
@@ -219,7 +247,7 @@ class ModuleIndex:
                 resolved = self.resolver(qualified)
                 if isinstance(resolved, TypeInfo) and resolved.kind != "class":
                     kinds.append(resolved.kind)
-        for kind in ("exception", "model", "dataclass", "workflow_base"):
+        for kind in ("exception", "enum", "model", "dataclass", "workflow_base"):
             if kind in kinds:
                 return kind
         return None

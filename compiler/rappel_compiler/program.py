@@ -60,7 +60,8 @@ class ProgramBuilder:
         if identity in self._const_names:
             return self._const_names[identity], False
         candidate, n = preferred, 1
-        while candidate in self._consts or candidate in self._taken or self._clashes(candidate):
+        # A const named like a builtin function would hide it (`format` of `Export.format`).
+        while candidate in self._consts or candidate in self._taken or self._clashes(candidate) or candidate in dialect.BUILTIN_FUNCTIONS:
             n += 1
             candidate = f"{preferred}_{n}"
         self._const_names[identity] = candidate

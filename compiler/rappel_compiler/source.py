@@ -13,12 +13,14 @@ the name that occurs in the module.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     ClassScope,
     BuiltinAssignment,
@@ -33,6 +35,8 @@ from libcst.metadata import (
 )
 
 from rrl.ast import Span
+
+from .dialect import SDK_EXPORTS, SDK_PACKAGE
 
 
 def normal_form(name: str) -> str:
@@ -64,6 +68,11 @@ class SourceModule:
         # scopes on demand, as QualifiedNameProvider would for every node.
         self._qualified: dict[cst.CSTNode, set[QualifiedName]] = {}
         self._spellings = {} if source.isascii() else _spellings(self.tree)
+        # `from rappel import *` binds the SDK's names; when it is the module's only kind
+        # of star import, those names are known without the SDK. Names another star import
+        # binds stay unknown (a static reading cannot tell what that module exports).
+        stars = _star_imports(source, self.tree)
+        self._star_sdk = bool(stars) and all(self.absolute(m) == SDK_PACKAGE for m in stars)
 
     # -------------------------------------------------------------- metadata
 
@@ -104,7 +113,26 @@ class SourceModule:
         for qn in self.qualified_names(node):
             if qn.source is QualifiedNameSource.IMPORT:
                 return self.absolute(normal_form(qn.name))
-        return None
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if self._star_imported(root) is None:
+            return None
+        return f"{SDK_PACKAGE}.{normal_form(get_full_name_for_node(node))}"
+
+    def _star_imported(self, node: cst.Name) -> str | None:
+        """`rappel.workflow` for a name only `from rappel import *` binds."""
+        name = normal_form(node.value)
+        if not self._star_sdk or name not in SDK_EXPORTS:
+            return None
+        scope = self.scope(node)
+        if scope is None or self._assignments(scope, name):
+            return None
+        return f"{SDK_PACKAGE}.{name}"
+
+    def _assignments(self, scope: Scope, name: str) -> list:
+        """What binds `name` in `scope`, under any of its spellings."""
+        return [a for spelling in self.spellings(name) if spelling in scope for a in scope[spelling]]
 
     def absolute(self, name: str) -> str:
         """Resolve a relative import name (`.actions.send`) against this package."""
@@ -121,9 +149,10 @@ class SourceModule:
         scope = self.scope(node)
         if scope is None:
             return NameRef("undefined", node.value)
-        assignments = [a for spelling in self.spellings(node.value) if spelling in scope for a in scope[spelling]]
+        assignments = self._assignments(scope, node.value)
         if not assignments:
-            return NameRef("undefined", node.value)
+            star = self._star_imported(node)
+            return NameRef("import", star) if star else NameRef("undefined", node.value)
         for assignment in assignments:
             if isinstance(assignment, BuiltinAssignment):
                 return NameRef("builtin", f"builtins.{node.value}")
@@ -187,7 +216,7 @@ def read_file(path: str) -> str:
         cached = _file_cache.get(path)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:  # a byte order mark is not code, as for Python
         text = handle.read()
     with _lock:
         _file_cache[path] = (mtime, text)
@@ -213,6 +242,35 @@ def _spellings(tree: cst.Module) -> dict[str, tuple[str, ...]]:
         for normal, spellings in visitor.by_normal_form.items()
         if spellings != {normal}
     }
+
+
+class _StarImports(cst.CSTVisitor):
+    """The modules of `from M import *` statements (Python allows them at module
+    level only, `if` and `try` blocks included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.modules: list[str] = []
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if isinstance(node.names, cst.ImportStar):
+            module = get_full_name_for_node(node.module) if node.module else ""
+            self.modules.append("." * len(node.relative) + (module or ""))
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+def _star_imports(source: str, tree: cst.Module) -> list[str]:
+    if not _STAR_IMPORT.search(source):  # most modules: no second walk of the tree
+        return []
+    visitor = _StarImports()
+    tree.visit(visitor)
+    return visitor.modules
+
+
+_STAR_IMPORT = re.compile(r"\bimport\s*\*")
 
 
 def _dotted(node: cst.CSTNode) -> bool:

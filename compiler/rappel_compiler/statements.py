@@ -16,7 +16,6 @@ from rrl.printer import print_expr
 from rrl.walk import children, rewrite, walk
 
 from . import dialect
-from .constants import ConstEvaluator, ExceptionClass
 from .diagnostics import Reject
 from .expressions import _BINARY, OPERATOR_HELP, is_stable, loop_target_elements, operator_text
 
@@ -73,8 +72,8 @@ class StatementLowering:
         self.emit(A.Return(value, span=self.span(node)))
 
     def _stmt_Raise(self, node: cst.Raise) -> None:
-        value = None if node.exc is None else self.expr(node.exc)
-        cause = None if node.cause is None else self.expr(node.cause.item)
+        value = None if node.exc is None else self.raised(node.exc)
+        cause = None if node.cause is None else self.raised(node.cause.item)
         self.emit(A.Raise(value, cause, span=self.span(node)))
 
     def _stmt_Assert(self, node: cst.Assert) -> None:
@@ -542,13 +541,9 @@ class StatementLowering:
         name = self.exception_class(node, strict=False)
         if name is not None:
             return (name,)
-        # A constant naming exception classes: `RETRYABLE = (ConnectionError, TimeoutError)`.
-        source = self.constant_source(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
-        if isinstance(source, cst.BaseExpression):
-            value = ConstEvaluator(self).evaluate(source)
-            values = value if isinstance(value, tuple) else (value,)
-            if all(isinstance(v, ExceptionClass) for v in values):
-                return tuple(v.name for v in values)
+        classes = self.constant_classes(node, kind="exception")  # `RETRYABLE = (ConnectionError, TimeoutError)`
+        if classes is not None:
+            return classes
         qualified = self.src.imported_name(node)
         if qualified is not None and self.wc.resolver is None:
             raise self.unresolved(qualified, node, "use")

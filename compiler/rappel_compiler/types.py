@@ -7,19 +7,42 @@ anything else → `Any`. A missing annotation is `Any`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import builtins
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Union
 
 import libcst as cst
 
 from rrl import ast as A
+from rrl import codec
 
 from . import dialect
+from .index import ClassInfo
 from .resolve import TypeInfo
 
 if TYPE_CHECKING:
     from .compiler import WorkflowCompiler
 
 ANY = A.NamedType("Any")
+
+# The classes the value codec carries, by their dotted names (`datetime.datetime`).
+VALUE_TYPES = frozenset(name.replace(":", ".") for name in codec.VALUE_CLASSES)
+PLAIN_CLASS = "a plain class"
+
+
+@dataclass(frozen=True)
+class Unencodable:
+    """The part of an annotation whose values the value codec cannot carry."""
+
+    node: cst.CSTNode | None  # where to point; None for an annotation read from another module
+    shown: str  # its text
+    what: str  # what it is: "a plain class", dialect.FUNCTION_TYPE, ...
+    local: bool = False  # a class of this module (it could become a model or a dataclass)
+
+
+# What a name in an annotation refers to: a class of this module, a qualified name, or unknown.
+Named = Union[ClassInfo, str, None]
 
 
 def union(options: list[A.Type]) -> A.Type:
@@ -150,6 +173,113 @@ class TypeLowering:
                 return f"typing.{dotted}"
             return f"builtins.{dotted}"
         return dotted
+
+
+    # -------------------------------------------------------------- encodability
+
+    def unencodable(self, annotation: cst.Annotation | None) -> Unencodable | None:
+        """The first part of a source annotation whose values cannot cross a process
+        boundary (RPL0245); None when all of it can, or when the frontend cannot tell."""
+        if annotation is None:
+            return None
+        return self._unencodable(annotation.annotation, self._source_name, None)
+
+    def unencodable_text(self, text: str | None) -> Unencodable | None:
+        """The same for an annotation a resolver rendered (qualified names)."""
+        node = _parsed(text)
+        found = None if node is None else self._unencodable(node, lambda n: self._text_name(n, local=False), None)
+        return None if found is None else dataclasses.replace(found, node=None)
+
+    def _unencodable(self, node: cst.BaseExpression, name_of: Callable[[cst.BaseExpression], Named], at: cst.CSTNode | None) -> Unencodable | None:
+        """`at`: the node to point at instead of `node` (a forward reference's string)."""
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            text = node.evaluated_value
+            parsed = _parsed(text) if isinstance(text, str) else None
+            return None if parsed is None else self._unencodable(parsed, lambda n: self._text_name(n, local=True), at or node)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            return self._unencodable(node.left, name_of, at) or self._unencodable(node.right, name_of, at)
+        if isinstance(node, cst.Subscript):
+            head = name_of(node.value)
+            generic = head if isinstance(head, str) else None
+            args = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+            if generic in dialect.ANNOTATED:
+                args = args[:1]
+            elif generic in dialect.LITERAL:
+                return None
+            elif (found := self._unencodable_name(node, head, at)) is not None:
+                return found
+            for arg in args:
+                found = self._unencodable(arg, name_of, at)
+                if found is not None:
+                    return found
+            return None
+        if isinstance(node, (cst.Name, cst.Attribute)) and not (isinstance(node, cst.Name) and node.value == "None"):
+            return self._unencodable_name(node, name_of(node), at)
+        return None
+
+    def _unencodable_name(self, node: cst.BaseExpression, named: Named, at: cst.CSTNode | None) -> Unencodable | None:
+        shown = _code(node)
+        if isinstance(named, ClassInfo):
+            return None if self._local_value_class(named) else Unencodable(at or node, shown, PLAIN_CLASS, local=True)
+        if named is None or named in dialect.TYPE_NAMES or named in dialect.ENCODABLE_TYPES or named in VALUE_TYPES:
+            return None
+        what = dialect.unencodable_type(named)
+        if what is not None:
+            return Unencodable(at or node, shown, what)
+        if dialect.sdk_name(named) == "RappelTimeout" or named in dialect.EXCEPTION_ALIASES:
+            return None
+        if named.startswith("builtins."):
+            if named[9:] in dialect.PYTHON_EXCEPTIONS or named == "builtins.None":
+                return None
+            return Unencodable(at or node, shown, dialect.BUILTIN_TYPE)
+        resolved = self.wc.resolve(named)
+        if isinstance(resolved, TypeInfo) and resolved.encodable is False:
+            return Unencodable(at or node, shown, PLAIN_CLASS)
+        return None
+
+    def _source_name(self, node: cst.BaseExpression) -> Named:
+        if isinstance(node, cst.Name) and self.wc.src.ref(node).kind == "global":
+            return self.wc.index.classes.get(node.value)
+        return self.wc.index.qualified(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+
+    def _text_name(self, node: cst.BaseExpression, local: bool) -> Named:
+        dotted = _dotted(node)
+        if dotted is None:
+            return None
+        if local and dotted in self.wc.index.classes:
+            return self.wc.index.classes[dotted]
+        head = self._text_head(node, local)
+        if head is not None and head.startswith("builtins.") and not hasattr(builtins, head[9:]):
+            return None  # a bare name this text does not say where it comes from
+        return head
+
+    def _local_value_class(self, info: ClassInfo) -> bool:
+        """A class of this module whose instances the codec carries: a model, a
+        dataclass, an exception, an enum or a TypedDict."""
+        if info.kind in ("model", "dataclass", "exception"):
+            return True
+        for cls in self.wc.index.mro(info.name):
+            for base in cls.foreign_bases:
+                qualified = self.wc.index.qualified(base)
+                if qualified in dialect.ENUM_BASES or qualified in dialect.TYPED_DICT_BASES:
+                    return True
+                resolved = self.wc.resolve(qualified) if qualified else None
+                if isinstance(resolved, TypeInfo) and resolved.encodable:
+                    return True
+        return False
+
+
+def _parsed(text: str | None) -> cst.BaseExpression | None:
+    if not text:
+        return None
+    try:
+        return cst.parse_expression(text)
+    except Exception:
+        return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:

@@ -255,23 +255,48 @@ Expr = Union[
 # ------------------------------------------------------------------ calls with effects
 
 
+DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Duration(Node):
+    """A time with a unit, as written in a policy: `250ms`, `1.5s`, `10m`, `2h`, `1d`."""
+
+    text: str
+
+    @property
+    def seconds(self) -> int | float:
+        unit = next(u for u in ("ms", "s", "m", "h", "d") if self.text.endswith(u))
+        value = float(self.text[: -len(unit)]) * DURATION_UNITS[unit]
+        return int(value) if value.is_integer() else value
+
+
+# A policy's time: a duration, or a number of seconds (`Constant(None)` where
+# `None` is allowed, as in `backoff(max=None)`).
+Seconds = Union[Duration, Constant]
+
+
 @dataclass(frozen=True)
 class RetryPolicy(Node):
-    """`retry(attempts=5, on=[ValueError])`; attempts=None retries without limit,
-    an empty `on` retries every exception (a timeout included)."""
+    """`retry(attempts=5, on=[ValueError])`, as written: a field is None when its
+    argument is not written (`rrl.policies` applies the defaults). `attempts` is
+    a whole number, or `Constant(None)`: retry without limit; `on` names the
+    exception types to retry (empty or not written: every exception, a timeout
+    included)."""
 
-    attempts: int | None = 3
-    on: tuple[str, ...] = ()
+    attempts: Constant | None = None
+    on: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
 class BackoffPolicy(Node):
-    """`backoff(base=1s, multiplier=2.0, max=5m)`: the delay before retry n is
+    """`backoff(base=1s, multiplier=2.0, max=5m)`, as written (a field is None
+    when its argument is not written): the delay before retry n is
     min(base * multiplier ** (n - 1), max)."""
 
-    base: float = 1.0
-    multiplier: float = 2.0
-    max: float | None = None
+    base: Seconds | None = None
+    multiplier: Constant | None = None
+    max: Seconds | None = None
 
 
 @dataclass(frozen=True)
@@ -286,7 +311,7 @@ class AwaitCall(Node):
     kwargs: tuple[Keyword, ...] = ()
     retry: RetryPolicy | None = None
     backoff: BackoffPolicy | None = None
-    timeout: float | None = None
+    timeout: Seconds | None = None
 
 
 # ------------------------------------------------------------------ statements

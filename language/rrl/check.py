@@ -71,6 +71,7 @@ CODES: dict[str, str] = {
     "RPL0329": "a method that changes its receiver, called on a value that is not a variable",
     "RPL0330": "a method that changes a variable, called where the change is lost",
     "RPL0331": "a private attribute",
+    "RPL0332": "a type used as a value",
     "RPL0335": "a policy value out of range",
 }
 
@@ -340,6 +341,8 @@ class _Checker:
         self.global_values = (
             set(self.consts) | set(self.types) | B.EXCEPTIONS | B.TYPES | set(B.FUNCTIONS)
         )
+        # Names of types that are not also builtin functions (`str` is both): not values.
+        self.type_names = set(self.types) | B.EXCEPTIONS | (B.TYPES - set(B.FUNCTIONS))
         self.body: _Body | None = None
         # Where expressions are checked in a copy of the variables (a lambda, a
         # comprehension, a `parallel` call), innermost last: a change is lost there.
@@ -694,6 +697,8 @@ class _Checker:
         else:
             self.expr(target, scope)
         root = target_root(target)
+        if root is not None and root is not target and self.is_type_name(root, scope):
+            self.name(root, root.id, scope)  # `del Color.RED`: a type is not a variable
         if root is None or not self.is_const(root.id):
             return
         lower = root.id.lower()
@@ -774,9 +779,9 @@ class _Checker:
         for keyword in call.kwargs:
             self.expr(keyword.value, scope)
         if call.retry is not None:
-            self.check_exception_types(call.retry.on, call.retry)
-        for policy, problem in policy_problems(call.retry, call.backoff, call.timeout):
-            self.report("RPL0335", policy or call, problem, "see the policies in docs/language.md: a timeout above 0, at least 1 attempt, a multiplier of at least 1")
+            self.check_exception_types(call.retry.on or (), call.retry)
+        for policy, problem in policy_problems(call):
+            self.report("RPL0335", policy, problem, "see the policies in docs/language.md: a timeout above 0, at least 1 attempt, a multiplier of at least 1")
         target = self.actions.get(call.name) or self.fns.get(call.name)
         if target is None:
             if call.name in self.workflows:
@@ -839,7 +844,8 @@ class _Checker:
             case A.DictComp(key=key, value=value, generators=generators):
                 self.comprehension(generators, (key, value), scope)
             case A.Attribute(value=value):
-                self.expr(value, scope)
+                if not self.is_type_name(value, scope):  # `Color.RED`: a member of an imported enum
+                    self.expr(value, scope)
                 self.check_attribute(node)
             case _:
                 for child in children(node):
@@ -861,6 +867,12 @@ class _Checker:
                 "RPL0301", node, f"name `{name}` is used before it is assigned",
                 f"`{name}` is unbound on every path to this line (`del {name}` unbinds it); assign it before using it"
                 if deleted else f"assign `{name}` before this line, for example `{name} = 0`",
+            )
+        elif name in self.type_names:
+            self.report(
+                "RPL0332", node, f"`{name}` is a type, not a value",
+                f"build an instance (`{name}(...)`; `raise {name}` is written `raise {name}()`), test with `isinstance(x, {name})`, "
+                f"catch it with `except {name}`, or read a member of an enum: `{name}.MEMBER`",
             )
         elif name in self.global_values:
             return
@@ -894,8 +906,14 @@ class _Checker:
         finally:
             self.lost_in.pop()
 
+    def is_type_name(self, node: A.Expr, scope: _Scope) -> bool:
+        return isinstance(node, A.Name) and node.id in self.type_names and node.id not in scope.local
+
     def call(self, node: A.Call, scope: _Scope) -> None:
-        for arg in node.args:
+        for index, arg in enumerate(node.args):
+            if index == 1 and isinstance(node.func, A.Name) and node.func.id == "isinstance":
+                elts = arg.elts if isinstance(arg, A.TupleExpr) else (arg,)
+                arg = A.TupleExpr(tuple(e for e in elts if not self.is_type_name(e, scope)))  # types are no values there
             self.expr(arg, scope)
         names: set[str] = set()
         for keyword in node.kwargs:

@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Iterator
 
 from . import ast as A
+from . import policies as P
 from .check import assigned_names
 from .parser import parse_expr
 from .printer import print_expr, print_target, print_type
@@ -168,9 +169,9 @@ class Action(Node):
     action: str = _slot("raw", "")
     kwargs: list[tuple[str, A.Expr]] = _slot("kwargs", factory=list)
     target: A.Expr | None = _slot("target")
-    retry: A.RetryPolicy | None = _slot("retry")
-    backoff: A.BackoffPolicy | None = _slot("backoff")
-    timeout: float | None = _slot("raw")
+    retry: P.Retry | None = _slot("retry")
+    backoff: P.Backoff | None = _slot("backoff")
+    timeout: int | float | None = _slot("raw")
     next: Node | None = _slot("edge")
     error: Node | None = _slot("edge")
     kind = "action"
@@ -464,9 +465,9 @@ def _decode(node: Node, raw: dict, by_id: dict[str, Node]) -> None:
         elif how == "kwargs":
             decoded = [(kwarg["name"], parse_expr(kwarg["value"])) for kwarg in value]
         elif how == "retry":
-            decoded = A.RetryPolicy(value["attempts"], tuple(value["on"])) if value is not None else None
+            decoded = P.Retry(value["attempts"], tuple(value["on"])) if value is not None else None
         elif how == "backoff":
-            decoded = A.BackoffPolicy(**value) if value is not None else None
+            decoded = P.Backoff(**value) if value is not None else None
         elif how == "cases":
             decoded = [Case(parse_expr(c["when"]), by_id[c["to"]]) for c in value]
         elif how == "handlers":
@@ -605,15 +606,19 @@ class _Lowering:
                 call.name,
                 [(k.name, k.value) for k in call.kwargs],
                 target,
-                dataclasses.replace(call.retry, on=tuple(self.qualify(t) for t in call.retry.on)) if call.retry else None,
-                call.backoff,
-                call.timeout,
+                self.retry(call.retry) if call.retry else None,
+                P.resolve_backoff(call.backoff) if call.backoff else None,
+                P.resolve_timeout(call.timeout),
                 cont,
                 ctx.error,
             )
         if call.name in self.fns:
             return self.inline(self.fns[call.name], call, target, ctx, cont)
         raise LoweringError(f"`{call.name}` is neither an action nor a fn")
+
+    def retry(self, policy: A.RetryPolicy) -> P.Retry:
+        retry = P.resolve_retry(policy)
+        return dataclasses.replace(retry, on=tuple(self.qualify(t) for t in retry.on))
 
     def inline(self, fn: A.FnDecl, call: A.AwaitCall, target: A.Expr | None, ctx: _Ctx, cont: Node) -> Node:
         if fn.name in self.inlining:
@@ -943,11 +948,12 @@ def lower(program: A.Program, workflow: str | None = None) -> Dag:
     used = _used_names(start)
     consts = {c.name: c.value for c in program.consts}
     pending = [name for name in used if name in consts]
-    while pending:  # consts may be defined in terms of other consts
+    while pending:  # consts may be defined in terms of other consts (and of types: `Color.RED`)
         for sub in walk(consts[pending.pop()]):
-            if isinstance(sub, A.Name) and sub.id in consts and sub.id not in used:
+            if isinstance(sub, A.Name) and sub.id not in used:
                 used.add(sub.id)
-                pending.append(sub.id)
+                if sub.id in consts:
+                    pending.append(sub.id)
     used_actions = {n.action for n in _reachable(start) if isinstance(n, Action)}
     params = []
     for p in decl.params:

@@ -30,14 +30,23 @@ class Host(Protocol):
     implementation runs actions in-process (`rappel.testing.run_local`);
     the Rust runtime dispatches them to workers."""
 
-    async def call_action(self, action: str, module: str, kwargs: dict, timeout: float | None) -> Any:
-        """Run one attempt of an action; raise its exception, or a RappelTimeout."""
+    async def call_action(self, action: str, module: str, kwargs: dict, timeout: float | None, attempt: int) -> Any:
+        """Run attempt number `attempt` (1-based) of an action; raise its exception,
+        or a RappelTimeout whose message is `action <name> timed out after <timeout:g>s
+        (attempt <attempt>)`."""
 
     def construct(self, type_name: str, args: list, kwargs: dict) -> Any:
         """Build an instance of the named class (`module.Name`, builtins bare)."""
 
     def exception_matches(self, value: Any, type_name: str) -> bool:
-        """isinstance(value, <the named class>)."""
+        """isinstance(value, <the named class>), for `except` and `retry(on=...)`:
+        the class must be an exception class."""
+
+    def is_instance(self, value: Any, type_name: str) -> bool:
+        """isinstance(value, <the named class>): any imported class or builtin exception."""
+
+    def enum_member(self, type_name: str, member: str) -> Any:
+        """The member `member` of the named enum class (`Color.RED`)."""
 
     async def sleep(self, seconds: float) -> None:
         """Durable sleep; the reference host advances a virtual clock."""
@@ -170,6 +179,9 @@ class Evaluator:
         raise SyntaxError("can't use starred expression here")
 
     def _Attribute(self, node: A.Attribute, env: dict) -> Any:
+        owner = self._type_name(node.value, env)
+        if owner is not None:  # `Color.RED`: a member of an enum
+            return self.host.enum_member(owner, node.attr)
         value = self.eval(node.value, env)
         if node.attr == "__name__" and isinstance(value, type):
             return value.__name__  # `type(e).__name__`
@@ -282,6 +294,15 @@ class Evaluator:
         callee = self.eval(func, env)
         return callee(*self._args(node, env), **self._kwargs(node, env))
 
+    def _type_name(self, node: A.Expr, env: dict) -> str | None:
+        """The qualified name of the imported type (or builtin exception) `node`
+        names, when it names one rather than a variable."""
+        if not isinstance(node, A.Name) or node.id in env:
+            return None
+        if node.id in self.types:
+            return self.types[node.id]
+        return node.id if node.id in B.EXCEPTIONS else None
+
     def _args(self, node: A.Call, env: dict) -> list:
         return self._elements(node.args, env)
 
@@ -298,10 +319,10 @@ class Evaluator:
                 if isinstance(value, _PY_TYPES[name]):
                     return True
             elif name in self.types:
-                if self.host.exception_matches(value, self.types[name]):
+                if self.host.is_instance(value, self.types[name]):
                     return True
             elif name in B.EXCEPTIONS:
-                if self.host.exception_matches(value, name):
+                if self.host.is_instance(value, name):
                     return True
             else:
                 raise TypeError("isinstance() arg 2 must be a type name or a tuple of type names")

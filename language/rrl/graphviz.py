@@ -13,6 +13,7 @@ import graphviz
 from . import dag as D
 from .printer import print_call, print_expr, print_target
 from . import ast as A
+from . import policies as P
 
 _STYLE = {
     "start": {"shape": "circle", "label": "start", "style": "filled", "fillcolor": "#dbeafe"},
@@ -54,7 +55,13 @@ def label(node: D.Node) -> str:
         case D.Return(value=value):
             return "return" + (f" {print_expr(value)}" if value is not None else "")
         case D.Action():
-            call = A.AwaitCall(node.action, tuple(A.Keyword(k, v) for k, v in node.kwargs), node.retry, node.backoff, node.timeout)
+            call = A.AwaitCall(
+                node.action,
+                tuple(A.Keyword(k, v) for k, v in node.kwargs),
+                P.retry_syntax(node.retry) if node.retry else None,
+                P.backoff_syntax(node.backoff) if node.backoff else None,
+                P.timeout_syntax(node.timeout),
+            )
             return _assigned(node.target, print_call(call).removeprefix("await "))
         case D.Compute(steps=steps):
             return "\n".join(_step_label(s) for s in steps)

@@ -14,6 +14,10 @@ This module is the specification of execution that every runtime matches:
   An `unbind` step unbinds each of its names that is bound and is no error
   for one that is not: an inlined fn's call starts with it, so its locals
   start unbound at every call, as Python's fresh scope for each call does.
+- Types. The DAG's `types` map names each imported type by its qualified
+  name; the host builds instances from it (`T(...)`), tests `isinstance`
+  (any class), matches `except` and `retry(on=...)` types (exception classes
+  only) and reads enum members (`T.NAME`). A type is never a value.
 - Exceptions. An exception raised while a node runs follows the node's
   `error` edge to an `except` node, which stores it and picks the first
   handler whose types match (no types: any). Unmatched, it follows the
@@ -25,7 +29,8 @@ This module is the specification of execution that every runtime matches:
   exception takes its slot, otherwise the first failed branch in order raises
   its exception from the barrier.
 - Actions. Each attempt gets the call's timeout (default 300 s); running over
-  it fails the attempt with RappelTimeout. Without a retry policy, an
+  it fails the attempt with RappelTimeout("action <name> timed out after
+  <timeout:g>s (attempt <n>)"), with attributes action, timeout and attempt. Without a retry policy, an
   exception fails the call at once and a timeout is retried without limit.
   With `retry(attempts=n, on=[...])`, an attempt that fails with a matching
   exception (any, when `on` is empty; RappelTimeout counts) is retried until
@@ -46,8 +51,8 @@ from typing import Any
 
 from . import ast as A
 from . import dag as D
+from . import policies as P
 from .evaluate import Evaluator, Host
-from .policies import policy_problems
 
 DEFAULT_TIMEOUT = 300.0
 
@@ -225,7 +230,7 @@ class _Interpreter:
         return barrier.next
 
     async def call_action(self, node: D.Action, kwargs: dict) -> Any:
-        problems = policy_problems(node.retry, node.backoff, node.timeout)
+        problems = P.range_problems(node.retry, node.backoff, node.timeout)
         if problems:  # a DAG the checker did not see; `run_action` raises the same
             raise ValueError(problems[0][1])
         signature = self.dag.actions[node.action]
@@ -234,7 +239,7 @@ class _Interpreter:
         attempt = 1
         while True:
             try:
-                return await self.host.call_action(node.action, signature.module, dict(kwargs), timeout)
+                return await self.host.call_action(node.action, signature.module, dict(kwargs), timeout, attempt)
             except Exception as exc:
                 if not self._should_retry(exc, attempt, retry):
                     raise
@@ -243,7 +248,7 @@ class _Interpreter:
                 await self.host.sleep(min(delay, backoff.max) if backoff.max is not None else delay)
             attempt += 1
 
-    def _should_retry(self, exc: Exception, attempt: int, retry: A.RetryPolicy | None) -> bool:
+    def _should_retry(self, exc: Exception, attempt: int, retry: P.Retry | None) -> bool:
         timed_out = self.host.exception_matches(exc, "RappelTimeout")
         if retry is None:
             return timed_out

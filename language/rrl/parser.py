@@ -157,22 +157,6 @@ def _token_span(token: Token) -> A.Span:
     return A.Span(token.line, token.column, token.end_line, token.end_column)
 
 
-@dataclasses.dataclass
-class _Duration:
-    seconds: float
-
-
-_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _duration_seconds(text: str) -> float | int:
-    for unit in ("ms", "s", "m", "h", "d"):
-        if text.endswith(unit) and text[: -len(unit)].replace(".", "", 1).isdigit():
-            value = float(text[: -len(unit)]) * _DURATION_UNITS[unit]
-            return int(value) if value.is_integer() else value
-    raise ValueError(text)
-
-
 def _present(items) -> list:
     return [item for item in items if item is not None]
 
@@ -371,18 +355,20 @@ class _ToAst(Transformer):
             if name not in allowed:
                 expected = ", ".join(allowed)
                 raise _Problem(f"unknown policy argument `{name}`", span, f"expected one of: {expected}")
+            if allowed[name] in values:
+                raise _Problem(f"`{name}` is given twice", span, "remove one of them")
             values[allowed[name]] = value
         return values
 
     def retry_policy(self, meta, items):
         values = self._policy_args(items[0], {"attempts": "attempts", "on": "on"}, meta)
-        attempts = values.get("attempts", 3)
-        if isinstance(attempts, A.Constant) and (attempts.value is None or type(attempts.value) is int):
-            attempts = attempts.value
-        if not (attempts is None or type(attempts) is int):  # its range is the checker's (RPL0335)
+        attempts = values.get("attempts")
+        if attempts is not None and not (
+            isinstance(attempts, A.Constant) and (attempts.value is None or type(attempts.value) is int)
+        ):  # its range is the checker's (RPL0335)
             raise _Problem("`attempts` must be a whole number, or None for no limit", _span(meta))
         on = values.get("on")
-        types: tuple[str, ...] = ()
+        types: tuple[str, ...] | None = None
         if on is not None:
             elts = on.elts if isinstance(on, (A.ListExpr, A.TupleExpr)) else (on,)
             names = [_dotted(e) for e in elts]
@@ -393,23 +379,26 @@ class _ToAst(Transformer):
 
     def backoff_policy(self, meta, items):
         values = self._policy_args(items[0], {"base": "base", "multiplier": "multiplier", "max": "max"}, meta)
-        numbers = {}
         for key, value in values.items():
-            number = self._seconds(value, meta, allow_none=(key == "max"))
-            numbers[key] = number
-        return ("backoff", A.BackoffPolicy(span=_span(meta), **numbers))
+            if key == "multiplier":
+                if not (isinstance(value, A.Constant) and type(value.value) in (int, float) and value.value >= 0):
+                    raise _Problem("`multiplier` must be a number, like `multiplier=2`", _span(meta))
+            else:
+                self._check_seconds(value, meta, allow_none=(key == "max"))
+        return ("backoff", A.BackoffPolicy(span=_span(meta), **values))
 
     def timeout_policy(self, meta, items):
-        return ("timeout", self._seconds(items[0], meta))
+        return ("timeout", self._check_seconds(items[0], meta))
 
-    def _seconds(self, value, meta, allow_none: bool = False):
-        if isinstance(value, _Duration):
-            return value.seconds
+    def _check_seconds(self, value, meta, allow_none: bool = False) -> A.Seconds:
+        """A duration, a number of seconds (0 or more), or None where allowed."""
+        if isinstance(value, A.Duration):
+            return value
         if isinstance(value, A.Constant):
             if value.value is None and allow_none:
-                return None
+                return value
             if type(value.value) in (int, float) and value.value >= 0:
-                return value.value
+                return value
         raise _Problem("expected a duration such as `30s`, `5m`, `250ms` or a number of seconds", _span(meta))
 
     def policy_args(self, meta, items):
@@ -419,7 +408,7 @@ class _ToAst(Transformer):
         return (_name(items[0], of_python=True), items[1], _span(meta))
 
     def duration(self, meta, items):
-        return _Duration(_duration_seconds(str(items[0])))
+        return A.Duration(str(items[0]), span=_span(meta))
 
     def return_stmt(self, meta, items):
         return A.Return(items[0], span=_span(meta))

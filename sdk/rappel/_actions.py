@@ -17,6 +17,7 @@ from collections.abc import Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
+from ._boundary import run_across
 from ._depend import Depend, DependencyScope, depend_of
 from ._errors import RappelError
 from ._execution import run_with_policy
@@ -104,15 +105,19 @@ class ActionCall:
         return self.definition.name
 
     def attempt(self) -> Coroutine[Any, Any, Any]:
-        """A fresh coroutine running the action once."""
-        return self.definition.invoke(self.arguments)
+        """A fresh coroutine running the action once, as a worker runs it: the
+        arguments, and the result or the exception, cross the value codec. The
+        action works on its own copy of every value, and a value the codec cannot
+        carry fails here as it would in production."""
+        return run_across(self.arguments, self.definition.invoke, f"action {self.definition.name}()")
 
     def __await__(self) -> Generator[Any, None, Any]:
         return self._run().__await__()
 
     async def _run(self) -> Any:
         if current_clock() is None:
-            return await self.attempt()
+            # Not under a workflow: a plain call of the function, handy in unit tests.
+            return await self.definition.invoke(self.arguments)
         # Awaited directly by workflow code under rappel.testing: the default policy
         # applies, exactly as it will in the runtime.
         return await run_with_policy(self, ActionPolicy.build())

@@ -34,6 +34,12 @@ class RappelTimeout(RappelError):
         self.attempt = attempt
 
 
+class CodecError(RappelError):
+    """A value cannot cross a process boundary: the value codec cannot encode it
+    (a plain object, a function, a connection), or cannot rebuild what it decoded.
+    See "Values and the codec" in docs/language.md."""
+
+
 class WorkflowCompileError(RappelError):
     """A workflow's run() could not be compiled to RRL.
 
@@ -48,3 +54,9 @@ class WorkflowCompileError(RappelError):
 
     def __str__(self) -> str:
         return self.rendered
+
+
+# Values name their classes by `module:qualname` (docs/language.md, "Values and the
+# codec"): the public module is the stable name, whatever the file layout.
+for _public in (RappelError, RappelTimeout, CodecError, WorkflowCompileError):
+    _public.__module__ = "rappel"

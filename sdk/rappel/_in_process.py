@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from . import _toolchain
+from ._boundary import run_across, workflow_boundary
 from ._client import WorkflowHandle
 from ._depend import Provider, apply_overrides
 from ._local_host import LocalHost
@@ -31,8 +32,12 @@ async def execute_native(
     """Await the user's run() body with virtual time; actions run for real."""
     cls = type(instance)
     body = original_run(cls)
-    with apply_overrides(overrides), workflow_time(clock_for_run(), modules_of(cls)):
-        return await body(instance, **arguments)
+
+    async def run(arguments: dict[str, Any]) -> Any:
+        with apply_overrides(overrides), workflow_time(clock_for_run(), modules_of(cls)):
+            return await body(instance, **arguments)
+
+    return await run_workflow_across(cls, arguments, run)
 
 
 async def execute_local(
@@ -40,9 +45,22 @@ async def execute_local(
 ) -> Any:
     """Execute the compiled DAG of `cls` in the reference interpreter."""
     dag = dag_of(cls)
-    host = LocalHost(clock_for_run())
-    with apply_overrides(overrides):
-        return await _toolchain.execute(dag, arguments, host)
+
+    async def run(arguments: dict[str, Any]) -> Any:
+        host = LocalHost(clock_for_run())
+        with apply_overrides(overrides):
+            return await _toolchain.execute(dag, arguments, host)
+
+    return await run_workflow_across(cls, arguments, run)
+
+
+async def run_workflow_across(
+    cls: type[Workflow], arguments: dict[str, Any], run: Callable[[dict[str, Any]], Awaitable[Any]]
+) -> Any:
+    """Run a workflow as a client and the runtime see it: its arguments, result and
+    exception cross the value codec, and so do its actions' values."""
+    with workflow_boundary(cls.__name__):
+        return await run_across(arguments, run, "run()")
 
 
 class LocalBackend:

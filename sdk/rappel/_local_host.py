@@ -5,7 +5,7 @@ runtime does with workers and Postgres."""
 from __future__ import annotations
 
 import builtins
-import copy
+import enum
 import importlib
 import inspect
 from typing import Any
@@ -28,16 +28,16 @@ class LocalHost:
         self._types: dict[str, type] = {}
 
     async def call_action(
-        self, action: str, module: str, kwargs: dict[str, Any], timeout: float | None
+        self, action: str, module: str, kwargs: dict[str, Any], timeout: float | None, attempt: int
     ) -> Any:
-        """Run one attempt of `action`; past `timeout` seconds raise RappelTimeout.
-        The action's own exception propagates unchanged.
+        """Run attempt `attempt` of `action`; past `timeout` seconds raise RappelTimeout.
 
-        Arguments and the result are copied, as the runtime's trip through
-        Postgres and a worker would: an action that changes its argument in
-        place does not change the workflow's value."""
-        call = ActionCall(lookup_action(action, module), (), copy.deepcopy(kwargs))
-        return copy.deepcopy(await run_attempt(call, timeout))
+        The arguments, and the result or the action's exception, cross the value
+        codec as they cross Postgres and a worker in production (see
+        `ActionCall.attempt`): an action that changes its argument in place does
+        not change the workflow's value."""
+        call = ActionCall(lookup_action(action, module), (), kwargs)
+        return await run_attempt(call, timeout, attempt)
 
     def construct(self, type_name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Instantiate `module.Class` (builtins by bare name): models, dataclasses,
@@ -48,7 +48,24 @@ class LocalHost:
         cls = self.resolve_type(type_name)
         if not issubclass(cls, BaseException):
             raise RappelError(f"{type_name} is not an exception class and cannot be caught")
-        return isinstance(exc, cls)
+        if isinstance(exc, cls):
+            return True
+        # A stand-in for an exception whose class could not be rebuilt here still
+        # matches the classes its chain names, as it does in the runtime.
+        from rrl.codec import UnresolvedException, class_name, exception_chain
+
+        return isinstance(exc, UnresolvedException) and class_name(cls) in exception_chain(type(exc))
+
+    def is_instance(self, value: Any, type_name: str) -> bool:
+        return isinstance(value, self.resolve_type(type_name))
+
+    def enum_member(self, type_name: str, member: str) -> Any:
+        cls = self.resolve_type(type_name)
+        if not issubclass(cls, enum.Enum):
+            raise RappelError(f"{type_name} is not an enum: a workflow reads no other attribute of a class")
+        if member not in cls.__members__:
+            raise AttributeError(f"type object '{cls.__name__}' has no attribute '{member}'")
+        return cls.__members__[member]
 
     async def sleep(self, seconds: float) -> None:
         await self.clock.sleep(seconds)

@@ -7,10 +7,11 @@ Both are imported on first use: workers and clients that never compile keep
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
-from ._errors import WorkflowCompileError
+from ._errors import RappelError, WorkflowCompileError
 
 
 def compile_workflow_class(cls: type) -> Any:
@@ -26,11 +27,12 @@ def compile_workflow_class(cls: type) -> Any:
         raise WorkflowCompileError(exc.rendered, exc.diagnostics) from None
 
 
-def compile_module(module: ModuleType):
-    """Every workflow of an imported module: `CompileResult(programs, diagnostics)`."""
+def compile_module(module: ModuleType, workflow_classes: Iterable[type] = ()):
+    """Every workflow of an imported module: `CompileResult(programs, diagnostics)`.
+    `workflow_classes`: those `@workflow` saw while the module was imported."""
     import rappel_compiler
 
-    return rappel_compiler.compile_module(module)
+    return rappel_compiler.compile_module(module, workflow_classes)
 
 
 def syntax_diagnostics(source: str, path: str) -> list[Any]:
@@ -48,6 +50,21 @@ def parse(text: str, path: str) -> tuple[Any | None, list[Any]]:
         return rrl.parse(text, path), []
     except rrl.DiagnosticError as exc:
         return None, list(exc.diagnostics)
+
+
+def format_source(text: str, path: str) -> tuple[str | None, list[Any]]:
+    """An `.rrl` text as `rappel fmt` writes it; syntax errors come back as
+    diagnostics, a formatter bug as a `RappelError`."""
+    import rrl
+    from rrl.layout import FormatError
+    from rrl.layout import format_source as format_rrl
+
+    try:
+        return format_rrl(text, path), []
+    except rrl.DiagnosticError as exc:
+        return None, list(exc.diagnostics)
+    except FormatError as exc:
+        raise RappelError(str(exc)) from None
 
 
 def check(program: Any) -> list[Any]:
@@ -106,6 +123,15 @@ def render_diagnostic(diagnostic: Any, source: str | None) -> str:
     from rrl import render
 
     return render(diagnostic, source)
+
+
+def diagnostic(code: str, message: str, span: tuple[int, int, int, int] | None, help: str, path: str) -> Any:
+    """A diagnostic the SDK reports itself (RPL0251, RPL0252); `span` is 1-based
+    (line, column, end line, end column)."""
+    from rrl import Diagnostic
+    from rrl.ast import Span
+
+    return Diagnostic(code, message, Span(*span) if span else None, help, path)
 
 
 def is_error(diagnostic: Any) -> bool:

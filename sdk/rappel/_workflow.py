@@ -103,23 +103,15 @@ W = TypeVar("W", bound=type[Workflow])
 def workflow(cls: W) -> W:
     """Compile a Workflow subclass's run() to RRL when the class is defined.
 
-    Unsupported or non-deterministic code in run() raises WorkflowCompileError here,
-    at import time, with the compiler's diagnostics. `RAPPEL_SKIP_COMPILE=1` defers
-    compilation to first use (for debugging the compiler only).
+    Unsupported or non-deterministic code in run(), and a run() that is not
+    `async def run(self, ...)` with named parameters, raise WorkflowCompileError
+    here, at import time, with the compiler's located diagnostics.
+    `RAPPEL_SKIP_COMPILE=1` defers compilation to first use (for debugging the
+    compiler only).
     """
     if not (inspect.isclass(cls) and issubclass(cls, Workflow)):
         raise TypeError(f"@workflow decorates a subclass of rappel.Workflow, got {cls!r}")
     original = original_run(cls)
-    if original is Workflow.run:
-        raise TypeError(f"{cls.__name__} must define `async def run(self, ...)`")
-    if not inspect.iscoroutinefunction(original):
-        raise TypeError(f"{cls.__name__}.run must be `async def`")
-    for param in inspect.signature(original).parameters.values():
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
-            raise TypeError(
-                f"{cls.__name__}.run cannot take {param}: workflow inputs are stored by "
-                "parameter name, so every parameter needs a name (no *args, **kwargs or /)"
-            )
 
     @functools.wraps(original)
     async def run(self: Workflow, *args: Any, **kwargs: Any) -> Any:
@@ -131,30 +123,54 @@ def workflow(cls: W) -> W:
     cls.__rappel_original_run__ = original
     cls.__rappel_program__ = None
     # The compiler always sees the decorated class, whether it compiles now or on
-    # first use: `__rappel_original_run__` is the body to compile.
-    if not _compile_deferred():
+    # first use: `__rappel_original_run__` is the body to compile. It also judges
+    # run()'s shape, so that a bad one is a located diagnostic (RPL0229) like any
+    # other; the check below only backs it up.
+    deferred = _deferred.get()
+    if deferred is not None and deferred[0] in (None, cls.__module__):
+        deferred[1].append(cls)
+    elif os.environ.get(SKIP_COMPILE_ENV) != "1":
         program_of(cls)
+        problem = _run_problem(cls, original)
+        if problem is not None:
+            raise TypeError(problem)
     return cls
+
+
+def _run_problem(cls: type[Workflow], original: RunMethod) -> str | None:
+    """What makes `original` unusable as a workflow's run(), if anything."""
+    if original is Workflow.run:
+        return f"{cls.__name__} must define `async def run(self, ...)`"
+    if not inspect.iscoroutinefunction(original):
+        return f"{cls.__name__}.run must be `async def`"
+    for param in inspect.signature(original).parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
+            return (
+                f"{cls.__name__}.run cannot take {param}: workflow inputs are stored by "
+                "parameter name, so every parameter needs a name (no *args, **kwargs or /)"
+            )
+    return None
 
 
 # ------------------------------------------------------------------ compilation
 
-_defer_compilation: ContextVar[bool] = ContextVar("rappel_defer_compilation", default=False)
-
-
-def _compile_deferred() -> bool:
-    return _defer_compilation.get() or os.environ.get(SKIP_COMPILE_ENV) == "1"
+# Under `deferred_compilation()`: the module whose workflows are deferred (None: all
+# of them), and the list that collects them.
+_deferred: ContextVar[tuple[str | None, list[type[Workflow]]] | None] = ContextVar("rappel_deferred_workflows", default=None)
 
 
 @contextlib.contextmanager
-def deferred_compilation() -> Iterator[None]:
-    """Define workflows without compiling them (the CLI compiles whole modules itself,
-    so that a broken workflow is reported as diagnostics rather than an import error)."""
-    token = _defer_compilation.set(True)
+def deferred_compilation(module: str | None = None) -> Iterator[list[type[Workflow]]]:
+    """Define the workflows of `module` (of every module when None) without compiling
+    them, and collect them in the list this yields. The CLI compiles whole modules
+    itself, so that every problem of a file is reported as a diagnostic, rather than
+    the first one as an import error."""
+    classes: list[type[Workflow]] = []
+    token = _deferred.set((module, classes))
     try:
-        yield
+        yield classes
     finally:
-        _defer_compilation.reset(token)
+        _deferred.reset(token)
 
 
 def original_run(cls: type[Workflow]) -> RunMethod:

@@ -1,16 +1,24 @@
 """The `rappel` command line: compile, check, visualize and format workflows.
 
-Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on usage errors.
+Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on usage errors,
+101 on an internal error (a bug in rappel, reported as one line; RAPPEL_BACKTRACE=1
+prints its traceback). Every failure on a user's input is a message (a located diagnostic where there is a
+place to point at), never a traceback. Each file is checked on its own: one that
+fails does not hide the diagnostics of the others.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import json
+import os
 import sys
+import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +28,10 @@ from rich.text import Text
 from . import _toolchain
 from ._actions import lookup_action
 from ._errors import RappelError
-from ._loader import import_python_file
+from ._loader import ImportFailed, load_python_file
 from ._visualize import FORMATS, graph_format, write_graph
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 MANIFEST_VERSION = 1
 
 
@@ -85,34 +93,80 @@ class SourceFile:
     programs: dict[str, Any] = field(default_factory=dict)  # workflow name -> Program
     diagnostics: list[Any] = field(default_factory=list)
     parsed: Any = None  # the whole program of an .rrl file
+    error: str | None = None  # a problem with the file itself (missing, unreadable, …)
 
     @property
     def failed(self) -> bool:
-        return any(_toolchain.is_error(d) for d in self.diagnostics)
+        return self.error is not None or any(_toolchain.is_error(d) for d in self.diagnostics)
 
 
-def _read(path: Path, display: str) -> str:
+def check_paths(displays: Iterable[str], allowed: Sequence[str]) -> None:
+    """Usage errors among the input paths, before any file is read."""
+    for display in displays:
+        path = Path(display)
+        kinds = " or ".join(allowed)
+        if path.is_dir():
+            raise UsageError(f"{display} is a directory; pass the {kinds} files in it")
+        if path.suffix not in allowed:
+            raise UsageError(f"{display}: expected {kinds} file")
+
+
+def _read(source: SourceFile, *, keep_line_endings: bool = False) -> None:
+    """The file's text, or why there is none. Sources are UTF-8 (a .py file may start
+    with a byte order mark, as Python allows); line endings read as `\\n`, unless
+    `keep_line_endings` (`rappel fmt` rewrites them)."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = source.path.read_bytes()
     except FileNotFoundError:
-        raise RappelError(f"{display}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RappelError(f"cannot read {display}: {exc}") from None
+        source.error = f"{source.display}: no such file"
+        return
+    except OSError as exc:
+        source.error = f"cannot read {source.display}: {exc.strerror or exc}"
+        return
+    try:
+        text = data.decode("utf-8-sig" if source.path.suffix == ".py" else "utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        source.diagnostics = [_not_utf8(data, exc, source.display)]
+    source.text = text if keep_line_endings else text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, display: str) -> Any:
+    """RPL0252, located at the first byte that is not UTF-8."""
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+    return _toolchain.diagnostic(
+        "RPL0252",
+        f"{display} is not valid UTF-8: byte 0x{data[exc.start]:02x} at line {line}",
+        (line, column, line, column + 1),
+        "save the file as UTF-8; Rappel reads .py and .rrl sources as UTF-8 whatever their coding declaration",
+        display,
+    )
 
 
 def load(display: str, *, allowed: Sequence[str], run_checker: bool = True) -> SourceFile:
-    """Compile a .py file or parse an .rrl file, collecting every diagnostic."""
+    """Compile a .py file or parse an .rrl file, collecting every diagnostic. A .py
+    file is imported (its top-level code runs) so that imported names resolve."""
+    check_paths([display], allowed)
     path = Path(display)
-    suffix = path.suffix
-    if suffix not in allowed:
-        raise UsageError(f"{display}: expected {' or '.join(allowed)} file")
-    source = SourceFile(path, display, _read(path, display))
-    if suffix == ".py":
+    source = SourceFile(path, display)
+    _read(source)
+    if source.failed:
+        return source
+    if path.suffix == ".py":
         source.diagnostics = _toolchain.syntax_diagnostics(source.text, display)
         if source.diagnostics:
             return source  # importing it would only say the same, without the caret
-        module = import_python_file(path, display)
-        compiled = _toolchain.compile_module(module)
+        try:
+            loaded = load_python_file(path, display)
+        except ImportFailed as exc:
+            source.diagnostics = exc.diagnostics
+            return source
+        except RappelError as exc:
+            source.error = str(exc)
+            return source
+        compiled = _toolchain.compile_module(loaded.module, loaded.workflow_classes)
         source.programs = compiled.programs
         source.diagnostics = list(compiled.diagnostics)
     else:
@@ -123,8 +177,16 @@ def load(display: str, *, allowed: Sequence[str], run_checker: bool = True) -> S
         programs = [source.parsed] if source.parsed is not None else source.programs.values()
         for program in _unique(programs):
             source.diagnostics.extend(_toolchain.check(program))
-    source.diagnostics = [_toolchain.with_path(d, display) for d in source.diagnostics]
+    source.diagnostics = [_as_given(d, source) for d in source.diagnostics]
     return source
+
+
+def _as_given(diagnostic: Any, source: SourceFile) -> Any:
+    """The diagnostic located in the file as the command line names it (the compiler
+    names an imported module's file by its absolute path)."""
+    if diagnostic.path and Path(diagnostic.path).resolve() == source.path.resolve():
+        return diagnostic.with_path(source.display)
+    return _toolchain.with_path(diagnostic, source.display)
 
 
 def _unique(programs: Iterable[Any]) -> list[Any]:
@@ -135,6 +197,9 @@ def _unique(programs: Iterable[Any]) -> list[Any]:
 
 
 def report(output: Output, source: SourceFile) -> None:
+    if source.error is not None:
+        output.error(source.error)
+        output.errors_reported += 1
     for diagnostic in source.diagnostics:
         path = getattr(diagnostic, "path", None)
         text = source.text if path in (None, source.display) else _other_source(path)
@@ -152,9 +217,10 @@ def _other_source(path: str) -> str | None:
 
 
 def cmd_compile(args: argparse.Namespace, output: Output) -> int:
-    sources = [load(p, allowed=(".py",)) for p in args.paths]
-    for source in sources:
-        report(output, source)
+    check_paths(args.paths, (".py",))
+    out_dir = Path(args.output_dir)
+    _check_output_dir(out_dir)
+    sources = _load_each(output, args.paths, allowed=(".py",))
     if any(source.failed for source in sources):
         return EXIT_ERRORS
 
@@ -169,21 +235,60 @@ def cmd_compile(args: argparse.Namespace, output: Output) -> int:
             optimized = _toolchain.optimize(program)
             artifacts[name] = (source, optimized, _toolchain.print_program(optimized))
 
-    out_dir = Path(args.output_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"version": MANIFEST_VERSION, "workflows": {}}
+    files: dict[str, str] = {}
     for name in sorted(artifacts):
         source, program, text = artifacts[name]
-        (out_dir / f"{name}.rrl").write_text(text, encoding="utf-8")
+        files[f"{name}.rrl"] = text
         manifest["workflows"][name] = {
             "source": source.path.as_posix(),
             "rrl": f"{name}.rrl",
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             "actions": [_action_manifest(decl) for decl in program.actions],
         }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
+    _write_output(out_dir, files)
     output.info(f"compiled {len(artifacts)} workflow(s) to {out_dir}")
     return EXIT_OK
+
+
+def _load_each(output: Output, displays: Sequence[str], *, allowed: Sequence[str]) -> list[SourceFile]:
+    """Load and report each file on its own: a failure of one hides nothing of the others."""
+    sources = []
+    for display in displays:
+        source = load(display, allowed=allowed)
+        report(output, source)
+        sources.append(source)
+    return sources
+
+
+def _check_output_dir(out_dir: Path) -> None:
+    """`-o` must name a directory, or a path where one can be created."""
+    blocking = _file_in_the_way(out_dir)
+    if blocking is not None:
+        what = "it is a file" if blocking == out_dir else f"{blocking} is a file"
+        raise RappelError(
+            f"cannot write to {out_dir}: {what}; -o names the directory that "
+            "receives the .rrl files and manifest.json"
+        )
+
+
+def _file_in_the_way(directory: Path) -> Path | None:
+    """The existing file at `directory` or above it that keeps it from being a directory."""
+    for path in (directory, *directory.parents):
+        if path.exists() and not path.is_dir():
+            return path
+    return None
+
+
+def _write_output(out_dir: Path, files: dict[str, str]) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (out_dir / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        target = Path(exc.filename) if exc.filename else out_dir
+        raise RappelError(f"cannot write to {target}: {exc.strerror or exc}") from None
 
 
 def _action_manifest(decl: Any) -> dict[str, Any]:
@@ -209,11 +314,9 @@ def _action_manifest(decl: Any) -> dict[str, Any]:
 
 
 def cmd_check(args: argparse.Namespace, output: Output) -> int:
-    sources = [load(p, allowed=(".py", ".rrl")) for p in args.paths]
-    for source in sources:
-        report(output, source)
-    failed = [s for s in sources if s.failed]
-    if failed:
+    check_paths(args.paths, (".py", ".rrl"))
+    sources = _load_each(output, args.paths, allowed=(".py", ".rrl"))
+    if any(source.failed for source in sources):
         return EXIT_ERRORS
     workflows = sum(len(s.programs) for s in sources)
     output.info(f"checked {len(sources)} file(s), {workflows} workflow(s): no errors")
@@ -226,8 +329,10 @@ def cmd_visualize(args: argparse.Namespace, output: Output) -> int:
         graph_format(out_path)
     except RappelError as exc:
         raise UsageError(str(exc)) from None
-    source = load(args.path, allowed=(".py", ".rrl"))
-    report(output, source)
+    blocking = _file_in_the_way(out_path.parent)
+    if blocking is not None:
+        raise RappelError(f"cannot write {out_path}: {blocking} is a file")
+    (source,) = _load_each(output, [args.path], allowed=(".py", ".rrl"))
     if source.failed:
         return EXIT_ERRORS
     names = sorted(source.programs)
@@ -241,32 +346,44 @@ def cmd_visualize(args: argparse.Namespace, output: Output) -> int:
     elif args.workflow in source.programs:
         name = args.workflow
     else:
-        raise RappelError(
+        raise UsageError(
             f"{source.display} has no workflow named {args.workflow!r} "
             f"(found: {', '.join(names) or 'none'})"
         )
     dag = _toolchain.executable_dag(source.programs[name], name)
-    write_graph(_toolchain.render_graph(dag), out_path)
+    try:
+        write_graph(_toolchain.render_graph(dag), out_path)
+    except OSError as exc:
+        raise RappelError(f"cannot write {out_path}: {exc.strerror or exc}") from None
     output.info(f"wrote {out_path}")
     return EXIT_OK
 
 
 def cmd_fmt(args: argparse.Namespace, output: Output) -> int:
+    """Format each file in place (layout only: comments and what is written stay);
+    with --check, write nothing and show the diff of each file that would change."""
+    check_paths(args.files, (".rrl",))  # before any file is touched
     changed, failed = [], False
     for display in args.files:
-        source = load(display, allowed=(".rrl",), run_checker=False)
-        if source.failed:
+        source = SourceFile(Path(display), display)
+        formatted = _formatted(source)
+        if formatted is None:  # the file is left as it is
             report(output, source)
             failed = True
             continue
-        formatted = _toolchain.print_program(source.parsed)
         if formatted == source.text:
             continue
         changed.append(display)
         if args.check:
-            output.info(f"would reformat {display}")
+            output.info(_format_diff(display, source.text, formatted) + f"would reformat {display}")
         else:
-            source.path.write_text(formatted, encoding="utf-8")
+            try:
+                source.path.write_bytes(formatted.encode("utf-8"))
+            except OSError as exc:
+                source.error = f"cannot write {display}: {exc.strerror or exc}"
+                report(output, source)
+                failed = True
+                continue
             output.info(f"reformatted {display}")
     if failed or (args.check and changed):
         return EXIT_ERRORS
@@ -275,48 +392,111 @@ def cmd_fmt(args: argparse.Namespace, output: Output) -> int:
     return EXIT_OK
 
 
+def _formatted(source: SourceFile) -> str | None:
+    """The file's text as `rappel fmt` writes it, or None when it cannot be
+    formatted (why is in `source`). The text is read with its line endings as
+    they are (`\\r\\n` included), so that changing only those is a change."""
+    _read(source, keep_line_endings=True)
+    if source.failed:
+        return None
+    try:
+        formatted, source.diagnostics = _toolchain.format_source(source.text, source.display)
+    except RappelError as exc:  # a formatter bug: the file stays as it is
+        source.error = str(exc)
+        return None
+    return None if source.failed else formatted
+
+
+def _format_diff(display: str, text: str, formatted: str) -> str:
+    """A unified diff from the file to its formatted text. Line endings are
+    compared apart: a file with `\r\n` says so in the header."""
+    note = ", CRLF -> LF" if "\r\n" in text else ""
+    before = text.replace("\r\n", "\n").splitlines(keepends=True)
+    after = formatted.splitlines(keepends=True)
+    lines = difflib.unified_diff(before, after, display, f"{display} (formatted{note})")
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    if note and not out:  # only the line endings change
+        out = [f"--- {display}\n", f"+++ {display} (formatted{note})\n"]
+    return "".join(out)
+
+
 # ------------------------------------------------------------------ entry point
+
+
+IMPORTS_MODULE = (
+    "A .py file is imported, so its top-level code runs (as it does in a worker): that is "
+    "how the actions, models and constants it imports are resolved."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rappel",
         description="Compile, check, visualize and format Rappel workflows.",
+        epilog="Exit status: 0 when clean, 1 on diagnostics or errors, 2 on usage errors.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     compile_ = commands.add_parser(
-        "compile", help="compile workflow modules to .rrl files and a manifest.json"
+        "compile",
+        help="compile workflow modules to .rrl files and a manifest.json",
+        description="Compile every workflow of the modules to DIR/<Workflow>.rrl and "
+        "DIR/manifest.json; nothing is written when there are errors. " + IMPORTS_MODULE,
     )
     compile_.add_argument("paths", nargs="+", metavar="PATH", help="Python files with @workflow classes")
-    compile_.add_argument("-o", "--output-dir", required=True, metavar="DIR")
-    compile_.set_defaults(handler=cmd_compile)
+    compile_.add_argument("-o", "--output-dir", required=True, metavar="DIR", help="created if missing")
+    compile_.set_defaults(handler=cmd_compile, command_parser=compile_)
 
-    check = commands.add_parser("check", help="report every diagnostic without writing anything")
+    check = commands.add_parser(
+        "check",
+        help="report every diagnostic without writing anything",
+        description="Report every diagnostic of each file, each file on its own. " + IMPORTS_MODULE,
+    )
     check.add_argument("paths", nargs="+", metavar="PATH", help=".py or .rrl files")
-    check.set_defaults(handler=cmd_check)
+    check.set_defaults(handler=cmd_check, command_parser=check)
 
-    visualize = commands.add_parser("visualize", help="render a workflow's DAG with Graphviz")
+    visualize = commands.add_parser(
+        "visualize",
+        help="render a workflow's DAG with Graphviz",
+        description="Render a workflow's DAG. " + IMPORTS_MODULE,
+    )
     visualize.add_argument("path", metavar="PATH", help="a .py or .rrl file")
     visualize.add_argument("--workflow", metavar="NAME", help="needed when PATH has several workflows")
     visualize.add_argument(
         "-o", "--output", required=True, metavar="FILE",
         help=f"output file; the extension picks the format ({', '.join('.' + f for f in FORMATS)})",
     )
-    visualize.set_defaults(handler=cmd_visualize)
+    visualize.set_defaults(handler=cmd_visualize, command_parser=visualize)
 
-    fmt = commands.add_parser("fmt", help="rewrite .rrl files in canonical form")
+    fmt = commands.add_parser(
+        "fmt", help="format .rrl files in place (layout only: comments and written arguments stay)"
+    )
     fmt.add_argument("files", nargs="+", metavar="FILE", help=".rrl files")
-    fmt.add_argument("--check", action="store_true", help="only report files that would change")
-    fmt.set_defaults(handler=cmd_fmt)
+    fmt.add_argument(
+        "--check", action="store_true",
+        help="write nothing; print the diff of each file that would change and exit 1",
+    )
+    fmt.set_defaults(handler=cmd_fmt, command_parser=fmt)
     return parser
+
+
+def _version() -> str:
+    try:
+        return version("rappel")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage error already printed by argparse
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # argparse would blame the top-level command; the usage that helps is the subcommand's
+            args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    except SystemExit as exc:  # --help, --version, or a usage error already printed by argparse
         return int(exc.code or 0)
     output = Output()
     try:
@@ -325,7 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             output.error(f"aborting due to {output.errors_reported} previous errors")
         return status
     except UsageError as exc:
-        parser.print_usage(sys.stderr)
+        args.command_parser.print_usage(sys.stderr)
         output.error(str(exc))
         return EXIT_USAGE
     except RappelError as exc:
@@ -333,6 +513,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERRORS
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`rappel check ... | head`): stop quietly, as Unix
+        # tools do, and keep Python from complaining again when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # killed by SIGPIPE
+    except Exception as exc:  # a bug in rappel, not a mistake in the user's input
+        output.error(f"internal error: {type(exc).__name__}: {exc}")
+        if os.environ.get("RAPPEL_BACKTRACE"):
+            traceback.print_exc()
+        else:
+            sys.stderr.write(
+                "note: this is a bug in rappel, not in your code; please report it with the "
+                "command and the input that caused it (RAPPEL_BACKTRACE=1 prints the traceback)\n"
+            )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -644,6 +644,80 @@ CASES = {
           = help: write `async def run(self, ...)`: workflows await actions
         """,
     ),
+    "RPL0230": (
+        """
+        import enum
+
+
+        class Color(enum.Enum):
+            RED = "red"
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> list:
+                return list(Color)
+        """,
+        """
+        error[RPL0230]: `Color` is a class, and a class is not a value in a workflow
+          --> app/flows.py:16:21
+           |
+        16 |         return list(Color)
+           |                     ^^^^^
+           = help: use one of its members (`Color.MEMBER`), build one from a value (`Color(value)`), or test with `isinstance(x, Color)`
+        """,
+    ),
+    "RPL0231": (
+        """
+        from dataclasses import dataclass
+        import random
+
+
+        @dataclass
+        class Sample:
+            rate: float
+
+            def __post_init__(self) -> None:
+                self.rate = self.rate * random.random()
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> float:
+                return Sample(rate=0.5).rate
+        """,
+        """
+        error[RPL0231]: `Sample(...)` runs code of its class when it is built: it defines `__post_init__` (line 14)
+          --> app/flows.py:21:16
+           |
+        21 |         return Sample(rate=0.5).rate
+           |                ^^^^^^^^^^^^^^^^
+           = help: a workflow builds only models and dataclasses whose fields have constant defaults, with no default_factory (but list, dict or tuple), __init__, __post_init__ or validators: build this one in an @action and pass it to the workflow
+        """,
+    ),
+    "RPL0232": (
+        """
+        class Limits:
+            MAX = 3
+
+            def scaled(self) -> int:
+                return self.MAX * 2
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return [Limits.MAX, Limits.scaled]
+        """,
+        """
+        error[RPL0232]: `Limits.scaled` is not a constant of the class `Limits`
+          --> app/flows.py:16:29
+           |
+        16 |         return [Limits.MAX, Limits.scaled]
+           |                             ^^^^^^^^^^^^^
+           = help: a workflow reads the constants of a class (plain values assigned in its body; on a pydantic model, ClassVars), the members of an enum and `__name__`; call methods inside an @action
+        """,
+    ),
     "RPL0235": (
         """
         @workflow
@@ -686,8 +760,51 @@ CASES = {
           = help: rename the parameter: clients pass the arguments of run() by name, and a workflow's parameter cannot be named like a keyword of RRL
         """,
     ),
-}
+    "RPL0245": (
+        """
+        class Connection:
+            pass
 
+
+        @action
+        async def connect(dsn: str) -> Connection:
+            return Connection()
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, dsn: str) -> None:
+                await connect(dsn)
+        """,
+        """
+        error[RPL0245]: the result of the action `connect` has the type `Connection`, a plain class: its values cannot cross a process boundary
+          --> app/flows.py:11:32
+           |
+        11 | async def connect(dsn: str) -> Connection:
+           |                                ^^^^^^^^^^
+           = help: make `Connection` a dataclass or a pydantic model; live objects (connections, clients, files) stay inside actions, where a `Depend` provider can give one to every call
+        """,
+    ),
+    "RPL0250": (
+        """
+        from app.registry import *
+
+
+        @registered
+        class Flow(Workflow):
+            async def run(self) -> None:
+                return None
+        """,
+        """
+        error[RPL0250]: cannot tell whether `@registered` makes `Flow` a workflow
+         --> app/flows.py:9:2
+          |
+        9 | @registered
+          |  ^^^^^^^^^^
+          = help: decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import
+        """,
+    ),
+}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

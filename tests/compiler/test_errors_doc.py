@@ -10,15 +10,15 @@ import pytest
 
 import rrl
 from rappel_compiler import CODES, compile_source
-from rappel_compiler.diagnostics import RETIRED
+from rappel_compiler.diagnostics import IMPORT_CODES, RETIRED
 
 ERRORS = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
 
 
-def _section(code: str) -> str:
+def _section(code: str, titles: dict[str, str] = CODES) -> str:
     match = re.search(rf"^### {code} — (.*?)$(.*?)(?=^##)", ERRORS + "\n## end", re.S | re.M)
     assert match, f"docs/errors.md has no section for {code}"
-    assert match.group(1) == CODES[code], "the heading is the code's title"
+    assert match.group(1) == titles[code], "the heading is the code's title"
     return match.group(2)
 
 
@@ -44,3 +44,10 @@ def test_retired_codes_stay_documented_and_reserved(code: str):
     assert match.group(1) == RETIRED[code] and "(no longer reported)" in match.group(1)
     assert "```python" not in match.group(2), "a retired code has no example that produces it"
     assert code not in CODES
+
+
+@pytest.mark.parametrize("code", sorted(IMPORT_CODES))
+def test_import_codes_are_documented(code: str):
+    # Their examples run through the CLI: tests/sdk/test_cli_failures.py.
+    section = _section(code, IMPORT_CODES)
+    assert re.search(rf"```text\nerror\[{code}\]", section)

@@ -15,6 +15,8 @@ def test_exports():
         "CompileError",
         "CompileResult",
         "ConstInfo",
+        "Hook",
+        "MemberInfo",
         "ParamInfo",
         "Resolver",
         "TypeInfo",
@@ -30,13 +32,15 @@ def test_signatures():
         "(source: 'str', *, path: 'str', module: 'str', resolve: 'Resolver | None' = None, "
         "only: 'str | None' = None, is_package: 'bool' = False) -> 'CompileResult'"
     )
-    assert list(inspect.signature(rappel_compiler.compile_module).parameters) == ["module"]
+    assert list(inspect.signature(rappel_compiler.compile_module).parameters) == ["module", "workflow_classes"]
     assert list(inspect.signature(rappel_compiler.compile_workflow_class).parameters) == ["cls"]
     assert issubclass(rappel_compiler.CompileError, rrl.DiagnosticError)
     assert [f for f in rappel_compiler.ParamInfo.__dataclass_fields__] == ["name", "annotation", "has_default", "default"]
     assert [f for f in rappel_compiler.ActionInfo.__dataclass_fields__] == ["name", "module", "params", "returns"]
-    assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind"]
+    assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind", "hooks", "encodable"]
     assert [f for f in rappel_compiler.ConstInfo.__dataclass_fields__] == ["value"]
+    assert [f for f in rappel_compiler.MemberInfo.__dataclass_fields__] == ["type", "name"]
+    assert [f for f in rappel_compiler.Hook.__dataclass_fields__] == ["what", "field"]
 
 
 def test_the_compiler_does_not_import_the_sdk():

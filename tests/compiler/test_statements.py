@@ -196,7 +196,7 @@ class Flow(Workflow):
         except (ConnectionError, TimeoutError):
             raise
         except TimeoutError:
-            raise Problem
+            raise Problem()
         except:
             return -1
         else:

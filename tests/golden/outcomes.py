@@ -1,47 +1,38 @@
-"""A canonical JSON text for a workflow's outcome, so that results and
-exceptions compare exactly and read well in review."""
+"""expected.json: a run case's outcome in the value codec's encoding.
+
+The file is `{"result": <value>}` or `{"error": <exception>}`, the value (or
+exception) written as `rrl.codec.encode` writes it (docs/language.md, "Values
+and the codec"): what the runtime stores and the Rust side produces too. It
+compares as JSON data (every number in it is an exact integer, object members
+have no order); the layout below only makes diffs readable.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
+from rrl import codec
 
-def _qualified(cls: type) -> str:
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
-
-
-def encode(value):
-    """Plain JSON where JSON is exact; tagged objects for everything else."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else {"$float": repr(value)}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, tuple):
-        return {"$tuple": [encode(v) for v in value]}
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: encode(v) for k, v in value.items()}
-        return {"$dict": [[encode(k), encode(v)] for k, v in value.items()]}
-    if isinstance(value, BaseException):
-        encoded = {"$exception": _qualified(type(value)), "message": str(value), "args": encode(list(value.args))}
-        if value.__cause__ is not None:
-            encoded["cause"] = encode(value.__cause__)
-        return encoded
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"$dataclass": _qualified(type(value)), "fields": fields}
-    model_fields = getattr(type(value), "model_fields", None)
-    if model_fields is not None:
-        return {"$model": _qualified(type(value)), "fields": {name: encode(getattr(value, name)) for name in model_fields}}
-    raise TypeError(f"cannot encode a {type(value).__name__} outcome")
+WIDTH = 100
 
 
 def encode_outcome(outcome: dict) -> str:
-    if "error" in outcome:
-        data = {"error": encode(outcome["error"])}
-    else:
-        data = {"result": encode(outcome["result"])}
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    key = "error" if "error" in outcome else "result"
+    return _layout({key: codec.encode(outcome[key])}, 0, 0) + "\n"
+
+
+def _layout(data, indent: int, column: int) -> str:
+    """JSON with sorted members, starting at `column` of a line indented by `indent`;
+    an array or object that fits on its line stays on it."""
+    flat = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    if column + len(flat) <= WIDTH or not isinstance(data, (list, dict)) or not data:
+        return flat
+    inner = indent + 2
+    if isinstance(data, list):
+        lines = [" " * inner + _layout(item, inner, inner) for item in data]
+        return "[\n" + ",\n".join(lines) + "\n" + " " * indent + "]"
+    lines = []
+    for name in sorted(data):
+        key = json.dumps(name, ensure_ascii=False) + ": "
+        lines.append(" " * inner + key + _layout(data[name], inner, inner + len(key)))
+    return "{\n" + ",\n".join(lines) + "\n" + " " * indent + "}"

@@ -22,7 +22,7 @@ class RecordingHost:
         self.clock = 0.0
         self.sleeps: list[float] = []
 
-    async def call_action(self, action, module, kwargs, timeout):
+    async def call_action(self, action, module, kwargs, timeout, attempt):
         self.calls.append((action, kwargs))
         return self.actions[action](**kwargs)
 
@@ -32,10 +32,16 @@ class RecordingHost:
         return self.types[type_name](*args, **kwargs)
 
     def exception_matches(self, value, type_name):
+        return self.is_instance(value, type_name)
+
+    def is_instance(self, value, type_name):
         if type_name == "RappelTimeout":
             return isinstance(value, Timeout)
         cls = getattr(builtins, type_name, None) or self.types.get(type_name)
         return cls is not None and isinstance(value, cls)
+
+    def enum_member(self, type_name, member):
+        return self.types[type_name][member]
 
     async def sleep(self, seconds):
         self.sleeps.append(seconds)

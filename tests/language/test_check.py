@@ -215,6 +215,13 @@ PINNED = [
             ("error", "RPL0335", 2, 42, "`backoff(multiplier=...)` must be at least 1, so delays never shrink; got 0.5", POLICY_HELP),
         ],
     ),
+    (
+        "workflow W(user: User) -> list:\n    return [User, ValueError]\n",
+        [
+            ("error", "RPL0332", 2, 13, "`User` is a type, not a value", "build an instance (`User(...)`; `raise User` is written `raise User()`), test with `isinstance(x, User)`, catch it with `except User`, or read a member of an enum: `User.MEMBER`"),
+            ("error", "RPL0332", 2, 19, "`ValueError` is a type, not a value", "build an instance (`ValueError(...)`; `raise ValueError` is written `raise ValueError()`), test with `isinstance(x, ValueError)`, catch it with `except ValueError`, or read a member of an enum: `ValueError.MEMBER`"),
+        ],
+    ),
 ]
 
 
@@ -237,7 +244,11 @@ def test_policy_ranges_of_a_built_program():
     program built in memory can: the checker judges every value."""
     program = parse(HEAD + "workflow W(id: str) -> None:\n    await fetch(id=id) backoff(base=1s)\n")
     workflow = program.workflows[0]
-    call = replace(workflow.body[0].call, timeout=-1.0, backoff=A.BackoffPolicy(base=-2.0, max=float("inf")))
+    call = replace(
+        workflow.body[0].call,
+        timeout=A.Constant(-1.0),
+        backoff=A.BackoffPolicy(base=A.Constant(-2.0), max=A.Constant(float("inf"))),
+    )
     stmt = replace(workflow.body[0], call=call)
     program = replace(program, decls=tuple(replace(workflow, body=(stmt,)) if d is workflow else d for d in program.decls))
     assert [(d.code, d.message) for d in check(program)] == [
@@ -600,3 +611,35 @@ def test_assigned_names_include_deleted_names():
     program = parse(HEAD + "workflow W(xs: list[int], d: dict) -> None:\n    del d[\"k\"], xs\n    if d:\n        del gone\n")
     assert assigned_names(program.workflows[0].body) == {"xs", "gone"}
     assert assigned_names(program.workflows[0].body, deleted=False) == set()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # where a type is named, not used as a value
+        "workflow W(user: User) -> list:\n    u = User(id=1)\n    e = Busy(\"x\")\n    return [isinstance(u, User), isinstance(e, (Busy, KeyError, NoneType)), User.ADMIN]\n",
+        "workflow W() -> None:\n    raise ValueError()\n",
+        "const DEFAULT = User.GUEST\n\nworkflow W() -> list:\n    return [DEFAULT]\n",
+        # a local of the same name is a value
+        "workflow W(User: int) -> int:\n    return User + 1\n",
+        # builtin type names are also functions: values
+        "workflow W(xs: list) -> list:\n    return sorted(xs, key=str)\n",
+    ],
+)
+def test_types_where_types_are_named(body: str):
+    assert diagnostics(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ("workflow W() -> None:\n    raise ValueError\n", (2, 11)),
+        ("workflow W() -> None:\n    kinds = (Busy, KeyError)\n", (2, 14)),
+        ("workflow W(x: int) -> bool:\n    return x == NoneType\n", (2, 17)),
+        ("workflow W(e: int) -> bool:\n    return isinstance(e, (KeyError, [User]))\n", (2, 38)),
+        ("workflow W() -> None:\n    User.ADMIN = 1\n", (2, 5)),
+        ("workflow W() -> None:\n    del User.ADMIN\n", (2, 9)),
+    ],
+)
+def test_types_are_not_values(body: str, where: tuple[int, int]):
+    assert ("RPL0332", *where) in [(code, line, column) for _, code, line, column, *_ in diagnostics(body)]

@@ -92,7 +92,7 @@ def test_parallel_limit_bounds_concurrency():
     running = {"now": 0, "max": 0}
 
     class Host(RecordingHost):
-        async def call_action(self, action, module, kwargs, timeout):
+        async def call_action(self, action, module, kwargs, timeout, attempt):
             running["now"] += 1
             running["max"] = max(running["max"], running["now"])
             await asyncio.sleep(0.001)
@@ -528,3 +528,32 @@ def test_a_fn_call_starts_with_its_locals_unbound_after_a_json_round_trip():
     )
     dag = D.Dag.from_json(D.lower(rrl.parse(text)).to_json())
     assert asyncio.run(execute(dag, {}, RecordingHost())) == [1, "UnboundLocalError"]
+
+
+def test_enum_members_and_isinstance_on_imported_types():
+    import dataclasses
+    import enum
+
+    class Color(enum.Enum):
+        RED = "red"
+        GREEN = "green"
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+
+    host = RecordingHost(types={"app.Color": Color, "app.Point": Point})
+    decls = "from app import Color, Point\n\nconst DEFAULT = Color.GREEN\n"
+    body = (
+        "    p = Point(x=n)\n"
+        "    c = Color(\"red\")\n"
+        "    return [c == Color.RED, c is Color.RED, DEFAULT.value, Color.RED.name,\n"
+        "            isinstance(p, Point), isinstance(c, (Point, Color)), isinstance(n, Point)]\n"
+    )
+    value, _ = run(body, host=host, decls=decls)
+    assert value == [True, True, "green", "RED", True, True, False]
+
+
+def test_a_const_naming_a_type_declares_it():
+    text = "rrl 1\n\nfrom app import Color\n\nconst DEFAULT = Color.GREEN\n\nworkflow W() -> Any:\n    return DEFAULT\n"
+    assert D.lower(rrl.parse(text)).types == {"Color": "app.Color"}

@@ -6,7 +6,7 @@ import pytest
 
 import rrl
 from rrl import ast as A
-from rrl.printer import format_duration
+from rrl.policies import duration
 
 PROGRAM = '''rrl 1
 
@@ -66,9 +66,10 @@ def test_round_trip_is_identity():
 def test_policies_and_durations():
     program = rrl.parse(PROGRAM)
     call = program.workflows[0].body[0].call
-    assert call.retry == A.RetryPolicy(5, ("ValueError", "app.errors.Busy"))
-    assert call.backoff == A.BackoffPolicy(base=5, multiplier=2.0, max=600)
-    assert call.timeout == 600
+    assert call.retry == A.RetryPolicy(A.Constant(5), ("ValueError", "app.errors.Busy"))
+    assert call.backoff == A.BackoffPolicy(base=A.Duration("5s"), max=A.Duration("10m"))
+    assert call.timeout == A.Duration("10m")
+    assert call.timeout.seconds == 600
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,7 @@ def test_policies_and_durations():
     [(600, "10m"), (5, "5s"), (0.25, "250ms"), (86400, "1d"), (90, "90s"), (7200, "2h"), (0.0001, "0.0001s")],
 )
 def test_durations_print_in_the_largest_exact_unit(seconds, text):
-    assert format_duration(seconds) == text
+    assert duration(seconds).text == text
 
 
 def test_spans_point_into_the_source():
@@ -194,6 +195,39 @@ def test_bad_policy_argument():
     assert diag.help == "expected one of: attempts, on"
 
 
+POLICY_PROGRAM = "rrl 1\n\naction a() -> int from m\n\nworkflow W() -> int:\n    x = await a(){}\n    return x\n"
+
+
+@pytest.mark.parametrize(
+    "policies",
+    [
+        " retry(attempts=3)",
+        " retry(on=[])",
+        " retry() backoff(base=1s, multiplier=2.0, max=None)",
+        " backoff(base=1000ms, multiplier=2) timeout(600)",
+        " timeout(600s)",
+        " timeout(10m)",
+    ],
+)
+def test_policies_print_as_written(policies: str):
+    text = POLICY_PROGRAM.format(policies)
+    assert rrl.print_program(rrl.parse(text)) == text
+
+
+def test_written_defaults_differ_in_the_ast_not_in_the_dag():
+    from rrl.dag import lower
+
+    explicit = rrl.parse(POLICY_PROGRAM.format(" retry(attempts=3, on=[]) backoff(base=1s, multiplier=2.0) timeout(300s)"))
+    implicit = rrl.parse(POLICY_PROGRAM.format(" retry() backoff() timeout(5m)"))
+    assert explicit != implicit
+    assert lower(explicit).to_json().replace('"base": 1,', '"base": 1.0,') == lower(implicit).to_json()
+
+
+def test_a_policy_argument_given_twice_is_rejected():
+    diag = _error(POLICY_PROGRAM.format(" retry(attempts=2, attempts=3)"))
+    assert (diag.code, diag.message, diag.span.line, diag.span.column) == ("RPL0003", "`attempts` is given twice", 6, 37)
+
+
 def test_rendered_diagnostic_has_the_rustc_shape():
     text = "rrl 1\n\nworkflow W() -> int:\n    x = 1 ? 2\n"
     with pytest.raises(rrl.DiagnosticError) as info:
@@ -296,6 +330,7 @@ NAME_PLACES = {
     "import alias": (False, "from app import T as zq\n"),
     "imported name": (False, "from app import zq\n"),
     "attribute": (True, "workflow W(x: Any) -> Any:\n    return x.zq\n"),
+    "attribute in an f-string": (True, 'workflow W(x: Any) -> Any:\n    return f"{x.zq}"\n'),
     "keyword argument": (True, "workflow W() -> Any:\n    return dict(zq=1)\n"),
     "workflow": (True, "workflow zq() -> int:\n    return 1\n"),
     "action, awaited": (True, "action zq(a: int) -> int from m\n\nworkflow W() -> Any:\n    r = await zq(a=1)\n    return r\n"),
@@ -323,9 +358,11 @@ def _with_name(node, name: str):
 @pytest.mark.parametrize("place", NAME_PLACES, ids=NAME_PLACES)
 def test_a_keyword_is_never_a_name_and_the_printer_never_writes_one(place: str):
     """For every keyword in every place: the parser refuses it (RPL0010 at the
-    keyword) exactly where the printer refuses to write it, and what both
-    accept reads back as itself."""
+    keyword) exactly where the printer refuses to write it, with a layout too
+    (`rappel fmt`, which prints literals as written), and what both accept
+    reads back as itself."""
     from rrl.keywords import CONTEXTUAL, KEYWORDS, RRL_ONLY
+    from rrl.layout import Layout
 
     of_python, template = NAME_PLACES[place]
     program = rrl.parse("rrl 1\n\n" + template)
@@ -345,10 +382,12 @@ def test_a_keyword_is_never_a_name_and_the_printer_never_writes_one(place: str):
         else:
             assert not refused, f"{keyword!r} as {place} was accepted"
             assert parsed == _with_name(program, keyword)
+            assert rrl.parse(rrl.print_program(parsed, Layout(text))) == parsed
         renamed = _with_name(program, keyword)
         if refused:
-            with pytest.raises(ValueError, match=f"cannot print `{keyword}` as a name: it is a keyword"):
-                rrl.print_program(renamed)
+            for layout in (None, Layout("rrl 1\n\n" + template)):
+                with pytest.raises(ValueError, match=f"cannot print `{keyword}` as a name: it is a keyword"):
+                    rrl.print_program(renamed, layout)
         else:
             assert rrl.parse(rrl.print_program(renamed)) == renamed
 

@@ -65,15 +65,30 @@ def test_usage_errors_exit_2(capsys):
     assert "expected .rrl file" in capsys.readouterr().err
 
 
-def test_import_failures_are_one_line_errors(tmp_path, capsys):
+def test_fmt_checks_every_path_before_it_writes(tmp_path, capsys):
+    messy = tmp_path / "messy.rrl"
+    messy.write_text("rrl 1\nconst A=1\n")
+    assert run_cli("fmt", str(messy), "notes.txt") == 2
+    assert "notes.txt: expected .rrl file" in capsys.readouterr().err
+    assert messy.read_text() == "rrl 1\nconst A=1\n"
+
+
+def test_import_failures_point_at_the_failing_line(tmp_path, capsys):
     app = tmp_path / "app"
     app.mkdir()
     (app / "workflows.py").write_text("import no_such_dependency_abc\n")
     assert run_cli("check", str(app / "workflows.py")) == 1
     err = capsys.readouterr().err
     assert err == (
-        f"error: could not import {app / 'workflows.py'}: "
+        f"error[RPL0251]: could not import {app / 'workflows.py'}: "
         "ModuleNotFoundError: No module named 'no_such_dependency_abc'\n"
+        f" --> {app / 'workflows.py'}:1:1\n"
+        "  |\n"
+        "1 | import no_such_dependency_abc\n"
+        "  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  = help: is `no_such_dependency_abc` installed in the environment rappel runs in? "
+        "`rappel check` and `rappel compile` import the module, which runs its top-level code: "
+        'fix the error, or move code that must not run on import under `if __name__ == "__main__":`\n\n'
     )
 
 
@@ -186,20 +201,62 @@ def test_visualize_writes_dot(workflow_file, tmp_path, capsys):
     assert run_cli("visualize", str(path), "--workflow", "Doubler", "-o", str(out)) == 0
     assert names["action"] in out.read_text()
     assert run_cli("visualize", str(path), "-o", str(out)) == 0  # one workflow: no --workflow needed
-    assert run_cli("visualize", str(path), "--workflow", "Nope", "-o", str(out)) == 1
-    assert "has no workflow named 'Nope' (found: Doubler)" in capsys.readouterr().err
+    assert run_cli("visualize", str(path), "--workflow", "Nope", "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: rappel visualize")
+    assert "has no workflow named 'Nope' (found: Doubler)" in err
     assert run_cli("visualize", str(path), "-o", str(tmp_path / "graph.pdf")) == 2
 
 
 def test_fmt_rewrites_and_checks(tmp_path, capsys):
     messy = tmp_path / "messy.rrl"
-    messy.write_text("rrl 1\nworkflow W(n: int) -> int:\n    return   n+1\n")
+    messy.write_text("rrl 1\nworkflow W(n: int) -> int:  # doubles\n    return   n+1  # one more\n")
     assert run_cli("fmt", "--check", str(messy)) == 1
-    assert capsys.readouterr().out == f"would reformat {messy}\n"
+    assert capsys.readouterr().out == (
+        f"--- {messy}\n"
+        f"+++ {messy} (formatted)\n"
+        "@@ -1,3 +1,4 @@\n"
+        " rrl 1\n"
+        "+\n"
+        " workflow W(n: int) -> int:  # doubles\n"
+        "-    return   n+1  # one more\n"
+        "+    return n + 1  # one more\n"
+        f"would reformat {messy}\n"
+    )
+    assert "return   n+1" in messy.read_text()  # --check writes nothing
     assert run_cli("fmt", str(messy)) == 0
-    formatted = messy.read_text()
-    assert formatted == rrl.print_program(rrl.parse(formatted))
+    assert capsys.readouterr().out == f"reformatted {messy}\n"
+    assert messy.read_text() == "rrl 1\n\nworkflow W(n: int) -> int:  # doubles\n    return n + 1  # one more\n"
     assert run_cli("fmt", "--check", str(messy)) == 0
+    assert capsys.readouterr().out == "1 file(s) already formatted\n"
+
+
+def test_fmt_normalises_line_endings_and_the_final_newline(tmp_path, capsys):
+    crlf = tmp_path / "crlf.rrl"
+    crlf.write_bytes(b"rrl 1\r\n\r\nworkflow W() -> int:\r\n    return 1  # one\r\n")
+    unterminated = tmp_path / "unterminated.rrl"
+    unterminated.write_bytes(b"rrl 1\n\nworkflow W() -> int:\n    return 1")
+    assert run_cli("fmt", "--check", str(crlf), str(unterminated)) == 1
+    assert capsys.readouterr().out == (
+        f"--- {crlf}\n+++ {crlf} (formatted, CRLF -> LF)\nwould reformat {crlf}\n"
+        f"--- {unterminated}\n+++ {unterminated} (formatted)\n@@ -1,4 +1,4 @@\n rrl 1\n \n workflow W() -> int:\n"
+        "-    return 1\n\\ No newline at end of file\n+    return 1\n"
+        f"would reformat {unterminated}\n"
+    )
+    assert run_cli("fmt", str(crlf), str(unterminated)) == 0
+    assert crlf.read_bytes() == b"rrl 1\n\nworkflow W() -> int:\n    return 1  # one\n"
+    assert unterminated.read_bytes() == b"rrl 1\n\nworkflow W() -> int:\n    return 1\n"
+
+
+def test_fmt_leaves_a_file_that_does_not_parse_as_it_is(tmp_path, capsys):
+    broken = tmp_path / "broken.rrl"
+    broken.write_text("rrl 1\n# keep me\nworkflow X( -> int:\n")
+    good = tmp_path / "good.rrl"
+    good.write_text("rrl 1\nconst A=1\n")
+    assert run_cli("fmt", str(broken), str(good)) == 1
+    assert broken.read_text() == "rrl 1\n# keep me\nworkflow X( -> int:\n"
+    assert good.read_text() == "rrl 1\n\nconst A = 1\n"  # the other files are formatted
+    assert f"--> {broken}:3:13" in capsys.readouterr().err
 
 
 def test_fmt_reports_syntax_errors_plainly_when_piped(tmp_path, capsys):

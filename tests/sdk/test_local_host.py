@@ -1,4 +1,5 @@
 import sys
+from http import HTTPStatus
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -51,25 +52,26 @@ async def host_hang() -> None:
 
 async def test_call_action_runs_one_attempt_with_dependencies():
     host = LocalHost()
-    assert await host.call_action("host_multiply", __name__, {"n": 2}, 5.0) == 6
+    assert await host.call_action("host_multiply", __name__, {"n": 2}, 5.0, 1) == 6
     with override_dependency(multiplier, lambda: 10):
-        assert await host.call_action("host_multiply", __name__, {"n": 2}, None) == 20
+        assert await host.call_action("host_multiply", __name__, {"n": 2}, None, 1) == 20
 
 
 async def test_call_action_propagates_the_real_exception():
     with pytest.raises(PaymentDeclined, match="declined 9.5"):
-        await LocalHost().call_action("host_decline", __name__, {"amount": 9.5}, 1.0)
+        await LocalHost().call_action("host_decline", __name__, {"amount": 9.5}, 1.0, 1)
 
 
 async def test_call_action_times_out_with_rappel_timeout():
     with pytest.raises(RappelTimeout, match="host_hang timed out after 0.02s") as info:
-        await LocalHost().call_action("host_hang", __name__, {}, 0.02)
-    assert info.value.timeout == 0.02
+        await LocalHost().call_action("host_hang", __name__, {}, 0.02, 3)
+    assert (info.value.timeout, info.value.attempt) == (0.02, 3)
+    assert str(info.value) == "action host_hang timed out after 0.02s (attempt 3)"
 
 
 async def test_call_action_checks_arguments():
     with pytest.raises(TypeError, match=r"host_multiply\(\): missing a required argument: 'n'"):
-        await LocalHost().call_action("host_multiply", __name__, {}, None)
+        await LocalHost().call_action("host_multiply", __name__, {}, None, 1)
 
 
 def test_construct_builtins_models_dataclasses_and_exceptions():
@@ -103,6 +105,19 @@ def test_exception_matching_follows_the_class_hierarchy():
     assert host.exception_matches(RappelTimeout(), "rappel.RappelError")
     with pytest.raises(RappelError, match="not an exception class"):
         host.exception_matches(KeyError(), "dict")
+
+
+def test_isinstance_on_any_class_and_enum_members():
+    host = LocalHost()
+    assert host.is_instance(Point(x=1, y=2), f"{__name__}.Point")
+    assert host.is_instance(Box("crate"), f"{__name__}.Box")
+    assert not host.is_instance(Box("crate"), f"{__name__}.Point")
+    assert host.is_instance(KeyError("k"), "LookupError")
+    assert host.enum_member("http.HTTPStatus", "NOT_FOUND") is HTTPStatus.NOT_FOUND
+    with pytest.raises(AttributeError, match="type object 'HTTPStatus' has no attribute 'TEAPOT_2'"):
+        host.enum_member("http.HTTPStatus", "TEAPOT_2")
+    with pytest.raises(RappelError, match="is not an enum"):
+        host.enum_member(f"{__name__}.Point", "x")
 
 
 async def test_sleep_is_virtual():

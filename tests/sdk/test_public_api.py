@@ -15,6 +15,7 @@ def test_public_exports_are_pinned():
             "WorkflowHandle",
             "RappelError",
             "WorkflowCompileError",
+            "CodecError",
         ]
     )
     for name in rappel.__all__:
@@ -38,6 +39,7 @@ def test_testing_exports_are_pinned():
 def test_error_hierarchy():
     assert issubclass(rappel.RappelTimeout, rappel.RappelError)
     assert issubclass(rappel.WorkflowCompileError, rappel.RappelError)
+    assert issubclass(rappel.CodecError, rappel.RappelError)
     assert issubclass(rappel.RappelError, Exception)
 
 

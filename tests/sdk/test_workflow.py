@@ -91,29 +91,68 @@ def test_skip_compile_defers_compilation_to_first_use(fake_compiler, monkeypatch
 
 
 def test_workflow_rejects_what_it_cannot_run():
-    with uncompiled():
-        with pytest.raises(TypeError, match="subclass of rappel.Workflow"):
-            workflow(object)  # type: ignore[type-var]
+    with pytest.raises(TypeError, match="subclass of rappel.Workflow"):
+        workflow(object)  # type: ignore[type-var]
 
-        with pytest.raises(TypeError, match="must define `async def run"):
+    # run()'s shape is the compiler's to judge: a located diagnostic, like any other.
+    with pytest.raises(WorkflowCompileError, match=r"(?s)error\[RPL0229\]: workflow `NoRun` has no.*class NoRun"):
 
-            @workflow
-            class NoRun(Workflow):
-                pass
+        @workflow
+        class NoRun(Workflow):
+            pass
 
-        with pytest.raises(TypeError, match="must be `async def`"):
+    with pytest.raises(WorkflowCompileError, match=r"(?s)RPL0229\]: SyncRun.run\(\) must be `async def`.*def run"):
 
-            @workflow
-            class SyncRun(Workflow):
-                def run(self) -> None:  # type: ignore[override]
-                    return None
+        @workflow
+        class SyncRun(Workflow):
+            def run(self) -> None:  # type: ignore[override]
+                return None
 
-        with pytest.raises(TypeError, match="no \\*args, \\*\\*kwargs"):
+    with pytest.raises(WorkflowCompileError, match=r"RPL0229\]: VarArgs.run\(\) cannot take `\*ids`"):
 
-            @workflow
-            class VarArgs(Workflow):
-                async def run(self, *ids: str) -> None:
-                    return None
+        @workflow
+        class VarArgs(Workflow):
+            async def run(self, *ids: str) -> None:
+                return None
+
+    with pytest.raises(WorkflowCompileError, match=r"RPL0229\]: PositionalOnly.run\(\) cannot take positional-only"):
+
+        @workflow
+        class PositionalOnly(Workflow):
+            async def run(self, n: int, /) -> None:
+                return None
+
+
+def test_a_run_the_compiler_let_through_is_still_refused(fake_compiler):
+    # The fake compiler accepts anything: the decorator's own check is the backstop.
+    with pytest.raises(TypeError, match=r"SyncRun.run must be `async def`"):
+
+        @workflow
+        class SyncRun(Workflow):
+            def run(self) -> None:  # type: ignore[override]
+                return None
+
+
+def test_deferred_compilation_collects_the_classes_it_saw(fake_compiler):
+    with uncompiled() as deferred:
+
+        @workflow
+        class Broken(Workflow):
+            def run(self) -> None:  # type: ignore[override]  # reported when compiled
+                return None
+
+    assert deferred == [Broken] and fake_compiler == []
+
+    # Deferring one module's workflows (the CLI's): those of the modules it imports
+    # compile as they would in production.
+    with uncompiled("app.checked") as deferred:
+
+        @workflow
+        class Imported(Workflow):
+            async def run(self) -> None:
+                return None
+
+    assert deferred == [] and fake_compiler == [Imported]
 
 
 with uncompiled():

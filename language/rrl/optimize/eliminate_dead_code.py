@@ -143,5 +143,5 @@ def _mentioned_names(decls) -> set[str]:
                 case A.NamedType(name=name):
                     names.add(name)
                 case A.ExceptHandler(types=types) | A.RetryPolicy(on=types):
-                    names.update(types)
+                    names.update(types or ())
     return names

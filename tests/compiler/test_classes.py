@@ -1,0 +1,777 @@
+"""Classes in workflow code: enum members, class constants, isinstance, `raise
+Class`, class values (RPL0230, RPL0232) and construction that runs code (RPL0231)."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Annotated, ClassVar
+
+import pytest
+
+from rappel_compiler import ConstInfo, Hook, MemberInfo, TypeInfo
+from rappel_compiler.resolve import describe
+
+from .support import body_of, codes, diagnostics_text, expect, rrl_text
+
+ENUM = """
+import enum
+
+
+class Color(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+    def label(self) -> str:
+        return self.value.title()
+"""
+
+SHOP_COLOR = TypeInfo("shop.models", "Color", "enum")
+LiveColor = enum.Enum("Color", {"RED": "red"}, module="shop.models")  # what the resolver found
+SHOP = {
+    "shop.models.Color": SHOP_COLOR,
+    "shop.models.Color.RED": MemberInfo(SHOP_COLOR, "RED"),
+    "shop.models.Order": TypeInfo("shop.models", "Order", "model"),
+    "shop.models.Ticket": TypeInfo("shop.models", "Ticket", "model", (Hook("its field `id` has `default_factory=shop.models.new_id`", "id"),)),
+    "shop.models.Limits": TypeInfo("shop.models", "Limits", "class"),
+    "shop.models.Limits.MAX": ConstInfo(3),
+    "shop.models.Limits.PREFERRED": ConstInfo([LiveColor.RED]),
+    "shop.errors.Declined": TypeInfo("shop.errors", "Declined", "exception"),
+    "shop.errors.RETRYABLE": ConstInfo((TypeInfo("shop.errors", "Declined", "exception"), TypeInfo("builtins", "TimeoutError", "exception"))),
+}
+
+
+def shop(body: str, **kwargs) -> str:
+    return body_of(body, resolve=SHOP.get, **kwargs)
+
+
+def returning(prelude: str, expression: str) -> str:
+    """A module: `prelude`, then a workflow whose run() returns `expression`."""
+    return prelude + f"\n\n@workflow\nclass Flow(Workflow):\n    async def run(self) -> object:\n        return {expression}\n"
+
+
+# ------------------------------------------------------------------ enum members
+
+
+def test_enum_members_of_the_module_are_values():
+    text = rrl_text(
+        ENUM
+        + """
+DEFAULT = Color.GREEN
+
+
+@workflow
+class Flow(Workflow):
+    async def run(self, name: str) -> list:
+        color = Color(name)
+        return [color == Color.RED, color is Color.RED, color is not DEFAULT, color.value, Color.RED.name, Color.__name__]
+"""
+    )
+    assert text == expect(
+        """
+        rrl 1
+
+        from app.flows import Color
+
+        const DEFAULT = Color.GREEN
+
+        workflow Flow(name: str) -> list:
+            color = Color(name)
+            return [color == Color.RED, color is Color.RED, color is not DEFAULT, color.value, Color.RED.name, "Color"]
+        """
+    )
+
+
+def test_enum_members_of_other_modules_are_values():
+    assert shop(
+        """
+        from shop.models import Color, Limits
+        import shop.models
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, color: Color) -> list:
+                return [color is shop.models.Color.RED, Color.RED, Limits.MAX, Limits.PREFERRED]
+        """
+    ) == expect(
+        """
+        return [color is Color.RED, Color.RED, MAX, PREFERRED]
+        """
+    )
+
+
+def test_is_compares_constants_naming_enum_members():
+    assert body_of(
+        ENUM
+        + """
+FAVOURITE = Color.RED
+
+
+class Rules:
+    FALLBACK = FAVOURITE
+
+
+@workflow
+class Flow(Workflow):
+    PREFERRED = Color.GREEN
+
+    async def run(self, color: Color) -> list:
+        return [color is FAVOURITE, color is self.PREFERRED, color is not Rules.FALLBACK]
+"""
+    ) == expect(
+        """
+        return [color is FAVOURITE, color is PREFERRED, color is not FALLBACK]
+        """
+    )
+    assert codes(returning(ENUM + "\nLOOP_A = LOOP_B\nLOOP_B = LOOP_A\n", "LOOP_A is LOOP_B")) == ["RPL0221"]
+
+
+def test_is_compares_only_singletons():
+    assert codes(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, a: str) -> bool:
+                return a is "x"
+        """
+    ) == ["RPL0221"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("Color.PURPLE", "`Color.PURPLE` is not a member of the enum `Color`"),
+        ("Color.label", "`Color.label` is not a member of the enum `Color`"),
+        ("Color._value2member_map_", "`Color._value2member_map_` is not a member of the enum `Color`"),
+    ],
+)
+def test_only_members_of_an_enum_are_read(expression: str, message: str):
+    text = diagnostics_text(returning(ENUM, expression))
+    assert f"error[RPL0232]: {message}" in text
+
+
+def test_enum_construction_takes_one_value():
+    text = diagnostics_text(returning(ENUM, 'Color(value="red")'))
+    assert "error[RPL0206]: the enum Color() takes one argument, the value of a member" in text
+
+
+# ------------------------------------------------------------------ class constants
+
+
+def test_class_constants_are_consts():
+    text = rrl_text(
+        """
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pydantic import BaseModel
+
+
+class Limits:
+    MAX_RETRIES = 3
+    BACKOFF = MAX_RETRIES * 2
+
+
+class Tighter(Limits):
+    MAX_RETRIES = 1
+
+
+@dataclass
+class Point:
+    x: int
+    y: int = 0
+
+
+class Order(BaseModel):
+    CURRENCY: ClassVar[str] = "EUR"
+    total: int = 0
+
+
+class Declined(Exception):
+    code = "card_declined"
+
+
+@workflow
+class Flow(Workflow):
+    LABEL = "flow"
+
+    async def run(self) -> list:
+        return [Limits.MAX_RETRIES, Tighter.MAX_RETRIES, Tighter.BACKOFF, Point.y, Order.CURRENCY, Declined.code,
+                Flow.LABEL, Point.__name__, ValueError.__name__]
+"""
+    )
+    assert text == expect(
+        """
+        rrl 1
+
+        const MAX_RETRIES = 3
+        const BACKOFF = MAX_RETRIES * 2
+        const MAX_RETRIES_2 = 1
+        const y = 0
+        const CURRENCY = "EUR"
+        const code = "card_declined"
+        const LABEL = "flow"
+
+        workflow Flow() -> list:
+            return [MAX_RETRIES, MAX_RETRIES_2, BACKOFF, y, CURRENCY, code, LABEL, "Point", "ValueError"]
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "shown"),
+    [
+        ("Limits.compute", "Limits.compute"),
+        ("Order.total", "Order.total"),  # a pydantic field is no attribute of its class
+        ("Point.x", "Point.x"),  # a dataclass field without a default neither
+        ("Limits._secret", "Limits._secret"),
+        ("ValueError.args", "ValueError.args"),
+    ],
+)
+def test_other_class_attributes_are_rejected(expression: str, shown: str):
+    prelude = """
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+
+class Limits:
+    _secret = 1
+
+    def compute(self) -> int:
+        return 1
+
+
+@dataclass
+class Point:
+    x: int
+
+
+class Order(BaseModel):
+    total: int = 0
+"""
+    text = diagnostics_text(returning(prelude, expression))
+    assert f"error[RPL0232]: `{shown}` is not a constant of the class" in text
+
+
+def test_attributes_of_imported_classes_that_are_not_constants():
+    assert codes(
+        """
+        from shop.models import Limits
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Limits.compute
+        """,
+        resolve=SHOP.get,
+    ) == ["RPL0232"]
+
+
+# ------------------------------------------------------------------ raise, isinstance, except
+
+
+def test_raising_a_class_raises_an_instance():
+    assert body_of(
+        """
+        from shop.errors import Declined
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, n: int) -> None:
+                if n:
+                    raise Declined from ValueError
+                raise LookupError
+        """,
+        resolve=SHOP.get,
+    ) == expect(
+        """
+        if n:
+            raise Declined() from ValueError()
+        raise LookupError()
+        """
+    )
+
+
+def test_raising_a_class_that_is_no_exception():
+    text = diagnostics_text(
+        """
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class Point:
+            x: int
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> None:
+                raise Point
+        """
+    )
+    assert "error[RPL0230]: `Point` is not an exception class, so it cannot be raised" in text
+
+
+@pytest.mark.parametrize(("spec", "code"), [("(int, None)", "RPL0318"), ("(int, str) | None", "RPL0221")])
+def test_isinstance_reads_types_as_python_does(spec: str, code: str):
+    # None is a type only in a union; a tuple cannot be part of one (Python's TypeError).
+    assert codes(
+        f"""
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> bool:
+                return isinstance(x, {spec})
+        """
+    ) == [code]
+
+
+def test_isinstance_names_classes():
+    assert shop(
+        """
+        from dataclasses import dataclass
+
+        from shop.errors import RETRYABLE
+        from shop.models import Order
+
+
+        @dataclass
+        class Point:
+            x: int
+
+
+        KINDS = (Point, KeyError)
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: object) -> list:
+                return [isinstance(x, Point), isinstance(x, (Order, (int, float))), isinstance(x, str | Point | None),
+                        isinstance(x, KINDS), isinstance(x, RETRYABLE)]
+        """
+    ) == expect(
+        """
+        return [isinstance(x, Point), isinstance(x, (Order, int, float)), isinstance(x, (str, Point, NoneType)), isinstance(x, (Point, KeyError)), isinstance(x, (Declined, TimeoutError))]
+        """
+    )
+
+
+EXCEPT = """
+    from shop.errors import RETRYABLE
+
+    LOCAL = (KeyError, IndexError)
+
+
+    @workflow
+    class Flow(Workflow):
+        async def run(self) -> int:
+            try:
+                return 1
+            except {handled}:
+                return 2
+            except LOCAL:
+                return 3
+    """
+
+
+def test_except_takes_constants_naming_exception_classes():
+    assert shop(EXCEPT.format(handled="RETRYABLE")) == expect(
+        """
+        try:
+            return 1
+        except (Declined, TimeoutError):
+            return 2
+        except (KeyError, IndexError):
+            return 3
+        """
+    )
+
+
+def test_except_does_not_flatten_nested_tuples():
+    # Python raises TypeError when it matches `except ((A, B), C)`: the frontend refuses it.
+    assert codes(EXCEPT.format(handled="(LOCAL, ValueError)"), resolve=SHOP.get) == ["RPL0221"]
+
+
+# ------------------------------------------------------------------ classes are not values
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "kinds = [ValueError, KeyError]",
+        "kind = Point",
+        "kind = Color",
+        "kind = Order",
+        "kind = RappelTimeout",
+        "await record(kind=Point)",
+        "kinds = RETRYABLE",
+        "kinds = LOCAL_KINDS",
+        "kinds = Color['RED']",
+    ],
+)
+def test_a_class_is_not_a_value(statement: str):
+    source = f"""
+        from dataclasses import dataclass
+        import enum
+
+        from rappel import RappelTimeout
+        from shop.errors import RETRYABLE
+        from shop.models import Order
+
+
+        class Color(enum.Enum):
+            RED = 1
+
+
+        @dataclass
+        class Point:
+            x: int
+
+
+        LOCAL_KINDS = (Point, KeyError)
+
+
+        @action
+        async def record(kind: object) -> None:
+            pass
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> None:
+                {statement}
+        """
+    assert codes(source, resolve=SHOP.get) == ["RPL0230"]
+
+
+def test_a_class_value_names_what_to_write_instead():
+    text = diagnostics_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> list:
+                return [ValueError, KeyError]
+        """
+    )
+    assert text == expect(
+        """
+        error[RPL0230]: `ValueError` is a class, and a class is not a value in a workflow
+         --> app/flows.py:9:17
+          |
+        9 |         return [ValueError, KeyError]
+          |                 ^^^^^^^^^^
+          = help: name the class where Python uses it: `raise ValueError(...)`, `except ValueError:` or `isinstance(e, ValueError)`; several classes go in a tuple there, or in a module constant (`RETRYABLE = (ConnectionError, TimeoutError)`); to remember which error it was, keep its name: `type(e).__name__`
+        """
+    ).rstrip("\n")
+
+
+# ------------------------------------------------------------------ construction that runs code
+
+
+HOOKED = """
+from dataclasses import dataclass, field
+from typing import Annotated
+import random
+import uuid
+
+from pydantic import AfterValidator, BaseModel, Field, PrivateAttr, field_validator, model_validator
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Plain:
+    tags: list[str] = field(default_factory=list)
+    size: int = 3
+    label: str = "x"
+
+
+class PlainModel(BaseModel):
+    items: dict[str, int] = Field(default_factory=dict)
+    name: str = Field("n", description="a name")
+    required: int = Field(..., gt=0)
+
+
+@dataclass
+class Factory:
+    jitter: float = field(default_factory=random.random)
+
+
+class LambdaFactory(BaseModel):
+    id: str = Field(default_factory=lambda: new_id())
+
+
+@dataclass
+class PostInit:
+    x: int
+
+    def __post_init__(self) -> None:
+        self.x = abs(self.x)
+
+
+class Validated(BaseModel):
+    x: int
+
+    @field_validator("x")
+    @classmethod
+    def positive(cls, value: int) -> int:
+        return abs(value)
+
+
+class ModelValidated(BaseModel):
+    x: int
+
+    @model_validator(mode="after")
+    def check(self) -> "ModelValidated":
+        return self
+
+
+class Initialised(BaseModel):
+    x: int
+
+    def __init__(self, **data) -> None:
+        super().__init__(**data)
+
+
+class Annotated_(BaseModel):
+    x: Annotated[int, AfterValidator(abs)]
+
+
+class Private(BaseModel):
+    _seen: list = PrivateAttr(default_factory=lambda: [new_id()])
+
+
+@dataclass
+class Computed:
+    made: str = new_id()
+
+
+class Child(PostInit):
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "hook"),
+    [
+        ("Factory()", "its field `jitter` has `default_factory=random.random` (line 33)"),
+        ("LambdaFactory()", "its field `id` has `default_factory=lambda: new_id()` (line 37)"),
+        ("PostInit(x=1)", "it defines `__post_init__` (line 44)"),
+        ("Validated(x=1)", "it has the validator `positive` (line 53)"),
+        ("ModelValidated(x=1)", "it has the validator `check` (line 61)"),
+        ("Initialised(x=1)", "it defines `__init__` (line 68)"),
+        ("Annotated_(x=1)", "its field `x` is validated by `AfterValidator(abs)` (line 73)"),
+        ("Private()", "its field `_seen` has `default_factory=lambda: [new_id()]` (line 77)"),
+        ("Computed()", "its field `made` has a default computed by `new_id()` (line 82)"),
+        ("Child(x=1)", "it defines `__post_init__` (line 44)"),
+    ],
+)
+def test_construction_that_runs_code_is_rejected(call: str, hook: str):
+    text = diagnostics_text(returning(HOOKED, call))
+    label = call.partition("(")[0]
+    assert f"error[RPL0231]: `{label}(...)` runs code of its class when it is built: {hook}\n" in text
+
+
+def test_construction_with_constant_defaults_is_accepted():
+    assert "return [Plain(size=1), PlainModel(required=1)]" in rrl_text(
+        HOOKED
+        + """
+
+@workflow
+class Flow(Workflow):
+    async def run(self) -> list:
+        return [Plain(size=1), PlainModel(required=1)]
+"""
+    )
+
+
+def test_a_default_that_is_not_computed_runs_no_code():
+    # Passing a field skips its default_factory (by name, or by position for a dataclass).
+    text = rrl_text(
+        HOOKED
+        + """
+
+@workflow
+class Flow(Workflow):
+    async def run(self, ticket_id: str) -> list:
+        return [Factory(0.5), LambdaFactory(id=ticket_id), Computed(made=ticket_id)]
+"""
+    )
+    assert "return [Factory(jitter=0.5), LambdaFactory(id=ticket_id), Computed(made=ticket_id)]" in text
+    assert codes(
+        """
+        from shop.models import Ticket
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, ticket_id: str) -> object:
+                return Ticket(title="t", id=ticket_id)
+        """,
+        resolve=SHOP.get,
+    ) == []
+
+
+def test_imported_classes_that_run_code_are_rejected():
+    text = diagnostics_text(
+        """
+        from shop.models import Ticket
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Ticket(title="t")
+        """,
+        resolve=SHOP.get,
+    )
+    assert "error[RPL0231]: `Ticket(...)` runs code of its class when it is built: its field `id` has `default_factory=shop.models.new_id`" in text
+
+
+def test_a_local_class_inherits_the_hooks_of_an_imported_base():
+    text = diagnostics_text(
+        """
+        from shop.models import Ticket
+
+
+        class Urgent(Ticket):
+            level: int = 1
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Urgent(title="t")
+        """,
+        resolve=SHOP.get,
+    )
+    assert "its field `id` has `default_factory=shop.models.new_id` (in its base `Ticket`)" in text
+
+
+def test_an_enum_with_missing_runs_code_when_built():
+    text = diagnostics_text(
+        """
+        import enum
+
+
+        class Color(enum.Enum):
+            RED = "red"
+
+            @classmethod
+            def _missing_(cls, value):
+                return cls.RED
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Color("x")
+        """
+    )
+    assert "error[RPL0231]: `Color(...)` runs code of its class when it is built: it defines `_missing_` (line 13)" in text
+
+
+# ------------------------------------------------------------------ live classes
+
+
+def test_live_enums_and_members():
+    class Level(enum.IntEnum):
+        LOW = 1
+
+    assert describe(Level) == TypeInfo(__name__, "test_live_enums_and_members.<locals>.Level", "enum")
+    assert describe(Level.LOW) == MemberInfo(describe(Level), "LOW")
+    assert describe([Level.LOW, 2]) == ConstInfo([Level.LOW, 2])
+    assert describe((KeyError, TimeoutError)) == ConstInfo((describe(KeyError), describe(TimeoutError)))
+
+
+def test_live_construction_hooks():
+    pydantic = pytest.importorskip("pydantic")
+
+    @dataclasses.dataclass(frozen=True)
+    class Frozen:
+        x: int = 0
+        tags: list = dataclasses.field(default_factory=list)
+
+    @dataclasses.dataclass
+    class Drawn:
+        x: float = dataclasses.field(default_factory=lambda: 0.5)
+        when: object = dataclasses.field(default=object())
+
+        def __post_init__(self) -> None:
+            pass
+
+    @dataclasses.dataclass
+    class OwnInit:
+        x: int
+
+        def __init__(self, x: int) -> None:
+            self.x = x
+
+    class Plain(pydantic.BaseModel):
+        x: int = 0
+        tags: list[str] = []
+        CAP: ClassVar[int] = 3
+
+    class Hooked(pydantic.BaseModel):
+        x: Annotated[int, pydantic.AfterValidator(abs)] = 0
+        y: int = pydantic.Field(default_factory=lambda: 1)
+        _p: int = pydantic.PrivateAttr(default_factory=lambda: 2)
+
+        @pydantic.field_validator("y")
+        @classmethod
+        def check(cls, value: int) -> int:
+            return value
+
+        def model_post_init(self, context) -> None:
+            pass
+
+    class Level(enum.Enum):
+        LOW = 1
+
+        @classmethod
+        def _missing_(cls, value):
+            return cls.LOW
+
+    local = f"{__name__}.test_live_construction_hooks.<locals>"
+    assert describe(Frozen).hooks == ()
+    assert describe(Plain).hooks == ()
+    assert describe(Drawn).hooks == (
+        Hook("it defines `__post_init__`"),
+        Hook(f"its field `x` has `default_factory={local}.Drawn.<lambda>`", "x"),
+        Hook("its field `when` has a default that is not a constant value (object)", "when"),
+    )
+    assert describe(OwnInit).hooks == (Hook("it defines `__init__`"),)
+    assert describe(Hooked).hooks == (
+        Hook("it defines `model_post_init`"),
+        Hook("it has the validator `check`"),
+        Hook("its field `x` is validated by `AfterValidator(...)`"),
+        Hook(f"its field `y` has `default_factory={local}.Hooked.<lambda>`", "y"),
+        Hook(f"its field `_p` has `default_factory={local}.Hooked.<lambda>`"),
+    )
+    assert describe(Level).hooks == (Hook("it defines `_missing_`"),)
+
+
+def test_a_const_does_not_hide_a_builtin_function():
+    text = rrl_text(
+        """
+from dataclasses import dataclass
+
+
+@dataclass
+class Export:
+    region: str
+    format: str = "parquet"
+
+
+@workflow
+class Flow(Workflow):
+    async def run(self, n: float) -> str:
+        return format(n, ".1f") + Export.format
+"""
+    )
+    assert 'const format_2 = "parquet"' in text and 'return format(n, ".1f") + format_2' in text
