@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv graphviz test demo bench golden fmt clean distclean
+.PHONY: venv graphviz test test-python test-rust demo bench golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 venv: $(STAMP)
@@ -33,8 +33,16 @@ graphviz:
 			"(apt-get install graphviz / brew install graphviz)"; \
 	fi
 
-test: venv graphviz
+test: test-python test-rust
+
+test-python: venv graphviz
 	$(BIN)/pytest -q
+
+# The Rust implementation of RRL (runtime-rs/): formatting, lints, then its tests.
+test-rust:
+	cd runtime-rs && cargo fmt --all --check
+	cd runtime-rs && cargo clippy --quiet --all-targets --locked -- -D warnings
+	cd runtime-rs && cargo test --quiet --locked
 
 demo: venv
 	$(BIN)/python examples/welcome_email.py
