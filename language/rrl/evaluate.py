@@ -26,14 +26,8 @@ from . import builtins as B
 
 
 class Host(Protocol):
-    """What the interpreter needs from its surroundings. The reference
-    implementation runs actions in-process (`rappel.testing.run_local`);
-    the Rust runtime dispatches them to workers."""
-
-    async def call_action(self, action: str, module: str, kwargs: dict, timeout: float | None, attempt: int) -> Any:
-        """Run attempt number `attempt` (1-based) of an action; raise its exception,
-        or a RappelTimeout whose message is `action <name> timed out after <timeout:g>s
-        (attempt <attempt>)`."""
+    """What evaluation needs from its surroundings: types. (`rrl.interpreter.Host`
+    adds what running actions and sleeps needs.)"""
 
     def construct(self, type_name: str, args: list, kwargs: dict) -> Any:
         """Build an instance of the named class (`module.Name`, builtins bare)."""
@@ -47,9 +41,6 @@ class Host(Protocol):
 
     def enum_member(self, type_name: str, member: str) -> Any:
         """The member `member` of the named enum class (`Color.RED`)."""
-
-    async def sleep(self, seconds: float) -> None:
-        """Durable sleep; the reference host advances a virtual clock."""
 
 
 BINARY_OPERATORS: dict[str, Callable] = {

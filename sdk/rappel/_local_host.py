@@ -8,12 +8,14 @@ import builtins
 import enum
 import importlib
 import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._actions import ActionCall, lookup_action
 from ._errors import RappelError, RappelTimeout
-from ._execution import run_attempt
 from ._virtual_time import VirtualClock
+
+if TYPE_CHECKING:
+    from rrl.interpreter import Dispatch
 
 
 class LocalHost:
@@ -27,17 +29,15 @@ class LocalHost:
         self.clock = clock if clock is not None else VirtualClock()
         self._types: dict[str, type] = {}
 
-    async def call_action(
-        self, action: str, module: str, kwargs: dict[str, Any], timeout: float | None, attempt: int
-    ) -> Any:
-        """Run attempt `attempt` of `action`; past `timeout` seconds raise RappelTimeout.
+    async def call_action(self, call: Dispatch) -> Any:
+        """Run one attempt of the action `call` dispatches (the interpreter
+        enforces its timeout).
 
         The arguments, and the result or the action's exception, cross the value
         codec as they cross Postgres and a worker in production (see
         `ActionCall.attempt`): an action that changes its argument in place does
         not change the workflow's value."""
-        call = ActionCall(lookup_action(action, module), (), kwargs)
-        return await run_attempt(call, timeout, attempt)
+        return await ActionCall(lookup_action(call.action, call.module), (), call.kwargs).attempt()
 
     def construct(self, type_name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Instantiate `module.Class` (builtins by bare name): models, dataclasses,

@@ -22,13 +22,15 @@ class RecordingHost:
         self.clock = 0.0
         self.sleeps: list[float] = []
 
-    async def call_action(self, action, module, kwargs, timeout, attempt):
-        self.calls.append((action, kwargs))
-        return self.actions[action](**kwargs)
+    async def call_action(self, call):
+        self.calls.append((call.action, call.kwargs))
+        return self.actions[call.action](**call.kwargs)
 
     def construct(self, type_name, args, kwargs):
         if type_name == "RappelTimeout":
-            return Timeout(*args)
+            timeout = Timeout(*args)
+            timeout.__dict__.update(kwargs)
+            return timeout
         return self.types[type_name](*args, **kwargs)
 
     def exception_matches(self, value, type_name):

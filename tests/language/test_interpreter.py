@@ -92,12 +92,12 @@ def test_parallel_limit_bounds_concurrency():
     running = {"now": 0, "max": 0}
 
     class Host(RecordingHost):
-        async def call_action(self, action, module, kwargs, timeout, attempt):
+        async def call_action(self, call):
             running["now"] += 1
             running["max"] = max(running["max"], running["now"])
             await asyncio.sleep(0.001)
             running["now"] -= 1
-            return kwargs["x"]
+            return call.kwargs["x"]
 
     value, _ = run("    xs = parallel for i in range(6) limit 2:\n        await act(x=i)\n    return xs\n", host=Host())
     assert value == [0, 1, 2, 3, 4, 5] and running["max"] == 2
