@@ -63,12 +63,17 @@ def cross_exception(exc: BaseException, what: str) -> BaseException:
     return crossed.with_traceback(exc.__traceback__)
 
 
+def cross_arguments(arguments: dict[str, Any], label: str) -> dict[str, Any]:
+    """Keyword arguments as the receiver of `label` (`run()`, `action f()`) gets them."""
+    return {name: cross(value, name, f"the argument `{name}` of {label}") for name, value in arguments.items()}
+
+
 async def run_across(
     arguments: dict[str, Any], run: Callable[[dict[str, Any]], Awaitable[Any]], label: str
 ) -> Any:
     """`run(arguments)` with the arguments, and its result or exception, crossing
     the boundary: how a workflow run or an action attempt sees its values."""
-    crossed = {name: cross(value, name, f"the argument `{name}` of {label}") for name, value in arguments.items()}
+    crossed = cross_arguments(arguments, label)
     try:
         result = await run(crossed)
     except Exception as exc:

@@ -5,8 +5,10 @@
   from the .opt.rrl text alone).
 - golden/errors/<case>.py → <case>.diagnostics.txt (the exact diagnostics).
 - golden/run/<case>/case.py → <Workflow>.rrl, .opt.rrl and .dag.json as above,
-  and expected.json: run() as plain Python and the compiled program in the
-  reference interpreter give this same outcome.
+  expected.json: run() as plain Python and the compiled program in the
+  reference interpreter give this same outcome, and transcript.json: the
+  interpreter's run recorded (docs/testing.md, "Transcripts"), which replays
+  on the golden DAG to that outcome.
 
 Regenerate with `make golden` and review the diff.
 """
@@ -26,11 +28,17 @@ import rrl
 from rrl.check import check
 from rrl.dag import Dag, lower
 from rrl.graphviz import render
+from rrl.interpreter import Machine
+from rrl.interpreter import encode_outcome as encode_finish
 from rrl.optimize import optimize
+from rrl.transcript import outcome as transcript_outcome
+from rrl.transcript import replay
+from rappel._boundary import resolve_class
+from rappel._local_host import LocalHost
 from rappel_compiler import compile_source
 
 from golden_files import golden_file
-from outcomes import encode_outcome
+from outcomes import encode_outcome, laid_out
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
@@ -143,7 +151,7 @@ def test_run_compiles(case: Path, snapshot):
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda p: p.name)
 async def test_run(case: Path, snapshot):
-    from rappel.testing import run_local, run_native
+    from rappel.testing import record_transcript, run_local, run_native
 
     module = _import_case(case / "case.py")
     workflow = _workflow_class(module)
@@ -153,3 +161,36 @@ async def test_run(case: Path, snapshot):
     assert local == native, "the compiled program must behave as run() does"
     assert next(iter(json.loads(native))) == module.EXPECTS, native
     assert native == snapshot(extension_class=golden_file(case / "expected.json"))
+
+    transcript = laid_out(await record_transcript(workflow, **copy.deepcopy(module.INPUT)))
+    assert transcript_outcome(json.loads(transcript)) == json.loads(native)
+    assert transcript == snapshot(extension_class=golden_file(case / "transcript.json"))
+    # What `rrl replay` does with the golden files: the machine, given the
+    # transcript's completions, issues its commands and ends the same way.
+    finish = replay(_golden_dag(case, workflow), json.loads(transcript), LocalHost(), resolve_class)
+    assert laid_out(encode_finish(finish)) == native
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=lambda p: p.name)
+def test_transcript_replays_from_any_saved_state(case: Path):
+    """The golden transcript replays on the golden DAG with the machine saved to
+    JSON and restored after every completion: its state is data, all of it."""
+    workflow = _workflow_class(_import_case(case / "case.py"))
+    transcript = json.loads((case / "transcript.json").read_text(encoding="utf-8"))
+    dag = _golden_dag(case, workflow)
+    host = LocalHost()
+
+    def saved_and_restored(machine: Machine) -> Machine:
+        state = json.loads(json.dumps(machine.snapshot()))
+        restored = Machine.restore(dag, host, state, resolve_class)
+        assert restored.snapshot() == state
+        assert restored.outstanding == machine.outstanding
+        return restored
+
+    finish = replay(dag, transcript, host, resolve_class, between=saved_and_restored)
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    assert encode_finish(finish) == expected == transcript_outcome(transcript)
+
+
+def _golden_dag(case: Path, workflow: type) -> Dag:
+    return Dag.from_json((case / f"{workflow.__name__}.dag.json").read_text(encoding="utf-8"))
