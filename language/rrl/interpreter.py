@@ -12,7 +12,9 @@ This module is the specification of execution that every runtime matches:
   `TimedOut` for an attempt, `Slept` or `BackedOff` for a timer. Given the
   program, the arguments and the ordered completions, the machine always
   issues the same commands and reaches the same state; that list is all a
-  durable runtime keeps of an instance (`rrl.transcript` records it).
+  durable runtime keeps of an instance (`rrl.transcript` records it). The
+  state is data: `snapshot()` writes it as JSON (values in the codec's
+  encoding) at any step, and `Machine.restore` reads it back.
 - Ids. Every region (below) numbers the operations it waits on (action
   calls, sleeps and parallel blocks) from 0, in the order it reaches them.
   The root region's operation k has the id `k`; branch i (from 0, its slot
