@@ -41,7 +41,6 @@ from .interpreter import (
     Sleep,
     Slept,
     TimedOut,
-    decode_outcome,
     encode_outcome,
     run_attempt,
 )
