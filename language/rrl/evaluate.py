@@ -327,7 +327,10 @@ class Evaluator:
             case A.Name(id=name):
                 env[name] = value
             case A.TupleExpr(elts=elts):
-                items = list(value)
+                try:
+                    items = list(value)
+                except TypeError:
+                    raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object") from None
                 star = next((i for i, elt in enumerate(elts) if isinstance(elt, A.Starred)), None)
                 if star is None:
                     if len(items) > len(elts):

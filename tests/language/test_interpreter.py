@@ -557,3 +557,18 @@ def test_enum_members_and_isinstance_on_imported_types():
 def test_a_const_naming_a_type_declares_it():
     text = "rrl 1\n\nfrom app import Color\n\nconst DEFAULT = Color.GREEN\n\nworkflow W() -> Any:\n    return DEFAULT\n"
     assert D.lower(rrl.parse(text)).types == {"Color": "app.Color"}
+
+
+UNPACKING_ERRORS = {
+    "an int": "a, b = n\nreturn a",
+    "an int, starred": "a, *b = n\nreturn a",
+    "None": "x = None\na, b = x\nreturn a",
+    "too many": "a, b = [1, 2, 3]\nreturn a",
+    "too few": "a, b, c = [1, 2]\nreturn a",
+    "too few, starred": "a, b, *c = [1]\nreturn a",
+}
+
+
+@pytest.mark.parametrize("body", UNPACKING_ERRORS.values(), ids=UNPACKING_ERRORS.keys())
+def test_unpacking_fails_with_pythons_errors(body: str):
+    assert_runs_like_python(body)
