@@ -9,6 +9,7 @@
 //! - `diagnostic`: located diagnostics, rendered as the Python toolchain
 //!   renders them.
 
+pub mod dag;
 pub mod diagnostic;
 pub mod diff;
 pub mod syntax;

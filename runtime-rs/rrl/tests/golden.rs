@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rrl::dag::lower;
 use rrl::syntax::{format_source, parse, printer::print_program};
 
 fn repository() -> PathBuf {
@@ -65,6 +66,39 @@ fn every_golden_program_parses_and_prints_back_byte_for_byte() {
             Ok(formatted) if formatted == text => {}
             Ok(formatted) => failures.push(format!("{shown}: formats differently:\n{formatted}")),
             Err(error) => failures.push(format!("{shown}: does not format: {error}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_optimized_golden_program_lowers_to_its_dag_json_byte_for_byte() {
+    let files: Vec<PathBuf> = golden_programs()
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".opt.rrl"))
+        .collect();
+    assert!(
+        files.len() > 150,
+        "the golden corpus has {} optimized programs",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for path in &files {
+        let shown = path.display().to_string();
+        let expected_path = PathBuf::from(shown.replace(".opt.rrl", ".dag.json"));
+        let expected = read(&expected_path);
+        let program = match parse(&read(path), Some(&shown)) {
+            Ok(program) => program,
+            Err(error) => {
+                failures.push(format!("{shown}: does not parse:\n{error}"));
+                continue;
+            }
+        };
+        match lower(&program, None).map(|dag| dag.to_json()) {
+            Ok(Ok(json)) if json == expected => {}
+            Ok(Ok(json)) => failures.push(format!("{shown}: lowers to other JSON:\n{json}")),
+            Ok(Err(error)) => failures.push(format!("{shown}: does not print: {error}")),
+            Err(error) => failures.push(format!("{shown}: does not lower: {error}")),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

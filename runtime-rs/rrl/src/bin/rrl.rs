@@ -224,6 +224,83 @@ fn cmd_fmt(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
     Ok(EXIT_OK)
 }
 
+fn cmd_dag(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
+    let mut path = None;
+    let mut workflow = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--workflow" => match rest.next() {
+                Some(name) => workflow = Some(name.clone()),
+                None => return Err(UsageError("--workflow needs a NAME".into())),
+            },
+            option if option.starts_with("--") => {
+                return Err(UsageError(format!("unrecognized arguments: {option}")));
+            }
+            _ if path.is_none() => path = Some(arg.clone()),
+            _ => return Err(UsageError(format!("unrecognized arguments: {arg}"))),
+        }
+    }
+    let Some(path) = path else {
+        return Err(UsageError("dag needs a FILE".into()));
+    };
+    check_paths([&path])?;
+    let Some(text) = read(&path, output) else {
+        return Ok(EXIT_ERRORS);
+    };
+    let program = match syntax::parse(&normalise_line_endings(&text), Some(&path)) {
+        Ok(program) => program,
+        Err(error) => {
+            output.diagnostics(&error);
+            return Ok(EXIT_ERRORS);
+        }
+    };
+    let names: Vec<&str> = program.workflows().map(|w| w.name.as_str()).collect();
+    let chosen = match &workflow {
+        Some(name) if names.contains(&name.as_str()) => name.as_str(),
+        Some(name) => {
+            return Err(UsageError(format!(
+                "{path} has no workflow named '{name}' (found: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        }
+        None => match names.as_slice() {
+            [only] => only,
+            _ => {
+                return Err(UsageError(format!(
+                    "{path} defines {} workflows; choose one with --workflow ({})",
+                    names.len(),
+                    if names.is_empty() {
+                        "none found".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                )));
+            }
+        },
+    };
+    let json = rrl::dag::lower(&program, Some(chosen))
+        .map_err(|e| e.to_string())
+        .and_then(|dag| dag.to_json().map_err(|e| e.to_string()));
+    match json {
+        Ok(json) => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(json.as_bytes());
+            Ok(EXIT_OK)
+        }
+        Err(message) => {
+            output.error(&format!(
+                "{path}: cannot lower workflow {chosen}: {message}"
+            ));
+            Ok(EXIT_ERRORS)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut output = Output::default();
@@ -235,6 +312,7 @@ fn main() -> ExitCode {
         "check" => cmd_check(rest, &mut output),
         "ast" => cmd_ast(rest, &mut output),
         "fmt" => cmd_fmt(rest, &mut output),
+        "dag" => cmd_dag(rest, &mut output),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(EXIT_OK)

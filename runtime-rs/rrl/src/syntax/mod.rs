@@ -11,6 +11,7 @@ pub mod parser;
 pub mod printer;
 pub mod strings;
 mod unprintable;
+pub mod walk;
 
 pub use parser::{parse, parse_expr};
 
