@@ -120,23 +120,38 @@ fn normalise_line_endings(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+/// `rrl ast FILE...`: each file's syntax tree with spans, or its first
+/// diagnostic, as one line of JSON per file (what the differential tests
+/// compare with the Python parser). The text is parsed as it is, as
+/// `rrl.parse` reads it.
 fn cmd_ast(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
-    let [path] = args else {
-        return Err(UsageError("ast takes one FILE".into()));
-    };
-    let Some(text) = read(path, output) else {
-        return Ok(EXIT_ERRORS);
-    };
-    match syntax::parse(&normalise_line_endings(&text), Some(path)) {
-        Ok(program) => {
-            output.info(&syntax::dump::program(&program).to_string());
-            Ok(EXIT_OK)
-        }
-        Err(error) => {
-            output.diagnostics(&error);
-            Ok(EXIT_ERRORS)
-        }
+    if args.is_empty() {
+        return Err(UsageError("ast needs at least one FILE".into()));
     }
+    let mut status = EXIT_OK;
+    let mut lines = String::new();
+    for path in args {
+        let Some(text) = read(path, output) else {
+            return Ok(EXIT_ERRORS);
+        };
+        let line = match syntax::parse(&text, Some(path)) {
+            Ok(program) => serde_json::json!({ "ast": syntax::dump::program(&program) }),
+            Err(error) => {
+                status = EXIT_ERRORS;
+                let first = error.diagnostics.first();
+                serde_json::json!({ "error": {
+                    "code": first.map(|d| d.code),
+                    "message": first.map(|d| d.message.clone()),
+                    "at": first.and_then(|d| d.span).map(|s| [s.line, s.column]),
+                }})
+            }
+        };
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(lines.as_bytes());
+    Ok(status)
 }
 
 fn cmd_check(args: &[String], output: &mut Output) -> Result<u8, UsageError> {

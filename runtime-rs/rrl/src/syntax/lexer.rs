@@ -46,11 +46,12 @@ pub struct Token {
 impl Token {
     /// How a diagnostic names the token: `end of line`, `indent`, or its text.
     pub fn shown(&self, text: &str) -> String {
-        match self.tok {
+        match &self.tok {
             Tok::Newline => "end of line".into(),
             Tok::Indent => "indent".into(),
             Tok::Dedent => "dedent".into(),
             Tok::End => "end of input".into(),
+            Tok::Word(word) => format!("`{word}`"),
             _ => format!("`{}`", &text[self.start..self.end]),
         }
     }
@@ -100,6 +101,9 @@ pub struct Lexer<'a> {
     paren_level: u32,
     indents: Vec<u32>,
     pending: std::collections::VecDeque<Token>,
+    /// A bad dedent, reported once the dedents before it are read (as
+    /// lark's `Indenter` raises it).
+    pending_error: Option<LexError>,
     last: Option<Token>,
     done: bool,
 }
@@ -118,6 +122,7 @@ impl<'a> Lexer<'a> {
             paren_level: 0,
             indents: vec![0],
             pending: Default::default(),
+            pending_error: None,
             last: None,
             done: false,
         }
@@ -169,6 +174,9 @@ impl<'a> Lexer<'a> {
     pub fn next(&mut self, mode: Mode) -> Result<Token, LexError> {
         if let Some(token) = self.pending.pop_front() {
             return Ok(token);
+        }
+        if let Some(error) = self.pending_error.take() {
+            return Err(error);
         }
         if self.done {
             return Ok(self.end_token());
@@ -271,7 +279,7 @@ impl<'a> Lexer<'a> {
                 .join(", ");
             let line = newline.span.end_line;
             let span = Span::new(line, 1, line, newline.span.end_column.max(2));
-            return Err(Box::new(
+            self.pending_error = Some(Box::new(
                 Diagnostic::error(
                     "RPL0004",
                     "this line is dedented to a column where no open block starts",
@@ -375,8 +383,12 @@ impl<'a> Lexer<'a> {
                 return Ok(self.make(Tok::Duration(rest[..len].to_string()), len));
             }
         }
-        if let Some(len) = fstring_len(rest) {
-            return Ok(self.make(Tok::FStr(rest[..len].to_string()), len));
+        let operand = matches!(mode, Mode::Operand | Mode::Policy | Mode::Root);
+        // Where no operand may start, `f"..."` is the name `f` and a string.
+        if operand {
+            if let Some(len) = fstring_len(rest) {
+                return Ok(self.make(Tok::FStr(rest[..len].to_string()), len));
+            }
         }
         let c = rest.chars().next().unwrap_or(' ');
         if c == '"' || c == '\'' {
@@ -385,8 +397,7 @@ impl<'a> Lexer<'a> {
                 None => Err(self.unexpected_character()),
             };
         }
-        let leading_dot = matches!(mode, Mode::Operand | Mode::Policy | Mode::Root);
-        if c.is_ascii_digit() || (c == '.' && leading_dot) {
+        if c.is_ascii_digit() || (c == '.' && operand) {
             if let Some(len) = float_len(rest) {
                 return Ok(self.make(Tok::Float(rest[..len].to_string()), len));
             }

@@ -36,11 +36,13 @@ use crate::diagnostic::{Diagnostic, DiagnosticError, Span};
 /// child.
 pub const MAX_DEPTH: usize = 500;
 
-/// How deeply the parser itself may recurse: brackets, operands of unary
-/// operators and blocks each take a level. Parentheses take a level but
-/// make no node, so this is twice `MAX_DEPTH`: every tree `MAX_DEPTH` allows
-/// fits, whatever parentheses it is written with (up to one pair per node).
-pub const MAX_NESTING: usize = 2 * MAX_DEPTH;
+/// How deeply the parser itself may recurse: each expression inside another
+/// (in brackets, an argument, a lambda's body...), each operand of a unary
+/// operator or `**`, each block takes a level. The Python parser needs no
+/// such bound (lark does not recurse): Rust refuses a few programs it
+/// accepts, those nested this deep with parentheses that make no node.
+/// At this bound a parse needs under 2 MiB of stack (a spawned thread's).
+pub const MAX_NESTING: usize = MAX_DEPTH;
 
 /// Why the parse stopped.
 #[derive(Debug)]
@@ -443,6 +445,21 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "await", "parallel",
 ];
 
+// Binding strength of the operators, loosest first (the grammar's rules
+// `or_expr` .. `factor`).
+const P_OR: u8 = 1;
+const P_AND: u8 = 2;
+const P_NOT: u8 = 3;
+const P_CMP: u8 = 4;
+const P_ARITH: u8 = 5;
+const P_TERM: u8 = 6;
+const P_FACTOR: u8 = 7;
+
+/// The words that, right after a block, are keywords wherever they stand.
+const AFTER_BLOCK_KEYWORDS: &[&str] = &[
+    "elif", "else", "except", "finally", "from", "const", "action", "fn", "workflow",
+];
+
 struct Parser<'a> {
     text: &'a str,
     lexer: Lexer<'a>,
@@ -452,6 +469,11 @@ struct Parser<'a> {
     prev_end: (u32, u32),
     problem: Option<Diagnostic>,
     nesting: usize,
+    /// The last token read closed a block (`suite`): lark reads the next
+    /// word as a keyword if it can continue a statement or start a
+    /// declaration anywhere (`AFTER_BLOCK_KEYWORDS`), since its parser
+    /// state there is shared by every block.
+    after_block: bool,
 }
 
 /// A parsed target list: its items, and the span of the whole list.
@@ -492,6 +514,7 @@ impl<'a> Parser<'a> {
             prev_end: (1, 1),
             problem: None,
             nesting: 0,
+            after_block: false,
         }
     }
 
@@ -511,8 +534,12 @@ impl<'a> Parser<'a> {
         if let Some((token, peeked_mode, mark)) = &self.peeked {
             let sensitive = matches!(
                 token.tok,
-                Tok::Int(_) | Tok::Float(_) | Tok::Duration(_) | Tok::Op("." | "-" | "->")
-            );
+                Tok::Int(_)
+                    | Tok::Float(_)
+                    | Tok::Duration(_)
+                    | Tok::FStr(_)
+                    | Tok::Op("." | "-" | "->")
+            ) || token.is_word("f");
             if *peeked_mode != mode && sensitive {
                 let mark = *mark;
                 self.lexer.reset(mark);
@@ -550,6 +577,7 @@ impl<'a> Parser<'a> {
         match self.peeked.take() {
             Some((token, _, _)) => {
                 self.prev_end = (token.span.end_line, token.span.end_column);
+                self.after_block = false;
                 Ok(token)
             }
             None => Err(Stop::Other(Box::new(Diagnostic::error(
@@ -649,10 +677,34 @@ impl<'a> Parser<'a> {
     }
 
     fn expect_op(&mut self, op: &str) -> PResult<Token> {
+        if op == "=" && self.eat_equal()? {
+            return Ok(self.peek()?.clone());
+        }
         if self.at_op(op)? {
             return self.bump();
         }
         Err(self.unexpected(&format!("`{op}`")))
+    }
+
+    /// `=` where the grammar takes `=` but no `==`.
+    fn eat_equal(&mut self) -> PResult<bool> {
+        Ok(self.eat_first_of("==")? || self.eat_op("=")?)
+    }
+
+    /// The first character of the operator `op` (`==`, `**`) when it is
+    /// next, where the grammar takes that character but not `op`: lark's
+    /// contextual lexer reads `==` there as `=` and another `=`.
+    fn eat_first_of(&mut self, op: &str) -> PResult<bool> {
+        if !self.at_op(op)? {
+            return Ok(false);
+        }
+        if let Some((token, _, _)) = self.peeked.take() {
+            let (line, column) = (token.span.line, token.span.column);
+            self.lexer.reset((token.start + 1, line, column + 1));
+            self.prev_end = (line, column + 1);
+            self.after_block = false;
+        }
+        Ok(true)
     }
 
     fn expect_word(&mut self, word: &str) -> PResult<Token> {
@@ -755,10 +807,11 @@ impl<'a> Parser<'a> {
     // ---------------------------------------------------------- program
 
     fn program(&mut self) -> PResult<Program> {
+        // The program's span starts at its first token, a comment's newline included.
+        let start = self.start()?;
         while self.tok()? == Tok::Newline {
             self.bump()?;
         }
-        let start = self.start()?;
         let version = self.header()?;
         let mut decls = Vec::new();
         loop {
@@ -770,7 +823,6 @@ impl<'a> Parser<'a> {
                 _ => decls.push(self.decl()?),
             }
         }
-        // The program's span starts at its first token (the header).
         let span = Some(Span::new(
             start.0,
             start.1,
@@ -951,7 +1003,7 @@ impl<'a> Parser<'a> {
         let (name, span) = self.name_token()?;
         self.expect_op(":")?;
         let ty = self.type_()?;
-        let default = if self.eat_op("=")? {
+        let default = if self.eat_equal()? {
             Some(self.expr()?)
         } else {
             None
@@ -1025,6 +1077,7 @@ impl<'a> Parser<'a> {
             }
             if self.tok()? == Tok::Dedent {
                 self.bump()?;
+                self.after_block = true;
                 break;
             }
         }
@@ -1035,6 +1088,13 @@ impl<'a> Parser<'a> {
     /// One statement (None for `pass`).
     fn stmt(&mut self) -> PResult<Option<Stmt>> {
         let start = self.start()?;
+        if self.after_block {
+            if let Tok::Word(word) = self.tok_in(Mode::Operand)? {
+                if AFTER_BLOCK_KEYWORDS.contains(&word.as_str()) {
+                    return Err(self.unexpected("a statement"));
+                }
+            }
+        }
         let word = match self.tok_in(Mode::Operand)? {
             Tok::Word(word) if STATEMENT_KEYWORDS.contains(&word.as_str()) => Some(word),
             _ => None,
@@ -1221,8 +1281,13 @@ impl<'a> Parser<'a> {
     /// `expr | "*" expr`.
     fn element(&mut self) -> PResult<Expr> {
         let start = self.start()?;
-        if self.tok_in(Mode::Operand)? == Tok::Op("*") {
+        let starred = if self.tok_in(Mode::Operand)? == Tok::Op("*") {
             self.bump()?;
+            true
+        } else {
+            self.eat_first_of("**")?
+        };
+        if starred {
             let value = self.expr()?;
             return Ok(Expr::new(
                 ExprKind::Starred(Box::new(value)),
@@ -1544,7 +1609,7 @@ impl<'a> Parser<'a> {
         self.expect_word("await")?;
         let (name, name_span) = self.name_token()?;
         self.expect_op("(")?;
-        let kwargs = self.nested(|p| p.separated(")", Self::kwarg))?;
+        let kwargs = self.separated(")", Self::kwarg)?;
         self.expect_op(")")?;
         let mut policies = Vec::new();
         loop {
@@ -1826,138 +1891,120 @@ impl<'a> Parser<'a> {
     }
 
     fn or_expr(&mut self) -> PResult<Expr> {
-        self.bool_chain("or")
+        self.operation(P_OR)
     }
 
-    /// `a or b or c` / `a and b and c`, flattened as the Python parser does.
-    fn bool_chain(&mut self, op: &str) -> PResult<Expr> {
+    /// The operators from `or` to `**` by precedence climbing (one frame per
+    /// operand, where the grammar's rules would take one per level): an
+    /// operand, then each operator that binds at least as tightly as `min`.
+    /// `a or b or c` is one `BoolOp`, `a < b <= c` one `Compare`.
+    fn operation(&mut self, min: u8) -> PResult<Expr> {
         let start = self.start()?;
-        let first = if op == "or" {
-            self.bool_chain("and")?
-        } else {
-            self.not_expr()?
-        };
-        if !self.at_word(op)? {
-            return Ok(first);
-        }
-        let mut values = vec![first];
-        while self.eat_word(op)? {
-            values.push(if op == "or" {
-                self.bool_chain("and")?
-            } else {
-                self.not_expr()?
-            });
-        }
-        Ok(Expr::new(
-            ExprKind::BoolOp(op.to_string(), values),
-            self.span_from(start),
-        ))
-    }
-
-    fn not_expr(&mut self) -> PResult<Expr> {
-        let start = self.start()?;
-        if self.tok_in(Mode::Operand)? == Tok::Word("not".into()) {
-            self.bump()?;
-            let operand = self.nested(Self::not_expr)?;
-            return Ok(Expr::new(
-                ExprKind::UnaryOp("not".into(), Box::new(operand)),
-                self.span_from(start),
-            ));
-        }
-        self.comparison()
-    }
-
-    fn comparison(&mut self) -> PResult<Expr> {
-        let start = self.start()?;
-        let left = self.arith()?;
-        let mut rest = Vec::new();
+        let mut left = self.operand(min, start)?;
         loop {
-            let op = match self.tok()? {
-                Tok::Op(op @ ("==" | "!=" | "<" | "<=" | ">" | ">=")) => {
-                    self.bump()?;
-                    op.to_string()
-                }
-                Tok::Word(w) if w == "in" => {
-                    self.bump()?;
-                    "in".into()
-                }
-                Tok::Word(w) if w == "not" => {
-                    self.bump()?;
-                    self.expect_word("in")?;
-                    "not in".into()
-                }
-                Tok::Word(w) if w == "is" => {
-                    self.bump()?;
-                    if self.eat_word("not")? {
-                        "is not".into()
-                    } else {
-                        "is".into()
-                    }
-                }
-                _ => break,
-            };
-            rest.push((op, self.arith()?));
-        }
-        if rest.is_empty() {
-            return Ok(left);
-        }
-        Ok(Expr::new(
-            ExprKind::Compare(Box::new(left), rest),
-            self.span_from(start),
-        ))
-    }
-
-    fn arith(&mut self) -> PResult<Expr> {
-        self.left_assoc(&["+", "-"], Self::term)
-    }
-
-    fn term(&mut self) -> PResult<Expr> {
-        self.left_assoc(&["*", "/", "//", "%"], Self::factor)
-    }
-
-    /// `operand (op operand)*` for the binary operators `ops`, left-associative.
-    fn left_assoc(
-        &mut self,
-        ops: &[&str],
-        operand: fn(&mut Self) -> PResult<Expr>,
-    ) -> PResult<Expr> {
-        let start = self.start()?;
-        let mut left = operand(self)?;
-        loop {
-            let op = match self.tok()? {
-                Tok::Op(op) if ops.contains(&op) => op,
+            let prec = match self.tok()? {
+                Tok::Word(w) if w == "or" => P_OR,
+                Tok::Word(w) if w == "and" => P_AND,
+                Tok::Word(w) if matches!(w.as_str(), "in" | "not" | "is") => P_CMP,
+                Tok::Op("==" | "!=" | "<" | "<=" | ">" | ">=") => P_CMP,
+                Tok::Op("+" | "-") => P_ARITH,
+                Tok::Op("*" | "/" | "//" | "%") => P_TERM,
                 _ => return Ok(left),
             };
-            self.bump()?;
-            let right = operand(self)?;
-            left = Expr::new(
-                ExprKind::BinOp(Box::new(left), op.to_string(), Box::new(right)),
-                self.span_from(start),
-            );
+            if prec < min {
+                return Ok(left);
+            }
+            left = match prec {
+                P_OR | P_AND => {
+                    let op = if prec == P_OR { "or" } else { "and" };
+                    let mut values = vec![left];
+                    while self.eat_word(op)? {
+                        values.push(self.operation(prec + 1)?);
+                    }
+                    Expr::new(
+                        ExprKind::BoolOp(op.to_string(), values),
+                        self.span_from(start),
+                    )
+                }
+                P_CMP => {
+                    let mut rest = Vec::new();
+                    while let Some(op) = self.comparison_op()? {
+                        rest.push((op, self.operation(P_ARITH)?));
+                    }
+                    Expr::new(
+                        ExprKind::Compare(Box::new(left), rest),
+                        self.span_from(start),
+                    )
+                }
+                _ => {
+                    let op = match self.bump()?.tok {
+                        Tok::Op(op) => op,
+                        _ => "+",
+                    };
+                    let right = self.operation(prec + 1)?;
+                    Expr::new(
+                        ExprKind::BinOp(Box::new(left), op.to_string(), Box::new(right)),
+                        self.span_from(start),
+                    )
+                }
+            };
         }
     }
 
-    /// `UNARY_OP factor | power`.
-    fn factor(&mut self) -> PResult<Expr> {
-        let start = self.start()?;
-        if let Tok::Op(op @ ("-" | "+")) = self.tok_in(Mode::Operand)? {
+    /// The operand an operation starts with: `not x` (where `min` allows it),
+    /// `-x` / `+x`, or a postfix expression and its `** factor`.
+    fn operand(&mut self, min: u8, start: (u32, u32)) -> PResult<Expr> {
+        let prefix = match self.tok_in(Mode::Operand)? {
+            Tok::Word(w) if w == "not" && min <= P_NOT => Some(("not", P_NOT)),
+            Tok::Op(op @ ("-" | "+")) => Some((op, P_FACTOR)),
+            _ => None,
+        };
+        if let Some((op, prec)) = prefix {
             self.bump()?;
-            let operand = self.nested(Self::factor)?;
+            let operand = self.nested(|p| p.operation(prec))?;
             return Ok(Expr::new(
                 ExprKind::UnaryOp(op.to_string(), Box::new(operand)),
                 self.span_from(start),
             ));
         }
         let base = self.postfix()?;
-        if self.at_op("**")? {
-            self.bump()?;
-            let exponent = self.nested(Self::factor)?;
-            return Ok(Expr::new(
-                ExprKind::BinOp(Box::new(base), "**".into(), Box::new(exponent)),
-                self.span_from(start),
-            ));
+        if !self.at_op("**")? {
+            return Ok(base);
         }
-        Ok(base)
+        self.bump()?;
+        let exponent = self.nested(|p| p.operation(P_FACTOR))?;
+        Ok(Expr::new(
+            ExprKind::BinOp(Box::new(base), "**".into(), Box::new(exponent)),
+            self.span_from(start),
+        ))
+    }
+
+    /// The next comparison operator (`not in`, `is not` included), consumed.
+    fn comparison_op(&mut self) -> PResult<Option<String>> {
+        Ok(Some(match self.tok()? {
+            Tok::Op(op @ ("==" | "!=" | "<" | "<=" | ">" | ">=")) => {
+                self.bump()?;
+                op.to_string()
+            }
+            Tok::Word(w) if w == "in" => {
+                self.bump()?;
+                "in".into()
+            }
+            Tok::Word(w) if w == "not" => {
+                self.bump()?;
+                self.expect_word("in")?;
+                "not in".into()
+            }
+            Tok::Word(w) if w == "is" => {
+                self.bump()?;
+                if self.eat_word("not")? {
+                    "is not".into()
+                } else {
+                    "is".into()
+                }
+            }
+            _ => return Ok(None),
+        }))
     }
 
     fn postfix(&mut self) -> PResult<Expr> {
@@ -1976,7 +2023,7 @@ impl<'a> Parser<'a> {
                 }
                 Tok::Op("[") => {
                     self.bump()?;
-                    let index = self.nested(Self::subscript)?;
+                    let index = self.subscript()?;
                     self.expect_op("]")?;
                     expr = Expr::new(
                         ExprKind::Subscript(Box::new(expr), Box::new(index)),
@@ -1985,7 +2032,7 @@ impl<'a> Parser<'a> {
                 }
                 Tok::Op("(") => {
                     self.bump()?;
-                    let arguments = self.nested(|p| p.separated(")", Self::call_arg))?;
+                    let arguments = self.separated(")", Self::call_arg)?;
                     self.expect_op(")")?;
                     let mut args = Vec::new();
                     let mut kwargs: Vec<Keyword> = Vec::new();
@@ -2181,7 +2228,7 @@ impl<'a> Parser<'a> {
     /// `()`, `(expr)`, or a tuple `(a, *b, c)`.
     fn paren(&mut self, start: (u32, u32)) -> PResult<Expr> {
         self.bump()?; // (
-        self.nested(|p| p.paren_inner(start))
+        self.paren_inner(start)
     }
 
     fn paren_inner(&mut self, start: (u32, u32)) -> PResult<Expr> {
@@ -2209,7 +2256,7 @@ impl<'a> Parser<'a> {
     /// `[a, *b]` or `[elt for ...]`.
     fn list(&mut self, start: (u32, u32)) -> PResult<Expr> {
         self.bump()?; // [
-        self.nested(|p| p.list_inner(start))
+        self.list_inner(start)
     }
 
     fn list_inner(&mut self, start: (u32, u32)) -> PResult<Expr> {
@@ -2236,7 +2283,7 @@ impl<'a> Parser<'a> {
     /// `{k: v, **d}` or `{k: v for ...}`.
     fn dict(&mut self, start: (u32, u32)) -> PResult<Expr> {
         self.bump()?; // {
-        self.nested(|p| p.dict_inner(start))
+        self.dict_inner(start)
     }
 
     fn dict_inner(&mut self, start: (u32, u32)) -> PResult<Expr> {

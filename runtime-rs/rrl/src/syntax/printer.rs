@@ -494,7 +494,8 @@ impl<'l> Printer<'l> {
                     spec,
                     ..
                 } => {
-                    let mut field = inner.expr(value, LAMBDA)?;
+                    // `{(lambda: x)}`: a lambda's `:` would start the spec.
+                    let mut field = inner.expr(value, COND)?;
                     if field.starts_with('{') {
                         field.insert(0, ' '); // `{ {...}}`, not the `{{` escape
                     }
