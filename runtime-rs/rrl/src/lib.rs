@@ -13,3 +13,4 @@ pub mod dag;
 pub mod diagnostic;
 pub mod diff;
 pub mod syntax;
+pub mod validate;

@@ -12,7 +12,8 @@ use rrl::syntax;
 const USAGE: &str = "usage: rrl COMMAND ...
 
 commands:
-  check FILE...                  parse and validate .rrl programs; report every diagnostic
+  check [--json] FILE...         parse and validate .rrl programs; report every diagnostic
+                                 (--json: one JSON object per diagnostic on stdout)
   fmt [--check] FILE...          format .rrl files in place (layout only: comments stay);
                                  --check writes nothing, prints a diff and exits 1 if any would change
   dag FILE [--workflow NAME]     print a workflow's DAG as canonical JSON
@@ -30,12 +31,30 @@ struct UsageError(String);
 #[derive(Default)]
 struct Output {
     errors_reported: usize,
+    /// `--json`: each diagnostic as a line of JSON on stdout.
+    json: bool,
 }
 
 impl Output {
     fn diagnostic(&mut self, diagnostic: &Diagnostic, source: Option<&str>) {
         if diagnostic.severity == rrl::diagnostic::Severity::Error {
             self.errors_reported += 1;
+        }
+        if self.json {
+            let span = diagnostic.span;
+            let line = serde_json::json!({
+                "path": diagnostic.path,
+                "severity": diagnostic.severity.to_string(),
+                "code": diagnostic.code,
+                "message": diagnostic.message,
+                "line": span.map(|s| s.line),
+                "column": span.map(|s| s.column),
+                "end_line": span.map(|s| s.end_line),
+                "end_column": span.map(|s| s.end_column),
+                "help": diagnostic.help,
+            });
+            self.info(&line.to_string());
+            return;
         }
         eprint!("{}\n\n", diagnostic.render(source));
     }
@@ -155,6 +174,12 @@ fn cmd_ast(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
 }
 
 fn cmd_check(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
+    output.json = args.iter().any(|a| a == "--json");
+    let args: Vec<String> = args.iter().filter(|a| *a != "--json").cloned().collect();
+    let args = args.as_slice();
+    if let Some(option) = args.iter().find(|a| a.starts_with("--")) {
+        return Err(UsageError(format!("unrecognized arguments: {option}")));
+    }
     if args.is_empty() {
         return Err(UsageError("check needs at least one FILE".into()));
     }
@@ -166,21 +191,45 @@ fn cmd_check(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
             failed = true;
             continue;
         };
-        match syntax::parse(&normalise_line_endings(&text), Some(path)) {
-            Ok(program) => workflows += program.workflows().count(),
+        let text = normalise_line_endings(&text);
+        let program = match syntax::parse(&text, Some(path)) {
+            Ok(program) => program,
             Err(error) => {
                 output.diagnostics(&error);
                 failed = true;
+                continue;
+            }
+        };
+        let diagnostics = rrl::validate::validate(&program);
+        for diagnostic in &diagnostics {
+            output.diagnostic(&diagnostic.clone().with_path(path), Some(&text));
+        }
+        failed |= !diagnostics.is_empty();
+        if diagnostics.is_empty() {
+            // The structure of each DAG: what lowering refuses, the runtime cannot run.
+            for workflow in program.workflows() {
+                if let Err(error) = rrl::dag::lower(&program, Some(&workflow.name))
+                    .and_then(|dag| Ok(dag.to_json()?))
+                {
+                    output.error(&format!(
+                        "{path}: workflow {} cannot be lowered: {error}",
+                        workflow.name
+                    ));
+                    failed = true;
+                }
             }
         }
+        workflows += program.workflows().count();
     }
     if failed {
         return Ok(EXIT_ERRORS);
     }
-    output.info(&format!(
-        "checked {} file(s), {workflows} workflow(s): no errors",
-        args.len()
-    ));
+    if !output.json {
+        output.info(&format!(
+            "checked {} file(s), {workflows} workflow(s): no errors",
+            args.len()
+        ));
+    }
     Ok(EXIT_OK)
 }
 
