@@ -102,6 +102,70 @@ def mutate(text: str, rng: random.Random) -> str:
     return text
 
 
+HEAD = "rrl 1\n\naction fetch(id: str) -> dict from app.actions\n\nworkflow W(a: int, xs: list) -> int:\n"
+
+# Hand-written broken programs, one per kind of syntax error.
+BROKEN = [
+    "",
+    "# only a comment\n",
+    "rrl 2\n",
+    "rrl 1\nconst X = \n",
+    "rrl 1\n    const X = 1\n",
+    "rrl 1\nworkflow W() -> int:\nreturn 1\n",
+    "rrl 1\nworkflow W() -> int:\n        x = 1\n    return x\n",
+    "rrl 1\nworkflow W() -> int:\n    x = (1,\n",
+    "rrl 1\nworkflow W() -> int:\n    return 1 +\n",
+    "rrl 1\nworkflow W( -> int:\n    return 1\n",
+    HEAD + "    x = a ? 1\n",
+    HEAD + "    x = 'unterminated\n",
+    HEAD + "    x = \"\\q\"\n",
+    HEAD + "    x = f\"{}\"\n",
+    HEAD + "    x = f\"{a!x}\"\n",
+    HEAD + "    x = f\"{a +}\"\n",
+    HEAD + "    x = f\"{if}\"\n",
+    HEAD + "    f(a) = 1\n",
+    HEAD + "    a, *b, *c = xs\n",
+    HEAD + "    del f(a)\n",
+    HEAD + "    del *xs\n",
+    HEAD + "    x = *xs\n",
+    HEAD + "    if = 3\n",
+    HEAD + "    x = await + 1\n",
+    HEAD + "    sleep = 1\n",
+    HEAD + "    for lambda in xs:\n        pass\n",
+    HEAD + "    x = [in for y in xs]\n",
+    HEAD + "    ｉｆ = 1\n",
+    HEAD + "    x² = 1\n",
+    HEAD + "    a€b = 1\n",
+    HEAD + "    x = 1e999\n",
+    HEAD + "    x = await fetch(id=a) retry(attempts=-1)\n",
+    HEAD + "    x = await fetch(id=a) retry(on=[1])\n",
+    HEAD + "    x = await fetch(id=a) backoff(base=x)\n",
+    HEAD + "    x = await fetch(id=a) timeout(5m) timeout(1s)\n",
+    HEAD + "    x = await fetch(id=a) retry(tries=3)\n",
+    HEAD + "    x = await fetch(id=a) retry(attempts=1, attempts=2)\n",
+    HEAD + "    x: int = await fetch(id=a)\n",
+    HEAD + "    try:\n        pass\n    return a\n",
+    HEAD + "    r = parallel for x in xs limit 0:\n        await fetch(id=x)\n",
+    HEAD + "    r = parallel:\n        x = 1\n",
+    HEAD + "    f(a=1, 2)\n",
+    HEAD + "    x = a ifb else 1\n",
+    HEAD + "    while a max 1.5:\n        pass\n",
+    HEAD + "    x = {a}\n",
+    HEAD + "    x = (y for y in xs)\n",
+    HEAD + "    return a\n  return a\n",
+    HEAD + "    x = 1\r    return x\n",
+    HEAD + "    x = $\n",
+    HEAD + "    x = a.5\n",
+    HEAD + "    x = a->b\n",
+]
+
+
+def test_broken_programs_fail_the_same(tmp_path):
+    outcomes = [python_outcome(text) for text in BROKEN]
+    assert all("ast" not in outcome for outcome in outcomes)
+    assert_same_outcomes(BROKEN, tmp_path)
+
+
 def test_mutated_programs_parse_or_fail_the_same(tmp_path):
     rng = random.Random(SEED)
     golden = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "golden").rglob("*.rrl"))]

@@ -683,41 +683,44 @@ fn remove_trivial_joins(nodes: &mut [Node], start: NodeId) {
 }
 
 /// Fuse a compute node into the compute node before it when nothing else
-/// reaches it and both send exceptions to the same place.
+/// reaches it and both send exceptions to the same place: fewer nodes, the
+/// same steps in the same order. Fusing is repeated until no pair is left
+/// (the chains it fuses are the same whatever order it takes them in).
 fn merge_compute_chains(nodes: &mut [Node], start: NodeId) {
     loop {
-        let counts = predecessors(nodes, start);
+        let mut counts = predecessors(nodes, start);
         let mut merged = false;
         for id in super::reachable(nodes, start) {
-            let Node::Compute {
+            while let Node::Compute {
                 next: Some(next),
                 error,
                 ..
             } = &nodes[id]
-            else {
-                continue;
-            };
-            let (next, error) = (*next, *error);
-            let fusable = next != id
-                && counts[next] == 1
-                && matches!(&nodes[next], Node::Compute { error: e, .. } if *e == error);
-            if !fusable {
-                continue;
+            {
+                let (next, error) = (*next, *error);
+                let fusable = next != id
+                    && counts[next] == 1
+                    && matches!(&nodes[next], Node::Compute { error: e, .. } if *e == error);
+                if !fusable {
+                    break;
+                }
+                let Node::Compute {
+                    steps: tail,
+                    next: after,
+                    ..
+                } = std::mem::replace(&mut nodes[next], Node::Join { next: None })
+                else {
+                    break;
+                };
+                if let Some(error) = error {
+                    counts[error] -= 1; // the fused node's own error edge is gone
+                }
+                if let Node::Compute { steps, next, .. } = &mut nodes[id] {
+                    steps.extend(tail);
+                    *next = after;
+                }
+                merged = true;
             }
-            let Node::Compute {
-                steps: tail,
-                next: after,
-                ..
-            } = std::mem::replace(&mut nodes[next], Node::Join { next: None })
-            else {
-                continue;
-            };
-            if let Node::Compute { steps, next, .. } = &mut nodes[id] {
-                steps.extend(tail);
-                *next = after;
-            }
-            merged = true;
-            break;
         }
         if !merged {
             return;
@@ -777,9 +780,7 @@ fn number_generated_names(nodes: &mut [Node], start: NodeId) {
             Node::Except { store, .. } => see(store),
             _ => {}
         }
-        for expr in node.exprs() {
-            names_in(&expr, &mut |name| see(name));
-        }
+        node.each_name(&mut |name| see(name));
         if let Node::Except { handlers, .. } = node {
             for handler in handlers {
                 if let Some(bind) = &handler.bind {

@@ -273,46 +273,58 @@ impl Node {
         }
     }
 
-    /// The expressions and targets the node evaluates, in canonical order
-    /// (with the names an `unbind` step names, as names).
-    pub fn exprs(&self) -> Vec<Expr> {
-        let mut out: Vec<Expr> = Vec::new();
+    /// The expressions and targets the node evaluates, in canonical order,
+    /// and the names its `unbind` steps name, each given to `f`.
+    pub fn each_expr(&self, f: &mut impl FnMut(ExprRef)) {
         match self {
             Node::Compute { steps, .. } => {
                 for step in steps {
                     match step {
-                        Step::Unbind(names) => out.extend(names.iter().map(|n| Expr::name(n))),
+                        Step::Unbind(names) => names.iter().for_each(|n| f(ExprRef::Name(n))),
                         Step::Assign { target, value } => {
-                            out.extend(target.iter().cloned());
-                            out.push(value.clone());
+                            target.iter().for_each(|t| f(ExprRef::Expr(t)));
+                            f(ExprRef::Expr(value));
                         }
-                        Step::Delete(target) => out.push(target.clone()),
+                        Step::Delete(target) => f(ExprRef::Expr(target)),
                     }
                 }
             }
             Node::Action { kwargs, target, .. } => {
-                out.extend(kwargs.iter().map(|(_, e)| e.clone()));
-                out.extend(target.iter().cloned());
+                kwargs.iter().for_each(|(_, e)| f(ExprRef::Expr(e)));
+                target.iter().for_each(|t| f(ExprRef::Expr(t)));
             }
-            Node::Branch { cases, .. } => out.extend(cases.iter().map(|c| c.when.clone())),
-            Node::ForInit { iter, .. } => out.push(iter.clone()),
-            Node::ForNext { target, .. } => out.push(target.clone()),
-            Node::While { test, .. } => out.push(test.clone()),
+            Node::Branch { cases, .. } => cases.iter().for_each(|c| f(ExprRef::Expr(&c.when))),
+            Node::ForInit { iter: e, .. }
+            | Node::ForNext { target: e, .. }
+            | Node::While { test: e, .. }
+            | Node::Sleep { seconds: e, .. } => f(ExprRef::Expr(e)),
             Node::ForkEach { iter, target, .. } => {
-                out.push(iter.clone());
-                out.push(target.clone());
+                f(ExprRef::Expr(iter));
+                f(ExprRef::Expr(target));
             }
-            Node::Barrier { target, .. } => out.extend(target.iter().cloned()),
-            Node::Sleep { seconds, .. } => out.push(seconds.clone()),
+            Node::Barrier { target, .. } => target.iter().for_each(|t| f(ExprRef::Expr(t))),
             Node::Raise { value, cause, .. } => {
-                out.push(value.clone());
-                out.extend(cause.iter().cloned());
+                f(ExprRef::Expr(value));
+                cause.iter().for_each(|c| f(ExprRef::Expr(c)));
             }
-            Node::Return { value, .. } => out.extend(value.iter().cloned()),
+            Node::Return { value, .. } => value.iter().for_each(|v| f(ExprRef::Expr(v))),
             _ => {}
         }
-        out
     }
+
+    /// Every name the node's expressions read or write, in canonical order.
+    pub fn each_name(&self, f: &mut impl FnMut(&str)) {
+        self.each_expr(&mut |e| match e {
+            ExprRef::Name(name) => f(name),
+            ExprRef::Expr(expr) => names_in(expr, f),
+        });
+    }
+}
+
+/// An expression of a node, or a name an `unbind` step names.
+pub enum ExprRef<'a> {
+    Expr(&'a Expr),
+    Name(&'a str),
 }
 
 /// An action's signature, as the DAG carries it.
@@ -658,11 +670,9 @@ impl Dag {
     pub fn used_names(&self) -> std::collections::BTreeSet<String> {
         let mut used = std::collections::BTreeSet::new();
         for node in &self.nodes {
-            for expr in node.exprs() {
-                names_in(&expr, &mut |name| {
-                    used.insert(name.to_string());
-                });
-            }
+            node.each_name(&mut |name| {
+                used.insert(name.to_string());
+            });
         }
         used
     }
