@@ -27,7 +27,7 @@
 
 use super::ast::*;
 use super::lexer::{LexError, Lexer, Mode, Tok, Token};
-use super::names::{self, is_hard_keyword, is_reserved, keyword_help};
+use super::names::{is_hard_keyword, is_reserved, keyword_help};
 use super::strings::{Piece, decode_string, split_fstring};
 use crate::diagnostic::{Diagnostic, DiagnosticError, Span};
 
@@ -2420,7 +2420,7 @@ fn exception_type_names(value: &Seconds) -> Option<Vec<String>> {
 }
 
 /// `a.b.c` as text, or None when `expr` is not a dotted name.
-pub fn dotted(expr: &Expr) -> Option<String> {
+fn dotted(expr: &Expr) -> Option<String> {
     let mut attributes = Vec::new();
     let mut expr = expr;
     while let ExprKind::Attribute(value, attr) = &expr.kind {
@@ -2531,10 +2531,4 @@ fn children_mut(expr: &mut Expr) -> Vec<&mut Expr> {
         }
         _ => Vec::new(),
     }
-}
-
-/// Whether `name` is a name the parser reads back as this name where
-/// `of_python` says it stands (see `names::name_problem`).
-pub fn readable_name(name: &str, of_python: bool) -> bool {
-    names::name_problem(name, of_python).is_none()
 }
