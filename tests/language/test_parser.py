@@ -480,3 +480,11 @@ def test_keywords_stay_keywords_before_a_dot():
 def test_an_escape_names_a_character(literal: str, message: str):
     diagnostic = _error(f"rrl 1\n\nconst S = {literal}\n")
     assert (diagnostic.code, diagnostic.message) == ("RPL0003", message)
+
+
+def test_a_lambda_in_an_fstring_field_prints_in_parentheses():
+    # Its `:` would otherwise start the field's format spec.
+    field = A.FormattedValue(A.Lambda(("a",), A.Name("a")), None, ">5")
+    text = rrl.print_expr(A.FString((field,)))
+    assert text == 'f"{(lambda a: a):>5}"'
+    assert rrl.parse_expr(text) == A.FString((field,))
