@@ -157,6 +157,7 @@ BROKEN = [
     HEAD + "    x = $\n",
     HEAD + "    x = a.5\n",
     HEAD + "    x = a->b\n",
+    HEAD + "    x = f\"{a#comment}\"\n",
 ]
 
 

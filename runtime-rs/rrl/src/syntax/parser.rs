@@ -1825,22 +1825,14 @@ impl<'a> Parser<'a> {
 
     // ---------------------------------------------------------- expressions
 
-    /// An expression and the end of the text (`parse_expr`).
+    /// An expression and the end of the text (`parse_expr`, an f-string's
+    /// field): a newline or a comment after it is unexpected there.
     fn whole_expr(&mut self) -> PResult<Expr> {
         let expr = self.expr()?;
-        match self.tok()? {
-            Tok::End => Ok(expr),
-            // A newline before the end is the end of the text (a trailing `\n`).
-            Tok::Newline => {
-                self.bump()?;
-                if self.tok()? == Tok::End {
-                    Ok(expr)
-                } else {
-                    Err(self.unexpected("the end of the expression"))
-                }
-            }
-            _ => Err(self.unexpected("the end of the expression")),
+        if self.tok()? == Tok::End {
+            return Ok(expr);
         }
+        Err(self.unexpected("the end of the expression"))
     }
 
     /// `ternary | lambda_expr`.
