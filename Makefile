@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv graphviz test test-python test-rust demo bench golden fmt clean distclean
+.PHONY: venv graphviz test test-python test-rust fuzz demo bench golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 venv: $(STAMP)
@@ -43,6 +43,14 @@ test-rust:
 	cd runtime-rs && cargo fmt --all --check
 	cd runtime-rs && cargo clippy --quiet --all-targets --locked -- -D warnings
 	cd runtime-rs && cargo test --quiet --locked
+
+# A longer run of the parser fuzzing and of the differential tests against
+# the Python implementation (make test runs a few thousand cases of each).
+FUZZ_CASES ?= 200000
+DIFFERENTIAL_CASES ?= 20000
+fuzz: venv
+	cd runtime-rs && RRL_FUZZ_CASES=$(FUZZ_CASES) RRL_FUZZ_SECONDS=1800 cargo test --release --locked --test fuzz
+	RRL_DIFFERENTIAL_CASES=$(DIFFERENTIAL_CASES) $(BIN)/pytest -q tests/rust
 
 demo: venv
 	$(BIN)/python examples/welcome_email.py

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from contextvars import ContextVar
 import importlib.util
 import math
 import re
@@ -61,8 +62,41 @@ def _lark() -> Lark:
         start=["start", "expr"],
         propagate_positions=True,
         maybe_placeholders=True,
-        lexer_callbacks={"NAME": _name_token},
+        # NAME last: lark chains it after its keyword check with a condition
+        # that reads the last key of this dict (a late-binding closure).
+        lexer_callbacks={**{keyword.upper(): _keyword_token for keyword in KEYWORDS}, "NAME": _name_token},
     )
+
+
+# The text being parsed, for the lexer callbacks that look past a token.
+_TEXT: ContextVar[str] = ContextVar("rrl_parsed_text", default="")
+
+
+def _lark_parse(text: str, start: str):
+    reset = _TEXT.set(text)
+    try:
+        return _lark().parse(text, start=start)
+    finally:
+        _TEXT.reset(reset)
+
+
+def _is_name_char(char: str) -> bool:
+    return char.isalnum() or char == "_" if char.isascii() else True
+
+
+def _keyword_token(token: Token) -> Token:
+    """A keyword is a word of its own. Where the grammar takes a keyword but
+    no name, lark's contextual lexer would read it at the start of a longer
+    word (`fromx` as `from x`, `a ifb else c`): that word is the unexpected
+    token it is where no name can stand."""
+    text = _TEXT.get()
+    stop = token.end_pos
+    while stop < len(text) and _is_name_char(text[stop]):
+        stop += 1
+    if stop == token.end_pos:
+        return token
+    word = Token("NAME", text[token.start_pos : stop], token.start_pos, token.line, token.column, token.line, token.column + stop - token.start_pos, stop)
+    raise UnexpectedToken(_name_token(word), set())  # a word Python's rules refuse is that error
 
 
 @functools.cache
@@ -723,7 +757,7 @@ def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic 
     for match in reversed(words):
         word = match.group()
         try:
-            _lark().parse(text[: match.start()] + "_" * len(word) + text[match.end() :], start=start)
+            _lark_parse(text[: match.start()] + "_" * len(word) + text[match.end() :], start)
         except UnexpectedInput as again:
             further = _error_offset(again, text)
             if further is None or further <= offset:
@@ -739,7 +773,7 @@ def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic 
 
 def _parse_tree(text: str, start: str, path: str | None):
     try:
-        return _lark().parse(text, start=start)
+        return _lark_parse(text, start)
     except UnexpectedInput as exc:
         diagnostic = _keyword_as_name(exc, text, start) or _diagnostic_from_lark(exc, text)
         raise DiagnosticError([diagnostic.with_path(path or "<input>")], text) from None

@@ -208,7 +208,7 @@ class _Printer:
                 escaped = quote_string(part, self.quote, self.escape_both)[1:-1]
                 body.append(escaped.replace("{", "{{").replace("}", "}}"))
                 continue
-            field = inner.expr(part.value)
+            field = inner.expr(part.value, _COND)  # `{(lambda: x)}`: a lambda's `:` would start the spec
             if field.startswith("{"):
                 field = " " + field  # `{ {...}}`, not the `{{` escape
             if part.conversion:

@@ -29,7 +29,12 @@ def decode_string(body: str) -> str:
             digits = body[i + 2 : i + 2 + width]
             if len(digits) != width or any(c not in "0123456789abcdefABCDEF" for c in digits):
                 raise ValueError(f"`\\{kind}` needs {width} hex digits")
-            out.append(chr(int(digits, 16)))
+            code = int(digits, 16)
+            if 0xD800 <= code <= 0xDFFF:  # not a character: no UTF-8, no value codec carries it
+                raise ValueError(f"`\\{kind}{digits}` is a surrogate, not a character")
+            if code > 0x10FFFF:
+                raise ValueError(f"`\\{kind}{digits}` is past U+10FFFF, the last character")
+            out.append(chr(code))
             i += 2 + width
         elif kind in _SIMPLE_ESCAPES:
             out.append(_SIMPLE_ESCAPES[kind])

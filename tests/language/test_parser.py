@@ -447,3 +447,44 @@ def test_the_printer_refuses_what_is_not_a_name():
 def test_an_error_in_an_f_string_field_is_located_in_the_file(field: str, code: str, column: int):
     diag = _error(f'rrl 1\n\nworkflow W(n: int) -> Any:\n    return f"{field}"\n')
     assert (diag.code, diag.span.line, diag.span.column, diag.path) == (code, 4, column, "bad.rrl")
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "column"),
+    [
+        # Where the grammar takes `from` but no name, the word is still one word.
+        ("rrl 1\n\naction f() -> int fromx m\n", "unexpected `fromx`", 19),
+        ("rrl 1\n\nworkflow W(a: int) -> int:\n    return a ifb else 1\n", "unexpected `ifb`", 14),
+        # A name after the keyword is still normalised in the message.
+        ("rrl 1\n\naction f() -> int fr\ufb01om m\n", "unexpected `frfiom`", 19),
+    ],
+)
+def test_a_keyword_is_a_word_of_its_own(source: str, message: str, column: int):
+    diagnostic = _error(source)
+    assert (diagnostic.code, diagnostic.message, diagnostic.span.column) == ("RPL0001", message, column)
+
+
+def test_keywords_stay_keywords_before_a_dot():
+    # `if.5` is `if` and `.5`, as in Python: a float is no part of a word.
+    program = rrl.parse("rrl 1\n\nworkflow W(a: int) -> float:\n    return a if.5 else 1\n")
+    assert rrl.print_program(program).endswith("    return a if 0.5 else 1\n")
+
+
+@pytest.mark.parametrize(
+    ("literal", "message"),
+    [
+        (r'"\ud800"', "invalid string literal: `\\ud800` is a surrogate, not a character"),
+        (r'"\U00110000"', "invalid string literal: `\\U00110000` is past U+10FFFF, the last character"),
+    ],
+)
+def test_an_escape_names_a_character(literal: str, message: str):
+    diagnostic = _error(f"rrl 1\n\nconst S = {literal}\n")
+    assert (diagnostic.code, diagnostic.message) == ("RPL0003", message)
+
+
+def test_a_lambda_in_an_fstring_field_prints_in_parentheses():
+    # Its `:` would otherwise start the field's format spec.
+    field = A.FormattedValue(A.Lambda(("a",), A.Name("a")), None, ">5")
+    text = rrl.print_expr(A.FString((field,)))
+    assert text == 'f"{(lambda a: a):>5}"'
+    assert rrl.parse_expr(text) == A.FString((field,))

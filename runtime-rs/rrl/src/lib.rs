@@ -2,3 +2,15 @@
 //! language whose reference is `language/rrl/` (Python), held to the same golden
 //! corpus (`golden/`). A deterministic core with no I/O: the durable runtime
 //! drives it.
+//!
+//! - `syntax`: the parser (`.rrl` text to an AST with spans), the canonical
+//!   printer and the formatter;
+//! - `dag`: lowering a workflow to its DAG, and the DAG's canonical JSON;
+//! - `diagnostic`: located diagnostics, rendered as the Python toolchain
+//!   renders them.
+
+pub mod dag;
+pub mod diagnostic;
+pub mod diff;
+pub mod syntax;
+pub mod validate;

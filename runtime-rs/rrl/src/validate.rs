@@ -1,0 +1,610 @@
+//! Validation of a loaded program: what a runtime needs to refuse a
+//! malformed artifact with a clear message before it lowers or runs it.
+//! Declarations are unique, every await names an action or a fn with its
+//! parameters, `break`, `continue` and a bare `raise` stand where they mean
+//! something, fns do not recurse, and every name an expression reads is
+//! bound somewhere: a parameter, a local, a const, an imported name or a
+//! builtin. The diagnostics have the codes and messages of the Python
+//! checker (`rrl.check`), which stays the authority on everything else
+//! (flow-sensitive binding, types, literals, policies' ranges, ...).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diagnostic::{self, Diagnostic, Span};
+use crate::syntax::ast::*;
+use crate::syntax::walk::bound_names;
+
+/// The builtin functions, exception classes and type names an expression
+/// may name without declaring them (`rrl.builtins`).
+const BUILTIN_NAMES: &[&str] = &[
+    "len",
+    "range",
+    "enumerate",
+    "zip",
+    "sorted",
+    "reversed",
+    "min",
+    "max",
+    "sum",
+    "abs",
+    "round",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "dict",
+    "tuple",
+    "isinstance",
+    "any",
+    "all",
+    "repr",
+    "format",
+    "divmod",
+    "pow",
+    "map",
+    "filter",
+    "type",
+    "NoneType",
+    "BaseException",
+    "Exception",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "ConnectionError",
+    "FileNotFoundError",
+    "IndexError",
+    "KeyError",
+    "LookupError",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PermissionError",
+    "RuntimeError",
+    "StopIteration",
+    "TimeoutError",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
+    "UnicodeError",
+    "RecursionError",
+    "RappelTimeout",
+];
+
+fn error(
+    code: &'static str,
+    span: Option<Span>,
+    message: String,
+    help: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(code, message, span).with_help(help)
+}
+
+/// Every problem found, sorted by position.
+pub fn validate(program: &Program) -> Vec<Diagnostic> {
+    let mut validator = Validator {
+        program,
+        diagnostics: Vec::new(),
+    };
+    validator.declarations();
+    for decl in &program.decls {
+        match &decl.kind {
+            DeclKind::Action { params, .. } => validator.params(params),
+            DeclKind::Fn(callable) | DeclKind::Workflow(callable) => {
+                validator.params(&callable.params);
+                validator.body(callable);
+            }
+            DeclKind::Const { value, .. } => validator.reads(value, &BTreeSet::new()),
+            DeclKind::Import { .. } => {}
+        }
+    }
+    validator.recursion();
+    diagnostic::sort(&mut validator.diagnostics);
+    validator.diagnostics
+}
+
+struct Validator<'p> {
+    program: &'p Program,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What an await may call: its kind and its parameters.
+struct Callee<'p> {
+    kind: &'static str,
+    params: &'p [Param],
+}
+
+impl<'p> Validator<'p> {
+    fn declarations(&mut self) {
+        let mut seen: HashMap<&str, (&'static str, &Decl, Option<&str>)> = HashMap::new();
+        for decl in &self.program.decls {
+            let entries: Vec<(&'static str, &str, Option<&str>)> = match &decl.kind {
+                DeclKind::Import { names, .. } => names
+                    .iter()
+                    .map(|(name, alias)| {
+                        (
+                            "imported name",
+                            alias.as_deref().unwrap_or(name),
+                            Some(name.as_str()),
+                        )
+                    })
+                    .collect(),
+                DeclKind::Const { name, .. } => vec![("const", name, None)],
+                DeclKind::Action { name, .. } => vec![("action", name, None)],
+                DeclKind::Fn(c) => vec![("fn", &c.name, None)],
+                DeclKind::Workflow(c) => vec![("workflow", &c.name, None)],
+            };
+            for (kind, name, original) in entries {
+                let Some(&(first_kind, first, first_original)) = seen.get(name) else {
+                    seen.insert(name, (kind, decl, original));
+                    continue;
+                };
+                let pair = [kind, first_kind];
+                let diagnostic = if pair.contains(&"imported name") && pair.contains(&"const") {
+                    let (module, original) = match (&decl.kind, &first.kind) {
+                        (DeclKind::Import { module, .. }, _) => (module, original.unwrap_or(name)),
+                        (_, DeclKind::Import { module, .. }) => {
+                            (module, first_original.unwrap_or(name))
+                        }
+                        _ => continue,
+                    };
+                    let title = python_title(original);
+                    error(
+                        "RPL0321",
+                        decl.span,
+                        format!("imported name `{name}` clashes with const `{name}`"),
+                        format!(
+                            "rename the const, or import the name under another one: `from {module} import {original} as Other{title}`"
+                        ),
+                    )
+                } else {
+                    let place = first
+                        .span
+                        .map_or(String::new(), |s| format!(" (line {})", s.line));
+                    error(
+                        "RPL0320",
+                        decl.span,
+                        format!("`{name}` is declared twice"),
+                        format!(
+                            "the {first_kind} `{name}` is declared first{place}; rename one of them"
+                        ),
+                    )
+                };
+                self.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// `name` seen before in `seen`: the diagnostic that says it is given twice.
+    fn twice<'n>(
+        &mut self,
+        seen: &mut BTreeSet<&'n str>,
+        name: &'n str,
+        span: Option<Span>,
+        what: &str,
+        help: &str,
+    ) -> bool {
+        if seen.insert(name) {
+            return false;
+        }
+        self.diagnostics.push(error(
+            if what == "parameter" {
+                "RPL0326"
+            } else {
+                "RPL0306"
+            },
+            span,
+            format!("{what} `{name}` is given twice"),
+            help,
+        ));
+        true
+    }
+
+    fn params(&mut self, params: &[Param]) {
+        let mut seen = BTreeSet::new();
+        for param in params {
+            self.twice(
+                &mut seen,
+                &param.name,
+                param.span,
+                "parameter",
+                "rename one of the parameters",
+            );
+            if let Some(default) = &param.default {
+                self.reads(default, &BTreeSet::new());
+            }
+        }
+    }
+
+    /// The action or fn `name` (the last declared, as the checker takes it).
+    fn callee(&self, name: &str) -> Option<Callee<'p>> {
+        self.program
+            .decls
+            .iter()
+            .rev()
+            .find_map(|decl| match &decl.kind {
+                DeclKind::Action {
+                    name: action,
+                    params,
+                    ..
+                } if action == name => Some(Callee {
+                    kind: "action",
+                    params,
+                }),
+                DeclKind::Fn(c) if c.name == name => Some(Callee {
+                    kind: "fn",
+                    params: &c.params,
+                }),
+                _ => None,
+            })
+    }
+
+    /// The names a callable's expressions may read.
+    fn body(&mut self, callable: &Callable) {
+        let locals = bound_names(callable);
+        let mut pending: Vec<(&Stmt, bool, bool)> = reachable(&callable.body)
+            .iter()
+            .rev()
+            .map(|s| (s, false, false))
+            .collect();
+        while let Some((stmt, in_loop, in_handler)) = pending.pop() {
+            let mut exprs: Vec<&Expr> = Vec::new();
+            let mut calls: Vec<&AwaitCall> = Vec::new();
+            let mut blocks: Vec<(&[Stmt], bool, bool)> = Vec::new();
+            match &stmt.kind {
+                StmtKind::Assign { target, value, .. } => exprs.extend([target, value]),
+                StmtKind::ExprStmt(e) | StmtKind::Sleep(e) => exprs.push(e),
+                StmtKind::Delete(targets) => exprs.extend(targets),
+                StmtKind::CallStmt { target, call } => {
+                    exprs.extend(target);
+                    calls.push(call);
+                }
+                StmtKind::Parallel {
+                    target,
+                    calls: each,
+                    ..
+                } => {
+                    exprs.extend(target);
+                    calls.extend(each);
+                }
+                StmtKind::ParallelFor {
+                    target,
+                    loop_target,
+                    iter,
+                    call,
+                    ..
+                } => {
+                    exprs.extend(target);
+                    exprs.extend([loop_target, iter]);
+                    calls.push(call);
+                }
+                StmtKind::If { test, body, orelse }
+                | StmtKind::While {
+                    test, body, orelse, ..
+                } => {
+                    exprs.push(test);
+                    let looped = matches!(stmt.kind, StmtKind::While { .. });
+                    blocks.push((body, in_loop || looped, in_handler));
+                    blocks.push((orelse, in_loop, in_handler));
+                }
+                StmtKind::For {
+                    target,
+                    iter,
+                    body,
+                    orelse,
+                } => {
+                    exprs.extend([target, iter]);
+                    blocks.push((body, true, in_handler));
+                    blocks.push((orelse, in_loop, in_handler));
+                }
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
+                    blocks.push((body, in_loop, in_handler));
+                    for handler in handlers {
+                        blocks.push((&handler.body, in_loop, true));
+                    }
+                    blocks.push((orelse, in_loop, in_handler));
+                    blocks.push((finalbody, in_loop, in_handler));
+                }
+                StmtKind::Return(value) => exprs.extend(value),
+                StmtKind::Raise { exc, cause } => {
+                    if exc.is_none() && !in_handler {
+                        self.diagnostics.push(error(
+                            "RPL0312",
+                            stmt.span,
+                            "bare `raise` outside an `except` block".into(),
+                            "raise an exception explicitly, for example `raise ValueError(\"...\")`",
+                        ));
+                    }
+                    exprs.extend(exc);
+                    exprs.extend(cause);
+                }
+                StmtKind::Break | StmtKind::Continue => {
+                    let keyword = if matches!(stmt.kind, StmtKind::Break) {
+                        "break"
+                    } else {
+                        "continue"
+                    };
+                    if !in_loop {
+                        self.diagnostics.push(error(
+                            "RPL0311",
+                            stmt.span,
+                            format!("`{keyword}` outside a loop"),
+                            format!("`{keyword}` only works inside `for` and `while` (a `parallel for` is not a loop)"),
+                        ));
+                    }
+                }
+            }
+            for call in calls {
+                self.call(call);
+                for keyword in &call.kwargs {
+                    exprs.push(&keyword.value);
+                }
+            }
+            for expr in exprs {
+                self.reads(expr, &locals);
+            }
+            for (block, looped, handled) in blocks.into_iter().rev() {
+                pending.extend(reachable(block).iter().rev().map(|s| (s, looped, handled)));
+            }
+        }
+    }
+
+    fn call(&mut self, call: &AwaitCall) {
+        let Some(callee) = self.callee(&call.name) else {
+            let is_workflow = self.program.workflows().any(|w| w.name == call.name);
+            let (message, help) = if is_workflow {
+                (
+                    format!("workflow `{}` cannot be awaited", call.name),
+                    "only actions and fns can be awaited; turn the shared steps into a `fn`"
+                        .to_string(),
+                )
+            } else {
+                (
+                    format!("`{}` is neither an action nor a fn", call.name),
+                    format!(
+                        "declare it: `action {}(...) -> T from app.actions`",
+                        call.name
+                    ),
+                )
+            };
+            self.diagnostics
+                .push(error("RPL0303", call.span, message, help));
+            return;
+        };
+        let mut given = BTreeSet::new();
+        for keyword in &call.kwargs {
+            if self.twice(
+                &mut given,
+                &keyword.name,
+                keyword.span,
+                "argument",
+                "remove one of them",
+            ) {
+                continue;
+            }
+            if !callee.params.iter().any(|p| p.name == keyword.name) {
+                let names: Vec<&str> = callee.params.iter().map(|p| p.name.as_str()).collect();
+                self.diagnostics.push(error(
+                    "RPL0304",
+                    keyword.span,
+                    format!(
+                        "{} `{}` has no parameter `{}`",
+                        callee.kind, call.name, keyword.name
+                    ),
+                    format!(
+                        "its parameters are: {}",
+                        if names.is_empty() {
+                            "none".to_string()
+                        } else {
+                            names.join(", ")
+                        }
+                    ),
+                ));
+            }
+        }
+        let missing: Vec<&str> = callee
+            .params
+            .iter()
+            .filter(|p| p.default.is_none() && !given.contains(p.name.as_str()))
+            .map(|p| p.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            let listed: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+            let pass: Vec<String> = missing.iter().map(|m| format!("`{m}=...`")).collect();
+            self.diagnostics.push(error(
+                "RPL0305",
+                call.span,
+                format!(
+                    "missing {} {} in call to {} `{}`",
+                    if missing.len() == 1 {
+                        "argument"
+                    } else {
+                        "arguments"
+                    },
+                    listed.join(", "),
+                    callee.kind,
+                    call.name
+                ),
+                format!("pass it by name: {}", pass.join(", ")),
+            ));
+        }
+    }
+
+    /// Every name `expr` reads is bound: one of `locals`, a const, an
+    /// imported name, a declaration or a builtin.
+    fn reads(&mut self, expr: &Expr, locals: &BTreeSet<String>) {
+        let mut undefined: Vec<(String, Option<Span>)> = Vec::new();
+        let mut visit = |e: &Expr| {
+            names_in_with_spans(e, &mut |name, span| {
+                if !locals.contains(name) && !self.is_global(name) {
+                    undefined.push((name.to_string(), span));
+                }
+            })
+        };
+        visit(expr);
+        for (name, span) in undefined {
+            self.diagnostics.push(error(
+                "RPL0302",
+                span,
+                format!("name `{name}` is not defined"),
+                format!("assign `{name}` first, add a parameter, or declare `const {name} = ...`"),
+            ));
+        }
+    }
+
+    fn is_global(&self, name: &str) -> bool {
+        BUILTIN_NAMES.contains(&name)
+            || self.program.decls.iter().any(|decl| match &decl.kind {
+                DeclKind::Import { names, .. } => names
+                    .iter()
+                    .any(|(n, alias)| alias.as_deref().unwrap_or(n) == name),
+                DeclKind::Const { name: n, .. } | DeclKind::Action { name: n, .. } => n == name,
+                DeclKind::Fn(c) | DeclKind::Workflow(c) => c.name == name,
+            })
+    }
+
+    /// Fns that call themselves, directly or through others (they cannot be
+    /// inlined): reported once per cycle, at the call that starts it.
+    fn recursion(&mut self) {
+        let fns: Vec<&Callable> = self.program.fns().collect();
+        let calls = |callable: &'p Callable| -> Vec<&'p AwaitCall> {
+            let mut out = Vec::new();
+            let mut pending: Vec<&Stmt> = callable.body.iter().collect();
+            while let Some(stmt) = pending.pop() {
+                match &stmt.kind {
+                    StmtKind::CallStmt { call, .. } | StmtKind::ParallelFor { call, .. } => {
+                        out.push(call)
+                    }
+                    StmtKind::Parallel { calls, .. } => out.extend(calls),
+                    StmtKind::If { body, orelse, .. }
+                    | StmtKind::While { body, orelse, .. }
+                    | StmtKind::For { body, orelse, .. } => {
+                        pending.extend(body.iter().chain(orelse))
+                    }
+                    StmtKind::Try {
+                        body,
+                        handlers,
+                        orelse,
+                        finalbody,
+                    } => {
+                        pending.extend(body.iter().chain(orelse).chain(finalbody));
+                        pending.extend(handlers.iter().flat_map(|h| &h.body));
+                    }
+                    _ => {}
+                }
+            }
+            out.sort_by_key(|c| c.span.map(|s| (s.line, s.column)));
+            out
+        };
+        let graph: HashMap<&str, Vec<&AwaitCall>> = fns
+            .iter()
+            .map(|f| {
+                let own: Vec<&AwaitCall> = calls(f)
+                    .into_iter()
+                    .filter(|c| fns.iter().any(|g| g.name == c.name))
+                    .collect();
+                (f.name.as_str(), own)
+            })
+            .collect();
+        let mut reported: BTreeSet<&str> = BTreeSet::new();
+        for f in &fns {
+            if reported.contains(f.name.as_str()) {
+                continue;
+            }
+            let Some(cycle) = cycle_from(&f.name, &graph) else {
+                continue;
+            };
+            let names: Vec<&str> = cycle.iter().map(|(name, _)| *name).collect();
+            reported.extend(names.iter().copied());
+            let message = if names.len() == 1 {
+                format!("fn `{}` calls itself", f.name)
+            } else {
+                let chain: Vec<String> = names
+                    .iter()
+                    .chain(names.first())
+                    .map(|n| format!("`{n}`"))
+                    .collect();
+                format!("fns call each other in a cycle: {}", chain.join(" → "))
+            };
+            self.diagnostics.push(error(
+                "RPL0319",
+                cycle[0].1.span,
+                message,
+                "fns are inlined into the DAG and cannot recurse; use a loop (`while ... max N`), or move the recursion into an action",
+            ));
+        }
+    }
+}
+
+/// The statements of a block up to the first that always jumps away
+/// (`return`, `raise`, `break`, `continue`): the rest never runs, and the
+/// checker leaves it to its warning (RPL0310).
+fn reachable(block: &[Stmt]) -> &[Stmt] {
+    let jumps = |s: &Stmt| {
+        matches!(
+            s.kind,
+            StmtKind::Return(_) | StmtKind::Raise { .. } | StmtKind::Break | StmtKind::Continue
+        )
+    };
+    match block.iter().position(jumps) {
+        Some(index) => &block[..=index],
+        None => block,
+    }
+}
+
+/// A path of calls from `start` back to `start`, shortest first.
+fn cycle_from<'p>(
+    start: &'p str,
+    graph: &HashMap<&'p str, Vec<&'p AwaitCall>>,
+) -> Option<Vec<(&'p str, &'p AwaitCall)>> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut frontier: Vec<(&str, Vec<(&str, &AwaitCall)>)> = vec![(start, Vec::new())];
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for (name, path) in frontier {
+            for call in graph.get(name).into_iter().flatten() {
+                let mut step = path.clone();
+                step.push((name, *call));
+                if call.name == start {
+                    return Some(step);
+                }
+                if seen.insert(call.name.as_str()) {
+                    next.push((call.name.as_str(), step));
+                }
+            }
+        }
+        frontier = next;
+    }
+    None
+}
+
+/// Every `Name` in `expr` with its span.
+fn names_in_with_spans(expr: &Expr, f: &mut impl FnMut(&str, Option<Span>)) {
+    if let ExprKind::Name(id) = &expr.kind {
+        f(id, expr.span);
+    }
+    for child in expr.children() {
+        names_in_with_spans(child, f);
+    }
+}
+
+/// Python's `str.title`: a letter after a letter is lower case, any other
+/// letter upper case.
+fn python_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_letter = false;
+    for c in text.chars() {
+        if after_letter {
+            out.extend(c.to_lowercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+        after_letter = c.is_alphabetic();
+    }
+    out
+}

@@ -1,0 +1,82 @@
+"""The `rrl` command line: exit status, what goes to stdout and stderr, and
+that `rrl fmt` and `rrl dag` behave as `rappel fmt` and `rrl.dag` do."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import rrl
+from rrl.dag import lower
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from support import ROOT, rrl_binary  # noqa: E402
+
+pytestmark = pytest.mark.skipif(shutil.which("cargo") is None, reason="the Rust toolchain (cargo) is not installed")
+
+TWO_WORKFLOWS = """rrl 1
+
+action fetch(id: str) -> dict from app.actions
+
+workflow First(id: str) -> dict:
+    first = await fetch(id=id)
+    return first
+
+workflow Second(id: str) -> dict:
+    r = await fetch(id=id)
+    return r
+"""
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(rrl_binary()), *args], capture_output=True, text=True, timeout=60)
+
+
+def test_check_reports_a_syntax_error_with_its_caret(tmp_path):
+    path = tmp_path / "bad.rrl"
+    path.write_text("rrl 1\n\nworkflow W() -> int:\n    return 1 +\n")
+    result = run("check", str(path))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"error[RPL0001]: unexpected end of line\n --> {path}:4:15\n  |\n4 |     return 1 +\n")
+    golden = sorted((ROOT / "golden/run").glob("*/*.opt.rrl"))[0]
+    assert run("check", str(golden)).stdout == "checked 1 file(s), 1 workflow(s): no errors\n"
+
+
+def test_usage_errors_exit_2(tmp_path):
+    (tmp_path / "a.txt").write_text("")
+    assert run("check", str(tmp_path / "a.txt")).returncode == 2
+    assert run("check", str(tmp_path)).returncode == 2
+    assert run("fmt").returncode == 2
+    assert run("nonsense").returncode == 2
+    assert run("check", str(tmp_path / "missing.rrl")).returncode == 1
+
+
+def test_fmt_check_shows_a_diff_and_writes_nothing(tmp_path):
+    path = tmp_path / "flow.rrl"
+    text = "rrl 1\nconst X = ( 1+2 )  # three\n"
+    path.write_text(text)
+    result = run("fmt", "--check", str(path))
+    assert result.returncode == 1
+    assert f"-const X = ( 1+2 )  # three\n+\n+const X = 1 + 2  # three\n" in result.stdout
+    assert result.stdout.endswith(f"would reformat {path}\n")
+    assert path.read_text() == text
+    assert run("fmt", str(path)).stdout == f"reformatted {path}\n"
+    assert path.read_text() == "rrl 1\n\nconst X = 1 + 2  # three\n"
+    assert run("fmt", "--check", str(path)).stdout == "1 file(s) already formatted\n"
+
+
+def test_dag_names_the_workflow_when_there_are_several(tmp_path):
+    path = tmp_path / "two.rrl"
+    path.write_text(TWO_WORKFLOWS)
+    assert run("dag", str(path)).returncode == 2
+    result = run("dag", str(path), "--workflow", "Second")
+    assert result.returncode == 0
+    assert result.stdout == lower(rrl.parse(TWO_WORKFLOWS), "Second").to_json()
+    assert json.loads(result.stdout)["workflow"] == "Second"
+    assert run("dag", str(path), "--workflow", "Third").returncode == 2
