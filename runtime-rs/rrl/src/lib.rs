@@ -2,3 +2,5 @@
 //! language whose reference is `language/rrl/` (Python), held to the same golden
 //! corpus (`golden/`). A deterministic core with no I/O: the durable runtime
 //! drives it.
+
+pub mod value;
