@@ -3,4 +3,5 @@
 //! corpus (`golden/`). A deterministic core with no I/O: the durable runtime
 //! drives it.
 
+pub mod eval;
 pub mod value;

@@ -8,6 +8,8 @@ use num_bigint::{BigInt, BigUint};
 use num_traits::{One, Pow, Zero};
 
 use super::float;
+use crate::eval::BinaryOp;
+use crate::value::{ClassName, Exception, Outcome, Value};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Decimal {
@@ -303,4 +305,740 @@ mod tests {
         assert_eq!(f("-1E-400"), Some(-0.0));
         assert_eq!(f("2.5"), Some(2.5));
     }
+}
+
+// ------------------------------------------------------------------ arithmetic
+//
+// The default context of Python's decimal module: 28 digits, rounding half to
+// even, exponents within ±999999; InvalidOperation, DivisionByZero and
+// Overflow raise. The steps follow the General Decimal Arithmetic spec as
+// Python's `_pydecimal` implements it.
+
+const PRECISION: i64 = 28;
+const EMAX: i64 = 999_999;
+const EMIN: i64 = -999_999;
+const ETINY: i64 = EMIN - PRECISION + 1;
+const ETOP: i64 = EMAX - PRECISION + 1;
+
+/// A condition of the decimal module that raises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    InvalidOperation,
+    DivisionUndefined,
+    DivisionImpossible,
+    DivisionByZero,
+    Overflow,
+}
+
+impl Signal {
+    /// The exception Python's C decimal raises: InvalidOperation for its
+    /// subconditions, with the condition's class named in the message.
+    pub fn exception(self) -> Exception {
+        let (raised, condition) = match self {
+            Signal::InvalidOperation => ("InvalidOperation", "InvalidOperation"),
+            Signal::DivisionUndefined => ("InvalidOperation", "DivisionUndefined"),
+            Signal::DivisionImpossible => ("InvalidOperation", "DivisionImpossible"),
+            Signal::DivisionByZero => ("DivisionByZero", "DivisionByZero"),
+            Signal::Overflow => ("Overflow", "Overflow"),
+        };
+        let chain: &[&str] = match raised {
+            "DivisionByZero" => &[
+                "decimal:DivisionByZero",
+                "decimal:DecimalException",
+                "builtins:ZeroDivisionError",
+            ],
+            "Overflow" => &[
+                "decimal:Overflow",
+                "decimal:Inexact",
+                "decimal:Rounded",
+                "decimal:DecimalException",
+                "builtins:ArithmeticError",
+            ],
+            _ => &[
+                "decimal:InvalidOperation",
+                "decimal:DecimalException",
+                "builtins:ArithmeticError",
+            ],
+        };
+        Exception::construct(
+            chain.iter().map(|name| ClassName::new(name)).collect(),
+            vec![Value::str(&format!("[<class 'decimal.{condition}'>]"))],
+        )
+    }
+}
+
+fn raise<T>(signal: Signal) -> Outcome<T> {
+    Err(signal.exception())
+}
+
+/// A finite decimal as digits: sign, coefficient digits (no leading zeros
+/// except `"0"`), exponent.
+#[derive(Clone, Debug)]
+struct Work {
+    negative: bool,
+    digits: String,
+    exponent: i64,
+}
+
+impl Work {
+    fn of(d: &Decimal) -> Option<Work> {
+        match &d.kind {
+            DecimalKind::Finite {
+                coefficient,
+                exponent,
+            } => Some(Work {
+                negative: d.negative,
+                digits: coefficient.to_string(),
+                exponent: *exponent,
+            }),
+            _ => None,
+        }
+    }
+
+    fn new(negative: bool, coefficient: &BigUint, exponent: i64) -> Work {
+        Work {
+            negative,
+            digits: coefficient.to_string(),
+            exponent,
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        self.digits == "0"
+    }
+
+    fn coefficient(&self) -> BigUint {
+        self.digits.parse().unwrap_or_default()
+    }
+
+    fn adjusted(&self) -> i64 {
+        self.exponent + self.digits.len() as i64 - 1
+    }
+
+    fn into_decimal(self) -> Decimal {
+        Decimal::finite(self.negative, self.coefficient(), self.exponent)
+    }
+
+    /// Whether rounding half-even to `keep` digits goes up.
+    fn rounds_up(&self, keep: usize) -> bool {
+        let bytes = self.digits.as_bytes();
+        let Some(&first_dropped) = bytes.get(keep) else {
+            return false;
+        };
+        let rest_zero = bytes[keep + 1..].iter().all(|&b| b == b'0');
+        match first_dropped {
+            b'6'..=b'9' => true,
+            b'5' if !rest_zero => true,
+            b'5' => keep > 0 && (bytes[keep - 1] - b'0') % 2 == 1,
+            _ => false,
+        }
+    }
+
+    /// The same value at exponent `exponent`, rounded half-even (`_rescale`).
+    fn rescale(self, exponent: i64) -> Work {
+        if self.is_zero() {
+            return Work { exponent, ..self };
+        }
+        if self.exponent >= exponent {
+            let zeros = "0".repeat((self.exponent - exponent) as usize);
+            return Work {
+                digits: format!("{}{zeros}", self.digits),
+                exponent,
+                ..self
+            };
+        }
+        let mut work = self;
+        let mut keep = work.digits.len() as i64 + work.exponent - exponent;
+        if keep < 0 {
+            work = Work {
+                digits: "1".to_string(),
+                exponent: exponent - 1,
+                ..work
+            };
+            keep = 0;
+        }
+        let keep = keep as usize;
+        let up = work.rounds_up(keep);
+        let kept = if keep == 0 { "0" } else { &work.digits[..keep] };
+        let mut coefficient: BigUint = kept.parse().unwrap_or_default();
+        if up {
+            coefficient += 1u8;
+        }
+        Work::new(work.negative, &coefficient, exponent)
+    }
+
+    /// Fit the context: round to 28 digits, keep the exponent in range (`_fix`).
+    fn fix(self) -> Outcome<Decimal> {
+        if self.is_zero() {
+            let exponent = self.exponent.clamp(ETINY, EMAX);
+            return Ok(Work { exponent, ..self }.into_decimal());
+        }
+        let mut exponent_min = self.digits.len() as i64 + self.exponent - PRECISION;
+        if exponent_min > ETOP {
+            return raise(Signal::Overflow);
+        }
+        if exponent_min < ETINY {
+            exponent_min = ETINY;
+        }
+        if self.exponent >= exponent_min {
+            return Ok(self.into_decimal());
+        }
+        let mut work = self.rescale(exponent_min);
+        if work.digits.len() as i64 > PRECISION {
+            work.digits.pop();
+            work.exponent += 1;
+        }
+        if work.exponent > ETOP {
+            return raise(Signal::Overflow);
+        }
+        Ok(work.into_decimal())
+    }
+}
+
+fn infinity(negative: bool) -> Decimal {
+    Decimal {
+        negative,
+        kind: DecimalKind::Infinity,
+    }
+}
+
+/// NaN operands: a signaling NaN raises, a quiet NaN is the result.
+fn check_nans(a: &Decimal, b: Option<&Decimal>) -> Outcome<Option<Decimal>> {
+    if a.is_signaling() || b.is_some_and(Decimal::is_signaling) {
+        return raise(Signal::InvalidOperation);
+    }
+    for operand in std::iter::once(a).chain(b) {
+        if operand.is_nan() {
+            return Ok(Some(operand.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// `-d` in the context: a zero is positive.
+pub fn negate(d: &Decimal) -> Decimal {
+    let mut out = plus(d);
+    if !d.is_zero() && !d.is_nan() {
+        out.negative = !d.negative;
+    }
+    out
+}
+
+/// `+d`: rounded to the context; a zero is positive.
+pub fn plus(d: &Decimal) -> Decimal {
+    match Work::of(d) {
+        Some(mut work) => {
+            if work.is_zero() {
+                work.negative = false;
+            }
+            work.fix().unwrap_or_else(|_| infinity(d.negative))
+        }
+        None => d.clone(),
+    }
+}
+
+/// `abs(d)`.
+pub fn absolute(d: &Decimal) -> Decimal {
+    let mut out = plus(d);
+    if !out.is_nan() {
+        out.negative = false;
+    }
+    out
+}
+
+fn add(a: &Decimal, b: &Decimal) -> Outcome<Decimal> {
+    if let Some(nan) = check_nans(a, Some(b))? {
+        return Ok(nan);
+    }
+    match (&a.kind, &b.kind) {
+        (DecimalKind::Infinity, DecimalKind::Infinity) if a.negative != b.negative => {
+            return raise(Signal::InvalidOperation);
+        }
+        (DecimalKind::Infinity, _) => return Ok(a.clone()),
+        (_, DecimalKind::Infinity) => return Ok(b.clone()),
+        _ => {}
+    }
+    let (Some(x), Some(y)) = (Work::of(a), Work::of(b)) else {
+        return raise(Signal::InvalidOperation);
+    };
+    let exponent = x.exponent.min(y.exponent);
+    if x.is_zero() && y.is_zero() {
+        return Work {
+            negative: x.negative && y.negative,
+            digits: "0".to_string(),
+            exponent,
+        }
+        .fix();
+    }
+    if x.is_zero() {
+        return y
+            .clone()
+            .rescale(exponent.max(y.exponent - PRECISION - 1))
+            .fix();
+    }
+    if y.is_zero() {
+        return x
+            .clone()
+            .rescale(exponent.max(x.exponent - PRECISION - 1))
+            .fix();
+    }
+    let (x, y) = normalize(x, y);
+    let (p, q) = (x.coefficient(), y.coefficient());
+    if x.negative != y.negative {
+        if p == q {
+            return Work {
+                negative: false,
+                digits: "0".to_string(),
+                exponent,
+            }
+            .fix();
+        }
+        let (big, small, negative) = if p > q {
+            (p, q, x.negative)
+        } else {
+            (q, p, y.negative)
+        };
+        return Work::new(negative, &(big - small), x.exponent).fix();
+    }
+    Work::new(x.negative, &(p + q), x.exponent).fix()
+}
+
+/// Bring two operands to one exponent for adding; an operand far below the
+/// other's last digit stands in as a tiny sticky `1` (`_normalize`).
+fn normalize(x: Work, y: Work) -> (Work, Work) {
+    let swap = x.exponent < y.exponent;
+    let (mut big, mut small) = if swap { (y, x) } else { (x, y) };
+    let exponent = big.exponent + (-1i64).min(big.digits.len() as i64 - PRECISION - 2);
+    if small.digits.len() as i64 + small.exponent - 1 < exponent {
+        small.digits = "1".to_string();
+        small.exponent = exponent;
+    }
+    let zeros = (big.exponent - small.exponent) as usize;
+    big.digits = format!("{}{}", big.digits, "0".repeat(zeros));
+    big.exponent = small.exponent;
+    if swap { (small, big) } else { (big, small) }
+}
+
+fn multiply(a: &Decimal, b: &Decimal) -> Outcome<Decimal> {
+    let negative = a.negative != b.negative;
+    if let Some(nan) = check_nans(a, Some(b))? {
+        return Ok(nan);
+    }
+    if matches!(a.kind, DecimalKind::Infinity) || matches!(b.kind, DecimalKind::Infinity) {
+        if a.is_zero() || b.is_zero() {
+            return raise(Signal::InvalidOperation);
+        }
+        return Ok(infinity(negative));
+    }
+    let (Some(x), Some(y)) = (Work::of(a), Work::of(b)) else {
+        return raise(Signal::InvalidOperation);
+    };
+    Work::new(
+        negative,
+        &(x.coefficient() * y.coefficient()),
+        x.exponent + y.exponent,
+    )
+    .fix()
+}
+
+fn ten_pow(n: i64) -> BigUint {
+    Pow::pow(BigUint::from(10u8), n.unsigned_abs())
+}
+
+fn divide(a: &Decimal, b: &Decimal) -> Outcome<Decimal> {
+    let negative = a.negative != b.negative;
+    if let Some(nan) = check_nans(a, Some(b))? {
+        return Ok(nan);
+    }
+    match (&a.kind, &b.kind) {
+        (DecimalKind::Infinity, DecimalKind::Infinity) => return raise(Signal::InvalidOperation),
+        (DecimalKind::Infinity, _) => return Ok(infinity(negative)),
+        (_, DecimalKind::Infinity) => return Ok(Decimal::finite(negative, BigUint::zero(), ETINY)),
+        _ => {}
+    }
+    let (Some(x), Some(y)) = (Work::of(a), Work::of(b)) else {
+        return raise(Signal::InvalidOperation);
+    };
+    if y.is_zero() {
+        return raise(if x.is_zero() {
+            Signal::DivisionUndefined
+        } else {
+            Signal::DivisionByZero
+        });
+    }
+    if x.is_zero() {
+        return Work {
+            negative,
+            digits: "0".to_string(),
+            exponent: x.exponent - y.exponent,
+        }
+        .fix();
+    }
+    let shift = y.digits.len() as i64 - x.digits.len() as i64 + PRECISION + 1;
+    let mut exponent = x.exponent - y.exponent - shift;
+    let (p, q) = (x.coefficient(), y.coefficient());
+    let (mut quotient, remainder) = if shift >= 0 {
+        num_integer::Integer::div_rem(&(p * ten_pow(shift)), &q)
+    } else {
+        num_integer::Integer::div_rem(&p, &(q * ten_pow(shift)))
+    };
+    let ten = BigUint::from(10u8);
+    if !remainder.is_zero() {
+        // Inexact: a last digit of 0 or 5 would round as a tie or exact; nudge it.
+        if (&quotient % 5u8).is_zero() {
+            quotient += 1u8;
+        }
+    } else {
+        let ideal = x.exponent - y.exponent;
+        while exponent < ideal && (&quotient % &ten).is_zero() {
+            quotient /= &ten;
+            exponent += 1;
+        }
+    }
+    Work::new(negative, &quotient, exponent).fix()
+}
+
+/// `a // b` and `a % b` of finite operands, `b` not zero: the quotient
+/// truncated toward zero, the remainder with `a`'s sign (`_divide`).
+fn divide_integer(x: &Work, y: &Work) -> Outcome<(Decimal, Decimal)> {
+    let negative = x.negative != y.negative;
+    let ideal = x.exponent.min(y.exponent);
+    let difference = x.adjusted() - y.adjusted();
+    if x.is_zero() || difference <= -2 {
+        let remainder = x.clone().rescale(ideal).fix()?;
+        return Ok((Decimal::finite(negative, BigUint::zero(), 0), remainder));
+    }
+    if difference <= PRECISION {
+        let (mut p, mut q) = (x.coefficient(), y.coefficient());
+        if x.exponent >= y.exponent {
+            p *= ten_pow(x.exponent - y.exponent);
+        } else {
+            q *= ten_pow(y.exponent - x.exponent);
+        }
+        let (quotient, remainder) = num_integer::Integer::div_rem(&p, &q);
+        if quotient < ten_pow(PRECISION) {
+            let remainder = Work::new(x.negative, &remainder, ideal).fix()?;
+            return Ok((Decimal::finite(negative, quotient, 0), remainder));
+        }
+    }
+    raise(Signal::DivisionImpossible)
+}
+
+fn floor_divide(a: &Decimal, b: &Decimal, remainder: bool) -> Outcome<Decimal> {
+    if let Some(nan) = check_nans(a, Some(b))? {
+        return Ok(nan);
+    }
+    let negative = a.negative != b.negative;
+    match (&a.kind, &b.kind) {
+        (DecimalKind::Infinity, DecimalKind::Infinity) => return raise(Signal::InvalidOperation),
+        (DecimalKind::Infinity, _) if remainder => return raise(Signal::InvalidOperation),
+        (DecimalKind::Infinity, _) => return Ok(infinity(negative)),
+        (_, DecimalKind::Infinity) if remainder => return Ok(plus(a)),
+        (_, DecimalKind::Infinity) => return Ok(Decimal::finite(negative, BigUint::zero(), 0)),
+        _ => {}
+    }
+    let (Some(x), Some(y)) = (Work::of(a), Work::of(b)) else {
+        return raise(Signal::InvalidOperation);
+    };
+    if y.is_zero() {
+        return raise(match (x.is_zero(), remainder) {
+            (true, _) => Signal::DivisionUndefined,
+            (false, true) => Signal::InvalidOperation,
+            (false, false) => Signal::DivisionByZero,
+        });
+    }
+    let (quotient, rest) = divide_integer(&x, &y)?;
+    Ok(if remainder { rest } else { quotient })
+}
+
+/// `a ** b` for an integral exponent: the exact power, rounded once.
+fn power(a: &Decimal, b: &Decimal) -> Outcome<Decimal> {
+    if let Some(nan) = check_nans(a, Some(b))? {
+        return Ok(nan);
+    }
+    let exponent = match b.to_ratio() {
+        Some((num, den)) if den.is_one() => num,
+        _ => {
+            return Err(Exception::new(
+                crate::value::BuiltinException::ValueError,
+                "a Decimal to a fractional or infinite power is not supported by the Rust core",
+            ));
+        }
+    };
+    if exponent.is_zero() {
+        if a.is_zero() {
+            return raise(Signal::InvalidOperation);
+        }
+        return Ok(Decimal::finite(false, BigUint::one(), 0));
+    }
+    let odd = num_integer::Integer::is_odd(&exponent);
+    let negative = a.negative && odd;
+    let Some(x) = Work::of(a) else {
+        // An infinite base.
+        return Ok(if exponent.sign() == num_bigint::Sign::Minus {
+            Decimal::finite(negative, BigUint::zero(), 0)
+        } else {
+            infinity(negative)
+        });
+    };
+    let n = num_traits::ToPrimitive::to_u32(exponent.magnitude())
+        .filter(|&n| u64::from(n) * x.digits.len() as u64 <= 100_000);
+    let Some(n) = n else {
+        return Err(Exception::new(
+            crate::value::BuiltinException::ValueError,
+            "a Decimal power this large is not supported by the Rust core",
+        ));
+    };
+    if x.is_zero() {
+        if exponent.sign() == num_bigint::Sign::Minus {
+            return raise(Signal::DivisionByZero);
+        }
+        return Ok(Decimal::finite(negative, BigUint::zero(), 0));
+    }
+    let exact = Decimal::finite(
+        negative,
+        Pow::pow(x.coefficient(), n),
+        x.exponent * i64::from(n),
+    );
+    if exponent.sign() == num_bigint::Sign::Minus {
+        divide(&Decimal::finite(false, BigUint::one(), 0), &exact)
+    } else {
+        Work::of(&exact).map_or(Ok(exact.clone()), Work::fix)
+    }
+}
+
+/// `a <op> b` for Decimals (an int operand already made a Decimal).
+pub fn arithmetic(op: BinaryOp, a: &Decimal, b: &Decimal) -> Outcome<Decimal> {
+    match op {
+        BinaryOp::Add => add(a, b),
+        BinaryOp::Sub => add(a, &copy_negate(b)),
+        BinaryOp::Mul => multiply(a, b),
+        BinaryOp::Div => divide(a, b),
+        BinaryOp::FloorDiv => floor_divide(a, b, false),
+        BinaryOp::Mod => floor_divide(a, b, true),
+        BinaryOp::Pow => power(a, b),
+    }
+}
+
+/// `-b` without rounding, for subtraction; a NaN keeps its sign.
+fn copy_negate(b: &Decimal) -> Decimal {
+    if b.is_nan() {
+        b.clone()
+    } else {
+        Decimal {
+            negative: !b.negative,
+            ..b.clone()
+        }
+    }
+}
+
+/// `divmod(a, b)`.
+pub fn div_mod(a: &Decimal, b: &Decimal) -> Outcome<(Decimal, Decimal)> {
+    if let Some(nan) = check_nans(a, Some(b))? {
+        return Ok((nan.clone(), nan));
+    }
+    match (Work::of(a), Work::of(b)) {
+        (Some(x), Some(y)) if !y.is_zero() => divide_integer(&x, &y),
+        _ => Ok((floor_divide(a, b, false)?, floor_divide(a, b, true)?)),
+    }
+}
+
+/// `round(d, n)`: `d` at exponent `-n`, rounded half to even (`quantize`).
+pub fn round_to(d: &Decimal, ndigits: i64) -> Outcome<Decimal> {
+    match Work::of(d) {
+        Some(work) => {
+            let rescaled = work.rescale(-ndigits);
+            if rescaled.digits.len() as i64 > PRECISION && !rescaled.is_zero() {
+                return raise(Signal::InvalidOperation);
+            }
+            Ok(rescaled.into_decimal())
+        }
+        None if d.is_signaling() => raise(Signal::InvalidOperation),
+        None if d.is_nan() => Ok(d.clone()),
+        None => raise(Signal::InvalidOperation),
+    }
+}
+
+/// `round(d)` and `int(d)`: the int nearest (half to even) or truncated.
+pub fn to_int(d: &Decimal, nearest: bool) -> Outcome<BigInt> {
+    let Some(work) = Work::of(d) else {
+        let message = if d.is_nan() {
+            "cannot convert NaN to integer"
+        } else {
+            "cannot convert infinity to integer"
+        };
+        let class = if d.is_nan() {
+            crate::value::BuiltinException::ValueError
+        } else {
+            crate::value::BuiltinException::OverflowError
+        };
+        return Err(Exception::new(class, message));
+    };
+    let whole = if nearest || work.exponent >= 0 {
+        work.rescale(0)
+    } else {
+        let keep = (work.digits.len() as i64 + work.exponent).max(0) as usize;
+        let digits = if keep == 0 {
+            "0".to_string()
+        } else {
+            work.digits[..keep].to_string()
+        };
+        Work {
+            digits,
+            exponent: 0,
+            ..work
+        }
+    };
+    let magnitude = BigInt::from(whole.coefficient());
+    Ok(if whole.negative {
+        -magnitude
+    } else {
+        magnitude
+    })
+}
+
+#[cfg(test)]
+mod arithmetic_tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::parse(text).unwrap_or_else(|| Decimal::finite(false, BigUint::zero(), 0))
+    }
+
+    fn show(result: Outcome<Decimal>) -> String {
+        match result {
+            Ok(d) => d.to_sci_string(),
+            Err(exc) => format!("{}: {}", exc.class().qualname(), exc.message()),
+        }
+    }
+
+    #[test]
+    fn arithmetic_is_pythons() {
+        let cases = [
+            (
+                BinaryOp::Div,
+                "1",
+                "0",
+                "DivisionByZero: [<class 'decimal.DivisionByZero'>]",
+            ),
+            (
+                BinaryOp::Div,
+                "0",
+                "0",
+                "InvalidOperation: [<class 'decimal.DivisionUndefined'>]",
+            ),
+            (
+                BinaryOp::FloorDiv,
+                "1",
+                "0",
+                "DivisionByZero: [<class 'decimal.DivisionByZero'>]",
+            ),
+            (
+                BinaryOp::Mod,
+                "1",
+                "0",
+                "InvalidOperation: [<class 'decimal.InvalidOperation'>]",
+            ),
+            (BinaryOp::FloorDiv, "-7", "2", "-3"),
+            (BinaryOp::Mod, "-7", "2", "-1"),
+            (
+                BinaryOp::FloorDiv,
+                "1E+30",
+                "1E-30",
+                "InvalidOperation: [<class 'decimal.DivisionImpossible'>]",
+            ),
+            (BinaryOp::Pow, "2", "-2", "0.25"),
+            (BinaryOp::Pow, "1.5", "3", "3.375"),
+            (
+                BinaryOp::Sub,
+                "Inf",
+                "Inf",
+                "InvalidOperation: [<class 'decimal.InvalidOperation'>]",
+            ),
+            (
+                BinaryOp::Mul,
+                "9E+999999",
+                "10",
+                "Overflow: [<class 'decimal.Overflow'>]",
+            ),
+            (BinaryOp::Add, "1.30", "1.20", "2.50"),
+            (BinaryOp::Mul, "1.3", "1.20", "1.560"),
+            (BinaryOp::Add, "-0", "0", "0"),
+            (BinaryOp::Add, "-0", "-0", "-0"),
+            (BinaryOp::Sub, "1", "1", "0"),
+            (
+                BinaryOp::Add,
+                "12345678901234567890123456789",
+                "1",
+                "1.234567890123456789012345679E+28",
+            ),
+            (BinaryOp::Add, "NaN", "1", "NaN"),
+            (
+                BinaryOp::Add,
+                "sNaN",
+                "1",
+                "InvalidOperation: [<class 'decimal.InvalidOperation'>]",
+            ),
+            (BinaryOp::Div, "10", "4", "2.5"),
+            (BinaryOp::Div, "1", "0.25", "4"),
+            (BinaryOp::Div, "100", "1E+2", "1.00"),
+            (BinaryOp::Div, "1.0", "3", "0.3333333333333333333333333333"),
+            (BinaryOp::Div, "1", "3", "0.3333333333333333333333333333"),
+            (
+                BinaryOp::Add,
+                "1E+40",
+                "1E-40",
+                "1.000000000000000000000000000E+40",
+            ),
+        ];
+        for (op, a, b, expected) in cases {
+            assert_eq!(
+                show(arithmetic(op, &d(a), &d(b))),
+                expected,
+                "{a} {op:?} {b}"
+            );
+        }
+        assert_eq!(show(round_to(&d("2.675"), 2)), "2.68");
+        assert_eq!(to_int(&d("-2.5"), true).ok(), Some(BigInt::from(-2)));
+        assert_eq!(to_int(&d("-2.7"), false).ok(), Some(BigInt::from(-2)));
+        assert_eq!(negate(&d("0")).to_sci_string(), "0");
+        assert_eq!(plus(&d("-0")).to_sci_string(), "0");
+    }
+}
+
+/// `str(abs(d))` of a special value: `Infinity`, `NaN`, `sNaN12`.
+pub fn absolute_text(d: &Decimal) -> String {
+    Decimal {
+        negative: false,
+        ..d.clone()
+    }
+    .to_sci_string()
+}
+
+/// Digits and exponent at a new exponent, rounded half to even.
+pub fn rescale_digits(digits: &str, exponent: i64, new_exponent: i64) -> (String, i64) {
+    let work = Work {
+        negative: false,
+        digits: digits.to_string(),
+        exponent,
+    }
+    .rescale(new_exponent);
+    (work.digits, work.exponent)
+}
+
+/// Digits and exponent rounded half to even to `places` significant digits.
+pub fn round_digits(digits: &str, exponent: i64, places: usize) -> (String, i64) {
+    let work = Work {
+        negative: false,
+        digits: digits.to_string(),
+        exponent,
+    };
+    let adjusted = work.adjusted();
+    let rounded = work.rescale(adjusted + 1 - places as i64);
+    if rounded.adjusted() != adjusted {
+        let again = rounded.adjusted() + 1 - places as i64;
+        let rounded = rounded.rescale(again);
+        return (rounded.digits, rounded.exponent);
+    }
+    (rounded.digits, rounded.exponent)
 }
