@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use num_bigint::BigInt;
-use num_traits::Pow;
+use num_traits::{Pow, Zero};
 
 use crate::value::compare::{self, Order};
 use crate::value::decimal;
@@ -128,9 +128,17 @@ fn check_keywords(function: &str, kwargs: &[(Str, Value)], allowed: &[&str]) -> 
         Some(_) if allowed.is_empty() => Err(type_error(format!(
             "{function}() takes no keyword arguments"
         ))),
-        Some((key, _)) => Err(type_error(format!(
-            "{function}() got an unexpected keyword argument '{key}'"
-        ))),
+        Some((key, _)) => {
+            // sorted() hands its keywords to list.sort().
+            let function = if function == "sorted" {
+                "sort"
+            } else {
+                function
+            };
+            Err(type_error(format!(
+                "'{key}' is an invalid keyword argument for {function}()"
+            )))
+        }
     }
 }
 
@@ -172,6 +180,16 @@ pub fn index_arg(value: &Value) -> Outcome<Int> {
     })
 }
 
+/// An int argument that must fit a machine index (`Py_ssize_t`).
+pub fn ssize_arg(value: &Value) -> Outcome<i64> {
+    index_arg(value)?.as_i64().ok_or_else(|| {
+        Exception::new(
+            BuiltinException::OverflowError,
+            "Python int too large to convert to C ssize_t",
+        )
+    })
+}
+
 /// `name(*args, **kwargs)` for a builtin function.
 pub fn call_builtin(
     name: &str,
@@ -190,13 +208,19 @@ pub fn call_builtin(
         }
         "enumerate" => {
             check_keywords(name, &kwargs, &["start"])?;
+            if args.len() > 2 {
+                return Err(type_error(format!(
+                    "enumerate() takes at most 2 arguments ({} given)",
+                    args.len()
+                )));
+            }
             let start = match (args.get(1), keyword(&kwargs, "start")) {
                 (Some(start), _) | (None, Some(start)) => index_arg(start)?,
                 (None, None) => Int::Small(0),
             };
             let Some(iterable) = args.first() else {
                 return Err(type_error(
-                    "enumerate() missing required argument 'iterable' (pos 1)",
+                    "enumerate() missing required argument 'iterable'",
                 ));
             };
             let items = iterate(iterable)?;
@@ -214,7 +238,6 @@ pub fn call_builtin(
             zip(&args, strict)
         }
         "sorted" => {
-            check_keywords(name, &kwargs, &["key", "reverse"])?;
             if args.len() != 1 {
                 return Err(type_error(format!(
                     "sorted expected 1 argument, got {}",
@@ -222,13 +245,20 @@ pub fn call_builtin(
                 )));
             }
             let items = iterate(&args[0])?;
+            check_keywords(name, &kwargs, &["key", "reverse"])?;
             let key = keyword(&kwargs, "key").filter(|key| !matches!(key, Value::None));
             let reverse = keyword(&kwargs, "reverse").is_some_and(ops::truthy);
             sort(items, key, reverse, invoke).map(Value::list)
         }
         "reversed" => {
             check_keywords(name, &kwargs, &[])?;
-            let value = exactly_one(name, &args)?;
+            if args.len() != 1 {
+                return Err(type_error(format!(
+                    "reversed expected 1 argument, got {}",
+                    args.len()
+                )));
+            }
+            let value = args[0].clone();
             match unwrap_enum(&value) {
                 Value::Set(_) | Value::FrozenSet(_) | Value::Record(_) => Err(type_error(format!(
                     "'{}' object is not reversible",
@@ -252,12 +282,18 @@ pub fn call_builtin(
         "min" | "max" => extreme(name, &args, &kwargs, invoke),
         "sum" => {
             check_keywords(name, &kwargs, &["start"])?;
-            if args.is_empty() || args.len() > 2 {
+            if args.is_empty() {
+                return Err(type_error(
+                    "sum() takes at least 1 positional argument (0 given)",
+                ));
+            }
+            if args.len() > 2 {
                 return Err(type_error(format!(
-                    "sum() takes at least 1 positional argument ({} given)",
+                    "sum() takes at most 2 arguments ({} given)",
                     args.len()
                 )));
             }
+            let items = iterate(&args[0])?;
             let start = args
                 .get(1)
                 .or_else(|| keyword(&kwargs, "start"))
@@ -277,7 +313,7 @@ pub fn call_builtin(
                 _ => {}
             }
             let mut total = start;
-            for item in iterate(&args[0])? {
+            for item in items {
                 total = ops::binary(BinaryOp::Add, &total, &item)?;
             }
             Ok(total)
@@ -288,6 +324,12 @@ pub fn call_builtin(
         }
         "round" => {
             check_keywords(name, &kwargs, &["ndigits"])?;
+            if args.len() > 2 {
+                return Err(type_error(format!(
+                    "round() takes at most 2 arguments ({} given)",
+                    args.len()
+                )));
+            }
             let Some(number) = args.first().or_else(|| keyword(&kwargs, "number")) else {
                 return Err(type_error(
                     "round() missing required argument 'number' (pos 1)",
@@ -304,14 +346,24 @@ pub fn call_builtin(
             match args.as_slice() {
                 [] => Ok(Value::str("")),
                 [value] => repr::str(value).map(|text| Value::str(&text)),
+                [value, ..] if args.len() <= 3 => Err(type_error(format!(
+                    "decoding to str: need a bytes-like object, {} found",
+                    value.type_name()
+                ))),
                 _ => Err(type_error(format!(
-                    "str() takes at most 1 argument ({} given)",
+                    "str() takes at most 3 arguments ({} given)",
                     args.len()
                 ))),
             }
         }
         "int" => {
             check_keywords(name, &kwargs, &["base"])?;
+            if args.len() > 2 {
+                return Err(type_error(format!(
+                    "int() takes at most 2 arguments ({} given)",
+                    args.len()
+                )));
+            }
             let base = args.get(1).or_else(|| keyword(&kwargs, "base"));
             match args.first() {
                 None if base.is_none() => Ok(Value::int(0)),
@@ -381,7 +433,7 @@ pub fn call_builtin(
                 Some(other) => {
                     return Err(type_error(format!(
                         "format() argument 2 must be str, not {}",
-                        other.type_name()
+                        ops::clinic_name(other)
                     )));
                 }
             };
@@ -399,13 +451,16 @@ pub fn call_builtin(
         }
         "pow" => {
             check_keywords(name, &kwargs, &[])?;
-            let [a, b] = args.as_slice() else {
-                return Err(type_error(format!(
-                    "pow expected 2 arguments, got {}",
+            match args.as_slice() {
+                [] => Err(type_error("pow() missing required argument 'base' (pos 1)")),
+                [_] => Err(type_error("pow() missing required argument 'exp' (pos 2)")),
+                [a, b] => ops::binary(BinaryOp::Pow, a, b),
+                [a, b, modulus] => modular_pow(a, b, modulus),
+                _ => Err(type_error(format!(
+                    "pow() takes at most 3 arguments ({} given)",
                     args.len()
-                )));
-            };
-            ops::binary(BinaryOp::Pow, a, b)
+                ))),
+            }
         }
         "map" => {
             check_keywords(name, &kwargs, &[])?;
@@ -523,24 +578,39 @@ fn zip(args: &[Value], strict: bool) -> Outcome {
         return Ok(Value::list(Vec::new()));
     };
     if strict {
-        let first = columns[0].len();
-        for (index, column) in columns.iter().enumerate().skip(1) {
-            if column.len() != first {
-                let which = if index == 1 {
-                    "argument 1".to_string()
-                } else {
-                    format!("arguments 1-{index}")
-                };
-                let relation = if column.len() < first {
-                    "shorter"
-                } else {
-                    "longer"
-                };
-                return Err(Exception::new(
-                    BuiltinException::ValueError,
-                    format!("zip() argument {} is {relation} than {which}", index + 1),
-                ));
+        // Python advances the iterators in turn: the first to run out at the
+        // last row decides the message.
+        let exhausted = columns
+            .iter()
+            .position(|column| column.len() == shortest)
+            .unwrap_or(0);
+        let against = |n: usize| {
+            if n == 1 {
+                "argument 1".to_string()
+            } else {
+                format!("arguments 1-{n}")
             }
+        };
+        let message = if exhausted > 0 {
+            Some(format!(
+                "zip() argument {} is shorter than {}",
+                exhausted + 1,
+                against(exhausted)
+            ))
+        } else {
+            columns
+                .iter()
+                .position(|column| column.len() > shortest)
+                .map(|longer| {
+                    format!(
+                        "zip() argument {} is longer than {}",
+                        longer + 1,
+                        against(longer)
+                    )
+                })
+        };
+        if let Some(message) = message {
+            return Err(Exception::new(BuiltinException::ValueError, message));
         }
     }
     Ok(Value::list(
@@ -649,6 +719,11 @@ fn extreme(
     kwargs: &[(Str, Value)],
     invoke: &mut dyn Invoke,
 ) -> Outcome {
+    if args.is_empty() {
+        return Err(type_error(format!(
+            "{name} expected at least 1 argument, got 0"
+        )));
+    }
     check_keywords(name, kwargs, &["key", "default"])?;
     let key = keyword(kwargs, "key").filter(|key| !matches!(key, Value::None));
     let default = keyword(kwargs, "default");
@@ -693,6 +768,49 @@ fn extreme(
     }
 }
 
+/// `pow(base, exp, mod)`: modular exponentiation of ints.
+fn modular_pow(base: &Value, exponent: &Value, modulus: &Value) -> Outcome {
+    let (Some(b), Some(e), Some(m)) = (as_int(base), as_int(exponent), as_int(modulus)) else {
+        return Err(type_error(format!(
+            "unsupported operand type(s) for ** or pow(): '{}', '{}', '{}'",
+            base.type_name(),
+            exponent.type_name(),
+            modulus.type_name()
+        )));
+    };
+    if m.is_zero() {
+        return Err(Exception::new(
+            BuiltinException::ValueError,
+            "pow() 3rd argument cannot be 0",
+        ));
+    }
+    let (b, e, m) = (b.to_big(), e.to_big(), m.to_big());
+    let modulus_abs = BigInt::from(m.magnitude().clone());
+    let base = if e.sign() == num_bigint::Sign::Minus {
+        // A negative exponent takes the inverse of the base modulo m.
+        let reduced = num_integer::Integer::mod_floor(&b, &modulus_abs);
+        let extended = num_integer::Integer::extended_gcd(&reduced, &modulus_abs);
+        if extended.gcd != BigInt::from(1) {
+            return Err(Exception::new(
+                BuiltinException::ValueError,
+                "base is not invertible for the given modulus",
+            ));
+        }
+        extended.x
+    } else {
+        b
+    };
+    let base = num_integer::Integer::mod_floor(&base, &modulus_abs);
+    let power = base.modpow(&BigInt::from(e.magnitude().clone()), &modulus_abs);
+    // The result takes the modulus's sign, as Python's % does.
+    let result = if m.sign() == num_bigint::Sign::Minus && !power.is_zero() {
+        power + &m
+    } else {
+        power
+    };
+    Ok(Value::Int(Int::from_big(result)))
+}
+
 /// `abs(value)`.
 pub fn absolute(value: &Value) -> Outcome {
     match unwrap_enum(value) {
@@ -712,6 +830,11 @@ pub fn absolute(value: &Value) -> Outcome {
 
 /// `round(number[, ndigits])`.
 pub fn round(number: &Value, ndigits: Option<&Value>) -> Outcome {
+    if let (Value::Decimal(_), Some(n)) = (unwrap_enum(number), ndigits) {
+        if as_int(n).is_none() {
+            return Err(type_error("optional arg must be an integer"));
+        }
+    }
     let ndigits = ndigits.map(index_arg).transpose()?;
     match unwrap_enum(number) {
         Value::Float(x) => match ndigits {
@@ -736,7 +859,12 @@ pub fn round(number: &Value, ndigits: Option<&Value>) -> Outcome {
         Value::Decimal(d) => match ndigits {
             None => decimal::to_int(d, true).map(|n| Value::Int(Int::from_big(n))),
             Some(n) => {
-                let n = n.as_i64().unwrap_or(0);
+                let Some(n) = n.as_i64() else {
+                    return Err(Exception::new(
+                        BuiltinException::OverflowError,
+                        "Python int too large to convert to C ssize_t",
+                    ));
+                };
                 decimal::round_to(d, n).map(|d| Value::Decimal(Arc::new(d)))
             }
         },
@@ -801,28 +929,42 @@ pub fn float_to_int(x: f64) -> Outcome<Int> {
 
 /// Python's text of a number: whitespace stripped, digits of any script as ASCII.
 fn number_text(text: &str) -> String {
+    // CPython maps non-ASCII spaces to ' ' and digits to ASCII, then strips
+    // only ASCII whitespace.
     text.chars()
         .map(|c| match unicode::decimal_value(c) {
-            Some(digit) if !c.is_ascii() => char::from_digit(digit, 10).unwrap_or(c),
-            _ if unicode::is_space(c) => ' ',
-            _ => c,
+            _ if c.is_ascii() => c,
+            Some(digit) => char::from_digit(digit, 10).unwrap_or(c),
+            None if unicode::is_space(c) => ' ',
+            None => c,
         })
         .collect::<String>()
-        .trim_matches(' ')
+        .trim_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r'])
         .to_string()
 }
 
 /// `int(value[, base])`.
 pub fn to_int(value: &Value, base: Option<&Value>) -> Outcome<Int> {
+    // An explicit base is checked first, then the value's type.
     let base = match base {
         None => None,
-        Some(base) => Some(index_arg(base)?),
+        Some(base) => {
+            let base = index_arg(base)?;
+            match base.as_i64().filter(|&b| b == 0 || (2..=36).contains(&b)) {
+                Some(base) => Some(base),
+                None => {
+                    return Err(Exception::new(
+                        BuiltinException::ValueError,
+                        "int() base must be >= 2 and <= 36, or 0",
+                    ));
+                }
+            }
+        }
     };
     let text = match unwrap_enum(value) {
         Value::Str(text) => text.to_string(),
         Value::Bytes(bytes) => String::from_utf8_lossy(bytes).to_string(),
-        other if base.is_some() => {
-            let _ = other;
+        _ if base.is_some() => {
             return Err(type_error(
                 "int() can't convert non-string with explicit base",
             ));
@@ -838,15 +980,7 @@ pub fn to_int(value: &Value, base: Option<&Value>) -> Outcome<Int> {
             });
         }
     };
-    let base = base.map_or(Some(10), |base| {
-        base.as_i64().filter(|&b| b == 0 || (2..=36).contains(&b))
-    });
-    let Some(base) = base else {
-        return Err(Exception::new(
-            BuiltinException::ValueError,
-            "int() base must be >= 2 and <= 36, or 0",
-        ));
-    };
+    let base = base.unwrap_or(10);
     let invalid = || {
         let shown = match unwrap_enum(value) {
             Value::Bytes(bytes) => repr::repr(&Value::Bytes(bytes.clone())).unwrap_or_default(),
@@ -934,6 +1068,24 @@ pub fn to_float(value: &Value) -> Outcome<f64> {
                 ),
             )
         }),
+        Value::Bytes(bytes) => {
+            let text = if bytes.is_ascii() {
+                String::from_utf8_lossy(bytes).to_string()
+            } else {
+                String::new()
+            };
+            float::parse(&number_text(&text))
+                .filter(|_| bytes.is_ascii())
+                .ok_or_else(|| {
+                    Exception::new(
+                        BuiltinException::ValueError,
+                        format!(
+                            "could not convert string to float: {}",
+                            text::repr_bytes(bytes)
+                        ),
+                    )
+                })
+        }
         Value::Decimal(d) => Ok(d.to_f64()),
         other => match as_int(other) {
             Some(n) => int_to_float(&n),

@@ -33,6 +33,8 @@ pub struct Spec {
     pub grouping: Option<char>,
     pub precision: Option<usize>,
     pub kind: Option<char>,
+    /// The `0` flag (not an explicit `0` fill).
+    pub zero_padded: bool,
 }
 
 fn is_align(c: char) -> bool {
@@ -62,21 +64,10 @@ fn shown_code(c: char) -> String {
     }
 }
 
-/// Parse a spec for a value of type `type_name` whose default presentation is `default_kind`.
-pub fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Outcome<Spec> {
-    let chars: Vec<char> = spec.chars().collect();
+/// `[[fill]align][sign]` at the start of a spec: the position after them,
+/// and whether a fill character was given.
+fn read_align_and_sign(chars: &[char], out: &mut Spec) -> (usize, bool) {
     let mut pos = 0;
-    let mut out = Spec {
-        fill: ' ',
-        align: None,
-        sign: None,
-        no_neg_zero: false,
-        alternate: false,
-        width: None,
-        grouping: None,
-        precision: None,
-        kind: default_kind,
-    };
     let mut fill_specified = false;
     if chars.len() >= 2 && is_align(chars[1]) {
         out.fill = chars[0];
@@ -91,6 +82,25 @@ pub fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Ou
         out.sign = Some(c);
         pos += 1;
     }
+    (pos, fill_specified)
+}
+
+/// Parse a spec for a value of type `type_name` whose default presentation is `default_kind`.
+pub fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Outcome<Spec> {
+    let chars: Vec<char> = spec.chars().collect();
+    let mut out = Spec {
+        fill: ' ',
+        align: None,
+        sign: None,
+        no_neg_zero: false,
+        alternate: false,
+        width: None,
+        grouping: None,
+        precision: None,
+        kind: default_kind,
+        zero_padded: false,
+    };
+    let (mut pos, fill_specified) = read_align_and_sign(&chars, &mut out);
     if chars.get(pos) == Some(&'z') {
         out.no_neg_zero = true;
         pos += 1;
@@ -101,6 +111,7 @@ pub fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Ou
     }
     if !fill_specified && chars.get(pos) == Some(&'0') {
         out.fill = '0';
+        out.zero_padded = true;
         if out.align.is_none() && default_kind != Some('s') {
             out.align = Some('=');
         }
@@ -142,12 +153,84 @@ pub fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Ou
             None | Some('d' | 'e' | 'f' | 'g' | 'E' | 'G' | '%' | 'F') => {}
             Some('b' | 'o' | 'x' | 'X') if out.grouping == Some('_') => {}
             Some(c) => {
+                let separator = out.grouping.unwrap_or(',');
                 return Err(value_error(format!(
-                    "Cannot specify ',' with '{}'.",
+                    "Cannot specify '{separator}' with '{}'.",
                     shown_code(c)
                 )));
             }
         }
+    }
+    Ok(out)
+}
+
+/// A spec as the decimal module reads one (libmpdec's `mpd_parse_fmt_str`,
+/// after CPython strips the first `z`): `[[fill]align][sign][0][width][,]
+/// [.precision][type]`, no `#` and no `_`; every bad spec is one error.
+fn parse_decimal_spec(spec: &str) -> Outcome<Spec> {
+    let invalid = || value_error("invalid format string");
+    let no_neg_zero = spec.contains('z');
+    let spec: String = match spec.find('z') {
+        Some(at) => format!("{}{}", &spec[..at], &spec[at + 1..]),
+        None => spec.to_string(),
+    };
+    let chars: Vec<char> = spec.chars().collect();
+    let mut out = Spec {
+        fill: ' ',
+        align: None,
+        sign: None,
+        no_neg_zero,
+        alternate: false,
+        width: None,
+        grouping: None,
+        precision: None,
+        kind: None,
+        zero_padded: false,
+    };
+    let (mut pos, _) = read_align_and_sign(&chars, &mut out);
+    if chars.get(pos) == Some(&'0') {
+        if out.align.is_some() {
+            return Err(invalid());
+        }
+        out.fill = '0';
+        out.zero_padded = true;
+        out.align = Some('=');
+        pos += 1;
+    }
+    let digits = |pos: &mut usize| -> Outcome<Option<usize>> {
+        let start = *pos;
+        while chars.get(*pos).is_some_and(char::is_ascii_digit) {
+            *pos += 1;
+        }
+        let text: String = chars[start..*pos].iter().collect();
+        if text.is_empty() {
+            Ok(None)
+        } else {
+            text.parse().map(Some).map_err(|_| invalid())
+        }
+    };
+    out.width = digits(&mut pos)?;
+    if chars.get(pos) == Some(&',') {
+        out.grouping = Some(',');
+        pos += 1;
+    }
+    if chars.get(pos) == Some(&'.') {
+        pos += 1;
+        out.precision = Some(digits(&mut pos)?.ok_or_else(invalid)?);
+    }
+    match chars.get(pos) {
+        Some(&c @ ('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) => {
+            out.kind = Some(c);
+            pos += 1;
+        }
+        Some(&c @ ('n' | 'N')) if out.grouping.is_none() => {
+            out.kind = Some(if c == 'N' { 'G' } else { 'g' });
+            pos += 1;
+        }
+        _ => {}
+    }
+    if pos != chars.len() {
+        return Err(invalid());
     }
     Ok(out)
 }
@@ -188,8 +271,10 @@ fn format_str(value: &str, spec: &Spec, type_name: &str) -> Outcome<String> {
         Some('s') | None => {}
         Some(kind) => return Err(unknown_code(kind, type_name)),
     }
-    if spec.sign.is_some() {
-        return Err(value_error("Sign not allowed in string format specifier"));
+    match spec.sign {
+        Some(' ') => return Err(value_error("Space not allowed in string format specifier")),
+        Some(_) => return Err(value_error("Sign not allowed in string format specifier")),
+        None => {}
     }
     if spec.no_neg_zero {
         return Err(value_error(
@@ -408,7 +493,9 @@ fn format_float(x: f64, spec: &Spec, type_name: &str) -> Outcome<String> {
     if negative {
         text.remove(0);
     }
-    if spec.no_neg_zero && negative && text.chars().all(|c| !c.is_ascii_digit() || c == '0') {
+    let rounds_to_zero = text.chars().any(|c| c.is_ascii_digit())
+        && text.chars().all(|c| !c.is_ascii_digit() || c == '0');
+    if spec.no_neg_zero && negative && rounds_to_zero {
         negative = false;
     }
     Ok(layout_number(negative, "", &text, spec, 3))
@@ -427,12 +514,7 @@ fn format_decimal(d: &Decimal, spec: &Spec) -> Outcome<String> {
         None => 'G',
         Some('n') => 'g',
         Some(kind @ ('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) => kind,
-        Some(other) => {
-            return Err(value_error(format!(
-                "Invalid format string for Decimal: '{}'",
-                shown_code(other)
-            )));
-        }
+        Some(_) => return Err(value_error("invalid format string")),
     };
     let DecimalKind::Finite {
         coefficient,
@@ -443,7 +525,13 @@ fn format_decimal(d: &Decimal, spec: &Spec) -> Outcome<String> {
         if kind == '%' {
             body.push('%');
         }
-        return Ok(align_decimal(sign(d.negative), &body, spec));
+        // The 0 flag pads a NaN or an infinity with spaces, on the left.
+        let mut special = spec.clone();
+        if spec.zero_padded {
+            special.fill = ' ';
+            special.align = Some('>');
+        }
+        return Ok(align_decimal(sign(d.negative), &body, &special));
     };
     let mut digits = coefficient.to_string();
     let mut exponent = *exponent + if kind == '%' { 2 } else { 0 };
@@ -455,7 +543,10 @@ fn format_decimal(d: &Decimal, spec: &Spec) -> Outcome<String> {
         }
     });
     if let Some(precision) = precision {
+        // Rounding to significant digits leaves a zero alone (`_round`).
+        let zero = digits.bytes().all(|b| b == b'0');
         let rounded = match kind {
+            'e' | 'E' if zero => None,
             'e' | 'E' => Some(crate::value::decimal::round_digits(
                 &digits,
                 exponent,
@@ -579,7 +670,7 @@ pub fn format_value(value: &Value, spec: &str) -> Outcome<String> {
             if spec.is_empty() {
                 return Ok(d.to_sci_string());
             }
-            format_decimal(d, &parse_spec(spec, type_name, None)?)
+            format_decimal(d, &parse_decimal_spec(spec)?)
         }
         Value::Enum(member) => match member.class.kind {
             EnumKind::ReprEnum => format_value(&member.value, spec),
@@ -728,7 +819,7 @@ pub fn strftime(value: &Value, pattern: &str) -> Outcome<String> {
                 time.second,
                 date.year
             ),
-            'C' => format!("{:02}", date.year / 100),
+            'C' => (date.year / 100).to_string(),
             'd' => format!("{:02}", date.day),
             'D' | 'x' => format!("{:02}/{:02}/{:02}", date.month, date.day, date.year % 100),
             'e' => format!("{:>2}", date.day),
@@ -1020,16 +1111,17 @@ fn lookup_field(
 
 /// `template % args`: printf-style formatting.
 pub fn percent(template: &str, args: &Value) -> Outcome<String> {
+    // A non-tuple that can be subscripted (a dict, a list, bytes) is also the
+    // mapping for `%(key)s`, and then unconverted arguments are no error.
     let (items, mapping): (Vec<Value>, Option<&Value>) = match args {
         Value::Tuple(items) => (items.to_vec(), None),
-        Value::Dict(_) => (vec![args.clone()], Some(args)),
+        Value::Dict(_) | Value::List(_) | Value::Bytes(_) => (vec![args.clone()], Some(args)),
         other => (vec![other.clone()], None),
     };
     let chars: Vec<char> = template.chars().collect();
     let mut out = String::new();
     let mut next = 0;
     let mut i = 0;
-    let mut used_mapping = false;
     let take = |next: &mut usize| -> Outcome<Value> {
         let value = items
             .get(*next)
@@ -1067,7 +1159,6 @@ pub fn percent(template: &str, args: &Value) -> Outcome<String> {
             }
             let key: String = chars[key_start..i - 1].iter().collect();
             keyed = Some(ops::subscript(map, &Value::str(&key))?);
-            used_mapping = true;
         }
         let mut flags = String::new();
         while let Some(&c @ ('-' | '+' | ' ' | '#' | '0')) = chars.get(i) {
@@ -1165,7 +1256,7 @@ pub fn percent(template: &str, args: &Value) -> Outcome<String> {
             out.push_str(&piece);
         }
     }
-    if next < items.len() && !used_mapping && mapping.is_none() {
+    if next < items.len() && mapping.is_none() {
         return Err(type_error(
             "not all arguments converted during string formatting",
         ));

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use crate::value::class::RecordKind;
 use crate::value::compare;
 use crate::value::{
-    BuiltinException, Dict, Exception, Int, Key, Outcome, Record, Str, Value, repr, text, unicode,
+    BuiltinException, Dict, Exception, Key, Outcome, Record, Str, Value, repr, text, unicode,
 };
 
-use super::builtins::{Invoke, index_arg, iterate, sort};
+use super::builtins::{Invoke, index_arg, iterate, sort, ssize_arg};
 use super::format;
-use super::ops::{self, as_int, slice_bounds, type_error, unwrap_enum};
+use super::ops::{self, slice_bounds, slice_index, type_error, unwrap_enum};
 
 /// What a method call gives: its result and, for a changing method, the
 /// changed copy of its receiver.
@@ -124,49 +124,104 @@ fn argument<'a>(
     args.get(index).or_else(|| keyword(kwargs, name))
 }
 
+/// How a method checks its number of arguments, which decides CPython's message.
+#[derive(Clone, Copy)]
+enum Arity {
+    /// `str.upper() takes no arguments (1 given)`.
+    NoArgs,
+    /// `list.append() takes exactly one argument (0 given)`.
+    One,
+    /// `center expected at least 1 argument, got 0`.
+    Expected(usize, usize),
+    /// `find() takes at least 1 argument (0 given)`.
+    Takes(usize, usize),
+}
+
+fn arity(owner: &str, name: &str) -> Arity {
+    match (owner, name) {
+        (
+            _,
+            "clear" | "copy" | "reverse" | "items" | "keys" | "values" | "popitem" | "model_dump",
+        ) => Arity::NoArgs,
+        (
+            "str",
+            "capitalize" | "casefold" | "isalnum" | "isalpha" | "isdigit" | "islower" | "isspace"
+            | "isupper",
+        ) => Arity::NoArgs,
+        ("str", "lower" | "swapcase" | "title" | "upper") => Arity::NoArgs,
+        (
+            "str",
+            "join" | "partition" | "removeprefix" | "removesuffix" | "rpartition" | "zfill",
+        ) => Arity::One,
+        ("list" | "tuple", "append" | "count" | "extend" | "remove") => Arity::One,
+        ("str", "center" | "ljust" | "rjust") => Arity::Expected(1, 2),
+        ("str", "lstrip" | "rstrip" | "strip") | ("list", "pop") | ("dict", "update") => {
+            Arity::Expected(0, 1)
+        }
+        ("str", "replace") => Arity::Expected(2, 3),
+        ("str", "count" | "endswith" | "find" | "index" | "rfind" | "startswith") => {
+            Arity::Takes(1, 3)
+        }
+        ("str", "rsplit" | "split") => Arity::Takes(0, 2),
+        ("str", "splitlines") => Arity::Takes(0, 1),
+        (_, "index") => Arity::Expected(1, 3),
+        ("list", "insert") => Arity::Expected(2, 2),
+        ("dict", "get" | "pop" | "setdefault" | "fromkeys") => Arity::Expected(1, 2),
+        (_, "model_copy") => Arity::Expected(0, 1),
+        _ => Arity::Expected(0, usize::MAX),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Check a method call's arguments as CPython checks them, with its messages.
 fn arguments(
+    owner: &str,
     method: &str,
     args: &[Value],
     kwargs: &[(Str, Value)],
-    min: usize,
-    max: usize,
     keywords: &[&str],
 ) -> Outcome<()> {
     if let Some((key, _)) = kwargs.iter().find(|(key, _)| !keywords.contains(&&**key)) {
         return Err(if keywords.is_empty() {
-            type_error(format!("{method}() takes no keyword arguments"))
+            type_error(format!("{owner}.{method}() takes no keyword arguments"))
         } else {
             type_error(format!(
-                "{method}() got an unexpected keyword argument '{key}'"
+                "'{key}' is an invalid keyword argument for {method}()"
             ))
         });
     }
-    let given = args.len() + kwargs.len();
-    if given < min {
-        return Err(type_error(if min == max {
-            format!("{method}() takes exactly one argument ({given} given)")
-        } else {
-            format!(
-                "{method} expected at least {min} argument{}, got {given}",
-                if min == 1 { "" } else { "s" }
-            )
-        }));
-    }
-    if args.len() > max {
-        return Err(type_error(match max {
-            0 => format!("{method}() takes no arguments ({} given)", args.len()),
-            1 if min == 1 => format!(
-                "{method}() takes exactly one argument ({} given)",
-                args.len()
-            ),
-            _ => format!(
-                "{method} expected at most {max} argument{}, got {}",
-                if max == 1 { "" } else { "s" },
-                args.len()
-            ),
-        }));
-    }
-    Ok(())
+    let n = args.len();
+    let given = n + kwargs.len();
+    let message = match arity(owner, method) {
+        Arity::NoArgs if n > 0 => format!("{owner}.{method}() takes no arguments ({n} given)"),
+        Arity::One if n != 1 => {
+            format!("{owner}.{method}() takes exactly one argument ({n} given)")
+        }
+        Arity::Expected(min, max) if min == max && n != min => {
+            format!("{method} expected {min} arguments, got {n}")
+        }
+        Arity::Expected(min, _) if given < min => format!(
+            "{method} expected at least {min} argument{}, got {n}",
+            plural(min)
+        ),
+        Arity::Expected(_, max) if n > max => format!(
+            "{method} expected at most {max} argument{}, got {n}",
+            plural(max)
+        ),
+        Arity::Takes(min, _) if given < min => format!(
+            "{method}() takes at least {min} argument{} ({n} given)",
+            plural(min)
+        ),
+        Arity::Takes(_, max) if n > max => format!(
+            "{method}() takes at most {max} argument{} ({n} given)",
+            plural(max)
+        ),
+        _ => return Ok(()),
+    };
+    Err(type_error(message))
 }
 
 fn text_arg(value: &Value, message: impl FnOnce(&Value) -> String) -> Outcome<&str> {
@@ -212,7 +267,7 @@ pub fn call_method(
 
 /// `dict.fromkeys(keys[, value])`.
 pub fn dict_fromkeys(args: &[Value]) -> Outcome {
-    arguments("fromkeys", args, &[], 1, 2, &[])?;
+    arguments("dict", "fromkeys", args, &[], &[])?;
     let value = args.get(1).cloned().unwrap_or(Value::None);
     let mut dict = Dict::new();
     for key in iterate(&args[0])? {
@@ -238,24 +293,9 @@ fn adjust_indices(
     start: Option<&Value>,
     end: Option<&Value>,
 ) -> Outcome<(i64, i64)> {
-    let bound = |value: Option<&Value>| -> Outcome<Option<i64>> {
-        match value {
-            None | Some(Value::None) => Ok(None),
-            Some(value) => match as_int(value) {
-                Some(n) => Ok(Some(n.as_i64().unwrap_or(if n.is_negative() {
-                    i64::MIN / 2
-                } else {
-                    i64::MAX / 2
-                }))),
-                None => Err(type_error(
-                    "slice indices must be integers or None or have an __index__ method",
-                )),
-            },
-        }
-    };
     let length = length as i64;
-    let mut start = bound(start)?.unwrap_or(0);
-    let mut end = bound(end)?.unwrap_or(length);
+    let mut start = slice_index(start)?.unwrap_or(0);
+    let mut end = slice_index(end)?.unwrap_or(length);
     if end > length {
         end = length;
     } else if end < 0 {
@@ -484,10 +524,7 @@ fn fill_char(value: Option<&Value>) -> Outcome<char> {
 }
 
 fn width_arg(value: &Value) -> Outcome<usize> {
-    let width = index_arg(value)?;
-    let width = width
-        .as_i64()
-        .unwrap_or(if width.is_negative() { 0 } else { i64::MAX });
+    let width = ssize_arg(value)?;
     if width as u64 > ops::MAX_ITEMS && width > 0 {
         return Err(ops::memory_error());
     }
@@ -516,7 +553,7 @@ fn prefix_arg<'a>(value: &'a Value, method: &str) -> Outcome<Vec<&'a str>> {
 
 fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -> Outcome {
     let cs = chars(text);
-    let no_args = |args: &[Value]| arguments(name, args, kwargs, 0, 0, &[]);
+    let no_args = |args: &[Value]| arguments("str", name, args, kwargs, &[]);
     Ok(match name {
         "upper" => {
             no_args(args)?;
@@ -575,7 +612,7 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             Value::str(&out)
         }
         "strip" | "lstrip" | "rstrip" => {
-            arguments(name, args, kwargs, 0, 1, &[])?;
+            arguments("str", name, args, kwargs, &[])?;
             Value::str(&strip_chars(
                 text,
                 args.first(),
@@ -585,9 +622,12 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             )?)
         }
         "removeprefix" | "removesuffix" => {
-            arguments(name, args, kwargs, 1, 1, &[])?;
+            arguments("str", name, args, kwargs, &[])?;
             let affix = text_arg(&args[0], |other| {
-                format!("{name}() argument must be str, not {}", other.type_name())
+                format!(
+                    "{name}() argument must be str, not {}",
+                    ops::clinic_name(other)
+                )
             })?;
             let out = if name == "removeprefix" {
                 text.strip_prefix(affix)
@@ -597,17 +637,17 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             Value::str(out.unwrap_or(text))
         }
         "split" | "rsplit" => {
-            arguments(name, args, kwargs, 0, 2, &["sep", "maxsplit"])?;
+            arguments("str", name, args, kwargs, &["sep", "maxsplit"])?;
             let separator =
                 argument(args, kwargs, 0, "sep").filter(|sep| !matches!(sep, Value::None));
             let limit = match argument(args, kwargs, 1, "maxsplit") {
-                Some(value) => index_arg(value)?,
-                None => Int::Small(-1),
+                Some(value) => ssize_arg(value)?,
+                None => -1,
             };
-            let limit = if limit.is_negative() {
+            let limit = if limit < 0 {
                 None
             } else {
-                Some(limit.as_i64().unwrap_or(i64::MAX) as usize)
+                Some(limit as usize)
             };
             match separator {
                 None => strings(split_whitespace(&cs, limit, name == "rsplit")),
@@ -626,13 +666,16 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             }
         }
         "splitlines" => {
-            arguments(name, args, kwargs, 0, 1, &["keepends"])?;
-            let keep = argument(args, kwargs, 0, "keepends").is_some_and(ops::truthy);
+            arguments("str", name, args, kwargs, &["keepends"])?;
+            let keep = match argument(args, kwargs, 0, "keepends") {
+                Some(keep) => !index_arg(keep)?.is_zero(),
+                None => false,
+            };
             strings(splitlines(&cs, keep))
         }
         "join" => {
-            arguments(name, args, kwargs, 1, 1, &[])?;
-            let items = iterate(&args[0])?;
+            arguments("str", name, args, kwargs, &[])?;
+            let items = iterate(&args[0]).map_err(|_| type_error("can only join an iterable"))?;
             let mut parts = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
                 match unwrap_enum(item) {
@@ -648,27 +691,27 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             Value::str(&parts.join(text))
         }
         "replace" => {
-            arguments(name, args, kwargs, 2, 3, &[])?;
+            arguments("str", name, args, kwargs, &[])?;
             let old = text_arg(&args[0], |other| {
                 format!(
                     "replace() argument 1 must be str, not {}",
-                    other.type_name()
+                    ops::clinic_name(other)
                 )
             })?;
             let new = text_arg(&args[1], |other| {
                 format!(
                     "replace() argument 2 must be str, not {}",
-                    other.type_name()
+                    ops::clinic_name(other)
                 )
             })?;
             let count = match args.get(2) {
-                Some(count) => index_arg(count)?,
-                None => Int::Small(-1),
+                Some(count) => ssize_arg(count)?,
+                None => -1,
             };
-            let count = if count.is_negative() {
+            let count = if count < 0 {
                 usize::MAX
             } else {
-                count.as_i64().unwrap_or(i64::MAX) as usize
+                count as usize
             };
             if old.is_empty() {
                 let mut out = String::new();
@@ -690,9 +733,9 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
         }
         "format" => Value::str(&format::format_template(text, args, kwargs)?),
         "startswith" | "endswith" => {
-            arguments(name, args, kwargs, 1, 3, &[])?;
-            let prefixes = prefix_arg(&args[0], name)?;
+            arguments("str", name, args, kwargs, &[])?;
             let (start, end) = adjust_indices(cs.len(), args.get(1), args.get(2))?;
+            let prefixes = prefix_arg(&args[0], name)?;
             let found = prefixes.iter().any(|prefix| {
                 let needle = chars(prefix);
                 let last = end - needle.len() as i64;
@@ -709,11 +752,11 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             Value::Bool(found)
         }
         "find" | "rfind" | "index" | "count" => {
-            arguments(name, args, kwargs, 1, 3, &[])?;
+            arguments("str", name, args, kwargs, &[])?;
+            let (start, end) = adjust_indices(cs.len(), args.get(1), args.get(2))?;
             let needle = chars(text_arg(&args[0], |other| {
                 format!("must be str, not {}", other.type_name())
             })?);
-            let (start, end) = adjust_indices(cs.len(), args.get(1), args.get(2))?;
             if name == "count" {
                 if start > cs.len() as i64 {
                     return Ok(Value::int(0));
@@ -756,7 +799,7 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             Value::Bool(case_test(text, name == "isupper"))
         }
         "zfill" => {
-            arguments(name, args, kwargs, 1, 1, &[])?;
+            arguments("str", name, args, kwargs, &[])?;
             let width = width_arg(&args[0])?;
             if cs.len() >= width {
                 return Ok(Value::str(text));
@@ -771,7 +814,7 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             }
         }
         "center" | "ljust" | "rjust" => {
-            arguments(name, args, kwargs, 1, 2, &[])?;
+            arguments("str", name, args, kwargs, &[])?;
             let width = width_arg(&args[0])?;
             let fill = fill_char(args.get(1))?;
             if cs.len() >= width {
@@ -787,7 +830,7 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             Value::str(&format!("{}{text}{}", pad(left), pad(margin - left)))
         }
         "partition" | "rpartition" => {
-            arguments(name, args, kwargs, 1, 1, &[])?;
+            arguments("str", name, args, kwargs, &[])?;
             let separator = text_arg(&args[0], |other| {
                 format!("must be str, not {}", other.type_name())
             })?;
@@ -828,11 +871,11 @@ fn sequence_method(
 ) -> Outcome<Called> {
     match name {
         "copy" => {
-            arguments(name, args, kwargs, 0, 0, &[])?;
+            arguments(receiver.type_name(), name, args, kwargs, &[])?;
             Called::value(Value::list(items.to_vec()))
         }
         "count" => {
-            arguments(name, args, kwargs, 1, 1, &[])?;
+            arguments(receiver.type_name(), name, args, kwargs, &[])?;
             Called::value(Value::int(
                 items
                     .iter()
@@ -841,7 +884,13 @@ fn sequence_method(
             ))
         }
         "index" => {
-            arguments(name, args, kwargs, 1, 3, &[])?;
+            arguments(receiver.type_name(), name, args, kwargs, &[])?;
+            // list.index takes no None for its bounds.
+            if args[1..].iter().any(|bound| ops::as_int(bound).is_none()) {
+                return Err(type_error(
+                    "slice indices must be integers or have an __index__ method",
+                ));
+            }
             let bounds = slice_bounds(items.len(), args.get(1), args.get(2), None)?;
             let found = (bounds.start.max(0) as usize..bounds.stop.max(0) as usize)
                 .find(|&i| compare::same(&items[i], &args[0]));
@@ -874,12 +923,12 @@ fn list_change(
     let mut list = items.to_vec();
     let result = match name {
         "append" => {
-            arguments(name, &args, kwargs, 1, 1, &[])?;
+            arguments("list", name, &args, kwargs, &[])?;
             list.extend(args);
             Value::None
         }
         "extend" => {
-            arguments(name, &args, kwargs, 1, 1, &[])?;
+            arguments("list", name, &args, kwargs, &[])?;
             list.extend(iterate(&args[0])?);
             Value::None
         }
@@ -890,14 +939,9 @@ fn list_change(
                     args.len()
                 )));
             }
-            arguments(name, &args, kwargs, 2, 2, &[])?;
-            let index = index_arg(&args[0])?;
+            arguments("list", name, &args, kwargs, &[])?;
+            let index = ssize_arg(&args[0])?;
             let length = list.len() as i64;
-            let index = index.as_i64().unwrap_or(if index.is_negative() {
-                i64::MIN / 2
-            } else {
-                i64::MAX / 2
-            });
             let position = if index < 0 {
                 (index + length).max(0)
             } else {
@@ -907,7 +951,7 @@ fn list_change(
             Value::None
         }
         "remove" => {
-            arguments(name, &args, kwargs, 1, 1, &[])?;
+            arguments("list", name, &args, kwargs, &[])?;
             let Some(position) = list.iter().position(|item| compare::same(item, &args[0])) else {
                 return Err(Exception::new(
                     BuiltinException::ValueError,
@@ -918,21 +962,19 @@ fn list_change(
             Value::None
         }
         "pop" => {
-            arguments(name, &args, kwargs, 0, 1, &[])?;
+            arguments("list", name, &args, kwargs, &[])?;
+            let index = match args.first() {
+                Some(index) => ssize_arg(index)?,
+                None => -1,
+            };
             if list.is_empty() {
                 return Err(Exception::new(
                     BuiltinException::IndexError,
                     "pop from empty list",
                 ));
             }
-            let index = match args.first() {
-                Some(index) => index_arg(index)?,
-                None => Int::Small(-1),
-            };
             let length = list.len() as i64;
-            let position = index
-                .as_i64()
-                .map(|i| if i < 0 { i + length } else { i })
+            let position = Some(if index < 0 { index + length } else { index })
                 .filter(|i| (0..length).contains(i));
             let Some(position) = position else {
                 return Err(Exception::new(
@@ -943,20 +985,32 @@ fn list_change(
             list.remove(position as usize)
         }
         "clear" => {
-            arguments(name, &args, kwargs, 0, 0, &[])?;
+            arguments("list", name, &args, kwargs, &[])?;
             list.clear();
             Value::None
         }
         "reverse" => {
-            arguments(name, &args, kwargs, 0, 0, &[])?;
+            arguments("list", name, &args, kwargs, &[])?;
             list.reverse();
             Value::None
         }
         "sort" => {
+            if args.len() > 2 {
+                return Err(type_error(format!(
+                    "sort() takes at most 2 arguments ({} given)",
+                    args.len()
+                )));
+            }
+            if args.len() > 2 {
+                return Err(type_error(format!(
+                    "sort() takes at most 2 arguments ({} given)",
+                    args.len()
+                )));
+            }
             if !args.is_empty() {
                 return Err(type_error("sort() takes no positional arguments"));
             }
-            arguments(name, &args, kwargs, 0, 0, &["key", "reverse"])?;
+            arguments("list", name, &args, kwargs, &["key", "reverse"])?;
             let key = keyword(kwargs, "key").filter(|key| !matches!(key, Value::None));
             let reverse = keyword(kwargs, "reverse").is_some_and(ops::truthy);
             list = sort(list, key, reverse, invoke)?;
@@ -981,12 +1035,12 @@ fn dict_method(
 ) -> Outcome<Called> {
     match name {
         "get" => {
-            arguments(name, &args, &kwargs, 1, 2, &[])?;
+            arguments("dict", name, &args, &kwargs, &[])?;
             let found = dict.get(&args[0])?.cloned();
             Called::value(found.unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None)))
         }
         "keys" | "values" | "items" => {
-            arguments(name, &args, &kwargs, 0, 0, &[])?;
+            arguments("dict", name, &args, &kwargs, &[])?;
             let items: Vec<Value> = match name {
                 "keys" => dict.keys().cloned().collect(),
                 "values" => dict.values().cloned().collect(),
@@ -998,7 +1052,7 @@ fn dict_method(
             Called::value(Value::list(items))
         }
         "copy" => {
-            arguments(name, &args, &kwargs, 0, 0, &[])?;
+            arguments("dict", name, &args, &kwargs, &[])?;
             Called::value(Value::Dict(Arc::new(dict.clone())))
         }
         "update" => {
@@ -1036,7 +1090,19 @@ fn dict_method(
             Called::changed(Value::None, Value::Dict(Arc::new(changed)))
         }
         "pop" => {
-            arguments(name, &args, &kwargs, 1, 2, &[])?;
+            arguments("dict", name, &args, &kwargs, &[])?;
+            if dict.is_empty() {
+                // An empty dict looks nothing up: no hashing, no TypeError.
+                return match args.get(1) {
+                    Some(default) => {
+                        Called::changed(default.clone(), Value::Dict(Arc::new(Dict::new())))
+                    }
+                    None => Err(Exception::builtin(
+                        BuiltinException::KeyError,
+                        vec![args[0].clone()],
+                    )),
+                };
+            }
             let key = Key::new(args[0].clone())?;
             let mut changed = dict.clone();
             match (changed.remove(&key), args.get(1)) {
@@ -1051,7 +1117,7 @@ fn dict_method(
             }
         }
         "popitem" => {
-            arguments(name, &args, &kwargs, 0, 0, &[])?;
+            arguments("dict", name, &args, &kwargs, &[])?;
             let mut changed = dict.clone();
             match changed.pop_last() {
                 Some((key, value)) => Called::changed(
@@ -1065,7 +1131,7 @@ fn dict_method(
             }
         }
         "setdefault" => {
-            arguments(name, &args, &kwargs, 1, 2, &[])?;
+            arguments("dict", name, &args, &kwargs, &[])?;
             let key = Key::new(args[0].clone())?;
             if let Some(value) = dict.get_key(&key) {
                 return Called::changed(value.clone(), Value::Dict(Arc::new(dict.clone())));
@@ -1076,7 +1142,7 @@ fn dict_method(
             Called::changed(default, Value::Dict(Arc::new(changed)))
         }
         "clear" => {
-            arguments(name, &args, &kwargs, 0, 0, &[])?;
+            arguments("dict", name, &args, &kwargs, &[])?;
             Called::changed(Value::None, Value::Dict(Arc::new(Dict::new())))
         }
         _ => Err(type_error(format!(
@@ -1118,11 +1184,17 @@ fn model_method(
 ) -> Outcome<Called> {
     match name {
         "model_dump" => {
-            arguments(name, args, kwargs, 0, 0, &[])?;
+            arguments(record.class.name.name(), name, args, kwargs, &[])?;
             Called::value(model_dump(&Value::Record(record.clone()))?)
         }
         "model_copy" => {
-            arguments(name, args, kwargs, 0, 1, &["update", "deep"])?;
+            arguments(
+                record.class.name.name(),
+                name,
+                args,
+                kwargs,
+                &["update", "deep"],
+            )?;
             let mut copy = (**record).clone();
             if let Some(update) =
                 argument(args, kwargs, 0, "update").filter(|update| !matches!(update, Value::None))

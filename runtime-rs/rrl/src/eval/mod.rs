@@ -21,6 +21,7 @@ pub mod builtins;
 pub mod format;
 pub mod methods;
 pub mod ops;
+pub mod request;
 
 pub use builtins::{Invoke, NoLambdas, call, call_builtin, iterate};
 pub use format::{format_field, format_value};

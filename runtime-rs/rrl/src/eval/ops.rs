@@ -116,6 +116,15 @@ fn unsupported(op: BinaryOp, a: &Value, b: &Value) -> Exception {
     ))
 }
 
+/// A value's type as CPython's argument parsing names it: `None` for None.
+pub fn clinic_name(value: &Value) -> &str {
+    if matches!(value, Value::None) {
+        "None"
+    } else {
+        value.type_name()
+    }
+}
+
 /// The most items a sequence may have: past it, Python would run out of memory.
 pub const MAX_ITEMS: u64 = 1 << 32;
 
@@ -165,7 +174,6 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Outcome {
         if let Some(result) = decimal_binary(op, x, y) {
             return result;
         }
-        return Err(unsupported(op, a, b));
     }
     match op {
         BinaryOp::Add => add(x, y, a, b),
@@ -216,7 +224,8 @@ pub fn int_true_divide(m: &Int, n: &Int) -> Outcome<f64> {
         }
     }
     let (p, q) = (m.to_big(), n.to_big());
-    let negative = p.sign() != q.sign() && !p.is_zero();
+    // A zero dividend takes the divisor's sign: 0 / -3 is -0.0.
+    let negative = (p.sign() == num_bigint::Sign::Minus) != (q.sign() == num_bigint::Sign::Minus);
     float::ratio_to_f64(p.magnitude(), q.magnitude(), negative)
         .ok_or_else(|| overflow("integer division result too large for a float"))
 }
@@ -401,7 +410,11 @@ fn timedelta(micros: i128) -> Outcome {
         .map(Value::TimeDelta)
         .ok_or_else(|| {
             let days = micros.div_euclid(86_400_000_000);
-            overflow(&format!("days={days}; must have magnitude <= 999999999"))
+            if i32::try_from(days).is_err() {
+                overflow("Python int too large to convert to C int")
+            } else {
+                overflow(&format!("days={days}; must have magnitude <= 999999999"))
+            }
         })
 }
 
@@ -466,7 +479,7 @@ fn timedelta_binary(op: BinaryOp, x: &Value, y: &Value) -> Option<Outcome> {
         },
         (BinaryOp::Div, Value::TimeDelta(p), Value::TimeDelta(q)) => {
             if q.is_zero() {
-                return Some(Err(zero_division("integer division or modulo by zero")));
+                return Some(Err(zero_division("division by zero")));
             }
             int_true_divide(
                 &Int::from_big(BigInt::from(micros(p))),
@@ -817,11 +830,11 @@ impl SliceBounds {
     }
 }
 
-fn slice_index(bound: Option<&Value>) -> Outcome<Option<i64>> {
+/// A slice bound: an int (huge ones clipped, as Python clips them) or None.
+pub fn slice_index(bound: Option<&Value>) -> Outcome<Option<i64>> {
     match bound {
         None | Some(Value::None) => Ok(None),
         Some(value) => match as_int(value) {
-            // Python clips huge bounds to the index range.
             Some(n) => Ok(Some(n.as_i64().unwrap_or(if n.is_negative() {
                 i64::MIN / 2
             } else {

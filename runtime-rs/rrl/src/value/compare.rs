@@ -199,8 +199,12 @@ pub fn decimal_invalid_operation() -> Exception {
 /// Python's `a < b` (and `<=`, `>`, `>=`).
 pub fn order(a: &Value, b: &Value, op: Order) -> Outcome<bool> {
     if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
-        if matches!(x, Num::Decimal(d) if d.is_nan()) || matches!(y, Num::Decimal(d) if d.is_nan())
-        {
+        // Ordering a Decimal against any NaN (a float's too) is an invalid operation.
+        let nan = |n: &Num| {
+            matches!(n, Num::Decimal(d) if d.is_nan()) || matches!(n, Num::Float(f) if f.is_nan())
+        };
+        let decimal = |n: &Num| matches!(n, Num::Decimal(_));
+        if (decimal(&x) || decimal(&y)) && (nan(&x) || nan(&y)) {
             return Err(decimal_invalid_operation());
         }
         return Ok(cmp_numbers(&x, &y).is_some_and(|ordering| op.holds(ordering)));

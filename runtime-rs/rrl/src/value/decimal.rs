@@ -327,6 +327,8 @@ pub enum Signal {
     DivisionUndefined,
     DivisionImpossible,
     DivisionByZero,
+    /// `divmod(x, 0)`: an invalid remainder and a division by zero at once.
+    InvalidDivisionByZero,
     Overflow,
 }
 
@@ -340,6 +342,10 @@ impl Signal {
             Signal::DivisionImpossible => ("InvalidOperation", "DivisionImpossible"),
             Signal::DivisionByZero => ("DivisionByZero", "DivisionByZero"),
             Signal::Overflow => ("Overflow", "Overflow"),
+            Signal::InvalidDivisionByZero => (
+                "InvalidOperation",
+                "InvalidOperation'>, <class 'decimal.DivisionByZero",
+            ),
         };
         let chain: &[&str] = match raised {
             "DivisionByZero" => &[
@@ -756,55 +762,113 @@ fn power(a: &Decimal, b: &Decimal) -> Outcome<Decimal> {
     if let Some(nan) = check_nans(a, Some(b))? {
         return Ok(nan);
     }
-    let exponent = match b.to_ratio() {
-        Some((num, den)) if den.is_one() => num,
-        _ => {
-            return Err(Exception::new(
-                crate::value::BuiltinException::ValueError,
-                "a Decimal to a fractional or infinite power is not supported by the Rust core",
-            ));
-        }
-    };
-    if exponent.is_zero() {
+    if b.is_zero() {
         if a.is_zero() {
             return raise(Signal::InvalidOperation);
         }
         return Ok(Decimal::finite(false, BigUint::one(), 0));
     }
-    let odd = num_integer::Integer::is_odd(&exponent);
+    // An integral exponent, when it is one.
+    let exponent = b
+        .to_ratio()
+        .filter(|(_, den)| den.is_one())
+        .map(|(num, _)| num);
+    let odd = exponent.as_ref().is_some_and(num_integer::Integer::is_odd);
+    if a.negative && exponent.is_none() && !a.is_zero() {
+        return raise(Signal::InvalidOperation);
+    }
     let negative = a.negative && odd;
-    let Some(x) = Work::of(a) else {
-        // An infinite base.
-        return Ok(if exponent.sign() == num_bigint::Sign::Minus {
+    let base = Decimal {
+        negative: false,
+        ..a.clone()
+    };
+    if base.is_zero() {
+        return Ok(if b.negative {
+            infinity(negative)
+        } else {
+            Decimal::finite(negative, BigUint::zero(), 0)
+        });
+    }
+    if matches!(base.kind, DecimalKind::Infinity) {
+        return Ok(if b.negative {
             Decimal::finite(negative, BigUint::zero(), 0)
         } else {
             infinity(negative)
         });
-    };
-    let n = num_traits::ToPrimitive::to_u32(exponent.magnitude())
-        .filter(|&n| u64::from(n) * x.digits.len() as u64 <= 100_000);
-    let Some(n) = n else {
-        return Err(Exception::new(
-            crate::value::BuiltinException::ValueError,
-            "a Decimal power this large is not supported by the Rust core",
-        ));
-    };
-    if x.is_zero() {
-        if exponent.sign() == num_bigint::Sign::Minus {
-            return raise(Signal::DivisionByZero);
-        }
-        return Ok(Decimal::finite(negative, BigUint::zero(), 0));
     }
+    let unsupported = |what: &str| {
+        Err(Exception::new(
+            crate::value::BuiltinException::ValueError,
+            format!("a Decimal {what} is not supported by the Rust core"),
+        ))
+    };
+    let Some(x) = Work::of(&base) else {
+        return raise(Signal::InvalidOperation);
+    };
+    if x.coefficient() == ten_pow(-x.exponent.min(0)) && x.exponent <= 0 {
+        // The base is 1 (1, 1.0, 1.00, ...): a 1 with the exponent Python gives it.
+        let ideal = match &exponent {
+            Some(n) if n.sign() == num_bigint::Sign::Minus => 0,
+            Some(n) => {
+                x.exponent
+                    * num_traits::ToPrimitive::to_i64(n)
+                        .unwrap_or(PRECISION)
+                        .min(PRECISION)
+            }
+            None => 1 - PRECISION,
+        };
+        let exponent = ideal.max(1 - PRECISION);
+        return Ok(Decimal::finite(negative, ten_pow(-exponent), exponent));
+    }
+    if matches!(b.kind, DecimalKind::Infinity) {
+        // Past 1 the power grows without bound, below 1 it vanishes.
+        return Ok(if b.negative == (x.adjusted() < 0) {
+            infinity(negative)
+        } else {
+            Decimal::finite(negative, BigUint::zero(), 0)
+        });
+    }
+    let Some(exponent) = exponent else {
+        return unsupported("to a fractional power");
+    };
+    // Far beyond the exponent range either way: Overflow, or a zero.
+    let lead = &x.digits[..x.digits.len().min(17)];
+    let log10 = lead.parse::<f64>().unwrap_or(1.0).log10()
+        + (x.digits.len() - lead.len()) as f64
+        + x.exponent as f64;
+    let power = num_traits::ToPrimitive::to_f64(&exponent).unwrap_or(f64::INFINITY);
+    let magnitude = log10 * power;
+    if magnitude > (EMAX + 2) as f64 {
+        return raise(Signal::Overflow);
+    }
+    if magnitude < (ETINY - 2) as f64 {
+        return Ok(Decimal::finite(negative, BigUint::zero(), ETINY));
+    }
+    let n = num_traits::ToPrimitive::to_u32(exponent.magnitude())
+        .filter(|&n| u64::from(n) * x.digits.len() as u64 <= 50_000);
+    let Some(n) = n else {
+        return unsupported("power this large");
+    };
     let exact = Decimal::finite(
         negative,
         Pow::pow(x.coefficient(), n),
         x.exponent * i64::from(n),
     );
     if exponent.sign() == num_bigint::Sign::Minus {
-        divide(&Decimal::finite(false, BigUint::one(), 0), &exact)
-    } else {
-        Work::of(&exact).map_or(Ok(exact.clone()), Work::fix)
+        let one = Decimal::finite(false, BigUint::one(), 0);
+        let inverse = divide(
+            &one,
+            &Decimal {
+                negative: false,
+                ..exact
+            },
+        )?;
+        return Ok(Decimal {
+            negative,
+            ..inverse
+        });
     }
+    Work::of(&exact).map_or(Ok(exact.clone()), Work::fix)
 }
 
 /// `a <op> b` for Decimals (an int operand already made a Decimal).
@@ -838,8 +902,17 @@ pub fn div_mod(a: &Decimal, b: &Decimal) -> Outcome<(Decimal, Decimal)> {
         return Ok((nan.clone(), nan));
     }
     match (Work::of(a), Work::of(b)) {
-        (Some(x), Some(y)) if !y.is_zero() => divide_integer(&x, &y),
-        _ => Ok((floor_divide(a, b, false)?, floor_divide(a, b, true)?)),
+        (None, _) => raise(Signal::InvalidOperation),
+        (Some(_), None) => Ok((
+            Decimal::finite(a.negative != b.negative, BigUint::zero(), 0),
+            plus(a),
+        )),
+        (Some(x), Some(y)) if y.is_zero() => raise(if x.is_zero() {
+            Signal::DivisionUndefined
+        } else {
+            Signal::InvalidDivisionByZero
+        }),
+        (Some(x), Some(y)) => divide_integer(&x, &y),
     }
 }
 
@@ -865,7 +938,7 @@ pub fn to_int(d: &Decimal, nearest: bool) -> Outcome<BigInt> {
         let message = if d.is_nan() {
             "cannot convert NaN to integer"
         } else {
-            "cannot convert infinity to integer"
+            "cannot convert Infinity to integer"
         };
         let class = if d.is_nan() {
             crate::value::BuiltinException::ValueError

@@ -21,6 +21,20 @@ pub fn repr(x: f64) -> String {
 /// is `0.<digits> * 10**decpt`.
 fn digits(x: f64, mode: Mode) -> (Vec<u8>, i64) {
     let x = x.abs();
+    if let Mode::Shortest = mode {
+        // The shortest length, then the digits of that length nearest the
+        // value, ties to even: where two shortest strings are equally near
+        // (562949953421312.25), Rust's shortest picks either, Python the even one.
+        // The nearest may not read back where the spacing of doubles changes
+        // (at a power of two); then Rust's shortest is the only one that does.
+        let text = format!("{x:e}");
+        let mantissa = text.split('e').next().unwrap_or("0");
+        let length = mantissa.bytes().filter(u8::is_ascii_digit).count().max(1);
+        let nearest = format!("{:.*e}", length - 1, x);
+        if nearest.parse::<f64>().is_ok_and(|back| back == x) {
+            return digits(x, Mode::Significant(length));
+        }
+    }
     let text = match mode {
         Mode::Shortest => format!("{x:e}"),
         Mode::Significant(n) => format!("{:.*e}", n.max(1) - 1, x),
@@ -485,6 +499,8 @@ mod tests {
             (0.30000000000000004, "0.30000000000000004"),
             (2e16 + 8.0, "2.000000000000001e+16"),
             (123.0, "123.0"),
+            (f64::from_bits(0x4300_0000_0000_0002), "562949953421312.2"),
+            (5.960464477539063e-08, "5.960464477539063e-08"),
         ];
         for (x, text) in cases {
             assert_eq!(repr(x), text, "repr({x:e})");
