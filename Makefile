@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv graphviz test test-python test-rust demo bench golden fmt clean distclean
+.PHONY: venv graphviz test test-python test-rust fuzz-values demo bench golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 venv: $(STAMP)
@@ -43,6 +43,10 @@ test-rust:
 	cd runtime-rs && cargo fmt --all --check
 	cd runtime-rs && cargo clippy --quiet --all-targets --locked -- -D warnings
 	cd runtime-rs && cargo test --quiet --locked
+
+# The Rust core's values against Python's, far longer than in `make test`.
+fuzz-values: venv
+	RRL_DIFFERENTIAL_EXAMPLES=$${RRL_DIFFERENTIAL_EXAMPLES:-20000} $(BIN)/pytest -q tests/rust/test_values_differential.py
 
 demo: venv
 	$(BIN)/python examples/welcome_email.py

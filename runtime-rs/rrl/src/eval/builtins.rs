@@ -1193,6 +1193,19 @@ pub fn is_instance_of_builtin(value: &Value, name: &str) -> bool {
     }
 }
 
+/// `isinstance(value, C)` for a class of the program, by its identity
+/// (`module:qualname`): a model, dataclass or enum of that class, or an
+/// exception whose chain matches it (its class or a base, as `except C` does).
+/// A builtin exception class is named `builtins:KeyError`.
+pub fn is_instance_of_class(value: &Value, class: &crate::value::ClassName) -> bool {
+    match value {
+        Value::Record(record) => &record.class.name == class,
+        Value::Enum(member) => &member.class.name == class,
+        Value::Exception(exc) => exc.matches(class),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
