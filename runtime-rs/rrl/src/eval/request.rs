@@ -240,6 +240,26 @@ pub fn answer(line: &str) -> String {
     canonical(&answer_json(line))
 }
 
+/// The request that a shorthand of the command line makes of a line holding
+/// one codec value: `--repr`, `--str`, or `--format SPEC`. None for other
+/// arguments (then each line is a full request).
+pub fn shorthand(args: &[String], line: &str) -> Option<String> {
+    let (op, spec) = match args {
+        [flag] if flag == "--repr" => ("repr", None),
+        [flag] if flag == "--str" => ("str", None),
+        [flag, spec] if flag == "--format" => ("format", Some(spec.as_str())),
+        _ => return None,
+    };
+    let value: Json = serde_json::from_str(line).unwrap_or(Json::Null);
+    let mut request = Map::new();
+    request.insert("op".to_string(), Json::String(op.to_string()));
+    request.insert("value".to_string(), value);
+    if let Some(spec) = spec {
+        request.insert("spec".to_string(), Json::String(spec.to_string()));
+    }
+    Some(canonical(&Json::Object(request)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
