@@ -50,7 +50,7 @@ FUZZ_CASES ?= 200000
 DIFFERENTIAL_CASES ?= 20000
 fuzz: venv
 	cd runtime-rs && RRL_FUZZ_CASES=$(FUZZ_CASES) RRL_FUZZ_SECONDS=1800 cargo test --release --locked --test fuzz
-	RRL_DIFFERENTIAL_CASES=$(DIFFERENTIAL_CASES) $(BIN)/pytest -q tests/rust
+	RRL_DIFFERENTIAL_CASES=$(DIFFERENTIAL_CASES) RRL_DIFFERENTIAL_EXAMPLES=$(DIFFERENTIAL_CASES) $(BIN)/pytest -q tests/rust
 
 demo: venv
 	$(BIN)/python examples/welcome_email.py

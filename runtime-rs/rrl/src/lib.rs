@@ -7,10 +7,14 @@
 //!   printer and the formatter;
 //! - `dag`: lowering a workflow to its DAG, and the DAG's canonical JSON;
 //! - `diagnostic`: located diagnostics, rendered as the Python toolchain
-//!   renders them.
+//!   renders them;
+//! - `value`: values, the value codec and Python's formatting of values;
+//! - `eval`: operators, builtins and methods on values, with Python's semantics.
 
 pub mod dag;
 pub mod diagnostic;
 pub mod diff;
+pub mod eval;
 pub mod syntax;
 pub mod validate;
+pub mod value;
