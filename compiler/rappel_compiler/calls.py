@@ -322,6 +322,7 @@ class CallLowering:
             return self.str_method_call(target.name, node)
         if kind == "exception":
             args, kwargs = self.call_arguments(node)
+            self.check_construction(target, node, set())
             return A.Call(A.Name(target.name), args, kwargs)
         if kind == "type":
             return self.construct(target, node)

@@ -98,7 +98,8 @@ class TypeLowering:
         return self.qualified(qualified, preferred=node.value if isinstance(node, cst.Name) else None)
 
     def local_class(self, name: str) -> A.Type:
-        if name in self.wc.index.classes:
+        info = self.wc.index.classes.get(name)
+        if info is not None and info.kind in A.CLASS_KINDS:
             return A.NamedType(self.wc.builder.type_name(self.wc.src.module, name))
         return ANY
 
@@ -116,7 +117,8 @@ class TypeLowering:
             return A.NamedType(dialect.EXCEPTION_ALIASES[qualified])
         if self.wc.resolver is not None and sdk is None:
             info = self.wc.resolver(qualified)
-            if isinstance(info, TypeInfo):
+            # Classes the program declares; the codec's other value classes (datetime, ...) are `Any` to RRL.
+            if isinstance(info, TypeInfo) and info.kind in A.CLASS_KINDS:
                 return A.NamedType(self.wc.builder.type_name(info.module, info.name, preferred))
         return ANY
 

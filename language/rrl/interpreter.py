@@ -14,10 +14,13 @@ This module is the specification of execution that every runtime matches:
   An `unbind` step unbinds each of its names that is bound and is no error
   for one that is not: an inlined fn's call starts with it, so its locals
   start unbound at every call, as Python's fresh scope for each call does.
-- Types. The DAG's `types` map names each imported type by its qualified
-  name; the host builds instances from it (`T(...)`), tests `isinstance`
-  (any class), matches `except` and `retry(on=...)` types (exception classes
-  only) and reads enum members (`T.NAME`). A type is never a value.
+- Classes. The DAG's `types` declare every class the workflow names (see
+  `rrl.classes`): a workflow builds instances from the declarations (`T(...)`:
+  a model or dataclass from its fields and constant defaults, running no code
+  of the class), tests `isinstance` and matches `except` and `retry(on=...)`
+  types by the declared hierarchy, and reads enum members (`T.NAME`). Values
+  from outside (arguments, action results and exceptions) are read into the
+  program's classes by the codec. A class is never a value.
 - Exceptions. An exception raised while a node runs follows the node's
   `error` edge to an `except` node, which stores it and picks the first
   handler whose types match (no types: any). Unmatched, it follows the
@@ -69,7 +72,7 @@ class _Interpreter:
     def __init__(self, dag: D.Dag, host: Host):
         self.dag = dag
         self.host = host
-        self.eval = Evaluator(dag.types, host)
+        self.eval = Evaluator(dag.classes)
 
     async def run(self, args: dict[str, Any]) -> Any:
         env: dict[str, Any] = {}
@@ -120,7 +123,7 @@ class _Interpreter:
     def dispatch(self, node: D.Except, exc: BaseException, env: dict) -> D.Node:
         env[node.store] = exc
         for handler in node.handlers:
-            if not handler.types or any(self.host.exception_matches(exc, t) for t in handler.types):
+            if not handler.types or any(self.eval.matches(exc, t) for t in handler.types):
                 if handler.bind:
                     env[handler.bind] = exc
                 return handler.to
@@ -249,12 +252,12 @@ class _Interpreter:
             attempt += 1
 
     def _should_retry(self, exc: Exception, attempt: int, retry: P.Retry | None) -> bool:
-        timed_out = self.host.exception_matches(exc, "RappelTimeout")
+        timed_out = self.eval.matches(exc, "RappelTimeout")
         if retry is None:
             return timed_out
         if retry.attempts is not None and attempt >= retry.attempts:
             return False
-        return not retry.on or any(self.host.exception_matches(exc, t) for t in retry.on)
+        return not retry.on or any(self.eval.matches(exc, t) for t in retry.on)
 
 
 def _parse(text: str) -> A.Expr:

@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar
 import pytest
 
 from rappel_compiler import ConstInfo, Hook, MemberInfo, TypeInfo
-from rappel_compiler.resolve import describe
+from rappel_compiler.resolve import ClassShape, FieldShape, describe
 
 from .support import body_of, codes, diagnostics_text, expect, rrl_text
 
@@ -26,13 +26,16 @@ class Color(enum.Enum):
         return self.value.title()
 """
 
-SHOP_COLOR = TypeInfo("shop.models", "Color", "enum")
+SHOP_COLOR = TypeInfo("shop.models", "Color", "enum", shape=lambda: ClassShape(bases=("Enum",), members=(("RED", "red"),)))
 LiveColor = enum.Enum("Color", {"RED": "red"}, module="shop.models")  # what the resolver found
 SHOP = {
     "shop.models.Color": SHOP_COLOR,
     "shop.models.Color.RED": MemberInfo(SHOP_COLOR, "RED"),
     "shop.models.Order": TypeInfo("shop.models", "Order", "model"),
-    "shop.models.Ticket": TypeInfo("shop.models", "Ticket", "model", (Hook("its field `id` has `default_factory=shop.models.new_id`", "id"),)),
+    "shop.models.Ticket": TypeInfo(
+        "shop.models", "Ticket", "model", (Hook("its field `id` has `default_factory=shop.models.new_id`", "id"),),
+        shape=lambda: ClassShape(fields=(FieldShape("title", "str"), FieldShape("id", "str"))),
+    ),
     "shop.models.Limits": TypeInfo("shop.models", "Limits", "class"),
     "shop.models.Limits.MAX": ConstInfo(3),
     "shop.models.Limits.PREFERRED": ConstInfo([LiveColor.RED]),
@@ -71,7 +74,9 @@ class Flow(Workflow):
         """
         rrl 1
 
-        from app.flows import Color
+        enum Color(Enum) from app.flows:
+            RED = "red"
+            GREEN = "green"
 
         const DEFAULT = Color.GREEN
 
