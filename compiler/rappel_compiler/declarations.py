@@ -47,8 +47,8 @@ _MIXINS = {"builtins.str": "str", "builtins.int": "int", "builtins.float": "floa
 _IMPLIED_MIXIN = {"IntEnum": "int", "IntFlag": "int", "StrEnum": "str"}
 _EMPTY_FACTORIES = {"builtins.list": A.ListExpr(()), "builtins.dict": A.DictExpr(()), "builtins.tuple": A.TupleExpr(())}
 CONSTANT_HELP = (
-    "a default a workflow uses is a constant: literals, arithmetic on numbers, lists, tuples and dicts of them, "
-    "and enum members; pass the field when you build the instance, or build it in an @action"
+    "an enum member's value is a constant: literals, arithmetic on numbers, lists, tuples and dicts of them, "
+    "and enum members; use the enum inside an @action otherwise"
 )
 DECLARATION_HELP = (
     "a workflow names classes RRL can declare: exceptions, enums whose members are constants, "
@@ -267,7 +267,7 @@ class _Local:
         return tuple(fields.values())
 
     def default(self, cls: "ClassInfo", name: str) -> A.Expr | None:
-        """A field's default, when it is a constant. A workflow that builds the
+        """A field's default, when it is a constant: a workflow that builds the
         class and leaves the field out needs it (RPL0231 when it is not one)."""
         value = cls.consts.get(name)
         if value is None:
@@ -293,15 +293,15 @@ class _Local:
 
     def lower(self, value: cst.BaseExpression, what: str, owner: "ClassInfo | None" = None) -> A.Expr:
         """A default or a member's value as a constant RRL expression, the
-        constants it names written in; `Reject` (RPL0231) when it is no constant."""
+        constants it names written in; `Reject` (RPL0260) when it is no constant."""
         try:
             expr = FunctionLowerer(self.wc, None, owner or self.info).lower_value(value)
         except Reject as reject:
-            raise Reject("RPL0231", f"{what} of `{self.info.name}` is not a constant RRL can hold: {reject.message}",
-                         value, reject.help) from None
+            raise Reject("RPL0260", f"{what} of `{self.info.name}` is not a constant RRL can hold: {reject.message}",
+                         value, CONSTANT_HELP) from None
         expr = self.wc.builder.inline_consts(expr)
         if not is_constant(expr, lambda owner, attr: True):
-            raise Reject("RPL0231", f"{what} of `{self.info.name}` is not a constant RRL can hold: `{self.wc.src.text(value)}`",
+            raise Reject("RPL0260", f"{what} of `{self.info.name}` is not a constant RRL can hold: `{self.wc.src.text(value)}`",
                          value, CONSTANT_HELP)
         return expr
 

@@ -785,6 +785,29 @@ CASES = {
            = help: make `Connection` a dataclass or a pydantic model; live objects (connections, clients, files) stay inside actions, where a `Depend` provider can give one to every call
         """,
     ),
+    "RPL0260": (
+        """
+        import enum
+
+
+        class Shape(enum.Enum):
+            ROUND = object()
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Shape.ROUND
+        """,
+        """
+        error[RPL0260]: the value of the member `ROUND` of `Shape` is not a constant RRL can hold: the builtin object() is not supported in a workflow
+          --> app/flows.py:10:13
+           |
+        10 |     ROUND = object()
+           |             ^^^^^^^^
+           = help: an enum member's value is a constant: literals, arithmetic on numbers, lists, tuples and dicts of them, and enum members; use the enum inside an @action otherwise
+        """,
+    ),
     "RPL0250": (
         """
         from app.registry import *
