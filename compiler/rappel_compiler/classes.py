@@ -91,6 +91,12 @@ class ClassLowering:
             if ref.kind == "import":
                 qualified = ref.qualified
         elif isinstance(node, cst.Attribute):
+            nested = self.index.nested_class(node)
+            if nested is not None:  # `Order.Line`, a class of this module
+                info = self.index.classes[nested]
+                kind = "exception" if info.kind == "exception" else "type"
+                name = type_name(self.src.module, nested, node.attr.value, kind=info.kind)
+                return Target(kind, name, node, local_class=nested, type_kind=info.kind, qualname=nested)
             qualified = self.src.imported_name(node)
         if qualified is None:
             return None

@@ -126,8 +126,10 @@ class ClassDeclarations:
             if qualified[9:] in RRL_BUILTIN_EXCEPTIONS:
                 return qualified[9:]
             return type_info(cls) if isinstance(cls, type) and issubclass(cls, BaseException) else None
+        if qualified in dialect.PYDANTIC_BASES:
+            return None  # the library's base class, not a class of the program
         resolved = self.wc.resolve(qualified)
-        return resolved if isinstance(resolved, TypeInfo) else None
+        return resolved if isinstance(resolved, TypeInfo) and not _is_library_class(resolved) else None
 
 
 class _Local:
@@ -312,3 +314,8 @@ def _keyword_true(args, keyword: str) -> bool:
         and isinstance(a.value, cst.Name) and a.value.value == "True"
         for a in args
     )
+
+
+def _is_library_class(info: TypeInfo) -> bool:
+    """pydantic's own bases (`BaseModel`, `RootModel`): what makes a class a model, not a class of the program."""
+    return info.module.split(".")[0] == "pydantic"

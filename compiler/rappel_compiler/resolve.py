@@ -255,6 +255,7 @@ def _model_shape(cls: type) -> ClassShape:
 
 
 def _is_library_model(cls: type) -> bool:
+    """pydantic's own bases (`BaseModel`, `RootModel`), not classes of a program."""
     return cls.__module__.split(".")[0] == "pydantic"
 
 

@@ -92,6 +92,9 @@ class TypeLowering:
     def _named(self, node: cst.Name | cst.Attribute) -> A.Type:
         if isinstance(node, cst.Name) and self.wc.src.ref(node).kind == "global":
             return self.local_class(node.value)
+        nested = self.wc.index.nested_class(node)
+        if nested is not None:
+            return self.local_class(nested)
         qualified = self.wc.index.qualified(node)
         if qualified is None:
             return ANY
@@ -100,7 +103,7 @@ class TypeLowering:
     def local_class(self, name: str) -> A.Type:
         info = self.wc.index.classes.get(name)
         if info is not None and info.kind in A.CLASS_KINDS:
-            return A.NamedType(self.wc.builder.type_name(self.wc.src.module, name))
+            return A.NamedType(self.wc.builder.type_name(self.wc.src.module, name, name.rpartition(".")[2]))
         return ANY
 
     def qualified(self, qualified: str, preferred: str | None = None) -> A.Type:

@@ -147,6 +147,11 @@ async def test_run(case: Path, snapshot):
 
     module = _import_case(case / "case.py")
     workflow = _workflow_class(module)
+    # What runs is the golden program: compiled from the live module (its classes read
+    # as imported), it declares what the source alone says.
+    from rappel._workflow import program_of
+
+    assert rrl.print_program(program_of(workflow)) == (case / f"{workflow.__name__}.rrl").read_text(encoding="utf-8")
     # Each run gets its own copy: a workflow may change its input in place.
     native = encode_outcome(await _outcome(run_native, workflow, copy.deepcopy(module.INPUT)))
     local = encode_outcome(await _outcome(run_local, workflow, copy.deepcopy(module.INPUT)))
