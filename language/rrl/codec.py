@@ -35,7 +35,7 @@ import uuid
 import weakref
 from typing import Any, Callable
 
-from .records import OpenClass, Record
+from .records import OpenClass, OpenMember, Record
 
 # Integers up to this magnitude are plain JSON numbers: exact in every JSON
 # parser (an IEEE double holds them), beyond it they are decimal strings.
@@ -271,7 +271,7 @@ _KEY_SCALARS = frozenset({type(None), bool, int, float, str, bytes, dt.datetime,
 
 def _is_key(value: Any) -> bool:
     kind = type(value)
-    if kind in _KEY_SCALARS or isinstance(value, enum.Enum):
+    if kind in _KEY_SCALARS or isinstance(value, (enum.Enum, OpenMember)):
         return True
     if kind is tuple or kind is frozenset:
         return all(_is_key(item) for item in value)
@@ -286,7 +286,7 @@ _kinds: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
 def _class_kind(cls: type) -> str:
     kind = _kinds.get(cls)
     if kind is None:
-        if issubclass(cls, Record):
+        if issubclass(cls, (Record, OpenMember)):
             kind = cls.__rrl_kind__ or _OTHER
         elif issubclass(cls, enum.Enum):
             kind = _ENUM
@@ -654,8 +654,6 @@ class _Decoder:
         except Exception as exc:
             raise DecodeError(f"names the {what} class {name}, which cannot be loaded here: {_safe_repr(exc)}") from None
         if isinstance(cls, OpenClass):  # a class a program does not declare
-            if what == "enum":
-                raise DecodeError(f"names the enum class {name}, which the program does not declare: its members are unknown")
             return cls.record_class(what)
         if not isinstance(cls, type):
             raise DecodeError(f"names {name}, which is not a class")
@@ -676,6 +674,8 @@ class _Decoder:
         except DecodeError as exc:
             exc.path.insert(0, ".value")
             raise
+        if issubclass(cls, OpenMember):
+            return cls(value)
         if not issubclass(cls, enum.Enum):
             raise DecodeError(f"names {class_name(cls)}, which is not an Enum")
         try:

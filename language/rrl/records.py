@@ -24,6 +24,11 @@ see docs/language.md "Classes"):
   frozen class refuses it, and so does a name that is not a field.
 
 A record is never changed in place: every change is a new record.
+
+A value of a class the program does not declare (one that reached the
+workflow inside a value typed `Any` or `dict`) is read as what the codec
+carries: a model or a dataclass as an open record of its fields, an enum
+member as an `OpenMember` (its value; its name is unknown).
 """
 
 from __future__ import annotations
@@ -187,18 +192,57 @@ def record_class(kind: str, module: str, qualname: str, bases: tuple[type[Record
     return type(qualname.rpartition(".")[2], bases or (RECORD_BASES[kind],), namespace)
 
 
+class OpenMember:
+    """A member of an enum the program does not declare (it reached the workflow
+    inside a value typed `Any` or `dict`): its class and value, as the codec
+    carries them. It equals a member of its class with an equal value, hashes
+    by its value, and goes out as it came in; its name is unknown."""
+
+    __slots__ = ("value",)
+    __rrl_kind__: ClassVar[str] = "enum"
+
+    def __init__(self, value: Any) -> None:
+        object.__setattr__(self, "value", value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("an enum member does not change")
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "name":
+            raise AttributeError(
+                f"the program does not declare the enum {type(self).__module__}:{type(self).__qualname__}, "
+                "so the names of its members are unknown"
+            )
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.value!r}>"
+
+
 class OpenClass:
     """What a program's resolver gives for a class the program does not declare:
-    the codec reads a model or a dataclass of it as an open record, an
-    exception of it as a stand-in (see `rrl.codec`), and refuses an enum of it,
-    whose members it does not know."""
+    the codec reads a model or a dataclass of it as an open record, an enum
+    member as an `OpenMember`, and an exception as a stand-in (see `rrl.codec`)."""
 
     def __init__(self, identity: str) -> None:
         self.identity = identity
-        self._kinded: dict[str, type[Record]] = {}
+        self._kinded: dict[str, type] = {}
 
-    def record_class(self, kind: str) -> type[Record]:
+    def record_class(self, kind: str) -> type:
+        """The class its values of a kind (`model`, `dataclass`, `enum`) are read as."""
         if kind not in self._kinded:
             module, _, qualname = self.identity.partition(":")
-            self._kinded[kind] = record_class(kind, module, qualname)
+            if kind == "enum":
+                namespace = {"__slots__": (), "__module__": module, "__qualname__": qualname}
+                self._kinded[kind] = type(qualname.rpartition(".")[2], (OpenMember,), namespace)
+            else:
+                self._kinded[kind] = record_class(kind, module, qualname)
         return self._kinded[kind]

@@ -780,3 +780,72 @@ class Flow(Workflow):
 """
     )
     assert 'const format_2 = "parquet"' in text and 'return format(n, ".1f") + format_2' in text
+
+
+# ------------------------------------------------------------------ declarations of imported classes
+
+
+def test_classes_rrl_cannot_declare_are_reported_where_the_workflow_names_them():
+    shapes = {
+        "shop.models.Aliased": TypeInfo("shop.models", "Aliased", "model", shape=lambda: ClassShape(problem="its field `user_id` has an alias, which a workflow's construction does not read")),
+        "shop.models.Local": TypeInfo("shop.models", "make.<locals>.Local", "dataclass", shape=lambda: ClassShape()),
+        "shop.models.Unread": TypeInfo("shop.models", "Unread", "enum"),
+    }
+    text = diagnostics_text(
+        """
+        from shop.models import Aliased, Local, Unread
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, a: Aliased, b: Local) -> Unread:
+                return Unread("x")
+        """,
+        resolve=shapes.get,
+    )
+    assert "error[RPL0260]: the model `shop.models.Aliased` cannot be declared in RRL: its field `user_id` has an alias" in text
+    assert "error[RPL0260]: the class `make.<locals>.Local` is defined inside a function: no other process can load it" in text
+    assert "error[RPL0260]: the frontend cannot read the members of the enum `shop.models.Unread`" in text
+
+
+def test_live_shapes_of_imported_classes():
+    from dataclasses import dataclass, field
+
+    pydantic = pytest.importorskip("pydantic")
+
+    class Level(str, enum.Enum):
+        LOW = "low"
+        LOWEST = "low"
+
+    class Model(pydantic.BaseModel):
+        model_config = pydantic.ConfigDict(frozen=True)
+        name: str
+        level: Level = Level.LOW
+        tags: list[str] = pydantic.Field(default_factory=list)
+        stamp: float = pydantic.Field(default_factory=lambda: 0.5)
+
+    class Child(Model):
+        extra: int = 0
+
+    class Aliased(pydantic.BaseModel):
+        user_id: int = pydantic.Field(alias="userId")
+
+    @dataclass
+    class Point:
+        x: int
+        y: int = field(default=0)
+        seen: list = field(default_factory=list)
+
+    class Failure(KeyError, ConnectionResetError):
+        pass
+
+    from rappel_compiler.resolve import NO_DEFAULT
+
+    assert describe(Level).shape() == ClassShape(bases=("str", "Enum"), members=(("LOW", "low"), ("LOWEST", "low")))
+    child = describe(Child).shape()
+    assert [b.name for b in child.bases] == [Model.__qualname__] and child.frozen
+    assert [(f.name, f.default) for f in child.fields] == [("name", NO_DEFAULT), ("level", Level.LOW), ("tags", []), ("stamp", NO_DEFAULT), ("extra", 0)]
+    assert "alias" in describe(Aliased).shape().problem
+    assert [(f.name, f.default) for f in describe(Point).shape().fields] == [("x", NO_DEFAULT), ("y", 0), ("seen", [])]
+    bases = describe(Failure).shape().bases
+    assert bases[0] == "KeyError" and (bases[1].module, bases[1].name) == ("builtins", "ConnectionResetError")

@@ -457,3 +457,48 @@ def test_the_printer_refuses_what_is_not_a_name():
 def test_an_error_in_an_f_string_field_is_located_in_the_file(field: str, code: str, column: int):
     diag = _error(f'rrl 1\n\nworkflow W(n: int) -> Any:\n    return f"{field}"\n')
     assert (diag.code, diag.span.line, diag.span.column, diag.path) == (code, 4, column, "bad.rrl")
+
+
+# ------------------------------------------------------------------ class declarations
+
+
+def test_class_declarations_round_trip_with_their_identity():
+    text = (
+        "rrl 1\n\n"
+        "exception Busy(ConnectionError, LookupError) from app.errors\n\n"
+        "enum Tier(str, Enum) from app.models import Plan.Tier:\n    FREE = \"free\"\n    GRATIS = \"free\"\n\n"
+        "enum Base(Enum) from app.models:\n    pass\n\n"
+        "model Plan from app.models:\n    name: str\n    tier: Tier = Tier.FREE\n    tags: list[str] = []\n\n"
+        "frozen dataclass Cell from app.geo:\n    row: int\n\n"
+        "model Opaque from app.models\n"
+    )
+    program = rrl.parse(text)
+    assert rrl.print_program(program) == text
+    busy, tier, base, plan, cell, opaque = program.classes
+    assert (busy.kind, busy.bases, busy.body, busy.identity) == ("exception", ("ConnectionError", "LookupError"), None, "app.errors:Busy")
+    assert (tier.name, tier.qualname, tier.identity, [m.name for m in tier.members]) == ("Tier", "Plan.Tier", "app.models:Plan.Tier", ["FREE", "GRATIS"])
+    assert base.body == () and base.members == ()
+    assert [(f.name, rrl.print_expr(f.default) if f.default else None) for f in plan.fields] == [("name", None), ("tier", "Tier.FREE"), ("tags", "[]")]
+    assert cell.frozen and cell.kind == "dataclass"
+    assert opaque.body is None and opaque.fields is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        ("enum E(Enum) from m:\n    X: int = 1\n", "RPL0011", "a field in the body of the enum `E`"),
+        ("model M from m:\n    X = 1\n", "RPL0011", "a member in the body of the model `M`"),
+        ("exception E(Exception) from m:\n    pass\n", "RPL0011", "an exception declaration has no body: `E` is declared by its bases"),
+        ("frozen enum E(Enum) from m:\n    X = 1\n", "RPL0001", "unexpected `enum`"),
+        ("model M(a.B) from m\n", "RPL0001", "unexpected `.`"),
+        ("from app.models import User\n", "RPL0001", "unexpected `from`"),
+    ],
+)
+def test_class_declaration_errors(text, code, message):
+    diagnostic = _error("rrl 1\n\n" + text)
+    assert (diagnostic.code, diagnostic.message) == (code, message)
+
+
+def test_an_import_of_older_rrl_says_what_replaced_it():
+    diagnostic = _error("rrl 1\n\nfrom app.models import User\n")
+    assert "a program declares the classes it names instead of importing them" in diagnostic.help
