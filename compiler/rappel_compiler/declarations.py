@@ -230,7 +230,12 @@ class _Local:
         return tuple(bases)
 
     def frozen(self) -> bool:
+        """Frozen by `@dataclass(frozen=True)`, a class keyword, `model_config`, or a base."""
         for cls in self.wc.index.mro(self.info.name):
+            for base in cls.foreign_bases:
+                found = self.declarations.foreign(base)
+                if isinstance(found, TypeInfo) and found.shape is not None and found.shape().frozen:
+                    return True
             node = cls.node
             for decorator in node.decorators:
                 call = decorator.decorator

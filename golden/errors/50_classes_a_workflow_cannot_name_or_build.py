@@ -1,4 +1,4 @@
-# Rejects: classes a program cannot declare or a workflow cannot build — a plain class in isinstance(), an enum whose member's value is no constant, an exception whose __init__ or __str__ would run when the workflow raises it (in run(), a helper and a bare `raise Class`), and a model whose default is computed and left out.
+# Rejects: classes a program cannot declare or a workflow cannot build — a plain class in isinstance(), an enum whose member's value is no constant, an exception whose __init__ or __str__ would run when the workflow raises it (in run(), a helper and a bare `raise Class`), and a dataclass whose default is computed and left out.
 import enum
 import time
 from dataclasses import dataclass, field

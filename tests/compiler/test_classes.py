@@ -849,3 +849,24 @@ def test_live_shapes_of_imported_classes():
     assert [(f.name, f.default) for f in describe(Point).shape().fields] == [("x", NO_DEFAULT), ("y", 0), ("seen", [])]
     bases = describe(Failure).shape().bases
     assert bases[0] == "KeyError" and (bases[1].module, bases[1].name) == ("builtins", "ConnectionResetError")
+
+
+def test_a_local_model_is_frozen_like_its_imported_base():
+    frozen_base = TypeInfo("shop.models", "Frozen", "model", shape=lambda: ClassShape(fields=(FieldShape("id", "str"),), frozen=True))
+    text = rrl_text(
+        """
+        from shop.models import Frozen
+
+
+        class Tagged(Frozen):
+            tag: str = "x"
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Tagged(id="1")
+        """,
+        resolve={"shop.models.Frozen": frozen_base}.get,
+    )
+    assert "frozen model Tagged(Frozen) from app.flows:\n    id: str\n    tag: str = \"x\"\n" in text
