@@ -13,11 +13,16 @@ from typing import Callable
 import libcst as cst
 
 from rrl import ast as A
+from rrl import builtins as rrl_builtins
 from rrl.keywords import is_reserved
 from rrl.walk import rewrite
 
 from . import dialect
 from .diagnostics import Reject
+
+# Names RRL gives a meaning without a declaration: a class declared under one would
+# hide the builtin (a user's `TimeoutError` is declared `TimeoutError_2`).
+_BUILTIN_NAMES = frozenset(dialect.RRL_EXCEPTIONS | set(dialect.BUILTIN_FUNCTIONS) | rrl_builtins.TYPES | rrl_builtins.TYPE_NAMES | {"Optional"})
 
 # The order of class declarations: by kind, then by name.
 _KIND_ORDER = {"exception": 0, "enum": 1, "model": 2, "dataclass": 3}
@@ -58,7 +63,7 @@ class ProgramBuilder:
         if is_reserved(local):  # a class named `sleep` would make `sleep` a name of the program
             local += "_"
         candidate, n = local, 1
-        while (candidate in self._taken and self._taken[candidate] != key) or self._clashes(candidate):
+        while (candidate in self._taken and self._taken[candidate] != key) or self._clashes(candidate) or candidate in _BUILTIN_NAMES:
             n += 1
             candidate = f"{local}_{n}"
         self._classes[key] = candidate

@@ -870,3 +870,25 @@ def test_a_local_model_is_frozen_like_its_imported_base():
         resolve={"shop.models.Frozen": frozen_base}.get,
     )
     assert "frozen model Tagged(Frozen) from app.flows:\n    id: str\n    tag: str = \"x\"\n" in text
+
+
+def test_a_class_named_like_a_builtin_is_declared_under_another_name():
+    text = rrl_text(
+        """
+        class TimeoutError(Exception):
+            pass
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, n: int) -> str:
+                try:
+                    if n:
+                        raise TimeoutError("mine")
+                    return "ok"
+                except TimeoutError:
+                    return "caught"
+        """
+    )
+    assert "exception TimeoutError_2(Exception) from app.flows import TimeoutError\n" in text
+    assert 'raise TimeoutError_2("mine")' in text and "except TimeoutError_2:" in text
