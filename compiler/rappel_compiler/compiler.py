@@ -148,7 +148,10 @@ class WorkflowCompiler:
         while self._pending:
             name, fn = self._pending.pop(0)
             self.builder.fns[name] = self.lower_helper(name, fn)
-        program = self.builder.build(workflow, ClassDeclarations(self).declare, self.report)
+        declarations = ClassDeclarations(self)
+        program = self.builder.build(workflow, declarations.declare, self.report)
+        for reject in declarations.property_reads(program):
+            self.report(reject)
         for reject in aliasing.check(program, self.augmented, self.python_names):
             self.report(reject)
         if self.errors:

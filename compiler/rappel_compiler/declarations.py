@@ -30,6 +30,7 @@ import libcst as cst
 
 from rrl import ast as A
 from rrl.check import is_constant
+from rrl.walk import walk
 
 from . import dialect
 from .constants import literal
@@ -50,6 +51,10 @@ CONSTANT_HELP = (
     "an enum member's value is a constant: literals, arithmetic on numbers, lists, tuples and dicts of them, "
     "and enum members; use the enum inside an @action otherwise"
 )
+PROPERTY_HELP = (
+    "a workflow reads the fields of a model or a dataclass, and the name and value of an enum member; "
+    "compute the value in an @action, or make it a field"
+)
 DECLARATION_HELP = (
     "a workflow names classes RRL can declare: exceptions, enums whose members are constants, "
     "and models and dataclasses defined at module level; use the class inside an @action instead"
@@ -57,10 +62,39 @@ DECLARATION_HELP = (
 
 
 class ClassDeclarations:
-    """Declares the classes a `ProgramBuilder` registered, for one workflow."""
+    """Declares the classes a `ProgramBuilder` registered, for one workflow, and
+    remembers what of them a workflow cannot read: their properties."""
 
     def __init__(self, wc: "WorkflowCompiler"):
         self.wc = wc
+        self.properties: dict[str, str] = {}  # a property's name → the class that defines it
+        self.attributes: set[str] = set()  # the names of the declared fields and members
+
+    def noted(self, decl: A.ClassDecl, properties: tuple[str, ...]) -> A.ClassDecl:
+        self.attributes.update(item.name for item in decl.body or ())
+        for name in properties:
+            self.properties.setdefault(name, decl.qualname)
+        return decl
+
+    def property_reads(self, program: A.Program) -> list[Reject]:
+        """Reads of an attribute that is a property of a declared class and no
+        field or member of any: the property's code would run in Python, and
+        no runtime runs it (RPL0261). Where the class of a value is not known,
+        a name that some declared class has as a field is given the benefit of
+        the doubt."""
+        classes = program.class_decls()
+        rejects = []
+        for decl in (*program.fns, *program.workflows):
+            for node in (n for stmt in decl.body for n in walk(stmt)):
+                if not isinstance(node, A.Attribute) or node.attr in self.attributes or node.attr not in self.properties:
+                    continue
+                if isinstance(node.value, A.Name) and node.value.id in classes:
+                    continue  # `Color.RED`: the checker judges members
+                reject = Reject("RPL0261", f"`{node.attr}` is a property of the class `{self.properties[node.attr]}`: reading it runs code of the class",
+                                None, PROPERTY_HELP)
+                reject.span = node.span
+                rejects.append(reject)
+        return rejects
 
     def declare(self, module: str, qualname: str, name: str) -> A.ClassDecl:
         """The declaration of `module.qualname`, named `name` in the program.
@@ -86,7 +120,7 @@ class ClassDeclarations:
             if kind == "enum":
                 raise Reject("RPL0260", f"the frontend cannot read the members of the enum `{info.module}.{info.name}`", None, DECLARATION_HELP)
             bases = ("Exception",) if kind == "exception" else ()
-            return A.ClassDecl(kind, name, info.module, info.name, bases, None)
+            return self.noted(A.ClassDecl(kind, name, info.module, info.name, bases, None), ())
         if shape.problem is not None:
             raise Reject("RPL0260", f"the {kind} `{info.module}.{info.name}` cannot be declared in RRL: {shape.problem}", None, DECLARATION_HELP)
         bases = tuple(self.base(b) for b in shape.bases)
@@ -98,7 +132,7 @@ class ClassDeclarations:
                 A.Param(f.name, self.wc.types.text(f.annotation), None if f.default is NO_DEFAULT else literal(f.default, member=self.wc.enum_member))
                 for f in shape.fields
             )
-        return A.ClassDecl(kind, name, info.module, info.name, bases, body, frozen=shape.frozen)
+        return self.noted(A.ClassDecl(kind, name, info.module, info.name, bases, body, frozen=shape.frozen), shape.properties)
 
     def base(self, base: TypeInfo | str) -> str:
         if isinstance(base, str):
@@ -156,7 +190,23 @@ class _Local:
             bases = self.record_bases()
             frozen = self.frozen()
             body = self.fields()
-        return A.ClassDecl(kind, self.name, self.wc.src.module, info.name, bases, body, frozen=frozen)
+        decl = A.ClassDecl(kind, self.name, self.wc.src.module, info.name, bases, body, frozen=frozen)
+        return self.declarations.noted(decl, self.properties())
+
+    def properties(self) -> tuple[str, ...]:
+        """The methods of the class and its local bases decorated as properties."""
+        found = []
+        for cls in self.wc.index.mro(self.info.name):
+            for name, method in cls.methods.items():
+                for decorator in method.decorators:
+                    expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+                    if self.wc.index.qualified(expr) in dialect.PROPERTY_DECORATORS:
+                        found.append(name)
+            for base in cls.foreign_bases:
+                found_base = self.declarations.foreign(base)
+                if isinstance(found_base, TypeInfo) and found_base.shape is not None:
+                    found += found_base.shape().properties
+        return tuple(found)
 
     def local_base(self, base: str) -> str:
         return self.wc.builder.type_name(self.wc.src.module, base)

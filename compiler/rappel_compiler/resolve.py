@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import importlib
 import inspect
 import sys
@@ -82,6 +83,7 @@ class ClassShape:
     members: tuple[tuple[str, object], ...] = ()
     frozen: bool = False
     problem: str | None = None
+    properties: tuple[str, ...] = ()  # attributes whose reading runs code of the class
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,23 @@ class _Shape:
 
 
 def class_shape(cls: type, kind: str) -> ClassShape:
+    return dataclasses.replace(_shape_of_kind(cls, kind), properties=properties(cls))
+
+
+def properties(cls: type) -> tuple[str, ...]:
+    """The properties of a class (`property`, `functools.cached_property`, pydantic's
+    `computed_field`) that its own code defines: reading one runs that code."""
+    found: list[str] = []
+    for klass in cls.__mro__:
+        if klass.__module__.split(".")[0] in _LIBRARY_MODULES:
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(getattr(value, "wrapped", value), (property, functools.cached_property)) and name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def _shape_of_kind(cls: type, kind: str) -> ClassShape:
     if kind == "exception":
         bases = tuple(_exception_base(base) for base in cls.__bases__ if issubclass(base, BaseException))
         return ClassShape(bases=bases or ("Exception",))

@@ -850,6 +850,25 @@ def test_live_shapes_of_imported_classes():
     bases = describe(Failure).shape().bases
     assert bases[0] == "KeyError" and (bases[1].module, bases[1].name) == ("builtins", "ConnectionResetError")
 
+    import functools
+
+    class Computed(Model):
+        @property
+        def shout(self) -> str:
+            return self.name.upper()
+
+        @pydantic.computed_field
+        @property
+        def size(self) -> int:
+            return len(self.name)
+
+        @functools.cached_property
+        def slow(self) -> int:
+            return 1
+
+    assert describe(Computed).shape().properties == ("shout", "size", "slow")
+    assert describe(Model).shape().properties == ()
+
 
 def test_a_local_model_is_frozen_like_its_imported_base():
     frozen_base = TypeInfo("shop.models", "Frozen", "model", shape=lambda: ClassShape(fields=(FieldShape("id", "str"),), frozen=True))
