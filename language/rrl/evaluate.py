@@ -19,29 +19,12 @@ import builtins as _py
 import copy
 import operator
 import re
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
 from . import ast as A
 from . import builtins as B
 from .classes import ProgramClasses
 from .records import ModelRecord, Record
-
-
-class Host(Protocol):
-    """What the interpreter needs from its surroundings: actions and time. The
-    reference implementation runs actions in-process (`rappel.testing.run_local`);
-    the Rust runtime dispatches them to workers. Everything else a program
-    needs, the classes it names included, the program declares."""
-
-    async def call_action(self, action: str, module: str, kwargs: dict, timeout: float | None, attempt: int) -> Any:
-        """Run attempt number `attempt` (1-based) of an action; raise its exception,
-        or a RappelTimeout whose message is `action <name> timed out after <timeout:g>s
-        (attempt <attempt>)`. The arguments, the result and the exception are the
-        program's values (`ProgramClasses`): they cross the value codec to the action
-        and back, as they cross to a worker."""
-
-    async def sleep(self, seconds: float) -> None:
-        """Durable sleep; the reference host advances a virtual clock."""
 
 
 BINARY_OPERATORS: dict[str, Callable] = {
@@ -331,7 +314,10 @@ class Evaluator:
             case A.Name(id=name):
                 env[name] = value
             case A.TupleExpr(elts=elts):
-                items = list(value)
+                try:
+                    items = list(value)
+                except TypeError:
+                    raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object") from None
                 star = next((i for i, elt in enumerate(elts) if isinstance(elt, A.Starred)), None)
                 if star is None:
                     if len(items) > len(elts):

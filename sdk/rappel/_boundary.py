@@ -67,6 +67,12 @@ def cross_exception(exc: BaseException, what: str, resolve: Resolver | None = No
     return crossed.with_traceback(exc.__traceback__)
 
 
+def cross_arguments(arguments: dict[str, Any], label: str, resolve: Resolver | None = None) -> dict[str, Any]:
+    """Keyword arguments as the receiver of `label` (`run()`, `action f()`) gets them,
+    read with the classes `resolve` finds (the user's by default)."""
+    return {name: cross(value, name, f"the argument `{name}` of {label}", resolve) for name, value in arguments.items()}
+
+
 async def run_across(
     arguments: dict[str, Any],
     run: Callable[[dict[str, Any]], Awaitable[Any]],
@@ -79,7 +85,7 @@ async def run_across(
     the boundary: how a workflow run or an action attempt sees its values. The
     arguments are read with the classes `into` finds, the result and the exception
     with those `back` finds (the user's classes by default)."""
-    crossed = {name: cross(value, name, f"the argument `{name}` of {label}", into) for name, value in arguments.items()}
+    crossed = cross_arguments(arguments, label, into)
     try:
         result = await run(crossed)
     except Exception as exc:

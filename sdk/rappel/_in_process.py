@@ -9,9 +9,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from . import _toolchain
-from ._boundary import run_across, workflow_boundary
+from ._boundary import HELP, cross_arguments, run_across, workflow_boundary
 from ._client import WorkflowHandle
 from ._depend import Provider, apply_overrides
+from ._errors import CodecError
 from ._local_host import LocalHost
 from ._virtual_time import clock_for_run, modules_of, workflow_time
 from ._workflow import Workflow, dag_of, original_run
@@ -53,6 +54,25 @@ async def execute_local(
 
     # The program's values are of its own classes, built from its declarations.
     return await run_workflow_across(cls, arguments, run, into=dag.classes.resolve)
+
+
+async def record_local(
+    cls: type[Workflow], arguments: dict[str, Any], overrides: Overrides = None
+) -> dict[str, Any]:
+    """The transcript of the compiled DAG of `cls` run in the reference interpreter:
+    its arguments cross the value codec, its actions run for real (through the
+    codec too), their completions are fed back in the canonical order."""
+    from rrl.codec import EncodeError
+
+    dag = dag_of(cls)
+    with workflow_boundary(cls.__name__):
+        crossed = cross_arguments(arguments, "run()", dag.classes.resolve)
+        host = LocalHost(clock_for_run(), dag.classes)
+        try:
+            with apply_overrides(overrides):
+                return await _toolchain.record_transcript(dag, crossed, host)
+        except EncodeError as exc:
+            raise CodecError(f"{cls.__name__}: the transcript cannot record {exc}\n{HELP}") from None
 
 
 async def run_workflow_across(

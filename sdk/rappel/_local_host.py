@@ -5,11 +5,13 @@ declares itself: the interpreter imports none of the user's code."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._actions import ActionCall, lookup_action
-from ._execution import run_attempt
 from ._virtual_time import VirtualClock
+
+if TYPE_CHECKING:
+    from rrl.interpreter import Dispatch
 
 
 class LocalHost:
@@ -25,10 +27,9 @@ class LocalHost:
         self.clock = clock if clock is not None else VirtualClock()
         self.classes = classes
 
-    async def call_action(
-        self, action: str, module: str, kwargs: dict[str, Any], timeout: float | None, attempt: int
-    ) -> Any:
-        """Run attempt `attempt` of `action`; past `timeout` seconds raise RappelTimeout.
+    async def call_action(self, call: Dispatch) -> Any:
+        """Run one attempt of the action `call` dispatches (the interpreter
+        enforces its timeout).
 
         The arguments, and the result or the action's exception, cross the value
         codec as they cross Postgres and a worker in production (see
@@ -36,8 +37,7 @@ class LocalHost:
         its own back, and an action that changes its argument in place does not
         change the workflow's value."""
         back = self.classes.resolve if self.classes is not None else None
-        call = ActionCall(lookup_action(action, module), (), kwargs, back=back)
-        return await run_attempt(call, timeout, attempt)
+        return await ActionCall(lookup_action(call.action, call.module), (), call.kwargs, back=back).attempt()
 
     async def sleep(self, seconds: float) -> None:
         await self.clock.sleep(seconds)

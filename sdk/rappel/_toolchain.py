@@ -111,6 +111,13 @@ async def execute(dag: Any, args: dict[str, Any], host: Any) -> Any:
     return await execute(dag, args, host)
 
 
+async def record_transcript(dag: Any, args: dict[str, Any], host: Any) -> dict[str, Any]:
+    """The transcript of a run of the DAG in the reference interpreter."""
+    from rrl.transcript import record
+
+    return await record(dag, args, host)
+
+
 def render_graph(dag: Any) -> Any:
     """The DAG as a `graphviz.Digraph`."""
     from rrl.graphviz import render

@@ -3,6 +3,8 @@
 - `run_native(Wf, ...)` awaits the Python `run()` body itself: the ground truth.
 - `run_local(Wf, ...)` executes the compiled RRL program in the reference interpreter,
   the same program the runtime executes.
+- `record_transcript(Wf, ...)` runs it as `run_local` does and returns its transcript:
+  what the interpreter dispatched, what came back, and the outcome, as JSON data.
 
 Both run actions for real (with `Depend` resolved, `overrides` applied) and keep
 workflow time virtual: durable sleeps and retry backoffs return at once and are
@@ -17,7 +19,7 @@ from typing import Any
 
 from ._client import use_backend
 from ._depend import override_dependency
-from ._in_process import LocalBackend, Overrides, execute_local, execute_native, workflow_class
+from ._in_process import LocalBackend, Overrides, execute_local, execute_native, record_local, workflow_class
 from ._virtual_time import VirtualClock, requested_clock
 from ._workflow import Workflow, bind_run_arguments
 
@@ -26,6 +28,7 @@ __all__ = [
     "VirtualClock",
     "local_backend",
     "override_dependency",
+    "record_transcript",
     "run_local",
     "run_native",
     "virtual_clock",
@@ -51,6 +54,19 @@ async def run_local(
     """Run the workflow's compiled program in the reference interpreter."""
     cls = workflow_class(workflow)
     return await execute_local(cls, bind_run_arguments(cls, args, kwargs), overrides)
+
+
+async def record_transcript(
+    workflow: type[Workflow] | Workflow, /, *args: Any, overrides: Overrides = None, **kwargs: Any
+) -> dict[str, Any]:
+    """Run the workflow's compiled program as `run_local` does and return its
+    transcript, a JSON-serializable dict: the arguments, every batch of commands
+    the interpreter issued (action attempts with their arguments, timers), every
+    completion fed back, and the outcome, values in the codec's encoding. The
+    workflow's own failure is its outcome, not an exception. See docs/testing.md,
+    "Transcripts"; `rrl replay` checks another runtime against it."""
+    cls = workflow_class(workflow)
+    return await record_local(cls, bind_run_arguments(cls, args, kwargs), overrides)
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 # Every kind of golden output, by file suffix. A file belongs to the longest
 # suffix it ends with, so `x.opt.rrl` is never mistaken for an `.rrl` file.
-SUFFIXES = (".rrl", ".opt.rrl", ".dag.json", ".diagnostics.txt", "expected.json")
+SUFFIXES = (".rrl", ".opt.rrl", ".dag.json", ".diagnostics.txt", "expected.json", "transcript.json")
 
 
 def _owner(name: str) -> str | None:

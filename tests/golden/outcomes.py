@@ -1,4 +1,5 @@
-"""expected.json: a run case's outcome in the value codec's encoding.
+"""expected.json: a run case's outcome in the value codec's encoding (and
+the layout of every golden JSON file written for review: transcript.json too).
 
 The file is `{"result": <value>}` or `{"error": <exception>}`, the value (or
 exception) written as `rrl.codec.encode` writes it (docs/language.md, "Values
@@ -18,7 +19,12 @@ WIDTH = 100
 
 def encode_outcome(outcome: dict) -> str:
     key = "error" if "error" in outcome else "result"
-    return _layout({key: codec.encode(outcome[key])}, 0, 0) + "\n"
+    return laid_out({key: codec.encode(outcome[key])})
+
+
+def laid_out(data) -> str:
+    """JSON data as a golden file holds it: members sorted, what fits on a line on it."""
+    return _layout(data, 0, 0) + "\n"
 
 
 def _layout(data, indent: int, column: int) -> str:

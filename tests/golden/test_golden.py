@@ -5,8 +5,11 @@
   from the .opt.rrl text alone).
 - golden/errors/<case>.py → <case>.diagnostics.txt (the exact diagnostics).
 - golden/run/<case>/case.py → <Workflow>.rrl, .opt.rrl and .dag.json as above,
-  and expected.json: run() as plain Python and the compiled program in the
-  reference interpreter give this same outcome.
+  expected.json: run() as plain Python and the compiled program in the
+  reference interpreter give this same outcome (as the caller receives it),
+  and transcript.json: the interpreter's run recorded (docs/testing.md,
+  "Transcripts"), which replays on the golden DAG to its outcome, the one
+  the caller receives as expected.json.
 
 Regenerate with `make golden` and review the diff.
 """
@@ -23,14 +26,20 @@ from pathlib import Path
 import pytest
 
 import rrl
+from rappel._boundary import resolve_class
+from rrl import codec
 from rrl.check import check
 from rrl.dag import Dag, lower
 from rrl.graphviz import render
+from rrl.interpreter import Machine
+from rrl.interpreter import encode_outcome as encode_finish
 from rrl.optimize import optimize
+from rrl.transcript import outcome as transcript_outcome
+from rrl.transcript import encode_command, replay
 from rappel_compiler import compile_source
 
 from golden_files import golden_file
-from outcomes import encode_outcome
+from outcomes import encode_outcome, laid_out
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
@@ -143,7 +152,7 @@ def test_run_compiles(case: Path, snapshot):
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda p: p.name)
 async def test_run(case: Path, snapshot):
-    from rappel.testing import run_local, run_native
+    from rappel.testing import record_transcript, run_local, run_native
 
     module = _import_case(case / "case.py")
     workflow = _workflow_class(module)
@@ -158,3 +167,45 @@ async def test_run(case: Path, snapshot):
     assert local == native, "the compiled program must behave as run() does"
     assert next(iter(json.loads(native))) == module.EXPECTS, native
     assert native == snapshot(extension_class=golden_file(case / "expected.json"))
+
+    transcript = laid_out(await record_transcript(workflow, **copy.deepcopy(module.INPUT)))
+    stored = transcript_outcome(json.loads(transcript))
+    assert encode_outcome(_received(stored)) == native
+    assert transcript == snapshot(extension_class=golden_file(case / "transcript.json"))
+    # What `rrl replay` does with the golden files: the machine, given the
+    # transcript's completions, issues its commands and ends the same way.
+    finish = replay(_golden_dag(case), json.loads(transcript))
+    assert encode_finish(finish) == stored
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=lambda p: p.name)
+def test_transcript_replays_from_any_saved_state(case: Path):
+    """The golden transcript replays on the golden DAG with the machine saved to
+    JSON and restored after every completion: its state is data, all of it. Only
+    the golden files take part (the case's module is not imported): values are
+    read into the classes the program declares."""
+    transcript = json.loads((case / "transcript.json").read_text(encoding="utf-8"))
+    dag = _golden_dag(case)
+
+    def saved_and_restored(machine: Machine) -> Machine:
+        state = json.loads(json.dumps(machine.snapshot()))
+        restored = Machine.restore(dag, state)
+        assert restored.snapshot() == state
+        assert [encode_command(c) for c in restored.outstanding] == [encode_command(c) for c in machine.outstanding]
+        return restored
+
+    finish = replay(dag, transcript, between=saved_and_restored)
+    assert encode_finish(finish) == transcript_outcome(transcript)
+
+
+def _received(outcome: dict) -> dict:
+    """The outcome a transcript ends with (the program's value, as the runtime
+    stores it) as the caller receives it: decoded into the Python classes, so
+    pydantic validates a model there (golden run 72: a `float` field the
+    workflow set to an int arrives as a float)."""
+    return {key: codec.decode(value, resolve_class) for key, value in outcome.items()}
+
+
+def _golden_dag(case: Path) -> Dag:
+    [path] = case.glob("*.dag.json")
+    return Dag.from_json(path.read_text(encoding="utf-8"))

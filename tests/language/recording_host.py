@@ -14,9 +14,9 @@ class RecordingHost:
         self.clock = 0.0
         self.sleeps: list[float] = []
 
-    async def call_action(self, action, module, kwargs, timeout, attempt):
-        self.calls.append((action, kwargs))
-        return self.actions[action](**kwargs)
+    async def call_action(self, call):
+        self.calls.append((call.action, call.kwargs))
+        return self.actions[call.action](**call.kwargs)
 
     async def sleep(self, seconds):
         self.sleeps.append(seconds)

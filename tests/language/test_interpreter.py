@@ -93,12 +93,12 @@ def test_parallel_limit_bounds_concurrency():
     running = {"now": 0, "max": 0}
 
     class Host(RecordingHost):
-        async def call_action(self, action, module, kwargs, timeout, attempt):
+        async def call_action(self, call):
             running["now"] += 1
             running["max"] = max(running["max"], running["now"])
             await asyncio.sleep(0.001)
             running["now"] -= 1
-            return kwargs["x"]
+            return call.kwargs["x"]
 
     value, _ = run("    xs = parallel for i in range(6) limit 2:\n        await act(x=i)\n    return xs\n", host=Host())
     assert value == [0, 1, 2, 3, 4, 5] and running["max"] == 2
@@ -543,3 +543,18 @@ def test_enum_members_and_isinstance_on_declared_classes():
 def test_a_const_naming_a_class_brings_its_declaration_into_the_dag():
     text = "rrl 1\n\nenum Color(Enum) from app:\n    GREEN = 1\n\nconst DEFAULT = Color.GREEN\n\nworkflow W() -> Any:\n    return DEFAULT\n"
     assert list(D.lower(rrl.parse(text)).types) == ["Color"]
+
+
+UNPACKING_ERRORS = {
+    "an int": "a, b = n\nreturn a",
+    "an int, starred": "a, *b = n\nreturn a",
+    "None": "x = None\na, b = x\nreturn a",
+    "too many": "a, b = [1, 2, 3]\nreturn a",
+    "too few": "a, b, c = [1, 2]\nreturn a",
+    "too few, starred": "a, b, *c = [1]\nreturn a",
+}
+
+
+@pytest.mark.parametrize("body", UNPACKING_ERRORS.values(), ids=UNPACKING_ERRORS.keys())
+def test_unpacking_fails_with_pythons_errors(body: str):
+    assert_runs_like_python(body)

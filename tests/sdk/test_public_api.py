@@ -29,6 +29,7 @@ def test_testing_exports_are_pinned():
             "VirtualClock",
             "local_backend",
             "override_dependency",
+            "record_transcript",
             "run_local",
             "run_native",
             "virtual_clock",
