@@ -12,5 +12,6 @@
 pub mod dag;
 pub mod diagnostic;
 pub mod diff;
+pub mod suggest;
 pub mod syntax;
 pub mod validate;
