@@ -13,8 +13,8 @@ from rrl import ast as A
 NAMES = ["a", "b", "x", "total", "items", "größe", "名前", "$t1", "$2_v", "max", "retry", "limit", "timeout", "_"]
 ATTRS = ["value", "sleep", "action", "name", "real", "workflow"]
 STR_CHARS = ["a", "Z", " ", "'", '"', "\\", "\n", "\t", "{", "}", "é", "名", "\x00", "\x7f", "\u200b", "😀", "#", "$"]
-TYPES = ["int", "str", "float", "bool", "Any", "bytes", "app.models.User", "User"]
-EXCEPTIONS = ["ValueError", "KeyError", "app.errors.Busy", "Busy", "TimeoutError"]
+TYPES = ["int", "str", "float", "bool", "Any", "bytes", "Order", "User"]
+EXCEPTIONS = ["ValueError", "KeyError", "Problem", "Busy", "TimeoutError"]
 SPECS = [">5", ".2f", "<10", "^8", "05d", ",", "x", ""]
 
 
@@ -255,7 +255,9 @@ class ProgramGenerator:
         self.actions: list[tuple[str, tuple[str, ...], bool]] = []
         self.callees: list[tuple[str, tuple[str, ...], bool]] = []
         if self.rng.random() < 0.7:
-            decls.append(A.ImportDecl("app.models", (("User", None), ("Busy", None), ("Order", "O"))))
+            decls.append(A.ClassDecl("model", "User", "app.models", "User"))
+            decls.append(A.ClassDecl("exception", "Busy", "app.errors", "Busy", ("Exception",)))
+            decls.append(A.ClassDecl("model", "Order", "app.models", "Purchase"))
         for n in range(self.rng.randrange(3)):
             decls.append(A.ConstDecl(f"C{n}", self.expr(2)))
         for n in range(self.rng.randint(1, 3)):

@@ -82,7 +82,8 @@ TOKENS = [
     "(", ")", "[", "]", "{", "}", ":", ",", "=", "==", ".", "if", "else", "for", "in", "await", "parallel", "sleep",
     "return", "lambda", "not", "x", "1", "1.5", ".5", "'s'", 'f"{x}"', "f'{'", "\n", "    ", "\t", "*", "**", "-", "->",
     "#c", "\\\n", "$", "é", "\ufb01", "retry", "max", "limit", "del", "pass", "from", "import", "5m", "None", "!", "?",
-    '"', "\r", "\x0c", "\u00a0", "try:", "except", "finally", "elif",
+    '"', "\r", "\x0c", "\u00a0", "try:", "except", "finally", "elif", "model", "enum", "frozen", "exception",
+    "dataclass", "(Exception)",
 ]
 
 
@@ -158,6 +159,36 @@ BROKEN = [
     HEAD + "    x = a.5\n",
     HEAD + "    x = a->b\n",
     HEAD + "    x = f\"{a#comment}\"\n",
+    # Class declarations.
+    "rrl 1\nfrom app.models import User\n",
+    "rrl 1\nexception Busy(Exception) from app.errors:\n    pass\n",
+    "rrl 1\nmodel M from app:\n    X = 1\n",
+    "rrl 1\nenum E(Enum) from app:\n    RED = 1\n    x: int = 1\n",
+    "rrl 1\nfrozen enum E(Enum) from app\n",
+    "rrl 1\nfrozen M from app\n",
+    "rrl 1\nmodel M() from app\n",
+    "rrl 1\nmodel M(A,,) from app\n",
+    "rrl 1\nmodel M from app.\n",
+    "rrl 1\nmodel M from app import\n",
+    "rrl 1\nmodel M\n",
+    "rrl 1\nmodel if(fn) from app.fn import x.if\n",
+    "rrl 1\nmodel sleep from app\n",
+    "rrl 1\nmodel M from app:\n    pass: int\n",
+    "rrl 1\nmodel M from app:\n    if: int\n",
+    "rrl 1\nmodel M from app:\n    x: app.User\n",
+    "rrl 1\nmodel M from app:\n    x: int == 1\n",
+    "rrl 1\nmodel M from app:\nx: int\n",
+    "rrl 1\nmodel M from app:\n    x: int\n  y: int\n",
+    "rrl 1\nenum E(Enum) from app:\n    A == 1\n",
+    "rrl 1\nenum E(Enum) from app:\n    A = await f()\n",
+    "rrl 1\nenum E(Enum) from app:\n    A = lambda: if\n",
+    "rrl 1\nenum E(Enum) from app:\n    A = 1\nx = 1\n",
+    "rrl 1\nenum E(Enum) from app:\n    A = 1\n    B = 2\nif = 1\n",
+    HEAD + "    if a:\n        pass\n    model = 1\n",
+    HEAD + "    if a:\n        pass\n    from = 1\n",
+    HEAD + "    x: app.User = 1\n",
+    HEAD + "    try:\n        pass\n    except app.errors.Busy:\n        pass\n",
+    HEAD + "    x = await fetch(id=a) retry(on=[app.Busy])\n",
 ]
 
 

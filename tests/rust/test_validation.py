@@ -25,12 +25,17 @@ from support import ROOT, rrl_binary  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("cargo") is None, reason="the Rust toolchain (cargo) is not installed")
 
-STRUCTURAL = {"RPL0303", "RPL0304", "RPL0305", "RPL0306", "RPL0311", "RPL0312", "RPL0319", "RPL0320", "RPL0321", "RPL0326"}
+STRUCTURAL = {
+    "RPL0303", "RPL0304", "RPL0305", "RPL0306", "RPL0311", "RPL0312", "RPL0319", "RPL0320", "RPL0321", "RPL0326",
+}
 
 BROKEN = {
     "declarations": """rrl 1
 
-from app.models import User, Order as O, my_thing
+model User from app.models
+model Order from app.models
+model O from app.models import Order
+exception my_thing(Exception) from app.errors
 
 const O = 1
 const my_thing = 2

@@ -1,10 +1,10 @@
 //! Validation of a loaded program: what a runtime needs to refuse a
 //! malformed artifact with a clear message before it lowers or runs it.
-//! Declarations are unique, every await names an action or a fn with its
-//! parameters, `break`, `continue` and a bare `raise` stand where they mean
-//! something, fns do not recurse, and every name an expression reads is
-//! bound somewhere: a parameter, a local, a const, an imported name or a
-//! builtin. The diagnostics have the codes and messages of the Python
+//! Declarations are unique; every await names an action or a fn with its
+//! parameters, `break`, `continue` and a bare `raise` stand where
+//! they mean something, fns do not recurse, and every name an expression
+//! reads is bound somewhere: a parameter, a local, a const, a declared class
+//! or a builtin. The diagnostics have the codes and messages of the Python
 //! checker (`rrl.check`), which stays the authority on everything else
 //! (flow-sensitive binding, types, literals, policies' ranges, ...).
 
@@ -14,8 +14,8 @@ use crate::diagnostic::{self, Diagnostic, Span};
 use crate::syntax::ast::*;
 use crate::syntax::walk::bound_names;
 
-/// The builtin functions, exception classes and type names an expression
-/// may name without declaring them (`rrl.builtins`).
+/// The builtin functions and type names an expression may name without
+/// declaring them (`rrl.builtins`).
 const BUILTIN_NAMES: &[&str] = &[
     "len",
     "range",
@@ -46,12 +46,16 @@ const BUILTIN_NAMES: &[&str] = &[
     "filter",
     "type",
     "NoneType",
-    "BaseException",
-    "Exception",
+];
+
+/// The builtin exception classes (`rrl.builtins.EXCEPTIONS`), sorted.
+const EXCEPTIONS: &[&str] = &[
     "ArithmeticError",
     "AssertionError",
     "AttributeError",
+    "BaseException",
     "ConnectionError",
+    "Exception",
     "FileNotFoundError",
     "IndexError",
     "KeyError",
@@ -60,15 +64,15 @@ const BUILTIN_NAMES: &[&str] = &[
     "OSError",
     "OverflowError",
     "PermissionError",
+    "RappelTimeout",
+    "RecursionError",
     "RuntimeError",
     "StopIteration",
     "TimeoutError",
     "TypeError",
+    "UnicodeError",
     "ValueError",
     "ZeroDivisionError",
-    "UnicodeError",
-    "RecursionError",
-    "RappelTimeout",
 ];
 
 fn error(
@@ -89,13 +93,13 @@ pub fn validate(program: &Program) -> Vec<Diagnostic> {
     validator.declarations();
     for decl in &program.decls {
         match &decl.kind {
+            DeclKind::Class(_) => {}
             DeclKind::Action { params, .. } => validator.params(params),
             DeclKind::Fn(callable) | DeclKind::Workflow(callable) => {
                 validator.params(&callable.params);
                 validator.body(callable);
             }
             DeclKind::Const { value, .. } => validator.reads(value, &BTreeSet::new()),
-            DeclKind::Import { .. } => {}
         }
     }
     validator.recursion();
@@ -116,48 +120,56 @@ struct Callee<'p> {
 
 impl<'p> Validator<'p> {
     fn declarations(&mut self) {
-        let mut seen: HashMap<&str, (&'static str, &Decl, Option<&str>)> = HashMap::new();
+        let mut seen: HashMap<&str, (&'static str, &Decl)> = HashMap::new();
+        let mut identities: HashMap<String, &ClassDecl> = HashMap::new();
         for decl in &self.program.decls {
-            let entries: Vec<(&'static str, &str, Option<&str>)> = match &decl.kind {
-                DeclKind::Import { names, .. } => names
-                    .iter()
-                    .map(|(name, alias)| {
-                        (
-                            "imported name",
-                            alias.as_deref().unwrap_or(name),
-                            Some(name.as_str()),
-                        )
-                    })
-                    .collect(),
-                DeclKind::Const { name, .. } => vec![("const", name, None)],
-                DeclKind::Action { name, .. } => vec![("action", name, None)],
-                DeclKind::Fn(c) => vec![("fn", &c.name, None)],
-                DeclKind::Workflow(c) => vec![("workflow", &c.name, None)],
+            let (kind, name) = match &decl.kind {
+                DeclKind::Class(c) => (c.kind.as_str(), &c.name),
+                DeclKind::Const { name, .. } => ("const", name),
+                DeclKind::Action { name, .. } => ("action", name),
+                DeclKind::Fn(c) => ("fn", &c.name),
+                DeclKind::Workflow(c) => ("workflow", &c.name),
             };
-            for (kind, name, original) in entries {
-                let Some(&(first_kind, first, first_original)) = seen.get(name) else {
-                    seen.insert(name, (kind, decl, original));
-                    continue;
-                };
-                let pair = [kind, first_kind];
-                let diagnostic = if pair.contains(&"imported name") && pair.contains(&"const") {
-                    let (module, original) = match (&decl.kind, &first.kind) {
-                        (DeclKind::Import { module, .. }, _) => (module, original.unwrap_or(name)),
-                        (_, DeclKind::Import { module, .. }) => {
-                            (module, first_original.unwrap_or(name))
-                        }
-                        _ => continue,
-                    };
-                    let title = python_title(original);
-                    error(
-                        "RPL0321",
+            if let DeclKind::Class(class) = &decl.kind {
+                let first = *identities.entry(class.identity()).or_insert(class);
+                if !std::ptr::eq(first, class) {
+                    self.diagnostics.push(error(
+                        "RPL0320",
                         decl.span,
-                        format!("imported name `{name}` clashes with const `{name}`"),
                         format!(
-                            "rename the const, or import the name under another one: `from {module} import {original} as Other{title}`"
+                            "the class `{}` is declared twice, as `{}` and as `{name}`",
+                            class.identity(),
+                            first.name
                         ),
-                    )
-                } else {
+                        "declare it once and use one name for it",
+                    ));
+                }
+            }
+            let Some(&(first_kind, first)) = seen.get(name.as_str()) else {
+                seen.insert(name, (kind, decl));
+                continue;
+            };
+            let class = match (&decl.kind, &first.kind) {
+                (DeclKind::Class(c), _) | (_, DeclKind::Class(c)) => Some(c),
+                _ => None,
+            };
+            let diagnostic = match class {
+                Some(class) if kind == "const" || first_kind == "const" => error(
+                    "RPL0321",
+                    decl.span,
+                    format!(
+                        "the {} `{name}` clashes with the const `{name}`",
+                        class.kind.as_str()
+                    ),
+                    format!(
+                        "rename the const, or declare the class under another name: `{} Other{} from {} import {}`",
+                        class.kind.as_str(),
+                        python_title(name),
+                        class.module,
+                        class.qualname
+                    ),
+                ),
+                _ => {
                     let place = first
                         .span
                         .map_or(String::new(), |s| format!(" (line {})", s.line));
@@ -169,9 +181,9 @@ impl<'p> Validator<'p> {
                             "the {first_kind} `{name}` is declared first{place}; rename one of them"
                         ),
                     )
-                };
-                self.diagnostics.push(diagnostic);
-            }
+                }
+            };
+            self.diagnostics.push(diagnostic);
         }
     }
 
@@ -459,10 +471,9 @@ impl<'p> Validator<'p> {
 
     fn is_global(&self, name: &str) -> bool {
         BUILTIN_NAMES.contains(&name)
+            || EXCEPTIONS.contains(&name)
             || self.program.decls.iter().any(|decl| match &decl.kind {
-                DeclKind::Import { names, .. } => names
-                    .iter()
-                    .any(|(n, alias)| alias.as_deref().unwrap_or(n) == name),
+                DeclKind::Class(c) => c.name == name,
                 DeclKind::Const { name: n, .. } | DeclKind::Action { name: n, .. } => n == name,
                 DeclKind::Fn(c) | DeclKind::Workflow(c) => c.name == name,
             })
