@@ -159,6 +159,7 @@ BROKEN = [
     HEAD + "    x = a.5\n",
     HEAD + "    x = a->b\n",
     HEAD + "    x = f\"{a#comment}\"\n",
+    HEAD + "    x = a, **xs\n",
     # Class declarations.
     "rrl 1\nfrom app.models import User\n",
     "rrl 1\nexception Busy(Exception) from app.errors:\n    pass\n",

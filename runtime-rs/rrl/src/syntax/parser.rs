@@ -1400,10 +1400,11 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Whether the next token may start an element (an expression or `*expr`).
+    /// Whether the next token may start an element (an expression or `*expr`;
+    /// lark reads `**` there as `*` and another `*`).
     fn starts_element(&mut self) -> PResult<bool> {
         Ok(match self.tok_in(Mode::Operand)? {
-            Tok::Op(op) => matches!(op, "*" | "(" | "[" | "{" | "-" | "+"),
+            Tok::Op(op) => matches!(op, "*" | "**" | "(" | "[" | "{" | "-" | "+"),
             Tok::Word(word) => {
                 !is_hard_keyword(&word)
                     || matches!(word.as_str(), "not" | "lambda" | "True" | "False" | "None")
