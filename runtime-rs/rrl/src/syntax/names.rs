@@ -73,7 +73,8 @@ pub const CONTEXTUAL: &[&str] = &[
 
 /// The keywords of RRL that Python does not reserve: a name of Python's world
 /// (an attribute, a keyword argument, an action and its parameters, a
-/// workflow, an imported name, a module, a type) may be one of them.
+/// workflow, a field or an enum member, a module, a qualname, a type) may be
+/// one of them.
 pub const RRL_ONLY: &[&str] = &[
     "rrl", "const", "action", "fn", "workflow", "parallel", "sleep",
 ];
