@@ -12,14 +12,16 @@ RPL01xx and RPL02xx, see docs/errors.md), never silently dropped.
 
 from .api import CompileError, CompileResult, compile_module, compile_source, compile_workflow_class
 from .diagnostics import CODES
-from .resolve import ActionInfo, ConstInfo, Hook, MemberInfo, ParamInfo, Resolver, TypeInfo, live_resolver
+from .resolve import ActionInfo, ClassShape, ConstInfo, FieldShape, Hook, MemberInfo, ParamInfo, Resolver, TypeInfo, live_resolver
 
 __all__ = [
     "CODES",
     "ActionInfo",
+    "ClassShape",
     "CompileError",
     "CompileResult",
     "ConstInfo",
+    "FieldShape",
     "Hook",
     "MemberInfo",
     "ParamInfo",

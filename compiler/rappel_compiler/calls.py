@@ -218,6 +218,8 @@ class CallLowering:
             owner = self.builtin_type_name(func.value)
             if owner is not None:
                 return self._type_method_target(owner, func)
+            if self.index.nested_class(func) is not None:
+                return self.class_target(func)
             if isinstance(func.value, cst.Name) and self.src.ref(func.value).kind == "global" and func.value.value in self.index.classes:
                 raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func,
                              "call it inside an @action")
@@ -322,6 +324,7 @@ class CallLowering:
             return self.str_method_call(target.name, node)
         if kind == "exception":
             args, kwargs = self.call_arguments(node)
+            self.check_construction(target, node, set())
             return A.Call(A.Name(target.name), args, kwargs)
         if kind == "type":
             return self.construct(target, node)

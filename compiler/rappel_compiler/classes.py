@@ -43,6 +43,14 @@ CLASS_ATTRIBUTE_HELP = (
     "a workflow reads the constants of a class (plain values assigned in its body; on a pydantic model, ClassVars), "
     "the members of an enum and `__name__`; call methods inside an @action"
 )
+PLAIN_CLASS_HELP = (
+    "a workflow names exceptions, enums, pydantic models and dataclasses, which the program declares; "
+    "test other objects inside an @action"
+)
+EXCEPTION_CONSTRUCTION_HELP = (
+    "a workflow raises exceptions whose class defines no __init__, __new__ or __str__, built from their args: "
+    "give the class's message as its argument, or raise it in an @action"
+)
 CONSTRUCTION_HELP = (
     "a workflow builds only models and dataclasses whose fields have constant defaults, with no default_factory "
     "(but list, dict or tuple), __init__, __post_init__ or validators: build this one in an @action and pass it to the workflow"
@@ -55,8 +63,16 @@ class ClassLowering:
     def class_target(self, node: cst.BaseExpression, declare: bool = True) -> Target | None:
         """The class `node` names: a builtin exception, a class of this module or
         an imported class (None for anything else). `declare`: its RRL name is
-        needed, so the program imports it (otherwise the target has no name)."""
-        type_name = self.wc.builder.type_name if declare else (lambda *_: "")
+        needed, so the program declares it (otherwise the target has no name). A
+        plain class, which RRL cannot declare, keeps its Python name."""
+
+        def type_name(module: str, name: str, preferred: str | None = None, kind: str = "exception") -> str:
+            if not declare:
+                return ""
+            if kind not in A.CLASS_KINDS:
+                return self.src.text(node)
+            return self.wc.builder.type_name(module, name, preferred, node=node)
+
         qualified = None
         if isinstance(node, cst.Name):
             if self.scoped_name(node.value) is not None:
@@ -70,11 +86,17 @@ class ClassLowering:
             if ref.kind == "global" and node.value in self.index.classes:
                 info = self.index.classes[node.value]
                 kind = "exception" if info.kind == "exception" else "type"
-                name = type_name(self.src.module, node.value)
+                name = type_name(self.src.module, node.value, kind=info.kind)
                 return Target(kind, name, node, local_class=node.value, type_kind=info.kind, qualname=node.value)
             if ref.kind == "import":
                 qualified = ref.qualified
         elif isinstance(node, cst.Attribute):
+            nested = self.index.nested_class(node)
+            if nested is not None:  # `Order.Line`, a class of this module
+                info = self.index.classes[nested]
+                kind = "exception" if info.kind == "exception" else "type"
+                name = type_name(self.src.module, nested, node.attr.value, kind=info.kind)
+                return Target(kind, name, node, local_class=nested, type_kind=info.kind, qualname=nested)
             qualified = self.src.imported_name(node)
         if qualified is None:
             return None
@@ -88,7 +110,7 @@ class ClassLowering:
         if not isinstance(resolved, TypeInfo):
             return None
         preferred = node.value if isinstance(node, cst.Name) else node.attr.value
-        name = type_name(resolved.module, resolved.name, preferred)
+        name = type_name(resolved.module, resolved.name, preferred, kind=resolved.kind)
         kind = "exception" if resolved.kind == "exception" else "type"
         return Target(kind, name, node, type_kind=resolved.kind, hooks=resolved.hooks, qualname=resolved.name)
 
@@ -196,6 +218,8 @@ class ClassLowering:
             return [(node.value, self.span(node))]
         target = self.class_target(node)
         if target is not None:
+            if target.type_kind not in A.CLASS_KINDS:
+                raise Reject("RPL0260", f"`{self.src.text(node)}` is a plain class, which a workflow cannot name", node, PLAIN_CLASS_HELP)
             return [(target.name, self.span(node))]
         classes = None if in_union else self.constant_classes(node)
         return None if classes is None else [(name, self.span(node)) for name in classes]
@@ -230,6 +254,7 @@ class ClassLowering:
         if target.type_kind != "exception":
             raise Reject("RPL0230", f"`{self.src.text(node)}` is not an exception class, so it cannot be raised", node,
                          "raise an exception: `raise ValueError(...)`, or an exception class of your own")
+        self.check_construction(target, node, set())
         return A.Call(A.Name(target.name, span=self.span(node)), (), span=self.span(node))
 
     # -------------------------------------------------------------- construction
@@ -240,7 +265,7 @@ class ClassLowering:
         hooks = source_hooks(self.index, target.local_class) if target.local_class else list(target.hooks)
         running = [hook for hook in hooks if hook.field is None or hook.field not in given]
         if running:
-            label = self.src.text(node.func)
+            label = self.src.text(node.func if isinstance(node, cst.Call) else node)
             raise Reject("RPL0231", f"`{label}(...)` runs code of its class when it is built: {running[0].what}", node,
-                         CONSTRUCTION_HELP)
+                         EXCEPTION_CONSTRUCTION_HELP if target.type_kind == "exception" else CONSTRUCTION_HELP)
 

@@ -20,6 +20,7 @@ from rrl.keywords import is_reserved
 
 from . import aliasing, dialect
 from .constants import literal
+from .declarations import ClassDeclarations
 from .diagnostics import DEFAULT_HELP, Reject
 from .function import FunctionLowerer, local_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
@@ -147,7 +148,10 @@ class WorkflowCompiler:
         while self._pending:
             name, fn = self._pending.pop(0)
             self.builder.fns[name] = self.lower_helper(name, fn)
-        program = self.builder.build(workflow)
+        declarations = ClassDeclarations(self)
+        program = self.builder.build(workflow, declarations.declare, self.report)
+        for reject in declarations.property_reads(program):
+            self.report(reject)
         for reject in aliasing.check(program, self.augmented, self.python_names):
             self.report(reject)
         if self.errors:
@@ -411,7 +415,7 @@ def _renumber(program: A.Program) -> A.Program:
 def _rename_fns(program: A.Program) -> A.Program:
     """Give fns their names: the method's, or `name_` when an action has it or
     it is a keyword of RRL (`action`)."""
-    taken = {a.name for a in program.actions} | {c.name for c in program.consts} | set(program.type_names())
+    taken = {a.name for a in program.actions} | {c.name for c in program.consts} | set(program.class_decls())
     mapping = {}
     for fn in program.fns:
         name = fn.name[len(FN_PLACEHOLDER):]

@@ -4,7 +4,9 @@ A workflow may build a model, a dataclass or an enum member (`Color(value)`)
 only when building it runs no code of the class: every field default is a
 constant, no `default_factory` other than `list`, `dict` or `tuple`, no
 `__init__`, `__new__`, `__post_init__`, `__setattr__`, `model_post_init` or
-enum `_missing_`, and no pydantic validator. Such code could read the clock,
+enum `_missing_`, and no pydantic validator. It builds an exception only when
+the class defines no `__init__`, `__new__` or `__str__`: a runtime builds one
+from its declared class and its args alone. Such code could read the clock,
 draw random numbers or do I/O, and the runtime builds these values without
 running Python at all.
 
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from . import dialect
-from .resolve import CONSTRUCTION_METHODS, Hook, TypeInfo
+from .resolve import CONSTRUCTION_METHODS, EXCEPTION_METHODS, Hook, TypeInfo
 
 if TYPE_CHECKING:
     from .index import ClassInfo, ModuleIndex
@@ -43,8 +45,9 @@ class _ClassHooks:
         self.hooks: list[Hook] = []
 
     def find(self) -> list[Hook]:
+        methods = EXCEPTION_METHODS if self.info.kind == "exception" else CONSTRUCTION_METHODS
         for name, method in self.info.methods.items():
-            if name in CONSTRUCTION_METHODS:
+            if name in methods:
                 self.add(f"it defines `{name}`", method.name)
             for decorator in method.decorators:
                 expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator

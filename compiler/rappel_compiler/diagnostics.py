@@ -58,6 +58,8 @@ CODES: dict[str, str] = {
     "RPL0235": "a name not written in its normal form",
     "RPL0236": "a `run()` parameter named like a keyword of RRL",
     "RPL0245": "a type whose values cannot cross a process boundary",
+    "RPL0260": "a class RRL cannot declare",
+    "RPL0261": "reading a property of a class",
     "RPL0250": "a class decorator the compiler cannot tell from `@workflow`",
 }
 
@@ -104,6 +106,8 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0235": "write the name as Python reads it, in its NFKC normal form",
     "RPL0236": "rename the parameter: clients pass the arguments of run() by name, and a workflow's parameter cannot be named like a keyword of RRL",
     "RPL0245": 'use a type the value codec carries (see "Values and the codec" in docs/language.md)',
+    "RPL0260": "name exceptions, enums with constant members, and models and dataclasses defined at module level; use other classes inside an @action",
+    "RPL0261": "compute the value in an @action, or make it a field",
     "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
 }
 assert set(DEFAULT_HELP) == set(CODES)

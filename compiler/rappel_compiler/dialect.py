@@ -59,6 +59,10 @@ VALIDATOR_DECORATORS = frozenset(
     for module in ("pydantic", "pydantic.functional_validators", "pydantic.class_validators")
     for name in ("field_validator", "model_validator", "validator", "root_validator")
 )
+# Decorators that make a method an attribute whose reading runs it.
+PROPERTY_DECORATORS = frozenset(
+    {"builtins.property", "functools.cached_property", "pydantic.computed_field", "pydantic.fields.computed_field"}
+)
 FIELD_VALIDATOR_MARKERS = frozenset(
     f"{module}.{name}"
     for module in ("pydantic", "pydantic.functional_validators")

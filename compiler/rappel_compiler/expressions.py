@@ -259,6 +259,8 @@ class ExpressionLowering:
     # -------------------------------------------------------------- access
 
     def _expr_Attribute(self, node: cst.Attribute) -> A.Expr:
+        if self.index.nested_class(node) is not None:  # `Order.Line` as a value
+            raise self.class_value(self.class_target(node, declare=False), node)
         owner = self.class_target(node.value, declare=False)
         if owner is not None:
             return self.class_attribute(owner, node)  # `Color.RED`, `Limits.MAX`

@@ -110,6 +110,7 @@ class ModuleIndex:
             elif isinstance(stmt, cst.ClassDef):
                 self.order.setdefault(stmt.name.value, position)
                 self.classes[stmt.name.value] = self._class(stmt)
+                self._nested_classes(stmt, stmt.name.value)
             elif isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     self._scan_assignment(small, position)
@@ -142,8 +143,30 @@ class ModuleIndex:
                 return decorator
         return None
 
-    def _class(self, node: cst.ClassDef) -> ClassInfo:
-        info = ClassInfo(node.name.value, node)
+    def _nested_classes(self, node: cst.ClassDef, qualname: str) -> None:
+        """The classes defined in a class's body, by qualname (`Order.Line`): a
+        workflow names them like the module's own (they are never workflows)."""
+        for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+            if isinstance(stmt, cst.ClassDef):
+                nested = f"{qualname}.{normal_form(stmt.name.value)}"
+                info = self._class(stmt, nested)
+                info.is_workflow, info.unresolved_decorator = False, None
+                self.classes[nested] = info
+                self._nested_classes(stmt, nested)
+
+    def nested_class(self, node: cst.BaseExpression) -> str | None:
+        """The qualname of the nested class of this module that `Outer.Inner` names."""
+        parts: list[str] = []
+        while isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        if not parts or not isinstance(node, cst.Name) or node.value not in self.classes or self.src.ref(node).kind != "global":
+            return None
+        qualname = ".".join([normal_form(node.value), *(normal_form(p) for p in reversed(parts))])
+        return qualname if qualname in self.classes else None
+
+    def _class(self, node: cst.ClassDef, qualname: str | None = None) -> ClassInfo:
+        info = ClassInfo(qualname or node.name.value, node)
         for decorator in node.decorators:
             expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
             is_workflow = self._is_workflow_decorator(expr)

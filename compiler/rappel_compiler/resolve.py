@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import importlib
 import inspect
 import sys
@@ -24,6 +25,7 @@ import typing
 from dataclasses import dataclass, field, is_dataclass
 from typing import Any, Callable, Union
 
+from rrl import builtins as rrl_builtins
 from rrl import codec
 
 
@@ -54,6 +56,36 @@ class Hook:
     field: str | None = None  # the field whose default it computes: passing the field skips it
 
 
+NO_DEFAULT = object()  # a field without a default (or one RRL cannot hold)
+
+
+@dataclass(frozen=True)
+class FieldShape:
+    """A field of a model or a dataclass: its annotation as Python source text
+    (qualified names), and its default when that is a constant value."""
+
+    name: str
+    annotation: str | None = None
+    default: object = NO_DEFAULT
+
+
+@dataclass(frozen=True)
+class ClassShape:
+    """What the program's declaration of an imported class says (see
+    `declarations.py`): its bases (`TypeInfo`s of classes, or the RRL names of
+    builtin exceptions and enum flavors and mixins: `ValueError`, `str`,
+    `Enum`), a model's or dataclass's fields (base classes' first) and
+    frozenness, an enum's members (name, value) in order with its aliases, and
+    `problem`: why RRL cannot declare it, if it cannot."""
+
+    bases: tuple["TypeInfo | str", ...] = ()
+    fields: tuple[FieldShape, ...] = ()
+    members: tuple[tuple[str, object], ...] = ()
+    frozen: bool = False
+    problem: str | None = None
+    properties: tuple[str, ...] = ()  # attributes whose reading runs code of the class
+
+
 @dataclass(frozen=True)
 class TypeInfo:
     module: str
@@ -62,6 +94,8 @@ class TypeInfo:
     hooks: tuple[Hook, ...] = ()  # for models, dataclasses and enums
     # Whether the value codec carries its instances (rrl.codec); None: not known.
     encodable: bool | None = field(default=None, compare=False)
+    # What a declaration of the class says, worked out on demand; None: not known.
+    shape: Callable[[], ClassShape] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -148,7 +182,116 @@ def describe(obj: object) -> Resolved:
 
 def type_info(cls: type) -> TypeInfo:
     kind = type_kind(cls)
-    return TypeInfo(cls.__module__, cls.__qualname__, kind, construction_hooks(cls, kind), codec.encodes_instances_of(cls))
+    return TypeInfo(cls.__module__, cls.__qualname__, kind, construction_hooks(cls, kind), codec.encodes_instances_of(cls), _Shape(cls, kind))
+
+
+class _Shape:
+    """A live class's `ClassShape`, worked out when a declaration asks for it
+    (its bases are classes in turn)."""
+
+    def __init__(self, cls: type, kind: str):
+        self.cls = cls
+        self.kind = kind
+
+    def __call__(self) -> ClassShape:
+        return class_shape(self.cls, self.kind)
+
+
+def class_shape(cls: type, kind: str) -> ClassShape:
+    return dataclasses.replace(_shape_of_kind(cls, kind), properties=properties(cls))
+
+
+def properties(cls: type) -> tuple[str, ...]:
+    """The properties of a class (`property`, `functools.cached_property`, pydantic's
+    `computed_field`) that its own code defines: reading one runs that code."""
+    found: list[str] = []
+    for klass in cls.__mro__:
+        if klass.__module__.split(".")[0] in _LIBRARY_MODULES:
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(getattr(value, "wrapped", value), (property, functools.cached_property)) and name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def _shape_of_kind(cls: type, kind: str) -> ClassShape:
+    if kind == "exception":
+        bases = tuple(_exception_base(base) for base in cls.__bases__ if issubclass(base, BaseException))
+        return ClassShape(bases=bases or ("Exception",))
+    if kind == "enum":
+        return _enum_shape(cls)
+    if kind == "model":
+        return _model_shape(cls)
+    if kind == "dataclass":
+        bases = tuple(type_info(b) for b in cls.__bases__ if is_dataclass(b) and not _is_model(b))
+        fields = tuple(_dataclass_field(f) for f in dataclasses.fields(cls))
+        params = getattr(cls, "__dataclass_params__", None)
+        return ClassShape(bases=bases, fields=fields, frozen=bool(getattr(params, "frozen", False)))
+    return ClassShape()
+
+
+def _exception_base(base: type) -> "TypeInfo | str":
+    if base.__module__ == "builtins" and base.__name__ in RRL_BUILTIN_EXCEPTIONS:
+        return base.__name__
+    return type_info(base)
+
+
+def _enum_shape(cls: type) -> ClassShape:
+    flavor = next(
+        (base.__name__ for base in cls.__mro__ if base.__module__ == "enum" and base.__name__ in ENUM_FLAVORS), "Enum"
+    )
+    mixin = getattr(cls, "_member_type_", object)
+    implied = {"IntEnum": int, "IntFlag": int, "StrEnum": str}.get(flavor)
+    bases: tuple[str, ...] = (flavor,)
+    if mixin in (str, int, float) and mixin is not implied:
+        bases = (mixin.__name__, flavor)
+    members = tuple((name, member.value) for name, member in cls.__members__.items())
+    problem = None
+    if mixin not in (object, str, int, float, implied):
+        problem = f"its members are instances of {mixin.__qualname__}, which RRL does not hold"
+    else:
+        strange = next((name for name, value in members if not is_constant(value)), None)
+        if strange is not None:
+            problem = f"the value of its member `{strange}` is not a constant RRL can hold"
+    return ClassShape(bases=bases, members=members, problem=problem)
+
+
+def _model_shape(cls: type) -> ClassShape:
+    bases = tuple(type_info(b) for b in cls.__bases__ if _is_model(b) and not _is_library_model(b))
+    fields = []
+    for name, info in getattr(cls, "model_fields", {}).items():
+        default: object = NO_DEFAULT
+        factory = getattr(info, "default_factory", None)
+        if factory in CONSTANT_FACTORIES:
+            default = factory()
+        elif factory is None and not info.is_required() and is_constant(info.default):
+            default = info.default
+        fields.append(FieldShape(name, annotation_text(info.annotation), default))
+    config = getattr(cls, "model_config", {}) or {}
+    aliased = next((name for name, info in getattr(cls, "model_fields", {}).items() if getattr(info, "alias", None) not in (None, name)), None)
+    problem = f"its field `{aliased}` has an alias, which a workflow's construction does not read" if aliased else None
+    return ClassShape(bases=bases, fields=tuple(fields), frozen=bool(config.get("frozen")), problem=problem)
+
+
+def _is_library_model(cls: type) -> bool:
+    """pydantic's own bases (`BaseModel`, `RootModel`), not classes of a program."""
+    return cls.__module__.split(".")[0] == "pydantic"
+
+
+def _dataclass_field(f: dataclasses.Field) -> FieldShape:
+    default: object = NO_DEFAULT
+    if f.default_factory is not dataclasses.MISSING and f.default_factory in CONSTANT_FACTORIES:
+        default = f.default_factory()
+    elif f.default is not dataclasses.MISSING and is_constant(f.default):
+        default = f.default
+    annotation = f.type if isinstance(f.type, str) else annotation_text(f.type)
+    return FieldShape(f.name, annotation, default)
+
+
+# The builtin exceptions RRL names without a declaration (`rrl.builtins.EXCEPTIONS`),
+# and the enum classes an enum declaration derives from.
+RRL_BUILTIN_EXCEPTIONS = rrl_builtins.EXCEPTIONS - {"RappelTimeout"}
+ENUM_FLAVORS = ("IntFlag", "Flag", "IntEnum", "StrEnum", "Enum")
 
 
 def type_kind(cls: type) -> str:
@@ -191,6 +334,9 @@ CONSTANT_FACTORIES = (list, dict, tuple)
 # Methods that run when a dataclass or model instance is built (or, for an enum,
 # when a member is looked up by value).
 CONSTRUCTION_METHODS = ("__init__", "__new__", "__post_init__", "__setattr__", "model_post_init", "_missing_")
+# Methods of an exception class that run when a workflow builds one or prints it: a
+# runtime builds an exception of a declared class from its args alone.
+EXCEPTION_METHODS = ("__init__", "__new__", "__str__")
 # pydantic validators attached to a field's type with Annotated[...].
 FIELD_VALIDATORS = ("AfterValidator", "BeforeValidator", "PlainValidator", "WrapValidator")
 
@@ -198,6 +344,8 @@ FIELD_VALIDATORS = ("AfterValidator", "BeforeValidator", "PlainValidator", "Wrap
 def construction_hooks(cls: type, kind: str) -> tuple[Hook, ...]:
     """What of `cls`'s own code runs when an instance is built in a workflow
     (empty: nothing runs but the library's own code)."""
+    if kind == "exception":
+        return tuple(Hook(f"it defines `{name}`") for name in EXCEPTION_METHODS if _defines(cls, name))
     if kind not in ("model", "dataclass", "enum"):
         return ()
     hooks = [Hook(f"it defines `{name}`") for name in CONSTRUCTION_METHODS if _defines(cls, name)]
@@ -230,7 +378,7 @@ def _defines(cls: type, name: str) -> bool:
     return False
 
 
-_LIBRARY_MODULES = frozenset({"builtins", "enum", "pydantic", "dataclasses"})
+_LIBRARY_MODULES = frozenset({"builtins", "enum", "pydantic", "dataclasses", "rrl"})
 
 
 def _factory_hook(field_name: str, factory: object, private: bool = False) -> list[Hook]:

@@ -92,14 +92,18 @@ class TypeLowering:
     def _named(self, node: cst.Name | cst.Attribute) -> A.Type:
         if isinstance(node, cst.Name) and self.wc.src.ref(node).kind == "global":
             return self.local_class(node.value)
+        nested = self.wc.index.nested_class(node)
+        if nested is not None:
+            return self.local_class(nested)
         qualified = self.wc.index.qualified(node)
         if qualified is None:
             return ANY
         return self.qualified(qualified, preferred=node.value if isinstance(node, cst.Name) else None)
 
     def local_class(self, name: str) -> A.Type:
-        if name in self.wc.index.classes:
-            return A.NamedType(self.wc.builder.type_name(self.wc.src.module, name))
+        info = self.wc.index.classes.get(name)
+        if info is not None and info.kind in A.CLASS_KINDS:
+            return A.NamedType(self.wc.builder.type_name(self.wc.src.module, name, name.rpartition(".")[2]))
         return ANY
 
     def qualified(self, qualified: str, preferred: str | None = None) -> A.Type:
@@ -116,7 +120,8 @@ class TypeLowering:
             return A.NamedType(dialect.EXCEPTION_ALIASES[qualified])
         if self.wc.resolver is not None and sdk is None:
             info = self.wc.resolver(qualified)
-            if isinstance(info, TypeInfo):
+            # Classes the program declares; the codec's other value classes (datetime, ...) are `Any` to RRL.
+            if isinstance(info, TypeInfo) and info.kind in A.CLASS_KINDS:
                 return A.NamedType(self.wc.builder.type_name(info.module, info.name, preferred))
         return ANY
 

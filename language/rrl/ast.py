@@ -38,7 +38,7 @@ class Node:
 
 @dataclass(frozen=True)
 class NamedType(Node):
-    """`int`, `list[str]`, `dict[str, User]`, `app.models.User`."""
+    """`int`, `list[str]`, `dict[str, User]`: a builtin type or a declared class."""
 
     name: str
     args: tuple[Type, ...] = ()
@@ -473,12 +473,56 @@ class Param(Node):
 
 
 @dataclass(frozen=True)
-class ImportDecl(Node):
-    """`from app.models import User, Order as O`: names of Python types
-    (models, dataclasses, exceptions) the program constructs or catches."""
+class Member(Node):
+    """`RED = "red"`: a member of an enum, with its value (a constant)."""
 
+    name: str
+    value: Expr
+
+
+CLASS_KINDS = ("exception", "model", "dataclass", "enum")
+
+
+@dataclass(frozen=True)
+class ClassDecl(Node):
+    """A Python class the program names, declared with what running the
+    program needs of it, so that no runtime imports it:
+
+        exception CardDeclined(BillingError) from app.billing
+        frozen dataclass Point from app.geo:
+            x: float
+            y: float = 0.0
+        enum Color(str, Enum) from app.models import Palette.Color:
+            RED = "red"
+
+    `kind` is the value codec's tag for its instances; `module:qualname` is the
+    class's identity there. `bases` are declared classes or builtin names.
+    `body` holds a model's or dataclass's fields (`Param`s: name, type and
+    constant default, base classes' fields first) or an enum's members; None
+    when the declaration has no body (a model whose fields are not declared,
+    because the program does not build one)."""
+
+    kind: str
+    name: str
     module: str
-    names: tuple[tuple[str, str | None], ...]
+    qualname: str
+    bases: tuple[str, ...] = ()
+    body: tuple[Param | Member, ...] | None = None
+    frozen: bool = False
+
+    @property
+    def identity(self) -> str:
+        """`module:qualname`: how the value codec names the class."""
+        return f"{self.module}:{self.qualname}"
+
+    @property
+    def fields(self) -> tuple[Param, ...] | None:
+        """A model's or a dataclass's declared fields; None when not declared."""
+        return None if self.body is None else tuple(i for i in self.body if isinstance(i, Param))
+
+    @property
+    def members(self) -> tuple[Member, ...]:
+        return tuple(i for i in self.body or () if isinstance(i, Member))
 
 
 @dataclass(frozen=True)
@@ -515,7 +559,7 @@ class WorkflowDecl(Node):
     body: tuple[Stmt, ...]
 
 
-Decl = Union[ImportDecl, ConstDecl, ActionDecl, FnDecl, WorkflowDecl]
+Decl = Union[ClassDecl, ConstDecl, ActionDecl, FnDecl, WorkflowDecl]
 
 VERSION = 1
 
@@ -529,8 +573,8 @@ class Program(Node):
         return [d for d in self.decls if isinstance(d, kind)]
 
     @property
-    def imports(self) -> list[ImportDecl]:
-        return self._of(ImportDecl)
+    def classes(self) -> list[ClassDecl]:
+        return self._of(ClassDecl)
 
     @property
     def consts(self) -> list[ConstDecl]:
@@ -548,10 +592,6 @@ class Program(Node):
     def workflows(self) -> list[WorkflowDecl]:
         return self._of(WorkflowDecl)
 
-    def type_names(self) -> dict[str, str]:
-        """Local type name → qualified `module.Name`."""
-        return {
-            alias or name: f"{imp.module}.{name}"
-            for imp in self.imports
-            for name, alias in imp.names
-        }
+    def class_decls(self) -> dict[str, ClassDecl]:
+        """The declared classes by the name the program gives them."""
+        return {c.name: c for c in self.classes}

@@ -8,7 +8,7 @@ never changes meaning.
 Names are checked like Python's scoping on a control-flow graph: a name read
 where it is bound on no path before is an error; bound on some path ("maybe
 bound") is accepted, as Python accepts it. Workflows and fns have their own
-scope (parameters and locals); consts, imported types, builtins and builtin
+scope (parameters and locals); consts, declared classes, builtins and builtin
 exceptions are visible everywhere. Comprehensions and lambdas bind their
 variables in a scope of their own.
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field, fields, replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import ast as A
 from . import builtins as B
@@ -60,7 +60,7 @@ CODES: dict[str, str] = {
     "RPL0318": "`isinstance` needs a type",
     "RPL0319": "recursion between fns",
     "RPL0320": "a name is declared twice",
-    "RPL0321": "an imported name clashes with a const",
+    "RPL0321": "a declared class clashes with a const",
     "RPL0322": "policies on a fn call",
     "RPL0323": "assignment to a const",
     "RPL0324": "`parallel for` limit below 1",
@@ -73,9 +73,24 @@ CODES: dict[str, str] = {
     "RPL0331": "a private attribute",
     "RPL0332": "a type used as a value",
     "RPL0335": "a policy value out of range",
+    "RPL0338": "a class declares a base that is not a class of its kind",
+    "RPL0339": "classes that derive from themselves",
+    "RPL0340": "a construction passes what the class does not take",
+    "RPL0341": "a construction leaves out a field without a default",
+    "RPL0342": "a field's default or a member's value is not a constant",
+    "RPL0343": "a field or a member is declared twice",
+    "RPL0344": "an unknown type",
+    "RPL0345": "an attribute of a class that is not a member of an enum",
 }
 
+# Class declarations (docs/language.md, "Classes").
+_ENUM_FLAVORS = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")
+_ENUM_MIXINS = ("str", "int", "float")
+_KIND_TEXT = {"exception": "an exception", "model": "a model", "dataclass": "a dataclass", "enum": "an enum"}
+
 _EXCEPTION_NAMES = sorted(B.EXCEPTIONS)
+# The names a type may use besides declared classes.
+_TYPE_NAMES = B.TYPE_NAMES | B.EXCEPTIONS | {"NoneType", "Optional"}
 
 # ------------------------------------------------------------------ tree helpers
 
@@ -215,6 +230,26 @@ def _blocks_of(stmt: A.Node) -> tuple[tuple[A.Stmt, ...], ...]:
     return ()
 
 
+def is_constant(node: A.Expr, is_member: Callable[[str, str], bool]) -> bool:
+    """What a field's default and an enum member's value are made of: literals,
+    arithmetic on numbers, lists, tuples and dicts of constants, and members of
+    enums (`Color.RED`, when `is_member("Color", "RED")`). No name, no call."""
+    match node:
+        case A.Constant():
+            return True
+        case A.UnaryOp(op="-" | "+", operand=operand):
+            return is_constant(operand, is_member)
+        case A.BinOp(left=left, right=right):
+            return is_constant(left, is_member) and is_constant(right, is_member)
+        case A.ListExpr(elts=elts) | A.TupleExpr(elts=elts):
+            return all(not isinstance(e, A.Starred) and is_constant(e, is_member) for e in elts)
+        case A.DictExpr(items=items):
+            return all(k is not None and is_constant(k, is_member) and is_constant(v, is_member) for k, v in items)
+        case A.Attribute(value=A.Name(id=owner), attr=attr):
+            return is_member(owner, attr)
+    return False
+
+
 def literal_kind(expr: A.Expr) -> str | None:
     """The Python type name of a literal expression, or None when it is not a literal."""
     match expr:
@@ -336,13 +371,12 @@ class _Checker:
         self.fns = {d.name: d for d in program.fns}
         self.workflows = {d.name: d for d in program.workflows}
         self.consts = {d.name: d for d in program.consts}
-        self.types = program.type_names()
-        self.qualified_types = set(self.types.values())
+        self.classes = program.class_decls()
         self.global_values = (
-            set(self.consts) | set(self.types) | B.EXCEPTIONS | B.TYPES | set(B.FUNCTIONS)
+            set(self.consts) | set(self.classes) | B.EXCEPTIONS | B.TYPES | set(B.FUNCTIONS)
         )
         # Names of types that are not also builtin functions (`str` is both): not values.
-        self.type_names = set(self.types) | B.EXCEPTIONS | (B.TYPES - set(B.FUNCTIONS))
+        self.type_names = set(self.classes) | B.EXCEPTIONS | (B.TYPES - set(B.FUNCTIONS))
         self.body: _Body | None = None
         # Where expressions are checked in a copy of the variables (a lambda, a
         # comprehension, a `parallel` call), innermost last: a change is lost there.
@@ -364,43 +398,159 @@ class _Checker:
         all_consts = frozenset(self.consts)
         for decl in self.program.decls:
             match decl:
+                case A.ClassDecl():
+                    self.check_class(decl)
                 case A.ConstDecl():
                     self.expr(decl.value, _Scope(frozenset(declared), all_consts))
                     declared.add(decl.name)
                 case A.ActionDecl():
                     self.check_params(decl.params)
+                    self.check_signature_types(decl)
                 case A.FnDecl() | A.WorkflowDecl():
                     self.check_params(decl.params)
+                    self.check_signature_types(decl)
                     self.check_body(decl)
         self.check_recursion()
+        self.check_class_cycles()
         return sorted(self.diagnostics, key=Diagnostic.sort_key)
 
     def check_declaration_names(self) -> None:
         seen: dict[str, tuple[str, A.Node]] = {}
+        identities: dict[str, A.ClassDecl] = {}
         for decl in self.program.decls:
-            if isinstance(decl, A.ImportDecl):
-                entries = [("imported name", alias or name) for name, alias in decl.names]
+            kind = decl.kind if isinstance(decl, A.ClassDecl) else {A.ConstDecl: "const", A.ActionDecl: "action", A.FnDecl: "fn", A.WorkflowDecl: "workflow"}[type(decl)]
+            name = decl.name
+            if isinstance(decl, A.ClassDecl):
+                first_class = identities.setdefault(decl.identity, decl)
+                if first_class is not decl:
+                    self.report(
+                        "RPL0320", decl, f"the class `{decl.identity}` is declared twice, as `{first_class.name}` and as `{name}`",
+                        f"declare it once and use one name for it",
+                    )
+            if name not in seen:
+                seen[name] = (kind, decl)
+                continue
+            first_kind, first = seen[name]
+            where = f" (line {first.span.line})" if first.span else ""
+            if "const" in (kind, first_kind) and (isinstance(decl, A.ClassDecl) or isinstance(first, A.ClassDecl)):
+                cls = decl if isinstance(decl, A.ClassDecl) else first
+                self.report(
+                    "RPL0321", decl, f"the {cls.kind} `{name}` clashes with the const `{name}`",
+                    f"rename the const, or declare the class under another name: `{cls.kind} Other{name.title()} from {cls.module} import {cls.qualname}`",
+                )
             else:
-                kind = {A.ConstDecl: "const", A.ActionDecl: "action", A.FnDecl: "fn", A.WorkflowDecl: "workflow"}[type(decl)]
-                entries = [(kind, decl.name)]
-            for kind, name in entries:
-                if name not in seen:
-                    seen[name] = (kind, decl)
+                self.report(
+                    "RPL0320", decl, f"`{name}` is declared twice",
+                    f"the {first_kind} `{name}` is declared first{where}; rename one of them",
+                )
+
+    # ------------------------------------------------------------- classes
+
+    def check_class(self, decl: A.ClassDecl) -> None:
+        """A class declaration: its bases, and its fields or members (names once
+        each, defaults and values constant, types known)."""
+        self.check_bases(decl)
+        seen: set[str] = set()
+        for item in decl.body or ():
+            what = "field" if isinstance(item, A.Param) else "member"
+            if item.name in seen:
+                self.report("RPL0343", item, f"the {what} `{item.name}` of `{decl.name}` is declared twice", f"declare each {what} once")
+            seen.add(item.name)
+            value = item.default if isinstance(item, A.Param) else item.value
+            if isinstance(item, A.Param):
+                self.check_type(item.type)
+            if value is None:
+                continue
+            if not self.is_constant(value):
+                self.report(
+                    "RPL0342", value, f"the {'default of the field' if what == 'field' else 'value of the member'} `{item.name}` is not a constant",
+                    "a default or a member's value is made of literals, arithmetic on numbers, lists, tuples and dicts of them, and members of declared enums (`Color.RED`)",
+                )
+            elif isinstance(item, A.Param):
+                self.check_literal(value, item.type, f"the default of the field `{item.name}`")
+
+    def check_bases(self, decl: A.ClassDecl) -> None:
+        kind = decl.kind
+        if kind == "exception":
+            if not decl.bases:
+                self.report("RPL0338", decl, f"the exception `{decl.name}` declares no base",
+                            f"name the classes it derives from, as Python does: `exception {decl.name}(Exception) from {decl.module}`")
+            for base in decl.bases:
+                declared = self.classes.get(base)
+                if base in B.EXCEPTIONS or (declared is not None and declared.kind == "exception"):
                     continue
-                first_kind, first = seen[name]
-                where = f" (line {first.span.line})" if first.span else ""
-                if {kind, first_kind} == {"imported name", "const"}:
-                    imported = decl if isinstance(decl, A.ImportDecl) else first
-                    original = next(n for n, alias in imported.names if (alias or n) == name)
-                    self.report(
-                        "RPL0321", decl, f"imported name `{name}` clashes with const `{name}`",
-                        f"rename the const, or import the name under another one: `from {imported.module} import {original} as Other{original.title()}`",
-                    )
-                else:
-                    self.report(
-                        "RPL0320", decl, f"`{name}` is declared twice",
-                        f"the {first_kind} `{name}` is declared first{where}; rename one of them",
-                    )
+                self.base_problem(decl, base, "a builtin exception or a declared exception")
+        elif kind == "enum":
+            mixins = [b for b in decl.bases if b in _ENUM_MIXINS]
+            enums = [b for b in decl.bases if b not in _ENUM_MIXINS]
+            if len(enums) != 1 or len(mixins) > 1 or decl.bases.index(enums[0]) != len(decl.bases) - 1:
+                self.report("RPL0338", decl, f"the enum `{decl.name}` derives from {', '.join(f'`{b}`' for b in decl.bases) or 'nothing'}",
+                            f"an enum derives from one of {', '.join(_ENUM_FLAVORS)} or a declared enum without members, after at most one of str, int and float: `enum {decl.name}(str, Enum) from {decl.module}:`")
+            for base in enums:
+                declared = self.classes.get(base)
+                if base in _ENUM_FLAVORS or (declared is not None and declared.kind == "enum" and not declared.members):
+                    continue
+                self.base_problem(decl, base, f"one of {', '.join(_ENUM_FLAVORS)} or a declared enum without members")
+        else:
+            for base in decl.bases:
+                declared = self.classes.get(base)
+                if declared is None or declared.kind != kind:
+                    self.base_problem(decl, base, f"a declared {kind}")
+
+    def base_problem(self, decl: A.ClassDecl, base: str, expected: str) -> None:
+        declared = self.classes.get(base)
+        help = f"a base of {_KIND_TEXT[decl.kind]} is {expected}"
+        if declared is not None:
+            self.report("RPL0338", decl, f"the base `{base}` of the {decl.kind} `{decl.name}` is {_KIND_TEXT[declared.kind]}", help)
+        else:
+            self.report("RPL0338", decl, f"the base `{base}` of the {decl.kind} `{decl.name}` is not a declared class",
+                        _did_you_mean(base, [*self.classes, *_EXCEPTION_NAMES], help))
+
+    def check_class_cycles(self) -> None:
+        reported: set[str] = set()
+        for decl in self.program.classes:
+            if decl.name in reported or not any(self.reaches(b, decl.name) for b in decl.bases):
+                continue
+            cycle = sorted(n for n in self.classes if self.reaches(n, decl.name) and self.reaches(decl.name, n))
+            reported.update(cycle)
+            self.report(
+                "RPL0339", decl, f"classes derive from themselves: {', '.join(f'`{n}`' for n in cycle)}",
+                "a class derives from other classes only; remove the base that leads back to it",
+            )
+
+    def reaches(self, start: str, goal: str) -> bool:
+        """Whether the class `start` derives (through declared bases) from `goal`, or is it."""
+        seen: set[str] = set()
+        pending = [start]
+        while pending:
+            name = pending.pop()
+            if name == goal:
+                return True
+            if name not in seen and name in self.classes:
+                seen.add(name)
+                pending += self.classes[name].bases
+        return False
+
+    def is_constant(self, node: A.Expr) -> bool:
+        return is_constant(node, self.is_member)
+
+    def is_member(self, owner: str, attr: str) -> bool:
+        declared = self.classes.get(owner)
+        return declared is not None and declared.kind == "enum" and attr in {m.name for m in declared.members}
+
+    def check_type(self, type_: A.Type) -> None:
+        """Every name in a type is a builtin type or a declared class."""
+        for node in walk(type_):
+            if isinstance(node, A.NamedType) and node.name not in _TYPE_NAMES and node.name not in self.classes:
+                self.report(
+                    "RPL0344", node, f"unknown type `{node.name}`",
+                    _did_you_mean(node.name, [*_TYPE_NAMES, *self.classes], f"use a builtin type ({', '.join(sorted(B.TYPE_NAMES))}) or declare the class: `model {node.name} from app.models`"),
+                )
+
+    def check_signature_types(self, decl: A.ActionDecl | A.FnDecl | A.WorkflowDecl) -> None:
+        for param in decl.params:
+            self.check_type(param.type)
+        self.check_type(decl.returns)
 
     def check_params(self, params: tuple[A.Param, ...]) -> None:
         seen: set[str] = set()
@@ -507,6 +657,7 @@ class _Checker:
                 self.expr(value, self.scope(state))
                 self.target(target, state)
                 if annotation is not None:
+                    self.check_type(annotation)
                     self.check_literal(value, annotation, f"the value of `{target_names(target)[0]}`")
                 self.check_unpack(target, value)
                 return state | frozenset(target_names(target))
@@ -765,12 +916,17 @@ class _Checker:
         self.report(code, value, message, help)
 
     def check_exception_types(self, names: Iterable[str], node: A.Node) -> None:
+        exceptions = [n for n, d in self.classes.items() if d.kind == "exception"]
         for name in names:
-            if name in B.EXCEPTIONS or name in self.types or name in self.qualified_types:
+            declared = self.classes.get(name)
+            if name in B.EXCEPTIONS or (declared is not None and declared.kind == "exception"):
+                continue
+            if declared is not None:
+                self.report("RPL0317", node, f"`{name}` is {_KIND_TEXT[declared.kind]}, not an exception class", "catch and retry on exception classes only")
                 continue
             self.report(
                 "RPL0317", node, f"unknown exception type `{name}`",
-                _did_you_mean(name, [*_EXCEPTION_NAMES, *self.types], f"use a builtin exception, or import it: `from app.errors import {name.rsplit('.', 1)[-1]}`"),
+                _did_you_mean(name, [*_EXCEPTION_NAMES, *exceptions], f"use a builtin exception, or declare it: `exception {name}(Exception) from app.errors`"),
             )
 
     # ------------------------------------------------------------- await calls
@@ -844,12 +1000,27 @@ class _Checker:
             case A.DictComp(key=key, value=value, generators=generators):
                 self.comprehension(generators, (key, value), scope)
             case A.Attribute(value=value):
-                if not self.is_type_name(value, scope):  # `Color.RED`: a member of an imported enum
+                if self.is_type_name(value, scope):  # `Color.RED`: a member of a declared enum
+                    self.check_member(node, value.id)
+                else:
                     self.expr(value, scope)
                 self.check_attribute(node)
             case _:
                 for child in children(node):
                     self.expr(child, scope)
+
+    def check_member(self, node: A.Attribute, owner: str) -> None:
+        """`T.NAME`: a member of the declared enum `T`."""
+        declared = self.classes.get(owner)
+        if declared is not None and declared.kind == "enum":
+            members = [m.name for m in declared.members]
+            if node.attr not in members:
+                self.report("RPL0345", node, f"the enum `{owner}` has no member `{node.attr}`",
+                            _did_you_mean(node.attr, members, f"its members are: {', '.join(members) or 'none'}"))
+            return
+        what = _KIND_TEXT[declared.kind] if declared is not None else "an exception"
+        self.report("RPL0345", node, f"`{owner}` is {what}, and a workflow reads only the members of enums from a class",
+                    "read the field of a value (`x.field`), or the name of a value's class: `type(x).__name__`")
 
     def check_attribute(self, node: A.Attribute) -> None:
         if node.attr.startswith("_") and node.attr != "__name__":
@@ -936,11 +1107,11 @@ class _Checker:
             return
         if not isinstance(func, A.Name):
             self.expr(func, scope)
-            self.report("RPL0313", node, "this expression cannot be called", "call a builtin function, a method, or an imported type by name")
+            self.report("RPL0313", node, "this expression cannot be called", "call a builtin function, a method, or a declared class by name")
             return
         name = func.id
         if name in scope.local:
-            self.report("RPL0313", node, f"`{name}` is a variable and cannot be called", "only builtins, imported types and exceptions can be called")
+            self.report("RPL0313", node, f"`{name}` is a variable and cannot be called", "only builtins, declared classes and exceptions can be called")
         elif name in self.actions or name in self.fns:
             kind = "action" if name in self.actions else "fn"
             self.report(
@@ -949,16 +1120,52 @@ class _Checker:
             )
         elif name in B.FUNCTIONS:
             self.builtin_call(node, name, scope)
-        elif name in self.types or name in B.EXCEPTIONS:
+        elif name in self.classes:
+            self.construction(node, self.classes[name])
+        elif name in B.EXCEPTIONS:
             return  # a constructor
         elif name in self.consts or name in self.workflows:
             what = "const" if name in self.consts else "workflow"
-            self.report("RPL0313", node, f"{what} `{name}` cannot be called", "only builtins, imported types and exceptions can be called")
+            self.report("RPL0313", node, f"{what} `{name}` cannot be called", "only builtins, declared classes and exceptions can be called")
         else:
             self.report(
                 "RPL0313", node, f"unknown function `{name}`",
-                _did_you_mean(name, [*B.FUNCTIONS, *self.types, *_EXCEPTION_NAMES], "RRL calls only the builtins listed in docs/language.md; move other code into an action"),
+                _did_you_mean(name, [*B.FUNCTIONS, *self.classes, *_EXCEPTION_NAMES], "RRL calls only the builtins listed in docs/language.md; move other code into an action"),
             )
+
+    def construction(self, node: A.Call, decl: A.ClassDecl) -> None:
+        """`T(...)` of a declared class: an enum takes the value of a member; a
+        model or a dataclass its declared fields by name, each field without a
+        default given; an exception any arguments (its `args`)."""
+        name = decl.name
+        if decl.kind == "enum":
+            if len(node.args) != 1 or node.kwargs or isinstance(node.args[0], A.Starred):
+                self.report("RPL0340", node, f"the enum `{name}` takes one argument, the value of a member",
+                            f"write `{name}(value)`, or name the member: `{name}.NAME`")
+            return
+        if decl.kind == "exception":
+            return
+        if decl.fields is None:
+            self.report("RPL0340", node, f"the program does not declare the fields of the {decl.kind} `{name}`, so it cannot build one",
+                        f"declare its fields: `{decl.kind} {name} from {decl.module}:` with a line `name: type [= default]` for each")
+            return
+        if node.args:
+            self.report("RPL0340", node.args[0], f"the {decl.kind} `{name}` takes its fields by name",
+                        f"pass each field by name: `{name}(field=value)`")
+        fields = {f.name: f for f in decl.fields}
+        for keyword in node.kwargs:
+            field_ = fields.get(keyword.name)
+            if field_ is None:
+                self.report("RPL0340", keyword, f"the {decl.kind} `{name}` has no field `{keyword.name}`",
+                            _did_you_mean(keyword.name, fields, f"its fields are: {', '.join(fields) or 'none'}"))
+            else:
+                self.check_literal(keyword.value, field_.type, f"the field `{keyword.name}`")
+        given = {k.name for k in node.kwargs}
+        missing = [f.name for f in decl.fields if f.default is None and f.name not in given]
+        if missing and not node.args:
+            listed = ", ".join(f"`{m}`" for m in missing)
+            self.report("RPL0341", node, f"missing {'field' if len(missing) == 1 else 'fields'} {listed} in `{name}(...)`",
+                        "pass it by name: " + ", ".join(f"`{m}=...`" for m in missing))
 
     def builtin_call(self, node: A.Call, name: str, scope: _Scope) -> None:
         low, high, keywords = B.FUNCTIONS[name]
@@ -1043,13 +1250,13 @@ class _Checker:
     def isinstance_types(self, node: A.Expr, scope: _Scope) -> None:
         elts = node.elts if isinstance(node, A.TupleExpr) else (node,)
         for elt in elts:
-            if isinstance(elt, A.Name) and (elt.id in B.TYPES or elt.id in self.types or elt.id in B.EXCEPTIONS):
+            if isinstance(elt, A.Name) and (elt.id in B.TYPES or elt.id in self.classes or elt.id in B.EXCEPTIONS):
                 continue
             if isinstance(elt, A.Name) and elt.id not in scope.local and elt.id not in self.global_values:
                 continue  # already reported as not defined
             self.report(
                 "RPL0318", elt, "the second argument of `isinstance` must be a type",
-                f"use one of {', '.join(sorted(B.TYPES))}, a builtin exception or an imported type, or a tuple of them",
+                f"use one of {', '.join(sorted(B.TYPES))}, a builtin exception or a declared class, or a tuple of them",
             )
 
 

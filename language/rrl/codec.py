@@ -14,7 +14,9 @@ just a dict, `1` and `1.0` stay distinct, and jsonb can reorder what it likes.
 
 Classes (models, dataclasses, enums, exceptions) are named by `module:qualname`.
 Decoding needs them back: the caller passes a resolver from that name to the
-class, so this module imports nothing of the user's.
+class, so this module imports nothing of the user's. A workflow's models and
+dataclasses are records (`rrl.records`), which encode as the real classes'
+instances do; the resolver of a program (`rrl.classes`) decodes into records.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ import typing
 import uuid
 import weakref
 from typing import Any, Callable
+
+from .records import OpenClass, OpenMember, Record
 
 # Integers up to this magnitude are plain JSON numbers: exact in every JSON
 # parser (an IEEE double holds them), beyond it they are decimal strings.
@@ -267,7 +271,7 @@ _KEY_SCALARS = frozenset({type(None), bool, int, float, str, bytes, dt.datetime,
 
 def _is_key(value: Any) -> bool:
     kind = type(value)
-    if kind in _KEY_SCALARS or isinstance(value, enum.Enum):
+    if kind in _KEY_SCALARS or isinstance(value, (enum.Enum, OpenMember)):
         return True
     if kind is tuple or kind is frozenset:
         return all(_is_key(item) for item in value)
@@ -282,7 +286,9 @@ _kinds: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
 def _class_kind(cls: type) -> str:
     kind = _kinds.get(cls)
     if kind is None:
-        if issubclass(cls, enum.Enum):
+        if issubclass(cls, (Record, OpenMember)):
+            kind = cls.__rrl_kind__ or _OTHER
+        elif issubclass(cls, enum.Enum):
             kind = _ENUM
         elif issubclass(cls, BaseException):
             kind = _EXCEPTION
@@ -315,12 +321,14 @@ def _encode_instance(value: Any) -> Any:
         except EncodeError as exc:
             exc.path.insert(0, ".value")
             raise
-    if kind == _MODEL:
+    if isinstance(value, Record):
+        fields = value.__rrl_items__()
+    elif kind == _MODEL:
         fields = [(name, getattr(value, name)) for name in cls.model_fields]
         fields += (getattr(value, "__pydantic_extra__", None) or {}).items()
-        return {"model": {"class": name, "fields": _encode_fields(fields)}}
-    fields = [(field.name, getattr(value, field.name)) for field in dataclasses.fields(value)]
-    return {"dataclass": {"class": name, "fields": _encode_fields(fields)}}
+    else:
+        fields = [(field.name, getattr(value, field.name)) for field in dataclasses.fields(value)]
+    return {kind: {"class": name, "fields": _encode_fields(fields)}}
 
 
 def _encode_fields(fields: list[tuple[str, Any]]) -> list:
@@ -645,9 +653,18 @@ class _Decoder:
             cls = self.resolve(name)
         except Exception as exc:
             raise DecodeError(f"names the {what} class {name}, which cannot be loaded here: {_safe_repr(exc)}") from None
+        if isinstance(cls, OpenClass):  # a class a program does not declare
+            return cls.record_class(what)
         if not isinstance(cls, type):
             raise DecodeError(f"names {name}, which is not a class")
         return cls
+
+    def record(self, cls: type[Record], kind: str, fields: dict[str, Any]) -> Record:
+        """A model or dataclass of a program: the fields as they come (Python
+        validated them; a model's extra fields come too)."""
+        if cls.__rrl_kind__ != kind:
+            raise DecodeError(f"names {class_name(cls)}, which is not a {kind}")
+        return cls.__rrl_decode__(fields)
 
     def tag_enum(self, payload: Any) -> enum.Enum:
         fields = _object(payload, ("class", "value"))
@@ -657,6 +674,8 @@ class _Decoder:
         except DecodeError as exc:
             exc.path.insert(0, ".value")
             raise
+        if issubclass(cls, OpenMember):
+            return cls(value)
         if not issubclass(cls, enum.Enum):
             raise DecodeError(f"names {class_name(cls)}, which is not an Enum")
         try:
@@ -671,6 +690,8 @@ class _Decoder:
         members = _object(payload, ("class", "fields"))
         cls = self.cls(members["class"], "model")
         fields = self.fields(members["fields"])
+        if issubclass(cls, Record):
+            return self.record(cls, "model", fields)
         if not _is_pydantic_model(cls):
             raise DecodeError(f"names {class_name(cls)}, which is not a pydantic model")
         try:
@@ -685,6 +706,8 @@ class _Decoder:
         members = _object(payload, ("class", "fields"))
         cls = self.cls(members["class"], "dataclass")
         fields = self.fields(members["fields"])
+        if issubclass(cls, Record):
+            return self.record(cls, "dataclass", fields)
         if not dataclasses.is_dataclass(cls):
             raise DecodeError(f"names {class_name(cls)}, which is not a dataclass")
         declared = dataclasses.fields(cls)

@@ -58,17 +58,21 @@ arguments, cases, handlers) is therefore a list, never an object.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterator
+from typing import TYPE_CHECKING, ClassVar, Iterator
 
 from . import ast as A
 from . import policies as P
 from .check import assigned_names
-from .parser import parse_expr
+from .parser import parse_expr, parse_type
 from .printer import print_expr, print_target, print_type
 from .walk import bound_names, rename, walk
+
+if TYPE_CHECKING:
+    from .classes import ProgramClasses
 
 
 class LoweringError(Exception):
@@ -145,7 +149,7 @@ class Case:
 
 @dataclass
 class Handler:
-    types: tuple[str, ...]  # qualified type names; empty catches everything
+    types: tuple[str, ...]  # exception classes, by the program's names; empty catches everything
     bind: str | None
     to: Node
 
@@ -313,11 +317,18 @@ class Dag:
     workflow: str
     params: list[dict]
     returns: str
-    types: dict[str, str]
+    types: dict[str, A.ClassDecl]  # the declared classes the workflow needs, by name
     actions: dict[str, ActionSignature]
     consts: dict[str, A.Expr]
     start: Start
     version: int = A.VERSION
+
+    @functools.cached_property
+    def classes(self) -> "ProgramClasses":
+        """The classes of `types`, built once for every run of this DAG."""
+        from .evaluate import Evaluator
+
+        return Evaluator(self.types).classes
 
     def nodes(self) -> list[Node]:
         """Every node reachable from the start, in id order."""
@@ -335,7 +346,7 @@ class Dag:
             "workflow": self.workflow,
             "params": self.params,
             "returns": self.returns,
-            "types": dict(sorted(self.types.items())),
+            "types": {name: _encode_class(decl) for name, decl in sorted(self.types.items())},
             "actions": {
                 name: {"module": sig.module, "params": sig.params, "returns": sig.returns}
                 for name, sig in sorted(self.actions.items())
@@ -365,12 +376,48 @@ class Dag:
             workflow=data["workflow"],
             params=data["params"],
             returns=data["returns"],
-            types=data["types"],
+            types={name: _decode_class(name, raw) for name, raw in data["types"].items()},
             actions={name: ActionSignature(**sig) for name, sig in data["actions"].items()},
             consts={const["name"]: parse_expr(const["value"]) for const in data["consts"]},
             start=start,
             version=data["rrl"],
         )
+
+
+def _encode_param(param: A.Param) -> dict:
+    """A parameter or a field: name, type and (when it has one) default."""
+    entry = {"name": param.name, "type": print_type(param.type)}
+    if param.default is not None:
+        entry["default"] = print_expr(param.default)
+    return entry
+
+
+def _decode_param(raw: dict) -> A.Param:
+    default = raw.get("default")
+    return A.Param(raw["name"], parse_type(raw["type"]), parse_expr(default) if default is not None else None)
+
+
+def _encode_class(decl: A.ClassDecl) -> dict:
+    """A class declaration: its kind, its identity (`module:qualname`), its
+    bases, and what its kind declares: a model's or dataclass's `frozen` and
+    `fields` (null when not declared), an enum's `members`."""
+    out: dict = {"kind": decl.kind, "class": decl.identity, "bases": list(decl.bases)}
+    if decl.kind in ("model", "dataclass"):
+        out["frozen"] = decl.frozen
+        out["fields"] = None if decl.fields is None else [_encode_param(f) for f in decl.fields]
+    elif decl.kind == "enum":
+        out["members"] = [{"name": m.name, "value": print_expr(m.value)} for m in decl.members]
+    return out
+
+
+def _decode_class(name: str, raw: dict) -> A.ClassDecl:
+    module, _, qualname = raw["class"].partition(":")
+    body: tuple | None = None
+    if raw.get("fields") is not None:
+        body = tuple(_decode_param(f) for f in raw["fields"])
+    elif "members" in raw:
+        body = tuple(A.Member(m["name"], parse_expr(m["value"])) for m in raw["members"])
+    return A.ClassDecl(raw["kind"], name, module, qualname, tuple(raw["bases"]), body, frozen=raw.get("frozen", False))
 
 
 def _reachable(start: Node) -> list[Node]:
@@ -521,7 +568,6 @@ class _Lowering:
         self.program = program
         self.actions = {a.name: a for a in program.actions}
         self.fns = {f.name: f for f in program.fns}
-        self.type_names = program.type_names()
         self.counters: dict[str, int] = {}
         self.inlining: list[str] = []
 
@@ -529,11 +575,6 @@ class _Lowering:
         n = self.counters.get(prefix, 0) + 1
         self.counters[prefix] = n
         return f"${prefix}{n}"
-
-    def qualify(self, type_name: str) -> str:
-        if type_name in self.type_names:
-            return self.type_names[type_name]
-        return type_name
 
     # ---------------------------------------------------------- blocks
 
@@ -606,7 +647,7 @@ class _Lowering:
                 call.name,
                 [(k.name, k.value) for k in call.kwargs],
                 target,
-                self.retry(call.retry) if call.retry else None,
+                P.resolve_retry(call.retry) if call.retry else None,
                 P.resolve_backoff(call.backoff) if call.backoff else None,
                 P.resolve_timeout(call.timeout),
                 cont,
@@ -615,10 +656,6 @@ class _Lowering:
         if call.name in self.fns:
             return self.inline(self.fns[call.name], call, target, ctx, cont)
         raise LoweringError(f"`{call.name}` is neither an action nor a fn")
-
-    def retry(self, policy: A.RetryPolicy) -> P.Retry:
-        retry = P.resolve_retry(policy)
-        return dataclasses.replace(retry, on=tuple(self.qualify(t) for t in retry.on))
 
     def inline(self, fn: A.FnDecl, call: A.AwaitCall, target: A.Expr | None, ctx: _Ctx, cont: Node) -> Node:
         if fn.name in self.inlining:
@@ -736,7 +773,7 @@ class _Lowering:
         handlers = []
         for handler in stmt.handlers:
             handler_ctx = inner.but(current_exception=store)
-            handlers.append(Handler(tuple(self.qualify(t) for t in handler.types), handler.name, self.handler_body(handler, handler_ctx, normal_exit)))
+            handlers.append(Handler(handler.types, handler.name, self.handler_body(handler, handler_ctx, normal_exit)))
         dispatch = Except(store, handlers, inner.error)
         orelse = self.block(stmt.orelse, inner, normal_exit)
         return self.block(stmt.body, inner.but(error=dispatch), orelse)
@@ -907,23 +944,41 @@ DAG_PASSES = (remove_trivial_joins, merge_compute_chains, number_generated_names
 
 
 def _action_signature(decl: A.ActionDecl) -> ActionSignature:
-    params = []
-    for p in decl.params:
-        entry = {"name": p.name, "type": print_type(p.type)}
-        if p.default is not None:
-            entry["default"] = print_expr(p.default)
-        params.append(entry)
-    return ActionSignature(decl.module, params, print_type(decl.returns))
+    return ActionSignature(decl.module, [_encode_param(p) for p in decl.params], print_type(decl.returns))
 
 
 def _used_names(start: Node) -> set[str]:
-    return {
-        sub.id
-        for node in _reachable(start)
-        for _, expr in _node_exprs(node)
-        for sub in walk(expr)
-        if isinstance(sub, A.Name)
-    }
+    """The names the nodes read, and the exception classes they catch or retry on."""
+    used = set()
+    for node in _reachable(start):
+        for _, expr in _node_exprs(node):
+            used.update(sub.id for sub in walk(expr) if isinstance(sub, A.Name))
+        for handler in getattr(node, "handlers", ()):
+            used.update(handler.types)
+        if isinstance(node, Action) and node.retry is not None:
+            used.update(node.retry.on)
+    return used
+
+
+def _names_in(node) -> set[str]:
+    """The names an expression, a type or a declaration mentions."""
+    return {sub.name if isinstance(sub, A.NamedType) else sub.id for sub in walk(node) if isinstance(sub, (A.Name, A.NamedType))}
+
+
+def _needed_classes(program: A.Program, used: set[str]) -> dict[str, A.ClassDecl]:
+    """The declared classes among `used`, with every class they need in turn:
+    their bases, the types of their fields, and what their defaults and member
+    values name (`Color.RED`)."""
+    declared = program.class_decls()
+    needed: dict[str, A.ClassDecl] = {}
+    pending = sorted(used & declared.keys())
+    while pending:
+        name = pending.pop()
+        if name in needed:
+            continue
+        decl = needed[name] = declared[name]
+        pending += sorted(((set(decl.bases) | _names_in(decl)) & declared.keys()) - needed.keys())
+    return dict(sorted(needed.items()))
 
 
 def lower(program: A.Program, workflow: str | None = None) -> Dag:
@@ -955,18 +1010,16 @@ def lower(program: A.Program, workflow: str | None = None) -> Dag:
                 if sub.id in consts:
                     pending.append(sub.id)
     used_actions = {n.action for n in _reachable(start) if isinstance(n, Action)}
-    params = []
-    for p in decl.params:
-        entry = {"name": p.name, "type": print_type(p.type)}
-        if p.default is not None:
-            entry["default"] = print_expr(p.default)
-        params.append(entry)
+    actions = [a for a in program.actions if a.name in used_actions]
+    # Values of the classes in the workflow's and its actions' signatures come in and go out.
+    for signature in (decl, *actions):
+        used |= _names_in(signature.returns).union(*(_names_in(p) for p in signature.params))
     return Dag(
         workflow=decl.name,
-        params=params,
+        params=[_encode_param(p) for p in decl.params],
         returns=print_type(decl.returns),
-        types={name: q for name, q in program.type_names().items() if name in used},
-        actions={a.name: _action_signature(a) for a in program.actions if a.name in used_actions},
+        types=_needed_classes(program, used),
+        actions={a.name: _action_signature(a) for a in actions},
         consts={c.name: c.value for c in program.consts if c.name in used},
         start=start,
         version=program.version,

@@ -22,6 +22,7 @@ SYNTAX_CODES: dict[str, str] = {
     "RPL0002": "unexpected character",
     "RPL0003": "a construct RRL does not accept",
     "RPL0010": "a keyword used as a name",
+    "RPL0011": "a class declaration's body does not fit its kind",
 }
 
 

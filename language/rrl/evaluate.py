@@ -19,28 +19,12 @@ import builtins as _py
 import copy
 import operator
 import re
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
 from . import ast as A
 from . import builtins as B
-
-
-class Host(Protocol):
-    """What evaluation needs from its surroundings: types. (`rrl.interpreter.Host`
-    adds what running actions and sleeps needs.)"""
-
-    def construct(self, type_name: str, args: list, kwargs: dict) -> Any:
-        """Build an instance of the named class (`module.Name`, builtins bare)."""
-
-    def exception_matches(self, value: Any, type_name: str) -> bool:
-        """isinstance(value, <the named class>), for `except` and `retry(on=...)`:
-        the class must be an exception class."""
-
-    def is_instance(self, value: Any, type_name: str) -> bool:
-        """isinstance(value, <the named class>): any imported class or builtin exception."""
-
-    def enum_member(self, type_name: str, member: str) -> Any:
-        """The member `member` of the named enum class (`Color.RED`)."""
+from .classes import ProgramClasses
+from .records import ModelRecord, Record
 
 
 BINARY_OPERATORS: dict[str, Callable] = {
@@ -89,7 +73,7 @@ def _method_receiver_ok(value: Any, method: str) -> bool:
         return method in B.LIST_METHODS or method in B.MUTATING_LIST_METHODS
     if isinstance(value, dict):
         return method in B.DICT_METHODS or method in B.MUTATING_DICT_METHODS
-    return method in B.MODEL_METHODS and hasattr(type(value), "model_fields")
+    return method in B.MODEL_METHODS and isinstance(value, ModelRecord)
 
 
 def is_target(node: A.Expr) -> bool:
@@ -105,9 +89,16 @@ def source_name(name: str) -> str:
 
 
 class Evaluator:
-    def __init__(self, types: dict[str, str], host: Host):
-        self.types = types
-        self.host = host
+    """Evaluates expressions of a program whose declared classes are `types`
+    (name → declaration, as in the DAG); the classes are built once per set of
+    declarations (`classes`)."""
+
+    def __init__(self, types: dict[str, A.ClassDecl] | ProgramClasses):
+        self.classes = types if isinstance(types, ProgramClasses) else ProgramClasses(types, self.constant)
+
+    def constant(self, node: A.Expr) -> Any:
+        """The value of a constant expression: a default, an enum member's value."""
+        return self.eval(node, {})
 
     # ---------------------------------------------------------- expressions
 
@@ -172,7 +163,7 @@ class Evaluator:
     def _Attribute(self, node: A.Attribute, env: dict) -> Any:
         owner = self._type_name(node.value, env)
         if owner is not None:  # `Color.RED`: a member of an enum
-            return self.host.enum_member(owner, node.attr)
+            return self.classes.member(owner, node.attr)
         value = self.eval(node.value, env)
         if node.attr == "__name__" and isinstance(value, type):
             return value.__name__  # `type(e).__name__`
@@ -275,24 +266,16 @@ class Evaluator:
             args, kwargs = self._args(node, env), self._kwargs(node, env)
             if func.id in _FUNCTIONS:
                 return _FUNCTIONS[func.id](*args, **kwargs)
-            if func.id in self.types:
-                return self.host.construct(self.types[func.id], args, kwargs)
-            if func.id in B.EXCEPTIONS:
-                if func.id == "RappelTimeout":
-                    return self.host.construct("RappelTimeout", args, kwargs)
-                return getattr(_py, func.id)(*args, **kwargs)
-            raise NameError(f"name '{func.id}' is not defined")
+            return self.classes.construct(func.id, args, kwargs, self.constant)
         callee = self.eval(func, env)
         return callee(*self._args(node, env), **self._kwargs(node, env))
 
     def _type_name(self, node: A.Expr, env: dict) -> str | None:
-        """The qualified name of the imported type (or builtin exception) `node`
-        names, when it names one rather than a variable."""
+        """The name of the declared class (or builtin exception) `node` names,
+        when it names one rather than a variable."""
         if not isinstance(node, A.Name) or node.id in env:
             return None
-        if node.id in self.types:
-            return self.types[node.id]
-        return node.id if node.id in B.EXCEPTIONS else None
+        return node.id if node.id in self.classes.decls or node.id in B.EXCEPTIONS else None
 
     def _args(self, node: A.Call, env: dict) -> list:
         return self._elements(node.args, env)
@@ -306,18 +289,22 @@ class Evaluator:
         names = spec.elts if isinstance(spec, A.TupleExpr) else (spec,)
         for name_node in names:
             name = name_node.id if isinstance(name_node, A.Name) else None
-            if name in _PY_TYPES:
-                if isinstance(value, _PY_TYPES[name]):
-                    return True
-            elif name in self.types:
-                if self.host.is_instance(value, self.types[name]):
-                    return True
-            elif name in B.EXCEPTIONS:
-                if self.host.is_instance(value, name):
-                    return True
-            else:
+            cls = _PY_TYPES.get(name) or (self.classes.named(name) if name is not None else None)
+            if cls is None:
                 raise TypeError("isinstance() arg 2 must be a type name or a tuple of type names")
+            if isinstance(value, cls):
+                return True
         return False
+
+    def matches(self, exc: BaseException, name: str) -> bool:
+        """Whether `except name` (or `retry(on=[name])`) catches `exc`: it is an
+        instance of the class, by the declared hierarchy (an exception from
+        outside, of a class the program does not declare, is a stand-in that
+        derives from the declared classes of its chain, see `rrl.codec`)."""
+        cls = self.classes.named(name)
+        if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+            raise TypeError(f"catching classes that do not inherit from BaseException is not allowed: {name}")
+        return isinstance(exc, cls)
 
     # ---------------------------------------------------------- assignment
 
@@ -352,9 +339,7 @@ class Evaluator:
                 updated[self._index(index, env)] = value
                 self.bind_back(container_expr, updated, env)
             case A.Attribute(value=owner_expr, attr=attr):
-                updated = copy.copy(self.eval(owner_expr, env))
-                setattr(updated, attr, value)
-                self.bind_back(owner_expr, updated, env)
+                self.bind_back(owner_expr, _with_field(self.eval(owner_expr, env), attr, value, guarded=True), env)
             case _:
                 raise TypeError(f"cannot assign to {type(target).__name__}")
 
@@ -389,8 +374,12 @@ class Evaluator:
                 del updated[self._index(index, env)]
                 self.bind_back(container_expr, updated, env)
             case A.Attribute(value=owner_expr, attr=attr):
-                updated = copy.copy(self.eval(owner_expr, env))
-                delattr(updated, attr)
+                owner = self.eval(owner_expr, env)
+                if isinstance(owner, Record):
+                    updated = self.classes.without_field(owner, attr, self.constant)
+                else:
+                    updated = copy.copy(owner)
+                    delattr(updated, attr)
                 self.bind_back(owner_expr, updated, env)
             case _:
                 raise TypeError(f"cannot delete {type(target).__name__}")
@@ -407,12 +396,17 @@ def _with_item(container: Any, key: Any, item: Any) -> Any:
     return updated
 
 
-def _with_field(owner: Any, attr: str, item: Any) -> Any:
-    """A copy of `owner` whose field `attr` is `item`, written past a frozen
-    model's guard and without validation, as Python's change in place of the
-    field's value is."""
+def _with_field(owner: Any, attr: str, item: Any, guarded: bool = False) -> Any:
+    """A copy of `owner` whose field `attr` is `item`, not validated. `guarded`:
+    `owner.attr = item` itself, which a frozen class refuses; otherwise past a
+    frozen class's guard, as Python's change in place of the field's value is."""
+    if isinstance(owner, Record):
+        return owner.replaced(attr, item, guarded=guarded)
     updated = copy.copy(owner)
-    object.__setattr__(updated, attr, item)
+    if guarded:
+        setattr(updated, attr, item)
+    else:
+        object.__setattr__(updated, attr, item)
     return updated
 
 

@@ -13,8 +13,10 @@ This module is the specification of execution that every runtime matches:
   program, the arguments and the ordered completions, the machine always
   issues the same commands and reaches the same state; that list is all a
   durable runtime keeps of an instance (`rrl.transcript` records it). The
-  state is data: `snapshot()` writes it as JSON (values in the codec's
-  encoding) at any step, and `Machine.restore` reads it back.
+  machine needs nothing from its surroundings: the program declares its
+  classes. The state is data: `snapshot()` writes it as JSON (values in the
+  codec's encoding) at any step, and `Machine.restore` reads it back into the
+  program's classes.
 - Ids. Every region (below) numbers the operations it waits on (action
   calls, sleeps and parallel blocks) from 0, in the order it reaches them.
   The root region's operation k has the id `k`; branch i (from 0, its slot
@@ -41,10 +43,13 @@ This module is the specification of execution that every runtime matches:
   An `unbind` step unbinds each of its names that is bound and is no error
   for one that is not: an inlined fn's call starts with it, so its locals
   start unbound at every call, as Python's fresh scope for each call does.
-- Types. The DAG's `types` map names each imported type by its qualified
-  name; the host builds instances from it (`T(...)`), tests `isinstance`
-  (any class), matches `except` and `retry(on=...)` types (exception classes
-  only) and reads enum members (`T.NAME`). A type is never a value.
+- Classes. The DAG's `types` declare every class the workflow names (see
+  `rrl.classes`): a workflow builds instances from the declarations (`T(...)`:
+  a model or dataclass from its fields and constant defaults, running no code
+  of the class), tests `isinstance` and matches `except` and `retry(on=...)`
+  types by the declared hierarchy, and reads enum members (`T.NAME`). Values
+  from outside (arguments, action results and exceptions) are read into the
+  program's classes by the codec. A class is never a value.
 - Exceptions. An exception raised while a node runs follows the node's
   `error` edge to an `except` node, which stores it and picks the first
   handler whose types match (no types: any). Unmatched, it follows the
@@ -93,21 +98,25 @@ from typing import Any, Protocol
 from . import ast as A
 from . import codec
 from . import dag as D
-from . import evaluate
 from . import policies as P
+from .classes import RappelTimeout
 from .evaluate import Evaluator
 
 DEFAULT_TIMEOUT = 300.0
 
 
-class Host(evaluate.Host, Protocol):
-    """What `execute` needs from its surroundings besides types: running
-    action attempts and sleeping. The reference host runs actions in-process
+class Host(Protocol):
+    """What `execute` needs from its surroundings: running action attempts and
+    sleeping. Everything else a program needs, the classes it names included,
+    the program declares. The reference host runs actions in-process
     (`rappel.testing.run_local`); the Rust runtime dispatches them to workers."""
 
     async def call_action(self, call: "Dispatch") -> Any:
         """Run one attempt of an action; return its result or raise its
-        exception. The caller enforces `call.timeout` (it cancels the call)."""
+        exception. The caller enforces `call.timeout` (it cancels the call).
+        The arguments, the result and the exception are the program's values
+        (`rrl.classes.ProgramClasses`): they cross the value codec to the
+        action and back, as they cross to a worker."""
 
     async def sleep(self, seconds: float) -> None:
         """Durable sleep; the reference host advances a virtual clock."""
@@ -274,12 +283,11 @@ def _branch_of(path: str) -> tuple[str, int]:
 
 class Machine:
     """One workflow instance as a deterministic state machine (see the module
-    docstring). `host` answers the evaluator's questions about types."""
+    docstring), with the classes its program declares (`dag.classes`)."""
 
-    def __init__(self, dag: D.Dag, host: evaluate.Host):
+    def __init__(self, dag: D.Dag):
         self.dag = dag
-        self.host = host
-        self.eval = Evaluator(dag.types, host)
+        self.eval = Evaluator(dag.classes)
         self.nodes = {node.id: node for node in dag.nodes()}
         self.regions: dict[str, Region] = {}
         self.outcome: Finish | None = None
@@ -347,9 +355,12 @@ class Machine:
         }
 
     @classmethod
-    def restore(cls, dag: D.Dag, host: evaluate.Host, state: dict, resolve: codec.Resolver) -> "Machine":
-        """The machine `snapshot` saw; `resolve` finds the classes its values name."""
-        machine = cls(dag, host)
+    def restore(cls, dag: D.Dag, state: dict) -> "Machine":
+        """The machine `snapshot` saw, its values read into the program's classes
+        (records, declared exceptions and enum members, as the codec reads a
+        completion's)."""
+        machine = cls(dag)
+        resolve = dag.classes.resolve
         for data in state["regions"]:
             region = _decode_region(data, resolve)
             machine.regions[region.path] = region
@@ -438,7 +449,7 @@ class Machine:
     def _handler(self, node: D.Except, exc: BaseException, env: dict) -> D.Node | None:
         env[node.store] = exc
         for handler in node.handlers:
-            if not handler.types or any(self.host.exception_matches(exc, t) for t in handler.types):
+            if not handler.types or any(self.eval.matches(exc, t) for t in handler.types):
                 if handler.bind:
                     env[handler.bind] = exc
                 return handler.to
@@ -620,7 +631,7 @@ class Machine:
             else:
                 exc = self._timeout_error(node, call.attempt)
             retried = self._retries(node.retry, exc, call.attempt)
-        except Exception as raised:  # building the timeout, or a bad `retry(on=...)` type
+        except Exception as raised:  # a bad `retry(on=...)` type
             exc, retried = raised, False
         if not retried:
             region.wait = None
@@ -637,15 +648,15 @@ class Machine:
     def _timeout_error(self, node: D.Action, attempt: int) -> BaseException:
         timeout = self._timeout(node)
         message = f"action {node.action} timed out after {timeout:g}s (attempt {attempt})"
-        return self.host.construct("RappelTimeout", [message], {"action": node.action, "timeout": timeout, "attempt": attempt})
+        return RappelTimeout(message, action=node.action, timeout=timeout, attempt=attempt)
 
     def _retries(self, retry: P.Retry | None, exc: BaseException, attempt: int) -> bool:
         """Whether failed attempt `attempt` is followed by another."""
         if retry is None:
-            return self.host.exception_matches(exc, "RappelTimeout")
+            return self.eval.matches(exc, "RappelTimeout")
         if retry.attempts is not None and attempt >= retry.attempts:
             return False
-        return not retry.on or any(self.host.exception_matches(exc, t) for t in retry.on)
+        return not retry.on or any(self.eval.matches(exc, t) for t in retry.on)
 
     # ---------------------------------------------------------- completions
 
@@ -736,7 +747,7 @@ async def execute(dag: D.Dag, args: dict[str, Any], host: Host) -> Any:
     raise the exception it fails with. Attempts and timers run concurrently
     on `host`; completions are fed back as they arrive (those that arrive
     together, in the order their commands were issued)."""
-    machine = Machine(dag, host)
+    machine = Machine(dag)
     running: dict[asyncio.Task, int] = {}
     issued = itertools.count()
     commands = machine.start(args)

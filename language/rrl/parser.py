@@ -59,7 +59,7 @@ def _lark() -> Lark:
         _grammar_text(),
         parser="lalr",
         postlex=_Indenter(),
-        start=["start", "expr"],
+        start=["start", "expr", "type"],
         propagate_positions=True,
         maybe_placeholders=True,
         # NAME last: lark chains it after its keyword check with a condition
@@ -195,13 +195,25 @@ def _present(items) -> list:
     return [item for item in items if item is not None]
 
 
-def _dotted(expr: A.Expr) -> str | None:
-    if isinstance(expr, A.Name):
-        return expr.id
-    if isinstance(expr, A.Attribute):
-        base = _dotted(expr.value)
-        return f"{base}.{expr.attr}" if base else None
-    return None
+# What the body of each kind of class declaration holds.
+_BODY_ITEMS = {"model": A.Param, "dataclass": A.Param, "enum": A.Member}
+_BODY_HELP = {
+    A.Param: "declare its fields, one per line: `name: type` or `name: type = constant`",
+    A.Member: "declare its members, one per line: `NAME = constant`",
+}
+
+
+def _check_class_body(decl: A.ClassDecl) -> None:
+    """A model's or dataclass's body declares fields, an enum's members, and an
+    exception has none (RPL0011)."""
+    expected = _BODY_ITEMS.get(decl.kind)
+    if expected is None:
+        raise _Problem(f"an exception declaration has no body: `{decl.name}` is declared by its bases",
+                       decl.span, f"write it on one line: `exception {decl.name}(...) from {decl.module}`", code="RPL0011")
+    for item in decl.body:
+        if not isinstance(item, expected):
+            what = "a field" if isinstance(item, A.Param) else "a member"
+            raise _Problem(f"{what} in the body of the {decl.kind} `{decl.name}`", item.span, _BODY_HELP[expected], code="RPL0011")
 
 
 def _check_target(expr: A.Expr, *, allow_complex: bool = True) -> A.Expr:
@@ -273,15 +285,34 @@ class _ToAst(Transformer):
             raise _Problem(f"unsupported RRL version {version}", _span(meta), f"this toolchain reads `rrl {A.VERSION}`")
         return version
 
-    def import_decl(self, meta, items):
-        module, *names = items
-        return A.ImportDecl(module, tuple(names), span=_span(meta))
+    def class_decl(self, meta, items):
+        head, body = (list(items) + [None])[:2]
+        decl = dataclasses.replace(head, body=body, span=_span(meta))
+        if body is not None:
+            _check_class_body(decl)
+        return decl
 
-    def import_name(self, meta, items):
-        name, alias = items
-        if alias is None:  # the imported name is the program's name too
-            return (_name(name), None)
-        return (_name(name, of_python=True), _name(alias))
+    def class_head(self, meta, items):
+        (frozen, kind), name, bases, module, qualname = items
+        name = _name(name)
+        return A.ClassDecl(kind, name, module, qualname or name, bases or (), frozen=frozen)
+
+    def class_kind(self, meta, items):
+        words = [str(t) for t in items]
+        return (len(words) == 2, words[-1])
+
+    def class_bases(self, meta, items):
+        return tuple(_name(i) for i in items if i is not None)
+
+    def class_body(self, meta, items):
+        return tuple(i for i in items if i is not None and not isinstance(i, Token))
+
+    def class_field(self, meta, items):
+        name, type_, default = items
+        return A.Param(_name(name, of_python=True), type_, default, span=_span(meta))
+
+    def class_member(self, meta, items):
+        return A.Member(_name(items[0], of_python=True), items[1], span=_span(meta))
 
     def const_decl(self, meta, items):
         return A.ConstDecl(_name(items[0]), items[1], span=_span(meta))
@@ -314,7 +345,7 @@ class _ToAst(Transformer):
 
     def type_atom(self, meta, items):
         name, *args = items
-        return A.NamedType(name, tuple(_present(args)), span=_span(meta))
+        return A.NamedType(_name(name, of_python=True), tuple(_present(args)), span=_span(meta))
 
     def none_type(self, meta, items):
         return A.NoneType(span=_span(meta))
@@ -405,9 +436,9 @@ class _ToAst(Transformer):
         types: tuple[str, ...] | None = None
         if on is not None:
             elts = on.elts if isinstance(on, (A.ListExpr, A.TupleExpr)) else (on,)
-            names = [_dotted(e) for e in elts]
+            names = [e.id if isinstance(e, A.Name) else None for e in elts]
             if None in names:
-                raise _Problem("`on` lists exception types, like `on=[ValueError, app.errors.Busy]`", _span(meta))
+                raise _Problem("`on` lists exception types, like `on=[ValueError, Busy]`", _span(meta))
             types = tuple(names)
         return ("retry", A.RetryPolicy(attempts, types, span=_span(meta)))
 
@@ -516,7 +547,7 @@ class _ToAst(Transformer):
         return A.ExceptHandler(types or (), _name(name) if name is not None else None, body, span=_span(meta))
 
     def exception_types(self, meta, items):
-        return tuple(_present(items))
+        return tuple(_name(i, of_python=True) for i in _present(items))
 
     def parallel_stmt(self, meta, items):
         target, mode, *calls = items
@@ -728,6 +759,8 @@ def _diagnostic_from_lark(exc: UnexpectedInput, text: str) -> Diagnostic:
     help_text = f"expected one of: {', '.join(readable)}" if readable else None
     if token.type in ("_INDENT", "_DEDENT"):
         help_text = "check the indentation of this block"
+    elif str(token) == "from" and column == 1:  # RRL before classes were declared
+        help_text = "a program declares the classes it names instead of importing them: `model Order from app.models`, `exception Busy(Exception) from app.errors` (docs/language.md, \"Classes\")"
     span = A.Span(line, column, getattr(token, "end_line", line) or line, (getattr(token, "end_column", column + 1) or column + 1))
     return Diagnostic("RPL0001", f"unexpected {shown}", span, help=help_text)
 
@@ -811,3 +844,8 @@ def parse(text: str, path: str | None = None) -> A.Program:
 def parse_expr(text: str, path: str | None = None) -> A.Expr:
     """Parse one RRL expression (as stored in the DAG's JSON)."""
     return _transform(_parse_tree(text, "expr", path), text, path)
+
+
+def parse_type(text: str, path: str | None = None) -> A.Type:
+    """Parse one RRL type (as stored in the DAG's JSON)."""
+    return _transform(_parse_tree(text, "type", path), text, path)

@@ -81,7 +81,7 @@ def _name(name: str, *, of_python: bool = False) -> str:
 
 
 def _dotted(name: str) -> str:
-    """A module, a type or an exception type: names of Python's world."""
+    """A module or a qualname: names of Python's world."""
     for part in name.split("."):
         _name(part, of_python=True)
     return name
@@ -308,9 +308,9 @@ class _Printer:
                 return " | ".join(self.type(o) for o in options)
             case A.NamedType(name=name, args=args):
                 if not args:
-                    return _dotted(name)
+                    return _name(name, of_python=True)
                 items = [_item(a, a, lambda a=a: self.type(a)) for a in args]
-                return _dotted(name) + self.bracket("[", items, "]", node, trailing_comma=False, magic=False)
+                return _name(name, of_python=True) + self.bracket("[", items, "]", node, trailing_comma=False, magic=False)
         raise TypeError(f"not an RRL type: {node!r}")
 
     # ------------------------------------------------------------- statements
@@ -326,7 +326,7 @@ class _Printer:
             if call.retry.attempts is not None:
                 args.append(f"attempts={self.expr(call.retry.attempts)}")
             if call.retry.on is not None:
-                args.append(f"on=[{', '.join(_dotted(t) for t in call.retry.on)}]")
+                args.append(f"on=[{', '.join(_name(t, of_python=True) for t in call.retry.on)}]")
             text += f" retry({', '.join(args)})"
         if call.backoff is not None:
             args = []
@@ -342,10 +342,12 @@ class _Printer:
     def policy_value(self, value: A.Seconds) -> str:
         return value.text if isinstance(value, A.Duration) else self.expr(value)
 
-    def block(self, body, depth: int, owner: A.Node, header_end: int | None) -> list[str]:
+    def block(self, body, depth: int, owner: A.Node, header_end: int | None, line: Callable | None = None) -> list[str]:
         """The statements of a block; `owner` is the statement or declaration whose
-        header (ending on `header_end`) opens it."""
+        header (ending on `header_end`) opens it. `line` prints each item (a
+        statement by default; a field or a member of a class)."""
         pad = INDENT * depth
+        line = line or self.stmt
         if not body:
             written = self.layout.pass_after(header_end) if self.layout and header_end else None
             lines = self.leading(written, depth, first_blank=False) + [pad + "pass" + self.trailing(written)]
@@ -353,7 +355,7 @@ class _Printer:
             lines = []
             for n, stmt in enumerate(body):
                 lines += self.leading(_first_line(stmt), depth, first_blank=False if n == 0 else None)
-                lines += self.stmt(stmt, depth)
+                lines += line(stmt, depth)
         return lines + self.block_end(depth, owner, self.last_line(body, header_end))
 
     def last_line(self, body, header_end: int | None) -> int | None:
@@ -430,7 +432,7 @@ class _Printer:
     def except_head(self, handler: A.ExceptHandler) -> str:
         head = "except"
         if handler.types:
-            names = [_dotted(t) for t in handler.types]
+            names = [_name(t, of_python=True) for t in handler.types]
             head += f" {names[0]}" if len(names) == 1 else f" ({', '.join(names)})"
             if handler.name:
                 head += f" as {_name(handler.name)}"
@@ -546,11 +548,26 @@ class _Printer:
         text = f"{_name(p.name, of_python=of_python)}: {self.type(p.type)}"
         return text + (f" = {self.expr(p.default)}" if p.default is not None else "")
 
+    def class_head(self, node: A.ClassDecl) -> str:
+        head = f"{'frozen ' if node.frozen else ''}{node.kind} {_name(node.name)}"
+        if node.bases:
+            head += f"({', '.join(_name(b) for b in node.bases)})"
+        head += f" from {_dotted(node.module)}"
+        return head + (f" import {_dotted(node.qualname)}" if node.qualname != node.name else "")
+
+    def class_item(self, item: A.Param | A.Member, depth: int) -> list[str]:
+        """A field (`name: type = default`) or a member (`NAME = value`) of a class."""
+        if isinstance(item, A.Member):
+            return self.simple(item, depth, lambda: f"{_name(item.name, of_python=True)} = {self.expr(item.value)}")
+        return self.simple(item, depth, lambda: self.param(item, of_python=True))
+
     def decl(self, node: A.Decl) -> list[str]:
         match node:
-            case A.ImportDecl(module=module, names=names):
-                listed = ", ".join(f"{_name(n, of_python=True)} as {_name(a)}" if a else _name(n) for n, a in names)
-                return self.simple(node, 0, lambda: f"from {_dotted(module)} import {listed}")
+            case A.ClassDecl(body=None):
+                return self.simple(node, 0, lambda: self.class_head(node))
+            case A.ClassDecl(body=body):
+                lines, header_end = self.header(node, 0, lambda: self.class_head(node) + ":")
+                return lines + self.block(body, 1, node, header_end, line=self.class_item)
             case A.ConstDecl(name=name, value=value):
                 return self.simple(node, 0, lambda: f"const {_name(name)} = {self.expr(value)}")
             case A.ActionDecl():
@@ -565,14 +582,16 @@ class _Printer:
         header = self.layout.first_code_line() if self.layout is not None else None
         lines = self.leading(header, 0, first_blank=False)
         lines.append(f"rrl {program.version}" + self.trailing(header))
-        previous = None
+        previous, previous_block = None, False
         for decl in program.decls:
-            kind = type(decl)
-            # A blank line between groups, and around every block declaration.
-            grouped = kind is not previous or kind in (A.FnDecl, A.WorkflowDecl)
+            kind = (type(decl), decl.kind) if isinstance(decl, A.ClassDecl) else type(decl)
+            # A blank line between groups (classes of one kind are a group), and
+            # around every block declaration.
+            block = isinstance(decl, (A.FnDecl, A.WorkflowDecl)) or (isinstance(decl, A.ClassDecl) and decl.body is not None)
+            grouped = kind != previous or block or previous_block
             lines += self.leading(_first_line(decl), 0, first_blank=True if grouped else None)
             lines.extend(self.decl(decl))
-            previous = kind
+            previous, previous_block = kind, block
         if self.layout is not None:
             lines += self.leading(float("inf"), 0, first_blank=None)
         return "\n".join(lines) + "\n"

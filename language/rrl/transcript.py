@@ -25,7 +25,6 @@ from typing import Any, Callable
 
 from . import codec
 from . import dag as D
-from . import evaluate
 from .interpreter import (
     Backoff,
     BackedOff,
@@ -150,7 +149,7 @@ def outcome(transcript: dict) -> dict:
 async def record(dag: D.Dag, args: dict[str, Any], host: Host) -> dict:
     """Run the workflow of `dag` with keyword `args`, actions for real on
     `host`, completions in the canonical order: its transcript."""
-    machine = Machine(dag, host)
+    machine = Machine(dag)
     events: list[dict] = []
     waiting: list[Dispatch | Sleep | Backoff] = []  # in the order issued
     due: dict[int, float] = {}  # id() of a waiting timer → when it fires
@@ -182,27 +181,23 @@ async def record(dag: D.Dag, args: dict[str, Any], host: Host) -> dict:
 # ------------------------------------------------------------------ replaying
 
 
-def replay(
-    dag: D.Dag,
-    transcript: Any,
-    host: evaluate.Host,
-    resolve: codec.Resolver,
-    *,
-    between: Callable[[Machine], Machine] | None = None,
-) -> Finish:
+def replay(dag: D.Dag, transcript: Any, *, between: Callable[[Machine], Machine] | None = None) -> Finish:
     """Run the machine on the transcript's arguments and completions; return
     its outcome when every batch of commands it issues is the transcript's,
-    else raise TranscriptError at the first difference. `between` may swap
-    the machine after each step (tests snapshot and restore it there)."""
+    else raise TranscriptError at the first difference. Values are read into
+    the program's own classes (`dag.classes`), as a runtime without the user's
+    code reads them. `between` may swap the machine after each step (tests
+    snapshot and restore it there)."""
     _check_header(dag, transcript)
     events = transcript["events"]
     if not isinstance(events, list) or not events:
         raise TranscriptError("events", "a transcript has at least the commands of the start")
+    resolve = dag.classes.resolve
     try:
         args = {name: codec.decode(value, resolve) for name, value in transcript["arguments"].items()}
     except codec.DecodeError as exc:
         raise TranscriptError("arguments", str(exc)) from None
-    machine = Machine(dag, host)
+    machine = Machine(dag)
     commands = machine.start(args)
     for index, event in enumerate(events):
         path = f"events[{index}]"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
-from ._boundary import run_across
+from ._boundary import Resolver, run_across
 from ._depend import Depend, DependencyScope, depend_of
 from ._errors import RappelError
 from ._execution import run_with_policy
@@ -90,15 +90,22 @@ class ActionCall:
     runs it under a retry/backoff/timeout policy.
     """
 
-    __slots__ = ("definition", "args", "kwargs", "arguments")
+    __slots__ = ("definition", "args", "kwargs", "arguments", "back")
 
     def __init__(
-        self, definition: ActionDefinition, args: tuple[Any, ...], kwargs: Mapping[str, Any]
+        self,
+        definition: ActionDefinition,
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+        back: Resolver | None = None,
     ) -> None:
         self.definition = definition
         self.args = tuple(args)
         self.kwargs = dict(kwargs)
         self.arguments = definition.bind(self.args, self.kwargs)
+        # The classes the result and the exception are read with: the user's, or
+        # those of the program the reference interpreter runs.
+        self.back = back
 
     @property
     def action_name(self) -> str:
@@ -109,7 +116,7 @@ class ActionCall:
         arguments, and the result or the exception, cross the value codec. The
         action works on its own copy of every value, and a value the codec cannot
         carry fails here as it would in production."""
-        return run_across(self.arguments, self.definition.invoke, f"action {self.definition.name}()")
+        return run_across(self.arguments, self.definition.invoke, f"action {self.definition.name}()", back=self.back)
 
     def __await__(self) -> Generator[Any, None, Any]:
         return self._run().__await__()

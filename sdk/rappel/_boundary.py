@@ -20,6 +20,8 @@ from typing import Any
 
 from ._errors import CodecError
 
+Resolver = Callable[[str], Any]
+
 HELP = (
     "help: values that cross a process boundary are None, bool, int, float, str, bytes, lists, "
     "tuples, dicts, sets, dates and times, UUID, Decimal, enum members, pydantic models, "
@@ -40,10 +42,12 @@ def workflow_boundary(workflow: str) -> Iterator[None]:
         _workflow.reset(token)
 
 
-def cross(value: Any, root: str, what: str) -> Any:
+def cross(value: Any, root: str, what: str, resolve: Resolver | None = None) -> Any:
     """`value` as the other side of the boundary receives it: encoded to the codec's
-    JSON text and decoded from it. `root` names the value in error paths
-    (`result.items[3].conn`), `what` says which value it is."""
+    JSON text and decoded from it, with the classes `resolve` finds (the user's by
+    default; a program's classes where the reference interpreter receives it).
+    `root` names the value in error paths (`result.items[3].conn`), `what` says
+    which value it is."""
     from rrl import codec
 
     try:
@@ -51,36 +55,44 @@ def cross(value: Any, root: str, what: str) -> Any:
     except codec.EncodeError as exc:
         raise CodecError(_message(what, "cannot be encoded", exc.where(root), exc.reason)) from None
     try:
-        return codec.loads(text, resolve_class)
+        return codec.loads(text, resolve or resolve_class)
     except codec.DecodeError as exc:
         raise CodecError(_message(what, "cannot be decoded", exc.where(root), exc.reason)) from None
 
 
-def cross_exception(exc: BaseException, what: str) -> BaseException:
+def cross_exception(exc: BaseException, what: str, resolve: Resolver | None = None) -> BaseException:
     """The exception as the receiver rebuilds it, keeping the original traceback
     so a test failure still points into the code that raised it."""
-    crossed = cross(exc, "exception", what)
+    crossed = cross(exc, "exception", what, resolve)
     return crossed.with_traceback(exc.__traceback__)
 
 
-def cross_arguments(arguments: dict[str, Any], label: str) -> dict[str, Any]:
-    """Keyword arguments as the receiver of `label` (`run()`, `action f()`) gets them."""
-    return {name: cross(value, name, f"the argument `{name}` of {label}") for name, value in arguments.items()}
+def cross_arguments(arguments: dict[str, Any], label: str, resolve: Resolver | None = None) -> dict[str, Any]:
+    """Keyword arguments as the receiver of `label` (`run()`, `action f()`) gets them,
+    read with the classes `resolve` finds (the user's by default)."""
+    return {name: cross(value, name, f"the argument `{name}` of {label}", resolve) for name, value in arguments.items()}
 
 
 async def run_across(
-    arguments: dict[str, Any], run: Callable[[dict[str, Any]], Awaitable[Any]], label: str
+    arguments: dict[str, Any],
+    run: Callable[[dict[str, Any]], Awaitable[Any]],
+    label: str,
+    *,
+    into: Resolver | None = None,
+    back: Resolver | None = None,
 ) -> Any:
     """`run(arguments)` with the arguments, and its result or exception, crossing
-    the boundary: how a workflow run or an action attempt sees its values."""
-    crossed = cross_arguments(arguments, label)
+    the boundary: how a workflow run or an action attempt sees its values. The
+    arguments are read with the classes `into` finds, the result and the exception
+    with those `back` finds (the user's classes by default)."""
+    crossed = cross_arguments(arguments, label, into)
     try:
         result = await run(crossed)
     except Exception as exc:
         failure = exc
     else:
-        return cross(result, "result", f"the result of {label}")
-    raise cross_exception(failure, f"the exception raised by {label}")
+        return cross(result, "result", f"the result of {label}", back)
+    raise cross_exception(failure, f"the exception raised by {label}", back)
 
 
 def _message(what: str, problem: str, path: str, reason: str) -> str:

@@ -4,34 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-
-class RappelError(Exception):
-    """Base class of every error the SDK raises on its own behalf."""
-
-
-class RappelTimeout(RappelError):
-    """An action attempt did not finish within its timeout.
-
-    The runtime raises it synthetically when an attempt's lease expires (the worker
-    crashed, or the action simply took too long), so it is retried like any other
-    failure. Without a RetryPolicy a timeout is retried without limit.
-
-    Only the message is positional so that the runtime and the reference interpreter
-    can rebuild it from its message alone.
-    """
-
-    def __init__(
-        self,
-        message: str = "action timed out",
-        *,
-        action: str | None = None,
-        timeout: float | None = None,
-        attempt: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.action = action
-        self.timeout = timeout
-        self.attempt = attempt
+# The engine's own exceptions: every RRL program knows them, so they live with the language.
+from rrl.classes import RappelError, RappelTimeout
 
 
 class CodecError(RappelError):
@@ -58,5 +32,5 @@ class WorkflowCompileError(RappelError):
 
 # Values name their classes by `module:qualname` (docs/language.md, "Values and the
 # codec"): the public module is the stable name, whatever the file layout.
-for _public in (RappelError, RappelTimeout, CodecError, WorkflowCompileError):
+for _public in (CodecError, WorkflowCompileError):
     _public.__module__ = "rappel"

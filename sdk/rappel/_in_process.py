@@ -48,11 +48,12 @@ async def execute_local(
     dag = dag_of(cls)
 
     async def run(arguments: dict[str, Any]) -> Any:
-        host = LocalHost(clock_for_run())
+        host = LocalHost(clock_for_run(), dag.classes)
         with apply_overrides(overrides):
             return await _toolchain.execute(dag, arguments, host)
 
-    return await run_workflow_across(cls, arguments, run)
+    # The program's values are of its own classes, built from its declarations.
+    return await run_workflow_across(cls, arguments, run, into=dag.classes.resolve)
 
 
 async def record_local(
@@ -65,8 +66,8 @@ async def record_local(
 
     dag = dag_of(cls)
     with workflow_boundary(cls.__name__):
-        crossed = cross_arguments(arguments, "run()")
-        host = LocalHost(clock_for_run())
+        crossed = cross_arguments(arguments, "run()", dag.classes.resolve)
+        host = LocalHost(clock_for_run(), dag.classes)
         try:
             with apply_overrides(overrides):
                 return await _toolchain.record_transcript(dag, crossed, host)
@@ -75,12 +76,16 @@ async def record_local(
 
 
 async def run_workflow_across(
-    cls: type[Workflow], arguments: dict[str, Any], run: Callable[[dict[str, Any]], Awaitable[Any]]
+    cls: type[Workflow],
+    arguments: dict[str, Any],
+    run: Callable[[dict[str, Any]], Awaitable[Any]],
+    into: Callable[[str], Any] | None = None,
 ) -> Any:
     """Run a workflow as a client and the runtime see it: its arguments, result and
-    exception cross the value codec, and so do its actions' values."""
+    exception cross the value codec, and so do its actions' values. The arguments
+    are read with the classes `into` finds (the user's by default)."""
     with workflow_boundary(cls.__name__):
-        return await run_across(arguments, run, "run()")
+        return await run_across(arguments, run, "run()", into=into)
 
 
 class LocalBackend:

@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar
 import pytest
 
 from rappel_compiler import ConstInfo, Hook, MemberInfo, TypeInfo
-from rappel_compiler.resolve import describe
+from rappel_compiler.resolve import ClassShape, FieldShape, describe
 
 from .support import body_of, codes, diagnostics_text, expect, rrl_text
 
@@ -26,13 +26,16 @@ class Color(enum.Enum):
         return self.value.title()
 """
 
-SHOP_COLOR = TypeInfo("shop.models", "Color", "enum")
+SHOP_COLOR = TypeInfo("shop.models", "Color", "enum", shape=lambda: ClassShape(bases=("Enum",), members=(("RED", "red"),)))
 LiveColor = enum.Enum("Color", {"RED": "red"}, module="shop.models")  # what the resolver found
 SHOP = {
     "shop.models.Color": SHOP_COLOR,
     "shop.models.Color.RED": MemberInfo(SHOP_COLOR, "RED"),
     "shop.models.Order": TypeInfo("shop.models", "Order", "model"),
-    "shop.models.Ticket": TypeInfo("shop.models", "Ticket", "model", (Hook("its field `id` has `default_factory=shop.models.new_id`", "id"),)),
+    "shop.models.Ticket": TypeInfo(
+        "shop.models", "Ticket", "model", (Hook("its field `id` has `default_factory=shop.models.new_id`", "id"),),
+        shape=lambda: ClassShape(fields=(FieldShape("title", "str"), FieldShape("id", "str"))),
+    ),
     "shop.models.Limits": TypeInfo("shop.models", "Limits", "class"),
     "shop.models.Limits.MAX": ConstInfo(3),
     "shop.models.Limits.PREFERRED": ConstInfo([LiveColor.RED]),
@@ -71,7 +74,9 @@ class Flow(Workflow):
         """
         rrl 1
 
-        from app.flows import Color
+        enum Color(Enum) from app.flows:
+            RED = "red"
+            GREEN = "green"
 
         const DEFAULT = Color.GREEN
 
@@ -775,3 +780,134 @@ class Flow(Workflow):
 """
     )
     assert 'const format_2 = "parquet"' in text and 'return format(n, ".1f") + format_2' in text
+
+
+# ------------------------------------------------------------------ declarations of imported classes
+
+
+def test_classes_rrl_cannot_declare_are_reported_where_the_workflow_names_them():
+    shapes = {
+        "shop.models.Aliased": TypeInfo("shop.models", "Aliased", "model", shape=lambda: ClassShape(problem="its field `user_id` has an alias, which a workflow's construction does not read")),
+        "shop.models.Local": TypeInfo("shop.models", "make.<locals>.Local", "dataclass", shape=lambda: ClassShape()),
+        "shop.models.Unread": TypeInfo("shop.models", "Unread", "enum"),
+    }
+    text = diagnostics_text(
+        """
+        from shop.models import Aliased, Local, Unread
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, a: Aliased, b: Local) -> Unread:
+                return Unread("x")
+        """,
+        resolve=shapes.get,
+    )
+    assert "error[RPL0260]: the model `shop.models.Aliased` cannot be declared in RRL: its field `user_id` has an alias" in text
+    assert "error[RPL0260]: the class `make.<locals>.Local` is defined inside a function: no other process can load it" in text
+    assert "error[RPL0260]: the frontend cannot read the members of the enum `shop.models.Unread`" in text
+
+
+def test_live_shapes_of_imported_classes():
+    from dataclasses import dataclass, field
+
+    pydantic = pytest.importorskip("pydantic")
+
+    class Level(str, enum.Enum):
+        LOW = "low"
+        LOWEST = "low"
+
+    class Model(pydantic.BaseModel):
+        model_config = pydantic.ConfigDict(frozen=True)
+        name: str
+        level: Level = Level.LOW
+        tags: list[str] = pydantic.Field(default_factory=list)
+        stamp: float = pydantic.Field(default_factory=lambda: 0.5)
+
+    class Child(Model):
+        extra: int = 0
+
+    class Aliased(pydantic.BaseModel):
+        user_id: int = pydantic.Field(alias="userId")
+
+    @dataclass
+    class Point:
+        x: int
+        y: int = field(default=0)
+        seen: list = field(default_factory=list)
+
+    class Failure(KeyError, ConnectionResetError):
+        pass
+
+    from rappel_compiler.resolve import NO_DEFAULT
+
+    assert describe(Level).shape() == ClassShape(bases=("str", "Enum"), members=(("LOW", "low"), ("LOWEST", "low")))
+    child = describe(Child).shape()
+    assert [b.name for b in child.bases] == [Model.__qualname__] and child.frozen
+    assert [(f.name, f.default) for f in child.fields] == [("name", NO_DEFAULT), ("level", Level.LOW), ("tags", []), ("stamp", NO_DEFAULT), ("extra", 0)]
+    assert "alias" in describe(Aliased).shape().problem
+    assert [(f.name, f.default) for f in describe(Point).shape().fields] == [("x", NO_DEFAULT), ("y", 0), ("seen", [])]
+    bases = describe(Failure).shape().bases
+    assert bases[0] == "KeyError" and (bases[1].module, bases[1].name) == ("builtins", "ConnectionResetError")
+
+    import functools
+
+    class Computed(Model):
+        @property
+        def shout(self) -> str:
+            return self.name.upper()
+
+        @pydantic.computed_field
+        @property
+        def size(self) -> int:
+            return len(self.name)
+
+        @functools.cached_property
+        def slow(self) -> int:
+            return 1
+
+    assert describe(Computed).shape().properties == ("shout", "size", "slow")
+    assert describe(Model).shape().properties == ()
+
+
+def test_a_local_model_is_frozen_like_its_imported_base():
+    frozen_base = TypeInfo("shop.models", "Frozen", "model", shape=lambda: ClassShape(fields=(FieldShape("id", "str"),), frozen=True))
+    text = rrl_text(
+        """
+        from shop.models import Frozen
+
+
+        class Tagged(Frozen):
+            tag: str = "x"
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Tagged(id="1")
+        """,
+        resolve={"shop.models.Frozen": frozen_base}.get,
+    )
+    assert "frozen model Tagged(Frozen) from app.flows:\n    id: str\n    tag: str = \"x\"\n" in text
+
+
+def test_a_class_named_like_a_builtin_is_declared_under_another_name():
+    text = rrl_text(
+        """
+        class TimeoutError(Exception):
+            pass
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, n: int) -> str:
+                try:
+                    if n:
+                        raise TimeoutError("mine")
+                    return "ok"
+                except TimeoutError:
+                    return "caught"
+        """
+    )
+    assert "exception TimeoutError_2(Exception) from app.flows import TimeoutError\n" in text
+    assert 'raise TimeoutError_2("mine")' in text and "except TimeoutError_2:" in text

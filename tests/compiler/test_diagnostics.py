@@ -785,6 +785,62 @@ CASES = {
            = help: make `Connection` a dataclass or a pydantic model; live objects (connections, clients, files) stay inside actions, where a `Depend` provider can give one to every call
         """,
     ),
+    "RPL0260": (
+        """
+        import enum
+
+
+        class Shape(enum.Enum):
+            ROUND = object()
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> object:
+                return Shape.ROUND
+        """,
+        """
+        error[RPL0260]: the value of the member `ROUND` of `Shape` is not a constant RRL can hold: the builtin object() is not supported in a workflow
+          --> app/flows.py:10:13
+           |
+        10 |     ROUND = object()
+           |             ^^^^^^^^
+           = help: an enum member's value is a constant: literals, arithmetic on numbers, lists, tuples and dicts of them, and enum members; use the enum inside an @action otherwise
+        """,
+    ),
+    "RPL0261": (
+        """
+        import enum
+
+
+        class Level(enum.Enum):
+            LOW = 1
+
+            @property
+            def label(self) -> str:
+                return self.name.title()
+
+
+        @action
+        async def level_of(name: str) -> Level:
+            return Level.LOW
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, name: str) -> str:
+                level = await level_of(name)
+                return level.label
+        """,
+        """
+        error[RPL0261]: `label` is a property of the class `Level`: reading it runs code of the class
+          --> app/flows.py:26:16
+           |
+        26 |         return level.label
+           |                ^^^^^^^^^^^
+           = help: a workflow reads the fields of a model or a dataclass, and the name and value of an enum member; compute the value in an @action, or make it a field
+        """,
+    ),
     "RPL0250": (
         """
         from app.registry import *

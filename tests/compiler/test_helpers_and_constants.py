@@ -267,7 +267,8 @@ def test_models_and_dataclasses_are_constructed_by_keyword():
                 return [Point(1.0), Point3(1.0, 2.0, 3.0, ["t"]), Label(text="a")]
         """
     )
-    assert "from app.flows import Label, Point, Point3" in text
+    # every field is declared, base classes' first, with its constant default
+    assert "dataclass Point3(Point) from app.flows:\n    x: float\n    y: float = 0.0\n    z: float = 0.0\n    tags: list[str] = []\n    internal: int = 0\n" in text
     assert 'return [Point(x=1.0), Point3(x=1.0, y=2.0, z=3.0, tags=["t"]), Label(text="a")]' in text
 
 

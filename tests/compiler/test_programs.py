@@ -79,7 +79,8 @@ def test_declaration_order_and_only_what_is_used():
         """
         rrl 1
 
-        from app.flows import Report
+        model Report from app.flows:
+            lines: list[str]
 
         const LIMIT = 5
 

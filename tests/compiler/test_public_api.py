@@ -12,9 +12,11 @@ def test_exports():
     assert sorted(rappel_compiler.__all__) == [
         "ActionInfo",
         "CODES",
+        "ClassShape",
         "CompileError",
         "CompileResult",
         "ConstInfo",
+        "FieldShape",
         "Hook",
         "MemberInfo",
         "ParamInfo",
@@ -37,7 +39,9 @@ def test_signatures():
     assert issubclass(rappel_compiler.CompileError, rrl.DiagnosticError)
     assert [f for f in rappel_compiler.ParamInfo.__dataclass_fields__] == ["name", "annotation", "has_default", "default"]
     assert [f for f in rappel_compiler.ActionInfo.__dataclass_fields__] == ["name", "module", "params", "returns"]
-    assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind", "hooks", "encodable"]
+    assert [f for f in rappel_compiler.TypeInfo.__dataclass_fields__] == ["module", "name", "kind", "hooks", "encodable", "shape"]
+    assert [f for f in rappel_compiler.ClassShape.__dataclass_fields__] == ["bases", "fields", "members", "frozen", "problem", "properties"]
+    assert [f for f in rappel_compiler.FieldShape.__dataclass_fields__] == ["name", "annotation", "default"]
     assert [f for f in rappel_compiler.ConstInfo.__dataclass_fields__] == ["value"]
     assert [f for f in rappel_compiler.MemberInfo.__dataclass_fields__] == ["type", "name"]
     assert [f for f in rappel_compiler.Hook.__dataclass_fields__] == ["what", "field"]

@@ -15,8 +15,10 @@ import pytest
 import rrl
 from rappel_compiler import (
     ActionInfo,
+    ClassShape,
     CompileError,
     ConstInfo,
+    FieldShape,
     ParamInfo,
     TypeInfo,
     compile_module,
@@ -48,8 +50,8 @@ def test_a_resolver_supplies_imported_actions_types_and_constants():
             "shop.models.Receipt",
         ),
         "shop.models.Order": TypeInfo("shop.models", "Order", "model"),
-        "shop.models.Receipt": TypeInfo("shop.models", "Receipt", "dataclass"),
-        "shop.errors.Declined": TypeInfo("shop.errors", "Declined", "exception"),
+        "shop.models.Receipt": TypeInfo("shop.models", "Receipt", "dataclass", shape=lambda: ClassShape(fields=(FieldShape("id", "str"),), frozen=True)),
+        "shop.errors.Declined": TypeInfo("shop.errors", "Declined", "exception", shape=lambda: ClassShape(bases=("ValueError",))),
         "shop.settings.LIMITS": ConstInfo({"max": 5, "floor": -1.5}),
     }
     source = textwrap.dedent(
@@ -80,8 +82,12 @@ def test_a_resolver_supplies_imported_actions_types_and_constants():
         """
         rrl 1
 
-        from shop.errors import Declined
-        from shop.models import Order as O, Receipt
+        exception Declined(ValueError) from shop.errors
+
+        model O from shop.models import Order
+
+        frozen dataclass Receipt from shop.models:
+            id: str
 
         const LIMITS = {"max": 5, "floor": -1.5}
 
@@ -262,7 +268,9 @@ def test_compile_module_and_workflow_class(package):
         f"""
         rrl 1
 
-        from {package}.models import Item
+        model Item from {package}.models:
+            sku: str
+            count: int
 
         const LOW = 3
 
@@ -333,14 +341,15 @@ def test_exception_classes_of_io_libraries_can_be_caught():
                     return isinstance(e, httpx.TimeoutException)
         """
     )
+    http_error = TypeInfo("httpx", "HTTPError", "exception")
     types = {
-        "httpx.HTTPError": TypeInfo("httpx", "HTTPError", "exception"),
-        "httpx.TimeoutException": TypeInfo("httpx", "TimeoutException", "exception"),
+        "httpx.HTTPError": http_error,
+        "httpx.TimeoutException": TypeInfo("httpx", "TimeoutException", "exception", shape=lambda: ClassShape(bases=(http_error,))),
     }
     result = compile_source(source, path="a.py", module="a", resolve=types.get)
     assert not result.diagnostics, rrl.render_all(result.diagnostics, source)
     text = rrl.print_program(result.programs["Fetch"])
-    assert "from httpx import HTTPError, TimeoutException" in text
+    assert "exception HTTPError(Exception) from httpx\nexception TimeoutException(HTTPError) from httpx\n" in text
     assert "return isinstance(e, TimeoutException)" in text
     # without knowing it is an exception class, httpx.* is I/O
     assert [d.code for d in compile_source(source, path="a.py", module="a").diagnostics] == ["RPL0223", "RPL0105"]

@@ -242,7 +242,7 @@ def test_builtin_exceptions_outside_rrl_are_imported_from_builtins():
                     return 0
         """
     )
-    assert "from builtins import UnicodeDecodeError" in text
+    assert "exception UnicodeDecodeError(UnicodeError) from builtins" in text
     assert "except UnicodeDecodeError:" in text
 
 

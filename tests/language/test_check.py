@@ -14,8 +14,15 @@ from rrl.check import CODES, check, errors
 HEAD = """\
 rrl 1
 
-from app.models import User
-from app.errors import Busy
+exception Busy(Exception) from app.errors
+
+enum Role(str, Enum) from app.models:
+    ADMIN = "admin"
+    GUEST = "guest"
+
+model User from app.models:
+    id: str
+    name: str = ""
 
 const LIMIT = 10
 
@@ -41,6 +48,8 @@ def codes(body: str, head: str = HEAD) -> list[str]:
 
 # ------------------------------------------------------------------ every code, pinned
 
+CONSTANT_HELP = "a default or a member's value is made of literals, arithmetic on numbers, lists, tuples and dicts of them, and members of declared enums (`Color.RED`)"
+CLASS_ATTRIBUTE_HELP = "read the field of a value (`x.field`), or the name of a value's class: `type(x).__name__`"
 POLICY_HELP = "see the policies in docs/language.md: a timeout above 0, at least 1 attempt, a multiplier of at least 1"
 
 PINNED = [
@@ -132,7 +141,7 @@ PINNED = [
     ),
     (
         "workflow W(id: str) -> bool:\n    return isinstance(id, \"str\")\n",
-        [("error", "RPL0318", 2, 27, "the second argument of `isinstance` must be a type", "use one of NoneType, bool, dict, float, int, list, str, tuple, a builtin exception or an imported type, or a tuple of them")],
+        [("error", "RPL0318", 2, 27, "the second argument of `isinstance` must be a type", "use one of NoneType, bool, dict, float, int, list, str, tuple, a builtin exception or a declared class, or a tuple of them")],
     ),
     (
         "fn ping(n: int) -> int:\n    r = await pong(n=n)\n    return r\n\nfn pong(n: int) -> int:\n    r = await ping(n=n)\n    return r\n\n"
@@ -141,11 +150,11 @@ PINNED = [
     ),
     (
         "fn fetch(id: str) -> None:\n    pass\n",
-        [("error", "RPL0320", 1, 1, "`fetch` is declared twice", "the action `fetch` is declared first (line 8); rename one of them")],
+        [("error", "RPL0320", 1, 1, "`fetch` is declared twice", "the action `fetch` is declared first (line 15); rename one of them")],
     ),
     (
-        "from app.limits import LIMIT\n",
-        [("error", "RPL0321", 1, 1, "imported name `LIMIT` clashes with const `LIMIT`", "rename the const, or import the name under another one: `from app.limits import LIMIT as OtherLimit`")],
+        "model LIMIT from app.limits\n",
+        [("error", "RPL0321", 1, 1, "the model `LIMIT` clashes with the const `LIMIT`", "rename the const, or declare the class under another name: `model OtherLimit from app.limits import LIMIT`")],
     ),
     (
         "fn helper(id: str) -> None:\n    await fetch(id=id)\n\nworkflow W(id: str) -> None:\n    await helper(id=id) timeout(10m)\n",
@@ -225,6 +234,70 @@ PINNED = [
 ]
 
 
+PINNED += [
+    (
+        "exception Late(Busy, Role) from app.errors\nmodel Admin(Busy) from app.models\nenum Level(int) from app.models:\n    LOW = 1\nexception Odd(Strange) from app.errors\n",
+        [
+            ("error", "RPL0338", 1, 1, "the base `Role` of the exception `Late` is an enum", "a base of an exception is a builtin exception or a declared exception"),
+            ("error", "RPL0338", 2, 1, "the base `Busy` of the model `Admin` is an exception", "a base of a model is a declared model"),
+            ("error", "RPL0338", 3, 1, "the enum `Level` derives from `int`", "an enum derives from one of Enum, IntEnum, StrEnum, Flag, IntFlag or a declared enum without members, after at most one of str, int and float: `enum Level(str, Enum) from app.models:`"),
+            ("error", "RPL0338", 5, 1, "the base `Strange` of the exception `Odd` is not a declared class", "a base of an exception is a builtin exception or a declared exception"),
+        ],
+    ),
+    (
+        "exception Loop(Again) from app.errors\nexception Again(Loop) from app.errors\n",
+        [("error", "RPL0339", 1, 1, "classes derive from themselves: `Again`, `Loop`", "a class derives from other classes only; remove the base that leads back to it")],
+    ),
+    (
+        "workflow W(id: str) -> list:\n    a = User(\"x\")\n    b = User(id=id, nmae=\"y\")\n    c = Role(\"admin\", \"guest\")\n    return [a, b, c]\n",
+        [
+            ("error", "RPL0340", 2, 14, "the model `User` takes its fields by name", "pass each field by name: `User(field=value)`"),
+            ("error", "RPL0340", 3, 21, "the model `User` has no field `nmae`", "did you mean `name`?"),
+            ("error", "RPL0340", 4, 9, "the enum `Role` takes one argument, the value of a member", "write `Role(value)`, or name the member: `Role.NAME`"),
+        ],
+    ),
+    (
+        "model Customer from app.models\n\nworkflow W() -> Customer:\n    return Customer(id=\"1\")\n",
+        [("error", "RPL0340", 4, 12, "the program does not declare the fields of the model `Customer`, so it cannot build one", "declare its fields: `model Customer from app.models:` with a line `name: type [= default]` for each")],
+    ),
+    (
+        "workflow W() -> User:\n    return User(name=\"x\")\n",
+        [("error", "RPL0341", 2, 12, "missing field `id` in `User(...)`", "pass it by name: `id=...`")],
+    ),
+    (
+        "dataclass Point from app.geo:\n    x: float = len([])\n    y: float = -1 + 2 * 3\n    z: str = 1\nenum Size(Enum) from app.geo:\n    BIG = Role.ADMIN\n    SMALL = LIMIT\n",
+        [
+            ("error", "RPL0342", 2, 16, "the default of the field `x` is not a constant", CONSTANT_HELP),
+            ("error", "RPL0307", 4, 14, "the default of the field `z` has type `int` but is declared `str`", "give a value of type `str`"),
+            ("error", "RPL0342", 7, 13, "the value of the member `SMALL` is not a constant", CONSTANT_HELP),
+        ],
+    ),
+    (
+        "model Pair from app.models:\n    a: int\n    a: str\nenum Two(Enum) from app.models:\n    A = 1\n    A = 2\n",
+        [
+            ("error", "RPL0343", 3, 5, "the field `a` of `Pair` is declared twice", "declare each field once"),
+            ("error", "RPL0343", 6, 5, "the member `A` of `Two` is declared twice", "declare each member once"),
+        ],
+    ),
+    (
+        "workflow W(u: Usr) -> list[Strng]:\n    x: Rol = Role.ADMIN\n    return []\n",
+        [
+            ("error", "RPL0344", 1, 15, "unknown type `Usr`", "did you mean `User`?"),
+            ("error", "RPL0344", 1, 28, "unknown type `Strng`", "use a builtin type (Any, bool, bytes, dict, float, int, list, str, tuple) or declare the class: `model Strng from app.models`"),
+            ("error", "RPL0344", 2, 8, "unknown type `Rol`", "did you mean `Role`?"),
+        ],
+    ),
+    (
+        "workflow W() -> list:\n    return [Role.OWNER, User.ADMIN, ValueError.args]\n",
+        [
+            ("error", "RPL0345", 2, 13, "the enum `Role` has no member `OWNER`", "its members are: ADMIN, GUEST"),
+            ("error", "RPL0345", 2, 25, "`User` is a model, and a workflow reads only the members of enums from a class", CLASS_ATTRIBUTE_HELP),
+            ("error", "RPL0345", 2, 37, "`ValueError` is an exception, and a workflow reads only the members of enums from a class", CLASS_ATTRIBUTE_HELP),
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(("body", "expected"), PINNED, ids=[e[0][1] + f"-{i}" for i, (_, e) in enumerate(PINNED)])
 def test_pinned_diagnostic(body: str, expected: list[tuple]):
     assert diagnostics(body) == expected
@@ -273,9 +346,9 @@ def test_rendered_like_rustc_with_the_path():
     text = render_all(check(parse(source), "flows/w.rrl"), source)
     assert text == (
         "error[RPL0301]: name `total` is used before it is assigned\n"
-        "  --> flows/w.rrl:14:13\n"
+        "  --> flows/w.rrl:21:13\n"
         "   |\n"
-        "14 |     total = total + 1\n"
+        "21 |     total = total + 1\n"
         "   |             ^^^^^\n"
         "   = help: assign `total` before this line, for example `total = 0`"
     )
@@ -440,7 +513,7 @@ def test_recursion_direct_and_reported_once_per_cycle():
 def test_calls_of_builtins_types_and_exceptions():
     body = (
         "workflow W(xs: list[int]) -> list:\n"
-        "    a = User(name=\"x\")\n"
+        "    a = User(id=\"x\")\n"
         "    b = ValueError(\"x\")\n"
         "    c = range(1, 2, 3, 4)\n"
         "    d = len()\n"
@@ -464,9 +537,12 @@ def test_actions_and_fns_are_not_values():
     assert diagnostics(body)[0][1:] == ("RPL0316", 2, 10, "action `fetch` is not a value", "call it in a statement of its own: `result = await fetch(...)`")
 
 
-def test_imported_and_qualified_exception_types():
-    body = "workflow W(id: str) -> None:\n    try:\n        await fetch(id=id) retry(on=[app.errors.Busy])\n    except (Busy, RappelTimeout, app.errors.Other):\n        pass\n"
-    assert [(code, message) for _, code, _, _, message, _ in diagnostics(body)] == [("RPL0317", "unknown exception type `app.errors.Other`")]
+def test_declared_and_builtin_exception_types():
+    body = "workflow W(id: str) -> None:\n    try:\n        await fetch(id=id) retry(on=[Busy, User])\n    except (Busy, RappelTimeout, Other):\n        pass\n"
+    assert [(code, message) for _, code, _, _, message, _ in diagnostics(body)] == [
+        ("RPL0317", "`User` is a model, not an exception class"),
+        ("RPL0317", "unknown exception type `Other`"),
+    ]
 
 
 def test_assignment_to_a_const_item_and_in_loops():
@@ -484,9 +560,11 @@ def test_path_is_attached():
     assert [d.path for d in found] == ["a.rrl"]
 
 
-def test_duplicates_among_imports_and_workflows():
-    body = "from app.other import User\n\nworkflow W() -> None:\n    pass\n\nworkflow W() -> None:\n    pass\n"
+def test_duplicates_among_classes_and_workflows():
+    body = "model User from app.other\n\nworkflow W() -> None:\n    pass\n\nworkflow W() -> None:\n    pass\n"
     assert codes(body) == ["RPL0320", "RPL0320"]
+    body = "model Customer from app.models import User\n"
+    assert diagnostics(body) == [("error", "RPL0320", 1, 1, "the class `app.models:User` is declared twice, as `User` and as `Customer`", "declare it once and use one name for it")]
 
 
 def test_spans_survive_for_a_program_built_in_code():
@@ -617,9 +695,9 @@ def test_assigned_names_include_deleted_names():
     "body",
     [
         # where a type is named, not used as a value
-        "workflow W(user: User) -> list:\n    u = User(id=1)\n    e = Busy(\"x\")\n    return [isinstance(u, User), isinstance(e, (Busy, KeyError, NoneType)), User.ADMIN]\n",
+        "workflow W(user: User) -> list:\n    u = User(id=\"1\")\n    e = Busy(\"x\")\n    return [isinstance(u, User), isinstance(e, (Busy, KeyError, NoneType)), Role.ADMIN]\n",
         "workflow W() -> None:\n    raise ValueError()\n",
-        "const DEFAULT = User.GUEST\n\nworkflow W() -> list:\n    return [DEFAULT]\n",
+        "const DEFAULT = Role.GUEST\n\nworkflow W() -> list:\n    return [DEFAULT]\n",
         # a local of the same name is a value
         "workflow W(User: int) -> int:\n    return User + 1\n",
         # builtin type names are also functions: values
@@ -637,8 +715,8 @@ def test_types_where_types_are_named(body: str):
         ("workflow W() -> None:\n    kinds = (Busy, KeyError)\n", (2, 14)),
         ("workflow W(x: int) -> bool:\n    return x == NoneType\n", (2, 17)),
         ("workflow W(e: int) -> bool:\n    return isinstance(e, (KeyError, [User]))\n", (2, 38)),
-        ("workflow W() -> None:\n    User.ADMIN = 1\n", (2, 5)),
-        ("workflow W() -> None:\n    del User.ADMIN\n", (2, 9)),
+        ("workflow W() -> None:\n    Role.ADMIN = 1\n", (2, 5)),
+        ("workflow W() -> None:\n    del Role.ADMIN\n", (2, 9)),
     ],
 )
 def test_types_are_not_values(body: str, where: tuple[int, int]):

@@ -113,11 +113,26 @@ def test_json_round_trip_is_exact():
     assert action["timeout"] == 30
 
 
-def test_qualified_exception_types_in_handlers():
-    text = "rrl 1\n\nfrom app.errors import Busy\n\nworkflow W() -> int:\n    try:\n        return 1\n    except Busy:\n        return 2\n"
+def test_handlers_name_declared_classes_and_the_dag_declares_them():
+    text = (
+        "rrl 1\n\nexception Transient(Exception) from app.errors\nexception Busy(Transient) from app.errors\n"
+        "exception Unused(Exception) from app.errors\n\nenum Level(IntEnum) from app.models:\n    LOW = 1\n\n"
+        "model Job from app.models:\n    level: Level = Level.LOW\n\nmodel Idle from app.models\n\n"
+        "action run_job(job: Job) -> None from app.jobs\n\n"
+        "workflow W() -> int:\n    try:\n        await run_job(job=Job()) retry(on=[Busy])\n        return 1\n    except Busy:\n        return 2\n"
+    )
     dag = D.lower(rrl.parse(text))
     handler = next(n for n in dag.nodes() if n.kind == "except")
-    assert handler.handlers[0].types == ("app.errors.Busy",)
+    assert handler.handlers[0].types == ("Busy",)
+    # what the nodes name, the signatures' classes, and what these need: bases, field types, defaults
+    assert list(dag.types) == ["Busy", "Job", "Level", "Transient"]
+    data = dag.to_dict()["types"]
+    assert data["Busy"] == {"bases": ["Transient"], "class": "app.errors:Busy", "kind": "exception"}
+    assert data["Level"] == {"bases": ["IntEnum"], "class": "app.models:Level", "kind": "enum", "members": [{"name": "LOW", "value": "1"}]}
+    assert data["Job"] == {
+        "bases": [], "class": "app.models:Job", "fields": [{"default": "Level.LOW", "name": "level", "type": "Level"}], "frozen": False, "kind": "model",
+    }
+    assert D.Dag.from_json(dag.to_json()).types == dag.types
 
 
 def test_a_program_with_two_workflows_needs_a_name():

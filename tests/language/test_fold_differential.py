@@ -21,10 +21,6 @@ from rrl.walk import walk
 ENV = {"x": 2, "s": "text", "xs": [1, 2, 3]}
 
 
-class _NoHost:
-    pass
-
-
 def _leaf(rng: random.Random) -> A.Expr:
     choice = rng.randrange(10)
     if choice == 0:
@@ -88,7 +84,7 @@ def _expr(rng: random.Random, depth: int, in_fstring: bool = False) -> A.Expr:
 def _outcome(expr: A.Expr, env: dict = ENV):
     scope = dict(env)
     try:
-        value = Evaluator({}, _NoHost()).eval(expr, scope)
+        value = Evaluator({}).eval(expr, scope)
     except Exception as exc:  # the exception is the meaning
         return ("raised", type(exc).__name__, repr(scope))
     return ("value", type(value).__name__, repr(value), repr(scope))

@@ -64,9 +64,20 @@ FORMATTED = '''#!/usr/bin/env rappel
 # who wrote it
 rrl 1  # the version
 
-# imports come first
-from app.models import User  # users
-from app.errors import Busy
+# classes come first
+exception Busy(Exception) from app.errors  # busy
+
+model User from app.models  # users
+
+enum Color(str, Enum) from app.models:  # colors
+    # the first
+    RED = 'red'  # red
+    GREEN = "green"
+    # the last
+
+frozen dataclass Point from app.geo import Shapes.Point:
+    x: float = 0.
+    y: float = 1e3  # big
 
 const A = 1
 # about B

@@ -24,15 +24,14 @@ from rrl.interpreter import (
     TimedOut,
 )
 
-from recording_host import RecordingHost, Timeout
-from test_codec import resolve
+from recording_host import Timeout
 
 ACTIONS = "action act(x: int) -> int from m\n"
 
 
 def machine(body: str, fns: str = "") -> Machine:
     text = f"rrl 1\n\n{ACTIONS}{fns}\nworkflow W(n: int = 3) -> Any:\n{body}"
-    return Machine(D.lower(rrl.parse(text)), RecordingHost())
+    return Machine(D.lower(rrl.parse(text)))
 
 
 def dispatch(id: str, x: int, attempt: int = 1, timeout: float = 300.0) -> Dispatch:
@@ -188,12 +187,12 @@ def test_the_state_round_trips_through_json_at_any_step():
     assert straight.start({}) == restored.start({})
     for completion in completions:
         state = json.loads(json.dumps(restored.snapshot()))
-        restored = Machine.restore(restored.dag, restored.host, state, resolve)
+        restored = Machine.restore(restored.dag, state)
         assert restored.snapshot() == state
         assert restored.outstanding == straight.outstanding
         assert restored.complete(completion) == straight.complete(completion)
     assert straight.outcome == Finish(result=[100, 101, 102])
-    assert Machine.restore(straight.dag, straight.host, straight.snapshot(), resolve).outcome == straight.outcome
+    assert Machine.restore(straight.dag, straight.snapshot()).outcome == straight.outcome
 
 
 def test_outstanding_lists_what_the_instance_waits_for():
@@ -201,3 +200,38 @@ def test_outstanding_lists_what_the_instance_waits_for():
     m.start({})
     m.complete(Raised("0[0].0", 1, ValueError("v")))
     assert m.outstanding == [Backoff("0[0].0", 2, 3.0), dispatch("0[1].0", 2)]
+
+
+def test_a_restored_machine_holds_the_programs_own_classes():
+    # Records, declared exceptions and enum members in the environment, in a
+    # pending call's kwargs and in a branch's outcome come back as the
+    # program's classes (the module `app` does not exist: nothing is imported),
+    # so `except`, `isinstance` and `is` still hold after the restore.
+    decls = (
+        "exception Declined(ValueError) from app\n"
+        "enum Tier(Enum) from app:\n    FREE = \"free\"\n    PRO = \"pro\"\n"
+        "model Quote from app:\n    price: int\n    tier: Tier = Tier.FREE\n"
+        "dataclass Slot from app:\n    hour: int\n"
+        "action charge(q: Quote) -> int from app\n"
+    )
+    body = (
+        "    q = Quote(price=n)\n"
+        "    try:\n        raise Declined(\"early\")\n    except Declined as e:\n        early = e\n"
+        "    xs = parallel return_exceptions:\n        await charge(q=q)\n        await act(x=1)\n"
+        "    try:\n        raise xs[0]\n    except Declined:\n        caught = True\n"
+        "    return [q.tier is Tier.FREE, isinstance(q, Quote), Slot(hour=xs[1]) == Slot(hour=7),\n"
+        "            isinstance(early, Declined), caught, str(early)]\n"
+    )
+    m = machine(body, decls)
+    declined = m.dag.classes.named("Declined")
+    m.start({})
+    state = json.loads(json.dumps(m.snapshot()))
+    pending = state["regions"][1]["wait"]["call"]["kwargs"]
+    assert pending["dict"][0][1] == {"model": {"class": "app:Quote", "fields": [["price", 3], ["tier", {"enum": {"class": "app:Tier", "value": "free"}}]]}}
+    m = Machine.restore(m.dag, state)
+    assert m.complete(Raised("0[0].0", 1, declined("no"))) == []
+    state = json.loads(json.dumps(m.snapshot()))
+    assert state["regions"][0]["wait"]["parallel"]["outcomes"][0]["error"]["exception"]["class"] == ["app:Declined", "builtins:ValueError"]
+    m = Machine.restore(m.dag, state)
+    assert type(m.regions[""].env["early"]) is declined
+    assert m.complete(Returned("0[1].0", 1, 7)) == [Finish(result=[True, True, True, True, True, "early"])]

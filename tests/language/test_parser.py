@@ -10,8 +10,14 @@ from rrl.policies import duration
 
 PROGRAM = '''rrl 1
 
-# types the program constructs or catches
-from app.models import User, EmailResult as ER
+# classes the program constructs or catches
+exception Busy(ConnectionError) from app.errors
+
+model User from app.models
+
+model ER from app.models import EmailResult:
+    to: str
+    sent: bool = False
 
 const LIMIT = 10
 const NAMES = ["a", "b\\n"]
@@ -23,7 +29,7 @@ fn greeting(user: User) -> str:
     return f"Hello {user.name!r:>10} {{literal}} {user.tags['x']}"
 
 workflow Welcome(user_ids: list[str], dry: bool = False) -> list[ER]:
-    users = await fetch_users(user_ids=user_ids) retry(attempts=5, on=[ValueError, app.errors.Busy]) backoff(base=5s, max=10m) timeout(10m)
+    users = await fetch_users(user_ids=user_ids) retry(attempts=5, on=[ValueError, Busy]) backoff(base=5s, max=10m) timeout(10m)
     active = [u for u in users if u.active and not u.banned]
     results = parallel for u in active limit 10:
         await send_email(to=u.email, subject="hi")
@@ -66,7 +72,7 @@ def test_round_trip_is_identity():
 def test_policies_and_durations():
     program = rrl.parse(PROGRAM)
     call = program.workflows[0].body[0].call
-    assert call.retry == A.RetryPolicy(A.Constant(5), ("ValueError", "app.errors.Busy"))
+    assert call.retry == A.RetryPolicy(A.Constant(5), ("ValueError", "Busy"))
     assert call.backoff == A.BackoffPolicy(base=A.Duration("5s"), max=A.Duration("10m"))
     assert call.timeout == A.Duration("10m")
     assert call.timeout.seconds == 600
@@ -83,8 +89,8 @@ def test_durations_print_in_the_largest_exact_unit(seconds, text):
 def test_spans_point_into_the_source():
     program = rrl.parse(PROGRAM)
     workflow = program.workflows[0]
-    assert workflow.span.line == 15
-    assert workflow.body[0].span.line == 16
+    assert workflow.span.line == 21
+    assert workflow.body[0].span.line == 22
     assert workflow.body[0].span.column == 5
 
 
@@ -127,7 +133,7 @@ def test_compiler_temporaries_are_names():
 
 def test_names_follow_pythons_rules_for_non_ascii_letters():
     text = (
-        "rrl 1\n\nfrom app.modèles import Größe as Maß\n\nfn hälfte(wert: float) -> float:\n    return wert / 2\n\n"
+        "rrl 1\n\nmodel Maß from app.modèles import Größe\n\nfn hälfte(wert: float) -> float:\n    return wert / 2\n\n"
         "workflow Größen(größe: int, 名前: str = \"x\") -> Any:\n    $1_größe = größe\n    नमस्ते = [größe for _größe in [名前]]\n"
         "    ha = await hälfte(wert=größe)\n    return {\"x\": Maß(größe=$1_größe).höhe, \"y\": नमस्ते, \"z\": ha}\n"
     )
@@ -310,7 +316,9 @@ def test_the_keywords_are_the_words_the_grammar_spells_out():
     from rrl.parser import grammar_keywords
 
     assert grammar_keywords() == KEYWORDS
-    assert CONTEXTUAL == {"retry", "backoff", "timeout", "max", "limit", "return_exceptions"} and CONTEXTUAL < KEYWORDS
+    assert CONTEXTUAL == {
+        "retry", "backoff", "timeout", "max", "limit", "return_exceptions", "exception", "model", "dataclass", "enum", "frozen",
+    } and CONTEXTUAL < KEYWORDS
     assert RRL_ONLY == {"rrl", "const", "action", "fn", "workflow", "parallel", "sleep"}
 
 
@@ -327,18 +335,20 @@ NAME_PLACES = {
     "fn": (False, "fn zq(a: int) -> int:\n    return a\n"),
     "fn parameter": (False, "fn f(zq: int) -> int:\n    return 1\n"),
     "workflow parameter": (False, "workflow W(zq: int) -> int:\n    return 1\n"),
-    "import alias": (False, "from app import T as zq\n"),
-    "imported name": (False, "from app import zq\n"),
+    "declared class": (False, "model zq from app\n"),
+    "base of a class": (False, "exception E(zq) from app\n"),
     "attribute": (True, "workflow W(x: Any) -> Any:\n    return x.zq\n"),
     "attribute in an f-string": (True, 'workflow W(x: Any) -> Any:\n    return f"{x.zq}"\n'),
     "keyword argument": (True, "workflow W() -> Any:\n    return dict(zq=1)\n"),
     "workflow": (True, "workflow zq() -> int:\n    return 1\n"),
     "action, awaited": (True, "action zq(a: int) -> int from m\n\nworkflow W() -> Any:\n    r = await zq(a=1)\n    return r\n"),
     "action parameter": (True, "action act(zq: int) -> int from m\n\nworkflow W() -> Any:\n    r = await act(zq=1)\n    return r\n"),
-    "imported name with an alias": (True, "from app import zq as T\n"),
-    "module": (True, "from app.zq import T\n\naction act(a: int) -> int from app.zq\n"),
-    "type": (True, "workflow W(x: list[zq.T]) -> Any:\n    return 1\n"),
-    "exception type": (True, "workflow W() -> Any:\n    try:\n        pass\n    except app.zq.Busy:\n        pass\n    return 1\n"),
+    "qualname of a class": (True, "model T from app import zq.Inner\n"),
+    "module": (True, "model T from app.zq\n\naction act(a: int) -> int from app.zq\n"),
+    "field": (True, "model T from app:\n    zq: int\n"),
+    "enum member": (True, "enum T(Enum) from app:\n    zq = 1\n"),
+    "type": (True, "workflow W(x: zq[int]) -> Any:\n    return 1\n"),
+    "exception type": (True, "workflow W() -> Any:\n    try:\n        pass\n    except zq:\n        pass\n    return 1\n"),
 }
 
 
@@ -488,3 +498,48 @@ def test_a_lambda_in_an_fstring_field_prints_in_parentheses():
     text = rrl.print_expr(A.FString((field,)))
     assert text == 'f"{(lambda a: a):>5}"'
     assert rrl.parse_expr(text) == A.FString((field,))
+
+
+# ------------------------------------------------------------------ class declarations
+
+
+def test_class_declarations_round_trip_with_their_identity():
+    text = (
+        "rrl 1\n\n"
+        "exception Busy(ConnectionError, LookupError) from app.errors\n\n"
+        "enum Tier(str, Enum) from app.models import Plan.Tier:\n    FREE = \"free\"\n    GRATIS = \"free\"\n\n"
+        "enum Base(Enum) from app.models:\n    pass\n\n"
+        "model Plan from app.models:\n    name: str\n    tier: Tier = Tier.FREE\n    tags: list[str] = []\n\n"
+        "frozen dataclass Cell from app.geo:\n    row: int\n\n"
+        "model Opaque from app.models\n"
+    )
+    program = rrl.parse(text)
+    assert rrl.print_program(program) == text
+    busy, tier, base, plan, cell, opaque = program.classes
+    assert (busy.kind, busy.bases, busy.body, busy.identity) == ("exception", ("ConnectionError", "LookupError"), None, "app.errors:Busy")
+    assert (tier.name, tier.qualname, tier.identity, [m.name for m in tier.members]) == ("Tier", "Plan.Tier", "app.models:Plan.Tier", ["FREE", "GRATIS"])
+    assert base.body == () and base.members == ()
+    assert [(f.name, rrl.print_expr(f.default) if f.default else None) for f in plan.fields] == [("name", None), ("tier", "Tier.FREE"), ("tags", "[]")]
+    assert cell.frozen and cell.kind == "dataclass"
+    assert opaque.body is None and opaque.fields is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        ("enum E(Enum) from m:\n    X: int = 1\n", "RPL0011", "a field in the body of the enum `E`"),
+        ("model M from m:\n    X = 1\n", "RPL0011", "a member in the body of the model `M`"),
+        ("exception E(Exception) from m:\n    pass\n", "RPL0011", "an exception declaration has no body: `E` is declared by its bases"),
+        ("frozen enum E(Enum) from m:\n    X = 1\n", "RPL0001", "unexpected `enum`"),
+        ("model M(a.B) from m\n", "RPL0001", "unexpected `.`"),
+        ("from app.models import User\n", "RPL0001", "unexpected `from`"),
+    ],
+)
+def test_class_declaration_errors(text, code, message):
+    diagnostic = _error("rrl 1\n\n" + text)
+    assert (diagnostic.code, diagnostic.message) == (code, message)
+
+
+def test_an_import_of_older_rrl_says_what_replaced_it():
+    diagnostic = _error("rrl 1\n\nfrom app.models import User\n")
+    assert "a program declares the classes it names instead of importing them" in diagnostic.help

@@ -45,7 +45,7 @@ def test_a_recording_replays_to_its_outcome():
         ],
     }
     assert outcome(transcript) == {"result": [105]}
-    assert replay(dag, transcript, RecordingHost(), resolve).result == [105]
+    assert replay(dag, transcript).result == [105]
 
 
 def test_recording_runs_attempts_first_then_the_timer_due_first():
@@ -69,12 +69,48 @@ def test_a_failing_workflow_records_its_exception_as_the_outcome():
     kinds = [next(iter(event.get("completion") or event["commands"][0])) for event in transcript["events"]]
     assert kinds == ["dispatch", "raised", "backoff", "backed_off", "dispatch", "raised", "finish"]
     assert outcome(transcript)["error"]["exception"]["class"] == ["builtins:KeyError"]
-    assert isinstance(replay(dag, transcript, RecordingHost(), resolve).error, KeyError)
+    assert isinstance(replay(dag, transcript).error, KeyError)
+
+
+def test_values_of_declared_classes_record_and_replay_from_the_program():
+    # The module `app` does not exist: the replay reads every value into the
+    # program's own classes, as a runtime without the user's code does.
+    decls = (
+        "exception Declined(ValueError) from app\n"
+        "enum Tier(Enum) from app:\n    FREE = \"free\"\n    PRO = \"pro\"\n"
+        "model Quote from app:\n    price: int\n    tier: Tier = Tier.FREE\n"
+        "action quote(x: int) -> Quote from app\n"
+        "action charge(q: Quote) -> int from app\n"
+    )
+    body = (
+        "    q = await quote(x=n)\n"
+        "    try:\n        await charge(q=q)\n    except Declined as e:\n"
+        "        return [q, q.tier is Tier.PRO, isinstance(q, Quote), e]\n"
+        "    return None\n"
+    )
+    dag = D.lower(rrl.parse(f"rrl 1\n\n{decls}\nworkflow W(n: int = 3) -> Any:\n{body}"))
+    classes = dag.classes
+    pro = classes.member("Tier", "PRO")
+
+    def charge(q):
+        raise classes.named("Declined")(f"no {q.price}")
+
+    transcript = recorded(dag, actions={"quote": lambda x: classes.construct("Quote", [], {"price": x, "tier": pro}, classes.constant), "charge": charge})
+    value = {"model": {"class": "app:Quote", "fields": [["price", 3], ["tier", {"enum": {"class": "app:Tier", "value": "pro"}}]]}}
+    assert transcript["events"][2]["commands"][0]["dispatch"]["kwargs"] == {"q": value}
+    result = outcome(transcript)["result"]
+    assert result[:3] == [value, True, True]
+    assert result[3]["exception"]["class"] == ["app:Declined", "builtins:ValueError"]
+
+    finish = replay(dag, transcript)
+    quote, _, _, declined = finish.result
+    assert type(quote) is classes.named("Quote") and quote.tier is pro
+    assert type(declined) is classes.named("Declined") and str(declined) == "no 3"
 
 
 def mismatch(dag: D.Dag, transcript: dict) -> TranscriptError:
     with pytest.raises(TranscriptError) as info:
-        replay(dag, transcript, RecordingHost(), resolve)
+        replay(dag, transcript)
     return info.value
 
 

@@ -2,7 +2,11 @@
 print with Python's printer and hand to the Rust parser. Every form of the
 grammar is drawn; the awaits name declared actions and fns with their
 parameters, `break`, `continue` and a bare `raise` stand where lowering takes
-them, so that most programs also lower to a DAG."""
+them, so that most programs also lower to a DAG. Programs declare classes of
+every kind (bases, fields with defaults, enum members naming other enums'
+members) and use them (constructions, enum members, `except`, `retry(on=...)`,
+types), so that the DAG's `types` section follows bases, field types and
+defaults."""
 
 from __future__ import annotations
 
@@ -13,8 +17,21 @@ from rrl import ast as A
 NAMES = ["a", "b", "x", "total", "items", "größe", "名前", "$t1", "$2_v", "max", "retry", "limit", "timeout", "_"]
 ATTRS = ["value", "sleep", "action", "name", "real", "workflow"]
 STR_CHARS = ["a", "Z", " ", "'", '"', "\\", "\n", "\t", "{", "}", "é", "名", "\x00", "\x7f", "\u200b", "😀", "#", "$"]
-TYPES = ["int", "str", "float", "bool", "Any", "bytes", "app.models.User", "User"]
-EXCEPTIONS = ["ValueError", "KeyError", "app.errors.Busy", "Busy", "TimeoutError"]
+# Contextual keywords: names wherever no class declaration starts (read, never
+# assigned: a statement after a block cannot start with one).
+VALUE_NAMES = ["model", "enum", "frozen", "dataclass", "exception"]
+TYPES = ["int", "str", "float", "bool", "Any", "bytes", "User", "Order", "Color", "Point"]
+EXCEPTIONS = ["ValueError", "KeyError", "Busy", "TimeoutError", "CardDeclined"]
+# The classes a program may declare, by kind; names of Python's world may be keywords of RRL.
+CLASSES = {
+    "exception": ["Busy", "CardDeclined", "Problem"],
+    "model": ["User", "Order", "model"],
+    "dataclass": ["Point", "Größe", "Line"],
+    "enum": ["Color", "Status", "enum"],
+}
+MODULES = ["app.models", "app.workflow", "app.errors", "modèles", "builtins"]
+FIELDS = ["id", "name", "sleep", "action", "model", "größe", "items", "note"]
+MEMBERS = ["RED", "GREEN", "BLUE", "sleep", "workflow", "max"]
 SPECS = [">5", ".2f", "<10", "^8", "05d", ",", "x", ""]
 
 
@@ -33,6 +50,11 @@ class ProgramGenerator:
     def name(self) -> str:
         return self.pick(NAMES)
 
+    def value_name(self) -> str:
+        if self.rng.random() < 0.1:
+            return self.pick(VALUE_NAMES)
+        return self.name()
+
     def constant(self) -> A.Constant:
         kind = self.rng.randrange(6)
         if kind == 0:
@@ -47,7 +69,7 @@ class ProgramGenerator:
 
     def expr(self, depth: int = 2) -> A.Expr:
         if depth <= 0 or self.rng.random() < 0.25:
-            return A.Name(self.name()) if self.rng.random() < 0.5 else self.constant()
+            return A.Name(self.value_name()) if self.rng.random() < 0.5 else self.constant()
         d = depth - 1
         kind = self.rng.randrange(19)
         if kind == 0:
@@ -101,7 +123,21 @@ class ProgramGenerator:
             return A.FString(tuple(p for p in merged if p != ""))
         if kind == 15:
             return A.Call(A.Attribute(A.Name(self.name()), self.pick(["append", "pop", "get", "upper"])), (self.expr(d),))
-        return A.Name(self.name())
+        if kind == 16 and self.classes:
+            return self.class_use(d)
+        return A.Name(self.value_name())
+
+    def class_use(self, depth: int) -> A.Expr:
+        """A declared class at work: a construction, an enum's member, `isinstance`."""
+        decl = self.pick(self.classes)
+        if decl.kind == "enum" and decl.members and self.rng.random() < 0.7:
+            return A.Attribute(A.Name(decl.name), self.pick(decl.members).name)
+        if decl.fields and self.rng.random() < 0.7:
+            kwargs = tuple(A.Keyword(f.name, self.expr(depth)) for f in decl.fields if self.rng.random() < 0.7)
+            return A.Call(A.Name(decl.name), (), kwargs)
+        if self.rng.random() < 0.5:
+            return A.Call(A.Name("isinstance"), (self.expr(depth), A.Name(decl.name)))
+        return A.Call(A.Name(decl.name), tuple(self.expr(depth) for _ in range(self.rng.randrange(2))))
 
     def constant_text(self) -> str:
         return "".join(self.pick(STR_CHARS) for _ in range(self.rng.randint(1, 4)))
@@ -250,12 +286,53 @@ class ProgramGenerator:
         names = self.rng.sample(["a", "b", "n", "größe", "items", "user"], count)
         return tuple(A.Param(name, self.type(), self.constant() if defaults and self.rng.random() < 0.3 else None) for name in names)
 
+    # ---------------------------------------------------------- classes
+
+    def class_constant(self, depth: int = 2) -> A.Expr:
+        """A field's default or a member's value: a constant (docs/language.md, "Classes")."""
+        enums = [c for c in self.classes if c.kind == "enum" and c.members]
+        roll = self.rng.random()
+        if roll < 0.15 and enums:
+            enum = self.pick(enums)
+            return A.Attribute(A.Name(enum.name), self.pick(enum.members).name)
+        if roll < 0.25 and depth > 0:
+            return A.UnaryOp("-", A.Constant(self.pick([1, 2.5])))
+        if roll < 0.35 and depth > 0:
+            return A.BinOp(self.class_constant(depth - 1), self.pick(["+", "*"]), self.class_constant(depth - 1))
+        if roll < 0.45 and depth > 0:
+            return A.ListExpr(tuple(self.class_constant(depth - 1) for _ in range(self.rng.randrange(3))))
+        if roll < 0.5 and depth > 0:
+            return A.DictExpr(tuple((A.Constant(self.pick(["a", "b"])), self.class_constant(depth - 1)) for _ in range(self.rng.randrange(2))))
+        return self.constant()
+
+    def class_decl(self, kind: str, name: str) -> A.ClassDecl:
+        declared = [c.name for c in self.classes if c.kind == kind]
+        module = self.pick(MODULES)
+        qualname = name if self.rng.random() < 0.7 else self.pick([f"Outer.{name}", "Other", "workflow.Inner"])
+        body: tuple | None = None
+        if kind == "exception":
+            bases = tuple(self.rng.sample([*declared, "ValueError", "Exception", "KeyError"], self.rng.randint(1, 2)))
+        elif kind == "enum":
+            bases = self.pick([("Enum",), ("str", "Enum"), ("IntEnum",), ("int", "Flag"), *((d,) for d in declared)])
+            members = self.rng.sample(MEMBERS, self.rng.randrange(4))
+            body = tuple(A.Member(m, self.class_constant()) for m in members)
+        else:
+            bases = tuple(self.rng.sample(declared, min(len(declared), self.rng.randrange(2))))
+            if self.rng.random() < 0.8:
+                fields = self.rng.sample(FIELDS, self.rng.randrange(4))
+                body = tuple(A.Param(f, self.type(), self.class_constant() if self.rng.random() < 0.4 else None) for f in fields)
+        frozen = kind in ("model", "dataclass") and self.rng.random() < 0.3
+        return A.ClassDecl(kind, name, module, qualname, bases, body, frozen=frozen)
+
     def program(self) -> A.Program:
         decls: list = []
         self.actions: list[tuple[str, tuple[str, ...], bool]] = []
         self.callees: list[tuple[str, tuple[str, ...], bool]] = []
-        if self.rng.random() < 0.7:
-            decls.append(A.ImportDecl("app.models", (("User", None), ("Busy", None), ("Order", "O"))))
+        self.classes: list[A.ClassDecl] = []
+        for kind in self.rng.sample(list(CLASSES), self.rng.randrange(len(CLASSES) + 1)):
+            for name in self.rng.sample(CLASSES[kind], self.rng.randint(1, 2)):
+                self.classes.append(self.class_decl(kind, name))
+        decls += self.classes
         for n in range(self.rng.randrange(3)):
             decls.append(A.ConstDecl(f"C{n}", self.expr(2)))
         for n in range(self.rng.randint(1, 3)):

@@ -13,6 +13,7 @@ import pytest
 
 import rrl
 from rrl.dag import lower
+from rrl.diagnostics import DiagnosticError
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -46,6 +47,24 @@ def test_check_reports_a_syntax_error_with_its_caret(tmp_path):
     assert result.stderr.startswith(f"error[RPL0001]: unexpected end of line\n --> {path}:4:15\n  |\n4 |     return 1 +\n")
     golden = sorted((ROOT / "golden/run").glob("*/*.opt.rrl"))[0]
     assert run("check", str(golden)).stdout == "checked 1 file(s), 1 workflow(s): no errors\n"
+
+
+def test_check_tells_a_program_that_imports_its_classes_to_declare_them(tmp_path):
+    path = tmp_path / "old.rrl"
+    text = "rrl 1\n\nfrom app.models import User\n\nexception Busy(Exception) from app.errors:\n    pass\n"
+    path.write_text(text)
+    result = run("check", str(path))
+    with pytest.raises(DiagnosticError) as python:
+        rrl.parse(text, str(path))
+    assert result.returncode == 1
+    assert result.stderr.startswith(str(python.value) + "\n")
+    assert "declares the classes it names instead of importing them" in result.stderr
+    body = text.replace("from app.models import User\n", "")
+    path.write_text(body)
+    with pytest.raises(DiagnosticError) as python:
+        rrl.parse(body, str(path))
+    assert run("check", str(path)).stderr.startswith(str(python.value) + "\n")
+    assert python.value.diagnostics[0].code == "RPL0011"
 
 
 def test_usage_errors_exit_2(tmp_path):

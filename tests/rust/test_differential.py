@@ -35,6 +35,52 @@ CASES = int(os.environ.get("RRL_DIFFERENTIAL_CASES", "1000"))
 SEED = int(os.environ.get("RRL_DIFFERENTIAL_SEED", "20260601"))
 
 
+# Class declarations laid out by hand: comments in and around their bodies,
+# brackets broken over lines, continuation lines, CRLF and tabs.
+CLASS_LAYOUTS = [
+    """# head
+rrl 1
+# before classes
+exception A(Exception) from app.errors  # trailing A
+exception B(A) from app.errors
+# between
+exception C(
+    A,  # first base
+    B,
+) from app.errors
+model M from app.models:  # header comment
+    # leading field comment
+    x: int = 1  # x
+
+    y: list[
+        int  # inner
+    ] = [1,
+         2]
+    # end of body
+
+    # after blank
+enum E(str, Enum) from app:
+    pass  # nothing
+enum F(Enum) from app:
+    # only a comment
+    pass
+frozen dataclass D from app import Outer.D:
+    a: int
+model N from app
+model O from app
+const X = E.RED
+workflow W() -> int:
+    return 1
+""",
+    "rrl 1\nmodel  M( A ,B ,)   from  app . m   import  Q . M :\n        x :int=1\n        y:   str\nenum   E(  Enum ) from x:\n  A  =  1\n  B=[1,2,]\n",
+    "rrl 1\nmodel M from app:\n    x: int\n# at column 1 after the body\nmodel N from app:\n    y: int\n    # indented after the last field\nconst C = 1\n",
+    "rrl 1\nmodel M from app:  # c\n    x: int  # d\n\n    # e\n\n    y: str = \\\n        'a'\n# f\nconst X = 1\n",
+    "rrl 1\r\nenum E(Enum) from app:\r\n\tA = 1\r\n\tB = (\r\n  2)\r\n",
+    "rrl 1\nexception E(\n    Exception,\n) from app \\\n  import \\\n  Q.E\n",
+    "rrl 1\nmodel model from model import model\nenum enum(Enum) from enum:\n    model = 1\n",
+]
+
+
 def corpus() -> list[str]:
     """The golden programs, the docs' `rrl 1` examples and the texts the
     formatter's tests format: hand-written layout, comments and all."""
@@ -43,6 +89,7 @@ def corpus() -> list[str]:
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "golden").rglob("*.rrl"))]
     texts += LANGUAGE_EXAMPLES
+    texts += CLASS_LAYOUTS
     texts.append(test_format.FORMATTED)
     for test in vars(test_format).values():
         for mark in getattr(test, "pytestmark", []):
@@ -82,7 +129,8 @@ TOKENS = [
     "(", ")", "[", "]", "{", "}", ":", ",", "=", "==", ".", "if", "else", "for", "in", "await", "parallel", "sleep",
     "return", "lambda", "not", "x", "1", "1.5", ".5", "'s'", 'f"{x}"', "f'{'", "\n", "    ", "\t", "*", "**", "-", "->",
     "#c", "\\\n", "$", "é", "\ufb01", "retry", "max", "limit", "del", "pass", "from", "import", "5m", "None", "!", "?",
-    '"', "\r", "\x0c", "\u00a0", "try:", "except", "finally", "elif",
+    '"', "\r", "\x0c", "\u00a0", "try:", "except", "finally", "elif", "model", "enum", "frozen", "exception",
+    "dataclass", "(Exception)",
 ]
 
 
@@ -158,6 +206,37 @@ BROKEN = [
     HEAD + "    x = a.5\n",
     HEAD + "    x = a->b\n",
     HEAD + "    x = f\"{a#comment}\"\n",
+    HEAD + "    x = a, **xs\n",
+    # Class declarations.
+    "rrl 1\nfrom app.models import User\n",
+    "rrl 1\nexception Busy(Exception) from app.errors:\n    pass\n",
+    "rrl 1\nmodel M from app:\n    X = 1\n",
+    "rrl 1\nenum E(Enum) from app:\n    RED = 1\n    x: int = 1\n",
+    "rrl 1\nfrozen enum E(Enum) from app\n",
+    "rrl 1\nfrozen M from app\n",
+    "rrl 1\nmodel M() from app\n",
+    "rrl 1\nmodel M(A,,) from app\n",
+    "rrl 1\nmodel M from app.\n",
+    "rrl 1\nmodel M from app import\n",
+    "rrl 1\nmodel M\n",
+    "rrl 1\nmodel if(fn) from app.fn import x.if\n",
+    "rrl 1\nmodel sleep from app\n",
+    "rrl 1\nmodel M from app:\n    pass: int\n",
+    "rrl 1\nmodel M from app:\n    if: int\n",
+    "rrl 1\nmodel M from app:\n    x: app.User\n",
+    "rrl 1\nmodel M from app:\n    x: int == 1\n",
+    "rrl 1\nmodel M from app:\nx: int\n",
+    "rrl 1\nmodel M from app:\n    x: int\n  y: int\n",
+    "rrl 1\nenum E(Enum) from app:\n    A == 1\n",
+    "rrl 1\nenum E(Enum) from app:\n    A = await f()\n",
+    "rrl 1\nenum E(Enum) from app:\n    A = lambda: if\n",
+    "rrl 1\nenum E(Enum) from app:\n    A = 1\nx = 1\n",
+    "rrl 1\nenum E(Enum) from app:\n    A = 1\n    B = 2\nif = 1\n",
+    HEAD + "    if a:\n        pass\n    model = 1\n",
+    HEAD + "    if a:\n        pass\n    from = 1\n",
+    HEAD + "    x: app.User = 1\n",
+    HEAD + "    try:\n        pass\n    except app.errors.Busy:\n        pass\n",
+    HEAD + "    x = await fetch(id=a) retry(on=[app.Busy])\n",
 ]
 
 

@@ -1,7 +1,8 @@
 """`rrl check` (the Rust validation) against the Python checker: it reports
 no problem in a program the checker accepts, and for the structural rules
-it implements (declarations, awaits and their arguments, `break`,
-`continue`, bare `raise`, recursion) exactly what the checker reports; for
+it implements (declarations, the bases, fields and members of declared
+classes, awaits and their arguments, `break`, `continue`, bare `raise`,
+recursion) exactly what the checker reports; for
 names, a subset (it does not follow control flow). Each of its diagnostics
 is one of the checker's, with the same code, position and message."""
 
@@ -25,12 +26,18 @@ from support import ROOT, rrl_binary  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("cargo") is None, reason="the Rust toolchain (cargo) is not installed")
 
-STRUCTURAL = {"RPL0303", "RPL0304", "RPL0305", "RPL0306", "RPL0311", "RPL0312", "RPL0319", "RPL0320", "RPL0321", "RPL0326"}
+STRUCTURAL = {
+    "RPL0303", "RPL0304", "RPL0305", "RPL0306", "RPL0311", "RPL0312", "RPL0319", "RPL0320", "RPL0321", "RPL0326",
+    "RPL0338", "RPL0339", "RPL0342", "RPL0343",
+}
 
 BROKEN = {
     "declarations": """rrl 1
 
-from app.models import User, Order as O, my_thing
+model User from app.models
+model Order from app.models
+model O from app.models import Order
+exception my_thing(Exception) from app.errors
 
 const O = 1
 const my_thing = 2
@@ -42,6 +49,42 @@ fn fetch() -> None:
     pass
 
 workflow W(a: int, a: str) -> int:
+    return a
+""",
+    "classes": """rrl 1
+
+exception Bare from app.errors
+exception Wrong(Color, ValueError) from app.errors
+exception Typo(Exceptoin) from app.errors
+
+enum Color(str, Enum) from app.models:
+    RED = "red"
+    RED = "again"
+    GREEN = f"x"
+    BLUE = -Color.RED
+
+enum Mixed(Enum, str, int) from app.models
+enum Sub(Color) from app.models
+enum Empty from app.models:
+    pass
+enum Flags(int, Empty) from app.models:
+    ONE = 1 + 2 * 3
+    TWO = [1, (2, {"a": Flags.ONE})]
+    THREE = [*xs]
+
+model A(B) from app.models:
+    x: int = 1
+    x: str
+    y: list = [other]
+
+model B(A) from app.models
+model C(Missing, Point) from app.models
+model Loop(Loop) from app.models
+
+dataclass Point(A) from app.models:
+    z: dict = {"k": Color.PURPLE, **other}
+
+workflow W(a: int) -> int:
     return a
 """,
     "awaits": """rrl 1

@@ -197,16 +197,22 @@ class Unbuildable(LookupError):
         raise RuntimeError("only raised by the library that owns it")
 
 
-async def test_the_local_host_matches_a_stand_in_by_its_chain():
+async def test_a_program_matches_a_stand_in_by_its_chain():
+    """An exception of a class the program does not declare enters it as a stand-in
+    that derives from the classes of its chain the program knows."""
     from rrl import codec
+    from rrl.evaluate import Evaluator
+    import rrl
 
-    from rappel._boundary import resolve_class
-    from rappel._local_host import LocalHost
+    class Gone(Unbuildable):
+        pass
 
-    error = LookupError.__new__(Unbuildable, "gone")
-    stand_in = codec.loads(codec.dumps(error), resolve_class)
-    assert isinstance(stand_in, codec.UnresolvedException) and not isinstance(stand_in, Unbuildable)
-    host = LocalHost()
-    assert host.exception_matches(stand_in, f"{__name__}.Unbuildable")
-    assert host.exception_matches(stand_in, "LookupError")
-    assert not host.exception_matches(stand_in, "KeyError")
+    program = rrl.parse(f"rrl 1\n\nexception Unbuildable(LookupError) from {__name__}\n")
+    evaluator = Evaluator({c.name: c for c in program.classes})
+    error = LookupError.__new__(Gone, "gone")
+    stand_in = codec.loads(codec.dumps(error), evaluator.classes.resolve)
+    assert isinstance(stand_in, codec.UnresolvedException)
+    assert evaluator.matches(stand_in, "Unbuildable")
+    assert evaluator.matches(stand_in, "LookupError")
+    assert not evaluator.matches(stand_in, "KeyError")
+    assert codec.encode(stand_in) == codec.encode(error)

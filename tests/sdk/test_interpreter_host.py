@@ -65,7 +65,11 @@ async def ih_taxed(n: int, rate: Annotated[int, Depend(tax_rate)]) -> int:
 
 HEADER = f"""rrl 1
 
-from {__name__} import QuotaExceeded, Summary
+exception QuotaExceeded(Exception) from {__name__}
+
+model Summary from {__name__}:
+    total: int
+    note: str
 
 action ih_flaky(key: str, failures: int) -> str from {__name__}
 action ih_slow(key: str, slow_attempts: int) -> str from {__name__}

@@ -1,12 +1,10 @@
-import sys
-from http import HTTPStatus
 from dataclasses import dataclass
 from typing import Annotated
 
 import pytest
 from pydantic import BaseModel
 
-from rappel import Depend, RappelError, RappelTimeout, action
+from rappel import Depend, RappelTimeout, action
 from rappel._local_host import LocalHost
 from rrl.interpreter import Dispatch, TimedOut, run_attempt
 from rappel.testing import override_dependency
@@ -77,50 +75,46 @@ async def test_call_action_checks_arguments():
         await LocalHost().call_action(dispatch("host_multiply", {}))
 
 
-def test_construct_builtins_models_dataclasses_and_exceptions():
-    host = LocalHost()
-    assert host.construct("ValueError", ["bad"], {}).args == ("bad",)
-    assert host.construct("dict", [], {"a": 1}) == {"a": 1}
-    assert host.construct(f"{__name__}.Point", [], {"x": 1, "y": 2}) == Point(x=1, y=2)
-    assert host.construct(f"{__name__}.Box", ["crate"], {}) == Box("crate")
-    assert host.construct(f"{__name__}.Box.Lid", [], {"color": "red"}) == Box.Lid("red")
-    assert isinstance(host.construct("rappel.RappelTimeout", ["late"], {}), RappelTimeout)
+def _program_classes(declarations: str):
+    """The classes of a program that declares `declarations` (and nothing else)."""
+    import rrl
+    from rrl.evaluate import Evaluator
+
+    program = rrl.parse(f"rrl 1\n\n{declarations}")
+    return Evaluator({c.name: c for c in program.classes}).classes
 
 
-def test_construct_errors_are_clear():
-    host = LocalHost()
-    with pytest.raises(RappelError, match="'Nope' is not a builtin type"):
-        host.construct("Nope", [], {})
-    with pytest.raises(RappelError, match="module '.*' has no 'Missing'"):
-        host.construct(f"{__name__}.Missing", [], {})
-    with pytest.raises(RappelError, match="no module 'no_such_pkg_q'"):
-        host.construct("no_such_pkg_q.Thing", [], {})
-    with pytest.raises(RappelError, match="not a class"):
-        host.construct(f"{__name__}.multiplier", [], {})
+@action
+async def host_point(x: int) -> Point:
+    return Point(x=x, y=x + 1)
 
 
-def test_exception_matching_follows_the_class_hierarchy():
-    host = LocalHost()
-    assert host.exception_matches(KeyError("k"), "LookupError")
-    assert host.exception_matches(KeyError("k"), "Exception")
-    assert not host.exception_matches(KeyError("k"), "ValueError")
-    assert host.exception_matches(PaymentDeclined(), f"{__name__}.PaymentDeclined")
-    assert host.exception_matches(RappelTimeout(), "rappel.RappelError")
-    with pytest.raises(RappelError, match="not an exception class"):
-        host.exception_matches(KeyError(), "dict")
+@action
+async def host_lid(color: str) -> Box.Lid:
+    return Box.Lid(color)
 
 
-def test_isinstance_on_any_class_and_enum_members():
-    host = LocalHost()
-    assert host.is_instance(Point(x=1, y=2), f"{__name__}.Point")
-    assert host.is_instance(Box("crate"), f"{__name__}.Box")
-    assert not host.is_instance(Box("crate"), f"{__name__}.Point")
-    assert host.is_instance(KeyError("k"), "LookupError")
-    assert host.enum_member("http.HTTPStatus", "NOT_FOUND") is HTTPStatus.NOT_FOUND
-    with pytest.raises(AttributeError, match="type object 'HTTPStatus' has no attribute 'TEAPOT_2'"):
-        host.enum_member("http.HTTPStatus", "TEAPOT_2")
-    with pytest.raises(RappelError, match="is not an enum"):
-        host.enum_member(f"{__name__}.Point", "x")
+async def test_results_come_back_as_the_programs_values():
+    classes = _program_classes(
+        f"model Point from {__name__}:\n    x: int\n    y: int\n\ndataclass Lid from {__name__} import Box.Lid:\n    color: str\n"
+    )
+    host = LocalHost(classes=classes)
+    point = await host.call_action(dispatch("host_point", {"x": 1}))
+    assert type(point) is classes.named("Point") and not isinstance(point, Point)
+    assert (point.x, point.y, repr(point)) == (1, 2, "Point(x=1, y=2)")
+    lid = await host.call_action(dispatch("host_lid", {"color": "red"}))
+    assert type(lid) is classes.named("Lid") and repr(lid) == "Box.Lid(color='red')"
+    # an argument of the program's classes reaches the action as the user's class
+    assert await host.call_action(dispatch("host_point", {"x": point.x})) == point
+
+
+async def test_exceptions_come_back_as_the_programs_classes():
+    classes = _program_classes(f"exception PaymentDeclined(Exception) from {__name__}\n")
+    with pytest.raises(classes.named("PaymentDeclined"), match="declined 9.5") as raised:
+        await LocalHost(classes=classes).call_action(dispatch("host_decline", {"amount": 9.5}))
+    assert not isinstance(raised.value, PaymentDeclined)
+    # the engine's own (a timed-out attempt's, which the machine builds): one class in both worlds
+    assert classes.resolve("rappel:RappelTimeout") is RappelTimeout
 
 
 async def test_sleep_is_virtual():
@@ -128,11 +122,3 @@ async def test_sleep_is_virtual():
     await host.sleep(3600)
     await host.sleep(-1)
     assert host.clock.sleeps == [3600.0, 0.0]
-
-
-def test_module_that_fails_to_import_is_not_mistaken_for_a_missing_one(tmp_path, monkeypatch):
-    (tmp_path / "broken_types_mod.py").write_text("import definitely_missing_dependency\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "broken_types_mod", raising=False)
-    with pytest.raises(ModuleNotFoundError, match="definitely_missing_dependency"):
-        LocalHost().construct("broken_types_mod.Thing", [], {})

@@ -9,8 +9,6 @@ from typing import Annotated
 import pytest
 
 from rappel import CodecError, Depend, RetryPolicy, Workflow, action, workflow
-from rappel._boundary import resolve_class
-from rappel._local_host import LocalHost
 from rappel._workflow import dag_of
 from rappel.testing import record_transcript, run_local
 from rrl.transcript import outcome, replay
@@ -45,7 +43,7 @@ async def test_the_transcript_is_json_data_that_replays_to_run_locals_outcome():
     assert json.loads(json.dumps(transcript)) == transcript
     assert transcript["arguments"] == {"amounts": [3, 4]}
     assert outcome(transcript) == {"result": [4, 5]} and await run_local(Billing, [3, 4]) == [4, 5]
-    assert replay(dag_of(Billing), transcript, LocalHost(), resolve_class).result == [4, 5]
+    assert replay(dag_of(Billing), transcript).result == [4, 5]
 
 
 async def test_a_failing_workflow_is_an_outcome_not_an_exception():

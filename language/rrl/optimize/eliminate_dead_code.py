@@ -118,18 +118,16 @@ def _prune_declarations(program: A.Program) -> A.Program:
     decls = [d for d in program.decls if not isinstance(d, A.FnDecl) or d.name in reached]
     called = {n.name for d in decls for n in walk(d) if isinstance(n, A.AwaitCall)}
     decls = [d for d in decls if not isinstance(d, A.ActionDecl) or d.name in called]
-    mentioned = _mentioned_names(d for d in decls if not isinstance(d, A.ImportDecl))
-    kept = []
-    for decl in decls:
-        if isinstance(decl, A.ImportDecl):
-            names = tuple(
-                (name, alias) for name, alias in decl.names
-                if (alias or name) in mentioned or f"{decl.module}.{name}" in mentioned
-            )
-            if not names:
-                continue
-            decl = replace(decl, names=names) if names != decl.names else decl
-        kept.append(decl)
+    # Classes: those the other declarations mention, and what these need in turn.
+    classes = {d.name: d for d in decls if isinstance(d, A.ClassDecl)}
+    needed: set[str] = set()
+    pending = list(_mentioned_names(d for d in decls if not isinstance(d, A.ClassDecl)))
+    while pending:
+        name = pending.pop()
+        if name in classes and name not in needed:
+            needed.add(name)
+            pending += [*classes[name].bases, *_mentioned_names([classes[name]])]
+    kept = [d for d in decls if not isinstance(d, A.ClassDecl) or d.name in needed]
     return replace(program, decls=tuple(kept))
 
 

@@ -15,6 +15,7 @@ pub mod dag;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
+pub mod suggest;
 pub mod syntax;
 pub mod validate;
 pub mod value;

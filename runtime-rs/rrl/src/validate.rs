@@ -1,21 +1,24 @@
 //! Validation of a loaded program: what a runtime needs to refuse a
 //! malformed artifact with a clear message before it lowers or runs it.
-//! Declarations are unique, every await names an action or a fn with its
-//! parameters, `break`, `continue` and a bare `raise` stand where they mean
-//! something, fns do not recurse, and every name an expression reads is
-//! bound somewhere: a parameter, a local, a const, an imported name or a
-//! builtin. The diagnostics have the codes and messages of the Python
+//! Declarations are unique; declared classes derive from builtin or declared
+//! classes of their kind, without cycles, and declare each field and member
+//! once, with constant defaults and values; every await names an action or a
+//! fn with its parameters, `break`, `continue` and a bare `raise` stand where
+//! they mean something, fns do not recurse, and every name an expression
+//! reads is bound somewhere: a parameter, a local, a const, a declared class
+//! or a builtin. The diagnostics have the codes and messages of the Python
 //! checker (`rrl.check`), which stays the authority on everything else
 //! (flow-sensitive binding, types, literals, policies' ranges, ...).
 
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::{self, Diagnostic, Span};
+use crate::suggest::did_you_mean;
 use crate::syntax::ast::*;
 use crate::syntax::walk::bound_names;
 
-/// The builtin functions, exception classes and type names an expression
-/// may name without declaring them (`rrl.builtins`).
+/// The builtin functions and type names an expression may name without
+/// declaring them (`rrl.builtins`).
 const BUILTIN_NAMES: &[&str] = &[
     "len",
     "range",
@@ -46,12 +49,16 @@ const BUILTIN_NAMES: &[&str] = &[
     "filter",
     "type",
     "NoneType",
-    "BaseException",
-    "Exception",
+];
+
+/// The builtin exception classes (`rrl.builtins.EXCEPTIONS`), sorted.
+const EXCEPTIONS: &[&str] = &[
     "ArithmeticError",
     "AssertionError",
     "AttributeError",
+    "BaseException",
     "ConnectionError",
+    "Exception",
     "FileNotFoundError",
     "IndexError",
     "KeyError",
@@ -60,16 +67,20 @@ const BUILTIN_NAMES: &[&str] = &[
     "OSError",
     "OverflowError",
     "PermissionError",
+    "RappelTimeout",
+    "RecursionError",
     "RuntimeError",
     "StopIteration",
     "TimeoutError",
     "TypeError",
+    "UnicodeError",
     "ValueError",
     "ZeroDivisionError",
-    "UnicodeError",
-    "RecursionError",
-    "RappelTimeout",
 ];
+
+/// The flavors of Python's enums, and the types an enum may mix in before one.
+const ENUM_FLAVORS: &[&str] = &["Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"];
+const ENUM_MIXINS: &[&str] = &["str", "int", "float"];
 
 fn error(
     code: &'static str,
@@ -84,27 +95,31 @@ fn error(
 pub fn validate(program: &Program) -> Vec<Diagnostic> {
     let mut validator = Validator {
         program,
+        classes: program.class_decls(),
         diagnostics: Vec::new(),
     };
     validator.declarations();
     for decl in &program.decls {
         match &decl.kind {
+            DeclKind::Class(class) => validator.class(decl, class),
             DeclKind::Action { params, .. } => validator.params(params),
             DeclKind::Fn(callable) | DeclKind::Workflow(callable) => {
                 validator.params(&callable.params);
                 validator.body(callable);
             }
             DeclKind::Const { value, .. } => validator.reads(value, &BTreeSet::new()),
-            DeclKind::Import { .. } => {}
         }
     }
     validator.recursion();
+    validator.class_cycles();
     diagnostic::sort(&mut validator.diagnostics);
     validator.diagnostics
 }
 
 struct Validator<'p> {
     program: &'p Program,
+    /// The declared classes by name (the last declaration of a name wins).
+    classes: HashMap<&'p str, &'p ClassDecl>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -116,48 +131,56 @@ struct Callee<'p> {
 
 impl<'p> Validator<'p> {
     fn declarations(&mut self) {
-        let mut seen: HashMap<&str, (&'static str, &Decl, Option<&str>)> = HashMap::new();
+        let mut seen: HashMap<&str, (&'static str, &Decl)> = HashMap::new();
+        let mut identities: HashMap<String, &ClassDecl> = HashMap::new();
         for decl in &self.program.decls {
-            let entries: Vec<(&'static str, &str, Option<&str>)> = match &decl.kind {
-                DeclKind::Import { names, .. } => names
-                    .iter()
-                    .map(|(name, alias)| {
-                        (
-                            "imported name",
-                            alias.as_deref().unwrap_or(name),
-                            Some(name.as_str()),
-                        )
-                    })
-                    .collect(),
-                DeclKind::Const { name, .. } => vec![("const", name, None)],
-                DeclKind::Action { name, .. } => vec![("action", name, None)],
-                DeclKind::Fn(c) => vec![("fn", &c.name, None)],
-                DeclKind::Workflow(c) => vec![("workflow", &c.name, None)],
+            let (kind, name) = match &decl.kind {
+                DeclKind::Class(c) => (c.kind.as_str(), &c.name),
+                DeclKind::Const { name, .. } => ("const", name),
+                DeclKind::Action { name, .. } => ("action", name),
+                DeclKind::Fn(c) => ("fn", &c.name),
+                DeclKind::Workflow(c) => ("workflow", &c.name),
             };
-            for (kind, name, original) in entries {
-                let Some(&(first_kind, first, first_original)) = seen.get(name) else {
-                    seen.insert(name, (kind, decl, original));
-                    continue;
-                };
-                let pair = [kind, first_kind];
-                let diagnostic = if pair.contains(&"imported name") && pair.contains(&"const") {
-                    let (module, original) = match (&decl.kind, &first.kind) {
-                        (DeclKind::Import { module, .. }, _) => (module, original.unwrap_or(name)),
-                        (_, DeclKind::Import { module, .. }) => {
-                            (module, first_original.unwrap_or(name))
-                        }
-                        _ => continue,
-                    };
-                    let title = python_title(original);
-                    error(
-                        "RPL0321",
+            if let DeclKind::Class(class) = &decl.kind {
+                let first = *identities.entry(class.identity()).or_insert(class);
+                if !std::ptr::eq(first, class) {
+                    self.diagnostics.push(error(
+                        "RPL0320",
                         decl.span,
-                        format!("imported name `{name}` clashes with const `{name}`"),
                         format!(
-                            "rename the const, or import the name under another one: `from {module} import {original} as Other{title}`"
+                            "the class `{}` is declared twice, as `{}` and as `{name}`",
+                            class.identity(),
+                            first.name
                         ),
-                    )
-                } else {
+                        "declare it once and use one name for it",
+                    ));
+                }
+            }
+            let Some(&(first_kind, first)) = seen.get(name.as_str()) else {
+                seen.insert(name, (kind, decl));
+                continue;
+            };
+            let class = match (&decl.kind, &first.kind) {
+                (DeclKind::Class(c), _) | (_, DeclKind::Class(c)) => Some(c),
+                _ => None,
+            };
+            let diagnostic = match class {
+                Some(class) if kind == "const" || first_kind == "const" => error(
+                    "RPL0321",
+                    decl.span,
+                    format!(
+                        "the {} `{name}` clashes with the const `{name}`",
+                        class.kind.as_str()
+                    ),
+                    format!(
+                        "rename the const, or declare the class under another name: `{} Other{} from {} import {}`",
+                        class.kind.as_str(),
+                        python_title(name),
+                        class.module,
+                        class.qualname
+                    ),
+                ),
+                _ => {
                     let place = first
                         .span
                         .map_or(String::new(), |s| format!(" (line {})", s.line));
@@ -169,9 +192,232 @@ impl<'p> Validator<'p> {
                             "the {first_kind} `{name}` is declared first{place}; rename one of them"
                         ),
                     )
-                };
-                self.diagnostics.push(diagnostic);
+                }
+            };
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    // ---------------------------------------------------------- classes
+
+    /// A class declaration: its bases, and its fields or members (each once,
+    /// defaults and values constant).
+    fn class(&mut self, decl: &Decl, class: &ClassDecl) {
+        self.bases(decl, class);
+        let mut seen = BTreeSet::new();
+        for item in class.body.iter().flatten() {
+            let (what, value) = match item {
+                ClassItem::Field(field) => ("field", field.default.as_ref()),
+                ClassItem::Member(member) => ("member", Some(&member.value)),
+            };
+            let name = item.name();
+            if !seen.insert(name) {
+                self.diagnostics.push(error(
+                    "RPL0343",
+                    item.span(),
+                    format!("the {what} `{name}` of `{}` is declared twice", class.name),
+                    format!("declare each {what} once"),
+                ));
             }
+            if let Some(value) = value {
+                if !self.is_constant(value) {
+                    let whose = if what == "field" {
+                        "default of the field"
+                    } else {
+                        "value of the member"
+                    };
+                    self.diagnostics.push(error(
+                        "RPL0342",
+                        value.span,
+                        format!("the {whose} `{name}` is not a constant"),
+                        "a default or a member's value is made of literals, arithmetic on numbers, lists, tuples and dicts of them, and members of declared enums (`Color.RED`)",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The bases of a class are classes of its kind: builtin or declared
+    /// exceptions for an exception, one enum flavor (or a declared enum
+    /// without members) after at most one mixin for an enum, declared classes
+    /// of the same kind for a model or a dataclass (RPL0338).
+    fn bases(&mut self, decl: &Decl, class: &ClassDecl) {
+        let (name, module) = (&class.name, &class.module);
+        match class.kind {
+            ClassKind::Exception => {
+                if class.bases.is_empty() {
+                    self.diagnostics.push(error(
+                        "RPL0338",
+                        decl.span,
+                        format!("the exception `{name}` declares no base"),
+                        format!(
+                            "name the classes it derives from, as Python does: `exception {name}(Exception) from {module}`"
+                        ),
+                    ));
+                }
+                for base in &class.bases {
+                    let declared = self.classes.get(base.as_str());
+                    if EXCEPTIONS.contains(&base.as_str())
+                        || declared.is_some_and(|d| d.kind == ClassKind::Exception)
+                    {
+                        continue;
+                    }
+                    self.base_problem(
+                        decl,
+                        class,
+                        base,
+                        "a builtin exception or a declared exception",
+                    );
+                }
+            }
+            ClassKind::Enum => {
+                let is_mixin = |b: &&String| ENUM_MIXINS.contains(&b.as_str());
+                let mixins = class.bases.iter().filter(is_mixin).count();
+                let enums: Vec<&String> = class.bases.iter().filter(|b| !is_mixin(b)).collect();
+                let well_placed = enums.len() == 1
+                    && class.bases.iter().position(|b| b == enums[0])
+                        == Some(class.bases.len() - 1);
+                if !well_placed || mixins > 1 {
+                    let listed: Vec<String> =
+                        class.bases.iter().map(|b| format!("`{b}`")).collect();
+                    let listed = if listed.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        listed.join(", ")
+                    };
+                    self.diagnostics.push(error(
+                        "RPL0338",
+                        decl.span,
+                        format!("the enum `{name}` derives from {listed}"),
+                        format!(
+                            "an enum derives from one of {} or a declared enum without members, after at most one of str, int and float: `enum {name}(str, Enum) from {module}:`",
+                            ENUM_FLAVORS.join(", ")
+                        ),
+                    ));
+                }
+                for base in enums {
+                    let declared = self.classes.get(base.as_str());
+                    if ENUM_FLAVORS.contains(&base.as_str())
+                        || declared
+                            .is_some_and(|d| d.kind == ClassKind::Enum && d.members().is_empty())
+                    {
+                        continue;
+                    }
+                    let expected = format!(
+                        "one of {} or a declared enum without members",
+                        ENUM_FLAVORS.join(", ")
+                    );
+                    self.base_problem(decl, class, base, &expected);
+                }
+            }
+            ClassKind::Model | ClassKind::Dataclass => {
+                for base in &class.bases {
+                    let declared = self.classes.get(base.as_str());
+                    if declared.is_none_or(|d| d.kind != class.kind) {
+                        let expected = format!("a declared {}", class.kind.as_str());
+                        self.base_problem(decl, class, base, &expected);
+                    }
+                }
+            }
+        }
+    }
+
+    fn base_problem(&mut self, decl: &Decl, class: &ClassDecl, base: &str, expected: &str) {
+        let help = format!("a base of {} is {expected}", class.kind.with_article());
+        let (kind, name) = (class.kind.as_str(), &class.name);
+        let diagnostic = match self.classes.get(base) {
+            Some(declared) => error(
+                "RPL0338",
+                decl.span,
+                format!(
+                    "the base `{base}` of the {kind} `{name}` is {}",
+                    declared.kind.with_article()
+                ),
+                help,
+            ),
+            None => {
+                let candidates: BTreeSet<&str> = self
+                    .classes
+                    .keys()
+                    .copied()
+                    .chain(EXCEPTIONS.iter().copied())
+                    .collect();
+                error(
+                    "RPL0338",
+                    decl.span,
+                    format!("the base `{base}` of the {kind} `{name}` is not a declared class"),
+                    did_you_mean(base, candidates, &help),
+                )
+            }
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Classes that derive from themselves: reported once per cycle, at the
+    /// first declaration in it (RPL0339).
+    fn class_cycles(&mut self) {
+        let mut reported: BTreeSet<&str> = BTreeSet::new();
+        for (decl, class) in self.program.classes() {
+            let name = class.name.as_str();
+            if reported.contains(name) || !class.bases.iter().any(|b| self.reaches(b, name)) {
+                continue;
+            }
+            let mut cycle: Vec<&str> = self
+                .classes
+                .keys()
+                .copied()
+                .filter(|n| self.reaches(n, name) && self.reaches(name, n))
+                .collect();
+            cycle.sort_unstable();
+            reported.extend(cycle.iter().copied());
+            let listed: Vec<String> = cycle.iter().map(|n| format!("`{n}`")).collect();
+            self.diagnostics.push(error(
+                "RPL0339",
+                decl.span,
+                format!("classes derive from themselves: {}", listed.join(", ")),
+                "a class derives from other classes only; remove the base that leads back to it",
+            ));
+        }
+    }
+
+    /// Whether the class `start` derives (through declared bases) from `goal`, or is it.
+    fn reaches(&self, start: &str, goal: &str) -> bool {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut pending = vec![start];
+        while let Some(name) = pending.pop() {
+            if name == goal {
+                return true;
+            }
+            if let Some(class) = self.classes.get(name) {
+                if seen.insert(name) {
+                    pending.extend(class.bases.iter().map(String::as_str));
+                }
+            }
+        }
+        false
+    }
+
+    /// What a field's default and an enum member's value are made of
+    /// (`rrl.check.is_constant`): literals, arithmetic on numbers, lists,
+    /// tuples and dicts of constants, and members of declared enums.
+    fn is_constant(&self, expr: &Expr) -> bool {
+        match &expr.kind {
+            ExprKind::Constant(_) => true,
+            ExprKind::UnaryOp(op, operand) if op == "-" || op == "+" => self.is_constant(operand),
+            ExprKind::BinOp(left, _, right) => self.is_constant(left) && self.is_constant(right),
+            ExprKind::List(elts) | ExprKind::Tuple(elts) => elts
+                .iter()
+                .all(|e| !matches!(e.kind, ExprKind::Starred(_)) && self.is_constant(e)),
+            ExprKind::Dict(items) => items.iter().all(|(key, value)| {
+                key.as_ref().is_some_and(|k| self.is_constant(k)) && self.is_constant(value)
+            }),
+            ExprKind::Attribute(owner, attr) => match &owner.kind {
+                ExprKind::Name(owner) => self.classes.get(owner.as_str()).is_some_and(|c| {
+                    c.kind == ClassKind::Enum && c.members().iter().any(|m| &m.name == attr)
+                }),
+                _ => false,
+            },
+            _ => false,
         }
     }
 
@@ -459,10 +705,9 @@ impl<'p> Validator<'p> {
 
     fn is_global(&self, name: &str) -> bool {
         BUILTIN_NAMES.contains(&name)
+            || EXCEPTIONS.contains(&name)
             || self.program.decls.iter().any(|decl| match &decl.kind {
-                DeclKind::Import { names, .. } => names
-                    .iter()
-                    .any(|(n, alias)| alias.as_deref().unwrap_or(n) == name),
+                DeclKind::Class(c) => c.name == name,
                 DeclKind::Const { name: n, .. } | DeclKind::Action { name: n, .. } => n == name,
                 DeclKind::Fn(c) | DeclKind::Workflow(c) => c.name == name,
             })

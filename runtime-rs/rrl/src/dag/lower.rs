@@ -8,13 +8,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
-use super::policies::{self, Retry};
+use super::policies;
 use super::{
     ActionSignature, Case, Dag, Handler, LoweringError, Node, NodeId, ParamSignature, Step,
     renumber,
 };
 use crate::syntax::ast::*;
-use crate::syntax::printer::{print_expr, print_type};
+use crate::syntax::printer::print_type;
 use crate::syntax::walk::{Renamer, assigned_names, bound_names, names_in};
 
 /// A `finally` body to run on the way out, with the context of its `try`.
@@ -78,7 +78,6 @@ fn assign(target: Expr, value: Expr) -> Step {
 struct Lowering<'p> {
     actions: HashMap<&'p str, &'p Decl>,
     fns: HashMap<&'p str, &'p Callable>,
-    type_names: HashMap<String, String>,
     counters: HashMap<&'static str, usize>,
     inlining: Vec<String>,
     nodes: Vec<Node>,
@@ -94,13 +93,6 @@ impl<'p> Lowering<'p> {
         let counter = self.counters.entry(prefix).or_insert(0);
         *counter += 1;
         format!("${prefix}{counter}")
-    }
-
-    fn qualify(&self, type_name: &str) -> String {
-        self.type_names
-            .get(type_name)
-            .cloned()
-            .unwrap_or_else(|| type_name.to_string())
     }
 
     fn compute(&mut self, steps: Vec<Step>, next: NodeId, ctx: &Ctx) -> NodeId {
@@ -331,13 +323,7 @@ impl<'p> Lowering<'p> {
         cont: NodeId,
     ) -> Result<NodeId, LoweringError> {
         if self.actions.contains_key(call.name.as_str()) {
-            let retry = call.retry.as_ref().map(|policy| {
-                let retry = policies::resolve_retry(policy);
-                Retry {
-                    on: retry.on.iter().map(|t| self.qualify(t)).collect(),
-                    ..retry
-                }
-            });
+            let retry = call.retry.as_ref().map(policies::resolve_retry);
             return Ok(self.add(Node::Action {
                 action: call.name.clone(),
                 kwargs: call
@@ -595,7 +581,7 @@ impl<'p> Lowering<'p> {
             };
             let to = self.handler_body(handler, &handler_ctx, normal_exit)?;
             lowered.push(Handler {
-                types: handler.types.iter().map(|t| self.qualify(t)).collect(),
+                types: handler.types.clone(),
                 bind: handler.name.clone(),
                 to,
             });
@@ -878,16 +864,66 @@ fn rename_node(node: &mut Node, renamer: &Renamer, rename: &impl Fn(&mut String)
 // ------------------------------------------------------------------ entry point
 
 fn param_signatures(params: &[Param]) -> Result<Vec<ParamSignature>, LoweringError> {
-    params
+    Ok(params
         .iter()
-        .map(|p| {
-            Ok(ParamSignature {
-                name: p.name.clone(),
-                ty: print_type(&p.ty)?,
-                default: p.default.as_ref().map(print_expr).transpose()?,
-            })
-        })
-        .collect()
+        .map(ParamSignature::of)
+        .collect::<Result<_, _>>()?)
+}
+
+/// The names a type mentions.
+fn type_names<'a>(ty: &'a Type, f: &mut impl FnMut(&'a str)) {
+    match &ty.kind {
+        TypeKind::Named { name, args } => {
+            f(name);
+            args.iter().for_each(|a| type_names(a, f));
+        }
+        TypeKind::None => {}
+        TypeKind::Union(options) => options.iter().for_each(|o| type_names(o, f)),
+    }
+}
+
+/// The names a parameter or a field mentions: in its type and its default.
+fn param_names(param: &Param, f: &mut impl FnMut(&str)) {
+    type_names(&param.ty, f);
+    if let Some(default) = &param.default {
+        names_in(default, f);
+    }
+}
+
+/// The declared classes among `used`, with every class they need in turn:
+/// their bases, the types of their fields, and what their defaults and
+/// member values name (`Color.RED`).
+fn needed_classes(program: &Program, used: &BTreeSet<String>) -> BTreeMap<String, ClassDecl> {
+    let declared = program.class_decls();
+    let mut needed: BTreeMap<String, ClassDecl> = BTreeMap::new();
+    let mut pending: Vec<String> = used
+        .iter()
+        .filter(|n| declared.contains_key(n.as_str()))
+        .cloned()
+        .collect();
+    while let Some(name) = pending.pop() {
+        let Some(class) = declared.get(name.as_str()) else {
+            continue;
+        };
+        if needed.contains_key(&name) {
+            continue;
+        }
+        let mut mentioned: Vec<String> = class.bases.clone();
+        for item in class.body.iter().flatten() {
+            let mut add = |n: &str| mentioned.push(n.to_string());
+            match item {
+                ClassItem::Field(field) => param_names(field, &mut add),
+                ClassItem::Member(member) => names_in(&member.value, &mut add),
+            }
+        }
+        needed.insert(name, (*class).clone());
+        pending.extend(
+            mentioned
+                .into_iter()
+                .filter(|n| declared.contains_key(n.as_str()) && !needed.contains_key(n)),
+        );
+    }
+    needed
 }
 
 /// Lower one workflow of `program` (the only one when `workflow` is None).
@@ -917,7 +953,6 @@ pub fn lower(program: &Program, workflow: Option<&str>) -> Result<Dag, LoweringE
             })
             .collect(),
         fns: program.fns().map(|f| (f.name.as_str(), f)).collect(),
-        type_names: program.type_names().into_iter().collect(),
         counters: HashMap::new(),
         inlining: Vec::new(),
         nodes: Vec::new(),
@@ -970,11 +1005,29 @@ pub fn lower(program: &Program, workflow: Option<&str>) -> Result<Dag, LoweringE
             _ => None,
         })
         .collect();
-    dag.types = program
-        .type_names()
-        .into_iter()
-        .filter(|(name, _)| used.contains(name))
-        .collect();
+    // Values of the classes in the workflow's and its actions' signatures come in and go out.
+    let mut signature_names = BTreeSet::new();
+    let mut add = |n: &str| {
+        signature_names.insert(n.to_string());
+    };
+    type_names(&decl.returns, &mut add);
+    decl.params.iter().for_each(|p| param_names(p, &mut add));
+    for action in program.actions() {
+        if let DeclKind::Action {
+            name,
+            params,
+            returns,
+            ..
+        } = &action.kind
+        {
+            if used_actions.contains(name.as_str()) {
+                type_names(returns, &mut add);
+                params.iter().for_each(|p| param_names(p, &mut add));
+            }
+        }
+    }
+    used.extend(signature_names);
+    dag.types = needed_classes(program, &used);
     for decl in program.actions() {
         if let DeclKind::Action {
             name,

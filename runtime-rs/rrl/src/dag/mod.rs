@@ -12,8 +12,8 @@ pub mod policies;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::syntax::ast::Expr;
-use crate::syntax::printer::{PrintError, print_expr, print_target};
+use crate::syntax::ast::{ClassDecl, ClassKind, Expr, Param};
+use crate::syntax::printer::{PrintError, print_expr, print_target, print_type};
 use crate::syntax::walk::names_in;
 use json::Json;
 use policies::{Backoff, Number, Retry};
@@ -50,7 +50,7 @@ pub struct Case {
 
 #[derive(Clone, Debug)]
 pub struct Handler {
-    /// Qualified type names; none catches everything.
+    /// Exception classes, by the program's names; none catches everything.
     pub types: Vec<String>,
     pub bind: Option<String>,
     pub to: NodeId,
@@ -344,6 +344,15 @@ pub struct ParamSignature {
 }
 
 impl ParamSignature {
+    /// A parameter or a field: its type and default as canonical RRL text.
+    pub fn of(param: &Param) -> Result<ParamSignature, PrintError> {
+        Ok(ParamSignature {
+            name: param.name.clone(),
+            ty: print_type(&param.ty)?,
+            default: param.default.as_ref().map(print_expr).transpose()?,
+        })
+    }
+
     fn json(&self) -> Json {
         let mut entries = BTreeMap::new();
         entries.insert("name".to_string(), Json::str(&self.name));
@@ -361,8 +370,8 @@ pub struct Dag {
     pub workflow: String,
     pub params: Vec<ParamSignature>,
     pub returns: String,
-    /// Local type name → qualified name, for the names the DAG uses.
-    pub types: BTreeMap<String, String>,
+    /// The declared classes the workflow needs, by the program's names.
+    pub types: BTreeMap<String, ClassDecl>,
     pub actions: BTreeMap<String, ActionSignature>,
     /// In declaration order: a const may be defined from earlier ones.
     pub consts: Vec<(String, Expr)>,
@@ -410,6 +419,11 @@ impl Dag {
         let nodes = (0..self.nodes.len())
             .map(|i| self.encode(i))
             .collect::<Result<Vec<_>, PrintError>>()?;
+        let types = self
+            .types
+            .iter()
+            .map(|(name, class)| Ok((name.clone(), encode_class(class)?)))
+            .collect::<Result<BTreeMap<_, _>, PrintError>>()?;
         Ok(Json::object([
             ("rrl", Json::Int(self.version.clone())),
             ("workflow", Json::str(&self.workflow)),
@@ -418,15 +432,7 @@ impl Dag {
                 Json::Array(self.params.iter().map(ParamSignature::json).collect()),
             ),
             ("returns", Json::str(&self.returns)),
-            (
-                "types",
-                Json::Object(
-                    self.types
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Json::str(v)))
-                        .collect(),
-                ),
-            ),
+            ("types", Json::Object(types)),
             ("actions", Json::Object(actions)),
             ("consts", Json::Array(consts)),
             ("entry", Json::Str(Dag::id(0))),
@@ -666,16 +672,69 @@ impl Dag {
         ))
     }
 
-    /// Every name the DAG's expressions read or write.
+    /// Every name the DAG's expressions read or write, and the exception
+    /// classes it catches or retries on.
     pub fn used_names(&self) -> std::collections::BTreeSet<String> {
         let mut used = std::collections::BTreeSet::new();
         for node in &self.nodes {
             node.each_name(&mut |name| {
                 used.insert(name.to_string());
             });
+            match node {
+                Node::Except { handlers, .. } => {
+                    used.extend(handlers.iter().flat_map(|h| h.types.iter().cloned()));
+                }
+                Node::Action {
+                    retry: Some(retry), ..
+                } => used.extend(retry.on.iter().cloned()),
+                _ => {}
+            }
         }
         used
     }
+}
+
+/// A class declaration: its kind, its identity (`module:qualname`), its
+/// bases, and what its kind declares: a model's or a dataclass's `frozen`
+/// and `fields` (null when not declared), an enum's `members`.
+fn encode_class(class: &ClassDecl) -> Result<Json, PrintError> {
+    let mut out = BTreeMap::new();
+    out.insert("kind".to_string(), Json::str(class.kind.as_str()));
+    out.insert("class".to_string(), Json::Str(class.identity()));
+    out.insert(
+        "bases".to_string(),
+        Json::Array(class.bases.iter().map(|b| Json::str(b)).collect()),
+    );
+    match class.kind {
+        ClassKind::Model | ClassKind::Dataclass => {
+            out.insert("frozen".to_string(), Json::Bool(class.frozen));
+            let fields = match class.fields() {
+                None => Json::Null,
+                Some(fields) => Json::Array(
+                    fields
+                        .into_iter()
+                        .map(|f| Ok(ParamSignature::of(f)?.json()))
+                        .collect::<Result<Vec<_>, PrintError>>()?,
+                ),
+            };
+            out.insert("fields".to_string(), fields);
+        }
+        ClassKind::Enum => {
+            let members = class
+                .members()
+                .into_iter()
+                .map(|m| {
+                    Ok(Json::object([
+                        ("name", Json::str(&m.name)),
+                        ("value", Json::Str(print_expr(&m.value)?)),
+                    ]))
+                })
+                .collect::<Result<Vec<_>, PrintError>>()?;
+            out.insert("members".to_string(), Json::Array(members));
+        }
+        ClassKind::Exception => {}
+    }
+    Ok(Json::Object(out))
 }
 
 fn encode_step(step: &Step) -> Result<Json, PrintError> {

@@ -20,7 +20,7 @@ pub struct Type {
 
 #[derive(Clone, Debug)]
 pub enum TypeKind {
-    /// `int`, `list[str]`, `dict[str, User]`, `app.models.User`.
+    /// `int`, `list[str]`, `dict[str, User]`: a builtin type or a declared class.
     Named {
         name: String,
         args: Vec<Type>,
@@ -257,7 +257,7 @@ pub struct AwaitCall {
 
 #[derive(Clone, Debug)]
 pub struct ExceptHandler {
-    /// Dotted type names; none catches every exception.
+    /// Exception classes, by the program's names; none catches every exception.
     pub types: Vec<String>,
     pub name: Option<String>,
     pub body: Vec<Stmt>,
@@ -358,11 +358,8 @@ pub struct Decl {
 /// `parser::Parser::decl`, and one in `printer::Printer::decl`.
 #[derive(Clone, Debug)]
 pub enum DeclKind {
-    /// `from app.models import User, Order as O`.
-    Import {
-        module: String,
-        names: Vec<(String, Option<String>)>,
-    },
+    /// `model Order from app.models:` and the other class declarations.
+    Class(ClassDecl),
     Const {
         name: String,
         value: Expr,
@@ -375,6 +372,136 @@ pub enum DeclKind {
     },
     Fn(Callable),
     Workflow(Callable),
+}
+
+/// What a class declaration declares: the value codec's tag for its instances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClassKind {
+    Exception,
+    Model,
+    Dataclass,
+    Enum,
+}
+
+impl ClassKind {
+    pub const ALL: [ClassKind; 4] = [
+        ClassKind::Exception,
+        ClassKind::Model,
+        ClassKind::Dataclass,
+        ClassKind::Enum,
+    ];
+
+    /// The keyword that declares it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClassKind::Exception => "exception",
+            ClassKind::Model => "model",
+            ClassKind::Dataclass => "dataclass",
+            ClassKind::Enum => "enum",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<ClassKind> {
+        ClassKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+
+    /// `a model`, `an enum`: how a message names a class of this kind.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            ClassKind::Exception => "an exception",
+            ClassKind::Model => "a model",
+            ClassKind::Dataclass => "a dataclass",
+            ClassKind::Enum => "an enum",
+        }
+    }
+}
+
+/// `RED = "red"`: a member of an enum, with its value (a constant).
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub name: String,
+    pub value: Expr,
+    pub span: Option<Span>,
+}
+
+/// One line of a class declaration's body: a model's or a dataclass's field
+/// (name, type and constant default), or an enum's member.
+#[derive(Clone, Debug)]
+pub enum ClassItem {
+    Field(Param),
+    Member(Member),
+}
+
+impl ClassItem {
+    pub fn name(&self) -> &str {
+        match self {
+            ClassItem::Field(p) => &p.name,
+            ClassItem::Member(m) => &m.name,
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            ClassItem::Field(p) => p.span,
+            ClassItem::Member(m) => m.span,
+        }
+    }
+}
+
+/// A Python class the program names, declared with what running the program
+/// needs of it, so that no runtime imports it (`rrl.ast.ClassDecl`):
+///
+/// ```text
+/// exception CardDeclined(BillingError) from app.billing
+/// frozen dataclass Point from app.geo:
+///     x: float
+///     y: float = 0.0
+/// enum Color(str, Enum) from app.models import Palette.Color:
+///     RED = "red"
+/// ```
+///
+/// `module:qualname` is the class's identity in the value codec. `bases` are
+/// declared classes or builtin names. `body` is None when the declaration has
+/// no block (a model whose fields are not declared).
+#[derive(Clone, Debug)]
+pub struct ClassDecl {
+    pub kind: ClassKind,
+    pub name: String,
+    pub module: String,
+    pub qualname: String,
+    pub bases: Vec<String>,
+    pub body: Option<Vec<ClassItem>>,
+    pub frozen: bool,
+}
+
+impl ClassDecl {
+    /// `module:qualname`: how the value codec names the class.
+    pub fn identity(&self) -> String {
+        format!("{}:{}", self.module, self.qualname)
+    }
+
+    /// A model's or a dataclass's declared fields; None when not declared.
+    pub fn fields(&self) -> Option<Vec<&Param>> {
+        self.body.as_ref().map(|body| {
+            body.iter()
+                .filter_map(|item| match item {
+                    ClassItem::Field(p) => Some(p),
+                    ClassItem::Member(_) => None,
+                })
+                .collect()
+        })
+    }
+
+    pub fn members(&self) -> Vec<&Member> {
+        self.body
+            .iter()
+            .flatten()
+            .filter_map(|item| match item {
+                ClassItem::Member(m) => Some(m),
+                ClassItem::Field(_) => None,
+            })
+            .collect()
+    }
 }
 
 /// A fn or a workflow: a name, parameters, a return type and a body.
@@ -394,11 +521,18 @@ pub struct Program {
 }
 
 impl Program {
-    pub fn imports(&self) -> impl Iterator<Item = (&String, &Vec<(String, Option<String>)>)> {
+    /// The class declarations, each with its declaration (for its span).
+    pub fn classes(&self) -> impl Iterator<Item = (&Decl, &ClassDecl)> {
         self.decls.iter().filter_map(|d| match &d.kind {
-            DeclKind::Import { module, names } => Some((module, names)),
+            DeclKind::Class(c) => Some((d, c)),
             _ => None,
         })
+    }
+
+    /// The declared classes by the name the program gives them (the last
+    /// declaration of a name wins, as in `rrl.ast.Program.class_decls`).
+    pub fn class_decls(&self) -> std::collections::HashMap<&str, &ClassDecl> {
+        self.classes().map(|(_, c)| (c.name.as_str(), c)).collect()
     }
 
     pub fn consts(&self) -> impl Iterator<Item = (&String, &Expr)> {
@@ -426,22 +560,5 @@ impl Program {
             DeclKind::Workflow(w) => Some(w),
             _ => None,
         })
-    }
-
-    /// Local type name → qualified `module.Name`, later imports winning.
-    pub fn type_names(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = Vec::new();
-        for (module, names) in self.imports() {
-            for (name, alias) in names {
-                let local = alias.clone().unwrap_or_else(|| name.clone());
-                let qualified = format!("{module}.{name}");
-                if let Some(entry) = out.iter_mut().find(|(l, _)| *l == local) {
-                    entry.1 = qualified;
-                } else {
-                    out.push((local, qualified));
-                }
-            }
-        }
-        out
     }
 }

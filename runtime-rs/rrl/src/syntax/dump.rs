@@ -48,28 +48,49 @@ pub fn program(p: &Program) -> Value {
     )
 }
 
+fn param(p: &Param) -> Value {
+    node(
+        "Param",
+        p.span,
+        vec![
+            ("name", Value::from(p.name.as_str())),
+            ("type", ty(&p.ty)),
+            ("default", opt(&p.default, expr)),
+        ],
+    )
+}
+
 fn params(ps: &[Param]) -> Value {
-    list(ps, |p| {
-        node(
-            "Param",
-            p.span,
+    list(ps, param)
+}
+
+fn class_item(item: &ClassItem) -> Value {
+    match item {
+        ClassItem::Field(p) => param(p),
+        ClassItem::Member(m) => node(
+            "Member",
+            m.span,
             vec![
-                ("name", Value::from(p.name.as_str())),
-                ("type", ty(&p.ty)),
-                ("default", opt(&p.default, expr)),
+                ("name", Value::from(m.name.as_str())),
+                ("value", expr(&m.value)),
             ],
-        )
-    })
+        ),
+    }
 }
 
 fn decl(d: &Decl) -> Value {
     match &d.kind {
-        DeclKind::Import { module, names } => node(
-            "ImportDecl",
+        DeclKind::Class(c) => node(
+            "ClassDecl",
             d.span,
             vec![
-                ("module", Value::from(module.as_str())),
-                ("names", list(names, |(n, a)| json!([n, a]))),
+                ("kind", Value::from(c.kind.as_str())),
+                ("name", Value::from(c.name.as_str())),
+                ("module", Value::from(c.module.as_str())),
+                ("qualname", Value::from(c.qualname.as_str())),
+                ("bases", list(&c.bases, |b| Value::from(b.as_str()))),
+                ("body", opt(&c.body, |body| list(body, class_item))),
+                ("frozen", Value::from(c.frozen)),
             ],
         ),
         DeclKind::Const { name, value } => node(

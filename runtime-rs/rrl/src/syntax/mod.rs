@@ -13,7 +13,7 @@ pub mod strings;
 mod unprintable;
 pub mod walk;
 
-pub use parser::{parse, parse_expr};
+pub use parser::{parse, parse_expr, parse_type};
 
 use crate::diagnostic::DiagnosticError;
 

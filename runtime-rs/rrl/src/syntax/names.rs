@@ -47,10 +47,16 @@ pub const KEYWORDS: &[&str] = &[
     "True",
     "False",
     "None",
+    "exception",
+    "model",
+    "dataclass",
+    "enum",
+    "frozen",
 ];
 
 /// Keywords only where the grammar expects them (a policy, a `while` bound,
-/// the mode and limit of a `parallel` block); names everywhere else.
+/// the mode and limit of a `parallel` block, the kind of a class
+/// declaration); names everywhere else (`max(xs)`, `model = await train()`).
 pub const CONTEXTUAL: &[&str] = &[
     "retry",
     "backoff",
@@ -58,11 +64,17 @@ pub const CONTEXTUAL: &[&str] = &[
     "max",
     "limit",
     "return_exceptions",
+    "exception",
+    "model",
+    "dataclass",
+    "enum",
+    "frozen",
 ];
 
 /// The keywords of RRL that Python does not reserve: a name of Python's world
 /// (an attribute, a keyword argument, an action and its parameters, a
-/// workflow, an imported name, a module, a type) may be one of them.
+/// workflow, a field or an enum member, a module, a qualname, a type) may be
+/// one of them.
 pub const RRL_ONLY: &[&str] = &[
     "rrl", "const", "action", "fn", "workflow", "parallel", "sleep",
 ];

@@ -44,6 +44,10 @@ pub const MAX_DEPTH: usize = 500;
 /// At this bound a parse needs under 2 MiB of stack (a spawned thread's).
 pub const MAX_NESTING: usize = MAX_DEPTH;
 
+/// The help for `from` at the start of a line: an import of RRL before
+/// programs declared their classes.
+const OLD_IMPORT_HELP: &str = "a program declares the classes it names instead of importing them: `model Order from app.models`, `exception Busy(Exception) from app.errors` (docs/language.md, \"Classes\")";
+
 /// Why the parse stopped.
 #[derive(Debug)]
 enum Stop {
@@ -99,11 +103,22 @@ pub fn parse_expr(text: &str, path: Option<&str>) -> Result<Expr, DiagnosticErro
     })
 }
 
+/// Parse one type (as the DAG's JSON stores them).
+pub fn parse_type(text: &str, path: Option<&str>) -> Result<Type, DiagnosticError> {
+    parse_with(text, Start::Type, Parser::whole_type).map_err(|diagnostic| {
+        DiagnosticError::new(
+            vec![diagnostic.with_path(path.unwrap_or("<input>"))],
+            Some(text),
+        )
+    })
+}
+
 /// The start symbols of the grammar.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Start {
     Program,
     Expr,
+    Type,
 }
 
 /// Parse `text` from `start` (which `rule` parses): a stop, else the first
@@ -138,6 +153,7 @@ fn grammar_reach(text: &str, start: Start) -> Option<usize> {
     let result = match start {
         Start::Program => parser.program().map(|_| ()),
         Start::Expr => parser.whole_expr().map(|_| ()),
+        Start::Type => parser.whole_type().map(|_| ()),
     };
     match result {
         Ok(()) | Err(Stop::BadName(_)) => None,
@@ -247,6 +263,7 @@ pub enum Node<'a> {
     Program(&'a Program),
     Decl(&'a Decl),
     Param(&'a Param),
+    Member(&'a Member),
     Type(&'a Type),
     Stmt(&'a Stmt),
     Handler(&'a ExceptHandler),
@@ -267,6 +284,7 @@ impl<'a> Node<'a> {
             Node::Program(n) => n.span,
             Node::Decl(n) => n.span,
             Node::Param(n) => n.span,
+            Node::Member(n) => n.span,
             Node::Type(n) => n.span,
             Node::Stmt(n) => n.span,
             Node::Handler(n) => n.span,
@@ -288,7 +306,14 @@ impl<'a> Node<'a> {
         match *self {
             Node::Program(p) => out.extend(p.decls.iter().map(Node::Decl)),
             Node::Decl(d) => match &d.kind {
-                DeclKind::Import { .. } => {}
+                DeclKind::Class(c) => {
+                    for item in c.body.iter().flatten() {
+                        out.push(match item {
+                            ClassItem::Field(p) => Node::Param(p),
+                            ClassItem::Member(m) => Node::Member(m),
+                        });
+                    }
+                }
                 DeclKind::Const { value, .. } => out.push(Node::Expr(value)),
                 DeclKind::Action {
                     params, returns, ..
@@ -306,6 +331,7 @@ impl<'a> Node<'a> {
                 out.push(Node::Type(&p.ty));
                 out.extend(p.default.iter().map(Node::Expr));
             }
+            Node::Member(m) => out.push(Node::Expr(&m.value)),
             Node::Type(t) => match &t.kind {
                 TypeKind::Named { args, .. } => out.extend(args.iter().map(Node::Type)),
                 TypeKind::None => {}
@@ -455,9 +481,22 @@ const P_ARITH: u8 = 5;
 const P_TERM: u8 = 6;
 const P_FACTOR: u8 = 7;
 
-/// The words that, right after a block, are keywords wherever they stand.
+/// The words that, right after a block, are keywords wherever they stand:
+/// what may continue a statement or start a declaration.
 const AFTER_BLOCK_KEYWORDS: &[&str] = &[
-    "elif", "else", "except", "finally", "from", "const", "action", "fn", "workflow",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "const",
+    "action",
+    "fn",
+    "workflow",
+    "exception",
+    "model",
+    "dataclass",
+    "enum",
+    "frozen",
 ];
 
 struct Parser<'a> {
@@ -664,6 +703,9 @@ impl<'a> Parser<'a> {
         }
         let help = if matches!(token.tok, Tok::Indent | Tok::Dedent) {
             "check the indentation of this block".to_string()
+        } else if token.is_word("from") && token.span.column == 1 {
+            // RRL before classes were declared.
+            OLD_IMPORT_HELP.to_string()
         } else {
             format!("expected {expected}")
         };
@@ -859,39 +901,125 @@ impl<'a> Parser<'a> {
             _ => return Err(self.unexpected("a declaration")),
         };
         let kind = match word.as_str() {
-            "from" => self.import_decl()?,
+            "exception" | "model" | "dataclass" | "enum" | "frozen" => self.class_decl()?,
             "const" => self.const_decl()?,
             "action" => self.action_decl()?,
             "fn" | "workflow" => self.callable_decl(&word)?,
             _ => return Err(self.unexpected("a declaration")),
         };
         let span = self.span_from(start);
-        let decl = Decl { kind, span };
-        Ok(decl)
+        if let DeclKind::Class(class) = &kind {
+            if let Some(problem) = class_body_problem(class, span) {
+                self.defer(problem);
+            }
+        }
+        Ok(Decl { kind, span })
     }
 
-    fn import_decl(&mut self) -> PResult<DeclKind> {
-        self.bump()?; // from
+    /// `[frozen] kind Name[(bases)] from module [import qualname]`, then the
+    /// end of the line or a block of fields or members.
+    fn class_decl(&mut self) -> PResult<DeclKind> {
+        let frozen = self.eat_word("frozen")?;
+        let kind = match self.tok()? {
+            Tok::Word(word) => ClassKind::from_keyword(&word)
+                .filter(|kind| !frozen || matches!(kind, ClassKind::Model | ClassKind::Dataclass)),
+            _ => None,
+        };
+        let Some(kind) = kind else {
+            return Err(self.unexpected(if frozen {
+                "`model` or `dataclass`"
+            } else {
+                "a class kind"
+            }));
+        };
+        self.bump()?;
+        let (name, name_span) = self.name_token()?;
+        let mut bases = Vec::new();
+        if self.eat_op("(")? {
+            bases.push(self.name_token()?);
+            while self.eat_op(",")? {
+                if self.at_op(")")? {
+                    break;
+                }
+                bases.push(self.name_token()?);
+            }
+            self.expect_op(")")?;
+        }
+        for (base, span) in &bases {
+            self.check_name(base, Some(*span), false);
+        }
+        self.expect_word("from")?;
         let module = self.dotted_name()?;
-        self.expect_word("import")?;
-        let mut names = vec![self.import_name()?];
-        while self.eat_op(",")? {
-            names.push(self.import_name()?);
-        }
-        self.expect_newline()?;
-        Ok(DeclKind::Import { module, names })
+        let qualname = if self.eat_word("import")? {
+            Some(self.dotted_name()?)
+        } else {
+            None
+        };
+        self.check_name(&name, Some(name_span), false);
+        let body = if self.eat_op(":")? {
+            Some(self.class_body()?)
+        } else {
+            self.expect_newline()?;
+            None
+        };
+        Ok(DeclKind::Class(ClassDecl {
+            kind,
+            qualname: qualname.unwrap_or_else(|| name.clone()),
+            name,
+            module,
+            bases: bases.into_iter().map(|(b, _)| b).collect(),
+            body,
+            frozen,
+        }))
     }
 
-    fn import_name(&mut self) -> PResult<(String, Option<String>)> {
-        let (name, span) = self.name_token()?;
-        if self.eat_word("as")? {
-            let (alias, alias_span) = self.name_token()?;
-            self.check_name(&name, Some(span), true);
-            self.check_name(&alias, Some(alias_span), false);
-            return Ok((name, Some(alias)));
+    /// `_NL _INDENT (class_item _NL)+ _DEDENT`; a `pass` holds nothing.
+    fn class_body(&mut self) -> PResult<Vec<ClassItem>> {
+        self.open_block()?;
+        self.enter()?;
+        let mut items = Vec::new();
+        loop {
+            items.extend(self.class_item()?);
+            self.expect_newline()?;
+            if self.tok()? == Tok::Dedent {
+                self.bump()?;
+                break;
+            }
         }
-        self.check_name(&name, Some(span), false);
-        Ok((name, None))
+        self.leave();
+        Ok(items)
+    }
+
+    /// `name: type [= default]` (a field), `NAME = value` (a member), or `pass`.
+    fn class_item(&mut self) -> PResult<Option<ClassItem>> {
+        let start = self.start()?;
+        if self.eat_word("pass")? {
+            return Ok(None);
+        }
+        let (name, span) = self.name_token()?;
+        if self.eat_op(":")? {
+            let ty = self.type_()?;
+            let default = if self.eat_equal()? {
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            self.check_name(&name, Some(span), true);
+            return Ok(Some(ClassItem::Field(Param {
+                name,
+                ty,
+                default,
+                span: self.span_from(start),
+            })));
+        }
+        self.expect_op("=")?;
+        let value = self.expr()?;
+        self.check_name(&name, Some(span), true);
+        Ok(Some(ClassItem::Member(Member {
+            name,
+            value,
+            span: self.span_from(start),
+        })))
     }
 
     fn dotted_name(&mut self) -> PResult<String> {
@@ -1043,7 +1171,7 @@ impl<'a> Parser<'a> {
                 span: self.span_from(start),
             });
         }
-        let name = self.dotted_name()?;
+        let (name, span) = self.name_token()?;
         let mut args = Vec::new();
         if self.eat_op("[")? {
             self.enter()?;
@@ -1054,6 +1182,7 @@ impl<'a> Parser<'a> {
             self.leave();
             self.expect_op("]")?;
         }
+        self.check_name(&name, Some(span), true);
         Ok(Type {
             kind: TypeKind::Named { name, args },
             span: self.span_from(start),
@@ -1062,13 +1191,19 @@ impl<'a> Parser<'a> {
 
     // ---------------------------------------------------------- statements
 
-    /// `_NL _INDENT stmt+ _DEDENT`.
-    fn suite(&mut self) -> PResult<Vec<Stmt>> {
+    /// `_NL _INDENT`: the start of an indented block.
+    fn open_block(&mut self) -> PResult<()> {
         self.expect_newline()?;
         if self.tok()? != Tok::Indent {
             return Err(self.unexpected("an indented block"));
         }
         self.bump()?;
+        Ok(())
+    }
+
+    /// `_NL _INDENT stmt+ _DEDENT`.
+    fn suite(&mut self) -> PResult<Vec<Stmt>> {
+        self.open_block()?;
         self.enter()?;
         let mut body = Vec::new();
         loop {
@@ -1265,10 +1400,11 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Whether the next token may start an element (an expression or `*expr`).
+    /// Whether the next token may start an element (an expression or `*expr`;
+    /// lark reads `**` there as `*` and another `*`).
     fn starts_element(&mut self) -> PResult<bool> {
         Ok(match self.tok_in(Mode::Operand)? {
-            Tok::Op(op) => matches!(op, "*" | "(" | "[" | "{" | "-" | "+"),
+            Tok::Op(op) => matches!(op, "*" | "**" | "(" | "[" | "{" | "-" | "+"),
             Tok::Word(word) => {
                 !is_hard_keyword(&word)
                     || matches!(word.as_str(), "not" | "lambda" | "True" | "False" | "None")
@@ -1500,14 +1636,19 @@ impl<'a> Parser<'a> {
         let mut types = Vec::new();
         let mut name = None;
         if !self.at_op(":")? {
+            let mut names = Vec::new();
             if self.eat_op("(")? {
-                types.push(self.dotted_name()?);
+                names.push(self.name_token()?);
                 if self.eat_op(",")? {
-                    types.extend(self.separated(")", Self::dotted_name)?);
+                    names.extend(self.separated(")", Self::name_token)?);
                 }
                 self.expect_op(")")?;
             } else {
-                types.push(self.dotted_name()?);
+                names.push(self.name_token()?);
+            }
+            for (type_name, span) in names {
+                self.check_name(&type_name, Some(span), true);
+                types.push(type_name);
             }
             if self.eat_word("as")? {
                 name = Some(self.name_token()?);
@@ -1581,11 +1722,7 @@ impl<'a> Parser<'a> {
 
     /// `_NL _INDENT (await_call _NL)+ _DEDENT` (one call only when `single`).
     fn calls(&mut self, single: bool) -> PResult<Vec<AwaitCall>> {
-        self.expect_newline()?;
-        if self.tok()? != Tok::Indent {
-            return Err(self.unexpected("an indented block"));
-        }
-        self.bump()?;
+        self.open_block()?;
         let mut calls = Vec::new();
         loop {
             if !self.at_word("await")? {
@@ -1698,7 +1835,7 @@ impl<'a> Parser<'a> {
                     Some(names) => Some(names),
                     None => {
                         self.defer(problem(
-                            "`on` lists exception types, like `on=[ValueError, app.errors.Busy]`",
+                            "`on` lists exception types, like `on=[ValueError, Busy]`",
                             span,
                         ));
                         None
@@ -1833,6 +1970,15 @@ impl<'a> Parser<'a> {
             return Ok(expr);
         }
         Err(self.unexpected("the end of the expression"))
+    }
+
+    /// A type and the end of the text (`parse_type`).
+    fn whole_type(&mut self) -> PResult<Type> {
+        let ty = self.type_()?;
+        if self.tok()? == Tok::End {
+            return Ok(ty);
+        }
+        Err(self.unexpected("the end of the type"))
     }
 
     /// `ternary | lambda_expr`.
@@ -2398,8 +2544,7 @@ fn is_number(expr: &Expr) -> bool {
     )
 }
 
-/// `on=E`, `on=[A, b.B]`, `on=(A,)`: the dotted names, or None if an item is
-/// not one.
+/// `on=E`, `on=[A, B]`, `on=(A,)`: the names, or None if an item is not a name.
 fn exception_type_names(value: &Seconds) -> Option<Vec<String>> {
     let Seconds::Value(expr) = value else {
         return None;
@@ -2408,23 +2553,55 @@ fn exception_type_names(value: &Seconds) -> Option<Vec<String>> {
         ExprKind::List(elts) | ExprKind::Tuple(elts) => elts.iter().collect(),
         _ => vec![expr],
     };
-    elts.into_iter().map(dotted).collect()
+    elts.into_iter()
+        .map(|e| match &e.kind {
+            ExprKind::Name(name) => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
-/// `a.b.c` as text, or None when `expr` is not a dotted name.
-fn dotted(expr: &Expr) -> Option<String> {
-    let mut attributes = Vec::new();
-    let mut expr = expr;
-    while let ExprKind::Attribute(value, attr) = &expr.kind {
-        attributes.push(attr.as_str());
-        expr = value;
+/// What the body of a class declaration holds: a model's or a dataclass's
+/// fields, an enum's members, and an exception none (RPL0011).
+fn class_body_problem(class: &ClassDecl, span: Option<Span>) -> Option<Diagnostic> {
+    let body = class.body.as_ref()?;
+    let name = &class.name;
+    if class.kind == ClassKind::Exception {
+        return Some(
+            Diagnostic::error(
+                "RPL0011",
+                format!("an exception declaration has no body: `{name}` is declared by its bases"),
+                span,
+            )
+            .with_help(format!(
+                "write it on one line: `exception {name}(...) from {}`",
+                class.module
+            )),
+        );
     }
-    let ExprKind::Name(name) = &expr.kind else {
-        return None;
+    let fields = class.kind != ClassKind::Enum;
+    let misplaced = body
+        .iter()
+        .find(|item| matches!(item, ClassItem::Field(_)) != fields)?;
+    let (what, help) = if fields {
+        (
+            "a member",
+            "declare its fields, one per line: `name: type` or `name: type = constant`",
+        )
+    } else {
+        (
+            "a field",
+            "declare its members, one per line: `NAME = constant`",
+        )
     };
-    attributes.push(name);
-    attributes.reverse();
-    Some(attributes.join("."))
+    Some(
+        Diagnostic::error(
+            "RPL0011",
+            format!("{what} in the body of the {} `{name}`", class.kind.as_str()),
+            misplaced.span(),
+        )
+        .with_help(help),
+    )
 }
 
 /// Move a span of a sub-parse (an f-string field, on line 1) to where it sits.
@@ -2522,5 +2699,71 @@ fn children_mut(expr: &mut Expr) -> Vec<&mut Expr> {
             vec![test.as_mut(), body.as_mut(), orelse.as_mut()]
         }
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_error(text: &str) -> Diagnostic {
+        match parse(text, None) {
+            Ok(_) => panic!("{text:?} parses"),
+            Err(error) => error.diagnostics[0].clone(),
+        }
+    }
+
+    #[test]
+    fn reads_class_declarations() {
+        let text = "rrl 1\n\nexception Busy(Exception, ValueError) from app.errors\n\nfrozen dataclass Line from app.models import Order.Line:\n    sku: str\n    pass\n    quantity: int = 1\n\nenum Color(str, Enum) from app.models:\n    pass\n\nworkflow W(model: int) -> int:\n    enum = model\n    return enum\n";
+        let program = match parse(text, None) {
+            Ok(program) => program,
+            Err(error) => panic!("{error}"),
+        };
+        let classes: Vec<&ClassDecl> = program.classes().map(|(_, c)| c).collect();
+        assert_eq!(classes.len(), 3);
+        assert_eq!(classes[0].bases, ["Exception", "ValueError"]);
+        assert!(classes[0].body.is_none());
+        let line = classes[1];
+        assert!(line.frozen && line.kind == ClassKind::Dataclass);
+        assert_eq!(line.identity(), "app.models:Order.Line");
+        let fields: Vec<&str> = line
+            .fields()
+            .into_iter()
+            .flatten()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(fields, ["sku", "quantity"]);
+        assert_eq!(classes[2].body.as_ref().map(Vec::len), Some(0));
+        assert_eq!(classes[2].qualname, "Color");
+    }
+
+    #[test]
+    fn a_body_fits_its_kind() {
+        let error = first_error("rrl 1\nexception E(Exception) from app:\n    pass\n");
+        assert_eq!(
+            (error.code, error.span.map(|s| s.line)),
+            ("RPL0011", Some(2))
+        );
+        let error = first_error("rrl 1\nmodel M from app:\n    x: int\n    X = 1\n");
+        assert_eq!(error.code, "RPL0011");
+        assert_eq!(error.message, "a member in the body of the model `M`");
+        let error = first_error("rrl 1\nfrozen enum E(Enum) from app\n");
+        assert_eq!(error.message, "unexpected `enum`");
+    }
+
+    #[test]
+    fn an_import_is_rrl_before_declared_classes() {
+        let error = first_error("rrl 1\nfrom app.models import User\n");
+        assert_eq!(error.message, "unexpected `from`");
+        assert_eq!(error.help.as_deref(), Some(OLD_IMPORT_HELP));
+    }
+
+    #[test]
+    fn a_class_kind_is_a_keyword_after_a_block() {
+        let error = first_error(
+            "rrl 1\nworkflow W(x: int) -> int:\n    if x:\n        pass\n    model = 1\n",
+        );
+        assert_eq!(error.message, "unexpected `model`");
     }
 }

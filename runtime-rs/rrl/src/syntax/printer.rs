@@ -63,7 +63,7 @@ fn name(text: &str, of_python: bool) -> PResult<&str> {
     }
 }
 
-/// A module, a type or an exception type: names of Python's world.
+/// A module or a qualname: names of Python's world.
 fn dotted(text: &str) -> PResult<&str> {
     for part in text.split('.') {
         name(part, true)?;
@@ -197,6 +197,23 @@ fn parallel_head(return_exceptions: bool) -> &'static str {
         "parallel return_exceptions"
     } else {
         "parallel"
+    }
+}
+
+/// What a block holds: statements, or a class's fields and members.
+trait Spanned {
+    fn span(&self) -> Option<Span>;
+}
+
+impl Spanned for Stmt {
+    fn span(&self) -> Option<Span> {
+        self.span
+    }
+}
+
+impl Spanned for ClassItem {
+    fn span(&self) -> Option<Span> {
+        ClassItem::span(self)
     }
 }
 
@@ -698,7 +715,7 @@ impl<'l> Printer<'l> {
                 args,
             } => {
                 if args.is_empty() {
-                    return Ok(dotted(type_name)?.to_string());
+                    return Ok(name(type_name, true)?.to_string());
                 }
                 let items = args
                     .iter()
@@ -707,7 +724,11 @@ impl<'l> Printer<'l> {
                 let mut bracket = Bracket::new("[", "]", node.span);
                 bracket.trailing_comma = false;
                 bracket.magic = false;
-                format!("{}{}", dotted(type_name)?, self.bracket(bracket, items)?)
+                format!(
+                    "{}{}",
+                    name(type_name, true)?,
+                    self.bracket(bracket, items)?
+                )
             }
         })
     }
@@ -748,7 +769,10 @@ impl<'l> Printer<'l> {
                 args.push(format!("attempts={}", self.expr(attempts, LAMBDA)?));
             }
             if let Some(on) = &retry.on {
-                let names = on.iter().map(|t| dotted(t)).collect::<PResult<Vec<_>>>()?;
+                let names = on
+                    .iter()
+                    .map(|t| name(t, true))
+                    .collect::<PResult<Vec<_>>>()?;
                 args.push(format!("on=[{}]", names.join(", ")));
             }
             text.push_str(&format!(" retry({})", args.join(", ")));
@@ -789,6 +813,21 @@ impl<'l> Printer<'l> {
         owner: Option<Span>,
         header_end: Option<u32>,
     ) -> PResult<Vec<String>> {
+        self.block_of(body, depth, owner, header_end, |stmt, depth| {
+            self.stmt(stmt, depth)
+        })
+    }
+
+    /// A block of statements, or of the fields or members of a class: `line`
+    /// prints each item.
+    fn block_of<T: Spanned>(
+        &self,
+        body: &[T],
+        depth: usize,
+        owner: Option<Span>,
+        header_end: Option<u32>,
+        line: impl Fn(&T, usize) -> PResult<Vec<String>>,
+    ) -> PResult<Vec<String>> {
         let pad = INDENT.repeat(depth);
         let mut lines = Vec::new();
         if body.is_empty() {
@@ -799,10 +838,10 @@ impl<'l> Printer<'l> {
             lines.extend(self.leading(written, depth, Some(false), true));
             lines.push(format!("{pad}pass{}", self.trailing(written)));
         } else {
-            for (n, stmt) in body.iter().enumerate() {
+            for (n, item) in body.iter().enumerate() {
                 let first_blank = if n == 0 { Some(false) } else { None };
-                lines.extend(self.leading(first_line(stmt.span), depth, first_blank, true));
-                lines.extend(self.stmt(stmt, depth)?);
+                lines.extend(self.leading(first_line(item.span()), depth, first_blank, true));
+                lines.extend(line(item, depth)?);
             }
         }
         lines.extend(self.block_end(depth, owner, self.last_line(body, header_end)));
@@ -810,9 +849,9 @@ impl<'l> Printer<'l> {
     }
 
     /// The source line where a block ends (a lone `pass` for an empty block).
-    fn last_line(&self, body: &[Stmt], header_end: Option<u32>) -> Option<u32> {
+    fn last_line<T: Spanned>(&self, body: &[T], header_end: Option<u32>) -> Option<u32> {
         if let Some(last) = body.last() {
-            return self.end_line(last.span);
+            return self.end_line(last.span());
         }
         match (self.layout, header_end) {
             (Some(layout), Some(end)) => layout.pass_after(end),
@@ -1256,24 +1295,58 @@ impl<'l> Printer<'l> {
         Ok(text)
     }
 
+    /// `[frozen] kind Name(bases) from module [import qualname]`.
+    fn class_head(&self, class: &ClassDecl) -> PResult<String> {
+        let mut head = format!(
+            "{}{} {}",
+            if class.frozen { "frozen " } else { "" },
+            class.kind.as_str(),
+            name(&class.name, false)?
+        );
+        if !class.bases.is_empty() {
+            let bases = class
+                .bases
+                .iter()
+                .map(|b| name(b, false))
+                .collect::<PResult<Vec<_>>>()?;
+            head.push_str(&format!("({})", bases.join(", ")));
+        }
+        head.push_str(&format!(" from {}", dotted(&class.module)?));
+        if class.qualname != class.name {
+            head.push_str(&format!(" import {}", dotted(&class.qualname)?));
+        }
+        Ok(head)
+    }
+
+    /// A field (`name: type = default`) or a member (`NAME = value`) of a class.
+    fn class_item(&self, item: &ClassItem, depth: usize) -> PResult<Vec<String>> {
+        match item {
+            ClassItem::Field(field) => self.simple(field.span, depth, || self.param(field, true)),
+            ClassItem::Member(member) => self.simple(member.span, depth, || {
+                Ok(format!(
+                    "{} = {}",
+                    name(&member.name, true)?,
+                    self.expr(&member.value, LAMBDA)?
+                ))
+            }),
+        }
+    }
+
     /// A declaration. A new kind of declaration prints in an arm of its own.
     fn decl(&self, node: &Decl) -> PResult<Vec<String>> {
         let span = node.span;
         match &node.kind {
-            DeclKind::Import { module, names } => self.simple(span, 0, || {
-                let listed = names
-                    .iter()
-                    .map(|(n, alias)| match alias {
-                        Some(alias) => Ok(format!("{} as {}", name(n, true)?, name(alias, false)?)),
-                        None => Ok(name(n, false)?.to_string()),
-                    })
-                    .collect::<PResult<Vec<_>>>()?;
-                Ok(format!(
-                    "from {} import {}",
-                    dotted(module)?,
-                    listed.join(", ")
-                ))
-            }),
+            DeclKind::Class(class) => match &class.body {
+                None => self.simple(span, 0, || self.class_head(class)),
+                Some(body) => {
+                    let (mut lines, header_end) =
+                        self.header(span, 0, || Ok(self.class_head(class)? + ":"))?;
+                    lines.extend(self.block_of(body, 1, span, header_end, |item, depth| {
+                        self.class_item(item, depth)
+                    })?);
+                    Ok(lines)
+                }
+            },
             DeclKind::Const {
                 name: const_name,
                 value,
@@ -1320,12 +1393,19 @@ impl<'l> Printer<'l> {
         let header = self.layout.map(Layout::first_code_line);
         let mut lines = self.leading(header, 0, Some(false), true);
         lines.push(format!("rrl {}{}", program.version, self.trailing(header)));
-        let mut previous: Option<std::mem::Discriminant<DeclKind>> = None;
+        let mut previous: Option<(std::mem::Discriminant<DeclKind>, Option<ClassKind>)> = None;
+        let mut previous_block = false;
         for decl in &program.decls {
-            let kind = std::mem::discriminant(&decl.kind);
-            // A blank line between groups, and around every block declaration.
-            let block = matches!(decl.kind, DeclKind::Fn(_) | DeclKind::Workflow(_));
-            let grouped = previous != Some(kind) || block;
+            let class = match &decl.kind {
+                DeclKind::Class(class) => Some(class),
+                _ => None,
+            };
+            let kind = (std::mem::discriminant(&decl.kind), class.map(|c| c.kind));
+            // A blank line between groups (classes of one kind are a group),
+            // and around every block declaration.
+            let block = matches!(decl.kind, DeclKind::Fn(_) | DeclKind::Workflow(_))
+                || class.is_some_and(|c| c.body.is_some());
+            let grouped = previous != Some(kind) || block || previous_block;
             lines.extend(self.leading(
                 first_line(decl.span),
                 0,
@@ -1334,6 +1414,7 @@ impl<'l> Printer<'l> {
             ));
             lines.extend(self.decl(decl)?);
             previous = Some(kind);
+            previous_block = block;
         }
         if self.layout.is_some() {
             lines.extend(self.leading(Some(END), 0, None, true));

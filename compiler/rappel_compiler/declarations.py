@@ -1,0 +1,376 @@
+"""The program's class declarations: every class a workflow names, with what
+running the program needs of it (docs/language.md, "Classes").
+
+Which classes: those the workflow names (in a signature, an annotation, a
+construction, `isinstance`, `except`, `retry`, an enum member), and in turn
+their bases, the classes their fields' types name, and what their defaults
+name. What a declaration says:
+
+- an exception: its bases, up to the builtin exceptions RRL knows (another
+  builtin exception is declared `from builtins` in turn);
+- an enum: its flavor (`Enum`, `IntEnum`, ...) after its mixin, if any, and
+  its members with their values (aliases included);
+- a model or a dataclass: its bases of the same kind, whether it is frozen,
+  and its fields (base classes' first) with their types, and their defaults
+  where these are constants. A workflow builds only a class whose building
+  runs no code of the class (RPL0231), so the fields and defaults are all a
+  runtime needs; a default RRL cannot hold is left out (a construction that
+  needs it was refused).
+
+Classes of the module being compiled are read from its source; imported ones
+from the live class (`resolve.ClassShape`).
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from rrl import ast as A
+from rrl.check import is_constant
+from rrl.walk import walk
+
+from . import dialect
+from .constants import literal
+from .diagnostics import Reject
+from .function import FunctionLowerer
+from .resolve import NO_DEFAULT, RRL_BUILTIN_EXCEPTIONS, TypeInfo, type_info
+
+if TYPE_CHECKING:
+    from .compiler import WorkflowCompiler
+    from .index import ClassInfo
+
+# An enum's flavor and mixin, by the qualified names of the bases that say them.
+_FLAVORS = {f"enum.{name}": name for name in ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")}
+_MIXINS = {"builtins.str": "str", "builtins.int": "int", "builtins.float": "float"}
+_IMPLIED_MIXIN = {"IntEnum": "int", "IntFlag": "int", "StrEnum": "str"}
+_EMPTY_FACTORIES = {"builtins.list": A.ListExpr(()), "builtins.dict": A.DictExpr(()), "builtins.tuple": A.TupleExpr(())}
+CONSTANT_HELP = (
+    "an enum member's value is a constant: literals, arithmetic on numbers, lists, tuples and dicts of them, "
+    "and enum members; use the enum inside an @action otherwise"
+)
+PROPERTY_HELP = (
+    "a workflow reads the fields of a model or a dataclass, and the name and value of an enum member; "
+    "compute the value in an @action, or make it a field"
+)
+DECLARATION_HELP = (
+    "a workflow names classes RRL can declare: exceptions, enums whose members are constants, "
+    "and models and dataclasses defined at module level; use the class inside an @action instead"
+)
+
+
+class ClassDeclarations:
+    """Declares the classes a `ProgramBuilder` registered, for one workflow, and
+    remembers what of them a workflow cannot read: their properties."""
+
+    def __init__(self, wc: "WorkflowCompiler"):
+        self.wc = wc
+        self.properties: dict[str, str] = {}  # a property's name → the class that defines it
+        self.attributes: set[str] = set()  # the names of the declared fields and members
+
+    def noted(self, decl: A.ClassDecl, properties: tuple[str, ...]) -> A.ClassDecl:
+        self.attributes.update(item.name for item in decl.body or ())
+        for name in properties:
+            self.properties.setdefault(name, decl.qualname)
+        return decl
+
+    def property_reads(self, program: A.Program) -> list[Reject]:
+        """Reads of an attribute that is a property of a declared class and no
+        field or member of any: the property's code would run in Python, and
+        no runtime runs it (RPL0261). Where the class of a value is not known,
+        a name that some declared class has as a field is given the benefit of
+        the doubt."""
+        classes = program.class_decls()
+        rejects = []
+        for decl in (*program.fns, *program.workflows):
+            for node in (n for stmt in decl.body for n in walk(stmt)):
+                if not isinstance(node, A.Attribute) or node.attr in self.attributes or node.attr not in self.properties:
+                    continue
+                if isinstance(node.value, A.Name) and node.value.id in classes:
+                    continue  # `Color.RED`: the checker judges members
+                reject = Reject("RPL0261", f"`{node.attr}` is a property of the class `{self.properties[node.attr]}`: reading it runs code of the class",
+                                None, PROPERTY_HELP)
+                reject.span = node.span
+                rejects.append(reject)
+        return rejects
+
+    def declare(self, module: str, qualname: str, name: str) -> A.ClassDecl:
+        """The declaration of `module.qualname`, named `name` in the program.
+        Raises `Reject`."""
+        if "<locals>" in qualname:
+            raise Reject("RPL0260", f"the class `{qualname}` is defined inside a function: no other process can load it", None, DECLARATION_HELP)
+        if module == self.wc.src.module and qualname in self.wc.index.classes:
+            return _Local(self, self.wc.index.classes[qualname], name).declaration()
+        if module == "builtins":
+            info = type_info(getattr(builtins, qualname))
+        else:
+            info = self.wc.resolve(f"{module}.{qualname}")
+        if not isinstance(info, TypeInfo):
+            raise Reject("RPL0260", f"the frontend cannot read the class `{module}.{qualname}`", None, DECLARATION_HELP)
+        return self.imported(info, name)
+
+    # -------------------------------------------------------------- imported classes
+
+    def imported(self, info: TypeInfo, name: str) -> A.ClassDecl:
+        shape = info.shape() if info.shape is not None else None
+        kind = info.kind
+        if shape is None:  # a resolver that says no more than the kind
+            if kind == "enum":
+                raise Reject("RPL0260", f"the frontend cannot read the members of the enum `{info.module}.{info.name}`", None, DECLARATION_HELP)
+            bases = ("Exception",) if kind == "exception" else ()
+            return self.noted(A.ClassDecl(kind, name, info.module, info.name, bases, None), ())
+        if shape.problem is not None:
+            raise Reject("RPL0260", f"the {kind} `{info.module}.{info.name}` cannot be declared in RRL: {shape.problem}", None, DECLARATION_HELP)
+        bases = tuple(self.base(b) for b in shape.bases)
+        body: tuple | None = None
+        if kind == "enum":
+            body = tuple(A.Member(member, literal(value, member=self.wc.enum_member)) for member, value in shape.members)
+        elif kind in ("model", "dataclass"):
+            body = tuple(
+                A.Param(f.name, self.wc.types.text(f.annotation), None if f.default is NO_DEFAULT else literal(f.default, member=self.wc.enum_member))
+                for f in shape.fields
+            )
+        return self.noted(A.ClassDecl(kind, name, info.module, info.name, bases, body, frozen=shape.frozen), shape.properties)
+
+    def base(self, base: TypeInfo | str) -> str:
+        if isinstance(base, str):
+            return base
+        return self.wc.builder.type_name(base.module, base.name)
+
+    # -------------------------------------------------------------- helpers for local classes
+
+    def foreign(self, node: cst.BaseExpression) -> str | TypeInfo | None:
+        """A foreign base: a builtin exception's or flavor's RRL name, or an
+        imported class; None for what the program does not name."""
+        qualified = self.wc.index.qualified(node)
+        if qualified is None:
+            return None
+        if qualified in _FLAVORS:
+            return _FLAVORS[qualified]
+        if qualified in _MIXINS:
+            return _MIXINS[qualified]
+        if dialect.sdk_name(qualified) == "RappelTimeout":
+            return "RappelTimeout"
+        if qualified in dialect.EXCEPTION_ALIASES:
+            return dialect.EXCEPTION_ALIASES[qualified]
+        if qualified.startswith("builtins."):
+            cls = getattr(builtins, qualified[9:], None)
+            if qualified[9:] in RRL_BUILTIN_EXCEPTIONS:
+                return qualified[9:]
+            return type_info(cls) if isinstance(cls, type) and issubclass(cls, BaseException) else None
+        if qualified in dialect.PYDANTIC_BASES:
+            return None  # the library's base class, not a class of the program
+        resolved = self.wc.resolve(qualified)
+        return resolved if isinstance(resolved, TypeInfo) and not _is_library_class(resolved) else None
+
+
+class _Local:
+    """The declaration of a class of the module being compiled, from its source."""
+
+    def __init__(self, declarations: ClassDeclarations, info: "ClassInfo", name: str):
+        self.declarations = declarations
+        self.wc = declarations.wc
+        self.info = info
+        self.name = name
+
+    def declaration(self) -> A.ClassDecl:
+        info = self.info
+        kind = info.kind
+        if kind not in A.CLASS_KINDS:
+            raise Reject("RPL0260", f"`{info.name}` is a plain class, which a workflow cannot name", info.node.name, DECLARATION_HELP)
+        body: tuple | None = None
+        frozen = False
+        if kind == "exception":
+            bases = self.exception_bases()
+        elif kind == "enum":
+            bases, body = self.enum()
+        else:
+            bases = self.record_bases()
+            frozen = self.frozen()
+            body = self.fields()
+        decl = A.ClassDecl(kind, self.name, self.wc.src.module, info.name, bases, body, frozen=frozen)
+        return self.declarations.noted(decl, self.properties())
+
+    def properties(self) -> tuple[str, ...]:
+        """The methods of the class and its local bases decorated as properties."""
+        found = []
+        for cls in self.wc.index.mro(self.info.name):
+            for name, method in cls.methods.items():
+                for decorator in method.decorators:
+                    expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+                    if self.wc.index.qualified(expr) in dialect.PROPERTY_DECORATORS:
+                        found.append(name)
+            for base in cls.foreign_bases:
+                found_base = self.declarations.foreign(base)
+                if isinstance(found_base, TypeInfo) and found_base.shape is not None:
+                    found += found_base.shape().properties
+        return tuple(found)
+
+    def local_base(self, base: str) -> str:
+        return self.wc.builder.type_name(self.wc.src.module, base)
+
+    # -------------------------------------------------------------- exceptions
+
+    def exception_bases(self) -> tuple[str, ...]:
+        bases: list[str] = []
+        for base in self.info.node.bases:
+            if base.keyword is not None:
+                continue
+            found = self.base(base.value)
+            if found is not None:
+                bases.append(found)
+        return tuple(bases) or ("Exception",)
+
+    def base(self, node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.Name) and node.value in self.info.bases:
+            base = self.wc.index.classes.get(node.value)
+            return self.local_base(node.value) if base is not None and base.kind == self.info.kind else None
+        found = self.declarations.foreign(node)
+        if isinstance(found, TypeInfo):
+            return self.declarations.base(found) if found.kind == self.info.kind else None
+        return found if self.info.kind == "exception" and found in RRL_BUILTIN_EXCEPTIONS | {"RappelTimeout"} else None
+
+    # -------------------------------------------------------------- enums
+
+    def enum(self) -> tuple[tuple[str, ...], tuple[A.Member, ...]]:
+        flavor, mixin = "Enum", None
+        for cls in reversed(self.wc.index.mro(self.info.name)):
+            for base in cls.foreign_bases:
+                found = self.declarations.foreign(base)
+                if isinstance(found, TypeInfo) and found.kind == "enum" and found.shape is not None:
+                    shape = found.shape()
+                    flavor, mixin = shape.bases[-1], (shape.bases[0] if len(shape.bases) > 1 else mixin)
+                elif found in _FLAVORS.values():
+                    flavor = found
+                elif found in _MIXINS.values():
+                    mixin = found
+        if mixin == _IMPLIED_MIXIN.get(flavor):
+            mixin = None
+        members = []
+        last: object = None
+        for member, value in self.info.consts.items():
+            if member.startswith("_"):
+                continue
+            expr, last = self.member_value(member, value, flavor, last, len(members))
+            members.append(A.Member(member, expr, span=self.wc.src.span(value)))
+        return ((mixin, flavor) if mixin else (flavor,)), tuple(members)
+
+    def member_value(self, member: str, value: cst.BaseExpression, flavor: str, last: object, index: int) -> tuple[A.Expr, object]:
+        """A member's value, and the value `auto()` counts from next."""
+        if isinstance(value, cst.Call) and self.wc.index.qualified(value.func) == "enum.auto" and not value.args:
+            if flavor == "StrEnum":
+                return A.Constant(member.lower()), member.lower()
+            if flavor in ("Flag", "IntFlag"):
+                number = 1 if not isinstance(last, int) else 1 << last.bit_length()
+            else:
+                number = last + 1 if isinstance(last, int) and index else 1
+            return A.Constant(number), number
+        expr = self.lower(value, f"the value of the member `{member}`")
+        return expr, expr.value if isinstance(expr, A.Constant) else None
+
+    # -------------------------------------------------------------- models and dataclasses
+
+    def record_bases(self) -> tuple[str, ...]:
+        bases = []
+        for base in self.info.node.bases:
+            if base.keyword is None and (found := self.base(base.value)) is not None:
+                bases.append(found)
+        return tuple(bases)
+
+    def frozen(self) -> bool:
+        """Frozen by `@dataclass(frozen=True)`, a class keyword, `model_config`, or a base."""
+        for cls in self.wc.index.mro(self.info.name):
+            for base in cls.foreign_bases:
+                found = self.declarations.foreign(base)
+                if isinstance(found, TypeInfo) and found.shape is not None and found.shape().frozen:
+                    return True
+            node = cls.node
+            for decorator in node.decorators:
+                call = decorator.decorator
+                if isinstance(call, cst.Call) and self.wc.index.qualified(call.func) in dialect.DATACLASS_DECORATORS:
+                    if _keyword_true(call.args, "frozen"):
+                        return True
+            if _keyword_true(node.keywords, "frozen"):
+                return True
+            config = cls.consts.get("model_config")
+            if isinstance(config, cst.Call) and _keyword_true(config.args, "frozen"):
+                return True
+            if isinstance(config, cst.Dict) and any(
+                isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) and e.key.evaluated_value == "frozen"
+                and isinstance(e.value, cst.Name) and e.value.value == "True"
+                for e in config.elements
+            ):
+                return True
+        return False
+
+    def fields(self) -> tuple[A.Param, ...]:
+        """Every field, base classes' first (a field a subclass declares again
+        keeps its place); each field's type is declared in turn."""
+        fields: dict[str, A.Param] = {}
+        for cls in reversed(self.wc.index.mro(self.info.name)):
+            for base in cls.foreign_bases:
+                found = self.declarations.foreign(base)
+                if isinstance(found, TypeInfo) and found.kind == self.info.kind and found.shape is not None:
+                    for f in found.shape().fields:
+                        default = None if f.default is NO_DEFAULT else literal(f.default, member=self.wc.enum_member)
+                        fields[f.name] = A.Param(f.name, self.wc.types.text(f.annotation), default)
+            for name in cls.fields:
+                if self.info.kind == "model" and name.startswith("_"):
+                    continue  # a private attribute, not a field
+                span = self.wc.src.span(cls.field_types[name])
+                fields[name] = A.Param(name, self.wc.types.annotation(cls.field_types[name]), self.default(cls, name), span=span)
+        return tuple(fields.values())
+
+    def default(self, cls: "ClassInfo", name: str) -> A.Expr | None:
+        """A field's default, when it is a constant: a workflow that builds the
+        class and leaves the field out needs it (RPL0231 when it is not one)."""
+        value = cls.consts.get(name)
+        if value is None:
+            return None
+        if isinstance(value, cst.Call) and self.wc.index.qualified(value.func) in dialect.FIELD_FUNCTIONS:
+            for arg in value.args:
+                keyword = arg.keyword.value if arg.keyword is not None else None
+                if keyword == "default_factory":
+                    return _EMPTY_FACTORIES.get(self.wc.index.qualified(arg.value) or "")
+                if keyword in ("default", None):
+                    value = arg.value
+                    break
+            else:
+                return None
+        if isinstance(value, cst.Ellipsis):
+            return None  # pydantic's "required"
+        try:
+            return self.lower(value, f"the default of the field `{name}`", cls)
+        except Reject:
+            # Declared without its default: a construction that leaves the field out
+            # runs code of the class (RPL0231), or misses the field (RPL0341).
+            return None
+
+    def lower(self, value: cst.BaseExpression, what: str, owner: "ClassInfo | None" = None) -> A.Expr:
+        """A default or a member's value as a constant RRL expression, the
+        constants it names written in; `Reject` (RPL0260) when it is no constant."""
+        try:
+            expr = FunctionLowerer(self.wc, None, owner or self.info).lower_value(value)
+        except Reject as reject:
+            raise Reject("RPL0260", f"{what} of `{self.info.name}` is not a constant RRL can hold: {reject.message}",
+                         value, CONSTANT_HELP) from None
+        expr = self.wc.builder.inline_consts(expr)
+        if not is_constant(expr, lambda owner, attr: True):
+            raise Reject("RPL0260", f"{what} of `{self.info.name}` is not a constant RRL can hold: `{self.wc.src.text(value)}`",
+                         value, CONSTANT_HELP)
+        return expr
+
+
+def _keyword_true(args, keyword: str) -> bool:
+    return any(
+        isinstance(a, cst.Arg) and a.keyword is not None and a.keyword.value == keyword
+        and isinstance(a.value, cst.Name) and a.value.value == "True"
+        for a in args
+    )
+
+
+def _is_library_class(info: TypeInfo) -> bool:
+    """pydantic's own bases (`BaseModel`, `RootModel`): what makes a class a model, not a class of the program."""
+    return info.module.split(".")[0] == "pydantic"
