@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv graphviz test test-python test-rust fuzz demo bench golden fmt clean distclean
+.PHONY: venv graphviz test test-python test-rust fuzz demo bench bench-rrl golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 venv: $(STAMP)
@@ -55,8 +55,14 @@ fuzz: venv
 demo: venv
 	$(BIN)/python examples/welcome_email.py
 
-bench: venv
+# Figures only, never asserted: docs/benchmarks.md holds the latest.
+bench: venv bench-rrl
 	$(BIN)/python tests/bench/check_speed.py
+
+# The two implementations of RRL side by side on the same work.
+bench-rrl: venv
+	cd runtime-rs && cargo bench --quiet --locked --bench corpus_speed
+	$(BIN)/python tests/bench/corpus_speed.py
 
 # Golden files are generated; review the diff this produces.
 golden: venv
