@@ -1,4 +1,5 @@
-//! The `rrl` command line: check, format and lower `.rrl` programs.
+//! The `rrl` command line: check, format and lower `.rrl` programs; evaluate
+//! expressions and value operations (JSON lines, for tests and probing).
 //!
 //! Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on
 //! usage errors.
@@ -7,6 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use rrl::diagnostic::{Diagnostic, DiagnosticError};
+use rrl::eval::request;
 use rrl::syntax;
 
 const USAGE: &str = "usage: rrl COMMAND ...
@@ -18,6 +20,11 @@ commands:
                                  --check writes nothing, prints a diff and exits 1 if any would change
   dag FILE [--workflow NAME]     print a workflow's DAG as canonical JSON
   ast FILE                       print the syntax tree with spans as JSON (for tests)
+  eval                           evaluate RRL expressions: JSON lines in, JSON lines out
+                                 (one request object per line: expr, vars, program; the answer
+                                 is a value, an exception raised or an error; runtime-rs/README.md)
+  value [--repr | --str | --format SPEC]
+                                 value operations: JSON lines in, JSON lines out (for tests)
 ";
 
 const EXIT_OK: u8 = 0;
@@ -365,6 +372,53 @@ fn cmd_dag(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
     }
 }
 
+/// Answer each non-blank line of stdin with one line on stdout, flushed, until
+/// stdin ends (or stdout closes: a closed pipe ends the run quietly).
+fn serve_lines(mut answer: impl FnMut(&str) -> String) -> u8 {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else {
+            eprintln!("error: stdin is not UTF-8 text");
+            return EXIT_ERRORS;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        if writeln!(stdout, "{}", answer(&line))
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return EXIT_OK;
+        }
+    }
+    EXIT_OK
+}
+
+fn cmd_eval(args: &[String]) -> Result<u8, UsageError> {
+    if let Some(arg) = args.first() {
+        return Err(UsageError(format!(
+            "eval takes no arguments (requests come on stdin), not `{arg}`"
+        )));
+    }
+    let mut session = request::EvalSession::new();
+    Ok(serve_lines(|line| session.answer(line)))
+}
+
+fn cmd_value(args: &[String]) -> Result<u8, UsageError> {
+    if !args.is_empty() && request::shorthand(args, "null").is_none() {
+        return Err(UsageError(format!(
+            "value takes --repr, --str or --format SPEC, not `{}`",
+            args.join(" ")
+        )));
+    }
+    Ok(serve_lines(|line| {
+        let line = request::shorthand(args, line).unwrap_or_else(|| line.to_string());
+        request::answer(&line)
+    }))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut output = Output::default();
@@ -377,6 +431,8 @@ fn main() -> ExitCode {
         "ast" => cmd_ast(rest, &mut output),
         "fmt" => cmd_fmt(rest, &mut output),
         "dag" => cmd_dag(rest, &mut output),
+        "eval" => cmd_eval(rest),
+        "value" => cmd_value(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(EXIT_OK)

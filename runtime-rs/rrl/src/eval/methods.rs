@@ -94,7 +94,8 @@ pub fn changes_receiver(receiver: &Value, name: &str) -> bool {
     }
 }
 
-fn usable(receiver: &Value, name: &str) -> bool {
+/// Whether `name` is a method of `receiver` that a workflow may call.
+pub fn usable(receiver: &Value, name: &str) -> bool {
     match unwrap_enum(receiver) {
         Value::Str(_) => STR_METHODS.contains(&name),
         Value::Tuple(_) => LIST_METHODS.contains(&name) && name != "copy",
