@@ -1,0 +1,165 @@
+//! The machine's contract beyond the golden runs: completions that answer
+//! nothing are refused and change nothing, retries and timeouts follow the
+//! call's policy, and a parallel block keeps to its limit.
+
+use rrl::eval::Env;
+use rrl::exec::command::{encode_command, encode_finish};
+use rrl::exec::{Command, Completion, Machine, Program};
+use rrl::value::Value;
+use serde_json::{Value as Json, json};
+
+fn program(body: &str) -> Program {
+    let text = format!(
+        "rrl 1\n\naction act(x: int) -> int from m\n\nworkflow W(n: int = 3) -> Any:\n{body}"
+    );
+    let parsed = rrl::syntax::parse(&text, None).expect("parses");
+    Program::new(rrl::dag::lower(&parsed, None).expect("lowers")).expect("runs")
+}
+
+fn encoded(commands: &[Command]) -> Vec<Json> {
+    commands
+        .iter()
+        .map(|c| encode_command(c).expect("encodes"))
+        .collect()
+}
+
+fn returned(id: &str, attempt: u64, value: i64) -> Completion {
+    Completion::Returned {
+        id: id.into(),
+        attempt,
+        value: Value::int(value),
+    }
+}
+
+fn timed_out(id: &str, attempt: u64) -> Completion {
+    Completion::TimedOut {
+        id: id.into(),
+        attempt,
+    }
+}
+
+#[test]
+fn completions_that_answer_nothing_are_refused_and_change_nothing() {
+    let program = program("    r = await act(x=n)\n    sleep 2\n    return r\n");
+    let mut machine = Machine::new(&program);
+    let started = machine.start(&Env::new()).expect("starts");
+    assert_eq!(
+        encoded(&started),
+        [
+            json!({"dispatch": {"id": "0", "attempt": 1, "action": "act", "module": "m", "kwargs": {"x": 3}, "timeout": {"float": "300.0"}}})
+        ]
+    );
+    assert!(machine.start(&Env::new()).is_err(), "a machine starts once");
+    let before = machine.snapshot().expect("saves");
+    for wrong in [
+        returned("1", 1, 5),
+        returned("0", 2, 5),
+        Completion::Slept { id: "0".into() },
+        Completion::BackedOff {
+            id: "0".into(),
+            attempt: 1,
+        },
+    ] {
+        let error = machine.complete(wrong).expect_err("answers nothing");
+        assert!(
+            error
+                .to_string()
+                .ends_with("answers no outstanding command")
+        );
+        assert_eq!(machine.snapshot().expect("saves"), before);
+    }
+    assert_eq!(
+        machine
+            .complete(returned("1", 1, 5))
+            .err()
+            .map(|e| e.to_string())
+            .as_deref(),
+        Some("Returned(id='1', attempt=1, value=5) answers no outstanding command")
+    );
+    let slept = machine.complete(returned("0", 1, 104)).expect("answers");
+    assert_eq!(
+        encoded(&slept),
+        [json!({"sleep": {"id": "1", "seconds": {"float": "2.0"}}})]
+    );
+    assert!(
+        machine.complete(returned("0", 1, 104)).is_err(),
+        "answered twice"
+    );
+    let finished = machine
+        .complete(Completion::Slept { id: "1".into() })
+        .expect("answers");
+    assert_eq!(encoded(&finished), [json!({"finish": {"result": 104}})]);
+    assert!(machine.outstanding().is_empty());
+}
+
+#[test]
+fn a_timeout_without_a_policy_is_retried_and_with_one_until_its_attempts_run_out() {
+    let retried = program("    r = await act(x=n)\n    return r\n");
+    let mut machine = Machine::new(&retried);
+    machine.start(&Env::new()).expect("starts");
+    for attempt in 1..=5 {
+        let next = machine.complete(timed_out("0", attempt)).expect("answers");
+        assert_eq!(encoded(&next)[0]["dispatch"]["attempt"], json!(attempt + 1));
+    }
+
+    let program = self::program(
+        "    r = await act(x=n) retry(attempts=2) backoff(base=1s, multiplier=3) timeout(50ms)\n    return r\n",
+    );
+    let mut machine = Machine::new(&program);
+    machine.start(&Env::new()).expect("starts");
+    let wait = machine.complete(timed_out("0", 1)).expect("answers");
+    assert_eq!(
+        encoded(&wait),
+        [json!({"backoff": {"id": "0", "attempt": 2, "seconds": {"float": "1.0"}}})]
+    );
+    assert_eq!(encoded(&machine.outstanding()), encoded(&wait));
+    let again = machine
+        .complete(Completion::BackedOff {
+            id: "0".into(),
+            attempt: 2,
+        })
+        .expect("answers");
+    assert_eq!(
+        encoded(&again)[0]["dispatch"]["timeout"],
+        json!({"float": "0.05"})
+    );
+    let finished = machine.complete(timed_out("0", 2)).expect("answers");
+    let Some(Command::Finish(finish)) = finished.last() else {
+        panic!("the workflow finishes: {finished:?}")
+    };
+    let error = &encode_finish(finish).expect("encodes")["error"]["exception"];
+    assert_eq!(error["class"][0], json!("rappel:RappelTimeout"));
+    assert_eq!(
+        error["message"],
+        json!("action act timed out after 0.05s (attempt 2)")
+    );
+}
+
+#[test]
+fn a_parallel_block_keeps_to_its_limit_and_its_branch_order() {
+    let program = program(
+        "    xs = parallel for i in range(n) limit 2:\n        await act(x=i)\n    return xs\n",
+    );
+    let mut machine = Machine::new(&program);
+    let started = machine.start(&Env::new()).expect("starts");
+    let ids: Vec<Json> = encoded(&started)
+        .iter()
+        .map(|c| c["dispatch"]["id"].clone())
+        .collect();
+    assert_eq!(ids, [json!("0[0].0"), json!("0[1].0")]);
+    let next = machine
+        .complete(returned("0[1].0", 1, 10))
+        .expect("answers");
+    assert_eq!(encoded(&next)[0]["dispatch"]["id"], json!("0[2].0"));
+    assert!(
+        machine
+            .complete(returned("0[2].0", 1, 12))
+            .expect("answers")
+            .is_empty()
+    );
+    let finished = machine.complete(returned("0[0].0", 1, 8)).expect("answers");
+    assert_eq!(
+        encoded(&finished),
+        [json!({"finish": {"result": [8, 10, 12]}})]
+    );
+}
