@@ -172,10 +172,21 @@ fn bench_snapshots() {
             round_trip,
             Some(Duration::from_micros(200)),
         );
-        let save = measure(Duration::from_secs(1), || {
-            black_box(serde_json::to_string(&machine.snapshot().expect("saves")).expect("writes"));
+        let state = machine.snapshot().expect("saves");
+        let in_memory = measure(Duration::from_secs(1), || {
+            let state = machine.snapshot().expect("saves");
+            black_box(Machine::restore(program, &state).expect("restores"));
         });
-        show("  of which snapshot to JSON text", save, None);
+        show(
+            "  snapshot() and restore() alone, no JSON text",
+            in_memory,
+            None,
+        );
+        let text = serde_json::to_string(&state).expect("writes");
+        let parse = measure(Duration::from_secs(1), || {
+            black_box(serde_json::from_str::<serde_json::Value>(&text).expect("parses"));
+        });
+        show("  parsing the text alone (serde_json::Value)", parse, None);
     }
 }
 

@@ -439,13 +439,12 @@ impl<'p> Machine<'p> {
     /// given); each branch that settles lets its fork start the next branch,
     /// and the last one continues the fork's region at its barrier.
     fn resume(&mut self, path: &str, node: Option<NodeId>, raised: Option<Exception>) {
+        self.run(path, node, raised);
+        if path.is_empty() || self.regions.contains_key(path) {
+            return; // it waits, or the workflow finished
+        }
         let mut path = path.to_string();
-        let (mut node, mut raised) = (node, raised);
         loop {
-            self.run(&path, node, raised);
-            if path.is_empty() || self.regions.contains_key(&path) {
-                return; // it waits, or the workflow finished
-            }
             let parent = region_of(branch_of(&path).0).to_string();
             self.start_branches(&parent);
             let region = self.region(&parent);
@@ -456,9 +455,12 @@ impl<'p> Machine<'p> {
                 return;
             }
             let fork = region.node;
-            node = self.join_of(fork);
-            raised = None;
+            let join = self.join_of(fork);
             path = parent;
+            self.run(&path, join, None);
+            if path.is_empty() || self.regions.contains_key(&path) {
+                return;
+            }
         }
     }
 
