@@ -6,7 +6,8 @@
 //! - snapshot and restore of an instance in the middle of a 1,000-way
 //!   fan-out (half the branches done), through JSON text (target: under
 //!   200 µs), with the fan-out over `range(n)` and over a list argument
-//!   (every branch's variables then hold the 1,000-item list).
+//!   (every branch's variables then hold the 1,000-item list), in Python's
+//!   layout and in the shared one (`rrl::exec::Layout`).
 //!
 //! `tests/bench/executor_speed.py` measures the reference interpreter on the
 //! same programs.
@@ -15,7 +16,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rrl::eval::Env;
-use rrl::exec::{Command, Completion, Machine, Program, Snapshot};
+use rrl::exec::{Command, Completion, Layout, Machine, Program, Snapshot};
 use rrl::value::Value;
 
 const PROGRAM: &str = "rrl 1
@@ -159,34 +160,43 @@ fn bench_snapshots() {
         ),
     ];
     for (name, program, args) in cases {
+        println!("snapshot+restore halfway through {name}:");
         let machine = halfway(program, &args);
-        let mut size = 0;
-        let round_trip = measure(Duration::from_secs(2), || {
-            let text = serde_json::to_string(&machine.snapshot().expect("saves")).expect("writes");
-            size = text.len();
-            let read: Snapshot = serde_json::from_str(&text).expect("reads");
-            black_box(Machine::restore(program, &read).expect("restores"));
-        });
-        show(
-            &format!("snapshot+restore, {name}, halfway ({} KiB)", size / 1024),
-            round_trip,
-            Some(Duration::from_micros(200)),
-        );
-        let state = machine.snapshot().expect("saves");
-        let in_memory = measure(Duration::from_secs(1), || {
-            let state = machine.snapshot().expect("saves");
-            black_box(Machine::restore(program, &state).expect("restores"));
-        });
-        show(
-            "  snapshot() and restore() alone, no JSON text",
-            in_memory,
-            None,
-        );
-        let text = serde_json::to_string(&state).expect("writes");
-        let parse = measure(Duration::from_secs(1), || {
-            black_box(serde_json::from_str::<serde_json::Value>(&text).expect("parses"));
-        });
-        show("  parsing the text alone (serde_json::Value)", parse, None);
+        for layout in [Layout::Python, Layout::Shared] {
+            let state = machine.snapshot_in(layout).expect("saves");
+            let text = serde_json::to_string(&state).expect("writes");
+            let round_trip = measure(Duration::from_secs(2), || {
+                let text = serde_json::to_string(&machine.snapshot_in(layout).expect("saves"))
+                    .expect("writes");
+                let read: Snapshot = serde_json::from_str(&text).expect("reads");
+                black_box(Machine::restore(program, &read).expect("restores"));
+            });
+            show(
+                &format!(
+                    "  {layout:?} layout, through JSON text ({} KiB)",
+                    text.len() / 1024
+                ),
+                round_trip,
+                Some(Duration::from_micros(200)),
+            );
+            let in_memory = measure(Duration::from_secs(1), || {
+                let state = machine.snapshot_in(layout).expect("saves");
+                black_box(Machine::restore(program, &state).expect("restores"));
+            });
+            show(
+                "    snapshot_in() and restore() alone, no text",
+                in_memory,
+                None,
+            );
+            let parse = measure(Duration::from_secs(1), || {
+                black_box(serde_json::from_str::<serde_json::Value>(&text).expect("parses"));
+            });
+            show(
+                "    parsing the text alone (serde_json::Value)",
+                parse,
+                None,
+            );
+        }
     }
 }
 

@@ -1,12 +1,13 @@
 //! The executor against the golden run cases: every `golden/run/*/transcript.json`
 //! (recorded by the reference interpreter) replays on the case's program, as
 //! written and optimised, to the transcript's outcome; and it still does with
-//! the machine saved to JSON text and restored after every completion.
+//! the machine saved to JSON text (in both layouts) and restored after every
+//! completion.
 
 use std::path::{Path, PathBuf};
 
 use rrl::exec::command::{encode_command, encode_finish};
-use rrl::exec::{Machine, Program, Snapshot, replay};
+use rrl::exec::{Layout, Machine, Program, Snapshot, replay};
 use serde_json::Value as Json;
 
 struct Case {
@@ -86,41 +87,28 @@ fn every_golden_transcript_replays_to_its_outcome() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The machine saved as JSON text and restored: the same state, waiting on
-/// the same commands.
-fn saved_and_restored<'p>(
+/// The machine saved as JSON text in `layout` and restored: the same state,
+/// waiting on the same commands.
+fn restored_from<'p>(
     program: &'p Program,
-    machine: Machine<'p>,
-    failures: &mut Vec<String>,
-) -> Machine<'p> {
-    let state = match machine.snapshot() {
-        Ok(state) => state,
-        Err(err) => {
-            failures.push(format!("snapshot: {err}"));
-            return machine;
-        }
-    };
-    let text = serde_json::to_string(&state).expect("a snapshot serializes");
-    let read: Snapshot = match serde_json::from_str(&text) {
-        Ok(read) => read,
-        Err(err) => {
-            failures.push(format!("the snapshot does not read back: {err}"));
-            return machine;
-        }
-    };
-    let restored = match Machine::restore(program, &read) {
-        Ok(restored) => restored,
-        Err(err) => {
-            failures.push(format!("restore: {err}"));
-            return machine;
-        }
-    };
-    match restored.snapshot() {
-        Ok(again) if again == state => {}
-        Ok(_) => failures.push(format!(
-            "the restored machine saves another state than {text}"
-        )),
-        Err(err) => failures.push(format!("snapshot after restore: {err}")),
+    machine: &Machine<'p>,
+    layout: Layout,
+) -> Result<Machine<'p>, String> {
+    let state = machine
+        .snapshot()
+        .map_err(|err| format!("snapshot: {err}"))?;
+    let saved = machine
+        .snapshot_in(layout)
+        .map_err(|err| format!("snapshot: {err}"))?;
+    let text = serde_json::to_string(&saved).expect("a snapshot serializes");
+    let read: Snapshot = serde_json::from_str(&text)
+        .map_err(|err| format!("the snapshot does not read back: {err}"))?;
+    let restored =
+        Machine::restore(program, &read).map_err(|err| format!("restore ({layout:?}): {err}"))?;
+    if restored.snapshot().ok() != Some(state) || restored.snapshot_in(layout).ok() != Some(saved) {
+        return Err(format!(
+            "the machine restored from {layout:?} saves another state than {text}"
+        ));
     }
     let waiting = |m: &Machine| -> Vec<Json> {
         m.outstanding()
@@ -128,10 +116,31 @@ fn saved_and_restored<'p>(
             .map(|c| encode_command(c).expect("encodes"))
             .collect()
     };
-    if waiting(&restored) != waiting(&machine) {
-        failures.push("the restored machine waits on other commands".into());
+    if waiting(&restored) != waiting(machine) {
+        return Err(format!(
+            "the machine restored from {layout:?} waits on other commands"
+        ));
     }
-    restored
+    Ok(restored)
+}
+
+/// The machine restored from its state in each layout; the Python layout's
+/// goes on.
+fn saved_and_restored<'p>(
+    program: &'p Program,
+    machine: Machine<'p>,
+    failures: &mut Vec<String>,
+) -> Machine<'p> {
+    if let Err(problem) = restored_from(program, &machine, Layout::Shared) {
+        failures.push(problem);
+    }
+    match restored_from(program, &machine, Layout::Python) {
+        Ok(restored) => restored,
+        Err(problem) => {
+            failures.push(problem);
+            machine
+        }
+    }
 }
 
 #[test]

@@ -4,13 +4,13 @@
 
 use rrl::eval::Env;
 use rrl::exec::command::{encode_command, encode_finish};
-use rrl::exec::{Command, Completion, Machine, Program};
+use rrl::exec::{Command, Completion, Layout, Machine, Program};
 use rrl::value::Value;
 use serde_json::{Value as Json, json};
 
 fn program(body: &str) -> Program {
     let text = format!(
-        "rrl 1\n\naction act(x: int) -> int from m\n\nworkflow W(n: int = 3) -> Any:\n{body}"
+        "rrl 1\n\naction act(x: int) -> int from m\n\nworkflow W(n: int = 3, items: list[int] = []) -> Any:\n{body}"
     );
     let parsed = rrl::syntax::parse(&text, None).expect("parses");
     Program::new(rrl::dag::lower(&parsed, None).expect("lowers")).expect("runs")
@@ -161,5 +161,82 @@ fn a_parallel_block_keeps_to_its_limit_and_its_branch_order() {
     assert_eq!(
         encoded(&finished),
         [json!({"finish": {"result": [8, 10, 12]}})]
+    );
+}
+
+#[test]
+fn the_shared_layout_holds_a_fan_outs_list_once() {
+    let program = program(
+        "    label = \"batch\"\n    xs = parallel for i in items:\n        await act(x=i)\n    return xs\n",
+    );
+    let mut machine = Machine::new(&program);
+    let items = Value::list((0..200).map(Value::int).collect());
+    let args: Env = [("items".to_string(), items)].into_iter().collect();
+    machine.start(&args).expect("starts");
+    machine.complete(returned("0[3].0", 1, 3)).expect("answers");
+    let python = machine.snapshot().expect("saves");
+    let shared = machine.snapshot_in(Layout::Shared).expect("saves");
+    assert_eq!(python.regions.len(), 200, "the workflow and 199 branches");
+    assert_eq!(
+        serde_json::to_value(&shared.regions[1].env).expect("serializes"),
+        json!({"branch": {"dict": [["i", 0]]}})
+    );
+    let text =
+        |state: &rrl::exec::Snapshot| serde_json::to_string(state).expect("serializes").len();
+    assert!(
+        text(&shared) * 4 < text(&python),
+        "{} vs {}",
+        text(&shared),
+        text(&python)
+    );
+    let restored = Machine::restore(&program, &shared).expect("restores");
+    assert_eq!(restored.snapshot().expect("saves"), python);
+}
+
+#[test]
+fn a_snapshot_that_does_not_fit_the_program_is_refused_with_its_place() {
+    let program =
+        program("    xs = parallel for i in range(n):\n        await act(x=i)\n    return xs\n");
+    let mut machine = Machine::new(&program);
+    machine.start(&Env::new()).expect("starts");
+    let state = serde_json::to_value(machine.snapshot().expect("saves")).expect("serializes");
+    let refused = |change: &dyn Fn(&mut Json)| -> String {
+        let mut bad = state.clone();
+        change(&mut bad);
+        let snapshot: rrl::exec::Snapshot = serde_json::from_value(bad).expect("reads");
+        match Machine::restore(&program, &snapshot) {
+            Ok(_) => panic!("restored a snapshot that does not fit"),
+            Err(error) => error.to_string(),
+        }
+    };
+    assert_eq!(
+        refused(&|s| s["regions"][1]["node"] = json!("n999")),
+        "regions[1].node: `n999` names no node of the DAG"
+    );
+    assert!(
+        refused(&|s| s["regions"][0]["node"] = json!("n0"))
+            .starts_with("regions[0].wait: does not fit")
+    );
+    assert!(refused(&|s| s["regions"][1]["path"] = json!("0[7]")).starts_with("regions[1].path:"));
+    assert!(refused(&|s| s["regions"][1]["path"] = json!("7")).starts_with("regions[1].path:"));
+    assert!(
+        refused(&|s| s["regions"][0]["wait"]["parallel"]["outcomes"][0] = json!({"result": 1}))
+            .starts_with("regions[1].path: `0[0]` is no running branch")
+    );
+    assert!(
+        refused(&|s| {
+            s["regions"][0]["wait"]["parallel"]["started"] = json!(1);
+            s["regions"][0]["wait"]["parallel"]["outcomes"] =
+                json!([{"result": 1}, {"result": 2}, null]);
+        })
+        .starts_with("regions[0].wait.parallel.outcomes: more branches settled")
+    );
+    assert!(
+        refused(&|s| s["regions"][0]["env"] = json!({"branch": {"dict": []}}))
+            .starts_with("regions[0].env:")
+    );
+    assert!(
+        refused(&|s| s["regions"][1]["env"] = json!({"dict": [[1, 2]]}))
+            .starts_with("regions[1].env[0]:")
     );
 }

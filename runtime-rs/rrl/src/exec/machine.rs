@@ -180,7 +180,7 @@ impl Parallel {
     }
 
     fn running(&self) -> usize {
-        self.started - self.settled
+        self.started.saturating_sub(self.settled)
     }
 
     fn all_settled(&self) -> bool {

@@ -26,5 +26,5 @@ pub mod transcript;
 
 pub use command::{Command, Completion, Dispatch, Finish};
 pub use machine::{AlreadyStarted, CompletionError, Machine, Program, ProgramError};
-pub use snapshot::{RestoreError, Snapshot};
+pub use snapshot::{Layout, RestoreError, Snapshot};
 pub use transcript::{TranscriptError, replay};

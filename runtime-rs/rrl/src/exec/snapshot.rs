@@ -1,7 +1,13 @@
 //! The machine's state as data: `Machine::snapshot` writes it at any step,
 //! `Machine::restore` reads it back. The layout is Python's
 //! (`rrl.interpreter.Machine.snapshot`), values in the codec's encoding, so
-//! a state saved by one implementation reads in the other.
+//! the two implementations' states compare as JSON.
+//!
+//! `Layout::Shared` (what a runtime persists) writes a branch's variables as
+//! what differs from those of the region that forked it, which do not change
+//! while the branch lives: `{"branch": <dict of the names set>}`, with
+//! `"unset": [names]` beside it when the branch unbound some.
+//! A 1,000-way fan-out over a list then holds the list once, not 1,001 times.
 
 use std::sync::Arc;
 
@@ -14,9 +20,9 @@ use super::ids::{branch_of, region_of};
 use super::machine::{Call, Machine, Parallel, Program, Region, Wait};
 use crate::dag::{Dag, Node};
 use crate::eval::Env;
-use crate::value::Value;
 use crate::value::class::Classes;
 use crate::value::codec::{self, CodecError};
+use crate::value::{Int, Value};
 
 /// A saved machine (serde: the JSON object Python's `snapshot()` returns).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -66,6 +72,117 @@ pub enum WaitState {
 pub enum OutcomeState {
     Result(Json),
     Error(Json),
+}
+
+/// How a snapshot writes each region's variables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// In full, as Python's `Machine.snapshot()` does.
+    Python,
+    /// A branch's as what differs from its forking region's, where that
+    /// gives back the same variables in the same order.
+    Shared,
+}
+
+/// Whether two values are one (a shared container) or equal scalars of one
+/// type: either encodes as the other does.
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => x == y,
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => Arc::ptr_eq(x, y),
+        (Value::Dict(x), Value::Dict(y)) => Arc::ptr_eq(x, y),
+        (Value::Record(x), Value::Record(y)) => Arc::ptr_eq(x, y),
+        (Value::Enum(x), Value::Enum(y)) => Arc::ptr_eq(x, y),
+        (Value::Exception(x), Value::Exception(y)) => x.same(y),
+        _ => false,
+    }
+}
+
+/// The names a branch set (changed or new, in its order) and unset.
+type Changes<'e> = (Vec<(&'e String, &'e Value)>, Vec<&'e str>);
+
+/// A branch's variables as changes to its forking region's; None when
+/// applying them would not give the branch's order back.
+fn branch_changes<'e>(base: &'e Env, env: &'e Env) -> Option<Changes<'e>> {
+    let set: Vec<(&String, &Value)> = env
+        .iter()
+        .filter(|(name, value)| !base.get(*name).is_some_and(|old| identical(old, value)))
+        .collect();
+    let unset: Vec<&str> = base
+        .keys()
+        .filter(|name| !env.contains_key(*name))
+        .map(String::as_str)
+        .collect();
+    // Applying them keeps the base's remaining names in place and appends the new.
+    let kept = base.keys().filter(|name| env.contains_key(*name));
+    let added = set
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| !base.contains_key(*name));
+    kept.chain(added).eq(env.keys()).then_some((set, unset))
+}
+
+fn encode_branch_vars(set: &[(&String, &Value)], unset: &[&str]) -> Result<Json, CodecError> {
+    let mut pairs = Vec::with_capacity(set.len());
+    for (name, value) in set {
+        pairs.push(Json::Array(vec![
+            codec::encode_str(name),
+            codec::encode(value)?,
+        ]));
+    }
+    let mut dict = Map::with_capacity(1);
+    dict.insert("dict".to_string(), Json::Array(pairs));
+    let mut members = Map::with_capacity(2);
+    members.insert("branch".to_string(), Json::Object(dict));
+    if !unset.is_empty() {
+        let names = unset.iter().map(|name| Json::String(name.to_string()));
+        members.insert("unset".to_string(), Json::Array(names.collect()));
+    }
+    Ok(Json::Object(members))
+}
+
+/// The variables of the region at `path`, read from `data`: in full, or as
+/// changes to those of the region that forked it.
+fn decode_region_vars(
+    data: &Json,
+    classes: &dyn Classes,
+    regions: &IndexMap<String, Region>,
+    path: &str,
+    at: &str,
+) -> Result<Env, RestoreError> {
+    let Some(set) = data.get("branch") else {
+        return decode_vars(data, classes, at);
+    };
+    let base = (!path.is_empty())
+        .then(|| regions.get(region_of(branch_of(path).0)))
+        .flatten()
+        .ok_or_else(|| invalid(at, "only a branch's variables are written as changes"))?;
+    let unset = match data.get("unset") {
+        None => &[][..],
+        Some(Json::Array(names)) => names.as_slice(),
+        Some(_) => return Err(invalid(format!("{at}.unset"), "expected a list of names")),
+    };
+    if data.as_object().map_or(0, Map::len) != 1 + usize::from(data.get("unset").is_some()) {
+        return Err(invalid(
+            at,
+            "a branch's changes are {\"branch\": {\"dict\": [...]}, \"unset\": [names]}",
+        ));
+    }
+    let mut env = base.env.clone();
+    for name in unset {
+        let Json::String(name) = name else {
+            return Err(invalid(format!("{at}.unset"), "a variable's name is a str"));
+        };
+        env.shift_remove(name);
+    }
+    for (name, value) in decode_vars(set, classes, &format!("{at}.branch"))? {
+        env.insert(name, value);
+    }
+    Ok(env)
 }
 
 /// Why a snapshot does not restore.
@@ -192,7 +309,8 @@ fn check_wait(dag: &Dag, node: usize, wait: Option<&Wait>, at: &str) -> Result<(
     }
 }
 
-/// A branch's fork is a region before it, waiting on the branch's block.
+/// A branch's fork is a region before it, waiting on the branch's block,
+/// which has not settled the branch yet.
 fn check_branch(
     regions: &IndexMap<String, Region>,
     path: &str,
@@ -204,7 +322,9 @@ fn check_branch(
             .get(region_of(operation))
             .is_some_and(|parent| match &parent.wait {
                 Some(Wait::Parallel(parallel)) => {
-                    parallel.id == operation && index < parallel.started
+                    parallel.id == operation
+                        && index < parallel.started
+                        && parallel.outcomes.get(index).is_some_and(Option::is_none)
                 }
                 _ => false,
             });
@@ -213,17 +333,34 @@ fn check_branch(
     } else {
         Err(invalid(
             format!("{at}.path"),
-            format!("`{path}` is no started branch of a parallel block before it"),
+            format!("`{path}` is no running branch of a parallel block before it"),
         ))
     }
 }
 
 impl<'p> Machine<'p> {
-    /// The state as data, its values in the codec's encoding; `restore` reads
-    /// it back. Fails only when a value has no encoding (a lambda in a variable).
+    /// The state as data in Python's layout, its values in the codec's
+    /// encoding; `restore` reads it back. Fails only when a value has no
+    /// encoding (a lambda in a variable).
     pub fn snapshot(&self) -> Result<Snapshot, CodecError> {
+        self.snapshot_in(Layout::Python)
+    }
+
+    /// The state as data, each region's variables as `layout` writes them.
+    pub fn snapshot_in(&self, layout: Layout) -> Result<Snapshot, CodecError> {
         let mut regions = Vec::with_capacity(self.regions.len());
         for region in self.regions.values() {
+            let base = match layout {
+                Layout::Shared if !region.path.is_empty() => self
+                    .regions
+                    .get(region_of(branch_of(&region.path).0))
+                    .map(|parent| &parent.env),
+                _ => None,
+            };
+            let env = match base.and_then(|base| branch_changes(base, &region.env)) {
+                Some((set, unset)) => encode_branch_vars(&set, &unset)?,
+                None => encode_vars(&region.env)?,
+            };
             let wait = match &region.wait {
                 None => None,
                 Some(Wait::Call(call)) => Some(WaitState::Call {
@@ -256,7 +393,7 @@ impl<'p> Machine<'p> {
                 path: region.path.clone(),
                 node: Dag::id(region.node),
                 ops: region.ops,
-                env: encode_vars(&region.env)?,
+                env,
                 wait,
             });
         }
@@ -332,6 +469,12 @@ impl<'p> Machine<'p> {
                                 .transpose()
                         })
                         .collect::<Result<Vec<_>, _>>()?;
+                    if outcomes.iter().filter(|outcome| outcome.is_some()).count() > *started {
+                        return Err(invalid(
+                            format!("{at}.wait.parallel.outcomes"),
+                            "more branches settled than started",
+                        ));
+                    }
                     if *started > outcomes.len() {
                         return Err(invalid(
                             format!("{at}.wait.parallel.started"),
@@ -353,7 +496,13 @@ impl<'p> Machine<'p> {
             }
             let region = Region {
                 path: state.path.clone(),
-                env: decode_vars(&state.env, classes, &format!("{at}.env"))?,
+                env: decode_region_vars(
+                    &state.env,
+                    classes,
+                    &regions,
+                    &state.path,
+                    &format!("{at}.env"),
+                )?,
                 node,
                 ops: state.ops,
                 wait,
