@@ -228,7 +228,7 @@ fn arguments(
 fn text_arg(value: &Value, message: impl FnOnce(&Value) -> String) -> Outcome<&str> {
     match unwrap_enum(value) {
         Value::Str(text) => Ok(text),
-        other => Err(type_error(message(other))),
+        _ => Err(type_error(message(value))),
     }
 }
 
@@ -516,9 +516,9 @@ fn fill_char(value: Option<&Value>) -> Outcome<char> {
             Value::Str(_) => Err(type_error(
                 "The fill character must be exactly one character long",
             )),
-            other => Err(type_error(format!(
+            _ => Err(type_error(format!(
                 "The fill character must be a unicode character, not {}",
-                other.type_name()
+                value.type_name()
             ))),
         },
     }
@@ -539,15 +539,15 @@ fn prefix_arg<'a>(value: &'a Value, method: &str) -> Outcome<Vec<&'a str>> {
             .iter()
             .map(|item| match unwrap_enum(item) {
                 Value::Str(text) => Ok(&**text),
-                other => Err(type_error(format!(
+                _ => Err(type_error(format!(
                     "tuple for {method} must only contain str, not {}",
-                    other.type_name()
+                    item.type_name()
                 ))),
             })
             .collect(),
-        other => Err(type_error(format!(
+        _ => Err(type_error(format!(
             "{method} first arg must be str or a tuple of str, not {}",
-            other.type_name()
+            value.type_name()
         ))),
     }
 }
@@ -681,10 +681,10 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             for (index, item) in items.iter().enumerate() {
                 match unwrap_enum(item) {
                     Value::Str(part) => parts.push(part.to_string()),
-                    other => {
+                    _ => {
                         return Err(type_error(format!(
                             "sequence item {index}: expected str instance, {} found",
-                            other.type_name()
+                            item.type_name()
                         )));
                     }
                 }

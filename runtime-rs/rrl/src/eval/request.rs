@@ -377,18 +377,15 @@ impl EvalSession {
             }
             Some(_) => return Err("\"vars\" is not an object".to_string()),
         }
+        return_vars |= deletes || target.is_some();
         let outcome = if deletes {
-            return_vars = true;
             evaluator.delete(&expr, &mut env).map(|()| Value::None)
         } else {
             match evaluator.eval(&expr, &mut env) {
                 Ok(value) => match &target {
-                    Some(target) => {
-                        return_vars = true;
-                        evaluator
-                            .bind(target, value.clone(), &mut env)
-                            .map(|()| value)
-                    }
+                    Some(target) => evaluator
+                        .bind(target, value.clone(), &mut env)
+                        .map(|()| value),
                     None => Ok(value),
                 },
                 Err(exc) => Err(exc),
