@@ -55,7 +55,7 @@ fuzz: venv
 demo: venv
 	$(BIN)/python examples/welcome_email.py
 
-bench: venv
+bench: venv bench-executor
 	$(BIN)/python tests/bench/check_speed.py
 
 # The executor's speed (issue 6, §5): the Rust machine, then the Python one on the same work.

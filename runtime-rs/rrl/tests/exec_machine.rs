@@ -240,3 +240,24 @@ fn a_snapshot_that_does_not_fit_the_program_is_refused_with_its_place() {
             .starts_with("regions[1].env[0]:")
     );
 }
+
+#[test]
+fn a_sleep_takes_an_int_enum_member_as_its_value_and_refuses_a_str_one() {
+    let text = "rrl 1\n\nenum Wait(IntEnum) from app:\n    LONG = 5\n\nenum Name(StrEnum) from app:\n    A = \"a\"\n\n\
+                workflow W() -> Any:\n    sleep Wait.LONG\n    try:\n        sleep Name.A\n    except TypeError as e:\n        return str(e)\n    return None\n";
+    let parsed = rrl::syntax::parse(text, None).expect("parses");
+    let program = Program::new(rrl::dag::lower(&parsed, None).expect("lowers")).expect("runs");
+    let mut machine = Machine::new(&program);
+    let started = machine.start(&Env::new()).expect("starts");
+    assert_eq!(
+        encoded(&started),
+        [json!({"sleep": {"id": "0", "seconds": {"float": "5.0"}}})]
+    );
+    let finished = machine
+        .complete(Completion::Slept { id: "0".into() })
+        .expect("answers");
+    assert_eq!(
+        encoded(&finished),
+        [json!({"finish": {"result": "sleep takes a number of seconds, not Name"}})]
+    );
+}

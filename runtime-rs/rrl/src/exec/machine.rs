@@ -691,7 +691,12 @@ impl<'p> Machine<'p> {
             }
             Node::Sleep { seconds, .. } => {
                 let value = ev.eval(seconds, env)?;
-                let seconds = match &value {
+                // An int or float, or an enum member that is one (`IntEnum`), not a bool.
+                let number = match &value {
+                    Value::Bool(_) => &value,
+                    other => crate::eval::ops::unwrap_enum(other),
+                };
+                let seconds = match number {
                     Value::Int(n) => n.to_f64().ok_or_else(|| {
                         exception(
                             BuiltinException::OverflowError,
@@ -699,10 +704,10 @@ impl<'p> Machine<'p> {
                         )
                     })?,
                     Value::Float(x) => *x,
-                    other => {
+                    _ => {
                         return Err(exception(
                             BuiltinException::TypeError,
-                            format!("sleep takes a number of seconds, not {}", type_name(other)),
+                            format!("sleep takes a number of seconds, not {}", type_name(&value)),
                         ));
                     }
                 };
