@@ -261,3 +261,18 @@ fn a_sleep_takes_an_int_enum_member_as_its_value_and_refuses_a_str_one() {
         [json!({"finish": {"result": "sleep takes a number of seconds, not Name"}})]
     );
 }
+
+#[test]
+fn raise_from_sets_the_cause_on_the_exception_its_variables_hold() {
+    let program = program(
+        "    e = ValueError(\"x\")\n    try:\n        raise e from KeyError(\"k\")\n    except ValueError as f:\n        return [e, e is f]\n",
+    );
+    let mut machine = Machine::new(&program);
+    let finished = machine.start(&Env::new()).expect("starts");
+    let result = &encoded(&finished)[0]["finish"]["result"];
+    assert_eq!(
+        result[0]["exception"]["cause"]["exception"]["message"],
+        json!("'k'")
+    );
+    assert_eq!(result[1], json!(true));
+}

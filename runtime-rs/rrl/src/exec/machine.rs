@@ -778,7 +778,17 @@ impl<'p> Machine<'p> {
                         ));
                     }
                 };
-                Err(error.with_cause(cause))
+                let raised = error.with_cause(cause);
+                // Python sets `__cause__` on the object itself: the variables
+                // that hold it see the cause too.
+                for region in self.regions.values_mut() {
+                    for value in region.env.values_mut() {
+                        if matches!(value, Value::Exception(held) if held.same(&error)) {
+                            *value = Value::Exception(raised.clone());
+                        }
+                    }
+                }
+                Err(raised)
             }
             Node::Except { .. } => Err(exception(
                 BuiltinException::RuntimeError,
