@@ -1,17 +1,19 @@
 """The Rust executor runs as the reference interpreter does: transcripts
 recorded with the Python machine (`rrl.interpreter.Machine`) for every golden
-run workflow, with completions delivered in shuffled orders, some attempts
-failing or timing out, replay under `rrl replay` (runtime-rs) to the same
-outcome, with the same machine state (`snapshot()`, compared as data) after
-every completion; and a transcript changed in one place fails with the same
-first difference in both.
+run workflow and the workflows of `exec_programs/` (nested parallel blocks,
+limits, retries with backoff, loops, try/finally around awaits), with
+completions delivered in shuffled orders, some attempts failing or timing
+out, replay under `rrl replay` (runtime-rs) to the same outcome, with the same
+machine state (`snapshot()`, compared as data) after every completion; and a
+transcript changed in one place fails with the same first difference in both.
 
 The completions are drawn with a seeded random generator: any dispatch or
 timer outstanding may be answered next. An attempt's answer is the golden
 run's for its call (its value or exception), unless the generator makes it
-raise a ConnectionError or time out; a call the golden run never made
-returns None. RRL_DIFFERENTIAL_CASES scales the number of runs per workflow
-(`make fuzz` runs more), RRL_DIFFERENTIAL_SEED picks them.
+raise or time out; a call the golden run never made returns None. The
+actions of `exec_programs/` return `3 * x`, or raise `Busy` or
+ConnectionError, or time out. RRL_DIFFERENTIAL_CASES scales the number of
+runs per workflow (`make fuzz` runs more), RRL_DIFFERENTIAL_SEED picks them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from pathlib import Path
 
 import pytest
 
+import rrl
 from rrl import codec
+from rrl import dag as D
 from rrl.dag import Dag
 from rrl.interpreter import (
     Backoff,
@@ -48,6 +52,7 @@ RUN_CASES = sorted(p for p in (ROOT / "golden" / "run").iterdir() if (p / "trans
 RUNS = max(1, int(os.environ.get("RRL_DIFFERENTIAL_CASES", "1000")) // 250)
 SEED = int(os.environ.get("RRL_DIFFERENTIAL_SEED", "20260601"))
 MAX_STEPS = 3000
+PROGRAMS = sorted((Path(__file__).parent / "exec_programs").glob("*.rrl"))
 
 
 def golden(case: Path) -> tuple[Dag, dict, Path]:
@@ -69,33 +74,55 @@ def golden_answers(transcript: dict) -> dict[str, list[dict]]:
     return answers
 
 
-def answer(command, answers: dict[str, list[dict]], rng: random.Random, dag: Dag):
-    """The completion a shuffled run feeds back for `command`."""
-    if isinstance(command, Sleep):
-        return Slept(command.id)
-    if isinstance(command, Backoff):
-        return BackedOff(command.id, command.attempt)
-    assert isinstance(command, Dispatch)
-    if command.attempt <= 2 and rng.random() < 0.2:
-        if rng.random() < 0.5:
+def timer_answer(command):
+    return Slept(command.id) if isinstance(command, Sleep) else BackedOff(command.id, command.attempt)
+
+
+def golden_answer(answers: dict[str, list[dict]], dag: Dag):
+    """Answers from the golden run, with faults injected."""
+
+    def answer(command, rng: random.Random):
+        if not isinstance(command, Dispatch):
+            return timer_answer(command)
+        if command.attempt <= 2 and rng.random() < 0.2:
+            if rng.random() < 0.5:
+                return TimedOut(command.id, command.attempt)
+            return Raised(command.id, command.attempt, ConnectionError(f"injected fault in {command.action}"))
+        recorded = answers.get(command.id)
+        if not recorded:
+            return Returned(command.id, command.attempt, None)
+        [(kind, payload)] = recorded[min(command.attempt, len(recorded)) - 1].items()
+        if kind == "returned":
+            return Returned(command.id, command.attempt, codec.decode(payload["value"], dag.classes.resolve))
+        if kind == "raised":
+            return Raised(command.id, command.attempt, codec.decode(payload["exception"], dag.classes.resolve))
+        return TimedOut(command.id, command.attempt)
+
+    return answer
+
+
+def synthetic_answer(dag: Dag):
+    """`3 * x`, or a `Busy` (when the program declares it), a ConnectionError or a timeout."""
+
+    def answer(command, rng: random.Random):
+        if not isinstance(command, Dispatch):
+            return timer_answer(command)
+        roll = rng.random()
+        if roll < 0.12:
             return TimedOut(command.id, command.attempt)
-        return Raised(command.id, command.attempt, ConnectionError(f"injected fault in {command.action}"))
-    recorded = answers.get(command.id)
-    if not recorded:
-        return Returned(command.id, command.attempt, None)
-    [(kind, payload)] = recorded[min(command.attempt, len(recorded)) - 1].items()
-    if kind == "returned":
-        return Returned(command.id, command.attempt, codec.decode(payload["value"], dag.classes.resolve))
-    if kind == "raised":
-        return Raised(command.id, command.attempt, codec.decode(payload["exception"], dag.classes.resolve))
-    return TimedOut(command.id, command.attempt)
+        if roll < 0.24:
+            return Raised(command.id, command.attempt, ConnectionError(f"no route to {command.action}"))
+        if roll < 0.36 and "Busy" in dag.types:
+            return Raised(command.id, command.attempt, dag.classes.named("Busy")("busy", command.attempt))
+        return Returned(command.id, command.attempt, 3 * command.kwargs.get("x", 0))
+
+    return answer
 
 
-def shuffled_run(dag: Dag, transcript: dict, rng: random.Random) -> tuple[dict, list[dict]]:
+def shuffled_run(dag: Dag, arguments: dict, answer, rng: random.Random) -> tuple[dict, list[dict]]:
     """A transcript of the Python machine with completions in a random order,
     and its snapshot after each completion."""
-    answers = golden_answers(transcript)
-    args = {name: codec.decode(value, dag.classes.resolve) for name, value in transcript["arguments"].items()}
+    args = {name: codec.decode(value, dag.classes.resolve) for name, value in arguments.items()}
     machine = Machine(dag)
     commands = machine.start(args)
     events: list[dict] = []
@@ -107,14 +134,24 @@ def shuffled_run(dag: Dag, transcript: dict, rng: random.Random) -> tuple[dict, 
             break
         pending += [command for command in commands if not isinstance(command, Finish)]
         command = pending.pop(rng.randrange(len(pending)))
-        completion = answer(command, answers, rng, dag)
+        completion = answer(command, rng)
         events.append({"completion": encode_completion(completion)})
         commands = machine.complete(completion)
         snapshots.append(json.loads(json.dumps(machine.snapshot())))
     else:
-        pytest.fail(f"{transcript['workflow']}: no outcome after {MAX_STEPS} completions")
-    recorded = {"transcript": 1, "workflow": dag.workflow, "arguments": transcript["arguments"], "events": events}
+        pytest.fail(f"{dag.workflow}: no outcome after {MAX_STEPS} completions")
+    recorded = {"transcript": 1, "workflow": dag.workflow, "arguments": arguments, "events": events}
     return json.loads(json.dumps(recorded)), snapshots
+
+
+def check_rust_replays(program: Path, recorded: dict, snapshots: list[dict], tmp_path: Path, run: int) -> None:
+    result = rust_replay(program, recorded, tmp_path, "--snapshots")
+    assert result.returncode == 0, f"run {run}: {result.stderr}\n{json.dumps(recorded)}"
+    *states, outcome = [json.loads(line) for line in result.stdout.splitlines()]
+    assert outcome == recorded["events"][-1]["commands"][-1]["finish"]
+    assert len(states) == len(snapshots)
+    for step, (rust, python) in enumerate(zip(states, snapshots)):
+        assert rust == python, f"run {run}: the state after completion {step} differs\n{json.dumps(recorded)}"
 
 
 def rust_replay(program: Path, transcript: dict, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -136,15 +173,24 @@ def rust_replay(program: Path, transcript: dict, tmp_path: Path, *extra: str) ->
 def test_shuffled_completions_replay_the_same_in_rust(case: Path, tmp_path: Path):
     dag, transcript, program = golden(case)
     rng = random.Random(f"{SEED}:{case.name}")
+    answer = golden_answer(golden_answers(transcript), dag)
     for run in range(RUNS):
-        recorded, snapshots = shuffled_run(dag, transcript, rng)
-        result = rust_replay(program, recorded, tmp_path, "--snapshots")
-        assert result.returncode == 0, f"run {run}: {result.stderr}\n{json.dumps(recorded)}"
-        *states, outcome = [json.loads(line) for line in result.stdout.splitlines()]
-        assert outcome == recorded["events"][-1]["commands"][-1]["finish"]
-        assert len(states) == len(snapshots)
-        for step, (rust, python) in enumerate(zip(states, snapshots)):
-            assert rust == python, f"run {run}: the state after completion {step} differs"
+        recorded, snapshots = shuffled_run(dag, transcript["arguments"], answer, rng)
+        check_rust_replays(program, recorded, snapshots, tmp_path, run)
+
+
+def program_workflows() -> list[tuple[Path, str]]:
+    return [(path, w.name) for path in PROGRAMS for w in rrl.parse(path.read_text(encoding="utf-8")).workflows]
+
+
+@pytest.mark.parametrize(("path", "workflow"), program_workflows(), ids=lambda v: v.name if isinstance(v, Path) else v)
+def test_programs_of_every_shape_replay_the_same_in_rust(path: Path, workflow: str, tmp_path: Path):
+    dag = D.lower(rrl.parse(path.read_text(encoding="utf-8")), workflow)
+    rng = random.Random(f"{SEED}:{path.name}:{workflow}")
+    for run in range(RUNS * 5):
+        arguments = {"n": rng.randrange(7)}
+        recorded, snapshots = shuffled_run(dag, arguments, synthetic_answer(dag), rng)
+        check_rust_replays(path, recorded, snapshots, tmp_path, run)
 
 
 def changed_transcripts(transcript: dict, rng: random.Random) -> list[dict]:
