@@ -170,3 +170,130 @@ fn every_golden_transcript_replays_from_any_saved_state() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A small seeded generator (no crate needed for a test's choices).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+/// Every place in JSON data, as a path of member names and indices.
+fn places(data: &Json, at: Vec<Json>, out: &mut Vec<Vec<Json>>) {
+    match data {
+        Json::Object(members) => members.iter().for_each(|(name, member)| {
+            let mut next = at.clone();
+            next.push(Json::String(name.clone()));
+            places(member, next, out);
+        }),
+        Json::Array(items) => items.iter().enumerate().for_each(|(index, item)| {
+            let mut next = at.clone();
+            next.push(Json::from(index));
+            places(item, next, out);
+        }),
+        _ => {}
+    }
+    out.push(at);
+}
+
+fn place_mut<'d>(data: &'d mut Json, path: &[Json]) -> Option<&'d mut Json> {
+    path.iter().try_fold(data, |node, step| match step {
+        Json::String(name) => node.get_mut(name.as_str()),
+        other => node.get_mut(other.as_u64()? as usize),
+    })
+}
+
+/// The machine run on: each outstanding command answered in turn (an
+/// attempt returns None), until it finishes or 200 completions passed.
+fn drive(machine: &mut Machine<'_>) {
+    for _ in 0..200 {
+        let Some(command) = machine.outstanding().into_iter().next() else {
+            return;
+        };
+        let completion = match command {
+            rrl::exec::Command::Dispatch(d) => rrl::exec::Completion::Returned {
+                id: d.id,
+                attempt: d.attempt,
+                value: rrl::value::Value::None,
+            },
+            rrl::exec::Command::Sleep { id, .. } => rrl::exec::Completion::Slept { id },
+            rrl::exec::Command::Backoff { id, attempt, .. } => {
+                rrl::exec::Completion::BackedOff { id, attempt }
+            }
+            rrl::exec::Command::Finish(_) => return,
+        };
+        if machine.complete(completion).is_err() {
+            return;
+        }
+    }
+}
+
+/// A `between` that keeps the machine's state in both layouts.
+fn keeping<'p>(states: &mut Vec<Json>) -> impl FnMut(Machine<'p>) -> Machine<'p> + '_ {
+    move |machine| {
+        for layout in [Layout::Python, Layout::Shared] {
+            if let Ok(state) = machine.snapshot_in(layout) {
+                states.push(serde_json::to_value(state).expect("serializes"));
+            }
+        }
+        machine
+    }
+}
+
+#[test]
+fn a_damaged_snapshot_is_refused_or_runs_on_never_panicking() {
+    let junk = [
+        Json::Null,
+        Json::from(0),
+        Json::from(7),
+        Json::from("n1"),
+        Json::from("0[0]"),
+        serde_json::json!({"dict": []}),
+        serde_json::json!({"branch": {"dict": []}}),
+        serde_json::json!([]),
+        serde_json::json!({"tuple": [[1], 5]}),
+        serde_json::json!({"call": {"id": "0", "kwargs": {"dict": []}, "attempt": 1, "backing_off": true}}),
+    ];
+    let mut rng = Lcg(20260601);
+    let (mut refused, mut restored) = (0, 0);
+    for case in golden_run_cases() {
+        let Ok(program) = program(&case, ".opt.rrl") else {
+            continue;
+        };
+        let program = &program;
+        let mut states = Vec::new();
+        let _ = replay(program, &case.transcript, Some(&mut keeping(&mut states)));
+        for state in states {
+            let mut spots = Vec::new();
+            places(&state, Vec::new(), &mut spots);
+            for _ in 0..8 {
+                let mut damaged = state.clone();
+                let spot = &spots[rng.below(spots.len())];
+                if let Some(slot) = place_mut(&mut damaged, spot) {
+                    *slot = junk[rng.below(junk.len())].clone();
+                }
+                let Ok(snapshot) = serde_json::from_value::<Snapshot>(damaged) else {
+                    refused += 1;
+                    continue;
+                };
+                match Machine::restore(program, &snapshot) {
+                    Ok(mut machine) => {
+                        restored += 1;
+                        drive(&mut machine);
+                    }
+                    Err(_) => refused += 1,
+                }
+            }
+        }
+    }
+    assert!(
+        refused > 100 && restored > 100,
+        "{refused} refused, {restored} restored"
+    );
+}
