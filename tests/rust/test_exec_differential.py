@@ -225,7 +225,14 @@ def changed_transcripts(transcript: dict, rng: random.Random) -> list[dict]:
             changed.append(bad)
     changed.append({**transcript, "events": events[:-2]})
     changed.append({**transcript, "events": events[:-1]})
-    return rng.sample(changed, min(6, len(changed)))
+    sample = rng.sample(changed, min(6, len(changed)))
+    # The header: a version, a workflow, an argument.
+    sample.append({**transcript, "transcript": rng.choice([2, "1", None])})
+    sample.append({**transcript, "workflow": "Other"})
+    if transcript["arguments"]:
+        name = sorted(transcript["arguments"])[0]
+        sample.append({**transcript, "arguments": {**transcript["arguments"], name: {"tuple": 5}}})
+    return sample
 
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda p: p.name)

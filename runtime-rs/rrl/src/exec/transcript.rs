@@ -152,7 +152,13 @@ fn check_header(program: &Program, transcript: &Json) -> Result<(), TranscriptEr
         );
     }
     let version = &members["transcript"];
-    if version.as_u64() != Some(VERSION) || version.is_f64() {
+    // Python's `!=`: `1.0` and `true` are the version 1 too.
+    let is_version = match version {
+        Json::Bool(flag) => *flag && VERSION == 1,
+        Json::Number(number) => number.as_f64() == Some(VERSION as f64),
+        _ => false,
+    };
+    if !is_version {
         return fail(
             "transcript",
             format!(
