@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv graphviz test test-python test-rust fuzz demo bench golden fmt clean distclean
+.PHONY: venv graphviz test test-python test-rust fuzz demo bench bench-core golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 venv: $(STAMP)
@@ -57,6 +57,11 @@ demo: venv
 
 bench: venv
 	$(BIN)/python tests/bench/check_speed.py
+
+# The Rust core's speed beside the Python reference's, on the same work.
+bench-core: venv
+	cd runtime-rs && cargo bench --locked --bench eval_speed
+	$(BIN)/python tests/bench/eval_speed.py
 
 # Golden files are generated; review the diff this produces.
 golden: venv
