@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv graphviz test test-python test-rust fuzz demo bench bench-executor golden fmt clean distclean
+.PHONY: venv graphviz test test-python test-rust fuzz demo bench bench-core bench-executor golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 venv: $(STAMP)
@@ -55,8 +55,13 @@ fuzz: venv
 demo: venv
 	$(BIN)/python examples/welcome_email.py
 
-bench: venv bench-executor
+bench: venv bench-core bench-executor
 	$(BIN)/python tests/bench/check_speed.py
+
+# The Rust core's speed beside the Python reference's, on the same work.
+bench-core: venv
+	cd runtime-rs && cargo bench --locked --bench eval_speed
+	$(BIN)/python tests/bench/eval_speed.py
 
 # The executor's speed (issue 6, §5): the Rust machine, then the Python one on the same work.
 bench-executor: venv

@@ -196,7 +196,7 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
         form("({a}).{m}()", a=sub, m=st.sampled_from(["upper", "lower", "strip", "split", "title", "isdigit", "splitlines", "copy", "keys", "values", "items", "model_dump", "casefold"])),
         form("({a}).{m}({b})", a=sub, m=st.sampled_from(["split", "join", "count", "index", "startswith", "find", "get", "replace", "zfill", "removeprefix", "partition"]), b=sub),
         form("({a}).{m}({b}, {c})", a=sub, m=st.sampled_from(["replace", "get", "split", "center"]), b=sub, c=sub),
-        form("({a}).{attr}", a=sub, attr=st.sampled_from(["name", "value", "qty", "tags", "x", "y", "label", "args", "size", "_hidden", "nope"])),
+        form("({a}).{attr}", a=sub, attr=st.sampled_from(["name", "value", "qty", "tags", "x", "y", "label", "args", "size", "_hidden", "nope", "real", "imag", "numerator", "denominator"])),
         form("[{e} for {v} in {a}]", e=st.sampled_from(["e", "e * 2", "str(e)", "(e, k)", "k"]), v=st.sampled_from(["e", "(e, k)"]), a=sub),
         form("[{e} for e in {a} if {c}]", e=st.sampled_from(["e", "e + 1", "-e"]), a=sub, c=st.sampled_from(["e", "not e", "e > 0", "e in xs"])),
         form("[(e, f) for e in {a} for f in {b} if e != f]", a=sub, b=sub),

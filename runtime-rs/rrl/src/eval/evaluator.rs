@@ -26,7 +26,10 @@ use crate::value::{
 use super::builtins::{FUNCTIONS, Invoke, builtin_value, call, call_builtin, iterate};
 use super::classes::{Class, ProgramClasses};
 use super::format::format_field;
-use super::methods::{call_method, changes_receiver, dict_fromkeys, usable};
+use super::methods::{
+    IN_PLACE_LIST_METHODS, call_method, change_list_in_place, changes_receiver, dict_fromkeys,
+    usable,
+};
 use super::ops::{
     self, BinaryOp, CompareOp, UnaryOp, binary, compare, delete_item, delete_slice, set_item,
     set_slice, truthy, type_error, unary,
@@ -499,6 +502,17 @@ impl Evaluator {
             )));
         }
         let (args, kwargs) = self.arguments(args, kwargs, env)?;
+        // A variable's own list (its arguments did not rebind it) changes where it is.
+        if changes && matches!(receiver, Value::List(_)) && IN_PLACE_LIST_METHODS.contains(&attr) {
+            if let ExprKind::Name(name) = &owner.kind {
+                if let Some(slot) = env.get_mut(name) {
+                    if same_object(slot, &receiver) {
+                        drop(receiver);
+                        return change_list_in_place(slot, attr, args, &kwargs);
+                    }
+                }
+            }
+        }
         let called = call_method(&receiver, attr, args, kwargs, &mut Calls(self))?;
         if let Some(changed) = called.changed {
             drop(receiver);
@@ -1309,6 +1323,32 @@ mod tests {
         assert!(!env.contains_key("a"));
         ev.unbind(&["rest".to_string(), "nothing".to_string()], &mut env);
         assert!(!env.contains_key("rest"));
+    }
+
+    #[test]
+    fn changes_in_place_are_invisible() {
+        let ev = evaluator("");
+        let mut env = Env::new();
+        let list = Value::list(vec![Value::int(1), Value::int(2)]);
+        env.insert("xs".into(), list.clone());
+        env.insert("ys".into(), list);
+        run(&ev, &mut env, "xs.append(3)");
+        assert_eq!(show(Ok(env["ys"].clone())), "[1,2]");
+        assert_eq!(show(Ok(env["xs"].clone())), "[1,2,3]");
+        // The receiver is read before its argument rebinds it, as in Python.
+        run(&ev, &mut env, "xs.append(xs.pop(0))");
+        assert_eq!(show(Ok(env["xs"].clone())), "[1,2,3,1]");
+        run(&ev, &mut env, "xs.extend(xs)");
+        assert_eq!(show(Ok(env["xs"].clone())), "[1,2,3,1,1,2,3,1]");
+        ev.bind(&expr("xs[0]"), Value::int(9), &mut env)
+            .expect("binds");
+        ev.bind(&expr("d[xs[0]]"), Value::int(1), &mut env)
+            .expect_err("d is unbound");
+        assert_eq!(show(Ok(env["xs"].clone())), "[9,2,3,1,1,2,3,1]");
+        assert_eq!(show(Ok(env["ys"].clone())), "[1,2]");
+        let failed = ev.eval(&expr("xs.pop(10)"), &mut env);
+        assert_eq!(show(failed), "IndexError: pop index out of range");
+        assert_eq!(show(Ok(env["xs"].clone())), "[9,2,3,1,1,2,3,1]");
     }
 
     #[test]

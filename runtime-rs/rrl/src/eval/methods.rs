@@ -914,6 +914,29 @@ fn sequence_method(
     }
 }
 
+/// The changing list methods that `change_list_in_place` does.
+pub const IN_PLACE_LIST_METHODS: &[&str] = &[
+    "append", "extend", "insert", "remove", "pop", "clear", "reverse",
+];
+
+/// `receiver.name(*args)` for a list `receiver` that nothing else holds (a
+/// variable's own value), changed where it is rather than copied; the method
+/// is one of `IN_PLACE_LIST_METHODS`. Nothing changes when it fails.
+pub fn change_list_in_place(
+    receiver: &mut Value,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: &[(Str, Value)],
+) -> Outcome {
+    match receiver {
+        Value::List(items) => list_change_in(Arc::make_mut(items), name, args, kwargs),
+        other => Err(type_error(format!(
+            "'{}' object has no method '{name}' usable in a workflow",
+            other.type_name()
+        ))),
+    }
+}
+
 fn list_change(
     items: &[Value],
     name: &str,
@@ -922,7 +945,36 @@ fn list_change(
     invoke: &mut dyn Invoke,
 ) -> Outcome<Called> {
     let mut list = items.to_vec();
-    let result = match name {
+    let result = if name == "sort" {
+        if args.len() > 2 {
+            return Err(type_error(format!(
+                "sort() takes at most 2 arguments ({} given)",
+                args.len()
+            )));
+        }
+        if !args.is_empty() {
+            return Err(type_error("sort() takes no positional arguments"));
+        }
+        arguments("list", name, &args, kwargs, &["key", "reverse"])?;
+        let key = keyword(kwargs, "key").filter(|key| !matches!(key, Value::None));
+        let reverse = keyword(kwargs, "reverse").is_some_and(ops::truthy);
+        list = sort(list, key, reverse, invoke)?;
+        Value::None
+    } else {
+        list_change_in(&mut list, name, args, kwargs)?
+    };
+    Called::changed(result, Value::list(list))
+}
+
+/// A changing list method other than `sort`, on `list`: every check comes
+/// before the change, so a failure leaves `list` as it was.
+fn list_change_in(
+    list: &mut Vec<Value>,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: &[(Str, Value)],
+) -> Outcome {
+    Ok(match name {
         "append" => {
             arguments("list", name, &args, kwargs, &[])?;
             list.extend(args);
@@ -995,35 +1047,12 @@ fn list_change(
             list.reverse();
             Value::None
         }
-        "sort" => {
-            if args.len() > 2 {
-                return Err(type_error(format!(
-                    "sort() takes at most 2 arguments ({} given)",
-                    args.len()
-                )));
-            }
-            if args.len() > 2 {
-                return Err(type_error(format!(
-                    "sort() takes at most 2 arguments ({} given)",
-                    args.len()
-                )));
-            }
-            if !args.is_empty() {
-                return Err(type_error("sort() takes no positional arguments"));
-            }
-            arguments("list", name, &args, kwargs, &["key", "reverse"])?;
-            let key = keyword(kwargs, "key").filter(|key| !matches!(key, Value::None));
-            let reverse = keyword(kwargs, "reverse").is_some_and(ops::truthy);
-            list = sort(list, key, reverse, invoke)?;
-            Value::None
-        }
         _ => {
             return Err(type_error(format!(
                 "'list' object has no method '{name}' usable in a workflow"
             )));
         }
-    };
-    Called::changed(result, Value::list(list))
+    })
 }
 
 // ------------------------------------------------------------------ dict

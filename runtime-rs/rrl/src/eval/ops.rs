@@ -969,6 +969,18 @@ pub fn attribute(value: &Value, name: &str) -> Outcome {
             _ => None,
         },
         Value::Type(ty) if name == "__name__" => Some(Value::str(ty.name())),
+        // The number's parts, as Python's int and float have them.
+        Value::Int(_) | Value::Bool(_) => match name {
+            "real" | "numerator" => as_int(value).map(Value::Int),
+            "imag" => Some(Value::int(0)),
+            "denominator" => Some(Value::int(1)),
+            _ => None,
+        },
+        Value::Float(x) => match name {
+            "real" => Some(Value::Float(*x)),
+            "imag" => Some(Value::Float(0.0)),
+            _ => None,
+        },
         _ => None,
     };
     found.ok_or_else(|| no_attribute(value, name))
