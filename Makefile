@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv graphviz test test-python test-rust fuzz demo bench bench-rrl golden fmt clean distclean
+.PHONY: venv graphviz test test-python test-rust fuzz demo bench bench-core bench-executor golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 venv: $(STAMP)
@@ -50,19 +50,27 @@ FUZZ_CASES ?= 200000
 DIFFERENTIAL_CASES ?= 20000
 fuzz: venv
 	cd runtime-rs && RRL_FUZZ_CASES=$(FUZZ_CASES) RRL_FUZZ_SECONDS=1800 cargo test --release --locked --test fuzz
-	RRL_DIFFERENTIAL_CASES=$(DIFFERENTIAL_CASES) RRL_DIFFERENTIAL_EXAMPLES=$(DIFFERENTIAL_CASES) $(BIN)/pytest -q tests/rust
+	RRL_DIFFERENTIAL_CASES=$(DIFFERENTIAL_CASES) RRL_DIFFERENTIAL_EXAMPLES=$(DIFFERENTIAL_CASES) RRL_EVAL_CASES=$(DIFFERENTIAL_CASES) $(BIN)/pytest -q tests/rust
 
 demo: venv
 	$(BIN)/python examples/welcome_email.py
 
 # Figures only, never asserted: docs/benchmarks.md holds the latest.
-bench: venv bench-rrl
+bench: venv bench-core bench-executor
 	$(BIN)/python tests/bench/check_speed.py
 
-# The two implementations of RRL side by side on the same work.
-bench-rrl: venv
+# The Rust core beside the Python reference, on the same work: the golden
+# corpus parsed and lowered, then pure steps evaluated.
+bench-core: venv
 	cd runtime-rs && cargo bench --quiet --locked --bench corpus_speed
 	$(BIN)/python tests/bench/corpus_speed.py
+	cd runtime-rs && cargo bench --quiet --locked --bench eval_speed
+	$(BIN)/python tests/bench/eval_speed.py
+
+# The executor's speed (issue 6, §5): the Rust machine, then the Python one on the same work.
+bench-executor: venv
+	cd runtime-rs && cargo bench --quiet --locked --bench executor_speed
+	$(BIN)/python tests/bench/executor_speed.py
 
 # Golden files are generated; review the diff this produces.
 golden: venv

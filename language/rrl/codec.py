@@ -427,7 +427,7 @@ def _encode_exception(exc: BaseException, active: set[int]) -> dict:
     cause = exc.__cause__
     payload = {
         "class": list(exception_chain(type(exc))),
-        "message": _message(exc),
+        "message": _encode_str(_message(exc)),
         "args": [_encode_or_repr(arg) for arg in exc.args],
         "attributes": _encode_attributes(exc),
         "cause": None if cause is None or id(cause) in active else _encode_exception(cause, active),
@@ -579,6 +579,12 @@ class _Decoder:
             raise DecodeError(f"is not a float: {text!r}")
         return _parsed(float, text, "float")
 
+    def text_value(self, data: Any, segment: str) -> str:
+        """A string where the codec writes one as a value: plain, or with U+0000 in it."""
+        if type(data) is dict and set(data) == {"str"}:
+            return self.part(data["str"], segment, self.tag_str)
+        return _text(data)
+
     def tag_str(self, payload: Any) -> str:
         parts = _list(payload)
         if len(parts) < 2 or not all(type(p) is str and "\x00" not in p for p in parts):
@@ -727,7 +733,7 @@ class _Decoder:
         chain = _list(members["class"])
         if not chain or not all(type(name) is str and ":" in name for name in chain):
             raise DecodeError("has no class chain of module:qualname names", [".class"])
-        message = _text(members["message"])
+        message = self.text_value(members["message"], ".message")
         args = tuple(self.part(members["args"], ".args", self.items))
         attributes = self.fields(members["attributes"])
         rebuild = None

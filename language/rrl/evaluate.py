@@ -153,8 +153,9 @@ class Evaluator:
                 if not isinstance(mapping, dict):
                     raise TypeError(f"'{type(mapping).__name__}' object is not a mapping")
                 out.update(mapping)
-            else:
-                out[self.eval(key, env)] = self.eval(value, env)
+            else:  # the key first, as Python evaluates a display
+                key_value = self.eval(key, env)
+                out[key_value] = self.eval(value, env)
         return out
 
     def _Starred(self, node: A.Starred, env: dict) -> Any:

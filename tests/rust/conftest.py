@@ -20,12 +20,13 @@ def cargo_binary(name: str) -> Path:
     return RUNTIME / "target" / "debug" / name
 
 
-class ValueProcess:
-    """`rrl value`: one JSON request per line in, one JSON answer per line out."""
+class LinesProcess:
+    """`rrl value` or `rrl eval`: one JSON request per line in, one JSON answer per line out."""
 
-    def __init__(self, binary: Path):
+    def __init__(self, binary: Path, command: str):
+        self.command = command
         self.process = subprocess.Popen(
-            [str(binary)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1
+            [str(binary), command], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1
         )
 
     def ask(self, request: dict) -> dict:
@@ -34,7 +35,7 @@ class ValueProcess:
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         if not line:
-            raise RuntimeError(f"rrl-value ended (exit {self.process.wait()}) on {request}")
+            raise RuntimeError(f"rrl {self.command} ended (exit {self.process.wait()}) on {request}")
         return json.loads(line)
 
     def close(self) -> None:
@@ -45,6 +46,13 @@ class ValueProcess:
 
 @pytest.fixture(scope="session")
 def rrl_value():
-    process = ValueProcess(cargo_binary("rrl-value"))
+    process = LinesProcess(cargo_binary("rrl"), "value")
+    yield process
+    process.close()
+
+
+@pytest.fixture(scope="session")
+def rrl_eval():
+    process = LinesProcess(cargo_binary("rrl"), "eval")
     yield process
     process.close()

@@ -99,3 +99,60 @@ def test_dag_names_the_workflow_when_there_are_several(tmp_path):
     assert result.stdout == lower(rrl.parse(TWO_WORKFLOWS), "Second").to_json()
     assert json.loads(result.stdout)["workflow"] == "Second"
     assert run("dag", str(path), "--workflow", "Third").returncode == 2
+
+
+def replay_case(tmp_path: Path, change=None) -> tuple[Path, Path]:
+    """The golden case 05's program, and its transcript (changed by `change`)."""
+    case = ROOT / "golden/run/05_gather_return_exceptions"
+    transcript = json.loads((case / "transcript.json").read_text(encoding="utf-8"))
+    if change is not None:
+        change(transcript)
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(transcript), encoding="utf-8")
+    return case / "ValidateAmountsWorkflow.rrl", path
+
+
+def test_replay_prints_the_outcome_of_a_transcript_it_reproduces(tmp_path):
+    program, transcript = replay_case(tmp_path)
+    result = run("replay", str(program), "--transcript", str(transcript))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads((program.parent / "expected.json").read_text(encoding="utf-8"))
+
+
+def test_replay_names_the_first_difference_and_its_step(tmp_path):
+    def change(transcript):
+        transcript["events"][2]["commands"].append({"sleep": {"id": "9", "seconds": {"float": "1.0"}}})
+
+    program, transcript = replay_case(tmp_path, change)
+    result = run("replay", str(program), "--transcript", str(transcript))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"error: {transcript} does not replay on {program} (workflow ValidateAmountsWorkflow)\n"
+        '  events[2].commands[0]: the transcript has {"sleep": {"id": "9", "seconds": {"float": "1.0"}}}; the machine issued no more\n'
+        '  = step: the commands issued after the completion at events[1], `returned` of "0[0].0", attempt 1\n'
+    )
+
+
+def test_replay_refuses_bad_files_and_usage(tmp_path):
+    program, transcript = replay_case(tmp_path)
+    missing = run("replay", str(program), "--transcript", str(tmp_path / "nope.json"))
+    assert missing.returncode == 1 and missing.stderr == f"error: {tmp_path / 'nope.json'}: no such file\n"
+    broken_json = tmp_path / "broken.json"
+    broken_json.write_text("{\"events\": [", encoding="utf-8")
+    broken = run("replay", str(program), "--transcript", str(broken_json))
+    assert broken.returncode == 1 and broken.stderr.startswith(f"error: {broken_json} is not JSON: ")
+    bad_program = tmp_path / "bad.rrl"
+    bad_program.write_text("rrl 1\n\nworkflow W() -> int:\n    return 1 +\n")
+    syntax = run("replay", str(bad_program), "--transcript", str(transcript))
+    assert syntax.returncode == 1 and syntax.stderr.startswith("error[RPL0001]: unexpected end of line")
+    for args in (
+        [str(program)],
+        ["--transcript", str(transcript)],
+        [str(program), "--transcript"],
+        [str(program), "--transcript", str(transcript), "--workflow", "Nope"],
+        [str(program), "--transcript", str(transcript), "--verbose"],
+        [str(tmp_path), "--transcript", str(transcript)],
+    ):
+        result = run("replay", *args)
+        assert result.returncode == 2 and result.stdout == "", args
+        assert result.stderr.startswith("usage: rrl COMMAND"), args

@@ -9,12 +9,14 @@
 //! - `diagnostic`: located diagnostics, rendered as the Python toolchain
 //!   renders them;
 //! - `value`: values, the value codec and Python's formatting of values;
-//! - `eval`: operators, builtins and methods on values, with Python's semantics.
+//! - `eval`: operators, builtins and methods on values, with Python's semantics;
+//! - `exec`: the executor, a deterministic state machine over a DAG, and transcripts.
 
 pub mod dag;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
+pub mod exec;
 pub mod suggest;
 pub mod syntax;
 pub mod validate;

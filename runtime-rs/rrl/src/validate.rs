@@ -52,7 +52,7 @@ const BUILTIN_NAMES: &[&str] = &[
 ];
 
 /// The builtin exception classes (`rrl.builtins.EXCEPTIONS`), sorted.
-const EXCEPTIONS: &[&str] = &[
+pub const EXCEPTIONS: &[&str] = &[
     "ArithmeticError",
     "AssertionError",
     "AttributeError",

@@ -1,4 +1,5 @@
-//! The `rrl` command line: check, format and lower `.rrl` programs.
+//! The `rrl` command line: check, format and lower `.rrl` programs; evaluate
+//! expressions and value operations (JSON lines, for tests and probing).
 //!
 //! Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on
 //! usage errors.
@@ -7,6 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use rrl::diagnostic::{Diagnostic, DiagnosticError};
+use rrl::eval::request;
 use rrl::syntax;
 
 const USAGE: &str = "usage: rrl COMMAND ...
@@ -18,6 +20,16 @@ commands:
                                  --check writes nothing, prints a diff and exits 1 if any would change
   dag FILE [--workflow NAME]     print a workflow's DAG as canonical JSON
   ast FILE                       print the syntax tree with spans as JSON (for tests)
+  eval                           evaluate RRL expressions: JSON lines in, JSON lines out
+                                 (one request object per line: expr, vars, program; the answer
+                                 is a value, an exception raised or an error; runtime-rs/README.md)
+  value [--repr | --str | --format SPEC]
+                                 value operations: JSON lines in, JSON lines out (for tests)
+  replay FILE --transcript T.json [--workflow NAME] [--snapshots]
+                                 run the workflow against a transcript's completions; exit 0 when it
+                                 issues the same commands and ends the same way (the outcome on stdout),
+                                 else print the first difference and exit 1
+                                 (--snapshots: first the machine's state after each completion, a JSON line each)
 ";
 
 const EXIT_OK: u8 = 0;
@@ -365,6 +377,253 @@ fn cmd_dag(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
     }
 }
 
+/// Answer each non-blank line of stdin with one line on stdout, flushed, until
+/// stdin ends (or stdout closes: a closed pipe ends the run quietly).
+fn serve_lines(mut answer: impl FnMut(&str) -> String) -> u8 {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else {
+            eprintln!("error: stdin is not UTF-8 text");
+            return EXIT_ERRORS;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        if writeln!(stdout, "{}", answer(&line))
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return EXIT_OK;
+        }
+    }
+    EXIT_OK
+}
+
+fn cmd_eval(args: &[String]) -> Result<u8, UsageError> {
+    if let Some(arg) = args.first() {
+        return Err(UsageError(format!(
+            "eval takes no arguments (requests come on stdin), not `{arg}`"
+        )));
+    }
+    let mut session = request::EvalSession::new();
+    Ok(serve_lines(|line| session.answer(line)))
+}
+
+fn cmd_value(args: &[String]) -> Result<u8, UsageError> {
+    if !args.is_empty() && request::shorthand(args, "null").is_none() {
+        return Err(UsageError(format!(
+            "value takes --repr, --str or --format SPEC, not `{}`",
+            args.join(" ")
+        )));
+    }
+    Ok(serve_lines(|line| {
+        let line = request::shorthand(args, line).unwrap_or_else(|| line.to_string());
+        request::answer(&line)
+    }))
+}
+
+/// `rrl replay FILE --transcript T.json [--workflow NAME]`.
+fn cmd_replay(args: &[String], output: &mut Output) -> Result<u8, UsageError> {
+    let mut path = None;
+    let mut transcript_path = None;
+    let mut workflow = None;
+    let mut snapshots = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--snapshots" => snapshots = true,
+            "--workflow" | "--transcript" => {
+                let Some(value) = rest.next() else {
+                    let what = if arg == "--workflow" {
+                        "a NAME"
+                    } else {
+                        "a FILE"
+                    };
+                    return Err(UsageError(format!("{arg} needs {what}")));
+                };
+                if arg == "--workflow" {
+                    workflow = Some(value.clone());
+                } else {
+                    transcript_path = Some(value.clone());
+                }
+            }
+            option if option.starts_with("--") => {
+                return Err(UsageError(format!("unrecognized arguments: {option}")));
+            }
+            _ if path.is_none() => path = Some(arg.clone()),
+            _ => return Err(UsageError(format!("unrecognized arguments: {arg}"))),
+        }
+    }
+    let Some(path) = path else {
+        return Err(UsageError("replay needs a FILE".into()));
+    };
+    let Some(transcript_path) = transcript_path else {
+        return Err(UsageError("replay needs --transcript T.json".into()));
+    };
+    check_paths([&path])?;
+    if std::path::Path::new(&transcript_path).is_dir() {
+        return Err(UsageError(format!(
+            "{transcript_path} is a directory; pass a transcript's .json file"
+        )));
+    }
+    let Some(transcript_text) = read(&transcript_path, output) else {
+        return Ok(EXIT_ERRORS);
+    };
+    let transcript: serde_json::Value = match serde_json::from_str(&transcript_text) {
+        Ok(data) => data,
+        Err(error) => {
+            output.error(&format!("{transcript_path} is not JSON: {error}"));
+            return Ok(EXIT_ERRORS);
+        }
+    };
+    let Some(text) = read(&path, output) else {
+        return Ok(EXIT_ERRORS);
+    };
+    let text = normalise_line_endings(&text);
+    let program = match syntax::parse(&text, Some(&path)) {
+        Ok(program) => program,
+        Err(error) => {
+            output.diagnostics(&error);
+            return Ok(EXIT_ERRORS);
+        }
+    };
+    let names: Vec<&str> = program.workflows().map(|w| w.name.as_str()).collect();
+    let recorded = transcript.get("workflow").and_then(|name| name.as_str());
+    let chosen = match (&workflow, recorded) {
+        (Some(name), _) if names.contains(&name.as_str()) => name.as_str(),
+        (Some(name), _) => {
+            return Err(UsageError(format!(
+                "{path} has no workflow named '{name}' (found: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        }
+        (None, Some(name)) if names.contains(&name) => name,
+        (None, _) => match names.as_slice() {
+            [only] => only,
+            _ => {
+                return Err(UsageError(format!(
+                    "{path} defines {} workflows and the transcript names none of them; choose one with --workflow ({})",
+                    names.len(),
+                    if names.is_empty() {
+                        "none found".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                )));
+            }
+        },
+    };
+    let dag = match rrl::dag::lower(&program, Some(chosen)) {
+        Ok(dag) => dag,
+        Err(error) => {
+            output.error(&format!("{path}: cannot lower workflow {chosen}: {error}"));
+            return Ok(EXIT_ERRORS);
+        }
+    };
+    let runnable = match rrl::exec::Program::new(dag) {
+        Ok(runnable) => runnable,
+        Err(error) => {
+            output.error(&format!("{path}: cannot run workflow {chosen}: {error}"));
+            return Ok(EXIT_ERRORS);
+        }
+    };
+    let mut saved = Vec::new();
+    let replayed = if snapshots {
+        rrl::exec::replay(&runnable, &transcript, Some(&mut saving_into(&mut saved)))
+    } else {
+        rrl::exec::replay(&runnable, &transcript, None)
+    };
+    match replayed {
+        Ok(finish) => match rrl::exec::command::encode_finish(&finish) {
+            Ok(outcome) => {
+                for line in &saved {
+                    output.info(line);
+                }
+                output.info(&rrl::value::codec::canonical(&outcome));
+                Ok(EXIT_OK)
+            }
+            Err(error) => {
+                output.error(&format!("the outcome has no encoding: {error}"));
+                Ok(EXIT_ERRORS)
+            }
+        },
+        Err(difference) => {
+            output.error(&format!(
+                "{transcript_path} does not replay on {path} (workflow {chosen})\n  {difference}{}",
+                step_context(&transcript, &difference.path)
+            ));
+            Ok(EXIT_ERRORS)
+        }
+    }
+}
+
+/// A `between` for `replay` that keeps the machine's state after each
+/// completion as a line of JSON.
+fn saving_into<'p>(
+    saved: &mut Vec<String>,
+) -> impl FnMut(rrl::exec::Machine<'p>) -> rrl::exec::Machine<'p> + '_ {
+    move |machine| {
+        saved.push(match machine.snapshot() {
+            Ok(state) => serde_json::to_string(&state).unwrap_or_default(),
+            Err(error) => serde_json::json!({ "error": error.to_string() }).to_string(),
+        });
+        machine
+    }
+}
+
+/// Which step of the run a difference is at: the batch of commands after
+/// the start or after a completion, or the completion itself.
+fn step_context(transcript: &serde_json::Value, path: &str) -> String {
+    let Some(index) = path
+        .strip_prefix("events[")
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|digits| digits.parse::<usize>().ok())
+    else {
+        return String::new();
+    };
+    let describe = |event: Option<&serde_json::Value>| -> String {
+        let Some(serde_json::Value::Object(completion)) = event.and_then(|e| e.get("completion"))
+        else {
+            return "a completion".to_string();
+        };
+        let Some((tag, payload)) = completion.iter().next() else {
+            return "a completion".to_string();
+        };
+        let id = payload
+            .get("id")
+            .map_or_else(String::new, |id| format!(" of {id}"));
+        let attempt = payload
+            .get("attempt")
+            .map_or_else(String::new, |attempt| format!(", attempt {attempt}"));
+        format!("`{tag}`{id}{attempt}")
+    };
+    let events = transcript
+        .get("events")
+        .and_then(|events| events.as_array());
+    let event = |i: usize| events.and_then(|events| events.get(i));
+    let step = if index == 0 {
+        "the commands issued at the start".to_string()
+    } else if index % 2 == 0 {
+        format!(
+            "the commands issued after the completion at events[{}], {}",
+            index - 1,
+            describe(event(index - 1))
+        )
+    } else {
+        format!(
+            "the completion at events[{index}], {}",
+            describe(event(index))
+        )
+    };
+    format!("\n  = step: {step}")
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut output = Output::default();
@@ -377,6 +636,9 @@ fn main() -> ExitCode {
         "ast" => cmd_ast(rest, &mut output),
         "fmt" => cmd_fmt(rest, &mut output),
         "dag" => cmd_dag(rest, &mut output),
+        "eval" => cmd_eval(rest),
+        "value" => cmd_value(rest),
+        "replay" => cmd_replay(rest, &mut output),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(EXIT_OK)

@@ -106,10 +106,10 @@ pub fn iterate(value: &Value) -> Outcome<Vec<Value>> {
             .iter()
             .map(|(name, field)| Value::tuple(vec![Value::Str(name.clone()), field.clone()]))
             .collect(),
-        other => {
+        _ => {
             return Err(type_error(format!(
                 "'{}' object is not iterable",
-                other.type_name()
+                value.type_name()
             )));
         }
     })
@@ -273,9 +273,9 @@ pub fn call_builtin(
                     items.reverse();
                     Ok(Value::list(items))
                 }
-                other => Err(type_error(format!(
+                _ => Err(type_error(format!(
                     "'{}' object is not reversible",
-                    other.type_name()
+                    value.type_name()
                 ))),
             }
         }
@@ -521,10 +521,10 @@ pub fn len(value: &Value) -> Outcome<usize> {
         Value::List(items) | Value::Tuple(items) => items.len(),
         Value::Dict(dict) => dict.len(),
         Value::Set(set) | Value::FrozenSet(set) => set.len(),
-        other => {
+        _ => {
             return Err(type_error(format!(
                 "object of type '{}' has no len()",
-                other.type_name()
+                value.type_name()
             )));
         }
     })
@@ -822,7 +822,7 @@ pub fn absolute(value: &Value) -> Outcome {
             Some(n) => Ok(Value::Int(n.abs())),
             None => Err(type_error(format!(
                 "bad operand type for abs(): '{}'",
-                other.type_name()
+                value.type_name()
             ))),
         },
     }
@@ -830,6 +830,16 @@ pub fn absolute(value: &Value) -> Outcome {
 
 /// `round(number[, ndigits])`.
 pub fn round(number: &Value, ndigits: Option<&Value>) -> Outcome {
+    // Python looks up the number's `__round__` before it reads `ndigits`.
+    if !matches!(
+        unwrap_enum(number),
+        Value::Float(_) | Value::Int(_) | Value::Bool(_) | Value::Decimal(_)
+    ) {
+        return Err(type_error(format!(
+            "type {} doesn't define __round__ method",
+            number.type_name()
+        )));
+    }
     if let (Value::Decimal(_), Some(n)) = (unwrap_enum(number), ndigits) {
         if as_int(n).is_none() {
             return Err(type_error("optional arg must be an integer"));
@@ -875,7 +885,7 @@ pub fn round(number: &Value, ndigits: Option<&Value>) -> Outcome {
             },
             None => Err(type_error(format!(
                 "type {} doesn't define __round__ method",
-                other.type_name()
+                number.type_name()
             ))),
         },
     }
@@ -975,7 +985,7 @@ pub fn to_int(value: &Value, base: Option<&Value>) -> Outcome<Int> {
             return as_int(other).ok_or_else(|| {
                 type_error(format!(
                     "int() argument must be a string, a bytes-like object or a real number, not '{}'",
-                    other.type_name()
+                    value.type_name()
                 ))
             });
         }
@@ -1091,7 +1101,7 @@ pub fn to_float(value: &Value) -> Outcome<f64> {
             Some(n) => int_to_float(&n),
             None => Err(type_error(format!(
                 "float() argument must be a string or a real number, not '{}'",
-                other.type_name()
+                value.type_name()
             ))),
         },
     }

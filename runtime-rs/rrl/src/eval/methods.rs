@@ -94,7 +94,8 @@ pub fn changes_receiver(receiver: &Value, name: &str) -> bool {
     }
 }
 
-fn usable(receiver: &Value, name: &str) -> bool {
+/// Whether `name` is a method of `receiver` that a workflow may call.
+pub fn usable(receiver: &Value, name: &str) -> bool {
     match unwrap_enum(receiver) {
         Value::Str(_) => STR_METHODS.contains(&name),
         Value::Tuple(_) => LIST_METHODS.contains(&name) && name != "copy",
@@ -227,7 +228,7 @@ fn arguments(
 fn text_arg(value: &Value, message: impl FnOnce(&Value) -> String) -> Outcome<&str> {
     match unwrap_enum(value) {
         Value::Str(text) => Ok(text),
-        other => Err(type_error(message(other))),
+        _ => Err(type_error(message(value))),
     }
 }
 
@@ -515,9 +516,9 @@ fn fill_char(value: Option<&Value>) -> Outcome<char> {
             Value::Str(_) => Err(type_error(
                 "The fill character must be exactly one character long",
             )),
-            other => Err(type_error(format!(
+            _ => Err(type_error(format!(
                 "The fill character must be a unicode character, not {}",
-                other.type_name()
+                value.type_name()
             ))),
         },
     }
@@ -538,15 +539,15 @@ fn prefix_arg<'a>(value: &'a Value, method: &str) -> Outcome<Vec<&'a str>> {
             .iter()
             .map(|item| match unwrap_enum(item) {
                 Value::Str(text) => Ok(&**text),
-                other => Err(type_error(format!(
+                _ => Err(type_error(format!(
                     "tuple for {method} must only contain str, not {}",
-                    other.type_name()
+                    item.type_name()
                 ))),
             })
             .collect(),
-        other => Err(type_error(format!(
+        _ => Err(type_error(format!(
             "{method} first arg must be str or a tuple of str, not {}",
-            other.type_name()
+            value.type_name()
         ))),
     }
 }
@@ -680,10 +681,10 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             for (index, item) in items.iter().enumerate() {
                 match unwrap_enum(item) {
                     Value::Str(part) => parts.push(part.to_string()),
-                    other => {
+                    _ => {
                         return Err(type_error(format!(
                             "sequence item {index}: expected str instance, {} found",
-                            other.type_name()
+                            item.type_name()
                         )));
                     }
                 }
@@ -913,6 +914,29 @@ fn sequence_method(
     }
 }
 
+/// The changing list methods that `change_list_in_place` does.
+pub const IN_PLACE_LIST_METHODS: &[&str] = &[
+    "append", "extend", "insert", "remove", "pop", "clear", "reverse",
+];
+
+/// `receiver.name(*args)` for a list `receiver` that nothing else holds (a
+/// variable's own value), changed where it is rather than copied; the method
+/// is one of `IN_PLACE_LIST_METHODS`. Nothing changes when it fails.
+pub fn change_list_in_place(
+    receiver: &mut Value,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: &[(Str, Value)],
+) -> Outcome {
+    match receiver {
+        Value::List(items) => list_change_in(Arc::make_mut(items), name, args, kwargs),
+        other => Err(type_error(format!(
+            "'{}' object has no method '{name}' usable in a workflow",
+            other.type_name()
+        ))),
+    }
+}
+
 fn list_change(
     items: &[Value],
     name: &str,
@@ -921,7 +945,36 @@ fn list_change(
     invoke: &mut dyn Invoke,
 ) -> Outcome<Called> {
     let mut list = items.to_vec();
-    let result = match name {
+    let result = if name == "sort" {
+        if args.len() > 2 {
+            return Err(type_error(format!(
+                "sort() takes at most 2 arguments ({} given)",
+                args.len()
+            )));
+        }
+        if !args.is_empty() {
+            return Err(type_error("sort() takes no positional arguments"));
+        }
+        arguments("list", name, &args, kwargs, &["key", "reverse"])?;
+        let key = keyword(kwargs, "key").filter(|key| !matches!(key, Value::None));
+        let reverse = keyword(kwargs, "reverse").is_some_and(ops::truthy);
+        list = sort(list, key, reverse, invoke)?;
+        Value::None
+    } else {
+        list_change_in(&mut list, name, args, kwargs)?
+    };
+    Called::changed(result, Value::list(list))
+}
+
+/// A changing list method other than `sort`, on `list`: every check comes
+/// before the change, so a failure leaves `list` as it was.
+fn list_change_in(
+    list: &mut Vec<Value>,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: &[(Str, Value)],
+) -> Outcome {
+    Ok(match name {
         "append" => {
             arguments("list", name, &args, kwargs, &[])?;
             list.extend(args);
@@ -994,35 +1047,12 @@ fn list_change(
             list.reverse();
             Value::None
         }
-        "sort" => {
-            if args.len() > 2 {
-                return Err(type_error(format!(
-                    "sort() takes at most 2 arguments ({} given)",
-                    args.len()
-                )));
-            }
-            if args.len() > 2 {
-                return Err(type_error(format!(
-                    "sort() takes at most 2 arguments ({} given)",
-                    args.len()
-                )));
-            }
-            if !args.is_empty() {
-                return Err(type_error("sort() takes no positional arguments"));
-            }
-            arguments("list", name, &args, kwargs, &["key", "reverse"])?;
-            let key = keyword(kwargs, "key").filter(|key| !matches!(key, Value::None));
-            let reverse = keyword(kwargs, "reverse").is_some_and(ops::truthy);
-            list = sort(list, key, reverse, invoke)?;
-            Value::None
-        }
         _ => {
             return Err(type_error(format!(
                 "'list' object has no method '{name}' usable in a workflow"
             )));
         }
-    };
-    Called::changed(result, Value::list(list))
+    })
 }
 
 // ------------------------------------------------------------------ dict

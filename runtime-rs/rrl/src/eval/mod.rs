@@ -18,12 +18,15 @@
 //! `invoke` is the evaluator's way back in for a lambda (`sorted(key=...)`).
 
 pub mod builtins;
+pub mod classes;
+pub mod evaluator;
 pub mod format;
 pub mod methods;
 pub mod ops;
 pub mod request;
 
 pub use builtins::{Invoke, NoLambdas, call, call_builtin, iterate};
+pub use evaluator::{Env, EvalSetupError, Evaluator};
 pub use format::{format_field, format_value};
 pub use methods::{Called, call_method, changes_receiver, dict_fromkeys};
 pub use ops::{

@@ -599,11 +599,11 @@ pub fn unary(op: UnaryOp, value: &Value) -> Outcome {
                 Value::TimeDelta(*delta)
             }
         }
-        other => {
+        _ => {
             let symbol = if negate { "-" } else { "+" };
             return Err(type_error(format!(
                 "bad operand type for unary {symbol}: '{}'",
-                other.type_name()
+                value.type_name()
             )));
         }
     })
@@ -684,9 +684,9 @@ pub fn contains(container: &Value, item: &Value) -> Outcome<bool> {
     match container {
         Value::Str(text) => match unwrap_enum(item) {
             Value::Str(part) => Ok(text.contains(&**part)),
-            other => Err(type_error(format!(
+            _ => Err(type_error(format!(
                 "'in <string>' requires string as left operand, not {}",
-                other.type_name()
+                item.type_name()
             ))),
         },
         Value::Bytes(bytes) => match unwrap_enum(item) {
@@ -703,7 +703,7 @@ pub fn contains(container: &Value, item: &Value) -> Outcome<bool> {
                 },
                 None => Err(type_error(format!(
                     "a bytes-like object is required, not '{}'",
-                    other.type_name()
+                    item.type_name()
                 ))),
             },
         },
@@ -741,6 +741,7 @@ fn resolve_index(index: &Int, length: usize) -> Outcome<Option<usize>> {
 
 /// `value[index]`.
 pub fn subscript(value: &Value, index: &Value) -> Outcome {
+    let original = value;
     let value = unwrap_enum(value);
     let out_of_range = |what: &str| {
         Exception::new(
@@ -796,9 +797,9 @@ pub fn subscript(value: &Value, index: &Value) -> Outcome {
                 vec![index.clone()],
             )),
         },
-        other => Err(type_error(format!(
+        _ => Err(type_error(format!(
             "'{}' object is not subscriptable",
-            other.type_name()
+            original.type_name()
         ))),
     }
 }
@@ -924,9 +925,9 @@ pub fn slice(
             Ok(Value::Bytes(bounds.positions().map(|i| bytes[i]).collect()))
         }
         Value::Dict(_) => Err(type_error("unhashable type: 'slice'")),
-        other => Err(type_error(format!(
+        _ => Err(type_error(format!(
             "'{}' object is not subscriptable",
-            other.type_name()
+            value.type_name()
         ))),
     }
 }
@@ -968,6 +969,18 @@ pub fn attribute(value: &Value, name: &str) -> Outcome {
             _ => None,
         },
         Value::Type(ty) if name == "__name__" => Some(Value::str(ty.name())),
+        // The number's parts, as Python's int and float have them.
+        Value::Int(_) | Value::Bool(_) => match name {
+            "real" | "numerator" => as_int(value).map(Value::Int),
+            "imag" => Some(Value::int(0)),
+            "denominator" => Some(Value::int(1)),
+            _ => None,
+        },
+        Value::Float(x) => match name {
+            "real" => Some(Value::Float(*x)),
+            "imag" => Some(Value::Float(0.0)),
+            _ => None,
+        },
         _ => None,
     };
     found.ok_or_else(|| no_attribute(value, name))

@@ -1,3 +1,5 @@
+//! `rrl value` and `rrl eval`.
+//!
 //! `rrl value`: one value operation per JSON line, for differential tests
 //! against Python and for anyone probing the Rust semantics without a parser.
 //!
@@ -19,6 +21,7 @@
 //! method that changes its receiver), `{"raised": {"exception": ...}}` for
 //! the exception Python would raise, or `{"error": "..."}` for a bad request.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value as Json};
@@ -27,7 +30,10 @@ use crate::value::class::Undeclared;
 use crate::value::codec::{self, canonical};
 use crate::value::{Outcome, Str, Value, repr};
 
+use crate::syntax::ast::ClassDecl;
+
 use super::builtins::{NoLambdas, builtin_value, call_builtin};
+use super::evaluator::{Env, Evaluator};
 use super::format::format_field;
 use super::methods::{Called, call_method};
 use super::ops::{self, BinaryOp, CompareOp, UnaryOp};
@@ -258,6 +264,158 @@ pub fn shorthand(args: &[String], line: &str) -> Option<String> {
         request.insert("spec".to_string(), Json::String(spec.to_string()));
     }
     Some(canonical(&Json::Object(request)))
+}
+
+// ------------------------------------------------------------------ rrl eval
+
+/// `rrl eval`: one RRL expression per JSON line, evaluated with its
+/// variables, and with the classes a program declares:
+///
+/// ```text
+/// {"expr": "<RRL expression>", "vars": {name: V, ...}, "program": "<RRL text>"}
+/// ```
+///
+/// `vars` and `program` are optional. With `"target": "<RRL target>"` the
+/// value is then bound to the target (`x[k]`, `a, *b`), and with
+/// `"delete": true` the expression is a `del` target; either way, and with
+/// `"return_vars": true`, the answer also has the variables after it
+/// (`"vars"`). The answer is `{"value": V}`, `{"raised": E}` or `{"error": "..."}`
+/// (a bad request: an expression that does not parse, a value that does not decode).
+#[derive(Default)]
+pub struct EvalSession {
+    /// The last program's text and its evaluator: requests of one program
+    /// build its classes once.
+    program: Option<(String, Evaluator)>,
+    plain: Option<Evaluator>,
+}
+
+impl EvalSession {
+    pub fn new() -> EvalSession {
+        EvalSession::default()
+    }
+
+    /// The answer to one request line, as one line of canonical JSON.
+    pub fn answer(&mut self, line: &str) -> String {
+        let answer = match self.evaluate(line) {
+            Ok(answer) => answer,
+            Err(message) => {
+                let mut out = Map::new();
+                out.insert("error".to_string(), Json::String(message));
+                out
+            }
+        };
+        canonical(&Json::Object(answer))
+    }
+
+    fn evaluator(&mut self, program: Option<&str>) -> Result<&Evaluator, String> {
+        let Some(text) = program else {
+            if self.plain.is_none() {
+                self.plain = Some(Evaluator::new(&BTreeMap::new()).map_err(|e| e.to_string())?);
+            }
+            return self.plain.as_ref().ok_or_else(String::new);
+        };
+        let cached = matches!(&self.program, Some((cached, _)) if cached == text);
+        if !cached {
+            let parsed = crate::syntax::parse(text, Some("<program>"))
+                .map_err(|err| format!("the program does not parse: {err}"))?;
+            let types: BTreeMap<String, ClassDecl> = parsed
+                .class_decls()
+                .into_iter()
+                .map(|(name, decl)| (name.to_string(), decl.clone()))
+                .collect();
+            let evaluator = Evaluator::new(&types)
+                .map_err(|err| format!("the program's classes cannot be built: {err}"))?;
+            self.program = Some((text.to_string(), evaluator));
+        }
+        self.program
+            .as_ref()
+            .map(|(_, evaluator)| evaluator)
+            .ok_or_else(String::new)
+    }
+
+    fn evaluate(&mut self, line: &str) -> Result<Map<String, Json>, String> {
+        let request: Json =
+            serde_json::from_str(line).map_err(|err| format!("the request is not JSON: {err}"))?;
+        let Json::Object(request) = request else {
+            return Err("the request is not an object".to_string());
+        };
+        let program = match request.get("program") {
+            None | Some(Json::Null) => None,
+            Some(Json::String(text)) => Some(text.as_str()),
+            Some(_) => return Err("\"program\" is not a string".to_string()),
+        };
+        let flag = |name: &str| -> Result<bool, String> {
+            match request.get(name) {
+                None | Some(Json::Null) => Ok(false),
+                Some(Json::Bool(b)) => Ok(*b),
+                Some(_) => Err(format!("{name:?} is not a boolean")),
+            }
+        };
+        let deletes = flag("delete")?;
+        let mut return_vars = flag("return_vars")?;
+        let expr_text = text_of(&request, "expr")?;
+        let target = match request.get("target") {
+            None | Some(Json::Null) => None,
+            Some(Json::String(text)) => Some(
+                crate::syntax::parse_expr(text, Some("<target>"))
+                    .map_err(|err| format!("the target does not parse: {err}"))?,
+            ),
+            Some(_) => return Err("\"target\" is not a string".to_string()),
+        };
+        let expr = crate::syntax::parse_expr(expr_text, Some("<expr>"))
+            .map_err(|err| format!("the expression does not parse: {err}"))?;
+        let evaluator = self.evaluator(program)?;
+        let mut env = Env::new();
+        match request.get("vars") {
+            None | Some(Json::Null) => {}
+            Some(Json::Object(vars)) => {
+                for (name, data) in vars {
+                    let value = codec::decode(data, evaluator.resolver())
+                        .map_err(|err| format!("the variable {name} does not decode: {err}"))?;
+                    env.insert(name.clone(), value);
+                }
+            }
+            Some(_) => return Err("\"vars\" is not an object".to_string()),
+        }
+        return_vars |= deletes || target.is_some();
+        let outcome = if deletes {
+            evaluator.delete(&expr, &mut env).map(|()| Value::None)
+        } else {
+            match evaluator.eval(&expr, &mut env) {
+                Ok(value) => match &target {
+                    Some(target) => evaluator
+                        .bind(target, value.clone(), &mut env)
+                        .map(|()| value),
+                    None => Ok(value),
+                },
+                Err(exc) => Err(exc),
+            }
+        };
+        let mut out = Map::new();
+        match outcome {
+            Ok(value) => {
+                let encoded = codec::encode(&value)
+                    .map_err(|err| format!("the value cannot be encoded: {err}"))?;
+                out.insert("value".to_string(), encoded);
+            }
+            Err(exc) => {
+                out.insert(
+                    "raised".to_string(),
+                    codec::encode(&Value::Exception(exc)).unwrap_or(Json::Null),
+                );
+            }
+        }
+        if return_vars {
+            let mut vars = Map::new();
+            for (name, value) in &env {
+                let encoded = codec::encode(value)
+                    .map_err(|err| format!("the variable {name} cannot be encoded: {err}"))?;
+                vars.insert(name.clone(), encoded);
+            }
+            out.insert("vars".to_string(), Json::Object(vars));
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

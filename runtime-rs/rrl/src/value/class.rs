@@ -160,6 +160,12 @@ pub trait Classes {
     fn record_class(&self, _name: &str) -> Option<Arc<RecordClass>> {
         None
     }
+
+    /// The chain of a declared exception class: an exception of it is read
+    /// as an instance of the declared class, whose chain it then has.
+    fn exception_chain(&self, _name: &str) -> Option<Vec<ClassName>> {
+        None
+    }
 }
 
 /// No declarations: every class is taken as it comes.

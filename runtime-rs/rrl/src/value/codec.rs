@@ -799,6 +799,10 @@ impl Decoder<'_> {
         if chain.is_empty() {
             return Err(no_chain());
         }
+        let chain = self
+            .classes
+            .exception_chain(chain[0].as_str())
+            .unwrap_or(chain);
         let message = decode_text_value(member(members, "message"))?;
         let args = list(member(members, "args"))
             .and_then(|items| self.items(items, depth))
