@@ -342,7 +342,7 @@ class ExpressionLowering:
 
     def _expr_BooleanOperation(self, node: cst.BooleanOperation) -> A.Expr:
         op = "and" if isinstance(node.operator, cst.And) else "or"
-        operands = _flatten_bool(node, type(node.operator))
+        operands = _bool_operands(node)
         values = [self.expr(operands[0])]
         for operand in operands[1:]:
             if not self.has_effects(operand):
@@ -592,10 +592,23 @@ def _singleton(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value in ("None", "True", "False")
 
 
-def _flatten_bool(node: cst.BaseExpression, op_type) -> list:
-    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, op_type) and not node.lpar:
-        return _flatten_bool(node.left, op_type) + _flatten_bool(node.right, op_type)
-    return [node]
+def _bool_operands(node: cst.BooleanOperation) -> list:
+    """The operands of a chain `a and b and c` (libcst nests it to the left).
+    The node's own parentheses do not matter; an operand in parentheses is one
+    operand. Iterative, so a chain of any length compiles."""
+    op_type = type(node.operator)
+    operands: list = []
+    pending: list = [node]
+    while pending:
+        current = pending.pop()
+        if current is node or (
+            isinstance(current, cst.BooleanOperation) and isinstance(current.operator, op_type) and not current.lpar
+        ):
+            pending.append(current.right)
+            pending.append(current.left)
+        else:
+            operands.append(current)
+    return operands
 
 
 def _string_pieces(node) -> list:

@@ -1,0 +1,122 @@
+"""How deep a program may nest, and the stack the toolchain runs on.
+
+RRL bounds the nesting of a program's tree (`MAX_DEPTH`), as the Rust parser
+does (runtime-rs/rrl/src/syntax/parser.rs, `too_deep`): a deeper program is
+RPL0005, located at the first node (in source order) below the bound, never a
+`RecursionError`. Below the bound, each pass may recurse once or a few times
+per level of the tree, which is more than Python's default recursion limit of
+1000 allows; `deep_stack` runs a pass with the recursion limit and the thread
+stack that a tree of `MAX_DEPTH` levels needs (and that the compiler needs for
+the Python source it accepts, see rappel_compiler.limits).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from typing import Callable, TypeVar
+
+from . import ast as A
+from .diagnostics import Diagnostic
+from .walk import children
+
+# A node without children is at depth 1; a node at 1 + the depth of its
+# deepest child (the program is a node too).
+MAX_DEPTH = 500
+TOO_DEEP_CODE = "RPL0005"
+TOO_DEEP_MESSAGE = f"this is nested too deeply: more than {MAX_DEPTH} levels"
+TOO_DEEP_HELP = "assign parts of the expression to variables first, or move inner blocks into a fn"
+
+
+def too_deep(program: A.Node) -> Diagnostic | None:
+    """The first node nested deeper than `MAX_DEPTH`, in depth-first source
+    order, as RPL0005; located at its span, or at its nearest ancestor's when it
+    has none. Iterative: it must work on trees too deep to recurse over."""
+    stack: list[tuple[A.Node, int, A.Span | None]] = [(program, 1, None)]
+    while stack:
+        node, depth, inherited = stack.pop()
+        span = node.span or inherited
+        if depth > MAX_DEPTH:
+            return Diagnostic(TOO_DEEP_CODE, TOO_DEEP_MESSAGE, span, help=TOO_DEEP_HELP)
+        stack.extend((child, depth + 1, span) for child in reversed(list(children(node))))
+    return None
+
+
+# ------------------------------------------------------------------ the stack
+
+# Python frames a pass may need: a few per level of a tree of MAX_DEPTH levels,
+# and the compiler's libcst passes over the longest flat chains (`a + b + ...`)
+# that CPython itself parses (about 3,000 operands with its default limit).
+RECURSION_LIMIT = 30_000
+# The C stack those frames may need when they recurse through C code
+# (constructors, generators): about 4 KiB each, with room to spare.
+STACK_SIZE = 256 * 1024 * 1024
+
+_local = threading.local()
+_limit_lock = threading.Lock()
+_raised = 0  # how many deep_stack calls are running (the limit is process-wide)
+_saved_limit = 0
+
+T = TypeVar("T")
+
+
+def deep_stack(fn: Callable[..., T]) -> Callable[..., T]:
+    """Run `fn` on a thread whose stack holds `RECURSION_LIMIT` frames, with
+    Python's recursion limit raised to that while it runs. The one place where
+    the toolchain changes either: every entry point that walks a tree goes
+    through it. Calls from inside one (a pass calling another) run directly.
+
+    Why a thread: the main thread's stack is set by the OS (8 MiB on Linux,
+    less on other threads elsewhere), too small for that many frames when they
+    pass through C; a thread's stack is ours to size. The caller waits, so the
+    call is as synchronous as a direct one."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        if getattr(_local, "deep", False):
+            return fn(*args, **kwargs)
+        outcome: list = []
+
+        def body():
+            _local.deep = True
+            try:
+                outcome.append((True, fn(*args, **kwargs)))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                outcome.append((False, exc))
+
+        _raise_limit()
+        try:
+            with _limit_lock:  # stack_size applies to the threads started after it
+                previous = threading.stack_size(STACK_SIZE)
+                try:
+                    worker = threading.Thread(target=body, name=f"rrl-deep-{fn.__name__}", daemon=True)
+                    worker.start()
+                finally:
+                    threading.stack_size(previous)
+            worker.join()
+        finally:
+            _restore_limit()
+        ok, value = outcome[0]
+        if ok:
+            return value
+        raise value.with_traceback(value.__traceback__)
+
+    return run
+
+
+def _raise_limit() -> None:
+    global _raised, _saved_limit
+    with _limit_lock:
+        if _raised == 0:
+            _saved_limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(_saved_limit, RECURSION_LIMIT))
+        _raised += 1
+
+
+def _restore_limit() -> None:
+    global _raised
+    with _limit_lock:
+        _raised -= 1
+        if _raised == 0 and sys.getrecursionlimit() == max(_saved_limit, RECURSION_LIMIT):
+            sys.setrecursionlimit(_saved_limit)
