@@ -43,15 +43,27 @@ def too_deep(program: A.Node) -> Diagnostic | None:
     return None
 
 
+def depth(node: A.Node) -> int:
+    """How many levels `node`'s tree has (1 for a node without children)."""
+    deepest = 0
+    stack: list[tuple[A.Node, int]] = [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children(current))
+    return deepest
+
+
 # ------------------------------------------------------------------ the stack
 
 # Python frames a pass may need: a few per level of a tree of MAX_DEPTH levels,
-# and the compiler's libcst passes over the longest flat chains (`a + b + ...`)
-# that CPython itself parses (about 3,000 operands with its default limit).
-RECURSION_LIMIT = 30_000
-# The C stack those frames may need when they recurse through C code
-# (constructors, generators): about 4 KiB each, with room to spare.
-STACK_SIZE = 256 * 1024 * 1024
+# and the compiler's libcst passes over a Python source of
+# rappel_compiler.limits.SOURCE_MAX_DEPTH levels (about 3.5 per level). Even if
+# each frame recursed through C code, an 8 MiB stack holds this many (measured
+# on CPython 3.11: 12,000 do), so a runaway recursion is still a RecursionError.
+RECURSION_LIMIT = 10_000
+# The stack of the thread that runs a pass for another thread than the main one.
+STACK_SIZE = 64 * 1024 * 1024
 
 _local = threading.local()
 _limit_lock = threading.Lock()
@@ -62,47 +74,80 @@ T = TypeVar("T")
 
 
 def deep_stack(fn: Callable[..., T]) -> Callable[..., T]:
-    """Run `fn` on a thread whose stack holds `RECURSION_LIMIT` frames, with
-    Python's recursion limit raised to that while it runs. The one place where
-    the toolchain changes either: every entry point that walks a tree goes
-    through it. Calls from inside one (a pass calling another) run directly.
+    """Run `fn` with Python's recursion limit raised to `RECURSION_LIMIT`, on a
+    stack that holds that many frames: the one place where the toolchain
+    changes either. Every entry point that walks a tree goes through it; calls
+    from inside one (a pass calling another) run directly.
 
-    Why a thread: the main thread's stack is set by the OS (8 MiB on Linux,
-    less on other threads elsewhere), too small for that many frames when they
-    pass through C; a thread's stack is ours to size. The caller waits, so the
-    call is as synchronous as a direct one."""
+    The main thread runs it in place when the OS gives it a stack of
+    `MAIN_STACK_NEEDED` or more (8 MiB is the default on Linux and macOS):
+    there `@workflow` compiles a class while its module is being imported, and
+    another thread would deadlock on the import lock if the compiler imported a
+    module that imports that one. Any other thread (its stack may be 512 KiB)
+    hands the call to a thread with a `STACK_SIZE` stack and waits for it."""
 
     @functools.wraps(fn)
     def run(*args, **kwargs):
         if getattr(_local, "deep", False):
             return fn(*args, **kwargs)
-        outcome: list = []
-
-        def body():
+        if _main_stack_is_large():
+            _raise_limit()
             _local.deep = True
             try:
-                outcome.append((True, fn(*args, **kwargs)))
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-                outcome.append((False, exc))
-
-        _raise_limit()
-        try:
-            with _limit_lock:  # stack_size applies to the threads started after it
-                previous = threading.stack_size(STACK_SIZE)
-                try:
-                    worker = threading.Thread(target=body, name=f"rrl-deep-{fn.__name__}", daemon=True)
-                    worker.start()
-                finally:
-                    threading.stack_size(previous)
-            worker.join()
-        finally:
-            _restore_limit()
-        ok, value = outcome[0]
-        if ok:
-            return value
-        raise value.with_traceback(value.__traceback__)
+                return fn(*args, **kwargs)
+            finally:
+                _local.deep = False
+                _restore_limit()
+        return _on_large_stack(fn, args, kwargs)
 
     return run
+
+
+# A tree of MAX_DEPTH levels through every pass, and the compiler on sources of
+# rappel_compiler.limits.SOURCE_MAX_DEPTH levels, stay well within this.
+MAIN_STACK_NEEDED = 8 * 1024 * 1024
+
+
+@functools.cache
+def _os_stack_limit() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows: the main thread's stack is 1 MiB
+        return 0
+    soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+    return float("inf") if soft == resource.RLIM_INFINITY else soft
+
+
+def _main_stack_is_large() -> bool:
+    return threading.current_thread() is threading.main_thread() and _os_stack_limit() >= MAIN_STACK_NEEDED
+
+
+def _on_large_stack(fn, args, kwargs):
+    outcome: list = []
+
+    def body():
+        _local.deep = True
+        try:
+            outcome.append((True, fn(*args, **kwargs)))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome.append((False, exc))
+
+    _raise_limit()
+    try:
+        with _limit_lock:  # stack_size applies to the threads started after it
+            previous = threading.stack_size(STACK_SIZE)
+            try:
+                worker = threading.Thread(target=body, name=f"rrl-deep-{fn.__name__}", daemon=True)
+                worker.start()
+            finally:
+                threading.stack_size(previous)
+        worker.join()
+    finally:
+        _restore_limit()
+    ok, value = outcome[0]
+    if ok:
+        return value
+    raise value
 
 
 def _raise_limit() -> None:

@@ -118,7 +118,7 @@ def test_the_corpus_parses_to_the_same_trees(tmp_path):
 
 
 def test_rrl_fmt_formats_as_rappel_fmt(tmp_path):
-    texts = corpus()
+    texts = [text for text in corpus() if "ast" in python_outcome(text)]  # golden/errors holds rejected programs
     for text, theirs in zip(texts, rust_format(texts, tmp_path)):
         assert theirs == format_source(text)
 
