@@ -814,6 +814,12 @@ def _error_offset(exc: UnexpectedInput, text: str) -> int | None:
     return None
 
 
+# How many keywords before the stop `_keyword_as_name` tries, nearest first
+# (as runtime-rs does): each try parses the text again, so a generated line of
+# a thousand `and`s would take minutes.
+KEYWORD_RETRIES = 16
+
+
 def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic | None:
     """RPL0010 when the parser stopped after a keyword, on the same line, that
     a name in its place would have carried further (`if = 3`, `x = await + 1`,
@@ -824,7 +830,7 @@ def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic 
         return None
     line_start = text.rfind("\n", 0, offset) + 1
     words = [m for m in _WORD.finditer(text, line_start, offset) if m.group() in KEYWORDS and m.group() not in CONTEXTUAL]
-    for match in reversed(words):
+    for match in reversed(words[-KEYWORD_RETRIES:]):
         word = match.group()
         try:
             _lark_parse(text[: match.start()] + "_" * len(word) + text[match.end() :], start)
@@ -832,8 +838,10 @@ def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic 
             further = _error_offset(again, text)
             if further is None or further <= offset:
                 continue
-        except (_BadName, _BadDedent):
-            pass  # a problem after the keyword: the keyword itself passed
+        except _BadDedent:  # counts as getting no further, as in runtime-rs (grammar_reach)
+            continue
+        except _BadName:
+            pass  # a bad name after the keyword: the keyword itself passed
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - line_start + 1
         problem = _keyword_problem(word, A.Span(line, column, line, column + len(word)))

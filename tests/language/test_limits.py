@@ -77,3 +77,25 @@ def test_a_dedent_to_no_block_is_rpl0004():
     assert diagnostic.code == "RPL0004"
     assert (diagnostic.span.line, diagnostic.span.column, diagnostic.span.end_column) == (6, 1, 3)
     assert diagnostic.help == "indent it like the block it belongs to: the open blocks start at columns 1, 5, 9"
+
+
+def test_a_stop_after_a_thousand_keywords_is_quick():
+    """Found by tests/fuzz: each keyword before the stop was parsed again as a
+    name, a minute for a generated line; now the nearest 16 are."""
+    import time
+
+    text = HEAD + "    x = " + " and ".join(["a"] * 1000) + " and )\n"
+    started = time.monotonic()
+    with pytest.raises(DiagnosticError) as raised:
+        rrl.parse(text)
+    assert time.monotonic() - started < 10
+    assert raised.value.diagnostics[0].code == "RPL0001"
+
+
+def test_a_retry_stopped_by_a_bad_dedent_goes_no_further():
+    """`await` read as a name would parse on to the bad dedent: that counts as
+    no further (as in runtime-rs), so the `+` is what is reported."""
+    with pytest.raises(DiagnosticError) as raised:
+        rrl.parse(HEAD + "    x = await + 1\n  y = 2\n")
+    assert raised.value.diagnostics[0].code == "RPL0001"
+    assert raised.value.diagnostics[0].message == "unexpected `+`"

@@ -241,6 +241,11 @@ BROKEN = [
     HEAD + "    if a:\n        pass\n  return 1\n",
     HEAD + "    if a:\n\tpass\n   pass\n",
     "rrl 1\nmodel M from app:\n        x: int\n    y: int\n",
+    HEAD + "    x = await + 1\n  y = 2\n",
+    HEAD + "    if = 3\n      y = 2\n  z = 1\n",
+    # A stop after a thousand keywords: only the nearest 16 are tried as names.
+    HEAD + "    x = " + " and ".join(["a"] * 1000) + " and )\n",
+    HEAD + "    x = lambda: " + " and ".join(["a"] * 40) + " = 1\n",
     # Trees deeper than rrl.limits.MAX_DEPTH (RPL0005, where the tree check finds it).
     HEAD + "    return " + " + ".join(["a"] * 1000) + "\n",
     HEAD + "    return " + " + ".join(["a"] * 499) + "\n",
