@@ -12,6 +12,7 @@ the Python source it accepts, see rappel_compiler.limits).
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import sys
 import threading
@@ -124,11 +125,12 @@ def _main_stack_is_large() -> bool:
 
 def _on_large_stack(fn, args, kwargs):
     outcome: list = []
+    context = contextvars.copy_context()  # the caller's context variables, as a direct call sees them
 
     def body():
         _local.deep = True
         try:
-            outcome.append((True, fn(*args, **kwargs)))
+            outcome.append((True, context.run(fn, *args, **kwargs)))
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             outcome.append((False, exc))
 

@@ -150,3 +150,22 @@ def test_deep_stack_runs_off_the_main_thread_too():
     worker.join()
     assert results == [rrl.print_program(rrl.parse(text))] and "\n    return a + a + " in results[0]
     assert deep_stack(lambda: threading.current_thread().name)() == threading.current_thread().name
+
+
+def test_deep_stack_keeps_the_callers_context_variables():
+    import contextvars
+
+    flag = contextvars.ContextVar("flag", default="unset")
+    flag.set("set")
+    read = deep_stack(flag.get)
+    results: list = []
+
+    def in_another_thread():
+        flag.set("other thread")
+        results.append(read())
+
+    worker = threading.Thread(target=in_another_thread)
+    worker.start()
+    worker.join()
+    assert results == ["other thread"]
+    assert read() == "set"
