@@ -40,7 +40,7 @@ def test_the_deepest_programs_go_through_every_stage(name):
     text, expected = DEEPEST[name]
     program = rrl.parse(text)
     assert MAX_DEPTH - 2 <= depth(program) <= MAX_DEPTH
-    assert rrl.print_program(program) == text.replace("rrl 1\n\n", "rrl 1\n\n", 1)
+    assert rrl.print_program(program) == text
     assert not errors(check(program))
     optimized = optimize(program)
     dag = D.lower(rrl.parse(rrl.print_program(optimized)))
