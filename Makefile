@@ -44,13 +44,16 @@ test-rust:
 	cd runtime-rs && cargo clippy --quiet --all-targets --locked -- -D warnings
 	cd runtime-rs && cargo test --quiet --locked
 
-# A longer run of the parser fuzzing and of the differential tests against
-# the Python implementation (make test runs a few thousand cases of each).
+# A longer run of the parser fuzzing, of the differential tests against the
+# Python implementation, and of the fuzzing of rappel check/compile/fmt
+# (make test runs a few thousand cases of the first two, 600 of the last).
 FUZZ_CASES ?= 200000
 DIFFERENTIAL_CASES ?= 20000
+TOOLCHAIN_FUZZ_EXAMPLES ?= 5000
 fuzz: venv
 	cd runtime-rs && RRL_FUZZ_CASES=$(FUZZ_CASES) RRL_FUZZ_SECONDS=1800 cargo test --release --locked --test fuzz
 	RRL_DIFFERENTIAL_CASES=$(DIFFERENTIAL_CASES) RRL_DIFFERENTIAL_EXAMPLES=$(DIFFERENTIAL_CASES) RRL_EVAL_CASES=$(DIFFERENTIAL_CASES) $(BIN)/pytest -q tests/rust
+	RAPPEL_FUZZ_EXAMPLES=$(TOOLCHAIN_FUZZ_EXAMPLES) $(BIN)/pytest -q tests/fuzz
 
 demo: venv
 	$(BIN)/python examples/welcome_email.py

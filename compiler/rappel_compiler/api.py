@@ -14,10 +14,12 @@ import libcst as cst
 
 from rrl import ast as A
 from rrl.diagnostics import Diagnostic, DiagnosticError, render_all
+from rrl.limits import deep_stack
 
 from .compiler import DiagnosticSink, WorkflowCompiler
-from .diagnostics import Reject
+from .diagnostics import DEFAULT_HELP, Reject
 from .index import ModuleIndex
+from .limits import SOURCE_MAX_DEPTH, source_too_deep, too_deep_to_compile
 from .resolve import Resolver, live_resolver
 from .source import SourceModule, load, read_file
 
@@ -41,6 +43,7 @@ class CompileError(DiagnosticError):
         self.rendered = render_all(self.diagnostics, source)
 
 
+@deep_stack
 def compile_source(
     source: str,
     *,
@@ -62,12 +65,18 @@ def compile_source(
 
 
 def _parse(source: str, path: str, module: str, is_package: bool) -> SourceModule | CompileResult:
-    """The parsed module, or its syntax error."""
+    """The parsed module, or its syntax error, or where it nests too deeply."""
     syntax = syntax_diagnostics(source, path)
     if syntax:
         return CompileResult({}, syntax)
+    deep = source_too_deep(ast.parse(source), source)
+    if deep is not None:
+        message = f"expression too deep to compile: the module nests more than {SOURCE_MAX_DEPTH} levels here"
+        return CompileResult({}, [Diagnostic("RPL0262", message, deep, DEFAULT_HELP["RPL0262"], path)])
     try:
         return load(source, path, module, is_package)
+    except RecursionError:
+        return CompileResult({}, [_too_deep_for_python(source, path)])
     except cst.ParserSyntaxError as exc:  # valid for this Python, not for libcst
         span = A.Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 2)
         return CompileResult({}, [_syntax_diagnostic(f"invalid Python syntax: {exc.message}", span, path)])
@@ -91,6 +100,8 @@ def syntax_diagnostics(source: str, path: str) -> list[Diagnostic]:
     parses), in Python's own words; the CLI asks before importing a module."""
     try:
         compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (RecursionError, MemoryError):  # Python itself cannot parse a module this deep
+        return [_too_deep_for_python(source, path)]
     except SyntaxError as exc:
         line, column = exc.lineno or 1, exc.offset or 1
         end_line = exc.end_lineno or line
@@ -99,10 +110,19 @@ def syntax_diagnostics(source: str, path: str) -> list[Diagnostic]:
     return []
 
 
+def _too_deep_for_python(source: str, path: str) -> Diagnostic:
+    """Python gives no place: the longest line is where such nesting is written."""
+    lines = source.splitlines() or [""]
+    line = max(range(len(lines)), key=lambda n: len(lines[n])) + 1
+    span = A.Span(line, 1, line, len(lines[line - 1]) + 1)
+    return Diagnostic("RPL0262", "expression too deep to compile: the module nests too deeply to be parsed", span, DEFAULT_HELP["RPL0262"], path)
+
+
 def _syntax_diagnostic(message: str, span: A.Span, path: str) -> Diagnostic:
     return Diagnostic("RPL0221", message, span, "fix the syntax error; the module must be valid Python", path)
 
 
+@deep_stack
 def compile_module(module: types.ModuleType, workflow_classes: Iterable[type] = ()) -> CompileResult:
     """Compile every workflow of an imported module: the classes its source decorates
     with `@workflow`, the module's classes the decorator marked while it ran (a
@@ -144,6 +164,7 @@ def _is_live_class(value: object, module: types.ModuleType, qualname: str) -> bo
     )
 
 
+@deep_stack
 def compile_workflow_class(cls: type) -> A.Program:
     """Compile one workflow class, typically while `@workflow` decorates it: the
     module is only partly executed, so names defined later in the file come
@@ -182,7 +203,11 @@ def _compile(src: SourceModule, index: ModuleIndex, resolver: Resolver | None, o
         sink.add(Reject("RPL0229", f"there is no @workflow class named `{only}`"))
     for info in workflows:
         compiler = WorkflowCompiler(src, index, resolver, info, sink)
-        program = compiler.compile()
+        try:
+            program = compiler.compile()
+        except RecursionError:  # a construct nested deeper than the bounds foresee
+            sink.add(too_deep_to_compile(src.span(info.node.name)))
+            continue
         if program is not None:
             programs[info.name] = program
     diagnostics = sorted(sink.diagnostics, key=Diagnostic.sort_key)

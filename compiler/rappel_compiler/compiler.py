@@ -16,6 +16,7 @@ import libcst as cst
 from rrl import ast as A
 from rrl.check import check
 from rrl.diagnostics import Diagnostic
+from rrl import limits
 from rrl.keywords import is_reserved
 
 from . import aliasing, dialect
@@ -24,6 +25,7 @@ from .declarations import ClassDeclarations
 from .diagnostics import DEFAULT_HELP, Reject
 from .function import FunctionLowerer, local_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
+from .limits import too_deep_to_compile
 from .program import ProgramBuilder
 from .resolve import ActionInfo, ConstInfo, MemberInfo, Resolver, TypeInfo, is_constant
 from .rewrite import rename_calls, renumber_temps
@@ -150,6 +152,10 @@ class WorkflowCompiler:
             self.builder.fns[name] = self.lower_helper(name, fn)
         declarations = ClassDeclarations(self)
         program = self.builder.build(workflow, declarations.declare, self.report)
+        too_deep = limits.too_deep(program)
+        if too_deep is not None:  # it would not load: RRL bounds the depth of a program
+            self.report(too_deep_to_compile(too_deep.span))
+            return None
         for reject in declarations.property_reads(program):
             self.report(reject)
         for reject in aliasing.check(program, self.augmented, self.python_names):

@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "RPL0245": "a type whose values cannot cross a process boundary",
     "RPL0260": "a class RRL cannot declare",
     "RPL0261": "reading a property of a class",
+    "RPL0262": "expression too deep to compile",
     "RPL0250": "a class decorator the compiler cannot tell from `@workflow`",
 }
 
@@ -108,6 +109,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0245": 'use a type the value codec carries (see "Values and the codec" in docs/language.md)',
     "RPL0260": "name exceptions, enums with constant members, and models and dataclasses defined at module level; use other classes inside an @action",
     "RPL0261": "compute the value in an @action, or make it a field",
+    "RPL0262": "assign parts of the expression to variables first, or move inner blocks into a helper method",
     "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
 }
 assert set(DEFAULT_HELP) == set(CODES)

@@ -20,6 +20,7 @@ import libcst as cst
 from rrl import ast as A
 
 from .diagnostics import Reject
+from .limits import CHAIN_CHUNK
 
 _BINARY = {
     cst.Add: "+",
@@ -297,15 +298,30 @@ class ExpressionLowering:
     # -------------------------------------------------------------- operators
 
     def _expr_BinaryOperation(self, node: cst.BinaryOperation) -> A.Expr:
-        op = _BINARY.get(type(node.operator))
-        if op is None:
-            raise Reject("RPL0221", f"the `{operator_text(node.operator)}` operator is not supported in a workflow", node,
-                         OPERATOR_HELP)
-        if op == "%" and isinstance(node.left, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            raise Reject("RPL0221", "printf-style formatting (`\"...\" % values`) is not supported in a workflow", node,
-                         "use an f-string")
-        left, right = self.exprs([node.left, node.right])
-        return A.BinOp(left, op, right)
+        # A chain `a + b + c` nests to the left, one level per operator: it is
+        # lowered from its first operand on, without recursion, and every
+        # CHAIN_CHUNK operators the value so far goes into a temporary, which
+        # keeps the RRL within its depth bound (Python evaluates the left part
+        # first, so the order is the same).
+        spine = [node]
+        while isinstance(spine[-1].left, cst.BinaryOperation):
+            spine.append(spine[-1].left)
+        value = self.expr(spine[-1].left)
+        for depth, level in enumerate(reversed(spine), start=1):
+            op = _BINARY.get(type(level.operator))
+            if op is None:
+                raise Reject("RPL0221", f"the `{operator_text(level.operator)}` operator is not supported in a workflow",
+                             level, OPERATOR_HELP)
+            if op == "%" and isinstance(level.left, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+                raise Reject("RPL0221", "printf-style formatting (`\"...\" % values`) is not supported in a workflow",
+                             level, "use an f-string")
+            left, right = self.ordered([lambda so_far=value: so_far, lambda right=level.right: self.expr(right)])
+            value = A.BinOp(left, op, right, span=self.span(level))
+            if depth % CHAIN_CHUNK == 0 and level is not node and not self._pure:
+                temp = self.new_temp()
+                self.emit(A.Assign(A.Name(temp, span=value.span), value, span=value.span))
+                value = A.Name(temp, span=value.span)
+        return value
 
     def _expr_UnaryOperation(self, node: cst.UnaryOperation) -> A.Expr:
         op = _UNARY.get(type(node.operator))
@@ -342,7 +358,7 @@ class ExpressionLowering:
 
     def _expr_BooleanOperation(self, node: cst.BooleanOperation) -> A.Expr:
         op = "and" if isinstance(node.operator, cst.And) else "or"
-        operands = _flatten_bool(node, type(node.operator))
+        operands = _bool_operands(node)
         values = [self.expr(operands[0])]
         for operand in operands[1:]:
             if not self.has_effects(operand):
@@ -592,10 +608,23 @@ def _singleton(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value in ("None", "True", "False")
 
 
-def _flatten_bool(node: cst.BaseExpression, op_type) -> list:
-    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, op_type) and not node.lpar:
-        return _flatten_bool(node.left, op_type) + _flatten_bool(node.right, op_type)
-    return [node]
+def _bool_operands(node: cst.BooleanOperation) -> list:
+    """The operands of a chain `a and b and c` (libcst nests it to the left).
+    The node's own parentheses do not matter; an operand in parentheses is one
+    operand. Iterative, so a chain of any length compiles."""
+    op_type = type(node.operator)
+    operands: list = []
+    pending: list = [node]
+    while pending:
+        current = pending.pop()
+        if current is node or (
+            isinstance(current, cst.BooleanOperation) and isinstance(current.operator, op_type) and not current.lpar
+        ):
+            pending.append(current.right)
+            pending.append(current.left)
+        else:
+            operands.append(current)
+    return operands
 
 
 def _string_pieces(node) -> list:

@@ -18,6 +18,7 @@ from .classes import ClassLowering
 from .diagnostics import Reject
 from .expressions import ExpressionLowering
 from .index import ClassInfo
+from .limits import long_chain
 from .statements import StatementLowering, fold_changes
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
     def has_effects(self, node: cst.CSTNode) -> bool:
         """Does evaluating `node` await, call a helper method, or change a value
         in place (`xs.pop()`)? Such a part is hoisted into a statement of its own."""
-        return self._find(node, awaits=True, helpers=True, changes=True)
+        return self._find(node, awaits=True, helpers=True, changes=True, chains=not self._pure)
 
     def has_await(self, node: cst.CSTNode) -> bool:
         return self._find(node, awaits=True)
@@ -125,8 +126,8 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
     def has_mutation(self, node: cst.CSTNode) -> bool:
         return self._find(node, changes=True)
 
-    def _find(self, node: cst.CSTNode, awaits: bool = False, helpers: bool = False, changes: bool = False) -> bool:
-        finder = _EffectFinder(self, awaits, helpers, changes)
+    def _find(self, node: cst.CSTNode, awaits: bool = False, helpers: bool = False, changes: bool = False, chains: bool = False) -> bool:
+        finder = _EffectFinder(self, awaits, helpers, changes, chains)
         node.visit(finder)
         return finder.found
 
@@ -142,13 +143,18 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
 
 
 class _EffectFinder(cst.CSTVisitor):
-    def __init__(self, lowerer: FunctionLowerer, awaits: bool, helpers: bool, changes: bool):
+    def __init__(self, lowerer: FunctionLowerer, awaits: bool, helpers: bool, changes: bool, chains: bool = False):
         super().__init__()
         self.lowerer = lowerer
         self.awaits = awaits
         self.helpers = helpers
         self.changes = changes
+        self.chains = chains  # a long chain of operators, split with temporaries
         self.found = False
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> bool:
+        self.found = self.found or (self.chains and long_chain(node))
+        return not self.found
 
     def visit_Await(self, node: cst.Await) -> bool:
         self.found = self.found or self.awaits

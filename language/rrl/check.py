@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Iterator
 from . import ast as A
 from . import builtins as B
 from .diagnostics import Diagnostic
+from .limits import deep_stack
 from .policies import policy_problems
 from .printer import print_expr, print_type
 from .walk import children, walk
@@ -1287,6 +1288,7 @@ def _join(*states: State | None) -> State | None:
     return frozenset().union(*reachable)
 
 
+@deep_stack
 def check(program: A.Program, path: str | None = None) -> list[Diagnostic]:
     """Every checker diagnostic of `program`, sorted by position."""
     diagnostics = _Checker(program).run()

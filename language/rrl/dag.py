@@ -67,6 +67,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterator
 from . import ast as A
 from . import policies as P
 from .check import assigned_names
+from .limits import deep_stack
 from .parser import parse_expr, parse_type
 from .printer import print_expr, print_target, print_type
 from .walk import bound_names, rename, walk
@@ -357,11 +358,13 @@ class Dag:
             "nodes": [_encode(n) for n in self.nodes()],
         }
 
+    @deep_stack
     def to_json(self) -> str:
         """The canonical JSON: sorted keys, two-space indent, UTF-8 text."""
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod
+    @deep_stack
     def from_json(cls, text: str) -> "Dag":
         data = json.loads(text)
         by_id: dict[str, Node] = {}
@@ -981,6 +984,7 @@ def _needed_classes(program: A.Program, used: set[str]) -> dict[str, A.ClassDecl
     return dict(sorted(needed.items()))
 
 
+@deep_stack
 def lower(program: A.Program, workflow: str | None = None) -> Dag:
     """Lower one workflow of `program` (the only one when `workflow` is None)."""
     workflows = {w.name: w for w in program.workflows}

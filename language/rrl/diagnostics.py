@@ -21,6 +21,8 @@ SYNTAX_CODES: dict[str, str] = {
     "RPL0001": "unexpected token",
     "RPL0002": "unexpected character",
     "RPL0003": "a construct RRL does not accept",
+    "RPL0004": "a dedent to no open block",
+    "RPL0005": "nested too deeply",
     "RPL0010": "a keyword used as a name",
     "RPL0011": "a class declaration's body does not fit its kind",
 }

@@ -101,6 +101,7 @@ from . import dag as D
 from . import policies as P
 from .classes import RappelTimeout
 from .evaluate import Evaluator
+from .limits import deep_stack
 
 DEFAULT_TIMEOUT = 300.0
 
@@ -295,6 +296,7 @@ class Machine:
 
     # ---------------------------------------------------------- public API
 
+    @deep_stack
     def start(self, args: dict[str, Any]) -> list[Command]:
         """Start the instance with keyword `args`; the commands it issues."""
         if self.regions or self.outcome is not None:
@@ -309,6 +311,7 @@ class Machine:
             self._resume(root, self.dag.start.next)
         return self._flush()
 
+    @deep_stack
     def complete(self, completion: Completion) -> list[Command]:
         """Apply one completion; the commands the instance issues next."""
         region, node, wait = self._answered(completion)

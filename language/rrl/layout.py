@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 
 from . import ast as A
+from .limits import deep_stack
 from .strings import decode_string
 
 Position = tuple[int, int]  # (line, column), 1-based, as in spans
@@ -210,6 +211,7 @@ class FormatError(Exception):
     """Formatting would change a program or drop a comment: a bug of the formatter."""
 
 
+@deep_stack
 def format_source(text: str, path: str | None = None) -> str:
     """`text` formatted (`rappel fmt`): the canonical layout, with its comments,
     blank lines and literals kept, `\n` line ends and a final newline. Raises

@@ -20,13 +20,15 @@ import re
 import unicodedata
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.visitors import Discard
 from lark.indenter import Indenter
 
 from . import ast as A
 from .diagnostics import Diagnostic, DiagnosticError
 from .keywords import CONTEXTUAL, KEYWORDS, is_reserved
+from .limits import deep_stack, too_deep
 from .strings import decode_string, split_fstring
 
 GRAMMAR_FILE = "rrl.lark"
@@ -44,6 +46,14 @@ def _grammar_text() -> str:
     raise FileNotFoundError(f"cannot find the RRL grammar {GRAMMAR_FILE}")
 
 
+class _BadDedent(Exception):
+    """A line dedented to a column where no open block starts (RPL0004)."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
 class _Indenter(Indenter):
     NL_type = "_NL"
     OPEN_PAREN_types = ["LPAR", "LSQB", "LBRACE"]
@@ -51,6 +61,33 @@ class _Indenter(Indenter):
     INDENT_type = "_INDENT"
     DEDENT_type = "_DEDENT"
     tab_len = 8
+
+    def handle_NL(self, token: Token):
+        """lark's, with a bad dedent as RPL0004 (the Rust lexer's words and span)
+        instead of lark's DedentError; it is raised after the dedents before it."""
+        if self.paren_level > 0:
+            return
+        yield token
+        indent_str = token.rsplit("\n", 1)[1]
+        indent = indent_str.count(" ") + indent_str.count("\t") * self.tab_len
+        if indent > self.indent_level[-1]:
+            self.indent_level.append(indent)
+            yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
+            return
+        open_columns = ", ".join(str(level + 1) for level in self.indent_level)
+        while indent < self.indent_level[-1]:
+            self.indent_level.pop()
+            yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
+        if indent != self.indent_level[-1]:
+            line = token.end_line
+            raise _BadDedent(
+                Diagnostic(
+                    "RPL0004",
+                    "this line is dedented to a column where no open block starts",
+                    A.Span(line, 1, line, max(token.end_column, 2)),
+                    help=f"indent it like the block it belongs to: the open blocks start at columns {open_columns}",
+                )
+            )
 
 
 @functools.cache
@@ -777,6 +814,12 @@ def _error_offset(exc: UnexpectedInput, text: str) -> int | None:
     return None
 
 
+# How many keywords before the stop `_keyword_as_name` tries, nearest first
+# (as runtime-rs does): each try parses the text again, so a generated line of
+# a thousand `and`s would take minutes.
+KEYWORD_RETRIES = 16
+
+
 def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic | None:
     """RPL0010 when the parser stopped after a keyword, on the same line, that
     a name in its place would have carried further (`if = 3`, `x = await + 1`,
@@ -787,7 +830,7 @@ def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic 
         return None
     line_start = text.rfind("\n", 0, offset) + 1
     words = [m for m in _WORD.finditer(text, line_start, offset) if m.group() in KEYWORDS and m.group() not in CONTEXTUAL]
-    for match in reversed(words):
+    for match in reversed(words[-KEYWORD_RETRIES:]):
         word = match.group()
         try:
             _lark_parse(text[: match.start()] + "_" * len(word) + text[match.end() :], start)
@@ -795,6 +838,8 @@ def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic 
             further = _error_offset(again, text)
             if further is None or further <= offset:
                 continue
+        except _BadDedent:  # counts as getting no further, as in runtime-rs (grammar_reach)
+            continue
         except _BadName:
             pass  # a bad name after the keyword: the keyword itself passed
         line = text.count("\n", 0, match.start()) + 1
@@ -810,8 +855,11 @@ def _parse_tree(text: str, start: str, path: str | None):
     except UnexpectedInput as exc:
         diagnostic = _keyword_as_name(exc, text, start) or _diagnostic_from_lark(exc, text)
         raise DiagnosticError([diagnostic.with_path(path or "<input>")], text) from None
-    except _BadName as exc:
+    except (_BadName, _BadDedent) as exc:
         raise DiagnosticError([exc.diagnostic.with_path(path or "<input>")], text) from None
+    except LarkError as exc:  # any other of lark's complaints: still a located diagnostic
+        span = A.Span(1, 1, 1, 2)
+        raise DiagnosticError([Diagnostic("RPL0001", f"cannot parse this: {exc}", span, path=path or "<input>")], text) from None
 
 
 def _transform(tree, text: str, path: str | None):
@@ -824,7 +872,7 @@ def _transform(tree, text: str, path: str | None):
         return _shift(node, line, column)
 
     try:
-        return _ToAst(parse_field).transform(tree)
+        return _transform_iteratively(_ToAst(parse_field), tree)
     except VisitError as exc:
         inner = exc.orig_exc
         if isinstance(inner, _Problem):
@@ -834,18 +882,50 @@ def _transform(tree, text: str, path: str | None):
         raise
 
 
+def _transform_iteratively(transformer: Transformer, tree: Tree):
+    """`transformer.transform(tree)` without recursion: lark's recurses once per
+    level of the tree, and a tree deeper than Python's stack must come out as
+    RPL0005 (`too_deep`), not as a RecursionError."""
+    # Each entry: a tree whose children are being transformed, and their results.
+    stack: list[tuple[Tree, list, int]] = [(tree, [], 0)]
+    while True:
+        node, done, next_child = stack[-1]
+        if next_child < len(node.children):
+            child = node.children[next_child]
+            stack[-1] = (node, done, next_child + 1)
+            if isinstance(child, Tree):
+                stack.append((child, [], 0))
+                continue
+            result = transformer._call_userfunc_token(child) if transformer.__visit_tokens__ and isinstance(child, Token) else child
+        else:
+            stack.pop()
+            result = transformer._call_userfunc(node, done)
+            if not stack:
+                return result
+        if result is not Discard:
+            stack[-1][1].append(result)
+
+
+@deep_stack
 def parse(text: str, path: str | None = None) -> A.Program:
-    """Parse a whole `.rrl` program. Raises `DiagnosticError` on a syntax error."""
+    """Parse a whole `.rrl` program. Raises `DiagnosticError` on a syntax error,
+    and on a program nested deeper than `rrl.limits.MAX_DEPTH` (RPL0005)."""
     if not text.endswith("\n"):
         text += "\n"
-    return _transform(_parse_tree(text, "start", path), text, path)
+    program = _transform(_parse_tree(text, "start", path), text, path)
+    diagnostic = too_deep(program)
+    if diagnostic is not None:
+        raise DiagnosticError([diagnostic.with_path(path or "<input>")], text)
+    return program
 
 
+@deep_stack
 def parse_expr(text: str, path: str | None = None) -> A.Expr:
     """Parse one RRL expression (as stored in the DAG's JSON)."""
     return _transform(_parse_tree(text, "expr", path), text, path)
 
 
+@deep_stack
 def parse_type(text: str, path: str | None = None) -> A.Type:
     """Parse one RRL type (as stored in the DAG's JSON)."""
     return _transform(_parse_tree(text, "type", path), text, path)

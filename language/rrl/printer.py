@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from . import ast as A
 from .keywords import name_problem
+from .limits import deep_stack
 from .strings import quote_string
 
 if TYPE_CHECKING:
@@ -597,6 +598,7 @@ class _Printer:
         return "\n".join(lines) + "\n"
 
 
+@deep_stack
 def print_program(program: A.Program, layout: Layout | None = None) -> str:
     """The canonical text of `program`; with the `Layout` of the text it was
     parsed from, also its comments, blank lines and literals as written."""

@@ -9,6 +9,7 @@ import textwrap
 import rrl
 from rappel_compiler import compile_source
 from rrl.check import check, errors
+from rrl.limits import deep_stack
 
 HEADER = """\
 import asyncio
@@ -30,6 +31,7 @@ def compile_text(body: str, *, header: bool = True, **kwargs):
     return compile_source(source_of(body, header), path=PATH, module=MODULE, **kwargs)
 
 
+@deep_stack  # comparing trees recurses as deep as they nest
 def assert_valid(program: rrl.ast.Program) -> None:
     """Every program the frontend emits prints, parses back to itself and checks."""
     text = rrl.print_program(program)

@@ -862,6 +862,24 @@ CASES = {
     ),
 }
 
+# A sign flipped 600 times: the RRL would nest deeper than RRL allows. The
+# node 501 levels deep is the 497th sign's operation, at column 513.
+CASES["RPL0262"] = (
+    """
+    @workflow
+    class Flow(Workflow):
+        async def run(self, score: int) -> int:
+            return """ + "-" * 600 + """score
+    """,
+    """
+    error[RPL0262]: expression too deep to compile: the RRL it becomes would nest more than 500 levels
+     --> app/flows.py:9:513
+      |
+    9 |         return """ + "-" * 600 + """score
+      | """ + " " * 512 + "^" * (600 - 497 + len("score")) + """
+      = help: assign parts of the expression to variables first, or move inner blocks into a helper method
+    """,
+)
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_diagnostic_text(code: str):

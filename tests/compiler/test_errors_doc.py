@@ -32,6 +32,14 @@ def test_every_code_is_documented_with_an_example(code: str):
     section = _section(code)
     (source,) = re.findall(r"```python\n(.*?)```", section, re.S)
     (expected,) = re.findall(r"```text\n(.*?)\n```", section, re.S)
+    if code == "RPL0262":  # the example is cut short: 600 signs would fill the page
+        source = source.replace("------------ ... ------------", "-" * 600)
+        result = compile_source(source, path="app/flows.py", module="app.flows")
+        rendered = rrl.render_all(result.diagnostics, source).splitlines()
+        shown = expected.splitlines()
+        assert {d.code for d in result.diagnostics} == {code}
+        assert rendered[:3] + rendered[-1:] == shown[:3] + shown[-1:]
+        return
     result = compile_source(source, path="app/flows.py", module="app.flows")
     assert {d.code for d in result.diagnostics} == {code}
     assert rrl.render_all(result.diagnostics, source) == expected

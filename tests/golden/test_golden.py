@@ -4,6 +4,8 @@
   .opt.rrl (after the optimizer) and .dag.json (the canonical DAG, lowered
   from the .opt.rrl text alone).
 - golden/errors/<case>.py → <case>.diagnostics.txt (the exact diagnostics).
+- golden/errors/<case>.rrl → <case>.diagnostics.txt: RRL the parser rejects
+  (the Rust parser must reject it the same way: tests/rust/test_differential.py).
 - golden/run/<case>/case.py → <Workflow>.rrl, .opt.rrl and .dag.json as above,
   expected.json: run() as plain Python and the compiled program in the
   reference interpreter give this same outcome (as the caller receives it),
@@ -32,6 +34,7 @@ from rrl.check import check
 from rrl.dag import Dag, lower
 from rrl.graphviz import render
 from rrl.interpreter import Machine
+from rrl.limits import deep_stack
 from rrl.interpreter import encode_outcome as encode_finish
 from rrl.optimize import optimize
 from rrl.transcript import outcome as transcript_outcome
@@ -45,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
 COMPILE_CASES = sorted((GOLDEN / "compile").glob("*.py"))
 ERROR_CASES = sorted((GOLDEN / "errors").glob("*.py"))
+RRL_ERROR_CASES = sorted((GOLDEN / "errors").glob("*.rrl"))
 RUN_CASES = sorted(p for p in (GOLDEN / "run").iterdir() if (p / "case.py").is_file())
 
 
@@ -71,6 +75,7 @@ def test_compile(case: Path, snapshot):
     _assert_compiles(case, lambda workflow: case.with_name(f"{case.stem}.{workflow}"), snapshot)
 
 
+@deep_stack  # comparing trees recurses as deep as they nest (case 92)
 def _assert_compiles(case: Path, golden_stem, snapshot) -> None:
     """The case compiles cleanly; its RRL, optimized RRL and DAG JSON are the
     golden files `<golden_stem(workflow)>.rrl / .opt.rrl / .dag.json`."""
@@ -113,6 +118,15 @@ def test_error(case: Path, snapshot):
     result = compile_source(source, path=_relative(case), module=module_name(case))
     assert result.diagnostics, "an error case must be rejected"
     text = rrl.render_all(result.diagnostics, source) + "\n"
+    assert text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.diagnostics.txt")))
+
+
+@pytest.mark.parametrize("case", RRL_ERROR_CASES, ids=lambda p: p.stem)
+def test_rrl_error(case: Path, snapshot):
+    source = case.read_text(encoding="utf-8")
+    with pytest.raises(rrl.DiagnosticError) as raised:
+        rrl.parse(source, _relative(case))
+    text = rrl.render_all(raised.value.diagnostics, source) + "\n"
     assert text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.diagnostics.txt")))
 
 

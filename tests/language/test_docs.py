@@ -12,7 +12,7 @@ import pytest
 from rrl import builtins as B
 from rrl import parse, print_program
 from rrl.check import CODES, check, errors
-from rrl.diagnostics import SYNTAX_CODES, DiagnosticError
+from rrl.diagnostics import SYNTAX_CODES, DiagnosticError, render_all
 from rrl.optimize import optimize
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -131,6 +131,15 @@ def test_every_checker_code_is_documented_with_an_example(code: str):
 @pytest.mark.parametrize("code", sorted(SYNTAX_CODES))
 def test_every_syntax_code_is_documented_with_an_example(code: str):
     assert f"### {code} — {SYNTAX_CODES[code]}\n" in ERRORS
+    if code == "RPL0005":  # an example 500 levels deep would fill the page
+        example = "rrl 1\n\nworkflow W(x: int) -> int:\n    return " + " + ".join(["x"] * 600) + "\n"
+        with pytest.raises(DiagnosticError) as raised:
+            parse(example, "flow.rrl")
+        (shown,) = re.findall(r"```text\n(.*?)\n```", _section(ERRORS, code), re.S)
+        rendered = render_all(raised.value.diagnostics, example).splitlines()
+        assert rendered[:3] == shown.splitlines()[:3]  # the rest of the line is cut short
+        assert rendered[-1] == shown.splitlines()[-1]
+        return
     (example,) = rrl_blocks(_section(ERRORS, code))[:1]
     with pytest.raises(DiagnosticError) as raised:
         parse(example)

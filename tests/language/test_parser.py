@@ -543,3 +543,21 @@ def test_class_declaration_errors(text, code, message):
 def test_an_import_of_older_rrl_says_what_replaced_it():
     diagnostic = _error("rrl 1\n\nfrom app.models import User\n")
     assert "a program declares the classes it names instead of importing them" in diagnostic.help
+
+
+def test_any_other_complaint_of_lark_is_a_located_diagnostic(monkeypatch):
+    """lark's own errors beyond unexpected input (a grammar or lexer state it
+    did not foresee) must still reach the user as a diagnostic, not a traceback."""
+    from lark.exceptions import LarkError
+
+    from rrl import parser
+
+    def refuse(text, start):
+        raise LarkError("lexer state lost")
+
+    monkeypatch.setattr(parser, "_lark_parse", refuse)
+    with pytest.raises(rrl.DiagnosticError) as raised:
+        parser.parse("rrl 1\n", "flow.rrl")
+    (diagnostic,) = raised.value.diagnostics
+    assert (diagnostic.code, diagnostic.message, diagnostic.path) == ("RPL0001", "cannot parse this: lexer state lost", "flow.rrl")
+    assert diagnostic.span is not None

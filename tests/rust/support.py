@@ -64,8 +64,6 @@ def python_outcome(text: str) -> dict:
         first = exc.diagnostics[0]
         span = first.span
         return {"error": {"code": first.code, "message": first.message, "at": [span.line, span.column] if span else None}}
-    except Exception as exc:  # noqa: BLE001 - a crash of the Python parser (a bad dedent, until rrl.limits lands)
-        return {"python_crash": type(exc).__name__}
 
 
 def rust_outcomes(texts: list[str], tmp_path: Path) -> list[dict]:

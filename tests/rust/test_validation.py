@@ -174,7 +174,7 @@ def programs() -> dict[str, str]:
 
     found = dict(BROKEN)
     found.update({f"example-{n}": text for n, text in enumerate(LANGUAGE_EXAMPLES)})
-    found.update({str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in sorted((ROOT / "golden").rglob("*.rrl"))[::4]})
+    found.update({str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in sorted((ROOT / "golden").rglob("*.rrl"))[::4] if "errors" not in p.parts})
     return found
 
 

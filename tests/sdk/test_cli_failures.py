@@ -392,6 +392,13 @@ def test_compile_into_an_unwritable_directory(project, capsys, monkeypatch):
     assert capsys.readouterr().err == "error: cannot write to locked/out: Permission denied\n"
 
 
+def test_compile_onto_an_output_file_that_is_a_directory(project, capsys):
+    path = project.write("good", GOOD)
+    Path("build/manifest.json").mkdir(parents=True)
+    assert run_cli("compile", path, "-o", "build") == 1
+    assert capsys.readouterr().err == "error: cannot write to build/manifest.json: Is a directory\n"
+
+
 def test_visualize_into_a_path_inside_a_file(project, capsys):
     path = project.write("good", GOOD)
     Path("graphs").write_text("")
@@ -517,3 +524,61 @@ def test_an_internal_error_is_one_line_naming_it_a_bug(project, monkeypatch, cap
     monkeypatch.setenv("RAPPEL_BACKTRACE", "1")
     assert run_cli("check", good) == 101
     assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ deep and broken input
+
+
+GENERATED = """
+from rappel import Workflow, action, workflow
+
+
+@action
+async def score_of(key: str) -> int:
+    return len(key)
+
+
+@workflow
+class Generated(Workflow):
+    async def run(self, key: str) -> int:
+        score = await score_of(key)
+        return {expression}
+"""
+
+
+def test_long_flat_chains_compile_and_deep_nesting_is_a_diagnostic(project, capsys):
+    long_sum = project.write("long_sum", GENERATED.replace("{expression}", " + ".join(["score"] * 1000)))
+    assert run_cli("compile", long_sum, "-o", "out") == 0
+    assert "$t9 = $t8 + score" in next(Path("out").glob("*.rrl")).read_text()
+    capsys.readouterr()
+    flipped = project.write("flipped", GENERATED.replace("{expression}", "-" * 600 + "score"))
+    assert run_cli("check", flipped) == 1
+    assert "error[RPL0262]: expression too deep to compile" in capsys.readouterr().err
+
+
+def test_python_that_python_cannot_parse_for_its_depth(project, capsys):
+    deep = project.write("deep", GENERATED.replace("{expression}", " + ".join(["score"] * 20_000)))
+    assert run_cli("check", deep) == 1
+    err = capsys.readouterr().err
+    assert "error[RPL0262]: expression too deep to compile: the module nests too deeply to be parsed" in err
+    assert f"--> {deep}:13:1" in err
+
+
+BAD_DEDENT = "rrl 1\n\nworkflow W(x: int) -> int:\n    if x > 0:\n        x = x - 1\n  return x\n"
+
+
+@pytest.mark.parametrize("command", [["check"], ["fmt"], ["fmt", "--check"]])
+def test_a_bad_dedent_in_rrl_is_rpl0004(project, capsys, command):
+    path = project.write("dedent", BAD_DEDENT, suffix=".rrl")
+    assert run_cli(*command, path) == 1
+    err = capsys.readouterr().err
+    assert "error[RPL0004]: this line is dedented to a column where no open block starts" in err
+    assert f"--> {path}:6:1" in err
+    assert Path(path).read_text() == BAD_DEDENT
+
+
+def test_rrl_nested_too_deeply_is_rpl0005(project, capsys):
+    path = project.write("deep", "rrl 1\n\nworkflow W(x: int) -> int:\n    return " + " + ".join(["x"] * 600) + "\n", suffix=".rrl")
+    for command in (["check"], ["fmt"]):
+        assert run_cli(*command, path) == 1
+        assert "error[RPL0005]: this is nested too deeply: more than 500 levels" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .. import ast as A
+from ..limits import deep_stack
 from .eliminate_dead_code import eliminate_dead_code
 from .fold_constants import fold_constants
 from .propagate_copies import propagate_copies
@@ -67,6 +68,7 @@ def run_pass(name: str, program: A.Program, *, verify: bool = False) -> A.Progra
     return result
 
 
+@deep_stack
 def optimize(program: A.Program, *, passes: Iterable[str] | None = None, verify: bool = False, max_rounds: int = MAX_ROUNDS) -> A.Program:
     """Run the passes (all of `PASSES`, or the ones named) until nothing changes."""
     names = [p.name for p in PASSES] if passes is None else list(passes)

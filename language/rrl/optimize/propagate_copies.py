@@ -28,6 +28,7 @@ from dataclasses import replace
 
 from .. import ast as A
 from ..check import mutated_receiver, target_root
+from ..limits import depth
 from ..walk import walk
 from .tree import cannot_raise, evaluation_children, map_blocks, map_decl_bodies, map_exprs, occurs, reads, substitute
 
@@ -61,12 +62,25 @@ def _propagate_block(block: tuple, used) -> tuple:
                 index += 2
                 continue
             if isinstance(stmt, A.Assign) and stmt.annotation is None and _can_substitute(following, name, stmt.value):
-                stmts[index + 1] = _substitute_in(following, name, stmt.value)
-                index += 1
-                continue
+                merged = _substitute_in(following, name, stmt.value)
+                if _not_deeper(merged, stmt, following):
+                    stmts[index + 1] = merged
+                    index += 1
+                    continue
         out.append(stmt)
         index += 1
     return tuple(out)
+
+
+# A statement may grow to this depth by taking in a temporary's value; beyond it
+# only if it is no deeper than one of the two was. The compiler splits long
+# chains of operators into temporaries to keep a program within
+# rrl.limits.MAX_DEPTH; merging them back would undo that.
+MERGED_MAX_DEPTH = 64
+
+
+def _not_deeper(merged: A.Stmt, *parts: A.Stmt) -> bool:
+    return depth(merged) <= max(MERGED_MAX_DEPTH, *(depth(part) for part in parts))
 
 
 def _is_copy_of(stmt: A.Stmt, name: str) -> bool:

@@ -162,13 +162,17 @@ fn grammar_reach(text: &str, start: Start) -> Option<usize> {
     }
 }
 
+/// How many keywords before the stop `keyword_as_name` tries, nearest first
+/// (`rrl.parser.KEYWORD_RETRIES`): each try parses the text again.
+const KEYWORD_RETRIES: usize = 16;
+
 /// RPL0010 when the parse stopped after a keyword, on the same line, that a
 /// name in its place would have carried further (`if = 3`, `x = await + 1`):
 /// the nearest such keyword (`_keyword_as_name` in the Python parser).
 fn keyword_as_name(text: &str, offset: usize, start: Start) -> Option<Diagnostic> {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let words = keyword_words(text, line_start, offset);
-    for (word_start, word) in words.into_iter().rev() {
+    for (word_start, word) in words.into_iter().rev().take(KEYWORD_RETRIES) {
         let mut changed = String::with_capacity(text.len());
         changed.push_str(&text[..word_start]);
         changed.push_str(&"_".repeat(word.len()));
