@@ -42,7 +42,7 @@ pub type Env = IndexMap<String, Value>;
 
 /// Evaluates the expressions of one program, whose declared classes it
 /// builds once (`new`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Evaluator {
     classes: ProgramClasses,
 }
@@ -1418,5 +1418,11 @@ mod tests {
             show(assigned.map(|()| Value::None)),
             "FrozenInstanceError: cannot assign to field 'x'"
         );
+    }
+
+    #[test]
+    fn an_evaluator_can_be_shared_and_kept() {
+        fn kept<T: Send + Sync + Clone>() {}
+        kept::<Evaluator>();
     }
 }
