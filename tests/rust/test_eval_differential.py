@@ -237,6 +237,7 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
         form("isinstance({a}, {t})", a=st.sampled_from(["fx", "err", "fr", "fe"]), t=st.sampled_from(["AppError", "CardDeclined", "KeyError", "LookupError", "ValueError", "RappelTimeout", "Exception", "ZeroDivisionError", "ArithmeticError", "Item", "Color"])),
         form("({a}).{attr}", a=st.sampled_from(["fx", "fr", "fe", "err"]), attr=st.sampled_from(["a", "b", "name", "value", "args", "code", "qty"])),
         form("type({a}).__name__", a=sub),
+        form("type({a}).{attr}", a=st.one_of(sub, st.sampled_from(["c", "lv", "fe", "item"])), attr=st.sampled_from(["RED", "HIGH", "qty"])),
         form("range({a})", a=small),
         form("sorted({a}, key=lambda e: {key}, reverse={r})", a=sub, key=st.sampled_from(["-e", "e", "str(e)", "len(e)", "(e is None, e)"]), r=st.sampled_from(["True", "False"])),
         form("list(map(lambda e: e * 2, {a}))", a=sub),
