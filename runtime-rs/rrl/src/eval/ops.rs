@@ -712,7 +712,12 @@ pub fn contains(container: &Value, item: &Value) -> Outcome<bool> {
         }
         Value::Dict(dict) => Ok(dict.get(item)?.is_some()),
         Value::Set(set) | Value::FrozenSet(set) => set.contains(item),
-        Value::Enum(member) if member.class.kind.is_value_like() => contains(&member.value, item),
+        // A str enum's member is a str; an int or float one is not a container.
+        Value::Enum(member)
+            if member.class.kind.is_value_like() && matches!(member.value, Value::Str(_)) =>
+        {
+            contains(&member.value, item)
+        }
         // A model iterates over its (name, value) pairs.
         Value::Record(record) if record.class.kind == crate::value::RecordKind::Model => {
             Ok(record.fields.iter().any(|(name, field)| {
