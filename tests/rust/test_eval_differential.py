@@ -54,6 +54,10 @@ frozen dataclass Point from app.geo:
     x: float
     y: float = 0.0
 
+frozen dataclass Batch from app.geo:
+    region: str
+    items: list[int] = []
+
 dataclass Box from app.geo:
     label: str
     size: int = 3
@@ -105,11 +109,48 @@ def record(kind: str, **fields: Any) -> Any:
 
 items = st.builds(lambda name, qty, tags: record("Item", name=name, qty=qty, tags=tags), texts, small_ints, st.lists(texts, max_size=3))
 points = st.builds(lambda x, y: record("Point", x=x, y=y), st.one_of(floats, small_ints), st.one_of(floats, small_ints))
+batches = st.builds(lambda region, items: record("Batch", region=region, items=items), texts, int_lists)
 boxes = st.builds(lambda label: record("Box", label=label), texts)
 colors = st.sampled_from(["RED", "GREEN"]).map(lambda name: PYTHON.classes.member("Color", name))
 levels = st.sampled_from(["LOW", "HIGH"]).map(lambda name: PYTHON.classes.member("Level", name))
 shapes = st.sampled_from(["ROUND", "SQUARE"]).map(lambda name: PYTHON.classes.member("Shape", name))
 errors = st.builds(lambda message: PYTHON.classes.construct("CardDeclined", [message], {}, PYTHON.constant), texts)
+
+# Values from outside the program, as the codec brings them in: exceptions of
+# classes the program does not declare (stand-ins deriving from the chain's
+# classes it knows), records and enum members of undeclared classes, a declared
+# record with fields missing.
+CHAIN_NAMES = ["app.errors:CardDeclined", "app.errors:AppError", "rappel:RappelTimeout", "rappel:RappelError", "other.mod:Middle"]
+BUILTIN_ENDS = ["builtins:ValueError", "builtins:KeyError", "builtins:LookupError", "builtins:Exception", "builtins:ZeroDivisionError"]
+
+
+def incoming(data: Any) -> Any:
+    return codec.decode(data, PYTHON.classes.resolve)
+
+
+def foreign_exception(first: str, middle: list[str], end: str, message: str) -> BaseException:
+    attributes = [["code", 7]]
+    if "rappel:RappelTimeout" in middle:  # RappelTimeout's __init__ sets these first
+        attributes = [["action", "charge"], ["timeout", None], ["attempt", 2], *attributes]
+    chain = [first, *middle, end]
+    return incoming({"exception": {"class": chain, "message": message, "args": [message], "attributes": attributes, "cause": None}})
+
+
+foreign_exceptions = st.builds(
+    foreign_exception,
+    st.sampled_from(["other.mod:Weird", "other.mod:Weird.Inner"]),
+    st.lists(st.sampled_from(CHAIN_NAMES), max_size=2, unique=True),
+    st.sampled_from(BUILTIN_ENDS),
+    texts,
+)
+foreign_records = st.builds(
+    lambda kind, a, b: incoming({kind: {"class": "other.mod:Thing", "fields": [["a", codec.encode(a)], ["b", codec.encode(b)]]}}),
+    st.sampled_from(["model", "dataclass"]),
+    scalars,
+    small_ints,
+)
+foreign_members = st.one_of(small_ints, st.sampled_from(["red", "x"])).map(lambda value: incoming({"enum": {"class": "other.mod:Mood", "value": value}}))
+partial_items = texts.map(lambda name: incoming({"model": {"class": "app.models:Item", "fields": [["name", name]]}}))
 
 # name → the values it may hold: most names hold one kind, a few anything.
 VARIABLES: dict[str, st.SearchStrategy] = {
@@ -128,10 +169,15 @@ VARIABLES: dict[str, st.SearchStrategy] = {
     "item": items,
     "p": points,
     "box": boxes,
+    "batch": batches,
+    "nest": st.dictionaries(st.sampled_from(["a", "b", "c"]), int_lists, max_size=3),
     "c": colors,
     "lv": levels,
     "sh": shapes,
     "err": errors,
+    "fx": foreign_exceptions,
+    "fr": st.one_of(foreign_records, partial_items),
+    "fe": foreign_members,
     "v": st.one_of(scalars, nested, items, colors, levels),
     "w": st.one_of(scalars, nested, points, shapes),
 }
@@ -187,8 +233,11 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
         form('f"<{{{a}{conv}:{spec}}}>"', a=sub, conv=st.sampled_from(["", "", "!r", "!s"]), spec=st.sampled_from(SPECS)),
         form("{f}({a})", f=st.sampled_from(["len", "str", "repr", "bool", "int", "float", "abs", "list", "tuple", "sorted", "reversed", "min", "max", "sum", "any", "all", "enumerate", "dict", "type"]), a=sub),
         form("{f}({a}, {b})", f=st.sampled_from(["min", "max", "round", "divmod", "zip", "format", "sum", "isinstance"]), a=sub, b=sub),
-        form("isinstance({a}, {t})", a=sub, t=st.sampled_from(["int", "str", "float", "bool", "list", "dict", "tuple", "NoneType", "(int, str)", "Item", "Point", "Color", "Level", "AppError", "ValueError", "(Shape, Box)"])),
+        form("isinstance({a}, {t})", a=sub, t=st.sampled_from(["int", "str", "float", "bool", "list", "dict", "tuple", "NoneType", "(int, str)", "Item", "Point", "Color", "Level", "AppError", "ValueError", "(Shape, Box)", "CardDeclined", "KeyError", "LookupError", "RappelTimeout", "Exception"])),
+        form("isinstance({a}, {t})", a=st.sampled_from(["fx", "err", "fr", "fe"]), t=st.sampled_from(["AppError", "CardDeclined", "KeyError", "LookupError", "ValueError", "RappelTimeout", "Exception", "ZeroDivisionError", "ArithmeticError", "Item", "Color"])),
+        form("({a}).{attr}", a=st.sampled_from(["fx", "fr", "fe", "err"]), attr=st.sampled_from(["a", "b", "name", "value", "args", "code", "qty"])),
         form("type({a}).__name__", a=sub),
+        form("type({a}).{attr}", a=st.one_of(sub, st.sampled_from(["c", "lv", "fe", "item"])), attr=st.sampled_from(["RED", "HIGH", "qty"])),
         form("range({a})", a=small),
         form("sorted({a}, key=lambda e: {key}, reverse={r})", a=sub, key=st.sampled_from(["-e", "e", "str(e)", "len(e)", "(e is None, e)"]), r=st.sampled_from(["True", "False"])),
         form("list(map(lambda e: e * 2, {a}))", a=sub),
@@ -213,6 +262,22 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
         st.sampled_from(["Color.RED", "Color.SCARLET", "Level.HIGH", "Shape.ROUND", "Color.BLUE", "Color.RED.value", "Level.LOW + 1", "Color.RED == 'red'", "Shape.ROUND == 1", "Item.nope"]),
         form("{e}({a})", e=st.sampled_from(["CardDeclined", "AppError", "ValueError", "KeyError", "RappelTimeout", "OSError", "Exception"]), a=sub),
         form("RappelTimeout({a}, action={b})", a=sub, b=sub),
+        form("'{{}}-{{!r}}:{{:>4}}'.format({a}, {b}, {c})", a=sub, b=sub, c=sub),
+        form("'%s|%r|%d' % ({a}, {b}, {c})", a=sub, b=sub, c=sub),
+        form("'%-5s' % {a}", a=sub),
+        form("zip({a}, {b}, strict={s})", a=sub, b=sub, s=st.sampled_from(["True", "False"])),
+        form("enumerate({a}, start={b})", a=sub, b=small),
+        form("sum({a}, {b})", a=sub, b=st.sampled_from(["0", "0.5", "[]", "()", "''"])),
+        form("{f}({a}, default={b})", f=st.sampled_from(["min", "max"]), a=sub, b=sub),
+        form("{f}({a}, key=lambda e: {key})", f=st.sampled_from(["min", "max", "sorted"]), a=sub, key=st.sampled_from(["-e", "str(e)", "abs(e)", "e[0]"])),
+        form("pow({a}, {k})", a=sub, k=st.sampled_from(["0", "2", "-1", "3"])),
+        form("round({a}, {k})", a=sub, k=st.sampled_from(["0", "1", "-1", "None"])),
+        form("int({a}, {base})", a=sub, base=st.sampled_from(["2", "10", "16", "0"])),
+        form("{a}[{b}][{c}]", a=name, b=small, c=small),
+        form("{a}[{b}:{c}:{d}]", a=name, b=small, c=small, d=st.sampled_from(["1", "-1", "2", "None", "j"])),
+        form("({a}).get({b}, {c})", a=sub, b=sub, c=sub),
+        form("[[e * f for f in {b}] for e in {a}]", a=sub, b=sub),
+        form("[e for e in {a} if e for e in {b}]", a=sub, b=sub),
         form("(lambda e, f: {body})({a}, {b})", body=st.sampled_from(["e + f", "[e, f]", "e or f"]), a=sub, b=sub),
         form("dict.fromkeys({a}, {b})", a=sub, b=sub),
         form("({a}).model_copy(update={{'qty': {b}}})", a=sub, b=sub),
@@ -225,14 +290,17 @@ CHANGES = [
     "xs.clear()", "xs.reverse()", "ns.sort()", "ns.sort(reverse=True)", "ns.sort(key=lambda e: -e)",
     "d.update({a})", "d.pop({a})", "d.pop({a}, None)", "d.popitem()", "d.setdefault({a}, {k})", "d.clear()",
     "pair[1].append({a})", "item.tags.append({a})", "v.append({a})", "w.pop()", "tup.append({a})",
-    "[1].append({a})", "item.tags.pop({k})",
+    "[1].append({a})", "item.tags.pop({k})", "batch.items.append({a})", "batch.items.sort()", "nest[{a}].append({k})",
+    "nest['a'].extend({a})", "nest.setdefault({a}, []).append(1)", "d[{a}].append({k})", "box.label.upper()",
+    "xs.append(xs.pop())", "ns.insert({k}, ns.pop({k}))", "ns.sort(key=lambda e: {a})",
 ]
 TARGETS = [
     "xs[{k}]", "ns[{k}]", "d[{a}]", "xs[{k}:{k2}]", "ns[::2]", "(s, t)", "(s, *xs)", "(i, j, *ns)",
     "item.qty", "item.name", "item.nope", "p.x", "box.size", "box.label", "pair[1][0]", "pair[0]", "tup[0]",
-    "err.code", "(a, b)", "v[{k}]", "w.x", "d[{a}][{k}]",
+    "err.code", "(a, b)", "v[{k}]", "w.x", "d[{a}][{k}]", "batch.items[{k}]", "batch.region", "nest[{a}]",
+    "nest['a'][{k}]", "fx.code", "fr.a", "fr.nope", "(xs[0], ns[{k}])", "((a, b), c)", "(a, *b, c)",
 ]
-DELETIONS = ["xs[{k}]", "d[{a}]", "ns[{k}:{k2}]", "item.qty", "item.tags", "box.size", "box.label", "p.y", "i", "zz", "pair[1][{k}]", "tup[0]", "err.code"]
+DELETIONS = ["batch.items[{k}]", "nest['a'][{k}]", "fx.code", "fr.a", "batch.region", "xs[::2]", "d[{a}:{k}]", "xs", "d[{a}]", "ns[{k}:{k2}]", "item.qty", "item.tags", "box.size", "box.label", "p.y", "i", "zz", "pair[1][{k}]", "tup[0]", "err.code"]
 
 
 def statements(kind: str) -> st.SearchStrategy[str]:

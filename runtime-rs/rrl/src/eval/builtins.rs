@@ -427,10 +427,11 @@ pub fn call_builtin(
         "format" => {
             check_keywords(name, &kwargs, &[])?;
             arity("format", &args, 1, 2)?;
-            let spec = match args.get(1) {
+            let spec = match args.get(1).map(unwrap_enum) {
                 None => String::new(),
                 Some(Value::Str(spec)) => spec.to_string(),
-                Some(other) => {
+                Some(_) => {
+                    let other = &args[1];
                     return Err(type_error(format!(
                         "format() argument 2 must be str, not {}",
                         ops::clinic_name(other)
@@ -994,7 +995,7 @@ pub fn to_int(value: &Value, base: Option<&Value>) -> Outcome<Int> {
     let invalid = || {
         let shown = match unwrap_enum(value) {
             Value::Bytes(bytes) => repr::repr(&Value::Bytes(bytes.clone())).unwrap_or_default(),
-            _ => text::repr_str(&text),
+            _ => shown_text(value, &text),
         };
         Exception::new(
             BuiltinException::ValueError,
@@ -1065,6 +1066,15 @@ fn parse_int(text: &str, base: u32) -> Option<Outcome<Int>> {
     })))
 }
 
+/// A str argument as Python's messages show it: its repr, which for a str
+/// enum member is the member's (`<Color.RED: 'red'>`).
+fn shown_text(value: &Value, text: &str) -> String {
+    match value {
+        Value::Enum(_) => repr::repr(value).unwrap_or_else(|_| text::repr_str(text)),
+        _ => text::repr_str(text),
+    }
+}
+
 /// `float(value)`.
 pub fn to_float(value: &Value) -> Outcome<f64> {
     match unwrap_enum(value) {
@@ -1074,7 +1084,7 @@ pub fn to_float(value: &Value) -> Outcome<f64> {
                 BuiltinException::ValueError,
                 format!(
                     "could not convert string to float: {}",
-                    text::repr_str(text)
+                    shown_text(value, text)
                 ),
             )
         }),

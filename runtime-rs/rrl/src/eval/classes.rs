@@ -53,7 +53,7 @@ pub enum Class {
 }
 
 /// The classes of one program's declarations.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProgramClasses {
     pub decls: HashMap<String, ClassDecl>,
     /// `module:qualname` to the program's name.

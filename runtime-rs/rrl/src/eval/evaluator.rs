@@ -42,7 +42,7 @@ pub type Env = IndexMap<String, Value>;
 
 /// Evaluates the expressions of one program, whose declared classes it
 /// builds once (`new`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Evaluator {
     classes: ProgramClasses,
 }
@@ -329,6 +329,9 @@ impl Evaluator {
                 ),
             ));
         }
+        if let Value::Type(ty) = &value {
+            return self.class_attribute(ty, attr);
+        }
         if let (Value::Enum(member), "name") = (&value, attr) {
             if member.name.is_none() {
                 return Err(Exception::new(
@@ -341,6 +344,27 @@ impl Evaluator {
             }
         }
         ops::attribute(&value, attr)
+    }
+
+    /// `type(x).NAME`: a member of a declared enum; a class has no other
+    /// attribute a workflow reads (an enum class says so with the bare name,
+    /// as Python's `EnumType.__getattr__` does).
+    fn class_attribute(&self, ty: &Type, attr: &str) -> Outcome {
+        if let Type::Class(identity) = ty {
+            let declared = self
+                .classes
+                .name_of(identity.as_str())
+                .and_then(|name| self.classes.named(name).map(|class| (name, class)));
+            if let Some((name, Class::Enum { .. })) = declared {
+                return self.member(name, attr).map_err(|_| {
+                    Exception::builtin(BuiltinException::AttributeError, vec![Value::str(attr)])
+                });
+            }
+        }
+        Err(Exception::new(
+            BuiltinException::AttributeError,
+            format!("type object '{}' has no attribute '{attr}'", ty.name()),
+        ))
     }
 
     /// `T.NAME`: the member `NAME` of the enum `T`.
@@ -1418,5 +1442,11 @@ mod tests {
             show(assigned.map(|()| Value::None)),
             "FrozenInstanceError: cannot assign to field 'x'"
         );
+    }
+
+    #[test]
+    fn an_evaluator_can_be_shared_and_kept() {
+        fn kept<T: Send + Sync + Clone>() {}
+        kept::<Evaluator>();
     }
 }

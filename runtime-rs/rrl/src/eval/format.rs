@@ -652,7 +652,12 @@ fn align_decimal(sign: &str, body: &str, spec: &Spec) -> String {
 
 /// `format(value, spec)`: what `format()`, f-strings and `str.format` do.
 pub fn format_value(value: &Value, spec: &str) -> Outcome<String> {
-    let type_name = value.type_name();
+    format_as(value, spec, value.type_name())
+}
+
+/// `format_value`, with the class Python's messages name (an `IntEnum`
+/// member formats as its int, but the messages name its class).
+fn format_as(value: &Value, spec: &str, type_name: &str) -> Outcome<String> {
     match value {
         Value::Str(text) => {
             if spec.is_empty() {
@@ -672,8 +677,12 @@ pub fn format_value(value: &Value, spec: &str) -> Outcome<String> {
             }
             format_decimal(d, &parse_decimal_spec(spec)?)
         }
+        // A member of an undeclared enum is formatted as any object is.
+        Value::Enum(member) if member.name.is_none() && !spec.is_empty() => Err(type_error(
+            format!("unsupported format string passed to {type_name}.__format__"),
+        )),
         Value::Enum(member) => match member.class.kind {
-            EnumKind::ReprEnum => format_value(&member.value, spec),
+            EnumKind::ReprEnum => format_as(&member.value, spec, type_name),
             _ => format_value(&Value::str(&repr::str(value)?), spec),
         },
         Value::DateTime(_) | Value::Date(_) | Value::Time(_) if !spec.is_empty() => {

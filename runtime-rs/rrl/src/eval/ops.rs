@@ -712,7 +712,21 @@ pub fn contains(container: &Value, item: &Value) -> Outcome<bool> {
         }
         Value::Dict(dict) => Ok(dict.get(item)?.is_some()),
         Value::Set(set) | Value::FrozenSet(set) => set.contains(item),
-        Value::Enum(member) if member.class.kind.is_value_like() => contains(&member.value, item),
+        // A str enum's member is a str; an int or float one is not a container.
+        Value::Enum(member)
+            if member.class.kind.is_value_like() && matches!(member.value, Value::Str(_)) =>
+        {
+            contains(&member.value, item)
+        }
+        // A model iterates over its (name, value) pairs.
+        Value::Record(record) if record.class.kind == crate::value::RecordKind::Model => {
+            Ok(record.fields.iter().any(|(name, field)| {
+                compare::same(
+                    &Value::tuple(vec![Value::Str(name.clone()), field.clone()]),
+                    item,
+                )
+            }))
+        }
         other => Err(type_error(format!(
             "argument of type '{}' is not iterable",
             other.type_name()
@@ -955,6 +969,8 @@ pub fn attribute(value: &Value, name: &str) -> Outcome {
         Value::Enum(member) => match name {
             "name" => member.name.as_deref().map(Value::str),
             "value" => Some(member.value.clone()),
+            // An `IntEnum` member is an int, with an int's parts.
+            _ if member.class.kind.is_value_like() => attribute(&member.value, name).ok(),
             _ => None,
         },
         Value::Date(date) => date_attribute(date, name),

@@ -27,6 +27,8 @@ pub fn str(value: &Value) -> Outcome<String> {
         Value::TimeDelta(delta) => Ok(delta.str()),
         Value::Uuid(uuid) => Ok(uuid_text(uuid.0)),
         Value::Decimal(d) => Ok(d.to_sci_string()),
+        // A member of an undeclared enum has no str() of its own: its repr.
+        Value::Enum(member) if member.name.is_none() => repr(value),
         Value::Enum(member) => match member.class.kind {
             EnumKind::ReprEnum => str(&member.value),
             _ => Ok(format!(
