@@ -182,6 +182,11 @@ def lookup_action(name: str, module: str | None = None) -> ActionDefinition:
         raise RappelError(f"module {module!r} defines no action named {name!r}") from None
 
 
+def registered_actions() -> list[ActionDefinition]:
+    """Every action registered in this process, by module and name."""
+    return [definition for _, definition in sorted(_registry.items())]
+
+
 def get_action_definition(obj: object) -> ActionDefinition | None:
     """The definition behind an `@action`-decorated function, else None."""
     definition = getattr(obj, _ACTION_ATTRIBUTE, None)
