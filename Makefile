@@ -25,6 +25,14 @@ $(STAMP): pyproject.toml
 proto: venv
 	$(BIN)/python scripts/gen_proto.py
 
+# The database URL the local commands use: RAPPEL_DATABASE_URL, else an embedded
+# PostgreSQL in .rappel/pgdata (started on first use, running until devdb-stop).
+devdb-url: venv
+	@$(BIN)/python -m rappel.devdb url
+
+devdb-stop: venv
+	@$(BIN)/python -m rappel.devdb stop
+
 # SVG/PNG rendering needs Graphviz's `dot`; install it where we can (CI runs as root
 # on Debian), otherwise those tests are skipped.
 graphviz:
