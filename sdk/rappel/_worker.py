@@ -25,7 +25,15 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import RappelError, RappelTimeout
+import grpc
+from rrl import codec
+
+from ._actions import lookup_action, registered_actions
+from ._boundary import HELP, resolve_class
+from ._errors import CodecError, ConfigError, RappelError, RappelTimeout
+from ._proto import worker_pb2, worker_pb2_grpc
+from ._workflow import compile_on_first_use
+from .config import load_settings
 
 logger = logging.getLogger("rappel.worker")
 
@@ -59,9 +67,6 @@ class WorkerState:
 def prepare_user_module(module_name: str) -> list[str]:
     """Import the user's module with workflow compilation deferred; return the
     actions it registered (with those of what it imports) as `module:name`."""
-    from ._actions import registered_actions
-    from ._workflow import compile_on_first_use
-
     compile_on_first_use()
     # `python -m` puts the working directory first on sys.path; keep it there for
     # a worker started another way, so the user's package is found as in their shell.
@@ -78,13 +83,6 @@ def prepare_user_module(module_name: str) -> list[str]:
 async def run_dispatch(dispatch: Any) -> Any:
     """One attempt of one action, as a `Result` message: the value, or the error
     (the codec-encoded exception and its traceback). Never raises."""
-    from rrl import codec
-
-    from ._actions import lookup_action
-    from ._boundary import HELP, resolve_class
-    from ._errors import CodecError
-    from ._proto import worker_pb2
-
     started = time.perf_counter()
     label = f"action {dispatch.module}.{dispatch.name}()"
     try:
@@ -101,7 +99,7 @@ async def run_dispatch(dispatch: Any) -> Any:
             raise CodecError(f"the arguments of {label} cannot be decoded: {exc.where('kwargs')} {exc.reason}") from None
         if not isinstance(kwargs, dict):
             raise CodecError(f"the arguments of {label} are not an object of names to values: {kwargs!r}")
-        arguments = definition.bind((), kwargs)
+        arguments = definition.bind_keywords(kwargs)
         timeout = dispatch.timeout_seconds if dispatch.timeout_seconds > 0 else None
         scope = asyncio.timeout(timeout)
         try:
@@ -139,8 +137,6 @@ async def run_dispatch(dispatch: Any) -> Any:
 def result_messages(results: list[Any]) -> list[Any]:
     """`results` as WorkerMessages of at most MAX_RESULT_BATCH_BYTES each (a larger
     single result alone)."""
-    from ._proto import worker_pb2
-
     messages, batch, size = [], [], 0
     for result in results:
         result_size = result.ByteSize()
@@ -157,8 +153,6 @@ def result_messages(results: list[Any]) -> list[Any]:
 async def _writer(call: Any, state: WorkerState) -> None:
     """The only task that writes to the stream: whatever finished while the last
     write was in flight goes out in the next message."""
-    from ._proto import worker_pb2
-
     while True:
         await state.wake_writer.wait()
         state.wake_writer.clear()
@@ -197,10 +191,6 @@ async def serve(address: str, worker_id: str, slots: int, user_module: str, acti
     """Attach to the runtime at `address` and run its dispatches until it drains this
     worker (exit status 0) or the stream ends (0 when the runtime closed it, 1 when
     it failed)."""
-    import grpc
-
-    from ._proto import worker_pb2, worker_pb2_grpc
-
     state = WorkerState(slots=slots, heartbeat_seconds=heartbeat_seconds)
     semaphore = asyncio.Semaphore(slots)
     drained = asyncio.Event()
@@ -266,9 +256,6 @@ async def _read(call: Any, state: WorkerState, semaphore: asyncio.Semaphore, dra
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m rappel.worker`: settings from the environment, then serve."""
-    from .config import load_settings
-    from ._errors import ConfigError
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     try:
         settings = load_settings()
