@@ -198,7 +198,7 @@ VARIABLES: tuple[Variable, ...] = (
              "URL of the rappel-bridge the client talks to"),
     Variable("RAPPEL_WORKER_ADDR", "worker_addr", _optional(_text), "none (set by start-workers)",
              "address of the runtime's WorkerBridge a worker connects to"),
-    Variable("RAPPEL_WORKER_ID", "worker_id", _optional(_text), "none (set by start-workers)",
+    Variable("RAPPEL_WORKER_ID", "worker_id", _optional(_text), "worker-<pid> (set by start-workers)",
              "the worker's id in its Hello"),
     Variable("RAPPEL_WORKER_HEARTBEAT_SECONDS", "worker_heartbeat_seconds", _positive_seconds, "5",
              "how often a worker reports the attempts it is running"),
