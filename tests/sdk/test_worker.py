@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import textwrap
 import time
@@ -404,3 +405,26 @@ async def test_sigterm_finishes_in_flight_work_like_drain(start_worker: Any) -> 
     assert all(r.WhichOneof("outcome") == "value" for r in results.values())
     status, stderr = await worker.exit_status()
     assert status == 0, stderr
+
+
+def test_compile_on_first_use_defers_until_the_program_is_needed(app_dir: Path) -> None:
+    # In a fresh interpreter: the switch is process-wide, as in a worker.
+    script = textwrap.dedent(
+        """
+        import sys
+        from rappel import WorkflowCompileError
+        from rappel._workflow import compile_on_first_use, program_of
+        compile_on_first_use()
+        import worker_app
+        assert not any(m.split(".")[0] in ("rappel_compiler", "libcst", "lark") for m in sys.modules)
+        program_of(worker_app.Greeting3)  # compiles now, on first use
+        assert "rappel_compiler" in sys.modules
+        try:
+            program_of(worker_app.NotCompilable)
+        except WorkflowCompileError as exc:
+            print("rejected:", str(exc).splitlines()[0])
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=app_dir, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("rejected: error[RPL"), done.stdout
