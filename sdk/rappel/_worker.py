@@ -121,10 +121,7 @@ async def run_dispatch(dispatch: Any) -> Any:
     except Exception as exc:
         return worker_pb2.Result(
             attempt_id=dispatch.attempt_id,
-            error=worker_pb2.ActionError(
-                exception=codec.dumps(exc).encode(),
-                traceback="".join(traceback.format_exception(exc)),
-            ),
+            error=worker_pb2.ActionError(exception=_encoded_exception(exc, label), traceback=_traceback_text(exc)),
             duration_seconds=time.perf_counter() - started,
         )
     return worker_pb2.Result(
@@ -132,6 +129,24 @@ async def run_dispatch(dispatch: Any) -> Any:
         value=encoded.encode(),
         duration_seconds=time.perf_counter() - started,
     )
+
+
+def _encoded_exception(exc: BaseException, label: str) -> bytes:
+    """The codec's encoding of `exc`. The codec encodes every exception; should it
+    still fail (an exception nested past the recursion limit), the failure is
+    reported as a RappelError that says what was raised rather than lost."""
+    try:
+        return codec.dumps(exc).encode()
+    except Exception as failure:
+        stand_in = RappelError(f"{label} raised {type(exc).__qualname__}: {exc!s:.2000}, which cannot be encoded ({failure})")
+        return codec.dumps(stand_in).encode()
+
+
+def _traceback_text(exc: BaseException) -> str:
+    try:
+        return "".join(traceback.format_exception(exc))
+    except Exception as failure:  # a broken __str__ must not lose the result
+        return f"<traceback unavailable: {type(failure).__name__}>"
 
 
 def result_messages(results: list[Any]) -> list[Any]:
@@ -195,8 +210,16 @@ async def serve(address: str, worker_id: str, slots: int, user_module: str, acti
     semaphore = asyncio.Semaphore(slots)
     drained = asyncio.Event()
     loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError):  # SIGTERM: finish what is running, as for Drain
-        loop.add_signal_handler(signal.SIGTERM, drained.set)
+
+    def drain_on_signal() -> None:
+        # SIGTERM or Ctrl-C: finish what is running, as for Drain; a second one stops at once.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        drained.set()
+
+    with contextlib.suppress(NotImplementedError):
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, drain_on_signal)
 
     options = [("grpc.max_receive_message_length", MAX_RECEIVE_BYTES)]
     async with grpc.aio.insecure_channel(address, options=options) as channel:
@@ -271,13 +294,17 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, WorkerStartError) as exc:
         print(f"rappel worker: error: {exc}", file=sys.stderr)
         return 2
-    return asyncio.run(
-        serve(
-            settings.worker_addr,
-            worker_id,
-            settings.concurrent_per_worker,
-            settings.user_module,
-            actions,
-            settings.worker_heartbeat_seconds,
+    try:
+        return asyncio.run(
+            serve(
+                settings.worker_addr,
+                worker_id,
+                settings.concurrent_per_worker,
+                settings.user_module,
+                actions,
+                settings.worker_heartbeat_seconds,
+            )
         )
-    )
+    except KeyboardInterrupt:  # a second Ctrl-C while draining
+        print(f"rappel worker {worker_id}: interrupted", file=sys.stderr)
+        return 130

@@ -428,3 +428,17 @@ def test_compile_on_first_use_defers_until_the_program_is_needed(app_dir: Path) 
     done = subprocess.run([sys.executable, "-c", script], cwd=app_dir, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("rejected: error[RPL"), done.stdout
+
+
+def test_an_exception_the_codec_cannot_encode_is_still_reported() -> None:
+    from rappel._worker import _encoded_exception
+
+    exc: BaseException = ValueError("bottom")
+    for level in range(5000):  # a cause chain deeper than the recursion limit
+        try:
+            raise ValueError(f"level {level}") from exc
+        except ValueError as raised:
+            exc = raised
+    reported = codec.loads(_encoded_exception(exc, "action m.f()"), _unresolvable)
+    assert codec.exception_chain(type(reported))[0] == "rappel:RappelError"
+    assert str(reported).startswith("action m.f() raised ValueError: level 4999, which cannot be encoded")
