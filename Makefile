@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv graphviz test test-python test-rust fuzz demo bench bench-core bench-executor golden fmt clean distclean
+.PHONY: venv proto devdb-url devdb-stop graphviz test test-python test-rust fuzz demo bench bench-core bench-executor golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 venv: $(STAMP)
@@ -19,6 +19,19 @@ $(STAMP): pyproject.toml
 		|| { echo "error: rappel needs Python 3.11+ in $(VENV); remove it and set PYTHON=python3.11"; exit 1; }
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@mkdir -p $(@D) && touch $@
+
+# The Python code of proto/ (sdk/rappel/_proto/, committed); tests/sdk/test_proto.py
+# fails when it is stale.
+proto: venv
+	$(BIN)/python scripts/gen_proto.py
+
+# The database URL the local commands use: RAPPEL_DATABASE_URL, else an embedded
+# PostgreSQL in .rappel/pgdata (started on first use, running until devdb-stop).
+devdb-url: venv
+	@$(BIN)/python -m rappel.devdb url
+
+devdb-stop: venv
+	@$(BIN)/python -m rappel.devdb stop
 
 # SVG/PNG rendering needs Graphviz's `dot`; install it where we can (CI runs as root
 # on Debian), otherwise those tests are skipped.

@@ -7,13 +7,14 @@ Language (RRL); actions are the retryable units of work they orchestrate.
 from ._actions import action
 from ._client import WorkflowHandle
 from ._depend import Depend
-from ._errors import CodecError, RappelError, RappelTimeout, WorkflowCompileError
+from ._errors import CodecError, ConfigError, RappelError, RappelTimeout, WorkflowCompileError
 from ._policies import BackoffPolicy, RetryPolicy
 from ._workflow import Workflow, workflow
 
 __all__ = [
     "BackoffPolicy",
     "CodecError",
+    "ConfigError",
     "Depend",
     "RappelError",
     "RappelTimeout",

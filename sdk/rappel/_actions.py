@@ -78,9 +78,27 @@ class ActionDefinition:
     async def invoke(self, arguments: Mapping[str, Any]) -> Any:
         """Run the function once: resolve injections, call, then run teardowns."""
         with real_time():
+            if not self.injected:  # the common case, and a worker's hot path
+                return await self.fn(**arguments)
             async with contextlib.AsyncExitStack() as stack:
                 injected = await DependencyScope(stack).injected_arguments(self.signature)
                 return await self.fn(**arguments, **injected)
+
+    def bind_keywords(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """`bind((), kwargs)` without `inspect`'s cost when the names are right, as
+        they are whenever the runtime sends them; the slow path words the errors."""
+        names = kwargs.keys()
+        if names <= self._visible_names and self._required_names <= names:
+            return dict(kwargs)
+        return self.bind((), kwargs)
+
+    @functools.cached_property
+    def _visible_names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.parameters)
+
+    @functools.cached_property
+    def _required_names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.parameters if not p.has_default)
 
 
 class ActionCall:
@@ -180,6 +198,11 @@ def lookup_action(name: str, module: str | None = None) -> ActionDefinition:
         return _registry[(module, name)]
     except KeyError:
         raise RappelError(f"module {module!r} defines no action named {name!r}") from None
+
+
+def registered_actions() -> list[ActionDefinition]:
+    """Every action registered in this process, by module and name."""
+    return [definition for _, definition in sorted(_registry.items())]
 
 
 def get_action_definition(obj: object) -> ActionDefinition | None:

@@ -14,6 +14,12 @@ class CodecError(RappelError):
     See "Values and the codec" in docs/language.md."""
 
 
+class ConfigError(RappelError):
+    """A `RAPPEL_*` setting (environment or `.env`) has a value rappel cannot use;
+    the message names the variable, the value, where it came from and what is
+    expected."""
+
+
 class WorkflowCompileError(RappelError):
     """A workflow's run() could not be compiled to RRL.
 
@@ -32,5 +38,5 @@ class WorkflowCompileError(RappelError):
 
 # Values name their classes by `module:qualname` (docs/language.md, "Values and the
 # codec"): the public module is the stable name, whatever the file layout.
-for _public in (CodecError, WorkflowCompileError):
+for _public in (CodecError, ConfigError, WorkflowCompileError):
     _public.__module__ = "rappel"

@@ -129,7 +129,7 @@ def workflow(cls: W) -> W:
     deferred = _deferred.get()
     if deferred is not None and deferred[0] in (None, cls.__module__):
         deferred[1].append(cls)
-    elif os.environ.get(SKIP_COMPILE_ENV) != "1":
+    elif _compile_at_definition and os.environ.get(SKIP_COMPILE_ENV) != "1":
         program_of(cls)
         problem = _run_problem(cls, original)
         if problem is not None:
@@ -153,6 +153,19 @@ def _run_problem(cls: type[Workflow], original: RunMethod) -> str | None:
 
 
 # ------------------------------------------------------------------ compilation
+
+# False in worker processes (`compile_on_first_use()`): they run actions only, so the
+# workflows of the modules they import are never compiled, and the compiler (libcst,
+# lark) is never imported there.
+_compile_at_definition = True
+
+
+def compile_on_first_use() -> None:
+    """From now on in this process, `@workflow` compiles a class only when something
+    first needs its program (`program_of`), never when the class is defined."""
+    global _compile_at_definition
+    _compile_at_definition = False
+
 
 # Under `deferred_compilation()`: the module whose workflows are deferred (None: all
 # of them), and the list that collects them.

@@ -16,6 +16,7 @@ def test_public_exports_are_pinned():
             "RappelError",
             "WorkflowCompileError",
             "CodecError",
+            "ConfigError",
         ]
     )
     for name in rappel.__all__:

@@ -1,0 +1,76 @@
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class RegisterWorkflowRequest(_message.Message):
+    __slots__ = ("workflow", "rrl")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    RRL_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    rrl: str
+    def __init__(self, workflow: _Optional[str] = ..., rrl: _Optional[str] = ...) -> None: ...
+
+class RegisterWorkflowResponse(_message.Message):
+    __slots__ = ("version_id", "ir_hash")
+    VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    IR_HASH_FIELD_NUMBER: _ClassVar[int]
+    version_id: str
+    ir_hash: str
+    def __init__(self, version_id: _Optional[str] = ..., ir_hash: _Optional[str] = ...) -> None: ...
+
+class StartWorkflowRequest(_message.Message):
+    __slots__ = ("version_id", "arguments")
+    VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    version_id: str
+    arguments: bytes
+    def __init__(self, version_id: _Optional[str] = ..., arguments: _Optional[bytes] = ...) -> None: ...
+
+class StartWorkflowResponse(_message.Message):
+    __slots__ = ("instance_id",)
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    def __init__(self, instance_id: _Optional[str] = ...) -> None: ...
+
+class WaitForResultRequest(_message.Message):
+    __slots__ = ("instance_id", "timeout_seconds")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    timeout_seconds: float
+    def __init__(self, instance_id: _Optional[str] = ..., timeout_seconds: _Optional[float] = ...) -> None: ...
+
+class GetStatusRequest(_message.Message):
+    __slots__ = ("instance_id",)
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    def __init__(self, instance_id: _Optional[str] = ...) -> None: ...
+
+class InstanceStatus(_message.Message):
+    __slots__ = ("instance_id", "state", "value", "exception")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[InstanceStatus.State]
+        QUEUED: _ClassVar[InstanceStatus.State]
+        RUNNING: _ClassVar[InstanceStatus.State]
+        SLEEPING: _ClassVar[InstanceStatus.State]
+        COMPLETED: _ClassVar[InstanceStatus.State]
+        FAILED: _ClassVar[InstanceStatus.State]
+    STATE_UNSPECIFIED: InstanceStatus.State
+    QUEUED: InstanceStatus.State
+    RUNNING: InstanceStatus.State
+    SLEEPING: InstanceStatus.State
+    COMPLETED: InstanceStatus.State
+    FAILED: InstanceStatus.State
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    EXCEPTION_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    state: InstanceStatus.State
+    value: bytes
+    exception: bytes
+    def __init__(self, instance_id: _Optional[str] = ..., state: _Optional[_Union[InstanceStatus.State, str]] = ..., value: _Optional[bytes] = ..., exception: _Optional[bytes] = ...) -> None: ...

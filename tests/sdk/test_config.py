@@ -1,0 +1,111 @@
+"""rappel.config: RAPPEL_* variables from the environment, `.env` as fallback."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import rappel
+from rappel.config import VARIABLES, Address, load_settings
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
+
+
+def load(env: dict[str, str], tmp_path: Path, dotenv: str | None = None):
+    env_file = tmp_path / ".env"
+    if dotenv is not None:
+        env_file.write_text(dotenv)
+    return load_settings(env, env_file)
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = load({}, tmp_path)
+    assert settings.database_url is None
+    assert settings.worker_count == (os.cpu_count() or 1)
+    assert settings.concurrent_per_worker == 10
+    assert settings.user_module is None
+    assert settings.poll_interval_ms == 100
+    assert settings.max_action_lifecycle is None
+    assert settings.webapp_enabled is False
+    assert settings.webapp_addr == Address("0.0.0.0", 24119)
+    assert settings.http_addr == Address("127.0.0.1", 24117)
+    assert settings.grpc_addr == Address("127.0.0.1", 24118)
+    assert settings.batch_size == settings.worker_count * 10
+    assert settings.gc_interval_ms is None
+    assert settings.gc_retention_seconds == 86400
+    assert settings.gc_batch_size == 100
+    assert settings.server_url is None
+    assert settings.worker_addr is None and settings.worker_id is None
+    assert settings.worker_heartbeat_seconds == 5.0
+
+
+def test_values_are_typed(tmp_path: Path) -> None:
+    settings = load(
+        {
+            "RAPPEL_DATABASE_URL": "postgresql://u:p@localhost:5433/rappel",
+            "RAPPEL_WORKER_COUNT": "3",
+            "RAPPEL_CONCURRENT_PER_WORKER": "20",
+            "RAPPEL_USER_MODULE": "my_app.actions",
+            "RAPPEL_MAX_ACTION_LIFECYCLE": "1000",
+            "RAPPEL_WEBAPP_ENABLED": "TRUE",
+            "RAPPEL_HTTP_ADDR": "0.0.0.0:8000",
+            "RAPPEL_GC_INTERVAL_MS": "60000",
+        },
+        tmp_path,
+    )
+    assert settings.worker_count == 3 and settings.concurrent_per_worker == 20
+    assert settings.batch_size == 60  # workers × concurrent per worker
+    assert settings.user_module == "my_app.actions"
+    assert settings.max_action_lifecycle == 1000
+    assert settings.webapp_enabled is True
+    assert settings.grpc_addr == Address("0.0.0.0", 8001)  # HTTP port + 1
+    assert settings.gc_interval_ms == 60000
+    assert str(load({"RAPPEL_GRPC_ADDR": "[::1]:9000"}, tmp_path).grpc_addr) == "[::1]:9000"
+
+
+def test_environment_wins_over_dotenv(tmp_path: Path) -> None:
+    dotenv = "RAPPEL_CONCURRENT_PER_WORKER=7\nRAPPEL_USER_MODULE=from_file.actions\n"
+    settings = load({"RAPPEL_CONCURRENT_PER_WORKER": "3"}, tmp_path, dotenv)
+    assert settings.concurrent_per_worker == 3
+    assert settings.user_module == "from_file.actions"
+
+
+def test_dotenv_in_working_directory_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("RAPPEL_POLL_INTERVAL_MS=50\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_settings({}).poll_interval_ms == 50
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("RAPPEL_CONCURRENT_PER_WORKER", "ten", "a positive integer"),
+        ("RAPPEL_WORKER_COUNT", "0", "a positive integer"),
+        ("RAPPEL_WEBAPP_ENABLED", "maybe", "true or false"),
+        ("RAPPEL_HTTP_ADDR", "localhost", "host:port"),
+        ("RAPPEL_GRPC_ADDR", "127.0.0.1:70000", "host:port"),
+        ("RAPPEL_DATABASE_URL", "mysql://x/y", "a PostgreSQL URL"),
+        ("RAPPEL_USER_MODULE", "my-app.actions", "a dotted Python module name"),
+        ("RAPPEL_GC_RETENTION_SECONDS", "-1", "an integer >= 0"),
+        ("RAPPEL_SERVER_URL", "localhost", "a URL"),
+    ],
+)
+def test_bad_value_names_variable_value_and_expectation(tmp_path: Path, variable: str, value: str, expected: str) -> None:
+    with pytest.raises(rappel.ConfigError) as caught:
+        load({variable: value}, tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"{variable}={value!r} (from the environment) is not valid: expected {expected}")
+
+
+def test_bad_value_in_dotenv_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(rappel.ConfigError, match=re.escape(f"(from {tmp_path / '.env'})")):
+        load({}, tmp_path, "RAPPEL_BATCH_SIZE=lots\n")
+
+
+def test_every_variable_is_documented() -> None:
+    text = DOCS.read_text()
+    missing = [v.name for v in VARIABLES if f"`{v.name}`" not in text]
+    assert not missing, f"docs/operations.md does not document {missing}"
