@@ -21,6 +21,7 @@ pub mod command;
 pub mod ids;
 mod machine;
 pub mod policy;
+mod saved;
 pub mod snapshot;
 pub mod transcript;
 
