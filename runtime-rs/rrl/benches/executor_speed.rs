@@ -191,9 +191,6 @@ fn bench_snapshots() {
         println!("snapshot+restore halfway through {name}:");
         let machine = halfway(program, &args);
         let saved = machine.save().expect("saves");
-        if std::env::var_os("RRL_BENCH_DUMP").is_some() {
-            println!("{}", &saved[saved.len().saturating_sub(700)..]);
-        }
         let round_trip = measure(Duration::from_secs(2), || {
             let text = machine.save().expect("saves");
             black_box(Machine::load(program, &text).expect("loads"));
@@ -205,6 +202,22 @@ fn bench_snapshots() {
             ),
             round_trip,
             Some(Duration::from_micros(200)),
+        );
+        let save = measure(Duration::from_secs(1), || {
+            black_box(machine.save().expect("saves"));
+        });
+        show("    save() alone", save, None);
+        let load = measure(Duration::from_secs(1), || {
+            black_box(Machine::load(program, &saved).expect("loads"));
+        });
+        show("    load() alone", load, None);
+        let copy = measure(Duration::from_secs(1), || {
+            black_box(machine.clone());
+        });
+        show(
+            "    the machine cloned and dropped (its allocations alone)",
+            copy,
+            None,
         );
         for layout in [Layout::Python, Layout::Shared] {
             let state = machine.snapshot_in(layout).expect("saves");
