@@ -7,7 +7,8 @@
 //!   fan-out (half the branches done), through JSON text (target: under
 //!   200 µs), with the fan-out over `range(n)` and over a list argument
 //!   (every branch's variables then hold the 1,000-item list), in Python's
-//!   layout and in the shared one (`rrl::exec::Layout`).
+//!   layout and in the shared one (`rrl::exec::Layout`), and as the
+//!   persisted text `Machine::save` writes and `Machine::load` reads.
 //!
 //! `tests/bench/executor_speed.py` measures the reference interpreter on the
 //! same programs.
@@ -189,6 +190,35 @@ fn bench_snapshots() {
     for (name, program, args) in cases {
         println!("snapshot+restore halfway through {name}:");
         let machine = halfway(program, &args);
+        let saved = machine.save().expect("saves");
+        let round_trip = measure(Duration::from_secs(2), || {
+            let text = machine.save().expect("saves");
+            black_box(Machine::load(program, &text).expect("loads"));
+        });
+        show(
+            &format!(
+                "  save() and load(), the persisted text ({} KiB)",
+                saved.len() / 1024
+            ),
+            round_trip,
+            Some(Duration::from_micros(200)),
+        );
+        let save = measure(Duration::from_secs(1), || {
+            black_box(machine.save().expect("saves"));
+        });
+        show("    save() alone", save, None);
+        let load = measure(Duration::from_secs(1), || {
+            black_box(Machine::load(program, &saved).expect("loads"));
+        });
+        show("    load() alone", load, None);
+        let copy = measure(Duration::from_secs(1), || {
+            black_box(machine.clone());
+        });
+        show(
+            "    the machine cloned and dropped (its allocations alone)",
+            copy,
+            None,
+        );
         for layout in [Layout::Python, Layout::Shared] {
             let state = machine.snapshot_in(layout).expect("saves");
             let text = serde_json::to_string(&state).expect("writes");

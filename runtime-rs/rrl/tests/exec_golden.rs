@@ -124,14 +124,44 @@ fn restored_from<'p>(
     Ok(restored)
 }
 
-/// The machine restored from its state in each layout; the Python layout's
-/// goes on.
+/// The machine saved as text with `save` and read back with `load`: the
+/// same state, saved as the same text, waiting on the same commands.
+fn loaded_from<'p>(program: &'p Program, machine: &Machine<'p>) -> Result<(), String> {
+    let state = machine
+        .snapshot()
+        .map_err(|err| format!("snapshot: {err}"))?;
+    let text = machine.save().map_err(|err| format!("save: {err}"))?;
+    let loaded = Machine::load(program, &text).map_err(|err| format!("load: {err}"))?;
+    if loaded.snapshot().ok() != Some(state) || loaded.save().ok() != Some(text.clone()) {
+        return Err(format!(
+            "the machine loaded from {text} saves another state"
+        ));
+    }
+    let waiting = |m: &Machine| -> Vec<Json> {
+        m.outstanding()
+            .iter()
+            .map(|c| encode_command(c).expect("encodes"))
+            .collect()
+    };
+    if waiting(&loaded) != waiting(machine) {
+        return Err(format!(
+            "the machine loaded from {text} waits on other commands"
+        ));
+    }
+    Ok(())
+}
+
+/// The machine restored from its state in each layout and loaded from its
+/// saved text; the Python layout's goes on.
 fn saved_and_restored<'p>(
     program: &'p Program,
     machine: Machine<'p>,
     failures: &mut Vec<String>,
 ) -> Machine<'p> {
     if let Err(problem) = restored_from(program, &machine, Layout::Shared) {
+        failures.push(problem);
+    }
+    if let Err(problem) = loaded_from(program, &machine) {
         failures.push(problem);
     }
     match restored_from(program, &machine, Layout::Python) {
@@ -295,5 +325,70 @@ fn a_damaged_snapshot_is_refused_or_runs_on_never_panicking() {
     assert!(
         refused > 100 && restored > 100,
         "{refused} refused, {restored} restored"
+    );
+}
+
+/// A `between` that keeps the machine's saved text.
+fn saving<'p>(texts: &mut Vec<String>) -> impl FnMut(Machine<'p>) -> Machine<'p> + '_ {
+    move |machine| {
+        if let Ok(text) = machine.save() {
+            texts.push(text);
+        }
+        machine
+    }
+}
+
+#[test]
+fn a_damaged_saved_text_is_refused_or_runs_on_never_panicking() {
+    let junk = [
+        Json::Null,
+        Json::from(0),
+        Json::from(7),
+        Json::from(-1),
+        Json::from("n1"),
+        Json::from("0[0]"),
+        serde_json::json!({"all": []}),
+        serde_json::json!({"changes": [[], []]}),
+        serde_json::json!({"changes": [[["zz", 1]], ["i"]]}),
+        serde_json::json!([]),
+        serde_json::json!({"tuple": [[1], 5]}),
+        serde_json::json!({"call": ["0", [], 1, true]}),
+        serde_json::json!({"parallel": ["0", null, 1, [null]]}),
+    ];
+    let mut rng = Lcg(20261130);
+    let (mut refused, mut loaded) = (0, 0);
+    for case in golden_run_cases() {
+        let Ok(program) = program(&case, ".opt.rrl") else {
+            continue;
+        };
+        let program = &program;
+        let mut texts = Vec::new();
+        let _ = replay(program, &case.transcript, Some(&mut saving(&mut texts)));
+        for text in texts {
+            let state: Json = serde_json::from_str(&text).expect("saved text is JSON");
+            let mut spots = Vec::new();
+            places(&state, Vec::new(), &mut spots);
+            for _ in 0..8 {
+                let mut damaged = state.clone();
+                let spot = &spots[rng.below(spots.len())];
+                if let Some(slot) = place_mut(&mut damaged, spot) {
+                    *slot = junk[rng.below(junk.len())].clone();
+                }
+                match Machine::load(program, &damaged.to_string()) {
+                    Ok(mut machine) => {
+                        loaded += 1;
+                        drive(&mut machine);
+                    }
+                    Err(_) => refused += 1,
+                }
+            }
+            // Cut short, the text is refused.
+            let cut = &text[..text.len() / 2];
+            assert!(Machine::load(program, cut).is_err(), "{cut}");
+        }
+    }
+    assert!(
+        refused > 100 && loaded > 100,
+        "{refused} refused, {loaded} loaded"
     );
 }

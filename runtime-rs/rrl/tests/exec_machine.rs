@@ -194,6 +194,48 @@ fn the_shared_layout_holds_a_fan_outs_list_once() {
 }
 
 #[test]
+fn the_saved_text_holds_a_fan_outs_list_once_and_reads_back() {
+    let program = program(
+        "    label = \"batch\"\n    xs = parallel for i in items:\n        await act(x=i)\n    return xs\n",
+    );
+    let mut machine = Machine::new(&program);
+    let items = Value::list((0..200).map(Value::int).collect());
+    let args: Env = [("items".to_string(), items)].into_iter().collect();
+    machine.start(&args).expect("starts");
+    machine.complete(returned("0[3].0", 1, 3)).expect("answers");
+    let text = machine.save().expect("saves");
+    let data: Json = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        data["regions"][1],
+        json!(["0[0]", 3, 1, {"changes": [[["i", 0]], []]}, {"call": ["0[0].0", [["x", 0]], 1, false]}])
+    );
+    assert_eq!(
+        text.matches("197,198,199]").count(),
+        2,
+        "the list in the workflow's variables and as the block's items, in no branch"
+    );
+    let loaded = Machine::load(&program, &text).expect("loads");
+    assert_eq!(loaded.snapshot(), machine.snapshot());
+    let refused = |text: &str| match Machine::load(&program, text) {
+        Ok(_) => panic!("loaded {text}"),
+        Err(error) => error.to_string(),
+    };
+    assert!(
+        refused(&text.replacen("[\"0[0]\",3,", "[\"0[0]\",999,", 1))
+            .starts_with("regions[1].node: `n999` names no node of the DAG")
+    );
+    assert!(
+        refused(&text.replacen("[\"0[0]\",", "[\"0[300]\",", 1))
+            .starts_with("regions[1].path: `0[300]` is no running branch")
+    );
+    assert!(refused(&text[..text.len() - 1]).starts_with("the saved state: EOF"));
+    assert!(
+        refused("{\"regions\": [], \"outcome\": {\"error\": 1}}")
+            .contains("an error outcome holds an exception")
+    );
+}
+
+#[test]
 fn a_snapshot_that_does_not_fit_the_program_is_refused_with_its_place() {
     let program =
         program("    xs = parallel for i in range(n):\n        await act(x=i)\n    return xs\n");

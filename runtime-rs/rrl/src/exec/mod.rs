@@ -14,13 +14,16 @@
 //! - Operation ids (`2[1].0`) depend only on the path through the program
 //!   (`ids`); the attempts of a call share its id and count from 1.
 //! - `snapshot()` writes the state as data at any step (Python's layout,
-//!   values in the codec's encoding) and `Machine::restore` reads it back.
+//!   values in the codec's encoding) and `Machine::restore` reads it back;
+//!   `save()` writes the compact text a runtime persists and `Machine::load`
+//!   reads it back (`saved`).
 //! - `transcript::replay` holds the machine to a recorded transcript.
 
 pub mod command;
 pub mod ids;
 mod machine;
 pub mod policy;
+mod saved;
 pub mod snapshot;
 pub mod transcript;
 

@@ -18,7 +18,7 @@ use serde_json::{Map, Value as Json};
 use super::command::Finish;
 use super::ids::{branch_of, region_of};
 use super::machine::{Call, Machine, Parallel, Program, Region, Wait};
-use crate::dag::{Dag, Node};
+use crate::dag::{Dag, Node, NodeId};
 use crate::eval::Env;
 use crate::value::class::Classes;
 use crate::value::codec::{self, CodecError};
@@ -107,7 +107,7 @@ type Changes<'e> = (Vec<(&'e String, &'e Value)>, Vec<&'e str>);
 
 /// A branch's variables as changes to its forking region's; None when
 /// applying them would not give the branch's order back.
-fn branch_changes<'e>(base: &'e Env, env: &'e Env) -> Option<Changes<'e>> {
+pub(super) fn branch_changes<'e>(base: &'e Env, env: &'e Env) -> Option<Changes<'e>> {
     let set: Vec<(&String, &Value)> = env
         .iter()
         .filter(|(name, value)| !base.get(*name).is_some_and(|old| identical(old, value)))
@@ -145,22 +145,13 @@ fn encode_branch_vars(set: &[(&String, &Value)], unset: &[&str]) -> Result<Json,
     Ok(Json::Object(members))
 }
 
-/// The variables of the region at `path`, read from `data`: in full, or as
-/// changes to those of the region that forked it.
-fn decode_region_vars(
+/// A branch's variables written as changes, `{"branch": set, "unset": [names]}`.
+fn decode_branch_vars(
     data: &Json,
+    set: &Json,
     classes: &dyn Classes,
-    regions: &IndexMap<String, Region>,
-    path: &str,
     at: &str,
-) -> Result<Env, RestoreError> {
-    let Some(set) = data.get("branch") else {
-        return decode_vars(data, classes, at);
-    };
-    let base = (!path.is_empty())
-        .then(|| regions.get(region_of(branch_of(path).0)))
-        .flatten()
-        .ok_or_else(|| invalid(at, "only a branch's variables are written as changes"))?;
+) -> Result<Vars, RestoreError> {
     let unset = match data.get("unset") {
         None => &[][..],
         Some(Json::Array(names)) => names.as_slice(),
@@ -172,17 +163,43 @@ fn decode_region_vars(
             "a branch's changes are {\"branch\": {\"dict\": [...]}, \"unset\": [names]}",
         ));
     }
-    let mut env = base.env.clone();
-    for name in unset {
-        let Json::String(name) = name else {
-            return Err(invalid(format!("{at}.unset"), "a variable's name is a str"));
-        };
-        env.shift_remove(name);
-    }
-    for (name, value) in decode_vars(set, classes, &format!("{at}.branch"))? {
-        env.insert(name, value);
-    }
-    Ok(env)
+    let unset = unset
+        .iter()
+        .map(|name| match name {
+            Json::String(name) => Ok(name.clone()),
+            _ => Err(invalid(format!("{at}.unset"), "a variable's name is a str")),
+        })
+        .collect::<Result<_, _>>()?;
+    let set = decode_vars(set, classes, &format!("{at}.branch"))?;
+    Ok(Vars::Changes {
+        set: set.into_iter().collect(),
+        unset,
+    })
+}
+
+/// A region read back, before it is checked against the program and the
+/// regions before it.
+pub(super) struct RegionParts {
+    pub path: String,
+    pub node: NodeId,
+    pub ops: u64,
+    pub vars: Vars,
+    pub wait: Option<Wait>,
+}
+
+/// A region's variables as written: in full, or as changes to those of the
+/// region that forked it.
+pub(super) enum Vars {
+    All(Env),
+    Changes {
+        set: Vec<(String, Value)>,
+        unset: Vec<String>,
+    },
+}
+
+/// Where region `index` is in a snapshot (errors only: it allocates).
+fn region_at(index: usize) -> String {
+    format!("regions[{index}]")
 }
 
 /// Why a snapshot does not restore.
@@ -282,7 +299,12 @@ fn node_index(dag: &Dag, id: &str, at: &str) -> Result<usize, RestoreError> {
 
 /// A wait fits the node control waits at: a call at an action, a sleep at
 /// a sleep, a parallel block (with a slot per branch) at its fork.
-fn check_wait(dag: &Dag, node: usize, wait: Option<&Wait>, at: &str) -> Result<(), RestoreError> {
+fn check_wait(
+    dag: &Dag,
+    node: usize,
+    wait: Option<&Wait>,
+    index: usize,
+) -> Result<(), RestoreError> {
     let fits = match (wait, &dag.nodes[node]) {
         (None, _) => true,
         (Some(Wait::Call(_)), Node::Action { .. }) => true,
@@ -300,7 +322,7 @@ fn check_wait(dag: &Dag, node: usize, wait: Option<&Wait>, at: &str) -> Result<(
         Ok(())
     } else {
         Err(invalid(
-            format!("{at}.wait"),
+            format!("{}.wait", region_at(index)),
             format!(
                 "does not fit the node it waits at, n{node} ({})",
                 dag.nodes[node].kind()
@@ -314,7 +336,7 @@ fn check_wait(dag: &Dag, node: usize, wait: Option<&Wait>, at: &str) -> Result<(
 fn check_branch(
     regions: &IndexMap<String, Region>,
     path: &str,
-    at: &str,
+    region: usize,
 ) -> Result<(), RestoreError> {
     let (operation, index) = branch_of(path);
     let fits = path.ends_with(']')
@@ -332,7 +354,7 @@ fn check_branch(
         Ok(())
     } else {
         Err(invalid(
-            format!("{at}.path"),
+            format!("{}.path", region_at(region)),
             format!("`{path}` is no running branch of a parallel block before it"),
         ))
     }
@@ -405,9 +427,9 @@ impl<'p> Machine<'p> {
     pub fn restore(program: &'p Program, snapshot: &Snapshot) -> Result<Machine<'p>, RestoreError> {
         let classes = program.evaluator().resolver();
         let dag = program.dag();
-        let mut regions = IndexMap::with_capacity(snapshot.regions.len());
+        let mut parts = Vec::with_capacity(snapshot.regions.len());
         for (index, state) in snapshot.regions.iter().enumerate() {
-            let at = format!("regions[{index}]");
+            let at = region_at(index);
             let wait = match &state.wait {
                 None => None,
                 Some(WaitState::Call {
@@ -469,18 +491,6 @@ impl<'p> Machine<'p> {
                                 .transpose()
                         })
                         .collect::<Result<Vec<_>, _>>()?;
-                    if outcomes.iter().filter(|outcome| outcome.is_some()).count() > *started {
-                        return Err(invalid(
-                            format!("{at}.wait.parallel.outcomes"),
-                            "more branches settled than started",
-                        ));
-                    }
-                    if *started > outcomes.len() {
-                        return Err(invalid(
-                            format!("{at}.wait.parallel.started"),
-                            "more branches started than the block has",
-                        ));
-                    }
                     Some(Wait::Parallel(Parallel::new(
                         id.clone(),
                         items,
@@ -490,35 +500,94 @@ impl<'p> Machine<'p> {
                 }
             };
             let node = node_index(dag, &state.node, &format!("{at}.node"))?;
-            check_wait(dag, node, wait.as_ref(), &at)?;
-            if !state.path.is_empty() {
-                check_branch(&regions, &state.path, &at)?;
-            }
-            let region = Region {
+            let vars = match state.env.get("branch") {
+                None => Vars::All(decode_vars(&state.env, classes, &format!("{at}.env"))?),
+                Some(set) => decode_branch_vars(&state.env, set, classes, &format!("{at}.env"))?,
+            };
+            parts.push(RegionParts {
                 path: state.path.clone(),
-                env: decode_region_vars(
-                    &state.env,
-                    classes,
-                    &regions,
-                    &state.path,
-                    &format!("{at}.env"),
-                )?,
                 node,
                 ops: state.ops,
+                vars,
                 wait,
-            };
-            if regions.insert(state.path.clone(), region).is_some() {
-                return Err(invalid(
-                    format!("{at}.path"),
-                    "a second region with this path",
-                ));
-            }
+            });
         }
         let outcome = snapshot
             .outcome
             .as_ref()
             .map(|outcome| decode_outcome(outcome, classes, "outcome"))
             .transpose()?;
+        Machine::assemble(program, parts, outcome)
+    }
+
+    /// The machine whose regions are `parts`, once they fit the program and
+    /// one another (what `restore` and `load` share).
+    pub(super) fn assemble(
+        program: &'p Program,
+        parts: Vec<RegionParts>,
+        outcome: Option<Finish>,
+    ) -> Result<Machine<'p>, RestoreError> {
+        let dag = program.dag();
+        let mut regions: IndexMap<String, Region> = IndexMap::with_capacity(parts.len());
+        for (index, part) in parts.into_iter().enumerate() {
+            if let Some(Wait::Parallel(parallel)) = &part.wait {
+                if parallel.settled > parallel.started {
+                    return Err(invalid(
+                        format!("{}.wait.parallel.outcomes", region_at(index)),
+                        "more branches settled than started",
+                    ));
+                }
+                if parallel.started > parallel.outcomes.len() {
+                    return Err(invalid(
+                        format!("{}.wait.parallel.started", region_at(index)),
+                        "more branches started than the block has",
+                    ));
+                }
+            }
+            if part.node >= dag.nodes.len() {
+                return Err(invalid(
+                    format!("{}.node", region_at(index)),
+                    format!("`{}` names no node of the DAG", Dag::id(part.node)),
+                ));
+            }
+            check_wait(dag, part.node, part.wait.as_ref(), index)?;
+            if !part.path.is_empty() {
+                check_branch(&regions, &part.path, index)?;
+            }
+            let env = match part.vars {
+                Vars::All(env) => env,
+                Vars::Changes { set, unset } => {
+                    let base = (!part.path.is_empty())
+                        .then(|| regions.get(region_of(branch_of(&part.path).0)))
+                        .flatten()
+                        .ok_or_else(|| {
+                            invalid(
+                                format!("{}.env", region_at(index)),
+                                "only a branch's variables are written as changes",
+                            )
+                        })?;
+                    let mut env = base.env.clone();
+                    for name in &unset {
+                        env.shift_remove(name);
+                    }
+                    env.extend(set);
+                    env
+                }
+            };
+            let region = Region {
+                path: part.path.clone(),
+                env,
+                node: part.node,
+                ops: part.ops,
+                wait: part.wait,
+            };
+            if regions.insert(part.path, region).is_some() {
+                return Err(invalid(
+                    format!("{}.path", region_at(index)),
+                    "a second region with this path",
+                ));
+            }
+        }
         Ok(Machine::from_parts(program, regions, outcome))
     }
 }
