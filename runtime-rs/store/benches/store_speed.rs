@@ -9,7 +9,9 @@
 //! (a) lease: clients lease 64 instances, append one completion per instance
 //!     per step in batches of 64 (STEPS steps), then finish the 64.
 //! (b) queue: clients claim 64 queued action rows (`FOR UPDATE SKIP LOCKED`)
-//!     in one transaction and complete the 64 in another.
+//!     in one transaction and complete the 64 in another;
+//! (c) the same, the completing transaction also enqueuing each action's
+//!     successor, as a queue that runs workflows must.
 //!
 //! Per action: rows/s over the run, and CPU per row of the Postgres backends
 //! serving the clients (from /proc, so other load on the machine does not
@@ -233,7 +235,16 @@ async fn lease_design(store: &Store, clients: usize, seconds: u64, instances: u6
     ));
 }
 
-async fn queue_design(pool: &PgPool, clients: usize, seconds: u64, actions: u64) {
+async fn queue_design(
+    pool: &PgPool,
+    clients: usize,
+    seconds: u64,
+    actions: u64,
+    enqueue_successors: bool,
+) {
+    pool.execute("DROP TABLE IF EXISTS actions")
+        .await
+        .expect("drop the previous queue");
     pool.execute(
         "CREATE TABLE actions (id bigserial PRIMARY KEY, instance_id uuid NOT NULL, \
          operation_id text NOT NULL, status smallint NOT NULL DEFAULT 0, payload jsonb NOT NULL, \
@@ -269,22 +280,33 @@ async fn queue_design(pool: &PgPool, clients: usize, seconds: u64, actions: u64)
             if claimed.is_empty() {
                 return 0;
             }
-            sqlx::query(
-                "UPDATE actions a SET status = 2, result = $2::jsonb, lease_until = NULL \
-                 FROM unnest($1::bigint[]) AS c (id) WHERE a.id = c.id AND a.status = 1",
-            )
-            .bind(&claimed)
-            .bind(r#"{"returned": {"ok": true, "n": 12345678}}"#)
-            .execute(&pool)
-            .await
-            .expect("complete");
+            let complete = "UPDATE actions a SET status = 2, result = $2::jsonb, lease_until = NULL \
+                 FROM unnest($1::bigint[]) AS c (id) WHERE a.id = c.id AND a.status = 1 \
+                 RETURNING a.instance_id, a.operation_id";
+            // What a queue pays to run a workflow: each completion enqueues
+            // the action that follows it, in the same transaction.
+            let complete_and_enqueue = "WITH done AS (UPDATE actions a SET status = 2, \
+                 result = $2::jsonb, lease_until = NULL FROM unnest($1::bigint[]) AS c (id) \
+                 WHERE a.id = c.id AND a.status = 1 RETURNING a.instance_id, a.operation_id) \
+                 INSERT INTO actions (instance_id, operation_id, payload) \
+                 SELECT instance_id, operation_id || '.next', '{\"kwargs\": {\"n\": 1}}' FROM done";
+            sqlx::query(if enqueue_successors { complete_and_enqueue } else { complete })
+                .bind(&claimed)
+                .bind(r#"{"returned": {"ok": true, "n": 12345678}}"#)
+                .execute(&pool)
+                .await
+                .expect("complete");
             claimed.len() as u64
         }
     })
     .await;
-    measured.report(&format!(
-        "(b) queue: claim {BATCH} actions (SKIP LOCKED), complete {BATCH}"
-    ));
+    measured.report(&if enqueue_successors {
+        format!(
+            "(c) queue: claim {BATCH} actions (SKIP LOCKED), complete {BATCH} and enqueue their successors"
+        )
+    } else {
+        format!("(b) queue: claim {BATCH} actions (SKIP LOCKED), complete {BATCH}")
+    });
 }
 
 async fn analyze(pool: &PgPool) {
@@ -346,7 +368,8 @@ fn main() {
             .connect(&with_application_name(&url))
             .await
             .expect("connect the queue's pool");
-        queue_design(&pool, clients, seconds, instances * steps).await;
+        queue_design(&pool, clients, seconds, instances * steps, false).await;
+        queue_design(&pool, clients, seconds, instances * steps, true).await;
         pool.close().await;
 
         admin
