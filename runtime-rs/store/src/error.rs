@@ -29,6 +29,11 @@ pub enum StoreError {
     UnknownState { value: String },
     #[error("registering the version of {name:?} found neither a new nor an existing row")]
     VersionVanished { name: String },
+    #[error("instance {id} cannot finish as {state:?}: only completed or failed ends an instance")]
+    NotFinal {
+        id: crate::InstanceId,
+        state: &'static str,
+    },
     #[error("no outcome for {pending} instance(s) after {waited:?}")]
     WaitTimedOut { pending: usize, waited: Duration },
 }

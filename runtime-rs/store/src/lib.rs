@@ -599,6 +599,12 @@ impl Store {
         owner: &str,
         batch: &[Finished],
     ) -> Result<Vec<InstanceId>> {
+        if let Some(unfinished) = batch.iter().find(|f| !f.state.is_finished()) {
+            return Err(StoreError::NotFinal {
+                id: unfinished.instance_id.clone(),
+                state: unfinished.state.as_str(),
+            });
+        }
         let finished: Vec<String> = sqlx::query_scalar(include_str!("sql/finish_instances.sql"))
             .bind(owner)
             .bind(

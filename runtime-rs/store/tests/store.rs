@@ -498,6 +498,22 @@ async fn a_finished_instance_keeps_its_outcome_and_is_never_leased_again() {
         .await
         .expect("finish");
     assert_eq!(finished, ids[1..]);
+    let not_final = Finished {
+        instance_id: ids[0].clone(),
+        state: InstanceState::Sleeping,
+        outcome: "null".to_string(),
+    };
+    let error = store
+        .finish_instances("a", &[not_final])
+        .await
+        .expect_err("sleeping is not an end");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "instance {} cannot finish as \"sleeping\": only completed or failed ends an instance",
+            ids[0]
+        )
+    );
     tokio::time::sleep(Duration::from_millis(200)).await;
     let taken = store.lease_instances("b", 10, LONG).await.expect("b");
     assert_eq!(taken.iter().map(|l| &l.id).collect::<Vec<_>>(), [&ids[0]]);
