@@ -52,10 +52,15 @@ test-python: venv graphviz
 	$(BIN)/pytest -q
 
 # The Rust implementation of RRL (runtime-rs/): formatting, lints, then its tests.
+# The store's tests need a real Postgres: RAPPEL_DATABASE_URL, else the local
+# server when it answers (they say how to provide one when none does).
+LOCAL_DATABASE_URL := postgresql://postgres@127.0.0.1:5432/test
 test-rust:
 	cd runtime-rs && cargo fmt --all --check
 	cd runtime-rs && cargo clippy --quiet --all-targets --locked -- -D warnings
-	cd runtime-rs && cargo test --quiet --locked
+	cd runtime-rs && if [ -z "$$RAPPEL_DATABASE_URL" ] && pg_isready -q -d '$(LOCAL_DATABASE_URL)' 2>/dev/null; then \
+		export RAPPEL_DATABASE_URL='$(LOCAL_DATABASE_URL)'; fi; \
+		cargo test --quiet --locked
 
 # A longer run of the parser fuzzing, of the differential tests against the
 # Python implementation, and of the fuzzing of rappel check/compile/fmt
