@@ -53,13 +53,15 @@ test-python: venv graphviz
 
 # The Rust implementation of RRL (runtime-rs/): formatting, lints, then its tests.
 # The store's tests need a real Postgres: RAPPEL_DATABASE_URL, else the local
-# server when it answers (they say how to provide one when none does).
+# server when it answers, else the embedded one (python -m rappel.devdb).
 LOCAL_DATABASE_URL := postgresql://postgres@127.0.0.1:5432/test
-test-rust:
+test-rust: venv
 	cd runtime-rs && cargo fmt --all --check
 	cd runtime-rs && cargo clippy --quiet --all-targets --locked -- -D warnings
-	cd runtime-rs && if [ -z "$$RAPPEL_DATABASE_URL" ] && pg_isready -q -d '$(LOCAL_DATABASE_URL)' 2>/dev/null; then \
-		export RAPPEL_DATABASE_URL='$(LOCAL_DATABASE_URL)'; fi; \
+	cd runtime-rs && if [ -z "$$RAPPEL_DATABASE_URL" ]; then \
+		if pg_isready -q -d '$(LOCAL_DATABASE_URL)' 2>/dev/null; then url='$(LOCAL_DATABASE_URL)'; \
+		else url="$$(../$(BIN)/python -m rappel.devdb url)" || exit 1; fi; \
+		export RAPPEL_DATABASE_URL="$$url"; fi; \
 		cargo test --quiet --locked
 
 # A longer run of the parser fuzzing, of the differential tests against the

@@ -20,6 +20,7 @@ import sys
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ._errors import ConfigError, RappelError
 
@@ -72,11 +73,21 @@ def embedded_url(project: Path | None = None) -> str:
             exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
             if "(0 rows)" in exists:
                 server.psql(f"CREATE DATABASE {DATABASE};")
-            return server.get_uri(DATABASE)
+            return _with_host_name(server.get_uri(DATABASE))
     except Exception as exc:  # pgserver raises what its subprocesses raise
         raise DevDatabaseError(
             f"cannot start the embedded PostgreSQL in {pgdata}: {type(exc).__name__}: {exc}{_log_hint(pgdata)}"
         ) from None
+
+
+def _with_host_name(url: str) -> str:
+    """pgserver's URL names no host (`postgresql://postgres:@/db?host=/socket/dir`):
+    libpq reads that, the runtime's driver (sqlx) refuses an empty host. Name one;
+    the `host=` socket directory still decides where to connect."""
+    parts = urlsplit(url)
+    if parts.hostname:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{parts.username or 'postgres'}@localhost"))
 
 
 def stop(project: Path | None = None) -> bool:
