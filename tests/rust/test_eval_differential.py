@@ -14,6 +14,7 @@ core"): NaN identity inside containers (Python's `[x] == [x]` holds for a NaN
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 import math
@@ -26,9 +27,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from rrl import ast as A
 from rrl import codec
 from rrl.evaluate import Evaluator
 from rrl.parser import parse, parse_expr
+from rrl.records import OpenMember
 
 CASES = int(os.environ.get("RRL_EVAL_CASES", "2000"))
 RANDOMIZED = "RRL_EVAL_CASES" in os.environ
@@ -424,6 +427,14 @@ def test_changing_methods(rrl_eval, env, text):
 def test_assignments(rrl_eval, env, target, value):
     value_expr, target_expr = parsed(rrl_eval, value, target)
     python_env = fresh(env)
+    if isinstance(target_expr, A.Attribute):
+        try:
+            owner = PYTHON.eval(target_expr.value, dict(python_env))
+        except Exception:
+            owner = None
+        # Python sets the attribute on the shared member object (docs/language.md,
+        # "Values in the Rust core"): a documented divergence.
+        assume(not isinstance(owner, (enum.Enum, OpenMember)))
 
     def run():
         result = PYTHON.eval(value_expr, python_env)

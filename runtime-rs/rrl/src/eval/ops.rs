@@ -179,7 +179,7 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Outcome {
         BinaryOp::Add => add(x, y, a, b),
         BinaryOp::Mul => multiply(x, y, a, b),
         BinaryOp::Mod => match x {
-            Value::Str(format) => super::format::percent(format, y).map(|text| Value::str(&text)),
+            Value::Str(format) => super::format::percent(format, b).map(|text| Value::str(&text)),
             Value::TimeDelta(_) => {
                 timedelta_binary(op, x, y).unwrap_or_else(|| Err(unsupported(op, a, b)))
             }
