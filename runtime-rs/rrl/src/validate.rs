@@ -13,43 +13,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::{self, Diagnostic, Span};
+use crate::eval::builtins::FUNCTIONS;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::*;
 use crate::syntax::walk::bound_names;
-
-/// The builtin functions and type names an expression may name without
-/// declaring them (`rrl.builtins`).
-const BUILTIN_NAMES: &[&str] = &[
-    "len",
-    "range",
-    "enumerate",
-    "zip",
-    "sorted",
-    "reversed",
-    "min",
-    "max",
-    "sum",
-    "abs",
-    "round",
-    "str",
-    "int",
-    "float",
-    "bool",
-    "list",
-    "dict",
-    "tuple",
-    "isinstance",
-    "any",
-    "all",
-    "repr",
-    "format",
-    "divmod",
-    "pow",
-    "map",
-    "filter",
-    "type",
-    "NoneType",
-];
 
 /// The builtin exception classes (`rrl.builtins.EXCEPTIONS`), sorted.
 pub const EXCEPTIONS: &[&str] = &[
@@ -704,7 +671,10 @@ impl<'p> Validator<'p> {
     }
 
     fn is_global(&self, name: &str) -> bool {
-        BUILTIN_NAMES.contains(&name)
+        // The builtins an expression may name without declaring them (`rrl.builtins`),
+        // and the type `NoneType`.
+        FUNCTIONS.contains(&name)
+            || name == "NoneType"
             || EXCEPTIONS.contains(&name)
             || self.program.decls.iter().any(|decl| match &decl.kind {
                 DeclKind::Class(c) => c.name == name,

@@ -10,7 +10,6 @@ use super::command::{Finish, decode_completion, encode_command};
 use super::machine::{Machine, Program};
 use crate::eval::Env;
 use crate::value::codec;
-use crate::value::float;
 
 pub const VERSION: u64 = 1;
 
@@ -267,47 +266,13 @@ fn same_scalar(left: &Json, right: &Json) -> bool {
 /// Data as `json.dumps(data, ensure_ascii=False, sort_keys=True)` shows it,
 /// cut at 200 characters.
 pub fn shown(data: &Json) -> String {
-    let mut text = String::new();
-    write_python_json(data, &mut text);
+    let text = codec::dumps_spaced(data);
     if text.chars().count() <= 200 {
         return text;
     }
     let mut cut: String = text.chars().take(197).collect();
     cut.push_str("...");
     cut
-}
-
-fn write_python_json(data: &Json, out: &mut String) {
-    match data {
-        Json::Array(items) => {
-            out.push('[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push_str(", ");
-                }
-                write_python_json(item, out);
-            }
-            out.push(']');
-        }
-        Json::Object(members) => {
-            let mut sorted: Vec<(&String, &Json)> = members.iter().collect();
-            sorted.sort_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (index, (name, member)) in sorted.into_iter().enumerate() {
-                if index > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(&codec::canonical(&Json::String(name.clone())));
-                out.push_str(": ");
-                write_python_json(member, out);
-            }
-            out.push('}');
-        }
-        Json::Number(n) if n.is_f64() => {
-            out.push_str(&n.as_f64().map_or_else(|| n.to_string(), float::repr))
-        }
-        other => out.push_str(&codec::canonical(other)),
-    }
 }
 
 /// Python's `repr` of JSON data, for the header's messages.

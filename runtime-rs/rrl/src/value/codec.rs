@@ -104,11 +104,24 @@ pub fn loads(text: &str, classes: &dyn Classes) -> Result<Value, CodecError> {
 /// ensure_ascii=False, separators=(",", ":"), sort_keys=True)` writes it.
 pub fn canonical(data: &Json) -> String {
     let mut out = String::new();
-    write_canonical(data, &mut out);
+    write_json(data, COMPACT, &mut out);
     out
 }
 
-fn write_canonical(data: &Json, out: &mut String) {
+/// JSON data as Python's `json.dumps(data, ensure_ascii=False, sort_keys=True)`
+/// writes it, with its default separators `", "` and `": "` (for messages).
+pub fn dumps_spaced(data: &Json) -> String {
+    let mut out = String::new();
+    write_json(data, SPACED, &mut out);
+    out
+}
+
+/// The item and key separators of `json.dumps`.
+type Separators = (&'static str, &'static str);
+const COMPACT: Separators = (",", ":");
+const SPACED: Separators = (", ", ": ");
+
+fn write_json(data: &Json, separators: Separators, out: &mut String) {
     match data {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -123,9 +136,9 @@ fn write_canonical(data: &Json, out: &mut String) {
             out.push('[');
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.push_str(separators.0);
                 }
-                write_canonical(item, out);
+                write_json(item, separators, out);
             }
             out.push(']');
         }
@@ -135,11 +148,11 @@ fn write_canonical(data: &Json, out: &mut String) {
             out.push('{');
             for (index, (name, member)) in sorted.into_iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.push_str(separators.0);
                 }
                 write_json_str(name, out);
-                out.push(':');
-                write_canonical(member, out);
+                out.push_str(separators.1);
+                write_json(member, separators, out);
             }
             out.push('}');
         }
