@@ -20,32 +20,8 @@ import rrl  # noqa: E402
 from rrl import dag as D  # noqa: E402
 from rrl.interpreter import Dispatch, Machine, Returned  # noqa: E402
 
-# The program of benches/executor_speed.rs.
-PROGRAM = """rrl 1
-
-action act(x: int) -> int from bench
-
-workflow Loop(n: int) -> int:
-    total = 0
-    for i in range(n):
-        r = await act(x=i)
-        total = total + r
-    return total
-
-workflow One(n: int) -> int:
-    r = await act(x=n)
-    return r
-
-workflow FanOutRange(n: int) -> list[int]:
-    results = parallel for i in range(n):
-        await act(x=i)
-    return results
-
-workflow FanOutList(items: list[int]) -> list[int]:
-    results = parallel for i in items:
-        await act(x=i)
-    return results
-"""
+# The program benches/executor_speed.rs runs.
+PROGRAM = (ROOT / "runtime-rs/rrl/benches/executor_speed.rrl").read_text(encoding="utf-8")
 
 
 def dag(workflow: str) -> D.Dag:

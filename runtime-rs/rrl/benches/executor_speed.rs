@@ -20,31 +20,8 @@ use rrl::eval::Env;
 use rrl::exec::{Command, Completion, Layout, Machine, Program, Snapshot};
 use rrl::value::Value;
 
-const PROGRAM: &str = "rrl 1
-
-action act(x: int) -> int from bench
-
-workflow Loop(n: int) -> int:
-    total = 0
-    for i in range(n):
-        r = await act(x=i)
-        total = total + r
-    return total
-
-workflow One(n: int) -> int:
-    r = await act(x=n)
-    return r
-
-workflow FanOutRange(n: int) -> list[int]:
-    results = parallel for i in range(n):
-        await act(x=i)
-    return results
-
-workflow FanOutList(items: list[int]) -> list[int]:
-    results = parallel for i in items:
-        await act(x=i)
-    return results
-";
+/// The bench program, shared with `tests/bench/executor_speed.py`.
+const PROGRAM: &str = include_str!("executor_speed.rrl");
 
 fn program(workflow: &str) -> Program {
     let parsed = rrl::syntax::parse(PROGRAM, None).expect("the bench program parses");
