@@ -162,7 +162,7 @@ fn check_header(program: &Program, transcript: &Json) -> Result<(), TranscriptEr
             "transcript",
             format!(
                 "version {}; this reader reads version {VERSION}",
-                python_repr(version)
+                codec::json_repr(version)
             ),
         );
     }
@@ -172,8 +172,8 @@ fn check_header(program: &Program, transcript: &Json) -> Result<(), TranscriptEr
             "workflow",
             format!(
                 "the transcript is of {}, the program runs {}",
-                python_repr(&members["workflow"]),
-                python_repr(&Json::String(workflow.clone()))
+                codec::json_repr(&members["workflow"]),
+                codec::json_repr(&Json::String(workflow.clone()))
             ),
         );
     }
@@ -273,35 +273,6 @@ pub fn shown(data: &Json) -> String {
     let mut cut: String = text.chars().take(197).collect();
     cut.push_str("...");
     cut
-}
-
-/// Python's `repr` of JSON data, for the header's messages.
-fn python_repr(data: &Json) -> String {
-    match data {
-        Json::Null => "None".into(),
-        Json::Bool(true) => "True".into(),
-        Json::Bool(false) => "False".into(),
-        Json::String(text) => {
-            crate::value::repr::repr(&crate::value::Value::str(text)).unwrap_or_default()
-        }
-        Json::Array(items) => format!(
-            "[{}]",
-            items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
-        ),
-        Json::Object(members) => format!(
-            "{{{}}}",
-            members
-                .iter()
-                .map(|(name, member)| format!(
-                    "{}: {}",
-                    python_repr(&Json::String(name.clone())),
-                    python_repr(member)
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Json::Number(_) => shown(data),
-    }
 }
 
 #[cfg(test)]

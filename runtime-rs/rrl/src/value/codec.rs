@@ -477,7 +477,7 @@ struct Decoder<'a> {
 }
 
 /// Python's repr of JSON data, as the reference shows it in its messages.
-fn json_repr(data: &Json) -> String {
+pub fn json_repr(data: &Json) -> String {
     match data {
         Json::Null => "None".to_string(),
         Json::Bool(b) => (if *b { "True" } else { "False" }).to_string(),
