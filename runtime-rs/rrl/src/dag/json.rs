@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::syntax::number::float_repr;
+use crate::value::codec::write_json_str;
 
 /// A JSON value whose numbers keep their exact Python spelling.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,7 +53,7 @@ impl Json {
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Int(digits) => out.push_str(digits),
             Json::Float(value) => out.push_str(&float_text(*value)),
-            Json::Str(text) => write_string(out, text),
+            Json::Str(text) => write_json_str(text, out),
             Json::Array(items) if items.is_empty() => out.push_str("[]"),
             Json::Object(entries) if entries.is_empty() => out.push_str("{}"),
             Json::Array(items) => {
@@ -71,7 +72,7 @@ impl Json {
                 for (n, (key, value)) in entries.iter().enumerate() {
                     out.push_str(if n == 0 { "\n" } else { ",\n" });
                     out.push_str(&"  ".repeat(depth + 1));
-                    write_string(out, key);
+                    write_json_str(key, out);
                     out.push_str(": ");
                     value.write(out, depth + 1);
                 }
@@ -96,24 +97,6 @@ fn float_text(value: f64) -> String {
     } else {
         float_repr(value)
     }
-}
-
-fn write_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -159,7 +159,8 @@ fn write_json(data: &Json, separators: Separators, out: &mut String) {
     }
 }
 
-fn write_json_str(text: &str, out: &mut String) {
+/// A JSON string as `json.dumps(text, ensure_ascii=False)` writes it.
+pub(crate) fn write_json_str(text: &str, out: &mut String) {
     out.push('"');
     for c in text.chars() {
         match c {
