@@ -3,6 +3,7 @@
 //! the binaries run.
 
 pub mod config;
+pub mod program;
 
 /// The gRPC contract of `proto/rappel/v1/`, generated at build time.
 pub mod proto {

@@ -1,0 +1,106 @@
+//! A registered workflow version's `.rrl` text made runnable: parsed,
+//! validated, its workflow lowered to a DAG and prepared for the executor.
+//! The bridge runs this before it stores a version (a program the runtime
+//! cannot run is refused there, with its diagnostics); the dispatcher runs it
+//! again for each version it meets.
+
+use rrl::diagnostic::{DiagnosticError, render_all};
+use rrl::exec::Program;
+
+/// Why a version's text cannot run; the message is for the person who
+/// registered it.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("the program of workflow {workflow} does not parse:\n{}", .error.render())]
+    Syntax {
+        workflow: String,
+        error: DiagnosticError,
+    },
+    #[error("the program of workflow {workflow} has errors:\n{rendered}")]
+    Invalid { workflow: String, rendered: String },
+    #[error("the program defines no workflow named {workflow} (it defines: {defined})")]
+    NoSuchWorkflow { workflow: String, defined: String },
+    #[error("workflow {workflow} cannot be lowered to a DAG: {message}")]
+    Lowering { workflow: String, message: String },
+    #[error("workflow {workflow} cannot run: {message}")]
+    Unrunnable { workflow: String, message: String },
+}
+
+/// The runnable program of `workflow` in `rrl_text` (as `rappel compile`
+/// writes it; line endings may be CRLF).
+pub fn load_program(workflow: &str, rrl_text: &str) -> Result<Program, LoadError> {
+    let text = rrl_text.replace("\r\n", "\n").replace('\r', "\n");
+    let name = || workflow.to_string();
+    let program = rrl::syntax::parse(&text, None).map_err(|error| LoadError::Syntax {
+        workflow: name(),
+        error,
+    })?;
+    let diagnostics = rrl::validate::validate(&program);
+    if !diagnostics.is_empty() {
+        return Err(LoadError::Invalid {
+            workflow: name(),
+            rendered: render_all(&diagnostics, Some(&text)),
+        });
+    }
+    if !program.workflows().any(|w| w.name == workflow) {
+        let defined: Vec<&str> = program.workflows().map(|w| w.name.as_str()).collect();
+        return Err(LoadError::NoSuchWorkflow {
+            workflow: name(),
+            defined: if defined.is_empty() {
+                "none".to_string()
+            } else {
+                defined.join(", ")
+            },
+        });
+    }
+    let dag = rrl::dag::lower(&program, Some(workflow)).map_err(|error| LoadError::Lowering {
+        workflow: name(),
+        message: error.to_string(),
+    })?;
+    Program::new(dag).map_err(|error| LoadError::Unrunnable {
+        workflow: name(),
+        message: error.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn golden(case: &str, file: &str) -> String {
+        let path = format!(
+            "{}/../../golden/run/{case}/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn a_golden_program_loads() {
+        let text = golden("01_sequential_actions", "TextStatsWorkflow.rrl");
+        load_program("TextStatsWorkflow", &text).unwrap();
+    }
+
+    fn error_of(workflow: &str, text: &str) -> String {
+        match load_program(workflow, text) {
+            Ok(_) => panic!("{workflow} loaded"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_errors_say_what_is_wrong() {
+        let text = golden("01_sequential_actions", "TextStatsWorkflow.rrl");
+        let error = error_of("Missing", &text);
+        assert_eq!(
+            error,
+            "the program defines no workflow named Missing (it defines: TextStatsWorkflow)"
+        );
+        let error = error_of("W", "workflow W(:\n");
+        assert!(
+            error.starts_with("the program of workflow W does not parse:"),
+            "{error}"
+        );
+        assert!(error.contains("RPL"), "{error}");
+    }
+}
