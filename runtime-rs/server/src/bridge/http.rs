@@ -81,13 +81,10 @@ impl IntoResponse for BridgeError {
     }
 }
 
-/// The JSON body of a request, or the response that refuses it.
-fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes, expected: &str) -> Result<T, Response> {
+/// The JSON body of a request.
+fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes, expected: &str) -> Result<T, BridgeError> {
     serde_json::from_slice(bytes).map_err(|error| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            format!("the request body is not {expected}: {error}"),
-        )
+        BridgeError::InvalidArgument(format!("the request body is not {expected}: {error}"))
     })
 }
 
@@ -111,7 +108,7 @@ struct RegisterBody {
 async fn register(State(state): State<AppState>, bytes: Bytes) -> Response {
     let request: RegisterBody = match body(&bytes, r#"{"workflow": "<name>", "rrl": "<text>"}"#) {
         Ok(request) => request,
-        Err(refused) => return refused,
+        Err(error) => return error.into_response(),
     };
     match state.bridge.register(&request.workflow, &request.rrl).await {
         Ok(version) => reply(
@@ -135,7 +132,7 @@ async fn start(State(state): State<AppState>, bytes: Bytes) -> Response {
         r#"{"version_id": "<id>", "arguments": {"dict": [["<name>", <value>], ...]}}"#,
     ) {
         Ok(request) => request,
-        Err(refused) => return refused,
+        Err(error) => return error.into_response(),
     };
     let version_id = match &request.version_id {
         Json::String(text) => text.clone(),
