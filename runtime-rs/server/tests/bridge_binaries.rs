@@ -173,6 +173,12 @@ fn an_unreachable_database_is_retried_without_showing_the_password() {
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let said = lines_until(&mut stderr, "retrying");
     assert!(
+        said.contains(&format!(
+            "waiting for Postgres at postgresql://rappel@127.0.0.1:{closed}/rappel"
+        )),
+        "{said}"
+    );
+    assert!(
         said.contains(&format!("127.0.0.1:{closed}/rappel")),
         "{said}"
     );

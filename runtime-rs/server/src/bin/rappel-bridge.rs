@@ -17,6 +17,7 @@ use rappel_store::{Store, StoreConfig, StoreError};
 const MAX_CONNECTIONS: u32 = 8;
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 const LONGEST_RETRY: Duration = Duration::from_secs(10);
+const SLOW_CONNECT: Duration = Duration::from_secs(2);
 
 fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -84,7 +85,21 @@ async fn connect(config: StoreConfig) -> Result<Store, String> {
     let mut delay = FIRST_RETRY;
     let mut attempt = 1u32;
     loop {
-        match Store::connect_with(config.clone()).await {
+        let connecting = Store::connect_with(config.clone());
+        tokio::pin!(connecting);
+        // An unreachable server takes the pool's whole acquire timeout to
+        // fail: say what the bridge waits for meanwhile.
+        let connected = tokio::select! {
+            connected = &mut connecting => connected,
+            () = tokio::time::sleep(SLOW_CONNECT), if attempt == 1 => {
+                eprintln!(
+                    "rappel-bridge: waiting for Postgres at {} (RAPPEL_DATABASE_URL)",
+                    without_secrets(&config.url)
+                );
+                connecting.await
+            }
+        };
+        match connected {
             Ok(store) => {
                 if attempt > 1 {
                     eprintln!("rappel-bridge: connected to Postgres after {attempt} attempts");
@@ -102,6 +117,23 @@ async fn connect(config: StoreConfig) -> Result<Store, String> {
             }
             Err(error) => return Err(error.to_string()),
         }
+    }
+}
+
+/// The URL without its password and query (which may hold one):
+/// `postgresql://user@host:port/database`.
+fn without_secrets(url: &str) -> String {
+    let url = url.split('?').next().unwrap_or(url);
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "the configured URL".to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{host}{path}")
+        }
+        None => format!("{scheme}://{authority}{path}"),
     }
 }
 
