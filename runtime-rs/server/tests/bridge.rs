@@ -56,6 +56,37 @@ impl Running {
         }
     }
 
+    /// A bridge with Greet registered and one instance of it started:
+    /// the version and the instance ids.
+    async fn with_ada() -> (Running, String, String) {
+        let mut bridge = Running::start().await;
+        let version = bridge.register("Greet", GREET).await.expect("register");
+        let id = bridge
+            .start_one(&version, r#"{"dict": [["name", "Ada"]]}"#)
+            .await
+            .expect("start");
+        (bridge, version, id)
+    }
+
+    /// A WaitForResult on a client of its own, running in a task.
+    fn wait_in_background(
+        &self,
+        id: &str,
+        timeout_seconds: f64,
+    ) -> tokio::task::JoinHandle<Result<InstanceStatus, tonic::Status>> {
+        let mut client = self.client.clone();
+        let request = WaitForResultRequest {
+            instance_id: id.to_string(),
+            timeout_seconds,
+        };
+        tokio::spawn(async move {
+            client
+                .wait_for_result(request)
+                .await
+                .map(tonic::Response::into_inner)
+        })
+    }
+
     fn http_addr(&self) -> SocketAddr {
         self.server.as_ref().expect("running").http_addr
     }
@@ -245,12 +276,7 @@ async fn a_program_that_cannot_run_is_refused_with_its_diagnostics() {
 
 #[tokio::test]
 async fn starts_queue_instances_alone_and_in_batches() {
-    let mut bridge = Running::start().await;
-    let version = bridge.register("Greet", GREET).await.expect("register");
-    let one = bridge
-        .start_one(&version, r#"{"dict": [["name", "Ada"]]}"#)
-        .await
-        .expect("start");
+    let (mut bridge, version, one) = Running::with_ada().await;
     let status = bridge.status(&one).await.expect("status");
     assert_eq!(status.state(), State::Queued);
     assert_eq!(status.outcome, None);
@@ -374,12 +400,7 @@ async fn bad_arguments_are_refused_before_postgres_saying_what_is_wrong() {
 
 #[tokio::test]
 async fn a_wait_wakes_when_the_instance_finishes() {
-    let mut bridge = Running::start().await;
-    let version = bridge.register("Greet", GREET).await.expect("register");
-    let id = bridge
-        .start_one(&version, r#"{"dict": [["name", "Ada"]]}"#)
-        .await
-        .expect("start");
+    let (mut bridge, version, id) = Running::with_ada().await;
 
     // A wait that ends first answers the status so far, without an outcome.
     let early = bridge
@@ -394,17 +415,7 @@ async fn a_wait_wakes_when_the_instance_finishes() {
     assert_eq!(early.state(), State::Queued);
     assert_eq!(early.outcome, None);
 
-    let mut waiting_client = bridge.client.clone();
-    let waited_id = id.clone();
-    let waiting = tokio::spawn(async move {
-        waiting_client
-            .wait_for_result(WaitForResultRequest {
-                instance_id: waited_id,
-                timeout_seconds: 120.0,
-            })
-            .await
-            .map(tonic::Response::into_inner)
-    });
+    let waiting = bridge.wait_in_background(&id, 120.0);
     let finished = bridge
         .finish_all(InstanceState::Completed, r#""Ada!""#)
         .await;
@@ -460,22 +471,8 @@ async fn a_wait_wakes_when_the_instance_finishes() {
 
 #[tokio::test]
 async fn stopping_ends_waits_with_the_status_so_far() {
-    let mut bridge = Running::start().await;
-    let version = bridge.register("Greet", GREET).await.expect("register");
-    let id = bridge
-        .start_one(&version, r#"{"dict": [["name", "Ada"]]}"#)
-        .await
-        .expect("start");
-    let mut waiting_client = bridge.client.clone();
-    let waiting = tokio::spawn(async move {
-        waiting_client
-            .wait_for_result(WaitForResultRequest {
-                instance_id: id,
-                timeout_seconds: 600.0,
-            })
-            .await
-            .map(tonic::Response::into_inner)
-    });
+    let (mut bridge, _, id) = Running::with_ada().await;
+    let waiting = bridge.wait_in_background(&id, 600.0);
     // The wait is in the bridge once the watch is registered; give it a moment.
     tokio::time::sleep(Duration::from_millis(300)).await;
     bridge.stop().await;

@@ -387,6 +387,23 @@ pub enum ServeError {
     Serve { what: &'static str, message: String },
 }
 
+/// A listener on `addr`, and the address it got (the port of port 0).
+async fn listen(
+    addr: SocketAddr,
+    what: &'static str,
+    variable: &'static str,
+) -> Result<(TcpListener, SocketAddr), ServeError> {
+    let error = |source| ServeError::Bind {
+        what,
+        variable,
+        addr,
+        source,
+    };
+    let listener = TcpListener::bind(addr).await.map_err(error)?;
+    let bound = listener.local_addr().map_err(error)?;
+    Ok((listener, bound))
+}
+
 impl BridgeServer {
     /// Binds both listeners (HTTP first: it is the one clients find) and
     /// serves until `stop`.
@@ -395,32 +412,8 @@ impl BridgeServer {
         http_addr: SocketAddr,
         grpc_addr: SocketAddr,
     ) -> Result<BridgeServer, ServeError> {
-        let http = TcpListener::bind(http_addr)
-            .await
-            .map_err(|source| ServeError::Bind {
-                what: "HTTP",
-                variable: "RAPPEL_HTTP_ADDR",
-                addr: http_addr,
-                source,
-            })?;
-        let grpc = TcpListener::bind(grpc_addr)
-            .await
-            .map_err(|source| ServeError::Bind {
-                what: "gRPC",
-                variable: "RAPPEL_GRPC_ADDR",
-                addr: grpc_addr,
-                source,
-            })?;
-        let bound = |listener: &TcpListener, what, variable, addr| {
-            listener.local_addr().map_err(|source| ServeError::Bind {
-                what,
-                variable,
-                addr,
-                source,
-            })
-        };
-        let http_addr = bound(&http, "HTTP", "RAPPEL_HTTP_ADDR", http_addr)?;
-        let grpc_addr = bound(&grpc, "gRPC", "RAPPEL_GRPC_ADDR", grpc_addr)?;
+        let (http, http_addr) = listen(http_addr, "HTTP", "RAPPEL_HTTP_ADDR").await?;
+        let (grpc, grpc_addr) = listen(grpc_addr, "gRPC", "RAPPEL_GRPC_ADDR").await?;
         let (stop, stopping) = watch::channel(false);
         let bridge = Bridge::new(store, stopping.clone());
         let ports = http::Ports {
