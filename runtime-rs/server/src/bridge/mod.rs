@@ -253,17 +253,22 @@ impl Bridge {
                 .ok_or_else(|| unknown_instance(&id))?;
             if status.state.is_finished()
                 || tokio::time::Instant::now() >= deadline
-                || *stopping.borrow()
+                || is_stopping(&stopping)
             {
                 return Ok(status);
             }
             tokio::select! {
                 () = watch.finished() => {}
                 () = tokio::time::sleep_until(deadline) => {}
-                _ = stopping.changed() => {}
+                _ = stopping.wait_for(|stop| *stop) => {}
             }
         }
     }
+}
+
+/// Told to stop, or the server that would tell it is gone.
+pub(crate) fn is_stopping(stopping: &watch::Receiver<bool>) -> bool {
+    *stopping.borrow() || stopping.has_changed().is_err()
 }
 
 fn parse_version_id(text: &str) -> Result<i64> {

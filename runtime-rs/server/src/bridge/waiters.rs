@@ -59,13 +59,13 @@ impl Waiters {
         let mut next_sweep = Instant::now() + poll;
         let mut reported_outage = false;
         loop {
-            if *stopping.borrow() {
+            if super::is_stopping(&stopping) {
                 return;
             }
             let woke = match listener.as_mut() {
                 Some(open) => tokio::select! {
                     event = open.next_before(next_sweep) => Some(event),
-                    _ = stopping.changed() => None,
+                    _ = stopping.wait_for(|stop| *stop) => None,
                 },
                 None => match store.listen().await {
                     Ok(open) => {
@@ -89,7 +89,7 @@ impl Waiters {
                         }
                         tokio::select! {
                             () = tokio::time::sleep(poll.max(Duration::from_millis(500))) => {}
-                            _ = stopping.changed() => {}
+                            _ = stopping.wait_for(|stop| *stop) => {}
                         }
                         None
                     }
