@@ -470,6 +470,22 @@ async fn a_wait_wakes_when_the_instance_finishes() {
 }
 
 #[tokio::test]
+async fn a_finish_nothing_notified_still_wakes_the_wait() {
+    let (mut bridge, _, id) = Running::with_ada().await;
+    let waiting = bridge.wait_in_background(&id, 120.0);
+    // As if the notification were lost: the outcome lands without NOTIFY.
+    sqlx::query("UPDATE instances SET state = 'completed', outcome = '42' WHERE id = $1::uuid")
+        .bind(&id)
+        .execute(bridge.store.pool())
+        .await
+        .expect("finish behind the bridge's back");
+    let done = waiting.await.expect("join").expect("the wait");
+    assert_eq!(done.state(), State::Completed);
+    assert_eq!(done.outcome, Some(Outcome::Value(b"42".to_vec())));
+    bridge.stop().await;
+}
+
+#[tokio::test]
 async fn stopping_ends_waits_with_the_status_so_far() {
     let (mut bridge, _, id) = Running::with_ada().await;
     let waiting = bridge.wait_in_background(&id, 600.0);
