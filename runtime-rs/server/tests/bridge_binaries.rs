@@ -323,3 +323,37 @@ fn a_port_held_by_something_else_is_a_clear_error() {
     );
     assert!(stderr.contains("set RAPPEL_HTTP_ADDR"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_missing_setting_or_a_taken_port_stops_the_bridge_with_a_clear_error() {
+    let cwd = tempfile::tempdir().expect("a temp dir");
+    let unset = command(BRIDGE, cwd.path()).output().expect("run it");
+    let stderr = String::from_utf8_lossy(&unset.stderr);
+    assert_eq!(unset.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("rappel-bridge: RAPPEL_DATABASE_URL is not set"),
+        "{stderr}"
+    );
+    assert!(unset.stdout.is_empty(), "no ready line");
+
+    let schema = TestSchema::new().await;
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().unwrap();
+    let refused = command(BRIDGE, cwd.path())
+        .env("RAPPEL_DATABASE_URL", url_in(&schema))
+        .env("RAPPEL_HTTP_ADDR", addr.to_string())
+        .env("RAPPEL_GRPC_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run it");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen for HTTP on {addr}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("set RAPPEL_HTTP_ADDR to a free host:port"),
+        "{stderr}"
+    );
+    assert!(refused.stdout.is_empty(), "no ready line");
+}
