@@ -372,7 +372,7 @@ pub struct BridgeServer {
     pub http_addr: SocketAddr,
     pub grpc_addr: SocketAddr,
     stop: watch::Sender<bool>,
-    serving: tokio::task::JoinHandle<std::io::Result<()>>,
+    serving: tokio::task::JoinHandle<Result<(), ServeError>>,
 }
 
 /// Why the bridge could not listen or serve.
@@ -432,7 +432,14 @@ impl BridgeServer {
             let grpc_server = grpc::serve(Arc::clone(&bridge), grpc, signal(stopping.clone()));
             let http_server = http::serve(bridge, ports, http, signal(stopping));
             let (grpc_result, http_result) = tokio::join!(grpc_server, http_server);
-            grpc_result.and(http_result)
+            let failed = |what| {
+                move |error: std::io::Error| ServeError::Serve {
+                    what,
+                    message: error.to_string(),
+                }
+            };
+            grpc_result.map_err(failed("gRPC"))?;
+            http_result.map_err(failed("HTTP"))
         });
         Ok(BridgeServer {
             http_addr,
@@ -464,16 +471,11 @@ impl BridgeServer {
     }
 
     async fn join(self) -> Result<(), ServeError> {
-        match self.serving.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(ServeError::Serve {
-                what: "gRPC or HTTP",
+        self.serving.await.unwrap_or_else(|error| {
+            Err(ServeError::Serve {
+                what: "gRPC and HTTP",
                 message: error.to_string(),
-            }),
-            Err(error) => Err(ServeError::Serve {
-                what: "gRPC or HTTP",
-                message: error.to_string(),
-            }),
-        }
+            })
+        })
     }
 }
