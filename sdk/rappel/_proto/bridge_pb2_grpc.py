@@ -91,8 +91,9 @@ class WorkflowsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def WaitForResult(self, request, context):
-        """Wait (up to `timeout_seconds`) for an instance to finish. A wait that ends
-        first returns the status without an outcome: call again.
+        """Wait (up to `timeout_seconds`, at most 600) for an instance to finish. A
+        wait that ends first, or that a stopping bridge ends, returns the status
+        without an outcome: call again. An unknown instance is NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
