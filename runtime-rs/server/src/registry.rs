@@ -11,7 +11,7 @@ use rappel_store::{Store, StoreError};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::program::load_program;
+use crate::program::{load_program, unstorable};
 
 /// The manifest `rappel compile` writes beside the `.rrl` files.
 pub const MANIFEST: &str = "manifest.json";
@@ -190,6 +190,13 @@ pub async fn register_ir_dir(store: &Store, dir: &Path) -> Result<IrReport, Regi
                 });
                 continue;
             }
+        }
+        if let Some(problem) = unstorable(&candidate.workflow, &text) {
+            report.refused.push(Refused {
+                file: candidate.file,
+                reason: problem,
+            });
+            continue;
         }
         if let Err(error) = load_program(&candidate.workflow, &text) {
             report.refused.push(Refused {

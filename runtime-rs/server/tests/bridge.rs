@@ -266,6 +266,14 @@ async fn a_program_that_cannot_run_is_refused_with_its_diagnostics() {
         Code::InvalidArgument,
         "missing",
     );
+    let nul = bridge
+        .register("W", "rrl 1\n\nworkflow W() -> str:\n    return \"\0\"\n")
+        .await;
+    assert_code(
+        nul,
+        Code::InvalidArgument,
+        "contains U+0000 (NUL) on line 4",
+    );
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM workflow_versions")
         .fetch_one(bridge.store.pool())
         .await
@@ -309,6 +317,20 @@ async fn starts_queue_instances_alone_and_in_batches() {
             json!({"dict": [["name", format!("user {i}")], ["punctuation", "?"]]})
         );
     }
+
+    // What is stored is the value encoded again: canonical, and a NUL in a
+    // plain string tagged as Postgres needs.
+    let nul = bridge
+        .start_one(&version, "{\"dict\": [[\"name\", \"a\\u0000b\"]]}")
+        .await
+        .expect("a NUL in a string");
+    let record = bridge
+        .store
+        .load_instances(&[InstanceId::parse(&nul).unwrap()])
+        .await
+        .expect("load");
+    let stored: Json = serde_json::from_str(&record[0].arguments).unwrap();
+    assert_eq!(stored, json!({"dict": [["name", {"str": ["a", "b"]}]]}));
 
     // One bad start refuses the whole batch, naming it.
     let before = bridge.count_instances().await;
@@ -663,6 +685,7 @@ async fn an_ir_dir_registers_every_program_and_refuses_a_malformed_one() {
     )
     .unwrap();
     std::fs::write(dir.path().join("Greet.rrl"), GREET).unwrap();
+    std::fs::write(dir.path().join("Nul.rrl"), GREET.replace('!', "\0")).unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not IR").unwrap();
     // The manifest vouches for the first two; the second's hash is stale.
     let sha = |text: &str| {
@@ -703,6 +726,7 @@ async fn an_ir_dir_registers_every_program_and_refuses_a_malformed_one() {
     let mut want_refused = vec![
         "Broken.rrl".to_string(),
         "Gone.rrl".to_string(),
+        "Nul.rrl".to_string(),
         format!("{second}.rrl"),
     ];
     want_refused.sort();
@@ -714,6 +738,10 @@ async fn an_ir_dir_registers_every_program_and_refuses_a_malformed_one() {
     );
     assert!(text.contains("changed after `rappel compile`"), "{text}");
     assert!(text.contains("no such .rrl file"), "{text}");
+    assert!(
+        text.contains("Nul.rrl: the program of workflow Nul contains U+0000"),
+        "{text}"
+    );
 
     // Registered versions are the store's: starting from one works.
     let greet = report

@@ -21,7 +21,7 @@ use serde_json::Value as Json;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::program::load_program;
+use crate::program::{load_program, unstorable};
 use waiters::Waiters;
 
 /// The largest encoded arguments of one instance.
@@ -124,6 +124,9 @@ impl Bridge {
                     .to_string(),
             ));
         }
+        if let Some(problem) = unstorable(workflow, rrl_text) {
+            return Err(BridgeError::InvalidArgument(problem));
+        }
         let program = load_program(workflow, rrl_text)
             .map_err(|error| BridgeError::InvalidArgument(error.to_string()))?;
         let version = self.store.register_version(workflow, rrl_text).await?;
@@ -182,10 +185,9 @@ impl Bridge {
                 &parsed
             }
         };
-        check_arguments(&loaded, data)?;
         Ok(NewInstance {
             version_id,
-            arguments: codec::canonical(data),
+            arguments: check_arguments(&loaded, data)?,
         })
     }
 
@@ -293,8 +295,10 @@ fn unknown_instance(id: &InstanceId) -> BridgeError {
 
 /// The arguments are the codec encoding of a dict from run()'s parameter
 /// names to values the program's classes can hold, with every parameter
-/// without a default present.
-fn check_arguments(loaded: &Loaded, data: &Json) -> Result<()> {
+/// without a default present. Returns the value encoded again, canonical and
+/// storable (a U+0000 a client sent in a plain JSON string is tagged, as
+/// Postgres requires).
+fn check_arguments(loaded: &Loaded, data: &Json) -> Result<String> {
     const SHAPE: &str = "the arguments must be the codec encoding of a dict of run()'s keyword \
                          arguments, such as {\"dict\": [[\"name\", \"Ada\"]]}";
     let value = codec::decode(data, loaded.program.evaluator().resolver()).map_err(|error| {
@@ -304,7 +308,7 @@ fn check_arguments(loaded: &Loaded, data: &Json) -> Result<()> {
             error.reason()
         ))
     })?;
-    let Value::Dict(dict) = value else {
+    let Value::Dict(dict) = &value else {
         return Err(BridgeError::InvalidArgument(format!(
             "the arguments decode to a {}, not a dict; {SHAPE}",
             value.type_of().name()
@@ -359,7 +363,13 @@ fn check_arguments(loaded: &Loaded, data: &Json) -> Result<()> {
             quoted(&missing)
         )));
     }
-    Ok(())
+    codec::dumps(&value).map_err(|error| {
+        BridgeError::InvalidArgument(format!(
+            "the arguments cannot be encoded again: {} {}",
+            error.location("arguments"),
+            error.reason()
+        ))
+    })
 }
 
 /// The wire name of a state (the HTTP mirror's `state`).
