@@ -17,7 +17,8 @@ use rappel_server::config::Config;
 use rappel_server::health::{Health, ProbeError, probe};
 
 const BRIDGE: &str = "rappel-bridge";
-const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+/// Generous: a bridge on a loaded machine is slow, not absent.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a starting bridge may take to answer (it retries an unreachable
 /// database meanwhile).
 const START_TIMEOUT: Duration = Duration::from_secs(30);
