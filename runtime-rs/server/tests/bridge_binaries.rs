@@ -174,7 +174,7 @@ fn an_unreachable_database_is_retried_without_showing_the_password() {
     let said = lines_until(&mut stderr, "retrying");
     assert!(
         said.contains(&format!(
-            "waiting for Postgres at postgresql://rappel@127.0.0.1:{closed}/rappel"
+            "waiting for Postgres at rappel@127.0.0.1:{closed}/rappel"
         )),
         "{said}"
     );

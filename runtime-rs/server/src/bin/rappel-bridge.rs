@@ -12,6 +12,7 @@ use rappel_server::bridge::BridgeServer;
 use rappel_server::config::Config;
 use rappel_server::registry::register_ir_dir;
 use rappel_store::{Store, StoreConfig, StoreError};
+use sqlx::postgres::PgConnectOptions;
 
 /// The pool of one bridge: a listener for finished instances plus requests.
 const MAX_CONNECTIONS: u32 = 8;
@@ -120,20 +121,18 @@ async fn connect(config: StoreConfig) -> Result<Store, String> {
     }
 }
 
-/// The URL without its password and query (which may hold one):
-/// `postgresql://user@host:port/database`.
+/// Where the URL points, as the store reads it, without the password (or
+/// anything else of the URL): `user@host:port/database`.
 fn without_secrets(url: &str) -> String {
-    let url = url.split('?').next().unwrap_or(url);
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "the configured URL".to_string();
-    };
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}@{host}{path}")
-        }
-        None => format!("{scheme}://{authority}{path}"),
+    match url.parse::<PgConnectOptions>() {
+        Ok(options) => format!(
+            "{}@{}:{}/{}",
+            options.get_username(),
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or("")
+        ),
+        Err(_) => "the configured URL".to_string(),
     }
 }
 
@@ -150,5 +149,30 @@ async fn stop_signal() {
     tokio::select! {
         () = terminate => {}
         _ = tokio::signal::ctrl_c() => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_secrets;
+
+    #[test]
+    fn the_shown_url_has_no_password() {
+        for (url, shown) in [
+            (
+                "postgresql://app:pw@db.internal:5432/rappel",
+                "app@db.internal:5432/rappel",
+            ),
+            (
+                "postgres://app:p%40ss@db/rappel?password=pw&sslmode=require",
+                "app@db:5432/rappel",
+            ),
+            (
+                "postgresql://postgres@localhost/rappel?host=/tmp/pg",
+                "postgres@localhost:5432/rappel",
+            ),
+        ] {
+            assert_eq!(without_secrets(url), shown);
+        }
     }
 }
