@@ -3,7 +3,11 @@
 //! the binaries run.
 
 pub mod config;
+pub mod dispatcher;
 pub mod program;
+pub mod start_workers;
+pub mod supervisor;
+pub mod worker_stream;
 
 /// The gRPC contract of `proto/rappel/v1/`, generated at build time.
 pub mod proto {

@@ -1,0 +1,331 @@
+//! start-workers end to end: a real Postgres (a schema per test), real
+//! Python workers (`python -m rappel.worker`), golden programs run to the
+//! outcome their case expects.
+
+#[path = "../../store/tests/support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rappel_server::dispatcher::Options;
+use rappel_server::start_workers::StartWorkers;
+use rappel_server::supervisor::WorkerSpec;
+use rappel_store::{InstanceId, InstanceState, NewInstance, Store};
+use serde_json::Value as Json;
+use support::TestSchema;
+
+const OUTCOME_WAIT: Duration = Duration::from_secs(60);
+
+fn checkout() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The Python with rappel installed: $RAPPEL_PYTHON, else the checkout's venv.
+fn python() -> Option<PathBuf> {
+    if let Some(python) = std::env::var_os("RAPPEL_PYTHON").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(python));
+    }
+    let venv = checkout().join(".venv/bin/python");
+    venv.is_file().then_some(venv)
+}
+
+/// A program to run, its arguments and expected outcome (codec JSON).
+struct Case {
+    dir: PathBuf,
+    workflow: String,
+    rrl: String,
+    arguments: String,
+    expected: Json,
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn json(path: &Path) -> Json {
+    serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn load_case(dir: PathBuf, arguments: Json, module: Option<&str>) -> Case {
+    let rrl_path = std::fs::read_dir(&dir)
+        .expect("the case directory")
+        .map(|entry| entry.expect("an entry").path())
+        .find(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".rrl") && !name.ends_with(".opt.rrl")
+        })
+        .expect("the case's .rrl");
+    let workflow = rrl_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a workflow name")
+        .to_string();
+    // The workers import the case as module `case` (PYTHONPATH = its dir).
+    let as_case = |text: String| match module {
+        Some(module) => text.replace(module, "case"),
+        None => text,
+    };
+    let rrl = as_case(read(&rrl_path));
+    let expected = as_case(read(&dir.join("expected.json")));
+    Case {
+        workflow,
+        rrl,
+        arguments: arguments.to_string(),
+        expected: serde_json::from_str(&expected).expect("expected.json"),
+        dir,
+    }
+}
+
+/// A case of golden/run, its arguments from its transcript.
+fn golden(name: &str) -> Case {
+    let dir = checkout().join("golden/run").join(name);
+    let arguments = json(&dir.join("transcript.json"))["arguments"].clone();
+    load_case(dir, arguments, Some(&format!("golden_run_{name}")))
+}
+
+/// A case of tests/cases: its case.py compiled with `rappel compile`.
+fn own_case(name: &str) -> Case {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(name);
+    let arguments = json(&dir.join("input.json"));
+    load_case(dir, arguments, None)
+}
+
+struct Setup {
+    workers: usize,
+    max_action_lifecycle: Option<u64>,
+}
+
+const TWO_WORKERS: Setup = Setup {
+    workers: 2,
+    max_action_lifecycle: None,
+};
+
+/// A scratch directory the case's actions may keep state in across worker
+/// processes (CASE_STATE_DIR).
+fn state_dir(schema: &TestSchema) -> PathBuf {
+    let dir = std::env::temp_dir().join(&schema.name);
+    std::fs::create_dir_all(&dir).expect("a state directory");
+    dir
+}
+
+async fn start_runtime(
+    schema: &TestSchema,
+    case: &Case,
+    python: &Path,
+    setup: &Setup,
+) -> StartWorkers {
+    let store = schema.store().await;
+    let options = Options {
+        owner: format!("test-{}-{}", schema.name, rand_suffix()),
+        batch_size: 10,
+        max_held: 100,
+        lease: Duration::from_secs(10),
+        // Small, so that rebuilding from snapshots happens in these tests.
+        snapshot_every: 2,
+        max_action_lifecycle: setup.max_action_lifecycle,
+        timeout_grace: Duration::from_millis(100),
+        park_after: Duration::from_secs(1),
+        drain_timeout: Duration::from_secs(20),
+    };
+    let spec = WorkerSpec {
+        python: python.to_path_buf(),
+        worker_addr: ([127, 0, 0, 1], 0).into(),
+        user_module: "case".to_string(),
+        concurrent_per_worker: 4,
+        count: setup.workers,
+        env: vec![
+            ("PYTHONPATH".to_string(), case.dir.display().to_string()),
+            (
+                "CASE_STATE_DIR".to_string(),
+                state_dir(schema).display().to_string(),
+            ),
+        ],
+    };
+    StartWorkers::start(store, options, None, spec)
+        .await
+        .expect("start-workers starts")
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
+}
+
+async fn start_instances(store: &Store, case: &Case, count: usize) -> Vec<InstanceId> {
+    let version = store
+        .register_version(&case.workflow, &case.rrl)
+        .await
+        .expect("register the program");
+    let batch: Vec<NewInstance> = (0..count)
+        .map(|_| NewInstance {
+            version_id: version.id,
+            arguments: case.arguments.clone(),
+        })
+        .collect();
+    store.start_instances(&batch).await.expect("start")
+}
+
+/// Each instance's outcome as a case's expected.json writes it.
+async fn outcomes(store: &Store, ids: &[InstanceId]) -> Vec<Json> {
+    let statuses = store
+        .wait_for_outcomes(ids, OUTCOME_WAIT)
+        .await
+        .expect("every instance finishes");
+    statuses
+        .into_iter()
+        .map(|status| {
+            let tag = match status.state {
+                InstanceState::Completed => "result",
+                InstanceState::Failed => "error",
+                other => panic!("instance {} ended {other:?}", status.id),
+            };
+            let outcome: Json =
+                serde_json::from_str(status.outcome.as_deref().expect("an outcome")).unwrap();
+            serde_json::json!({ tag: outcome })
+        })
+        .collect()
+}
+
+/// Runs `instances` instances of the case to their outcome and checks it.
+async fn run_case(case: Case, setup: Setup, instances: usize) -> Option<TestSchema> {
+    let Some(python) = python() else {
+        eprintln!(
+            "SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv` in the checkout"
+        );
+        return None;
+    };
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let runtime = start_runtime(&schema, &case, &python, &setup).await;
+    let ids = start_instances(&store, &case, instances).await;
+    let got = outcomes(&store, &ids).await;
+    runtime.stop().await;
+    for outcome in got {
+        assert_eq!(outcome, case.expected, "{}", case.workflow);
+    }
+    Some(schema)
+}
+
+async fn count(schema: &TestSchema, sql: &str) -> i64 {
+    let store = schema.store().await;
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .expect(sql)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sequential_actions_run_in_order() {
+    run_case(golden("01_sequential_actions"), TWO_WORKERS, 3).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gather_fans_out_and_collects() {
+    run_case(golden("02_gather_list"), TWO_WORKERS, 2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exception_an_action_raises_is_caught_by_the_workflow() {
+    run_case(golden("09_except_base_class"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uncaught_action_error_fails_the_workflow() {
+    run_case(golden("29_action_error_fails_workflow"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_with_backoff_succeeds() {
+    // The case counts attempts in a module dict, per process: one worker
+    // sees all three.
+    let one = Setup {
+        workers: 1,
+        max_action_lifecycle: None,
+    };
+    if let Some(schema) = run_case(golden("13_retry_succeeds_third_attempt"), one, 1).await {
+        let retried = count(&schema, "SELECT count(*) FROM completions WHERE attempt = 3").await;
+        assert_eq!(retried, 2, "a backoff and the third attempt's result");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn durable_sleeps_resume() {
+    run_case(golden("22_durable_sleep"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeouts_the_worker_reports_are_retried_or_caught() {
+    run_case(golden("15_timeout_retried_then_succeeds"), TWO_WORKERS, 1).await;
+    run_case(golden("32_timeout_exhausted_caught"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_stuck_past_its_deadline_times_out() {
+    run_case(own_case("stuck_action"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_attempts_of_a_killed_worker_run_again() {
+    if let Some(schema) = run_case(own_case("worker_killed"), TWO_WORKERS, 1).await {
+        let rerun = count(&schema, "SELECT count(*) FROM completions WHERE attempt > 1").await;
+        assert!(rerun > 0, "the killed attempts ran again");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recycled_workers_lose_nothing_and_run_nothing_twice() {
+    let setup = Setup {
+        workers: 2,
+        max_action_lifecycle: Some(3),
+    };
+    // 6 instances of 3 actions each: every worker is recycled several times.
+    if let Some(schema) = run_case(golden("04_fanout_comprehension"), setup, 6).await {
+        let completions = count(&schema, "SELECT count(*) FROM completions").await;
+        let first_attempts =
+            count(&schema, "SELECT count(*) FROM completions WHERE attempt = 1").await;
+        assert_eq!(completions, 18);
+        assert_eq!(first_attempts, 18, "no attempt ran twice");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sleep_keeps_its_deadline_across_a_restart() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("long_sleep");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let first = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    let ids = start_instances(&store, &case, 1).await;
+    let due_at = "SELECT (extract(epoch FROM due_at) * 1000000)::bigint FROM timers";
+    let recorded = loop {
+        let rows: Vec<i64> = sqlx::query_scalar(due_at)
+            .fetch_all(store.pool())
+            .await
+            .expect("read timers");
+        if let Some(&due) = rows.first() {
+            break due;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // Stopped mid-sleep: the lease is given back (or the instance parked).
+    first.stop().await;
+    let status = store.get_status(&ids).await.expect("status");
+    assert!(!status[0].state.is_finished(), "{status:?}");
+
+    let second = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    let got = outcomes(&store, &ids).await;
+    second.stop().await;
+    assert_eq!(got, vec![case.expected.clone()]);
+    let kept: i64 = sqlx::query_scalar(due_at)
+        .fetch_one(store.pool())
+        .await
+        .expect("read timers");
+    assert_eq!(kept, recorded, "the deadline recorded first stands");
+}
