@@ -43,14 +43,16 @@ async fn run() -> ExitCode {
              (and imports your workflows), e.g. my_app.workflows",
         );
     };
-    let (mut terminate, mut interrupt) =
-        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
-            (Ok(terminate), Ok(interrupt)) => (terminate, interrupt),
-            (Err(error), _) | (_, Err(error)) => {
-                eprintln!("start-workers: error: cannot handle signals: {error}");
-                return ExitCode::from(1);
-            }
-        };
+    let (mut terminate, mut interrupt) = match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(terminate), Ok(interrupt)) => (terminate, interrupt),
+        (Err(error), _) | (_, Err(error)) => {
+            eprintln!("start-workers: error: cannot handle signals: {error}");
+            return ExitCode::from(1);
+        }
+    };
 
     let store_config = StoreConfig {
         poll_interval: config.poll_interval,
@@ -76,16 +78,20 @@ async fn run() -> ExitCode {
         count: config.worker_count,
         env: Vec::new(),
     };
-    let running =
-        match StartWorkers::start(store, Options::from_config(&config), config.worker_addr, spec)
-            .await
-        {
-            Ok(running) => running,
-            Err(error) => {
-                eprintln!("start-workers: error: {error}");
-                return ExitCode::from(1);
-            }
-        };
+    let running = match StartWorkers::start(
+        store,
+        Options::from_config(&config),
+        config.worker_addr,
+        spec,
+    )
+    .await
+    {
+        Ok(running) => running,
+        Err(error) => {
+            eprintln!("start-workers: error: {error}");
+            return ExitCode::from(1);
+        }
+    };
     let mut stdout = std::io::stdout();
     let _ = writeln!(
         stdout,

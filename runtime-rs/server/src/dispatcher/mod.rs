@@ -282,7 +282,9 @@ impl Dispatcher {
                             self.adopt(record);
                         }
                     }
-                    Err(error) => eprintln!("start-workers: {error}; leasing again at the next poll"),
+                    Err(error) => {
+                        eprintln!("start-workers: {error}; leasing again at the next poll")
+                    }
                 }
             }
             Input::Renewed(asked, result) => {
@@ -398,8 +400,11 @@ impl Dispatcher {
             Some(Outcome::Value(bytes)) => {
                 match std::str::from_utf8(&bytes)
                     .map_err(|e| e.to_string())
-                    .and_then(|t| codec::loads(t, classes).map(|v| (v, t)).map_err(|e| e.to_string()))
-                {
+                    .and_then(|t| {
+                        codec::loads(t, classes)
+                            .map(|v| (v, t))
+                            .map_err(|e| e.to_string())
+                    }) {
                     Ok((value, text)) => (
                         Completion::Returned {
                             id: id.clone(),
@@ -509,7 +514,7 @@ impl Dispatcher {
         let row = NewCompletion {
             instance_id: instance,
             operation_id: completion.id().to_string(),
-            attempt: completion.attempt().map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX)),
+            attempt: log_attempt(&completion),
             completion: row,
         };
         self.write(Write::Append { row, completion });
@@ -561,8 +566,10 @@ impl Dispatcher {
                     + Duration::try_from_secs_f64(attempt.message.timeout_seconds)
                         .unwrap_or(Duration::from_secs(u32::MAX.into()))
                     + self.options.timeout_grace;
-                self.dues
-                    .insert((deadline, self.counter), Due::Deadline(attempt_id.clone(), self.counter));
+                self.dues.insert(
+                    (deadline, self.counter),
+                    Due::Deadline(attempt_id.clone(), self.counter),
+                );
                 worker.running.insert(attempt_id);
                 batch.push(attempt.message.clone());
             }
@@ -791,7 +798,10 @@ impl Dispatcher {
                     );
                     self.queue.push_back(attempt_id);
                 }
-                Command::Sleep { id: operation, seconds } => {
+                Command::Sleep {
+                    id: operation,
+                    seconds,
+                } => {
                     self.timer(id, operation, 0, seconds);
                 }
                 Command::Backoff {
@@ -799,7 +809,12 @@ impl Dispatcher {
                     attempt,
                     seconds,
                 } => {
-                    self.timer(id, operation, i64::try_from(attempt).unwrap_or(i64::MAX), seconds);
+                    self.timer(
+                        id,
+                        operation,
+                        i64::try_from(attempt).unwrap_or(i64::MAX),
+                        seconds,
+                    );
                 }
                 Command::Finish(finish) => {
                     held.leaving = true;
@@ -854,7 +869,8 @@ impl Dispatcher {
                 Some(left) => {
                     self.counter += 1;
                     held.timers.insert(key.clone(), now + left);
-                    self.dues.insert((now + left, self.counter), Due::Timer(key.clone()));
+                    self.dues
+                        .insert((now + left, self.counter), Due::Timer(key.clone()));
                     self.park_if_idle(&key.instance_id);
                 }
                 None => self.lost(&key.instance_id),
@@ -947,6 +963,19 @@ impl Dispatcher {
             return;
         }
         self.attempts.retain(|_, attempt| &attempt.instance != id);
+    }
+}
+
+/// The attempt that keys a completion in the log: a sleep answers none
+/// (0), a backoff precedes attempt n and is keyed -n, apart from the
+/// answer of attempt n itself.
+fn log_attempt(completion: &Completion) -> i64 {
+    let attempt = completion
+        .attempt()
+        .map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
+    match completion {
+        Completion::BackedOff { .. } => -attempt,
+        _ => attempt,
     }
 }
 

@@ -23,11 +23,17 @@ pub enum Write {
         completion: Completion,
     },
     /// A timer, due after the delay unless recorded already.
-    Timer { key: TimerKey, delay: Duration },
+    Timer {
+        key: TimerKey,
+        delay: Duration,
+    },
     Snapshot(NewSnapshot),
     Finish(Finished),
     /// Sleep until the delay passes, giving the lease up.
-    Park { id: InstanceId, delay: Duration },
+    Park {
+        id: InstanceId,
+        delay: Duration,
+    },
 }
 
 /// What became of one batch.
