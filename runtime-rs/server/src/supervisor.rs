@@ -114,8 +114,8 @@ async fn supervise(
     // Every live child, by id: its kill switch.
     let mut alive: HashMap<String, oneshot::Sender<()>> = HashMap::new();
     let mut stopping: Option<Instant> = None;
-    for index in 0..slots.len() {
-        start(&spec, index, &mut slots[index], &mut alive, &exits_tx);
+    for (index, slot) in slots.iter_mut().enumerate() {
+        start(&spec, index, slot, &mut alive, &exits_tx);
     }
     loop {
         if stopping.is_some() && alive.is_empty() {
@@ -176,10 +176,10 @@ async fn supervise(
                     }
                     return;
                 }
-                for index in 0..slots.len() {
-                    if slots[index].restart_at.is_some_and(|at| now >= at) {
-                        slots[index].restart_at = None;
-                        start(&spec, index, &mut slots[index], &mut alive, &exits_tx);
+                for (index, slot) in slots.iter_mut().enumerate() {
+                    if slot.restart_at.is_some_and(|at| now >= at) {
+                        slot.restart_at = None;
+                        start(&spec, index, slot, &mut alive, &exits_tx);
                     }
                 }
             }

@@ -343,3 +343,107 @@ async fn a_sleep_keeps_its_deadline_across_a_restart() {
         .expect("read timers");
     assert_eq!(kept, recorded, "the deadline recorded first stands");
 }
+
+// ------------------------------------------------------------ the binary
+
+fn binary() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_start-workers"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("RAPPEL_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([format!("-{name}"), child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_says_ready_runs_instances_and_stops_on_sigterm() {
+    use std::io::BufRead;
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = golden("01_sequential_actions");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let separator = if schema.url.contains('?') { '&' } else { '?' };
+    let url = format!(
+        "{}{separator}options[search_path]={}",
+        schema.url, schema.name
+    );
+    let mut child = binary()
+        .env("RAPPEL_DATABASE_URL", url)
+        .env("RAPPEL_USER_MODULE", "case")
+        .env("RAPPEL_WORKER_COUNT", "2")
+        .env("RAPPEL_POLL_INTERVAL_MS", "50")
+        .env("RAPPEL_PYTHON", &python)
+        .env("PYTHONPATH", &case.dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start-workers runs");
+    let stdout = child.stdout.take().expect("its stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let ready = lines.next().expect("a ready line").expect("UTF-8");
+    let (prefix, rest) = ready.split_at("start-workers ready worker_addr=127.0.0.1:".len());
+    assert_eq!(prefix, "start-workers ready worker_addr=127.0.0.1:");
+    let (port, workers) = rest.split_once(' ').expect("two fields");
+    assert!(port.parse::<u16>().is_ok_and(|p| p > 0), "{ready}");
+    assert_eq!(workers, "workers=2");
+
+    let ids = start_instances(&store, &case, 2).await;
+    for outcome in outcomes(&store, &ids).await {
+        assert_eq!(outcome, case.expected);
+    }
+    signal(&child, "TERM");
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(status.success(), "{status}");
+    assert!(lines.next().is_none(), "one line on stdout");
+}
+
+#[test]
+fn the_binary_says_what_is_missing() {
+    let output = binary()
+        .env("RAPPEL_DATABASE_URL", support::database_url())
+        .output()
+        .expect("start-workers runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("RAPPEL_USER_MODULE is not set"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_is_retried_without_showing_the_password() {
+    use std::io::BufRead;
+    let mut child = binary()
+        .env(
+            "RAPPEL_DATABASE_URL",
+            "postgresql://rappel:sekrit@127.0.0.1:1/nowhere",
+        )
+        .env("RAPPEL_USER_MODULE", "case")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start-workers runs");
+    let stderr = child.stderr.take().expect("its stderr");
+    let first = std::io::BufReader::new(stderr)
+        .lines()
+        .next()
+        .expect("a line")
+        .expect("UTF-8");
+    signal(&child, "INT");
+    let status = child.wait().expect("wait");
+    assert!(first.contains("127.0.0.1:1/nowhere"), "{first}");
+    assert!(first.contains("retrying in"), "{first}");
+    assert!(!first.contains("sekrit"), "{first}");
+    assert!(status.success(), "{status}");
+}
