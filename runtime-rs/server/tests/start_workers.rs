@@ -123,8 +123,8 @@ async fn start_runtime(
         batch_size: 10,
         max_held: 100,
         lease: Duration::from_secs(10),
-        // Small, so that rebuilding from snapshots happens in these tests.
-        snapshot_every: 2,
+        // Every completion: a rebuilt instance starts from its snapshot.
+        snapshot_every: 1,
         max_action_lifecycle: setup.max_action_lifecycle,
         timeout_grace: Duration::from_millis(100),
         park_after: Duration::from_secs(1),
@@ -330,6 +330,8 @@ async fn a_sleep_keeps_its_deadline_across_a_restart() {
     };
     // Stopped mid-sleep: the lease is given back (or the instance parked).
     first.stop().await;
+    let snapshots = count(&schema, "SELECT count(*) FROM snapshots").await;
+    assert_eq!(snapshots, 1, "the instance is rebuilt from its snapshot");
     let status = store.get_status(&ids).await.expect("status");
     assert!(!status[0].state.is_finished(), "{status:?}");
 

@@ -106,8 +106,8 @@ struct Attempt {
     operation: String,
     attempt: u64,
     message: DispatchMessage,
-    /// The worker running it, and the dispatch's number (for its deadline).
-    running: Option<(StreamKey, u64)>,
+    /// Once sent: the worker running it, and its deadline's key in `dues`.
+    running: Option<(StreamKey, DueKey)>,
 }
 
 /// A held instance.
@@ -137,8 +137,11 @@ struct Worker {
 
 enum Due {
     Timer(TimerKey),
-    Deadline(String, u64),
+    Deadline(String),
 }
+
+/// When something is due, and a number that keeps keys apart.
+type DueKey = (Instant, u64);
 
 pub struct Dispatcher {
     store: Store,
@@ -151,7 +154,7 @@ pub struct Dispatcher {
     attempts: HashMap<String, Attempt>,
     queue: VecDeque<String>,
     workers: HashMap<StreamKey, Worker>,
-    dues: BTreeMap<(Instant, u64), Due>,
+    dues: BTreeMap<DueKey, Due>,
     counter: u64,
     writes_in_flight: usize,
     leasing: bool,
@@ -500,6 +503,9 @@ impl Dispatcher {
         let Some(attempt) = self.attempts.remove(attempt_id) else {
             return;
         };
+        if let Some((_, due)) = attempt.running {
+            self.dues.remove(&due);
+        }
         if let Some(held) = self.held.get_mut(&attempt.instance) {
             held.attempts -= 1;
         }
@@ -521,9 +527,7 @@ impl Dispatcher {
     }
 
     fn write(&mut self, write: Write) {
-        if !matches!(write, Write::Snapshot(_)) {
-            self.writes_in_flight += 1;
-        }
+        self.writes_in_flight += 1;
         if self.writer.send(write).is_err() {
             eprintln!("start-workers: the writer stopped; nothing more is written");
         }
@@ -561,15 +565,13 @@ impl Dispatcher {
                     continue; // its instance was dropped
                 };
                 self.counter += 1;
-                attempt.running = Some((key, self.counter));
                 let deadline = now
                     + Duration::try_from_secs_f64(attempt.message.timeout_seconds)
                         .unwrap_or(Duration::from_secs(u32::MAX.into()))
                     + self.options.timeout_grace;
-                self.dues.insert(
-                    (deadline, self.counter),
-                    Due::Deadline(attempt_id.clone(), self.counter),
-                );
+                let due = (deadline, self.counter);
+                attempt.running = Some((key, due));
+                self.dues.insert(due, Due::Deadline(attempt_id.clone()));
                 worker.running.insert(attempt_id);
                 batch.push(attempt.message.clone());
             }
@@ -602,16 +604,8 @@ impl Dispatcher {
                 break;
             }
             match entry.remove() {
-                Due::Deadline(attempt_id, number) => {
-                    let current = self
-                        .attempts
-                        .get(&attempt_id)
-                        .and_then(|a| a.running)
-                        .is_some_and(|(_, n)| n == number);
-                    if current {
-                        self.time_out(&attempt_id);
-                    }
-                }
+                // An answered attempt's deadline is gone from `dues`.
+                Due::Deadline(attempt_id) => self.time_out(&attempt_id),
                 Due::Timer(key) => {
                     let Some(held) = self.held.get_mut(&key.instance_id) else {
                         continue;
@@ -959,10 +953,19 @@ impl Dispatcher {
     /// Drops an instance and whatever of it is queued or running: answers
     /// that come for it later are discarded.
     fn forget(&mut self, id: &InstanceId) {
-        if self.held.remove(id).is_none() {
+        let Some(held) = self.held.remove(id) else {
             return;
+        };
+        if held.attempts > 0 {
+            let dues = &mut self.dues;
+            self.attempts.retain(|_, attempt| {
+                let keep = &attempt.instance != id;
+                if let (false, Some((_, due))) = (keep, attempt.running) {
+                    dues.remove(&due);
+                }
+                keep
+            });
         }
-        self.attempts.retain(|_, attempt| &attempt.instance != id);
     }
 }
 

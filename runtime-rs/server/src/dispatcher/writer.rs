@@ -44,6 +44,8 @@ pub struct Report {
     /// Each timer and the time left until it is due; `None` when the
     /// instance's lease is gone.
     pub timers: Vec<(TimerKey, Option<Duration>)>,
+    /// Snapshots written or not (a failed one only means a longer replay).
+    pub snapshots: usize,
     /// Finished or parked: no longer held, whatever the store answered.
     pub released: Vec<InstanceId>,
     /// Instances whose writes failed, with the error: their state in the
@@ -54,7 +56,11 @@ pub struct Report {
 impl Report {
     /// The writes it answers (one per write sent), for the in-flight count.
     pub fn answered(&self) -> usize {
-        self.appended.len() + self.timers.len() + self.released.len() + self.failed.len()
+        self.appended.len()
+            + self.timers.len()
+            + self.snapshots
+            + self.released.len()
+            + self.failed.len()
     }
 }
 
@@ -139,6 +145,7 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
         }
     }
     // A snapshot only shortens replay: one that fails is not retried.
+    report.snapshots = snapshots.len();
     if !snapshots.is_empty() {
         if let Err(error) = store.save_snapshots(owner, &snapshots).await {
             eprintln!("start-workers: {error} (replay starts from an older snapshot)");
