@@ -5,10 +5,13 @@ use std::sync::Arc;
 
 use rrl::exec::command::encode_completion;
 use rrl::exec::{Completion, Finish};
+use rrl::value::class::Classes;
 use rrl::value::codec;
 use rrl::value::exception::ExceptionData;
 use rrl::value::{ClassName, Exception, Value};
 use serde_json::Value as Json;
+
+use crate::proto::result::Outcome;
 
 /// A `rappel.RappelError` with `message`: what the runtime raises when it
 /// cannot carry a value across (an undecodable result, unencodable kwargs).
@@ -43,14 +46,66 @@ pub fn row_of(completion: &Completion) -> String {
     }
 }
 
-/// The row of a worker's answer, around the codec JSON the worker sent:
-/// `member` is `value` or `exception`, `encoded` the text it decoded from.
-pub fn row_around(tag: &str, member: &str, id: &str, attempt: u64, encoded: &str) -> String {
-    let id = codec::canonical(&Json::String(id.to_string()));
-    if member == "value" {
-        format!(r#"{{"{tag}":{{"attempt":{attempt},"id":{id},"value":{encoded}}}}}"#)
-    } else {
-        format!(r#"{{"{tag}":{{"attempt":{attempt},"exception":{encoded},"id":{id}}}}}"#)
+/// A worker's answer to attempt `attempt` of operation `id` (action
+/// `label`): the completion, and its log row. A returned value or an
+/// exception is logged as the codec JSON the worker sent; an answer that
+/// does not decode is a `RappelError` the action raised, saying why.
+pub fn decode_result(
+    outcome: Option<Outcome>,
+    id: &str,
+    attempt: u64,
+    label: &str,
+    classes: &dyn Classes,
+) -> (Completion, String) {
+    let decode = |bytes: &[u8]| -> Result<(Value, String), String> {
+        let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+        let value = codec::loads(text, classes).map_err(|e| e.to_string())?;
+        Ok((value, text.to_string()))
+    };
+    let id_json = codec::canonical(&Json::String(id.to_string()));
+    let raised = |exception: Exception| Completion::Raised {
+        id: id.to_string(),
+        attempt,
+        exception,
+    };
+    let failed = |message: String| {
+        let completion = raised(rappel_error(&message));
+        let row = row_of(&completion);
+        (completion, row)
+    };
+    match outcome {
+        Some(Outcome::Value(bytes)) => match decode(&bytes) {
+            Ok((value, text)) => (
+                Completion::Returned {
+                    id: id.to_string(),
+                    attempt,
+                    value,
+                },
+                format!(r#"{{"returned":{{"attempt":{attempt},"id":{id_json},"value":{text}}}}}"#),
+            ),
+            Err(error) => failed(format!(
+                "the result of action {label} cannot be decoded: {error}"
+            )),
+        },
+        Some(Outcome::Error(error)) => match decode(&error.exception) {
+            Ok((Value::Exception(exception), text)) => (
+                raised(exception),
+                format!(
+                    r#"{{"raised":{{"attempt":{attempt},"exception":{text},"id":{id_json}}}}}"#
+                ),
+            ),
+            Ok(_) => failed(format!(
+                "action {label} failed, and its worker sent something other than an exception"
+            )),
+            Err(problem) => failed(format!(
+                "action {label} failed with an exception that cannot be decoded ({problem}); \
+                 its traceback:\n{}",
+                error.traceback
+            )),
+        },
+        None => failed(format!(
+            "the worker running action {label} sent a result with neither a value nor an error"
+        )),
     }
 }
 

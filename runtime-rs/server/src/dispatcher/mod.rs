@@ -26,11 +26,10 @@ use rrl::value::{Value, codec};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::proto::result::Outcome;
 use crate::proto::runtime_message::Kind as Outbound;
 use crate::proto::{Dispatch as DispatchMessage, DispatchBatch, Drain, RuntimeMessage};
 use crate::worker_stream::{StreamKey, WorkerEvent};
-use completions::{kwargs_text, outcome_of, rappel_error, row_around, row_of};
+use completions::{decode_result, kwargs_text, outcome_of, rappel_error, row_of};
 use programs::Programs;
 use writer::{Report, Write};
 
@@ -399,90 +398,7 @@ impl Dispatcher {
         let classes = held.machine.program().evaluator().resolver();
         let (id, number) = (attempt.operation.clone(), attempt.attempt);
         let label = format!("{}.{}", attempt.message.module, attempt.message.name);
-        let (completion, row) = match result.outcome {
-            Some(Outcome::Value(bytes)) => {
-                match std::str::from_utf8(&bytes)
-                    .map_err(|e| e.to_string())
-                    .and_then(|t| {
-                        codec::loads(t, classes)
-                            .map(|v| (v, t))
-                            .map_err(|e| e.to_string())
-                    }) {
-                    Ok((value, text)) => (
-                        Completion::Returned {
-                            id: id.clone(),
-                            attempt: number,
-                            value,
-                        },
-                        Some(row_around("returned", "value", &id, number, text)),
-                    ),
-                    Err(error) => (
-                        Completion::Raised {
-                            id: id.clone(),
-                            attempt: number,
-                            exception: rappel_error(&format!(
-                                "the result of action {label} cannot be decoded: {error}"
-                            )),
-                        },
-                        None,
-                    ),
-                }
-            }
-            Some(Outcome::Error(error)) => {
-                let decoded = std::str::from_utf8(&error.exception)
-                    .map_err(|e| e.to_string())
-                    .and_then(|t| {
-                        codec::loads(t, classes)
-                            .map(|v| (v, t))
-                            .map_err(|e| e.to_string())
-                    });
-                match decoded {
-                    Ok((Value::Exception(exception), text)) => (
-                        Completion::Raised {
-                            id: id.clone(),
-                            attempt: number,
-                            exception,
-                        },
-                        Some(row_around("raised", "exception", &id, number, text)),
-                    ),
-                    Ok(_) => (
-                        Completion::Raised {
-                            id: id.clone(),
-                            attempt: number,
-                            exception: rappel_error(&format!(
-                                "action {label} failed, and its worker sent something other \
-                                 than an exception"
-                            )),
-                        },
-                        None,
-                    ),
-                    Err(problem) => (
-                        Completion::Raised {
-                            id: id.clone(),
-                            attempt: number,
-                            exception: rappel_error(&format!(
-                                "action {label} failed with an exception that cannot be \
-                                 decoded ({problem}); its traceback:\n{}",
-                                error.traceback
-                            )),
-                        },
-                        None,
-                    ),
-                }
-            }
-            None => (
-                Completion::Raised {
-                    id: id.clone(),
-                    attempt: number,
-                    exception: rappel_error(&format!(
-                        "the worker running action {label} sent a result with neither a value \
-                         nor an error"
-                    )),
-                },
-                None,
-            ),
-        };
-        let row = row.unwrap_or_else(|| row_of(&completion));
+        let (completion, row) = decode_result(result.outcome, &id, number, &label, classes);
         self.answer(&result.attempt_id, completion, row);
     }
 
