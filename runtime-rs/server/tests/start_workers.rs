@@ -358,6 +358,15 @@ fn binary() -> std::process::Command {
     command
 }
 
+/// The test schema's URL, for a process that connects by URL alone.
+fn schema_url(schema: &TestSchema) -> String {
+    let separator = if schema.url.contains('?') { '&' } else { '?' };
+    format!(
+        "{}{separator}options[search_path]={}",
+        schema.url, schema.name
+    )
+}
+
 fn signal(child: &std::process::Child, name: &str) {
     let status = std::process::Command::new("kill")
         .args([format!("-{name}"), child.id().to_string()])
@@ -376,13 +385,8 @@ async fn the_binary_says_ready_runs_instances_and_stops_on_sigterm() {
     let case = golden("01_sequential_actions");
     let schema = TestSchema::new().await;
     let store = schema.store().await;
-    let separator = if schema.url.contains('?') { '&' } else { '?' };
-    let url = format!(
-        "{}{separator}options[search_path]={}",
-        schema.url, schema.name
-    );
     let mut child = binary()
-        .env("RAPPEL_DATABASE_URL", url)
+        .env("RAPPEL_DATABASE_URL", schema_url(&schema))
         .env("RAPPEL_USER_MODULE", "case")
         .env("RAPPEL_WORKER_COUNT", "2")
         .env("RAPPEL_POLL_INTERVAL_MS", "50")
@@ -448,4 +452,53 @@ fn an_unreachable_database_is_retried_without_showing_the_password() {
     assert!(first.contains("retrying in"), "{first}");
     assert!(!first.contains("sekrit"), "{first}");
     assert!(status.success(), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_that_cannot_start_is_reported_and_not_restarted_in_a_tight_loop() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let schema = TestSchema::new().await;
+    let url = schema_url(&schema);
+    tokio::task::spawn_blocking(move || cannot_start(&url, &python))
+        .await
+        .expect("join");
+}
+
+fn cannot_start(url: &str, python: &Path) {
+    use std::io::BufRead;
+    let mut child = binary()
+        .env("RAPPEL_DATABASE_URL", url)
+        .env("RAPPEL_USER_MODULE", "no_such_module_here")
+        .env("RAPPEL_WORKER_COUNT", "1")
+        .env("RAPPEL_PYTHON", &python)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start-workers runs");
+    let stderr = child.stderr.take().expect("its stderr");
+    let reader = std::thread::spawn(move || {
+        std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<String>>()
+    });
+    // Long enough for several restarts in a tight loop; the backoff allows two.
+    std::thread::sleep(Duration::from_secs(4));
+    signal(&child, "TERM");
+    let status = child.wait().expect("wait");
+    let lines = reader.join().expect("the reader");
+    let text = lines.join("\n");
+    assert!(status.success(), "{status}\n{text}");
+    assert!(
+        text.contains("cannot import RAPPEL_USER_MODULE='no_such_module_here'"),
+        "{text}"
+    );
+    let reports = lines
+        .iter()
+        .filter(|line| line.contains("could not start (exit status 2"))
+        .count();
+    assert!((1..=3).contains(&reports), "{reports} reports:\n{text}");
 }

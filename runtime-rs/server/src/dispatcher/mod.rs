@@ -67,7 +67,10 @@ impl Options {
             owner: format!("start-workers:{}:{nanos:08x}", std::process::id()),
             batch_size: config.batch_size,
             max_held: (config.batch_size * 10).max(100),
-            lease: Duration::from_secs(30),
+            // Short, so that instances of a killed process continue soon
+            // elsewhere; renewing every held lease each third of it is one
+            // statement.
+            lease: Duration::from_secs(10),
             snapshot_every: 32,
             max_action_lifecycle: config.max_action_lifecycle,
             timeout_grace: Duration::from_secs(1),
@@ -160,7 +163,12 @@ pub struct Dispatcher {
     renewing: bool,
     more_work: bool,
     shutdown_at: Option<Instant>,
+    /// After a failed lease query, the next waits until then.
+    lease_paused_until: Option<Instant>,
 }
+
+/// How long leasing pauses after a failed lease query.
+const LEASE_RETRY: Duration = Duration::from_secs(1);
 
 impl Dispatcher {
     /// A dispatcher reading `inputs` (give its sender to the worker
@@ -198,6 +206,7 @@ impl Dispatcher {
             renewing: false,
             more_work: true,
             shutdown_at: None,
+            lease_paused_until: None,
         }
     }
 
@@ -285,7 +294,8 @@ impl Dispatcher {
                         }
                     }
                     Err(error) => {
-                        eprintln!("start-workers: {error}; leasing again at the next poll")
+                        eprintln!("start-workers: {error}; leasing again in {LEASE_RETRY:?}");
+                        self.lease_paused_until = Some(Instant::now() + LEASE_RETRY);
                     }
                 }
             }
@@ -369,7 +379,8 @@ impl Dispatcher {
                             .is_some_and(|a| a.running.is_some_and(|(k, _)| k == key))
                     })
                     .collect();
-                if !lost.is_empty() || error.is_some() || !worker.draining {
+                let expected = worker.draining || self.shutdown_at.is_some();
+                if !lost.is_empty() || error.is_some() || !expected {
                     let why = error.map_or_else(String::new, |e| format!(" ({e})"));
                     eprintln!(
                         "start-workers: worker {}'s stream ended{why}: its {} attempt(s) in flight \
@@ -551,6 +562,12 @@ impl Dispatcher {
     fn lease_more(&mut self) {
         let room = self.options.max_held.saturating_sub(self.held.len());
         if self.leasing || !self.more_work || self.shutdown_at.is_some() || room == 0 {
+            return;
+        }
+        if self
+            .lease_paused_until
+            .is_some_and(|until| Instant::now() < until)
+        {
             return;
         }
         // Enough queued for every free slot already: lease when it drains.
