@@ -473,7 +473,7 @@ fn cannot_start(url: &str, python: &Path) {
         .env("RAPPEL_DATABASE_URL", url)
         .env("RAPPEL_USER_MODULE", "no_such_module_here")
         .env("RAPPEL_WORKER_COUNT", "1")
-        .env("RAPPEL_PYTHON", &python)
+        .env("RAPPEL_PYTHON", python)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
