@@ -4,6 +4,7 @@
 //! report goes back to the dispatcher, which feeds a completion to its
 //! machine only once the report says it is in the log.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use rappel_store::{
@@ -130,10 +131,17 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
         }
     }
     if !timers.is_empty() {
-        match store.record_timers(owner, &timers).await {
-            Ok(mut left) => {
+        // One statement cannot write a row twice: each timer once.
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<(TimerKey, Duration)> = timers
+            .iter()
+            .filter(|(key, _)| seen.insert(key.clone()))
+            .cloned()
+            .collect();
+        match store.record_timers(owner, &unique).await {
+            Ok(left) => {
                 for (key, _) in timers {
-                    let due = left.remove(&key);
+                    let due = left.get(&key).copied();
                     report.timers.push((key, due));
                 }
             }
@@ -146,6 +154,17 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
     }
     // A snapshot only shortens replay: one that fails is not retried.
     report.snapshots = snapshots.len();
+    // One statement cannot write a row twice: the latest of each instance.
+    let mut latest: HashMap<InstanceId, NewSnapshot> = HashMap::new();
+    for snapshot in snapshots {
+        match latest.get(&snapshot.instance_id) {
+            Some(kept) if kept.seq >= snapshot.seq => {}
+            _ => {
+                latest.insert(snapshot.instance_id.clone(), snapshot);
+            }
+        }
+    }
+    let snapshots: Vec<NewSnapshot> = latest.into_values().collect();
     if !snapshots.is_empty() {
         if let Err(error) = store.save_snapshots(owner, &snapshots).await {
             eprintln!("start-workers: {error} (replay starts from an older snapshot)");
