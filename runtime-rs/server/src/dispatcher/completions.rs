@@ -149,3 +149,72 @@ pub fn outcome_of(finish: &Finish) -> (bool, String) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::ActionError;
+    use rrl::exec::command::decode_completion;
+    use rrl::value::class::Undeclared;
+
+    fn logged(row: &str) -> Completion {
+        let data: Json = serde_json::from_str(row).expect("a row is JSON");
+        decode_completion(&data, &Undeclared).expect("a row is a completion")
+    }
+
+    #[test]
+    fn a_worker_answer_is_logged_as_the_completion_it_decodes_to() {
+        let value = Some(Outcome::Value(br#"{"dict":[["a",1]]}"#.to_vec()));
+        let (completion, row) = decode_result(value, "2[1].0", 3, "m.f", &Undeclared);
+        assert_eq!(row_of(&logged(&row)), row_of(&completion));
+        assert!(matches!(
+            completion,
+            Completion::Returned { attempt: 3, .. }
+        ));
+
+        let error = encode_completion(&Completion::Raised {
+            id: "0".into(),
+            attempt: 1,
+            exception: rappel_error("boom"),
+        })
+        .unwrap();
+        let exception = codec::canonical(&error["raised"]["exception"]);
+        let raised = Some(Outcome::Error(ActionError {
+            exception: exception.into_bytes(),
+            traceback: String::new(),
+        }));
+        let (completion, row) = decode_result(raised, "0", 1, "m.f", &Undeclared);
+        assert_eq!(row_of(&logged(&row)), row_of(&completion));
+        assert!(row.contains("boom"), "{row}");
+    }
+
+    #[test]
+    fn an_answer_that_does_not_decode_is_a_rappel_error_saying_why() {
+        let garbage = Some(Outcome::Value(b"{not json".to_vec()));
+        let (completion, row) = decode_result(garbage, "0", 1, "m.f", &Undeclared);
+        let Completion::Raised { exception, .. } = logged(&row) else {
+            panic!("{row}");
+        };
+        assert!(
+            exception
+                .message()
+                .starts_with("the result of action m.f cannot be decoded"),
+            "{}",
+            exception.message()
+        );
+        assert!(matches!(completion, Completion::Raised { .. }));
+        let (_, row) = decode_result(None, "0", 1, "m.f", &Undeclared);
+        assert!(row.contains("neither a value nor an error"), "{row}");
+    }
+
+    #[test]
+    fn kwargs_are_a_codec_dict_of_names() {
+        let mut kwargs = rrl::eval::Env::new();
+        kwargs.insert("text".into(), Value::str("hi"));
+        kwargs.insert("n".into(), Value::Float(0.5));
+        assert_eq!(
+            kwargs_text(&kwargs).unwrap(),
+            r#"{"dict":[["text","hi"],["n",{"float":"0.5"}]]}"#
+        );
+    }
+}
