@@ -28,7 +28,7 @@ use tokio::time::Instant;
 
 use crate::proto::runtime_message::Kind as Outbound;
 use crate::proto::{Dispatch as DispatchMessage, DispatchBatch, Drain, RuntimeMessage};
-use crate::worker_stream::{StreamKey, WorkerEvent};
+use crate::worker_stream::{MAX_MESSAGE_BYTES, StreamKey, WorkerEvent};
 use completions::{decode_result, kwargs_text, outcome_of, rappel_error, row_of};
 use programs::Programs;
 use writer::{Report, Write};
@@ -166,6 +166,9 @@ pub struct Dispatcher {
     /// After a failed lease query, the next waits until then.
     lease_paused_until: Option<Instant>,
 }
+
+/// A dispatch batch holds about this much of kwargs at most.
+const MAX_BATCH_BYTES: usize = 4 << 20;
 
 /// How long leasing pauses after a failed lease query.
 const LEASE_RETRY: Duration = Duration::from_secs(1);
@@ -484,7 +487,9 @@ impl Dispatcher {
                 free = free.min(usize::try_from(left).unwrap_or(usize::MAX));
             }
             let mut batch = Vec::new();
-            while batch.len() < free {
+            let mut bytes = 0;
+            let mut sent = 0;
+            while sent + batch.len() < free {
                 let Some(attempt_id) = self.queue.pop_front() else {
                     break;
                 };
@@ -500,16 +505,21 @@ impl Dispatcher {
                 attempt.running = Some((key, due));
                 self.dues.insert(due, Due::Deadline(attempt_id.clone()));
                 worker.running.insert(attempt_id);
+                bytes += attempt.message.kwargs.len();
                 batch.push(attempt.message.clone());
+                // Big arguments go in several messages, each under the limit.
+                if bytes >= MAX_BATCH_BYTES {
+                    sent += batch.len();
+                    send_dispatches(&worker.outbox, std::mem::take(&mut batch));
+                    bytes = 0;
+                }
             }
-            if batch.is_empty() {
+            sent += batch.len();
+            if sent == 0 {
                 continue;
             }
-            worker.dispatched += batch.len() as u64;
-            let message = RuntimeMessage {
-                kind: Some(Outbound::Dispatches(DispatchBatch { dispatches: batch })),
-            };
-            let _ = worker.outbox.send(message);
+            send_dispatches(&worker.outbox, batch);
+            worker.dispatched += sent as u64;
             if self
                 .options
                 .max_action_lifecycle
@@ -688,14 +698,25 @@ impl Dispatcher {
             match command {
                 Command::Dispatch(dispatch) => {
                     let attempt_id = format!("{id}/{}/{}", dispatch.id, dispatch.attempt);
-                    let kwargs = match kwargs_text(&dispatch.kwargs) {
+                    let kwargs = kwargs_text(&dispatch.kwargs).and_then(|text| {
+                        let limit = MAX_MESSAGE_BYTES - (1 << 20);
+                        if text.len() > limit {
+                            Err(format!(
+                                "they take {} bytes, more than the {limit} a dispatch may carry",
+                                text.len()
+                            ))
+                        } else {
+                            Ok(text)
+                        }
+                    });
+                    let kwargs = match kwargs {
                         Ok(kwargs) => kwargs,
                         Err(error) => {
                             let completion = Completion::Raised {
                                 id: dispatch.id.clone(),
                                 attempt: dispatch.attempt,
                                 exception: rappel_error(&format!(
-                                    "the arguments of action {}.{} cannot be encoded: {error}",
+                                    "the arguments of action {}.{} cannot be sent to a worker: {error}",
                                     dispatch.module, dispatch.action
                                 )),
                             };
@@ -912,6 +933,15 @@ fn log_attempt(completion: &Completion) -> i64 {
     match completion {
         Completion::BackedOff { .. } => -attempt,
         _ => attempt,
+    }
+}
+
+fn send_dispatches(outbox: &mpsc::UnboundedSender<RuntimeMessage>, batch: Vec<DispatchMessage>) {
+    if !batch.is_empty() {
+        let message = RuntimeMessage {
+            kind: Some(Outbound::Dispatches(DispatchBatch { dispatches: batch })),
+        };
+        let _ = outbox.send(message);
     }
 }
 
