@@ -67,11 +67,12 @@ fn load_case(dir: PathBuf, arguments: Json, module: Option<&str>) -> Case {
         None => text,
     };
     let rrl = as_case(read(&rrl_path));
+    let arguments = as_case(arguments.to_string());
     let expected = as_case(read(&dir.join("expected.json")));
     Case {
         workflow,
         rrl,
-        arguments: arguments.to_string(),
+        arguments,
         expected: serde_json::from_str(&expected).expect("expected.json"),
         dir,
     }
