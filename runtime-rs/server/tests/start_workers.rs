@@ -230,6 +230,12 @@ async fn a_gather_fans_out_and_collects() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn models_and_rich_values_cross_the_worker_boundary() {
+    run_case(golden("16_pydantic_models"), TWO_WORKERS, 1).await;
+    run_case(golden("61_models_with_rich_fields"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_exception_an_action_raises_is_caught_by_the_workflow() {
     run_case(golden("09_except_base_class"), TWO_WORKERS, 1).await;
 }
