@@ -570,4 +570,9 @@ async fn a_recorded_timer_keeps_its_first_deadline() {
         .await
         .expect("record a due timer");
     assert_eq!(now[&due], Duration::ZERO);
+    let cleared = store
+        .clear_timers(std::slice::from_ref(mine))
+        .await
+        .expect("clear timers");
+    assert_eq!(cleared, 2);
 }

@@ -173,7 +173,13 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
     if !finishes.is_empty() {
         let ids = finishes.iter().map(|f| f.instance_id.clone()).collect();
         match store.finish_instances(owner, &finishes).await {
-            Ok(_) => report.released.extend(ids),
+            Ok(finished) => {
+                // Their timers are of no more use.
+                if let Err(error) = store.clear_timers(&finished).await {
+                    eprintln!("start-workers: {error} (their rows stay)");
+                }
+                report.released.extend(ids);
+            }
             Err(error) => fail(&mut report, ids, &error),
         }
     }
