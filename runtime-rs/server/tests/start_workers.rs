@@ -394,7 +394,7 @@ fn schema_url(schema: &TestSchema) -> String {
 
 fn signal(child: &std::process::Child, name: &str) {
     let status = std::process::Command::new("kill")
-        .args([format!("-{name}"), child.id().to_string()])
+        .args(["-s", name, "--", &child.id().to_string()])
         .status()
         .expect("run kill");
     assert!(status.success());
@@ -526,4 +526,118 @@ fn cannot_start(url: &str, python: &Path) {
         .filter(|line| line.contains("could not start (exit status 2"))
         .count();
     assert!((1..=3).contains(&reports), "{reports} reports:\n{text}");
+}
+
+/// The process group of `pid` (the fifth field of /proc/PID/stat).
+fn process_group_of(pid: u32) -> u32 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/PID/stat");
+    let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
+    after_name
+        .split_whitespace()
+        .nth(2)
+        .and_then(|field| field.parse().ok())
+        .expect("a process group")
+}
+
+/// start-workers for `case` on the test schema, in a process group of its
+/// own (as a shell starts it), with its stderr inherited.
+fn spawn_binary(schema: &TestSchema, case: &Case, python: &Path) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    binary()
+        .env("RAPPEL_DATABASE_URL", schema_url(schema))
+        .env("RAPPEL_USER_MODULE", "case")
+        .env("RAPPEL_WORKER_COUNT", "2")
+        .env("RAPPEL_CONCURRENT_PER_WORKER", "4")
+        .env("RAPPEL_POLL_INTERVAL_MS", "50")
+        .env("RAPPEL_PYTHON", python)
+        .env("PYTHONPATH", &case.dir)
+        .env("CASE_STATE_DIR", state_dir(schema))
+        .stdout(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("start-workers runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_kill_9_of_the_process_group_every_instance_completes_once() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("crash_drill");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let runs = state_dir(&schema).join("runs.log");
+    let lines = || {
+        std::fs::read_to_string(&runs)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<String>>()
+    };
+
+    let first = spawn_binary(&schema, &case, &python);
+    let version = store
+        .register_version(&case.workflow, &case.rrl)
+        .await
+        .expect("register");
+    let batch: Vec<NewInstance> = (0..40)
+        .map(|n| NewInstance {
+            version_id: version.id,
+            arguments: format!(r#"{{"n": {n}}}"#),
+        })
+        .collect();
+    let ids = store.start_instances(&batch).await.expect("start");
+    // Mid-run: some steps done, most not.
+    while lines().len() < 20 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let group = process_group_of(first.id());
+    assert_eq!(
+        group,
+        first.id(),
+        "start-workers leads a process group of its own"
+    );
+    assert!(group > 1 && group != process_group_of(std::process::id()));
+    // `-s KILL -- -GROUP`: procps-ng 4.0.2 reads `kill -KILL -GROUP` as
+    // `kill -KILL -<first digit>`, which for a group id starting with 1 is
+    // every process there is.
+    let killed = std::process::Command::new("kill")
+        .args(["-s", "KILL", "--", &format!("-{group}")])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    let mut first = first;
+    first.wait().expect("reap the killed start-workers");
+    let before = store.get_status(&ids).await.expect("status");
+    let unfinished = before.iter().filter(|s| !s.state.is_finished()).count();
+    assert!(unfinished > 0, "the kill came mid-run");
+
+    let mut second = spawn_binary(&schema, &case, &python);
+    let statuses = store
+        .wait_for_outcomes(&ids, OUTCOME_WAIT)
+        .await
+        .expect("every instance finishes");
+    signal(&second, "TERM");
+    assert!(second.wait().expect("wait").success());
+
+    for (n, status) in statuses.iter().enumerate() {
+        assert_eq!(status.state, InstanceState::Completed, "{status:?}");
+        let expected = (n as i64 + 1) * 2 + 3;
+        assert_eq!(
+            status.outcome.as_deref(),
+            Some(expected.to_string().as_str())
+        );
+    }
+    // Every step ran; only those in flight at the kill (running, or their
+    // results not yet in the log) ran twice: at most two per slot.
+    let lines = lines();
+    let mut counts = std::collections::HashMap::new();
+    for line in &lines {
+        *counts.entry(line.as_str()).or_insert(0) += 1;
+    }
+    assert_eq!(counts.len(), 120, "every step of every instance ran");
+    assert!(counts.values().all(|&c| c <= 2), "{counts:?}");
+    let twice = lines.len() - 120;
+    assert!(twice <= 2 * 8, "{twice} steps ran twice");
 }
