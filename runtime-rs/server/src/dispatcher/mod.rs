@@ -291,7 +291,9 @@ impl Dispatcher {
                 self.leasing = false;
                 match result {
                     Ok(records) => {
-                        self.more_work = records.len() >= asked;
+                        // A full batch: there may be more (a notification
+                        // that came meanwhile has said so already).
+                        self.more_work |= records.len() >= asked;
                         for record in records {
                             self.adopt(record);
                         }
