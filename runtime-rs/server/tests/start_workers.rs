@@ -107,7 +107,7 @@ const TWO_WORKERS: Setup = Setup {
 /// A scratch directory the case's actions may keep state in across worker
 /// processes (CASE_STATE_DIR).
 fn state_dir(schema: &TestSchema) -> PathBuf {
-    let dir = std::env::temp_dir().join(&schema.name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(&schema.name);
     std::fs::create_dir_all(&dir).expect("a state directory");
     dir
 }
