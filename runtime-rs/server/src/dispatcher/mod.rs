@@ -648,13 +648,10 @@ impl Dispatcher {
         let last_seq = record.snapshot.as_ref().map_or(0, |s| s.seq);
         match rebuild(program, &record) {
             Ok((machine, last_seq_replayed)) => {
-                let commands = if machine.outcome().is_some() {
-                    machine
-                        .outcome()
-                        .map(|f| vec![Command::Finish(f.clone())])
-                        .unwrap_or_default()
-                } else {
-                    machine.outstanding()
+                // What it still waits for is issued again, as new.
+                let commands = match machine.outcome() {
+                    Some(finish) => vec![Command::Finish(finish.clone())],
+                    None => machine.outstanding(),
                 };
                 self.held.insert(
                     id.clone(),
