@@ -641,3 +641,30 @@ async fn after_kill_9_of_the_process_group_every_instance_completes_once() {
     let twice = lines.len() - 120;
     assert!(twice <= 2 * 8, "{twice} steps ran twice");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_sleep_gives_its_lease_up_until_it_is_due() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("long_sleep");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let runtime = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    let ids = start_instances(&store, &case, 1).await;
+    // The 3 s sleep is past `park_after` (1 s): the instance sleeps in the
+    // store, leased by no one, and is leased again when due.
+    let parked = loop {
+        let status = store.get_status(&ids).await.expect("status");
+        match status[0].state {
+            InstanceState::Sleeping => break true,
+            state if state.is_finished() => break false,
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    };
+    let got = outcomes(&store, &ids).await;
+    runtime.stop().await;
+    assert!(parked, "the instance slept without a lease");
+    assert_eq!(got, vec![case.expected.clone()]);
+}
