@@ -584,6 +584,17 @@ async fn two_runtimes_on_one_database_share_the_work_and_run_each_step_once() {
 
 // ------------------------------------------------------------ SIGTERM
 
+/// Waits for start-workers to exit; its exit status.
+async fn exited(child: std::process::Child) -> std::process::ExitStatus {
+    tokio::task::spawn_blocking(move || {
+        let mut child = child;
+        child.wait()
+    })
+    .await
+    .expect("join")
+    .expect("wait")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_under_load_drains_releases_and_exits_0() {
     let Some(python) = skip_without_python() else {
@@ -593,51 +604,59 @@ async fn sigterm_under_load_drains_releases_and_exits_0() {
     let schema = TestSchema::new().await;
     let store = schema.store().await;
     let runs = Runs::new(&state_dir(&schema));
-    let first = binary_for(&schema, &case, &python)
-        .env("DRILL_RUNTIME", "first")
-        .spawn()
-        .expect("start-workers runs");
+    let spawn = |name: &str| {
+        binary_for(&schema, &case, &python)
+            .env("DRILL_RUNTIME", name)
+            .spawn()
+            .expect("start-workers runs")
+    };
     let ids = start_drill(&store, &case).await;
-    runs.wait_for(STEPS / 4).await;
-    kill("TERM", first.id());
-    let status = tokio::task::spawn_blocking(move || {
-        let mut first = first;
-        first.wait()
-    })
-    .await
-    .expect("join")
-    .expect("wait");
-    assert!(
-        status.success(),
-        "start-workers exits 0 on SIGTERM: {status}"
-    );
-    assert!(unfinished(&store, &ids).await > 0, "the stop came mid-run");
-    let leased = scalar(
-        &store,
-        "SELECT count(*) FROM instances WHERE lease_owner IS NOT NULL",
-    )
-    .await;
-    assert_eq!(leased, 0, "the stopped runtime released every lease");
+    // The first is sent SIGTERM alone (as by `kill PID`), the second with its
+    // workers (its process group, as by Ctrl-C in a shell or a service
+    // manager): either way it drains, releases and exits 0.
+    for (name, group, done) in [("first", false, STEPS / 4), ("second", true, STEPS / 2)] {
+        let child = spawn(name);
+        runs.wait_for(done).await;
+        let target = if group {
+            format!("-{}", child.id())
+        } else {
+            child.id().to_string()
+        };
+        let status = std::process::Command::new("kill")
+            .args(["-s", "TERM", "--", &target])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -s TERM -- {target}");
+        let status = exited(child).await;
+        assert!(
+            status.success(),
+            "{name}: start-workers exits 0 on SIGTERM: {status}"
+        );
+        assert!(
+            unfinished(&store, &ids).await > 0,
+            "{name}: the stop came mid-run"
+        );
+        let leased = scalar(
+            &store,
+            "SELECT count(*) FROM instances WHERE lease_owner IS NOT NULL",
+        )
+        .await;
+        assert_eq!(
+            leased, 0,
+            "{name}: the stopped runtime released every lease"
+        );
+    }
 
-    let second = binary_for(&schema, &case, &python)
-        .env("DRILL_RUNTIME", "second")
-        .spawn()
-        .expect("start-workers runs");
+    let third = spawn("third");
     let statuses = wait_finished(&store, &ids).await;
-    kill("TERM", second.id());
-    let status = tokio::task::spawn_blocking(move || {
-        let mut second = second;
-        second.wait()
-    })
-    .await
-    .expect("join")
-    .expect("wait");
+    kill("TERM", third.id());
+    let status = exited(third).await;
     assert!(status.success(), "{status}");
     check_results(&statuses);
-    // In-flight steps finished before the exit and their results were
+    // In-flight steps finished before each exit and their results were
     // written: nothing ran twice.
     runs.each_once();
     let runtimes: std::collections::HashSet<String> =
         runs.all().into_iter().map(|run| run.runtime).collect();
-    assert_eq!(runtimes.len(), 2, "both runtimes ran steps");
+    assert_eq!(runtimes.len(), 3, "every runtime ran steps: {runtimes:?}");
 }
