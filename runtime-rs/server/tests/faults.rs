@@ -48,15 +48,16 @@ fn drill_options(name: &str, max_held: usize) -> Options {
     }
 }
 
-/// `workers` workers of 4 slots, their steps logging `runtime` to `state`.
-fn drill_spec(
+/// start-workers over `store` named `runtime` (which its steps log), with
+/// `workers` workers of 4 slots and at most `max_held` instances held.
+async fn start_runtime(
+    store: Store,
     case: &Case,
     python: &Path,
     state: &Path,
-    runtime: &str,
-    workers: usize,
-) -> WorkerSpec {
-    WorkerSpec {
+    (runtime, workers, max_held): (&str, usize, usize),
+) -> StartWorkers {
+    let spec = WorkerSpec {
         python: python.to_path_buf(),
         worker_addr: ([127, 0, 0, 1], 0).into(),
         user_module: "case".to_string(),
@@ -67,7 +68,10 @@ fn drill_spec(
             ("CASE_STATE_DIR".to_string(), state.display().to_string()),
             ("DRILL_RUNTIME".to_string(), runtime.to_string()),
         ],
-    }
+    };
+    StartWorkers::start(store, drill_options(runtime, max_held), None, spec)
+        .await
+        .expect("start-workers starts")
 }
 
 /// Instance n runs with n = 0, 1, ... and returns (n + 1) * 2 + 3.
@@ -198,6 +202,34 @@ fn kill(signal: &str, pid: u32) {
         .status()
         .expect("run kill");
     assert!(status.success(), "kill -s {signal} {pid}");
+}
+
+/// What a drill on the shared Postgres works with.
+struct Drill {
+    python: PathBuf,
+    case: Case,
+    schema: TestSchema,
+    store: Store,
+    state: PathBuf,
+    runs: Runs,
+}
+
+impl Drill {
+    /// `None` (the drill is skipped) without a Python with rappel.
+    async fn on_a_test_schema() -> Option<Drill> {
+        let python = skip_without_python()?;
+        let schema = TestSchema::new().await;
+        let store = schema.store().await;
+        let state = state_dir(&schema);
+        Some(Drill {
+            python,
+            case: own_case("fault_drill"),
+            runs: Runs::new(&state),
+            schema,
+            store,
+            state,
+        })
+    }
 }
 
 // ------------------------------------------------------------ Postgres restart
@@ -424,14 +456,7 @@ async fn postgres_restarting_mid_run_loses_nothing() {
         .await
         .expect("connect to the drill's cluster");
     let runtime_store = Store::connect_with(config).await.expect("connect");
-    let runtime = StartWorkers::start(
-        runtime_store,
-        drill_options("restart", 100),
-        None,
-        drill_spec(&case, &python, &state, "restart", 2),
-    )
-    .await
-    .expect("start-workers starts");
+    let runtime = start_runtime(runtime_store, &case, &python, &state, ("restart", 2, 100)).await;
     let ids = start_drill(&store, &case).await;
     runs.wait_for(STEPS / 4).await;
     assert!(
@@ -470,22 +495,25 @@ async fn postgres_restarting_mid_run_loses_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
-    let Some(python) = skip_without_python() else {
+    let Some(Drill {
+        python,
+        case,
+        schema,
+        store,
+        state,
+        runs,
+    }) = Drill::on_a_test_schema().await
+    else {
         return;
     };
-    let case = own_case("fault_drill");
-    let schema = TestSchema::new().await;
-    let store = schema.store().await;
-    let state = state_dir(&schema);
-    let runs = Runs::new(&state);
-    let runtime = StartWorkers::start(
+    let runtime = start_runtime(
         schema.store().await,
-        drill_options("frozen", 100),
-        None,
-        drill_spec(&case, &python, &state, "frozen", 2),
+        &case,
+        &python,
+        &state,
+        ("frozen", 2, 100),
     )
-    .await
-    .expect("start-workers starts");
+    .await;
     let ids = start_drill(&store, &case).await;
     runs.wait_for(STEPS / 6).await;
     let frozen = runs.all().last().expect("a run").pid;
@@ -537,25 +565,22 @@ async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_runtimes_on_one_database_share_the_work_and_run_each_step_once() {
-    let Some(python) = skip_without_python() else {
+    let Some(Drill {
+        python,
+        case,
+        schema,
+        store,
+        state,
+        runs,
+    }) = Drill::on_a_test_schema().await
+    else {
         return;
     };
-    let case = own_case("fault_drill");
-    let schema = TestSchema::new().await;
-    let store = schema.store().await;
-    let state = state_dir(&schema);
-    let runs = Runs::new(&state);
     let mut runtimes = Vec::new();
     for name in ["a", "b"] {
         // Neither may hold more than a few instances: both must lease.
-        let runtime = StartWorkers::start(
-            schema.store().await,
-            drill_options(name, 6),
-            None,
-            drill_spec(&case, &python, &state, name, 1),
-        )
-        .await
-        .expect("start-workers starts");
+        let runtime =
+            start_runtime(schema.store().await, &case, &python, &state, (name, 1, 6)).await;
         runtimes.push(runtime);
     }
     let ids = start_drill(&store, &case).await;
@@ -597,13 +622,17 @@ async fn exited(child: std::process::Child) -> std::process::ExitStatus {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_under_load_drains_releases_and_exits_0() {
-    let Some(python) = skip_without_python() else {
+    let Some(Drill {
+        python,
+        case,
+        schema,
+        store,
+        state: _,
+        runs,
+    }) = Drill::on_a_test_schema().await
+    else {
         return;
     };
-    let case = own_case("fault_drill");
-    let schema = TestSchema::new().await;
-    let store = schema.store().await;
-    let runs = Runs::new(&state_dir(&schema));
     let spawn = |name: &str| {
         binary_for(&schema, &case, &python)
             .env("DRILL_RUNTIME", name)

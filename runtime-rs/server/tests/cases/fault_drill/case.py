@@ -1,4 +1,4 @@
-# Runs: three steps per instance, each with a 3 s timeout, each writing
+# Runs: three steps per instance (a fault drill), each with a 3 s timeout, each writing
 # "<step> <n> <runtime> <pid>" to CASE_STATE_DIR/runs.log when it completes, so a
 # fault drill can count how often each step ran, in which start-workers
 # (DRILL_RUNTIME) and which worker process.
