@@ -495,39 +495,31 @@ async fn postgres_restarting_mid_run_loses_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
-    let Some(Drill {
-        python,
-        case,
-        schema,
-        store,
-        state,
-        runs,
-    }) = Drill::on_a_test_schema().await
-    else {
+    let Some(drill) = Drill::on_a_test_schema().await else {
         return;
     };
     let runtime = start_runtime(
-        schema.store().await,
-        &case,
-        &python,
-        &state,
+        drill.schema.store().await,
+        &drill.case,
+        &drill.python,
+        &drill.state,
         ("frozen", 2, 100),
     )
     .await;
-    let ids = start_drill(&store, &case).await;
-    runs.wait_for(STEPS / 6).await;
-    let frozen = runs.all().last().expect("a run").pid;
+    let ids = start_drill(&drill.store, &drill.case).await;
+    drill.runs.wait_for(STEPS / 6).await;
+    let frozen = drill.runs.all().last().expect("a run").pid;
     kill("STOP", frozen);
     // Past the steps' 3 s timeout and the lease: its attempts time out and
     // run again on the other worker meanwhile.
     tokio::time::sleep(Duration::from_secs(5)).await;
     kill("CONT", frozen);
 
-    let statuses = wait_finished(&store, &ids).await;
+    let statuses = wait_finished(&drill.store, &ids).await;
     runtime.stop().await;
     check_results(&statuses);
     let timed_out = scalar(
-        &store,
+        &drill.store,
         "SELECT count(*) FROM completions WHERE completion ? 'timed_out'",
     )
     .await;
@@ -535,7 +527,7 @@ async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
     // A timed-out attempt's late result never reaches the log: each step
     // has one result, of the attempt after its timeouts.
     let late = scalar(
-        &store,
+        &drill.store,
         "SELECT count(*) FROM completions AS r WHERE r.completion ? 'returned' AND EXISTS \
          (SELECT 1 FROM completions AS t WHERE t.instance_id = r.instance_id \
           AND t.operation_id = r.operation_id AND t.attempt >= r.attempt \
@@ -544,13 +536,13 @@ async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
     .await;
     assert_eq!(late, 0, "a result of a timed-out attempt was applied");
     let returned = scalar(
-        &store,
+        &drill.store,
         "SELECT count(*) FROM completions WHERE completion ? 'returned'",
     )
     .await;
     assert_eq!(returned, STEPS as i64, "one result per step");
     // A step ran twice only when the frozen worker had it.
-    for (step, runs) in runs.by_step() {
+    for (step, runs) in drill.runs.by_step() {
         assert!(runs.len() <= 2, "{step} ran {} times", runs.len());
         if runs.len() == 2 {
             assert!(
@@ -565,33 +557,31 @@ async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_runtimes_on_one_database_share_the_work_and_run_each_step_once() {
-    let Some(Drill {
-        python,
-        case,
-        schema,
-        store,
-        state,
-        runs,
-    }) = Drill::on_a_test_schema().await
-    else {
+    let Some(drill) = Drill::on_a_test_schema().await else {
         return;
     };
     let mut runtimes = Vec::new();
     for name in ["a", "b"] {
         // Neither may hold more than a few instances: both must lease.
-        let runtime =
-            start_runtime(schema.store().await, &case, &python, &state, (name, 1, 6)).await;
+        let runtime = start_runtime(
+            drill.schema.store().await,
+            &drill.case,
+            &drill.python,
+            &drill.state,
+            (name, 1, 6),
+        )
+        .await;
         runtimes.push(runtime);
     }
-    let ids = start_drill(&store, &case).await;
-    let statuses = wait_finished(&store, &ids).await;
+    let ids = start_drill(&drill.store, &drill.case).await;
+    let statuses = wait_finished(&drill.store, &ids).await;
     for runtime in runtimes {
         runtime.stop().await;
     }
     check_results(&statuses);
-    runs.each_once();
+    drill.runs.each_once();
     let mut per_runtime: HashMap<String, usize> = HashMap::new();
-    for run in runs.all() {
+    for run in drill.runs.all() {
         *per_runtime.entry(run.runtime).or_default() += 1;
     }
     assert_eq!(
@@ -600,7 +590,7 @@ async fn two_runtimes_on_one_database_share_the_work_and_run_each_step_once() {
         "both runtimes ran steps: {per_runtime:?}"
     );
     let retried = scalar(
-        &store,
+        &drill.store,
         "SELECT count(*) FROM completions WHERE attempt <> 1",
     )
     .await;
@@ -622,30 +612,22 @@ async fn exited(child: std::process::Child) -> std::process::ExitStatus {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_under_load_drains_releases_and_exits_0() {
-    let Some(Drill {
-        python,
-        case,
-        schema,
-        store,
-        state: _,
-        runs,
-    }) = Drill::on_a_test_schema().await
-    else {
+    let Some(drill) = Drill::on_a_test_schema().await else {
         return;
     };
     let spawn = |name: &str| {
-        binary_for(&schema, &case, &python)
+        binary_for(&drill.schema, &drill.case, &drill.python)
             .env("DRILL_RUNTIME", name)
             .spawn()
             .expect("start-workers runs")
     };
-    let ids = start_drill(&store, &case).await;
+    let ids = start_drill(&drill.store, &drill.case).await;
     // The first is sent SIGTERM alone (as by `kill PID`), the second with its
     // workers (its process group, as by Ctrl-C in a shell or a service
     // manager): either way it drains, releases and exits 0.
     for (name, group, done) in [("first", false, STEPS / 4), ("second", true, STEPS / 2)] {
         let child = spawn(name);
-        runs.wait_for(done).await;
+        drill.runs.wait_for(done).await;
         let target = if group {
             format!("-{}", child.id())
         } else {
@@ -662,11 +644,11 @@ async fn sigterm_under_load_drains_releases_and_exits_0() {
             "{name}: start-workers exits 0 on SIGTERM: {status}"
         );
         assert!(
-            unfinished(&store, &ids).await > 0,
+            unfinished(&drill.store, &ids).await > 0,
             "{name}: the stop came mid-run"
         );
         let leased = scalar(
-            &store,
+            &drill.store,
             "SELECT count(*) FROM instances WHERE lease_owner IS NOT NULL",
         )
         .await;
@@ -677,15 +659,19 @@ async fn sigterm_under_load_drains_releases_and_exits_0() {
     }
 
     let third = spawn("third");
-    let statuses = wait_finished(&store, &ids).await;
+    let statuses = wait_finished(&drill.store, &ids).await;
     kill("TERM", third.id());
     let status = exited(third).await;
     assert!(status.success(), "{status}");
     check_results(&statuses);
     // In-flight steps finished before each exit and their results were
     // written: nothing ran twice.
-    runs.each_once();
-    let runtimes: std::collections::HashSet<String> =
-        runs.all().into_iter().map(|run| run.runtime).collect();
+    drill.runs.each_once();
+    let runtimes: std::collections::HashSet<String> = drill
+        .runs
+        .all()
+        .into_iter()
+        .map(|run| run.runtime)
+        .collect();
     assert_eq!(runtimes.len(), 3, "every runtime ran steps: {runtimes:?}");
 }
