@@ -469,14 +469,15 @@ async fn postgres_restarting_mid_run_loses_nothing() {
     })
     .await
     .expect("join");
-    // Then down for longer than a lease (3 s): the leases run out meanwhile.
+    // Then down for longer than a lease (3 s) and than the pool waits for a
+    // connection (10 s): leases run out, queries fail, writes are retried.
     runs.wait_for(STEPS / 2).await;
     assert!(
         unfinished(&store, &ids).await > 0,
         "the outage comes mid-run"
     );
     let cluster = tokio::task::spawn_blocking(move || {
-        cluster.crash_for(Duration::from_secs(4));
+        cluster.crash_for(Duration::from_secs(12));
         cluster
     })
     .await
