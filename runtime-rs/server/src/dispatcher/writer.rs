@@ -252,3 +252,45 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn dropped() -> StoreError {
+        StoreError::Query {
+            doing: "append completions",
+            source: sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_write_failing_for_a_connection_reason_is_retried_until_it_goes_through() {
+        let tries = AtomicUsize::new(0);
+        let (result, retried) = retrying(|| async {
+            match tries.fetch_add(1, Ordering::SeqCst) {
+                0 | 1 => Err(dropped()),
+                n => Ok(n),
+            }
+        })
+        .await;
+        assert_eq!(result.expect("the third try"), 2);
+        assert!(retried);
+    }
+
+    #[tokio::test]
+    async fn any_other_failure_is_not_retried() {
+        let tries = AtomicUsize::new(0);
+        let (result, retried) = retrying(|| async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(StoreError::BadInstanceId("x".into()))
+        })
+        .await;
+        assert!(result.is_err());
+        assert!(!retried);
+        assert_eq!(tries.load(Ordering::SeqCst), 1);
+        let (result, retried) = retrying(|| async { Ok::<_, StoreError>(1) }).await;
+        assert_eq!((result.expect("first try"), retried), (1, false));
+    }
+}
