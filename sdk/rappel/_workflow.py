@@ -29,7 +29,8 @@ class Workflow:
     decorate the class with `@workflow`.
 
     `await MyWorkflow().run(...)` starts a durable instance and waits for its result;
-    `await MyWorkflow().start(...)` returns a `WorkflowHandle` without waiting.
+    `await MyWorkflow().start(...)` returns a `WorkflowHandle` without waiting, and
+    `MyWorkflow.handle(instance_id)` finds one again later.
     """
 
     # Set by @workflow on the decorated class itself (never inherited meaningfully).
@@ -49,6 +50,14 @@ class Workflow:
             raise RappelError(f"{cls.__name__} is not decorated with @workflow")
         arguments = bind_run_arguments(cls, args, kwargs)
         return await current_backend().start(cls, arguments)
+
+    @classmethod
+    def handle(cls, instance_id: str) -> WorkflowHandle:
+        """The handle of an instance of this workflow started earlier, by this
+        process or another: `await Wf.handle(id).result()`."""
+        if "__rappel_original_run__" not in cls.__dict__:
+            raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+        return current_backend().handle(cls, instance_id)
 
     async def run_action(
         self,

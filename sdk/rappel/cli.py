@@ -29,6 +29,7 @@ from . import _toolchain
 from ._actions import lookup_action
 from ._errors import RappelError
 from ._loader import ImportFailed, load_python_file
+from ._prebuilt import source_hash
 from ._visualize import FORMATS, graph_format, write_graph
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
@@ -244,6 +245,9 @@ def cmd_compile(args: argparse.Namespace, output: Output) -> int:
             "source": source.path.as_posix(),
             "rrl": f"{name}.rrl",
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            # The client uses this artifact instead of compiling when its module's
+            # source hashes the same (RAPPEL_IR_DIR; docs/operations.md).
+            "source_sha256": source_hash(source.path),
             "actions": [_action_manifest(decl) for decl in program.actions],
         }
     files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
