@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import _binaries
+from ._client import use_backend
 from ._errors import RappelError
 
-__all__ = ["LocalRuntime", "RuntimeStartError"]
+__all__ = ["LocalRuntime", "RuntimeStartError", "use_backend"]
 
 READY_SECONDS = 60.0
 STOP_SECONDS = 20.0
