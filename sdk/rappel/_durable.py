@@ -39,7 +39,7 @@ from . import _binaries, _toolchain
 from ._boundary import decode, encode, workflow_boundary
 from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
 from ._errors import RappelError
-from ._prebuilt import prebuilt_rrl
+from ._prebuilt import configured_ir_dir, prebuilt_rrl
 from ._proto import bridge_pb2, bridge_pb2_grpc
 from .config import Address, is_set, load_settings
 
@@ -189,7 +189,7 @@ def rrl_text(cls: type) -> str:
     when its source hash matches, else compiled here, as `rappel compile` writes it."""
     from ._workflow import program_of
 
-    ir_dir = load_settings().ir_dir
+    ir_dir = configured_ir_dir()
     cached = cls.__dict__.get("__rappel_rrl__")
     if cached is not None and cached[0] == ir_dir:
         return cached[1]
@@ -370,6 +370,8 @@ def _call_error(code: grpc.StatusCode, details: str, target: BridgeTarget, doing
         return _UnknownVersion(details)
     if code == grpc.StatusCode.INVALID_ARGUMENT and method == "RegisterWorkflow":
         return RappelError(f"cannot {doing}: rappel-bridge refused its program:\n{details}")
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        return RappelError(f"cannot {doing}: rappel-bridge refused the request: {details}")
     if code == grpc.StatusCode.NOT_FOUND:
         return RappelError(f"cannot {doing}: rappel-bridge at {target.address} knows no such instance ({details})")
     return RappelError(f"cannot {doing}: rappel-bridge at {target.address} answered {code.name}: {details}")

@@ -17,6 +17,7 @@ from ._client import WorkflowHandle, current_backend
 from ._errors import RappelError
 from ._execution import run_with_policy
 from ._policies import ActionPolicy, BackoffPolicy, RetryPolicy, Seconds
+from ._prebuilt import prebuilt_at_definition
 from ._visualize import write_graph
 
 SKIP_COMPILE_ENV = "RAPPEL_SKIP_COMPILE"
@@ -116,7 +117,8 @@ def workflow(cls: W) -> W:
     `async def run(self, ...)` with named parameters, raise WorkflowCompileError
     here, at import time, with the compiler's located diagnostics.
     `RAPPEL_SKIP_COMPILE=1` defers compilation to first use (for debugging the
-    compiler only).
+    compiler only). So does a prebuilt program in RAPPEL_IR_DIR whose source hash
+    matches the class's module (docs/operations.md, "Deploying with prebuilt IR").
     """
     if not (inspect.isclass(cls) and issubclass(cls, Workflow)):
         raise TypeError(f"@workflow decorates a subclass of rappel.Workflow, got {cls!r}")
@@ -138,7 +140,7 @@ def workflow(cls: W) -> W:
     deferred = _deferred.get()
     if deferred is not None and deferred[0] in (None, cls.__module__):
         deferred[1].append(cls)
-    elif _compile_at_definition and os.environ.get(SKIP_COMPILE_ENV) != "1":
+    elif _compile_at_definition and os.environ.get(SKIP_COMPILE_ENV) != "1" and not prebuilt_at_definition(cls):
         program_of(cls)
         problem = _run_problem(cls, original)
         if problem is not None:

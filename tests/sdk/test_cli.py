@@ -176,6 +176,29 @@ def test_the_client_uses_prebuilt_ir_whose_source_hash_matches(workflow_file, tm
         rrl_text(doubler)
 
 
+def test_a_workflow_with_matching_prebuilt_ir_is_not_compiled_at_definition(workflow_file, tmp_path, monkeypatch):
+    import importlib
+
+    from rappel._durable import rrl_text
+
+    path, names, _ = workflow_file
+    out = tmp_path / "build"
+    assert run_cli("compile", str(path), "-o", str(out)) == 0
+
+    def reimport():
+        monkeypatch.delitem(sys.modules, names["module"])
+        return importlib.import_module(names["module"]).Doubler
+
+    monkeypatch.setenv("RAPPEL_IR_DIR", str(out))
+    doubler = reimport()
+    assert doubler.__dict__["__rappel_program__"] is None
+    assert rrl_text(doubler) == (out / "Doubler.rrl").read_text()
+    assert doubler.__dict__["__rappel_program__"] is None  # still: nothing needed it
+
+    monkeypatch.delenv("RAPPEL_IR_DIR")
+    assert reimport().__dict__["__rappel_program__"] is not None
+
+
 def _write_workflow(workflow_file, body: str, header: str = "") -> Path:
     path, names, _ = workflow_file
     source = WORKFLOW_SOURCE.format(**names)
