@@ -58,3 +58,18 @@ def test_a_bridge_that_is_never_ready_times_out_and_is_stopped(tmp_path) -> None
 def test_the_backend_needs_a_started_runtime() -> None:
     with pytest.raises(Exception, match="the LocalRuntime is not started"):
         LocalRuntime("app").backend
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["dev", "my-app"], "'my-app' is not a module name"),
+        (["dev", "app", "--workers", "0"], "--workers must be at least 1, got 0"),
+        (["dev", "app", "--concurrent", "-2"], "--concurrent must be at least 1, got -2"),
+    ],
+)
+def test_rappel_dev_usage_errors(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from rappel import cli
+
+    assert cli.main(argv) == 2
+    assert expected in capsys.readouterr().err
