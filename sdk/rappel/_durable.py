@@ -206,13 +206,15 @@ def rrl_text(cls: type) -> str:
 class DurableBackend:
     """Starts instances on a rappel-bridge and waits for them.
 
-    `address` (`host:port` of the bridge's gRPC API) fixes the bridge; without it the
-    bridge is discovered on first use. `reconnect_seconds`: how long a waiting caller
+    `address` (`host:port` of the bridge's gRPC API) fixes the bridge (`origin` says
+    where it came from, in messages); without it the bridge is discovered on first use. `reconnect_seconds`: how long a waiting caller
     keeps trying to reach a bridge that went away.
     """
 
-    def __init__(self, address: str | None = None, *, reconnect_seconds: float = RECONNECT_SECONDS) -> None:
-        self._fixed = BridgeTarget(address, address) if address else None
+    def __init__(
+        self, address: str | None = None, *, reconnect_seconds: float = RECONNECT_SECONDS, origin: str | None = None
+    ) -> None:
+        self._fixed = BridgeTarget(address, origin or "the address given to DurableBackend") if address else None
         self._target: BridgeTarget | None = None
         self.reconnect_seconds = reconnect_seconds
         # grpc.aio channels belong to the event loop that made them.

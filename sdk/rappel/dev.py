@@ -250,7 +250,7 @@ class LocalRuntime:
                 raise RappelError("the LocalRuntime is not started: call start() or use it in a `with`")
             from ._durable import DurableBackend
 
-            self._backend = DurableBackend(self.grpc_addr)
+            self._backend = DurableBackend(self.grpc_addr, origin="the LocalRuntime's bridge")
         return self._backend
 
     @property
