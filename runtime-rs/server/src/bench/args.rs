@@ -29,7 +29,8 @@ pub struct Parsed {
 
 /// The usage text: `about`, then every flag with its default.
 pub fn help(tool: &str, about: &str, flags: &[Flag]) -> String {
-    let mut text = format!("{about}\n\nUsage: {tool} [OPTIONS]\n\nOptions:\n");
+    let mut text = wrap(about, 78);
+    text.push_str(&format!("\n\nUsage: {tool} [OPTIONS]\n\nOptions:\n"));
     for flag in flags {
         let left = match flag.default {
             Some(_) => format!("{} <N>", flag.name),
@@ -43,6 +44,24 @@ pub fn help(tool: &str, about: &str, flags: &[Flag]) -> String {
     }
     text.push_str(&format!("  {:<22} this text\n", "--help"));
     text
+}
+
+/// `text` in lines of at most `width` characters, broken between words.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        if line > 0 && line + 1 + word.chars().count() > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.chars().count();
+    }
+    out
 }
 
 pub fn parse(
@@ -90,7 +109,9 @@ pub fn parse(
     }
     for flag in flags {
         if let Some(default) = flag.default {
-            values.entry(flag.name).or_insert_with(|| default.to_string());
+            values
+                .entry(flag.name)
+                .or_insert_with(|| default.to_string());
         }
     }
     Ok(Parsed {

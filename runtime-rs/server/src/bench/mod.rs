@@ -37,10 +37,7 @@ pub enum BenchError {
     #[error("RAPPEL_DATABASE_URL {0:?} is not a postgresql:// URL")]
     BadDatabaseUrl(String),
     #[error("cannot {doing} on the server of RAPPEL_DATABASE_URL: {source}")]
-    Database {
-        doing: String,
-        source: sqlx::Error,
-    },
+    Database { doing: String, source: sqlx::Error },
     #[error(transparent)]
     Store(#[from] rappel_store::StoreError),
     #[error(transparent)]
@@ -89,7 +86,9 @@ pub fn with_database(url: &str, name: &str) -> Result<String, BenchError> {
         .or_else(|| base.strip_prefix("postgres://"))
         .ok_or_else(bad)?;
     let scheme = &base[..base.len() - rest.len()];
-    let authority = rest.split_once('/').map_or(rest, |(authority, _)| authority);
+    let authority = rest
+        .split_once('/')
+        .map_or(rest, |(authority, _)| authority);
     let mut out = format!("{scheme}{authority}/{name}");
     if let Some(query) = query {
         out.push('?');
@@ -202,7 +201,10 @@ async fn connect(url: &str, max_connections: u32) -> Result<Store, BenchError> {
 
 async fn run_in(plan: &Plan, url: &str, module_dir: &Path) -> Result<(), BenchError> {
     let store = connect(url, 4).await?;
-    let slots = plan.concurrency.div_ceil(plan.workers * plan.dispatchers).max(1);
+    let slots = plan
+        .concurrency
+        .div_ceil(plan.workers * plan.dispatchers)
+        .max(1);
     let batch = (plan.workers * slots).clamp(1, 64);
     let mut running = Vec::new();
     for n in 0..plan.dispatchers {
@@ -272,7 +274,9 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
     let mut listener = store.listen().await?;
     let started = Instant::now();
     let mut started_count = 0usize;
-    let mut notified = 0usize;
+    let mut polled = 0usize;
+    let mut finished = std::collections::HashSet::new();
+    let mut duplicates = 0usize;
     let mut done = 0usize;
     let mut last_progress = started;
     let mut logged_done = 0usize;
@@ -290,15 +294,24 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
         }
         let deadline = tokio::time::Instant::from_std(next_log);
         match listener.next_before(deadline).await? {
-            Event::Finished(_) => notified += 1,
-            Event::Poll => {
-                let measured = finished_count(store).await?.saturating_sub(warm.len());
-                notified = notified.max(measured);
+            Event::Finished(id) => {
+                if !finished.insert(id) {
+                    duplicates += 1;
+                }
             }
+            // A notification may be lost: count, and take the larger (a
+            // later notification may be one this count already saw).
+            Event::Poll => polled = finished_count(store).await?.saturating_sub(warm.len()),
             Event::Work => {}
         }
-        if notified > done {
-            done = notified.min(started_count);
+        let mut seen = finished.len().max(polled);
+        if seen >= plan.instances {
+            // The count in the database has the last word.
+            polled = finished_count(store).await?.saturating_sub(warm.len());
+            seen = polled;
+        }
+        if seen > done {
+            done = seen.min(started_count);
             last_progress = Instant::now();
         } else if last_progress.elapsed() > STALL {
             return Err(BenchError::Stalled(STALL));
@@ -344,7 +357,9 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
         return Err(BenchError::Failed {
             failed: failed.len(),
             total: rows.len(),
-            outcome: first.clone().unwrap_or_else(|| "(still running)".to_string()),
+            outcome: first
+                .clone()
+                .unwrap_or_else(|| "(still running)".to_string()),
         });
     }
     let instances = plan.instances as f64;
@@ -362,17 +377,17 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
         "payload_bytes": plan.payload_bytes,
         "workers": plan.workers,
         "dispatchers": plan.dispatchers,
+        "duplicate_finish_notifications": duplicates,
     }));
     Ok(())
 }
 
 async fn finished_count(store: &Store) -> Result<usize, BenchError> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM instances WHERE state IN ('completed', 'failed')",
-    )
-    .fetch_one(store.pool())
-    .await
-    .map_err(database("count the finished instances"))?;
+    let count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM instances WHERE state IN ('completed', 'failed')")
+            .fetch_one(store.pool())
+            .await
+            .map_err(database("count the finished instances"))?;
     Ok(usize::try_from(count).unwrap_or(0))
 }
 
@@ -519,4 +534,30 @@ pub async fn run_fresh(plan: &Plan, keep: bool) -> Result<(), BenchError> {
     }
     let dropped = scratch.drop().await;
     outcome.and(dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scratch_url_names_its_database_and_keeps_the_rest() {
+        let name = |url| with_database(url, "scratch").unwrap();
+        assert_eq!(
+            name("postgresql://postgres@127.0.0.1:5432/test"),
+            "postgresql://postgres@127.0.0.1:5432/scratch"
+        );
+        assert_eq!(
+            name("postgres://u:p@db/main?host=/tmp/sock&sslmode=disable"),
+            "postgres://u:p@db/scratch?host=/tmp/sock&sslmode=disable"
+        );
+        assert_eq!(
+            name("postgresql://localhost"),
+            "postgresql://localhost/scratch"
+        );
+        assert!(matches!(
+            with_database("mysql://x/y", "scratch"),
+            Err(BenchError::BadDatabaseUrl(_))
+        ));
+    }
 }

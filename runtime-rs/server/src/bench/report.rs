@@ -184,7 +184,13 @@ mod tests {
         assert_eq!(runs.len(), 2);
         let bench = &runs[0];
         assert_eq!(
-            (bench.samples, bench.p50_ms, bench.p95_ms, bench.p99_ms, bench.max_ms),
+            (
+                bench.samples,
+                bench.p50_ms,
+                bench.p95_ms,
+                bench.p99_ms,
+                bench.max_ms
+            ),
             (4, 2.0, 4.0, 4.0, 4.0)
         );
         assert_eq!((bench.instances, bench.actions_per_s), (4, 2.0));
