@@ -153,7 +153,7 @@ pub struct Plan {
     pub workflow: (&'static str, &'static str),
     pub actions_per_instance: usize,
     pub instances: usize,
-    /// Instances started per call.
+    /// Instances started per call, and leased per query.
     pub batch_size: usize,
     /// Instances in flight at once: a closed loop starts one for each that
     /// finishes.
@@ -205,7 +205,7 @@ async fn run_in(plan: &Plan, url: &str, module_dir: &Path) -> Result<(), BenchEr
         .concurrency
         .div_ceil(plan.workers * plan.dispatchers)
         .max(1);
-    let batch = (plan.workers * slots).clamp(1, 64);
+    let batch = plan.batch_size;
     let mut running = Vec::new();
     for n in 0..plan.dispatchers {
         let options = Options {
@@ -444,7 +444,7 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
         Flag {
             name: "--batch-size",
             default: Some("64"),
-            help: "instances started per call",
+            help: "instances started per call, and leased (and written) per query",
         },
         Flag {
             name: payload_flag,
