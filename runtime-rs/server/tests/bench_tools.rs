@@ -138,11 +138,12 @@ async fn leftovers(pid: u32) -> Vec<String> {
         .expect("list databases")
 }
 
-/// Runs `tool` to the end; its log's lines.
-async fn tiny_run(tool: &str, args: &[&str]) -> Option<Vec<Json>> {
+/// Runs `tool` to the end and checks its log: a sample per instance, one
+/// summary with the counts given.
+async fn tiny_run(tool: &str, args: &[&str], expected: [(&str, u64); 3]) {
     let Some(python) = python() else {
         eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
-        return None;
+        return;
     };
     let child = Command::new(tool)
         .args(args)
@@ -161,16 +162,19 @@ async fn tiny_run(tool: &str, args: &[&str]) -> Option<Vec<Json>> {
     let (code, table, stderr) = parse_logs(&stdout, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert!(table.contains("| p50 ms |"), "{table}");
-    Some(
-        stdout
-            .lines()
-            .map(|line| serde_json::from_str(line).expect("a JSON line"))
-            .collect(),
-    )
-}
 
-fn kinds<'a>(lines: &'a [Json], kind: &str) -> Vec<&'a Json> {
-    lines.iter().filter(|line| line["kind"] == kind).collect()
+    let lines: Vec<Json> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    let of_kind = |kind: &str| lines.iter().filter(|line| line["kind"] == kind).count();
+    let instances = expected[0].1;
+    assert_eq!(of_kind("sample") as u64, instances);
+    assert_eq!(of_kind("summary"), 1);
+    let summary = lines.last().expect("a summary last");
+    for (name, value) in expected {
+        assert_eq!(summary[name], Json::from(value), "{name} in {summary}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -183,16 +187,8 @@ async fn a_tiny_bench_completes_in_its_own_database() {
         "--batch-size",
         "4",
     ];
-    let Some(lines) = tiny_run(BENCH, &args).await else {
-        return;
-    };
-    assert_eq!(kinds(&lines, "sample").len(), 50);
-    let summary = kinds(&lines, "summary");
-    assert_eq!(summary.len(), 1);
-    assert_eq!(
-        (&summary[0]["instances"], &summary[0]["actions"]),
-        (&Json::from(50), &Json::from(50))
-    );
+    let expected = [("instances", 50), ("actions", 50), ("dispatchers", 1)];
+    tiny_run(BENCH, &args, expected).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,13 +205,6 @@ async fn two_start_workers_share_tiny_three_step_instances() {
         "--payload-size",
         "1000",
     ];
-    let Some(lines) = tiny_run(BENCH_INSTANCES, &args).await else {
-        return;
-    };
-    assert_eq!(kinds(&lines, "sample").len(), 30);
-    let summary = kinds(&lines, "summary")[0];
-    assert_eq!(
-        (&summary["actions"], &summary["dispatchers"]),
-        (&Json::from(90), &Json::from(2))
-    );
+    let expected = [("instances", 30), ("actions", 90), ("dispatchers", 2)];
+    tiny_run(BENCH_INSTANCES, &args, expected).await;
 }

@@ -121,6 +121,22 @@ pub fn parse(
     })
 }
 
+impl ArgError {
+    /// Prints the help (on stdout) or the error (on stderr); the exit status.
+    pub fn report(self) -> std::process::ExitCode {
+        match self {
+            ArgError::Help(text) => {
+                print!("{text}");
+                std::process::ExitCode::SUCCESS
+            }
+            error => {
+                eprintln!("{error}");
+                std::process::ExitCode::from(2)
+            }
+        }
+    }
+}
+
 impl Parsed {
     pub fn switch(&self, name: &str) -> bool {
         self.values.contains_key(name)

@@ -42,6 +42,8 @@ pub enum BenchError {
     Store(#[from] rappel_store::StoreError),
     #[error(transparent)]
     Start(#[from] StartError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("cannot write the benchmark's action module to {path}: {source}")]
     Scratch {
         path: PathBuf,
@@ -206,18 +208,15 @@ async fn run_in(plan: &Plan, url: &str, module_dir: &Path) -> Result<(), BenchEr
         .div_ceil(plan.workers * plan.dispatchers)
         .max(1);
     let batch = plan.batch_size;
+    let defaults = crate::config::Config::from_lookup(|_| None)?;
     let mut running = Vec::new();
     for n in 0..plan.dispatchers {
+        // start-workers' own settings, but for the batch and what is held.
         let options = Options {
             owner: format!("{}-{}-{n}", plan.tool, std::process::id()),
             batch_size: batch,
             max_held: (plan.workers * slots * 2).max(100),
-            lease: Duration::from_secs(30),
-            snapshot_every: 32,
-            max_action_lifecycle: None,
-            timeout_grace: Duration::from_secs(1),
-            park_after: Duration::from_secs(5),
-            drain_timeout: Duration::from_secs(20),
+            ..Options::from_config(&defaults)
         };
         let spec = WorkerSpec {
             python: plan.python.clone(),
@@ -398,7 +397,7 @@ fn round(value: f64) -> f64 {
 /// `bench` and `bench_instances`: the one command line both share, but for
 /// their names and defaults.
 pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::process::ExitCode {
-    use args::{ArgError, Flag};
+    use args::Flag;
     use std::process::ExitCode;
 
     let instances_tool = tool == "bench_instances";
@@ -495,14 +494,7 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
     });
     let (plan, keep) = match plan {
         Ok(plan) => plan,
-        Err(ArgError::Help(text)) => {
-            print!("{text}");
-            return ExitCode::SUCCESS;
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(2);
-        }
+        Err(error) => return error.report(),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

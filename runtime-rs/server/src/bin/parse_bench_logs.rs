@@ -5,14 +5,15 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use rappel_server::bench::args::{self, ArgError, Flag};
+use rappel_server::bench::args::{self, Flag};
 use rappel_server::bench::report::{Reader, table};
 
 const TOOL: &str = "parse_bench_logs";
 const ABOUT: &str = "Reads the JSON lines of `bench` and `bench_instances` from the FILEs \
                      (stdin when none, or `-`), and prints each run's throughput and latency \
                      percentiles (p50, p95, p99, max; nearest rank) as a Markdown table, or as \
-                     a JSON array with --json. Lines that are not JSON objects are skipped.";
+                     a JSON array with --json. Lines that are not JSON objects are skipped. \
+                     Usage: parse_bench_logs [--json] [FILE...]";
 
 fn main() -> ExitCode {
     let flags = [Flag {
@@ -22,14 +23,7 @@ fn main() -> ExitCode {
     }];
     let parsed = match args::parse(TOOL, ABOUT, &flags, std::env::args().skip(1), true) {
         Ok(parsed) => parsed,
-        Err(ArgError::Help(text)) => {
-            print!("{text}\nArguments:\n  [FILE...]              logs to read [default: stdin]\n");
-            return ExitCode::SUCCESS;
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(2);
-        }
+        Err(error) => return error.report(),
     };
     let mut reader = Reader::default();
     let files = if parsed.rest.is_empty() {
