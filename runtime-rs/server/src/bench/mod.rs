@@ -284,8 +284,8 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
         let in_flight = started_count - done;
         let room = plan.concurrency.saturating_sub(in_flight);
         let left = plan.instances - started_count;
-        // Start in whole batches, or what is left.
-        if room > 0 && left > 0 && (room >= plan.batch_size.min(left) || in_flight == 0) {
+        // Start in whole batches (or what is left, or what may be in flight).
+        if room > 0 && left > 0 && room >= plan.batch_size.min(left).min(plan.concurrency) {
             let count = room.min(left).min(plan.batch_size.max(1));
             store.start_instances(&vec![new.clone(); count]).await?;
             started_count += count;
