@@ -89,9 +89,30 @@ fuzz: venv
 demo: venv
 	$(BIN)/python examples/welcome_email.py
 
-# Figures only, never asserted: docs/benchmarks.md holds the latest.
+# Figures only, never asserted: docs/benchmarks.md holds the latest. Last, the
+# runtime's throughput (`make bench-runtime` alone): bench and bench_instances with
+# one start-workers, then two, each in a scratch database on RAPPEL_DATABASE_URL's
+# server (else the local one, else the embedded one), in one parse_bench_logs table.
+BENCH_LOG := runtime-rs/target/bench-runtime.log
+BENCH_ERR := runtime-rs/target/bench-runtime.err
+.PHONY: bench-runtime
 bench: venv bench-core bench-executor
 	$(BIN)/python tests/bench/check_speed.py
+	@$(MAKE) --no-print-directory bench-runtime
+
+bench-runtime: venv
+	cd runtime-rs && cargo build --quiet --release --locked -p rappel-server \
+		--bin bench --bin bench_instances --bin parse_bench_logs
+	@if [ -z "$$RAPPEL_DATABASE_URL" ]; then \
+		if pg_isready -q -d '$(LOCAL_DATABASE_URL)' 2>/dev/null; then url='$(LOCAL_DATABASE_URL)'; \
+		else url="$$($(BIN)/python -m rappel.devdb url)" || exit 1; fi; \
+		export RAPPEL_DATABASE_URL="$$url"; fi; \
+		export RAPPEL_PYTHON="$(abspath $(BIN))/python"; R=runtime-rs/target/release; \
+		: > $(BENCH_LOG); : > $(BENCH_ERR); for n in 1 2; do \
+		for run in "bench --messages 50000" "bench_instances --instances 15000"; do \
+		$$R/$$run --start-workers $$n >> $(BENCH_LOG) 2>> $(BENCH_ERR) \
+			|| { tail -n 5 $(BENCH_ERR); exit 1; }; \
+		done; done; $$R/parse_bench_logs $(BENCH_LOG)
 
 # The Rust core beside the Python reference, on the same work: the golden
 # corpus parsed and lowered, then pure steps evaluated.

@@ -2,6 +2,7 @@
 //! configuration, the generated gRPC contract of `proto/`, and the services
 //! the binaries run.
 
+pub mod bench;
 pub mod bridge;
 pub mod config;
 pub mod dispatcher;
