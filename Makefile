@@ -16,7 +16,7 @@ STAMP := .make/venv.stamp
 # in well under a second when nothing did) and refreshes the copies in $(BIN).
 venv: $(STAMP) runtime-bins
 
-RUNTIME_BINS := start-workers rappel-bridge boot-rappel-singleton rrl
+RUNTIME_BINS := start-workers rappel-bridge boot-rappel-singleton rrl bench bench_instances parse_bench_logs
 runtime-bins: $(STAMP)
 	@cd runtime-rs && nice cargo build --quiet --release --locked --bins
 	@for bin in $(RUNTIME_BINS); do \
