@@ -52,6 +52,15 @@ RRL_ERROR_CASES = sorted((GOLDEN / "errors").glob("*.rrl"))
 RUN_CASES = sorted(p for p in (GOLDEN / "run").iterdir() if (p / "case.py").is_file())
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _call_counts(tmp_path_factory):
+    """Run cases that count their calls in files (golden/run/28, 49) count them in
+    a directory of this session, never in what an interrupted run left behind."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAPPEL_GOLDEN_STATE_DIR", str(tmp_path_factory.mktemp("golden-state")))
+        yield
+
+
 def _relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
