@@ -13,10 +13,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "golden"))
+# run_cases lives in tests/golden.
+if str(Path(__file__).resolve().parents[1] / "golden") not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "golden"))
 
 from rappel._actions import registered_actions  # noqa: E402
-from run_cases import RUN_CASES, declared_actions, import_case, module_name  # noqa: E402
+from run_cases import RUN_CASES, declared_actions, import_case  # noqa: E402
 
 
 class CorpusError(Exception):
