@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
-from ._boundary import Resolver, run_across
+from ._boundary import Resolver, run_across, workflow_boundary
 from ._depend import Depend, DependencyScope, depend_of
 from ._errors import RappelError
 from ._execution import run_with_policy
@@ -160,10 +160,19 @@ class ActionCall:
         The action works on its own copy of every value, and a value the codec
         cannot carry fails here as it would in production."""
 
-        def invoke(arguments: Mapping[str, Any]) -> Coroutine[Any, Any, Any]:
-            return self.definition.invoke(arguments, number)
+        definition = self.definition
 
-        return run_across(self.arguments, invoke, f"action {self.definition.name}()", back=self.back)
+        def invoke(arguments: Mapping[str, Any]) -> Coroutine[Any, Any, Any]:
+            return definition.invoke(arguments, number)
+
+        async def attempt() -> Any:
+            # Its values' errors read as a worker's: the action by module and name,
+            # no workflow (a worker does not know which workflow dispatched it).
+            with workflow_boundary(None):
+                label = f"action {definition.module}.{definition.name}()"
+                return await run_across(self.arguments, invoke, label, back=self.back)
+
+        return attempt()
 
     def __await__(self) -> Generator[Any, None, Any]:
         return self._run().__await__()
