@@ -22,8 +22,9 @@ from runtime_support import HERE, worker_env
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-# Long enough for the quick instances and both restarts to happen inside it.
-SLEEP_SECONDS = 12.0
+# Long enough for the runtime to park the sleeper (a few seconds), the quick
+# instances to run and both restarts to happen inside it.
+SLEEP_SECONDS = 20.0
 WAIT_SECONDS = 120.0
 
 
