@@ -2,8 +2,11 @@
 //! configuration, the generated gRPC contract of `proto/`, and the services
 //! the binaries run.
 
+pub mod bridge;
 pub mod config;
+pub mod health;
 pub mod program;
+pub mod registry;
 
 /// The gRPC contract of `proto/rappel/v1/`, generated at build time.
 pub mod proto {

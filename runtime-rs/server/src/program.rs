@@ -63,6 +63,28 @@ pub fn load_program(workflow: &str, rrl_text: &str) -> Result<Program, LoadError
     })
 }
 
+/// Why Postgres cannot store a version of `workflow` with this text, if it
+/// cannot: its `text` columns refuse U+0000, which the parser would accept
+/// in a string literal.
+pub fn unstorable(workflow: &str, rrl_text: &str) -> Option<String> {
+    let line = |text: &str| {
+        text.split('\0')
+            .next()
+            .map_or(1, |before| before.lines().count().max(1))
+    };
+    if workflow.contains('\0') {
+        Some("the workflow name contains U+0000 (NUL), which Postgres cannot store".to_string())
+    } else if rrl_text.contains('\0') {
+        Some(format!(
+            "the program of workflow {workflow} contains U+0000 (NUL) on line {}, which Postgres \
+             cannot store: write it as \"\\x00\" in a string",
+            line(rrl_text)
+        ))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,6 +44,11 @@ class WorkflowsStub:
                 request_serializer=rappel_dot_v1_dot_bridge__pb2.StartWorkflowRequest.SerializeToString,
                 response_deserializer=rappel_dot_v1_dot_bridge__pb2.StartWorkflowResponse.FromString,
                 _registered_method=True)
+        self.StartWorkflows = channel.unary_unary(
+                '/rappel.v1.Workflows/StartWorkflows',
+                request_serializer=rappel_dot_v1_dot_bridge__pb2.StartWorkflowsRequest.SerializeToString,
+                response_deserializer=rappel_dot_v1_dot_bridge__pb2.StartWorkflowsResponse.FromString,
+                _registered_method=True)
         self.WaitForResult = channel.unary_unary(
                 '/rappel.v1.Workflows/WaitForResult',
                 request_serializer=rappel_dot_v1_dot_bridge__pb2.WaitForResultRequest.SerializeToString,
@@ -76,9 +81,19 @@ class WorkflowsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartWorkflows(self, request, context):
+        """Queue many instances in one request and one store transaction: their ids
+        in the request's order. One invalid start refuses the whole batch, with
+        INVALID_ARGUMENT naming it (`starts[3]: ...`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WaitForResult(self, request, context):
-        """Wait (up to `timeout_seconds`) for an instance to finish. A wait that ends
-        first returns the status without an outcome: call again.
+        """Wait (up to `timeout_seconds`, at most 600) for an instance to finish. A
+        wait that ends first, or that a stopping bridge ends, returns the status
+        without an outcome: call again. An unknown instance is NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -102,6 +117,11 @@ def add_WorkflowsServicer_to_server(servicer, server):
                     servicer.StartWorkflow,
                     request_deserializer=rappel_dot_v1_dot_bridge__pb2.StartWorkflowRequest.FromString,
                     response_serializer=rappel_dot_v1_dot_bridge__pb2.StartWorkflowResponse.SerializeToString,
+            ),
+            'StartWorkflows': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartWorkflows,
+                    request_deserializer=rappel_dot_v1_dot_bridge__pb2.StartWorkflowsRequest.FromString,
+                    response_serializer=rappel_dot_v1_dot_bridge__pb2.StartWorkflowsResponse.SerializeToString,
             ),
             'WaitForResult': grpc.unary_unary_rpc_method_handler(
                     servicer.WaitForResult,
@@ -168,6 +188,33 @@ class Workflows:
             '/rappel.v1.Workflows/StartWorkflow',
             rappel_dot_v1_dot_bridge__pb2.StartWorkflowRequest.SerializeToString,
             rappel_dot_v1_dot_bridge__pb2.StartWorkflowResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartWorkflows(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rappel.v1.Workflows/StartWorkflows',
+            rappel_dot_v1_dot_bridge__pb2.StartWorkflowsRequest.SerializeToString,
+            rappel_dot_v1_dot_bridge__pb2.StartWorkflowsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,147 @@
+//! `rappel.v1.Workflows` over the bridge.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use rappel_store::{InstanceState, InstanceStatus};
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::{Request, Response, Status};
+
+use super::{Arguments, Bridge, BridgeError, MAX_GRPC_MESSAGE_BYTES, StartRequest};
+use crate::proto::instance_status::{Outcome, State};
+use crate::proto::workflows_server::{Workflows, WorkflowsServer};
+use crate::proto::{
+    GetStatusRequest, InstanceStatus as WireStatus, RegisterWorkflowRequest,
+    RegisterWorkflowResponse, StartWorkflowRequest, StartWorkflowResponse, StartWorkflowsRequest,
+    StartWorkflowsResponse, WaitForResultRequest,
+};
+
+pub(super) async fn serve(
+    bridge: Arc<Bridge>,
+    listener: TcpListener,
+    signal: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let service = WorkflowsServer::new(Service { bridge })
+        .max_decoding_message_size(MAX_GRPC_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_GRPC_MESSAGE_BYTES);
+    tonic::transport::Server::builder()
+        .add_service(service)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal)
+        .await
+        .map_err(std::io::Error::other)
+}
+
+struct Service {
+    bridge: Arc<Bridge>,
+}
+
+impl From<BridgeError> for Status {
+    fn from(error: BridgeError) -> Status {
+        let message = error.to_string();
+        match error {
+            BridgeError::InvalidArgument(_) => Status::invalid_argument(message),
+            BridgeError::NotFound(_) => Status::not_found(message),
+            BridgeError::FailedPrecondition(_) => Status::failed_precondition(message),
+            // Postgres is down or busy: the client may retry.
+            BridgeError::Store(_) => Status::unavailable(message),
+        }
+    }
+}
+
+fn wire_status(status: InstanceStatus) -> WireStatus {
+    let state = match status.state {
+        InstanceState::Queued => State::Queued,
+        InstanceState::Running => State::Running,
+        InstanceState::Sleeping => State::Sleeping,
+        InstanceState::Completed => State::Completed,
+        InstanceState::Failed => State::Failed,
+    };
+    let outcome = status.outcome.map(|text| match status.state {
+        InstanceState::Failed => Outcome::Exception(text.into_bytes()),
+        _ => Outcome::Value(text.into_bytes()),
+    });
+    WireStatus {
+        instance_id: status.id.to_string(),
+        state: state.into(),
+        outcome,
+    }
+}
+
+#[tonic::async_trait]
+impl Workflows for Service {
+    async fn register_workflow(
+        &self,
+        request: Request<RegisterWorkflowRequest>,
+    ) -> Result<Response<RegisterWorkflowResponse>, Status> {
+        let request = request.into_inner();
+        let version = self
+            .bridge
+            .register(&request.workflow, &request.rrl)
+            .await?;
+        Ok(Response::new(RegisterWorkflowResponse {
+            version_id: version.id.to_string(),
+            ir_hash: version.ir_hash,
+        }))
+    }
+
+    async fn start_workflow(
+        &self,
+        request: Request<StartWorkflowRequest>,
+    ) -> Result<Response<StartWorkflowResponse>, Status> {
+        let request = request.into_inner();
+        let start = StartRequest {
+            version_id: &request.version_id,
+            arguments: Arguments::Bytes(&request.arguments),
+        };
+        let ids = self.bridge.start(std::slice::from_ref(&start)).await?;
+        let instance_id = ids
+            .into_iter()
+            .next()
+            .map(|id| id.to_string())
+            .ok_or_else(|| Status::internal("the store started no instance"))?;
+        Ok(Response::new(StartWorkflowResponse { instance_id }))
+    }
+
+    async fn start_workflows(
+        &self,
+        request: Request<StartWorkflowsRequest>,
+    ) -> Result<Response<StartWorkflowsResponse>, Status> {
+        let request = request.into_inner();
+        let starts: Vec<StartRequest<'_>> = request
+            .starts
+            .iter()
+            .map(|start| StartRequest {
+                version_id: &start.version_id,
+                arguments: Arguments::Bytes(&start.arguments),
+            })
+            .collect();
+        let ids = self.bridge.start(&starts).await?;
+        Ok(Response::new(StartWorkflowsResponse {
+            instance_ids: ids.iter().map(ToString::to_string).collect(),
+        }))
+    }
+
+    async fn wait_for_result(
+        &self,
+        request: Request<WaitForResultRequest>,
+    ) -> Result<Response<WireStatus>, Status> {
+        let request = request.into_inner();
+        let status = self
+            .bridge
+            .wait(&request.instance_id, request.timeout_seconds)
+            .await?;
+        Ok(Response::new(wire_status(status)))
+    }
+
+    async fn get_status(
+        &self,
+        request: Request<GetStatusRequest>,
+    ) -> Result<Response<WireStatus>, Status> {
+        let status = self
+            .bridge
+            .status(&request.into_inner().instance_id)
+            .await?;
+        Ok(Response::new(wire_status(status)))
+    }
+}
