@@ -29,9 +29,8 @@ async def scribble(items: list[str], settings: dict, cart: Cart) -> Cart:
     cart.items.clear()
     cart.note = "changed by the action"
     result = returned_cart()
-    # The action keeps a reference to its result and changes it once it has returned
-    # (in its own process, which is all a worker shares with nothing): the workflow's
-    # value must not change with it.
+    # The action keeps a reference to its result and changes it after returning
+    # (in its own process): the workflow's value must not change with it.
     asyncio.get_running_loop().call_soon(spoil, result)
     return result
 
