@@ -16,8 +16,7 @@ import pytest
 
 import durable_app
 from rappel import WorkflowState
-from rappel._client import use_backend
-from rappel.dev import LocalRuntime
+from rappel.dev import LocalRuntime, use_backend
 from runtime_support import HERE, worker_env
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -22,8 +22,7 @@ from runtime_support import HERE, psql, worker_env
 
 import golden_corpus
 from outcomes import encode_outcome
-from rappel._client import use_backend
-from rappel.dev import LocalRuntime
+from rappel.dev import LocalRuntime, use_backend
 from run_cases import RUN_CASES, workflow_class
 
 # Generous: cases back off and sleep for real here (golden/run/43 waits 15 s).
