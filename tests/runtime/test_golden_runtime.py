@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime_support import HERE, psql, worker_env
+from runtime_support import HERE, psql, worker_env  # first: puts tests/golden on the path
 
 import golden_corpus
 from outcomes import encode_outcome
@@ -27,7 +27,7 @@ from run_cases import RUN_CASES, workflow_class
 
 # Generous: cases back off and sleep for real here (golden/run/43 waits 15 s).
 WAIT_SECONDS = 240.0
-# A timer further away than this is made due at once (see _cut_long_sleeps).
+# Parked instances' timers more than a minute away are made due at once (_cut_long_sleeps).
 CUT_LONG_SLEEPS = """
 WITH woken AS (
     UPDATE instances SET wake_at = now()
@@ -56,7 +56,7 @@ async def _outcome(handle) -> dict:
 
 async def _cut_long_sleeps(database_url: str) -> None:
     """golden/run/41 sleeps for a day: once an instance is parked on a timer more
-    than LONG_SLEEP away, make the timer due now. The only place the suite writes
+    than a minute away, make the timer due now. The only place the suite writes
     to the store's tables (instances.wake_at, timers.due_at); shorter sleeps and
     backoffs run in real time."""
     while True:
