@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import ModuleType
 
 # run_cases lives in tests/golden.
 if str(Path(__file__).resolve().parents[1] / "golden") not in sys.path:
@@ -25,10 +26,12 @@ class CorpusError(Exception):
     """The golden run cases cannot share one worker."""
 
 
-def _load() -> dict[str, object]:
+def load(cases: list[Path]) -> dict[str, ModuleType]:
+    """Import every case; its module by case name. Refuses (CorpusError) two cases
+    that declare the same action, and an action no imported case registers."""
     declared_by: dict[tuple[str, str], str] = {}
     modules = {}
-    for case in RUN_CASES:
+    for case in cases:
         for action in sorted(declared_actions(case)):
             if action in declared_by:
                 raise CorpusError(f"golden/run/{declared_by[action]} and golden/run/{case.name} both declare the action {action[0]}:{action[1]}")
@@ -42,4 +45,4 @@ def _load() -> dict[str, object]:
     return modules
 
 
-CASES = _load()
+CASES = load(RUN_CASES)
