@@ -4,9 +4,14 @@
 
 pub mod bridge;
 pub mod config;
+pub mod dispatcher;
 pub mod health;
+pub mod process;
 pub mod program;
 pub mod registry;
+pub mod start_workers;
+pub mod supervisor;
+pub mod worker_stream;
 
 /// The gRPC contract of `proto/rappel/v1/`, generated at build time.
 pub mod proto {

@@ -85,6 +85,17 @@ pub fn unstorable(workflow: &str, rrl_text: &str) -> Option<String> {
     }
 }
 
+/// How run()'s keyword arguments are stored (as the bridge stores them):
+/// the codec's dict of names to values. `names_to_values` is a JSON object
+/// whose members are codec-encoded values, as transcripts write arguments.
+pub fn stored_arguments(names_to_values: &serde_json::Map<String, serde_json::Value>) -> String {
+    let pairs: Vec<serde_json::Value> = names_to_values
+        .iter()
+        .map(|(name, value)| serde_json::json!([name, value]))
+        .collect();
+    serde_json::json!({ "dict": pairs }).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

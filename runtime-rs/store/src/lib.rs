@@ -14,6 +14,7 @@
 mod error;
 mod listen;
 mod migrate;
+mod timers;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use error::Doing;
 pub use error::{Result, StoreError};
 pub use listen::{Event, Listener};
+pub use timers::TimerKey;
 
 /// What `Store::connect_with` needs; `from_env` reads the environment.
 #[derive(Clone, Debug)]

@@ -9,8 +9,10 @@ use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 /// Every migration, in order: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "store", include_str!("../migrations/0001_store.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "store", include_str!("../migrations/0001_store.sql")),
+    (2, "timers", include_str!("../migrations/0002_timers.sql")),
+];
 
 #[derive(Debug)]
 struct Embedded;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rappel_store::{
     Appended, Event, Finished, InstanceId, InstanceState, NewCompletion, NewInstance, NewSnapshot,
-    Store, StoreError,
+    Store, StoreError, TimerKey,
 };
 use support::TestSchema;
 
@@ -56,7 +56,7 @@ async fn migrations_apply_once_when_run_twice_and_concurrently() {
         .fetch_one(again.pool())
         .await
         .expect("count migrations");
-    assert_eq!(applied, 1);
+    assert_eq!(applied, 2, "each of the two migrations once");
     // The schema works after all that.
     assert_eq!(start(&again, 1).await.len(), 1);
 }
@@ -529,4 +529,50 @@ async fn a_finished_instance_keeps_its_outcome_and_is_never_leased_again() {
     assert!(status[0].updated_at_ms >= status[0].created_at_ms);
     assert_eq!(status[1].state, InstanceState::Running);
     assert_eq!(status[1].outcome, None);
+}
+
+#[tokio::test]
+async fn a_recorded_timer_keeps_its_first_deadline() {
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let ids = start(&store, 2).await;
+    store.lease_instances("a", 1, LONG).await.expect("lease");
+    let held = store.get_status(&ids).await.expect("status");
+    let (mine, other) = if held[0].state == InstanceState::Running {
+        (&ids[0], &ids[1])
+    } else {
+        (&ids[1], &ids[0])
+    };
+    let key = |id: &InstanceId| TimerKey {
+        instance_id: id.clone(),
+        operation_id: "3".to_string(),
+        attempt: 0,
+    };
+    let hour = Duration::from_secs(3600);
+    let first = store
+        .record_timers("a", &[(key(mine), hour), (key(other), hour)])
+        .await
+        .expect("record");
+    assert_eq!(first.len(), 1, "only the held instance's timer: {first:?}");
+    assert!(first[&key(mine)] > Duration::from_secs(3500));
+    // Recorded again (a rebuilt instance issues it again): the first deadline stands.
+    let again = store
+        .record_timers("a", &[(key(mine), Duration::ZERO)])
+        .await
+        .expect("record again");
+    assert!(again[&key(mine)] > Duration::from_secs(3500), "{again:?}");
+    let due = TimerKey {
+        attempt: 2,
+        ..key(mine)
+    };
+    let now = store
+        .record_timers("a", &[(due.clone(), Duration::ZERO)])
+        .await
+        .expect("record a due timer");
+    assert_eq!(now[&due], Duration::ZERO);
+    let cleared = store
+        .clear_timers(std::slice::from_ref(mine))
+        .await
+        .expect("clear timers");
+    assert_eq!(cleared, 2);
 }

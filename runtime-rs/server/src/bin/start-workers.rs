@@ -1,0 +1,112 @@
+//! `start-workers`: runs the Python workers of RAPPEL_USER_MODULE and the
+//! dispatcher that advances workflow instances (docs/operations.md,
+//! "start-workers"). Registers the prebuilt IR of RAPPEL_IR_DIR. Prints one ready line on stdout; logs on stderr;
+//! SIGTERM or SIGINT stops it gracefully, with exit status 0.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use rappel_server::config::Config;
+use rappel_server::dispatcher::Options;
+use rappel_server::process::{connect, stop_signal};
+use rappel_server::registry::register_ir_dir;
+use rappel_server::start_workers::StartWorkers;
+use rappel_server::supervisor::{WorkerSpec, python};
+use rappel_store::StoreConfig;
+
+fn main() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("start-workers: error: cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(run())
+}
+
+async fn run() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => return usage(&error.to_string()),
+    };
+    let url = match config.database_url() {
+        Ok(url) => url.to_string(),
+        Err(error) => return usage(&error.to_string()),
+    };
+    let Some(user_module) = config.user_module.clone() else {
+        return usage(
+            "RAPPEL_USER_MODULE is not set: name the module that defines your actions \
+             (and imports your workflows), e.g. my_app.workflows",
+        );
+    };
+    let mut stop = Box::pin(stop_signal());
+
+    let store_config = StoreConfig {
+        poll_interval: config.poll_interval,
+        ..StoreConfig::new(url)
+    };
+    let store = tokio::select! {
+        store = connect("start-workers", store_config) => match store {
+            Ok(store) => store,
+            Err(error) => {
+                eprintln!("start-workers: error: {error}");
+                return ExitCode::from(1);
+            }
+        },
+        () = &mut stop => return ExitCode::SUCCESS,
+    };
+    if let Some(dir) = &config.ir_dir {
+        match register_ir_dir(&store, dir).await {
+            Ok(report) => eprintln!("start-workers: {report}"),
+            Err(error) => {
+                eprintln!("start-workers: error: {error}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+
+    let spec = WorkerSpec {
+        python: python(),
+        worker_addr: ([127, 0, 0, 1], 0).into(),
+        user_module,
+        concurrent_per_worker: config.concurrent_per_worker,
+        count: config.worker_count,
+        env: Vec::new(),
+    };
+    let running = match StartWorkers::start(
+        store,
+        Options::from_config(&config),
+        config.worker_addr,
+        spec,
+    )
+    .await
+    {
+        Ok(running) => running,
+        Err(error) => {
+            eprintln!("start-workers: error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(
+        stdout,
+        "start-workers ready worker_addr={} workers={}",
+        running.worker_addr, config.worker_count
+    );
+    let _ = stdout.flush();
+
+    stop.await;
+    eprintln!("start-workers: stopping: draining the workers, then releasing the leases");
+    running.stop().await;
+    eprintln!("start-workers: stopped");
+    ExitCode::SUCCESS
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("start-workers: error: {message}");
+    ExitCode::from(2)
+}

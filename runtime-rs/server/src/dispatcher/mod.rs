@@ -1,0 +1,999 @@
+//! The dispatcher: it leases whole instances, rebuilds each from its
+//! snapshot and completion log, hands the actions they dispatch to worker
+//! slots, and feeds the answers back once they are in the log
+//! (docs/architecture.md, "The runtime: start-workers").
+//!
+//! One task owns every machine and every piece of state; the worker
+//! streams, the store's notifications, the writer and the lease queries
+//! report to it as `Input`s. Nothing it holds is durable except through the
+//! writer, so a crash loses only work that is re-done from the log.
+
+mod completions;
+mod programs;
+pub mod writer;
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::time::Duration;
+
+use rappel_store::{
+    Appended, Finished, InstanceId, InstanceRecord, InstanceState, NewCompletion, NewSnapshot,
+    Store, StoreError, TimerKey,
+};
+use rrl::eval::Env;
+use rrl::exec::command::decode_completion;
+use rrl::exec::{Command, Completion, Machine, Program};
+use rrl::value::{Value, codec};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::proto::runtime_message::Kind as Outbound;
+use crate::proto::{Dispatch as DispatchMessage, DispatchBatch, Drain, RuntimeMessage};
+use crate::worker_stream::{MAX_MESSAGE_BYTES, StreamKey, WorkerEvent};
+use completions::{decode_result, kwargs_text, outcome_of, rappel_error, row_of};
+use programs::Programs;
+use writer::{Report, Write};
+
+/// How the dispatcher runs; `Options::from_config` reads the settings.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Names this process's leases.
+    pub owner: String,
+    /// Instances leased per query, and completions per write.
+    pub batch_size: usize,
+    /// At most this many instances held at once.
+    pub max_held: usize,
+    /// How long a lease lasts; renewed every third of it.
+    pub lease: Duration,
+    /// A snapshot after this many completions of an instance.
+    pub snapshot_every: u32,
+    /// Actions a worker runs before it is recycled.
+    pub max_action_lifecycle: Option<u64>,
+    /// Past an attempt's timeout, how long the worker has to report the
+    /// timeout itself before the runtime counts it as timed out.
+    pub timeout_grace: Duration,
+    /// An instance waiting only on timers further away than this gives its
+    /// lease up until the first is due.
+    pub park_after: Duration,
+    /// On shutdown, how long workers have to finish their attempts.
+    pub drain_timeout: Duration,
+}
+
+impl Options {
+    pub fn from_config(config: &crate::config::Config) -> Options {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        Options {
+            owner: format!("start-workers:{}:{nanos:08x}", std::process::id()),
+            batch_size: config.batch_size,
+            max_held: (config.batch_size * 10).max(100),
+            // Short, so that instances of a killed process continue soon
+            // elsewhere; renewing every held lease each third of it is one
+            // statement.
+            lease: Duration::from_secs(10),
+            snapshot_every: 32,
+            max_action_lifecycle: config.max_action_lifecycle,
+            timeout_grace: Duration::from_secs(1),
+            park_after: Duration::from_secs(5),
+            drain_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What the dispatcher reacts to.
+pub enum Input {
+    Worker(WorkerEvent),
+    /// The supervisor started this worker's replacement: drain it.
+    Drain(String),
+    /// There may be work to lease (a notification, or the poll interval).
+    Work,
+    Leased(Result<Vec<InstanceRecord>, StoreError>, usize),
+    Renewed(Vec<InstanceId>, Result<Vec<InstanceId>, StoreError>),
+    Written(Report),
+    /// Stop leasing, drain the workers, write what is pending, release
+    /// the leases, return.
+    Shutdown,
+}
+
+/// What the supervisor is asked to do.
+pub trait Recycler {
+    /// `worker_id` ran its last action: start its replacement, then have
+    /// the dispatcher drain it (`Input::Drain`).
+    fn recycle(&self, worker_id: &str);
+}
+
+/// An attempt the dispatcher has not had answered yet.
+struct Attempt {
+    instance: InstanceId,
+    operation: String,
+    attempt: u64,
+    message: DispatchMessage,
+    /// Once sent: the worker running it, and its deadline's key in `dues`.
+    running: Option<(StreamKey, DueKey)>,
+}
+
+/// A held instance.
+struct Held {
+    machine: Machine<'static>,
+    /// Its attempts not yet answered.
+    attempts: usize,
+    /// Its writes not yet reported.
+    writes: usize,
+    /// Recorded timers, and when each is due.
+    timers: HashMap<TimerKey, Instant>,
+    since_snapshot: u32,
+    last_seq: i64,
+    /// Finished or parking: it issues nothing more here.
+    leaving: bool,
+}
+
+struct Worker {
+    id: String,
+    outbox: mpsc::UnboundedSender<RuntimeMessage>,
+    slots: usize,
+    /// Attempts sent and not reported back, answered or not.
+    running: HashSet<String>,
+    dispatched: u64,
+    draining: bool,
+}
+
+enum Due {
+    Timer(TimerKey),
+    Deadline(String),
+}
+
+/// When something is due, and a number that keeps keys apart.
+type DueKey = (Instant, u64);
+
+pub struct Dispatcher {
+    store: Store,
+    options: Options,
+    inputs: mpsc::UnboundedSender<Input>,
+    writer: mpsc::UnboundedSender<Write>,
+    recycler: Box<dyn Recycler + Send>,
+    programs: Programs,
+    held: HashMap<InstanceId, Held>,
+    attempts: HashMap<String, Attempt>,
+    queue: VecDeque<String>,
+    workers: HashMap<StreamKey, Worker>,
+    dues: BTreeMap<DueKey, Due>,
+    counter: u64,
+    writes_in_flight: usize,
+    leasing: bool,
+    renewing: bool,
+    more_work: bool,
+    shutdown_at: Option<Instant>,
+    /// After a failed lease query, the next waits until then.
+    lease_paused_until: Option<Instant>,
+}
+
+/// A dispatch batch holds about this much of kwargs at most.
+const MAX_BATCH_BYTES: usize = 4 << 20;
+
+/// How long leasing pauses after a failed lease query.
+const LEASE_RETRY: Duration = Duration::from_secs(1);
+
+impl Dispatcher {
+    /// A dispatcher reading `inputs` (give its sender to the worker
+    /// streams, the supervisor and the notification listener).
+    pub fn new(
+        store: Store,
+        options: Options,
+        recycler: Box<dyn Recycler + Send>,
+        inputs: mpsc::UnboundedSender<Input>,
+    ) -> Dispatcher {
+        let reports = inputs.clone();
+        let writer = writer::spawn(
+            store.clone(),
+            options.owner.clone(),
+            options.batch_size.max(1),
+            move |report| {
+                let _ = reports.send(Input::Written(report));
+            },
+        );
+        Dispatcher {
+            store,
+            options,
+            inputs,
+            writer,
+            recycler,
+            programs: Programs::default(),
+            held: HashMap::new(),
+            attempts: HashMap::new(),
+            queue: VecDeque::new(),
+            workers: HashMap::new(),
+            dues: BTreeMap::new(),
+            counter: 0,
+            writes_in_flight: 0,
+            leasing: false,
+            renewing: false,
+            more_work: true,
+            shutdown_at: None,
+            lease_paused_until: None,
+        }
+    }
+
+    /// Runs until `Input::Shutdown` has been carried out (or every sender
+    /// is gone).
+    pub async fn run(mut self, mut inputs: mpsc::UnboundedReceiver<Input>) {
+        let renew_every = self.options.lease / 3;
+        let mut renew_at = Instant::now() + renew_every;
+        loop {
+            if self.stopped() {
+                break;
+            }
+            let mut wake = self.dues.keys().next().map_or(renew_at, |&(at, _)| at);
+            wake = wake.min(renew_at);
+            if let Some(at) = self.shutdown_at {
+                wake = wake.min(at);
+            }
+            tokio::select! {
+                input = inputs.recv() => match input {
+                    Some(input) => self.handle(input),
+                    None => break,
+                },
+                () = tokio::time::sleep_until(wake) => {}
+            }
+            // Take whatever else is ready before dispatching, so that one
+            // pass sends it in batches.
+            for _ in 0..1024 {
+                match inputs.try_recv() {
+                    Ok(input) => self.handle(input),
+                    Err(_) => break,
+                }
+            }
+            let now = Instant::now();
+            self.fire_due(now);
+            if now >= renew_at {
+                renew_at = now + renew_every;
+                self.renew();
+            }
+            self.pump();
+            self.lease_more();
+        }
+        self.release_all().await;
+    }
+
+    fn stopped(&self) -> bool {
+        let Some(deadline) = self.shutdown_at else {
+            return false;
+        };
+        let drained = self.workers.is_empty() || Instant::now() >= deadline;
+        drained && self.writes_in_flight == 0 && !self.leasing
+    }
+
+    async fn release_all(&mut self) {
+        let ids: Vec<InstanceId> = self.held.keys().cloned().collect();
+        if !ids.is_empty() {
+            if let Err(error) = self.store.release(&self.options.owner, &ids).await {
+                eprintln!(
+                    "start-workers: {error}; {} instance(s) run again once their leases run out",
+                    ids.len()
+                );
+            }
+        }
+        for worker in self.workers.values() {
+            let _ = worker.outbox.send(drain());
+        }
+    }
+
+    fn handle(&mut self, input: Input) {
+        match input {
+            Input::Worker(event) => self.worker_event(event),
+            Input::Drain(worker_id) => {
+                if let Some(worker) = self.workers.values_mut().find(|w| w.id == worker_id) {
+                    worker.draining = true;
+                    let _ = worker.outbox.send(drain());
+                }
+            }
+            Input::Work => self.more_work = true,
+            Input::Leased(result, asked) => {
+                self.leasing = false;
+                match result {
+                    Ok(records) => {
+                        // A full batch: there may be more (a notification
+                        // that came meanwhile has said so already).
+                        self.more_work |= records.len() >= asked;
+                        for record in records {
+                            self.adopt(record);
+                        }
+                    }
+                    Err(error) => {
+                        eprintln!("start-workers: {error}; leasing again in {LEASE_RETRY:?}");
+                        self.lease_paused_until = Some(Instant::now() + LEASE_RETRY);
+                    }
+                }
+            }
+            Input::Renewed(asked, result) => {
+                self.renewing = false;
+                match result {
+                    Ok(kept) => {
+                        let kept: HashSet<InstanceId> = kept.into_iter().collect();
+                        for id in asked.iter().filter(|id| !kept.contains(id)) {
+                            if self.held.get(id).is_some_and(|h| !h.leaving) {
+                                eprintln!(
+                                    "start-workers: the lease of instance {id} was lost \
+                                     (another runtime holds it now): dropping it here"
+                                );
+                                self.forget(id);
+                            }
+                        }
+                    }
+                    Err(error) => eprintln!("start-workers: {error}; renewing again shortly"),
+                }
+            }
+            Input::Written(report) => self.written(report),
+            Input::Shutdown => {
+                if self.shutdown_at.is_none() {
+                    self.shutdown_at = Some(Instant::now() + self.options.drain_timeout);
+                    for worker in self.workers.values_mut() {
+                        worker.draining = true;
+                        let _ = worker.outbox.send(drain());
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ workers
+
+    fn worker_event(&mut self, event: WorkerEvent) {
+        match event {
+            WorkerEvent::Joined { key, hello, outbox } => {
+                let draining = self.shutdown_at.is_some();
+                if draining {
+                    let _ = outbox.send(drain());
+                }
+                eprintln!(
+                    "start-workers: worker {} (pid {}) attached with {} slots and {} actions",
+                    hello.worker_id,
+                    hello.pid,
+                    hello.slots,
+                    hello.actions.len()
+                );
+                self.workers.insert(
+                    key,
+                    Worker {
+                        id: hello.worker_id,
+                        outbox,
+                        slots: usize::try_from(hello.slots).unwrap_or(1).max(1),
+                        running: HashSet::new(),
+                        dispatched: 0,
+                        draining,
+                    },
+                );
+            }
+            WorkerEvent::Results { key, results } => {
+                for result in results {
+                    if let Some(worker) = self.workers.get_mut(&key) {
+                        worker.running.remove(&result.attempt_id);
+                    }
+                    self.worker_answered(result);
+                }
+            }
+            WorkerEvent::Left { key, error } => {
+                let Some(worker) = self.workers.remove(&key) else {
+                    return;
+                };
+                let lost: Vec<String> = worker
+                    .running
+                    .into_iter()
+                    .filter(|id| {
+                        self.attempts
+                            .get(id)
+                            .is_some_and(|a| a.running.is_some_and(|(k, _)| k == key))
+                    })
+                    .collect();
+                let expected = worker.draining || self.shutdown_at.is_some();
+                if !lost.is_empty() || error.is_some() || !expected {
+                    let why = error.map_or_else(String::new, |e| format!(" ({e})"));
+                    eprintln!(
+                        "start-workers: worker {}'s stream ended{why}: its {} attempt(s) in flight \
+                         count as timed out",
+                        worker.id,
+                        lost.len()
+                    );
+                }
+                for attempt_id in lost {
+                    self.time_out(&attempt_id);
+                }
+            }
+        }
+    }
+
+    fn worker_answered(&mut self, result: crate::proto::Result) {
+        let Some(attempt) = self.attempts.get(&result.attempt_id) else {
+            return; // answered already (timed out) or its instance is gone
+        };
+        if attempt.running.is_none() {
+            return;
+        }
+        let Some(held) = self.held.get(&attempt.instance) else {
+            return;
+        };
+        let classes = held.machine.program().evaluator().resolver();
+        let (id, number) = (attempt.operation.clone(), attempt.attempt);
+        let label = format!("{}.{}", attempt.message.module, attempt.message.name);
+        let (completion, row) = decode_result(result.outcome, &id, number, &label, classes);
+        self.answer(&result.attempt_id, completion, row);
+    }
+
+    fn time_out(&mut self, attempt_id: &str) {
+        let Some(attempt) = self.attempts.get(attempt_id) else {
+            return;
+        };
+        let completion = Completion::TimedOut {
+            id: attempt.operation.clone(),
+            attempt: attempt.attempt,
+        };
+        let row = row_of(&completion);
+        self.answer(attempt_id, completion, row);
+    }
+
+    /// The attempt is answered: its completion goes to the log.
+    fn answer(&mut self, attempt_id: &str, completion: Completion, row: String) {
+        let Some(attempt) = self.attempts.remove(attempt_id) else {
+            return;
+        };
+        if let Some((_, due)) = attempt.running {
+            self.dues.remove(&due);
+        }
+        if let Some(held) = self.held.get_mut(&attempt.instance) {
+            held.attempts -= 1;
+        }
+        self.append(attempt.instance, completion, row);
+    }
+
+    fn append(&mut self, instance: InstanceId, completion: Completion, row: String) {
+        let Some(held) = self.held.get_mut(&instance) else {
+            return;
+        };
+        held.writes += 1;
+        let row = NewCompletion {
+            instance_id: instance,
+            operation_id: completion.id().to_string(),
+            attempt: log_attempt(&completion),
+            completion: row,
+        };
+        self.write(Write::Append { row, completion });
+    }
+
+    fn write(&mut self, write: Write) {
+        self.writes_in_flight += 1;
+        if self.writer.send(write).is_err() {
+            eprintln!("start-workers: the writer stopped; nothing more is written");
+        }
+    }
+
+    /// Sends queued attempts to the workers' free slots, one batch each.
+    fn pump(&mut self) {
+        if self.queue.is_empty() {
+            return;
+        }
+        let mut keys: Vec<StreamKey> = self.workers.keys().copied().collect();
+        keys.sort_by_key(|key| {
+            let worker = &self.workers[key];
+            std::cmp::Reverse(worker.slots.saturating_sub(worker.running.len()))
+        });
+        let now = Instant::now();
+        for key in keys {
+            let Some(worker) = self.workers.get_mut(&key) else {
+                continue;
+            };
+            if worker.draining {
+                continue;
+            }
+            let mut free = worker.slots.saturating_sub(worker.running.len());
+            if let Some(max) = self.options.max_action_lifecycle {
+                let left = max.saturating_sub(worker.dispatched);
+                free = free.min(usize::try_from(left).unwrap_or(usize::MAX));
+            }
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            let mut sent = 0;
+            while sent + batch.len() < free {
+                let Some(attempt_id) = self.queue.pop_front() else {
+                    break;
+                };
+                let Some(attempt) = self.attempts.get_mut(&attempt_id) else {
+                    continue; // its instance was dropped
+                };
+                self.counter += 1;
+                let deadline = now
+                    + Duration::try_from_secs_f64(attempt.message.timeout_seconds)
+                        .unwrap_or(Duration::from_secs(u32::MAX.into()))
+                    + self.options.timeout_grace;
+                let due = (deadline, self.counter);
+                attempt.running = Some((key, due));
+                self.dues.insert(due, Due::Deadline(attempt_id.clone()));
+                worker.running.insert(attempt_id);
+                bytes += attempt.message.kwargs.len();
+                batch.push(attempt.message.clone());
+                // Big arguments go in several messages, each under the limit.
+                if bytes >= MAX_BATCH_BYTES {
+                    sent += batch.len();
+                    send_dispatches(&worker.outbox, std::mem::take(&mut batch));
+                    bytes = 0;
+                }
+            }
+            sent += batch.len();
+            if sent == 0 {
+                continue;
+            }
+            send_dispatches(&worker.outbox, batch);
+            worker.dispatched += sent as u64;
+            if self
+                .options
+                .max_action_lifecycle
+                .is_some_and(|max| worker.dispatched >= max)
+            {
+                // No more for it; it drains once its replacement started.
+                worker.draining = true;
+                self.recycler.recycle(&worker.id);
+            }
+            if self.queue.is_empty() {
+                break;
+            }
+        }
+    }
+
+    fn fire_due(&mut self, now: Instant) {
+        while let Some(entry) = self.dues.first_entry() {
+            if entry.key().0 > now {
+                break;
+            }
+            match entry.remove() {
+                // An answered attempt's deadline is gone from `dues`.
+                Due::Deadline(attempt_id) => self.time_out(&attempt_id),
+                Due::Timer(key) => {
+                    let Some(held) = self.held.get_mut(&key.instance_id) else {
+                        continue;
+                    };
+                    if held.leaving || held.timers.remove(&key).is_none() {
+                        continue;
+                    }
+                    let completion = if key.attempt == 0 {
+                        Completion::Slept {
+                            id: key.operation_id.clone(),
+                        }
+                    } else {
+                        Completion::BackedOff {
+                            id: key.operation_id.clone(),
+                            attempt: u64::try_from(key.attempt).unwrap_or(1),
+                        }
+                    };
+                    let row = row_of(&completion);
+                    self.append(key.instance_id, completion, row);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ instances
+
+    fn lease_more(&mut self) {
+        let room = self.options.max_held.saturating_sub(self.held.len());
+        if self.leasing || !self.more_work || self.shutdown_at.is_some() || room == 0 {
+            return;
+        }
+        if self
+            .lease_paused_until
+            .is_some_and(|until| Instant::now() < until)
+        {
+            return;
+        }
+        // Enough queued for every free slot already: lease when it drains.
+        let free: usize = self
+            .workers
+            .values()
+            .filter(|w| !w.draining)
+            .map(|w| w.slots.saturating_sub(w.running.len()))
+            .sum();
+        if self.queue.len() > free + self.options.batch_size {
+            return;
+        }
+        self.leasing = true;
+        self.more_work = false;
+        let limit = room.min(self.options.batch_size.max(1));
+        let store = self.store.clone();
+        let owner = self.options.owner.clone();
+        let lease = self.options.lease;
+        let inputs = self.inputs.clone();
+        tokio::spawn(async move {
+            let result = async {
+                let leased = store.lease_instances(&owner, limit, lease).await?;
+                if leased.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<InstanceId> = leased.into_iter().map(|l| l.id).collect();
+                store.load_instances(&ids).await
+            }
+            .await;
+            let _ = inputs.send(Input::Leased(result, limit));
+        });
+    }
+
+    fn renew(&mut self) {
+        if self.renewing || self.held.is_empty() {
+            return;
+        }
+        self.renewing = true;
+        let ids: Vec<InstanceId> = self.held.keys().cloned().collect();
+        let store = self.store.clone();
+        let owner = self.options.owner.clone();
+        let lease = self.options.lease;
+        let inputs = self.inputs.clone();
+        tokio::spawn(async move {
+            let result = store.renew_leases(&owner, &ids, lease).await;
+            let _ = inputs.send(Input::Renewed(ids, result));
+        });
+    }
+
+    /// Rebuilds a leased instance and issues what it waits for.
+    fn adopt(&mut self, record: InstanceRecord) {
+        let id = record.id.clone();
+        if self.held.contains_key(&id) {
+            return;
+        }
+        let program = match self.programs.get(&record.version) {
+            Ok(program) => program,
+            Err(error) => {
+                let message = format!(
+                    "the runtime cannot run version {} of workflow {}: {error}",
+                    record.version.id, record.version.name
+                );
+                return self.fail_unrunnable(id, &message);
+            }
+        };
+        let last_seq = record.snapshot.as_ref().map_or(0, |s| s.seq);
+        match rebuild(program, &record) {
+            Ok((machine, last_seq_replayed)) => {
+                // What it still waits for is issued again, as new.
+                let commands = match machine.outcome() {
+                    Some(finish) => vec![Command::Finish(finish.clone())],
+                    None => machine.outstanding(),
+                };
+                self.held.insert(
+                    id.clone(),
+                    Held {
+                        machine,
+                        attempts: 0,
+                        writes: 0,
+                        timers: HashMap::new(),
+                        since_snapshot: 0,
+                        last_seq: last_seq_replayed.max(last_seq),
+                        leaving: false,
+                    },
+                );
+                self.issue(&id, commands);
+            }
+            Err(error) => {
+                let message = format!("the runtime cannot rebuild instance {id}: {error}");
+                self.fail_unrunnable(id, &message);
+            }
+        }
+    }
+
+    /// An instance that can never run here fails, saying why (left queued,
+    /// it would be leased again and again). It is not held meanwhile: the
+    /// writer's report of the finish finds nothing to drop.
+    fn fail_unrunnable(&mut self, id: InstanceId, message: &str) {
+        eprintln!("start-workers: {message}");
+        let exception = rappel_error(message);
+        let outcome = codec::dumps(&Value::Exception(exception)).unwrap_or_default();
+        self.write(Write::Finish(Finished {
+            instance_id: id,
+            state: InstanceState::Failed,
+            outcome,
+        }));
+    }
+
+    /// Acts on what the machine of `id` issued.
+    fn issue(&mut self, id: &InstanceId, commands: Vec<Command>) {
+        for command in commands {
+            let Some(held) = self.held.get_mut(id) else {
+                return;
+            };
+            match command {
+                Command::Dispatch(dispatch) => {
+                    let attempt_id = format!("{id}/{}/{}", dispatch.id, dispatch.attempt);
+                    let kwargs = kwargs_text(&dispatch.kwargs).and_then(|text| {
+                        let limit = MAX_MESSAGE_BYTES - (1 << 20);
+                        if text.len() > limit {
+                            Err(format!(
+                                "they take {} bytes, more than the {limit} a dispatch may carry",
+                                text.len()
+                            ))
+                        } else {
+                            Ok(text)
+                        }
+                    });
+                    let kwargs = match kwargs {
+                        Ok(kwargs) => kwargs,
+                        Err(error) => {
+                            let completion = Completion::Raised {
+                                id: dispatch.id.clone(),
+                                attempt: dispatch.attempt,
+                                exception: rappel_error(&format!(
+                                    "the arguments of action {}.{} cannot be sent to a worker: {error}",
+                                    dispatch.module, dispatch.action
+                                )),
+                            };
+                            let row = row_of(&completion);
+                            self.append(id.clone(), completion, row);
+                            continue;
+                        }
+                    };
+                    held.attempts += 1;
+                    let message = DispatchMessage {
+                        attempt_id: attempt_id.clone(),
+                        module: dispatch.module.to_string(),
+                        name: dispatch.action.to_string(),
+                        kwargs: kwargs.into_bytes(),
+                        attempt: u32::try_from(dispatch.attempt).unwrap_or(u32::MAX),
+                        timeout_seconds: dispatch.timeout,
+                    };
+                    self.attempts.insert(
+                        attempt_id.clone(),
+                        Attempt {
+                            instance: id.clone(),
+                            operation: dispatch.id,
+                            attempt: dispatch.attempt,
+                            message,
+                            running: None,
+                        },
+                    );
+                    self.queue.push_back(attempt_id);
+                }
+                Command::Sleep {
+                    id: operation,
+                    seconds,
+                } => {
+                    self.timer(id, operation, 0, seconds);
+                }
+                Command::Backoff {
+                    id: operation,
+                    attempt,
+                    seconds,
+                } => {
+                    self.timer(
+                        id,
+                        operation,
+                        i64::try_from(attempt).unwrap_or(i64::MAX),
+                        seconds,
+                    );
+                }
+                Command::Finish(finish) => {
+                    held.leaving = true;
+                    held.writes += 1;
+                    let (completed, outcome) = outcome_of(&finish);
+                    self.write(Write::Finish(Finished {
+                        instance_id: id.clone(),
+                        state: if completed {
+                            InstanceState::Completed
+                        } else {
+                            InstanceState::Failed
+                        },
+                        outcome,
+                    }));
+                }
+            }
+        }
+    }
+
+    fn timer(&mut self, id: &InstanceId, operation: String, attempt: i64, seconds: f64) {
+        let Some(held) = self.held.get_mut(id) else {
+            return;
+        };
+        held.writes += 1;
+        // An infinite delay (a backoff past its float range) waits a century.
+        let delay = Duration::try_from_secs_f64(seconds.max(0.0))
+            .unwrap_or(Duration::from_secs(100 * 365 * 86_400))
+            .min(Duration::from_secs(100 * 365 * 86_400));
+        let key = TimerKey {
+            instance_id: id.clone(),
+            operation_id: operation,
+            attempt,
+        };
+        self.write(Write::Timer { key, delay });
+    }
+
+    fn written(&mut self, report: Report) {
+        self.writes_in_flight = self.writes_in_flight.saturating_sub(report.answered());
+        for (id, _message) in report.failed {
+            self.forget(&id);
+        }
+        for id in report.released {
+            self.forget(&id);
+        }
+        let now = Instant::now();
+        for (key, left) in report.timers {
+            let Some(held) = self.held.get_mut(&key.instance_id) else {
+                continue;
+            };
+            held.writes -= 1;
+            match left {
+                Some(left) => {
+                    self.counter += 1;
+                    held.timers.insert(key.clone(), now + left);
+                    self.dues
+                        .insert((now + left, self.counter), Due::Timer(key.clone()));
+                    self.park_if_idle(&key.instance_id);
+                }
+                None => self.lost(&key.instance_id),
+            }
+        }
+        for (id, completion, appended) in report.appended {
+            let Some(held) = self.held.get_mut(&id) else {
+                continue;
+            };
+            held.writes -= 1;
+            match appended {
+                Appended::New { seq } => {
+                    let commands = match held.machine.complete(completion) {
+                        Ok(commands) => commands,
+                        Err(error) => {
+                            eprintln!("start-workers: instance {id}: {error}");
+                            continue;
+                        }
+                    };
+                    held.last_seq = held.last_seq.max(seq);
+                    held.since_snapshot += 1;
+                    self.issue(&id, commands);
+                    self.snapshot_if_due(&id);
+                    self.park_if_idle(&id);
+                }
+                Appended::Duplicate => {} // a late answer: the log has one
+                Appended::NotLeased => self.lost(&id),
+            }
+        }
+    }
+
+    fn lost(&mut self, id: &InstanceId) {
+        if self.held.get(id).is_some_and(|h| !h.leaving) {
+            eprintln!("start-workers: instance {id} is no longer leased here: dropping it");
+        }
+        self.forget(id);
+    }
+
+    fn snapshot_if_due(&mut self, id: &InstanceId) {
+        let Some(held) = self.held.get_mut(id) else {
+            return;
+        };
+        if held.leaving || held.since_snapshot < self.options.snapshot_every {
+            return;
+        }
+        held.since_snapshot = 0;
+        match held.machine.save() {
+            Ok(state) => {
+                let snapshot = NewSnapshot {
+                    instance_id: id.clone(),
+                    seq: held.last_seq,
+                    state,
+                };
+                self.write(Write::Snapshot(snapshot));
+            }
+            Err(error) => eprintln!(
+                "start-workers: instance {id} cannot be snapshotted ({error}); it replays its log"
+            ),
+        }
+    }
+
+    /// An instance waiting only on distant timers gives its lease up until
+    /// the first is due.
+    fn park_if_idle(&mut self, id: &InstanceId) {
+        let Some(held) = self.held.get_mut(id) else {
+            return;
+        };
+        if held.leaving || held.attempts > 0 || held.writes > 0 || self.shutdown_at.is_some() {
+            return;
+        }
+        let Some(first) = held.timers.values().min().copied() else {
+            return;
+        };
+        let left = first.saturating_duration_since(Instant::now());
+        if left <= self.options.park_after {
+            return;
+        }
+        held.leaving = true;
+        held.writes += 1;
+        self.write(Write::Park {
+            id: id.clone(),
+            delay: left,
+        });
+    }
+
+    /// Drops an instance and whatever of it is queued or running: answers
+    /// that come for it later are discarded.
+    fn forget(&mut self, id: &InstanceId) {
+        let Some(held) = self.held.remove(id) else {
+            return;
+        };
+        if held.attempts > 0 {
+            let dues = &mut self.dues;
+            self.attempts.retain(|_, attempt| {
+                let keep = &attempt.instance != id;
+                if let (false, Some((_, due))) = (keep, attempt.running) {
+                    dues.remove(&due);
+                }
+                keep
+            });
+        }
+    }
+}
+
+/// The attempt that keys a completion in the log: a sleep answers none
+/// (0), a backoff precedes attempt n and is keyed -n, apart from the
+/// answer of attempt n itself.
+fn log_attempt(completion: &Completion) -> i64 {
+    let attempt = completion
+        .attempt()
+        .map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
+    match completion {
+        Completion::BackedOff { .. } => -attempt,
+        _ => attempt,
+    }
+}
+
+fn send_dispatches(outbox: &mpsc::UnboundedSender<RuntimeMessage>, batch: Vec<DispatchMessage>) {
+    if !batch.is_empty() {
+        let message = RuntimeMessage {
+            kind: Some(Outbound::Dispatches(DispatchBatch { dispatches: batch })),
+        };
+        let _ = outbox.send(message);
+    }
+}
+
+fn drain() -> RuntimeMessage {
+    RuntimeMessage {
+        kind: Some(Outbound::Drain(Drain {})),
+    }
+}
+
+/// The machine of a record: its snapshot (or a fresh start on its
+/// arguments) with the completions after it applied in order; and the last
+/// log position applied.
+fn rebuild(
+    program: &'static Program,
+    record: &InstanceRecord,
+) -> Result<(Machine<'static>, i64), String> {
+    let classes = program.evaluator().resolver();
+    let mut machine = match &record.snapshot {
+        Some(snapshot) => Machine::load(program, &snapshot.state)
+            .map_err(|error| format!("its snapshot at {}: {error}", snapshot.seq))?,
+        None => {
+            let data: serde_json::Value = serde_json::from_str(&record.arguments)
+                .map_err(|error| format!("its arguments are not JSON: {error}"))?;
+            // The bridge stores run()'s keyword arguments as the codec's dict.
+            let decoded =
+                codec::decode(&data, classes).map_err(|error| format!("its arguments: {error}"))?;
+            let Value::Dict(dict) = decoded else {
+                return Err("its arguments are not a dict of names to values".to_string());
+            };
+            let mut args = Env::new();
+            for (name, value) in dict.iter() {
+                let Value::Str(name) = name.value() else {
+                    return Err("its arguments have a name that is not a string".to_string());
+                };
+                args.insert(name.to_string(), value.clone());
+            }
+            let mut machine = Machine::new(program);
+            machine
+                .start(&args)
+                .map_err(|error| format!("it cannot start: {error}"))?;
+            machine
+        }
+    };
+    let mut last_seq = 0;
+    for logged in &record.completions {
+        let data: serde_json::Value = serde_json::from_str(&logged.completion)
+            .map_err(|error| format!("completion {} is not JSON: {error}", logged.seq))?;
+        let completion = decode_completion(&data, classes)
+            .map_err(|error| format!("completion {}: {error}", logged.seq))?;
+        machine
+            .complete(completion)
+            .map_err(|error| format!("completion {}: {error}", logged.seq))?;
+        last_seq = logged.seq;
+    }
+    Ok((machine, last_seq))
+}

@@ -1,0 +1,148 @@
+//! `start-workers` assembled: the WorkerBridge listener, the supervisor and
+//! its workers, the dispatcher and the store's notifications.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use rappel_store::{Event, Store};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio_stream::wrappers::TcpListenerStream;
+
+use crate::dispatcher::{Dispatcher, Input, Options};
+use crate::supervisor::{Supervisor, WorkerSpec};
+use crate::worker_stream::WorkerStreams;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "cannot listen for workers on {addr} (RAPPEL_WORKER_ADDR): {source}; pick a free port, or \
+         unset it for one the system picks"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// How long drained workers have to exit once the dispatcher stopped.
+const EXIT_GRACE: Duration = Duration::from_secs(10);
+
+/// A running `start-workers`.
+pub struct StartWorkers {
+    /// Where the WorkerBridge listens.
+    pub worker_addr: SocketAddr,
+    inputs: mpsc::UnboundedSender<Input>,
+    supervisor: Supervisor,
+    dispatcher: JoinHandle<()>,
+    supervisor_task: JoinHandle<()>,
+    listener: JoinHandle<()>,
+    server: JoinHandle<()>,
+    stop_server: oneshot::Sender<()>,
+}
+
+impl StartWorkers {
+    /// Binds `worker_addr` (127.0.0.1 on a free port when `None`), starts
+    /// the dispatcher over `store` and the workers of `spec` (its
+    /// `worker_addr` is set here).
+    pub async fn start(
+        store: Store,
+        options: Options,
+        worker_addr: Option<SocketAddr>,
+        mut spec: WorkerSpec,
+    ) -> Result<StartWorkers, StartError> {
+        let addr = worker_addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let tcp = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let worker_addr = tcp
+            .local_addr()
+            .map_err(|source| StartError::Bind { addr, source })?;
+        spec.worker_addr = worker_addr;
+
+        let (inputs, receiver) = mpsc::unbounded_channel();
+        let (events, mut worker_events) = mpsc::unbounded_channel();
+        let forward = inputs.clone();
+        let (stop_server, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let forwarding = async move {
+                while let Some(event) = worker_events.recv().await {
+                    let _ = forward.send(Input::Worker(event));
+                }
+            };
+            let serving = tonic::transport::Server::builder()
+                .add_service(WorkerStreams::new(events).into_server())
+                .serve_with_incoming_shutdown(TcpListenerStream::new(tcp), async {
+                    let _ = stopped.await;
+                });
+            tokio::select! {
+                result = serving => {
+                    if let Err(error) = result {
+                        eprintln!("start-workers: the WorkerBridge server failed: {error}");
+                    }
+                }
+                () = forwarding => {}
+            }
+        });
+
+        let (supervisor, supervisor_task) = Supervisor::start(spec, inputs.clone());
+        let dispatcher = Dispatcher::new(
+            store.clone(),
+            options,
+            Box::new(supervisor.clone()),
+            inputs.clone(),
+        );
+        let dispatcher = tokio::spawn(dispatcher.run(receiver));
+        let listener = tokio::spawn(listen(store, inputs.clone()));
+        Ok(StartWorkers {
+            worker_addr,
+            inputs,
+            supervisor,
+            dispatcher,
+            supervisor_task,
+            listener,
+            server,
+            stop_server,
+        })
+    }
+
+    /// The graceful stop: no more leases or restarts, the workers drain,
+    /// pending writes are written, the leases released, the workers exit.
+    pub async fn stop(self) {
+        self.supervisor.shutdown(EXIT_GRACE);
+        let _ = self.inputs.send(Input::Shutdown);
+        let _ = self.dispatcher.await;
+        self.listener.abort();
+        let _ = self.stop_server.send(());
+        let _ = self.supervisor_task.await;
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.server).await;
+    }
+}
+
+/// Wakes the dispatcher on the store's work notifications, and every poll
+/// interval (timers coming due notify nothing).
+async fn listen(store: Store, inputs: mpsc::UnboundedSender<Input>) {
+    loop {
+        match store.listen().await {
+            Ok(mut listener) => loop {
+                match listener.next().await {
+                    Ok(Event::Work | Event::Poll) => {
+                        if inputs.send(Input::Work).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(Event::Finished(_)) => {}
+                    Err(error) => {
+                        eprintln!("start-workers: {error}; listening again");
+                        break;
+                    }
+                }
+            },
+            Err(error) => eprintln!("start-workers: {error}; polling meanwhile"),
+        }
+        tokio::time::sleep(store.poll_interval()).await;
+        if inputs.send(Input::Work).is_err() {
+            return;
+        }
+    }
+}

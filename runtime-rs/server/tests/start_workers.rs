@@ -1,0 +1,680 @@
+//! start-workers end to end: a real Postgres (a schema per test), real
+//! Python workers (`python -m rappel.worker`), golden programs run to the
+//! outcome their case expects.
+
+#[path = "../../store/tests/support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rappel_server::dispatcher::Options;
+use rappel_server::program::stored_arguments;
+use rappel_server::start_workers::StartWorkers;
+use rappel_server::supervisor::WorkerSpec;
+use rappel_store::{InstanceId, InstanceState, NewInstance, Store};
+use serde_json::Value as Json;
+use support::TestSchema;
+
+const OUTCOME_WAIT: Duration = Duration::from_secs(60);
+
+fn checkout() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The Python with rappel installed: $RAPPEL_PYTHON, else the checkout's venv.
+fn python() -> Option<PathBuf> {
+    if let Some(python) = std::env::var_os("RAPPEL_PYTHON").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(python));
+    }
+    let venv = checkout().join(".venv/bin/python");
+    venv.is_file().then_some(venv)
+}
+
+/// A program to run, its arguments and expected outcome (codec JSON).
+struct Case {
+    dir: PathBuf,
+    workflow: String,
+    rrl: String,
+    arguments: String,
+    expected: Json,
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn json(path: &Path) -> Json {
+    serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn load_case(dir: PathBuf, arguments: Json, module: Option<&str>) -> Case {
+    let rrl_path = std::fs::read_dir(&dir)
+        .expect("the case directory")
+        .map(|entry| entry.expect("an entry").path())
+        .find(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".rrl") && !name.ends_with(".opt.rrl")
+        })
+        .expect("the case's .rrl");
+    let workflow = rrl_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a workflow name")
+        .to_string();
+    // The workers import the case as module `case` (PYTHONPATH = its dir).
+    let as_case = |text: String| match module {
+        Some(module) => text.replace(module, "case"),
+        None => text,
+    };
+    let rrl = as_case(read(&rrl_path));
+    let arguments = as_case(stored_arguments(
+        arguments
+            .as_object()
+            .expect("arguments: an object of names to values"),
+    ));
+    let expected = as_case(read(&dir.join("expected.json")));
+    Case {
+        workflow,
+        rrl,
+        arguments,
+        expected: serde_json::from_str(&expected).expect("expected.json"),
+        dir,
+    }
+}
+
+/// A case of golden/run, its arguments from its transcript.
+fn golden(name: &str) -> Case {
+    let dir = checkout().join("golden/run").join(name);
+    let arguments = json(&dir.join("transcript.json"))["arguments"].clone();
+    load_case(dir, arguments, Some(&format!("golden_run_{name}")))
+}
+
+/// A case of tests/cases: its case.py compiled with `rappel compile`.
+fn own_case(name: &str) -> Case {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(name);
+    let arguments = json(&dir.join("input.json"));
+    load_case(dir, arguments, None)
+}
+
+struct Setup {
+    workers: usize,
+    max_action_lifecycle: Option<u64>,
+}
+
+const TWO_WORKERS: Setup = Setup {
+    workers: 2,
+    max_action_lifecycle: None,
+};
+
+/// A scratch directory the case's actions may keep state in across worker
+/// processes (CASE_STATE_DIR).
+fn state_dir(schema: &TestSchema) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(&schema.name);
+    std::fs::create_dir_all(&dir).expect("a state directory");
+    dir
+}
+
+async fn start_runtime(
+    schema: &TestSchema,
+    case: &Case,
+    python: &Path,
+    setup: &Setup,
+) -> StartWorkers {
+    let store = schema.store().await;
+    let options = Options {
+        owner: format!("test-{}-{}", schema.name, rand_suffix()),
+        batch_size: 10,
+        max_held: 100,
+        lease: Duration::from_secs(10),
+        // Every completion: a rebuilt instance starts from its snapshot.
+        snapshot_every: 1,
+        max_action_lifecycle: setup.max_action_lifecycle,
+        timeout_grace: Duration::from_millis(100),
+        park_after: Duration::from_secs(1),
+        drain_timeout: Duration::from_secs(20),
+    };
+    let spec = WorkerSpec {
+        python: python.to_path_buf(),
+        worker_addr: ([127, 0, 0, 1], 0).into(),
+        user_module: "case".to_string(),
+        concurrent_per_worker: 4,
+        count: setup.workers,
+        env: vec![
+            ("PYTHONPATH".to_string(), case.dir.display().to_string()),
+            (
+                "CASE_STATE_DIR".to_string(),
+                state_dir(schema).display().to_string(),
+            ),
+        ],
+    };
+    StartWorkers::start(store, options, None, spec)
+        .await
+        .expect("start-workers starts")
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
+}
+
+async fn start_instances(store: &Store, case: &Case, count: usize) -> Vec<InstanceId> {
+    let version = store
+        .register_version(&case.workflow, &case.rrl)
+        .await
+        .expect("register the program");
+    let batch: Vec<NewInstance> = (0..count)
+        .map(|_| NewInstance {
+            version_id: version.id,
+            arguments: case.arguments.clone(),
+        })
+        .collect();
+    store.start_instances(&batch).await.expect("start")
+}
+
+/// Each instance's outcome as a case's expected.json writes it.
+async fn outcomes(store: &Store, ids: &[InstanceId]) -> Vec<Json> {
+    let statuses = store
+        .wait_for_outcomes(ids, OUTCOME_WAIT)
+        .await
+        .expect("every instance finishes");
+    statuses
+        .into_iter()
+        .map(|status| {
+            let tag = match status.state {
+                InstanceState::Completed => "result",
+                InstanceState::Failed => "error",
+                other => panic!("instance {} ended {other:?}", status.id),
+            };
+            let outcome: Json =
+                serde_json::from_str(status.outcome.as_deref().expect("an outcome")).unwrap();
+            serde_json::json!({ tag: outcome })
+        })
+        .collect()
+}
+
+/// Runs `instances` instances of the case to their outcome and checks it.
+async fn run_case(case: Case, setup: Setup, instances: usize) -> Option<TestSchema> {
+    let Some(python) = python() else {
+        eprintln!(
+            "SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv` in the checkout"
+        );
+        return None;
+    };
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let runtime = start_runtime(&schema, &case, &python, &setup).await;
+    let ids = start_instances(&store, &case, instances).await;
+    let got = outcomes(&store, &ids).await;
+    runtime.stop().await;
+    for outcome in got {
+        assert_eq!(outcome, case.expected, "{}", case.workflow);
+    }
+    Some(schema)
+}
+
+async fn count(schema: &TestSchema, sql: &str) -> i64 {
+    let store = schema.store().await;
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .expect(sql)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sequential_actions_run_in_order() {
+    run_case(golden("01_sequential_actions"), TWO_WORKERS, 3).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gather_fans_out_and_collects() {
+    run_case(golden("02_gather_list"), TWO_WORKERS, 2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn models_and_rich_values_cross_the_worker_boundary() {
+    run_case(golden("16_pydantic_models"), TWO_WORKERS, 1).await;
+    run_case(golden("61_models_with_rich_fields"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exception_an_action_raises_is_caught_by_the_workflow() {
+    run_case(golden("09_except_base_class"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uncaught_action_error_fails_the_workflow() {
+    run_case(golden("29_action_error_fails_workflow"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_with_backoff_succeeds() {
+    // The case counts attempts in a module dict, per process: one worker
+    // sees all three.
+    let one = Setup {
+        workers: 1,
+        max_action_lifecycle: None,
+    };
+    if let Some(schema) = run_case(golden("13_retry_succeeds_third_attempt"), one, 1).await {
+        let retried = count(
+            &schema,
+            "SELECT count(*) FROM completions WHERE abs(attempt) = 3",
+        )
+        .await;
+        assert_eq!(
+            retried, 2,
+            "the backoff before the third attempt (keyed -3) and its result"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn durable_sleeps_resume() {
+    run_case(golden("22_durable_sleep"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeouts_the_worker_reports_are_retried_or_caught() {
+    run_case(golden("15_timeout_retried_then_succeeds"), TWO_WORKERS, 1).await;
+    run_case(golden("32_timeout_exhausted_caught"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_stuck_past_its_deadline_times_out() {
+    run_case(own_case("stuck_action"), TWO_WORKERS, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_attempts_of_a_killed_worker_run_again() {
+    if let Some(schema) = run_case(own_case("worker_killed"), TWO_WORKERS, 1).await {
+        let rerun = count(
+            &schema,
+            "SELECT count(*) FROM completions WHERE attempt > 1",
+        )
+        .await;
+        assert!(rerun > 0, "the killed attempts ran again");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recycled_workers_lose_nothing_and_run_nothing_twice() {
+    let setup = Setup {
+        workers: 2,
+        max_action_lifecycle: Some(3),
+    };
+    // 6 instances of 3 actions each: every worker is recycled several times.
+    if let Some(schema) = run_case(golden("04_fanout_comprehension"), setup, 6).await {
+        let completions = count(&schema, "SELECT count(*) FROM completions").await;
+        let first_attempts = count(
+            &schema,
+            "SELECT count(*) FROM completions WHERE attempt = 1",
+        )
+        .await;
+        assert_eq!(completions, 18);
+        assert_eq!(first_attempts, 18, "no attempt ran twice");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sleep_keeps_its_deadline_across_a_restart() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("long_sleep");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let first = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    let ids = start_instances(&store, &case, 1).await;
+    let due_at = "SELECT (extract(epoch FROM due_at) * 1000000)::bigint FROM timers";
+    let recorded = loop {
+        let rows: Vec<i64> = sqlx::query_scalar(due_at)
+            .fetch_all(store.pool())
+            .await
+            .expect("read timers");
+        if let Some(&due) = rows.first() {
+            break due;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // Stopped mid-sleep: the lease is given back (or the instance parked).
+    first.stop().await;
+    let snapshots = count(&schema, "SELECT count(*) FROM snapshots").await;
+    assert_eq!(snapshots, 1, "the instance is rebuilt from its snapshot");
+    let status = store.get_status(&ids).await.expect("status");
+    assert!(!status[0].state.is_finished(), "{status:?}");
+
+    let second = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    // Until the instance finishes (which clears its timers), the timer keeps
+    // the deadline recorded first: the rebuilt instance did not start it over.
+    loop {
+        let rows: Vec<i64> = sqlx::query_scalar(due_at)
+            .fetch_all(store.pool())
+            .await
+            .expect("read timers");
+        assert!(rows.iter().all(|&due| due == recorded), "{rows:?}");
+        if rows.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let got = outcomes(&store, &ids).await;
+    second.stop().await;
+    assert_eq!(got, vec![case.expected.clone()]);
+    let slept_at = "SELECT (extract(epoch FROM created_at) * 1000000)::bigint FROM completions \
+                    WHERE completion ? 'slept'";
+    let slept: i64 = sqlx::query_scalar(slept_at)
+        .fetch_one(store.pool())
+        .await
+        .expect("read the sleep's completion");
+    assert!(
+        slept >= recorded,
+        "the sleep ended at its deadline, not before"
+    );
+}
+
+// ------------------------------------------------------------ the binary
+
+fn binary() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_start-workers"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("RAPPEL_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// The test schema's URL, for a process that connects by URL alone.
+fn schema_url(schema: &TestSchema) -> String {
+    let separator = if schema.url.contains('?') { '&' } else { '?' };
+    format!(
+        "{}{separator}options[search_path]={}",
+        schema.url, schema.name
+    )
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args(["-s", name, "--", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_says_ready_runs_instances_and_stops_on_sigterm() {
+    use std::io::BufRead;
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = golden("01_sequential_actions");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let mut child = binary()
+        .env("RAPPEL_DATABASE_URL", schema_url(&schema))
+        .env("RAPPEL_USER_MODULE", "case")
+        .env("RAPPEL_WORKER_COUNT", "2")
+        .env("RAPPEL_POLL_INTERVAL_MS", "50")
+        .env("RAPPEL_PYTHON", &python)
+        .env("PYTHONPATH", &case.dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start-workers runs");
+    let stdout = child.stdout.take().expect("its stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let ready = lines.next().expect("a ready line").expect("UTF-8");
+    let (prefix, rest) = ready.split_at("start-workers ready worker_addr=127.0.0.1:".len());
+    assert_eq!(prefix, "start-workers ready worker_addr=127.0.0.1:");
+    let (port, workers) = rest.split_once(' ').expect("two fields");
+    assert!(port.parse::<u16>().is_ok_and(|p| p > 0), "{ready}");
+    assert_eq!(workers, "workers=2");
+
+    let ids = start_instances(&store, &case, 2).await;
+    for outcome in outcomes(&store, &ids).await {
+        assert_eq!(outcome, case.expected);
+    }
+    signal(&child, "TERM");
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(status.success(), "{status}");
+    assert!(lines.next().is_none(), "one line on stdout");
+}
+
+#[test]
+fn the_binary_says_what_is_missing() {
+    let output = binary()
+        .env("RAPPEL_DATABASE_URL", support::database_url())
+        .output()
+        .expect("start-workers runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("RAPPEL_USER_MODULE is not set"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_is_retried_without_showing_the_password() {
+    use std::io::BufRead;
+    let mut child = binary()
+        .env(
+            "RAPPEL_DATABASE_URL",
+            "postgresql://rappel:sekrit@127.0.0.1:1/nowhere",
+        )
+        .env("RAPPEL_USER_MODULE", "case")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start-workers runs");
+    let stderr = child.stderr.take().expect("its stderr");
+    // "waiting for Postgres at ..." (when connecting is slow), then the retry.
+    let mut shown = String::new();
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.expect("UTF-8");
+        shown.push_str(&line);
+        shown.push('\n');
+        if line.contains("retrying in") {
+            break;
+        }
+    }
+    signal(&child, "INT");
+    let status = child.wait().expect("wait");
+    assert!(shown.contains("127.0.0.1:1/nowhere"), "{shown}");
+    assert!(shown.contains("retrying in"), "{shown}");
+    assert!(!shown.contains("sekrit"), "{shown}");
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_that_cannot_start_is_reported_and_not_restarted_in_a_tight_loop() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let schema = TestSchema::new().await;
+    let url = schema_url(&schema);
+    tokio::task::spawn_blocking(move || cannot_start(&url, &python))
+        .await
+        .expect("join");
+}
+
+fn cannot_start(url: &str, python: &Path) {
+    use std::io::BufRead;
+    let mut child = binary()
+        .env("RAPPEL_DATABASE_URL", url)
+        .env("RAPPEL_USER_MODULE", "no_such_module_here")
+        .env("RAPPEL_WORKER_COUNT", "1")
+        .env("RAPPEL_PYTHON", python)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start-workers runs");
+    let stderr = child.stderr.take().expect("its stderr");
+    let reader = std::thread::spawn(move || {
+        std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<String>>()
+    });
+    // Long enough for several restarts in a tight loop; the backoff allows two.
+    std::thread::sleep(Duration::from_secs(4));
+    signal(&child, "TERM");
+    let status = child.wait().expect("wait");
+    let lines = reader.join().expect("the reader");
+    let text = lines.join("\n");
+    assert!(status.success(), "{status}\n{text}");
+    assert!(
+        text.contains("cannot import RAPPEL_USER_MODULE='no_such_module_here'"),
+        "{text}"
+    );
+    let reports = lines
+        .iter()
+        .filter(|line| line.contains("could not start (exit status 2"))
+        .count();
+    assert!((1..=3).contains(&reports), "{reports} reports:\n{text}");
+}
+
+/// The process group of `pid` (the fifth field of /proc/PID/stat).
+fn process_group_of(pid: u32) -> u32 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/PID/stat");
+    let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
+    after_name
+        .split_whitespace()
+        .nth(2)
+        .and_then(|field| field.parse().ok())
+        .expect("a process group")
+}
+
+/// start-workers for `case` on the test schema, in a process group of its
+/// own (as a shell starts it), with its stderr inherited.
+fn spawn_binary(schema: &TestSchema, case: &Case, python: &Path) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    binary()
+        .env("RAPPEL_DATABASE_URL", schema_url(schema))
+        .env("RAPPEL_USER_MODULE", "case")
+        .env("RAPPEL_WORKER_COUNT", "2")
+        .env("RAPPEL_CONCURRENT_PER_WORKER", "4")
+        .env("RAPPEL_POLL_INTERVAL_MS", "50")
+        .env("RAPPEL_PYTHON", python)
+        .env("PYTHONPATH", &case.dir)
+        .env("CASE_STATE_DIR", state_dir(schema))
+        .stdout(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("start-workers runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_kill_9_of_the_process_group_every_instance_completes_once() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("crash_drill");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let runs = state_dir(&schema).join("runs.log");
+    let lines = || {
+        std::fs::read_to_string(&runs)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<String>>()
+    };
+
+    let first = spawn_binary(&schema, &case, &python);
+    let version = store
+        .register_version(&case.workflow, &case.rrl)
+        .await
+        .expect("register");
+    let batch: Vec<NewInstance> = (0..40)
+        .map(|n| NewInstance {
+            version_id: version.id,
+            arguments: format!(r#"{{"dict": [["n", {n}]]}}"#),
+        })
+        .collect();
+    let ids = store.start_instances(&batch).await.expect("start");
+    // Mid-run: some steps done, most not.
+    while lines().len() < 20 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let group = process_group_of(first.id());
+    assert_eq!(
+        group,
+        first.id(),
+        "start-workers leads a process group of its own"
+    );
+    assert!(group > 1 && group != process_group_of(std::process::id()));
+    // `-s KILL -- -GROUP`: procps-ng 4.0.2 reads `kill -KILL -GROUP` as
+    // `kill -KILL -<first digit>`, which for a group id starting with 1 is
+    // every process there is.
+    let killed = std::process::Command::new("kill")
+        .args(["-s", "KILL", "--", &format!("-{group}")])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    let mut first = first;
+    first.wait().expect("reap the killed start-workers");
+    let before = store.get_status(&ids).await.expect("status");
+    let unfinished = before.iter().filter(|s| !s.state.is_finished()).count();
+    assert!(unfinished > 0, "the kill came mid-run");
+
+    let mut second = spawn_binary(&schema, &case, &python);
+    let statuses = store
+        .wait_for_outcomes(&ids, OUTCOME_WAIT)
+        .await
+        .expect("every instance finishes");
+    signal(&second, "TERM");
+    assert!(second.wait().expect("wait").success());
+
+    for (n, status) in statuses.iter().enumerate() {
+        assert_eq!(status.state, InstanceState::Completed, "{status:?}");
+        let expected = (n as i64 + 1) * 2 + 3;
+        assert_eq!(
+            status.outcome.as_deref(),
+            Some(expected.to_string().as_str())
+        );
+    }
+    // Every step ran; only those in flight at the kill (running, or their
+    // results not yet in the log) ran twice: at most two per slot.
+    let lines = lines();
+    let mut counts = std::collections::HashMap::new();
+    for line in &lines {
+        *counts.entry(line.as_str()).or_insert(0) += 1;
+    }
+    assert_eq!(counts.len(), 120, "every step of every instance ran");
+    assert!(counts.values().all(|&c| c <= 2), "{counts:?}");
+    let twice = lines.len() - 120;
+    assert!(twice <= 2 * 8, "{twice} steps ran twice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_sleep_gives_its_lease_up_until_it_is_due() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("long_sleep");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let runtime = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    let ids = start_instances(&store, &case, 1).await;
+    // The 3 s sleep is past `park_after` (1 s): the instance sleeps in the
+    // store, leased by no one, and is leased again when due.
+    let parked = loop {
+        let status = store.get_status(&ids).await.expect("status");
+        match status[0].state {
+            InstanceState::Sleeping => break true,
+            state if state.is_finished() => break false,
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    };
+    let got = outcomes(&store, &ids).await;
+    runtime.stop().await;
+    assert!(parked, "the instance slept without a lease");
+    assert_eq!(got, vec![case.expected.clone()]);
+}
