@@ -8,10 +8,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv proto devdb-url devdb-stop graphviz test test-python test-rust fuzz demo bench bench-core bench-executor golden fmt clean distclean
+.PHONY: venv runtime-bins proto devdb-url devdb-stop graphviz test test-python test-rust fuzz demo bench bench-core bench-executor golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
-venv: $(STAMP)
+# The install builds the runtime's executables (pyproject.toml, setuptools-rust);
+# after it, `runtime-bins` rebuilds them when runtime-rs/ changed (cargo decides,
+# in well under a second when nothing did) and refreshes the copies in $(BIN).
+venv: $(STAMP) runtime-bins
+
+RUNTIME_BINS := start-workers rappel-bridge boot-rappel-singleton rrl
+runtime-bins: $(STAMP)
+	@cd runtime-rs && nice cargo build --quiet --release --locked --bins
+	@for bin in $(RUNTIME_BINS); do \
+		built=runtime-rs/target/release/$$bin; \
+		if [ -x "$$built" ] && ! cmp -s "$$built" $(BIN)/$$bin; then install -m 755 "$$built" $(BIN)/$$bin; fi; \
+	done
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,15 +1,18 @@
 """The welcome-email workflow: fetch a batch of users, keep the active ones, and
 email them in parallel.
 
-Run it with `make demo` (or `python examples/welcome_email.py`). It executes the
-compiled workflow in-process with `rappel.testing.run_local`; the database and the
-email client are in-memory fakes injected with `Depend`.
+Run it with `make demo` (or `python examples/welcome_email.py`): it starts the
+runtime on this machine (rappel-bridge and start-workers with two Python workers,
+on RAPPEL_DATABASE_URL or else an embedded PostgreSQL), runs the workflow durably,
+prints what it returned and stops the runtime. The database and the email client
+are in-memory fakes injected with `Depend`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel
@@ -106,12 +109,31 @@ class WelcomeEmailWorkflow(Workflow):
 
 
 async def main() -> None:
-    from rappel.testing import run_local
-
-    results = await run_local(WelcomeEmailWorkflow, [user.id for user in USERS])
+    """Run the workflow on the current backend (the durable one by default) and
+    print what it returned."""
+    results = await WelcomeEmailWorkflow().run([user.id for user in USERS])
     for result in results:
         print(f"sent {result.subject!r} to {result.to} ({result.message_id})")
 
 
+def demo() -> None:
+    """`make demo`: the runtime for this module, one durable run, a clean stop."""
+    from rappel.dev import LocalRuntime, use_backend
+
+    here = Path(__file__).resolve().parent
+    print("starting the runtime: rappel-bridge and start-workers (2 Python workers)...", flush=True)
+    # The workers import this file as `welcome_email` from its directory, as the client does.
+    with LocalRuntime(user_module="welcome_email", cwd=here, worker_count=2) as runtime:
+        print(f"rappel-bridge is up at {runtime.http_url}; running WelcomeEmailWorkflow durably", flush=True)
+        with use_backend(runtime.backend):
+            asyncio.run(main())
+        print("stopping the runtime", flush=True)
+    print("done (the embedded PostgreSQL, if one was started, keeps running: `make devdb-stop` stops it)")
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    # Run as a script, this file is `__main__`: use it under its own name,
+    # `welcome_email`, which is how the workers name its actions and classes.
+    import welcome_email
+
+    welcome_email.demo()

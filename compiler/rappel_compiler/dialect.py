@@ -21,7 +21,10 @@ from rrl.keywords import RRL_ONLY
 SDK_PACKAGE = "rappel"
 SDK_NAMES = frozenset({"action", "workflow", "Workflow", "RetryPolicy", "BackoffPolicy", "Depend", "RappelTimeout"})
 # `rappel.__all__`: the names `from rappel import *` binds (a test pins the two equal).
-SDK_EXPORTS = SDK_NAMES | frozenset({"CodecError", "ConfigError", "RappelError", "WorkflowCompileError", "WorkflowHandle", "current_attempt"})
+SDK_EXPORTS = SDK_NAMES | frozenset(
+    {"CodecError", "ConfigError", "RappelError", "WorkflowCompileError", "WorkflowHandle", "WorkflowState", "WorkflowStatus"}
+    | {"current_attempt"}
+)
 
 
 def sdk_name(qualified: str) -> str | None:

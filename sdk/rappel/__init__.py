@@ -5,7 +5,7 @@ Language (RRL); actions are the retryable units of work they orchestrate.
 """
 
 from ._actions import action, current_attempt
-from ._client import WorkflowHandle
+from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
 from ._depend import Depend
 from ._errors import CodecError, ConfigError, RappelError, RappelTimeout, WorkflowCompileError
 from ._policies import BackoffPolicy, RetryPolicy
@@ -22,6 +22,8 @@ __all__ = [
     "Workflow",
     "WorkflowCompileError",
     "WorkflowHandle",
+    "WorkflowState",
+    "WorkflowStatus",
     "action",
     "current_attempt",
     "workflow",

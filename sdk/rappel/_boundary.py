@@ -50,12 +50,25 @@ def cross(value: Any, root: str, what: str, resolve: Resolver | None = None) -> 
     default; a program's classes where the reference interpreter receives it).
     `root` names the value in error paths (`result.items[3].conn`), `what` says
     which value it is."""
+    return decode(encode(value, root, what), root, what, resolve)
+
+
+def encode(value: Any, root: str, what: str) -> str:
+    """`value` as the codec's JSON text; a `CodecError` naming `what` and the path
+    inside it when the codec cannot carry it."""
     from rrl import codec
 
     try:
-        text = codec.dumps(value)
+        return codec.dumps(value)
     except codec.EncodeError as exc:
         raise CodecError(_message(what, "cannot be encoded", exc.where(root), exc.reason)) from None
+
+
+def decode(text: str | bytes, root: str, what: str, resolve: Resolver | None = None) -> Any:
+    """The value of the codec's JSON `text`, with the classes `resolve` finds (the
+    user's by default); a `CodecError` naming `what` when it cannot be rebuilt."""
+    from rrl import codec
+
     try:
         return codec.loads(text, resolve or resolve_class)
     except codec.DecodeError as exc:

@@ -1,34 +1,75 @@
-"""Starting workflow instances: the backend interface and workflow handles.
+"""Starting workflow instances: the backend interface, workflow handles and statuses.
 
 `Workflow.start()` hands the workflow class and its arguments (bound to run()'s
 parameter names) to the current backend, which returns a `WorkflowHandle`. The
-durable Postgres backend arrives with the runtime; until one is configured, starting
-a workflow is a clear error. Tests install an in-process backend with
-`rappel.testing.local_backend()`.
+default backend is the durable one (`rappel._durable.DurableBackend`): the
+instance is queued through a `rappel-bridge` and runs on the runtime. Tests install
+an in-process backend with `rappel.testing.local_backend()`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
+import enum
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ._errors import RappelError
+
+class WorkflowState(enum.Enum):
+    """Where an instance is: queued, running, sleeping (a durable sleep or a retry's
+    backoff, holding no worker), or done (completed or failed)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SLEEPING = "sleeping"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def done(self) -> bool:
+        return self in (WorkflowState.COMPLETED, WorkflowState.FAILED)
+
+
+@dataclass(frozen=True)
+class WorkflowStatus:
+    """An instance's state, with its outcome once it is done: `result` (what run()
+    returned) when completed, `exception` (what it raised) when failed."""
+
+    id: str
+    state: WorkflowState
+    result: Any = None
+    exception: BaseException | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.state.done
 
 
 class WorkflowHandle:
-    """A started workflow instance: its `id`, and `await handle.result()` for its
-    return value (or its exception, raised again)."""
+    """A started workflow instance: its `id`, `await handle.result()` for its return
+    value (or its exception, raised again), `await handle.status()` for where it is."""
 
-    def __init__(self, id: str, workflow: str, result: Callable[[], Awaitable[Any]]) -> None:
+    def __init__(
+        self,
+        id: str,
+        workflow: str,
+        result: Callable[[], Awaitable[Any]],
+        status: Callable[[], Awaitable[WorkflowStatus]] | None = None,
+    ) -> None:
         self.id = id
         self.workflow = workflow
         self._result = result
+        self._status = status
 
     async def result(self) -> Any:
         return await self._result()
+
+    async def status(self) -> WorkflowStatus:
+        if self._status is None:
+            raise NotImplementedError(f"the backend of {self!r} does not report statuses")
+        return await self._status()
 
     def __repr__(self) -> str:
         return f"<WorkflowHandle {self.workflow} id={self.id}>"
@@ -39,36 +80,26 @@ class Backend(Protocol):
         """Queue an instance of `workflow_cls` with `args` (run() parameter -> value)."""
         ...
 
-
-class _NoBackend:
-    """What `start()` reaches when nothing is configured: explain what is missing."""
-
-    async def start(self, workflow_cls: type, args: dict[str, Any]) -> WorkflowHandle:
-        name = workflow_cls.__name__
-        if os.environ.get("RAPPEL_DATABASE_URL"):
-            reason = (
-                "RAPPEL_DATABASE_URL is set, but this release of rappel does not include "
-                "the durable Postgres runtime yet (it arrives in the next release)."
-            )
-        else:
-            reason = (
-                "durable execution needs the Rappel runtime, configured with "
-                "RAPPEL_DATABASE_URL; the runtime arrives in the next release."
-            )
-        raise RappelError(
-            f"cannot start {name}: {reason} To run it in-process, in tests or "
-            f"scripts, use `await rappel.testing.run_local({name}, ...)`."
-        )
+    def handle(self, workflow_cls: type, instance_id: str) -> WorkflowHandle:
+        """The handle of an instance started earlier (by any process)."""
+        ...
 
 
-_default_backend: Backend = _NoBackend()
+def _durable_backend() -> Backend:
+    from ._durable import DurableBackend
+
+    return DurableBackend()
+
+
+# Made on first use: discovering the bridge waits until a workflow starts.
+_default_backend: Backend | None = None
 _scoped_backend: ContextVar[Backend | None] = ContextVar("rappel_backend", default=None)
 
 
 def configure_backend(backend: Backend | None) -> None:
-    """Set the process-wide backend (None restores the unconfigured default)."""
+    """Set the process-wide backend (None restores the default, the durable one)."""
     global _default_backend
-    _default_backend = backend if backend is not None else _NoBackend()
+    _default_backend = backend
 
 
 @contextlib.contextmanager
@@ -82,4 +113,10 @@ def use_backend(backend: Backend) -> Iterator[Backend]:
 
 
 def current_backend() -> Backend:
-    return _scoped_backend.get() or _default_backend
+    global _default_backend
+    scoped = _scoped_backend.get()
+    if scoped is not None:
+        return scoped
+    if _default_backend is None:
+        _default_backend = _durable_backend()
+    return _default_backend

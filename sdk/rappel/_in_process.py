@@ -10,9 +10,9 @@ from typing import Any
 
 from . import _toolchain
 from ._boundary import HELP, cross_arguments, run_across, workflow_boundary
-from ._client import WorkflowHandle
+from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
 from ._depend import Provider, apply_overrides
-from ._errors import CodecError
+from ._errors import CodecError, RappelError
 from ._local_host import LocalHost
 from ._virtual_time import clock_for_run, modules_of, workflow_time
 from ._workflow import Workflow, dag_of, original_run
@@ -94,6 +94,7 @@ class LocalBackend:
     def __init__(self, *, native: bool = False, overrides: Overrides = None) -> None:
         self.native = native
         self.overrides = dict(overrides or {})
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
 
     async def start(self, workflow_cls: type[Workflow], args: dict[str, Any]) -> WorkflowHandle:
         if self.native:
@@ -101,9 +102,26 @@ class LocalBackend:
         else:
             body = execute_local(workflow_cls, args, self.overrides)
         task = asyncio.create_task(body, name=f"rappel:{workflow_cls.__name__}")
+        instance_id = uuid.uuid4().hex
+        self._tasks[instance_id] = task
+        return self.handle(workflow_cls, instance_id)
+
+    def handle(self, workflow_cls: type[Workflow], instance_id: str) -> WorkflowHandle:
+        task = self._tasks.get(instance_id)
+        if task is None:
+            raise RappelError(f"this local backend started no {workflow_cls.__name__} instance {instance_id!r}")
 
         async def result() -> Any:
             # Like a durable instance, the run outlives a caller that stops waiting.
             return await asyncio.shield(task)
 
-        return WorkflowHandle(uuid.uuid4().hex, workflow_cls.__name__, result)
+        async def status() -> WorkflowStatus:
+            if not task.done():
+                return WorkflowStatus(instance_id, WorkflowState.RUNNING)
+            if task.cancelled():
+                return WorkflowStatus(instance_id, WorkflowState.FAILED, exception=asyncio.CancelledError())
+            if task.exception() is not None:
+                return WorkflowStatus(instance_id, WorkflowState.FAILED, exception=task.exception())
+            return WorkflowStatus(instance_id, WorkflowState.COMPLETED, result=task.result())
+
+        return WorkflowHandle(instance_id, workflow_cls.__name__, result, status)

@@ -17,6 +17,7 @@ from ._client import WorkflowHandle, current_backend
 from ._errors import RappelError
 from ._execution import run_with_policy
 from ._policies import ActionPolicy, BackoffPolicy, RetryPolicy, Seconds
+from ._prebuilt import prebuilt_at_definition
 from ._visualize import write_graph
 
 SKIP_COMPILE_ENV = "RAPPEL_SKIP_COMPILE"
@@ -29,7 +30,8 @@ class Workflow:
     decorate the class with `@workflow`.
 
     `await MyWorkflow().run(...)` starts a durable instance and waits for its result;
-    `await MyWorkflow().start(...)` returns a `WorkflowHandle` without waiting.
+    `await MyWorkflow().start(...)` returns a `WorkflowHandle` without waiting, and
+    `MyWorkflow.handle(instance_id)` finds one again later.
     """
 
     # Set by @workflow on the decorated class itself (never inherited meaningfully).
@@ -49,6 +51,14 @@ class Workflow:
             raise RappelError(f"{cls.__name__} is not decorated with @workflow")
         arguments = bind_run_arguments(cls, args, kwargs)
         return await current_backend().start(cls, arguments)
+
+    @classmethod
+    def handle(cls, instance_id: str) -> WorkflowHandle:
+        """The handle of an instance of this workflow started earlier, by this
+        process or another: `await Wf.handle(id).result()`."""
+        if "__rappel_original_run__" not in cls.__dict__:
+            raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+        return current_backend().handle(cls, instance_id)
 
     async def run_action(
         self,
@@ -107,7 +117,8 @@ def workflow(cls: W) -> W:
     `async def run(self, ...)` with named parameters, raise WorkflowCompileError
     here, at import time, with the compiler's located diagnostics.
     `RAPPEL_SKIP_COMPILE=1` defers compilation to first use (for debugging the
-    compiler only).
+    compiler only). So does a prebuilt program in RAPPEL_IR_DIR whose source hash
+    matches the class's module (docs/operations.md, "Deploying with prebuilt IR").
     """
     if not (inspect.isclass(cls) and issubclass(cls, Workflow)):
         raise TypeError(f"@workflow decorates a subclass of rappel.Workflow, got {cls!r}")
@@ -129,7 +140,7 @@ def workflow(cls: W) -> W:
     deferred = _deferred.get()
     if deferred is not None and deferred[0] in (None, cls.__module__):
         deferred[1].append(cls)
-    elif _compile_at_definition and os.environ.get(SKIP_COMPILE_ENV) != "1":
+    elif _compile_at_definition and os.environ.get(SKIP_COMPILE_ENV) != "1" and not prebuilt_at_definition(cls):
         program_of(cls)
         problem = _run_problem(cls, original)
         if problem is not None:

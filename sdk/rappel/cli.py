@@ -1,4 +1,5 @@
-"""The `rappel` command line: compile, check, visualize and format workflows.
+"""The `rappel` command line: compile, check, visualize and format workflows, and
+run the runtime locally (`rappel dev`).
 
 Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on usage errors,
 101 on an internal error (a bug in rappel, reported as one line; RAPPEL_BACKTRACE=1
@@ -29,6 +30,7 @@ from . import _toolchain
 from ._actions import lookup_action
 from ._errors import RappelError
 from ._loader import ImportFailed, load_python_file
+from ._prebuilt import source_hash
 from ._visualize import FORMATS, graph_format, write_graph
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
@@ -244,6 +246,9 @@ def cmd_compile(args: argparse.Namespace, output: Output) -> int:
             "source": source.path.as_posix(),
             "rrl": f"{name}.rrl",
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            # The client uses this artifact instead of compiling when its module's
+            # source hashes the same (RAPPEL_IR_DIR; docs/operations.md).
+            "source_sha256": source_hash(source.path),
             "actions": [_action_manifest(decl) for decl in program.actions],
         }
     files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
@@ -431,6 +436,18 @@ IMPORTS_MODULE = (
 )
 
 
+def cmd_dev(args: argparse.Namespace, output: Output) -> int:
+    from .config import _MODULE
+    from .dev import run_dev
+
+    if not _MODULE.match(args.module):
+        raise UsageError(f"{args.module!r} is not a module name: give a dotted name such as app.workflows")
+    for flag, value in (("--workers", args.workers), ("--concurrent", args.concurrent)):
+        if value is not None and value < 1:
+            raise UsageError(f"{flag} must be at least 1, got {value}")
+    return run_dev(args.module, args.workers, args.concurrent)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rappel",
@@ -480,6 +497,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; print the diff of each file that would change and exit 1",
     )
     fmt.set_defaults(handler=cmd_fmt, command_parser=fmt)
+
+    dev = commands.add_parser(
+        "dev",
+        help="run rappel-bridge and start-workers for a module until Ctrl-C",
+        description="Run the runtime on this machine for MODULE: rappel-bridge on RAPPEL_HTTP_ADDR / "
+        "RAPPEL_GRPC_ADDR (127.0.0.1:24117 / :24118 by default, where clients find it) and "
+        "start-workers, whose workers import MODULE. The database is RAPPEL_DATABASE_URL, else "
+        "the project's embedded PostgreSQL. Ctrl-C stops both.",
+    )
+    dev.add_argument("module", metavar="MODULE", help="the module that defines your actions, e.g. app.workflows")
+    dev.add_argument("--workers", type=int, metavar="N", help="worker processes (default RAPPEL_WORKER_COUNT)")
+    dev.add_argument(
+        "--concurrent", type=int, metavar="N", help="actions per worker at once (default RAPPEL_CONCURRENT_PER_WORKER)"
+    )
+    dev.set_defaults(handler=cmd_dev, command_parser=dev)
     return parser
 
 

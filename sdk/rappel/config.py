@@ -62,6 +62,7 @@ class Settings:
     worker_addr: str | None
     worker_id: str | None
     worker_heartbeat_seconds: float
+    ir_dir: Path | None
 
 
 # ------------------------------------------------------------------ value parsers
@@ -151,6 +152,12 @@ def _module_name(text: str) -> str:
     return text.strip()
 
 
+def _directory(text: str) -> Path:
+    if not text.strip():
+        raise ValueError("a directory")
+    return Path(text.strip())
+
+
 def _text(text: str) -> str:
     if not text.strip():
         raise ValueError("a non-empty value")
@@ -202,6 +209,9 @@ VARIABLES: tuple[Variable, ...] = (
              "the worker's id in its Hello"),
     Variable("RAPPEL_WORKER_HEARTBEAT_SECONDS", "worker_heartbeat_seconds", _positive_seconds, "5",
              "how often a worker reports the attempts it is running"),
+    Variable("RAPPEL_IR_DIR", "ir_dir", _optional(_directory), "none (compile on first use)",
+             "directory of prebuilt IR written by `rappel compile -o DIR`, registered at start by "
+             "rappel-bridge and start-workers and used by the client instead of compiling"),
 )
 
 _FIXED_DEFAULTS = {
@@ -254,6 +264,16 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     if settings["batch_size"] is None:
         settings["batch_size"] = settings["worker_count"] * settings["concurrent_per_worker"]
     return Settings(**settings)
+
+
+def is_set(name: str, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> bool:
+    """Whether the variable `name` is given (environment or `.env`), rather than
+    left to its default: the client connects to RAPPEL_GRPC_ADDR only when it is."""
+    environ = os.environ if environ is None else environ
+    if environ.get(name, "").strip():
+        return True
+    env_file = Path.cwd() / ENV_FILE_NAME if env_file is None else env_file
+    return bool((_read_env_file(env_file).get(name) or "").strip())
 
 
 def _read_env_file(path: Path) -> dict[str, str | None]:

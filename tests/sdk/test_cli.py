@@ -5,6 +5,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+import rappel
 import rrl
 
 from rappel import cli
@@ -128,6 +130,7 @@ def test_compile_writes_rrl_and_manifest(workflow_file, tmp_path, capsys):
                 "source": path.as_posix(),
                 "rrl": "Doubler.rrl",
                 "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "source_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
                 "actions": [
                     {
                         "name": names["action"],
@@ -143,6 +146,57 @@ def test_compile_writes_rrl_and_manifest(workflow_file, tmp_path, capsys):
             }
         },
     }
+
+
+def test_the_client_uses_prebuilt_ir_whose_source_hash_matches(workflow_file, tmp_path, monkeypatch):
+    from rappel._durable import rrl_text
+
+    path, names, _ = workflow_file
+    out = tmp_path / "build"
+    assert run_cli("compile", str(path), "-o", str(out)) == 0
+    doubler = sys.modules[names["module"]].Doubler
+    monkeypatch.delenv("RAPPEL_IR_DIR", raising=False)
+    compiled = rrl_text(doubler)
+    assert compiled == (out / "Doubler.rrl").read_text()  # one program, one version
+
+    # Marked, to tell the prebuilt text from a compiled one.
+    prebuilt = compiled + "# prebuilt\n"
+    (out / "Doubler.rrl").write_text(prebuilt)
+    monkeypatch.setenv("RAPPEL_IR_DIR", str(out))
+    assert rrl_text(doubler) == prebuilt
+
+    # Another source than the one compiled in CI: compile, never run a stale artifact.
+    path.write_text(path.read_text() + "\n# edited\n")
+    del doubler.__rappel_rrl__
+    assert rrl_text(doubler) == compiled
+
+    (out / "manifest.json").unlink()
+    del doubler.__rappel_rrl__
+    with pytest.raises(rappel.ConfigError, match=f"RAPPEL_IR_DIR='{out}' has no readable manifest.json"):
+        rrl_text(doubler)
+
+
+def test_a_workflow_with_matching_prebuilt_ir_is_not_compiled_at_definition(workflow_file, tmp_path, monkeypatch):
+    import importlib
+
+    from rappel._durable import rrl_text
+
+    path, names, _ = workflow_file
+    out = tmp_path / "build"
+    assert run_cli("compile", str(path), "-o", str(out)) == 0
+
+    def reimport():
+        monkeypatch.delitem(sys.modules, names["module"])
+        return importlib.import_module(names["module"]).Doubler
+
+    monkeypatch.setenv("RAPPEL_IR_DIR", str(out))
+    doubler = reimport()
+    assert doubler.__dict__["__rappel_program__"] is None
+    assert rrl_text(doubler) == (out / "Doubler.rrl").read_text()
+    assert doubler.__dict__["__rappel_program__"] is None  # still: nothing needed it
+
+    monkeypatch.delenv("RAPPEL_IR_DIR")
+    assert reimport().__dict__["__rappel_program__"] is not None
 
 
 def _write_workflow(workflow_file, body: str, header: str = "") -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import rappel
-from rappel.config import VARIABLES, Address, load_settings
+from rappel.config import VARIABLES, Address, is_set, load_settings
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
@@ -109,3 +109,19 @@ def test_every_variable_is_documented() -> None:
     text = DOCS.read_text()
     missing = [v.name for v in VARIABLES if f"`{v.name}`" not in text]
     assert not missing, f"docs/operations.md does not document {missing}"
+
+
+def test_ir_dir_is_a_path_or_unset(tmp_path: Path) -> None:
+    assert load({}, tmp_path).ir_dir is None
+    assert load({"RAPPEL_IR_DIR": "build/ir"}, tmp_path).ir_dir == Path("build/ir")
+    assert load({"RAPPEL_IR_DIR": ""}, tmp_path).ir_dir is None
+    assert load({}, tmp_path, "RAPPEL_IR_DIR=/srv/ir\n").ir_dir == Path("/srv/ir")
+
+
+def test_is_set_tells_a_given_variable_from_its_default(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    assert not is_set("RAPPEL_GRPC_ADDR", {}, env_file)
+    assert is_set("RAPPEL_GRPC_ADDR", {"RAPPEL_GRPC_ADDR": "127.0.0.1:9"}, env_file)
+    assert not is_set("RAPPEL_GRPC_ADDR", {"RAPPEL_GRPC_ADDR": " "}, env_file)
+    env_file.write_text("RAPPEL_GRPC_ADDR=127.0.0.1:9\n")
+    assert is_set("RAPPEL_GRPC_ADDR", {}, env_file)

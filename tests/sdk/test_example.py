@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from rappel._loader import import_python_file
-from rappel.testing import run_local, run_native
+from rappel.testing import local_backend, run_local, run_native
 
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "welcome_email.py"
@@ -39,7 +39,8 @@ async def test_compiled_welcome_email_agrees_with_python(welcome):
 
 
 async def test_demo_prints_one_line_per_email(welcome, capsys):
-    await welcome.main()
+    with local_backend():
+        await welcome.main()
     assert capsys.readouterr().out.splitlines() == [
         "sent 'Welcome' to ada@example.com (msg-ada)",
         "sent 'Welcome' to chiara@example.com (msg-chiara)",

@@ -13,6 +13,8 @@ def test_public_exports_are_pinned():
             "BackoffPolicy",
             "RappelTimeout",
             "WorkflowHandle",
+            "WorkflowState",
+            "WorkflowStatus",
             "RappelError",
             "WorkflowCompileError",
             "CodecError",

@@ -1,4 +1,5 @@
 import asyncio
+import socket
 
 import pytest
 import rappel_compiler
@@ -11,7 +12,7 @@ from rappel import (
     action,
     workflow,
 )
-from rappel._client import configure_backend, use_backend
+from rappel._client import configure_backend, current_backend, use_backend
 from rappel._workflow import bind_run_arguments, program_of
 from rappel.testing import local_backend
 
@@ -176,18 +177,25 @@ def test_positional_arguments_are_bound_to_run_parameter_names():
         bind_run_arguments(Greeter, ("a", "b", "c"), {})
 
 
-async def test_run_without_a_backend_explains_what_is_missing(monkeypatch):
-    monkeypatch.delenv("RAPPEL_DATABASE_URL", raising=False)
-    with pytest.raises(RappelError) as info:
-        await Greeter().run("ada")
-    message = str(info.value)
-    assert "cannot start Greeter" in message
-    assert "RAPPEL_DATABASE_URL" in message
-    assert "rappel.testing.run_local(Greeter, ...)" in message
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
-    monkeypatch.setenv("RAPPEL_DATABASE_URL", "postgresql://localhost/rappel")
-    with pytest.raises(RappelError, match="RAPPEL_DATABASE_URL is set, but this release"):
-        await Greeter().start("ada")
+
+async def test_the_default_backend_is_durable_and_says_when_no_bridge_answers(monkeypatch):
+    address = f"127.0.0.1:{closed_port()}"
+    monkeypatch.delenv("RAPPEL_SERVER_URL", raising=False)
+    monkeypatch.setenv("RAPPEL_GRPC_ADDR", address)
+    configure_backend(None)
+    try:
+        with pytest.raises(RappelError) as info:
+            await Greeter().run("ada")
+    finally:
+        configure_backend(None)
+    message = str(info.value)
+    assert f"cannot register Greeter: rappel-bridge at {address} (RAPPEL_GRPC_ADDR={address}) is not reachable" in message
+    assert "rappel dev MODULE" in message
 
 
 async def test_start_hands_the_backend_named_arguments():
@@ -226,8 +234,9 @@ async def test_a_configured_backend_is_used_process_wide():
         assert await Greeter().run("ada") == "ADA"
     finally:
         configure_backend(None)
-    with pytest.raises(RappelError, match="cannot start"):
-        await Greeter().run("ada")
+    from rappel._durable import DurableBackend
+
+    assert isinstance(current_backend(), DurableBackend)
 
 
 async def test_local_native_backend_runs_instances_behind_handles():

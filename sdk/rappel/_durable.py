@@ -1,0 +1,409 @@
+"""The durable backend: `await Wf().run(...)` through a `rappel-bridge`.
+
+Starting an instance registers the workflow's program with the bridge (once per
+process and bridge for each program text: versions are keyed by the hash of the
+text), starts the instance, and returns a handle. Waiting asks the bridge in
+slices (`WaitForResult`); the outcome comes back in the value codec and is decoded
+into the user's own classes, as `rappel.testing.run_local` decodes it.
+
+Where the bridge is (docs/operations.md, "The client"): `RAPPEL_SERVER_URL` (its
+HTTP URL; `/healthz` gives the gRPC port), else `RAPPEL_GRPC_ADDR`, else the port
+that `boot-rappel-singleton` prints (it starts a shared bridge when none runs).
+
+A caller that waits survives the bridge going away: the client retries with backoff
+for `reconnect_seconds` (asking the singleton or /healthz again where that is how
+it found the bridge), then gives up with an error naming the instance and how to
+fetch its result later. Starting an instance is never retried: a start whose answer
+was lost might have queued the instance already.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+import weakref
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import grpc
+
+from . import _binaries, _toolchain
+from ._boundary import decode, encode, workflow_boundary
+from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
+from ._errors import RappelError
+from ._prebuilt import configured_ir_dir, prebuilt_rrl
+from ._proto import bridge_pb2, bridge_pb2_grpc
+from .config import Address, is_set, load_settings
+
+logger = logging.getLogger("rappel.client")
+
+# How long a waiting caller keeps trying to reach a bridge that went away.
+RECONNECT_SECONDS = 60.0
+# One WaitForResult call waits at most this long on the bridge; then it asks again.
+WAIT_SLICE_SECONDS = 30.0
+# Deadline of the calls that answer at once (register, start, status).
+CALL_SECONDS = 30.0
+# How long boot-rappel-singleton may take to find or start the bridge.
+SINGLETON_SECONDS = 60.0
+MAX_MESSAGE_BYTES = 64 << 20
+
+_CHANNEL_OPTIONS = [
+    # Reconnect quickly to a bridge that restarts (gRPC's default backoff grows to minutes).
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.min_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 2000),
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+]
+
+_STATES = {
+    bridge_pb2.InstanceStatus.QUEUED: WorkflowState.QUEUED,
+    bridge_pb2.InstanceStatus.RUNNING: WorkflowState.RUNNING,
+    bridge_pb2.InstanceStatus.SLEEPING: WorkflowState.SLEEPING,
+    bridge_pb2.InstanceStatus.COMPLETED: WorkflowState.COMPLETED,
+    bridge_pb2.InstanceStatus.FAILED: WorkflowState.FAILED,
+}
+
+_RECONNECTABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
+class BridgeUnavailable(RappelError):
+    """The client cannot reach a rappel-bridge (or lost it for too long)."""
+
+
+@dataclass(frozen=True)
+class BridgeTarget:
+    """Where the bridge's gRPC API is, how the client learnt it, and whether
+    losing it means asking again (the singleton or /healthz may know a new port)."""
+
+    address: str
+    origin: str
+    rediscover: bool = False
+
+
+# ------------------------------------------------------------------ discovery
+
+
+def connect_host(host: str) -> str:
+    """The host to connect to for a bind host: a wildcard bind is reached locally."""
+    return {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+
+
+def _join(host: str, port: int) -> str:
+    return str(Address(connect_host(host), port))
+
+
+def healthz_grpc_port(http_url: str, origin: str) -> int:
+    """The gRPC port a rappel-bridge's `GET /healthz` reports."""
+    url = http_url.rstrip("/") + "/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            body = json.loads(response.read().decode("utf-8"))
+        port = body["grpc_port"]
+        if not isinstance(port, int) or not 0 < port < 65536:
+            raise ValueError(f"grpc_port is {port!r}")
+        return port
+    except (OSError, urllib.error.URLError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise BridgeUnavailable(
+            f"cannot reach rappel-bridge at {url} ({origin}): {reason}. Start one "
+            "(`rappel dev MODULE`, or `rappel-bridge` with RAPPEL_DATABASE_URL set), or point "
+            "RAPPEL_SERVER_URL / RAPPEL_GRPC_ADDR at a running one."
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BridgeUnavailable(
+            f"{url} ({origin}) did not answer as a rappel-bridge does "
+            f'(JSON with "grpc_port"): {type(exc).__name__}: {exc}'
+        ) from None
+
+
+def boot_singleton() -> int:
+    """Run `boot-rappel-singleton`: the HTTP port of the shared local bridge, which
+    it starts when none answers. Without RAPPEL_DATABASE_URL, the bridge it starts
+    uses this project's embedded PostgreSQL (rappel.devdb)."""
+    from . import devdb
+
+    executable = _binaries.find("boot-rappel-singleton")
+    env = dict(os.environ)
+    if not load_settings().database_url:
+        env["RAPPEL_DATABASE_URL"] = devdb.database_url()
+    # The bridge it starts outlives it and may keep inherited descriptors open: read
+    # one line from stdout rather than waiting for its end, and send stderr to a file.
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        process = subprocess.Popen(
+            [str(executable)], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=errors, text=True,
+        )
+        assert process.stdout is not None
+        try:
+            line = process.stdout.readline().strip()
+            status = process.wait(timeout=SINGLETON_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            status = None
+        finally:
+            process.stdout.close()
+        errors.seek(0)
+        stderr = errors.read().strip()
+    if status == 0 and line.isdigit():
+        return int(line)
+    what = "did not finish in time" if status is None else f"failed (exit status {status})"
+    raise BridgeUnavailable(
+        f"{executable} {what}, so there is no rappel-bridge to start workflows on"
+        + (f":\n{stderr[-2000:]}" if stderr else f" (it printed {line!r})")
+        + "\nSet RAPPEL_SERVER_URL or RAPPEL_GRPC_ADDR to use a bridge that runs elsewhere."
+    )
+
+
+def discover() -> BridgeTarget:
+    """Where the bridge is: RAPPEL_SERVER_URL, else RAPPEL_GRPC_ADDR, else the
+    local singleton."""
+    settings = load_settings()
+    if settings.server_url:
+        origin = f"RAPPEL_SERVER_URL={settings.server_url}"
+        port = healthz_grpc_port(settings.server_url, origin)
+        return BridgeTarget(_join(urlsplit(settings.server_url).hostname or "", port), origin, True)
+    if is_set("RAPPEL_GRPC_ADDR"):
+        address = settings.grpc_addr
+        return BridgeTarget(_join(address.host, address.port), f"RAPPEL_GRPC_ADDR={address}")
+    http_port = boot_singleton()
+    host = settings.http_addr.host
+    port = healthz_grpc_port(f"http://{_join(host, http_port)}", "boot-rappel-singleton")
+    return BridgeTarget(_join(host, port), "boot-rappel-singleton", True)
+
+
+# ------------------------------------------------------------------ programs
+
+
+def rrl_text(cls: type) -> str:
+    """The program registered for workflow `cls`: the prebuilt one of RAPPEL_IR_DIR
+    when its source hash matches, else compiled here, as `rappel compile` writes it."""
+    from ._workflow import program_of
+
+    ir_dir = configured_ir_dir()
+    cached = cls.__dict__.get("__rappel_rrl__")
+    if cached is not None and cached[0] == ir_dir:
+        return cached[1]
+    text = prebuilt_rrl(cls, ir_dir) if ir_dir is not None else None
+    if text is None:
+        text = _toolchain.print_program(_toolchain.optimize(program_of(cls)))
+    setattr(cls, "__rappel_rrl__", (ir_dir, text))
+    return text
+
+
+# ------------------------------------------------------------------ the backend
+
+
+class DurableBackend:
+    """Starts instances on a rappel-bridge and waits for them.
+
+    `address` (`host:port` of the bridge's gRPC API) fixes the bridge (`origin` says
+    where it came from, in messages); without it the bridge is discovered on first use. `reconnect_seconds`: how long a waiting caller
+    keeps trying to reach a bridge that went away.
+    """
+
+    def __init__(
+        self, address: str | None = None, *, reconnect_seconds: float = RECONNECT_SECONDS, origin: str | None = None
+    ) -> None:
+        self._fixed = BridgeTarget(address, origin or "the address given to DurableBackend") if address else None
+        self._target: BridgeTarget | None = None
+        self.reconnect_seconds = reconnect_seconds
+        # grpc.aio channels belong to the event loop that made them.
+        self._channels: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[str, grpc.aio.Channel]] = (
+            weakref.WeakKeyDictionary()
+        )
+        # (bridge address, hash of the program text) -> version id
+        self._versions: dict[tuple[str, str], str] = {}
+
+    def __repr__(self) -> str:
+        target = self._fixed or self._target
+        return f"<DurableBackend {target.address if target else '(not connected yet)'}>"
+
+    # -------------------------------------------------------------- public
+
+    async def start(self, workflow_cls: type, args: dict[str, Any]) -> WorkflowHandle:
+        name = workflow_cls.__name__
+        with workflow_boundary(name):
+            arguments = _encode_arguments(args)
+        version = await self._version(workflow_cls)
+        request = bridge_pb2.StartWorkflowRequest(version_id=version, arguments=arguments.encode("utf-8"))
+        try:
+            response = await self._call("StartWorkflow", request, f"start {name}")
+        except _UnknownVersion:
+            # The bridge's database does not know the version this process cached.
+            version = await self._version(workflow_cls, fresh=True)
+            request.version_id = version
+            response = await self._call("StartWorkflow", request, f"start {name}")
+        return self.handle(workflow_cls, response.instance_id)
+
+    def handle(self, workflow_cls: type, instance_id: str) -> WorkflowHandle:
+        name = workflow_cls.__name__
+        return WorkflowHandle(
+            instance_id, name, lambda: self._result(name, instance_id), lambda: self._status(name, instance_id)
+        )
+
+    async def aclose(self) -> None:
+        """Close this event loop's channel to the bridge."""
+        entry = self._channels.pop(asyncio.get_running_loop(), None)
+        if entry is not None:
+            await entry[1].close()
+
+    # -------------------------------------------------------------- waiting
+
+    async def _result(self, workflow: str, instance_id: str) -> Any:
+        request = bridge_pb2.WaitForResultRequest(instance_id=instance_id, timeout_seconds=WAIT_SLICE_SECONDS)
+        while True:
+            status = await self._call(
+                "WaitForResult", request, f"wait for {workflow} instance {instance_id}",
+                reconnect=(workflow, instance_id), deadline=WAIT_SLICE_SECONDS + CALL_SECONDS,
+            )
+            if status.WhichOneof("outcome") is not None:
+                break
+        outcome = _decode_status(workflow, status)
+        if outcome.state is WorkflowState.FAILED:
+            raise outcome.exception  # type: ignore[misc]
+        return outcome.result
+
+    async def _status(self, workflow: str, instance_id: str) -> WorkflowStatus:
+        request = bridge_pb2.GetStatusRequest(instance_id=instance_id)
+        status = await self._call(
+            "GetStatus", request, f"ask for the status of {workflow} instance {instance_id}",
+            reconnect=(workflow, instance_id),
+        )
+        return _decode_status(workflow, status)
+
+    # -------------------------------------------------------------- registering
+
+    async def _version(self, cls: type, *, fresh: bool = False) -> str:
+        text = rrl_text(cls)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        target = await self._current_target()
+        key = (target.address, digest)
+        if not fresh and key in self._versions:
+            return self._versions[key]
+        request = bridge_pb2.RegisterWorkflowRequest(workflow=cls.__name__, rrl=text)
+        response = await self._call("RegisterWorkflow", request, f"register {cls.__name__}")
+        self._versions[key] = response.version_id
+        return response.version_id
+
+    # -------------------------------------------------------------- calls
+
+    async def _current_target(self, *, fresh: bool = False) -> BridgeTarget:
+        if self._fixed is not None:
+            return self._fixed
+        if self._target is None or fresh:
+            self._target = await asyncio.to_thread(discover)
+        return self._target
+
+    async def _stub(self, *, fresh: bool = False) -> tuple[BridgeTarget, bridge_pb2_grpc.WorkflowsStub]:
+        target = await self._current_target(fresh=fresh)
+        loop = asyncio.get_running_loop()
+        entry = self._channels.get(loop)
+        if entry is None or entry[0] != target.address:
+            if entry is not None:
+                await entry[1].close()
+            entry = (target.address, grpc.aio.insecure_channel(target.address, options=_CHANNEL_OPTIONS))
+            self._channels[loop] = entry
+        return target, bridge_pb2_grpc.WorkflowsStub(entry[1])
+
+    async def _call(
+        self,
+        method: str,
+        request: Any,
+        doing: str,
+        *,
+        reconnect: tuple[str, str] | None = None,
+        deadline: float = CALL_SECONDS,
+    ) -> Any:
+        """One call of the bridge. With `reconnect` (workflow, instance id), a lost
+        bridge is retried with backoff for `reconnect_seconds`."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.reconnect_seconds
+        delay = 0.1
+        fresh = False
+        while True:
+            try:
+                target, stub = await self._stub(fresh=fresh)
+                return await getattr(stub, method)(request, timeout=deadline)
+            except grpc.aio.AioRpcError as exc:
+                code, details = exc.code(), exc.details() or ""
+                if code not in _RECONNECTABLE:
+                    raise _call_error(code, details, target, doing, method) from None
+                if reconnect is None:
+                    raise BridgeUnavailable(
+                        f"cannot {doing}: rappel-bridge at {target.address} ({target.origin}) "
+                        f"is not reachable ({code.name}: {details}). Start one (`rappel dev MODULE`, "
+                        "or `rappel-bridge` with RAPPEL_DATABASE_URL set), or point "
+                        "RAPPEL_SERVER_URL / RAPPEL_GRPC_ADDR at a running one."
+                    ) from None
+                if loop.time() + delay > give_up:
+                    workflow, instance_id = reconnect
+                    raise BridgeUnavailable(
+                        f"lost rappel-bridge at {target.address} ({target.origin}) while trying to "
+                        f"{doing}, and could not reach it again within {self.reconnect_seconds:g} s "
+                        f"({code.name}: {details}). The instance is durable and goes on without the "
+                        f"bridge: fetch its result later with `await {workflow}.handle({instance_id!r}).result()`."
+                    ) from None
+                logger.info("rappel-bridge at %s unreachable (%s); retrying in %.1f s", target.address, code.name, delay)
+            except BridgeUnavailable:
+                # Asking the singleton or /healthz again failed: keep trying until the end.
+                if reconnect is None or loop.time() + delay > give_up:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+            fresh = self._fixed is None and (self._target is None or self._target.rediscover)
+
+
+class _UnknownVersion(RappelError):
+    pass
+
+
+def _call_error(code: grpc.StatusCode, details: str, target: BridgeTarget, doing: str, method: str) -> RappelError:
+    if code == grpc.StatusCode.NOT_FOUND and method == "StartWorkflow":
+        return _UnknownVersion(details)
+    if code == grpc.StatusCode.INVALID_ARGUMENT and method == "RegisterWorkflow":
+        return RappelError(f"cannot {doing}: rappel-bridge refused its program:\n{details}")
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        return RappelError(f"cannot {doing}: rappel-bridge refused the request: {details}")
+    if code == grpc.StatusCode.NOT_FOUND:
+        return RappelError(f"cannot {doing}: rappel-bridge at {target.address} knows no such instance ({details})")
+    return RappelError(f"cannot {doing}: rappel-bridge at {target.address} answered {code.name}: {details}")
+
+
+def _encode_arguments(args: dict[str, Any]) -> str:
+    from rrl import codec
+
+    try:
+        return codec.dumps(args)
+    except codec.EncodeError:
+        # Name the argument and the path inside it.
+        for name, value in args.items():
+            encode(value, name, f"the argument `{name}` of run()")
+        raise
+
+
+def _decode_status(workflow: str, status: Any) -> WorkflowStatus:
+    state = _STATES.get(status.state)
+    if state is None:
+        raise RappelError(f"rappel-bridge reported an unknown state {status.state} for {workflow} instance {status.instance_id}")
+    outcome = status.WhichOneof("outcome")
+    result: Any = None
+    exception: BaseException | None = None
+    with workflow_boundary(workflow):
+        if outcome == "value":
+            result = decode(status.value, "result", "the result of run()")
+        elif outcome == "exception":
+            decoded = decode(status.exception, "exception", "the exception raised by run()")
+            exception = decoded if isinstance(decoded, BaseException) else RappelError(repr(decoded))
+    if state is WorkflowState.FAILED and exception is None:
+        exception = RappelError(f"{workflow} instance {status.instance_id} failed without an exception")
+    return WorkflowStatus(status.instance_id, state, result, exception)

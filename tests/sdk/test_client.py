@@ -1,0 +1,350 @@
+"""The durable client against an in-test rappel.v1.Workflows server: registration,
+decoding to the declared types, exceptions as their own type, handles and
+statuses, a bridge that goes away, discovery. The real path (a real bridge, the
+runtime, workers) is tested end to end in tests/e2e."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import http.server
+import json
+import socket
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+import pytest
+from pydantic import BaseModel
+from rrl import codec
+
+from rappel import CodecError, RappelError, Workflow, WorkflowState, action, workflow
+from rappel._boundary import resolve_class
+from rappel._client import use_backend
+from rappel._durable import BridgeUnavailable, DurableBackend, discover, rrl_text
+from rappel._proto import bridge_pb2, bridge_pb2_grpc
+
+pb = bridge_pb2.InstanceStatus
+
+
+class Receipt(BaseModel):
+    to: str
+    sent: bool
+
+
+@dataclass
+class Tally:
+    name: str
+    count: int
+
+
+class QuotaExceeded(Exception):
+    pass
+
+
+@action
+async def client_send(to: str) -> Receipt:
+    return Receipt(to=to, sent=True)
+
+
+@workflow
+class SendAll(Workflow):
+    async def run(self, people: list[str], note: str = "hi") -> list[Receipt]:
+        return await asyncio.gather(*[client_send(to=p) for p in people])
+
+
+# ------------------------------------------------------------------ the fake bridge
+
+
+class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
+    """The bridge's protocol with outcomes the test decides: `finish(id, value=...)`
+    or `finish(id, exception=...)` completes an instance."""
+
+    def __init__(self) -> None:
+        self.registered: list[tuple[str, str]] = []
+        self.versions: dict[str, str] = {}
+        self.started: list[tuple[str, Any]] = []
+        self.instances: dict[str, pb] = {}
+        self.changed = asyncio.Condition()
+        self.refuse: str | None = None
+
+    async def RegisterWorkflow(self, request: Any, context: Any) -> Any:
+        if self.refuse:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, self.refuse)
+        self.registered.append((request.workflow, request.rrl))
+        digest = hashlib.sha256(request.rrl.encode()).hexdigest()
+        version = f"v-{digest[:12]}"
+        self.versions[version] = request.workflow
+        return bridge_pb2.RegisterWorkflowResponse(version_id=version, ir_hash=digest)
+
+    async def StartWorkflow(self, request: Any, context: Any) -> Any:
+        if request.version_id not in self.versions:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"no version {request.version_id}")
+        instance = f"i-{len(self.instances) + 1}"
+        self.started.append((request.version_id, codec.loads(request.arguments, resolve_class)))
+        self.instances[instance] = pb(instance_id=instance, state=pb.QUEUED)
+        return bridge_pb2.StartWorkflowResponse(instance_id=instance)
+
+    async def WaitForResult(self, request: Any, context: Any) -> Any:
+        await self._known(request.instance_id, context)
+        async with self.changed:
+            try:
+                await asyncio.wait_for(
+                    self.changed.wait_for(lambda: self.instances[request.instance_id].WhichOneof("outcome")),
+                    timeout=request.timeout_seconds,
+                )
+            except TimeoutError:
+                pass
+        return self.instances[request.instance_id]
+
+    async def GetStatus(self, request: Any, context: Any) -> Any:
+        return await self._known(request.instance_id, context)
+
+    async def _known(self, instance_id: str, context: Any) -> Any:
+        if instance_id not in self.instances:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"no instance {instance_id}")
+        return self.instances[instance_id]
+
+    async def finish(self, instance_id: str, *, value: Any = None, exception: BaseException | None = None) -> None:
+        async with self.changed:
+            if exception is not None:
+                status = pb(instance_id=instance_id, state=pb.FAILED, exception=codec.dumps(exception).encode())
+            else:
+                status = pb(instance_id=instance_id, state=pb.COMPLETED, value=codec.dumps(value).encode())
+            self.instances[instance_id] = status
+            self.changed.notify_all()
+
+
+class Served:
+    """A FakeBridge served on a port that stays the same across restarts."""
+
+    def __init__(self, bridge: FakeBridge, port: int) -> None:
+        self.bridge = bridge
+        self.port = port
+        self.server: grpc.aio.Server | None = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        self.server = grpc.aio.server()
+        bridge_pb2_grpc.add_WorkflowsServicer_to_server(self.bridge, self.server)
+        self.server.add_insecure_port(self.address)
+        await self.server.start()
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.stop(grace=None)
+            self.server = None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[Served]:
+    serving = Served(FakeBridge(), free_port())
+    await serving.start()
+    yield serving
+    await serving.stop()
+
+
+@pytest.fixture
+def backend(served: Served) -> Iterator[DurableBackend]:
+    durable = DurableBackend(served.address, reconnect_seconds=10)
+    with use_backend(durable):
+        yield durable
+
+
+async def finish_when_started(bridge: FakeBridge, **outcome: Any) -> None:
+    while not bridge.started:
+        await asyncio.sleep(0.01)
+    await bridge.finish(f"i-{len(bridge.started)}", **outcome)
+
+
+# ------------------------------------------------------------------ tests
+
+
+async def test_run_registers_starts_and_returns_the_declared_types(served: Served, backend: DurableBackend) -> None:
+    receipts = [Receipt(to="ada", sent=True), Receipt(to="bo", sent=False)]
+    finishing = asyncio.create_task(finish_when_started(served.bridge, value=receipts))
+    result = await SendAll().run(["ada", "bo"])
+    await finishing
+    assert result == receipts
+    assert all(type(r) is Receipt for r in result)
+    [(name, text)] = served.bridge.registered
+    assert name == "SendAll"
+    assert text == rrl_text(SendAll)
+    assert "workflow SendAll" in text
+    assert served.bridge.started[0][1] == {"people": ["ada", "bo"], "note": "hi"}
+
+
+async def test_a_version_is_registered_once_per_process_and_bridge(served: Served, backend: DurableBackend) -> None:
+    for people in (["a"], ["b"], ["c"]):
+        handle = await SendAll().start(people)
+        await served.bridge.finish(handle.id, value=[])
+        assert await handle.result() == []
+    assert len(served.bridge.registered) == 1
+    assert len(served.bridge.started) == 3
+
+
+async def test_the_workflows_exception_is_raised_as_its_own_type(served: Served, backend: DurableBackend) -> None:
+    handle = await SendAll().start(["ada"])
+    await served.bridge.finish(handle.id, exception=QuotaExceeded("over quota for ada"))
+    with pytest.raises(QuotaExceeded, match="over quota for ada"):
+        await handle.result()
+    handle = await SendAll().start(["bo"])
+    await served.bridge.finish(handle.id, exception=KeyError("bo"))
+    with pytest.raises(LookupError):
+        await handle.result()
+
+
+async def test_status_and_a_handle_found_again_by_id(served: Served, backend: DurableBackend) -> None:
+    handle = await SendAll().start(["ada"])
+    status = await handle.status()
+    assert (status.id, status.state, status.done, status.result) == (handle.id, WorkflowState.QUEUED, False, None)
+    await served.bridge.finish(handle.id, value=[Tally("ada", 2)])
+    again = SendAll.handle(handle.id)
+    assert repr(again) == f"<WorkflowHandle SendAll id={handle.id}>"
+    status = await again.status()
+    assert status.state is WorkflowState.COMPLETED and status.done
+    assert status.result == [Tally("ada", 2)] and type(status.result[0]) is Tally
+    assert await again.result() == [Tally("ada", 2)]
+
+    failed = await SendAll().start(["bo"])
+    await served.bridge.finish(failed.id, exception=QuotaExceeded("no"))
+    status = await failed.status()
+    assert status.state is WorkflowState.FAILED
+    assert isinstance(status.exception, QuotaExceeded) and str(status.exception) == "no"
+
+
+async def test_an_unknown_instance_is_a_clear_error(backend: DurableBackend) -> None:
+    with pytest.raises(RappelError, match="cannot wait for SendAll instance i-404: .* knows no such instance"):
+        await SendAll.handle("i-404").result()
+
+
+async def test_a_waiting_caller_survives_the_bridge_restarting(served: Served, backend: DurableBackend) -> None:
+    handle = await SendAll().start(["ada"])
+    waiting = asyncio.create_task(handle.result())
+    await asyncio.sleep(0.2)
+    await served.stop()
+    await asyncio.sleep(0.5)
+    assert not waiting.done()
+    await served.start()
+    await served.bridge.finish(handle.id, value=[Receipt(to="ada", sent=True)])
+    assert await asyncio.wait_for(waiting, 30) == [Receipt(to="ada", sent=True)]
+
+
+async def test_a_bridge_gone_too_long_names_the_instance_and_how_to_fetch_it(served: Served) -> None:
+    durable = DurableBackend(served.address, reconnect_seconds=1)
+    with use_backend(durable):
+        handle = await SendAll().start(["ada"])
+        await served.stop()
+        with pytest.raises(BridgeUnavailable) as info:
+            await handle.result()
+    message = str(info.value)
+    assert f"lost rappel-bridge at {served.address}" in message
+    assert f"await SendAll.handle({handle.id!r}).result()" in message
+
+
+async def test_a_program_the_bridge_refuses_shows_its_diagnostics(served: Served, backend: DurableBackend) -> None:
+    served.bridge.refuse = "error[RPL0901]: action client_send is not known here"
+    with pytest.raises(RappelError, match=r"(?s)cannot register SendAll: rappel-bridge refused its program:\nerror\[RPL0901\]"):
+        await SendAll().run(["ada"])
+
+
+async def test_a_bridge_with_a_new_database_gets_the_version_again(served: Served, backend: DurableBackend) -> None:
+    first = await SendAll().start(["ada"])
+    served.bridge.versions.clear()  # as a bridge on a fresh database knows no version
+    second = await SendAll().start(["bo"])
+    assert first.id != second.id
+    assert len(served.bridge.registered) == 2
+
+
+async def test_an_argument_the_codec_cannot_carry_is_named(backend: DurableBackend, served: Served) -> None:
+    with pytest.raises(CodecError, match=r"SendAll: the argument `people` of run\(\) cannot be encoded: people\[1\]"):
+        await SendAll().start(["ada", object()])
+    assert served.bridge.started == []
+
+
+# ------------------------------------------------------------------ discovery
+
+
+class Healthz(http.server.BaseHTTPRequestHandler):
+    grpc_port = 0
+
+    def do_GET(self) -> None:  # noqa: N802 - the handler's protocol
+        body = json.dumps({"service": "rappel-bridge", "http_port": 1, "grpc_port": self.grpc_port}).encode()
+        self.send_response(200 if self.path == "/healthz" else 404)
+        self.send_header("content-type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def healthz() -> Iterator[http.server.HTTPServer]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), Healthz)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_discovery_reads_the_grpc_port_from_the_server_urls_healthz(
+    monkeypatch: pytest.MonkeyPatch, healthz: http.server.HTTPServer
+) -> None:
+    Healthz.grpc_port = 40123
+    url = f"http://127.0.0.1:{healthz.server_address[1]}"
+    monkeypatch.setenv("RAPPEL_SERVER_URL", url)
+    monkeypatch.setenv("RAPPEL_GRPC_ADDR", "127.0.0.1:1")  # the URL wins
+    target = discover()
+    assert (target.address, target.origin, target.rediscover) == ("127.0.0.1:40123", f"RAPPEL_SERVER_URL={url}", True)
+
+
+def test_discovery_uses_rappel_grpc_addr_when_no_url_is_set(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RAPPEL_SERVER_URL", raising=False)
+    monkeypatch.setenv("RAPPEL_GRPC_ADDR", "0.0.0.0:4555")
+    target = discover()
+    assert (target.address, target.rediscover) == ("127.0.0.1:4555", False)
+
+
+def test_a_server_url_that_does_not_answer_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("RAPPEL_SERVER_URL", url)
+    with pytest.raises(BridgeUnavailable, match=f"cannot reach rappel-bridge at {url}/healthz \\(RAPPEL_SERVER_URL={url}\\)"):
+        discover()
+
+
+async def test_a_lost_bridge_found_through_the_url_is_asked_for_again(
+    monkeypatch: pytest.MonkeyPatch, healthz: http.server.HTTPServer
+) -> None:
+    """The bridge comes back on another gRPC port: /healthz tells the client."""
+    first = Served(FakeBridge(), free_port())
+    await first.start()
+    Healthz.grpc_port = first.port
+    monkeypatch.setenv("RAPPEL_SERVER_URL", f"http://127.0.0.1:{healthz.server_address[1]}")
+    durable = DurableBackend(reconnect_seconds=20)
+    second = Served(first.bridge, free_port())
+    try:
+        with use_backend(durable):
+            handle = await SendAll().start(["ada"])
+            waiting = asyncio.create_task(handle.result())
+            await asyncio.sleep(0.2)
+            await first.stop()
+            Healthz.grpc_port = second.port
+            await second.start()
+            await first.bridge.finish(handle.id, value=[])
+            assert await asyncio.wait_for(waiting, 30) == []
+    finally:
+        await second.stop()
