@@ -1,6 +1,6 @@
 """The runtime suite: workflows through the real path (client → rappel-bridge →
 Postgres → start-workers → Python workers), with processes killed on purpose.
-Each test module gets a database of its own (runtime_support.fresh_database)."""
+Each test module gets a database of its own (tests/postgres_databases.py)."""
 
 from __future__ import annotations
 
