@@ -33,6 +33,8 @@ pub struct StartWorkers {
     /// Where the WorkerBridge listens.
     pub worker_addr: SocketAddr,
     inputs: mpsc::UnboundedSender<Input>,
+    /// How long the workers have to finish their attempts on a stop.
+    drain_timeout: Duration,
     supervisor: Supervisor,
     dispatcher: JoinHandle<()>,
     supervisor_task: JoinHandle<()>,
@@ -85,6 +87,7 @@ impl StartWorkers {
             }
         });
 
+        let drain_timeout = options.drain_timeout;
         let (supervisor, supervisor_task) = Supervisor::start(spec, inputs.clone());
         let dispatcher = Dispatcher::new(
             store.clone(),
@@ -97,6 +100,7 @@ impl StartWorkers {
         Ok(StartWorkers {
             worker_addr,
             inputs,
+            drain_timeout,
             supervisor,
             dispatcher,
             supervisor_task,
@@ -109,7 +113,9 @@ impl StartWorkers {
     /// The graceful stop: no more leases or restarts, the workers drain,
     /// pending writes are written, the leases released, the workers exit.
     pub async fn stop(self) {
-        self.supervisor.shutdown(EXIT_GRACE);
+        // No more restarts from now; a worker still there once its attempts
+        // had their time to finish (and the grace to exit) is killed.
+        self.supervisor.shutdown(self.drain_timeout + EXIT_GRACE);
         let _ = self.inputs.send(Input::Shutdown);
         let _ = self.dispatcher.await;
         self.listener.abort();

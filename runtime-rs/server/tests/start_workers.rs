@@ -2,14 +2,15 @@
 //! Python workers (`python -m rappel.worker`), golden programs run to the
 //! outcome their case expects.
 
+mod harness;
 #[path = "../../store/tests/support/mod.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
+use harness::*;
 use rappel_server::dispatcher::Options;
-use rappel_server::program::stored_arguments;
 use rappel_server::start_workers::StartWorkers;
 use rappel_server::supervisor::WorkerSpec;
 use rappel_store::{InstanceId, InstanceState, NewInstance, Store};
@@ -17,87 +18,6 @@ use serde_json::Value as Json;
 use support::TestSchema;
 
 const OUTCOME_WAIT: Duration = Duration::from_secs(60);
-
-fn checkout() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The Python with rappel installed: $RAPPEL_PYTHON, else the checkout's venv.
-fn python() -> Option<PathBuf> {
-    if let Some(python) = std::env::var_os("RAPPEL_PYTHON").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(python));
-    }
-    let venv = checkout().join(".venv/bin/python");
-    venv.is_file().then_some(venv)
-}
-
-/// A program to run, its arguments and expected outcome (codec JSON).
-struct Case {
-    dir: PathBuf,
-    workflow: String,
-    rrl: String,
-    arguments: String,
-    expected: Json,
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn json(path: &Path) -> Json {
-    serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn load_case(dir: PathBuf, arguments: Json, module: Option<&str>) -> Case {
-    let rrl_path = std::fs::read_dir(&dir)
-        .expect("the case directory")
-        .map(|entry| entry.expect("an entry").path())
-        .find(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".rrl") && !name.ends_with(".opt.rrl")
-        })
-        .expect("the case's .rrl");
-    let workflow = rrl_path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .expect("a workflow name")
-        .to_string();
-    // The workers import the case as module `case` (PYTHONPATH = its dir).
-    let as_case = |text: String| match module {
-        Some(module) => text.replace(module, "case"),
-        None => text,
-    };
-    let rrl = as_case(read(&rrl_path));
-    let arguments = as_case(stored_arguments(
-        arguments
-            .as_object()
-            .expect("arguments: an object of names to values"),
-    ));
-    let expected = as_case(read(&dir.join("expected.json")));
-    Case {
-        workflow,
-        rrl,
-        arguments,
-        expected: serde_json::from_str(&expected).expect("expected.json"),
-        dir,
-    }
-}
-
-/// A case of golden/run, its arguments from its transcript.
-fn golden(name: &str) -> Case {
-    let dir = checkout().join("golden/run").join(name);
-    let arguments = json(&dir.join("transcript.json"))["arguments"].clone();
-    load_case(dir, arguments, Some(&format!("golden_run_{name}")))
-}
-
-/// A case of tests/cases: its case.py compiled with `rappel compile`.
-fn own_case(name: &str) -> Case {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cases")
-        .join(name);
-    let arguments = json(&dir.join("input.json"));
-    load_case(dir, arguments, None)
-}
 
 struct Setup {
     workers: usize,
@@ -108,14 +28,6 @@ const TWO_WORKERS: Setup = Setup {
     workers: 2,
     max_action_lifecycle: None,
 };
-
-/// A scratch directory the case's actions may keep state in across worker
-/// processes (CASE_STATE_DIR).
-fn state_dir(schema: &TestSchema) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(&schema.name);
-    std::fs::create_dir_all(&dir).expect("a state directory");
-    dir
-}
 
 async fn start_runtime(
     schema: &TestSchema,
@@ -153,26 +65,6 @@ async fn start_runtime(
     StartWorkers::start(store, options, None, spec)
         .await
         .expect("start-workers starts")
-}
-
-fn rand_suffix() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos())
-}
-
-async fn start_instances(store: &Store, case: &Case, count: usize) -> Vec<InstanceId> {
-    let version = store
-        .register_version(&case.workflow, &case.rrl)
-        .await
-        .expect("register the program");
-    let batch: Vec<NewInstance> = (0..count)
-        .map(|_| NewInstance {
-            version_id: version.id,
-            arguments: case.arguments.clone(),
-        })
-        .collect();
-    store.start_instances(&batch).await.expect("start")
 }
 
 /// Each instance's outcome as a case's expected.json writes it.
@@ -378,33 +270,6 @@ async fn a_sleep_keeps_its_deadline_across_a_restart() {
 
 // ------------------------------------------------------------ the binary
 
-fn binary() -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_start-workers"));
-    for (name, _) in std::env::vars() {
-        if name.starts_with("RAPPEL_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
-
-/// The test schema's URL, for a process that connects by URL alone.
-fn schema_url(schema: &TestSchema) -> String {
-    let separator = if schema.url.contains('?') { '&' } else { '?' };
-    format!(
-        "{}{separator}options[search_path]={}",
-        schema.url, schema.name
-    )
-}
-
-fn signal(child: &std::process::Child, name: &str) {
-    let status = std::process::Command::new("kill")
-        .args(["-s", name, "--", &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success());
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_says_ready_runs_instances_and_stops_on_sigterm() {
     use std::io::BufRead;
@@ -538,51 +403,22 @@ fn cannot_start(url: &str, python: &Path) {
     assert!((1..=3).contains(&reports), "{reports} reports:\n{text}");
 }
 
-/// The process group of `pid` (the fifth field of /proc/PID/stat).
-fn process_group_of(pid: u32) -> u32 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/PID/stat");
-    let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
-    after_name
-        .split_whitespace()
-        .nth(2)
-        .and_then(|field| field.parse().ok())
-        .expect("a process group")
-}
-
-/// start-workers for `case` on the test schema, in a process group of its
-/// own (as a shell starts it), with its stderr inherited.
-fn spawn_binary(schema: &TestSchema, case: &Case, python: &Path) -> std::process::Child {
-    use std::os::unix::process::CommandExt;
-    binary()
-        .env("RAPPEL_DATABASE_URL", schema_url(schema))
-        .env("RAPPEL_USER_MODULE", "case")
-        .env("RAPPEL_WORKER_COUNT", "2")
-        .env("RAPPEL_CONCURRENT_PER_WORKER", "4")
-        .env("RAPPEL_POLL_INTERVAL_MS", "50")
-        .env("RAPPEL_PYTHON", python)
-        .env("PYTHONPATH", &case.dir)
-        .env("CASE_STATE_DIR", state_dir(schema))
-        .stdout(std::process::Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("start-workers runs")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_kill_9_of_the_process_group_every_instance_completes_once() {
     let Some(python) = python() else {
         eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
         return;
     };
-    let case = own_case("crash_drill");
+    let case = own_case("fault_drill");
     let schema = TestSchema::new().await;
     let store = schema.store().await;
     let runs = state_dir(&schema).join("runs.log");
+    // "<step> <n>" of each run (its line goes on with who ran it).
     let lines = || {
         std::fs::read_to_string(&runs)
             .unwrap_or_default()
             .lines()
-            .map(str::to_string)
+            .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
             .collect::<Vec<String>>()
     };
 

@@ -50,3 +50,46 @@ impl<T> Doing<T> for std::result::Result<T, sqlx::Error> {
         self.map_err(|source| StoreError::Query { doing, source })
     }
 }
+
+impl StoreError {
+    /// A failure of the connection rather than of the statement (Postgres
+    /// restarting, unreachable, out of connections): the same statement may
+    /// succeed once it is back, so it is worth retrying.
+    pub fn is_transient(&self) -> bool {
+        let (StoreError::Query { source, .. } | StoreError::Connect { source, .. }) = self else {
+            return false;
+        };
+        match source {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::WorkerCrashed => true,
+            // Class 08: connection exceptions; 57P01-57P03: the server is
+            // shutting down or starting up; 53300: too many connections.
+            sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+                code.starts_with("08") || code.starts_with("57P") || code == "53300"
+            }),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_connection_failures_are_transient() {
+        let query = |source| StoreError::Query {
+            doing: "test",
+            source,
+        };
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(query(sqlx::Error::Io(refused)).is_transient());
+        assert!(query(sqlx::Error::PoolTimedOut).is_transient());
+        assert!(!query(sqlx::Error::RowNotFound).is_transient());
+        assert!(!query(sqlx::Error::PoolClosed).is_transient());
+        assert!(!StoreError::BadInstanceId("x".into()).is_transient());
+    }
+}

@@ -165,13 +165,17 @@ pub struct Dispatcher {
     shutdown_at: Option<Instant>,
     /// After a failed lease query, the next waits until then.
     lease_paused_until: Option<Instant>,
+    /// The pause after the next failed lease query: doubled by each failure
+    /// in a row, up to `MAX_LEASE_RETRY`.
+    lease_retry: Duration,
 }
 
 /// A dispatch batch holds about this much of kwargs at most.
 const MAX_BATCH_BYTES: usize = 4 << 20;
 
-/// How long leasing pauses after a failed lease query.
-const LEASE_RETRY: Duration = Duration::from_secs(1);
+/// How long leasing pauses after a failed lease query, at first and at most.
+const LEASE_RETRY: Duration = Duration::from_millis(250);
+const MAX_LEASE_RETRY: Duration = Duration::from_secs(8);
 
 impl Dispatcher {
     /// A dispatcher reading `inputs` (give its sender to the worker
@@ -210,6 +214,7 @@ impl Dispatcher {
             more_work: true,
             shutdown_at: None,
             lease_paused_until: None,
+            lease_retry: LEASE_RETRY,
         }
     }
 
@@ -226,6 +231,11 @@ impl Dispatcher {
             wake = wake.min(renew_at);
             if let Some(at) = self.shutdown_at {
                 wake = wake.min(at);
+            }
+            if let Some(at) = self.lease_paused_until {
+                if self.more_work && at > Instant::now() {
+                    wake = wake.min(at);
+                }
             }
             tokio::select! {
                 input = inputs.recv() => match input {
@@ -291,6 +301,7 @@ impl Dispatcher {
                 self.leasing = false;
                 match result {
                     Ok(records) => {
+                        self.lease_retry = LEASE_RETRY;
                         // A full batch: there may be more (a notification
                         // that came meanwhile has said so already).
                         self.more_work |= records.len() >= asked;
@@ -299,8 +310,12 @@ impl Dispatcher {
                         }
                     }
                     Err(error) => {
-                        eprintln!("start-workers: {error}; leasing again in {LEASE_RETRY:?}");
-                        self.lease_paused_until = Some(Instant::now() + LEASE_RETRY);
+                        let pause = self.lease_retry;
+                        eprintln!("start-workers: {error}; leasing again in {pause:?}");
+                        self.lease_paused_until = Some(Instant::now() + pause);
+                        self.lease_retry = (pause * 2).min(MAX_LEASE_RETRY);
+                        // Nothing else may wake the loop when the pause ends.
+                        self.more_work = true;
                     }
                 }
             }
@@ -811,7 +826,9 @@ impl Dispatcher {
             let Some(held) = self.held.get_mut(&key.instance_id) else {
                 continue;
             };
-            held.writes -= 1;
+            // Saturating: a write sent before the instance was dropped and
+            // leased again is reported to its new incarnation.
+            held.writes = held.writes.saturating_sub(1);
             match left {
                 Some(left) => {
                     self.counter += 1;
@@ -827,7 +844,7 @@ impl Dispatcher {
             let Some(held) = self.held.get_mut(&id) else {
                 continue;
             };
-            held.writes -= 1;
+            held.writes = held.writes.saturating_sub(1);
             match appended {
                 Appended::New { seq } => {
                     let commands = match held.machine.complete(completion) {
@@ -847,6 +864,32 @@ impl Dispatcher {
                 Appended::NotLeased => self.lost(&id),
             }
         }
+        if !report.reread.is_empty() {
+            self.reread(report.reread);
+        }
+    }
+
+    /// Instances whose machines may lag their logs are dropped and given
+    /// back to the queue: leased again (here or elsewhere), each is rebuilt
+    /// from its log, so no completion is applied twice or missed.
+    fn reread(&mut self, ids: Vec<InstanceId>) {
+        for id in &ids {
+            eprintln!(
+                "start-workers: instance {id}: a retried write found its log ahead; \
+                 rebuilding it from the log"
+            );
+            self.forget(id);
+        }
+        let store = self.store.clone();
+        let owner = self.options.owner.clone();
+        tokio::spawn(async move {
+            if let Err(error) = store.release(&owner, &ids).await {
+                eprintln!(
+                    "start-workers: {error}; {} instance(s) run again once their leases run out",
+                    ids.len()
+                );
+            }
+        });
     }
 
     fn lost(&mut self, id: &InstanceId) {

@@ -3,6 +3,10 @@
 //! first, up to the batch size) and written as one statement per kind. Its
 //! report goes back to the dispatcher, which feeds a completion to its
 //! machine only once the report says it is in the log.
+//!
+//! A write that fails because the connection did (Postgres restarting, a
+//! network blip) is kept and retried with backoff, for up to `RETRY_FOR`:
+//! a result a worker sent is not lost to a dropped connection.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -15,6 +19,14 @@ use tokio::sync::mpsc;
 
 /// How long the writer waits for more after the first write of a batch.
 const COLLECT: Duration = Duration::from_millis(1);
+
+/// How long a write failing for a transient reason is retried; past that,
+/// its instances are dropped and rebuilt from their logs later.
+const RETRY_FOR: Duration = Duration::from_secs(60);
+
+/// The first pause between retries, doubled each time up to `MAX_PAUSE`.
+const FIRST_PAUSE: Duration = Duration::from_millis(50);
+const MAX_PAUSE: Duration = Duration::from_secs(2);
 
 /// One durable write.
 pub enum Write {
@@ -52,6 +64,11 @@ pub struct Report {
     /// Instances whose writes failed, with the error: their state in the
     /// store is uncertain, so they are dropped and rebuilt from the log.
     pub failed: Vec<(InstanceId, String)>,
+    /// Instances whose append was retried and found rows already in the
+    /// log: the try that failed may have written them, so their machines
+    /// may lag the log. Each is also in `appended`; it is dropped, released
+    /// and rebuilt from the log, never fed the same completion twice.
+    pub reread: Vec<InstanceId>,
 }
 
 impl Report {
@@ -117,9 +134,16 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
 
     if !appends.is_empty() {
         let rows: Vec<NewCompletion> = appends.iter().map(|(row, _)| row.clone()).collect();
-        match store.append_completions(owner, &rows).await {
+        let (result, retried) = retrying(|| store.append_completions(owner, &rows)).await;
+        match result {
             Ok(outcomes) => {
                 for ((row, completion), outcome) in appends.into_iter().zip(outcomes) {
+                    if retried
+                        && outcome == Appended::Duplicate
+                        && !report.reread.contains(&row.instance_id)
+                    {
+                        report.reread.push(row.instance_id.clone());
+                    }
                     report.appended.push((row.instance_id, completion, outcome));
                 }
             }
@@ -138,7 +162,7 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
             .filter(|(key, _)| seen.insert(key.clone()))
             .cloned()
             .collect();
-        match store.record_timers(owner, &unique).await {
+        match retrying(|| store.record_timers(owner, &unique)).await.0 {
             Ok(left) => {
                 for (key, _) in timers {
                     let due = left.get(&key).copied();
@@ -166,16 +190,19 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
     }
     let snapshots: Vec<NewSnapshot> = latest.into_values().collect();
     if !snapshots.is_empty() {
-        if let Err(error) = store.save_snapshots(owner, &snapshots).await {
+        if let Err(error) = retrying(|| store.save_snapshots(owner, &snapshots)).await.0 {
             eprintln!("start-workers: {error} (replay starts from an older snapshot)");
         }
     }
     if !finishes.is_empty() {
         let ids = finishes.iter().map(|f| f.instance_id.clone()).collect();
-        match store.finish_instances(owner, &finishes).await {
+        match retrying(|| store.finish_instances(owner, &finishes))
+            .await
+            .0
+        {
             Ok(finished) => {
                 // Their timers are of no more use.
-                if let Err(error) = store.clear_timers(&finished).await {
+                if let Err(error) = retrying(|| store.clear_timers(&finished)).await.0 {
                     eprintln!("start-workers: {error} (their rows stay)");
                 }
                 report.released.extend(ids);
@@ -185,10 +212,85 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
     }
     if !parks.is_empty() {
         let ids = parks.iter().map(|(id, _)| id.clone()).collect();
-        match store.set_wake(owner, &parks).await {
+        match retrying(|| store.set_wake(owner, &parks)).await.0 {
             Ok(_) => report.released.extend(ids),
             Err(error) => fail(&mut report, ids, &error),
         }
     }
     report
+}
+
+/// Runs `call` until it succeeds, fails for good, or has failed
+/// transiently for `RETRY_FOR`; says whether it was retried. A statement
+/// retried here may have taken effect on a try whose answer was lost: each
+/// one the writer sends is idempotent or tells the caller (a completion
+/// already in the log comes back `Duplicate`).
+async fn retrying<T, F, Fut>(mut call: F) -> (Result<T, StoreError>, bool)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut pause = FIRST_PAUSE;
+    let mut retried = false;
+    loop {
+        match call().await {
+            Err(error) if error.is_transient() && started.elapsed() < RETRY_FOR => {
+                if !retried {
+                    eprintln!("start-workers: {error}; retrying the write until Postgres answers");
+                }
+                retried = true;
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+            result => {
+                if retried && result.is_ok() {
+                    eprintln!("start-workers: Postgres answers again; the write went through");
+                }
+                return (result, retried);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn dropped() -> StoreError {
+        StoreError::Query {
+            doing: "append completions",
+            source: sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_write_failing_for_a_connection_reason_is_retried_until_it_goes_through() {
+        let tries = AtomicUsize::new(0);
+        let (result, retried) = retrying(|| async {
+            match tries.fetch_add(1, Ordering::SeqCst) {
+                0 | 1 => Err(dropped()),
+                n => Ok(n),
+            }
+        })
+        .await;
+        assert_eq!(result.expect("the third try"), 2);
+        assert!(retried);
+    }
+
+    #[tokio::test]
+    async fn any_other_failure_is_not_retried() {
+        let tries = AtomicUsize::new(0);
+        let (result, retried) = retrying(|| async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(StoreError::BadInstanceId("x".into()))
+        })
+        .await;
+        assert!(result.is_err());
+        assert!(!retried);
+        assert_eq!(tries.load(Ordering::SeqCst), 1);
+        let (result, retried) = retrying(|| async { Ok::<_, StoreError>(1) }).await;
+        assert_eq!((result.expect("first try"), retried), (1, false));
+    }
 }
