@@ -23,6 +23,7 @@ SDK_NAMES = frozenset({"action", "workflow", "Workflow", "RetryPolicy", "Backoff
 # `rappel.__all__`: the names `from rappel import *` binds (a test pins the two equal).
 SDK_EXPORTS = SDK_NAMES | frozenset(
     {"CodecError", "ConfigError", "RappelError", "WorkflowCompileError", "WorkflowHandle", "WorkflowState", "WorkflowStatus"}
+    | {"current_attempt"}
 )
 
 

@@ -4,7 +4,7 @@ Workflows are plain async Python, compiled ahead of time to the Rappel Runtime
 Language (RRL); actions are the retryable units of work they orchestrate.
 """
 
-from ._actions import action
+from ._actions import action, current_attempt
 from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
 from ._depend import Depend
 from ._errors import CodecError, ConfigError, RappelError, RappelTimeout, WorkflowCompileError
@@ -25,5 +25,6 @@ __all__ = [
     "WorkflowState",
     "WorkflowStatus",
     "action",
+    "current_attempt",
     "workflow",
 ]

@@ -14,10 +14,11 @@ import importlib
 import inspect
 import keyword
 from collections.abc import Callable, Coroutine, Generator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
-from ._boundary import Resolver, run_across
+from ._boundary import Resolver, run_across, workflow_boundary
 from ._depend import Depend, DependencyScope, depend_of
 from ._errors import RappelError
 from ._execution import run_with_policy
@@ -26,6 +27,25 @@ from ._signatures import qualified_name, resolved_signature
 from ._virtual_time import current_clock, real_time
 
 _ACTION_ATTRIBUTE = "__rappel_action__"
+
+# The number of the attempt running in this task (and the tasks it starts): set by
+# `ActionDefinition.invoke` in every runner, read by `current_attempt()`.
+_attempt: ContextVar[int | None] = ContextVar("rappel_action_attempt", default=None)
+
+
+def current_attempt() -> int:
+    """The number of the running action's attempt: 1 for the first, 2 for the first
+    retry, and so on. The runtime's workers, `run_native` and `run_local` all set it,
+    so an action can behave by attempt whichever process each attempt runs in.
+
+    Raises RappelError outside an action's body (and the code it calls)."""
+    attempt = _attempt.get()
+    if attempt is None:
+        raise RappelError(
+            "rappel.current_attempt() was called outside a running action: "
+            "call it in the body of an @action function, or in code that body calls"
+        )
+    return attempt
 
 
 @dataclass(frozen=True)
@@ -75,14 +95,19 @@ class ActionDefinition:
             raise TypeError(f"{self.name}(): {exc}") from None
         return dict(bound.arguments)
 
-    async def invoke(self, arguments: Mapping[str, Any]) -> Any:
-        """Run the function once: resolve injections, call, then run teardowns."""
-        with real_time():
-            if not self.injected:  # the common case, and a worker's hot path
-                return await self.fn(**arguments)
-            async with contextlib.AsyncExitStack() as stack:
-                injected = await DependencyScope(stack).injected_arguments(self.signature)
-                return await self.fn(**arguments, **injected)
+    async def invoke(self, arguments: Mapping[str, Any], attempt: int = 1) -> Any:
+        """Run the function once as attempt `attempt`: resolve injections, call,
+        then run teardowns."""
+        token = _attempt.set(attempt)
+        try:
+            with real_time():
+                if not self.injected:  # the common case, and a worker's hot path
+                    return await self.fn(**arguments)
+                async with contextlib.AsyncExitStack() as stack:
+                    injected = await DependencyScope(stack).injected_arguments(self.signature)
+                    return await self.fn(**arguments, **injected)
+        finally:
+            _attempt.reset(token)
 
     def bind_keywords(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """`bind((), kwargs)` without `inspect`'s cost when the names are right, as
@@ -129,12 +154,25 @@ class ActionCall:
     def action_name(self) -> str:
         return self.definition.name
 
-    def attempt(self) -> Coroutine[Any, Any, Any]:
-        """A fresh coroutine running the action once, as a worker runs it: the
-        arguments, and the result or the exception, cross the value codec. The
-        action works on its own copy of every value, and a value the codec cannot
-        carry fails here as it would in production."""
-        return run_across(self.arguments, self.definition.invoke, f"action {self.definition.name}()", back=self.back)
+    def attempt(self, number: int = 1) -> Coroutine[Any, Any, Any]:
+        """A fresh coroutine running attempt `number` of the action, as a worker runs
+        it: the arguments, and the result or the exception, cross the value codec.
+        The action works on its own copy of every value, and a value the codec
+        cannot carry fails here as it would in production."""
+
+        definition = self.definition
+
+        def invoke(arguments: Mapping[str, Any]) -> Coroutine[Any, Any, Any]:
+            return definition.invoke(arguments, number)
+
+        async def attempt() -> Any:
+            # Its values' errors read as a worker's: the action by module and name,
+            # no workflow (a worker does not know which workflow dispatched it).
+            with workflow_boundary(None):
+                label = f"action {definition.module}.{definition.name}()"
+                return await run_across(self.arguments, invoke, label, back=self.back)
+
+        return attempt()
 
     def __await__(self) -> Generator[Any, None, Any]:
         return self._run().__await__()

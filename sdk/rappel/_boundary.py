@@ -34,7 +34,9 @@ _workflow: ContextVar[str | None] = ContextVar("rappel_boundary_workflow", defau
 
 
 @contextlib.contextmanager
-def workflow_boundary(workflow: str) -> Iterator[None]:
+def workflow_boundary(workflow: str | None) -> Iterator[None]:
+    """Errors of values crossing inside the block name `workflow` (None: no workflow,
+    as a worker, which does not know it, reports an action's values)."""
     token = _workflow.set(workflow)
     try:
         yield

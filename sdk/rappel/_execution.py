@@ -19,7 +19,7 @@ class Attemptable(Protocol):
     @property
     def action_name(self) -> str: ...
 
-    def attempt(self) -> Awaitable[Any]: ...
+    def attempt(self, number: int = 1) -> Awaitable[Any]: ...
 
 
 async def run_attempt(call: Attemptable, timeout: float | None, attempt: int | None = None) -> Any:
@@ -28,12 +28,13 @@ async def run_attempt(call: Attemptable, timeout: float | None, attempt: int | N
     A TimeoutError the action raises itself is an ordinary exception, not a timeout
     of the attempt.
     """
+    number = 1 if attempt is None else attempt
     if timeout is None:
-        return await call.attempt()
+        return await call.attempt(number)
     scope = asyncio.timeout(timeout)
     try:
         async with scope:
-            return await call.attempt()
+            return await call.attempt(number)
     except TimeoutError:
         if not scope.expired():
             raise

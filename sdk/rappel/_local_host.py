@@ -37,7 +37,7 @@ class LocalHost:
         its own back, and an action that changes its argument in place does not
         change the workflow's value."""
         back = self.classes.resolve if self.classes is not None else None
-        return await ActionCall(lookup_action(call.action, call.module), (), call.kwargs, back=back).attempt()
+        return await ActionCall(lookup_action(call.action, call.module), (), call.kwargs, back=back).attempt(call.attempt)
 
     async def sleep(self, seconds: float) -> None:
         await self.clock.sleep(seconds)

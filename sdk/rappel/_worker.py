@@ -104,7 +104,7 @@ async def run_dispatch(dispatch: Any) -> Any:
         scope = asyncio.timeout(timeout)
         try:
             async with scope:
-                value = await definition.invoke(arguments)
+                value = await definition.invoke(arguments, dispatch.attempt or 1)
         except TimeoutError:
             if not scope.expired():
                 raise

@@ -19,10 +19,8 @@ Regenerate with `make golden` and review the diff.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -43,25 +41,24 @@ from rappel_compiler import compile_source
 
 from golden_files import golden_file
 from outcomes import encode_outcome, laid_out
+from run_cases import GOLDEN, ROOT, RUN_CASES, import_case, module_name, workflow_class
 
-ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "golden"
 COMPILE_CASES = sorted((GOLDEN / "compile").glob("*.py"))
 ERROR_CASES = sorted((GOLDEN / "errors").glob("*.py"))
 RRL_ERROR_CASES = sorted((GOLDEN / "errors").glob("*.rrl"))
-RUN_CASES = sorted(p for p in (GOLDEN / "run").iterdir() if (p / "case.py").is_file())
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _call_counts(tmp_path_factory):
+    """Run cases that count their calls in files (golden/run/28, 49) count them in
+    a directory of this session, never in what an interrupted run left behind."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAPPEL_GOLDEN_STATE_DIR", str(tmp_path_factory.mktemp("golden-state")))
+        yield
 
 
 def _relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
-
-
-def module_name(case: Path) -> str:
-    """A valid, stable module name for a case (case names start with digits):
-    golden/compile/04_x.py → golden_compile_04_x, golden/run/05_y/case.py → golden_run_05_y."""
-    if case.name == "case.py":
-        return f"golden_{case.parent.parent.name}_{case.parent.name}"
-    return f"golden_{case.parent.name}_{case.stem}"
 
 
 def test_corpus_size():
@@ -130,27 +127,6 @@ def test_rrl_error(case: Path, snapshot):
     assert text == snapshot(extension_class=golden_file(case.with_name(f"{case.stem}.diagnostics.txt")))
 
 
-def _import_case(case_file: Path):
-    name = module_name(case_file)
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, case_file)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _workflow_class(module):
-    classes = [
-        value
-        for value in vars(module).values()
-        if isinstance(value, type) and value.__module__ == module.__name__ and "__rappel_original_run__" in value.__dict__
-    ]
-    assert len(classes) == 1, "a run case has exactly one workflow"
-    return classes[0]
-
-
 async def _outcome(runner, workflow, kwargs) -> dict:
     try:
         return {"result": await runner(workflow, **kwargs)}
@@ -168,8 +144,8 @@ def test_run_compiles(case: Path, snapshot):
 async def test_run(case: Path, snapshot):
     from rappel.testing import record_transcript, run_local, run_native
 
-    module = _import_case(case / "case.py")
-    workflow = _workflow_class(module)
+    module = import_case(case / "case.py")
+    workflow = workflow_class(module)
     # What runs is the golden program: compiled from the live module (its classes read
     # as imported), it declares what the source alone says.
     from rappel._workflow import program_of

@@ -121,12 +121,12 @@ with uncompiled():
 
 
 @pytest.mark.parametrize("run", RUNNERS)
-async def test_an_unencodable_action_result_names_workflow_action_and_result(run):
+async def test_an_unencodable_action_result_names_the_action_and_the_path_as_a_worker_does(run):
     with pytest.raises(CodecError) as caught:
         await run(Connects, dsn="db")
     message = str(caught.value)
     assert message.startswith(
-        "Connects: the result of action bd_connect() cannot be encoded: "
+        f"the result of action {__name__}.bd_connect() cannot be encoded: "
         f"result is a {__name__}.Conn, which the codec cannot encode"
     )
     assert "help: values that cross a process boundary are" in message

@@ -16,17 +16,16 @@ import subprocess
 import sys
 import textwrap
 import urllib.request
-import uuid
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from rappel._client import use_backend
 from rappel._durable import DurableBackend
 from rappel.dev import LocalRuntime, RuntimeStartError
+
+from postgres_databases import fresh_database
 
 
 def closed_port() -> int:
@@ -94,26 +93,11 @@ def test_rappel_dev_usage_errors(argv: list[str], expected: str, capsys: pytest.
 # ------------------------------------------------------------------ with a database
 
 
-def psql(url: str, sql: str) -> None:
-    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        warnings.simplefilter("ignore")
-        from pgserver._commands import POSTGRES_BIN_PATH
-    done = subprocess.run([str(POSTGRES_BIN_PATH / "psql"), url, "-Atc", sql], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
-    """A database of this module's own on the configured (else the embedded) server."""
-    from rappel import devdb
-
-    base = devdb.database_url()
-    name = f"rappel_t_{uuid.uuid4().hex[:12]}"
-    psql(base, f"CREATE DATABASE {name}")
-    try:
-        yield urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
-    finally:
-        psql(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    """A database of this module's own (tests/postgres_databases.py)."""
+    with fresh_database() as url:
+        yield url
 
 
 APP = textwrap.dedent(

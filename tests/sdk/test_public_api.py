@@ -19,6 +19,7 @@ def test_public_exports_are_pinned():
             "WorkflowCompileError",
             "CodecError",
             "ConfigError",
+            "current_attempt",
         ]
     )
     for name in rappel.__all__:

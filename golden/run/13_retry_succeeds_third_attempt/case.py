@@ -1,18 +1,13 @@
-# Runs: RetryPolicy(attempts=3) on an action that fails twice with ConnectionError and succeeds on its third attempt (attempts are counted per input in a module dict, in cycles of three, so repeated executions stay deterministic).
-from rappel import BackoffPolicy, RetryPolicy, Workflow, action, workflow
+# Runs: RetryPolicy(attempts=3) on an action that fails twice with ConnectionError and succeeds on its third attempt (the action reads its attempt number, so it behaves the same whichever worker process each attempt runs in).
+from rappel import BackoffPolicy, RetryPolicy, Workflow, action, current_attempt, workflow
 
 INPUT = {"symbol": "ACME"}
 EXPECTS = "result"
 
-# Per-input attempt counter. Each successful execution of this workflow consumes exactly
-# three attempts, so the cycle restarts cleanly when the case is executed again in-process.
-ATTEMPTS: dict[str, int] = {}
-
 
 @action
 async def fetch_quote(symbol: str) -> dict[str, str]:
-    ATTEMPTS[symbol] = ATTEMPTS.get(symbol, 0) + 1
-    attempt = (ATTEMPTS[symbol] - 1) % 3 + 1
+    attempt = current_attempt()
     if attempt < 3:
         raise ConnectionError(f"quote service unavailable for {symbol}")
     return {"symbol": symbol, "price": "101.25", "attempt": str(attempt)}

@@ -1,20 +1,15 @@
 # Runs: a timeout with no RetryPolicy — the first attempt overruns a 0.05 s timeout, the default policy retries timed-out actions, the second attempt returns promptly.
 import asyncio
 
-from rappel import BackoffPolicy, Workflow, action, workflow
+from rappel import BackoffPolicy, Workflow, action, current_attempt, workflow
 
 INPUT = {"report_id": "r-2024-07"}
 EXPECTS = "result"
 
-# Odd calls (per input) hang past the timeout, even calls return at once: every execution
-# of the workflow consumes exactly two calls.
-CALLS: dict[str, int] = {}
-
 
 @action
 async def render_report(report_id: str) -> str:
-    CALLS[report_id] = CALLS.get(report_id, 0) + 1
-    if CALLS[report_id] % 2 == 1:
+    if current_attempt() == 1:  # the first attempt hangs past the timeout
         await asyncio.sleep(0.3)
     return f"rendered {report_id}"
 

@@ -1,20 +1,17 @@
 # Runs: the seed's retry example with a deterministic flaky action: it fails twice, then succeeds under RetryPolicy(attempts=50) with backoff and a timeout.
 from datetime import timedelta
 
-from rappel import BackoffPolicy, RetryPolicy, Workflow, action, workflow
+from rappel import BackoffPolicy, RetryPolicy, Workflow, action, current_attempt, workflow
 
 INPUT = {"failures": 2}
 EXPECTS = "result"
 
-# Attempts per number of planned failures: the action fails `failures` times, then succeeds.
-ATTEMPTS: dict[int, int] = {}
-
 
 @action
 async def inconsistent_action(failures: int) -> int:
-    ATTEMPTS[failures] = ATTEMPTS.get(failures, 0) + 1
-    attempt = ATTEMPTS[failures]
-    if attempt % (failures + 1) != 0:
+    # Fails `failures` times, then succeeds.
+    attempt = current_attempt()
+    if attempt <= failures:
         raise RuntimeError(f"flaky dependency (attempt {attempt})")
     return attempt
 

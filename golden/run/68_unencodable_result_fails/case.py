@@ -1,4 +1,4 @@
-# Runs: an action annotated `-> dict` returns a dict holding a live object (a lock); its result cannot be encoded, so the action fails with rappel.CodecError naming the workflow, the action and the path inside the result, and the workflow fails with it.
+# Runs: an action annotated `-> dict` returns a dict holding a live object (a lock); its result cannot be encoded, so the action fails with rappel.CodecError naming the action (by module and name, as the worker that ran it does) and the path inside the result, and the workflow fails with it.
 import threading
 
 from rappel import Workflow, action, workflow

@@ -1,5 +1,5 @@
 # Runs: exception classes as the program declares them — a hierarchy with multiple inheritance (an app error that is also a LookupError or a ValueError), caught by a base class, retried on a base class while the action raises a subclass the workflow never names (matched by the chain it carries), `type(e).__name__`, `repr()`, args and `str()` of exceptions built in the workflow; the workflow fails with a declared exception raised from another one, both chains carried whole.
-from rappel import RetryPolicy, Workflow, action, workflow
+from rappel import RetryPolicy, Workflow, action, current_attempt, workflow
 
 INPUT = {"keys": ["pen", "busy", "gone"]}
 EXPECTS = "error"
@@ -25,14 +25,11 @@ class Corrupt(AppError, ValueError):
     pass
 
 
-attempts: dict[str, int] = {}
-
-
 @action
 async def fetch(key: str) -> str:
-    attempts[key] = attempts.get(key, 0) + 1
-    if key == "busy" and attempts[key] % 3 != 0:  # two failures, then a success: one cycle per run
-        raise RateLimited(f"slow down on {key}", attempts[key] % 3)
+    attempt = current_attempt()
+    if key == "busy" and attempt < 3:  # two failures, then a success
+        raise RateLimited(f"slow down on {key}", attempt)
     if key == "gone":
         raise MissingRecord(key)
     return key.upper()

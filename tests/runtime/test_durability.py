@@ -1,0 +1,151 @@
+"""Processes die, nothing is lost: the crash drill, the bridge killed under waiting
+clients, and an action's exception reaching the caller. One runtime (two workers
+of ten slots) serves the module; the actions (durable_app) log every execution.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import durable_app
+from rappel import RappelError
+from rappel.dev import LocalRuntime, use_backend
+from runtime_support import HERE, worker_env
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+WORKERS, SLOTS = 2, 10
+INSTANCES = 40
+# Upper bounds on waits, never asserted: a wait that runs out fails with what it saw.
+WAIT_SECONDS = 180.0
+# The log quiet this long before the kill: results sent just before it are committed.
+SETTLE_SECONDS = 1.0
+
+
+class Drill:
+    """The module's runtime with its log and gate files."""
+
+    def __init__(self, rt: LocalRuntime, log: Path, gate: Path) -> None:
+        self.rt, self.log, self.gate = rt, log, gate
+
+    def events(self) -> list[tuple[str, str, str]]:
+        if not self.log.exists():
+            return []
+        return [tuple(line.split(" ", 2)) for line in self.log.read_text().splitlines()]
+
+    def starts(self, keys: set[str]) -> collections.Counter[tuple[str, str]]:
+        return collections.Counter((step, key) for event, step, key in self.events() if event == "start" and key in keys)
+
+
+@pytest.fixture(scope="module")
+def drill(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
+    files = tmp_path_factory.mktemp("drill")
+    log, gate = files / "executions.log", files / "gate"
+    env = worker_env(RAPPEL_DRILL_LOG=str(log), RAPPEL_DRILL_GATE=str(gate))
+    with LocalRuntime("durable_app", database_url=database_url, worker_count=WORKERS, concurrent_per_worker=SLOTS, env=env, cwd=HERE) as rt:
+        yield Drill(rt, log, gate)
+
+
+async def wait_for(what: str, condition, seen) -> None:
+    """Poll `condition()` until it holds; past WAIT_SECONDS fail with `seen()`."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {WAIT_SECONDS:g} s for {what}; saw {seen()}")
+        await asyncio.sleep(0.1)
+
+
+async def settle(drill: Drill) -> None:
+    """Wait until the log has not grown for SETTLE_SECONDS."""
+    size, since = -1, time.monotonic()
+    while time.monotonic() - since < SETTLE_SECONDS:
+        current = drill.log.stat().st_size
+        if current != size:
+            size, since = current, time.monotonic()
+        await asyncio.sleep(0.1)
+
+
+async def test_crash_drill_loses_no_step_and_reruns_only_what_was_in_flight(drill: Drill) -> None:
+    """40 instances of three steps; the whole start-workers process group is killed
+    with SIGKILL while the second steps hold every slot (they wait for the gate), and
+    started again. Every instance completes with its result; a step that finished
+    before the kill ran once, a step in flight at the kill ran exactly twice."""
+    keys = {str(n) for n in range(INSTANCES)}
+    drill.gate.unlink(missing_ok=True)
+    with use_backend(drill.rt.backend):
+        handles = [await durable_app.ThreeSteps().start(n=n) for n in range(INSTANCES)]
+
+        # Every slot holds a second step waiting at the gate: mid-run.
+        def slots_full() -> bool:
+            return sum(1 for (step, _), _ in drill.starts(keys).items() if step == "increment") >= WORKERS * SLOTS
+
+        await wait_for("every slot to hold a waiting second step", slots_full, drill.events)
+        await settle(drill)
+        before = drill.events()
+        drill.rt.kill_workers()
+
+        started = {(step, key) for event, step, key in before if event == "start"}
+        ended = {(step, key) for event, step, key in before if event == "end"}
+        in_flight = started - ended
+        assert {step for step, _ in in_flight} == {"increment"} and len(in_flight) == WORKERS * SLOTS, in_flight
+
+        drill.gate.touch()
+        drill.rt.start_workers()
+        results = await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), WAIT_SECONDS)
+
+    assert results == [f"{n}:{2 * n + 1}" for n in range(INSTANCES)]
+    runs = drill.starts(keys)
+    every_step = {(step, str(n)) for step in ("double", "increment", "label") for n in range(INSTANCES)}
+    assert set(runs) == every_step, "a step never ran"
+    ran_twice = {step for step, count in runs.items() if count > 1}
+    assert ran_twice == in_flight, f"ran more than once: {sorted(ran_twice)}; in flight at the kill: {sorted(in_flight)}"
+    assert all(runs[step] == 2 for step in in_flight), {step: runs[step] for step in in_flight}
+
+
+async def test_a_client_waiting_through_a_bridge_restart_gets_its_result(drill: Drill) -> None:
+    """The bridge is killed while callers wait on results; it comes back on the
+    same ports and the waiting calls return the results. Whatever a caller cannot
+    wait through is a clear error, and the instance's result is fetched by its id.
+    Every step ran exactly once: the bridge is not on the instances' path."""
+    keys = {str(n) for n in range(100, 110)}
+    drill.gate.unlink()
+    with use_backend(drill.rt.backend):
+        handles = [await durable_app.ThreeSteps().start(n=int(key)) for key in sorted(keys)]
+        waiting = [asyncio.create_task(h.result()) for h in handles]
+        await wait_for("the instances to reach the gate", lambda: len(drill.starts(keys)) >= 2 * len(keys), drill.events)
+        assert not any(task.done() for task in waiting)
+
+        drill.rt.kill_bridge()
+        await asyncio.sleep(0.5)  # callers find the bridge gone
+        drill.gate.touch()
+        drill.rt.start_bridge()
+
+        outcomes = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), WAIT_SECONDS)
+        results = []
+        for handle, outcome in zip(handles, outcomes):
+            if isinstance(outcome, BaseException):
+                assert isinstance(outcome, RappelError) and handle.id in str(outcome), repr(outcome)
+                outcome = await durable_app.ThreeSteps.handle(handle.id).result()
+            results.append(outcome)
+
+    assert results == [f"{key}:{2 * int(key) + 1}" for key in sorted(keys)]
+    runs = drill.starts(keys)
+    assert runs == {(step, key): 1 for step in ("double", "increment", "label") for key in keys}
+
+
+async def test_an_action_exception_reaches_the_caller_as_its_own_class(drill: Drill) -> None:
+    with use_backend(drill.rt.backend):
+        with pytest.raises(durable_app.PaymentDeclined) as raised:
+            await durable_app.Checkout().run(order_id="o-17", cents=1250)
+        assert str(raised.value) == "card declined for order o-17 (1250 cents)"
+        assert type(raised.value) is durable_app.PaymentDeclined
+
+        handle = await durable_app.Checkout().start(order_id="o-18", cents=5)
+        with pytest.raises(durable_app.PaymentDeclined, match=r"^card declined for order o-18 \(5 cents\)$"):
+            await handle.result()
