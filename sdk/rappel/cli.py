@@ -102,6 +102,29 @@ class SourceFile:
         return self.error is not None or any(_toolchain.is_error(d) for d in self.diagnostics)
 
 
+def expand_paths(displays: Iterable[str], allowed: Sequence[str]) -> list[str]:
+    """The input paths with each directory replaced by the `allowed` files under it, in
+    order (`rappel compile app/ -o build/ir`); hidden directories and `__pycache__` are
+    skipped. A directory holding none is a usage error."""
+    expanded: list[str] = []
+    for display in displays:
+        path = Path(display)
+        if not path.is_dir():
+            expanded.append(display)
+            continue
+        found = sorted(
+            found
+            for found in path.rglob("*")
+            if found.suffix in allowed
+            and found.is_file()
+            and not any(part.startswith(".") or part == "__pycache__" for part in found.relative_to(path).parts)
+        )
+        if not found:
+            raise UsageError(f"{display} is a directory with no {' or '.join(allowed)} files in it")
+        expanded.extend(str(file) for file in found)
+    return expanded
+
+
 def check_paths(displays: Iterable[str], allowed: Sequence[str]) -> None:
     """Usage errors among the input paths, before any file is read."""
     for display in displays:
@@ -219,6 +242,7 @@ def _other_source(path: str) -> str | None:
 
 
 def cmd_compile(args: argparse.Namespace, output: Output) -> int:
+    args.paths = expand_paths(args.paths, (".py",))
     check_paths(args.paths, (".py",))
     out_dir = Path(args.output_dir)
     _check_output_dir(out_dir)
@@ -319,6 +343,7 @@ def _action_manifest(decl: Any) -> dict[str, Any]:
 
 
 def cmd_check(args: argparse.Namespace, output: Output) -> int:
+    args.paths = expand_paths(args.paths, (".py", ".rrl"))
     check_paths(args.paths, (".py", ".rrl"))
     sources = _load_each(output, args.paths, allowed=(".py", ".rrl"))
     if any(source.failed for source in sources):
@@ -367,6 +392,7 @@ def cmd_visualize(args: argparse.Namespace, output: Output) -> int:
 def cmd_fmt(args: argparse.Namespace, output: Output) -> int:
     """Format each file in place (layout only: comments and what is written stay);
     with --check, write nothing and show the diff of each file that would change."""
+    args.files = expand_paths(args.files, (".rrl",))
     check_paths(args.files, (".rrl",))  # before any file is touched
     changed, failed = [], False
     for display in args.files:

@@ -322,7 +322,7 @@ def test_directories_and_unreadable_files(project, capsys, monkeypatch):
     assert run_cli("check", "flows") == 2
     assert capsys.readouterr().err == (
         "usage: rappel check [-h] PATH [PATH ...]\n"
-        "error: flows is a directory; pass the .py or .rrl files in it\n"
+        "error: flows is a directory with no .py or .rrl files in it\n"
     )
     secret = Path("secret.rrl")
     secret.write_text("rrl 1\n")
@@ -335,10 +335,27 @@ def test_directories_and_unreadable_files(project, capsys, monkeypatch):
     assert capsys.readouterr().err == "error: cannot read secret.rrl: Permission denied\n"
 
 
+def test_a_directory_stands_for_the_files_under_it(project, capsys):
+    # `rappel compile app/ -o build/ir`, as a CI step writes it.
+    app = Path("app")
+    (app / "nested").mkdir(parents=True)
+    (app / "__pycache__").mkdir()
+    (app / ".hidden").mkdir()
+    first = project.write("first", GOOD)
+    second = project.write("second", GOOD.replace("class Good", "class Other"))
+    Path(first).rename(app / first)
+    Path(second).rename(app / "nested" / second)
+    (app / "__pycache__" / "stale.py").write_text("raise SystemExit('never imported')\n")
+    (app / ".hidden" / "skipped.py").write_text("raise SystemExit('never imported')\n")
+    (app / "nested" / "__init__.py").write_text("")
+    assert run_cli("compile", "app", "-o", "build/ir") == 0, capsys.readouterr().err
+    assert sorted(p.name for p in Path("build/ir").iterdir()) == ["Good.rrl", "Other.rrl", "manifest.json"]
+
+
 def test_fmt_reports_file_problems_like_every_command(project, capsys, monkeypatch):
     Path("flows").mkdir()
     assert run_cli("fmt", "flows") == 2
-    assert capsys.readouterr().err.endswith("error: flows is a directory; pass the .rrl files in it\n")
+    assert capsys.readouterr().err.endswith("error: flows is a directory with no .rrl files in it\n")
     latin = Path("latin.rrl")
     latin.write_bytes(b"rrl 1\nconst A = \"caf\xe9\"\n")
     messy = Path("messy.rrl")
