@@ -18,6 +18,7 @@ import atexit
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -162,6 +163,7 @@ class LocalRuntime:
         self._workers: _Child | None = None
         self._backend: Any = None
         self._starts = 0
+        self._own_log_dir = False
 
     # -------------------------------------------------------------- lifecycle
 
@@ -173,6 +175,7 @@ class LocalRuntime:
                 self.database_url = devdb.database_url()
             if self.logs == "files" and self.log_dir is None:
                 self.log_dir = Path(tempfile.mkdtemp(prefix="rappel-dev-"))
+                self._own_log_dir = True
             atexit.register(self._kill_all)
             self.start_bridge()
             self.start_workers()
@@ -192,8 +195,13 @@ class LocalRuntime:
     def __enter__(self) -> LocalRuntime:
         return self.start()
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
         self.stop()
+        # The logs it made for itself go with a clean exit; after an error they stay to read.
+        if exc_type is None and self._own_log_dir and self.log_dir is not None:
+            shutil.rmtree(self.log_dir, ignore_errors=True)
+            self.log_dir = None
+            self._own_log_dir = False
 
     def _kill_all(self) -> None:
         for child in (self._workers, self._bridge):

@@ -178,4 +178,7 @@ def test_local_runtime_restarts_each_process(app, database_url: str) -> None:
             assert (rt.grpc_addr, rt.http_url) == (grpc_addr, http_url)
             assert asyncio.run(module.DevShout().run(["b"])) == ["B!"]
         processes = list(rt.processes.values())
+        log_dir = rt.log_dir
+        assert log_dir is not None and log_dir.is_dir()
     assert all(p.poll() is not None for p in processes)
+    assert not log_dir.exists(), "a clean exit removes the logs the runtime made for itself"
