@@ -77,7 +77,11 @@ async fn fill(store: &Store, ids: &[InstanceId]) {
         })
         .collect();
     assert_eq!(
-        store.record_timers("a", &timers).await.expect("timers").len(),
+        store
+            .record_timers("a", &timers)
+            .await
+            .expect("timers")
+            .len(),
         ids.len()
     );
 }
@@ -142,9 +146,24 @@ async fn old_finished_instances_go_with_their_rows_and_nothing_else_does() {
     let [old_completed, old_failed, recent, running, sleeping, queued] = &ids[..] else {
         unreachable!()
     };
-    finish(&store, std::slice::from_ref(old_completed), InstanceState::Completed).await;
-    finish(&store, std::slice::from_ref(old_failed), InstanceState::Failed).await;
-    finish(&store, std::slice::from_ref(recent), InstanceState::Completed).await;
+    finish(
+        &store,
+        std::slice::from_ref(old_completed),
+        InstanceState::Completed,
+    )
+    .await;
+    finish(
+        &store,
+        std::slice::from_ref(old_failed),
+        InstanceState::Failed,
+    )
+    .await;
+    finish(
+        &store,
+        std::slice::from_ref(recent),
+        InstanceState::Completed,
+    )
+    .await;
     store
         .set_wake("a", &[(sleeping.clone(), LONG)])
         .await
@@ -173,7 +192,10 @@ async fn old_finished_instances_go_with_their_rows_and_nothing_else_does() {
     assert_eq!(store.collect_garbage(RETENTION, 100).await.expect("gc"), 0);
     // With no retention, the recent finished one goes too, and only it.
     assert_eq!(
-        store.collect_garbage(Duration::ZERO, 100).await.expect("gc"),
+        store
+            .collect_garbage(Duration::ZERO, 100)
+            .await
+            .expect("gc"),
         1
     );
     assert_eq!(rows_of(&store, recent).await, [0, 0, 0, 0]);
