@@ -5,28 +5,16 @@ mod support;
 use std::time::Duration;
 
 use rappel_store::{
-    Appended, Finished, InstanceId, InstanceState, NewCompletion, NewInstance, NewSnapshot, Store,
-    TimerKey,
+    Appended, Finished, InstanceId, InstanceState, NewCompletion, NewSnapshot, Store, TimerKey,
 };
-use support::TestSchema;
+use support::{TestSchema, start};
 
-const PROGRAM: &str = "workflow Greet(name):\n    return name\n";
 const LONG: Duration = Duration::from_secs(3600);
 const RETENTION: Duration = Duration::from_secs(3600);
 
 /// Starts `count` instances and leases them all to "a".
 async fn start_leased(store: &Store, count: usize) -> Vec<InstanceId> {
-    let version = store
-        .register_version("Greet", PROGRAM)
-        .await
-        .expect("register");
-    let batch: Vec<NewInstance> = (0..count)
-        .map(|i| NewInstance {
-            version_id: version.id,
-            arguments: format!(r#"{{"name": "user {i}"}}"#),
-        })
-        .collect();
-    let ids = store.start_instances(&batch).await.expect("start");
+    let ids = start(store, count).await;
     let leased = store.lease_instances("a", 100, LONG).await.expect("lease");
     assert_eq!(leased.len(), count);
     ids
