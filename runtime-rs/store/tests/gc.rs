@@ -20,6 +20,16 @@ async fn start_leased(store: &Store, count: usize) -> Vec<InstanceId> {
     ids
 }
 
+/// A schema with `count` instances leased to "a", each with a completion, a
+/// snapshot and a timer.
+async fn leased_and_filled(count: usize) -> (TestSchema, Store, Vec<InstanceId>) {
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let ids = start_leased(&store, count).await;
+    fill(&store, &ids).await;
+    (schema, store, ids)
+}
+
 /// Gives each instance a completion, a snapshot and a timer.
 async fn fill(store: &Store, ids: &[InstanceId]) {
     let completions: Vec<NewCompletion> = ids
@@ -127,10 +137,7 @@ async fn rows_of(store: &Store, id: &InstanceId) -> [i64; 4] {
 
 #[tokio::test]
 async fn old_finished_instances_go_with_their_rows_and_nothing_else_does() {
-    let schema = TestSchema::new().await;
-    let store = schema.store().await;
-    let ids = start_leased(&store, 6).await;
-    fill(&store, &ids).await;
+    let (_schema, store, ids) = leased_and_filled(6).await;
     let [old_completed, old_failed, recent, running, sleeping, queued] = &ids[..] else {
         unreachable!()
     };
@@ -191,10 +198,7 @@ async fn old_finished_instances_go_with_their_rows_and_nothing_else_does() {
 
 #[tokio::test]
 async fn a_cycle_deletes_at_most_its_batch() {
-    let schema = TestSchema::new().await;
-    let store = schema.store().await;
-    let ids = start_leased(&store, 5).await;
-    fill(&store, &ids).await;
+    let (_schema, store, ids) = leased_and_filled(5).await;
     finish(&store, &ids, InstanceState::Completed).await;
     age(&store, &ids).await;
 
