@@ -1,5 +1,6 @@
 //! `start-workers` assembled: the WorkerBridge listener, the supervisor and
-//! its workers, the dispatcher and the store's notifications.
+//! its workers, the dispatcher and the store's notifications, and the
+//! garbage collection of finished instances when it is on.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -28,6 +29,28 @@ pub enum StartError {
 /// How long drained workers have to exit once the dispatcher stopped.
 const EXIT_GRACE: Duration = Duration::from_secs(10);
 
+/// The garbage collection of finished instances (RAPPEL_GC_*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GcOptions {
+    /// The pause after a round that left nothing due.
+    pub interval: Duration,
+    /// Finished instances last updated longer ago than this go.
+    pub retention: Duration,
+    /// Instances deleted per statement.
+    pub batch_size: usize,
+}
+
+impl GcOptions {
+    /// `None` when RAPPEL_GC_INTERVAL_MS is unset: no collection.
+    pub fn from_config(config: &crate::config::Config) -> Option<GcOptions> {
+        config.gc_interval.map(|interval| GcOptions {
+            interval,
+            retention: config.gc_retention,
+            batch_size: config.gc_batch_size,
+        })
+    }
+}
+
 /// A running `start-workers`.
 pub struct StartWorkers {
     /// Where the WorkerBridge listens.
@@ -41,6 +64,8 @@ pub struct StartWorkers {
     listener: JoinHandle<()>,
     server: JoinHandle<()>,
     stop_server: oneshot::Sender<()>,
+    store: Store,
+    gc: Option<JoinHandle<()>>,
 }
 
 impl StartWorkers {
@@ -96,7 +121,7 @@ impl StartWorkers {
             inputs.clone(),
         );
         let dispatcher = tokio::spawn(dispatcher.run(receiver));
-        let listener = tokio::spawn(listen(store, inputs.clone()));
+        let listener = tokio::spawn(listen(store.clone(), inputs.clone()));
         Ok(StartWorkers {
             worker_addr,
             inputs,
@@ -107,12 +132,27 @@ impl StartWorkers {
             listener,
             server,
             stop_server,
+            store,
+            gc: None,
         })
+    }
+
+    /// Collects finished instances from now until the stop (replacing a
+    /// collection started before).
+    pub fn collect_garbage(&mut self, options: GcOptions) {
+        if let Some(previous) = self.gc.take() {
+            previous.abort();
+        }
+        self.gc = Some(tokio::spawn(collect_garbage(self.store.clone(), options)));
     }
 
     /// The graceful stop: no more leases or restarts, the workers drain,
     /// pending writes are written, the leases released, the workers exit.
     pub async fn stop(self) {
+        // A deletion cut short rolls back whole: nothing is half deleted.
+        if let Some(gc) = &self.gc {
+            gc.abort();
+        }
         // No more restarts from now; a worker still there once its attempts
         // had their time to finish (and the grace to exit) is killed.
         self.supervisor.shutdown(self.drain_timeout + EXIT_GRACE);
@@ -150,5 +190,41 @@ async fn listen(store: Store, inputs: mpsc::UnboundedSender<Input>) {
         if inputs.send(Input::Work).is_err() {
             return;
         }
+    }
+}
+
+/// Deletes finished instances past the retention, a batch per statement
+/// until a batch comes back short, then pauses for the interval.
+async fn collect_garbage(store: Store, options: GcOptions) {
+    loop {
+        let mut deleted = 0;
+        loop {
+            match store
+                .collect_garbage(options.retention, options.batch_size)
+                .await
+            {
+                Ok(count) => {
+                    deleted += count;
+                    if count < options.batch_size {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    eprintln!(
+                        "start-workers: garbage collection: {error}; trying again in {:?}",
+                        options.interval
+                    );
+                    break;
+                }
+            }
+        }
+        if deleted > 0 {
+            eprintln!(
+                "start-workers: garbage collection deleted {deleted} finished instance(s) \
+                 older than {}s",
+                options.retention.as_secs()
+            );
+        }
+        tokio::time::sleep(options.interval).await;
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use harness::*;
 use rappel_server::dispatcher::Options;
-use rappel_server::start_workers::StartWorkers;
+use rappel_server::start_workers::{GcOptions, StartWorkers};
 use rappel_server::supervisor::WorkerSpec;
 use rappel_store::{InstanceId, InstanceState, NewInstance, Store};
 use serde_json::Value as Json;
@@ -513,4 +513,56 @@ async fn a_long_sleep_gives_its_lease_up_until_it_is_due() {
     runtime.stop().await;
     assert!(parked, "the instance slept without a lease");
     assert_eq!(got, vec![case.expected.clone()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finished_instances_are_collected_when_gc_is_on() {
+    let Some(python) = python() else {
+        eprintln!(
+            "SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv` in the checkout"
+        );
+        return;
+    };
+    let case = golden("01_sequential_actions");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let mut runtime = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    // No retention: each instance goes once it finished; batches of 2 make
+    // a round of several statements.
+    runtime.collect_garbage(GcOptions {
+        interval: Duration::from_millis(50),
+        retention: Duration::ZERO,
+        batch_size: 2,
+    });
+    let ids = start_instances(&store, &case, 5).await;
+    // Those still there when looked at finished; the others went already.
+    for status in store
+        .wait_for_outcomes(&ids, OUTCOME_WAIT)
+        .await
+        .expect("every instance finishes")
+    {
+        assert_eq!(status.state, InstanceState::Completed, "{}", status.id);
+    }
+    let deadline = tokio::time::Instant::now() + OUTCOME_WAIT;
+    loop {
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM instances")
+            .fetch_one(store.pool())
+            .await
+            .expect("count instances");
+        if left == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "finished instances are still there"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    runtime.stop().await;
+    for table in ["completions", "snapshots", "timers"] {
+        let left = count(&schema, &format!("SELECT count(*) FROM {table}")).await;
+        assert_eq!(left, 0, "rows left in {table}");
+    }
+    let versions = count(&schema, "SELECT count(*) FROM workflow_versions").await;
+    assert_eq!(versions, 1, "the workflow version stays");
 }

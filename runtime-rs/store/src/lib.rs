@@ -658,6 +658,20 @@ impl Store {
         Ok(released.into_iter().map(InstanceId).collect())
     }
 
+    /// Deletes up to `batch` finished (completed or failed) instances last
+    /// updated more than `retention` ago, with their completions, snapshots
+    /// and timers; unfinished instances and workflow versions stay. Returns
+    /// how many instances went: fewer than `batch` when no more are due.
+    pub async fn collect_garbage(&self, retention: Duration, batch: usize) -> Result<usize> {
+        let deleted: i64 = sqlx::query_scalar(include_str!("sql/collect_garbage.sql"))
+            .bind(millis(retention))
+            .bind(i64::try_from(batch).unwrap_or(i64::MAX))
+            .fetch_one(&self.pool)
+            .await
+            .doing("collect finished instances")?;
+        Ok(usize::try_from(deleted).unwrap_or(0))
+    }
+
     /// The status of each known instance, in the order asked.
     pub async fn get_status(&self, ids: &[InstanceId]) -> Result<Vec<InstanceStatus>> {
         const DOING: &str = "read instance status";

@@ -6,31 +6,16 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use rappel_store::{
-    Appended, Event, Finished, InstanceId, InstanceState, NewCompletion, NewInstance, NewSnapshot,
-    Store, StoreError, TimerKey,
+    Appended, Event, Finished, InstanceId, InstanceState, NewCompletion, NewSnapshot, Store,
+    StoreError, TimerKey,
 };
-use support::TestSchema;
+use support::{PROGRAM, TestSchema, start};
 
-const PROGRAM: &str = "workflow Greet(name):\n    return name\n";
 const LONG: Duration = Duration::from_secs(60);
 /// Leases and timers that run out during a test; long enough that a loaded
 /// machine still makes the checks meant to fall before they do.
 const SHORT: Duration = Duration::from_millis(1000);
 const PAST_SHORT: Duration = Duration::from_millis(1300);
-
-async fn start(store: &Store, count: usize) -> Vec<InstanceId> {
-    let version = store
-        .register_version("Greet", PROGRAM)
-        .await
-        .expect("register");
-    let batch: Vec<NewInstance> = (0..count)
-        .map(|i| NewInstance {
-            version_id: version.id,
-            arguments: format!(r#"{{"name": "user {i}"}}"#),
-        })
-        .collect();
-    store.start_instances(&batch).await.expect("start")
-}
 
 fn completion(id: &InstanceId, operation: &str, attempt: i64, value: i64) -> NewCompletion {
     NewCompletion {

@@ -10,7 +10,7 @@ use rappel_server::config::Config;
 use rappel_server::dispatcher::Options;
 use rappel_server::process::{connect, stop_signal};
 use rappel_server::registry::register_ir_dir;
-use rappel_server::start_workers::StartWorkers;
+use rappel_server::start_workers::{GcOptions, StartWorkers};
 use rappel_server::supervisor::{WorkerSpec, python};
 use rappel_store::StoreConfig;
 
@@ -77,7 +77,7 @@ async fn run() -> ExitCode {
         count: config.worker_count,
         env: Vec::new(),
     };
-    let running = match StartWorkers::start(
+    let mut running = match StartWorkers::start(
         store,
         Options::from_config(&config),
         config.worker_addr,
@@ -91,6 +91,9 @@ async fn run() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if let Some(gc) = GcOptions::from_config(&config) {
+        running.collect_garbage(gc);
+    }
     let mut stdout = std::io::stdout();
     let _ = writeln!(
         stdout,

@@ -4,9 +4,30 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use rappel_store::{Store, StoreConfig};
+use rappel_store::{InstanceId, NewInstance, Store, StoreConfig};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
+
+/// A one-line workflow for tests that need instances, not what they run.
+// Not every test crate that shares this module starts instances.
+#[allow(dead_code)]
+pub const PROGRAM: &str = "workflow Greet(name):\n    return name\n";
+
+/// Starts `count` instances of `PROGRAM`.
+#[allow(dead_code)]
+pub async fn start(store: &Store, count: usize) -> Vec<InstanceId> {
+    let version = store
+        .register_version("Greet", PROGRAM)
+        .await
+        .expect("register");
+    let batch: Vec<NewInstance> = (0..count)
+        .map(|i| NewInstance {
+            version_id: version.id,
+            arguments: format!(r#"{{"name": "user {i}"}}"#),
+        })
+        .collect();
+    store.start_instances(&batch).await.expect("start")
+}
 
 pub const DEFAULT_URL: &str = "postgresql://postgres@127.0.0.1:5432/test";
 
