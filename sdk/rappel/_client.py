@@ -76,8 +76,11 @@ class WorkflowHandle:
 
 
 class Backend(Protocol):
-    async def start(self, workflow_cls: type, args: dict[str, Any]) -> WorkflowHandle:
-        """Queue an instance of `workflow_cls` with `args` (run() parameter -> value)."""
+    async def start(
+        self, workflow_cls: type, args: dict[str, Any], *, idempotency_key: str | None = None
+    ) -> WorkflowHandle:
+        """Queue an instance of `workflow_cls` with `args` (run() parameter -> value);
+        with `idempotency_key`, the key's existing instance if the workflow used it."""
         ...
 
     def handle(self, workflow_cls: type, instance_id: str) -> WorkflowHandle:

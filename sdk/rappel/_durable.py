@@ -230,12 +230,16 @@ class DurableBackend:
 
     # -------------------------------------------------------------- public
 
-    async def start(self, workflow_cls: type, args: dict[str, Any]) -> WorkflowHandle:
+    async def start(
+        self, workflow_cls: type, args: dict[str, Any], *, idempotency_key: str | None = None
+    ) -> WorkflowHandle:
         name = workflow_cls.__name__
         with workflow_boundary(name):
             arguments = _encode_arguments(args)
         version = await self._version(workflow_cls)
-        request = bridge_pb2.StartWorkflowRequest(version_id=version, arguments=arguments.encode("utf-8"))
+        request = bridge_pb2.StartWorkflowRequest(
+            version_id=version, arguments=arguments.encode("utf-8"), idempotency_key=idempotency_key
+        )
         try:
             response = await self._call("StartWorkflow", request, f"start {name}")
         except _UnknownVersion:

@@ -95,8 +95,16 @@ class LocalBackend:
         self.native = native
         self.overrides = dict(overrides or {})
         self._tasks: dict[str, asyncio.Task[Any]] = {}
+        # (workflow name, idempotency key) -> instance id, as the store keeps it.
+        self._keys: dict[tuple[str, str], str] = {}
 
-    async def start(self, workflow_cls: type[Workflow], args: dict[str, Any]) -> WorkflowHandle:
+    async def start(
+        self, workflow_cls: type[Workflow], args: dict[str, Any], *, idempotency_key: str | None = None
+    ) -> WorkflowHandle:
+        if idempotency_key is not None:
+            existing = self._keys.get((workflow_cls.__name__, idempotency_key))
+            if existing is not None:
+                return self.handle(workflow_cls, existing)
         if self.native:
             body = execute_native(workflow_cls(), args, self.overrides)
         else:
@@ -104,6 +112,8 @@ class LocalBackend:
         task = asyncio.create_task(body, name=f"rappel:{workflow_cls.__name__}")
         instance_id = uuid.uuid4().hex
         self._tasks[instance_id] = task
+        if idempotency_key is not None:
+            self._keys[(workflow_cls.__name__, idempotency_key)] = instance_id
         return self.handle(workflow_cls, instance_id)
 
     def handle(self, workflow_cls: type[Workflow], instance_id: str) -> WorkflowHandle:

@@ -45,12 +45,25 @@ class Workflow:
         )
 
     async def start(self, *args: Any, **kwargs: Any) -> WorkflowHandle:
-        """Start an instance with run()'s arguments; return its handle at once."""
+        """Start an instance with run()'s arguments; return its handle at once.
+
+        `idempotency_key="..."` (keyword only) starts at most one instance per
+        key and workflow: a later start with the same key returns the first
+        one's handle, whatever its arguments. A run() with a parameter of that
+        name keeps it: the keyword is then run()'s argument, not a key.
+        """
         cls = type(self)
         if "__rappel_original_run__" not in cls.__dict__:
             raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+        key = None
+        if IDEMPOTENCY_KEY in kwargs and IDEMPOTENCY_KEY not in inspect.signature(original_run(cls)).parameters:
+            key = kwargs.pop(IDEMPOTENCY_KEY)
+            if not isinstance(key, str):
+                raise TypeError(f"{cls.__name__}.start(): idempotency_key must be a str, got {type(key).__name__}")
         arguments = bind_run_arguments(cls, args, kwargs)
-        return await current_backend().start(cls, arguments)
+        if key is None:
+            return await current_backend().start(cls, arguments)
+        return await current_backend().start(cls, arguments, idempotency_key=key)
 
     @classmethod
     def handle(cls, instance_id: str) -> WorkflowHandle:
@@ -108,6 +121,10 @@ def _not_a_call_message(call: object) -> str:
 
 
 W = TypeVar("W", bound=type[Workflow])
+
+# The start() keyword naming an idempotency key (unless run() has a parameter
+# of that name).
+IDEMPOTENCY_KEY = "idempotency_key"
 
 
 def workflow(cls: W) -> W:

@@ -149,3 +149,16 @@ async def test_an_action_exception_reaches_the_caller_as_its_own_class(drill: Dr
         handle = await durable_app.Checkout().start(order_id="o-18", cents=5)
         with pytest.raises(durable_app.PaymentDeclined, match=r"^card declined for order o-18 \(5 cents\)$"):
             await handle.result()
+
+
+async def test_an_idempotency_key_starts_one_instance_through_the_real_bridge(drill: Drill) -> None:
+    with use_backend(drill.rt.backend):
+        first = await durable_app.Quick().start(key="idem-a", idempotency_key="idem-order")
+        # Other arguments, same key: the first instance, which runs once.
+        again = await durable_app.Quick().start(key="idem-b", idempotency_key="idem-order")
+        other = await durable_app.Quick().start(key="idem-c", idempotency_key="idem-other")
+        assert again.id == first.id
+        assert other.id != first.id
+        assert await again.result() == await first.result()
+        await other.result()
+    assert drill.starts({"idem-a", "idem-b"}) == collections.Counter({("quick", "idem-a"): 1})

@@ -69,6 +69,8 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
         self.instances: dict[str, pb] = {}
         self.changed = asyncio.Condition()
         self.refuse: str | None = None
+        # Each start's idempotency key, None where the request had none.
+        self.keys: list[str | None] = []
 
     async def RegisterWorkflow(self, request: Any, context: Any) -> Any:
         if self.refuse:
@@ -82,6 +84,7 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
     async def StartWorkflow(self, request: Any, context: Any) -> Any:
         if request.version_id not in self.versions:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no version {request.version_id}")
+        self.keys.append(request.idempotency_key if request.HasField("idempotency_key") else None)
         instance = f"i-{len(self.instances) + 1}"
         self.started.append((request.version_id, codec.loads(request.arguments, resolve_class)))
         self.instances[instance] = pb(instance_id=instance, state=pb.QUEUED)
@@ -348,3 +351,32 @@ async def test_a_lost_bridge_found_through_the_url_is_asked_for_again(
             assert await asyncio.wait_for(waiting, 30) == []
     finally:
         await second.stop()
+
+
+async def test_start_sends_an_idempotency_key_and_leaves_it_out_of_the_arguments(
+    served: Served, backend: DurableBackend
+) -> None:
+    await SendAll().start(["ada"], idempotency_key="batch-42")
+    await SendAll().start(["bo"])
+    assert served.bridge.keys == ["batch-42", None]
+    assert served.bridge.started[0][1] == {"people": ["ada"], "note": "hi"}
+
+
+async def test_a_key_that_is_not_a_string_is_refused_before_the_bridge(served: Served, backend: DurableBackend) -> None:
+    with pytest.raises(TypeError, match="idempotency_key must be a str, got int"):
+        await SendAll().start(["ada"], idempotency_key=42)
+    assert served.bridge.keys == []
+
+
+@workflow
+class Keyed(Workflow):
+    async def run(self, idempotency_key: str) -> str:
+        return idempotency_key
+
+
+async def test_a_run_parameter_named_idempotency_key_stays_an_argument(
+    served: Served, backend: DurableBackend
+) -> None:
+    await Keyed().start(idempotency_key="mine")
+    assert served.bridge.keys == [None]
+    assert served.bridge.started[0][1] == {"idempotency_key": "mine"}

@@ -253,6 +253,19 @@ async def test_local_native_backend_runs_instances_behind_handles():
             await failing.result()
 
 
+@pytest.mark.parametrize("native", [True, False])
+async def test_the_local_backend_keeps_one_instance_per_idempotency_key(native):
+    with local_backend(native=native):
+        first = await Greeter().start("ada", idempotency_key="k1")
+        again = await Greeter().start("bo", idempotency_key="k1")
+        other = await Greeter().start("cy", idempotency_key="k2")
+        plain = await Greeter().start("ada")
+        assert again.id == first.id
+        assert len({first.id, other.id, plain.id}) == 3
+        assert await again.result() == "hello ada!"
+        assert await other.result() == "hello cy!"
+
+
 async def test_cancelling_a_wait_does_not_cancel_the_instance():
     release = asyncio.Event()
 

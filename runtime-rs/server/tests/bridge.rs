@@ -126,6 +126,7 @@ impl Running {
             .start_workflow(StartWorkflowRequest {
                 version_id: version.to_string(),
                 arguments: arguments.as_bytes().to_vec(),
+                idempotency_key: None,
             })
             .await
             .map(|r| r.into_inner().instance_id)
@@ -294,6 +295,7 @@ async fn starts_queue_instances_alone_and_in_batches() {
             version_id: version.clone(),
             arguments: format!(r#"{{"dict": [["name", "user {i}"], ["punctuation", "?"]]}}"#)
                 .into_bytes(),
+            idempotency_key: None,
         })
         .collect();
     let ids = bridge
@@ -338,10 +340,12 @@ async fn starts_queue_instances_alone_and_in_batches() {
         StartWorkflowRequest {
             version_id: version.clone(),
             arguments: br#"{"dict": [["name", "ok"]]}"#.to_vec(),
+            idempotency_key: None,
         },
         StartWorkflowRequest {
             version_id: version.clone(),
             arguments: br#"{"dict": [["nom", "bad"]]}"#.to_vec(),
+            idempotency_key: None,
         },
     ];
     assert_code(
@@ -359,6 +363,69 @@ async fn starts_queue_instances_alone_and_in_batches() {
         .await
         .expect("an empty batch");
     assert!(empty.into_inner().instance_ids.is_empty());
+    bridge.stop().await;
+}
+
+#[tokio::test]
+async fn an_idempotency_key_starts_one_instance_over_grpc_and_http() {
+    let mut bridge = Running::start().await;
+    let version = bridge.register("Greet", GREET).await.expect("register");
+    let keyed = |name: &str, key: &str| StartWorkflowRequest {
+        version_id: version.clone(),
+        arguments: format!(r#"{{"dict": [["name", "{name}"]]}}"#).into_bytes(),
+        idempotency_key: Some(key.to_string()),
+    };
+    let first = bridge
+        .client
+        .start_workflow(keyed("Ada", "order-7"))
+        .await
+        .expect("first")
+        .into_inner();
+    assert!(!first.existing);
+    // Other arguments, same key: the key's instance, not a second one.
+    let again = bridge
+        .client
+        .start_workflow(keyed("Bob", "order-7"))
+        .await
+        .expect("again")
+        .into_inner();
+    assert_eq!(
+        (again.instance_id.as_str(), again.existing),
+        (first.instance_id.as_str(), true)
+    );
+
+    let batch = bridge
+        .client
+        .start_workflows(StartWorkflowsRequest {
+            starts: vec![
+                keyed("Cy", "order-7"),
+                keyed("Di", "order-8"),
+                keyed("Ed", "order-8"),
+            ],
+        })
+        .await
+        .expect("a batch")
+        .into_inner();
+    assert_eq!(batch.existing, [true, false, true]);
+    assert_eq!(batch.instance_ids[0], first.instance_id);
+    assert_eq!(batch.instance_ids[1], batch.instance_ids[2]);
+
+    let body = json!({
+        "version_id": version,
+        "arguments": {"dict": [["name", "Fay"]]},
+        "idempotency_key": "order-8",
+    });
+    let (status, data) = bridge.http("POST", "/v1/instances", Some(body)).await;
+    assert_eq!(status, 200, "{data}");
+    assert_eq!(data["instance_id"], json!(batch.instance_ids[1]));
+    assert_eq!(data["existing"], json!(true));
+    assert_eq!(bridge.count_instances().await, 2);
+
+    assert_code(
+        bridge.client.start_workflow(keyed("Gil", "")).await,
+        Code::InvalidArgument,
+        "the idempotency key is 0 bytes; give 1 to 256",
+    );
     bridge.stop().await;
 }
 

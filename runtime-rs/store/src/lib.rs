@@ -179,6 +179,22 @@ pub struct NewInstance {
     pub arguments: String,
 }
 
+/// A start that may carry an idempotency key: at most one instance per
+/// (workflow name, key), whatever the version or the arguments.
+#[derive(Clone, Debug)]
+pub struct KeyedStart {
+    pub instance: NewInstance,
+    pub idempotency_key: Option<String>,
+}
+
+/// What a keyed start gave: the instance, and whether it already existed
+/// (an earlier start with the same key made it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Started {
+    pub id: InstanceId,
+    pub existing: bool,
+}
+
 /// An instance a lease handed over, and why it was runnable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Leased {
@@ -364,19 +380,45 @@ impl Store {
 
     /// Starts instances, queued to run now; their ids in the batch's order.
     pub async fn start_instances(&self, batch: &[NewInstance]) -> Result<Vec<InstanceId>> {
+        let keyed: Vec<KeyedStart> = batch
+            .iter()
+            .map(|instance| KeyedStart {
+                instance: instance.clone(),
+                idempotency_key: None,
+            })
+            .collect();
+        let started = self.start_keyed(&keyed).await?;
+        Ok(started.into_iter().map(|s| s.id).collect())
+    }
+
+    /// Starts instances, in one statement; a start whose key its workflow
+    /// already used gets that key's instance instead of a new one (also
+    /// when the earlier start is concurrent or earlier in this batch).
+    pub async fn start_keyed(&self, batch: &[KeyedStart]) -> Result<Vec<Started>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let versions: Vec<i64> = batch.iter().map(|i| i.version_id).collect();
-        let arguments: Vec<&str> = batch.iter().map(|i| i.arguments.as_str()).collect();
-        let ids: Vec<String> = sqlx::query_scalar(include_str!("sql/start_instances.sql"))
+        let versions: Vec<i64> = batch.iter().map(|s| s.instance.version_id).collect();
+        let arguments: Vec<&str> = batch
+            .iter()
+            .map(|s| s.instance.arguments.as_str())
+            .collect();
+        let keys: Vec<Option<&str>> = batch.iter().map(|s| s.idempotency_key.as_deref()).collect();
+        let rows: Vec<(String, bool)> = sqlx::query_as(include_str!("sql/start_instances.sql"))
             .bind(versions)
             .bind(arguments)
+            .bind(keys)
             .bind(&self.channels.work)
             .fetch_all(&self.pool)
             .await
             .doing("start instances")?;
-        Ok(ids.into_iter().map(InstanceId).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, existing)| Started {
+                id: InstanceId(id),
+                existing,
+            })
+            .collect())
     }
 
     /// Leases up to `limit` runnable instances to `owner` for `lease`.

@@ -12,6 +12,11 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "store", include_str!("../migrations/0001_store.sql")),
     (2, "timers", include_str!("../migrations/0002_timers.sql")),
+    (
+        3,
+        "idempotency keys",
+        include_str!("../migrations/0003_idempotency_keys.sql"),
+    ),
 ];
 
 #[derive(Debug)]

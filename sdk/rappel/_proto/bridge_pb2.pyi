@@ -24,18 +24,22 @@ class RegisterWorkflowResponse(_message.Message):
     def __init__(self, version_id: _Optional[str] = ..., ir_hash: _Optional[str] = ...) -> None: ...
 
 class StartWorkflowRequest(_message.Message):
-    __slots__ = ("version_id", "arguments")
+    __slots__ = ("version_id", "arguments", "idempotency_key")
     VERSION_ID_FIELD_NUMBER: _ClassVar[int]
     ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     version_id: str
     arguments: bytes
-    def __init__(self, version_id: _Optional[str] = ..., arguments: _Optional[bytes] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, version_id: _Optional[str] = ..., arguments: _Optional[bytes] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class StartWorkflowResponse(_message.Message):
-    __slots__ = ("instance_id",)
+    __slots__ = ("instance_id", "existing")
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    EXISTING_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
-    def __init__(self, instance_id: _Optional[str] = ...) -> None: ...
+    existing: bool
+    def __init__(self, instance_id: _Optional[str] = ..., existing: _Optional[bool] = ...) -> None: ...
 
 class StartWorkflowsRequest(_message.Message):
     __slots__ = ("starts",)
@@ -44,10 +48,12 @@ class StartWorkflowsRequest(_message.Message):
     def __init__(self, starts: _Optional[_Iterable[_Union[StartWorkflowRequest, _Mapping]]] = ...) -> None: ...
 
 class StartWorkflowsResponse(_message.Message):
-    __slots__ = ("instance_ids",)
+    __slots__ = ("instance_ids", "existing")
     INSTANCE_IDS_FIELD_NUMBER: _ClassVar[int]
+    EXISTING_FIELD_NUMBER: _ClassVar[int]
     instance_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, instance_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    existing: _containers.RepeatedScalarFieldContainer[bool]
+    def __init__(self, instance_ids: _Optional[_Iterable[str]] = ..., existing: _Optional[_Iterable[bool]] = ...) -> None: ...
 
 class WaitForResultRequest(_message.Message):
     __slots__ = ("instance_id", "timeout_seconds")

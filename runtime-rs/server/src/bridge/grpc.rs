@@ -93,14 +93,17 @@ impl Workflows for Service {
         let start = StartRequest {
             version_id: &request.version_id,
             arguments: Arguments::Bytes(&request.arguments),
+            idempotency_key: request.idempotency_key.as_deref(),
         };
-        let ids = self.bridge.start(std::slice::from_ref(&start)).await?;
-        let instance_id = ids
+        let started = self.bridge.start(std::slice::from_ref(&start)).await?;
+        let started = started
             .into_iter()
             .next()
-            .map(|id| id.to_string())
             .ok_or_else(|| Status::internal("the store started no instance"))?;
-        Ok(Response::new(StartWorkflowResponse { instance_id }))
+        Ok(Response::new(StartWorkflowResponse {
+            instance_id: started.id.to_string(),
+            existing: started.existing,
+        }))
     }
 
     async fn start_workflows(
@@ -114,11 +117,13 @@ impl Workflows for Service {
             .map(|start| StartRequest {
                 version_id: &start.version_id,
                 arguments: Arguments::Bytes(&start.arguments),
+                idempotency_key: start.idempotency_key.as_deref(),
             })
             .collect();
-        let ids = self.bridge.start(&starts).await?;
+        let started = self.bridge.start(&starts).await?;
         Ok(Response::new(StartWorkflowsResponse {
-            instance_ids: ids.iter().map(ToString::to_string).collect(),
+            instance_ids: started.iter().map(|s| s.id.to_string()).collect(),
+            existing: started.iter().map(|s| s.existing).collect(),
         }))
     }
 

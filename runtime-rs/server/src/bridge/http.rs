@@ -124,12 +124,14 @@ struct StartBody {
     /// A string, as gRPC has it, or a number.
     version_id: Json,
     arguments: Json,
+    #[serde(default)]
+    idempotency_key: Option<String>,
 }
 
 async fn start(State(state): State<AppState>, bytes: Bytes) -> Response {
     let request: StartBody = match body(
         &bytes,
-        r#"{"version_id": "<id>", "arguments": {"dict": [["<name>", <value>], ...]}}"#,
+        r#"{"version_id": "<id>", "arguments": {"dict": [["<name>", <value>], ...]}, "idempotency_key": "<optional key>"}"#,
     ) {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -147,10 +149,14 @@ async fn start(State(state): State<AppState>, bytes: Bytes) -> Response {
     let start = StartRequest {
         version_id: &version_id,
         arguments: Arguments::Json(&request.arguments),
+        idempotency_key: request.idempotency_key.as_deref(),
     };
     match state.bridge.start(std::slice::from_ref(&start)).await {
-        Ok(ids) => match ids.first() {
-            Some(id) => reply(StatusCode::OK, &json!({ "instance_id": id.to_string() })),
+        Ok(started) => match started.first() {
+            Some(s) => reply(
+                StatusCode::OK,
+                &json!({ "instance_id": s.id.to_string(), "existing": s.existing }),
+            ),
             None => refuse(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the store started no instance",

@@ -14,7 +14,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rappel_store::{InstanceId, InstanceState, InstanceStatus, NewInstance, Store, StoreError};
+use rappel_store::{
+    InstanceId, InstanceState, InstanceStatus, KeyedStart, NewInstance, Started, Store, StoreError,
+};
 use rrl::exec::Program;
 use rrl::value::{Value, codec};
 use serde_json::Value as Json;
@@ -87,7 +89,11 @@ pub struct Bridge {
 pub struct StartRequest<'a> {
     pub version_id: &'a str,
     pub arguments: Arguments<'a>,
+    pub idempotency_key: Option<&'a str>,
 }
+
+/// The longest idempotency key, in bytes.
+pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 256;
 
 /// The arguments as they came: bytes over gRPC, parsed JSON over HTTP.
 pub enum Arguments<'a> {
@@ -140,8 +146,9 @@ impl Bridge {
         Ok(version)
     }
 
-    /// Queues instances, all or none, in one store call; their ids in order.
-    pub async fn start(&self, starts: &[StartRequest<'_>]) -> Result<Vec<InstanceId>> {
+    /// Queues instances, all or none, in one store call; their ids in order,
+    /// each saying whether its idempotency key named an existing instance.
+    pub async fn start(&self, starts: &[StartRequest<'_>]) -> Result<Vec<Started>> {
         if starts.len() > MAX_BATCH {
             return Err(BridgeError::InvalidArgument(format!(
                 "{} starts in one request; the most is {MAX_BATCH}: split the batch",
@@ -157,12 +164,21 @@ impl Bridge {
                 prepared.map_err(|error| error.at(index))?
             });
         }
-        Ok(self.store.start_instances(&batch).await?)
+        Ok(self.store.start_keyed(&batch).await?)
     }
 
     /// One start checked: its version exists and loads, its arguments decode
     /// to run()'s keyword arguments.
-    async fn prepare(&self, start: &StartRequest<'_>) -> Result<NewInstance> {
+    async fn prepare(&self, start: &StartRequest<'_>) -> Result<KeyedStart> {
+        if let Some(key) = start.idempotency_key
+            && (key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_BYTES)
+        {
+            return Err(BridgeError::InvalidArgument(format!(
+                "the idempotency key is {} bytes; give 1 to {MAX_IDEMPOTENCY_KEY_BYTES} \
+                 (a request or order id, not the payload)",
+                key.len()
+            )));
+        }
         let size = match start.arguments {
             Arguments::Bytes(bytes) => bytes.len(),
             Arguments::Json(json) => serde_json::to_string(json).map_or(0, |text| text.len()),
@@ -185,9 +201,12 @@ impl Bridge {
                 &parsed
             }
         };
-        Ok(NewInstance {
-            version_id,
-            arguments: check_arguments(&loaded, data)?,
+        Ok(KeyedStart {
+            instance: NewInstance {
+                version_id,
+                arguments: check_arguments(&loaded, data)?,
+            },
+            idempotency_key: start.idempotency_key.map(str::to_string),
         })
     }
 
