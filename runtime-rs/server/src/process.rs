@@ -1,6 +1,6 @@
-//! What every runtime process does the same way: connect to the store while
-//! Postgres may still be starting, show where without secrets, and stop on
-//! SIGTERM or Ctrl-C.
+//! What every runtime process does the same way: start its async runtime,
+//! connect to the store while Postgres may still be starting, show where
+//! without secrets, and stop on SIGTERM or Ctrl-C.
 
 use std::time::Duration;
 
@@ -10,6 +10,21 @@ use sqlx::postgres::PgConnectOptions;
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 const LONGEST_RETRY: Duration = Duration::from_secs(10);
 const SLOW_CONNECT: Duration = Duration::from_secs(2);
+
+/// Runs `main` to completion on a multi-threaded tokio runtime; `None` (said
+/// on stderr) when the runtime itself cannot start.
+pub fn block_on<F: Future>(process: &str, main: F) -> Option<F::Output> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Some(runtime.block_on(main)),
+        Err(error) => {
+            eprintln!("{process}: error: cannot start the async runtime: {error}");
+            None
+        }
+    }
+}
 
 /// The store, once Postgres answers: an unreachable database is retried
 /// with a growing delay, and said on stderr (the target, never the password).

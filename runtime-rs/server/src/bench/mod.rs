@@ -496,19 +496,10 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
         Ok(plan) => plan,
         Err(error) => return error.report(),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("{tool}: error: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run_fresh(&plan, keep)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+    match crate::process::block_on(tool, run_fresh(&plan, keep)) {
+        None => ExitCode::FAILURE,
+        Some(Ok(())) => ExitCode::SUCCESS,
+        Some(Err(error)) => {
             eprintln!("{tool}: error: {error}");
             ExitCode::FAILURE
         }

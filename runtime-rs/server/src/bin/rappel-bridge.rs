@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use rappel_server::bridge::BridgeServer;
 use rappel_server::config::Config;
-use rappel_server::process::{connect, stop_signal};
+use rappel_server::process::{block_on, connect, stop_signal};
 use rappel_server::registry::register_ir_dir;
 use rappel_store::StoreConfig;
 
@@ -17,19 +17,10 @@ use rappel_store::StoreConfig;
 const MAX_CONNECTIONS: u32 = 8;
 
 fn main() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("rappel-bridge: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+    match block_on("rappel-bridge", run()) {
+        None => ExitCode::FAILURE,
+        Some(Ok(())) => ExitCode::SUCCESS,
+        Some(Err(message)) => {
             eprintln!("rappel-bridge: {message}");
             ExitCode::FAILURE
         }

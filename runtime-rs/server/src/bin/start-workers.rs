@@ -8,24 +8,14 @@ use std::process::ExitCode;
 
 use rappel_server::config::Config;
 use rappel_server::dispatcher::Options;
-use rappel_server::process::{connect, stop_signal};
+use rappel_server::process::{block_on, connect, stop_signal};
 use rappel_server::registry::register_ir_dir;
 use rappel_server::start_workers::{GcOptions, StartWorkers};
 use rappel_server::supervisor::{WorkerSpec, python};
 use rappel_store::StoreConfig;
 
 fn main() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("start-workers: error: cannot start the async runtime: {error}");
-            return ExitCode::from(1);
-        }
-    };
-    runtime.block_on(run())
+    block_on("start-workers", run()).unwrap_or(ExitCode::from(1))
 }
 
 async fn run() -> ExitCode {
