@@ -1,9 +1,13 @@
 //! Fault drills (issue 9, §4): a batch of instances of tests/cases/fault_drill
 //! runs through start-workers while something fails — Postgres restarts, a
-//! worker freezes, two runtimes share the database, start-workers is told to
-//! stop. Each drill checks at the end that every instance finished with the
-//! right result, nothing was lost, and a step ran more than once only where
-//! it was in flight at the fault (the steps append to runs.log when they run).
+//! worker freezes or is killed, start-workers is killed or told to stop,
+//! workers are recycled, two runtimes share the database. Each drill checks
+//! at the end that every instance finished with the right result, nothing was
+//! lost, and a step ran more than once only where it was in flight at the
+//! fault (the steps append to runs.log when they run, with the process that
+//! ran them). The drills that strike at random moments draw them from a
+//! seeded generator and print the seed: `RAPPEL_DRILL_SEED=<seed>` replays
+//! the same moments.
 
 mod harness;
 #[path = "../../store/tests/support/mod.rs"]
@@ -57,6 +61,19 @@ async fn start_runtime(
     state: &Path,
     (runtime, workers, max_held): (&str, usize, usize),
 ) -> StartWorkers {
+    let options = drill_options(runtime, max_held);
+    start_runtime_with(store, case, python, state, (runtime, workers), options).await
+}
+
+/// `start_runtime` with these options.
+async fn start_runtime_with(
+    store: Store,
+    case: &Case,
+    python: &Path,
+    state: &Path,
+    (runtime, workers): (&str, usize),
+    options: Options,
+) -> StartWorkers {
     let spec = WorkerSpec {
         python: python.to_path_buf(),
         worker_addr: ([127, 0, 0, 1], 0).into(),
@@ -69,18 +86,23 @@ async fn start_runtime(
             ("DRILL_RUNTIME".to_string(), runtime.to_string()),
         ],
     };
-    StartWorkers::start(store, drill_options(runtime, max_held), None, spec)
+    StartWorkers::start(store, options, None, spec)
         .await
         .expect("start-workers starts")
 }
 
 /// Instance n runs with n = 0, 1, ... and returns (n + 1) * 2 + 3.
 async fn start_drill(store: &Store, case: &Case) -> Vec<InstanceId> {
+    start_batch(store, case, INSTANCES).await
+}
+
+/// `count` instances, n = 0, 1, ...
+async fn start_batch(store: &Store, case: &Case, count: usize) -> Vec<InstanceId> {
     let version = store
         .register_version(&case.workflow, &case.rrl)
         .await
         .expect("register");
-    let batch: Vec<NewInstance> = (0..INSTANCES)
+    let batch: Vec<NewInstance> = (0..count)
         .map(|n| NewInstance {
             version_id: version.id,
             arguments: format!(r#"{{"dict": [["n", {n}]]}}"#),
@@ -96,15 +118,36 @@ struct Run {
     pid: u32,
 }
 
-struct Runs(PathBuf);
+/// runs.log of a drill of `steps` steps.
+struct Runs {
+    log: PathBuf,
+    steps: usize,
+}
 
 impl Runs {
     fn new(state: &Path) -> Runs {
-        Runs(state.join("runs.log"))
+        Runs::of(state, INSTANCES)
+    }
+
+    /// The log of a drill of `instances` instances.
+    fn of(state: &Path, instances: usize) -> Runs {
+        Runs {
+            log: state.join("runs.log"),
+            steps: 3 * instances,
+        }
+    }
+
+    /// starts.log: each step's runs as they started (runs.log has those
+    /// that finished), of a drill of `instances` instances.
+    fn started(state: &Path, instances: usize) -> Runs {
+        Runs {
+            log: state.join("starts.log"),
+            steps: 3 * instances,
+        }
     }
 
     fn all(&self) -> Vec<Run> {
-        std::fs::read_to_string(&self.0)
+        std::fs::read_to_string(&self.log)
             .unwrap_or_default()
             .lines()
             .map(|line| {
@@ -131,8 +174,31 @@ impl Runs {
         for run in self.all() {
             steps.entry(run.step.clone()).or_default().push(run);
         }
-        assert_eq!(steps.len(), STEPS, "every step of every instance ran");
+        assert_eq!(steps.len(), self.steps, "every step of every instance ran");
         steps
+    }
+
+    /// A step ran more than once only where it was in flight at a fault: of
+    /// each step's runs, every one but the last was in a process that
+    /// `struck` says the fault took down (its result then never reached the
+    /// log). The number of runs past the first.
+    fn reruns_only_where_struck(&self, struck: impl Fn(&Run) -> bool) -> usize {
+        let mut again = 0;
+        for (step, runs) in self.by_step() {
+            again += runs.len() - 1;
+            let (_, before) = runs.split_last().expect("a run");
+            let unexplained: Vec<String> = before
+                .iter()
+                .filter(|run| !struck(run))
+                .map(|run| format!("{} pid {}", run.runtime, run.pid))
+                .collect();
+            assert!(
+                unexplained.is_empty(),
+                "{step} ran {} times; runs other than its last outside the fault: {unexplained:?}",
+                runs.len()
+            );
+        }
+        again
     }
 
     /// Every step ran exactly once.
@@ -172,7 +238,6 @@ async fn wait_finished(store: &Store, ids: &[InstanceId]) -> Vec<InstanceStatus>
 
 /// Instance n completed with (n + 1) * 2 + 3.
 fn check_results(statuses: &[InstanceStatus]) {
-    assert_eq!(statuses.len(), INSTANCES);
     for (n, status) in statuses.iter().enumerate() {
         assert_eq!(status.state, InstanceState::Completed, "{status:?}");
         let expected = (n as i64 + 1) * 2 + 3;
@@ -202,6 +267,51 @@ fn kill(signal: &str, pid: u32) {
         .status()
         .expect("run kill");
     assert!(status.success(), "kill -s {signal} {pid}");
+}
+
+/// The moments of a drill that strikes at random: splitmix64, seeded from
+/// `RAPPEL_DRILL_SEED` when set (to replay a failure), else from the clock;
+/// the seed is printed, and shown with the output of a failing test.
+struct Moments(u64);
+
+impl Moments {
+    fn seeded(drill: &str) -> Moments {
+        let seed = match std::env::var("RAPPEL_DRILL_SEED") {
+            Ok(text) => text
+                .parse()
+                .unwrap_or_else(|_| panic!("RAPPEL_DRILL_SEED={text:?} is not a number")),
+            Err(_) => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64),
+        };
+        eprintln!("{drill}: seed {seed} (replay with RAPPEL_DRILL_SEED={seed})");
+        Moments(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `range`.
+    fn within(&mut self, range: std::ops::Range<usize>) -> usize {
+        range.start + (self.next() % (range.end - range.start) as u64) as usize
+    }
+
+    /// `count` moments, counted in finished steps, in increasing order: the
+    /// i-th falls in the i-th of `count` equal parts of `range`.
+    fn spread(&mut self, count: usize, range: std::ops::Range<usize>) -> Vec<usize> {
+        let part = (range.end - range.start) / count;
+        (0..count)
+            .map(|i| {
+                let start = range.start + i * part;
+                self.within(start..start + part)
+            })
+            .collect()
+    }
 }
 
 /// What a drill on the shared Postgres works with.
@@ -675,4 +785,231 @@ async fn sigterm_under_load_drains_releases_and_exits_0() {
         .map(|run| run.runtime)
         .collect();
     assert_eq!(runtimes.len(), 3, "every runtime ran steps: {runtimes:?}");
+}
+
+// ------------------------------------------------------------ workers killed
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workers_killed_at_random_moments_lose_nothing() {
+    let Some(drill) = Drill::on_a_test_schema().await else {
+        return;
+    };
+    let mut moments = Moments::seeded("workers_killed_at_random_moments_lose_nothing");
+    let runtime = start_runtime(
+        drill.schema.store().await,
+        &drill.case,
+        &drill.python,
+        &drill.state,
+        ("kill-worker", 2, 100),
+    )
+    .await;
+    let ids = start_drill(&drill.store, &drill.case).await;
+    let mut killed = std::collections::HashSet::new();
+    for moment in moments.spread(3, STEPS / 10..STEPS * 3 / 4) {
+        drill.runs.wait_for(moment).await;
+        // The worker that ran the latest step is alive (none but those
+        // killed here die) and likely holds more.
+        let victim = drill
+            .runs
+            .all()
+            .iter()
+            .rev()
+            .map(|run| run.pid)
+            .find(|pid| !killed.contains(pid))
+            .expect("a live worker");
+        eprintln!("kill -9 of worker {victim} after {moment} steps");
+        kill("KILL", victim);
+        killed.insert(victim);
+    }
+    assert!(
+        unfinished(&drill.store, &ids).await > 0,
+        "the kills came mid-run"
+    );
+
+    let statuses = wait_finished(&drill.store, &ids).await;
+    runtime.stop().await;
+    check_results(&statuses);
+    // Each step started again only where a killed worker had started it,
+    // and finished again only where one had finished it unreported.
+    let again = Runs::started(&drill.state, INSTANCES)
+        .reruns_only_where_struck(|run| killed.contains(&run.pid));
+    drill
+        .runs
+        .reruns_only_where_struck(|run| killed.contains(&run.pid));
+    eprintln!("{again} steps started again, each one a killed worker had");
+    // A killed worker's attempts count as timed out and are retried; each
+    // step has one result in the log.
+    let returned = scalar(
+        &drill.store,
+        "SELECT count(*) FROM completions WHERE completion ? 'returned'",
+    )
+    .await;
+    assert_eq!(returned, STEPS as i64, "one result per step");
+    let failed = scalar(
+        &drill.store,
+        "SELECT count(*) FROM completions WHERE NOT (completion ? 'returned' OR completion ? 'timed_out')",
+    )
+    .await;
+    assert_eq!(failed, 0, "every attempt returned or was cut by a kill");
+    let cut = scalar(
+        &drill.store,
+        "SELECT count(*) FROM completions WHERE completion ? 'timed_out'",
+    )
+    .await;
+    assert!(cut > 0, "the kills cut attempts in flight");
+    eprintln!("{cut} attempts cut by the kills and run again");
+}
+
+// ------------------------------------------------------------ start-workers killed
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_workers_killed_at_random_moments_loses_nothing() {
+    let Some(drill) = Drill::on_a_test_schema().await else {
+        return;
+    };
+    let mut moments = Moments::seeded("start_workers_killed_at_random_moments_loses_nothing");
+    let spawn = |name: &str| {
+        binary_for(&drill.schema, &drill.case, &drill.python)
+            .env("DRILL_RUNTIME", name)
+            .spawn()
+            .expect("start-workers runs")
+    };
+    let ids = start_drill(&drill.store, &drill.case).await;
+    // Each start-workers (but the last) is killed with its workers once it
+    // ran a random number of steps; the next waits out its leases (10 s).
+    let mut killed = Vec::new();
+    for round in 0..2 {
+        let name = format!("killed-{round}");
+        let child = spawn(&name);
+        let done = drill.runs.all().len();
+        let moment = done + moments.within(1..STEPS / 4);
+        drill.runs.wait_for(moment).await;
+        let group = child.id();
+        eprintln!("kill -9 of start-workers {name} (group {group}) after {moment} steps");
+        let status = std::process::Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{group}")])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -s KILL -- -{group}");
+        exited(child).await;
+        assert!(
+            unfinished(&drill.store, &ids).await > 0,
+            "{name}: the kill came mid-run"
+        );
+        killed.push(name);
+    }
+    let last = spawn("last");
+    let statuses = wait_finished(&drill.store, &ids).await;
+    kill("TERM", last.id());
+    let status = exited(last).await;
+    assert!(status.success(), "{status}");
+    check_results(&statuses);
+    let again = Runs::started(&drill.state, INSTANCES)
+        .reruns_only_where_struck(|run| killed.contains(&run.runtime));
+    drill
+        .runs
+        .reruns_only_where_struck(|run| killed.contains(&run.runtime));
+    eprintln!("{again} steps started again, each one a killed start-workers had");
+}
+
+// ------------------------------------------------------------ recycling
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recycling_under_load_loses_nothing_and_runs_nothing_twice() {
+    let Some(drill) = Drill::on_a_test_schema().await else {
+        return;
+    };
+    const LIFECYCLE: u64 = 8;
+    let options = Options {
+        max_action_lifecycle: Some(LIFECYCLE),
+        ..drill_options("recycle", 100)
+    };
+    let runtime = start_runtime_with(
+        drill.schema.store().await,
+        &drill.case,
+        &drill.python,
+        &drill.state,
+        ("recycle", 2),
+        options,
+    )
+    .await;
+    let ids = start_drill(&drill.store, &drill.case).await;
+    let statuses = wait_finished(&drill.store, &ids).await;
+    runtime.stop().await;
+    check_results(&statuses);
+    drill.runs.each_once();
+    Runs::started(&drill.state, INSTANCES).each_once();
+    let mut per_worker: HashMap<u32, u64> = HashMap::new();
+    for run in drill.runs.all() {
+        *per_worker.entry(run.pid).or_default() += 1;
+    }
+    assert!(
+        per_worker.values().all(|&ran| ran <= LIFECYCLE),
+        "a worker ran more than {LIFECYCLE} actions: {per_worker:?}"
+    );
+    assert!(
+        per_worker.len() >= STEPS / LIFECYCLE as usize,
+        "workers were recycled: {per_worker:?}"
+    );
+    let retried = scalar(
+        &drill.store,
+        "SELECT count(*) FROM completions WHERE attempt <> 1",
+    )
+    .await;
+    assert_eq!(retried, 0, "no attempt was cut by the recycling");
+}
+
+// ------------------------------------------------------------ two runtimes, under load
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runtimes_under_load_dispatch_no_step_twice() {
+    let Some(drill) = Drill::on_a_test_schema().await else {
+        return;
+    };
+    // Three times the usual batch, on 2 × 2 workers; each runtime holds
+    // few instances at once, so the two lease against each other all along.
+    const LOAD: usize = 3 * INSTANCES;
+    let runs = Runs::of(&drill.state, LOAD);
+    let mut runtimes = Vec::new();
+    for name in ["a", "b"] {
+        let options = Options {
+            batch_size: 4,
+            ..drill_options(name, 12)
+        };
+        let runtime = start_runtime_with(
+            drill.schema.store().await,
+            &drill.case,
+            &drill.python,
+            &drill.state,
+            (name, 2),
+            options,
+        )
+        .await;
+        runtimes.push(runtime);
+    }
+    let ids = start_batch(&drill.store, &drill.case, LOAD).await;
+    let statuses = wait_finished(&drill.store, &ids).await;
+    for runtime in runtimes {
+        runtime.stop().await;
+    }
+    check_results(&statuses);
+    runs.each_once();
+    Runs::started(&drill.state, LOAD).each_once();
+    let mut per_runtime: HashMap<String, usize> = HashMap::new();
+    for run in runs.all() {
+        *per_runtime.entry(run.runtime).or_default() += 1;
+    }
+    assert_eq!(
+        per_runtime.len(),
+        2,
+        "both runtimes ran steps: {per_runtime:?}"
+    );
+    let dispatched_again = scalar(
+        &drill.store,
+        "SELECT count(*) FROM completions WHERE attempt <> 1",
+    )
+    .await;
+    assert_eq!(dispatched_again, 0, "no step was dispatched twice");
+    let logged = scalar(&drill.store, "SELECT count(*) FROM completions").await;
+    assert_eq!(logged, 3 * LOAD as i64, "one completion per step");
 }
