@@ -21,11 +21,13 @@ const OUTCOME_WAIT: Duration = Duration::from_secs(60);
 
 struct Setup {
     workers: usize,
+    slots: usize,
     max_action_lifecycle: Option<u64>,
 }
 
 const TWO_WORKERS: Setup = Setup {
     workers: 2,
+    slots: 4,
     max_action_lifecycle: None,
 };
 
@@ -52,7 +54,7 @@ async fn start_runtime(
         python: python.to_path_buf(),
         worker_addr: ([127, 0, 0, 1], 0).into(),
         user_module: "case".to_string(),
-        concurrent_per_worker: 4,
+        concurrent_per_worker: setup.slots,
         count: setup.workers,
         env: vec![
             ("PYTHONPATH".to_string(), case.dir.display().to_string()),
@@ -161,6 +163,85 @@ async fn a_retry_with_backoff_succeeds() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backoff_delays_the_next_attempt_and_holds_no_worker_slot() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("backoff_frees_slot");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    // One worker of one slot: an attempt waiting out its backoff in a slot
+    // would keep every other action from running.
+    let setup = Setup {
+        workers: 1,
+        slots: 1,
+        max_action_lifecycle: None,
+    };
+    let runtime = start_runtime(&schema, &case, &python, &setup).await;
+    let version = store
+        .register_version(&case.workflow, &case.rrl)
+        .await
+        .expect("register");
+    let start = |range: std::ops::Range<i64>| {
+        let batch: Vec<NewInstance> = range
+            .map(|n| NewInstance {
+                version_id: version.id,
+                arguments: format!(r#"{{"dict": [["n", {n}]]}}"#),
+            })
+            .collect();
+        let store = store.clone();
+        async move { store.start_instances(&batch).await.expect("start") }
+    };
+    let log = state_dir(&schema).join("runs.log");
+    let lines = || -> Vec<String> {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    let mut ids = start(0..1).await;
+    // Its first attempt failed: the 3 s backoff begins, and the quick ones
+    // are started into it.
+    while !lines().iter().any(|line| line == "flaky 0 1") {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    ids.extend(start(1..6).await);
+    let statuses = store
+        .wait_for_outcomes(&ids, OUTCOME_WAIT)
+        .await
+        .expect("every instance finishes");
+    runtime.stop().await;
+    for (n, status) in statuses.iter().enumerate() {
+        assert_eq!(status.state, InstanceState::Completed, "{status:?}");
+        assert_eq!(status.outcome.as_deref(), Some(n.to_string().as_str()));
+    }
+    let lines = lines();
+    let retried = lines
+        .iter()
+        .position(|line| line == "flaky 0 2")
+        .expect("the second attempt ran");
+    assert!(
+        lines[..retried]
+            .iter()
+            .any(|line| line.starts_with("quick ")),
+        "no action ran while the retry backed off: {lines:?}"
+    );
+    // The retry was dispatched no earlier than its backoff allowed: its
+    // result is logged at least 3 s after the first attempt's exception.
+    let waited: f64 = sqlx::query_scalar(
+        "SELECT extract(epoch FROM r.created_at - f.created_at)::float8 FROM completions AS f \
+         JOIN completions AS r USING (instance_id, operation_id) \
+         WHERE f.attempt = 1 AND f.completion ? 'raised' AND r.attempt = 2 AND r.completion ? 'returned'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("the two attempts' completions");
+    assert!(waited >= 3.0, "the retry came {waited} s after the failure");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn durable_sleeps_resume() {
     run_case(golden("22_durable_sleep"), TWO_WORKERS, 1).await;
 }
@@ -191,8 +272,8 @@ async fn the_attempts_of_a_killed_worker_run_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recycled_workers_lose_nothing_and_run_nothing_twice() {
     let setup = Setup {
-        workers: 2,
         max_action_lifecycle: Some(3),
+        ..TWO_WORKERS
     };
     // 6 instances of 3 actions each: every worker is recycled several times.
     if let Some(schema) = run_case(golden("04_fanout_comprehension"), setup, 6).await {
