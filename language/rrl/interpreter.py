@@ -782,15 +782,18 @@ async def perform(host: Host, command: Dispatch | Sleep | Backoff) -> Completion
 
 async def run_attempt(host: Host, call: Dispatch) -> Returned | Raised | TimedOut:
     """Run one attempt on `host` within its timeout. A TimeoutError the
-    action raises itself is an exception like any other, not a timeout."""
+    action raises itself is an exception like any other, not a timeout. Once
+    the timeout passed, the attempt timed out whatever it does next: an action
+    that swallows its cancellation and returns (or raises) late has its late
+    outcome discarded."""
     scope = asyncio.timeout(call.timeout)
     try:
         async with scope:
             value = await host.call_action(call)
-    except TimeoutError as exc:
+    except Exception as exc:
         if scope.expired():
             return TimedOut(call.id, call.attempt)
         return Raised(call.id, call.attempt, exc)
-    except Exception as exc:
-        return Raised(call.id, call.attempt, exc)
+    if scope.expired():
+        return TimedOut(call.id, call.attempt)
     return Returned(call.id, call.attempt, value)

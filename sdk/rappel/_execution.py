@@ -26,7 +26,9 @@ async def run_attempt(call: Attemptable, timeout: float | None, attempt: int | N
     """Run one attempt; past `timeout` seconds it is cancelled and becomes RappelTimeout.
 
     A TimeoutError the action raises itself is an ordinary exception, not a timeout
-    of the attempt.
+    of the attempt. Once the timeout passed the attempt timed out, whatever it does
+    next: an action that swallows its cancellation and returns (or raises) late has
+    its late outcome discarded.
     """
     number = 1 if attempt is None else attempt
     if timeout is None:
@@ -34,17 +36,20 @@ async def run_attempt(call: Attemptable, timeout: float | None, attempt: int | N
     scope = asyncio.timeout(timeout)
     try:
         async with scope:
-            return await call.attempt(number)
-    except TimeoutError:
+            value = await call.attempt(number)
+    except Exception:
         if not scope.expired():
             raise
-        which = f" (attempt {attempt})" if attempt is not None else ""
-        raise RappelTimeout(
-            f"action {call.action_name} timed out after {timeout:g}s{which}",
-            action=call.action_name,
-            timeout=timeout,
-            attempt=attempt,
-        ) from None
+    else:
+        if not scope.expired():
+            return value
+    which = f" (attempt {attempt})" if attempt is not None else ""
+    raise RappelTimeout(
+        f"action {call.action_name} timed out after {timeout:g}s{which}",
+        action=call.action_name,
+        timeout=timeout,
+        attempt=attempt,
+    ) from None
 
 
 async def run_with_policy(

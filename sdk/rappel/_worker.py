@@ -105,9 +105,15 @@ async def run_dispatch(dispatch: Any) -> Any:
         try:
             async with scope:
                 value = await definition.invoke(arguments, dispatch.attempt or 1)
-        except TimeoutError:
+        except Exception:
             if not scope.expired():
                 raise
+            late = True
+        else:
+            late = scope.expired()
+        if late:
+            # Past its timeout the attempt timed out, whatever it did next (an
+            # action that swallows its cancellation returns or raises late).
             raise RappelTimeout(
                 f"action {definition.name} timed out after {timeout:g}s (attempt {dispatch.attempt})",
                 action=definition.name,
