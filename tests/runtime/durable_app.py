@@ -66,6 +66,27 @@ class ThreeSteps(Workflow):
         return await label(n, incremented)
 
 
+# ------------------------------------------------------------------ the bridge drill
+
+
+@action
+async def relay_leg(leg: str, key: str) -> str:
+    record("start", leg, key)
+    await asyncio.sleep(0.3)
+    record("end", leg, key)
+    return f"{leg} {key}"
+
+
+@workflow
+class Relay(Workflow):
+    """Two legs of 0.3 s each, so that callers wait through the bridge's deaths."""
+
+    async def run(self, key: str) -> list[str]:
+        first = await relay_leg("first", key)
+        second = await relay_leg("second", key)
+        return [first, second]
+
+
 # ------------------------------------------------------------------ errors
 
 

@@ -1,12 +1,15 @@
 """Processes die, nothing is lost: the crash drill, the bridge killed under waiting
-clients, and an action's exception reaching the caller. One runtime (two workers
-of ten slots) serves the module; the actions (durable_app) log every execution.
+clients (once, and at random moments while clients start and wait), and an action's
+exception reaching the caller. One runtime (two workers of ten slots) serves the
+module; the actions (durable_app) log every execution.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import os
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +18,7 @@ import pytest
 
 import durable_app
 from rappel import RappelError
+from rappel._durable import BridgeUnavailable
 from rappel.dev import LocalRuntime, use_backend
 from runtime_support import HERE, worker_env
 
@@ -137,6 +141,77 @@ async def test_a_client_waiting_through_a_bridge_restart_gets_its_result(drill: 
     assert results == [f"{key}:{2 * int(key) + 1}" for key in sorted(keys)]
     runs = drill.starts(keys)
     assert runs == {(step, key): 1 for step in ("double", "increment", "label") for key in keys}
+
+
+CLIENTS = 24
+BRIDGE_KILLS = 3
+
+
+def drill_seed(name: str) -> random.Random:
+    """A generator for a drill's random moments, seeded from RAPPEL_DRILL_SEED when set
+    (to replay a failure), else from the clock; the seed is printed (pytest shows it
+    with a failure)."""
+    seed = int(os.environ.get("RAPPEL_DRILL_SEED") or time.time_ns())
+    print(f"{name}: seed {seed} (replay with RAPPEL_DRILL_SEED={seed})")
+    return random.Random(seed)
+
+
+async def test_the_bridge_killed_at_random_moments_while_clients_start_and_wait(drill: Drill) -> None:
+    """The bridge is SIGKILLed at random moments, and started again after a random
+    outage, while clients start instances and wait for them. A start is never retried
+    by the client (its answer may be lost after the instance was queued), so each
+    client starts with an idempotency key and starts again with the same key until the
+    bridge answers: one instance per key. Every caller gets its result (a wait the
+    client gives up on is fetched again by the instance's id), and every step ran
+    exactly once: the bridge is not on the instances' path."""
+    rng = drill_seed("bridge drill")
+    keys = [f"bridge-{n}" for n in range(CLIENTS)]
+    start_after = {key: rng.uniform(0.0, 3.0) for key in keys}
+    outages = [(rng.uniform(0.2, 1.2), rng.uniform(0.1, 1.0)) for _ in range(BRIDGE_KILLS)]
+    waiting: set[str] = set()
+    refused: collections.Counter[str] = collections.Counter()
+
+    async def client(key: str) -> tuple[str, list[str]]:
+        await asyncio.sleep(start_after[key])
+        while True:
+            try:
+                handle = await durable_app.Relay().start(key=key, idempotency_key=key)
+                break
+            except BridgeUnavailable:
+                refused[key] += 1
+                await asyncio.sleep(0.1)
+        waiting.add(key)
+        while True:
+            try:
+                result = await handle.result()
+                waiting.discard(key)
+                return handle.id, result
+            except BridgeUnavailable:
+                handle = durable_app.Relay.handle(handle.id)
+
+    async def killer() -> list[int]:
+        waiting_at_kills = []
+        for before, down in outages:
+            await asyncio.sleep(before)
+            waiting_at_kills.append(len(waiting))
+            drill.rt.kill_bridge()
+            await asyncio.sleep(down)
+            await asyncio.to_thread(drill.rt.start_bridge)
+        return waiting_at_kills
+
+    with use_backend(drill.rt.backend):
+        kills = asyncio.create_task(killer())
+        outcomes = await asyncio.wait_for(asyncio.gather(*(client(key) for key in keys)), WAIT_SECONDS)
+        waiting_at_kills = await kills
+        # The same key starts nothing new: it names the instance the client got.
+        again = {key: (await durable_app.Relay().start(key=key, idempotency_key=key)).id for key in keys}
+
+    print(f"callers waiting at each kill: {waiting_at_kills}; starts refused: {sum(refused.values())}")
+    assert any(waiting_at_kills), f"no kill came while callers waited: {waiting_at_kills}"
+    assert [result for _, result in outcomes] == [[f"first {key}", f"second {key}"] for key in keys]
+    assert again == {key: instance for key, (instance, _) in zip(keys, outcomes)}
+    runs = drill.starts(set(keys))
+    assert runs == {(leg, key): 1 for leg in ("first", "second") for key in keys}
 
 
 async def test_an_action_exception_reaches_the_caller_as_its_own_class(drill: Drill) -> None:
