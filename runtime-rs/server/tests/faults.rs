@@ -261,6 +261,20 @@ async fn scalar(store: &Store, sql: &str) -> i64 {
         .expect(sql)
 }
 
+/// Completions of this kind ("returned", "timed_out", ...).
+async fn completions_of(store: &Store, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM completions WHERE completion ? $1")
+        .bind(kind)
+        .fetch_one(store.pool())
+        .await
+        .expect("count completions")
+}
+
+/// Completions of attempts after the first (and of backoffs before them).
+async fn retried_attempts(store: &Store) -> i64 {
+    scalar(store, "SELECT count(*) FROM completions WHERE attempt <> 1").await
+}
+
 fn kill(signal: &str, pid: u32) {
     let status = std::process::Command::new("kill")
         .args(["-s", signal, "--", &pid.to_string()])
@@ -339,6 +353,31 @@ impl Drill {
             store,
             state,
         })
+    }
+
+    /// A step started, and finished, more than once only where `struck`
+    /// says a process the fault took down had it; how many steps started
+    /// again.
+    fn reruns_only_where_struck(&self, struck: impl Fn(&Run) -> bool) -> usize {
+        self.runs.reruns_only_where_struck(&struck);
+        Runs::started(&self.state, INSTANCES).reruns_only_where_struck(&struck)
+    }
+
+    /// The start-workers binary on the drill's schema, named `runtime`, in
+    /// a process group of its own.
+    fn spawn_binary(&self, runtime: &str) -> std::process::Child {
+        binary_for(&self.schema, &self.case, &self.python)
+            .env("DRILL_RUNTIME", runtime)
+            .spawn()
+            .expect("start-workers runs")
+    }
+
+    /// start-workers on the drill's schema named `runtime`, with `workers`
+    /// workers of 4 slots.
+    async fn runtime(&self, (runtime, workers): (&str, usize), options: Options) -> StartWorkers {
+        let store = self.schema.store().await;
+        let (case, python, state) = (&self.case, &self.python, &self.state);
+        start_runtime_with(store, case, python, state, (runtime, workers), options).await
     }
 }
 
@@ -609,14 +648,9 @@ async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
     let Some(drill) = Drill::on_a_test_schema().await else {
         return;
     };
-    let runtime = start_runtime(
-        drill.schema.store().await,
-        &drill.case,
-        &drill.python,
-        &drill.state,
-        ("frozen", 2, 100),
-    )
-    .await;
+    let runtime = drill
+        .runtime(("frozen", 2), drill_options("frozen", 100))
+        .await;
     let ids = start_drill(&drill.store, &drill.case).await;
     drill.runs.wait_for(STEPS / 6).await;
     let frozen = drill.runs.all().last().expect("a run").pid;
@@ -629,11 +663,7 @@ async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
     let statuses = wait_finished(&drill.store, &ids).await;
     runtime.stop().await;
     check_results(&statuses);
-    let timed_out = scalar(
-        &drill.store,
-        "SELECT count(*) FROM completions WHERE completion ? 'timed_out'",
-    )
-    .await;
+    let timed_out = completions_of(&drill.store, "timed_out").await;
     assert!(timed_out > 0, "the frozen worker's attempts timed out");
     // A timed-out attempt's late result never reaches the log: each step
     // has one result, of the attempt after its timeouts.
@@ -646,11 +676,7 @@ async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
     )
     .await;
     assert_eq!(late, 0, "a result of a timed-out attempt was applied");
-    let returned = scalar(
-        &drill.store,
-        "SELECT count(*) FROM completions WHERE completion ? 'returned'",
-    )
-    .await;
+    let returned = completions_of(&drill.store, "returned").await;
     assert_eq!(returned, STEPS as i64, "one result per step");
     // A step ran twice only when the frozen worker had it.
     for (step, runs) in drill.runs.by_step() {
@@ -666,33 +692,30 @@ async fn a_frozen_worker_times_out_and_its_late_results_are_discarded() {
 
 // ------------------------------------------------------------ two runtimes
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_runtimes_on_one_database_share_the_work_and_run_each_step_once() {
-    let Some(drill) = Drill::on_a_test_schema().await else {
-        return;
-    };
+/// Two runtimes, "a" and "b", each with `workers` workers and `options`,
+/// run `instances` instances on one database: every step ran once, both
+/// ran steps, and no step was dispatched twice.
+async fn two_runtimes_share(
+    drill: &Drill,
+    instances: usize,
+    workers: usize,
+    options: impl Fn(&str) -> Options,
+) {
+    let runs = Runs::of(&drill.state, instances);
     let mut runtimes = Vec::new();
     for name in ["a", "b"] {
-        // Neither may hold more than a few instances: both must lease.
-        let runtime = start_runtime(
-            drill.schema.store().await,
-            &drill.case,
-            &drill.python,
-            &drill.state,
-            (name, 1, 6),
-        )
-        .await;
-        runtimes.push(runtime);
+        runtimes.push(drill.runtime((name, workers), options(name)).await);
     }
-    let ids = start_drill(&drill.store, &drill.case).await;
+    let ids = start_batch(&drill.store, &drill.case, instances).await;
     let statuses = wait_finished(&drill.store, &ids).await;
     for runtime in runtimes {
         runtime.stop().await;
     }
     check_results(&statuses);
-    drill.runs.each_once();
+    runs.each_once();
+    Runs::started(&drill.state, instances).each_once();
     let mut per_runtime: HashMap<String, usize> = HashMap::new();
-    for run in drill.runs.all() {
+    for run in runs.all() {
         *per_runtime.entry(run.runtime).or_default() += 1;
     }
     assert_eq!(
@@ -700,12 +723,33 @@ async fn two_runtimes_on_one_database_share_the_work_and_run_each_step_once() {
         2,
         "both runtimes ran steps: {per_runtime:?}"
     );
-    let retried = scalar(
-        &drill.store,
-        "SELECT count(*) FROM completions WHERE attempt <> 1",
-    )
-    .await;
+    let retried = retried_attempts(&drill.store).await;
     assert_eq!(retried, 0, "no step was dispatched twice");
+    let logged = scalar(&drill.store, "SELECT count(*) FROM completions").await;
+    assert_eq!(logged, 3 * instances as i64, "one completion per step");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runtimes_on_one_database_share_the_work_and_run_each_step_once() {
+    let Some(drill) = Drill::on_a_test_schema().await else {
+        return;
+    };
+    // Neither may hold more than a few instances: both must lease.
+    two_runtimes_share(&drill, INSTANCES, 1, |name| drill_options(name, 6)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runtimes_under_load_dispatch_no_step_twice() {
+    let Some(drill) = Drill::on_a_test_schema().await else {
+        return;
+    };
+    // Three times the usual batch, on 2 × 2 workers; each runtime holds
+    // few instances at once, so the two lease against each other all along.
+    two_runtimes_share(&drill, 3 * INSTANCES, 2, |name| Options {
+        batch_size: 4,
+        ..drill_options(name, 12)
+    })
+    .await;
 }
 
 // ------------------------------------------------------------ SIGTERM
@@ -726,12 +770,7 @@ async fn sigterm_under_load_drains_releases_and_exits_0() {
     let Some(drill) = Drill::on_a_test_schema().await else {
         return;
     };
-    let spawn = |name: &str| {
-        binary_for(&drill.schema, &drill.case, &drill.python)
-            .env("DRILL_RUNTIME", name)
-            .spawn()
-            .expect("start-workers runs")
-    };
+    let spawn = |name: &str| drill.spawn_binary(name);
     let ids = start_drill(&drill.store, &drill.case).await;
     // The first is sent SIGTERM alone (as by `kill PID`), the second with its
     // workers (its process group, as by Ctrl-C in a shell or a service
@@ -795,14 +834,9 @@ async fn workers_killed_at_random_moments_lose_nothing() {
         return;
     };
     let mut moments = Moments::seeded("workers_killed_at_random_moments_lose_nothing");
-    let runtime = start_runtime(
-        drill.schema.store().await,
-        &drill.case,
-        &drill.python,
-        &drill.state,
-        ("kill-worker", 2, 100),
-    )
-    .await;
+    let runtime = drill
+        .runtime(("kill-worker", 2), drill_options("kill-worker", 100))
+        .await;
     let ids = start_drill(&drill.store, &drill.case).await;
     let mut killed = std::collections::HashSet::new();
     for moment in moments.spread(3, STEPS / 10..STEPS * 3 / 4) {
@@ -831,19 +865,11 @@ async fn workers_killed_at_random_moments_lose_nothing() {
     check_results(&statuses);
     // Each step started again only where a killed worker had started it,
     // and finished again only where one had finished it unreported.
-    let again = Runs::started(&drill.state, INSTANCES)
-        .reruns_only_where_struck(|run| killed.contains(&run.pid));
-    drill
-        .runs
-        .reruns_only_where_struck(|run| killed.contains(&run.pid));
+    let again = drill.reruns_only_where_struck(|run| killed.contains(&run.pid));
     eprintln!("{again} steps started again, each one a killed worker had");
     // A killed worker's attempts count as timed out and are retried; each
     // step has one result in the log.
-    let returned = scalar(
-        &drill.store,
-        "SELECT count(*) FROM completions WHERE completion ? 'returned'",
-    )
-    .await;
+    let returned = completions_of(&drill.store, "returned").await;
     assert_eq!(returned, STEPS as i64, "one result per step");
     let failed = scalar(
         &drill.store,
@@ -851,11 +877,7 @@ async fn workers_killed_at_random_moments_lose_nothing() {
     )
     .await;
     assert_eq!(failed, 0, "every attempt returned or was cut by a kill");
-    let cut = scalar(
-        &drill.store,
-        "SELECT count(*) FROM completions WHERE completion ? 'timed_out'",
-    )
-    .await;
+    let cut = completions_of(&drill.store, "timed_out").await;
     assert!(cut > 0, "the kills cut attempts in flight");
     eprintln!("{cut} attempts cut by the kills and run again");
 }
@@ -868,12 +890,7 @@ async fn start_workers_killed_at_random_moments_loses_nothing() {
         return;
     };
     let mut moments = Moments::seeded("start_workers_killed_at_random_moments_loses_nothing");
-    let spawn = |name: &str| {
-        binary_for(&drill.schema, &drill.case, &drill.python)
-            .env("DRILL_RUNTIME", name)
-            .spawn()
-            .expect("start-workers runs")
-    };
+    let spawn = |name: &str| drill.spawn_binary(name);
     let ids = start_drill(&drill.store, &drill.case).await;
     // Each start-workers (but the last) is killed with its workers once it
     // ran a random number of steps; the next waits out its leases (10 s).
@@ -904,11 +921,7 @@ async fn start_workers_killed_at_random_moments_loses_nothing() {
     let status = exited(last).await;
     assert!(status.success(), "{status}");
     check_results(&statuses);
-    let again = Runs::started(&drill.state, INSTANCES)
-        .reruns_only_where_struck(|run| killed.contains(&run.runtime));
-    drill
-        .runs
-        .reruns_only_where_struck(|run| killed.contains(&run.runtime));
+    let again = drill.reruns_only_where_struck(|run| killed.contains(&run.runtime));
     eprintln!("{again} steps started again, each one a killed start-workers had");
 }
 
@@ -924,15 +937,7 @@ async fn recycling_under_load_loses_nothing_and_runs_nothing_twice() {
         max_action_lifecycle: Some(LIFECYCLE),
         ..drill_options("recycle", 100)
     };
-    let runtime = start_runtime_with(
-        drill.schema.store().await,
-        &drill.case,
-        &drill.python,
-        &drill.state,
-        ("recycle", 2),
-        options,
-    )
-    .await;
+    let runtime = drill.runtime(("recycle", 2), options).await;
     let ids = start_drill(&drill.store, &drill.case).await;
     let statuses = wait_finished(&drill.store, &ids).await;
     runtime.stop().await;
@@ -951,65 +956,6 @@ async fn recycling_under_load_loses_nothing_and_runs_nothing_twice() {
         per_worker.len() >= STEPS / LIFECYCLE as usize,
         "workers were recycled: {per_worker:?}"
     );
-    let retried = scalar(
-        &drill.store,
-        "SELECT count(*) FROM completions WHERE attempt <> 1",
-    )
-    .await;
+    let retried = retried_attempts(&drill.store).await;
     assert_eq!(retried, 0, "no attempt was cut by the recycling");
-}
-
-// ------------------------------------------------------------ two runtimes, under load
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_runtimes_under_load_dispatch_no_step_twice() {
-    let Some(drill) = Drill::on_a_test_schema().await else {
-        return;
-    };
-    // Three times the usual batch, on 2 × 2 workers; each runtime holds
-    // few instances at once, so the two lease against each other all along.
-    const LOAD: usize = 3 * INSTANCES;
-    let runs = Runs::of(&drill.state, LOAD);
-    let mut runtimes = Vec::new();
-    for name in ["a", "b"] {
-        let options = Options {
-            batch_size: 4,
-            ..drill_options(name, 12)
-        };
-        let runtime = start_runtime_with(
-            drill.schema.store().await,
-            &drill.case,
-            &drill.python,
-            &drill.state,
-            (name, 2),
-            options,
-        )
-        .await;
-        runtimes.push(runtime);
-    }
-    let ids = start_batch(&drill.store, &drill.case, LOAD).await;
-    let statuses = wait_finished(&drill.store, &ids).await;
-    for runtime in runtimes {
-        runtime.stop().await;
-    }
-    check_results(&statuses);
-    runs.each_once();
-    Runs::started(&drill.state, LOAD).each_once();
-    let mut per_runtime: HashMap<String, usize> = HashMap::new();
-    for run in runs.all() {
-        *per_runtime.entry(run.runtime).or_default() += 1;
-    }
-    assert_eq!(
-        per_runtime.len(),
-        2,
-        "both runtimes ran steps: {per_runtime:?}"
-    );
-    let dispatched_again = scalar(
-        &drill.store,
-        "SELECT count(*) FROM completions WHERE attempt <> 1",
-    )
-    .await;
-    assert_eq!(dispatched_again, 0, "no step was dispatched twice");
-    let logged = scalar(&drill.store, "SELECT count(*) FROM completions").await;
-    assert_eq!(logged, 3 * LOAD as i64, "one completion per step");
 }
