@@ -463,6 +463,23 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_env_file_is_named_without_its_password() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join(".env");
+        std::fs::write(
+            &path,
+            "RAPPEL_WORKER_COUNT=2\nRAPPEL_DATABASE_URL='postgresql://app:s3cret@db/rappel\n",
+        )
+        .unwrap();
+        let error = read_env_file(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("cannot read {}", path.display())),
+            "{error}"
+        );
+        assert!(!error.contains("s3cret"), "{error}");
+    }
+
+    #[test]
     fn a_missing_database_url_says_how_to_get_one() {
         let error = config(&[]).unwrap().database_url().unwrap_err();
         assert!(error.to_string().contains("rappel.devdb"), "{error}");
