@@ -23,7 +23,9 @@ dataclass of it is read as an open record, an exception as a stand-in).
 
 The engine's exceptions, `RappelError` and `RappelTimeout`, are defined here:
 every program knows them (`rappel:RappelTimeout` is what a timed-out attempt
-raises), and the SDK exports these same classes.
+raises), and the SDK exports these same classes. So is `ActionNotFound`, a
+`RappelError` a worker raises for an action it cannot find, which no retry
+policy retries; programs catch it as a `RappelError`.
 """
 
 from __future__ import annotations
@@ -67,10 +69,19 @@ class RappelTimeout(RappelError):
         self.attempt = attempt
 
 
+class ActionNotFound(RappelError):
+    """No worker can run the action an attempt was sent to: its module does not
+    define it, or cannot be imported where the worker runs. A deployment error, so
+    retrying cannot help: an attempt that fails with it is never retried, whatever
+    the call's retry policy (docs/operations.md, "Bad input")."""
+
+
 # Values name their classes by `module:qualname`: the public module is the stable name.
-for _engine in (RappelError, RappelTimeout):
+for _engine in (RappelError, RappelTimeout, ActionNotFound):
     _engine.__module__ = "rappel"
-ENGINE_EXCEPTIONS: dict[str, type[BaseException]] = {f"rappel:{cls.__qualname__}": cls for cls in (RappelError, RappelTimeout)}
+ENGINE_EXCEPTIONS: dict[str, type[BaseException]] = {
+    f"rappel:{cls.__qualname__}": cls for cls in (RappelError, RappelTimeout, ActionNotFound)
+}
 
 # The enum flavors an enum declaration may derive from, and the mixins before them.
 ENUM_FLAVORS: dict[str, type[enum.Enum]] = {

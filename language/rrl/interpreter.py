@@ -71,7 +71,8 @@ This module is the specification of execution that every runtime matches:
   the call at once and a timeout is retried without limit. With
   `retry(attempts=n, on=[...])`, an attempt that fails with a matching
   exception (any, when `on` is empty; RappelTimeout counts) is retried until
-  n attempts were made (no limit for `attempts=None`). Before retry k (k =
+  n attempts were made (no limit for `attempts=None`); an ActionNotFound
+  (no worker has the action) is never retried. Before retry k (k =
   1, 2, ...) a `Backoff` timer waits min(float(base) * float(multiplier) **
   (k-1), max) seconds (`**` is C's pow; infinity when it overflows) when a backoff is
   given and that is more than 0; otherwise the next attempt is dispatched at
@@ -99,7 +100,7 @@ from . import ast as A
 from . import codec
 from . import dag as D
 from . import policies as P
-from .classes import RappelTimeout
+from .classes import ActionNotFound, RappelTimeout
 from .evaluate import Evaluator
 from .limits import deep_stack
 
@@ -655,6 +656,8 @@ class Machine:
 
     def _retries(self, retry: P.Retry | None, exc: BaseException, attempt: int) -> bool:
         """Whether failed attempt `attempt` is followed by another."""
+        if isinstance(exc, ActionNotFound):  # a deployment error: retrying cannot help
+            return False
         if retry is None:
             return self.eval.matches(exc, "RappelTimeout")
         if retry.attempts is not None and attempt >= retry.attempts:

@@ -7,11 +7,12 @@ Language (RRL); actions are the retryable units of work they orchestrate.
 from ._actions import action, current_attempt
 from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
 from ._depend import Depend
-from ._errors import CodecError, ConfigError, RappelError, RappelTimeout, WorkflowCompileError
+from ._errors import ActionNotFound, CodecError, ConfigError, RappelError, RappelTimeout, WorkflowCompileError
 from ._policies import BackoffPolicy, RetryPolicy
 from ._workflow import Workflow, workflow
 
 __all__ = [
+    "ActionNotFound",
     "BackoffPolicy",
     "CodecError",
     "ConfigError",

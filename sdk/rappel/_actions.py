@@ -20,7 +20,7 @@ from typing import Any, TypeVar, overload
 
 from ._boundary import Resolver, run_across, workflow_boundary
 from ._depend import Depend, DependencyScope, depend_of
-from ._errors import RappelError
+from ._errors import ActionNotFound, RappelError
 from ._execution import run_with_policy
 from ._policies import ActionPolicy
 from ._signatures import qualified_name, resolved_signature
@@ -214,13 +214,13 @@ def _register(definition: ActionDefinition) -> None:
 
 def lookup_action(name: str, module: str | None = None) -> ActionDefinition:
     """The action `name` of `module` (imported first if needed); without a module,
-    the only action registered under `name`."""
+    the only action registered under `name`. ActionNotFound when there is none."""
     if module is None:
         found = [d for (_, registered), d in _registry.items() if registered == name]
         if len(found) == 1:
             return found[0]
         if not found:
-            raise RappelError(f"no action is registered under the name {name!r}")
+            raise ActionNotFound(f"no action is registered under the name {name!r}")
         modules = ", ".join(sorted(d.module for d in found))
         raise RappelError(f"action name {name!r} is registered in several modules ({modules}); name the module")
 
@@ -228,14 +228,14 @@ def lookup_action(name: str, module: str | None = None) -> ActionDefinition:
         try:
             importlib.import_module(module)
         except ImportError as exc:
-            raise RappelError(
+            raise ActionNotFound(
                 f"action {name!r} is not registered and its module {module!r} "
                 f"cannot be imported: {type(exc).__name__}: {exc}"
             ) from exc
     try:
         return _registry[(module, name)]
     except KeyError:
-        raise RappelError(f"module {module!r} defines no action named {name!r}") from None
+        raise ActionNotFound(f"module {module!r} defines no action named {name!r}") from None
 
 
 def registered_actions() -> list[ActionDefinition]:

@@ -38,7 +38,7 @@ import grpc
 from . import _binaries, _toolchain
 from ._boundary import decode, encode, workflow_boundary
 from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
-from ._errors import RappelError
+from ._errors import CodecError, RappelError
 from ._prebuilt import configured_ir_dir, prebuilt_rrl
 from ._proto import bridge_pb2, bridge_pb2_grpc
 from .config import Address, is_set, load_settings
@@ -54,6 +54,9 @@ CALL_SECONDS = 30.0
 # How long boot-rappel-singleton may take to find or start the bridge.
 SINGLETON_SECONDS = 60.0
 MAX_MESSAGE_BYTES = 64 << 20
+# The largest encoded arguments of one instance, as rappel-bridge checks them
+# (docs/operations.md, "Bad input"): refused here before anything is sent.
+MAX_ARGUMENTS_BYTES = 4 << 20
 
 _CHANNEL_OPTIONS = [
     # Reconnect quickly to a bridge that restarts (gRPC's default backoff grows to minutes).
@@ -235,10 +238,16 @@ class DurableBackend:
     ) -> WorkflowHandle:
         name = workflow_cls.__name__
         with workflow_boundary(name):
-            arguments = _encode_arguments(args)
+            arguments = _encode_arguments(args).encode("utf-8")
+        if len(arguments) > MAX_ARGUMENTS_BYTES:
+            raise CodecError(
+                f"{name}: the arguments of run() are {len(arguments):,} bytes encoded, over the limit of "
+                f"{MAX_ARGUMENTS_BYTES:,} bytes (4 MiB) of a value the runtime stores: keep large data "
+                "elsewhere (a table, object storage) and pass a reference to it"
+            )
         version = await self._version(workflow_cls)
         request = bridge_pb2.StartWorkflowRequest(
-            version_id=version, arguments=arguments.encode("utf-8"), idempotency_key=idempotency_key
+            version_id=version, arguments=arguments, idempotency_key=idempotency_key
         )
         try:
             response = await self._call("StartWorkflow", request, f"start {name}")

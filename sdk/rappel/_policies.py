@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Iterable
 
-from ._errors import RappelTimeout
+from ._errors import ActionNotFound, RappelTimeout
 
 DEFAULT_ACTION_TIMEOUT = 300.0
 """Seconds an action attempt may run before it becomes a RappelTimeout (~5 minutes)."""
@@ -161,6 +161,8 @@ class ActionPolicy:
 
     def should_retry(self, exc: BaseException, attempt: int) -> bool:
         """Whether failed attempt number `attempt` (1-based) is followed by another."""
+        if isinstance(exc, ActionNotFound):  # a deployment error: retrying cannot help
+            return False
         if self.retry is None:
             # Native semantics: exceptions fail at once; timeouts usually mean a lost
             # worker, so they are retried without limit.

@@ -30,7 +30,7 @@ from rrl import codec
 
 from ._actions import lookup_action, registered_actions
 from ._boundary import HELP, resolve_class
-from ._errors import CodecError, ConfigError, RappelError, RappelTimeout
+from ._errors import ActionNotFound, CodecError, ConfigError, RappelError, RappelTimeout
 from ._proto import worker_pb2, worker_pb2_grpc
 from ._workflow import compile_on_first_use
 from .config import load_settings
@@ -40,6 +40,9 @@ logger = logging.getLogger("rappel.worker")
 # A message well under gRPC's default 4 MiB limit: results are split across messages
 # beyond it. A single larger result still goes alone (the runtime's limit decides).
 MAX_RESULT_BATCH_BYTES = 1 << 20
+# The largest encoded result or exception a worker sends, as the runtime's limit on
+# any value crossing into Postgres (docs/operations.md, "Bad input").
+MAX_PAYLOAD_BYTES = 4 << 20
 # Dispatch batches from the runtime may be large; accept up to this.
 MAX_RECEIVE_BYTES = 64 << 20
 
@@ -88,11 +91,8 @@ async def run_dispatch(dispatch: Any) -> Any:
     try:
         try:
             definition = lookup_action(dispatch.name, dispatch.module)
-        except RappelError as exc:
-            raise RappelError(
-                f"this worker cannot run {label}: {exc} "
-                f"(RAPPEL_USER_MODULE={os.environ.get('RAPPEL_USER_MODULE', '')!r})"
-            ) from None
+        except ActionNotFound as exc:
+            raise _not_found(label, exc) from None
         try:
             kwargs = codec.loads(dispatch.kwargs, resolve_class)
         except codec.DecodeError as exc:
@@ -121,9 +121,15 @@ async def run_dispatch(dispatch: Any) -> Any:
                 attempt=dispatch.attempt,
             ) from None
         try:
-            encoded = codec.dumps(value)
+            encoded = codec.dumps(value).encode()
         except codec.EncodeError as exc:
             raise CodecError(f"the result of {label} cannot be encoded: {exc.where('result')} {exc.reason}\n{HELP}") from None
+        if len(encoded) > MAX_PAYLOAD_BYTES:
+            raise CodecError(
+                f"the result of {label} is {_mib(len(encoded))} encoded, over the {_mib(MAX_PAYLOAD_BYTES)} "
+                "limit of a value crossing to the runtime: keep large data elsewhere (a table, object "
+                "storage) and return a reference to it"
+            )
     except Exception as exc:
         return worker_pb2.Result(
             attempt_id=dispatch.attempt_id,
@@ -132,20 +138,50 @@ async def run_dispatch(dispatch: Any) -> Any:
         )
     return worker_pb2.Result(
         attempt_id=dispatch.attempt_id,
-        value=encoded.encode(),
+        value=encoded,
         duration_seconds=time.perf_counter() - started,
     )
 
 
+def _not_found(label: str, problem: ActionNotFound) -> ActionNotFound:
+    """The error of a dispatch for an action this worker does not have, naming the
+    modules it has actions from: a deployment error, never retried."""
+    modules = sorted({d.module for d in registered_actions()})
+    user_module = os.environ.get("RAPPEL_USER_MODULE", "")
+    return ActionNotFound(
+        f"this worker cannot run {label}: {problem}. It imported RAPPEL_USER_MODULE={user_module!r} "
+        f"and has actions from {', '.join(modules) or 'no module'}. Deploy the code that defines the "
+        "action to the workers (RAPPEL_USER_MODULE must import its module), or start the workflow "
+        "from the code the workers run; retrying cannot help, so the attempt is not retried"
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MiB" if size % (1 << 20) else f"{size >> 20} MiB"
+
+
 def _encoded_exception(exc: BaseException, label: str) -> bytes:
     """The codec's encoding of `exc`. The codec encodes every exception; should it
-    still fail (an exception nested past the recursion limit), the failure is
-    reported as a RappelError that says what was raised rather than lost."""
+    still fail (an exception nested past the recursion limit), or come out over the
+    payload limit, it is reported as a RappelError that says what was raised rather
+    than lost."""
     try:
-        return codec.dumps(exc).encode()
+        encoded = codec.dumps(exc).encode()
     except Exception as failure:
-        stand_in = RappelError(f"{label} raised {type(exc).__qualname__}: {exc!s:.2000}, which cannot be encoded ({failure})")
-        return codec.dumps(stand_in).encode()
+        problem = f"which cannot be encoded ({failure})"
+    else:
+        if len(encoded) <= MAX_PAYLOAD_BYTES:
+            return encoded
+        problem = f"which is {_mib(len(encoded))} encoded, over the {_mib(MAX_PAYLOAD_BYTES)} limit"
+    stand_in = RappelError(f"{label} raised {type(exc).__qualname__}: {_shown(exc)}, {problem}")
+    return codec.dumps(stand_in).encode()
+
+
+def _shown(exc: BaseException) -> str:
+    try:
+        return f"{exc!s:.2000}"
+    except Exception as failure:  # a broken __str__
+        return f"<str() failed: {type(failure).__name__}>"
 
 
 def _traceback_text(exc: BaseException) -> str:

@@ -132,6 +132,10 @@ def parse_address(text: str) -> Address:
     return Address(match["v6"] or match["host"], port)
 
 
+def _address_text(text: str) -> str:
+    return str(parse_address(text))
+
+
 def _database_url(text: str) -> str:
     parts = urlsplit(text.strip())
     if parts.scheme not in ("postgres", "postgresql"):
@@ -203,7 +207,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("RAPPEL_GC_BATCH_SIZE", "gc_batch_size", _positive_int, "100", "most instances removed per GC cycle"),
     Variable("RAPPEL_SERVER_URL", "server_url", _optional(_url), "none (boot-rappel-singleton)",
              "URL of the rappel-bridge the client talks to"),
-    Variable("RAPPEL_WORKER_ADDR", "worker_addr", _optional(_text), "none (set by start-workers)",
+    Variable("RAPPEL_WORKER_ADDR", "worker_addr", _optional(_address_text), "none (set by start-workers)",
              "address of the runtime's WorkerBridge a worker connects to"),
     Variable("RAPPEL_WORKER_ID", "worker_id", _optional(_text), "worker-<pid> (set by start-workers)",
              "the worker's id in its Hello"),
@@ -244,7 +248,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             values[variable.field] = variable.parse(text)
         except ValueError as exc:
             raise ConfigError(
-                f"{variable.name}={text!r} (from {origin}) is not valid: expected {exc}; "
+                f"{variable.name}={hide_passwords(text)!r} (from {origin}) is not valid: expected {exc}; "
                 f"the default is {variable.default}"
             ) from None
 
@@ -284,4 +288,15 @@ def _read_env_file(path: Path) -> dict[str, str | None]:
     try:
         return dict(dotenv_values(path, interpolate=False))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
+        raise ConfigError(f"cannot read {path}: {hide_passwords(str(exc))}") from None
+
+
+_URL_PASSWORD = re.compile(r"(://[^\s'\"]*?:)[^\s'\"]*(@[^\s'\"@]*)")
+_QUERY_PASSWORD = re.compile(r"(password=)[^&\s'\"]*", re.IGNORECASE)
+
+
+def hide_passwords(text: str) -> str:
+    """`text` with the password of every URL in it (`scheme://user:PASSWORD@host`,
+    `?password=PASSWORD`) replaced by `***`: what an error may show of a value that
+    is, or holds, a database URL (the runtime's `config::hide_passwords`)."""
+    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***\2", text))

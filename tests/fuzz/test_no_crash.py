@@ -268,6 +268,18 @@ def test_mutated_rrl_checks_and_formats_or_gets_diagnostics(text, tmp_path_facto
     assert_checks_and_formats(text, tmp_path_factory.mktemp("rrl"))
 
 
+# Text with no program in it at all: any characters, mostly those RRL is made of.
+RANDOM_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from(list("rrl 1\n:()[]{}=,.ifx\"'#*-$\t")), NASTY_CHARACTERS), max_size=300
+)
+
+
+@settings(FUZZ, max_examples=EXAMPLES)
+@given(text=RANDOM_TEXT)
+def test_random_text_checks_and_formats_or_gets_diagnostics(text, tmp_path_factory):
+    assert_checks_and_formats(text, tmp_path_factory.mktemp("rrl"))
+
+
 # ------------------------------------------------------------------ the real command line
 
 

@@ -138,6 +138,20 @@ def test_without_a_retry_policy_timeouts_retry_without_limit_and_exceptions_fail
     assert isinstance(finish.error, KeyError)
 
 
+def test_an_action_no_worker_has_is_never_retried_whatever_the_policy():
+    from rrl.classes import ActionNotFound, RappelError
+
+    for policy in ["", " retry(attempts=50)", " retry(attempts=None) backoff(base=1s)"]:
+        m = machine(f"    try:\n        r = await act(x=1){policy}\n        return r\n"
+                    "    except Exception as e:\n        return str(e)\n")
+        m.start({})
+        missing = ActionNotFound("this worker cannot run action m.act()")
+        assert m.complete(Raised("0", 1, missing)) == [Finish(result="this worker cannot run action m.act()")]
+    m = machine("    r = await act(x=1) retry(attempts=2)\n    return r\n")
+    m.start({})
+    assert m.complete(Raised("0", 1, RappelError("other"))) == [dispatch("0", 1, attempt=2)]
+
+
 def test_a_limit_starts_the_next_branch_when_one_ends():
     m = machine("    xs = parallel for i in range(4) limit 2:\n        await act(x=i)\n    return xs\n")
     assert m.start({}) == [dispatch("0[0].0", 0), dispatch("0[1].0", 1)]

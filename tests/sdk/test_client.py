@@ -276,6 +276,20 @@ async def test_an_argument_the_codec_cannot_carry_is_named(backend: DurableBacke
     assert served.bridge.started == []
 
 
+async def test_arguments_that_do_not_fit_run_or_the_limit_are_refused_before_the_bridge(
+    backend: DurableBackend, served: Served
+) -> None:
+    with pytest.raises(TypeError, match=r"SendAll.run\(\): missing a required argument: 'people'"):
+        await SendAll().start()
+    with pytest.raises(TypeError, match=r"SendAll.run\(\): got an unexpected keyword argument 'nite'"):
+        await SendAll().start(["ada"], nite="hi")
+    with pytest.raises(TypeError, match=r"SendAll.run\(\): too many positional arguments"):
+        await SendAll().start(["ada"], "hi", "extra")
+    with pytest.raises(CodecError, match=r"SendAll: the arguments of run\(\) are 5,242,9\d\d bytes encoded, over the limit"):
+        await SendAll().start(["x" * (5 << 20)])
+    assert served.bridge.registered == [] and served.bridge.started == []
+
+
 # ------------------------------------------------------------------ discovery
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import rappel
-from rappel.config import VARIABLES, Address, is_set, load_settings
+from rappel.config import VARIABLES, Address, hide_passwords, is_set, load_settings
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
@@ -79,25 +79,56 @@ def test_dotenv_in_working_directory_is_the_default(tmp_path: Path, monkeypatch:
     assert load_settings({}).poll_interval_ms == 50
 
 
-@pytest.mark.parametrize(
-    ("variable", "value", "expected"),
-    [
-        ("RAPPEL_CONCURRENT_PER_WORKER", "ten", "a positive integer"),
-        ("RAPPEL_WORKER_COUNT", "0", "a positive integer"),
-        ("RAPPEL_WEBAPP_ENABLED", "maybe", "true or false"),
-        ("RAPPEL_HTTP_ADDR", "localhost", "host:port"),
-        ("RAPPEL_GRPC_ADDR", "127.0.0.1:70000", "host:port"),
-        ("RAPPEL_DATABASE_URL", "mysql://x/y", "a PostgreSQL URL"),
-        ("RAPPEL_USER_MODULE", "my-app.actions", "a dotted Python module name"),
-        ("RAPPEL_GC_RETENTION_SECONDS", "-1", "an integer >= 0"),
-        ("RAPPEL_SERVER_URL", "localhost", "a URL"),
-    ],
-)
+# A bad value of every variable that has one (RAPPEL_WORKER_ID and RAPPEL_IR_DIR take
+# any text; an empty one means unset).
+BAD_VALUES = [
+    ("RAPPEL_CONCURRENT_PER_WORKER", "ten", "a positive integer"),
+    ("RAPPEL_WORKER_COUNT", "0", "a positive integer"),
+    ("RAPPEL_WEBAPP_ENABLED", "maybe", "true or false"),
+    ("RAPPEL_HTTP_ADDR", "localhost", "host:port"),
+    ("RAPPEL_GRPC_ADDR", "127.0.0.1:70000", "host:port"),
+    ("RAPPEL_DATABASE_URL", "mysql://x/y", "a PostgreSQL URL"),
+    ("RAPPEL_USER_MODULE", "my-app.actions", "a dotted Python module name"),
+    ("RAPPEL_GC_RETENTION_SECONDS", "-1", "an integer >= 0"),
+    ("RAPPEL_SERVER_URL", "localhost", "a URL"),
+    ("RAPPEL_POLL_INTERVAL_MS", "0.5", "a positive integer"),
+    ("RAPPEL_MAX_ACTION_LIFECYCLE", "-5", "a positive integer"),
+    ("RAPPEL_WEBAPP_ADDR", "[::1]", "host:port"),
+    ("RAPPEL_BATCH_SIZE", "lots", "a positive integer"),
+    ("RAPPEL_GC_INTERVAL_MS", "1m", "a positive integer"),
+    ("RAPPEL_GC_BATCH_SIZE", "0", "a positive integer"),
+    ("RAPPEL_WORKER_ADDR", "24117", "host:port"),
+    ("RAPPEL_WORKER_HEARTBEAT_SECONDS", "inf", "a positive number of seconds"),
+]
+FREE_TEXT = {"RAPPEL_WORKER_ID", "RAPPEL_IR_DIR"}
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), BAD_VALUES)
 def test_bad_value_names_variable_value_and_expectation(tmp_path: Path, variable: str, value: str, expected: str) -> None:
     with pytest.raises(rappel.ConfigError) as caught:
         load({variable: value}, tmp_path)
     message = str(caught.value)
     assert message.startswith(f"{variable}={value!r} (from the environment) is not valid: expected {expected}")
+
+
+def test_every_variable_has_a_bad_value_test() -> None:
+    tested = {variable for variable, _, _ in BAD_VALUES}
+    assert tested == {v.name for v in VARIABLES} - FREE_TEXT
+
+
+def test_no_error_shows_a_password(tmp_path: Path) -> None:
+    with pytest.raises(rappel.ConfigError) as caught:
+        load({"RAPPEL_DATABASE_URL": "mysql://app:s3cret@db:5432/rappel"}, tmp_path)
+    assert "'mysql://app:***@db:5432/rappel'" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
+    for text, shown in [
+        ("postgresql://app:p/w@d@db/x", "postgresql://app:***@db/x"),
+        ("postgres://app@db/x?password=pw&sslmode=require", "postgres://app@db/x?password=***&sslmode=require"),
+        ("line 1: 'RAPPEL_DATABASE_URL=\"postgres://u:pw@h/d' x://a:b@c", "line 1: 'RAPPEL_DATABASE_URL=\"postgres://u:***@h/d' x://a:***@c"),
+        ("postgresql://db:5432/x", "postgresql://db:5432/x"),
+        ("no url at all", "no url at all"),
+    ]:
+        assert hide_passwords(text) == shown
 
 
 def test_bad_value_in_dotenv_names_the_file(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from rappel import BackoffPolicy, RappelTimeout, RetryPolicy
+from rappel import ActionNotFound, BackoffPolicy, RappelError, RappelTimeout, RetryPolicy
 from rappel._policies import DEFAULT_ACTION_TIMEOUT, ActionPolicy
 
 
@@ -80,6 +80,14 @@ def test_retry_policy_governs_exceptions_and_timeouts():
     assert not policy.should_retry(ValueError(), attempt=2)
     assert policy.should_retry(RappelTimeout(), attempt=1)
     assert not policy.should_retry(RappelTimeout(), attempt=2)
+
+
+def test_an_action_not_found_is_never_retried():
+    for policy in (ActionPolicy.build(), ActionPolicy.build(retry=RetryPolicy(attempts=None))):
+        assert not policy.should_retry(ActionNotFound("no such action"), attempt=1)
+    filtered = ActionPolicy.build(retry=RetryPolicy(attempts=5, exceptions=(RappelError,)))
+    assert not filtered.should_retry(ActionNotFound("no such action"), attempt=1)
+    assert filtered.should_retry(RappelError("other"), attempt=1)
 
 
 def test_retry_policy_exception_filter_matches_subclasses_only():

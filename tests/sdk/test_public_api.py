@@ -12,6 +12,7 @@ def test_public_exports_are_pinned():
             "RetryPolicy",
             "BackoffPolicy",
             "RappelTimeout",
+            "ActionNotFound",
             "WorkflowHandle",
             "WorkflowState",
             "WorkflowStatus",

@@ -287,11 +287,13 @@ async def test_errors_are_results_not_crashes(start_worker: Any) -> None:
     assert "raise Refused(reason)" in trace and "worker_app.py" in trace
 
     exc, _ = error_of(results["unknown"])
-    assert codec.exception_chain(type(exc)) == ("rappel:RappelError", "builtins:Exception")
+    assert codec.exception_chain(type(exc)) == ("rappel:ActionNotFound", "rappel:RappelError", "builtins:Exception")
     assert "cannot run action worker_app.no_such_action()" in str(exc)
     assert "defines no action named 'no_such_action'" in str(exc)
+    assert "has actions from worker_app" in str(exc) and "retrying cannot help" in str(exc)
 
     exc, _ = error_of(results["unknown-module"])
+    assert codec.exception_chain(type(exc))[0] == "rappel:ActionNotFound"
     assert "cannot run action no_such_module.f()" in str(exc) and "cannot be imported" in str(exc)
 
     exc, _ = error_of(results["unencodable"])

@@ -136,6 +136,50 @@ fn a_timeout_without_a_policy_is_retried_and_with_one_until_its_attempts_run_out
 }
 
 #[test]
+fn an_action_no_worker_has_is_never_retried_whatever_the_policy() {
+    let raised = |class: &str| Completion::Raised {
+        id: "0".into(),
+        attempt: 1,
+        exception: rrl::value::Exception::construct(
+            vec![
+                rrl::value::ClassName::new(class),
+                rrl::value::ClassName::new("rappel:RappelError"),
+                rrl::value::ClassName::builtin("Exception"),
+            ],
+            vec![Value::str("this worker cannot run action m.act()")],
+        ),
+    };
+    for policy in [
+        "",
+        " retry(attempts=50)",
+        " retry(attempts=None) backoff(base=1s)",
+    ] {
+        let body = format!(
+            "    try:\n        r = await act(x=n){policy}\n        return r\n    except Exception as e:\n        return str(e)\n"
+        );
+        let program = program(&body);
+        let mut machine = Machine::new(&program);
+        machine.start(&Env::new()).expect("starts");
+        let finished = machine
+            .complete(raised("rappel:ActionNotFound"))
+            .expect("answers");
+        assert_eq!(
+            encoded(&finished),
+            [json!({"finish": {"result": "this worker cannot run action m.act()"}})],
+            "{policy}"
+        );
+    }
+    // Any other RappelError is retried as the policy says.
+    let program = program("    r = await act(x=n) retry(attempts=2)\n    return r\n");
+    let mut machine = Machine::new(&program);
+    machine.start(&Env::new()).expect("starts");
+    let next = machine
+        .complete(raised("rappel:RappelError"))
+        .expect("answers");
+    assert_eq!(encoded(&next)[0]["dispatch"]["attempt"], json!(2));
+}
+
+#[test]
 fn a_parallel_block_keeps_to_its_limit_and_its_branch_order() {
     let program = program(
         "    xs = parallel for i in range(n) limit 2:\n        await act(x=i)\n    return xs\n",

@@ -1,4 +1,6 @@
-//! The parser, the printer, the formatter and lowering survive any input: a
+//! The parser, the printer, the formatter, the validator, lowering and
+//! loading for the executor (what the bridge runs on a registered program)
+//! survive any input: a
 //! seeded loop over random bytes and golden programs mutated at random ends
 //! every case with a value or a located diagnostic, never a panic or a hang,
 //! and what parses prints back to text that parses to the same print.
@@ -183,9 +185,15 @@ fn check(text: &str) {
         "printing is not stable:\n{text}"
     );
     let _ = format_source(text, None);
+    // As the bridge loads a program it registers: validated, then each
+    // workflow lowered and made runnable.
+    let valid = rrl::validate::validate(&program).is_empty();
     for workflow in program.workflows() {
         if let Ok(dag) = lower(&program, Some(&workflow.name)) {
             let _ = dag.to_json();
+            if valid {
+                let _ = rrl::exec::Program::new(dag);
+            }
         }
     }
 }

@@ -223,7 +223,7 @@ impl<L: Fn(&str) -> Option<(String, String)>> Reader<'_, L> {
             Some(parsed) => Ok(Some(parsed)),
             None => Err(ConfigError::Invalid {
                 variable,
-                value,
+                value: hide_passwords(&value),
                 origin,
                 expected,
                 default,
@@ -280,13 +280,53 @@ fn module_name(text: &str) -> Option<String> {
     valid.then(|| text.to_string())
 }
 
+/// `text` with the password of every URL in it (`scheme://user:PASSWORD@host`,
+/// `?password=PASSWORD`) replaced by `***`: what an error may show of a value
+/// that is, or holds, a database URL.
+pub fn hide_passwords(text: &str) -> String {
+    let token_end = |s: &str| {
+        s.find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(s.len())
+    };
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("://") {
+        let (head, tail) = rest.split_at(start + 3);
+        shown.push_str(head);
+        let token = &tail[..token_end(tail)];
+        let userinfo = token.rfind('@').map_or("", |at| &token[..at]);
+        match userinfo.find(':') {
+            Some(colon) => {
+                shown.push_str(&userinfo[..colon]);
+                shown.push_str(":***");
+                rest = &tail[userinfo.len()..];
+            }
+            None => rest = tail,
+        }
+    }
+    shown.push_str(rest);
+    let mut hidden = String::with_capacity(shown.len());
+    let mut rest = shown.as_str();
+    while let Some(start) = rest.to_ascii_lowercase().find("password=") {
+        let (head, tail) = rest.split_at(start + "password=".len());
+        hidden.push_str(head);
+        hidden.push_str("***");
+        let end = tail
+            .find(|c: char| c == '&' || c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    hidden.push_str(rest);
+    hidden
+}
+
 fn read_env_file(path: &Path) -> Result<HashMap<String, String>, ConfigError> {
     if !path.is_file() {
         return Ok(HashMap::new());
     }
     let error = |message: String| ConfigError::EnvFile {
         path: path.to_path_buf(),
-        message,
+        message: hide_passwords(&message),
     };
     let mut values = HashMap::new();
     for item in dotenvy::from_path_iter(path).map_err(|e| error(e.to_string()))? {
@@ -345,6 +385,98 @@ mod tests {
         );
         let error = config(&[("RAPPEL_DATABASE_URL", "mysql://x")]).unwrap_err();
         assert!(error.to_string().contains("PostgreSQL URL"), "{error}");
+    }
+
+    #[test]
+    fn every_kind_of_value_is_checked_and_named() {
+        for (variable, value, expected) in [
+            ("RAPPEL_WORKER_COUNT", "0", "a positive integer"),
+            ("RAPPEL_BATCH_SIZE", "lots", "a positive integer"),
+            ("RAPPEL_MAX_ACTION_LIFECYCLE", "-5", "a positive integer"),
+            ("RAPPEL_GC_BATCH_SIZE", "1.5", "a positive integer"),
+            (
+                "RAPPEL_POLL_INTERVAL_MS",
+                "0",
+                "a positive number of milliseconds",
+            ),
+            (
+                "RAPPEL_GC_INTERVAL_MS",
+                "1m",
+                "a positive number of milliseconds",
+            ),
+            (
+                "RAPPEL_GC_RETENTION_SECONDS",
+                "-1",
+                "a non-negative integer",
+            ),
+            ("RAPPEL_WEBAPP_ENABLED", "maybe", "true or false"),
+            ("RAPPEL_HTTP_ADDR", "24117", "host:port"),
+            ("RAPPEL_GRPC_ADDR", "127.0.0.1:70000", "host:port"),
+            ("RAPPEL_WEBAPP_ADDR", "example.com:80", "host:port"),
+            ("RAPPEL_WORKER_ADDR", "[::1]", "host:port"),
+            (
+                "RAPPEL_USER_MODULE",
+                "my-app.actions",
+                "a dotted Python module name",
+            ),
+            (
+                "RAPPEL_DATABASE_URL",
+                "mysql://db/rappel",
+                "a PostgreSQL URL",
+            ),
+        ] {
+            let error = config(&[(variable, value)]).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!(
+                    "{variable}={value:?} (from the test) is not valid: expected {expected}"
+                )),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_error_shows_a_password() {
+        let error = config(&[("RAPPEL_DATABASE_URL", "mysql://app:s3cret@db:5432/rappel")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("\"mysql://app:***@db:5432/rappel\""),
+            "{error}"
+        );
+        assert!(!error.contains("s3cret"), "{error}");
+        for (text, shown) in [
+            ("postgresql://app:p/w@d@db/x", "postgresql://app:***@db/x"),
+            (
+                "postgres://app@db/x?password=pw&sslmode=require",
+                "postgres://app@db/x?password=***&sslmode=require",
+            ),
+            (
+                "line 1: 'RAPPEL_DATABASE_URL=\"postgres://u:pw@h/d' x://a:b@c",
+                "line 1: 'RAPPEL_DATABASE_URL=\"postgres://u:***@h/d' x://a:***@c",
+            ),
+            ("postgresql://db/x", "postgresql://db/x"),
+            ("no url at all", "no url at all"),
+        ] {
+            assert_eq!(hide_passwords(text), shown);
+        }
+    }
+
+    #[test]
+    fn a_malformed_env_file_is_named_without_its_password() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join(".env");
+        std::fs::write(
+            &path,
+            "RAPPEL_WORKER_COUNT=2\nRAPPEL_DATABASE_URL='postgresql://app:s3cret@db/rappel\n",
+        )
+        .unwrap();
+        let error = read_env_file(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("cannot read {}", path.display())),
+            "{error}"
+        );
+        assert!(!error.contains("s3cret"), "{error}");
     }
 
     #[test]

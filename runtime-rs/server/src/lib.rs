@@ -14,6 +14,11 @@ pub mod start_workers;
 pub mod supervisor;
 pub mod worker_stream;
 
+/// The largest encoded value that crosses into Postgres: an instance's
+/// arguments, an action's result or exception (docs/operations.md, "Bad
+/// input"). Larger ones are refused before they reach the store.
+pub const MAX_PAYLOAD_BYTES: usize = 4 << 20;
+
 /// The gRPC contract of `proto/rappel/v1/`, generated at build time.
 pub mod proto {
     tonic::include_proto!("rappel.v1");

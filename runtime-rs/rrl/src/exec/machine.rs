@@ -11,7 +11,7 @@ use super::policy;
 use crate::dag::{Dag, Node, NodeId, Step};
 use crate::eval::{Env, Evaluator, iterate, truthy};
 use crate::syntax::ast::{Expr, ExprKind};
-use crate::value::{BuiltinException, Exception, Int, Value};
+use crate::value::{BuiltinException, ClassName, Exception, Int, Value};
 
 /// A program ready to run: the DAG, its evaluator, and what each node needs
 /// worked out once (an action's module and timeout, a fork's limit).
@@ -1002,6 +1002,9 @@ fn retries(
     error: &Exception,
     attempt: u64,
 ) -> Result<bool, Exception> {
+    if error.matches(&ClassName::new(policy::ACTION_NOT_FOUND)) {
+        return Ok(false); // a deployment error: retrying cannot help
+    }
     let Some(retry) = retry else {
         return program.eval.catches(error, "RappelTimeout");
     };

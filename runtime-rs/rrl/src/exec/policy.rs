@@ -105,6 +105,10 @@ pub fn attempts_allowed(retry: &Retry) -> Option<u64> {
         .map(|digits| digits.parse::<u64>().unwrap_or(u64::MAX))
 }
 
+/// `rappel.ActionNotFound`: a worker has no such action. An attempt that
+/// fails with it is never retried, whatever the policy (`rrl.classes`).
+pub const ACTION_NOT_FOUND: &str = "rappel:ActionNotFound";
+
 /// The class chain of `rappel.RappelTimeout`, the exception of an attempt
 /// that ran past its timeout.
 pub fn rappel_timeout_chain() -> Vec<ClassName> {

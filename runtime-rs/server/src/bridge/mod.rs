@@ -27,7 +27,7 @@ use crate::program::{load_program, unstorable};
 use waiters::Waiters;
 
 /// The largest encoded arguments of one instance.
-pub const MAX_ARGUMENTS_BYTES: usize = 4 << 20;
+pub const MAX_ARGUMENTS_BYTES: usize = crate::MAX_PAYLOAD_BYTES;
 /// The most starts one `StartWorkflows` request may carry.
 pub const MAX_BATCH: usize = 10_000;
 /// The largest gRPC message the bridge reads (a batch of starts, a program).

@@ -11,6 +11,7 @@ use rrl::value::exception::ExceptionData;
 use rrl::value::{ClassName, Exception, Value};
 use serde_json::Value as Json;
 
+use crate::MAX_PAYLOAD_BYTES;
 use crate::proto::result::Outcome;
 
 /// A `rappel.RappelError` with `message`: what the runtime raises when it
@@ -58,6 +59,14 @@ pub fn decode_result(
     classes: &dyn Classes,
 ) -> (Completion, String) {
     let decode = |bytes: &[u8]| -> Result<(Value, String), String> {
+        if bytes.len() > MAX_PAYLOAD_BYTES {
+            return Err(format!(
+                "it is {} bytes encoded, over the limit of {MAX_PAYLOAD_BYTES} bytes (4 MiB) of a \
+                 value the runtime stores: keep large data elsewhere (a table, object storage) \
+                 and return a reference to it",
+                bytes.len()
+            ));
+        }
         let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
         let value = codec::loads(text, classes).map_err(|e| e.to_string())?;
         Ok((value, text.to_string()))
@@ -100,13 +109,26 @@ pub fn decode_result(
             Err(problem) => failed(format!(
                 "action {label} failed with an exception that cannot be decoded ({problem}); \
                  its traceback:\n{}",
-                error.traceback
+                traceback_tail(&error.traceback)
             )),
         },
         None => failed(format!(
             "the worker running action {label} sent a result with neither a value nor an error"
         )),
     }
+}
+
+/// The end of a worker's traceback, where its error is, in a bounded size.
+fn traceback_tail(traceback: &str) -> &str {
+    const MOST: usize = 16 << 10;
+    if traceback.len() <= MOST {
+        return traceback;
+    }
+    let mut start = traceback.len() - MOST;
+    while !traceback.is_char_boundary(start) {
+        start += 1;
+    }
+    &traceback[start..]
 }
 
 /// A dispatch's kwargs as the codec's text of a dict of names to values
@@ -205,6 +227,41 @@ mod tests {
         assert!(matches!(completion, Completion::Raised { .. }));
         let (_, row) = decode_result(None, "0", 1, "m.f", &Undeclared);
         assert!(row.contains("neither a value nor an error"), "{row}");
+    }
+
+    #[test]
+    fn an_answer_over_the_payload_limit_is_refused_before_the_log() {
+        let huge = format!("\"{}\"", "x".repeat(MAX_PAYLOAD_BYTES));
+        let (completion, row) = decode_result(
+            Some(Outcome::Value(huge.into_bytes())),
+            "0",
+            1,
+            "m.f",
+            &Undeclared,
+        );
+        assert!(row.len() < 2_000, "the row holds the error, not the value");
+        let Completion::Raised { exception, .. } = completion else {
+            panic!("{row}");
+        };
+        assert!(
+            exception.message().starts_with(&format!(
+                "the result of action m.f cannot be decoded: it is {} bytes encoded, over the limit",
+                MAX_PAYLOAD_BYTES + 2
+            )),
+            "{}",
+            exception.message()
+        );
+        let error = rappel_error(&"y".repeat(MAX_PAYLOAD_BYTES));
+        let exception = codec::dumps(&Value::Exception(error)).unwrap();
+        let raised = Some(Outcome::Error(crate::proto::ActionError {
+            exception: exception.into_bytes(),
+            traceback: "Traceback ...".repeat(MAX_PAYLOAD_BYTES / 10),
+        }));
+        let (_, row) = decode_result(raised, "0", 1, "m.f", &Undeclared);
+        assert!(row.contains("over the limit of"), "{}", &row[..200]);
+        // The message holds the end of the traceback, and the row holds the
+        // message twice (as the message and as the argument).
+        assert!(row.len() < 3 * (16 << 10), "{}", row.len());
     }
 
     #[test]
