@@ -652,7 +652,8 @@ impl Store {
         batch: &[Finished],
     ) -> Result<Vec<InstanceId>> {
         // Cancelling is not a finish: it is `cancel_instances`, by anyone.
-        let outcome_state = |state| matches!(state, InstanceState::Completed | InstanceState::Failed);
+        let outcome_state =
+            |state| matches!(state, InstanceState::Completed | InstanceState::Failed);
         if let Some(unfinished) = batch.iter().find(|f| !outcome_state(f.state)) {
             return Err(StoreError::NotFinal {
                 id: unfinished.instance_id.clone(),

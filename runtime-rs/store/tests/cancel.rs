@@ -135,11 +135,12 @@ async fn the_holder_of_a_cancelled_instance_can_write_nothing_more_to_it() {
         .expect("append");
     assert_eq!(appended[0], Appended::NotLeased);
     assert!(matches!(appended[1], Appended::New { .. }), "{appended:?}");
-    let logged: i64 = sqlx::query_scalar("SELECT count(*) FROM completions WHERE instance_id = $1::uuid")
-        .bind(gone.as_str())
-        .fetch_one(store.pool())
-        .await
-        .expect("count completions");
+    let logged: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM completions WHERE instance_id = $1::uuid")
+            .bind(gone.as_str())
+            .fetch_one(store.pool())
+            .await
+            .expect("count completions");
     assert_eq!(logged, 0);
 
     let timer = TimerKey {
@@ -192,11 +193,12 @@ async fn the_holder_of_a_cancelled_instance_can_write_nothing_more_to_it() {
             .expect("release")
             .is_empty()
     );
-    let renewed = store
-        .renew_leases("a", &ids, LONG)
-        .await
-        .expect("renew");
-    assert_eq!(renewed, [kept.clone()], "the lease of a cancelled one is gone");
+    let renewed = store.renew_leases("a", &ids, LONG).await.expect("renew");
+    assert_eq!(
+        renewed,
+        std::slice::from_ref(kept),
+        "the lease of a cancelled one is gone"
+    );
     // Never leased again, by anyone.
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(
@@ -262,10 +264,7 @@ async fn cancelled_instances_are_collected_like_finished_ones() {
     let schema = TestSchema::new().await;
     let store = schema.store().await;
     let ids = start(&store, 2).await;
-    store
-        .cancel_instances(&ids[..1])
-        .await
-        .expect("cancel");
+    store.cancel_instances(&ids[..1]).await.expect("cancel");
     let deleted = store
         .collect_garbage(Duration::ZERO, 10)
         .await
