@@ -251,6 +251,25 @@ impl Bridge {
             .ok_or_else(|| unknown_instance(&id))
     }
 
+    /// Cancels an instance that has not finished; says whether this call
+    /// cancelled it, with its status (`Cancelled`, or the final state it
+    /// had reached before). An unknown instance is `NotFound`.
+    pub async fn cancel(&self, instance_id: &str) -> Result<(bool, InstanceStatus)> {
+        let id = parse_instance_id(instance_id)?;
+        let cancelled = !self
+            .store
+            .cancel_instances(std::slice::from_ref(&id))
+            .await?
+            .is_empty();
+        let status = self
+            .store
+            .get_status(std::slice::from_ref(&id))
+            .await?
+            .pop()
+            .ok_or_else(|| unknown_instance(&id))?;
+        Ok((cancelled, status))
+    }
+
     /// The status once the instance finished, or when `timeout_seconds`
     /// (at most `MAX_WAIT`) pass or the bridge stops, whichever comes first.
     pub async fn wait(&self, instance_id: &str, timeout_seconds: f64) -> Result<InstanceStatus> {
