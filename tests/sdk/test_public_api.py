@@ -17,6 +17,7 @@ def test_public_exports_are_pinned():
             "WorkflowStatus",
             "RappelError",
             "WorkflowCompileError",
+            "WorkflowCancelled",
             "CodecError",
             "ConfigError",
             "current_attempt",
@@ -45,6 +46,7 @@ def test_error_hierarchy():
     assert issubclass(rappel.RappelTimeout, rappel.RappelError)
     assert issubclass(rappel.WorkflowCompileError, rappel.RappelError)
     assert issubclass(rappel.CodecError, rappel.RappelError)
+    assert issubclass(rappel.WorkflowCancelled, rappel.RappelError)
     assert issubclass(rappel.RappelError, Exception)
 
 
