@@ -7,9 +7,10 @@ mod support;
 use std::time::Duration;
 
 use rappel_store::{
-    Appended, Finished, InstanceId, InstanceState, NewCompletion, NewSnapshot, TimerKey,
+    Appended, Finished, InstanceId, InstanceState, KeyedStart, NewCompletion, NewInstance,
+    NewSnapshot, TimerKey,
 };
-use support::{TestSchema, start};
+use support::{PROGRAM, TestSchema, start};
 
 const LONG: Duration = Duration::from_secs(60);
 
@@ -274,4 +275,40 @@ async fn cancelled_instances_are_collected_like_finished_ones() {
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].id, ids[1]);
     assert_eq!(left[0].state, InstanceState::Queued);
+}
+
+#[tokio::test]
+async fn a_cancelled_instance_keeps_its_idempotency_key() {
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let version = store
+        .register_version("Greet", PROGRAM)
+        .await
+        .expect("register");
+    let keyed = |key: &str| KeyedStart {
+        instance: NewInstance {
+            version_id: version.id,
+            arguments: r#"{"name": "ada"}"#.to_string(),
+        },
+        idempotency_key: Some(key.to_string()),
+    };
+    let first = store.start_keyed(&[keyed("order-1")]).await.expect("start");
+    let id = first[0].id.clone();
+    store
+        .cancel_instances(std::slice::from_ref(&id))
+        .await
+        .expect("cancel");
+    let again = store.start_keyed(&[keyed("order-1")]).await.expect("again");
+    assert_eq!((&again[0].id, again[0].existing), (&id, true));
+    let fresh = store
+        .start_keyed(&[keyed("order-2")])
+        .await
+        .expect("new key");
+    assert!(!fresh[0].existing);
+    let status = store
+        .get_status(&[id, fresh[0].id.clone()])
+        .await
+        .expect("status");
+    assert_eq!(status[0].state, InstanceState::Cancelled);
+    assert_eq!(status[1].state, InstanceState::Queued);
 }
