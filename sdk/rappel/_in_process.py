@@ -130,24 +130,33 @@ class LocalBackend:
 
         name = workflow_cls.__name__
 
-        def cancelled_here() -> bool:
-            return task.cancelled() and instance_id in self._cancelled
+        def cancelled() -> bool:
+            return instance_id in self._cancelled
 
         async def result() -> Any:
+            if cancelled():
+                raise WorkflowCancelled(name, instance_id)
             # Like a durable instance, the run outlives a caller that stops waiting.
             try:
-                return await asyncio.shield(task)
+                value = await asyncio.shield(task)
             except asyncio.CancelledError:
-                # The instance was cancelled, not this caller (shield keeps the two apart).
-                if cancelled_here():
+                # The instance was cancelled (its task is over), or else this caller was.
+                if cancelled() and task.done():
                     raise WorkflowCancelled(name, instance_id) from None
                 raise
+            except Exception:
+                if cancelled():  # what the cancellation made it raise is not its outcome
+                    raise WorkflowCancelled(name, instance_id) from None
+                raise
+            if cancelled():  # it ignored the cancellation: its result is not applied
+                raise WorkflowCancelled(name, instance_id)
+            return value
 
         async def status() -> WorkflowStatus:
+            if cancelled():
+                return WorkflowStatus(instance_id, WorkflowState.CANCELLED, exception=WorkflowCancelled(name, instance_id))
             if not task.done():
                 return WorkflowStatus(instance_id, WorkflowState.RUNNING)
-            if cancelled_here():
-                return WorkflowStatus(instance_id, WorkflowState.CANCELLED, exception=WorkflowCancelled(name, instance_id))
             if task.cancelled():
                 return WorkflowStatus(instance_id, WorkflowState.FAILED, exception=asyncio.CancelledError())
             if task.exception() is not None:
@@ -155,12 +164,10 @@ class LocalBackend:
             return WorkflowStatus(instance_id, WorkflowState.COMPLETED, result=task.result())
 
         async def cancel() -> bool:
-            if task.done():
+            if task.done() or cancelled():
                 return False
             self._cancelled.add(instance_id)
             task.cancel()
-            # Let the task take its cancellation, so status() says CANCELLED at once.
-            await asyncio.wait({task})
             return True
 
         return WorkflowHandle(instance_id, name, result, status, cancel)
