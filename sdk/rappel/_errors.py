@@ -27,7 +27,8 @@ class WorkflowCancelled(RappelError):
 
     def __init__(self, workflow: str, instance_id: str) -> None:
         super().__init__(
-            f"{workflow} instance {instance_id} was cancelled before it finished, so it has no result"
+            f"{workflow} instance {instance_id} was cancelled before it finished, so it has no result; "
+            "start a new instance to run the workflow again"
         )
         self.workflow = workflow
         self.instance_id = instance_id
