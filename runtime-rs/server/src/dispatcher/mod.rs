@@ -661,7 +661,8 @@ impl Dispatcher {
     /// Rebuilds a leased instance and issues what it waits for.
     fn adopt(&mut self, record: InstanceRecord) {
         let id = record.id.clone();
-        if self.held.contains_key(&id) {
+        // Cancelled between its lease and its load: nothing of it may run.
+        if self.held.contains_key(&id) || record.state != InstanceState::Running {
             return;
         }
         let program = match self.programs.get(&record.version) {
