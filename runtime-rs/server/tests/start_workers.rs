@@ -575,6 +575,15 @@ fn gated_runs(schema: &TestSchema) -> Vec<String> {
         .collect()
 }
 
+/// How many completions the instance's log holds.
+async fn logged_completions(store: &Store, id: &InstanceId) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM completions WHERE instance_id = $1::uuid")
+        .bind(id.as_str())
+        .fetch_one(store.pool())
+        .await
+        .expect("count completions")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_instance_discards_its_in_flight_result_and_runs_nothing_more() {
     let Some(python) = python() else {
@@ -640,12 +649,7 @@ async fn a_cancelled_instance_discards_its_in_flight_result_and_runs_nothing_mor
         !runs.contains(&"start after a".to_string()),
         "nothing more of the cancelled instance ran: {runs:?}"
     );
-    let logged: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM completions WHERE instance_id = $1::uuid")
-            .bind(ids[0].as_str())
-            .fetch_one(store.pool())
-            .await
-            .expect("count completions");
+    let logged = logged_completions(&store, &ids[0]).await;
     assert_eq!(logged, 0, "the in-flight result was not applied");
     let status = store.get_status(&ids).await.expect("status");
     assert_eq!(status, statuses, "nothing changed after the stop");
@@ -694,11 +698,6 @@ async fn a_cancelled_sleep_never_wakes() {
     let status = store.get_status(&sleeper).await.expect("status");
     assert_eq!(status[0].state, InstanceState::Cancelled);
     assert_eq!(status[0].outcome, None);
-    let logged: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM completions WHERE instance_id = $1::uuid")
-            .bind(sleeper[0].as_str())
-            .fetch_one(store.pool())
-            .await
-            .expect("count completions");
+    let logged = logged_completions(&store, &sleeper[0]).await;
     assert_eq!(logged, 1, "its first step only: the sleep never ended");
 }
