@@ -22,8 +22,8 @@ SDK_PACKAGE = "rappel"
 SDK_NAMES = frozenset({"action", "workflow", "Workflow", "RetryPolicy", "BackoffPolicy", "Depend", "RappelTimeout"})
 # `rappel.__all__`: the names `from rappel import *` binds (a test pins the two equal).
 SDK_EXPORTS = SDK_NAMES | frozenset(
-    {"ActionNotFound", "CodecError", "ConfigError", "RappelError", "WorkflowCompileError", "WorkflowHandle", "WorkflowState",
-     "WorkflowStatus"}
+    {"ActionNotFound", "CodecError", "ConfigError", "RappelError", "WorkflowCancelled", "WorkflowCompileError",
+     "WorkflowHandle", "WorkflowState", "WorkflowStatus"}
     | {"current_attempt"}
 )
 

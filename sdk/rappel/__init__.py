@@ -7,7 +7,15 @@ Language (RRL); actions are the retryable units of work they orchestrate.
 from ._actions import action, current_attempt
 from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
 from ._depend import Depend
-from ._errors import ActionNotFound, CodecError, ConfigError, RappelError, RappelTimeout, WorkflowCompileError
+from ._errors import (
+    ActionNotFound,
+    CodecError,
+    ConfigError,
+    RappelError,
+    RappelTimeout,
+    WorkflowCancelled,
+    WorkflowCompileError,
+)
 from ._policies import BackoffPolicy, RetryPolicy
 from ._workflow import Workflow, workflow
 
@@ -21,6 +29,7 @@ __all__ = [
     "RappelTimeout",
     "RetryPolicy",
     "Workflow",
+    "WorkflowCancelled",
     "WorkflowCompileError",
     "WorkflowHandle",
     "WorkflowState",

@@ -19,23 +19,26 @@ from typing import Any, Protocol
 
 class WorkflowState(enum.Enum):
     """Where an instance is: queued, running, sleeping (a durable sleep or a retry's
-    backoff, holding no worker), or done (completed or failed)."""
+    backoff, holding no worker), or done (completed, failed, or cancelled by
+    `handle.cancel()`)."""
 
     QUEUED = "queued"
     RUNNING = "running"
     SLEEPING = "sleeping"
     COMPLETED = "completed"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
     @property
     def done(self) -> bool:
-        return self in (WorkflowState.COMPLETED, WorkflowState.FAILED)
+        return self in (WorkflowState.COMPLETED, WorkflowState.FAILED, WorkflowState.CANCELLED)
 
 
 @dataclass(frozen=True)
 class WorkflowStatus:
     """An instance's state, with its outcome once it is done: `result` (what run()
-    returned) when completed, `exception` (what it raised) when failed."""
+    returned) when completed, `exception` (what it raised) when failed, a
+    `WorkflowCancelled` as `exception` when cancelled."""
 
     id: str
     state: WorkflowState
@@ -49,7 +52,8 @@ class WorkflowStatus:
 
 class WorkflowHandle:
     """A started workflow instance: its `id`, `await handle.result()` for its return
-    value (or its exception, raised again), `await handle.status()` for where it is."""
+    value (or its exception, raised again), `await handle.status()` for where it is,
+    `await handle.cancel()` to stop it."""
 
     def __init__(
         self,
@@ -57,11 +61,13 @@ class WorkflowHandle:
         workflow: str,
         result: Callable[[], Awaitable[Any]],
         status: Callable[[], Awaitable[WorkflowStatus]] | None = None,
+        cancel: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self.id = id
         self.workflow = workflow
         self._result = result
         self._status = status
+        self._cancel = cancel
 
     async def result(self) -> Any:
         return await self._result()
@@ -70,6 +76,16 @@ class WorkflowHandle:
         if self._status is None:
             raise NotImplementedError(f"the backend of {self!r} does not report statuses")
         return await self._status()
+
+    async def cancel(self) -> bool:
+        """Stop the instance if it has not finished: it ends CANCELLED, nothing more of
+        it runs (actions already running finish, but their results are discarded), and
+        `result()` raises `WorkflowCancelled`, also in callers already waiting. Returns
+        True when this call cancelled it, False when it had finished before (completed,
+        failed or cancelled): a finished instance is left as it is."""
+        if self._cancel is None:
+            raise NotImplementedError(f"the backend of {self!r} cannot cancel instances")
+        return await self._cancel()
 
     def __repr__(self) -> str:
         return f"<WorkflowHandle {self.workflow} id={self.id}>"

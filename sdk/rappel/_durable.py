@@ -38,7 +38,7 @@ import grpc
 from . import _binaries, _toolchain
 from ._boundary import decode, encode, workflow_boundary
 from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
-from ._errors import CodecError, RappelError
+from ._errors import CodecError, RappelError, WorkflowCancelled
 from ._prebuilt import configured_ir_dir, prebuilt_rrl
 from ._proto import bridge_pb2, bridge_pb2_grpc
 from .config import Address, is_set, load_settings
@@ -73,6 +73,7 @@ _STATES = {
     bridge_pb2.InstanceStatus.SLEEPING: WorkflowState.SLEEPING,
     bridge_pb2.InstanceStatus.COMPLETED: WorkflowState.COMPLETED,
     bridge_pb2.InstanceStatus.FAILED: WorkflowState.FAILED,
+    bridge_pb2.InstanceStatus.CANCELLED: WorkflowState.CANCELLED,
 }
 
 _RECONNECTABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
@@ -261,7 +262,11 @@ class DurableBackend:
     def handle(self, workflow_cls: type, instance_id: str) -> WorkflowHandle:
         name = workflow_cls.__name__
         return WorkflowHandle(
-            instance_id, name, lambda: self._result(name, instance_id), lambda: self._status(name, instance_id)
+            instance_id,
+            name,
+            lambda: self._result(name, instance_id),
+            lambda: self._status(name, instance_id),
+            lambda: self._cancel(name, instance_id),
         )
 
     async def aclose(self) -> None:
@@ -279,10 +284,10 @@ class DurableBackend:
                 "WaitForResult", request, f"wait for {workflow} instance {instance_id}",
                 reconnect=(workflow, instance_id), deadline=WAIT_SLICE_SECONDS + CALL_SECONDS,
             )
-            if status.WhichOneof("outcome") is not None:
+            if status.WhichOneof("outcome") is not None or status.state == bridge_pb2.InstanceStatus.CANCELLED:
                 break
         outcome = _decode_status(workflow, status)
-        if outcome.state is WorkflowState.FAILED:
+        if outcome.state in (WorkflowState.FAILED, WorkflowState.CANCELLED):
             raise outcome.exception  # type: ignore[misc]
         return outcome.result
 
@@ -293,6 +298,13 @@ class DurableBackend:
             reconnect=(workflow, instance_id),
         )
         return _decode_status(workflow, status)
+
+    async def _cancel(self, workflow: str, instance_id: str) -> bool:
+        # Not retried on a lost bridge: the caller sees at once that it must try again
+        # (a repeated cancel is harmless; it answers False once the first went through).
+        request = bridge_pb2.CancelWorkflowRequest(instance_id=instance_id)
+        response = await self._call("CancelWorkflow", request, f"cancel {workflow} instance {instance_id}")
+        return response.cancelled
 
     # -------------------------------------------------------------- registering
 
@@ -417,6 +429,8 @@ def _decode_status(workflow: str, status: Any) -> WorkflowStatus:
         elif outcome == "exception":
             decoded = decode(status.exception, "exception", "the exception raised by run()")
             exception = decoded if isinstance(decoded, BaseException) else RappelError(repr(decoded))
+    if state is WorkflowState.CANCELLED:
+        exception = WorkflowCancelled(workflow, status.instance_id)
     if state is WorkflowState.FAILED and exception is None:
         exception = RappelError(f"{workflow} instance {status.instance_id} failed without an exception")
     return WorkflowStatus(status.instance_id, state, result, exception)

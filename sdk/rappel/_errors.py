@@ -20,6 +20,23 @@ class ConfigError(RappelError):
     expected."""
 
 
+class WorkflowCancelled(RappelError):
+    """The instance was cancelled (`await handle.cancel()`) before it finished: it has
+    no result. Raised by `handle.result()`, also to callers that were already waiting.
+    `instance_id` and `workflow` name the instance."""
+
+    def __init__(self, workflow: str, instance_id: str) -> None:
+        super().__init__(
+            f"{workflow} instance {instance_id} was cancelled before it finished, so it has no result; "
+            "start a new instance to run the workflow again"
+        )
+        self.workflow = workflow
+        self.instance_id = instance_id
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.workflow, self.instance_id))
+
+
 class WorkflowCompileError(RappelError):
     """A workflow's run() could not be compiled to RRL.
 
@@ -38,5 +55,5 @@ class WorkflowCompileError(RappelError):
 
 # Values name their classes by `module:qualname` (docs/language.md, "Values and the
 # codec"): the public module is the stable name, whatever the file layout.
-for _public in (CodecError, ConfigError, WorkflowCompileError):
+for _public in (CodecError, ConfigError, WorkflowCancelled, WorkflowCompileError):
     _public.__module__ = "rappel"

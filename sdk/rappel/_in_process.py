@@ -12,7 +12,7 @@ from . import _toolchain
 from ._boundary import HELP, cross_arguments, run_across, workflow_boundary
 from ._client import WorkflowHandle, WorkflowState, WorkflowStatus
 from ._depend import Provider, apply_overrides
-from ._errors import CodecError, RappelError
+from ._errors import CodecError, RappelError, WorkflowCancelled
 from ._local_host import LocalHost
 from ._virtual_time import clock_for_run, modules_of, workflow_time
 from ._workflow import Workflow, dag_of, original_run
@@ -89,7 +89,12 @@ async def run_workflow_across(
 
 
 class LocalBackend:
-    """A backend that runs each started instance as an asyncio task in this process."""
+    """A backend that runs each started instance as an asyncio task in this process.
+
+    `handle.cancel()` cancels the instance's task: unlike the runtime, where an action
+    already running on a worker finishes (its result discarded), an action running in
+    the task is interrupted by asyncio's cancellation. Either way nothing more of the
+    instance runs and `result()` raises `WorkflowCancelled`."""
 
     def __init__(self, *, native: bool = False, overrides: Overrides = None) -> None:
         self.native = native
@@ -97,6 +102,8 @@ class LocalBackend:
         self._tasks: dict[str, asyncio.Task[Any]] = {}
         # (workflow name, idempotency key) -> instance id, as the store keeps it.
         self._keys: dict[tuple[str, str], str] = {}
+        # Instances cancelled through a handle (a task cancelled otherwise failed).
+        self._cancelled: set[str] = set()
 
     async def start(
         self, workflow_cls: type[Workflow], args: dict[str, Any], *, idempotency_key: str | None = None
@@ -121,11 +128,33 @@ class LocalBackend:
         if task is None:
             raise RappelError(f"this local backend started no {workflow_cls.__name__} instance {instance_id!r}")
 
+        name = workflow_cls.__name__
+
+        def cancelled() -> bool:
+            return instance_id in self._cancelled
+
         async def result() -> Any:
+            if cancelled():
+                raise WorkflowCancelled(name, instance_id)
             # Like a durable instance, the run outlives a caller that stops waiting.
-            return await asyncio.shield(task)
+            try:
+                value = await asyncio.shield(task)
+            except asyncio.CancelledError:
+                # The instance was cancelled (its task is over), or else this caller was.
+                if cancelled() and task.done():
+                    raise WorkflowCancelled(name, instance_id) from None
+                raise
+            except Exception:
+                if cancelled():  # what the cancellation made it raise is not its outcome
+                    raise WorkflowCancelled(name, instance_id) from None
+                raise
+            if cancelled():  # it ignored the cancellation: its result is not applied
+                raise WorkflowCancelled(name, instance_id)
+            return value
 
         async def status() -> WorkflowStatus:
+            if cancelled():
+                return WorkflowStatus(instance_id, WorkflowState.CANCELLED, exception=WorkflowCancelled(name, instance_id))
             if not task.done():
                 return WorkflowStatus(instance_id, WorkflowState.RUNNING)
             if task.cancelled():
@@ -134,4 +163,11 @@ class LocalBackend:
                 return WorkflowStatus(instance_id, WorkflowState.FAILED, exception=task.exception())
             return WorkflowStatus(instance_id, WorkflowState.COMPLETED, result=task.result())
 
-        return WorkflowHandle(instance_id, workflow_cls.__name__, result, status)
+        async def cancel() -> bool:
+            if task.done() or cancelled():
+                return False
+            self._cancelled.add(instance_id)
+            task.cancel()
+            return True
+
+        return WorkflowHandle(instance_id, name, result, status, cancel)

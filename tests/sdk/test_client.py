@@ -20,7 +20,7 @@ import pytest
 from pydantic import BaseModel
 from rrl import codec
 
-from rappel import CodecError, RappelError, Workflow, WorkflowState, action, workflow
+from rappel import CodecError, RappelError, Workflow, WorkflowCancelled, WorkflowState, action, workflow
 from rappel._boundary import resolve_class
 from rappel._client import use_backend
 from rappel._durable import BridgeUnavailable, DurableBackend, discover, rrl_text
@@ -95,7 +95,7 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
         async with self.changed:
             try:
                 await asyncio.wait_for(
-                    self.changed.wait_for(lambda: self.instances[request.instance_id].WhichOneof("outcome")),
+                    self.changed.wait_for(lambda: self._done(request.instance_id)),
                     timeout=request.timeout_seconds,
                 )
             except TimeoutError:
@@ -104,6 +104,20 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
 
     async def GetStatus(self, request: Any, context: Any) -> Any:
         return await self._known(request.instance_id, context)
+
+    async def CancelWorkflow(self, request: Any, context: Any) -> Any:
+        status = await self._known(request.instance_id, context)
+        if self._done(request.instance_id):
+            return bridge_pb2.CancelWorkflowResponse(cancelled=False, status=status)
+        async with self.changed:
+            status = pb(instance_id=request.instance_id, state=pb.CANCELLED)
+            self.instances[request.instance_id] = status
+            self.changed.notify_all()
+        return bridge_pb2.CancelWorkflowResponse(cancelled=True, status=status)
+
+    def _done(self, instance_id: str) -> bool:
+        status = self.instances[instance_id]
+        return status.WhichOneof("outcome") is not None or status.state == pb.CANCELLED
 
     async def _known(self, instance_id: str, context: Any) -> Any:
         if instance_id not in self.instances:
@@ -225,6 +239,32 @@ async def test_status_and_a_handle_found_again_by_id(served: Served, backend: Du
     status = await failed.status()
     assert status.state is WorkflowState.FAILED
     assert isinstance(status.exception, QuotaExceeded) and str(status.exception) == "no"
+
+
+async def test_a_cancelled_instance_raises_workflow_cancelled_also_in_waiting_callers(
+    served: Served, backend: DurableBackend
+) -> None:
+    handle = await SendAll().start(["ada"])
+    waiting = asyncio.create_task(handle.result())
+    await asyncio.sleep(0.1)
+    assert await handle.cancel() is True
+    with pytest.raises(WorkflowCancelled, match=f"SendAll instance {handle.id} was cancelled") as raised:
+        await waiting
+    assert (raised.value.workflow, raised.value.instance_id) == ("SendAll", handle.id)
+    again = SendAll.handle(handle.id)
+    with pytest.raises(WorkflowCancelled):
+        await again.result()
+    status = await again.status()
+    assert (status.state, status.done, status.result) == (WorkflowState.CANCELLED, True, None)
+    assert isinstance(status.exception, WorkflowCancelled)
+    # Cancelling what has finished (cancelled or completed) changes nothing.
+    assert await again.cancel() is False
+    done = await SendAll().start(["bo"])
+    await served.bridge.finish(done.id, value=[])
+    assert await done.cancel() is False
+    assert await done.result() == []
+    with pytest.raises(RappelError, match="cannot cancel SendAll instance i-404: .* knows no such instance"):
+        await SendAll.handle("i-404").cancel()
 
 
 async def test_an_unknown_instance_is_a_clear_error(backend: DurableBackend) -> None:

@@ -18,6 +18,7 @@ def test_public_exports_are_pinned():
             "WorkflowStatus",
             "RappelError",
             "WorkflowCompileError",
+            "WorkflowCancelled",
             "CodecError",
             "ConfigError",
             "current_attempt",
@@ -46,6 +47,7 @@ def test_error_hierarchy():
     assert issubclass(rappel.RappelTimeout, rappel.RappelError)
     assert issubclass(rappel.WorkflowCompileError, rappel.RappelError)
     assert issubclass(rappel.CodecError, rappel.RappelError)
+    assert issubclass(rappel.WorkflowCancelled, rappel.RappelError)
     assert issubclass(rappel.RappelError, Exception)
 
 

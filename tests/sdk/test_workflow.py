@@ -7,12 +7,13 @@ import rappel_compiler
 from rappel import (
     RappelError,
     Workflow,
+    WorkflowCancelled,
     WorkflowCompileError,
     WorkflowHandle,
     action,
     workflow,
 )
-from rappel._client import configure_backend, current_backend, use_backend
+from rappel._client import WorkflowState, configure_backend, current_backend, use_backend
 from rappel._workflow import bind_run_arguments, program_of
 from rappel.testing import local_backend
 
@@ -264,6 +265,57 @@ async def test_the_local_backend_keeps_one_instance_per_idempotency_key(native):
         assert len({first.id, other.id, plain.id}) == 3
         assert await again.result() == "hello ada!"
         assert await other.result() == "hello cy!"
+
+
+# What the cancellation test's second step saw: it must never run.
+_ran_after_stall: list[str] = []
+
+
+@action
+async def wf_stall(key: str) -> str:
+    await asyncio.sleep(3600)
+    return key
+
+
+@action
+async def wf_after_stall(key: str) -> str:
+    _ran_after_stall.append(key)
+    return key
+
+
+with uncompiled():
+
+    @workflow
+    class Stalls(Workflow):
+        async def run(self, key: str) -> str:
+            stalled = await wf_stall(key)
+            return await wf_after_stall(stalled)
+
+
+@pytest.mark.parametrize("native", [True, False])
+async def test_the_local_backend_cancels_an_instance_and_its_waiters_get_workflow_cancelled(native):
+    _ran_after_stall.clear()
+    with local_backend(native=native):
+        stalled = await Stalls().start("a")
+        other = await Greeter().start("ada")
+        waiting = asyncio.create_task(stalled.result())
+        await asyncio.sleep(0.05)
+        assert (await stalled.status()).state is WorkflowState.RUNNING
+        assert await stalled.cancel() is True
+        with pytest.raises(WorkflowCancelled, match=f"Stalls instance {stalled.id} was cancelled"):
+            await waiting
+        with pytest.raises(WorkflowCancelled):
+            await Stalls.handle(stalled.id).result()
+        status = await stalled.status()
+        assert (status.state, status.done) == (WorkflowState.CANCELLED, True)
+        assert isinstance(status.exception, WorkflowCancelled)
+        assert await stalled.cancel() is False, "cancelled already"
+        # Other instances are untouched; a finished one is not cancelled.
+        assert await other.result() == "hello ada!"
+        assert await other.cancel() is False
+        assert (await other.status()).state is WorkflowState.COMPLETED
+        assert await other.result() == "hello ada!"
+    assert _ran_after_stall == []
 
 
 async def test_cancelling_a_wait_does_not_cancel_the_instance():

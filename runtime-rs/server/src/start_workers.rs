@@ -166,7 +166,8 @@ impl StartWorkers {
 }
 
 /// Wakes the dispatcher on the store's work notifications, and every poll
-/// interval (timers coming due notify nothing).
+/// interval (timers coming due notify nothing); tells it of finished
+/// instances (a cancelled one it holds is dropped at once).
 async fn listen(store: Store, inputs: mpsc::UnboundedSender<Input>) {
     loop {
         match store.listen().await {
@@ -177,7 +178,11 @@ async fn listen(store: Store, inputs: mpsc::UnboundedSender<Input>) {
                             return;
                         }
                     }
-                    Ok(Event::Finished(_)) => {}
+                    Ok(Event::Finished(id)) => {
+                        if inputs.send(Input::Finished(id)).is_err() {
+                            return;
+                        }
+                    }
                     Err(error) => {
                         eprintln!("start-workers: {error}; listening again");
                         break;

@@ -14,8 +14,8 @@ use rappel_server::health::{HttpResponse, request};
 use rappel_server::proto::instance_status::{Outcome, State};
 use rappel_server::proto::workflows_client::WorkflowsClient;
 use rappel_server::proto::{
-    GetStatusRequest, InstanceStatus, RegisterWorkflowRequest, StartWorkflowRequest,
-    StartWorkflowsRequest, WaitForResultRequest,
+    CancelWorkflowRequest, CancelWorkflowResponse, GetStatusRequest, InstanceStatus,
+    RegisterWorkflowRequest, StartWorkflowRequest, StartWorkflowsRequest, WaitForResultRequest,
 };
 use rappel_server::registry::register_ir_dir;
 use rappel_store::{Finished, InstanceId, InstanceState, Store};
@@ -135,6 +135,15 @@ impl Running {
     async fn status(&mut self, id: &str) -> Result<InstanceStatus, tonic::Status> {
         self.client
             .get_status(GetStatusRequest {
+                instance_id: id.to_string(),
+            })
+            .await
+            .map(tonic::Response::into_inner)
+    }
+
+    async fn cancel(&mut self, id: &str) -> Result<CancelWorkflowResponse, tonic::Status> {
+        self.client
+            .cancel_workflow(CancelWorkflowRequest {
                 instance_id: id.to_string(),
             })
             .await
@@ -836,4 +845,99 @@ async fn an_ir_dir_registers_every_program_and_refuses_a_malformed_one() {
     let missing = register_ir_dir(&store, &dir.path().join("absent")).await;
     let error = missing.expect_err("no such directory").to_string();
     assert!(error.contains("cannot read the IR directory"), "{error}");
+}
+
+#[tokio::test]
+async fn a_cancel_ends_an_unfinished_instance_and_answers_its_waiters() {
+    let (mut bridge, version, id) = Running::with_ada().await;
+    let waiting = bridge.wait_in_background(&id, 120.0);
+    // The wait is in the bridge once the watch is registered; give it a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let answer = bridge.cancel(&id).await.expect("cancel");
+    assert!(answer.cancelled);
+    let status = answer.status.expect("a status");
+    assert_eq!(status.state(), State::Cancelled);
+    assert_eq!(status.outcome, None, "a cancelled instance has no outcome");
+    let woken = waiting.await.expect("join").expect("the wait");
+    assert_eq!(woken, status, "the waiter got the cancel");
+    assert_eq!(bridge.status(&id).await.expect("status"), status);
+    // A runtime finds nothing to lease.
+    assert!(
+        bridge
+            .finish_all(InstanceState::Completed, "1")
+            .await
+            .is_empty()
+    );
+
+    // Cancelling again, or cancelling a finished instance, changes nothing.
+    let again = bridge.cancel(&id).await.expect("cancel again");
+    assert!(!again.cancelled);
+    assert_eq!(again.status, Some(status));
+    let done = bridge
+        .start_one(&version, r#"{"dict": [["name", "Bob"]]}"#)
+        .await
+        .expect("start");
+    bridge
+        .finish_all(InstanceState::Completed, r#""Bob!""#)
+        .await;
+    let finished = bridge.cancel(&done).await.expect("cancel a finished one");
+    assert!(!finished.cancelled);
+    let kept = finished.status.expect("a status");
+    assert_eq!(kept.state(), State::Completed);
+    assert_eq!(kept.outcome, Some(Outcome::Value(br#""Bob!""#.to_vec())));
+
+    let unknown = "2f1c0e7a-6c5b-4f0e-9a51-3d2b1c0a9e8f";
+    assert_code(
+        bridge.cancel(unknown).await,
+        Code::NotFound,
+        "no instance 2f1c0e7a",
+    );
+    assert_code(
+        bridge.cancel("42").await,
+        Code::InvalidArgument,
+        "is not an instance id",
+    );
+
+    // The HTTP mirror.
+    let other = bridge
+        .start_one(&version, r#"{"dict": [["name", "Cy"]]}"#)
+        .await
+        .expect("start");
+    let (code, body) = bridge
+        .http("POST", &format!("/v1/instances/{other}/cancel"), None)
+        .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({"instance_id": other, "state": "cancelled", "cancelled": true})
+    );
+    let (code, body) = bridge
+        .http("POST", &format!("/v1/instances/{done}/cancel"), None)
+        .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({"instance_id": done, "state": "completed", "value": "Bob!", "cancelled": false})
+    );
+    let (code, body) = bridge
+        .http(
+            "GET",
+            &format!("/v1/instances/{other}/result?timeout=1"),
+            None,
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body, json!({"instance_id": other, "state": "cancelled"}));
+    let (code, body) = bridge
+        .http("POST", &format!("/v1/instances/{unknown}/cancel"), None)
+        .await;
+    assert_eq!(code, 404, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no instance")),
+        "{body}"
+    );
+    bridge.stop().await;
 }

@@ -644,3 +644,141 @@ async fn finished_instances_are_collected_when_gc_is_on() {
     let versions = count(&schema, "SELECT count(*) FROM workflow_versions").await;
     assert_eq!(versions, 1, "the workflow version stays");
 }
+
+// ------------------------------------------------------------ cancellation
+
+/// The lines of the gated case's runs.log.
+fn gated_runs(schema: &TestSchema) -> Vec<String> {
+    std::fs::read_to_string(state_dir(schema).join("runs.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// How many completions the instance's log holds.
+async fn logged_completions(store: &Store, id: &InstanceId) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM completions WHERE instance_id = $1::uuid")
+        .bind(id.as_str())
+        .fetch_one(store.pool())
+        .await
+        .expect("count completions")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_instance_discards_its_in_flight_result_and_runs_nothing_more() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("gated");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let runtime = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    let version = store
+        .register_version(&case.workflow, &case.rrl)
+        .await
+        .expect("register");
+    let batch: Vec<NewInstance> = ["a", "b"]
+        .iter()
+        .map(|key| NewInstance {
+            version_id: version.id,
+            arguments: format!(r#"{{"dict": [["key", "{key}"]]}}"#),
+        })
+        .collect();
+    let ids = store.start_instances(&batch).await.expect("start");
+    // Both first steps are running on a worker, held at the gate.
+    let deadline = tokio::time::Instant::now() + OUTCOME_WAIT;
+    loop {
+        let runs = gated_runs(&schema);
+        if runs.contains(&"start gate a".to_string()) && runs.contains(&"start gate b".to_string())
+        {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{runs:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let cancelled = store.cancel_instances(&ids[..1]).await.expect("cancel");
+    assert_eq!(cancelled, ids[..1]);
+    std::fs::write(state_dir(&schema).join("gate"), "").expect("open the gate");
+
+    let statuses = store
+        .wait_for_outcomes(&ids, OUTCOME_WAIT)
+        .await
+        .expect("both end");
+    // Stopping drains the workers and writes what they answered: every
+    // result there will be has reached the dispatcher.
+    runtime.stop().await;
+    assert_eq!(statuses[0].state, InstanceState::Cancelled);
+    assert_eq!(statuses[0].outcome, None);
+    assert_eq!(
+        statuses[1].state,
+        InstanceState::Completed,
+        "the other runs on"
+    );
+    assert_eq!(
+        statuses[1].outcome.as_deref(),
+        Some(r#""b passed, then on""#)
+    );
+
+    let runs = gated_runs(&schema);
+    assert!(
+        runs.contains(&"end gate a".to_string()),
+        "the in-flight action finished: {runs:?}"
+    );
+    assert!(
+        !runs.contains(&"start after a".to_string()),
+        "nothing more of the cancelled instance ran: {runs:?}"
+    );
+    let logged = logged_completions(&store, &ids[0]).await;
+    assert_eq!(logged, 0, "the in-flight result was not applied");
+    let status = store.get_status(&ids).await.expect("status");
+    assert_eq!(status, statuses, "nothing changed after the stop");
+
+    // Cancelling a finished instance leaves it as it is.
+    assert!(
+        store
+            .cancel_instances(&ids[1..])
+            .await
+            .expect("cancel a finished one")
+            .is_empty()
+    );
+    assert_eq!(store.get_status(&ids).await.expect("status"), statuses);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_sleep_never_wakes() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
+        return;
+    };
+    let case = own_case("long_sleep");
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let runtime = start_runtime(&schema, &case, &python, &TWO_WORKERS).await;
+    let sleeper = start_instances(&store, &case, 1).await;
+    // Parked: its 3 s sleep is past `park_after` (1 s).
+    let deadline = tokio::time::Instant::now() + OUTCOME_WAIT;
+    while store.get_status(&sleeper).await.expect("status")[0].state != InstanceState::Sleeping {
+        assert!(tokio::time::Instant::now() < deadline, "never slept");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        store.cancel_instances(&sleeper).await.expect("cancel"),
+        sleeper
+    );
+    let timers = count(&schema, "SELECT count(*) FROM timers").await;
+    assert_eq!(timers, 0, "its timer is gone");
+    // An instance started after the cancel sleeps as long: once it is done,
+    // the cancelled sleep is past its deadline too.
+    let later = start_instances(&store, &case, 1).await;
+    let got = outcomes(&store, &later).await;
+    runtime.stop().await;
+    assert_eq!(got, vec![case.expected.clone()]);
+
+    let status = store.get_status(&sleeper).await.expect("status");
+    assert_eq!(status[0].state, InstanceState::Cancelled);
+    assert_eq!(status[0].outcome, None);
+    let logged = logged_completions(&store, &sleeper[0]).await;
+    assert_eq!(logged, 1, "its first step only: the sleep never ended");
+}

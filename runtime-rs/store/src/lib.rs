@@ -139,6 +139,8 @@ pub enum InstanceState {
     Sleeping,
     Completed,
     Failed,
+    /// Stopped by `cancel_instances` before it finished: no outcome.
+    Cancelled,
 }
 
 impl InstanceState {
@@ -149,11 +151,16 @@ impl InstanceState {
             InstanceState::Sleeping => "sleeping",
             InstanceState::Completed => "completed",
             InstanceState::Failed => "failed",
+            InstanceState::Cancelled => "cancelled",
         }
     }
 
+    /// Completed, failed or cancelled: it changes no more.
     pub fn is_finished(self) -> bool {
-        matches!(self, InstanceState::Completed | InstanceState::Failed)
+        matches!(
+            self,
+            InstanceState::Completed | InstanceState::Failed | InstanceState::Cancelled
+        )
     }
 
     fn parse(value: &str) -> Result<Self> {
@@ -163,6 +170,7 @@ impl InstanceState {
             "sleeping" => InstanceState::Sleeping,
             "completed" => InstanceState::Completed,
             "failed" => InstanceState::Failed,
+            "cancelled" => InstanceState::Cancelled,
             _ => {
                 return Err(StoreError::UnknownState {
                     value: value.to_string(),
@@ -643,7 +651,10 @@ impl Store {
         owner: &str,
         batch: &[Finished],
     ) -> Result<Vec<InstanceId>> {
-        if let Some(unfinished) = batch.iter().find(|f| !f.state.is_finished()) {
+        // Cancelling is not a finish: it is `cancel_instances`, by anyone.
+        let outcome_state =
+            |state| matches!(state, InstanceState::Completed | InstanceState::Failed);
+        if let Some(unfinished) = batch.iter().find(|f| !outcome_state(f.state)) {
             return Err(StoreError::NotFinal {
                 id: unfinished.instance_id.clone(),
                 state: unfinished.state.as_str(),
@@ -664,6 +675,25 @@ impl Store {
             .await
             .doing("finish instances")?;
         Ok(finished.into_iter().map(InstanceId).collect())
+    }
+
+    /// Cancels the instances that have not finished, whoever holds them:
+    /// each becomes `Cancelled` (no outcome, no lease, no timers) and its
+    /// waiters are notified. Returns those cancelled by this call; an
+    /// instance missing from the answer had finished already (or is
+    /// unknown): it is left as it was. A lease holder learns of it at its
+    /// next write, which finds the instance no longer running.
+    pub async fn cancel_instances(&self, ids: &[InstanceId]) -> Result<Vec<InstanceId>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cancelled: Vec<String> = sqlx::query_scalar(include_str!("sql/cancel_instances.sql"))
+            .bind(strs(ids))
+            .bind(&self.channels.finished)
+            .fetch_all(&self.pool)
+            .await
+            .doing("cancel instances")?;
+        Ok(cancelled.into_iter().map(InstanceId).collect())
     }
 
     /// Puts instances `owner` holds to sleep, each for its delay (measured on
@@ -700,7 +730,7 @@ impl Store {
         Ok(released.into_iter().map(InstanceId).collect())
     }
 
-    /// Deletes up to `batch` finished (completed or failed) instances last
+    /// Deletes up to `batch` finished (completed, failed or cancelled) instances last
     /// updated more than `retention` ago, with their completions, snapshots
     /// and timers; unfinished instances and workflow versions stay. Returns
     /// how many instances went: fewer than `batch` when no more are due.

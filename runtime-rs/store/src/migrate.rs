@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "idempotency keys",
         include_str!("../migrations/0003_idempotency_keys.sql"),
     ),
+    (
+        5,
+        "cancelled instances",
+        include_str!("../migrations/0005_cancelled.sql"),
+    ),
 ];
 
 #[derive(Debug)]

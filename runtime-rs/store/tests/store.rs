@@ -41,7 +41,20 @@ async fn migrations_apply_once_when_run_twice_and_concurrently() {
         .fetch_one(again.pool())
         .await
         .expect("count migrations");
-    assert_eq!(applied, 3, "each of the three migrations once");
+    // As many as migrations/ holds (src/migrate.rs embeds each of them).
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .expect("the migrations directory")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        })
+        .count();
+    assert_eq!(
+        usize::try_from(applied).expect("a count"),
+        migrations,
+        "each migration once"
+    );
     // The schema works after all that.
     assert_eq!(start(&again, 1).await.len(), 1);
 }

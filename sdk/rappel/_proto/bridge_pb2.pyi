@@ -69,6 +69,20 @@ class GetStatusRequest(_message.Message):
     instance_id: str
     def __init__(self, instance_id: _Optional[str] = ...) -> None: ...
 
+class CancelWorkflowRequest(_message.Message):
+    __slots__ = ("instance_id",)
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    def __init__(self, instance_id: _Optional[str] = ...) -> None: ...
+
+class CancelWorkflowResponse(_message.Message):
+    __slots__ = ("cancelled", "status")
+    CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    cancelled: bool
+    status: InstanceStatus
+    def __init__(self, cancelled: _Optional[bool] = ..., status: _Optional[_Union[InstanceStatus, _Mapping]] = ...) -> None: ...
+
 class InstanceStatus(_message.Message):
     __slots__ = ("instance_id", "state", "value", "exception")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
@@ -79,12 +93,14 @@ class InstanceStatus(_message.Message):
         SLEEPING: _ClassVar[InstanceStatus.State]
         COMPLETED: _ClassVar[InstanceStatus.State]
         FAILED: _ClassVar[InstanceStatus.State]
+        CANCELLED: _ClassVar[InstanceStatus.State]
     STATE_UNSPECIFIED: InstanceStatus.State
     QUEUED: InstanceStatus.State
     RUNNING: InstanceStatus.State
     SLEEPING: InstanceStatus.State
     COMPLETED: InstanceStatus.State
     FAILED: InstanceStatus.State
+    CANCELLED: InstanceStatus.State
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]

@@ -59,6 +59,11 @@ class WorkflowsStub:
                 request_serializer=rappel_dot_v1_dot_bridge__pb2.GetStatusRequest.SerializeToString,
                 response_deserializer=rappel_dot_v1_dot_bridge__pb2.InstanceStatus.FromString,
                 _registered_method=True)
+        self.CancelWorkflow = channel.unary_unary(
+                '/rappel.v1.Workflows/CancelWorkflow',
+                request_serializer=rappel_dot_v1_dot_bridge__pb2.CancelWorkflowRequest.SerializeToString,
+                response_deserializer=rappel_dot_v1_dot_bridge__pb2.CancelWorkflowResponse.FromString,
+                _registered_method=True)
 
 
 class WorkflowsServicer:
@@ -105,6 +110,17 @@ class WorkflowsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CancelWorkflow(self, request, context):
+        """Stop an instance that has not finished: it ends CANCELLED (no outcome),
+        its waiters are answered, nothing more of it is dispatched, and the
+        results of its actions still running are discarded when they arrive.
+        An instance that has finished already is left as it is: `cancelled` is
+        false and the status is its final one. An unknown instance is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WorkflowsServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -132,6 +148,11 @@ def add_WorkflowsServicer_to_server(servicer, server):
                     servicer.GetStatus,
                     request_deserializer=rappel_dot_v1_dot_bridge__pb2.GetStatusRequest.FromString,
                     response_serializer=rappel_dot_v1_dot_bridge__pb2.InstanceStatus.SerializeToString,
+            ),
+            'CancelWorkflow': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelWorkflow,
+                    request_deserializer=rappel_dot_v1_dot_bridge__pb2.CancelWorkflowRequest.FromString,
+                    response_serializer=rappel_dot_v1_dot_bridge__pb2.CancelWorkflowResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -269,6 +290,33 @@ class Workflows:
             '/rappel.v1.Workflows/GetStatus',
             rappel_dot_v1_dot_bridge__pb2.GetStatusRequest.SerializeToString,
             rappel_dot_v1_dot_bridge__pb2.InstanceStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelWorkflow(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rappel.v1.Workflows/CancelWorkflow',
+            rappel_dot_v1_dot_bridge__pb2.CancelWorkflowRequest.SerializeToString,
+            rappel_dot_v1_dot_bridge__pb2.CancelWorkflowResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -12,9 +12,9 @@ use super::{Arguments, Bridge, BridgeError, MAX_GRPC_MESSAGE_BYTES, StartRequest
 use crate::proto::instance_status::{Outcome, State};
 use crate::proto::workflows_server::{Workflows, WorkflowsServer};
 use crate::proto::{
-    GetStatusRequest, InstanceStatus as WireStatus, RegisterWorkflowRequest,
-    RegisterWorkflowResponse, StartWorkflowRequest, StartWorkflowResponse, StartWorkflowsRequest,
-    StartWorkflowsResponse, WaitForResultRequest,
+    CancelWorkflowRequest, CancelWorkflowResponse, GetStatusRequest, InstanceStatus as WireStatus,
+    RegisterWorkflowRequest, RegisterWorkflowResponse, StartWorkflowRequest, StartWorkflowResponse,
+    StartWorkflowsRequest, StartWorkflowsResponse, WaitForResultRequest,
 };
 
 pub(super) async fn serve(
@@ -56,6 +56,7 @@ fn wire_status(status: InstanceStatus) -> WireStatus {
         InstanceState::Sleeping => State::Sleeping,
         InstanceState::Completed => State::Completed,
         InstanceState::Failed => State::Failed,
+        InstanceState::Cancelled => State::Cancelled,
     };
     let outcome = status.outcome.map(|text| match status.state {
         InstanceState::Failed => Outcome::Exception(text.into_bytes()),
@@ -148,5 +149,19 @@ impl Workflows for Service {
             .status(&request.into_inner().instance_id)
             .await?;
         Ok(Response::new(wire_status(status)))
+    }
+
+    async fn cancel_workflow(
+        &self,
+        request: Request<CancelWorkflowRequest>,
+    ) -> Result<Response<CancelWorkflowResponse>, Status> {
+        let (cancelled, status) = self
+            .bridge
+            .cancel(&request.into_inner().instance_id)
+            .await?;
+        Ok(Response::new(CancelWorkflowResponse {
+            cancelled,
+            status: Some(wire_status(status)),
+        }))
     }
 }

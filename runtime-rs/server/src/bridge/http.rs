@@ -47,6 +47,7 @@ pub(super) async fn serve(
         .route("/v1/instances", post(start))
         .route("/v1/instances/{id}", get(status))
         .route("/v1/instances/{id}/result", get(result))
+        .route("/v1/instances/{id}/cancel", post(cancel))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_HTTP_BODY_BYTES))
@@ -193,6 +194,19 @@ async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Respon
     }
 }
 
+/// The status after the cancel, with `"cancelled"`: whether this request
+/// cancelled the instance (false: it had finished before).
+async fn cancel(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match state.bridge.cancel(&id).await {
+        Ok((cancelled, status)) => {
+            let mut body = status_json(&status);
+            body["cancelled"] = Json::Bool(cancelled);
+            reply(StatusCode::OK, &body)
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
 async fn result(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -231,7 +245,8 @@ async fn not_found(method: Method, uri: Uri) -> Response {
         StatusCode::NOT_FOUND,
         format!(
             "no endpoint {method} {}: the endpoints are GET /healthz, POST /v1/workflows, \
-             POST /v1/instances, GET /v1/instances/{{id}}, GET /v1/instances/{{id}}/result?timeout=SECONDS",
+             POST /v1/instances, GET /v1/instances/{{id}}, GET /v1/instances/{{id}}/result?timeout=SECONDS, \
+             POST /v1/instances/{{id}}/cancel",
             uri.path()
         ),
     )

@@ -243,12 +243,29 @@ impl Bridge {
     }
 
     pub async fn status(&self, instance_id: &str) -> Result<InstanceStatus> {
-        let id = parse_instance_id(instance_id)?;
+        self.status_of(&parse_instance_id(instance_id)?).await
+    }
+
+    /// The status of a known instance; `NotFound` for any other.
+    async fn status_of(&self, id: &InstanceId) -> Result<InstanceStatus> {
         self.store
-            .get_status(std::slice::from_ref(&id))
+            .get_status(std::slice::from_ref(id))
             .await?
             .pop()
-            .ok_or_else(|| unknown_instance(&id))
+            .ok_or_else(|| unknown_instance(id))
+    }
+
+    /// Cancels an instance that has not finished; says whether this call
+    /// cancelled it, with its status (`Cancelled`, or the final state it
+    /// had reached before). An unknown instance is `NotFound`.
+    pub async fn cancel(&self, instance_id: &str) -> Result<(bool, InstanceStatus)> {
+        let id = parse_instance_id(instance_id)?;
+        let cancelled = !self
+            .store
+            .cancel_instances(std::slice::from_ref(&id))
+            .await?
+            .is_empty();
+        Ok((cancelled, self.status_of(&id).await?))
     }
 
     /// The status once the instance finished, or when `timeout_seconds`
@@ -266,12 +283,7 @@ impl Bridge {
         let mut watch = self.waiters.watch(&id);
         let mut stopping = self.stopping.clone();
         loop {
-            let status = self
-                .store
-                .get_status(std::slice::from_ref(&id))
-                .await?
-                .pop()
-                .ok_or_else(|| unknown_instance(&id))?;
+            let status = self.status_of(&id).await?;
             if status.state.is_finished()
                 || tokio::time::Instant::now() >= deadline
                 || is_stopping(&stopping)

@@ -87,6 +87,11 @@ pub enum Input {
     Drain(String),
     /// There may be work to lease (a notification, or the poll interval).
     Work,
+    /// This instance finished (a notification): if it is held here and
+    /// not finishing here, it was cancelled (or another runtime took and
+    /// finished it), so it is dropped. Lost notifications are covered by
+    /// the writes and renewals, which find it no longer running.
+    Finished(InstanceId),
     Leased(Result<Vec<InstanceRecord>, StoreError>, usize),
     Renewed(Vec<InstanceId>, Result<Vec<InstanceId>, StoreError>),
     Written(Report),
@@ -297,6 +302,15 @@ impl Dispatcher {
                 }
             }
             Input::Work => self.more_work = true,
+            Input::Finished(id) => {
+                if self.held.get(&id).is_some_and(|h| !h.leaving) {
+                    eprintln!(
+                        "start-workers: instance {id} was cancelled (or finished elsewhere): \
+                         dropping it here; results of its actions still running are discarded"
+                    );
+                    self.forget(&id);
+                }
+            }
             Input::Leased(result, asked) => {
                 self.leasing = false;
                 match result {
@@ -647,7 +661,8 @@ impl Dispatcher {
     /// Rebuilds a leased instance and issues what it waits for.
     fn adopt(&mut self, record: InstanceRecord) {
         let id = record.id.clone();
-        if self.held.contains_key(&id) {
+        // Cancelled between its lease and its load: nothing of it may run.
+        if self.held.contains_key(&id) || record.state != InstanceState::Running {
             return;
         }
         let program = match self.programs.get(&record.version) {

@@ -5,7 +5,7 @@
 -- wait on each other.
 WITH doomed AS (
     SELECT id FROM instances
-    WHERE state IN ('completed', 'failed')
+    WHERE state IN ('completed', 'failed', 'cancelled')
       AND updated_at < now() - $1::bigint * interval '1 millisecond'
     ORDER BY updated_at
     LIMIT $2
