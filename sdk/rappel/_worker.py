@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import math
 import os
 import signal
 import sys
@@ -59,6 +60,7 @@ class WorkerState:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     pending: list[Any] = field(default_factory=list)  # Result messages not yet sent
     wake_writer: asyncio.Event = field(default_factory=asyncio.Event)
+    deadlines: Deadlines = field(default_factory=lambda: Deadlines())
     heartbeat_due: bool = False
     closing: bool = False
     finished: int = 0
@@ -80,48 +82,101 @@ def prepare_user_module(module_name: str) -> list[str]:
     return [f"{d.module}:{d.name}" for d in registered_actions()]
 
 
-async def run_dispatch(dispatch: Any) -> Any:
+class Deadlines:
+    """The timeouts of one event loop's running attempts. Each deadline is rounded up
+    to the next `TICK`, and the attempts due in one tick share one timer of the loop,
+    so starting and ending an attempt's timeout is a set insertion and removal rather
+    than `asyncio.timeout`'s context manager and a timer of its own (a fifth of the
+    worker's CPU for a no-op action: docs/benchmarks.md, "The worker hop"). An attempt
+    times out at most `TICK` late."""
+
+    TICK = 0.005
+
+    def __init__(self) -> None:
+        self._ticks: dict[int, tuple[set[_Expiry], asyncio.TimerHandle]] = {}
+
+    def start(self, seconds: float) -> _Expiry:
+        """Cancel the current task once `seconds` have passed, unless `stop` comes first."""
+        loop = asyncio.get_running_loop()
+        tick = math.ceil((loop.time() + seconds) / self.TICK)
+        expiry = _Expiry(asyncio.current_task(), tick)
+        entry = self._ticks.get(tick)
+        if entry is None:
+            self._ticks[tick] = ({expiry}, loop.call_at(tick * self.TICK, self._expire, tick))
+        else:
+            entry[0].add(expiry)
+        return expiry
+
+    def stop(self, expiry: _Expiry) -> None:
+        entry = self._ticks.get(expiry.tick)
+        if entry is not None:
+            entry[0].discard(expiry)
+            if not entry[0]:
+                entry[1].cancel()
+                del self._ticks[expiry.tick]
+
+    def _expire(self, tick: int) -> None:
+        expiries, _ = self._ticks.pop(tick)
+        for expiry in expiries:
+            expiry.expired = True
+            expiry.task.cancel()
+
+
+class _Expiry:
+    __slots__ = ("task", "tick", "expired")
+
+    def __init__(self, task: Any, tick: int) -> None:
+        self.task, self.tick, self.expired = task, tick, False
+
+
+async def run_dispatch(dispatch: Any, deadlines: Deadlines | None = None) -> Any:
     """One attempt of one action, as a `Result` message: the value, or the error
-    (the codec-encoded exception and its traceback). Never raises."""
+    (the codec-encoded exception and its traceback). Never raises. `deadlines`
+    times it out (its own when not given)."""
     started = time.perf_counter()
-    label = f"action {dispatch.module}.{dispatch.name}()"
     try:
         try:
             definition = lookup_action(dispatch.name, dispatch.module)
         except RappelError as exc:
             raise RappelError(
-                f"this worker cannot run {label}: {exc} "
+                f"this worker cannot run {_label(dispatch)}: {exc} "
                 f"(RAPPEL_USER_MODULE={os.environ.get('RAPPEL_USER_MODULE', '')!r})"
             ) from None
         try:
             kwargs = codec.loads(dispatch.kwargs, resolve_class)
         except codec.DecodeError as exc:
-            raise CodecError(f"the arguments of {label} cannot be decoded: {exc.where('kwargs')} {exc.reason}") from None
+            raise CodecError(f"the arguments of {_label(dispatch)} cannot be decoded: {exc.where('kwargs')} {exc.reason}") from None
         if not isinstance(kwargs, dict):
-            raise CodecError(f"the arguments of {label} are not an object of names to values: {kwargs!r}")
+            raise CodecError(f"the arguments of {_label(dispatch)} are not an object of names to values: {kwargs!r}")
         arguments = definition.bind_keywords(kwargs)
-        timeout = dispatch.timeout_seconds if dispatch.timeout_seconds > 0 else None
-        scope = asyncio.timeout(timeout)
-        try:
-            async with scope:
+        timeout = dispatch.timeout_seconds
+        if timeout > 0:
+            deadlines = deadlines or Deadlines()
+            expiry = deadlines.start(timeout)
+            try:
                 value = await definition.invoke(arguments, dispatch.attempt or 1)
-        except TimeoutError:
-            if not scope.expired():
-                raise
-            raise RappelTimeout(
-                f"action {definition.name} timed out after {timeout:g}s (attempt {dispatch.attempt})",
-                action=definition.name,
-                timeout=timeout,
-                attempt=dispatch.attempt,
-            ) from None
+            except asyncio.CancelledError:
+                if not expiry.expired:
+                    raise
+                expiry.task.uncancel()
+                raise RappelTimeout(
+                    f"action {definition.name} timed out after {timeout:g}s (attempt {dispatch.attempt})",
+                    action=definition.name,
+                    timeout=timeout,
+                    attempt=dispatch.attempt,
+                ) from None
+            finally:
+                deadlines.stop(expiry)
+        else:
+            value = await definition.invoke(arguments, dispatch.attempt or 1)
         try:
-            encoded = codec.dumps(value)
+            encoded = "null" if value is None else codec.dumps(value)
         except codec.EncodeError as exc:
-            raise CodecError(f"the result of {label} cannot be encoded: {exc.where('result')} {exc.reason}\n{HELP}") from None
+            raise CodecError(f"the result of {_label(dispatch)} cannot be encoded: {exc.where('result')} {exc.reason}\n{HELP}") from None
     except Exception as exc:
         return worker_pb2.Result(
             attempt_id=dispatch.attempt_id,
-            error=worker_pb2.ActionError(exception=_encoded_exception(exc, label), traceback=_traceback_text(exc)),
+            error=worker_pb2.ActionError(exception=_encoded_exception(exc, _label(dispatch)), traceback=_traceback_text(exc)),
             duration_seconds=time.perf_counter() - started,
         )
     return worker_pb2.Result(
@@ -129,6 +184,10 @@ async def run_dispatch(dispatch: Any) -> Any:
         value=encoded.encode(),
         duration_seconds=time.perf_counter() - started,
     )
+
+
+def _label(dispatch: Any) -> str:
+    return f"action {dispatch.module}.{dispatch.name}()"
 
 
 def _encoded_exception(exc: BaseException, label: str) -> bytes:
@@ -194,7 +253,7 @@ async def _heartbeats(state: WorkerState) -> None:
 async def _run_one(dispatch: Any, semaphore: asyncio.Semaphore, state: WorkerState) -> None:
     try:
         async with semaphore:
-            result = await run_dispatch(dispatch)
+            result = await run_dispatch(dispatch, state.deadlines)
     finally:
         state.in_flight.discard(dispatch.attempt_id)
     state.pending.append(result)
