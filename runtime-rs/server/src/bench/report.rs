@@ -191,15 +191,17 @@ pub fn table(runs: &[Run]) -> String {
              | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
         );
         for run in stepped {
-            out.push_str(&format!(
-                "| {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} |\n",
-                run.label(),
-                run.instances,
-                run.steps,
+            let ms = [
                 run.step_p50_ms,
                 run.step_p95_ms,
                 run.step_p99_ms,
                 run.step_max_ms,
+            ];
+            let ms: Vec<String> = ms.iter().map(|ms| format!("{ms:.2}")).collect();
+            let (label, instances, steps) = (run.label(), run.instances, run.steps);
+            out.push_str(&format!(
+                "| {label} | {instances} | {steps} | {} |\n",
+                ms.join(" | ")
             ));
         }
     }
