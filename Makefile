@@ -91,8 +91,10 @@ demo: venv
 
 # Figures only, never asserted: docs/benchmarks.md holds the latest. Last, the
 # runtime's throughput (`make bench-runtime` alone): bench and bench_instances with
-# one start-workers, then two, each in a scratch database on RAPPEL_DATABASE_URL's
-# server (else the local one, else the embedded one), in one parse_bench_logs table.
+# one start-workers, then two, then one sequential instance of 300 steps (step-to-step
+# latency) and one fanning out 1,000 actions (its wall time), each in a scratch
+# database on RAPPEL_DATABASE_URL's server (else the local one, else the embedded
+# one), in one parse_bench_logs table.
 BENCH_LOG := runtime-rs/target/bench-runtime.log
 BENCH_ERR := runtime-rs/target/bench-runtime.err
 .PHONY: bench-runtime
@@ -112,7 +114,11 @@ bench-runtime: venv
 		for run in "bench --messages 50000" "bench_instances --instances 15000"; do \
 		$$R/$$run --start-workers $$n >> $(BENCH_LOG) 2>> $(BENCH_ERR) \
 			|| { tail -n 5 $(BENCH_ERR); exit 1; }; \
-		done; done; $$R/parse_bench_logs $(BENCH_LOG)
+		done; done; \
+		for run in "--workflow sequential --steps 300" "--workflow fanout --fanout 1000"; do \
+		$$R/bench_instances $$run >> $(BENCH_LOG) 2>> $(BENCH_ERR) \
+			|| { tail -n 5 $(BENCH_ERR); exit 1; }; \
+		done; $$R/parse_bench_logs $(BENCH_LOG)
 
 # The Rust core beside the Python reference, on the same work: the golden
 # corpus parsed and lowered, then pure steps evaluated.

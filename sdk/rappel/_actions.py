@@ -100,8 +100,11 @@ class ActionDefinition:
         then run teardowns."""
         token = _attempt.set(attempt)
         try:
+            if not self.injected and current_clock() is None:
+                # A worker's hot path: real time already, nothing to inject.
+                return await self.fn(**arguments)
             with real_time():
-                if not self.injected:  # the common case, and a worker's hot path
+                if not self.injected:
                     return await self.fn(**arguments)
                 async with contextlib.AsyncExitStack() as stack:
                     injected = await DependencyScope(stack).injected_arguments(self.signature)

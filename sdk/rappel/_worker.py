@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import math
 import os
 import signal
 import sys
@@ -62,6 +63,7 @@ class WorkerState:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     pending: list[Any] = field(default_factory=list)  # Result messages not yet sent
     wake_writer: asyncio.Event = field(default_factory=asyncio.Event)
+    deadlines: Deadlines = field(default_factory=lambda: Deadlines())
     heartbeat_due: bool = False
     closing: bool = False
     finished: int = 0
@@ -83,57 +85,107 @@ def prepare_user_module(module_name: str) -> list[str]:
     return [f"{d.module}:{d.name}" for d in registered_actions()]
 
 
-async def run_dispatch(dispatch: Any) -> Any:
+class Deadlines:
+    """The timeouts of one event loop's running attempts. Each deadline is rounded up
+    to the next `TICK`, and the attempts due in one tick share one timer of the loop,
+    so starting and ending an attempt's timeout is a set insertion and removal rather
+    than `asyncio.timeout`'s context manager and a timer of its own (a fifth of the
+    worker's CPU for a no-op action: docs/benchmarks.md, "The worker hop"). An attempt
+    times out at most `TICK` late."""
+
+    TICK = 0.005
+
+    def __init__(self) -> None:
+        self._ticks: dict[int, tuple[set[_Expiry], asyncio.TimerHandle]] = {}
+
+    def start(self, seconds: float) -> _Expiry:
+        """Cancel the current task once `seconds` have passed, unless `stop` comes first."""
+        loop = asyncio.get_running_loop()
+        tick = math.ceil((loop.time() + seconds) / self.TICK)
+        expiry = _Expiry(asyncio.current_task(), tick)
+        entry = self._ticks.get(tick)
+        if entry is None:
+            self._ticks[tick] = ({expiry}, loop.call_at(tick * self.TICK, self._expire, tick))
+        else:
+            entry[0].add(expiry)
+        return expiry
+
+    def stop(self, expiry: _Expiry) -> None:
+        entry = self._ticks.get(expiry.tick)
+        if entry is not None:
+            entry[0].discard(expiry)
+            if not entry[0]:
+                entry[1].cancel()
+                del self._ticks[expiry.tick]
+
+    def _expire(self, tick: int) -> None:
+        expiries, _ = self._ticks.pop(tick)
+        for expiry in expiries:
+            expiry.expired = True
+            expiry.task.cancel()
+
+
+class _Expiry:
+    __slots__ = ("task", "tick", "expired")
+
+    def __init__(self, task: Any, tick: int) -> None:
+        self.task, self.tick, self.expired = task, tick, False
+
+
+async def run_dispatch(dispatch: Any, deadlines: Deadlines | None = None) -> Any:
     """One attempt of one action, as a `Result` message: the value, or the error
-    (the codec-encoded exception and its traceback). Never raises."""
+    (the codec-encoded exception and its traceback). Never raises. `deadlines`
+    times it out (its own when not given)."""
     started = time.perf_counter()
-    label = f"action {dispatch.module}.{dispatch.name}()"
     try:
         try:
             definition = lookup_action(dispatch.name, dispatch.module)
         except ActionNotFound as exc:
-            raise _not_found(label, exc) from None
+            raise _not_found(_label(dispatch), exc) from None
         try:
             kwargs = codec.loads(dispatch.kwargs, resolve_class)
         except codec.DecodeError as exc:
-            raise CodecError(f"the arguments of {label} cannot be decoded: {exc.where('kwargs')} {exc.reason}") from None
+            raise CodecError(f"the arguments of {_label(dispatch)} cannot be decoded: {exc.where('kwargs')} {exc.reason}") from None
         if not isinstance(kwargs, dict):
-            raise CodecError(f"the arguments of {label} are not an object of names to values: {kwargs!r}")
+            raise CodecError(f"the arguments of {_label(dispatch)} are not an object of names to values: {kwargs!r}")
         arguments = definition.bind_keywords(kwargs)
-        timeout = dispatch.timeout_seconds if dispatch.timeout_seconds > 0 else None
-        scope = asyncio.timeout(timeout)
-        try:
-            async with scope:
+        timeout = dispatch.timeout_seconds
+        if timeout > 0:
+            deadlines = deadlines or Deadlines()
+            expiry = deadlines.start(timeout)
+            try:
                 value = await definition.invoke(arguments, dispatch.attempt or 1)
-        except Exception:
-            if not scope.expired():
-                raise
-            late = True
+            except (Exception, asyncio.CancelledError):
+                if not expiry.expired:
+                    raise
+            finally:
+                deadlines.stop(expiry)
+            if expiry.expired:
+                # Past its timeout the attempt timed out, whatever it did next (an
+                # action that swallows its cancellation returns or raises late).
+                expiry.task.uncancel()
+                raise RappelTimeout(
+                    f"action {definition.name} timed out after {timeout:g}s (attempt {dispatch.attempt})",
+                    action=definition.name,
+                    timeout=timeout,
+                    attempt=dispatch.attempt,
+                ) from None
         else:
-            late = scope.expired()
-        if late:
-            # Past its timeout the attempt timed out, whatever it did next (an
-            # action that swallows its cancellation returns or raises late).
-            raise RappelTimeout(
-                f"action {definition.name} timed out after {timeout:g}s (attempt {dispatch.attempt})",
-                action=definition.name,
-                timeout=timeout,
-                attempt=dispatch.attempt,
-            ) from None
+            value = await definition.invoke(arguments, dispatch.attempt or 1)
         try:
-            encoded = codec.dumps(value).encode()
+            encoded = b"null" if value is None else codec.dumps(value).encode()
         except codec.EncodeError as exc:
-            raise CodecError(f"the result of {label} cannot be encoded: {exc.where('result')} {exc.reason}\n{HELP}") from None
+            raise CodecError(f"the result of {_label(dispatch)} cannot be encoded: {exc.where('result')} {exc.reason}\n{HELP}") from None
         if len(encoded) > MAX_PAYLOAD_BYTES:
             raise CodecError(
-                f"the result of {label} is {_mib(len(encoded))} encoded, over the {_mib(MAX_PAYLOAD_BYTES)} "
+                f"the result of {_label(dispatch)} is {_mib(len(encoded))} encoded, over the {_mib(MAX_PAYLOAD_BYTES)} "
                 "limit of a value crossing to the runtime: keep large data elsewhere (a table, object "
                 "storage) and return a reference to it"
             )
     except Exception as exc:
         return worker_pb2.Result(
             attempt_id=dispatch.attempt_id,
-            error=worker_pb2.ActionError(exception=_encoded_exception(exc, label), traceback=_traceback_text(exc)),
+            error=worker_pb2.ActionError(exception=_encoded_exception(exc, _label(dispatch)), traceback=_traceback_text(exc)),
             duration_seconds=time.perf_counter() - started,
         )
     return worker_pb2.Result(
@@ -158,6 +210,10 @@ def _not_found(label: str, problem: ActionNotFound) -> ActionNotFound:
 
 def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB" if size % (1 << 20) else f"{size >> 20} MiB"
+
+
+def _label(dispatch: Any) -> str:
+    return f"action {dispatch.module}.{dispatch.name}()"
 
 
 def _encoded_exception(exc: BaseException, label: str) -> bytes:
@@ -236,7 +292,7 @@ async def _heartbeats(state: WorkerState) -> None:
 async def _run_one(dispatch: Any, semaphore: asyncio.Semaphore, state: WorkerState) -> None:
     try:
         async with semaphore:
-            result = await run_dispatch(dispatch)
+            result = await run_dispatch(dispatch, state.deadlines)
     finally:
         state.in_flight.discard(dispatch.attempt_id)
     state.pending.append(result)

@@ -3,6 +3,12 @@ a stand-in runtime (grpc.aio, in this process) that keeps the worker's slots ful
 with dispatches sent `batch` at a time. Figures only, never asserted:
 
     .venv/bin/python tests/bench/worker_hop.py [--seconds 5] [--slots 256] [--batches 1 8 64]
+        [--timeout 300] [--payload 64]
+
+Each dispatch is what the runtime sends for the benchmarks' no-op action: a string of
+`--payload` bytes, and the action's timeout (300 s, the default). The worker's CPU
+time (user + system, from /proc) over the measured window gives its cost per action;
+actions/s is bounded by that and by the stand-in's own CPU on the same cores.
 
 Both processes share the machine, as the runtime and its workers will.
 """
@@ -27,14 +33,15 @@ from rappel import action
 
 
 @action
-async def noop(i: int) -> int:
-    return i
+async def noop(payload: str) -> None:
+    return None
 """
 
 
 class StandInRuntime(worker_pb2_grpc.WorkerBridgeServicer):
-    def __init__(self, batch: int, slots: int) -> None:
+    def __init__(self, batch: int, slots: int, timeout: float, payload: int) -> None:
         self.batch, self.slots = batch, slots
+        self.timeout, self.payload = timeout, payload
         self.completed = 0
         self.errors = 0
         self.batches_received = 0
@@ -47,7 +54,7 @@ class StandInRuntime(worker_pb2_grpc.WorkerBridgeServicer):
         assert hello.WhichOneof("kind") == "hello"
         reader = asyncio.create_task(self._read(request_iterator))
         self._free(self.slots)
-        payload = codec.dumps({"i": 1}).encode()
+        payload = codec.dumps({"payload": "x" * self.payload}).encode()
         sent = 0
         try:
             while not self.stop.is_set():  # never more in flight than the worker's slots
@@ -56,7 +63,9 @@ class StandInRuntime(worker_pb2_grpc.WorkerBridgeServicer):
                     await self.slots_freed.wait()
                 self.free_slots -= self.batch
                 dispatches = [
-                    worker_pb2.Dispatch(attempt_id=str(sent + k), module="bench_app", name="noop", kwargs=payload, attempt=1)
+                    worker_pb2.Dispatch(
+                        attempt_id=str(sent + k), module="bench_app", name="noop", kwargs=payload, attempt=1, timeout_seconds=self.timeout
+                    )
                     for k in range(self.batch)
                 ]
                 sent += self.batch
@@ -80,8 +89,8 @@ class StandInRuntime(worker_pb2_grpc.WorkerBridgeServicer):
         self.slots_freed.set()
 
 
-async def measure(batch: int, slots: int, seconds: float, app_dir: Path) -> dict:
-    runtime = StandInRuntime(batch, slots)
+async def measure(batch: int, slots: int, seconds: float, app_dir: Path, timeout: float, payload: int) -> dict:
+    runtime = StandInRuntime(batch, slots, timeout, payload)
     server = grpc.aio.server()
     worker_pb2_grpc.add_WorkerBridgeServicer_to_server(runtime, server)
     port = server.add_insecure_port("127.0.0.1:0")
@@ -121,15 +130,18 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--slots", type=int, default=256)
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 8, 64])
+    parser.add_argument("--timeout", type=float, default=300.0, help="each dispatch's timeout_seconds (0: none)")
+    parser.add_argument("--payload", type=int, default=64, help="bytes of the action's string argument")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         (Path(scratch) / "bench_app.py").write_text(APP)
-        print("| dispatch batch | actions/s | worker CPU µs/action | results per message | errors | worker exit |")
-        print("|---|---|---|---|---|---|")
+        print("| dispatch batch | actions/s | worker CPU µs/action | actions per worker CPU-second | results per message | errors | worker exit |")
+        print("|---|---|---|---|---|---|---|")
         for batch in args.batches:
-            row = await measure(batch, args.slots, args.seconds, Path(scratch))
+            row = await measure(batch, args.slots, args.seconds, Path(scratch), args.timeout, args.payload)
             print(
-                f"| {row['batch']} | {row['actions_per_s']:,.0f} | {row['worker_cpu_us_per_action']:.0f} | "
+                f"| {row['batch']} | {row['actions_per_s']:,.0f} | {row['worker_cpu_us_per_action']:.1f} | "
+                f"{1e6 / row['worker_cpu_us_per_action']:,.0f} | "
                 f"{row['mean_results_per_message']:.1f} | {row['errors']} | {row['exit']} |"
             )
 

@@ -443,3 +443,24 @@ def test_an_exception_the_codec_cannot_encode_is_still_reported() -> None:
     reported = codec.loads(_encoded_exception(exc, "action m.f()"), _unresolvable)
     assert codec.exception_chain(type(reported))[0] == "rappel:RappelError"
     assert str(reported).startswith("action m.f() raised ValueError: level 4999, which cannot be encoded")
+
+
+async def test_deadlines_expire_late_attempts_and_forget_finished_ones() -> None:
+    from rappel._worker import Deadlines
+
+    deadlines = Deadlines()
+
+    async def attempt(seconds: float, timeout: float) -> str:
+        expiry = deadlines.start(timeout)
+        try:
+            await asyncio.sleep(seconds)
+            return "done"
+        except asyncio.CancelledError:
+            return "expired" if expiry.expired else "cancelled"
+        finally:
+            deadlines.stop(expiry)
+
+    outcomes = await asyncio.gather(*(attempt(30, 0.05) for _ in range(10)), *(attempt(0, 30) for _ in range(10)))
+    assert outcomes == ["expired"] * 10 + ["done"] * 10
+    # Every timer is gone: the expired ones fired, the finished ones were cancelled.
+    assert deadlines._ticks == {}

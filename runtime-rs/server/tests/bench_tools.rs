@@ -139,11 +139,16 @@ async fn leftovers(pid: u32) -> Vec<String> {
 }
 
 /// Runs `tool` to the end and checks its log: a sample per instance, one
-/// summary with the counts given.
-async fn tiny_run(tool: &str, args: &[&str], expected: [(&str, u64); 3]) {
+/// summary with the counts given. Returns the log's lines and its table (none
+/// when skipped).
+async fn tiny_run(
+    tool: &str,
+    args: &[&str],
+    expected: [(&str, u64); 3],
+) -> Option<(Vec<Json>, String)> {
     let Some(python) = python() else {
         eprintln!("SKIPPED: no Python with rappel: set RAPPEL_PYTHON, or run `make venv`");
-        return;
+        return None;
     };
     let child = Command::new(tool)
         .args(args)
@@ -175,6 +180,11 @@ async fn tiny_run(tool: &str, args: &[&str], expected: [(&str, u64); 3]) {
     for (name, value) in expected {
         assert_eq!(summary[name], Json::from(value), "{name} in {summary}");
     }
+    assert!(
+        summary["wal_bytes_per_action"].as_f64().unwrap_or(0.0) > 0.0,
+        "{summary}"
+    );
+    Some((lines, table))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -189,6 +199,55 @@ async fn a_tiny_bench_completes_in_its_own_database() {
     ];
     let expected = [("instances", 50), ("actions", 50), ("dispatchers", 1)];
     tiny_run(BENCH, &args, expected).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tiny_sequential_run_logs_every_step_to_step_latency() {
+    let args = [
+        "--workflow",
+        "sequential",
+        "--steps",
+        "6",
+        "--instances",
+        "2",
+    ];
+    let expected = [("instances", 2), ("actions", 12), ("steps", 6)];
+    let Some((lines, table)) = tiny_run(BENCH_INSTANCES, &args, expected).await else {
+        return;
+    };
+    // Five gaps between the six completions of each instance.
+    let steps: Vec<&Json> = lines.iter().filter(|line| line["kind"] == "step").collect();
+    assert_eq!(steps.len(), 10);
+    assert!(
+        steps
+            .iter()
+            .all(|step| step["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0))
+    );
+    assert!(
+        table.contains("| bench_instances SequentialWorkflow | 2 | 10 |"),
+        "{table}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tiny_fanout_instance_completes() {
+    let args = ["--workflow", "fanout", "--fanout", "40", "--workers", "1"];
+    let expected = [("instances", 1), ("actions", 40), ("width", 40)];
+    let Some((lines, _)) = tiny_run(BENCH_INSTANCES, &args, expected).await else {
+        return;
+    };
+    assert!(!lines.iter().any(|line| line["kind"] == "step"));
+}
+
+#[test]
+fn an_unknown_workflow_is_named() {
+    let (code, _, stderr) = run(Command::new(BENCH_INSTANCES).args(["--workflow", "loop"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        "bench_instances: --workflow takes three-step, sequential or fanout, not \"loop\"; \
+         see `bench_instances --help`"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -138,6 +138,19 @@ impl ArgError {
 }
 
 impl Parsed {
+    /// The option's text as given (or its default), trimmed.
+    pub fn text(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", |value| value.trim())
+    }
+
+    /// A usage error of this tool.
+    pub fn usage(&self, message: String) -> ArgError {
+        ArgError::Usage {
+            tool: self.tool.clone(),
+            message,
+        }
+    }
+
     pub fn switch(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }

@@ -25,6 +25,11 @@ const ACTIONS_SOURCE: &str = include_str!("rappel_bench_actions.py");
 pub const NOOP_WORKFLOW: (&str, &str) = ("NoopWorkflow", include_str!("NoopWorkflow.rrl"));
 pub const THREE_STEP_WORKFLOW: (&str, &str) =
     ("ThreeStepWorkflow", include_str!("ThreeStepWorkflow.rrl"));
+/// `steps` no-op actions awaited in turn: the step-to-step latency.
+pub const SEQUENTIAL_WORKFLOW: (&str, &str) =
+    ("SequentialWorkflow", include_str!("SequentialWorkflow.rrl"));
+/// `width` no-op actions gathered at once: the fan-out's wall time.
+pub const FANOUT_WORKFLOW: (&str, &str) = ("FanoutWorkflow", include_str!("FanoutWorkflow.rrl"));
 
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
@@ -153,7 +158,15 @@ pub struct Plan {
     pub tool: &'static str,
     /// (workflow name, its .rrl text)
     pub workflow: (&'static str, &'static str),
+    /// The workflow's size argument, if it takes one: `steps` of a
+    /// sequential workflow, `width` of a fan-out.
+    pub size: Option<(&'static str, usize)>,
     pub actions_per_instance: usize,
+    /// Actions one instance runs at once (its fan-out), for the workers'
+    /// slots.
+    pub parallel_actions: usize,
+    /// Log the time between an instance's consecutive completions.
+    pub step_latencies: bool,
     pub instances: usize,
     /// Instances started per call, and leased per query.
     pub batch_size: usize,
@@ -203,8 +216,7 @@ async fn connect(url: &str, max_connections: u32) -> Result<Store, BenchError> {
 
 async fn run_in(plan: &Plan, url: &str, module_dir: &Path) -> Result<(), BenchError> {
     let store = connect(url, 4).await?;
-    let slots = plan
-        .concurrency
+    let slots = (plan.concurrency.min(plan.instances) * plan.parallel_actions)
         .div_ceil(plan.workers * plan.dispatchers)
         .max(1);
     let batch = plan.batch_size;
@@ -243,10 +255,13 @@ fn python_path(module_dir: &Path) -> String {
     }
 }
 
-fn arguments(payload_bytes: usize) -> String {
+fn arguments(payload_bytes: usize, size: Option<(&str, usize)>) -> String {
     let payload = "x".repeat(payload_bytes);
     let mut names = serde_json::Map::new();
     names.insert("payload".to_string(), serde_json::Value::String(payload));
+    if let Some((name, value)) = size {
+        names.insert(name.to_string(), serde_json::Value::from(value));
+    }
     crate::program::stored_arguments(&names)
 }
 
@@ -258,17 +273,26 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
     let version = store.register_version(name, rrl).await?;
     let new = NewInstance {
         version_id: version.id,
-        arguments: arguments(plan.payload_bytes),
+        arguments: arguments(plan.payload_bytes, plan.size),
     };
 
-    // Warm-up: the workers attach and import, so the measured run starts hot.
-    let warm: Vec<NewInstance> = vec![new.clone(); plan.workers * plan.dispatchers];
+    // Warm-up: the workers attach and import, so the measured run starts hot
+    // (small instances: a few steps, a narrow fan-out).
+    let small = NewInstance {
+        version_id: version.id,
+        arguments: arguments(
+            plan.payload_bytes,
+            plan.size.map(|(name, n)| (name, n.min(4))),
+        ),
+    };
+    let warm: Vec<NewInstance> = vec![small; plan.workers * plan.dispatchers];
     let ids = store.start_instances(&warm).await?;
     store.wait_for_outcomes(&ids, STALL).await?;
-    let measured_from: f64 = sqlx::query_scalar("SELECT extract(epoch FROM now())::float8")
-        .fetch_one(store.pool())
-        .await
-        .map_err(database("read the clock"))?;
+    let (measured_from, wal_from): (f64, String) =
+        sqlx::query_as("SELECT extract(epoch FROM now())::float8, pg_current_wal_lsn()::text")
+            .fetch_one(store.pool())
+            .await
+            .map_err(database("read the clock and the WAL position"))?;
 
     let mut listener = store.listen().await?;
     let started = Instant::now();
@@ -330,6 +354,14 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
+    // The whole server's WAL since the start: exact when the run is alone on
+    // its server.
+    let wal_bytes: f64 =
+        sqlx::query_scalar("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8")
+            .bind(&wal_from)
+            .fetch_one(store.pool())
+            .await
+            .map_err(database("read the WAL position"))?;
 
     let rows = sqlx::query(
         "SELECT state::text AS state, outcome::text AS outcome, \
@@ -361,8 +393,12 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
                 .unwrap_or_else(|| "(still running)".to_string()),
         });
     }
+    if plan.step_latencies {
+        log_step_latencies(plan, store, measured_from).await?;
+    }
     let instances = plan.instances as f64;
-    log(&serde_json::json!({
+    let actions = instances * plan.actions_per_instance as f64;
+    let mut summary = serde_json::json!({
         "tool": plan.tool,
         "kind": "summary",
         "workflow": name,
@@ -370,14 +406,47 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
         "actions": plan.instances * plan.actions_per_instance,
         "seconds": round(seconds),
         "instances_per_s": round(instances / seconds),
-        "actions_per_s": round(instances * plan.actions_per_instance as f64 / seconds),
+        "actions_per_s": round(actions / seconds),
         "concurrency": plan.concurrency,
         "batch_size": plan.batch_size,
         "payload_bytes": plan.payload_bytes,
         "workers": plan.workers,
         "dispatchers": plan.dispatchers,
         "duplicate_finish_notifications": duplicates,
-    }));
+        "wal_bytes": wal_bytes,
+        "wal_bytes_per_action": round(wal_bytes / actions),
+    });
+    if let Some((name, value)) = plan.size {
+        summary[name] = serde_json::Value::from(value);
+    }
+    log(&summary);
+    Ok(())
+}
+
+/// One `step` line per completion after an instance's first: the time from
+/// the previous completion's append to this one's (each append's statement
+/// start, `now()`), that is one step's dispatch, run in a worker, answer and
+/// durable append.
+async fn log_step_latencies(
+    plan: &Plan,
+    store: &Store,
+    measured_from: f64,
+) -> Result<(), BenchError> {
+    let gaps: Vec<f64> = sqlx::query_scalar(
+        "SELECT gap_ms FROM ( \
+             SELECT (extract(epoch FROM c.created_at - lag(c.created_at) \
+                        OVER (PARTITION BY c.instance_id ORDER BY c.seq)) * 1000)::float8 AS gap_ms \
+             FROM completions AS c JOIN instances AS i ON i.id = c.instance_id \
+             WHERE i.created_at >= to_timestamp($1)) AS steps \
+         WHERE gap_ms IS NOT NULL",
+    )
+    .bind(measured_from)
+    .fetch_all(store.pool())
+    .await
+    .map_err(database("read the completions' timings"))?;
+    for gap in gaps {
+        log(&serde_json::json!({"tool": plan.tool, "kind": "step", "latency_ms": round(gap)}));
+    }
     Ok(())
 }
 
@@ -401,18 +470,18 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
     use std::process::ExitCode;
 
     let instances_tool = tool == "bench_instances";
-    let (about, count_flag, payload_flag, workflow, actions_per_instance) = if instances_tool {
+    let (about, count_flag, payload_flag) = if instances_tool {
         (
-            "Runs N three-step sequential workflow instances (three no-op actions each) end to \
-             end through start-workers with W real Python workers (`python -m rappel.worker`, \
-             from RAPPEL_PYTHON), keeping C instances in flight. Works in a database of its own, \
-             created on RAPPEL_DATABASE_URL's server and dropped after. Prints JSON lines: \
-             progress every interval, one latency sample per instance (start to durable finish), \
-             a summary; `parse_bench_logs` tabulates them.",
+            "Runs N workflow instances end to end through start-workers with W real Python \
+             workers (`python -m rappel.worker`, from RAPPEL_PYTHON), keeping C instances in \
+             flight. --workflow picks them: three-step (three no-op actions awaited in turn), \
+             sequential (--steps actions in turn: also logs the step-to-step latency) or fanout \
+             (--fanout actions gathered at once: an instance's latency is the fan-out's wall \
+             time). Works in a database of its own, created on RAPPEL_DATABASE_URL's server and \
+             dropped after. Prints JSON lines: progress every interval, one latency sample per \
+             instance (start to durable finish), a summary; `parse_bench_logs` tabulates them.",
             "--instances",
             "--payload-size",
-            THREE_STEP_WORKFLOW,
-            3,
         )
     } else {
         (
@@ -426,16 +495,15 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
              them.",
             "--messages",
             "--payload",
-            NOOP_WORKFLOW,
-            1,
         )
     };
-    let flags = [
+    let mut flags = vec![
         Flag {
             name: count_flag,
-            default: Some(if instances_tool { "5000" } else { "10000" }),
+            // bench_instances: by --workflow (5000 three-step, 1 otherwise).
+            default: Some(if instances_tool { "" } else { "10000" }),
             help: if instances_tool {
-                "workflow instances to run"
+                "workflow instances to run [default: 5000 three-step, 1 sequential or fanout]"
             } else {
                 "no-op actions (one-action instances) to run"
             },
@@ -476,12 +544,43 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
             help: "keep the benchmark's database (its URL is printed on stderr)",
         },
     ];
+    if instances_tool {
+        flags.extend([
+            Flag {
+                name: "--workflow",
+                default: Some("three-step"),
+                help: "three-step, sequential or fanout",
+            },
+            Flag {
+                name: "--steps",
+                default: Some("300"),
+                help: "actions in turn per sequential instance",
+            },
+            Flag {
+                name: "--fanout",
+                default: Some("1000"),
+                help: "actions at once per fanout instance",
+            },
+        ]);
+    }
     let plan = args::parse(tool, about, &flags, argv, false).and_then(|parsed| {
+        let shape = if instances_tool {
+            Shape::parse(&parsed)?
+        } else {
+            Shape::Noop
+        };
+        let instances = match parsed.text(count_flag) {
+            "" => shape.default_instances(),
+            _ => parsed.number(count_flag, 1)?,
+        };
         let plan = Plan {
             tool,
-            workflow,
-            actions_per_instance,
-            instances: parsed.number(count_flag, 1)?,
+            workflow: shape.workflow(),
+            size: shape.size(),
+            actions_per_instance: shape.actions_per_instance(),
+            parallel_actions: shape.parallel_actions(),
+            step_latencies: matches!(shape, Shape::Sequential(_)),
+            instances,
             batch_size: parsed.number("--batch-size", 1)?,
             concurrency: parsed.number("--concurrency", 1)?,
             payload_bytes: parsed.number(payload_flag, 0)?,
@@ -502,6 +601,66 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
         Some(Err(error)) => {
             eprintln!("{tool}: error: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workflow a run's instances run.
+enum Shape {
+    Noop,
+    ThreeStep,
+    Sequential(usize),
+    Fanout(usize),
+}
+
+impl Shape {
+    fn parse(parsed: &args::Parsed) -> Result<Shape, args::ArgError> {
+        match parsed.text("--workflow") {
+            "three-step" => Ok(Shape::ThreeStep),
+            "sequential" => Ok(Shape::Sequential(parsed.number("--steps", 1)?)),
+            "fanout" => Ok(Shape::Fanout(parsed.number("--fanout", 1)?)),
+            other => Err(parsed.usage(format!(
+                "--workflow takes three-step, sequential or fanout, not {other:?}"
+            ))),
+        }
+    }
+
+    fn workflow(&self) -> (&'static str, &'static str) {
+        match self {
+            Shape::Noop => NOOP_WORKFLOW,
+            Shape::ThreeStep => THREE_STEP_WORKFLOW,
+            Shape::Sequential(_) => SEQUENTIAL_WORKFLOW,
+            Shape::Fanout(_) => FANOUT_WORKFLOW,
+        }
+    }
+
+    fn size(&self) -> Option<(&'static str, usize)> {
+        match *self {
+            Shape::Sequential(steps) => Some(("steps", steps)),
+            Shape::Fanout(width) => Some(("width", width)),
+            Shape::Noop | Shape::ThreeStep => None,
+        }
+    }
+
+    fn actions_per_instance(&self) -> usize {
+        match *self {
+            Shape::Noop => 1,
+            Shape::ThreeStep => 3,
+            Shape::Sequential(n) | Shape::Fanout(n) => n,
+        }
+    }
+
+    fn parallel_actions(&self) -> usize {
+        match *self {
+            Shape::Fanout(width) => width,
+            _ => 1,
+        }
+    }
+
+    fn default_instances(&self) -> usize {
+        match self {
+            Shape::Noop | Shape::ThreeStep => 5000,
+            Shape::Sequential(_) | Shape::Fanout(_) => 1,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! `parse_bench_logs`: the JSON lines of `bench` and `bench_instances`
 //! (lines of other kinds, such as cargo's, are skipped) summarised per tool
 //! run: throughput from the summary line, latency percentiles from the
-//! samples (nearest rank).
+//! samples (nearest rank), and those of the step-to-step latencies of a
+//! sequential run.
 
 use serde_json::Value;
 
@@ -39,6 +40,25 @@ pub struct Run {
     pub p95_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// Step-to-step latencies (`step` lines: sequential runs only).
+    pub steps: usize,
+    pub step_p50_ms: f64,
+    pub step_p95_ms: f64,
+    pub step_p99_ms: f64,
+    pub step_max_ms: f64,
+    /// The server's WAL written during the run, per action (absent in logs
+    /// of older tools).
+    pub wal_bytes_per_action: Option<f64>,
+}
+
+impl Run {
+    /// The tool, and the workflow when the tool runs several kinds.
+    pub fn label(&self) -> String {
+        match self.workflow.as_str() {
+            "" | "NoopWorkflow" | "ThreeStepWorkflow" => self.tool.clone(),
+            workflow => format!("{} {workflow}", self.tool),
+        }
+    }
 }
 
 /// The `p`th percentile of sorted `values` by nearest rank: the smallest
@@ -56,6 +76,7 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[derive(Default)]
 pub struct Reader {
     samples: std::collections::HashMap<String, Vec<f64>>,
+    steps: std::collections::HashMap<String, Vec<f64>>,
     pub runs: Vec<Run>,
 }
 
@@ -77,16 +98,24 @@ impl Reader {
                 .as_str()
                 .ok_or_else(|| bad("no \"tool\"".to_string()))?
                 .to_string();
-            match value["kind"].as_str() {
-                Some("sample") => {
+            let kind = value["kind"].as_str();
+            match kind {
+                Some(kind @ ("sample" | "step")) => {
                     let latency = value["latency_ms"]
                         .as_f64()
-                        .ok_or_else(|| bad("a sample without \"latency_ms\"".to_string()))?;
-                    self.samples.entry(tool).or_default().push(latency);
+                        .ok_or_else(|| bad(format!("a {kind} without \"latency_ms\"")))?;
+                    let into = if kind == "step" {
+                        &mut self.steps
+                    } else {
+                        &mut self.samples
+                    };
+                    into.entry(tool).or_default().push(latency);
                 }
                 Some("summary") => {
                     let mut samples = self.samples.remove(&tool).unwrap_or_default();
                     samples.sort_by(f64::total_cmp);
+                    let mut steps = self.steps.remove(&tool).unwrap_or_default();
+                    steps.sort_by(f64::total_cmp);
                     let number = |name: &str| value[name].as_f64().unwrap_or(0.0);
                     let count = |name: &str| value[name].as_u64().unwrap_or(0);
                     self.runs.push(Run {
@@ -105,6 +134,12 @@ impl Reader {
                         p95_ms: percentile(&samples, 95.0),
                         p99_ms: percentile(&samples, 99.0),
                         max_ms: samples.last().copied().unwrap_or(0.0),
+                        steps: steps.len(),
+                        step_p50_ms: percentile(&steps, 50.0),
+                        step_p95_ms: percentile(&steps, 95.0),
+                        step_p99_ms: percentile(&steps, 99.0),
+                        step_max_ms: steps.last().copied().unwrap_or(0.0),
+                        wal_bytes_per_action: value["wal_bytes_per_action"].as_f64(),
                     });
                 }
                 Some("progress") => {}
@@ -122,7 +157,8 @@ impl Reader {
     }
 }
 
-/// The runs as a Markdown table.
+/// The runs as a Markdown table, then the step-to-step latencies of the
+/// runs that have them in a second one.
 pub fn table(runs: &[Run]) -> String {
     let mut out = String::from(
         "| tool | start-workers × workers | in flight | instances | actions | seconds | \
@@ -132,7 +168,7 @@ pub fn table(runs: &[Run]) -> String {
     for run in runs {
         out.push_str(&format!(
             "| {} | {} × {} | {} | {} | {} | {:.2} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |\n",
-            run.tool,
+            run.label(),
             run.dispatchers,
             run.workers,
             run.concurrency,
@@ -146,6 +182,28 @@ pub fn table(runs: &[Run]) -> String {
             run.p99_ms,
             run.max_ms,
         ));
+    }
+    let stepped: Vec<&Run> = runs.iter().filter(|run| run.steps > 0).collect();
+    if !stepped.is_empty() {
+        out.push_str(
+            "\nStep to step (one completion's durable append to the next's):\n\n\
+             | tool | instances | steps | step p50 ms | step p95 ms | step p99 ms | step max ms |\n\
+             | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        );
+        for run in stepped {
+            let ms = [
+                run.step_p50_ms,
+                run.step_p95_ms,
+                run.step_p99_ms,
+                run.step_max_ms,
+            ];
+            let ms: Vec<String> = ms.iter().map(|ms| format!("{ms:.2}")).collect();
+            let (label, instances, steps) = (run.label(), run.instances, run.steps);
+            out.push_str(&format!(
+                "| {label} | {instances} | {steps} | {} |\n",
+                ms.join(" | ")
+            ));
+        }
     }
     out
 }
@@ -174,6 +232,11 @@ mod tests {
 {"tool":"bench","kind":"summary","workflow":"NoopWorkflow","instances":4,"actions":4,"seconds":2.0,"instances_per_s":2.0,"actions_per_s":2.0,"concurrency":2,"workers":1,"dispatchers":1}
 {"tool":"bench_instances","kind":"sample","latency_ms":10.0}
 {"tool":"bench_instances","kind":"summary","workflow":"ThreeStepWorkflow","instances":1,"actions":3,"seconds":0.5,"instances_per_s":2.0,"actions_per_s":6.0,"concurrency":1,"workers":2,"dispatchers":2}
+{"tool":"bench_instances","kind":"sample","latency_ms":9.0}
+{"tool":"bench_instances","kind":"step","latency_ms":3.0}
+{"tool":"bench_instances","kind":"step","latency_ms":1.5}
+{"tool":"bench_instances","kind":"step","latency_ms":2.5}
+{"tool":"bench_instances","kind":"summary","workflow":"SequentialWorkflow","steps":4,"instances":1,"actions":4,"seconds":0.01,"instances_per_s":100.0,"actions_per_s":400.0,"concurrency":1,"workers":2,"dispatchers":1,"wal_bytes_per_action":512.5}
 "#;
 
     #[test]
@@ -181,7 +244,7 @@ mod tests {
         let mut reader = Reader::default();
         reader.read("log", LOG).unwrap();
         let runs = reader.finish().unwrap();
-        assert_eq!(runs.len(), 2);
+        assert_eq!(runs.len(), 3);
         let bench = &runs[0];
         assert_eq!(
             (
@@ -198,11 +261,30 @@ mod tests {
         assert_eq!(instances.tool, "bench_instances");
         assert_eq!((instances.samples, instances.p50_ms), (1, 10.0));
         assert_eq!((instances.dispatchers, instances.actions_per_s), (2, 6.0));
+        assert_eq!((instances.steps, instances.wal_bytes_per_action), (0, None));
+        let sequential = &runs[2];
+        assert_eq!(
+            (
+                sequential.samples,
+                sequential.steps,
+                sequential.step_p50_ms,
+                sequential.step_max_ms
+            ),
+            (1, 3, 2.5, 3.0)
+        );
+        assert_eq!(sequential.wal_bytes_per_action, Some(512.5));
         let table = table(&runs);
         assert!(
             table.contains("| bench | 1 × 1 | 2 | 4 | 4 | 2.00 | 2 | 2 | 2.0 | 4.0 | 4.0 | 4.0 |"),
             "{table}"
         );
+        assert!(
+            table.contains(
+                "| bench_instances SequentialWorkflow | 1 | 3 | 2.50 | 3.00 | 3.00 | 3.00 |"
+            ),
+            "{table}"
+        );
+        assert_eq!(table.matches("| bench_instances |").count(), 1, "{table}");
     }
 
     #[test]

@@ -855,6 +855,11 @@ impl Dispatcher {
                 None => self.lost(&key.instance_id),
             }
         }
+        // Snapshot (and park) once per instance after the whole report: a
+        // fan-out's answers come back hundreds in one report, and a snapshot
+        // every `snapshot_every` of them was saved and then superseded within
+        // the same write batch.
+        let mut fed: Vec<InstanceId> = Vec::new();
         for (id, completion, appended) in report.appended {
             let Some(held) = self.held.get_mut(&id) else {
                 continue;
@@ -872,12 +877,19 @@ impl Dispatcher {
                     held.last_seq = held.last_seq.max(seq);
                     held.since_snapshot += 1;
                     self.issue(&id, commands);
-                    self.snapshot_if_due(&id);
-                    self.park_if_idle(&id);
+                    if fed.last() != Some(&id) {
+                        fed.push(id);
+                    }
                 }
                 Appended::Duplicate => {} // a late answer: the log has one
                 Appended::NotLeased => self.lost(&id),
             }
+        }
+        fed.sort_unstable();
+        fed.dedup();
+        for id in &fed {
+            self.snapshot_if_due(id);
+            self.park_if_idle(id);
         }
         if !report.reread.is_empty() {
             self.reread(report.reread);

@@ -1,6 +1,7 @@
 //! The single writer: every durable write of the dispatcher goes through it,
 //! collected into batches (whatever arrives within a millisecond of the
-//! first, up to the batch size) and written as one statement per kind. Its
+//! first, up to the batch size; without the wait when the last batch was a
+//! single write) and written as one statement per kind. Its
 //! report goes back to the dispatcher, which feeds a completion to its
 //! machine only once the report says it is in the log.
 //!
@@ -17,7 +18,10 @@ use rappel_store::{
 use rrl::exec::Completion;
 use tokio::sync::mpsc;
 
-/// How long the writer waits for more after the first write of a batch.
+/// How long the writer waits for more after the first write of a batch,
+/// unless the last batch was a single write: then a lone instance's step
+/// (a sequential workflow) is written at once, not a millisecond (or, on a
+/// busy machine, several) later. What is already queued is always taken.
 const COLLECT: Duration = Duration::from_millis(1);
 
 /// How long a write failing for a transient reason is retried; past that,
@@ -92,15 +96,22 @@ pub fn spawn(
 ) -> mpsc::UnboundedSender<Write> {
     let (sender, mut writes) = mpsc::unbounded_channel::<Write>();
     tokio::spawn(async move {
+        let mut last_batch = 0;
         while let Some(first) = writes.recv().await {
             let mut batch = vec![first];
-            let until = tokio::time::Instant::now() + COLLECT;
+            let collect = if last_batch > 1 {
+                COLLECT
+            } else {
+                Duration::ZERO
+            };
+            let until = tokio::time::Instant::now() + collect;
             while batch.len() < batch_size {
                 match tokio::time::timeout_at(until, writes.recv()).await {
                     Ok(Some(write)) => batch.push(write),
                     Ok(None) | Err(_) => break,
                 }
             }
+            last_batch = batch.len();
             let report = write_batch(&store, &owner, batch).await;
             reports(report);
         }
