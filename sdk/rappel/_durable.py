@@ -24,12 +24,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 import subprocess
 import tempfile
 import urllib.error
 import urllib.request
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,6 +55,10 @@ CALL_SECONDS = 30.0
 # How long boot-rappel-singleton may take to find or start the bridge.
 SINGLETON_SECONDS = 60.0
 MAX_MESSAGE_BYTES = 64 << 20
+# The most starts one StartWorkflows request carries (the bridge's limit), and
+# about how many bytes of arguments: well under MAX_MESSAGE_BYTES.
+MAX_BATCH = 10_000
+BATCH_BYTES = 16 << 20
 
 _CHANNEL_OPTIONS = [
     # Reconnect quickly to a bridge that restarts (gRPC's default backoff grows to minutes).
@@ -187,17 +192,23 @@ def discover() -> BridgeTarget:
 def rrl_text(cls: type) -> str:
     """The program registered for workflow `cls`: the prebuilt one of RAPPEL_IR_DIR
     when its source hash matches, else compiled here, as `rappel compile` writes it."""
+    return _program(cls)[0]
+
+
+def _program(cls: type) -> tuple[str, str]:
+    """`rrl_text(cls)` and the hex SHA-256 of it, computed once per class and IR dir."""
     from ._workflow import program_of
 
     ir_dir = configured_ir_dir()
     cached = cls.__dict__.get("__rappel_rrl__")
     if cached is not None and cached[0] == ir_dir:
-        return cached[1]
+        return cached[1], cached[2]
     text = prebuilt_rrl(cls, ir_dir) if ir_dir is not None else None
     if text is None:
         text = _toolchain.print_program(_toolchain.optimize(program_of(cls)))
-    setattr(cls, "__rappel_rrl__", (ir_dir, text))
-    return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    setattr(cls, "__rappel_rrl__", (ir_dir, text, digest))
+    return text, digest
 
 
 # ------------------------------------------------------------------ the backend
@@ -217,10 +228,8 @@ class DurableBackend:
         self._fixed = BridgeTarget(address, origin or "the address given to DurableBackend") if address else None
         self._target: BridgeTarget | None = None
         self.reconnect_seconds = reconnect_seconds
-        # grpc.aio channels belong to the event loop that made them.
-        self._channels: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[str, grpc.aio.Channel]] = (
-            weakref.WeakKeyDictionary()
-        )
+        # grpc.aio channels (and asyncio tasks) belong to the event loop that made them.
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
         # (bridge address, hash of the program text) -> version id
         self._versions: dict[tuple[str, str], str] = {}
 
@@ -249,6 +258,49 @@ class DurableBackend:
             response = await self._call("StartWorkflow", request, f"start {name}")
         return self.handle(workflow_cls, response.instance_id)
 
+    async def start_many(
+        self, workflow_cls: type, arguments: list[dict[str, Any]], idempotency_keys: list[str | None]
+    ) -> list[WorkflowHandle]:
+        """`StartWorkflows` requests of up to `MAX_BATCH` starts (and about
+        `BATCH_BYTES` of arguments), one after the other: each is one transaction
+        on the bridge, all of its starts or none."""
+        name = workflow_cls.__name__
+        with workflow_boundary(name):
+            encoded = [
+                _encode_arguments(args, f" (start_many()'s arguments[{index}])").encode("utf-8")
+                for index, args in enumerate(arguments)
+            ]
+        version = await self._version(workflow_cls)
+        handles: list[WorkflowHandle] = []
+        for first, last in _chunks(encoded):
+            request = bridge_pb2.StartWorkflowsRequest(
+                starts=[
+                    bridge_pb2.StartWorkflowRequest(
+                        version_id=version, arguments=encoded[i], idempotency_key=idempotency_keys[i]
+                    )
+                    for i in range(first, last)
+                ]
+            )
+            doing = f"start {name} instances {first} to {last - 1} of {len(encoded)}"
+            try:
+                try:
+                    response = await self._call("StartWorkflows", request, doing, batch_offset=first)
+                except _UnknownVersion:
+                    version = await self._version(workflow_cls, fresh=True)
+                    for start in request.starts:
+                        start.version_id = version
+                    response = await self._call("StartWorkflows", request, doing, batch_offset=first)
+            except RappelError as exc:
+                if first == 0:
+                    raise
+                raise type(exc)(
+                    f"{exc}\nThe {first} starts before these were queued already (a request holds at most "
+                    f"{MAX_BATCH}): with idempotency keys, the same start_many() again returns their "
+                    "instances instead of starting them twice."
+                ) from None
+            handles.extend(self.handle(workflow_cls, instance_id) for instance_id in response.instance_ids)
+        return handles
+
     def handle(self, workflow_cls: type, instance_id: str) -> WorkflowHandle:
         name = workflow_cls.__name__
         return WorkflowHandle(
@@ -257,9 +309,9 @@ class DurableBackend:
 
     async def aclose(self) -> None:
         """Close this event loop's channel to the bridge."""
-        entry = self._channels.pop(asyncio.get_running_loop(), None)
-        if entry is not None:
-            await entry[1].close()
+        state = self._loops.pop(asyncio.get_running_loop(), None)
+        if state is not None and state.channel is not None:
+            await state.channel.close()
 
     # -------------------------------------------------------------- waiting
 
@@ -288,12 +340,22 @@ class DurableBackend:
     # -------------------------------------------------------------- registering
 
     async def _version(self, cls: type, *, fresh: bool = False) -> str:
-        text = rrl_text(cls)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        text, digest = _program(cls)
         target = await self._current_target()
         key = (target.address, digest)
         if not fresh and key in self._versions:
             return self._versions[key]
+        # Concurrent first starts of a workflow register it once: the others wait
+        # for that call (a fresh registration is never shared with a cached one).
+        pending = self._loop_state().registering
+        task = pending.get((key, fresh))
+        if task is None:
+            task = asyncio.ensure_future(self._register(cls, text, key))
+            pending[(key, fresh)] = task
+            task.add_done_callback(lambda _: pending.pop((key, fresh), None))
+        return await asyncio.shield(task)
+
+    async def _register(self, cls: type, text: str, key: tuple[str, str]) -> str:
         request = bridge_pb2.RegisterWorkflowRequest(workflow=cls.__name__, rrl=text)
         response = await self._call("RegisterWorkflow", request, f"register {cls.__name__}")
         self._versions[key] = response.version_id
@@ -301,23 +363,42 @@ class DurableBackend:
 
     # -------------------------------------------------------------- calls
 
+    def _loop_state(self) -> _LoopState:
+        loop = asyncio.get_running_loop()
+        state = self._loops.get(loop)
+        if state is None:
+            state = self._loops[loop] = _LoopState()
+        return state
+
     async def _current_target(self, *, fresh: bool = False) -> BridgeTarget:
         if self._fixed is not None:
             return self._fixed
-        if self._target is None or fresh:
-            self._target = await asyncio.to_thread(discover)
+        if self._target is not None and not fresh:
+            return self._target
+        # One discovery at a time (it may start the singleton bridge): callers
+        # that arrive meanwhile take its answer.
+        state = self._loop_state()
+        if state.discovering is None:
+            state.discovering = asyncio.ensure_future(asyncio.to_thread(discover))
+        task = state.discovering
+        try:
+            self._target = await asyncio.shield(task)
+        finally:
+            if state.discovering is task and task.done():
+                state.discovering = None
         return self._target
 
     async def _stub(self, *, fresh: bool = False) -> tuple[BridgeTarget, bridge_pb2_grpc.WorkflowsStub]:
         target = await self._current_target(fresh=fresh)
-        loop = asyncio.get_running_loop()
-        entry = self._channels.get(loop)
-        if entry is None or entry[0] != target.address:
-            if entry is not None:
-                await entry[1].close()
-            entry = (target.address, grpc.aio.insecure_channel(target.address, options=_CHANNEL_OPTIONS))
-            self._channels[loop] = entry
-        return target, bridge_pb2_grpc.WorkflowsStub(entry[1])
+        state = self._loop_state()
+        if state.channel is None or state.address != target.address:
+            if state.channel is not None:
+                await state.channel.close()
+            state.address = target.address
+            state.channel = grpc.aio.insecure_channel(target.address, options=_CHANNEL_OPTIONS)
+            state.stub = bridge_pb2_grpc.WorkflowsStub(state.channel)
+        assert state.stub is not None
+        return target, state.stub
 
     async def _call(
         self,
@@ -327,6 +408,7 @@ class DurableBackend:
         *,
         reconnect: tuple[str, str] | None = None,
         deadline: float = CALL_SECONDS,
+        batch_offset: int = 0,
     ) -> Any:
         """One call of the bridge. With `reconnect` (workflow, instance id), a lost
         bridge is retried with backoff for `reconnect_seconds`."""
@@ -341,7 +423,7 @@ class DurableBackend:
             except grpc.aio.AioRpcError as exc:
                 code, details = exc.code(), exc.details() or ""
                 if code not in _RECONNECTABLE:
-                    raise _call_error(code, details, target, doing, method) from None
+                    raise _call_error(code, details, target, doing, method, batch_offset) from None
                 if reconnect is None:
                     raise BridgeUnavailable(
                         f"cannot {doing}: rappel-bridge at {target.address} ({target.origin}) "
@@ -367,12 +449,34 @@ class DurableBackend:
             fresh = self._fixed is None and (self._target is None or self._target.rediscover)
 
 
+@dataclass
+class _LoopState:
+    """What a DurableBackend keeps per event loop: one channel to the bridge (every
+    call of the loop shares it) and its stub, and the registrations and the
+    discovery in flight."""
+
+    address: str | None = None
+    channel: grpc.aio.Channel | None = None
+    stub: bridge_pb2_grpc.WorkflowsStub | None = None
+    registering: dict[Any, asyncio.Future[str]] = field(default_factory=dict)
+    discovering: asyncio.Future[BridgeTarget] | None = None
+
+
 class _UnknownVersion(RappelError):
     pass
 
 
-def _call_error(code: grpc.StatusCode, details: str, target: BridgeTarget, doing: str, method: str) -> RappelError:
-    if code == grpc.StatusCode.NOT_FOUND and method == "StartWorkflow":
+_BATCH_INDEX = re.compile(r"^starts\[(\d+)\]")
+
+
+def _call_error(
+    code: grpc.StatusCode, details: str, target: BridgeTarget, doing: str, method: str, batch_offset: int = 0
+) -> RappelError:
+    if method == "StartWorkflows":
+        # The bridge names a start by its index in the request; the caller knows it
+        # by its index in start_many()'s arguments.
+        details = _BATCH_INDEX.sub(lambda m: f"arguments[{int(m[1]) + batch_offset}]", details)
+    if code == grpc.StatusCode.NOT_FOUND and method in ("StartWorkflow", "StartWorkflows"):
         return _UnknownVersion(details)
     if code == grpc.StatusCode.INVALID_ARGUMENT and method == "RegisterWorkflow":
         return RappelError(f"cannot {doing}: rappel-bridge refused its program:\n{details}")
@@ -383,7 +487,7 @@ def _call_error(code: grpc.StatusCode, details: str, target: BridgeTarget, doing
     return RappelError(f"cannot {doing}: rappel-bridge at {target.address} answered {code.name}: {details}")
 
 
-def _encode_arguments(args: dict[str, Any]) -> str:
+def _encode_arguments(args: dict[str, Any], where: str = "") -> str:
     from rrl import codec
 
     try:
@@ -391,8 +495,23 @@ def _encode_arguments(args: dict[str, Any]) -> str:
     except codec.EncodeError:
         # Name the argument and the path inside it.
         for name, value in args.items():
-            encode(value, name, f"the argument `{name}` of run()")
+            encode(value, name, f"the argument `{name}` of run(){where}")
         raise
+
+
+def _chunks(encoded: list[bytes]) -> list[tuple[int, int]]:
+    """[first, last) ranges of at most MAX_BATCH starts and about BATCH_BYTES of
+    arguments each (one start alone may be larger: the bridge takes 4 MiB)."""
+    ranges: list[tuple[int, int]] = []
+    first, size = 0, 0
+    for index, arguments in enumerate(encoded):
+        if index > first and (index - first >= MAX_BATCH or size + len(arguments) > BATCH_BYTES):
+            ranges.append((first, index))
+            first, size = index, 0
+        size += len(arguments) + 64
+    if first < len(encoded):
+        ranges.append((first, len(encoded)))
+    return ranges
 
 
 def _decode_status(workflow: str, status: Any) -> WorkflowStatus:
