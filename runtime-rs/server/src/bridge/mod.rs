@@ -4,6 +4,7 @@
 //! (`http.rs`). Both sides call the same `Bridge`, which checks every request
 //! before it reaches Postgres.
 
+mod batching;
 mod grpc;
 mod http;
 mod waiters;
@@ -24,6 +25,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::program::{load_program, unstorable};
+use batching::{Batching, Failed};
 use waiters::Waiters;
 
 /// The largest encoded arguments of one instance.
@@ -49,6 +51,15 @@ pub enum BridgeError {
     FailedPrecondition(String),
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// A store call shared with other requests failed (`batching.rs`).
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<Failed> for BridgeError {
+    fn from(failed: Failed) -> BridgeError {
+        BridgeError::Unavailable(failed.0)
+    }
 }
 
 impl BridgeError {
@@ -81,6 +92,7 @@ pub struct Bridge {
     /// Versions are immutable, so a loaded one stays valid for good.
     programs: Mutex<HashMap<i64, Arc<Loaded>>>,
     waiters: Waiters,
+    batching: Batching,
     stopping: watch::Receiver<bool>,
 }
 
@@ -105,10 +117,12 @@ impl Bridge {
     /// A bridge over `store`; waits end early once `stopping` turns true.
     pub fn new(store: Store, stopping: watch::Receiver<bool>) -> Arc<Bridge> {
         let waiters = Waiters::start(store.clone(), stopping.clone());
+        let batching = Batching::start(store.clone());
         Arc::new(Bridge {
             store,
             programs: Mutex::new(HashMap::new()),
             waiters,
+            batching,
             stopping,
         })
     }
@@ -146,8 +160,9 @@ impl Bridge {
         Ok(version)
     }
 
-    /// Queues instances, all or none, in one store call; their ids in order,
-    /// each saying whether its idempotency key named an existing instance.
+    /// Queues instances, all or none, in one store call (shared with the
+    /// starts of concurrent requests); their ids in order, each saying
+    /// whether its idempotency key named an existing instance.
     pub async fn start(&self, starts: &[StartRequest<'_>]) -> Result<Vec<Started>> {
         if starts.len() > MAX_BATCH {
             return Err(BridgeError::InvalidArgument(format!(
@@ -164,7 +179,7 @@ impl Bridge {
                 prepared.map_err(|error| error.at(index))?
             });
         }
-        Ok(self.store.start_keyed(&batch).await?)
+        Ok(self.batching.start_keyed(batch).await?)
     }
 
     /// One start checked: its version exists and loads, its arguments decode
@@ -244,10 +259,9 @@ impl Bridge {
 
     pub async fn status(&self, instance_id: &str) -> Result<InstanceStatus> {
         let id = parse_instance_id(instance_id)?;
-        self.store
-            .get_status(std::slice::from_ref(&id))
+        self.batching
+            .status(&id)
             .await?
-            .pop()
             .ok_or_else(|| unknown_instance(&id))
     }
 
@@ -267,10 +281,9 @@ impl Bridge {
         let mut stopping = self.stopping.clone();
         loop {
             let status = self
-                .store
-                .get_status(std::slice::from_ref(&id))
+                .batching
+                .status(&id)
                 .await?
-                .pop()
                 .ok_or_else(|| unknown_instance(&id))?;
             if status.state.is_finished()
                 || tokio::time::Instant::now() >= deadline
