@@ -230,6 +230,7 @@ class DurableBackend:
         self.reconnect_seconds = reconnect_seconds
         # grpc.aio channels (and asyncio tasks) belong to the event loop that made them.
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
+        self._last: tuple[weakref.ref[asyncio.AbstractEventLoop], _LoopState] | None = None
         # (bridge address, hash of the program text) -> version id
         self._versions: dict[tuple[str, str], str] = {}
 
@@ -310,6 +311,7 @@ class DurableBackend:
     async def aclose(self) -> None:
         """Close this event loop's channel to the bridge."""
         state = self._loops.pop(asyncio.get_running_loop(), None)
+        self._last = None
         if state is not None and state.channel is not None:
             await state.channel.close()
 
@@ -365,9 +367,14 @@ class DurableBackend:
 
     def _loop_state(self) -> _LoopState:
         loop = asyncio.get_running_loop()
+        # Most processes use one loop: look it up in the weak map only when it changes.
+        last = self._last
+        if last is not None and last[0]() is loop:
+            return last[1]
         state = self._loops.get(loop)
         if state is None:
             state = self._loops[loop] = _LoopState()
+        self._last = (weakref.ref(loop), state)
         return state
 
     async def _current_target(self, *, fresh: bool = False) -> BridgeTarget:

@@ -57,7 +57,7 @@ class Workflow:
         if "__rappel_original_run__" not in cls.__dict__:
             raise RappelError(f"{cls.__name__} is not decorated with @workflow")
         key = None
-        if IDEMPOTENCY_KEY in kwargs and IDEMPOTENCY_KEY not in inspect.signature(original_run(cls)).parameters:
+        if IDEMPOTENCY_KEY in kwargs and IDEMPOTENCY_KEY not in run_signature(cls).parameters:
             key = kwargs.pop(IDEMPOTENCY_KEY)
             if not isinstance(key, str):
                 raise TypeError(f"{cls.__name__}.start(): idempotency_key must be a str, got {type(key).__name__}")
@@ -315,11 +315,23 @@ def dag_of(cls: type[Workflow]) -> Any:
     return dag
 
 
+def run_signature(cls: type[Workflow]) -> inspect.Signature:
+    """The signature of the run() the user wrote, computed once per class (every
+    start binds its arguments with it)."""
+    original = original_run(cls)
+    cached = cls.__dict__.get("__rappel_run_signature__")
+    if cached is not None and cached[0] is original:
+        return cached[1]
+    signature = inspect.signature(original)
+    cls.__rappel_run_signature__ = (original, signature)  # type: ignore[attr-defined]
+    return signature
+
+
 def bind_run_arguments(
     cls: type[Workflow], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> dict[str, Any]:
     """run()'s arguments by parameter name, defaults included: the instance's input."""
-    signature = inspect.signature(original_run(cls))
+    signature = run_signature(cls)
     try:
         bound = signature.bind(None, *args, **kwargs)
     except TypeError as exc:
