@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv runtime-bins proto devdb-url devdb-stop graphviz test test-python test-rust fuzz demo bench bench-core bench-executor golden fmt clean distclean
+.PHONY: venv runtime-bins proto devdb-url devdb-stop graphviz test test-python test-rust fuzz demo bench bench-core bench-executor bench-peers golden fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 # The install builds the runtime's executables (pyproject.toml, setuptools-rust);
@@ -119,6 +119,26 @@ bench-runtime: venv
 		$$R/bench_instances $$run >> $(BENCH_LOG) 2>> $(BENCH_ERR) \
 			|| { tail -n 5 $(BENCH_ERR); exit 1; }; \
 		done; $$R/parse_bench_logs $(BENCH_LOG)
+
+# Rappel beside DBOS and Procrastinate on the same workloads and the same Postgres
+# server (tests/bench/peers/README.md), one table at the end. The peers run in a venv
+# of their own (.bench/peers-venv, made on first use from PyPI). N, FANOUT, SEQ, REPS
+# and LIBS override the sizes, the repetitions and the libraries.
+PEERS_VENV := .bench/peers-venv
+PEERS_PACKAGES ?= dbos==3.4.0 procrastinate==3.10.0 'psycopg[binary,pool]==3.3.9'
+N ?= 2000
+FANOUT ?= 1000
+SEQ ?= 300
+REPS ?= 1
+LIBS ?= rappel,dbos,procrastinate
+$(PEERS_VENV)/.stamp: Makefile
+	@test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet --disable-pip-version-check $(PEERS_PACKAGES)
+	@touch $@
+
+bench-peers: venv $(PEERS_VENV)/.stamp
+	$(BIN)/python tests/bench/peers/run.py --peers-python $(PEERS_VENV)/bin/python \
+		--n $(N) --fanout $(FANOUT) --seq $(SEQ) --reps $(REPS) --libs $(LIBS)
 
 # The Rust core beside the Python reference, on the same work: the golden
 # corpus parsed and lowered, then pure steps evaluated.

@@ -104,6 +104,19 @@ class Backend(Protocol):
         ...
 
 
+class BatchBackend(Backend, Protocol):
+    """A backend that starts many instances in one go (`Workflow.start_many`);
+    a backend without `start_many` gets one `start` per instance instead."""
+
+    async def start_many(
+        self, workflow_cls: type, arguments: list[dict[str, Any]], idempotency_keys: list[str | None]
+    ) -> list[WorkflowHandle]:
+        """Queue one instance per item of `arguments` (run() parameter -> value),
+        with the idempotency key at the same index (None: no key); their handles
+        in the same order."""
+        ...
+
+
 def _durable_backend() -> Backend:
     from ._durable import DurableBackend
 

@@ -24,12 +24,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 import subprocess
 import tempfile
 import urllib.error
 import urllib.request
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,6 +58,10 @@ MAX_MESSAGE_BYTES = 64 << 20
 # The largest encoded arguments of one instance, as rappel-bridge checks them
 # (docs/operations.md, "Bad input"): refused here before anything is sent.
 MAX_ARGUMENTS_BYTES = 4 << 20
+# The most starts one StartWorkflows request carries (the bridge's limit), and
+# about how many bytes of arguments: well under MAX_MESSAGE_BYTES.
+MAX_BATCH = 10_000
+BATCH_BYTES = 16 << 20
 
 _CHANNEL_OPTIONS = [
     # Reconnect quickly to a bridge that restarts (gRPC's default backoff grows to minutes).
@@ -191,17 +196,23 @@ def discover() -> BridgeTarget:
 def rrl_text(cls: type) -> str:
     """The program registered for workflow `cls`: the prebuilt one of RAPPEL_IR_DIR
     when its source hash matches, else compiled here, as `rappel compile` writes it."""
+    return _program(cls)[0]
+
+
+def _program(cls: type) -> tuple[str, str]:
+    """`rrl_text(cls)` and the hex SHA-256 of it, computed once per class and IR dir."""
     from ._workflow import program_of
 
     ir_dir = configured_ir_dir()
     cached = cls.__dict__.get("__rappel_rrl__")
     if cached is not None and cached[0] == ir_dir:
-        return cached[1]
+        return cached[1], cached[2]
     text = prebuilt_rrl(cls, ir_dir) if ir_dir is not None else None
     if text is None:
         text = _toolchain.print_program(_toolchain.optimize(program_of(cls)))
-    setattr(cls, "__rappel_rrl__", (ir_dir, text))
-    return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    setattr(cls, "__rappel_rrl__", (ir_dir, text, digest))
+    return text, digest
 
 
 # ------------------------------------------------------------------ the backend
@@ -221,10 +232,9 @@ class DurableBackend:
         self._fixed = BridgeTarget(address, origin or "the address given to DurableBackend") if address else None
         self._target: BridgeTarget | None = None
         self.reconnect_seconds = reconnect_seconds
-        # grpc.aio channels belong to the event loop that made them.
-        self._channels: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[str, grpc.aio.Channel]] = (
-            weakref.WeakKeyDictionary()
-        )
+        # grpc.aio channels (and asyncio tasks) belong to the event loop that made them.
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
+        self._last: tuple[weakref.ref[asyncio.AbstractEventLoop], _LoopState] | None = None
         # (bridge address, hash of the program text) -> version id
         self._versions: dict[tuple[str, str], str] = {}
 
@@ -238,14 +248,7 @@ class DurableBackend:
         self, workflow_cls: type, args: dict[str, Any], *, idempotency_key: str | None = None
     ) -> WorkflowHandle:
         name = workflow_cls.__name__
-        with workflow_boundary(name):
-            arguments = _encode_arguments(args).encode("utf-8")
-        if len(arguments) > MAX_ARGUMENTS_BYTES:
-            raise CodecError(
-                f"{name}: the arguments of run() are {len(arguments):,} bytes encoded, over the limit of "
-                f"{MAX_ARGUMENTS_BYTES:,} bytes (4 MiB) of a value the runtime stores: keep large data "
-                "elsewhere (a table, object storage) and pass a reference to it"
-            )
+        arguments = _encoded_arguments(name, args)
         version = await self._version(workflow_cls)
         request = bridge_pb2.StartWorkflowRequest(
             version_id=version, arguments=arguments, idempotency_key=idempotency_key
@@ -259,6 +262,48 @@ class DurableBackend:
             response = await self._call("StartWorkflow", request, f"start {name}")
         return self.handle(workflow_cls, response.instance_id)
 
+    async def start_many(
+        self, workflow_cls: type, arguments: list[dict[str, Any]], idempotency_keys: list[str | None]
+    ) -> list[WorkflowHandle]:
+        """`StartWorkflows` requests of up to `MAX_BATCH` starts (and about
+        `BATCH_BYTES` of arguments), one after the other: each is one transaction
+        on the bridge, all of its starts or none."""
+        name = workflow_cls.__name__
+        encoded = [
+            _encoded_arguments(name, args, f" (start_many()'s arguments[{index}])")
+            for index, args in enumerate(arguments)
+        ]
+        version = await self._version(workflow_cls)
+        handles: list[WorkflowHandle] = []
+        for first, last in _chunks(encoded):
+            request = bridge_pb2.StartWorkflowsRequest(
+                starts=[
+                    bridge_pb2.StartWorkflowRequest(
+                        version_id=version, arguments=encoded[i], idempotency_key=idempotency_keys[i]
+                    )
+                    for i in range(first, last)
+                ]
+            )
+            doing = f"start {name} instances {first} to {last - 1} of {len(encoded)}"
+            try:
+                try:
+                    response = await self._call("StartWorkflows", request, doing, batch_offset=first)
+                except _UnknownVersion:
+                    version = await self._version(workflow_cls, fresh=True)
+                    for start in request.starts:
+                        start.version_id = version
+                    response = await self._call("StartWorkflows", request, doing, batch_offset=first)
+            except RappelError as exc:
+                if first == 0:
+                    raise
+                raise type(exc)(
+                    f"{exc}\nThe {first} starts before these were queued already (a request holds at most "
+                    f"{MAX_BATCH}): with idempotency keys, the same start_many() again returns their "
+                    "instances instead of starting them twice."
+                ) from None
+            handles.extend(self.handle(workflow_cls, instance_id) for instance_id in response.instance_ids)
+        return handles
+
     def handle(self, workflow_cls: type, instance_id: str) -> WorkflowHandle:
         name = workflow_cls.__name__
         return WorkflowHandle(
@@ -271,9 +316,10 @@ class DurableBackend:
 
     async def aclose(self) -> None:
         """Close this event loop's channel to the bridge."""
-        entry = self._channels.pop(asyncio.get_running_loop(), None)
-        if entry is not None:
-            await entry[1].close()
+        state = self._loops.pop(asyncio.get_running_loop(), None)
+        self._last = None
+        if state is not None and state.channel is not None:
+            await state.channel.close()
 
     # -------------------------------------------------------------- waiting
 
@@ -309,12 +355,22 @@ class DurableBackend:
     # -------------------------------------------------------------- registering
 
     async def _version(self, cls: type, *, fresh: bool = False) -> str:
-        text = rrl_text(cls)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        text, digest = _program(cls)
         target = await self._current_target()
         key = (target.address, digest)
         if not fresh and key in self._versions:
             return self._versions[key]
+        # Concurrent first starts of a workflow register it once: the others wait
+        # for that call (a fresh registration is never shared with a cached one).
+        pending = self._loop_state().registering
+        task = pending.get((key, fresh))
+        if task is None:
+            task = asyncio.ensure_future(self._register(cls, text, key))
+            pending[(key, fresh)] = task
+            task.add_done_callback(lambda _: pending.pop((key, fresh), None))
+        return await asyncio.shield(task)
+
+    async def _register(self, cls: type, text: str, key: tuple[str, str]) -> str:
         request = bridge_pb2.RegisterWorkflowRequest(workflow=cls.__name__, rrl=text)
         response = await self._call("RegisterWorkflow", request, f"register {cls.__name__}")
         self._versions[key] = response.version_id
@@ -322,23 +378,47 @@ class DurableBackend:
 
     # -------------------------------------------------------------- calls
 
+    def _loop_state(self) -> _LoopState:
+        loop = asyncio.get_running_loop()
+        # Most processes use one loop: look it up in the weak map only when it changes.
+        last = self._last
+        if last is not None and last[0]() is loop:
+            return last[1]
+        state = self._loops.get(loop)
+        if state is None:
+            state = self._loops[loop] = _LoopState()
+        self._last = (weakref.ref(loop), state)
+        return state
+
     async def _current_target(self, *, fresh: bool = False) -> BridgeTarget:
         if self._fixed is not None:
             return self._fixed
-        if self._target is None or fresh:
-            self._target = await asyncio.to_thread(discover)
+        if self._target is not None and not fresh:
+            return self._target
+        # One discovery at a time (it may start the singleton bridge): callers
+        # that arrive meanwhile take its answer.
+        state = self._loop_state()
+        if state.discovering is None:
+            state.discovering = asyncio.ensure_future(asyncio.to_thread(discover))
+        task = state.discovering
+        try:
+            self._target = await asyncio.shield(task)
+        finally:
+            if state.discovering is task and task.done():
+                state.discovering = None
         return self._target
 
     async def _stub(self, *, fresh: bool = False) -> tuple[BridgeTarget, bridge_pb2_grpc.WorkflowsStub]:
         target = await self._current_target(fresh=fresh)
-        loop = asyncio.get_running_loop()
-        entry = self._channels.get(loop)
-        if entry is None or entry[0] != target.address:
-            if entry is not None:
-                await entry[1].close()
-            entry = (target.address, grpc.aio.insecure_channel(target.address, options=_CHANNEL_OPTIONS))
-            self._channels[loop] = entry
-        return target, bridge_pb2_grpc.WorkflowsStub(entry[1])
+        state = self._loop_state()
+        if state.channel is None or state.address != target.address:
+            if state.channel is not None:
+                await state.channel.close()
+            state.address = target.address
+            state.channel = grpc.aio.insecure_channel(target.address, options=_CHANNEL_OPTIONS)
+            state.stub = bridge_pb2_grpc.WorkflowsStub(state.channel)
+        assert state.stub is not None
+        return target, state.stub
 
     async def _call(
         self,
@@ -348,6 +428,7 @@ class DurableBackend:
         *,
         reconnect: tuple[str, str] | None = None,
         deadline: float = CALL_SECONDS,
+        batch_offset: int = 0,
     ) -> Any:
         """One call of the bridge. With `reconnect` (workflow, instance id), a lost
         bridge is retried with backoff for `reconnect_seconds`."""
@@ -362,7 +443,7 @@ class DurableBackend:
             except grpc.aio.AioRpcError as exc:
                 code, details = exc.code(), exc.details() or ""
                 if code not in _RECONNECTABLE:
-                    raise _call_error(code, details, target, doing, method) from None
+                    raise _call_error(code, details, target, doing, method, batch_offset) from None
                 if reconnect is None:
                     raise BridgeUnavailable(
                         f"cannot {doing}: rappel-bridge at {target.address} ({target.origin}) "
@@ -388,12 +469,34 @@ class DurableBackend:
             fresh = self._fixed is None and (self._target is None or self._target.rediscover)
 
 
+@dataclass
+class _LoopState:
+    """What a DurableBackend keeps per event loop: one channel to the bridge (every
+    call of the loop shares it) and its stub, and the registrations and the
+    discovery in flight."""
+
+    address: str | None = None
+    channel: grpc.aio.Channel | None = None
+    stub: bridge_pb2_grpc.WorkflowsStub | None = None
+    registering: dict[Any, asyncio.Future[str]] = field(default_factory=dict)
+    discovering: asyncio.Future[BridgeTarget] | None = None
+
+
 class _UnknownVersion(RappelError):
     pass
 
 
-def _call_error(code: grpc.StatusCode, details: str, target: BridgeTarget, doing: str, method: str) -> RappelError:
-    if code == grpc.StatusCode.NOT_FOUND and method == "StartWorkflow":
+_BATCH_INDEX = re.compile(r"^starts\[(\d+)\]")
+
+
+def _call_error(
+    code: grpc.StatusCode, details: str, target: BridgeTarget, doing: str, method: str, batch_offset: int = 0
+) -> RappelError:
+    if method == "StartWorkflows":
+        # The bridge names a start by its index in the request; the caller knows it
+        # by its index in start_many()'s arguments.
+        details = _BATCH_INDEX.sub(lambda m: f"arguments[{int(m[1]) + batch_offset}]", details)
+    if code == grpc.StatusCode.NOT_FOUND and method in ("StartWorkflow", "StartWorkflows"):
         return _UnknownVersion(details)
     if code == grpc.StatusCode.INVALID_ARGUMENT and method == "RegisterWorkflow":
         return RappelError(f"cannot {doing}: rappel-bridge refused its program:\n{details}")
@@ -404,16 +507,41 @@ def _call_error(code: grpc.StatusCode, details: str, target: BridgeTarget, doing
     return RappelError(f"cannot {doing}: rappel-bridge at {target.address} answered {code.name}: {details}")
 
 
-def _encode_arguments(args: dict[str, Any]) -> str:
+def _encoded_arguments(workflow: str, args: dict[str, Any], where: str = "") -> bytes:
+    """run()'s arguments as the bridge takes them, refused here when they do not
+    encode or are over the runtime's limit, before anything is sent."""
     from rrl import codec
 
-    try:
-        return codec.dumps(args)
-    except codec.EncodeError:
-        # Name the argument and the path inside it.
-        for name, value in args.items():
-            encode(value, name, f"the argument `{name}` of run()")
-        raise
+    with workflow_boundary(workflow):
+        try:
+            encoded = codec.dumps(args).encode("utf-8")
+        except codec.EncodeError:
+            # Name the argument and the path inside it.
+            for name, value in args.items():
+                encode(value, name, f"the argument `{name}` of run(){where}")
+            raise
+    if len(encoded) > MAX_ARGUMENTS_BYTES:
+        raise CodecError(
+            f"{workflow}: the arguments of run(){where} are {len(encoded):,} bytes encoded, over the limit of "
+            f"{MAX_ARGUMENTS_BYTES:,} bytes (4 MiB) of a value the runtime stores: keep large data "
+            "elsewhere (a table, object storage) and pass a reference to it"
+        )
+    return encoded
+
+
+def _chunks(encoded: list[bytes]) -> list[tuple[int, int]]:
+    """[first, last) ranges of at most MAX_BATCH starts and about BATCH_BYTES of
+    arguments each (one start alone may be larger: the bridge takes 4 MiB)."""
+    ranges: list[tuple[int, int]] = []
+    first, size = 0, 0
+    for index, arguments in enumerate(encoded):
+        if index > first and (index - first >= MAX_BATCH or size + len(arguments) > BATCH_BYTES):
+            ranges.append((first, index))
+            first, size = index, 0
+        size += len(arguments) + 64
+    if first < len(encoded):
+        ranges.append((first, len(encoded)))
+    return ranges
 
 
 def _decode_status(workflow: str, status: Any) -> WorkflowStatus:

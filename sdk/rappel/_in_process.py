@@ -123,6 +123,15 @@ class LocalBackend:
             self._keys[(workflow_cls.__name__, idempotency_key)] = instance_id
         return self.handle(workflow_cls, instance_id)
 
+    async def start_many(
+        self, workflow_cls: type[Workflow], arguments: list[dict[str, Any]], idempotency_keys: list[str | None]
+    ) -> list[WorkflowHandle]:
+        # A key repeated within the batch names the first start's instance, as the store does.
+        return [
+            await self.start(workflow_cls, args, idempotency_key=key)
+            for args, key in zip(arguments, idempotency_keys, strict=True)
+        ]
+
     def handle(self, workflow_cls: type[Workflow], instance_id: str) -> WorkflowHandle:
         task = self._tasks.get(instance_id)
         if task is None:

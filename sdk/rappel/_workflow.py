@@ -6,7 +6,7 @@ import contextlib
 import functools
 import inspect
 import os
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -30,7 +30,8 @@ class Workflow:
     decorate the class with `@workflow`.
 
     `await MyWorkflow().run(...)` starts a durable instance and waits for its result;
-    `await MyWorkflow().start(...)` returns a `WorkflowHandle` without waiting, and
+    `await MyWorkflow().start(...)` returns a `WorkflowHandle` without waiting,
+    `await MyWorkflow.start_many([{...}, ...])` starts many in a few requests, and
     `MyWorkflow.handle(instance_id)` finds one again later.
     """
 
@@ -56,7 +57,7 @@ class Workflow:
         if "__rappel_original_run__" not in cls.__dict__:
             raise RappelError(f"{cls.__name__} is not decorated with @workflow")
         key = None
-        if IDEMPOTENCY_KEY in kwargs and IDEMPOTENCY_KEY not in inspect.signature(original_run(cls)).parameters:
+        if IDEMPOTENCY_KEY in kwargs and IDEMPOTENCY_KEY not in run_signature(cls).parameters:
             key = kwargs.pop(IDEMPOTENCY_KEY)
             if not isinstance(key, str):
                 raise TypeError(f"{cls.__name__}.start(): idempotency_key must be a str, got {type(key).__name__}")
@@ -64,6 +65,58 @@ class Workflow:
         if key is None:
             return await current_backend().start(cls, arguments)
         return await current_backend().start(cls, arguments, idempotency_key=key)
+
+    @classmethod
+    async def start_many(
+        cls,
+        arguments: Iterable[Mapping[str, Any]],
+        *,
+        idempotency_keys: Sequence[str | None] | None = None,
+    ) -> list[WorkflowHandle]:
+        """Start one instance per item of `arguments`, each a dict of run()'s
+        keyword arguments, and return their handles in the same order:
+
+            handles = await Welcome.start_many([{"user_id": u} for u in ids])
+            results = await asyncio.gather(*(h.result() for h in handles))
+
+        The durable backend sends them to the bridge in as few requests as it
+        can (up to 10,000 starts, one transaction, each); every item is bound
+        and encoded first, so a bad one raises before anything starts.
+        `idempotency_keys`, as long as `arguments`, gives each start a key as
+        `start(..., idempotency_key=...)` does (None: that one has none).
+        """
+        if "__rappel_original_run__" not in cls.__dict__:
+            raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+        if isinstance(arguments, Mapping):
+            raise TypeError(
+                f"{cls.__name__}.start_many() takes a list of argument dicts, one per instance, "
+                f"got one dict: write {cls.__name__}.start_many([{{...}}])"
+            )
+        bound: list[dict[str, Any]] = []
+        for index, item in enumerate(arguments):
+            if not isinstance(item, Mapping):
+                raise TypeError(
+                    f"{cls.__name__}.start_many(): arguments[{index}] is a {type(item).__name__}, "
+                    "not a dict of run()'s keyword arguments"
+                )
+            try:
+                bound.append(bind_run_arguments(cls, (), dict(item)))
+            except TypeError as exc:
+                raise TypeError(f"{cls.__name__}.start_many(): arguments[{index}]: {exc}") from None
+        keys = _batch_keys(cls, idempotency_keys, len(bound))
+        if not bound:
+            return []
+        backend = current_backend()
+        start_many = getattr(backend, "start_many", None)
+        if start_many is not None:
+            return await start_many(cls, bound, keys)
+        handles = []
+        for args, key in zip(bound, keys, strict=True):
+            if key is None:
+                handles.append(await backend.start(cls, args))
+            else:
+                handles.append(await backend.start(cls, args, idempotency_key=key))
+        return handles
 
     @classmethod
     def handle(cls, instance_id: str) -> WorkflowHandle:
@@ -104,6 +157,30 @@ class Workflow:
         elif format is not None:
             graph.format = format
         return graph
+
+
+def _batch_keys(cls: type, keys: Sequence[str | None] | None, count: int) -> list[str | None]:
+    """start_many()'s idempotency keys, one per start, checked."""
+    if keys is None:
+        return [None] * count
+    if isinstance(keys, str):
+        raise TypeError(
+            f"{cls.__name__}.start_many(): idempotency_keys is one str; give one key per "
+            "instance, e.g. [f\"order-{id}\" for id in ids]"
+        )
+    keys = list(keys)
+    if len(keys) != count:
+        raise ValueError(
+            f"{cls.__name__}.start_many(): {len(keys)} idempotency_keys for {count} instances; "
+            "give one per instance (None where an instance has none)"
+        )
+    for index, key in enumerate(keys):
+        if key is not None and not isinstance(key, str):
+            raise TypeError(
+                f"{cls.__name__}.start_many(): idempotency_keys[{index}] must be a str or None, "
+                f"got {type(key).__name__}"
+            )
+    return keys
 
 
 def _not_a_call_message(call: object) -> str:
@@ -238,11 +315,23 @@ def dag_of(cls: type[Workflow]) -> Any:
     return dag
 
 
+def run_signature(cls: type[Workflow]) -> inspect.Signature:
+    """The signature of the run() the user wrote, computed once per class (every
+    start binds its arguments with it)."""
+    original = original_run(cls)
+    cached = cls.__dict__.get("__rappel_run_signature__")
+    if cached is not None and cached[0] is original:
+        return cached[1]
+    signature = inspect.signature(original)
+    cls.__rappel_run_signature__ = (original, signature)  # type: ignore[attr-defined]
+    return signature
+
+
 def bind_run_arguments(
     cls: type[Workflow], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> dict[str, Any]:
     """run()'s arguments by parameter name, defaults included: the instance's input."""
-    signature = inspect.signature(original_run(cls))
+    signature = run_signature(cls)
     try:
         bound = signature.bind(None, *args, **kwargs)
     except TypeError as exc:

@@ -237,3 +237,23 @@ async def test_an_idempotency_key_starts_one_instance_through_the_real_bridge(dr
         assert await again.result() == await first.result()
         await other.result()
     assert drill.starts({"idem-a", "idem-b"}) == collections.Counter({("quick", "idem-a"): 1})
+
+
+async def test_start_many_starts_each_instance_once_through_the_real_bridge(drill: Drill) -> None:
+    keys = [f"many-{i}" for i in range(30)]
+    with use_backend(drill.rt.backend):
+        handles = await durable_app.Quick.start_many(
+            [{"key": key} for key in keys] + [{"key": "many-again"}],
+            # The last start repeats the first one's key: it is that instance.
+            idempotency_keys=[f"many-order-{i}" for i in range(30)] + ["many-order-0"],
+        )
+        assert handles[-1].id == handles[0].id
+        assert len({h.id for h in handles}) == 30
+        results = await asyncio.gather(*(h.result() for h in handles))
+        assert results == [f"quick {key}" for key in keys] + ["quick many-0"]
+        # The same call again (a client retrying) starts nothing new.
+        again = await durable_app.Quick.start_many(
+            [{"key": key} for key in keys], idempotency_keys=[f"many-order-{i}" for i in range(30)]
+        )
+        assert [h.id for h in again] == [h.id for h in handles[:30]]
+    assert drill.starts({*keys, "many-again"}) == collections.Counter({("quick", key): 1 for key in keys})

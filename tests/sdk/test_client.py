@@ -71,6 +71,10 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
         self.refuse: str | None = None
         # Each start's idempotency key, None where the request had none.
         self.keys: list[str | None] = []
+        # The size of each StartWorkflows request.
+        self.batches: list[int] = []
+        # StartWorkflows refuses a batch holding a start with these arguments.
+        self.refuse_start: Any = None
 
     async def RegisterWorkflow(self, request: Any, context: Any) -> Any:
         if self.refuse:
@@ -89,6 +93,19 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
         self.started.append((request.version_id, codec.loads(request.arguments, resolve_class)))
         self.instances[instance] = pb(instance_id=instance, state=pb.QUEUED)
         return bridge_pb2.StartWorkflowResponse(instance_id=instance)
+
+    async def StartWorkflows(self, request: Any, context: Any) -> Any:
+        self.batches.append(len(request.starts))
+        for index, start in enumerate(request.starts):
+            if start.version_id not in self.versions:
+                await context.abort(grpc.StatusCode.NOT_FOUND, f"starts[{index}]: no version {start.version_id}")
+            if self.refuse_start is not None and codec.loads(start.arguments, resolve_class) == self.refuse_start:
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"starts[{index}]: refused")
+        response = bridge_pb2.StartWorkflowsResponse()
+        for start in request.starts:
+            response.instance_ids.append((await self.StartWorkflow(start, context)).instance_id)
+            response.existing.append(False)
+        return response
 
     async def WaitForResult(self, request: Any, context: Any) -> Any:
         await self._known(request.instance_id, context)
@@ -434,3 +451,72 @@ async def test_a_run_parameter_named_idempotency_key_stays_an_argument(
     await Keyed().start(idempotency_key="mine")
     assert served.bridge.keys == [None]
     assert served.bridge.started[0][1] == {"idempotency_key": "mine"}
+
+
+async def test_start_many_sends_one_batch_and_returns_handles_in_order(served: Served, backend: DurableBackend) -> None:
+    handles = await SendAll.start_many(
+        [{"people": ["ada"]}, {"people": ["bo"], "note": "yo"}, {"people": []}],
+        idempotency_keys=["k-ada", None, "k-none"],
+    )
+    assert served.bridge.batches == [3]
+    assert [h.id for h in handles] == ["i-1", "i-2", "i-3"]
+    assert [args for _, args in served.bridge.started] == [
+        {"people": ["ada"], "note": "hi"},
+        {"people": ["bo"], "note": "yo"},
+        {"people": [], "note": "hi"},
+    ]
+    assert served.bridge.keys == ["k-ada", None, "k-none"]
+    assert len(served.bridge.registered) == 1
+    await served.bridge.finish("i-2", value=[Receipt(to="bo", sent=True)])
+    assert await handles[1].result() == [Receipt(to="bo", sent=True)]
+
+
+async def test_start_many_splits_past_the_bridges_batch_limit(
+    served: Served, backend: DurableBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rappel._durable as durable
+
+    monkeypatch.setattr(durable, "MAX_BATCH", 2)
+    handles = await SendAll.start_many([{"people": [str(i)]} for i in range(5)])
+    assert served.bridge.batches == [2, 2, 1]
+    assert [h.id for h in handles] == [f"i-{i}" for i in range(1, 6)]
+
+
+async def test_a_refused_start_is_named_by_its_index_in_start_many(
+    served: Served, backend: DurableBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rappel._durable as durable
+
+    monkeypatch.setattr(durable, "MAX_BATCH", 2)
+    served.bridge.refuse_start = {"people": ["3"], "note": "hi"}
+    with pytest.raises(RappelError) as info:
+        await SendAll.start_many([{"people": [str(i)]} for i in range(5)])
+    message = str(info.value)
+    assert "cannot start SendAll instances 2 to 3 of 5: rappel-bridge refused the request: arguments[3]: refused" in message
+    assert "The 2 starts before these were queued already" in message
+    assert len(served.bridge.started) == 2
+
+
+async def test_start_many_registers_again_for_a_bridge_that_forgot_the_version(
+    served: Served, backend: DurableBackend
+) -> None:
+    await SendAll.start_many([{"people": ["ada"]}])
+    served.bridge.versions.clear()
+    handles = await SendAll.start_many([{"people": ["bo"]}, {"people": ["cy"]}])
+    assert len(served.bridge.registered) == 2
+    assert [h.id for h in handles] == ["i-2", "i-3"]
+
+
+async def test_start_many_names_the_item_whose_argument_cannot_be_encoded(
+    served: Served, backend: DurableBackend
+) -> None:
+    with pytest.raises(CodecError, match=r"start_many\(\)'s arguments\[1\]") as info:
+        await SendAll.start_many([{"people": ["ada"]}, {"people": [object()]}])
+    assert "people[0]" in str(info.value)
+    assert served.bridge.started == []
+
+
+async def test_concurrent_first_starts_register_the_workflow_once(served: Served, backend: DurableBackend) -> None:
+    handles = await asyncio.gather(*(SendAll().start([str(i)]) for i in range(20)))
+    assert len({h.id for h in handles}) == 20
+    assert len(served.bridge.registered) == 1

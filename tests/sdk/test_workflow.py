@@ -318,6 +318,56 @@ async def test_the_local_backend_cancels_an_instance_and_its_waiters_get_workflo
     assert _ran_after_stall == []
 
 
+@pytest.mark.parametrize("native", [True, False])
+async def test_start_many_on_the_local_backend_returns_handles_in_order(native):
+    with local_backend(native=native):
+        handles = await Greeter.start_many(
+            [{"name": "ada"}, {"name": "bo", "punctuation": "?"}, {"name": "cy"}, {"name": "dee"}],
+            idempotency_keys=["k1", None, "k1", "k2"],
+        )
+        # A key repeated within the batch names the first start's instance.
+        assert handles[2].id == handles[0].id
+        assert len({handles[0].id, handles[1].id, handles[3].id}) == 3
+        results = await asyncio.gather(*(h.result() for h in handles))
+        assert results == ["hello ada!", "hello bo?", "hello ada!", "hello dee!"]
+        assert await Greeter.start_many([]) == []
+
+
+async def test_start_many_checks_every_item_before_starting_any():
+    with local_backend() as backend:
+        with pytest.raises(TypeError, match=r"Greeter.start_many\(\): arguments\[1\]: Greeter.run\(\): missing a required argument: 'name'"):
+            await Greeter.start_many([{"name": "ada"}, {"punctuation": "?"}])
+        with pytest.raises(TypeError, match=r"arguments\[0\] is a str, not a dict"):
+            await Greeter.start_many(["ada"])
+        with pytest.raises(TypeError, match=r"takes a list of argument dicts, one per instance, got one dict"):
+            await Greeter.start_many({"name": "ada"})
+        with pytest.raises(ValueError, match=r"1 idempotency_keys for 2 instances"):
+            await Greeter.start_many([{"name": "ada"}, {"name": "bo"}], idempotency_keys=["k"])
+        with pytest.raises(TypeError, match=r"idempotency_keys is one str"):
+            await Greeter.start_many([{"name": "ada"}], idempotency_keys="k")
+        with pytest.raises(TypeError, match=r"idempotency_keys\[0\] must be a str or None, got int"):
+            await Greeter.start_many([{"name": "ada"}], idempotency_keys=[1])
+        assert backend._tasks == {}
+
+
+async def test_start_many_on_a_backend_without_it_starts_one_by_one():
+    started: list[tuple[dict, str | None]] = []
+
+    class OneByOne:
+        async def start(self, workflow_cls, args, *, idempotency_key=None):
+            started.append((args, idempotency_key))
+
+            async def result():
+                return args["name"]
+
+            return WorkflowHandle(f"wf-{len(started)}", workflow_cls.__name__, result)
+
+    with use_backend(OneByOne()):
+        handles = await Greeter.start_many([{"name": "ada"}, {"name": "bo"}], idempotency_keys=[None, "k"])
+    assert [h.id for h in handles] == ["wf-1", "wf-2"]
+    assert started == [({"name": "ada", "punctuation": "!"}, None), ({"name": "bo", "punctuation": "!"}, "k")]
+
+
 async def test_cancelling_a_wait_does_not_cancel_the_instance():
     release = asyncio.Event()
 

@@ -567,6 +567,78 @@ async fn a_wait_wakes_when_the_instance_finishes() {
     bridge.stop().await;
 }
 
+/// Concurrent starts share transactions and concurrent waits share status
+/// queries (`bridge/batching.rs`): each request still gets its own answer.
+#[tokio::test]
+async fn concurrent_starts_and_waits_each_get_their_own_answer() {
+    let mut bridge = Running::start().await;
+    let version = bridge.register("Greet", GREET).await.expect("register");
+    let starts: Vec<_> = (0..120)
+        .map(|i| {
+            let mut client = bridge.client.clone();
+            let version = version.clone();
+            tokio::spawn(async move {
+                let arguments = if i == 7 {
+                    r#"{"dict": [["nom", "x"]]}"#.to_string()
+                } else {
+                    format!(r#"{{"dict": [["name", "n{i}"]]}}"#)
+                };
+                // Two requests with one key: one instance between them.
+                let idempotency_key = (i == 3 || i == 4).then(|| "shared-key".to_string());
+                client
+                    .start_workflow(StartWorkflowRequest {
+                        version_id: version,
+                        arguments: arguments.into_bytes(),
+                        idempotency_key,
+                    })
+                    .await
+                    .map(tonic::Response::into_inner)
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for (i, start) in starts.into_iter().enumerate() {
+        let answer = start.await.expect("join");
+        if i == 7 {
+            assert_code(
+                answer,
+                Code::InvalidArgument,
+                "unexpected keyword argument(s) 'nom'",
+            );
+        } else {
+            ids.push(answer.expect("a start").instance_id);
+        }
+    }
+    assert_eq!(ids[3], ids[4], "one key, one instance");
+    let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), 118);
+    assert_eq!(bridge.count_instances().await, 118);
+
+    let waits: Vec<_> = ids
+        .iter()
+        .map(|id| (id.clone(), bridge.wait_in_background(id, 120.0)))
+        .collect();
+    let unknown = bridge.wait_in_background("2f1c0e7a-6c5b-4f0e-9a51-3d2b1c0a9e8f", 5.0);
+    let mut finished = 0;
+    while finished < 118 {
+        finished += bridge
+            .finish_all(InstanceState::Completed, r#""done""#)
+            .await
+            .len();
+    }
+    for (id, wait) in waits {
+        let done = wait.await.expect("join").expect("the wait");
+        assert_eq!(done.instance_id, id);
+        assert_eq!(done.state(), State::Completed);
+    }
+    assert_code(
+        unknown.await.expect("join"),
+        Code::NotFound,
+        "no instance 2f1c0e7a",
+    );
+    bridge.stop().await;
+}
+
 #[tokio::test]
 async fn a_finish_nothing_notified_still_wakes_the_wait() {
     let (mut bridge, _, id) = Running::with_ada().await;

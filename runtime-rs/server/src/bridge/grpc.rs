@@ -44,7 +44,7 @@ impl From<BridgeError> for Status {
             BridgeError::NotFound(_) => Status::not_found(message),
             BridgeError::FailedPrecondition(_) => Status::failed_precondition(message),
             // Postgres is down or busy: the client may retry.
-            BridgeError::Store(_) => Status::unavailable(message),
+            BridgeError::Store(_) | BridgeError::Unavailable(_) => Status::unavailable(message),
         }
     }
 }

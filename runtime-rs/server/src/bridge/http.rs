@@ -76,7 +76,7 @@ impl IntoResponse for BridgeError {
             BridgeError::InvalidArgument(_) => StatusCode::BAD_REQUEST,
             BridgeError::NotFound(_) => StatusCode::NOT_FOUND,
             BridgeError::FailedPrecondition(_) => StatusCode::CONFLICT,
-            BridgeError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+            BridgeError::Store(_) | BridgeError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         };
         refuse(status, self.to_string())
     }

@@ -4,6 +4,7 @@
 //! (`http.rs`). Both sides call the same `Bridge`, which checks every request
 //! before it reaches Postgres.
 
+mod batching;
 mod grpc;
 mod http;
 mod waiters;
@@ -24,6 +25,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::program::{load_program, unstorable};
+use batching::{Batching, Failed};
 use waiters::Waiters;
 
 /// The largest encoded arguments of one instance.
@@ -49,6 +51,15 @@ pub enum BridgeError {
     FailedPrecondition(String),
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// A store call shared with other requests failed (`batching.rs`).
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<Failed> for BridgeError {
+    fn from(failed: Failed) -> BridgeError {
+        BridgeError::Unavailable(failed.0)
+    }
 }
 
 impl BridgeError {
@@ -81,6 +92,7 @@ pub struct Bridge {
     /// Versions are immutable, so a loaded one stays valid for good.
     programs: Mutex<HashMap<i64, Arc<Loaded>>>,
     waiters: Waiters,
+    batching: Batching,
     stopping: watch::Receiver<bool>,
 }
 
@@ -105,10 +117,12 @@ impl Bridge {
     /// A bridge over `store`; waits end early once `stopping` turns true.
     pub fn new(store: Store, stopping: watch::Receiver<bool>) -> Arc<Bridge> {
         let waiters = Waiters::start(store.clone(), stopping.clone());
+        let batching = Batching::start(store.clone());
         Arc::new(Bridge {
             store,
             programs: Mutex::new(HashMap::new()),
             waiters,
+            batching,
             stopping,
         })
     }
@@ -146,8 +160,9 @@ impl Bridge {
         Ok(version)
     }
 
-    /// Queues instances, all or none, in one store call; their ids in order,
-    /// each saying whether its idempotency key named an existing instance.
+    /// Queues instances, all or none, in one store call (shared with the
+    /// starts of concurrent requests); their ids in order, each saying
+    /// whether its idempotency key named an existing instance.
     pub async fn start(&self, starts: &[StartRequest<'_>]) -> Result<Vec<Started>> {
         if starts.len() > MAX_BATCH {
             return Err(BridgeError::InvalidArgument(format!(
@@ -164,7 +179,7 @@ impl Bridge {
                 prepared.map_err(|error| error.at(index))?
             });
         }
-        Ok(self.store.start_keyed(&batch).await?)
+        Ok(self.batching.start_keyed(batch).await?)
     }
 
     /// One start checked: its version exists and loads, its arguments decode
@@ -246,18 +261,20 @@ impl Bridge {
         self.status_of(&parse_instance_id(instance_id)?).await
     }
 
-    /// The status of a known instance; `NotFound` for any other.
+    /// The status of a known instance; `NotFound` for any other. Concurrent
+    /// reads share one query (`batching`).
     async fn status_of(&self, id: &InstanceId) -> Result<InstanceStatus> {
-        self.store
-            .get_status(std::slice::from_ref(id))
+        self.batching
+            .status(id)
             .await?
-            .pop()
             .ok_or_else(|| unknown_instance(id))
     }
 
     /// Cancels an instance that has not finished; says whether this call
     /// cancelled it, with its status (`Cancelled`, or the final state it
-    /// had reached before). An unknown instance is `NotFound`.
+    /// had reached before). An unknown instance is `NotFound`. The status is
+    /// read on its own, after the cancel committed, never from a shared read
+    /// that may have started before it.
     pub async fn cancel(&self, instance_id: &str) -> Result<(bool, InstanceStatus)> {
         let id = parse_instance_id(instance_id)?;
         let cancelled = !self
@@ -265,7 +282,13 @@ impl Bridge {
             .cancel_instances(std::slice::from_ref(&id))
             .await?
             .is_empty();
-        Ok((cancelled, self.status_of(&id).await?))
+        let status = self
+            .store
+            .get_status(std::slice::from_ref(&id))
+            .await?
+            .pop()
+            .ok_or_else(|| unknown_instance(&id))?;
+        Ok((cancelled, status))
     }
 
     /// The status once the instance finished, or when `timeout_seconds`

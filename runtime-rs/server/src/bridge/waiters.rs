@@ -1,55 +1,69 @@
 //! Wakes the bridge's waiting clients when their instance finishes, with one
 //! notification listener (one connection) for all of them: a connection per
-//! waiter would not survive thousands of clients waiting at once. A sweep
-//! each poll interval reads the status of every watched instance in one
-//! query, so a notification lost while the listener reconnects delays a
-//! waiter by one interval at most.
+//! waiter would not survive thousands of clients waiting at once. A finish
+//! wakes only the waiters of that instance (one map lookup), so thousands of
+//! waiters cost nothing per finish of another instance. A sweep each poll
+//! interval reads the status of every watched instance in one query, so a
+//! notification lost while the listener reconnects delays a waiter by one
+//! interval at most.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rappel_store::{Event, InstanceId, Listener, Store};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
-/// Room for finish events between a waiter's looks; one that falls behind
-/// just looks again.
-const CHANNEL_CAPACITY: usize = 4096;
 /// The most ids one sweep reads in one query.
 const SWEEP_CHUNK: usize = 5000;
 
+/// The waiters of one instance: a signal they all see, and how many they are.
+struct Watched {
+    signal: watch::Sender<()>,
+    count: usize,
+}
+
 #[derive(Clone)]
 pub(super) struct Waiters {
-    finished: broadcast::Sender<InstanceId>,
-    /// How many waiters watch each instance.
-    watched: Arc<Mutex<HashMap<InstanceId, usize>>>,
+    watched: Arc<Mutex<HashMap<InstanceId, Watched>>>,
 }
 
 impl Waiters {
     /// Starts the listening task; it ends when `stopping` turns true.
     pub(super) fn start(store: Store, stopping: watch::Receiver<bool>) -> Waiters {
-        let (finished, _) = broadcast::channel(CHANNEL_CAPACITY);
         let waiters = Waiters {
-            finished,
             watched: Arc::new(Mutex::new(HashMap::new())),
         };
         tokio::spawn(waiters.clone().listen(store, stopping));
         waiters
     }
 
-    fn watched(&self) -> MutexGuard<'_, HashMap<InstanceId, usize>> {
+    fn watched(&self) -> MutexGuard<'_, HashMap<InstanceId, Watched>> {
         self.watched.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Watch `id` until the returned guard drops.
     pub(super) fn watch(&self, id: &InstanceId) -> Watch {
-        let receiver = self.finished.subscribe();
-        *self.watched().entry(id.clone()).or_insert(0) += 1;
+        let mut watched = self.watched();
+        let entry = watched.entry(id.clone()).or_insert_with(|| Watched {
+            signal: watch::Sender::new(()),
+            count: 0,
+        });
+        entry.count += 1;
+        // Subscribing marks the current signal seen: only a later one wakes.
+        let receiver = entry.signal.subscribe();
         Watch {
             id: id.clone(),
             receiver,
             waiters: self.clone(),
+        }
+    }
+
+    /// Wakes the waiters of `id`, if it has any.
+    fn wake(&self, id: &InstanceId) {
+        if let Some(entry) = self.watched().get(id) {
+            entry.signal.send_replace(());
         }
     }
 
@@ -96,9 +110,7 @@ impl Waiters {
                 },
             };
             match woke {
-                Some(Ok(Event::Finished(id))) => {
-                    let _ = self.finished.send(id);
-                }
+                Some(Ok(Event::Finished(id))) => self.wake(&id),
                 Some(Ok(Event::Work | Event::Poll)) | None => {}
                 Some(Err(error)) => {
                     eprintln!(
@@ -125,7 +137,7 @@ impl Waiters {
             };
             for status in statuses {
                 if status.state.is_finished() {
-                    let _ = self.finished.send(status.id);
+                    self.wake(&status.id);
                 }
             }
         }
@@ -135,23 +147,17 @@ impl Waiters {
 /// A waiter's interest in one instance.
 pub(super) struct Watch {
     id: InstanceId,
-    receiver: broadcast::Receiver<InstanceId>,
+    receiver: watch::Receiver<()>,
     waiters: Waiters,
 }
 
 impl Watch {
     /// Returns when the instance may have finished: look at its status then.
     pub(super) async fn finished(&mut self) {
-        loop {
-            match self.receiver.recv().await {
-                Ok(id) if id == self.id => return,
-                Ok(_) => {}
-                // Events were dropped: this one may be among them.
-                Err(broadcast::error::RecvError::Lagged(_)) => return,
-                // The listening task ended (the bridge stops): never wake;
-                // the caller's deadline or stop signal ends the wait.
-                Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
-            }
+        // The sender lives in the map as long as this watch does, so this
+        // only ends with a signal.
+        if self.receiver.changed().await.is_err() {
+            std::future::pending::<()>().await;
         }
     }
 }
@@ -159,9 +165,9 @@ impl Watch {
 impl Drop for Watch {
     fn drop(&mut self) {
         let mut watched = self.waiters.watched();
-        if let Some(count) = watched.get_mut(&self.id) {
-            *count -= 1;
-            if *count == 0 {
+        if let Some(entry) = watched.get_mut(&self.id) {
+            entry.count -= 1;
+            if entry.count == 0 {
                 watched.remove(&self.id);
             }
         }
