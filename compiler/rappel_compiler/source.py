@@ -1,13 +1,13 @@
-"""One parsed source file with its metadata: positions, scopes, qualified names.
+"""One parsed source file with its metadata: positions and names.
 
-A single `MetadataWrapper` supplies everything; one visitor pass copies the
-metadata the frontend uses into plain dicts so that lowering code can ask
-`qualified_names(node)` / `span(node)` / `scope(node)` without being a visitor.
+Lowering code asks `span(node)`, `ref(node)` (what a name is bound to) and
+`imported_name(node)` without being a visitor: positions come from libcst's
+`PositionProvider`, names from `names.Names`, a light scope analysis.
 
 Names are resolved as Python resolves them, by their NFKC normal form: `ﬁnd`
-(with the ligature `ﬁ`) and `find` are one name (`normal_form`). libcst's
-scopes key names by their spelling, so `ref` asks them for every spelling of
-the name that occurs in the module.
+(with the ligature `ﬁ`) and `find` are one name (`normal_form`). Scopes key
+names by their spelling, so `ref` asks them for every spelling of the name
+that occurs in the module.
 """
 
 from __future__ import annotations
@@ -21,22 +21,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import (
-    ClassScope,
-    BuiltinAssignment,
-    GlobalScope,
-    ImportAssignment,
-    MetadataWrapper,
-    PositionProvider,
-    QualifiedName,
-    QualifiedNameSource,
-    Scope,
-    ScopeProvider,
-)
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from rrl.ast import Span
 
 from .dialect import SDK_EXPORTS, SDK_PACKAGE
+from .names import Binding, Names, Scope
 
 
 def normal_form(name: str) -> str:
@@ -61,12 +51,8 @@ class SourceModule:
         # The module was parsed here, so the wrapper need not deep-copy it first.
         self.wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
         self.tree: cst.Module = self.wrapper.module
-        resolved = self.wrapper.resolve_many((PositionProvider, ScopeProvider))
-        self._positions = resolved[PositionProvider]
-        self._scopes = resolved[ScopeProvider]
-        # Qualified names are asked for a few nodes only: derive them from the
-        # scopes on demand, as QualifiedNameProvider would for every node.
-        self._qualified: dict[cst.CSTNode, set[QualifiedName]] = {}
+        self._positions = self.wrapper.resolve(PositionProvider)
+        self.names = Names(self.tree)
         self._spellings = {} if source.isascii() else _spellings(self.tree)
         # `from rappel import *` binds the SDK's names; when it is the module's only kind
         # of star import, those names are known without the SDK. Names another star import
@@ -88,18 +74,7 @@ class SourceModule:
         return self.tree.code_for_node(node).strip()
 
     def scope(self, node: cst.CSTNode) -> Scope | None:
-        return self._scopes.get(node)
-
-    def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        names = self._qualified.get(node)
-        if names is None:
-            scope = self._scopes.get(node)
-            names = set(scope.get_qualified_names_for(node)) if scope is not None else set()
-            if not names and scope is not None and isinstance(node, cst.Name):  # bound under another spelling
-                for spelling in self.spellings(node.value):
-                    names |= scope.get_qualified_names_for(spelling)
-            self._qualified[node] = names
-        return names
+        return self.names.scope(node)
 
     def spellings(self, name: str) -> tuple[str, ...]:
         """Every spelling in this module of the name `name` stands for."""
@@ -110,9 +85,13 @@ class SourceModule:
         `Attribute` chain such as `os.path.join`)."""
         if not _dotted(node):
             return None
-        for qn in self.qualified_names(node):
-            if qn.source is QualifiedNameSource.IMPORT:
-                return self.absolute(normal_form(qn.name))
+        found = self.names.imports(node)
+        if not found and isinstance(node, cst.Name):  # bound under another spelling
+            scope = self.scope(node)
+            if scope is not None and not scope.lookup(node.value):
+                found = [q for spelling in self.spellings(node.value) for q in self.names.imports_of(scope, spelling)]
+        if found:
+            return self.absolute(normal_form(found[0]))
         root = node
         while isinstance(root, cst.Attribute):
             root = root.value
@@ -130,9 +109,9 @@ class SourceModule:
             return None
         return f"{SDK_PACKAGE}.{name}"
 
-    def _assignments(self, scope: Scope, name: str) -> list:
+    def _assignments(self, scope: Scope, name: str) -> list[Binding]:
         """What binds `name` in `scope`, under any of its spellings."""
-        return [a for spelling in self.spellings(name) if spelling in scope for a in scope[spelling]]
+        return [b for spelling in self.spellings(name) for b in scope.lookup(spelling)]
 
     def absolute(self, name: str) -> str:
         """Resolve a relative import name (`.actions.send`) against this package."""
@@ -153,26 +132,24 @@ class SourceModule:
         if not assignments:
             star = self._star_imported(node)
             return NameRef("import", star) if star else NameRef("undefined", node.value)
-        for assignment in assignments:
-            if isinstance(assignment, BuiltinAssignment):
-                return NameRef("builtin", f"builtins.{node.value}")
-        imports = [a for a in assignments if isinstance(a, ImportAssignment)]
-        if imports and len(imports) == len(assignments):
+        if any(b.kind == "builtin" for b in assignments):
+            return NameRef("builtin", f"builtins.{node.value}")
+        if all(b.kind == "import" for b in assignments):
             qualified = self.imported_name(node)
             return NameRef("import", qualified or node.value)
-        if all(isinstance(a.scope, GlobalScope) for a in assignments):
+        if all(b.scope.kind == "global" for b in assignments):
             return NameRef("global", node.value)
-        if all(isinstance(a.scope, ClassScope) for a in assignments):
+        if all(b.scope.kind == "class" for b in assignments):
             return NameRef("class", node.value)
         # Bound in this function (or a comprehension or lambda inside it), or in a
         # function enclosing the class (a workflow defined inside a function):
         # the latter are definitions like the module's own.
         own = set()
-        current = scope
-        while current is not None and not isinstance(current, (ClassScope, GlobalScope)):
+        current: Scope | None = scope
+        while current is not None and current.kind not in ("class", "global"):
             own.add(id(current))
-            current = current.parent if current.parent is not current else None
-        if all(id(a.scope) not in own and not isinstance(a.scope, ClassScope) for a in assignments):
+            current = current.parent
+        if all(id(b.scope) not in own and b.scope.kind != "class" for b in assignments):
             return NameRef("global", node.value)
         return NameRef("local", node.value)
 
