@@ -31,6 +31,8 @@ from collections.abc import Iterator
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from .tree import children
+
 
 class Scope:
     """A module, class body, function (or lambda) or comprehension scope."""
@@ -121,15 +123,16 @@ class Names:
 
     def __init__(self, module: cst.Module):
         self.module_scope = Scope("global", None, module)
-        self.scopes: dict[cst.CSTNode, Scope] = {}
-        # Name → the index of its access in its scope, and the longest dotted
-        # chain (`os.path` in `os.path.join`) the access stands for.
-        self.accesses: dict[cst.CSTNode, int] = {}
-        self.access_nodes: dict[cst.CSTNode, tuple[Scope, str, int]] = {}
+        # Keyed by the nodes' ids (the module holds the nodes; hashing a node
+        # costs a Python call): the scope of each node, and each read's scope,
+        # the dotted name it reads (`os.path` of `os.path.join` after
+        # `import os.path`) and its order among the scope's bindings.
+        self.scopes: dict[int, Scope] = {}
+        self.access_nodes: dict[int, tuple[Scope, str, int]] = {}
         _Walker(self).module(module)
 
     def scope(self, node: cst.CSTNode) -> Scope | None:
-        return self.scopes.get(node)
+        return self.scopes.get(id(node))
 
     def imports(self, node: cst.CSTNode) -> list[str]:
         """The qualified names (as written: relative ones start with dots) the
@@ -140,13 +143,13 @@ class Names:
             root = root.value
         if not isinstance(root, cst.Name):
             return []
-        scope = self.scopes.get(root)
+        scope = self.scopes.get(id(root))
         if scope is None:
             return []
         full_name = get_full_name_for_node(node)
         if full_name is None:
             return []
-        access = self.access_nodes.get(node)
+        access = self.access_nodes.get(id(node))
         if access is not None:  # the name as read here: bindings made before it count
             access_scope, name, index = access
             bindings = _before(access_scope, name, index)
@@ -222,45 +225,10 @@ def find_import(statement: cst.Import | cst.ImportFrom, full_name: str) -> list[
 
 # Nodes whose end counts as a binding in their scope (libcst orders bindings and
 # reads by this count).
-_BINDING_LIKE = (
+_BINDING_LIKE = frozenset({
     cst.AnnAssign, cst.AsName, cst.Assign, cst.AugAssign, cst.ClassDef, cst.CompFor, cst.FunctionDef,
     cst.Global, cst.Import, cst.ImportFrom, cst.NamedExpr, cst.Nonlocal, cst.Parameters, cst.WithItem,
-)
-
-# Fields that hold layout (whitespace, parentheses, commas, ...): never a name.
-_LAYOUT = frozenset({
-    "lpar", "rpar", "comma", "leading_lines", "lines_after_decorators", "semicolon", "header", "footer",
-    "trailing_whitespace", "colon", "equal", "dot", "lbrace", "rbrace", "lbracket", "rbracket", "newline",
-    "asynchronous", "operator", "star", "first_line", "between", "whitespace",
 })
-
-_fields: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(kind: type) -> tuple[str, ...]:
-    names = _fields.get(kind)
-    if names is None:
-        names = tuple(
-            f.name for f in dataclasses.fields(kind)
-            if f.name not in _LAYOUT and "whitespace" not in f.name and not f.name.startswith("_")
-        )
-        _fields[kind] = names
-    return names
-
-
-def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for name in _child_fields(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
-
-
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-
 
 class _Walker:
     """One pass over the tree, in libcst's order: scopes, bindings, reads."""
@@ -287,42 +255,38 @@ class _Walker:
     def store(self, node: cst.CSTNode) -> None:
         """An assignment target: names bound, attributes and subscripts read."""
         if isinstance(node, cst.Name):
-            self.names.scopes[node] = self.scope
+            self.names.scopes[id(node)] = self.scope
             self.bind(node.value, node)
         elif isinstance(node, (cst.Attribute, cst.Subscript)):
             self.visit(node)
-            self.names.scopes[node] = self.scope
+            self.names.scopes[id(node)] = self.scope
         elif isinstance(node, (cst.Tuple, cst.List)):
             for element in node.elements:
                 self.store(element.value)
-                self.names.scopes[element] = self.scope
-            self.names.scopes[node] = self.scope
+                self.names.scopes[id(element)] = self.scope
+            self.names.scopes[id(node)] = self.scope
         elif isinstance(node, cst.StarredElement):
             self.store(node.value)
-            self.names.scopes[node] = self.scope
+            self.names.scopes[id(node)] = self.scope
         else:
             self.visit(node)
-
-    def leave(self, node: cst.CSTNode) -> None:
-        self.names.scopes[node] = self.scope
-        if isinstance(node, _BINDING_LIKE):
-            self.scope.count += 1
 
     # ------------------------------------------------------------- traversal
 
     def visit(self, node: cst.CSTNode) -> None:
-        method = getattr(self, "visit_" + type(node).__name__, None)
-        if method is not None:
-            if method(node) is not False:
-                for child in _children(node):
-                    self.visit(child)
-        else:
-            for child in _children(node):
+        kind = type(node)
+        method = _methods.get(kind, _methods)
+        if method is _methods:
+            method = _methods[kind] = getattr(_Walker, "visit_" + kind.__name__, None)
+        if method is None or method(self, node) is not False:
+            for child in children(node):
                 self.visit(child)
-        self.leave(node)
+        self.names.scopes[id(node)] = self.scope
+        if kind in _BINDING_LIKE:
+            self.scope.count += 1
 
     def visit_Name(self, node: cst.Name) -> bool:
-        self.names.scopes[node] = self.scope
+        self.names.scopes[id(node)] = self.scope
         self.reads.append((node, self.scope, self.scope.count, self.chain[-1]))
         return False
 
@@ -359,7 +323,7 @@ class _Walker:
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            self.names.scopes[alias] = self.scope
+            self.names.scopes[id(alias)] = self.scope
             bound = alias.asname.name if alias.asname is not None else alias.name
             for dotted in _dotted_names(bound):
                 self.bind(dotted, node, "import")
@@ -378,7 +342,7 @@ class _Walker:
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.bind(node.name.value, node)
-        self.names.scopes[node.name] = self.scope
+        self.names.scopes[id(node.name)] = self.scope
         outer = self.scope
         self.scope = Scope("function", outer, node, get_full_name_for_node(node.name))
         self.visit(node.params)
@@ -400,7 +364,7 @@ class _Walker:
 
     def visit_Param(self, node: cst.Param) -> bool:
         self.bind(node.name.value, node)
-        self.names.scopes[node.name] = self.scope
+        self.names.scopes[id(node.name)] = self.scope
         inner = self.scope
         self.scope = inner.parent  # defaults and annotations: the enclosing scope
         for part in (node.default, node.annotation):
@@ -411,7 +375,7 @@ class _Walker:
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.bind(node.name.value, node)
-        self.names.scopes[node.name] = self.scope
+        self.names.scopes[id(node.name)] = self.scope
         for decorator in node.decorators:
             self.visit(decorator)
         for base in node.bases:
@@ -440,7 +404,7 @@ class _Walker:
     def _comprehension(self, node) -> bool:
         for_in = node.for_in
         self.visit(for_in.iter)  # the first iterable: the enclosing scope
-        self.names.scopes[for_in] = self.scope
+        self.names.scopes[id(for_in)] = self.scope
         outer = self.scope
         self.scope = Scope("comprehension", outer, node)
         self.store(for_in.target)
@@ -478,7 +442,7 @@ class _Walker:
     def visit_Assign(self, node: cst.Assign) -> bool:
         for target in node.targets:
             self.store(target.target)
-            self.names.scopes[target] = self.scope
+            self.names.scopes[id(target)] = self.scope
         self.visit(node.value)
         return False
 
@@ -516,7 +480,10 @@ class _Walker:
                     if scope.lookup(candidate):
                         node, dotted = part, candidate
                         break
-            self.names.access_nodes[node] = (scope, dotted, index)
+            self.names.access_nodes[id(node)] = (scope, dotted, index)
+
+
+_methods: dict = {}
 
 
 def _dotted_names(node: cst.CSTNode) -> Iterator[str]:

@@ -1,8 +1,9 @@
 """One parsed source file with its metadata: positions and names.
 
 Lowering code asks `span(node)`, `ref(node)` (what a name is bound to) and
-`imported_name(node)` without being a visitor: positions come from libcst's
-`PositionProvider`, names from `names.Names`, a light scope analysis.
+`imported_name(node)` without being a visitor: positions come from
+`positions.Positions` (libcst's, for the statements asked about), names from
+`names.Names` (a light scope analysis).
 
 Names are resolved as Python resolves them, by their NFKC normal form: `ﬁnd`
 (with the ligature `ﬁ`) and `find` are one name (`normal_form`). Scopes key
@@ -12,6 +13,7 @@ that occurs in the module.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import threading
@@ -21,12 +23,13 @@ from dataclasses import dataclass
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from rrl.ast import Span
 
 from .dialect import SDK_EXPORTS, SDK_PACKAGE
 from .names import Binding, Names, Scope
+from .positions import Positions
+from .tree import Visitor
 
 
 def normal_form(name: str) -> str:
@@ -43,15 +46,13 @@ class NameRef:
 
 
 class SourceModule:
-    def __init__(self, source: str, path: str, module: str, is_package: bool = False):
+    def __init__(self, source: str, path: str, module: str, is_package: bool = False, python_tree: ast.Module | None = None):
         self.source = source
         self.path = path
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
-        # The module was parsed here, so the wrapper need not deep-copy it first.
-        self.wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
-        self.tree: cst.Module = self.wrapper.module
-        self._positions = self.wrapper.resolve(PositionProvider)
+        self.tree: cst.Module = cst.parse_module(source)
+        self.positions = Positions(self.tree, source, python_tree)
         self.names = Names(self.tree)
         self._spellings = {} if source.isascii() else _spellings(self.tree)
         # `from rappel import *` binds the SDK's names; when it is the module's only kind
@@ -65,10 +66,10 @@ class SourceModule:
     def span(self, node: cst.CSTNode | None) -> Span | None:
         if node is None:
             return None
-        code_range = self._positions.get(node)
-        if code_range is None:
+        found = self.positions.get(node)
+        if found is None:
             return None
-        return Span(code_range.start.line, code_range.start.column + 1, code_range.end.line, code_range.end.column + 1)
+        return Span(found[0], found[1] + 1, found[2], found[3] + 1)
 
     def text(self, node: cst.CSTNode) -> str:
         return self.tree.code_for_node(node).strip()
@@ -167,15 +168,16 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def load(source: str, path: str, module: str, is_package: bool = False) -> SourceModule:
-    """Parse `source`, reusing a previous parse of the same text."""
+def load(source: str, path: str, module: str, is_package: bool = False, python_tree: ast.Module | None = None) -> SourceModule:
+    """Parse `source`, reusing a previous parse of the same text. `python_tree`:
+    Python's own parse of it, when the caller has one."""
     key = (path, module, is_package, hash(source), len(source))
     with _lock:
         cached = _cache.get(key)
         if cached is not None and cached.source == source:
             _cache.move_to_end(key)
             return cached
-    parsed = SourceModule(source, path, module, is_package)
+    parsed = SourceModule(source, path, module, is_package, python_tree)
     with _lock:
         _cache[key] = parsed
         while len(_cache) > _CACHE_SIZE:
@@ -200,9 +202,8 @@ def read_file(path: str) -> str:
     return text
 
 
-class _Spellings(cst.CSTVisitor):
+class _Spellings(Visitor):
     def __init__(self):
-        super().__init__()
         self.by_normal_form: dict[str, set[str]] = {}
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -213,7 +214,7 @@ def _spellings(tree: cst.Module) -> dict[str, tuple[str, ...]]:
     """normal form → every spelling of it in `tree`, for the names spelled
     otherwise somewhere (`ﬁnd` and `find`)."""
     visitor = _Spellings()
-    tree.visit(visitor)
+    visitor.walk(tree)
     return {
         normal: tuple(sorted(spellings | {normal}))
         for normal, spellings in visitor.by_normal_form.items()
@@ -221,12 +222,11 @@ def _spellings(tree: cst.Module) -> dict[str, tuple[str, ...]]:
     }
 
 
-class _StarImports(cst.CSTVisitor):
+class _StarImports(Visitor):
     """The modules of `from M import *` statements (Python allows them at module
     level only, `if` and `try` blocks included)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.modules: list[str] = []
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
@@ -243,7 +243,7 @@ def _star_imports(source: str, tree: cst.Module) -> list[str]:
     if not _STAR_IMPORT.search(source):  # most modules: no second walk of the tree
         return []
     visitor = _StarImports()
-    tree.visit(visitor)
+    visitor.walk(tree)
     return visitor.modules
 
 

@@ -1,8 +1,10 @@
-"""The frontend's name resolution (rappel_compiler.names) against libcst's full
-scope analysis, which it replaced: for every name and dotted chain of many
-modules (the golden corpus, the examples, and the Python code of this
-repository, which binds names in every way Python allows), what a name is
-bound to and what it imports must be what libcst says."""
+"""The frontend's own analyses of a module against libcst's, which they
+replaced because they cost most of a `rappel check`: name resolution
+(rappel_compiler.names) against libcst's full scope analysis, positions
+(rappel_compiler.positions) against its PositionProvider, and the read-only
+walk (rappel_compiler.tree) against its visitors. On many modules (the golden
+corpus, the examples, and the Python code of this repository, which binds
+names in every way Python allows), the answers must be libcst's."""
 
 from __future__ import annotations
 
@@ -16,12 +18,15 @@ from libcst.metadata import (
     GlobalScope,
     ImportAssignment,
     MetadataWrapper,
+    PositionProvider,
     QualifiedNameSource,
     ScopeProvider,
 )
 
 from rappel_compiler.names import Names, find_import
+from rappel_compiler.positions import Positions
 from rappel_compiler.source import SourceModule, normal_form
+from rappel_compiler.tree import Visitor, children
 from rrl.limits import deep_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,11 +111,15 @@ class _Collect(cst.CSTVisitor):
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_names_resolve_as_libcst_resolves_them(path: Path) -> None:
+    deep_stack(_compare_names)(path)  # deep expressions: positions and code are found recursively
+
+
+def _compare_names(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
-    src = deep_stack(SourceModule)(source, str(path), "pkg.module")
-    oracle = deep_stack(_Oracle)(src)
+    src = SourceModule(source, str(path), "pkg.module")
+    oracle = _Oracle(src)
     collected = _Collect()
-    deep_stack(src.tree.visit)(collected)
+    src.tree.visit(collected)
     for node in collected.names:
         where = f"{path}:{src.span(node)}: {node.value}"
         assert _kind(src, node) == oracle.kind(node), where
@@ -196,3 +205,104 @@ def test_find_import_reads_what_an_import_binds() -> None:
     assert find_import(statement("from m import *"), "x") == []
     assert normal_form("ﬁnd") == "find"
     assert Names(cst.parse_module("x = 1\n")).module_scope.bindings["x"][0].kind == "other"
+
+
+class _Order(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.nodes.append(node)
+        return True
+
+
+class _FastOrder(Visitor):
+    def __init__(self) -> None:
+        self.nodes: list[cst.CSTNode] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.nodes.append(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.nodes.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.nodes.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.nodes.append(node)
+
+
+@pytest.mark.parametrize("path", MODULES[::7], ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_fast_walk_visits_what_libcst_visits_in_its_order(path: Path) -> None:
+    tree = cst.parse_module(path.read_text(encoding="utf-8"))
+    everything = _Order()
+    deep_stack(tree.visit)(everything)
+    fast = _FastOrder()
+    deep_stack(fast.walk)(tree)
+    kinds = (cst.Name, cst.Call, cst.Attribute, cst.FunctionDef)
+    assert fast.nodes == [n for n in everything.nodes if isinstance(n, kinds)]
+
+
+def _libcst_positions(tree: cst.Module) -> dict[cst.CSTNode, tuple[int, int, int, int]]:
+    found = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    return {node: (r.start.line, r.start.column, r.end.line, r.end.column) for node, r in found.items()}
+
+
+def _assert_positions_are_libcsts(text: str) -> None:
+    tree = cst.parse_module(text)
+    expected = deep_stack(_libcst_positions)(tree)
+    positions = Positions(tree, text)
+    assert positions.starts() is not None
+    nodes: list[cst.CSTNode] = []
+
+    def collect(node: cst.CSTNode) -> None:
+        nodes.append(node)
+        for child in children(node):
+            collect(child)
+
+    for stmt in tree.body:
+        deep_stack(collect)(stmt)
+    for node in nodes:  # those of statements, computed statement by statement
+        assert deep_stack(positions.get)(node) == expected[node], tree.code_for_node(node)
+    assert not positions._whole
+    for node, where in expected.items():  # the layout of the module too, in one pass
+        assert deep_stack(positions.get)(node) == where, tree.code_for_node(node)
+
+
+@pytest.mark.parametrize("path", MODULES[::3], ids=lambda p: str(p.relative_to(ROOT)))
+def test_positions_are_libcsts(path: Path) -> None:
+    _assert_positions_are_libcsts(path.read_text(encoding="utf-8"))
+
+
+LAYOUT = '''# a header comment
+
+import os; import sys  # two statements on a line
+
+# the comment of a decorated class
+
+@decorator  # after the decorator
+# between decorators
+@other(
+    argument,
+)
+class C:
+    x = 1
+    # a comment at the end of the block
+
+# before a function
+def f(a,
+      b):
+    return \\
+        a + b
+x = [
+    1,
+]
+# the last comment
+'''
+
+
+@pytest.mark.parametrize("text", [LAYOUT, LAYOUT.rstrip("\\n"), LAYOUT.replace("\\n", "\\r\\n"), "x = 1", "", "# only a comment\\n"])
+def test_positions_are_libcsts_whatever_the_layout(text: str) -> None:
+    _assert_positions_are_libcsts(text)
