@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -98,24 +99,22 @@ class Positions:
         self._owner: dict[int, int] | None = None
         self._done: set[int] = set()
         self._whole = False
+        self._lock = threading.Lock()
 
     def get(self, node: cst.CSTNode) -> Range | None:
         found = self.computed.get(id(node))
         if found is not None or self._whole:
             return found
-        if self._owner is None:
-            self._owner = {}
-            for index, stmt in enumerate(self.module.body):
-                self._own(stmt, index)
-        index = self._owner.get(id(node))
-        if index is None or index in self._done or not self._statement(index):
-            self._everything()
+        with self._lock:  # a parsed module is shared by the threads compiling it
+            if self._owner is None:
+                owner: dict[int, int] = {}
+                for index, stmt in enumerate(self.module.body):
+                    _own(stmt, index, owner)
+                self._owner = owner
+            index = self._owner.get(id(node))
+            if id(node) not in self.computed and (index is None or index in self._done or not self._statement(index)):
+                self._everything()
         return self.computed.get(id(node))
-
-    def _own(self, node: cst.CSTNode, index: int) -> None:
-        self._owner[id(node)] = index  # type: ignore[index]
-        for child in children(node):
-            self._own(child, index)
 
     def _statement(self, index: int) -> bool:
         """Generate the positions of top-level statement `index`; False when
@@ -147,6 +146,13 @@ class Positions:
         if self._starts is None:
             self._starts = _starts(self.module, self.source, self.python_tree) or []
         return self._starts or None
+
+
+def _own(node: cst.CSTNode, index: int, owner: dict[int, int]) -> None:
+    """Record `index` as the top-level statement of `node` and of every node below it."""
+    owner[id(node)] = index
+    for child in children(node):
+        _own(child, index, owner)
 
 
 def _starts(module: cst.Module, source: str, python_tree: ast.Module | None) -> list[int] | None:
