@@ -157,10 +157,9 @@ def workflow(cls: W) -> W:
     if deferred is not None and deferred[0] in (None, cls.__module__):
         deferred[1].append(cls)
         return cls
-    problem = _run_problem(cls, original)
+    problem = _run_problem(cls, original) if _compile_at_definition else None
     if problem is not None:
-        if _compile_at_definition:
-            program_of(cls)  # the compiler's located RPL0229 diagnostic, raised here
+        program_of(cls)  # the compiler's located RPL0229 diagnostic, raised here
         raise TypeError(problem)  # in case the compiler let it through
     return cls
 
@@ -182,15 +181,16 @@ def _run_problem(cls: type[Workflow], original: RunMethod) -> str | None:
 
 # ------------------------------------------------------------------ compilation
 
-# False in worker processes (`compile_on_first_use()`): they run actions only, so the
-# compiler (libcst, lark) is never imported there, not even for a run() of the
-# wrong shape (whose TypeError is enough).
+# False in worker processes (`compile_on_first_use()`): they run actions only, so
+# `@workflow` checks nothing there and the compiler (libcst, lark) is never
+# imported, not even for a run() of the wrong shape.
 _compile_at_definition = True
 
 
 def compile_on_first_use() -> None:
-    """From now on in this process, `@workflow` never compiles a class when it is
-    defined, not even one whose run() has the wrong shape."""
+    """From now on in this process, `@workflow` checks nothing when a class is
+    defined, not even the shape of its run(): a class is compiled (and judged)
+    only when something first needs its program (`program_of`)."""
     global _compile_at_definition
     _compile_at_definition = False
 
