@@ -170,9 +170,10 @@ def _is_live_class(value: object, module: types.ModuleType, qualname: str) -> bo
 
 @deep_stack
 def compile_workflow_class(cls: type) -> A.Program:
-    """Compile one workflow class, typically while `@workflow` decorates it: the
-    module is only partly executed, so names defined later in the file come
-    from the source; imported names are resolved from the live module."""
+    """Compile one workflow class, typically on its first use (or while
+    `@workflow` decorates it, when its run() has the wrong shape: the module is
+    then only partly executed, so names defined later in the file come from the
+    source); imported names are resolved from the live module."""
     module = sys.modules.get(cls.__module__)
     path = inspect.getsourcefile(module) if module is not None else inspect.getsourcefile(cls)
     if path is None:
