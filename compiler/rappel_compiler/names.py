@@ -37,23 +37,15 @@ from .tree import children
 class Scope:
     """A module, class body, function (or lambda) or comprehension scope."""
 
-    __slots__ = ("kind", "parent", "node", "bindings", "overrides", "count", "prefix")
+    __slots__ = ("kind", "parent", "node", "bindings", "overrides", "count")
 
-    def __init__(self, kind: str, parent: Scope | None, node: cst.CSTNode | None, name: str | None = None):
+    def __init__(self, kind: str, parent: Scope | None, node: cst.CSTNode | None):
         self.kind = kind  # "global" | "class" | "function" | "comprehension"
         self.parent = parent
         self.node = node
         self.bindings: dict[str, list[Binding]] = {}
         self.overrides: dict[str, Scope] = {}  # `global x` / `nonlocal x`
         self.count = 0  # bindings recorded so far: orders a binding against an access
-        if parent is None:
-            self.prefix = ""
-        elif kind == "comprehension":
-            self.prefix = _join(parent.prefix, "<comprehension>")
-        elif kind == "class":
-            self.prefix = _join(parent.prefix, name)
-        else:
-            self.prefix = _join(parent.prefix, name, "<locals>")
 
     @property
     def globals(self) -> Scope:
@@ -87,9 +79,6 @@ class Scope:
             return found
         return [BUILTIN] if hasattr(builtins, name) else []
 
-    def __contains__(self, name: str) -> bool:
-        return bool(self.lookup(name))
-
 
 def _visible(scope: Scope) -> Scope:
     """`scope`, or the nearest scope around it that is no class body: a nested
@@ -97,10 +86,6 @@ def _visible(scope: Scope) -> Scope:
     while scope.kind == "class":
         scope = scope.parent  # type: ignore[assignment]  # a class body has a parent
     return scope
-
-
-def _join(*parts: str | None) -> str:
-    return ".".join(p for p in parts if p)
 
 
 @dataclasses.dataclass(eq=False)
@@ -344,7 +329,7 @@ class _Walker:
         self.bind(node.name.value, node)
         self.names.scopes[id(node.name)] = self.scope
         outer = self.scope
-        self.scope = Scope("function", outer, node, get_full_name_for_node(node.name))
+        self.scope = Scope("function", outer, node)
         self.visit(node.params)
         self.visit(node.body)
         self.scope = outer
@@ -383,7 +368,7 @@ class _Walker:
         for keyword in node.keywords:
             self.visit(keyword)
         outer = self.scope
-        self.scope = Scope("class", outer, node, get_full_name_for_node(node.name))
+        self.scope = Scope("class", outer, node)
         for stmt in node.body.body:
             self.visit(stmt)
         self.scope = outer
