@@ -66,15 +66,15 @@ def compile_source(
 
 def _parse(source: str, path: str, module: str, is_package: bool) -> SourceModule | CompileResult:
     """The parsed module, or its syntax error, or where it nests too deeply."""
-    syntax = syntax_diagnostics(source, path)
-    if syntax:
+    tree, syntax = _python_tree(source, path)
+    if tree is None:
         return CompileResult({}, syntax)
-    deep = source_too_deep(ast.parse(source), source)
+    deep = source_too_deep(tree, source)
     if deep is not None:
         message = f"expression too deep to compile: the module nests more than {SOURCE_MAX_DEPTH} levels here"
         return CompileResult({}, [Diagnostic("RPL0262", message, deep, DEFAULT_HELP["RPL0262"], path)])
     try:
-        return load(source, path, module, is_package)
+        return load(source, path, module, is_package, python_tree=tree)
     except RecursionError:
         return CompileResult({}, [_too_deep_for_python(source, path)])
     except cst.ParserSyntaxError as exc:  # valid for this Python, not for libcst
@@ -98,16 +98,20 @@ def _unresolved_workflows(index: ModuleIndex) -> list[Reject]:
 def syntax_diagnostics(source: str, path: str) -> list[Diagnostic]:
     """The module's Python syntax error as a located diagnostic (none when it
     parses), in Python's own words; the CLI asks before importing a module."""
+    return _python_tree(source, path)[1]
+
+
+def _python_tree(source: str, path: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """Python's own parse of the module, or its syntax error as a diagnostic."""
     try:
-        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        return compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True), []
     except (RecursionError, MemoryError):  # Python itself cannot parse a module this deep
-        return [_too_deep_for_python(source, path)]
+        return None, [_too_deep_for_python(source, path)]
     except SyntaxError as exc:
         line, column = exc.lineno or 1, exc.offset or 1
         end_line = exc.end_lineno or line
         end_column = exc.end_offset if exc.end_offset and end_line == line and exc.end_offset > column else column + 1
-        return [_syntax_diagnostic(f"invalid Python syntax: {exc.msg}", A.Span(line, column, end_line, end_column), path)]
-    return []
+        return None, [_syntax_diagnostic(f"invalid Python syntax: {exc.msg}", A.Span(line, column, end_line, end_column), path)]
 
 
 def _too_deep_for_python(source: str, path: str) -> Diagnostic:
@@ -166,9 +170,10 @@ def _is_live_class(value: object, module: types.ModuleType, qualname: str) -> bo
 
 @deep_stack
 def compile_workflow_class(cls: type) -> A.Program:
-    """Compile one workflow class, typically while `@workflow` decorates it: the
-    module is only partly executed, so names defined later in the file come
-    from the source; imported names are resolved from the live module."""
+    """Compile one workflow class, typically on its first use (or while
+    `@workflow` decorates it, when its run() has the wrong shape: the module is
+    then only partly executed, so names defined later in the file come from the
+    source); imported names are resolved from the live module."""
     module = sys.modules.get(cls.__module__)
     path = inspect.getsourcefile(module) if module is not None else inspect.getsourcefile(cls)
     if path is None:

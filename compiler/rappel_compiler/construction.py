@@ -23,6 +23,7 @@ import libcst as cst
 
 from . import dialect
 from .resolve import CONSTRUCTION_METHODS, EXCEPTION_METHODS, Hook, TypeInfo
+from .tree import Visitor
 
 if TYPE_CHECKING:
     from .index import ClassInfo, ModuleIndex
@@ -115,9 +116,8 @@ class _ClassHooks:
         return False
 
 
-class _CallFinder(cst.CSTVisitor):
+class _CallFinder(Visitor):
     def __init__(self) -> None:
-        super().__init__()
         self.calls: list[cst.Call] = []
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -126,5 +126,5 @@ class _CallFinder(cst.CSTVisitor):
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
     finder = _CallFinder()
-    node.visit(finder)
+    finder.walk(node)
     return finder.calls

@@ -20,6 +20,7 @@ from .expressions import ExpressionLowering
 from .index import ClassInfo
 from .limits import long_chain
 from .statements import StatementLowering, fold_changes
+from .tree import Visitor
 
 if TYPE_CHECKING:
     from .compiler import WorkflowCompiler
@@ -128,7 +129,7 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
 
     def _find(self, node: cst.CSTNode, awaits: bool = False, helpers: bool = False, changes: bool = False, chains: bool = False) -> bool:
         finder = _EffectFinder(self, awaits, helpers, changes, chains)
-        node.visit(finder)
+        finder.walk(node)
         return finder.found
 
     # -------------------------------------------------------------- bodies
@@ -142,9 +143,8 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
             return self.expr(node)
 
 
-class _EffectFinder(cst.CSTVisitor):
+class _EffectFinder(Visitor):
     def __init__(self, lowerer: FunctionLowerer, awaits: bool, helpers: bool, changes: bool, chains: bool = False):
-        super().__init__()
         self.lowerer = lowerer
         self.awaits = awaits
         self.helpers = helpers
@@ -173,11 +173,10 @@ class _EffectFinder(cst.CSTVisitor):
         return not self.found
 
 
-class _LocalNames(cst.CSTVisitor):
+class _LocalNames(Visitor):
     """Names bound in a function: in its own scope, and anywhere (comprehensions, lambdas)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.own: set[str] = set()
         self.all: set[str] = set()
         self.depth = 0
@@ -242,8 +241,8 @@ class _LocalNames(cst.CSTVisitor):
 
 def local_names(fn: cst.FunctionDef) -> tuple[set[str], set[str]]:
     collector = _LocalNames()
-    fn.params.visit(collector)
-    fn.body.visit(collector)
+    collector.walk(fn.params)
+    collector.walk(fn.body)
     return collector.own, collector.all
 
 

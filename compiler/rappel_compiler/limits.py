@@ -45,6 +45,8 @@ def too_deep_to_compile(span: A.Span | None) -> Reject:
 def source_too_deep(tree: ast.AST, source: str) -> A.Span | None:
     """Where Python's tree of the module first nests deeper than
     `SOURCE_MAX_DEPTH` (iterative, in source order), or None."""
+    if _within(tree, SOURCE_MAX_DEPTH):  # most modules: no spans worked out
+        return None
     stack: list[tuple[ast.AST, int, A.Span | None]] = [(tree, 1, None)]
     lines = source.splitlines()
     while stack:
@@ -54,6 +56,17 @@ def source_too_deep(tree: ast.AST, source: str) -> A.Span | None:
             return span
         stack.extend((child, depth + 1, span) for child in reversed(list(ast.iter_child_nodes(node))))
     return None
+
+
+def _within(tree: ast.AST, bound: int) -> bool:
+    """Whether the tree nests `bound` levels or fewer."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > bound:
+            return False
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return True
 
 
 def _span_of(node: ast.AST, lines: list[str]) -> A.Span | None:

@@ -13,14 +13,14 @@ import libcst as cst
 from . import dialect
 from .diagnostics import Reject
 from .source import normal_form
+from .tree import Visitor
 
 if TYPE_CHECKING:
     from .compiler import WorkflowCompiler
 
 
-class _Scanner(cst.CSTVisitor):
+class _Scanner(Visitor):
     def __init__(self, wc: "WorkflowCompiler"):
-        super().__init__()
         self.wc = wc
         self.found: list[Reject] = []
 
@@ -42,7 +42,7 @@ class _Scanner(cst.CSTVisitor):
         return True
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> bool:
-        node.body.visit(self)  # not `type`: catching an exception class runs nothing
+        self.walk(node.body)  # not `type`: catching an exception class runs nothing
         return False
 
     def visit_Call(self, node: cst.Call) -> bool:
@@ -52,7 +52,7 @@ class _Scanner(cst.CSTVisitor):
         if qualified is not None:
             self._check(node.func, node)
             for arg in node.args:
-                arg.visit(self)
+                self.walk(arg)
             return False
         return True
 
@@ -60,11 +60,11 @@ class _Scanner(cst.CSTVisitor):
         if self._qualified(node) is not None:  # `module.name`: judged as a whole
             self._check(node, None)
         else:
-            node.value.visit(self)  # not `attr`: a field name is not a reference
+            self.walk(node.value)  # not `attr`: a field name is not a reference
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # not `keyword`
+        self.walk(node.value)  # not `keyword`
         return False
 
     def visit_Name(self, node: cst.Name) -> bool:
@@ -80,7 +80,7 @@ class _Scanner(cst.CSTVisitor):
 
 def forbidden_calls(wc: "WorkflowCompiler", fn: cst.FunctionDef) -> list[Reject]:
     scanner = _Scanner(wc)
-    fn.body.visit(scanner)
+    scanner.walk(fn.body)
     return scanner.found
 
 
@@ -92,9 +92,8 @@ def _unnormalised(node: cst.Name, normal: str) -> Reject:
     )
 
 
-class _NameSpellings(cst.CSTVisitor):
+class _NameSpellings(Visitor):
     def __init__(self, definitions: dict[str, list[cst.Name]]):
-        super().__init__()
         self.definitions = definitions
         self.found: list[Reject] = []
 
@@ -112,5 +111,5 @@ def unnormalised_names(node: cst.CSTNode, definitions: dict[str, list[cst.Name]]
     from `definitions` (`ModuleIndex.unnormalised`), every definition spelled
     so of a name that `node` uses (`def ﬁnd` for a call `find()`)."""
     visitor = _NameSpellings(definitions or {})
-    node.visit(visitor)
+    visitor.walk(node)
     return visitor.found

@@ -1,17 +1,19 @@
-"""One parsed source file with its metadata: positions, scopes, qualified names.
+"""One parsed source file with its metadata: positions and names.
 
-A single `MetadataWrapper` supplies everything; one visitor pass copies the
-metadata the frontend uses into plain dicts so that lowering code can ask
-`qualified_names(node)` / `span(node)` / `scope(node)` without being a visitor.
+Lowering code asks `span(node)`, `ref(node)` (what a name is bound to) and
+`imported_name(node)` without being a visitor: positions come from
+`positions.Positions` (libcst's, for the statements asked about), names from
+`names.Names` (a light scope analysis).
 
 Names are resolved as Python resolves them, by their NFKC normal form: `ﬁnd`
-(with the ligature `ﬁ`) and `find` are one name (`normal_form`). libcst's
-scopes key names by their spelling, so `ref` asks them for every spelling of
-the name that occurs in the module.
+(with the ligature `ﬁ`) and `find` are one name (`normal_form`). Scopes key
+names by their spelling, so `ref` asks them for every spelling of the name
+that occurs in the module.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import threading
@@ -21,22 +23,13 @@ from dataclasses import dataclass
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import (
-    ClassScope,
-    BuiltinAssignment,
-    GlobalScope,
-    ImportAssignment,
-    MetadataWrapper,
-    PositionProvider,
-    QualifiedName,
-    QualifiedNameSource,
-    Scope,
-    ScopeProvider,
-)
 
 from rrl.ast import Span
 
 from .dialect import SDK_EXPORTS, SDK_PACKAGE
+from .names import Binding, Names, Scope
+from .positions import Positions
+from .tree import Visitor
 
 
 def normal_form(name: str) -> str:
@@ -53,20 +46,14 @@ class NameRef:
 
 
 class SourceModule:
-    def __init__(self, source: str, path: str, module: str, is_package: bool = False):
+    def __init__(self, source: str, path: str, module: str, is_package: bool = False, python_tree: ast.Module | None = None):
         self.source = source
         self.path = path
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
-        # The module was parsed here, so the wrapper need not deep-copy it first.
-        self.wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
-        self.tree: cst.Module = self.wrapper.module
-        resolved = self.wrapper.resolve_many((PositionProvider, ScopeProvider))
-        self._positions = resolved[PositionProvider]
-        self._scopes = resolved[ScopeProvider]
-        # Qualified names are asked for a few nodes only: derive them from the
-        # scopes on demand, as QualifiedNameProvider would for every node.
-        self._qualified: dict[cst.CSTNode, set[QualifiedName]] = {}
+        self.tree: cst.Module = cst.parse_module(source)
+        self.positions = Positions(self.tree, source, python_tree)
+        self.names = Names(self.tree)
         self._spellings = {} if source.isascii() else _spellings(self.tree)
         # `from rappel import *` binds the SDK's names; when it is the module's only kind
         # of star import, those names are known without the SDK. Names another star import
@@ -79,27 +66,16 @@ class SourceModule:
     def span(self, node: cst.CSTNode | None) -> Span | None:
         if node is None:
             return None
-        code_range = self._positions.get(node)
-        if code_range is None:
+        found = self.positions.get(node)
+        if found is None:
             return None
-        return Span(code_range.start.line, code_range.start.column + 1, code_range.end.line, code_range.end.column + 1)
+        return Span(found[0], found[1] + 1, found[2], found[3] + 1)
 
     def text(self, node: cst.CSTNode) -> str:
         return self.tree.code_for_node(node).strip()
 
     def scope(self, node: cst.CSTNode) -> Scope | None:
-        return self._scopes.get(node)
-
-    def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        names = self._qualified.get(node)
-        if names is None:
-            scope = self._scopes.get(node)
-            names = set(scope.get_qualified_names_for(node)) if scope is not None else set()
-            if not names and scope is not None and isinstance(node, cst.Name):  # bound under another spelling
-                for spelling in self.spellings(node.value):
-                    names |= scope.get_qualified_names_for(spelling)
-            self._qualified[node] = names
-        return names
+        return self.names.scope(node)
 
     def spellings(self, name: str) -> tuple[str, ...]:
         """Every spelling in this module of the name `name` stands for."""
@@ -110,9 +86,13 @@ class SourceModule:
         `Attribute` chain such as `os.path.join`)."""
         if not _dotted(node):
             return None
-        for qn in self.qualified_names(node):
-            if qn.source is QualifiedNameSource.IMPORT:
-                return self.absolute(normal_form(qn.name))
+        found = self.names.imports(node)
+        if not found and isinstance(node, cst.Name):  # bound under another spelling
+            scope = self.scope(node)
+            if scope is not None and not scope.lookup(node.value):
+                found = [q for spelling in self.spellings(node.value) for q in self.names.imports_of(scope, spelling)]
+        if found:
+            return self.absolute(normal_form(found[0]))
         root = node
         while isinstance(root, cst.Attribute):
             root = root.value
@@ -130,9 +110,9 @@ class SourceModule:
             return None
         return f"{SDK_PACKAGE}.{name}"
 
-    def _assignments(self, scope: Scope, name: str) -> list:
+    def _assignments(self, scope: Scope, name: str) -> list[Binding]:
         """What binds `name` in `scope`, under any of its spellings."""
-        return [a for spelling in self.spellings(name) if spelling in scope for a in scope[spelling]]
+        return [b for spelling in self.spellings(name) for b in scope.lookup(spelling)]
 
     def absolute(self, name: str) -> str:
         """Resolve a relative import name (`.actions.send`) against this package."""
@@ -153,26 +133,24 @@ class SourceModule:
         if not assignments:
             star = self._star_imported(node)
             return NameRef("import", star) if star else NameRef("undefined", node.value)
-        for assignment in assignments:
-            if isinstance(assignment, BuiltinAssignment):
-                return NameRef("builtin", f"builtins.{node.value}")
-        imports = [a for a in assignments if isinstance(a, ImportAssignment)]
-        if imports and len(imports) == len(assignments):
+        if any(b.kind == "builtin" for b in assignments):
+            return NameRef("builtin", f"builtins.{node.value}")
+        if all(b.kind == "import" for b in assignments):
             qualified = self.imported_name(node)
             return NameRef("import", qualified or node.value)
-        if all(isinstance(a.scope, GlobalScope) for a in assignments):
+        if all(b.scope.kind == "global" for b in assignments):
             return NameRef("global", node.value)
-        if all(isinstance(a.scope, ClassScope) for a in assignments):
+        if all(b.scope.kind == "class" for b in assignments):
             return NameRef("class", node.value)
         # Bound in this function (or a comprehension or lambda inside it), or in a
         # function enclosing the class (a workflow defined inside a function):
         # the latter are definitions like the module's own.
         own = set()
-        current = scope
-        while current is not None and not isinstance(current, (ClassScope, GlobalScope)):
+        current: Scope | None = scope
+        while current is not None and current.kind not in ("class", "global"):
             own.add(id(current))
-            current = current.parent if current.parent is not current else None
-        if all(id(a.scope) not in own and not isinstance(a.scope, ClassScope) for a in assignments):
+            current = current.parent
+        if all(id(b.scope) not in own and b.scope.kind != "class" for b in assignments):
             return NameRef("global", node.value)
         return NameRef("local", node.value)
 
@@ -190,15 +168,16 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def load(source: str, path: str, module: str, is_package: bool = False) -> SourceModule:
-    """Parse `source`, reusing a previous parse of the same text."""
+def load(source: str, path: str, module: str, is_package: bool = False, python_tree: ast.Module | None = None) -> SourceModule:
+    """Parse `source`, reusing a previous parse of the same text. `python_tree`:
+    Python's own parse of it, when the caller has one."""
     key = (path, module, is_package, hash(source), len(source))
     with _lock:
         cached = _cache.get(key)
         if cached is not None and cached.source == source:
             _cache.move_to_end(key)
             return cached
-    parsed = SourceModule(source, path, module, is_package)
+    parsed = SourceModule(source, path, module, is_package, python_tree)
     with _lock:
         _cache[key] = parsed
         while len(_cache) > _CACHE_SIZE:
@@ -223,9 +202,8 @@ def read_file(path: str) -> str:
     return text
 
 
-class _Spellings(cst.CSTVisitor):
+class _Spellings(Visitor):
     def __init__(self):
-        super().__init__()
         self.by_normal_form: dict[str, set[str]] = {}
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -236,7 +214,7 @@ def _spellings(tree: cst.Module) -> dict[str, tuple[str, ...]]:
     """normal form → every spelling of it in `tree`, for the names spelled
     otherwise somewhere (`ﬁnd` and `find`)."""
     visitor = _Spellings()
-    tree.visit(visitor)
+    visitor.walk(tree)
     return {
         normal: tuple(sorted(spellings | {normal}))
         for normal, spellings in visitor.by_normal_form.items()
@@ -244,12 +222,11 @@ def _spellings(tree: cst.Module) -> dict[str, tuple[str, ...]]:
     }
 
 
-class _StarImports(cst.CSTVisitor):
+class _StarImports(Visitor):
     """The modules of `from M import *` statements (Python allows them at module
     level only, `if` and `try` blocks included)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.modules: list[str] = []
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
@@ -266,7 +243,7 @@ def _star_imports(source: str, tree: cst.Module) -> list[str]:
     if not _STAR_IMPORT.search(source):  # most modules: no second walk of the tree
         return []
     visitor = _StarImports()
-    tree.visit(visitor)
+    visitor.walk(tree)
     return visitor.modules
 
 

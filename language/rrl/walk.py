@@ -15,25 +15,35 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
 
 
-def children(node) -> Iterator:
+def children(node) -> list:
     """The direct child nodes of `node`, in field order."""
+    found: list = []
     for name in _child_fields(type(node)):
-        yield from _nodes_in(getattr(node, name))
+        value = getattr(node, name)
+        if isinstance(value, A.Node):
+            found.append(value)
+        elif isinstance(value, tuple):
+            _nodes_in(value, found)
+    return found
 
 
-def _nodes_in(value) -> Iterator:
-    if isinstance(value, A.Node):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _nodes_in(item)
+def _nodes_in(items: tuple, found: list) -> None:
+    for item in items:
+        if isinstance(item, A.Node):
+            found.append(item)
+        elif isinstance(item, tuple):
+            _nodes_in(item, found)
 
 
 def walk(node) -> Iterator:
     """`node` and every node below it, depth first, in source order."""
-    yield node
-    for child in children(node):
-        yield from walk(child)
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        below = children(node)
+        below.reverse()
+        stack.extend(below)
 
 
 def rewrite(node, fn: Callable):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 # The engine's own exceptions: every RRL program knows them, so they live with the language.
-from rrl.classes import ActionNotFound, RappelError, RappelTimeout
+from rrl.engine import ActionNotFound, RappelError, RappelTimeout
 
 
 class CodecError(RappelError):

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import _toolchain
 from ._errors import RappelError, WorkflowCompileError
-from ._workflow import Workflow, deferred_compilation
+from ._workflow import Workflow, deferred_compilation, program_of
 
 
 class ImportFailed(RappelError):
@@ -59,10 +59,10 @@ def load_python_file(path: Path, display: str | None = None) -> LoadedModule:
     """Import `path` under its module name. A module that cannot be imported is a
     one-line RappelError; one that raises while importing is `ImportFailed`.
 
-    The module's own workflows are defined without compiling them: the caller
-    compiles the whole module and reports every diagnostic, instead of the first
-    one as an import error. Workflows of the modules it imports compile as they
-    would in production, so a broken one fails this import too.
+    The module's own workflows are collected uncompiled: the caller compiles the
+    whole module and reports every diagnostic, instead of the first one as an
+    import error. Workflows of the modules it imports are compiled here, so a
+    broken one fails this import (their first use would fail in production).
     """
     display = display or str(path)
     if not path.is_file():
@@ -77,12 +77,18 @@ def load_python_file(path: Path, display: str | None = None) -> LoadedModule:
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     try:
-        with deferred_compilation(name) as workflow_classes:
+        with deferred_compilation() as defined:
             module = importlib.import_module(name)
+        # `@workflow` compiles on first use; the workflows of the modules it
+        # imports are compiled now, as the import used to: a broken one fails it.
+        for cls in defined:
+            if cls.__module__ != name:
+                program_of(cls)
     except WorkflowCompileError as exc:  # a workflow of a module it imports
         raise ImportFailed(list(exc.diagnostics)) from None
     except (Exception, SystemExit) as exc:
         raise ImportFailed([_import_failure(exc, path, display)]) from None
+    workflow_classes = [cls for cls in defined if cls.__module__ == name]
     loaded_from = getattr(module, "__file__", None)
     if loaded_from is None or Path(loaded_from).resolve() != path.resolve():
         raise RappelError(

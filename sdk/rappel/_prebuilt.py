@@ -91,15 +91,3 @@ def configured_ir_dir() -> Path | None:
     from .config import load_settings
 
     return load_settings().ir_dir
-
-
-def prebuilt_at_definition(cls: type) -> bool:
-    """Whether `@workflow` may skip compiling `cls` when it is defined: RAPPEL_IR_DIR
-    holds its program, built from this very source (so it compiled cleanly in CI).
-    Any problem reading the settings or the directory means compiling as usual; the
-    client reports it when it needs the program."""
-    try:
-        ir_dir = configured_ir_dir()
-        return ir_dir is not None and prebuilt_rrl(cls, ir_dir) is not None
-    except ConfigError:
-        return False

@@ -1,4 +1,4 @@
-"""`Workflow` and `@workflow`: durable control flow compiled ahead of time to RRL."""
+"""`Workflow` and `@workflow`: durable control flow compiled to RRL on first use."""
 
 from __future__ import annotations
 
@@ -17,10 +17,7 @@ from ._client import WorkflowHandle, current_backend
 from ._errors import RappelError
 from ._execution import run_with_policy
 from ._policies import ActionPolicy, BackoffPolicy, RetryPolicy, Seconds
-from ._prebuilt import prebuilt_at_definition
 from ._visualize import write_graph
-
-SKIP_COMPILE_ENV = "RAPPEL_SKIP_COMPILE"
 
 RunMethod = Callable[..., Coroutine[Any, Any, Any]]
 
@@ -205,14 +202,18 @@ IDEMPOTENCY_KEY = "idempotency_key"
 
 
 def workflow(cls: W) -> W:
-    """Compile a Workflow subclass's run() to RRL when the class is defined.
+    """Make a Workflow subclass durable: `run()` starts an instance and waits.
 
-    Unsupported or non-deterministic code in run(), and a run() that is not
-    `async def run(self, ...)` with named parameters, raise WorkflowCompileError
-    here, at import time, with the compiler's located diagnostics.
-    `RAPPEL_SKIP_COMPILE=1` defers compilation to first use (for debugging the
-    compiler only). So does a prebuilt program in RAPPEL_IR_DIR whose source hash
-    matches the class's module (docs/operations.md, "Deploying with prebuilt IR").
+    The class is compiled to RRL when something first needs its program
+    (`run`, `start`, `visualize`, `run_local`), not when it is defined: a module
+    of many workflows imports as fast as any other. Unsupported or
+    non-deterministic code in run() raises WorkflowCompileError, with the
+    compiler's located diagnostics, at that first use; `rappel check` and
+    `rappel compile` report every problem of a file ahead of time (CI).
+
+    Defining the class checks only what costs nothing: a run() that is not
+    `async def run(self, ...)` with named parameters is compiled at once, so
+    that its located diagnostic (RPL0229) is raised here, at import time.
     """
     if not (inspect.isclass(cls) and issubclass(cls, Workflow)):
         raise TypeError(f"@workflow decorates a subclass of rappel.Workflow, got {cls!r}")
@@ -227,18 +228,16 @@ def workflow(cls: W) -> W:
     cls.run = run  # type: ignore[method-assign]
     cls.__rappel_original_run__ = original
     cls.__rappel_program__ = None
-    # The compiler always sees the decorated class, whether it compiles now or on
-    # first use: `__rappel_original_run__` is the body to compile. It also judges
-    # run()'s shape, so that a bad one is a located diagnostic (RPL0229) like any
-    # other; the check below only backs it up.
+    # The compiler always sees the decorated class, whether now or on first use:
+    # `__rappel_original_run__` is the body to compile.
     deferred = _deferred.get()
     if deferred is not None and deferred[0] in (None, cls.__module__):
         deferred[1].append(cls)
-    elif _compile_at_definition and os.environ.get(SKIP_COMPILE_ENV) != "1" and not prebuilt_at_definition(cls):
-        program_of(cls)
-        problem = _run_problem(cls, original)
-        if problem is not None:
-            raise TypeError(problem)
+        return cls
+    problem = _run_problem(cls, original) if _compile_at_definition else None
+    if problem is not None:
+        program_of(cls)  # the compiler's located RPL0229 diagnostic, raised here
+        raise TypeError(problem)  # in case the compiler let it through
     return cls
 
 
@@ -259,15 +258,16 @@ def _run_problem(cls: type[Workflow], original: RunMethod) -> str | None:
 
 # ------------------------------------------------------------------ compilation
 
-# False in worker processes (`compile_on_first_use()`): they run actions only, so the
-# workflows of the modules they import are never compiled, and the compiler (libcst,
-# lark) is never imported there.
+# False in worker processes (`compile_on_first_use()`): they run actions only, so
+# `@workflow` checks nothing there and the compiler (libcst, lark) is never
+# imported, not even for a run() of the wrong shape.
 _compile_at_definition = True
 
 
 def compile_on_first_use() -> None:
-    """From now on in this process, `@workflow` compiles a class only when something
-    first needs its program (`program_of`), never when the class is defined."""
+    """From now on in this process, `@workflow` checks nothing when a class is
+    defined, not even the shape of its run(): a class is compiled (and judged)
+    only when something first needs its program (`program_of`)."""
     global _compile_at_definition
     _compile_at_definition = False
 

@@ -19,12 +19,8 @@ import sys
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
-
-from rich.console import Console
-from rich.text import Text
 
 from . import _toolchain
 from ._actions import lookup_action
@@ -46,11 +42,20 @@ class UsageError(Exception):
 
 class Output:
     """Diagnostics and errors go to stderr: styled with rich on a terminal, plain text
-    when piped (CI logs, editors). Results go to stdout."""
+    when piped (CI logs, editors). Results go to stdout. rich is imported when
+    there is something to report: a clean check does without it."""
 
     def __init__(self) -> None:
-        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self._console: Any = None
         self.errors_reported = 0
+
+    @property
+    def console(self) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._console
 
     def diagnostic(self, diagnostic: Any, source: str | None) -> None:
         rendered = _toolchain.render_diagnostic(diagnostic, source)
@@ -63,6 +68,8 @@ class Output:
 
     def error(self, message: str) -> None:
         if self.console.is_terminal:
+            from rich.text import Text
+
             self.console.print(Text.assemble(("error", "bold red"), f": {message}"))
         else:
             sys.stderr.write(f"error: {message}\n")
@@ -71,7 +78,9 @@ class Output:
         print(message)
 
 
-def _styled(rendered: str, severity: str) -> Text:
+def _styled(rendered: str, severity: str) -> Any:
+    from rich.text import Text
+
     color = "yellow" if severity == "warning" else "red"
     text = Text(rendered)
     text.highlight_regex(r"(?m)^(error|warning)(\[\w+\])?: .*$", "bold")
@@ -480,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compile, check, visualize and format Rappel workflows.",
         epilog="Exit status: 0 when clean, 1 on diagnostics or errors, 2 on usage errors.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version, help="show program's version number and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     compile_ = commands.add_parser(
@@ -541,7 +550,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Version(argparse.Action):
+    """argparse's `version` action, reading the version only when asked: the
+    package metadata costs every other command tens of milliseconds."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, default: Any = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
+        parser._print_message(f"{parser.prog} {_version()}\n", sys.stdout)
+        parser.exit()
+
+
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("rappel")
     except PackageNotFoundError:  # running from a source tree that was never installed

@@ -1,14 +1,21 @@
-"""How long `rappel check` takes: on the whole golden corpus, and on one
-generated 2,000-line module. Run with `make bench`; figures go to
-docs/benchmarks.md by hand, never into a timed test.
+"""How long `rappel check` takes: on the whole golden corpus, on one
+workflow file, and on one generated 2,000-line module; and what importing a
+module of 50 workflows costs a process (`@workflow` compiles on first use).
+Run with `make bench`; figures go to docs/benchmarks.md by hand, never into a
+timed test.
 
-Two figures each: the `rappel check` command end to end (a fresh process,
+Two figures for `rappel check`: the command end to end (a fresh process,
 imports included, as CI sees it), and the check itself in a warm process.
+Fresh processes run with their bytecode cached, as installed code does
+(PYTHONDONTWRITEBYTECODE is dropped), and their CPU time is given beside the
+wall-clock time: on a busy machine it is the steadier figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -20,9 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
 
 
-def generated_module(target_lines: int = 2000) -> str:
+def generated_module(target_lines: int = 2000, workflows: int | None = None) -> str:
     """A realistic module: actions plus workflows with loops, branches,
-    fan-out, retries, try/except and helpers, until it has `target_lines`."""
+    fan-out, retries, try/except and helpers, until it has `target_lines`
+    (or `workflows` workflows)."""
     header = [
         "import asyncio",
         "from datetime import timedelta",
@@ -40,7 +48,7 @@ def generated_module(target_lines: int = 2000) -> str:
     ]
     lines = list(header)
     i = 0
-    while len(lines) < target_lines:
+    while (len(lines) < target_lines) if workflows is None else (i < workflows):
         lines += f'''
 
 @action
@@ -96,17 +104,46 @@ class Batch{i}(Workflow):
     return "\n".join(lines) + "\n"
 
 
-def _timed(fn, repeat: int) -> list[float]:
-    samples = []
+class Samples(list):
+    """Wall-clock seconds, with the CPU seconds they took in `.cpu`."""
+
+    cpu: list[float]
+
+
+def _timed(fn, repeat: int) -> Samples:
+    samples, cpu = Samples(), []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         samples.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    samples.cpu = cpu
     return samples
 
 
+def _timed_processes(fn, repeat: int) -> Samples:
+    samples, cpu = Samples(), []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    samples.cpu = cpu
+    return samples
+
+
+# Fresh processes keep their bytecode, as installed packages do.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _ms(samples: Samples) -> str:
+    return f"{statistics.median(samples) * 1000:7.1f} ms (CPU {statistics.median(samples.cpu) * 1000:.1f})"
+
+
 def _cli(paths: list[Path]) -> None:
-    result = subprocess.run([sys.executable, "-m", "rappel.cli", "check", *map(str, paths)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "rappel.cli", "check", *map(str, paths)], capture_output=True, text=True, env=ENV)
     if result.returncode != 0:
         raise SystemExit(f"rappel check failed:\n{result.stdout}{result.stderr}")
 
@@ -135,16 +172,47 @@ def _as_modules(cases: list[Path], directory: Path) -> list[Path]:
     return copies
 
 
+def _fresh_process(code: str, cwd: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=ENV)
+    if result.returncode != 0:
+        raise SystemExit(f"{code!r} failed:\n{result.stderr}")
+
+
+def _import_cost(directory: Path, repeat: int) -> None:
+    """A fresh process importing a module of 50 workflows, beside one importing
+    the same module without its `@workflow` lines: the difference is what the
+    workflows' definitions cost. Then the first use of one of them (compiled)."""
+    source = generated_module(workflows=50)
+    (directory / "fifty_workflows.py").write_text(source, encoding="utf-8")
+    (directory / "fifty_classes.py").write_text(source.replace("@workflow\n", ""), encoding="utf-8")
+    for name in ("fifty_workflows", "fifty_classes"):
+        _fresh_process(f"import {name}", directory)  # writes the .pyc files
+    plain = _timed_processes(lambda: _fresh_process("import fifty_classes", directory), repeat)
+    full = _timed_processes(lambda: _fresh_process("import fifty_workflows", directory), repeat)
+    first_use = _timed_processes(
+        lambda: _fresh_process("import fifty_workflows as m\nfrom rappel._workflow import program_of\nprogram_of(m.Batch7)", directory),
+        repeat,
+    )
+    median = statistics.median
+    print(
+        f"{'import 50 workflows':<28} {len(source.splitlines()):>6} lines   "
+        f"without @workflow: median {_ms(plain)}   "
+        f"with: median {_ms(full)}, +{(median(full) - median(plain)) * 1000:.1f} ms "
+        f"(CPU +{(median(full.cpu) - median(plain.cpu)) * 1000:.1f})   "
+        f"and compile one workflow: median {_ms(first_use)}"
+    )
+
+
 def _lines(paths: list[Path]) -> int:
     return sum(len(p.read_text(encoding="utf-8").splitlines()) for p in paths)
 
 
-def _report(name: str, lines: int, files: int, cli: list[float], warm: list[float]) -> None:
-    command = f"median {statistics.median(cli) * 1000:7.1f} ms (min {min(cli) * 1000:.1f})"
+def _report(name: str, lines: int, files: int, cli: Samples, warm: Samples) -> None:
+    command = f"median {_ms(cli)}"
     print(
         f"{name:<28} {files:>4} files {lines:>6} lines   "
         f"rappel check: {command}   "
-        f"in-process: median {statistics.median(warm) * 1000:7.1f} ms "
+        f"in-process: median {_ms(warm)} "
         f"({lines / statistics.median(warm):,.0f} lines/s)"
     )
 
@@ -161,14 +229,17 @@ def main() -> None:
         compile_cases = _as_modules(sorted((GOLDEN / "compile").glob("*.py")), Path(tmp))
         corpus = compile_cases + _as_modules(sorted((GOLDEN / "run").glob("*/case.py")), Path(tmp))
         _in_process(corpus)  # warm imports once
-        _report("golden/compile", _lines(compile_cases), len(compile_cases), _timed(lambda: _cli(compile_cases), args.repeat), _timed(lambda: _in_process(compile_cases), args.repeat))
-        _report("golden/compile + golden/run", _lines(corpus), len(corpus), _timed(lambda: _cli(corpus), args.repeat), _timed(lambda: _in_process(corpus), args.repeat))
+        _report("golden/compile", _lines(compile_cases), len(compile_cases), _timed_processes(lambda: _cli(compile_cases), args.repeat), _timed(lambda: _in_process(compile_cases), args.repeat))
+        _report("golden/compile + golden/run", _lines(corpus), len(corpus), _timed_processes(lambda: _cli(corpus), args.repeat), _timed(lambda: _in_process(corpus), args.repeat))
+        one = [c for c in corpus if c.name == "golden_run_26_welcome_email.py"]
+        _report("one workflow file", _lines(one), 1, _timed_processes(lambda: _cli(one), args.repeat), _timed(lambda: _in_process(one), args.repeat))
 
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "big_module.py"
         big.write_text(generated_module(2000), encoding="utf-8")
         lines = len(big.read_text().splitlines())
-        _report("generated module", lines, 1, _timed(lambda: _cli([big]), args.repeat), _timed(lambda: _in_process([big]), args.repeat))
+        _report("generated module", lines, 1, _timed_processes(lambda: _cli([big]), args.repeat), _timed(lambda: _in_process([big]), args.repeat))
+        _import_cost(Path(tmp), args.repeat)
 
 
 if __name__ == "__main__":

@@ -259,7 +259,7 @@ def package(tmp_path, monkeypatch):
 
 
 def test_compile_module_and_workflow_class(package):
-    module = importlib.import_module(f"{package}.flows")  # @workflow compiles at class definition
+    module = importlib.import_module(f"{package}.flows")
     result = compile_module(module)
     assert not result.diagnostics
     program = result.programs["Restock"]

@@ -58,7 +58,9 @@ def test_an_imported_class_that_runs_code_is_rejected(tmp_path, monkeypatch):
         "        return [given, Stamped(label='now')]\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
+    import stamp_flows_q
+
     with pytest.raises(WorkflowCompileError) as raised:
-        import stamp_flows_q  # noqa: F401
+        stamp_flows_q.StampWorkflow.visualize()  # compiled on first use
     assert [d.code for d in raised.value.diagnostics] == ["RPL0231"]
     assert "`Stamped(...)` runs code of its class when it is built: its field `at` has `default_factory=time.time`" in str(raised.value)

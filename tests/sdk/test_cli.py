@@ -176,7 +176,7 @@ def test_the_client_uses_prebuilt_ir_whose_source_hash_matches(workflow_file, tm
         rrl_text(doubler)
 
 
-def test_a_workflow_with_matching_prebuilt_ir_is_not_compiled_at_definition(workflow_file, tmp_path, monkeypatch):
+def test_a_workflow_with_matching_prebuilt_ir_is_never_compiled(workflow_file, tmp_path, monkeypatch):
     import importlib
 
     from rappel._durable import rrl_text
@@ -191,12 +191,14 @@ def test_a_workflow_with_matching_prebuilt_ir_is_not_compiled_at_definition(work
 
     monkeypatch.setenv("RAPPEL_IR_DIR", str(out))
     doubler = reimport()
-    assert doubler.__dict__["__rappel_program__"] is None
+    assert doubler.__dict__["__rappel_program__"] is None  # @workflow compiles on first use
     assert rrl_text(doubler) == (out / "Doubler.rrl").read_text()
-    assert doubler.__dict__["__rappel_program__"] is None  # still: nothing needed it
+    assert doubler.__dict__["__rappel_program__"] is None  # still: the prebuilt text served
 
     monkeypatch.delenv("RAPPEL_IR_DIR")
-    assert reimport().__dict__["__rappel_program__"] is not None
+    doubler = reimport()
+    assert rrl_text(doubler) == (out / "Doubler.rrl").read_text()
+    assert doubler.__dict__["__rappel_program__"] is not None  # compiled for that first use
 
 
 def _write_workflow(workflow_file, body: str, header: str = "") -> Path:

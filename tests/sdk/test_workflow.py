@@ -1,5 +1,6 @@
 import asyncio
 import socket
+import sys
 
 import pytest
 import rappel_compiler
@@ -15,7 +16,7 @@ from rappel import (
 )
 from rappel._client import WorkflowState, configure_backend, current_backend, use_backend
 from rappel._workflow import bind_run_arguments, program_of
-from rappel.testing import local_backend
+from rappel.testing import local_backend, run_local
 
 from .support import uncompiled
 
@@ -40,7 +41,6 @@ def fake_compiler(monkeypatch):
 
     monkeypatch.setattr(rappel_compiler, "compile_workflow_class", compile_workflow_class, raising=False)
     monkeypatch.setattr(rappel_compiler, "CompileError", FakeCompileError, raising=False)
-    monkeypatch.delenv("RAPPEL_SKIP_COMPILE", raising=False)
     return compiled
 
 
@@ -49,47 +49,61 @@ async def wf_echo(value: str) -> str:
     return value
 
 
-def test_workflow_compiles_at_class_definition(fake_compiler):
+def test_workflow_compiles_on_first_use(fake_compiler):
     @workflow
     class Compiled(Workflow):
         async def run(self, value: str) -> str:
             return await wf_echo(value)
 
-    assert fake_compiler == [Compiled]
-    assert Compiled.__rappel_program__ == ("program", "Compiled")
+    # Defining the class compiles nothing: importing a module of many workflows is cheap.
+    assert fake_compiler == []
+    assert Compiled.__rappel_program__ is None
     # The compiler sees the decorated class, with the body it must compile.
     assert Compiled.__rappel_original_run__.__name__ == "run"
     assert Compiled.run is not Compiled.__rappel_original_run__
+    assert program_of(Compiled) == ("program", "Compiled")
+    assert program_of(Compiled) == ("program", "Compiled")
+    assert fake_compiler == [Compiled]  # once
 
 
-def test_compile_errors_become_workflow_compile_errors(fake_compiler):
+def test_compile_errors_become_workflow_compile_errors_at_first_use(fake_compiler):
+    @workflow
+    class Rejected(Workflow):
+        reject = True
+
+        async def run(self) -> None:
+            return None
+
     with pytest.raises(WorkflowCompileError) as info:
-
-        @workflow
-        class Rejected(Workflow):
-            reject = True
-
-            async def run(self) -> None:
-                return None
+        program_of(Rejected)
 
     assert str(info.value) == "error[RPL0101]: datetime.now() is not deterministic"
     assert info.value.diagnostics == ["diag"]
     assert info.value.__cause__ is None
 
 
-def test_skip_compile_defers_compilation_to_first_use(fake_compiler, monkeypatch):
-    monkeypatch.setenv("RAPPEL_SKIP_COMPILE", "1")
+def test_a_workflow_that_cannot_compile_imports_and_fails_at_first_use(tmp_path, monkeypatch):
+    path = tmp_path / "clock_flows_first_use.py"
+    path.write_text(
+        "import time\n"
+        "from rappel import Workflow, workflow\n\n\n"
+        "@workflow\n"
+        "class Clock(Workflow):\n"
+        "    async def run(self) -> float:\n"
+        "        return time.time()\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "clock_flows_first_use", raising=False)
+    import clock_flows_first_use  # the module imports: nothing is compiled yet
 
-    @workflow
-    class Deferred(Workflow):
-        async def run(self) -> None:
-            return None
-
-    assert fake_compiler == []
-    assert Deferred.__rappel_program__ is None
-    assert program_of(Deferred) == ("program", "Deferred")
-    assert program_of(Deferred) == ("program", "Deferred")
-    assert fake_compiler == [Deferred]
+    for first_use in (program_of, lambda cls: cls.visualize(), lambda cls: asyncio.run(run_local(cls))):
+        with pytest.raises(WorkflowCompileError) as info:
+            first_use(clock_flows_first_use.Clock)
+        # It points at the offending call in the file, as `rappel check` does.
+        assert str(info.value).startswith("error[RPL0101]: time.time() is not deterministic and cannot run inside a workflow\n")
+        assert f"--> {path}:8:16\n" in str(info.value)
+        assert "8 |         return time.time()\n" in str(info.value)
+        assert [d.code for d in info.value.diagnostics] == ["RPL0101"]
 
 
 def test_workflow_rejects_what_it_cannot_run():
@@ -154,7 +168,8 @@ def test_deferred_compilation_collects_the_classes_it_saw(fake_compiler):
             async def run(self) -> None:
                 return None
 
-    assert deferred == [] and fake_compiler == [Imported]
+    assert deferred == [] and fake_compiler == []
+    assert program_of(Imported) == ("program", "Imported")
 
 
 with uncompiled():
