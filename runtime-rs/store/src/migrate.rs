@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "idempotency keys",
         include_str!("../migrations/0003_idempotency_keys.sql"),
     ),
+    (
+        4,
+        "instance records",
+        include_str!("../migrations/0004_instance_records.sql"),
+    ),
 ];
 
 #[derive(Debug)]
