@@ -107,7 +107,8 @@ impl Reader {
                         max_ms: samples.last().copied().unwrap_or(0.0),
                     });
                 }
-                Some("progress") => {}
+                // A backlog's seeding (`--backlog`) is not measured.
+                Some("progress" | "backlog") => {}
                 _ => return Err(bad("no known \"kind\"".to_string())),
             }
         }
@@ -166,6 +167,7 @@ mod tests {
     }
 
     const LOG: &str = r#"   Compiling rappel-server
+{"tool":"bench","kind":"backlog","queued":10,"seconds":0.1}
 {"tool":"bench","kind":"progress","elapsed_s":1.0,"done":3,"per_s":3.0,"interval_per_s":3.0}
 {"tool":"bench","kind":"sample","latency_ms":4.0}
 {"tool":"bench","kind":"sample","latency_ms":1.0}
