@@ -561,7 +561,10 @@ async fn a_recorded_timer_keeps_its_first_deadline() {
         state: InstanceState::Completed,
         outcome: "1".to_string(),
     };
-    store.finish_instances("a", &[finished]).await.expect("finish");
+    store
+        .finish_instances("a", &[finished])
+        .await
+        .expect("finish");
     let left: Vec<String> = sqlx::query_scalar("SELECT instance_id::text FROM timers")
         .fetch_all(store.pool())
         .await
