@@ -203,8 +203,9 @@ pub struct Started {
     pub existing: bool,
 }
 
-/// An instance a lease handed over, and why it was runnable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An instance a lease handed over, why it was runnable, and what rebuilds
+/// it (read in the same statement).
+#[derive(Clone, Debug)]
 pub struct Leased {
     pub id: InstanceId,
     pub version_id: i64,
@@ -213,6 +214,7 @@ pub struct Leased {
     pub previous_state: InstanceState,
     /// The timer it slept on, in milliseconds since the Unix epoch.
     pub wake_at_ms: Option<i64>,
+    pub record: InstanceRecord,
 }
 
 /// One completion for the log: the executor's completion as JSON, named by
@@ -296,6 +298,9 @@ pub struct Store {
     pool: PgPool,
     channels: Channels,
     poll_interval: Duration,
+    /// Workflow versions already read: they are immutable, so a lease
+    /// reads each once per process.
+    versions: Arc<std::sync::Mutex<HashMap<i64, Arc<Version>>>>,
 }
 
 /// The notification channels, named after the schema so that stores in
@@ -345,6 +350,7 @@ impl Store {
                 finished: format!("rappel_finished.{schema}"),
             },
             poll_interval: config.poll_interval,
+            versions: Arc::default(),
         })
     }
 
@@ -429,33 +435,44 @@ impl Store {
             .collect())
     }
 
-    /// Leases up to `limit` runnable instances to `owner` for `lease`.
+    /// Leases up to `limit` runnable instances to `owner` for `lease`, with
+    /// what rebuilds each, in one statement.
     pub async fn lease_instances(
         &self,
         owner: &str,
         limit: usize,
         lease: Duration,
     ) -> Result<Vec<Leased>> {
+        const DOING: &str = "lease instances";
         let rows = sqlx::query(include_str!("sql/lease_instances.sql"))
             .bind(owner)
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .bind(millis(lease))
             .fetch_all(&self.pool)
             .await
-            .doing("lease instances")?;
-        rows.iter()
-            .map(|row| {
-                Ok(Leased {
-                    id: InstanceId(row.try_get("id").doing("read a leased instance")?),
-                    version_id: row.try_get("version_id").doing("read a leased instance")?,
-                    previous_state: InstanceState::parse(
-                        row.try_get("previous_state")
-                            .doing("read a leased instance")?,
-                    )?,
-                    wake_at_ms: row.try_get("wake_at_ms").doing("read a leased instance")?,
+            .doing(DOING)?;
+        let mut leased = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let previous_state = InstanceState::parse(row.try_get("previous_state").doing(DOING)?)?;
+            let wake_at_ms = row.try_get("wake_at_ms").doing(DOING)?;
+            leased.push((previous_state, wake_at_ms, RecordRow::read(row)?));
+        }
+        let versions = self
+            .versions_of(leased.iter().map(|(_, _, r)| r.version_id))
+            .await?;
+        Ok(leased
+            .into_iter()
+            .filter_map(|(previous_state, wake_at_ms, row)| {
+                let version = versions.get(&row.version_id)?;
+                Some(Leased {
+                    id: row.id.clone(),
+                    version_id: row.version_id,
+                    previous_state,
+                    wake_at_ms,
+                    record: row.into_record(Arc::clone(version)),
                 })
             })
-            .collect()
+            .collect())
     }
 
     /// Extends `owner`'s leases; returns the instances it still holds.
@@ -482,38 +499,83 @@ impl Store {
         owner: &str,
         batch: &[NewCompletion],
     ) -> Result<Vec<Appended>> {
-        if batch.is_empty() {
-            return Ok(Vec::new());
+        Ok(self.write_log(owner, batch, &[]).await?.0)
+    }
+
+    /// In one statement (one commit): appends completions to the logs of
+    /// instances `owner` holds, in the batch's order, and finishes
+    /// instances it holds (`finish_instances`). An instance's last
+    /// completion and its finish may be in the same call. Returns what
+    /// became of each completion, and the instances finished.
+    pub async fn write_log(
+        &self,
+        owner: &str,
+        appends: &[NewCompletion],
+        finishes: &[Finished],
+    ) -> Result<(Vec<Appended>, Vec<InstanceId>)> {
+        const DOING: &str = "write completions and outcomes";
+        if let Some(unfinished) = finishes.iter().find(|f| !f.state.is_finished()) {
+            return Err(StoreError::NotFinal {
+                id: unfinished.instance_id.clone(),
+                state: unfinished.state.as_str(),
+            });
         }
-        let rows = sqlx::query(include_str!("sql/append_completions.sql"))
+        if appends.is_empty() && finishes.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let rows = sqlx::query(include_str!("sql/write_log.sql"))
             .bind(owner)
             .bind(
-                batch
+                appends
                     .iter()
                     .map(|c| c.instance_id.as_str())
                     .collect::<Vec<_>>(),
             )
             .bind(
-                batch
+                appends
                     .iter()
                     .map(|c| c.operation_id.as_str())
                     .collect::<Vec<_>>(),
             )
-            .bind(batch.iter().map(|c| c.attempt).collect::<Vec<_>>())
+            .bind(appends.iter().map(|c| c.attempt).collect::<Vec<_>>())
             .bind(
-                batch
+                appends
                     .iter()
                     .map(|c| c.completion.as_str())
                     .collect::<Vec<_>>(),
             )
+            .bind(
+                finishes
+                    .iter()
+                    .map(|f| f.instance_id.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                finishes
+                    .iter()
+                    .map(|f| f.state.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                finishes
+                    .iter()
+                    .map(|f| f.outcome.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(&self.channels.finished)
             .fetch_all(&self.pool)
             .await
-            .doing("append completions")?;
-        let mut outcomes = vec![Appended::NotLeased; batch.len()];
+            .doing(DOING)?;
+        let mut outcomes = vec![Appended::NotLeased; appends.len()];
+        let mut finished = Vec::new();
         let mut taken_seqs = std::collections::HashSet::new();
         for row in rows {
-            let position: i64 = row.try_get("n").doing("read an appended completion")?;
-            let seq: Option<i64> = row.try_get("seq").doing("read an appended completion")?;
+            if let Some(id) = row.try_get::<Option<String>, _>("finished").doing(DOING)? {
+                finished.push(InstanceId(id));
+                continue;
+            }
+            let position: i64 = row.try_get("n").doing(DOING)?;
+            let seq: Option<i64> = row.try_get("seq").doing(DOING)?;
             let Some(slot) = usize::try_from(position - 1)
                 .ok()
                 .and_then(|index| outcomes.get_mut(index))
@@ -526,78 +588,65 @@ impl Store {
                 _ => Appended::Duplicate,
             };
         }
-        Ok(outcomes)
+        Ok((outcomes, finished))
     }
 
     /// What rebuilds each instance, in the order asked; an unknown id is
     /// left out.
     pub async fn load_instances(&self, ids: &[InstanceId]) -> Result<Vec<InstanceRecord>> {
-        const DOING: &str = "load instances";
         let rows = sqlx::query(include_str!("sql/load_instances.sql"))
             .bind(strs(ids))
             .fetch_all(&self.pool)
             .await
-            .doing(DOING)?;
-        let mut instances = HashMap::new();
+            .doing(RecordRow::DOING)?;
+        let mut found = HashMap::new();
         for row in &rows {
-            let id: String = row.try_get("id").doing(DOING)?;
-            let snapshot_seq: Option<i64> = row.try_get("snapshot_seq").doing(DOING)?;
-            let snapshot_state: Option<String> = row.try_get("snapshot_state").doing(DOING)?;
-            let version_id: i64 = row.try_get("version_id").doing(DOING)?;
-            let state = InstanceState::parse(row.try_get("state").doing(DOING)?)?;
-            let arguments: String = row.try_get("arguments").doing(DOING)?;
-            let snapshot = snapshot_seq
-                .zip(snapshot_state)
-                .map(|(seq, state)| SnapshotRecord { seq, state });
-            instances.insert(id, (version_id, arguments, state, snapshot));
+            let row = RecordRow::read(row)?;
+            found.insert(row.id.clone(), row);
         }
-
-        let mut version_ids: Vec<i64> = instances.values().map(|i| i.0).collect();
-        version_ids.sort_unstable();
-        version_ids.dedup();
-        let versions = self.load_versions(&version_ids).await?;
-
-        let (found, after): (Vec<&str>, Vec<i64>) = instances
+        let versions = self
+            .versions_of(found.values().map(|r| r.version_id))
+            .await?;
+        Ok(ids
             .iter()
-            .map(|(id, i)| (id.as_str(), i.3.as_ref().map_or(0, |s| s.seq)))
-            .unzip();
-        let rows = sqlx::query(include_str!("sql/load_completions.sql"))
-            .bind(found)
-            .bind(after)
-            .fetch_all(&self.pool)
-            .await
-            .doing(DOING)?;
-        let mut logs: HashMap<String, Vec<LoggedCompletion>> = HashMap::new();
-        for row in rows {
-            logs.entry(row.try_get("instance_id").doing(DOING)?)
-                .or_default()
-                .push(LoggedCompletion {
-                    seq: row.try_get("seq").doing(DOING)?,
-                    operation_id: row.try_get("operation_id").doing(DOING)?,
-                    attempt: row.try_get("attempt").doing(DOING)?,
-                    completion: row.try_get("completion").doing(DOING)?,
-                });
-        }
+            .filter_map(|id| {
+                let row = found.remove(id)?;
+                let version = versions.get(&row.version_id)?;
+                Some(row.into_record(Arc::clone(version)))
+            })
+            .collect())
+    }
 
-        let mut records = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some((version_id, arguments, state, snapshot)) = instances.remove(id.as_str())
-            else {
-                continue;
-            };
-            let Some(version) = versions.get(&version_id) else {
-                continue;
-            };
-            records.push(InstanceRecord {
-                completions: logs.remove(id.as_str()).unwrap_or_default(),
-                id: id.clone(),
-                version: Arc::clone(version),
-                arguments,
-                state,
-                snapshot,
-            });
+    /// The versions of these ids, read from the database only the first
+    /// time.
+    async fn versions_of(
+        &self,
+        ids: impl Iterator<Item = i64>,
+    ) -> Result<HashMap<i64, Arc<Version>>> {
+        let mut found = HashMap::new();
+        let mut missing = Vec::new();
+        {
+            let cache = self.versions.lock().unwrap_or_else(|e| e.into_inner());
+            for id in ids {
+                match cache.get(&id) {
+                    Some(version) => {
+                        found.insert(id, Arc::clone(version));
+                    }
+                    None => missing.push(id),
+                }
+            }
         }
-        Ok(records)
+        if !missing.is_empty() {
+            missing.sort_unstable();
+            missing.dedup();
+            let loaded = self.load_versions(&missing).await?;
+            let mut cache = self.versions.lock().unwrap_or_else(|e| e.into_inner());
+            for (id, version) in loaded {
+                cache.insert(id, Arc::clone(&version));
+                found.insert(id, version);
+            }
+        }
+        Ok(found)
     }
 
     /// Workflow versions by id.
@@ -644,8 +693,8 @@ impl Store {
         Ok(saved.into_iter().map(InstanceId).collect())
     }
 
-    /// Records the outcome of instances `owner` holds, ends their leases and
-    /// notifies waiters; returns those finished.
+    /// Records the outcome of instances `owner` holds, ends their leases,
+    /// deletes their timers and notifies waiters; returns those finished.
     pub async fn finish_instances(
         &self,
         owner: &str,
@@ -660,21 +709,7 @@ impl Store {
                 state: unfinished.state.as_str(),
             });
         }
-        let finished: Vec<String> = sqlx::query_scalar(include_str!("sql/finish_instances.sql"))
-            .bind(owner)
-            .bind(
-                batch
-                    .iter()
-                    .map(|f| f.instance_id.as_str())
-                    .collect::<Vec<_>>(),
-            )
-            .bind(batch.iter().map(|f| f.state.as_str()).collect::<Vec<_>>())
-            .bind(batch.iter().map(|f| f.outcome.as_str()).collect::<Vec<_>>())
-            .bind(&self.channels.finished)
-            .fetch_all(&self.pool)
-            .await
-            .doing("finish instances")?;
-        Ok(finished.into_iter().map(InstanceId).collect())
+        Ok(self.write_log(owner, &[], batch).await?.1)
     }
 
     /// Cancels the instances that have not finished, whoever holds them:
@@ -798,6 +833,67 @@ impl Store {
             }
             // Any finish (or the poll interval, or the deadline) means look again.
             listener.next_before(deadline).await?;
+        }
+    }
+}
+
+/// A row of `instance_records` (migrations/0004), before its version is
+/// attached.
+struct RecordRow {
+    id: InstanceId,
+    version_id: i64,
+    arguments: String,
+    state: InstanceState,
+    snapshot: Option<SnapshotRecord>,
+    completions: Vec<LoggedCompletion>,
+}
+
+impl RecordRow {
+    const DOING: &'static str = "load instances";
+
+    fn read(row: &sqlx::postgres::PgRow) -> Result<RecordRow> {
+        const DOING: &str = RecordRow::DOING;
+        let snapshot_seq: Option<i64> = row.try_get("snapshot_seq").doing(DOING)?;
+        let snapshot_state: Option<String> = row.try_get("snapshot_state").doing(DOING)?;
+        let seqs: Option<Vec<i64>> = row.try_get("seqs").doing(DOING)?;
+        let operation_ids: Option<Vec<String>> = row.try_get("operation_ids").doing(DOING)?;
+        let attempts: Option<Vec<i64>> = row.try_get("attempts").doing(DOING)?;
+        let completions: Option<Vec<String>> = row.try_get("completions").doing(DOING)?;
+        let completions = seqs
+            .unwrap_or_default()
+            .into_iter()
+            .zip(operation_ids.unwrap_or_default())
+            .zip(attempts.unwrap_or_default())
+            .zip(completions.unwrap_or_default())
+            .map(
+                |(((seq, operation_id), attempt), completion)| LoggedCompletion {
+                    seq,
+                    operation_id,
+                    attempt,
+                    completion,
+                },
+            )
+            .collect();
+        Ok(RecordRow {
+            id: InstanceId(row.try_get("id").doing(DOING)?),
+            version_id: row.try_get("version_id").doing(DOING)?,
+            arguments: row.try_get("arguments").doing(DOING)?,
+            state: InstanceState::parse(row.try_get("state").doing(DOING)?)?,
+            snapshot: snapshot_seq
+                .zip(snapshot_state)
+                .map(|(seq, state)| SnapshotRecord { seq, state }),
+            completions,
+        })
+    }
+
+    fn into_record(self, version: Arc<Version>) -> InstanceRecord {
+        InstanceRecord {
+            id: self.id,
+            version,
+            arguments: self.arguments,
+            state: self.state,
+            snapshot: self.snapshot,
+            completions: self.completions,
         }
     }
 }

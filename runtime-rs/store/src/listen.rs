@@ -2,6 +2,7 @@
 //! once; the poll interval bounds the wait when one is lost (a dropped
 //! connection, a timer coming due, which nothing notifies).
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use sqlx::postgres::{PgListener, PgPool};
@@ -13,7 +14,9 @@ use crate::{Channels, InstanceId};
 /// Why a listener woke.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// This instance finished.
+    /// This instance finished. (One notification names every instance a
+    /// statement finished, up to a hundred; the listener hands them out one
+    /// by one.)
     Finished(InstanceId),
     /// Instances were queued or released: there may be work to lease.
     Work,
@@ -26,6 +29,8 @@ pub struct Listener {
     listener: PgListener,
     channels: Channels,
     poll_interval: Duration,
+    /// Finished instances received and not handed out yet.
+    finished: VecDeque<InstanceId>,
 }
 
 impl Listener {
@@ -45,6 +50,7 @@ impl Listener {
             listener,
             channels: channels.clone(),
             poll_interval,
+            finished: VecDeque::new(),
         })
     }
 
@@ -58,6 +64,9 @@ impl Listener {
     pub async fn next_before(&mut self, deadline: Instant) -> Result<Event> {
         let until = deadline.min(Instant::now() + self.poll_interval);
         loop {
+            if let Some(id) = self.finished.pop_front() {
+                return Ok(Event::Finished(id));
+            }
             let notification = match tokio::time::timeout_at(until, self.listener.recv()).await {
                 Err(_elapsed) => return Ok(Event::Poll),
                 Ok(received) => received.doing("receive a notification")?,
@@ -66,9 +75,9 @@ impl Listener {
                 return Ok(Event::Work);
             }
             if notification.channel() == self.channels.finished {
-                if let Ok(id) = InstanceId::parse(notification.payload()) {
-                    return Ok(Event::Finished(id));
-                }
+                let ids = notification.payload().split(',');
+                self.finished
+                    .extend(ids.filter_map(|id| InstanceId::parse(id).ok()));
             }
         }
     }

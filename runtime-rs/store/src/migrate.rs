@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_idempotency_keys.sql"),
     ),
     (
+        4,
+        "instance records",
+        include_str!("../migrations/0004_instance_records.sql"),
+    ),
+    (
         5,
         "cancelled instances",
         include_str!("../migrations/0005_cancelled.sql"),

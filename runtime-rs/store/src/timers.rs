@@ -63,18 +63,4 @@ impl Store {
         }
         Ok(left)
     }
-
-    /// Deletes the timers of instances that finished (or whose timers no
-    /// longer matter); returns how many went.
-    pub async fn clear_timers(&self, ids: &[InstanceId]) -> Result<u64> {
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        let done = sqlx::query("DELETE FROM timers WHERE instance_id = ANY ($1::uuid[])")
-            .bind(crate::strs(ids))
-            .execute(&self.pool)
-            .await
-            .doing("clear timers")?;
-        Ok(done.rows_affected())
-    }
 }

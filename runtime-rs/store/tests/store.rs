@@ -568,9 +568,19 @@ async fn a_recorded_timer_keeps_its_first_deadline() {
         .await
         .expect("record a due timer");
     assert_eq!(now[&due], Duration::ZERO);
-    let cleared = store
-        .clear_timers(std::slice::from_ref(mine))
+    // Finishing the instance deletes its timers, and only its.
+    let finished = Finished {
+        instance_id: mine.clone(),
+        state: InstanceState::Completed,
+        outcome: "1".to_string(),
+    };
+    store
+        .finish_instances("a", &[finished])
         .await
-        .expect("clear timers");
-    assert_eq!(cleared, 2);
+        .expect("finish");
+    let left: Vec<String> = sqlx::query_scalar("SELECT instance_id::text FROM timers")
+        .fetch_all(store.pool())
+        .await
+        .expect("read timers");
+    assert!(left.is_empty(), "{left:?}");
 }

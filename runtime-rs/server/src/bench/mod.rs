@@ -65,6 +65,11 @@ pub enum BenchError {
          names the Python with rappel installed)"
     )]
     Stalled(Duration),
+    #[error(
+        "--backlog {backlog} is too small: the run needs {needed} queued instances (the ones it \
+         measures, plus a warm-up of one batch per worker); raise --backlog or lower the count"
+    )]
+    BacklogTooSmall { backlog: usize, needed: usize },
 }
 
 fn database(doing: impl Into<String>) -> impl FnOnce(sqlx::Error) -> BenchError {
@@ -180,6 +185,11 @@ pub struct Plan {
     pub dispatchers: usize,
     pub log_interval: Duration,
     pub python: PathBuf,
+    /// When not 0: this many instances are queued before the runtime
+    /// starts, and the run measures how fast the first `instances` of them
+    /// (after a warm-up) drain from a queue that deep, instead of a closed
+    /// loop.
+    pub backlog: usize,
 }
 
 /// Writes one JSON line to stdout.
@@ -216,6 +226,9 @@ async fn connect(url: &str, max_connections: u32) -> Result<Store, BenchError> {
 
 async fn run_in(plan: &Plan, url: &str, module_dir: &Path) -> Result<(), BenchError> {
     let store = connect(url, 4).await?;
+    if plan.backlog > 0 {
+        seed_backlog(plan, &store).await?;
+    }
     let slots = (plan.concurrency.min(plan.instances) * plan.parallel_actions)
         .div_ceil(plan.workers * plan.dispatchers)
         .max(1);
@@ -240,7 +253,11 @@ async fn run_in(plan: &Plan, url: &str, module_dir: &Path) -> Result<(), BenchEr
         };
         running.push(StartWorkers::start(connect(url, 8).await?, options, None, spec).await?);
     }
-    let outcome = measure(plan, &store).await;
+    let outcome = if plan.backlog > 0 {
+        measure_backlog(plan, &store).await
+    } else {
+        measure(plan, &store).await
+    };
     for each in running {
         each.stop().await;
     }
@@ -450,6 +467,131 @@ async fn log_step_latencies(
     Ok(())
 }
 
+/// Instances per statement when seeding a backlog.
+const SEED_BATCH: usize = 5000;
+
+/// Queues `plan.backlog` instances, then has Postgres analyse the table, as
+/// autovacuum would for a queue that stayed this deep.
+async fn seed_backlog(plan: &Plan, store: &Store) -> Result<(), BenchError> {
+    let (name, rrl) = plan.workflow;
+    let version = store.register_version(name, rrl).await?;
+    let new = NewInstance {
+        version_id: version.id,
+        arguments: arguments(plan.payload_bytes, plan.size),
+    };
+    let started = Instant::now();
+    let mut seeded = 0;
+    while seeded < plan.backlog {
+        let count = SEED_BATCH.min(plan.backlog - seeded);
+        store.start_instances(&vec![new.clone(); count]).await?;
+        seeded += count;
+    }
+    sqlx::query("ANALYZE instances")
+        .execute(store.pool())
+        .await
+        .map_err(database("analyse the seeded backlog"))?;
+    log(&serde_json::json!({
+        "tool": plan.tool,
+        "kind": "backlog",
+        "queued": seeded,
+        "seconds": round(started.elapsed().as_secs_f64()),
+    }));
+    Ok(())
+}
+
+/// Backlog mode: the first `warm` instances to finish warm the runtime up;
+/// then the clock runs while `plan.instances` more finish, the queue still
+/// holding the rest. No latency samples: an instance's latency here is
+/// mostly the time it queued behind the backlog.
+async fn measure_backlog(plan: &Plan, store: &Store) -> Result<(), BenchError> {
+    let warm = plan.workers * plan.dispatchers * plan.batch_size;
+    if warm + plan.instances > plan.backlog {
+        return Err(BenchError::BacklogTooSmall {
+            backlog: plan.backlog,
+            needed: warm + plan.instances,
+        });
+    }
+    let mut listener = store.listen().await?;
+    let mut finished = 0usize;
+    let mut started: Option<Instant> = None;
+    let mut last_progress = Instant::now();
+    let mut logged_done = 0usize;
+    let mut next_log = Instant::now() + plan.log_interval;
+    loop {
+        let before = finished;
+        match listener
+            .next_before(tokio::time::Instant::from_std(next_log))
+            .await?
+        {
+            Event::Finished(_) => finished += 1,
+            // A notification may be lost: the database's count has the last word.
+            Event::Poll => finished = finished.max(finished_count(store).await?),
+            Event::Work => {}
+        }
+        if finished > before {
+            last_progress = Instant::now();
+        } else if last_progress.elapsed() > STALL {
+            return Err(BenchError::Stalled(STALL));
+        }
+        let Some(since) = started else {
+            if finished >= warm {
+                started = Some(Instant::now());
+                next_log = Instant::now() + plan.log_interval;
+            }
+            continue;
+        };
+        let done = (finished - warm).min(plan.instances);
+        if Instant::now() >= next_log {
+            let elapsed = since.elapsed().as_secs_f64();
+            log(&serde_json::json!({
+                "tool": plan.tool,
+                "kind": "progress",
+                "elapsed_s": round(elapsed),
+                "done": done,
+                "queued": plan.backlog - finished,
+                "per_s": round(done as f64 / elapsed),
+                "interval_per_s": round((done - logged_done) as f64 / plan.log_interval.as_secs_f64()),
+            }));
+            logged_done = done;
+            next_log += plan.log_interval;
+        }
+        if done >= plan.instances {
+            break;
+        }
+    }
+    let seconds = started.map_or(0.0, |since| since.elapsed().as_secs_f64());
+    let failed: i64 = sqlx::query_scalar("SELECT count(*) FROM instances WHERE state = 'failed'")
+        .fetch_one(store.pool())
+        .await
+        .map_err(database("count the failed instances"))?;
+    if failed > 0 {
+        return Err(BenchError::Failed {
+            failed: usize::try_from(failed).unwrap_or(0),
+            total: finished,
+            outcome: "(see the instances' outcomes with --keep)".to_string(),
+        });
+    }
+    let (name, _) = plan.workflow;
+    let instances = plan.instances as f64;
+    log(&serde_json::json!({
+        "tool": plan.tool,
+        "kind": "summary",
+        "workflow": name,
+        "instances": plan.instances,
+        "actions": plan.instances * plan.actions_per_instance,
+        "seconds": round(seconds),
+        "instances_per_s": round(instances / seconds),
+        "actions_per_s": round(instances * plan.actions_per_instance as f64 / seconds),
+        "concurrency": plan.concurrency,
+        "batch_size": plan.batch_size,
+        "payload_bytes": plan.payload_bytes,
+        "workers": plan.workers,
+        "dispatchers": plan.dispatchers,
+        "backlog": plan.backlog,
+    }));
+    Ok(())
+}
+
 async fn finished_count(store: &Store) -> Result<usize, BenchError> {
     let count: i64 =
         sqlx::query_scalar("SELECT count(*) FROM instances WHERE state IN ('completed', 'failed')")
@@ -539,6 +681,13 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
             help: "seconds between progress lines",
         },
         Flag {
+            name: "--backlog",
+            default: Some("0"),
+            help: "queue this many instances before the runtime starts, then measure how fast \
+                   the first N of them drain (after a warm-up of one batch per worker) instead \
+                   of a closed loop",
+        },
+        Flag {
             name: "--keep",
             default: None,
             help: "keep the benchmark's database (its URL is printed on stderr)",
@@ -588,6 +737,7 @@ pub fn main(tool: &'static str, argv: impl IntoIterator<Item = String>) -> std::
             dispatchers: parsed.number("--start-workers", 1)?,
             log_interval: parsed.seconds("--log-interval")?,
             python: crate::supervisor::python(),
+            backlog: parsed.number("--backlog", 0)?,
         };
         Ok((plan, parsed.switch("--keep")))
     });

@@ -142,7 +142,8 @@ impl Reader {
                         wal_bytes_per_action: value["wal_bytes_per_action"].as_f64(),
                     });
                 }
-                Some("progress") => {}
+                // A backlog's seeding (`--backlog`) is not measured.
+                Some("progress" | "backlog") => {}
                 _ => return Err(bad("no known \"kind\"".to_string())),
             }
         }
@@ -224,6 +225,7 @@ mod tests {
     }
 
     const LOG: &str = r#"   Compiling rappel-server
+{"tool":"bench","kind":"backlog","queued":10,"seconds":0.1}
 {"tool":"bench","kind":"progress","elapsed_s":1.0,"done":3,"per_s":3.0,"interval_per_s":3.0}
 {"tool":"bench","kind":"sample","latency_ms":4.0}
 {"tool":"bench","kind":"sample","latency_ms":1.0}

@@ -31,7 +31,7 @@ use crate::proto::{Dispatch as DispatchMessage, DispatchBatch, Drain, RuntimeMes
 use crate::worker_stream::{MAX_MESSAGE_BYTES, StreamKey, WorkerEvent};
 use completions::{decode_result, kwargs_text, outcome_of, rappel_error, row_of};
 use programs::Programs;
-use writer::{Report, Write};
+use writer::{Report, Then, Write};
 
 /// How the dispatcher runs; `Options::from_config` reads the settings.
 #[derive(Clone, Debug)]
@@ -164,7 +164,11 @@ pub struct Dispatcher {
     dues: BTreeMap<DueKey, Due>,
     counter: u64,
     writes_in_flight: usize,
-    leasing: bool,
+    /// Lease queries in flight.
+    leasing: usize,
+    /// The last lease filled its batch: the queue is deep, so the next
+    /// lease may go before it comes back.
+    deep: bool,
     renewing: bool,
     more_work: bool,
     shutdown_at: Option<Instant>,
@@ -177,6 +181,9 @@ pub struct Dispatcher {
 
 /// A dispatch batch holds about this much of kwargs at most.
 const MAX_BATCH_BYTES: usize = 4 << 20;
+
+/// Lease queries in flight at most.
+const LEASES_IN_FLIGHT: usize = 2;
 
 /// How long leasing pauses after a failed lease query, at first and at most.
 const LEASE_RETRY: Duration = Duration::from_millis(250);
@@ -214,7 +221,8 @@ impl Dispatcher {
             dues: BTreeMap::new(),
             counter: 0,
             writes_in_flight: 0,
-            leasing: false,
+            leasing: 0,
+            deep: false,
             renewing: false,
             more_work: true,
             shutdown_at: None,
@@ -274,7 +282,7 @@ impl Dispatcher {
             return false;
         };
         let drained = self.workers.is_empty() || Instant::now() >= deadline;
-        drained && self.writes_in_flight == 0 && !self.leasing
+        drained && self.writes_in_flight == 0 && self.leasing == 0
     }
 
     async fn release_all(&mut self) {
@@ -312,13 +320,14 @@ impl Dispatcher {
                 }
             }
             Input::Leased(result, asked) => {
-                self.leasing = false;
+                self.leasing -= 1;
                 match result {
                     Ok(records) => {
                         self.lease_retry = LEASE_RETRY;
                         // A full batch: there may be more (a notification
                         // that came meanwhile has said so already).
-                        self.more_work |= records.len() >= asked;
+                        self.deep = records.len() >= asked;
+                        self.more_work |= self.deep;
                         for record in records {
                             self.adopt(record);
                         }
@@ -326,6 +335,7 @@ impl Dispatcher {
                     Err(error) => {
                         let pause = self.lease_retry;
                         eprintln!("start-workers: {error}; leasing again in {pause:?}");
+                        self.deep = false;
                         self.lease_paused_until = Some(Instant::now() + pause);
                         self.lease_retry = (pause * 2).min(MAX_LEASE_RETRY);
                         // Nothing else may wake the loop when the pause ends.
@@ -470,7 +480,53 @@ impl Dispatcher {
         if let Some(held) = self.held.get_mut(&attempt.instance) {
             held.attempts -= 1;
         }
-        self.append(attempt.instance, completion, row);
+        self.append_answer(attempt.instance, completion, row);
+    }
+
+    /// An answer for the log. When nothing else of its instance is in
+    /// flight (no attempt, timer or write), nothing can reach the machine
+    /// before this completion is in the log, so the machine is fed now and
+    /// what it answers waits for the append: a finish then travels with its
+    /// completion in one statement instead of two commits in a row. Should
+    /// the append not go in, the instance is dropped and rebuilt from its log.
+    fn append_answer(&mut self, instance: InstanceId, completion: Completion, row: String) {
+        let Some(held) = self.held.get_mut(&instance) else {
+            return;
+        };
+        let alone =
+            held.attempts == 0 && held.writes == 0 && held.timers.is_empty() && !held.leaving;
+        if !alone {
+            return self.append(instance, completion, row);
+        }
+        let row = NewCompletion {
+            instance_id: instance.clone(),
+            operation_id: completion.id().to_string(),
+            attempt: log_attempt(&completion),
+            completion: row,
+        };
+        let commands = held.machine.complete(completion).unwrap_or_else(|error| {
+            eprintln!("start-workers: instance {instance}: {error}");
+            Vec::new()
+        });
+        held.writes += 1;
+        match <[Command; 1]>::try_from(commands) {
+            Ok([Command::Finish(finish)]) => {
+                held.leaving = true;
+                let finished = finished_of(&instance, &finish);
+                self.write(Write::Finish {
+                    finished,
+                    last: Some(row),
+                });
+            }
+            Ok(one) => self.write(Write::Append {
+                row,
+                then: Then::Issue(one.into()),
+            }),
+            Err(commands) => self.write(Write::Append {
+                row,
+                then: Then::Issue(commands),
+            }),
+        }
     }
 
     fn append(&mut self, instance: InstanceId, completion: Completion, row: String) {
@@ -484,7 +540,10 @@ impl Dispatcher {
             attempt: log_attempt(&completion),
             completion: row,
         };
-        self.write(Write::Append { row, completion });
+        self.write(Write::Append {
+            row,
+            then: Then::Feed(completion),
+        });
     }
 
     fn write(&mut self, write: Write) {
@@ -600,16 +659,28 @@ impl Dispatcher {
 
     // ------------------------------------------------------------ instances
 
+    /// Leases while there is work and room, keeping up to
+    /// `LEASES_IN_FLIGHT` lease queries in flight when the queue is deep, so
+    /// that one's wait for its commit overlaps the next.
     fn lease_more(&mut self) {
-        let room = self.options.max_held.saturating_sub(self.held.len());
-        if self.leasing || !self.more_work || self.shutdown_at.is_some() || room == 0 {
-            return;
+        while self.leasing < LEASES_IN_FLIGHT && self.more_work && self.lease_one() {}
+    }
+
+    /// Sends one lease query if there is room; says whether it did.
+    fn lease_one(&mut self) -> bool {
+        let leasing = self.leasing * self.options.batch_size;
+        let room = self
+            .options
+            .max_held
+            .saturating_sub(self.held.len() + leasing);
+        if self.shutdown_at.is_some() || room == 0 {
+            return false;
         }
         if self
             .lease_paused_until
             .is_some_and(|until| Instant::now() < until)
         {
-            return;
+            return false;
         }
         // Enough queued for every free slot already: lease when it drains.
         let free: usize = self
@@ -618,28 +689,24 @@ impl Dispatcher {
             .filter(|w| !w.draining)
             .map(|w| w.slots.saturating_sub(w.running.len()))
             .sum();
-        if self.queue.len() > free + self.options.batch_size {
-            return;
+        if self.queue.len() + leasing > free + self.options.batch_size {
+            return false;
         }
-        self.leasing = true;
-        self.more_work = false;
+        self.leasing += 1;
+        self.more_work = self.deep;
         let limit = room.min(self.options.batch_size.max(1));
         let store = self.store.clone();
         let owner = self.options.owner.clone();
         let lease = self.options.lease;
         let inputs = self.inputs.clone();
         tokio::spawn(async move {
-            let result = async {
-                let leased = store.lease_instances(&owner, limit, lease).await?;
-                if leased.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let ids: Vec<InstanceId> = leased.into_iter().map(|l| l.id).collect();
-                store.load_instances(&ids).await
-            }
-            .await;
+            let result = store
+                .lease_instances(&owner, limit, lease)
+                .await
+                .map(|leased| leased.into_iter().map(|l| l.record).collect());
             let _ = inputs.send(Input::Leased(result, limit));
         });
+        true
     }
 
     fn renew(&mut self) {
@@ -711,11 +778,14 @@ impl Dispatcher {
         eprintln!("start-workers: {message}");
         let exception = rappel_error(message);
         let outcome = codec::dumps(&Value::Exception(exception)).unwrap_or_default();
-        self.write(Write::Finish(Finished {
-            instance_id: id,
-            state: InstanceState::Failed,
-            outcome,
-        }));
+        self.write(Write::Finish {
+            finished: Finished {
+                instance_id: id,
+                state: InstanceState::Failed,
+                outcome,
+            },
+            last: None,
+        });
     }
 
     /// Acts on what the machine of `id` issued.
@@ -796,16 +866,11 @@ impl Dispatcher {
                 Command::Finish(finish) => {
                     held.leaving = true;
                     held.writes += 1;
-                    let (completed, outcome) = outcome_of(&finish);
-                    self.write(Write::Finish(Finished {
-                        instance_id: id.clone(),
-                        state: if completed {
-                            InstanceState::Completed
-                        } else {
-                            InstanceState::Failed
-                        },
-                        outcome,
-                    }));
+                    let finished = finished_of(id, &finish);
+                    self.write(Write::Finish {
+                        finished,
+                        last: None,
+                    });
                 }
             }
         }
@@ -860,19 +925,22 @@ impl Dispatcher {
         // every `snapshot_every` of them was saved and then superseded within
         // the same write batch.
         let mut fed: Vec<InstanceId> = Vec::new();
-        for (id, completion, appended) in report.appended {
+        for (id, then, appended) in report.appended {
             let Some(held) = self.held.get_mut(&id) else {
                 continue;
             };
             held.writes = held.writes.saturating_sub(1);
             match appended {
                 Appended::New { seq } => {
-                    let commands = match held.machine.complete(completion) {
-                        Ok(commands) => commands,
-                        Err(error) => {
-                            eprintln!("start-workers: instance {id}: {error}");
-                            continue;
-                        }
+                    let commands = match then {
+                        Then::Issue(commands) => commands,
+                        Then::Feed(completion) => match held.machine.complete(completion) {
+                            Ok(commands) => commands,
+                            Err(error) => {
+                                eprintln!("start-workers: instance {id}: {error}");
+                                continue;
+                            }
+                        },
                     };
                     held.last_seq = held.last_seq.max(seq);
                     held.since_snapshot += 1;
@@ -881,7 +949,9 @@ impl Dispatcher {
                         fed.push(id);
                     }
                 }
-                Appended::Duplicate => {} // a late answer: the log has one
+                // A late answer: the log has one (an instance whose machine
+                // was fed it ahead is in `report.reread`).
+                Appended::Duplicate => {}
                 Appended::NotLeased => self.lost(&id),
             }
         }
@@ -989,6 +1059,20 @@ impl Dispatcher {
                 keep
             });
         }
+    }
+}
+
+/// The store's record of a machine's outcome.
+fn finished_of(id: &InstanceId, finish: &rrl::exec::Finish) -> Finished {
+    let (completed, outcome) = outcome_of(finish);
+    Finished {
+        instance_id: id.clone(),
+        state: if completed {
+            InstanceState::Completed
+        } else {
+            InstanceState::Failed
+        },
+        outcome,
     }
 }
 

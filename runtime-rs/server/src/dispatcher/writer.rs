@@ -15,7 +15,7 @@ use std::time::Duration;
 use rappel_store::{
     Appended, Finished, InstanceId, NewCompletion, NewSnapshot, Store, StoreError, TimerKey,
 };
-use rrl::exec::Completion;
+use rrl::exec::{Command, Completion};
 use tokio::sync::mpsc;
 
 /// How long the writer waits for more after the first write of a batch,
@@ -32,12 +32,21 @@ const RETRY_FOR: Duration = Duration::from_secs(60);
 const FIRST_PAUSE: Duration = Duration::from_millis(50);
 const MAX_PAUSE: Duration = Duration::from_secs(2);
 
+/// What the dispatcher does with a completion once it is in the log.
+pub enum Then {
+    /// Feed it to the machine (`completion` is what the row encodes).
+    Feed(Completion),
+    /// The machine was fed already (nothing else of the instance was in
+    /// flight, so nothing could come between): issue what it answered.
+    Issue(Vec<Command>),
+}
+
 /// One durable write.
 pub enum Write {
-    /// A completion for the log; `completion` is what the row encodes.
+    /// A completion for the log.
     Append {
         row: NewCompletion,
-        completion: Completion,
+        then: Then,
     },
     /// A timer, due after the delay unless recorded already.
     Timer {
@@ -45,7 +54,12 @@ pub enum Write {
         delay: Duration,
     },
     Snapshot(NewSnapshot),
-    Finish(Finished),
+    /// The outcome, with the completion that led to it when the machine was
+    /// fed that one ahead of its log: both are written by one statement.
+    Finish {
+        finished: Finished,
+        last: Option<NewCompletion>,
+    },
     /// Sleep until the delay passes, giving the lease up.
     Park {
         id: InstanceId,
@@ -57,7 +71,7 @@ pub enum Write {
 #[derive(Default)]
 pub struct Report {
     /// In the batch's order.
-    pub appended: Vec<(InstanceId, Completion, Appended)>,
+    pub appended: Vec<(InstanceId, Then, Appended)>,
     /// Each timer and the time left until it is due; `None` when the
     /// instance's lease is gone.
     pub timers: Vec<(TimerKey, Option<Duration>)>,
@@ -69,9 +83,10 @@ pub struct Report {
     /// store is uncertain, so they are dropped and rebuilt from the log.
     pub failed: Vec<(InstanceId, String)>,
     /// Instances whose append was retried and found rows already in the
-    /// log: the try that failed may have written them, so their machines
-    /// may lag the log. Each is also in `appended`; it is dropped, released
-    /// and rebuilt from the log, never fed the same completion twice.
+    /// log (the try that failed may have written them, so their machines
+    /// may lag the log), or whose machine was fed a completion the log had
+    /// already. Each is also in `appended`; it is dropped, released and
+    /// rebuilt from the log, never fed the same completion twice.
     pub reread: Vec<InstanceId>,
 }
 
@@ -121,16 +136,20 @@ pub fn spawn(
 
 async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
     let mut appends = Vec::new();
+    let mut lasts = Vec::new();
     let mut timers = Vec::new();
     let mut snapshots = Vec::new();
     let mut finishes = Vec::new();
     let mut parks = Vec::new();
     for write in batch {
         match write {
-            Write::Append { row, completion } => appends.push((row, completion)),
+            Write::Append { row, then } => appends.push((row, then)),
             Write::Timer { key, delay } => timers.push((key, delay)),
             Write::Snapshot(snapshot) => snapshots.push(snapshot),
-            Write::Finish(finished) => finishes.push(finished),
+            Write::Finish { finished, last } => {
+                lasts.extend(last);
+                finishes.push(finished);
+            }
             Write::Park { id, delay } => parks.push((id, delay)),
         }
     }
@@ -143,26 +162,37 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
             .extend(ids.into_iter().map(|id| (id, message.clone())));
     };
 
-    if !appends.is_empty() {
-        let rows: Vec<NewCompletion> = appends.iter().map(|(row, _)| row.clone()).collect();
-        let (result, retried) = retrying(|| store.append_completions(owner, &rows)).await;
+    // Appends and finishes: one statement, one commit.
+    if !appends.is_empty() || !finishes.is_empty() {
+        let mut rows: Vec<NewCompletion> = appends.iter().map(|(row, _)| row.clone()).collect();
+        rows.extend(lasts);
+        let (result, retried) = retrying(|| store.write_log(owner, &rows, &finishes)).await;
         match result {
-            Ok(outcomes) => {
-                for ((row, completion), outcome) in appends.into_iter().zip(outcomes) {
-                    if retried
+            // The finishing completions, after the others, need no report:
+            // their instances leave whatever became of them.
+            Ok((outcomes, _finished)) => {
+                for ((row, then), outcome) in appends.into_iter().zip(outcomes) {
+                    let ahead = retried || matches!(then, Then::Issue(_));
+                    if ahead
                         && outcome == Appended::Duplicate
                         && !report.reread.contains(&row.instance_id)
                     {
                         report.reread.push(row.instance_id.clone());
                     }
-                    report.appended.push((row.instance_id, completion, outcome));
+                    report.appended.push((row.instance_id, then, outcome));
                 }
+                report
+                    .released
+                    .extend(finishes.into_iter().map(|f| f.instance_id));
             }
-            Err(error) => fail(
-                &mut report,
-                rows.into_iter().map(|row| row.instance_id).collect(),
-                &error,
-            ),
+            Err(error) => {
+                let ids = appends
+                    .into_iter()
+                    .map(|(row, _)| row.instance_id)
+                    .chain(finishes.into_iter().map(|f| f.instance_id))
+                    .collect();
+                fail(&mut report, ids, &error);
+            }
         }
     }
     if !timers.is_empty() {
@@ -203,22 +233,6 @@ async fn write_batch(store: &Store, owner: &str, batch: Vec<Write>) -> Report {
     if !snapshots.is_empty() {
         if let Err(error) = retrying(|| store.save_snapshots(owner, &snapshots)).await.0 {
             eprintln!("start-workers: {error} (replay starts from an older snapshot)");
-        }
-    }
-    if !finishes.is_empty() {
-        let ids = finishes.iter().map(|f| f.instance_id.clone()).collect();
-        match retrying(|| store.finish_instances(owner, &finishes))
-            .await
-            .0
-        {
-            Ok(finished) => {
-                // Their timers are of no more use.
-                if let Err(error) = retrying(|| store.clear_timers(&finished)).await.0 {
-                    eprintln!("start-workers: {error} (their rows stay)");
-                }
-                report.released.extend(ids);
-            }
-            Err(error) => fail(&mut report, ids, &error),
         }
     }
     if !parks.is_empty() {
