@@ -8,7 +8,7 @@ use std::time::Duration;
 use rappel_store::{Event, Store};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
-use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::server::TcpIncoming;
 
 use crate::dispatcher::{Dispatcher, Input, Options};
 use crate::supervisor::{Supervisor, WorkerSpec};
@@ -99,9 +99,12 @@ impl StartWorkers {
             };
             let serving = tonic::transport::Server::builder()
                 .add_service(WorkerStreams::new(events).into_server())
-                .serve_with_incoming_shutdown(TcpListenerStream::new(tcp), async {
-                    let _ = stopped.await;
-                });
+                .serve_with_incoming_shutdown(
+                    TcpIncoming::from(tcp).with_nodelay(Some(true)),
+                    async {
+                        let _ = stopped.await;
+                    },
+                );
             tokio::select! {
                 result = serving => {
                     if let Err(error) = result {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rappel_store::{InstanceState, InstanceStatus};
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::server::TcpIncoming;
 use tonic::{Request, Response, Status};
 
 use super::{Arguments, Bridge, BridgeError, MAX_GRPC_MESSAGE_BYTES, StartRequest};
@@ -27,7 +27,7 @@ pub(super) async fn serve(
         .max_encoding_message_size(MAX_GRPC_MESSAGE_BYTES);
     tonic::transport::Server::builder()
         .add_service(service)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal)
+        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), signal)
         .await
         .map_err(std::io::Error::other)
 }
