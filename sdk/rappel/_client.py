@@ -16,6 +16,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ._errors import RappelError
+
 
 class WorkflowState(enum.Enum):
     """Where an instance is: queued, running, sleeping (a durable sleep or a retry's
@@ -74,7 +76,10 @@ class WorkflowHandle:
 
     async def status(self) -> WorkflowStatus:
         if self._status is None:
-            raise NotImplementedError(f"the backend of {self!r} does not report statuses")
+            raise RappelError(
+                f"the backend of {self!r} does not report statuses: give WorkflowHandle a `status` "
+                "callable, or use the durable backend or rappel.testing.local_backend()"
+            )
         return await self._status()
 
     async def cancel(self) -> bool:
@@ -84,7 +89,10 @@ class WorkflowHandle:
         True when this call cancelled it, False when it had finished before (completed,
         failed or cancelled): a finished instance is left as it is."""
         if self._cancel is None:
-            raise NotImplementedError(f"the backend of {self!r} cannot cancel instances")
+            raise RappelError(
+                f"the backend of {self!r} cannot cancel instances: give WorkflowHandle a `cancel` "
+                "callable, or use the durable backend or rappel.testing.local_backend()"
+            )
         return await self._cancel()
 
     def __repr__(self) -> str:

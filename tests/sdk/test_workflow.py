@@ -413,3 +413,14 @@ async def test_start_requires_the_decorator():
 
     with pytest.raises(RappelError, match="not decorated with @workflow"):
         await Undecorated().start()
+
+
+async def test_a_handle_from_a_backend_without_statuses_or_cancel_says_so_as_a_rappel_error():
+    async def result():
+        return None
+
+    handle = WorkflowHandle("wf-1", "Greeter", result)
+    with pytest.raises(RappelError, match=r"does not report statuses: give WorkflowHandle a `status` callable"):
+        await handle.status()
+    with pytest.raises(RappelError, match=r"cannot cancel instances: give WorkflowHandle a `cancel` callable"):
+        await handle.cancel()
