@@ -1,5 +1,5 @@
-"""The `rappel` command line: compile, check, visualize and format workflows, and
-run the runtime locally (`rappel dev`).
+"""The `rappel` command line: compile, check, visualize and format workflows, explain a
+diagnostic code, and run the runtime locally (`rappel dev`).
 
 Exit status: 0 when clean, 1 when there are diagnostics or errors, 2 on usage errors,
 101 on an internal error (a bug in rappel, reported as one line; RAPPEL_BACKTRACE=1
@@ -483,6 +483,13 @@ def cmd_dev(args: argparse.Namespace, output: Output) -> int:
     return run_dev(args.module, args.workers, args.concurrent)
 
 
+def cmd_explain(args: argparse.Namespace, output: Output) -> int:
+    from ._explain import explain
+
+    sys.stdout.write(explain(args.code))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rappel",
@@ -532,6 +539,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; print the diff of each file that would change and exit 1",
     )
     fmt.set_defaults(handler=cmd_fmt, command_parser=fmt)
+
+    explain = commands.add_parser(
+        "explain",
+        help="print the documentation of a diagnostic code (its section of docs/errors.md)",
+        description="Print what a diagnostic code means, an example and what to do about it.",
+    )
+    explain.add_argument("code", metavar="CODE", help="a code such as RPL0223 (or 0223)")
+    explain.set_defaults(handler=cmd_explain, command_parser=explain)
 
     dev = commands.add_parser(
         "dev",

@@ -385,3 +385,45 @@ def test_files_whose_module_name_is_not_an_identifier_are_refused(tmp_path, caps
     path.write_text("VALUE = 1\n")
     assert run_cli("check", str(path)) == 1
     assert f"could not import {path}: '60_orders' is not a Python module name" in capsys.readouterr().err
+
+
+def test_explain_prints_the_section_of_a_code(capsys):
+    assert run_cli("explain", "RPL0223") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("### RPL0223 — a name that is not defined\n")
+    assert "error[RPL0223]: name `offset` is not defined" in out
+    assert "RPL0224" not in out  # the next section is left out
+    # the code may be written in lower case, or as its number alone
+    for spelling in ("rpl0223", "0223", "223"):
+        assert run_cli("explain", spelling) == 0
+        assert capsys.readouterr().out == out
+
+
+def test_explain_knows_every_code_the_toolchain_reports(capsys):
+    from rappel._explain import errors_page, sections
+    from rappel_compiler import CODES
+
+    documented = sections(errors_page())
+    assert set(CODES) <= set(documented)
+    for code, section in documented.items():
+        assert section.startswith(f"### {code} — ")
+        assert "\n## " not in section and "\n### " not in section
+
+
+def test_explain_refuses_unknown_codes_naming_the_nearest(capsys):
+    assert run_cli("explain", "RPL0299") == 1
+    assert capsys.readouterr().err == (
+        "error: RPL0299 is not a rappel error code; the nearest documented codes are "
+        "RPL0301, RPL0302, RPL0303 (every code is listed in docs/errors.md)\n"
+    )
+    assert run_cli("explain", "E0425") == 1
+    assert "`E0425` is not an error code: codes look like RPL0223" in capsys.readouterr().err
+
+
+def test_the_error_reference_ships_in_the_package():
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert "errors.md" in config["tool"]["setuptools"]["package-data"]["rappel"]
+    shipped = REPO / "sdk" / "rappel" / "errors.md"
+    assert shipped.read_text() == (REPO / "docs" / "errors.md").read_text()
