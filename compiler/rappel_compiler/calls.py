@@ -19,7 +19,7 @@ from rrl import policies as P
 
 from . import dialect
 from .constants import Backoff, ConstEvaluator, Retry, Seconds
-from .diagnostics import Reject
+from .diagnostics import Reject, arity_message, did_you_mean
 from .expressions import as_starred, comprehension_clauses, target_names
 from .resolve import ActionInfo, ConstInfo, Hook, MemberInfo
 from .signatures import Callee
@@ -74,7 +74,7 @@ class CallLowering:
             return self._global_value(node)
         if node.value in self.declared_global:
             return A.Name(self.local_name(node.value))
-        raise Reject("RPL0223", f"name `{node.value}` is not defined", node)
+        raise self.undefined(node.value, node)
 
     def _builtin_value(self, node: cst.Name) -> A.Expr:
         name = node.value
@@ -99,7 +99,7 @@ class CallLowering:
             raise Reject("RPL0204", f"the action {name}() can only be called (and awaited), not used as a value", node)
         if name in index.functions:
             raise Reject("RPL0202", f"the function `{name}` cannot be used in a workflow", node, CALLABLE_HELP)
-        raise Reject("RPL0223", f"name `{name}` is not defined", node)
+        raise self.undefined(name, node)
 
     def imported_value(self, qualified: str, node: cst.CSTNode, preferred: str | None) -> A.Expr:
         self.check_forbidden(qualified, node)
@@ -114,6 +114,18 @@ class CallLowering:
         if isinstance(resolved, ActionInfo):
             raise Reject("RPL0204", f"the action {resolved.name}() can only be called (and awaited), not used as a value", node)
         raise self.unresolved(qualified, node, "use")
+
+    def undefined(self, name: str, node: cst.CSTNode) -> Reject:
+        """RPL0223 for `name`, with a did-you-mean among the names in scope: locals,
+        parameters, the module's actions, functions, classes, constants and imports."""
+        candidates = {n for scope in self._scopes for n in scope} | set(self.declared_global)
+        scope = self.src.scope(node)
+        if scope is not None:
+            candidates |= scope.visible_names()
+        index = self.index
+        candidates |= {*index.actions, *index.functions, *index.classes, *index.consts}
+        candidates.discard(name)
+        return Reject("RPL0223", f"name `{name}` is not defined", node, did_you_mean(name, candidates))
 
     def unresolved(self, qualified: str, node: cst.CSTNode, verb: str, shown: str | None = None) -> Reject:
         """An imported name that is not an action, a class or a constant."""
@@ -207,7 +219,7 @@ class CallLowering:
                 if ref.kind == "global":
                     return self._global_target(func)
                 if ref.kind == "undefined" and func.value not in self.declared_global:
-                    raise Reject("RPL0223", f"name `{func.value}` is not defined", func)
+                    raise self.undefined(func.value, func)
             if func.value in self.rejected_names:
                 raise Reject("RPL0202", "already reported", func).quiet()
             raise Reject("RPL0202", f"cannot call `{func.value}`: it is a variable, not a function", func, CALLABLE_HELP)
@@ -273,7 +285,7 @@ class CallLowering:
                          "decorate it with @action and await it, or make it a method of the workflow class")
         if name in index.consts:
             raise Reject("RPL0202", f"cannot call `{name}`: it is a constant, not a function", call)
-        raise Reject("RPL0223", f"name `{name}` is not defined", func)
+        raise self.undefined(name, func)
 
     def _qualified_target(self, qualified: str, func: cst.CSTNode) -> Target:
         self.check_forbidden(qualified, func, call=self._call_of(func))
@@ -443,10 +455,10 @@ class CallLowering:
         unpacks = any(a.star == "*" for a in node.args)
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value not in keywords:
-                raise Reject("RPL0206", f"{name}() does not take the keyword argument `{arg.keyword.value}` in a workflow", arg)
+                raise Reject("RPL0206", f"{name}() does not take the keyword argument `{arg.keyword.value}` in a workflow", arg,
+                             did_you_mean(arg.keyword.value, keywords))
         if (len(positional) < low and not unpacks) or (high is not None and len(positional) > high):
-            expected = f"{low}" if low == high else f"{low} to {high}" if high is not None else f"at least {low}"
-            raise Reject("RPL0206", f"{name}() takes {expected} positional argument{'s' if high != 1 else ''}, got {len(positional)}", node)
+            raise Reject("RPL0206", arity_message(name, low, high, len(positional)), node)
         if name in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0].value, cst.GeneratorExp):
             return self.comprehension(node.args[0].value, name)  # a loop that computes the result itself
         if name in dialect.LAZY_BUILTINS:
@@ -538,7 +550,8 @@ class CallLowering:
         keywords = dialect.PURE_METHOD_KEYWORDS.get(name)
         for arg in node.args:
             if keywords is not None and arg.keyword is not None and arg.keyword.value not in keywords:
-                raise Reject("RPL0206", f"{name}() does not take the keyword argument `{arg.keyword.value}` in a workflow", arg)
+                raise Reject("RPL0206", f"{name}() does not take the keyword argument `{arg.keyword.value}` in a workflow", arg,
+                             did_you_mean(arg.keyword.value, keywords))
             if keywords is not None and arg.keyword is None:
                 raise Reject("RPL0206", f"{name}() takes keyword arguments only in a workflow", arg)
         receiver, (args, kwargs) = self.ordered_pair(
@@ -611,6 +624,8 @@ class CallLowering:
         try:
             callee = self.call_target(expr.func)
         except Reject as reject:
+            if reject.code == "RPL0223" and reject.message.endswith("is not defined"):
+                raise  # a misspelt name: its did-you-mean helps more than what can be awaited
             if reject.code in ("RPL0202", "RPL0223"):
                 shown = self.src.text(expr.func)
                 help_text = AWAITABLE_HELP

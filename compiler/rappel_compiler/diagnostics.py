@@ -13,6 +13,9 @@ help)`; the driver turns it into an `rrl.Diagnostic`, attaching the span of
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 import libcst as cst
 
 # code → short title (the heading of its docs/errors.md entry)
@@ -154,3 +157,17 @@ class Reject(Exception):
         if self.node is None:
             self.node = node
         return self
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A help line naming the candidate spelled most like `name` (difflib's ratio of at
+    least 0.6), or None when none is close. Compiler temporaries (`$t1`) are no candidates."""
+    close = difflib.get_close_matches(name, sorted(c for c in candidates if not c.startswith("$")), n=1)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def arity_message(name: str, low: int, high: int | None, given: int) -> str:
+    """`name() takes 1 positional argument but 3 were given`, Python's wording."""
+    expected = f"{low}" if low == high else f"from {low} to {high}" if high is not None else f"at least {low}"
+    plural = "" if low == 1 and high in (1, None) else "s"
+    return f"{name}() takes {expected} positional argument{plural} but {given} {'was' if given == 1 else 'were'} given"

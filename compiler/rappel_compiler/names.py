@@ -80,6 +80,17 @@ class Scope:
         return [BUILTIN] if hasattr(builtins, name) else []
 
 
+    def visible_names(self) -> set[str]:
+        """Every name bound here or in a scope this one sees (not the builtins)."""
+        names: set[str] = set(self.bindings)
+        scope: Scope | None = self.parent
+        while scope is not None:
+            scope = _visible(scope)
+            names.update(scope.bindings)
+            scope = scope.parent
+        return names
+
+
 def _visible(scope: Scope) -> Scope:
     """`scope`, or the nearest scope around it that is no class body: a nested
     scope does not see a class body's names."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .diagnostics import Reject
+from .diagnostics import Reject, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,9 @@ class Callee:
                              "pass each argument by name: the arguments of a call must be known when the workflow is compiled")
             if arg.keyword is None:
                 if position >= len(positional):
-                    raise Reject("RPL0206", f"{label}() takes {len(positional)} positional argument{'s' if len(positional) != 1 else ''} but more were given", arg)
+                    given_count = sum(1 for a in call.args if a.keyword is None and not a.star)
+                    raise Reject("RPL0206", f"{label}() takes {_count(len(positional), 'positional argument')} but {given_count} {'was' if given_count == 1 else 'were'} given", arg,
+                                 _keyword_help(self.params, positional))
                 param = positional[position]
                 position += 1
             else:
@@ -55,7 +57,9 @@ class Callee:
                                  "remove this argument: the worker provides it when the action runs")
                 param = next((p for p in self.params if p.name == name and p.keyword), None)
                 if param is None:
-                    raise Reject("RPL0206", f"{label}() has no parameter `{name}`", arg)
+                    keywords = [p.name for p in self.params if p.keyword and p.name not in self.injected]
+                    raise Reject("RPL0206", f"{label}() has no parameter `{name}`", arg,
+                                 did_you_mean(name, keywords) or _parameters_help(label, keywords))
             if param.name in given:
                 raise Reject("RPL0206", f"{label}() got the argument `{param.name}` twice", arg)
             given.add(param.name)
@@ -74,3 +78,21 @@ class Callee:
 
 def _text(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _parameters_help(label: str, names: list[str]) -> str:
+    if not names:
+        return f"{label}() takes no keyword arguments"
+    return f"the parameters of {label}() are " + ", ".join(f"`{n}`" for n in names)
+
+
+def _keyword_help(params: list[Parameter], positional: list[Parameter]) -> str | None:
+    """For too many positional arguments: the keyword-only parameters, if any."""
+    keyword_only = [p.name for p in params if p.keyword and p not in positional]
+    if keyword_only:
+        return "pass " + ", ".join(f"`{n}`" for n in keyword_only) + " by name"
+    return None

@@ -16,7 +16,7 @@ from rrl.printer import print_expr
 from rrl.walk import children, rewrite, walk
 
 from . import dialect
-from .diagnostics import Reject
+from .diagnostics import Reject, arity_message, did_you_mean
 from .expressions import _BINARY, OPERATOR_HELP, is_stable, loop_target_elements, operator_text
 
 _AUGMENTED = {
@@ -150,10 +150,10 @@ class StatementLowering:
         positional = [a for a in node.args if a.keyword is None and not a.star]
         for arg in node.args:
             if arg.keyword is not None and keywords is not None and arg.keyword.value not in keywords:
-                raise Reject("RPL0206", f"{method}() does not take the keyword argument `{arg.keyword.value}`", arg)
+                raise Reject("RPL0206", f"{method}() does not take the keyword argument `{arg.keyword.value}`", arg,
+                             did_you_mean(arg.keyword.value, keywords))
         if not low <= len(positional) <= high:
-            expected = f"{low}" if low == high else f"{low} to {high}"
-            raise Reject("RPL0206", f"{method}() takes {expected} positional argument{'s' if high != 1 else ''}, got {len(positional)}", node)
+            raise Reject("RPL0206", arity_message(f"{method}", low, high, len(positional)), node)
 
     def changed_receiver(self, node: cst.BaseExpression, call: cst.Call) -> A.Expr:
         """The receiver of a call that changes it: a variable, `x[k]` or `x.f`

@@ -329,7 +329,7 @@ def test_an_argument_that_changes_the_receiver_s_container_is_rejected():
 def test_arguments_of_changing_methods_are_checked():
     assert rejected("items = list(xs)\nitems.insert(1)\nitems.sort(cmp=None)\nreturn items") == expect(
         """
-        error[RPL0206]: insert() takes 2 positional arguments, got 1
+        error[RPL0206]: insert() takes 2 positional arguments but 1 was given
           --> app/flows.py:15:9
            |
         15 |         items.insert(1)

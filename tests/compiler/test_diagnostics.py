@@ -9,7 +9,7 @@ import pytest
 
 from rappel_compiler import CODES
 
-from .support import diagnostics_text, expect
+from .support import compile_text, diagnostics_text, expect
 
 CASES = {
     "RPL0101": (
@@ -962,3 +962,89 @@ def test_a_use_spelled_otherwise_finds_its_definition():
                 return fläche
         """
     ) == [("RPL0235", 14), ("RPL0235", 14)]
+
+
+def test_an_undefined_name_suggests_the_action_spelled_most_like_it():
+    text = diagnostics_text(
+        """
+        @action
+        async def fetch_invoice(invoice_id: str) -> int:
+            return 1
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, invoice_id: str) -> int:
+                return await fetch_invioce(invoice_id)
+        """
+    )
+    assert text == expect(
+        """
+        error[RPL0223]: name `fetch_invioce` is not defined
+          --> app/flows.py:14:22
+           |
+        14 |         return await fetch_invioce(invoice_id)
+           |                      ^^^^^^^^^^^^^
+           = help: did you mean `fetch_invoice`?
+        """
+    ).rstrip("\n")
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "help_line"),
+    [
+        # a parameter, an import and a module constant are candidates as well
+        ("return invoce_id", "name `invoce_id` is not defined", "did you mean `invoice_id`?"),
+        ("return str(timedelte(days=1))", "name `timedelte` is not defined", "did you mean `timedelta`?"),
+        ("return str(LIMTI)", "name `LIMTI` is not defined", "did you mean `LIMIT`?"),
+        # nothing alike: the usual help
+        ("return zzz", "name `zzz` is not defined", "assign it before this line, or take it as a parameter of run()"),
+    ],
+)
+def test_undefined_names_suggest_names_in_scope(body: str, message: str, help_line: str):
+    [diagnostic] = compile_text(
+        f"""
+        LIMIT = 3
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, invoice_id: str) -> str:
+                {body}
+        """
+    ).diagnostics
+    assert (diagnostic.code, diagnostic.message, diagnostic.help) == ("RPL0223", message, help_line)
+
+
+@pytest.mark.parametrize(
+    ("call", "message", "help_line"),
+    [
+        ("await fetch(key, retries=2)", "fetch() has no parameter `retries`", "did you mean `retry`?"),
+        ("await fetch(key, colour=2)", "fetch() has no parameter `colour`", "the parameters of fetch() are `key`, `retry`"),
+        ("await fetch(key, 1, 2)", "fetch() takes 1 positional argument but 3 were given", "pass `retry` by name"),
+        ("self.pick(key, 1, 2)", "self.pick() takes 2 positional arguments but 3 were given",
+         "pass the arguments the callee declares, each once, by position or by name"),
+        ("str(len(key, 2))", "len() takes 1 positional argument but 2 were given",
+         "pass the arguments the callee declares, each once, by position or by name"),
+        ("str(sorted([key], reversed=True))", "sorted() does not take the keyword argument `reversed` in a workflow",
+         "did you mean `reverse`?"),
+    ],
+)
+def test_call_arguments_name_the_counts_and_the_nearest_keyword(call: str, message: str, help_line: str):
+    [diagnostic] = compile_text(
+        f"""
+        @action
+        async def fetch(key: str, *, retry: int = 0) -> str:
+            return key
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, key: str) -> str:
+                return {call}
+
+            def pick(self, key: str, n: int) -> str:
+                return key
+        """
+    ).diagnostics
+    assert (diagnostic.code, diagnostic.message, diagnostic.help) == ("RPL0206", message, help_line)
