@@ -592,7 +592,7 @@ class CallLowering:
                              "the frontend does not know the field order of classes from other modules")
             fields = self.index.dataclass_fields(target.local_class)
             if len(args) > len(fields):
-                raise Reject("RPL0206", f"{label}() takes {len(fields)} fields, got {len(args)} positional arguments", node)
+                raise Reject("RPL0206", f"{label}() takes {len(fields)} field{'' if len(fields) == 1 else 's'} but {len(args)} positional arguments were given", node)
             given = {k.name for k in kwargs}
             for field_name in fields[: len(args)]:
                 if field_name in given:

@@ -1048,3 +1048,23 @@ def test_call_arguments_name_the_counts_and_the_nearest_keyword(call: str, messa
         """
     ).diagnostics
     assert (diagnostic.code, diagnostic.message, diagnostic.help) == ("RPL0206", message, help_line)
+
+
+def test_too_many_positional_fields_give_the_counts():
+    [diagnostic] = compile_text(
+        """
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class Line:
+            sku: str
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, sku: str) -> str:
+                return Line(sku, 2).sku
+        """
+    ).diagnostics
+    assert (diagnostic.code, diagnostic.message) == ("RPL0206", "Line() takes 1 field but 2 positional arguments were given")
