@@ -123,7 +123,7 @@ def _too_deep_for_python(source: str, path: str) -> Diagnostic:
 
 
 def _syntax_diagnostic(message: str, span: A.Span, path: str) -> Diagnostic:
-    return Diagnostic("RPL0221", message, span, "fix the syntax error; the module must be valid Python", path)
+    return Diagnostic("RPL0253", message, span, DEFAULT_HELP["RPL0253"], path)
 
 
 @deep_stack

@@ -65,6 +65,7 @@ CODES: dict[str, str] = {
     "RPL0261": "reading a property of a class",
     "RPL0262": "expression too deep to compile",
     "RPL0250": "a class decorator the compiler cannot tell from `@workflow`",
+    "RPL0253": "a source file that is not valid Python",
 }
 
 HELP_MOVE_TO_ACTION = "move it into an @action and await that action"
@@ -114,6 +115,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0261": "compute the value in an @action, or make it a field",
     "RPL0262": "assign parts of the expression to variables first, or move inner blocks into a helper method",
     "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
+    "RPL0253": "fix the syntax error; the module must be valid Python",
 }
 assert set(DEFAULT_HELP) == set(CODES)
 

@@ -515,6 +515,22 @@ CASES = {
           = help: helper methods must be defined in this module, on the workflow class or one of its base classes
         """,
     ),
+    "RPL0253": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> int
+                return x
+        """,
+        """
+        error[RPL0253]: invalid Python syntax: expected ':'
+         --> app/flows.py:8:39
+          |
+        8 |     async def run(self, x: int) -> int
+          |                                       ^
+          = help: fix the syntax error; the module must be valid Python
+        """,
+    ),
     "RPL0223": (
         """
         @workflow

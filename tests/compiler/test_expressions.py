@@ -314,7 +314,7 @@ REJECTED = {
     "return map(str, xs)": "RPL0221",
     "return max(map(str, xs), map(str, xs))": "RPL0221",
     "return any(map(bool, xs))": "RPL0221",
-    "for v in map(str, xs):\n            pass": "RPL0221",
+    "for v in map(str, xs):\n                    pass": "RPL0221",
     "return max((v for v in xs), 0)": "RPL0221",
     "return list(map(self.fmt, xs))": "RPL0210",
     "return type(x) == int": "RPL0202",

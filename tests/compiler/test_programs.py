@@ -232,5 +232,5 @@ def test_diagnostics_carry_the_path_and_are_sorted():
 
 def test_syntax_errors_are_diagnostics():
     result = compile_source("def broken(:\n", path="x.py", module="x")
-    assert [d.code for d in result.diagnostics] == ["RPL0221"]
+    assert [d.code for d in result.diagnostics] == ["RPL0253"]
     assert result.diagnostics[0].message.startswith("invalid Python syntax")

@@ -236,7 +236,7 @@ def test_python_syntax_errors_point_into_the_file(workflow_file, capsys):
     path = _write_workflow(workflow_file, "        return n +\n")
     assert run_cli("check", str(path)) == 1
     assert capsys.readouterr().err == (
-        "error[RPL0221]: invalid Python syntax: invalid syntax\n"
+        "error[RPL0253]: invalid Python syntax: invalid syntax\n"
         f"  --> {path}:11:19\n"
         "   |\n"
         "11 |         return n +\n"
