@@ -145,6 +145,8 @@ async def test_a_client_waiting_through_a_bridge_restart_gets_its_result(drill: 
 
 CLIENTS = 24
 BRIDGE_KILLS = 3
+# How long a kill waits past its random moment for a caller to be waiting.
+WAIT_FOR_A_CALLER_SECONDS = 5.0
 
 
 def drill_seed(name: str) -> random.Random:
@@ -193,6 +195,11 @@ async def test_the_bridge_killed_at_random_moments_while_clients_start_and_wait(
         waiting_at_kills = []
         for before, down in outages:
             await asyncio.sleep(before)
+            # Strike while a caller waits: how long one waits depends on the machine's
+            # speed, not on the seed, so the moment alone may find none.
+            deadline = asyncio.get_running_loop().time() + WAIT_FOR_A_CALLER_SECONDS
+            while not waiting and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.002)
             waiting_at_kills.append(len(waiting))
             drill.rt.kill_bridge()
             await asyncio.sleep(down)
