@@ -413,12 +413,26 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
     if plan.step_latencies {
         log_step_latencies(plan, store, measured_from).await?;
     }
+    let actions = (plan.instances * plan.actions_per_instance) as f64;
+    let mut summary = summary(plan, seconds);
+    summary["duplicate_finish_notifications"] = duplicates.into();
+    summary["wal_bytes"] = wal_bytes.into();
+    summary["wal_bytes_per_action"] = round(wal_bytes / actions).into();
+    if let Some((name, value)) = plan.size {
+        summary[name] = serde_json::Value::from(value);
+    }
+    log(&summary);
+    Ok(())
+}
+
+/// The `summary` line's fields every run has: what ran, how fast, with what.
+fn summary(plan: &Plan, seconds: f64) -> serde_json::Value {
     let instances = plan.instances as f64;
     let actions = instances * plan.actions_per_instance as f64;
-    let mut summary = serde_json::json!({
+    serde_json::json!({
         "tool": plan.tool,
         "kind": "summary",
-        "workflow": name,
+        "workflow": plan.workflow.0,
         "instances": plan.instances,
         "actions": plan.instances * plan.actions_per_instance,
         "seconds": round(seconds),
@@ -429,15 +443,7 @@ async fn measure(plan: &Plan, store: &Store) -> Result<(), BenchError> {
         "payload_bytes": plan.payload_bytes,
         "workers": plan.workers,
         "dispatchers": plan.dispatchers,
-        "duplicate_finish_notifications": duplicates,
-        "wal_bytes": wal_bytes,
-        "wal_bytes_per_action": round(wal_bytes / actions),
-    });
-    if let Some((name, value)) = plan.size {
-        summary[name] = serde_json::Value::from(value);
-    }
-    log(&summary);
-    Ok(())
+    })
 }
 
 /// One `step` line per completion after an instance's first: the time from
@@ -571,24 +577,9 @@ async fn measure_backlog(plan: &Plan, store: &Store) -> Result<(), BenchError> {
             outcome: "(see the instances' outcomes with --keep)".to_string(),
         });
     }
-    let (name, _) = plan.workflow;
-    let instances = plan.instances as f64;
-    log(&serde_json::json!({
-        "tool": plan.tool,
-        "kind": "summary",
-        "workflow": name,
-        "instances": plan.instances,
-        "actions": plan.instances * plan.actions_per_instance,
-        "seconds": round(seconds),
-        "instances_per_s": round(instances / seconds),
-        "actions_per_s": round(instances * plan.actions_per_instance as f64 / seconds),
-        "concurrency": plan.concurrency,
-        "batch_size": plan.batch_size,
-        "payload_bytes": plan.payload_bytes,
-        "workers": plan.workers,
-        "dispatchers": plan.dispatchers,
-        "backlog": plan.backlog,
-    }));
+    let mut summary = summary(plan, seconds);
+    summary["backlog"] = plan.backlog.into();
+    log(&summary);
     Ok(())
 }
 
