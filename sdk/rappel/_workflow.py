@@ -51,17 +51,13 @@ class Workflow:
         name keeps it: the keyword is then run()'s argument, not a key.
         """
         cls = type(self)
-        if "__rappel_original_run__" not in cls.__dict__:
-            raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+        _require_decorated(cls)
         key = None
         if IDEMPOTENCY_KEY in kwargs and IDEMPOTENCY_KEY not in run_signature(cls).parameters:
             key = kwargs.pop(IDEMPOTENCY_KEY)
             if not isinstance(key, str):
                 raise TypeError(f"{cls.__name__}.start(): idempotency_key must be a str, got {type(key).__name__}")
-        arguments = bind_run_arguments(cls, args, kwargs)
-        if key is None:
-            return await current_backend().start(cls, arguments)
-        return await current_backend().start(cls, arguments, idempotency_key=key)
+        return await _start_one(current_backend(), cls, bind_run_arguments(cls, args, kwargs), key)
 
     @classmethod
     async def start_many(
@@ -82,8 +78,7 @@ class Workflow:
         `idempotency_keys`, as long as `arguments`, gives each start a key as
         `start(..., idempotency_key=...)` does (None: that one has none).
         """
-        if "__rappel_original_run__" not in cls.__dict__:
-            raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+        _require_decorated(cls)
         if isinstance(arguments, Mapping):
             raise TypeError(
                 f"{cls.__name__}.start_many() takes a list of argument dicts, one per instance, "
@@ -107,20 +102,13 @@ class Workflow:
         start_many = getattr(backend, "start_many", None)
         if start_many is not None:
             return await start_many(cls, bound, keys)
-        handles = []
-        for args, key in zip(bound, keys, strict=True):
-            if key is None:
-                handles.append(await backend.start(cls, args))
-            else:
-                handles.append(await backend.start(cls, args, idempotency_key=key))
-        return handles
+        return [await _start_one(backend, cls, args, key) for args, key in zip(bound, keys, strict=True)]
 
     @classmethod
     def handle(cls, instance_id: str) -> WorkflowHandle:
         """The handle of an instance of this workflow started earlier, by this
         process or another: `await Wf.handle(id).result()`."""
-        if "__rappel_original_run__" not in cls.__dict__:
-            raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+        _require_decorated(cls)
         return current_backend().handle(cls, instance_id)
 
     async def run_action(
@@ -154,6 +142,19 @@ class Workflow:
         elif format is not None:
             graph.format = format
         return graph
+
+
+def _require_decorated(cls: type) -> None:
+    if "__rappel_original_run__" not in cls.__dict__:
+        raise RappelError(f"{cls.__name__} is not decorated with @workflow")
+
+
+async def _start_one(backend: Any, cls: type, arguments: dict[str, Any], key: str | None) -> WorkflowHandle:
+    """One start; the keyword only with a key, so a backend of one's own written
+    before idempotency keys still takes the others."""
+    if key is None:
+        return await backend.start(cls, arguments)
+    return await backend.start(cls, arguments, idempotency_key=key)
 
 
 def _batch_keys(cls: type, keys: Sequence[str | None] | None, count: int) -> list[str | None]:
