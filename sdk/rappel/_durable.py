@@ -30,6 +30,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -249,17 +250,14 @@ class DurableBackend:
     ) -> WorkflowHandle:
         name = workflow_cls.__name__
         arguments = _encoded_arguments(name, args)
-        version = await self._version(workflow_cls)
-        request = bridge_pb2.StartWorkflowRequest(
-            version_id=version, arguments=arguments, idempotency_key=idempotency_key
+        response = await self._start_call(
+            workflow_cls,
+            "StartWorkflow",
+            lambda version: bridge_pb2.StartWorkflowRequest(
+                version_id=version, arguments=arguments, idempotency_key=idempotency_key
+            ),
+            f"start {name}",
         )
-        try:
-            response = await self._call("StartWorkflow", request, f"start {name}")
-        except _UnknownVersion:
-            # The bridge's database does not know the version this process cached.
-            version = await self._version(workflow_cls, fresh=True)
-            request.version_id = version
-            response = await self._call("StartWorkflow", request, f"start {name}")
         return self.handle(workflow_cls, response.instance_id)
 
     async def start_many(
@@ -273,26 +271,22 @@ class DurableBackend:
             _encoded_arguments(name, args, f" (start_many()'s arguments[{index}])")
             for index, args in enumerate(arguments)
         ]
-        version = await self._version(workflow_cls)
         handles: list[WorkflowHandle] = []
         for first, last in _chunks(encoded):
-            request = bridge_pb2.StartWorkflowsRequest(
-                starts=[
-                    bridge_pb2.StartWorkflowRequest(
-                        version_id=version, arguments=encoded[i], idempotency_key=idempotency_keys[i]
-                    )
-                    for i in range(first, last)
-                ]
-            )
+
+            def request(version: str, first: int = first, last: int = last) -> Any:
+                return bridge_pb2.StartWorkflowsRequest(
+                    starts=[
+                        bridge_pb2.StartWorkflowRequest(
+                            version_id=version, arguments=encoded[i], idempotency_key=idempotency_keys[i]
+                        )
+                        for i in range(first, last)
+                    ]
+                )
+
             doing = f"start {name} instances {first} to {last - 1} of {len(encoded)}"
             try:
-                try:
-                    response = await self._call("StartWorkflows", request, doing, batch_offset=first)
-                except _UnknownVersion:
-                    version = await self._version(workflow_cls, fresh=True)
-                    for start in request.starts:
-                        start.version_id = version
-                    response = await self._call("StartWorkflows", request, doing, batch_offset=first)
+                response = await self._start_call(workflow_cls, "StartWorkflows", request, doing, batch_offset=first)
             except RappelError as exc:
                 if first == 0:
                     raise
@@ -353,6 +347,17 @@ class DurableBackend:
         return response.cancelled
 
     # -------------------------------------------------------------- registering
+
+    async def _start_call(
+        self, cls: type, method: str, request: Callable[[str], Any], doing: str, **options: Any
+    ) -> Any:
+        """`method` with the request built for `cls`'s registered version; once more
+        with a fresh registration when the bridge's database does not know the
+        version this process cached."""
+        try:
+            return await self._call(method, request(await self._version(cls)), doing, **options)
+        except _UnknownVersion:
+            return await self._call(method, request(await self._version(cls, fresh=True)), doing, **options)
 
     async def _version(self, cls: type, *, fresh: bool = False) -> str:
         text, digest = _program(cls)
