@@ -6,6 +6,7 @@
 //! (each start otherwise pays a commit, each wait a query of its own).
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::sync::Arc;
 
 use rappel_store::{InstanceId, InstanceStatus, KeyedStart, Started, Store, StoreError};
@@ -44,8 +45,20 @@ impl Batching {
     pub(super) fn start(store: Store) -> Batching {
         let (starts, start_queue) = mpsc::unbounded_channel();
         let (reads, read_queue) = mpsc::unbounded_channel();
-        tokio::spawn(merge_starts(store.clone(), start_queue));
-        tokio::spawn(merge_reads(store, read_queue));
+        tokio::spawn(merge(
+            store.clone(),
+            start_queue,
+            MAX_MERGED_STARTS,
+            |(batch, _): &(Vec<KeyedStart>, StartReply)| batch.len(),
+            |store, jobs| async move { start_jobs(&store, jobs).await },
+        ));
+        tokio::spawn(merge(
+            store,
+            read_queue,
+            MAX_MERGED_READS,
+            |_| 1,
+            |store, jobs| async move { read_jobs(&store, jobs).await },
+        ));
         Batching { starts, reads }
     }
 
@@ -72,30 +85,40 @@ fn stopped() -> Failed {
     Failed("rappel-bridge is stopping: call again on the next one".to_string())
 }
 
-async fn merge_starts(
+/// Takes a queued job, then whatever else is queued already, up to `max`
+/// (counted by `size`), and runs them as one store call (`run`), with at
+/// most `IN_FLIGHT` calls at once.
+async fn merge<J, Run, Done>(
     store: Store,
-    mut queue: mpsc::UnboundedReceiver<(Vec<KeyedStart>, StartReply)>,
-) {
+    mut queue: mpsc::UnboundedReceiver<J>,
+    max: usize,
+    size: fn(&J) -> usize,
+    run: Run,
+) where
+    J: Send + 'static,
+    Run: Fn(Store, Vec<J>) -> Done,
+    Done: Future<Output = ()> + Send + 'static,
+{
     let slots = Arc::new(Semaphore::new(IN_FLIGHT));
     while let Some(first) = queue.recv().await {
         let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
             return;
         };
         // Whatever queued while the slot was awaited goes in the same call.
-        let mut total = first.0.len();
+        let mut total = size(&first);
         let mut jobs = vec![first];
-        while total < MAX_MERGED_STARTS {
+        while total < max {
             match queue.try_recv() {
                 Ok(job) => {
-                    total += job.0.len();
+                    total += size(&job);
                     jobs.push(job);
                 }
                 Err(_) => break,
             }
         }
-        let store = store.clone();
+        let call = run(store.clone(), jobs);
         tokio::spawn(async move {
-            start_jobs(&store, jobs).await;
+            call.await;
             drop(slot);
         });
     }
@@ -126,27 +149,6 @@ async fn start_jobs(store: &Store, jobs: Vec<(Vec<KeyedStart>, StartReply)>) {
                 let _ = reply.send(Err(failed.clone()));
             }
         }
-    }
-}
-
-async fn merge_reads(store: Store, mut queue: mpsc::UnboundedReceiver<(InstanceId, ReadReply)>) {
-    let slots = Arc::new(Semaphore::new(IN_FLIGHT));
-    while let Some(first) = queue.recv().await {
-        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
-            return;
-        };
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_MERGED_READS {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        let store = store.clone();
-        tokio::spawn(async move {
-            read_jobs(&store, jobs).await;
-            drop(slot);
-        });
     }
 }
 
