@@ -22,7 +22,7 @@ from .constants import Backoff, ConstEvaluator, Retry, Seconds
 from .diagnostics import Reject, arity_message, did_you_mean
 from .expressions import as_starred, comprehension_clauses, target_names
 from .resolve import ActionInfo, ConstInfo, Hook, MemberInfo
-from .signatures import Callee
+from .signatures import Callee, HelperDef
 
 AWAITABLE_HELP = (
     "only @action functions, async helper methods of the workflow, asyncio.sleep() and "
@@ -33,15 +33,20 @@ CALLABLE_HELP = (
     "len, range, sorted, … and model classes; move other code into an @action"
 )
 
+IMPORTED_FUNCTION_HELP = (
+    "the compiler reads only the workflow's module: define the function there (a module-level function whose "
+    "body is in the accepted subset is a helper), or decorate it with @action and await it"
+)
+
 
 @dataclass
 class Target:
     """What a call's function refers to."""
 
-    kind: str  # builtin | exception | type | action | helper | sleep | gather | sdk | timedelta | method
+    kind: str  # builtin | exception | type | action | helper | function | sleep | gather | sdk | timedelta | method
     name: str = ""
     node: cst.CSTNode | None = None
-    action: object = None  # LocalAction | ActionInfo
+    action: object = None  # LocalAction | ActionInfo | HelperDef (a function)
     local_class: str | None = None  # a class of this module
     type_kind: str = ""
     hooks: tuple[Hook, ...] = ()  # code of the (imported) class that runs when it is built
@@ -63,6 +68,7 @@ class CallLowering:
             if node.value == self.self_name:
                 raise Reject("RPL0205", "the workflow instance `self` cannot be used as a value", node,
                              "call helper methods as self.name(...) and pass values as arguments")
+            self.check_not_enclosing(node)
             return A.Name(self.local_name(node.value))
         if ref.kind == "class" and self.owner is not None:
             return A.Name(self.wc.class_const(self.owner.name, node.value, node))
@@ -75,6 +81,23 @@ class CallLowering:
         if node.value in self.declared_global:
             return A.Name(self.local_name(node.value))
         raise self.undefined(node.value, node)
+
+    def check_not_enclosing(self, node: cst.Name) -> None:
+        """A function defined inside workflow code is a helper of its own: it
+        cannot read the variables of the function that defines it."""
+        if self.fn is None and self._bound_in_function(node):  # a default value, evaluated where the function is defined
+            raise Reject("RPL0210", f"the default value `{node.value}` is a variable of the function that defines this one", node,
+                         "a function defined inside workflow code takes constant defaults: pass the value as an argument")
+        if self.is_nested and node.value not in self.all_locals:
+            raise Reject("RPL0210", f"the function `{self.fn.name.value}` reads `{node.value}` of the function that defines it", node,
+                         f"pass `{node.value}` as an argument: a function defined inside workflow code is inlined where it "
+                         "is called, with only its parameters and the module's names")
+
+    def _bound_in_function(self, node: cst.Name) -> bool:
+        """Is `node` bound in a function (not in a comprehension of the expression)?"""
+        scope = self.src.scope(node)
+        bindings = scope.lookup(node.value) if scope is not None else []
+        return any(b.scope.kind == "function" for b in bindings)
 
     def _builtin_value(self, node: cst.Name) -> A.Expr:
         name = node.value
@@ -134,7 +157,10 @@ class CallLowering:
             return Reject("RPL0223", f"cannot resolve the imported name `{qualified}`", node,
                           "compile with a resolver (compile_module) so imported actions, models and constants are known")
         if verb == "call":
-            return Reject("RPL0202", f"cannot call {shown}() in a workflow", node, dialect.UNSUPPORTED_CALLS.get(qualified, CALLABLE_HELP))
+            help_text = dialect.UNSUPPORTED_CALLS.get(qualified)
+            if help_text is None and qualified.split(".")[0] not in sys.stdlib_module_names:
+                help_text = IMPORTED_FUNCTION_HELP
+            return Reject("RPL0202", f"cannot call {shown}() in a workflow", node, help_text or CALLABLE_HELP)
         return Reject("RPL0202", f"cannot use `{shown}` in a workflow", node, CALLABLE_HELP)
 
     def attribute_reference(self, node: cst.Attribute) -> A.Expr | None:
@@ -206,9 +232,47 @@ class CallLowering:
 
     # ============================================================== call targets
 
-    def call_target(self, func: cst.BaseExpression) -> Target:
+    def helper_target(self, func: cst.BaseExpression) -> Target | None:
+        """The helper a call's function names: `self.f` ("helper", also
+        `self.run_action`), or ("function") a module-level `def`, a
+        @staticmethod of a class of this module (`Texts.slug`) or a function
+        defined in this function. None for anything else."""
         if isinstance(func, cst.Attribute) and self.is_self(func.value):
             return Target("helper", func.attr.value, func)
+        if isinstance(func, cst.Name) and self.scoped_name(func.value) is None:
+            name = func.value
+            if name in self.nested_defs and self.src.ref(func).kind == "local":
+                return Target("function", name, func, action=HelperDef(self.nested_defs[name], name, nested=True))
+            # An `async def` at module level is an action that lacks @action more often than a helper.
+            fn = self.index.functions.get(name)
+            if fn is not None and fn.asynchronous is None and name not in self.index.consts and self.src.ref(func).kind == "global":
+                return Target("function", name, func, action=HelperDef(fn, name))
+            return None
+        if isinstance(func, cst.Attribute):
+            owner = self.local_class_named(func.value)
+            found = self.index.find_method(owner, func.attr.value) if owner is not None else None
+            if found is not None and self.wc.is_static(found[1]):
+                label = self.src.text(func)
+                return Target("function", label, func, action=HelperDef(found[1], label))
+        return None
+
+    def local_class_named(self, node: cst.BaseExpression) -> str | None:
+        """The class of this module `node` names (`Texts`, `Outer.Inner`)."""
+        if isinstance(node, cst.Name):
+            if self.scoped_name(node.value) is None and node.value in self.index.classes and self.src.ref(node).kind == "global":
+                return node.value
+            return None
+        return self.index.nested_class(node)
+
+    def helper_callee(self, target: Target) -> Callee:
+        if target.kind == "helper":
+            return self.wc.helper(target.name, target.node)
+        return self.wc.helper_of(target.action, target.node)
+
+    def call_target(self, func: cst.BaseExpression) -> Target:
+        helper = self.helper_target(func)
+        if helper is not None:
+            return helper
         if isinstance(func, cst.Name):
             if self.scoped_name(func.value) is None:
                 ref = self.src.ref(func)
@@ -222,6 +286,7 @@ class CallLowering:
                     raise self.undefined(func.value, func)
             if func.value in self.rejected_names:
                 raise Reject("RPL0202", "already reported", func).quiet()
+            self.check_not_enclosing(func)
             raise Reject("RPL0202", f"cannot call `{func.value}`: it is a variable, not a function", func, CALLABLE_HELP)
         if isinstance(func, cst.Attribute):
             qualified = self.src.imported_name(func)
@@ -234,7 +299,7 @@ class CallLowering:
                 return self.class_target(func)
             if isinstance(func.value, cst.Name) and self.src.ref(func.value).kind == "global" and func.value.value in self.index.classes:
                 raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func,
-                             "call it inside an @action")
+                             "make it a @staticmethod (its body in the accepted subset), or call it inside an @action")
             return Target("method", func.attr.value, func)
         raise Reject("RPL0202", f"cannot call `{self.src.text(func)}` in a workflow", func, CALLABLE_HELP)
 
@@ -282,7 +347,8 @@ class CallLowering:
         call = self._call_of(func) or func
         if name in index.functions:
             raise Reject("RPL0202", f"cannot call {name}(): it is not an action", call,
-                         "decorate it with @action and await it, or make it a method of the workflow class")
+                         "decorate it with @action and await it; a plain `def` (not `async def`) whose body is in the "
+                         "accepted subset is a helper, called without await")
         if name in index.consts:
             raise Reject("RPL0202", f"cannot call `{name}`: it is a constant, not a function", call)
         raise self.undefined(name, func)
@@ -316,13 +382,13 @@ class CallLowering:
         self.calls_by_func[id(node.func)] = node
         target = self.call_target(node.func)
         kind = target.kind
-        if kind == "helper":
-            if target.name == dialect.RUN_ACTION:
+        if kind in ("helper", "function"):
+            if kind == "helper" and target.name == dialect.RUN_ACTION:
                 raise Reject("RPL0204", "self.run_action() must be awaited", node, "write `await self.run_action(...)`")
-            callee = self.wc.helper(target.name, node.func)
+            callee = self.helper_callee(target)
             if callee.is_async:
-                raise Reject("RPL0204", f"the async helper self.{target.name}() must be awaited", node,
-                             f"write `await self.{target.name}(...)`")
+                label = helper_label(target)
+                raise Reject("RPL0204", f"the async helper {label}() must be awaited", node, f"write `await {label}(...)`")
             return self.effect_result(self.callee_call(callee, node), node)
         if kind == "builtin":
             return self.builtin_call(target.name, node)
@@ -353,14 +419,12 @@ class CallLowering:
         raise Reject("RPL0202", f"cannot call `{self.src.text(node.func)}` in a workflow", node, CALLABLE_HELP)
 
     def sync_helper_call(self, node: cst.BaseExpression) -> A.AwaitCall | None:
-        """`self.helper(...)` of a sync helper, lowered; None for anything else."""
-        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and self.is_self(node.func.value)):
-            return None
-        name = node.func.attr.value
-        if name == dialect.RUN_ACTION:
+        """`self.helper(...)` (or another helper) of a sync helper, lowered; None for anything else."""
+        target = self.helper_target(node.func) if isinstance(node, cst.Call) else None
+        if target is None or (target.kind == "helper" and target.name == dialect.RUN_ACTION):
             return None
         self.calls_by_func[id(node.func)] = node
-        callee = self.wc.helper(name, node.func)
+        callee = self.helper_callee(target)
         return None if callee.is_async else self.callee_call(callee, node)
 
     def call_arguments(
@@ -644,8 +708,10 @@ class CallLowering:
                 target = A.Name(self.new_temp(), span=span)
             self.gather(expr, target)
             return target
-        if callee.kind == "helper":
-            call = self.run_action_call(expr) if callee.name == dialect.RUN_ACTION else self.helper_call(expr, awaited=True)
+        if callee.kind == "helper" and callee.name == dialect.RUN_ACTION:
+            call = self.run_action_call(expr)
+        elif callee.kind in ("helper", "function"):
+            call = self.helper_call(expr, callee, awaited=True)
         elif callee.kind == "action":
             call = self.action_call(callee, expr)
         else:
@@ -661,12 +727,13 @@ class CallLowering:
             raise Reject("RPL0221", "asyncio.sleep() takes exactly one argument, the number of seconds", call)
         return self.expr(args[0].value)
 
-    def helper_call(self, node: cst.Call, awaited: bool) -> A.AwaitCall:
-        name = node.func.attr.value
-        callee = self.wc.helper(name, node.func)
+    def helper_call(self, node: cst.Call, target: Target, awaited: bool) -> A.AwaitCall:
+        callee = self.helper_callee(target)
         if awaited and not callee.is_async:
-            raise Reject("RPL0201", f"cannot await self.{name}(): it is not an async method", node,
-                         f"call it without await: self.{name}(...)")
+            label = helper_label(target)
+            what = "method" if target.kind == "helper" else "function"
+            raise Reject("RPL0201", f"cannot await {label}(): it is not an async {what}", node,
+                         f"call it without await: {label}(...)")
         return self.callee_call(callee, node)
 
     def action_call(self, target: Target, node: cst.Call) -> A.AwaitCall:
@@ -768,10 +835,10 @@ class CallLowering:
             target = self.call_target(node.func)
             if target.kind == "action":
                 return self.action_call(target, node)
-            if target.kind == "helper":
-                if target.name == dialect.RUN_ACTION:
-                    return self.run_action_call(node)
-                return self.helper_call(node, awaited=True)
+            if target.kind == "helper" and target.name == dialect.RUN_ACTION:
+                return self.run_action_call(node)
+            if target.kind in ("helper", "function"):
+                return self.helper_call(node, target, awaited=True)
         raise Reject("RPL0218", f"asyncio.gather() can only run action calls and async helper calls, not `{self.src.text(node)}`",
                      node, "pass calls such as `act(x)`, `self.helper(x)` or `self.run_action(act(x), ...)`")
 
@@ -803,3 +870,7 @@ class CallLowering:
                 call = self.gather_item(node.elt)
         self.emit(A.ParallelFor(target, loop_target, iterator, call, return_exceptions, span=span))
 
+
+def helper_label(target: Target) -> str:
+    """How a call names a helper: `self.f`, `normalize`, `Texts.slug`."""
+    return f"self.{target.name}" if target.kind == "helper" else target.action.label

@@ -30,12 +30,20 @@ from .program import ProgramBuilder
 from .resolve import ActionInfo, ConstInfo, MemberInfo, Resolver, TypeInfo, is_constant
 from .rewrite import rename_calls, renumber_temps
 from .scan import forbidden_calls, unnormalised_names
-from .signatures import Callee, Parameter
+from .signatures import Callee, HelperDef, Parameter
 from .source import SourceModule
 from .types import PLAIN_CLASS, TypeLowering, Unencodable
 
 
 FN_PLACEHOLDER = "fn:"  # cannot be an RRL name: fns are named when the program is complete
+FN_SUFFIX = "#"  # tells apart the placeholders of two helpers with one name (a method and a function)
+
+
+HELPER_PLACE_HELP = "helper methods must be defined in this module, on the workflow class or one of its base classes"
+FOREIGN_BASE_HELP = (
+    "; the compiler reads only this module, so it does not see the methods of a base class imported from another "
+    "module: define that base class here, or write its helpers as functions of this module"
+)
 
 
 class DiagnosticSink:
@@ -79,9 +87,9 @@ class WorkflowCompiler:
         # `xs += ys` lowered to `xs = xs + ys`: in place for lists, which the aliasing check must know.
         self.augmented: dict[int, A.Assign] = {}
         self.python_names: dict[str, str] = {}  # the temporaries that stand for a comprehension's variables
-        self._helpers: dict[str, Callee] = {}
-        self._helper_params: dict[str, tuple[A.Param, ...]] = {}
-        self._pending: list[tuple[str, cst.FunctionDef]] = []
+        self._helpers: dict[int, Callee] = {}  # by the id of the helper's FunctionDef
+        self._helper_params: dict[int, tuple[A.Param, ...]] = {}
+        self._pending: list[tuple[str, HelperDef]] = []
         self._actions: dict[tuple, Callee] = {}
         self._resolved: dict[str, object] = {}
 
@@ -148,8 +156,8 @@ class WorkflowCompiler:
         body = lowerer.lower_function()
         workflow = A.WorkflowDecl(self.cls.name, params, self.types.annotation(run.returns), body, span=self.src.span(run.name))
         while self._pending:
-            name, fn = self._pending.pop(0)
-            self.builder.fns[name] = self.lower_helper(name, fn)
+            placeholder, helper = self._pending.pop(0)
+            self.builder.fns[placeholder] = self.lower_helper(placeholder, helper)
         declarations = ClassDeclarations(self)
         program = self.builder.build(workflow, declarations.declare, self.report)
         too_deep = limits.too_deep(program)
@@ -176,7 +184,7 @@ class WorkflowCompiler:
         for reject in forbidden_calls(self, fn) + unnormalised_names(fn, self.index.unnormalised):
             self.report(reject)
 
-    def parameters(self, fn: cst.FunctionDef, lowerer: FunctionLowerer, what: str) -> tuple[A.Param, ...]:
+    def parameters(self, fn: cst.FunctionDef, lowerer: FunctionLowerer, what: str, skip_self: bool = True) -> tuple[A.Param, ...]:
         params = fn.params
         if params.star_arg not in (cst.MaybeSentinel.DEFAULT, None) and isinstance(params.star_arg, cst.Param):
             self.report(Reject("RPL0229" if what.endswith(".run()") else "RPL0222",
@@ -189,7 +197,7 @@ class WorkflowCompiler:
                                params.posonly_ind if isinstance(params.posonly_ind, cst.ParamSlash) else params.posonly_params[-1],
                                "remove the `/`: a workflow's inputs are stored by parameter name"))
         out = []
-        for param in _all_params(fn)[1:]:
+        for param in _all_params(fn)[1 if skip_self else 0:]:
             if what.endswith(".run()") and param.name.value in dialect.RESERVED_LOCALS:
                 self.report(Reject("RPL0236", f"the parameter `{param.name.value}` of {what} is named like a keyword of RRL", param.name))
             default = None
@@ -210,27 +218,47 @@ class WorkflowCompiler:
     # -------------------------------------------------------------- helpers
 
     def helper(self, name: str, node: cst.CSTNode) -> Callee:
-        if name in self._helpers:
-            return self._helpers[name]
+        """The callee of `self.name(...)`: a method of the workflow class or one of
+        its bases (a @staticmethod too)."""
         found = self.index.find_method(self.cls.name, name)
         if found is None:
             hint = None
             if self.cls.foreign_bases:
-                hint = "helper methods must be defined in this module, on the workflow class or one of its base classes"
+                hint = HELPER_PLACE_HELP
+            if any(self.index.sdk_name(base) != "Workflow" for info in self.index.mro(self.cls.name) for base in info.foreign_bases):
+                hint = HELPER_PLACE_HELP + FOREIGN_BASE_HELP
             raise Reject("RPL0222", f"the workflow `{self.cls.name}` has no method `{name}`", node, hint)
         _, fn = found
+        return self.helper_of(HelperDef(fn, f"self.{name}", has_self=not self.is_static(fn)), node)
+
+    def is_static(self, fn: cst.FunctionDef) -> bool:
+        return any(self.index.qualified(d.decorator) == dialect.STATICMETHOD for d in fn.decorators)
+
+    def helper_of(self, helper: HelperDef, node: cst.CSTNode) -> Callee:
+        """The callee of a helper (a method, a static method, a module-level or a
+        nested function), registered on first use: it becomes an RRL fn."""
+        fn = helper.fn
+        key = id(fn)
+        if key in self._helpers:
+            return self._helpers[key]
         for decorator in fn.decorators:
-            raise Reject("RPL0222", f"the helper method `{name}` has a decorator; only plain methods can be helpers", decorator)
+            if helper.has_self or self.index.qualified(decorator.decorator) != dialect.STATICMETHOD or helper.nested:
+                raise Reject("RPL0222", f"the helper {helper.label}() has a decorator; only plain functions and methods "
+                             "(and @staticmethod ones) can be helpers", decorator,
+                             "remove the decorator, or move what it does into an @action")
         params = _all_params(fn)
-        if not params:
-            raise Reject("RPL0222", f"the helper method `{name}` has no `self` parameter", fn.name)
-        renames = reserved_renames(local_names(fn)[1])
-        lowerer = FunctionLowerer(self, fn)
-        decls = self.parameters(fn, lowerer, what=f"self.{name}()")
+        if helper.has_self and not params:
+            raise Reject("RPL0222", f"the helper method {helper.label}() has no `self` parameter", fn.name,
+                         "add `self`, or make it a @staticmethod")
+        names = local_names(fn)[1]
+        renames = reserved_renames(names)
+        self.builder.avoid |= {renames.get(n, n) for n in names}
+        lowerer = FunctionLowerer(self, fn, has_self=helper.has_self, nested=helper.nested)
+        decls = self.parameters(fn, lowerer, what=f"{helper.label}()", skip_self=helper.has_self)
         positional_only = {p.name.value for p in fn.params.posonly_params}
         keyword_only = {p.name.value for p in fn.params.kwonly_params}
         signature = []
-        for param, decl in zip(params[1:], decls):
+        for param, decl in zip(params[1:] if helper.has_self else params, decls):
             python = param.name.value
             signature.append(
                 Parameter(
@@ -243,18 +271,25 @@ class WorkflowCompiler:
                 )
             )
         # The fn's final name is chosen when the program is complete (it must not
-        # clash with an action); until then calls use a placeholder.
-        callee = Callee("fn", FN_PLACEHOLDER + name, signature, is_async=fn.asynchronous is not None)
-        self._helpers[name] = callee
-        self._helper_params[name] = decls
-        self.builder.fns[name] = A.FnDecl(FN_PLACEHOLDER + name, decls, A.ANY, ())  # until lowered
-        self._pending.append((name, fn))
+        # clash with an action or another helper of the same name); until then
+        # calls use a placeholder.
+        preferred = fn.name.value
+        placeholder = preferred
+        while placeholder in self.builder.fns:
+            placeholder += FN_SUFFIX
+        callee = Callee("fn", FN_PLACEHOLDER + placeholder, signature, is_async=fn.asynchronous is not None)
+        self._helpers[key] = callee
+        self._helper_params[key] = decls
+        self.builder.fns[placeholder] = A.FnDecl(FN_PLACEHOLDER + placeholder, decls, A.ANY, ())  # until lowered
+        self._pending.append((placeholder, helper))
         return callee
 
-    def lower_helper(self, name: str, fn: cst.FunctionDef) -> A.FnDecl:
+    def lower_helper(self, placeholder: str, helper: HelperDef) -> A.FnDecl:
+        fn = helper.fn
         self.scan(fn)
-        body = FunctionLowerer(self, fn).lower_function()
-        return A.FnDecl(FN_PLACEHOLDER + name, self._helper_params[name], self.types.annotation(fn.returns), body, span=self.src.span(fn.name))
+        body = FunctionLowerer(self, fn, has_self=helper.has_self, nested=helper.nested).lower_function()
+        return A.FnDecl(FN_PLACEHOLDER + placeholder, self._helper_params[id(fn)], self.types.annotation(fn.returns), body,
+                        span=self.src.span(fn.name))
 
     # -------------------------------------------------------------- actions
 
@@ -424,7 +459,7 @@ def _rename_fns(program: A.Program) -> A.Program:
     taken = {a.name for a in program.actions} | {c.name for c in program.consts} | set(program.class_decls())
     mapping = {}
     for fn in program.fns:
-        name = fn.name[len(FN_PLACEHOLDER):]
+        name = fn.name[len(FN_PLACEHOLDER):].rstrip(FN_SUFFIX)
         while name in taken or is_reserved(name):
             name += "_"
         taken.add(name)

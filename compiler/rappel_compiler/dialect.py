@@ -36,6 +36,11 @@ def sdk_name(qualified: str) -> str | None:
     return None
 
 
+# Helpers: methods (`self.f(...)`), @staticmethod ones (also `Cls.f(...)`),
+# module-level functions and functions defined inside workflow code, whose
+# bodies are in the accepted subset, become RRL fns (inlined where called).
+STATICMETHOD = "builtins.staticmethod"
+
 RUN_ACTION = "run_action"  # Workflow.run_action(call, retry=, backoff=, timeout=)
 RUN_METHOD = "run"
 

@@ -331,16 +331,6 @@ class ExpressionLowering:
         return A.UnaryOp(op, self.expr(node.expression))
 
     def _expr_Comparison(self, node: cst.Comparison) -> A.Expr:
-        # Operands after the first comparison are evaluated only if it holds,
-        # so only the first two may be hoisted.
-        for target in node.comparisons[1:]:
-            if self.has_effects(target.comparator):
-                raise Reject(
-                    "RPL0217",
-                    "an await or helper call cannot be evaluated inside a chained comparison",
-                    target.comparator,
-                    "compute it into a variable before the comparison",
-                )
         operands_cst = [node.left, *(t.comparator for t in node.comparisons)]
         for i, target in enumerate(node.comparisons):
             if isinstance(target.operator, (cst.Is, cst.IsNot)) and not any(
@@ -352,9 +342,42 @@ class ExpressionLowering:
                     node,
                     "compare with `==`; `is` works only with None, True, False and enum members",
                 )
-        operands = self.exprs(operands_cst)
         ops = tuple(_COMPARE[type(t.operator)] for t in node.comparisons)
+        if any(self.has_effects(operand) for operand in operands_cst[2:]):
+            return self._chain_with_effects(node, operands_cst, ops)
+        operands = self.exprs(operands_cst)
         return A.Compare(operands[0], ops, tuple(operands[1:]))
+
+    def _chain_with_effects(self, node: cst.Comparison, operands: list, ops: tuple[str, ...]) -> A.Expr:
+        """`a < b <= await f()`: an operand after the first comparison is evaluated
+        only if every comparison before it holds, and each operand once, as in
+        Python: `$t = a < b; if $t: $v = await f(); $t = b <= $v`."""
+        span = self.span(node)
+        left, right = self.exprs(operands[:2])
+        result = A.Name(self.new_temp(), span=span)
+        right = self._kept(right, operands[1])
+        self.emit(A.Assign(result, A.Compare(left, ops[:1], (right,)), span=span))
+
+        def rest(k: int, left: A.Expr) -> None:
+            with self.nested() as body:
+                value = self.expr(operands[k])
+                if k + 1 < len(operands):
+                    value = self._kept(value, operands[k])
+                self.emit(A.Assign(result, A.Compare(left, ops[k - 1 : k], (value,)), span=span))
+                if k + 1 < len(operands):
+                    rest(k + 1, value)
+            self.emit(A.If(result, tuple(body), span=span))
+
+        rest(2, right)
+        return result
+
+    def _kept(self, value: A.Expr, node: cst.CSTNode) -> A.Expr:
+        """`value`, in a temporary when it is read again later."""
+        if is_stable(value):
+            return value
+        temp = A.Name(self.new_temp(), span=self.span(node))
+        self.emit(A.Assign(temp, value, span=self.span(node)))
+        return temp
 
     def _expr_BooleanOperation(self, node: cst.BooleanOperation) -> A.Expr:
         op = "and" if isinstance(node.operator, cst.And) else "or"
@@ -458,12 +481,14 @@ class ExpressionLowering:
         default of next()), or eager (others)."""
         clauses = comprehension_clauses(node)
         inner = _inner_parts(node)
-        if any(self.has_await(n) for n in inner):
+        if isinstance(node, cst.GeneratorExp) and any(self.has_await(n) for n in inner):
+            # Python makes it an async generator, which sum(), any(), sorted() ... cannot iterate.
             raise Reject(
                 "RPL0217",
-                "an await inside a comprehension is not supported",
+                "an await inside a generator expression makes it an async generator, which builtins cannot consume",
                 node,
-                "use asyncio.gather(*[...]) to run actions for every item, or a for loop",
+                "await in a list comprehension: `[await f(x) for x in xs]` awaits one after the other; "
+                "asyncio.gather(*[f(x) for x in xs]) runs them in parallel",
             )
         first_iter = self.expr(clauses[0].iter)
         start = None

@@ -32,6 +32,8 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         wc: "WorkflowCompiler",
         fn: cst.FunctionDef | None,
         owner: ClassInfo | None = None,
+        has_self: bool = True,
+        nested: bool = False,
     ):
         self.wc = wc
         self.src = wc.src
@@ -40,7 +42,8 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         self.owner = owner  # the class a constant expression belongs to
         self.fn = fn
         self.is_async = fn is not None and fn.asynchronous is not None
-        self.self_name = _first_param(fn) if fn is not None else None
+        self.self_name = _first_param(fn) if fn is not None and has_self else None
+        self.is_nested = nested  # a function defined inside workflow code: it cannot read the enclosing locals
         self.block: list[A.Stmt] = []
         self.temp_count = 0
         self.calls_by_func: dict[int, cst.Call] = {}
@@ -52,7 +55,9 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         self._scopes: list[dict[str, str]] = []
         names = local_names(fn) if fn is not None else (set(), set())
         self.function_locals, all_names = names
+        self.all_locals = all_names
         self.renames = reserved_renames(all_names)
+        self.nested_defs = nested_functions(fn) if fn is not None else {}
 
     # -------------------------------------------------------------- output
 
@@ -165,8 +170,9 @@ class _EffectFinder(Visitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func
-        if isinstance(func, cst.Attribute) and self.lowerer.is_self(func.value):
-            if self.helpers and func.attr.value != dialect.RUN_ACTION:
+        helper = self.lowerer.helper_target(func)
+        if helper is not None:
+            if self.helpers and helper.name != dialect.RUN_ACTION:
                 self.found = True
         elif self.changes and self.lowerer.is_changing_call(node):
             self.found = True
@@ -244,6 +250,42 @@ def local_names(fn: cst.FunctionDef) -> tuple[set[str], set[str]]:
     collector.walk(fn.params)
     collector.walk(fn.body)
     return collector.own, collector.all
+
+
+def nested_functions(fn: cst.FunctionDef) -> dict[str, cst.FunctionDef]:
+    """The functions defined in `fn`'s own body (in its blocks, not in other
+    functions), by name: those defined once, under a name nothing else binds."""
+    finder = _NestedDefs()
+    finder.walk(fn.body)
+    rebound = _OtherBindings()
+    rebound.walk(fn.params)
+    rebound.walk(fn.body)
+    counts: dict[str, int] = {}
+    for node in finder.found:
+        counts[node.name.value] = counts.get(node.name.value, 0) + 1
+    return {node.name.value: node for node in finder.found if counts[node.name.value] == 1 and node.name.value not in rebound.all}
+
+
+class _OtherBindings(_LocalNames):
+    """The names a function binds, but by `def`."""
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+class _NestedDefs(Visitor):
+    def __init__(self) -> None:
+        self.found: list[cst.FunctionDef] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.found.append(node)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
 
 
 def reserved_renames(names: set[str]) -> dict[str, str]:

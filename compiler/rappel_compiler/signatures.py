@@ -22,6 +22,18 @@ class Parameter:
     default_expressible: bool = True  # False: the default has no RRL form, callers must pass it
 
 
+@dataclass(frozen=True)
+class HelperDef:
+    """A function a workflow calls as a helper: a method (`has_self`), a
+    @staticmethod, a module-level function or a function defined inside
+    workflow code (`nested`)."""
+
+    fn: cst.FunctionDef
+    label: str  # how calls name it: `self.tag`, `normalize`, `Texts.slug`
+    has_self: bool = False
+    nested: bool = False
+
+
 @dataclass
 class Callee:
     kind: str  # "action" | "fn"

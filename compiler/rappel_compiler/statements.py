@@ -111,7 +111,7 @@ class StatementLowering:
         func = node.func
         return (
             func.attr.value in dialect.MUTATING_METHODS
-            and not self.is_self(func.value)  # a helper method
+            and self.helper_target(func) is None  # a helper method or static method
             and self.src.imported_name(func) is None  # a module's function
             and self.builtin_type_name(func.value) is None  # `dict.update(d, ...)`
         )
@@ -561,9 +561,12 @@ class StatementLowering:
         raise Reject("RPL0212", "`match` statements are not supported in a workflow", node, "use if/elif/else")
 
     def _stmt_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self.nested_defs.get(node.name.value) is node:
+            return  # a helper, lowered where it is called
         self.rejected_names.add(node.name.value)
-        raise Reject("RPL0210", "a function cannot be defined inside workflow code", node,
-                     "make it a method of the workflow class, or an @action at module level")
+        raise Reject("RPL0210", f"the function `{node.name.value}` is defined more than once here, or its name is also "
+                     "bound otherwise, so a call cannot tell which definition it runs", node.name,
+                     "give each function defined inside workflow code a name of its own, bound only by its `def`")
 
     def _stmt_ClassDef(self, node: cst.ClassDef) -> None:
         self.rejected_names.add(node.name.value)

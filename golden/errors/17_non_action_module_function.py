@@ -1,8 +1,8 @@
-# Rejects: calling a plain (non-action) module-level function from workflow code, nested in an elif branch.
+# Rejects: a module-level `async def` without @action, awaited and called, nested in elif branches (a plain `def` is a helper: compile case 103).
 from rappel import Workflow, action, workflow
 
 
-def normalize_phone(raw: str) -> str:
+async def normalize_phone(raw: str) -> str:
     return raw.replace(" ", "")
 
 
@@ -17,6 +17,8 @@ class VerifyPhoneWorkflow(Workflow):
         if country == "US":
             target = "+1" + phone
         elif country == "GB":
+            target = await normalize_phone(phone)
+        elif country == "IE":
             target = normalize_phone(phone)
         else:
             target = phone

@@ -299,19 +299,19 @@ CASES = {
         """
         @workflow
         class Flow(Workflow):
-            async def run(self, xs: list[int]) -> list[int]:
-                def double(x: int) -> int:
-                    return 2 * x
+            async def run(self, xs: list[int], factor: int) -> list[int]:
+                def scale(x: int) -> int:
+                    return x * factor
 
-                return xs
+                return [scale(x) for x in xs]
         """,
         """
-        error[RPL0210]: a function cannot be defined inside workflow code
-         --> app/flows.py:9:9
-          |
-        9 |         def double(x: int) -> int:
-          |         ^^^^^^^^^^^^^^^^^^^^^^^^^^
-          = help: make it a method of the workflow class, or an @action at module level
+        error[RPL0210]: the function `scale` reads `factor` of the function that defines it
+          --> app/flows.py:10:24
+           |
+        10 |             return x * factor
+           |                        ^^^^^^
+           = help: pass `factor` as an argument: a function defined inside workflow code is inlined where it is called, with only its parameters and the module's names
         """,
     ),
     "RPL0212": (
