@@ -121,6 +121,10 @@ class CallLowering:
         if name in index.actions:
             raise Reject("RPL0204", f"the action {name}() can only be called (and awaited), not used as a value", node)
         if name in index.functions:
+            if index.functions[name].asynchronous is None:
+                raise Reject("RPL0202", f"the helper function `{name}` can only be called, not used as a value", node,
+                             f"call it, in a comprehension if need be: `[{name}(x) for x in xs]`; a `key=` or map() "
+                             "takes a lambda (of builtins and methods) or a builtin")
             raise Reject("RPL0202", f"the function `{name}` cannot be used in a workflow", node, CALLABLE_HELP)
         raise self.undefined(name, node)
 
@@ -267,7 +271,11 @@ class CallLowering:
     def helper_callee(self, target: Target) -> Callee:
         if target.kind == "helper":
             return self.wc.helper(target.name, target.node)
-        return self.wc.helper_of(target.action, target.node)
+        helper: HelperDef = target.action
+        if helper.nested and _position(self.span(target.node)) < _position(self.span(helper.fn.name)):
+            raise Reject("RPL0223", f"`{target.name}` is called before its `def`, where Python has not bound it yet", target.node,
+                         "define the function before the code that calls it")
+        return self.wc.helper_of(helper, target.node)
 
     def call_target(self, func: cst.BaseExpression) -> Target:
         helper = self.helper_target(func)
@@ -874,3 +882,7 @@ class CallLowering:
 def helper_label(target: Target) -> str:
     """How a call names a helper: `self.f`, `normalize`, `Texts.slug`."""
     return f"self.{target.name}" if target.kind == "helper" else target.action.label
+
+
+def _position(span) -> tuple[int, int]:
+    return (span.line, span.column) if span is not None else (0, 0)

@@ -253,8 +253,9 @@ def local_names(fn: cst.FunctionDef) -> tuple[set[str], set[str]]:
 
 
 def nested_functions(fn: cst.FunctionDef) -> dict[str, cst.FunctionDef]:
-    """The functions defined in `fn`'s own body (in its blocks, not in other
-    functions), by name: those defined once, under a name nothing else binds."""
+    """The helpers `fn` defines, by name: the functions defined at the top level
+    of its body (a `def` in a block may not have run), once, under a name nothing
+    else binds."""
     finder = _NestedDefs()
     finder.walk(fn.body)
     rebound = _OtherBindings()
@@ -263,7 +264,12 @@ def nested_functions(fn: cst.FunctionDef) -> dict[str, cst.FunctionDef]:
     counts: dict[str, int] = {}
     for node in finder.found:
         counts[node.name.value] = counts.get(node.name.value, 0) + 1
-    return {node.name.value: node for node in finder.found if counts[node.name.value] == 1 and node.name.value not in rebound.all}
+    top_level = {id(stmt) for stmt in fn.body.body} if isinstance(fn.body, cst.IndentedBlock) else set()
+    return {
+        node.name.value: node
+        for node in finder.found
+        if counts[node.name.value] == 1 and node.name.value not in rebound.all and id(node) in top_level
+    }
 
 
 class _OtherBindings(_LocalNames):

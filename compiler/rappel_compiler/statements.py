@@ -564,6 +564,9 @@ class StatementLowering:
         if self.nested_defs.get(node.name.value) is node:
             return  # a helper, lowered where it is called
         self.rejected_names.add(node.name.value)
+        if isinstance(self.fn.body, cst.IndentedBlock) and not any(stmt is node for stmt in self.fn.body.body):
+            raise Reject("RPL0210", f"the function `{node.name.value}` is defined inside a block, where its `def` may not run",
+                         node.name, "define it at the top level of the function's body, before the code that calls it")
         raise Reject("RPL0210", f"the function `{node.name.value}` is defined more than once here, or its name is also "
                      "bound otherwise, so a call cannot tell which definition it runs", node.name,
                      "give each function defined inside workflow code a name of its own, bound only by its `def`")

@@ -1,4 +1,4 @@
-# Rejects: helpers the compiler cannot inline — a decorated function, a classmethod, a function defined inside run() that reads a variable of run(), one defined twice, and a module-level `def` whose body is outside the accepted subset (reported inside it).
+# Rejects: helpers the compiler cannot inline — a decorated function, a classmethod, a function defined inside run() that reads a variable of run(), one defined in the branches of an `if`, and a module-level `def` whose body is outside the accepted subset (reported inside it).
 import functools
 
 from rappel import Workflow, action, workflow

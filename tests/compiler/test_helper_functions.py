@@ -152,3 +152,48 @@ def test_a_nested_function_default_cannot_be_a_variable_of_the_enclosing_functio
         """
     )
     assert "error[RPL0210]: the default value `limit` is a variable of the function that defines this one" in text
+
+
+def test_a_nested_function_is_defined_once_at_the_top_level_before_its_calls():
+    text = diagnostics_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, s: str, loud: bool) -> str:
+                early = tidy(s)
+
+                def tidy(s: str) -> str:
+                    return s.strip()
+
+                def twice(s: str) -> str:
+                    return s * 2
+
+                def twice(s: str) -> str:
+                    return s + s
+
+                if loud:
+                    def shout(s: str) -> str:
+                        return s.upper()
+                return early + twice(s) + shout(s)
+        """
+    )
+    assert "error[RPL0223]: `tidy` is called before its `def`, where Python has not bound it yet" in text
+    assert "error[RPL0210]: the function `twice` is defined more than once here" in text
+    assert "error[RPL0210]: the function `shout` is defined inside a block, where its `def` may not run" in text
+
+
+def test_a_helper_function_passed_as_a_value_says_to_call_it():
+    text = diagnostics_text(
+        """
+        def size(s: str) -> int:
+            return len(s.strip())
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list[str]) -> list[str]:
+                return sorted(xs, key=size)
+        """
+    )
+    assert "error[RPL0202]: the helper function `size` can only be called, not used as a value" in text
+    assert "`[size(x) for x in xs]`" in text
