@@ -1,6 +1,7 @@
 """Compiling one `@workflow` class to one RRL program.
 
-`WorkflowCompiler` lowers `run()`, then every helper method it reaches, and
+`WorkflowCompiler` lowers `run()`, then every helper it reaches (methods,
+static methods, module-level and nested functions: `HelperDef`), and
 declares the actions, constants and types they use. Helpers of the lowering
 (`FunctionLowerer`) raise `Reject`; `report` turns each one into a diagnostic
 with the span of the node it names.

@@ -1,4 +1,4 @@
-"""Lowering of one function body (`run()` or a helper method, or a constant's
+"""Lowering of one function body (`run()` or a helper, or a constant's
 value expression) to RRL. The state shared by the expression, call and
 statement mixins lives here: the output block, temporaries, local renames.
 """
@@ -258,6 +258,8 @@ def nested_functions(fn: cst.FunctionDef) -> dict[str, cst.FunctionDef]:
     else binds."""
     finder = _NestedDefs()
     finder.walk(fn.body)
+    if not finder.found:
+        return {}
     rebound = _OtherBindings()
     rebound.walk(fn.params)
     rebound.walk(fn.body)
