@@ -10,6 +10,12 @@ Where the bridge is (docs/operations.md, "The client"): `RAPPEL_SERVER_URL` (its
 HTTP URL; `/healthz` gives the gRPC port), else `RAPPEL_GRPC_ADDR`, else the port
 that `boot-rappel-singleton` prints (it starts a shared bridge when none runs).
 
+Concurrent waits share their calls: the `result()` calls a loop makes in one turn
+are answered by one `WaitForResults` stream (the bridge sends each instance's
+status as it finishes), so 2,000 gathered results cost a few calls, not 2,000.
+When such a shared call fails, each of its instances goes back to a call of its
+own, which retries and reports as follows.
+
 A caller that waits survives the bridge going away: the client retries with backoff
 for `reconnect_seconds` (asking the singleton or /healthz again where that is how
 it found the bridge), then gives up with an error naming the instance and how to
@@ -49,8 +55,10 @@ logger = logging.getLogger("rappel.client")
 
 # How long a waiting caller keeps trying to reach a bridge that went away.
 RECONNECT_SECONDS = 60.0
-# One WaitForResult call waits at most this long on the bridge; then it asks again.
+# One WaitForResult(s) call waits at most this long on the bridge; then it asks again.
 WAIT_SLICE_SECONDS = 30.0
+# The most instances one WaitForResults call waits for (the bridge's limit).
+MAX_WAITED = 10_000
 # Deadline of the calls that answer at once (register, start, status).
 CALL_SECONDS = 30.0
 # How long boot-rappel-singleton may take to find or start the bridge.
@@ -318,6 +326,19 @@ class DurableBackend:
     # -------------------------------------------------------------- waiting
 
     async def _result(self, workflow: str, instance_id: str) -> Any:
+        state = self._loop_state()
+        if state.waits is None:
+            state.waits = _SharedWaits(self)
+        status = await state.waits.wait(instance_id)
+        if status is None:
+            status = await self._wait_alone(workflow, instance_id)
+        outcome = _decode_status(workflow, status)
+        if outcome.state in (WorkflowState.FAILED, WorkflowState.CANCELLED):
+            raise outcome.exception  # type: ignore[misc]
+        return outcome.result
+
+    async def _wait_alone(self, workflow: str, instance_id: str) -> Any:
+        """The final status of one instance, by WaitForResult calls of its own."""
         request = bridge_pb2.WaitForResultRequest(instance_id=instance_id, timeout_seconds=WAIT_SLICE_SECONDS)
         while True:
             status = await self._call(
@@ -325,11 +346,7 @@ class DurableBackend:
                 reconnect=(workflow, instance_id), deadline=WAIT_SLICE_SECONDS + CALL_SECONDS,
             )
             if status.WhichOneof("outcome") is not None or status.state == bridge_pb2.InstanceStatus.CANCELLED:
-                break
-        outcome = _decode_status(workflow, status)
-        if outcome.state in (WorkflowState.FAILED, WorkflowState.CANCELLED):
-            raise outcome.exception  # type: ignore[misc]
-        return outcome.result
+                return status
 
     async def _status(self, workflow: str, instance_id: str) -> WorkflowStatus:
         request = bridge_pb2.GetStatusRequest(instance_id=instance_id)
@@ -485,6 +502,86 @@ class _LoopState:
     stub: bridge_pb2_grpc.WorkflowsStub | None = None
     registering: dict[Any, asyncio.Future[str]] = field(default_factory=dict)
     discovering: asyncio.Future[BridgeTarget] | None = None
+    waits: _SharedWaits | None = None
+
+
+class _SharedWaits:
+    """The `result()` calls of one event loop, answered together: the instances
+    asked for in one turn of the loop go in one `WaitForResults` call, whose stream
+    brings each one's final status as it finishes. An instance whose shared call
+    fails (the bridge lost, an unknown id, an older bridge) is answered None: its
+    caller then waits with calls of its own, which retry and say what went wrong."""
+
+    def __init__(self, backend: DurableBackend) -> None:
+        self.backend = backend
+        self.waiting: dict[str, list[asyncio.Future[Any]]] = {}
+        self.queued: list[str] = []
+        self.calls: set[asyncio.Task[None]] = set()
+        self.flush_scheduled = False
+        # The bridge has no WaitForResults (UNIMPLEMENTED once): every wait goes alone.
+        self.unsupported = False
+
+    def wait(self, instance_id: str) -> asyncio.Future[Any]:
+        """A future of the instance's final status (None: wait alone)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        if self.unsupported:
+            future.set_result(None)
+            return future
+        futures = self.waiting.get(instance_id)
+        if futures is not None:
+            futures.append(future)
+            return future
+        self.waiting[instance_id] = [future]
+        self.queued.append(instance_id)
+        if not self.flush_scheduled:
+            self.flush_scheduled = True
+            loop.call_soon(self._flush)
+        return future
+
+    def _flush(self) -> None:
+        self.flush_scheduled = False
+        ids, self.queued = self.queued, []
+        for first in range(0, len(ids), MAX_WAITED):
+            call = asyncio.ensure_future(self._call(ids[first : first + MAX_WAITED]))
+            self.calls.add(call)
+            call.add_done_callback(self.calls.discard)
+
+    async def _call(self, ids: list[str]) -> None:
+        left = set(ids)
+        try:
+            _, stub = await self.backend._stub()
+            request = bridge_pb2.WaitForResultsRequest(instance_ids=ids, timeout_seconds=WAIT_SLICE_SECONDS)
+            async for message in stub.WaitForResults(request, timeout=WAIT_SLICE_SECONDS + CALL_SECONDS):
+                for status in message.statuses:
+                    left.discard(status.instance_id)
+                    self._answer(status.instance_id, status)
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() == grpc.StatusCode.UNIMPLEMENTED:
+                self.unsupported = True
+            for instance_id in left:
+                self._answer(instance_id, None)
+            return
+        except BaseException:
+            for instance_id in left:
+                self._answer(instance_id, None)
+            raise
+        # The slice ended: the instances still wanted are asked for again.
+        for instance_id in left:
+            futures = [future for future in self.waiting.get(instance_id, ()) if not future.done()]
+            if futures:
+                self.waiting[instance_id] = futures
+                self.queued.append(instance_id)
+            else:
+                self.waiting.pop(instance_id, None)
+        if self.queued and not self.flush_scheduled:
+            self.flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _answer(self, instance_id: str, status: Any) -> None:
+        for future in self.waiting.pop(instance_id, ()):
+            if not future.done():
+                future.set_result(status)
 
 
 class _UnknownVersion(RappelError):
