@@ -92,6 +92,8 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
     async def StartWorkflow(self, request: Any, context: Any) -> Any:
         if request.version_id not in self.versions:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no version {request.version_id}")
+        if self.refuse_start is not None and codec.loads(request.arguments, resolve_class) == self.refuse_start:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "refused")
         self.keys.append(request.idempotency_key if request.HasField("idempotency_key") else None)
         instance = f"i-{len(self.instances) + 1}"
         self.started.append((request.version_id, codec.loads(request.arguments, resolve_class)))
@@ -589,6 +591,25 @@ async def test_start_many_names_the_item_whose_argument_cannot_be_encoded(
         await SendAll.start_many([{"people": ["ada"]}, {"people": [object()]}])
     assert "people[0]" in str(info.value)
     assert served.bridge.started == []
+
+
+async def test_concurrent_starts_share_one_request_and_a_refused_one_fails_alone(
+    served: Served, backend: DurableBackend
+) -> None:
+    handles = await asyncio.gather(*(SendAll().start([f"p{i}"]) for i in range(30)))
+    assert served.bridge.batches == [30]
+    assert [h.id for h in handles] == [f"i-{i}" for i in range(1, 31)]
+    assert [args["people"] for _, args in served.bridge.started] == [[f"p{i}"] for i in range(30)]
+
+    served.bridge.refuse_start = {"people": ["bad"], "note": "hi"}
+    outcomes = await asyncio.gather(
+        SendAll().start(["ok1"]), SendAll().start(["bad"]), SendAll().start(["ok2"]), return_exceptions=True
+    )
+    assert served.bridge.batches == [30, 3], "refused together, then sent one by one"
+    assert isinstance(outcomes[1], RappelError) and type(outcomes[1]) is RappelError
+    assert "cannot start SendAll: rappel-bridge refused the request: refused" in str(outcomes[1])
+    assert [args["people"] for _, args in served.bridge.started[30:]] == [["ok1"], ["ok2"]]
+    assert [h.id for h in (outcomes[0], outcomes[2])] == ["i-31", "i-32"]
 
 
 async def test_concurrent_first_starts_register_the_workflow_once(served: Served, backend: DurableBackend) -> None:
