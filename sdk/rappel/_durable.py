@@ -663,16 +663,15 @@ class _SharedWaits(_PerTurn):
                 for status in message.statuses:
                     left.discard(status.instance_id)
                     self._answer(status.instance_id, status)
-        except grpc.aio.AioRpcError as exc:
-            if exc.code() == grpc.StatusCode.UNIMPLEMENTED:
+        except BaseException as exc:
+            # Each caller left waits on its own, and finds out there what went wrong.
+            if isinstance(exc, grpc.aio.AioRpcError) and exc.code() == grpc.StatusCode.UNIMPLEMENTED:
                 self.unsupported = True
             for instance_id in left:
                 self._answer(instance_id, None)
+            if not isinstance(exc, Exception):
+                raise
             return
-        except BaseException:
-            for instance_id in left:
-                self._answer(instance_id, None)
-            raise
         # The slice ended: the instances still wanted are asked for again.
         for instance_id in left:
             futures = [future for future in self.waiting.get(instance_id, ()) if not future.done()]
