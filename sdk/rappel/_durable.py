@@ -10,6 +10,14 @@ Where the bridge is (docs/operations.md, "The client"): `RAPPEL_SERVER_URL` (its
 HTTP URL; `/healthz` gives the gRPC port), else `RAPPEL_GRPC_ADDR`, else the port
 that `boot-rappel-singleton` prints (it starts a shared bridge when none runs).
 
+Concurrent calls share requests: the `start()` calls an event loop makes in one
+turn go to the bridge as one `StartWorkflows` request per workflow (one
+transaction), and its `result()` calls of one turn are answered by one
+`WaitForResults` stream (the bridge sends each instance's status as it finishes),
+so 2,000 gathered `run()` calls cost a few requests, not 4,000. A start the bridge
+refuses, or a wait whose shared call fails, goes again in a call of its own, which
+answers, retries and reports as below.
+
 A caller that waits survives the bridge going away: the client retries with backoff
 for `reconnect_seconds` (asking the singleton or /healthz again where that is how
 it found the bridge), then gives up with an error naming the instance and how to
@@ -49,8 +57,10 @@ logger = logging.getLogger("rappel.client")
 
 # How long a waiting caller keeps trying to reach a bridge that went away.
 RECONNECT_SECONDS = 60.0
-# One WaitForResult call waits at most this long on the bridge; then it asks again.
+# One WaitForResult(s) call waits at most this long on the bridge; then it asks again.
 WAIT_SLICE_SECONDS = 30.0
+# The most instances one WaitForResults call waits for (the bridge's limit).
+MAX_WAITED = 10_000
 # Deadline of the calls that answer at once (register, start, status).
 CALL_SECONDS = 30.0
 # How long boot-rappel-singleton may take to find or start the bridge.
@@ -248,17 +258,24 @@ class DurableBackend:
     async def start(
         self, workflow_cls: type, args: dict[str, Any], *, idempotency_key: str | None = None
     ) -> WorkflowHandle:
-        name = workflow_cls.__name__
-        arguments = _encoded_arguments(name, args)
+        arguments = _encoded_arguments(workflow_cls.__name__, args)
+        state = self._loop_state()
+        if state.starts is None:
+            state.starts = _SharedStarts(self)
+        instance_id = await state.starts.start(workflow_cls, arguments, idempotency_key)
+        return self.handle(workflow_cls, instance_id)
+
+    async def _start_alone(self, workflow_cls: type, arguments: bytes, idempotency_key: str | None) -> str:
+        """One StartWorkflow call: the new (or keyed) instance's id."""
         response = await self._start_call(
             workflow_cls,
             "StartWorkflow",
             lambda version: bridge_pb2.StartWorkflowRequest(
                 version_id=version, arguments=arguments, idempotency_key=idempotency_key
             ),
-            f"start {name}",
+            f"start {workflow_cls.__name__}",
         )
-        return self.handle(workflow_cls, response.instance_id)
+        return response.instance_id
 
     async def start_many(
         self, workflow_cls: type, arguments: list[dict[str, Any]], idempotency_keys: list[str | None]
@@ -288,9 +305,11 @@ class DurableBackend:
             try:
                 response = await self._start_call(workflow_cls, "StartWorkflows", request, doing, batch_offset=first)
             except RappelError as exc:
+                # A refused batch is the caller's plain RappelError, whatever told it apart here.
+                kind = RappelError if isinstance(exc, _RefusedBatch) else type(exc)
                 if first == 0:
-                    raise
-                raise type(exc)(
+                    raise kind(str(exc)) from None
+                raise kind(
                     f"{exc}\nThe {first} starts before these were queued already (a request holds at most "
                     f"{MAX_BATCH}): with idempotency keys, the same start_many() again returns their "
                     "instances instead of starting them twice."
@@ -318,6 +337,19 @@ class DurableBackend:
     # -------------------------------------------------------------- waiting
 
     async def _result(self, workflow: str, instance_id: str) -> Any:
+        state = self._loop_state()
+        if state.waits is None:
+            state.waits = _SharedWaits(self)
+        status = await state.waits.wait(instance_id)
+        if status is None:
+            status = await self._wait_alone(workflow, instance_id)
+        outcome = _decode_status(workflow, status)
+        if outcome.state in (WorkflowState.FAILED, WorkflowState.CANCELLED):
+            raise outcome.exception  # type: ignore[misc]
+        return outcome.result
+
+    async def _wait_alone(self, workflow: str, instance_id: str) -> Any:
+        """The final status of one instance, by WaitForResult calls of its own."""
         request = bridge_pb2.WaitForResultRequest(instance_id=instance_id, timeout_seconds=WAIT_SLICE_SECONDS)
         while True:
             status = await self._call(
@@ -325,11 +357,7 @@ class DurableBackend:
                 reconnect=(workflow, instance_id), deadline=WAIT_SLICE_SECONDS + CALL_SECONDS,
             )
             if status.WhichOneof("outcome") is not None or status.state == bridge_pb2.InstanceStatus.CANCELLED:
-                break
-        outcome = _decode_status(workflow, status)
-        if outcome.state in (WorkflowState.FAILED, WorkflowState.CANCELLED):
-            raise outcome.exception  # type: ignore[misc]
-        return outcome.result
+                return status
 
     async def _status(self, workflow: str, instance_id: str) -> WorkflowStatus:
         request = bridge_pb2.GetStatusRequest(instance_id=instance_id)
@@ -485,10 +513,188 @@ class _LoopState:
     stub: bridge_pb2_grpc.WorkflowsStub | None = None
     registering: dict[Any, asyncio.Future[str]] = field(default_factory=dict)
     discovering: asyncio.Future[BridgeTarget] | None = None
+    waits: _SharedWaits | None = None
+    starts: _SharedStarts | None = None
+
+
+class _PerTurn:
+    """Calls of one event loop collected during one turn of it and sent together
+    at its end (`_flush`), each as a task of its own (`_spawn`)."""
+
+    def __init__(self, backend: DurableBackend) -> None:
+        self.backend = backend
+        self.calls: set[asyncio.Task[None]] = set()
+        self.flush_scheduled = False
+
+    def _schedule(self) -> None:
+        if not self.flush_scheduled:
+            self.flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._end_of_turn)
+
+    def _end_of_turn(self) -> None:
+        self.flush_scheduled = False
+        self._flush()
+
+    def _flush(self) -> None:
+        raise NotImplementedError
+
+    def _spawn(self, work: Any) -> None:
+        call = asyncio.ensure_future(work)
+        self.calls.add(call)
+        call.add_done_callback(self.calls.discard)
+
+
+class _SharedStarts(_PerTurn):
+    """The `start()` calls of one event loop made in one turn, sent together: one
+    `StartWorkflows` request per workflow (one transaction on the bridge), each
+    caller answered with its own instance. One bad start makes the bridge refuse the
+    whole request, queuing none of it: then each start goes again alone, so that
+    each caller gets its own answer. Any other failure is every caller's (a start
+    is never retried: its answer lost, it may have been queued)."""
+
+    def __init__(self, backend: DurableBackend) -> None:
+        super().__init__(backend)
+        self.queued: dict[type, list[tuple[bytes, str | None, asyncio.Future[str]]]] = {}
+
+    def start(self, workflow_cls: type, arguments: bytes, idempotency_key: str | None) -> asyncio.Future[str]:
+        """A future of the instance id."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[str] = loop.create_future()
+        self.queued.setdefault(workflow_cls, []).append((arguments, idempotency_key, future))
+        self._schedule()
+        return future
+
+    def _flush(self) -> None:
+        queued, self.queued = self.queued, {}
+        for workflow_cls, starts in queued.items():
+            for first, last in _chunks([arguments for arguments, _, _ in starts]):
+                self._spawn(self._send(workflow_cls, starts[first:last]))
+
+    async def _send(self, workflow_cls: type, starts: list[tuple[bytes, str | None, asyncio.Future[str]]]) -> None:
+        if len(starts) == 1:
+            arguments, key, future = starts[0]
+            await _settle(future, self.backend._start_alone(workflow_cls, arguments, key))
+            return
+
+        def request(version: str) -> Any:
+            return bridge_pb2.StartWorkflowsRequest(
+                starts=[
+                    bridge_pb2.StartWorkflowRequest(version_id=version, arguments=arguments, idempotency_key=key)
+                    for arguments, key, _ in starts
+                ]
+            )
+
+        try:
+            response = await self.backend._start_call(
+                workflow_cls, "StartWorkflows", request, f"start {workflow_cls.__name__}"
+            )
+        except _RefusedBatch:
+            await asyncio.gather(
+                *(_settle(future, self.backend._start_alone(workflow_cls, arguments, key)) for arguments, key, future in starts)
+            )
+            return
+        except BaseException as exc:
+            for _, _, future in starts:
+                if not future.done():
+                    future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        for (_, _, future), instance_id in zip(starts, response.instance_ids):
+            if not future.done():
+                future.set_result(instance_id)
+
+
+async def _settle(future: asyncio.Future[Any], work: Any) -> None:
+    """Await `work` and give its result or its exception to `future`."""
+    try:
+        result = await work
+    except BaseException as exc:
+        if not future.done():
+            future.set_exception(exc)
+        if not isinstance(exc, Exception):
+            raise
+    else:
+        if not future.done():
+            future.set_result(result)
+
+
+class _SharedWaits(_PerTurn):
+    """The `result()` calls of one event loop, answered together: the instances
+    asked for in one turn of the loop go in one `WaitForResults` call, whose stream
+    brings each one's final status as it finishes. An instance whose shared call
+    fails (the bridge lost, an unknown id, an older bridge) is answered None: its
+    caller then waits with calls of its own, which retry and say what went wrong."""
+
+    def __init__(self, backend: DurableBackend) -> None:
+        super().__init__(backend)
+        self.waiting: dict[str, list[asyncio.Future[Any]]] = {}
+        self.queued: list[str] = []
+        # The bridge has no WaitForResults (UNIMPLEMENTED once): every wait goes alone.
+        self.unsupported = False
+
+    def wait(self, instance_id: str) -> asyncio.Future[Any]:
+        """A future of the instance's final status (None: wait alone)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        if self.unsupported:
+            future.set_result(None)
+            return future
+        futures = self.waiting.get(instance_id)
+        if futures is not None:
+            futures.append(future)
+            return future
+        self.waiting[instance_id] = [future]
+        self.queued.append(instance_id)
+        self._schedule()
+        return future
+
+    def _flush(self) -> None:
+        ids, self.queued = self.queued, []
+        for first in range(0, len(ids), MAX_WAITED):
+            self._spawn(self._call(ids[first : first + MAX_WAITED]))
+
+    async def _call(self, ids: list[str]) -> None:
+        left = set(ids)
+        try:
+            _, stub = await self.backend._stub()
+            request = bridge_pb2.WaitForResultsRequest(instance_ids=ids, timeout_seconds=WAIT_SLICE_SECONDS)
+            async for message in stub.WaitForResults(request, timeout=WAIT_SLICE_SECONDS + CALL_SECONDS):
+                for status in message.statuses:
+                    left.discard(status.instance_id)
+                    self._answer(status.instance_id, status)
+        except BaseException as exc:
+            # Each caller left waits on its own, and finds out there what went wrong.
+            if isinstance(exc, grpc.aio.AioRpcError) and exc.code() == grpc.StatusCode.UNIMPLEMENTED:
+                self.unsupported = True
+            for instance_id in left:
+                self._answer(instance_id, None)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        # The slice ended: the instances still wanted are asked for again.
+        for instance_id in left:
+            futures = [future for future in self.waiting.get(instance_id, ()) if not future.done()]
+            if futures:
+                self.waiting[instance_id] = futures
+                self.queued.append(instance_id)
+            else:
+                self.waiting.pop(instance_id, None)
+        if self.queued:
+            self._schedule()
+
+    def _answer(self, instance_id: str, status: Any) -> None:
+        for future in self.waiting.pop(instance_id, ()):
+            if not future.done():
+                future.set_result(status)
 
 
 class _UnknownVersion(RappelError):
     pass
+
+
+class _RefusedBatch(RappelError):
+    """The bridge refused a StartWorkflows request for one of its starts: none was queued."""
 
 
 _BATCH_INDEX = re.compile(r"^starts\[(\d+)\]")
@@ -506,7 +712,8 @@ def _call_error(
     if code == grpc.StatusCode.INVALID_ARGUMENT and method == "RegisterWorkflow":
         return RappelError(f"cannot {doing}: rappel-bridge refused its program:\n{details}")
     if code == grpc.StatusCode.INVALID_ARGUMENT:
-        return RappelError(f"cannot {doing}: rappel-bridge refused the request: {details}")
+        refused = _RefusedBatch if method == "StartWorkflows" else RappelError
+        return refused(f"cannot {doing}: rappel-bridge refused the request: {details}")
     if code == grpc.StatusCode.NOT_FOUND:
         return RappelError(f"cannot {doing}: rappel-bridge at {target.address} knows no such instance ({details})")
     return RappelError(f"cannot {doing}: rappel-bridge at {target.address} answered {code.name}: {details}")

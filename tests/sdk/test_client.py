@@ -75,6 +75,10 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
         self.batches: list[int] = []
         # StartWorkflows refuses a batch holding a start with these arguments.
         self.refuse_start: Any = None
+        # The instance ids of each WaitForResults call; with `shared_waits` off,
+        # the bridge answers it UNIMPLEMENTED, as one older than the call.
+        self.wait_calls: list[list[str]] = []
+        self.shared_waits = True
 
     async def RegisterWorkflow(self, request: Any, context: Any) -> Any:
         if self.refuse:
@@ -88,6 +92,8 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
     async def StartWorkflow(self, request: Any, context: Any) -> Any:
         if request.version_id not in self.versions:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no version {request.version_id}")
+        if self.refuse_start is not None and codec.loads(request.arguments, resolve_class) == self.refuse_start:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "refused")
         self.keys.append(request.idempotency_key if request.HasField("idempotency_key") else None)
         instance = f"i-{len(self.instances) + 1}"
         self.started.append((request.version_id, codec.loads(request.arguments, resolve_class)))
@@ -118,6 +124,30 @@ class FakeBridge(bridge_pb2_grpc.WorkflowsServicer):
             except TimeoutError:
                 pass
         return self.instances[request.instance_id]
+
+    async def WaitForResults(self, request: Any, context: Any) -> Any:
+        ids = list(request.instance_ids)
+        self.wait_calls.append(ids)
+        if not self.shared_waits:
+            await context.abort(grpc.StatusCode.UNIMPLEMENTED, "Method not found!")
+        for index, instance_id in enumerate(ids):
+            if instance_id not in self.instances:
+                await context.abort(grpc.StatusCode.NOT_FOUND, f"instance_ids[{index}]: no instance {instance_id}")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + request.timeout_seconds
+        left = set(ids)
+        while left:
+            async with self.changed:
+                try:
+                    await asyncio.wait_for(
+                        self.changed.wait_for(lambda: any(self._done(i) for i in left)),
+                        timeout=max(0.0, deadline - loop.time()),
+                    )
+                except TimeoutError:
+                    return
+                done = [self.instances[i] for i in sorted(left) if self._done(i)]
+            left.difference_update(status.instance_id for status in done)
+            yield bridge_pb2.InstanceStatuses(statuses=done)
 
     async def GetStatus(self, request: Any, context: Any) -> Any:
         return await self._known(request.instance_id, context)
@@ -282,6 +312,53 @@ async def test_a_cancelled_instance_raises_workflow_cancelled_also_in_waiting_ca
     assert await done.result() == []
     with pytest.raises(RappelError, match="cannot cancel SendAll instance i-404: .* knows no such instance"):
         await SendAll.handle("i-404").cancel()
+
+
+async def test_gathered_results_share_one_wait_and_each_gets_its_own_outcome(
+    served: Served, backend: DurableBackend
+) -> None:
+    handles = await SendAll.start_many([{"people": [f"r{i}"]} for i in range(40)])
+    waiting = asyncio.gather(*(h.result() for h in handles), return_exceptions=True)
+    await asyncio.sleep(0.1)
+    for index, handle in enumerate(handles):
+        if index == 7:
+            await served.bridge.finish(handle.id, exception=QuotaExceeded("r7"))
+        else:
+            await served.bridge.finish(handle.id, value=[Receipt(to=f"r{index}", sent=True)])
+    results = await asyncio.wait_for(waiting, 30)
+    assert served.bridge.wait_calls == [[h.id for h in handles]]
+    assert isinstance(results[7], QuotaExceeded) and str(results[7]) == "r7"
+    assert [r for i, r in enumerate(results) if i != 7] == [
+        [Receipt(to=f"r{i}", sent=True)] for i in range(40) if i != 7
+    ]
+    # One instance waited for twice in one turn is asked for once, and both get it.
+    again = await SendAll().start(["ada"])
+    both = asyncio.gather(again.result(), SendAll.handle(again.id).result())
+    await asyncio.sleep(0.1)
+    await served.bridge.finish(again.id, value=[])
+    assert await asyncio.wait_for(both, 30) == [[], []]
+    assert served.bridge.wait_calls[-1] == [again.id]
+
+
+async def test_an_unknown_instance_in_a_shared_wait_fails_alone(served: Served, backend: DurableBackend) -> None:
+    known = await SendAll().start(["ada"])
+    await served.bridge.finish(known.id, value=[])
+    results = await asyncio.gather(known.result(), SendAll.handle("i-404").result(), return_exceptions=True)
+    assert results[0] == []
+    assert isinstance(results[1], RappelError)
+    assert "cannot wait for SendAll instance i-404" in str(results[1]) and "knows no such instance" in str(results[1])
+
+
+async def test_a_bridge_without_shared_waits_is_waited_on_one_call_each(served: Served, backend: DurableBackend) -> None:
+    served.bridge.shared_waits = False
+    handles = await SendAll.start_many([{"people": ["a"]}, {"people": ["b"]}])
+    for handle in handles:
+        await served.bridge.finish(handle.id, value=[])
+    assert await asyncio.gather(*(h.result() for h in handles)) == [[], []]
+    later = await SendAll().start(["c"])
+    await served.bridge.finish(later.id, value=[])
+    assert await later.result() == []
+    assert len(served.bridge.wait_calls) == 1, "asked once, then never again"
 
 
 async def test_an_unknown_instance_is_a_clear_error(backend: DurableBackend) -> None:
@@ -514,6 +591,25 @@ async def test_start_many_names_the_item_whose_argument_cannot_be_encoded(
         await SendAll.start_many([{"people": ["ada"]}, {"people": [object()]}])
     assert "people[0]" in str(info.value)
     assert served.bridge.started == []
+
+
+async def test_concurrent_starts_share_one_request_and_a_refused_one_fails_alone(
+    served: Served, backend: DurableBackend
+) -> None:
+    handles = await asyncio.gather(*(SendAll().start([f"p{i}"]) for i in range(30)))
+    assert served.bridge.batches == [30]
+    assert [h.id for h in handles] == [f"i-{i}" for i in range(1, 31)]
+    assert [args["people"] for _, args in served.bridge.started] == [[f"p{i}"] for i in range(30)]
+
+    served.bridge.refuse_start = {"people": ["bad"], "note": "hi"}
+    outcomes = await asyncio.gather(
+        SendAll().start(["ok1"]), SendAll().start(["bad"]), SendAll().start(["ok2"]), return_exceptions=True
+    )
+    assert served.bridge.batches == [30, 3], "refused together, then sent one by one"
+    assert isinstance(outcomes[1], RappelError) and type(outcomes[1]) is RappelError
+    assert "cannot start SendAll: rappel-bridge refused the request: refused" in str(outcomes[1])
+    assert [args["people"] for _, args in served.bridge.started[30:]] == [["ok1"], ["ok2"]]
+    assert [h.id for h in (outcomes[0], outcomes[2])] == ["i-31", "i-32"]
 
 
 async def test_concurrent_first_starts_register_the_workflow_once(served: Served, backend: DurableBackend) -> None:

@@ -16,6 +16,7 @@ use rappel_server::proto::workflows_client::WorkflowsClient;
 use rappel_server::proto::{
     CancelWorkflowRequest, CancelWorkflowResponse, GetStatusRequest, InstanceStatus,
     RegisterWorkflowRequest, StartWorkflowRequest, StartWorkflowsRequest, WaitForResultRequest,
+    WaitForResultsRequest,
 };
 use rappel_server::registry::register_ir_dir;
 use rappel_store::{Finished, InstanceId, InstanceState, Store};
@@ -1011,5 +1012,115 @@ async fn a_cancel_ends_an_unfinished_instance_and_answers_its_waiters() {
             .is_some_and(|e| e.contains("no instance")),
         "{body}"
     );
+    bridge.stop().await;
+}
+
+/// One WaitForResults call for many instances: those finished already come
+/// first, the others as they finish, each once; the stream ends when all are
+/// sent, or at its timeout with the rest unsent. A bad or unknown id fails the
+/// call before anything is sent, naming it.
+#[tokio::test]
+async fn one_wait_for_many_sends_each_status_once_as_it_finishes() {
+    let mut bridge = Running::start().await;
+    let version = bridge.register("Greet", GREET).await.expect("register");
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let arguments = format!(r#"{{"dict": [["name", "n{i}"]]}}"#);
+        ids.push(bridge.start_one(&version, &arguments).await.expect("start"));
+    }
+    let mut finished_first = bridge
+        .finish_all(InstanceState::Completed, r#""early""#)
+        .await;
+    finished_first.sort();
+    let mut later = Vec::new();
+    for i in 0..20 {
+        let arguments = format!(r#"{{"dict": [["name", "m{i}"]]}}"#);
+        later.push(bridge.start_one(&version, &arguments).await.expect("start"));
+    }
+    let mut asked: Vec<String> = ids.iter().chain(&later).cloned().collect();
+    asked.push(ids[0].clone()); // asked twice, sent once
+
+    let mut client = bridge.client.clone();
+    let request = WaitForResultsRequest {
+        instance_ids: asked,
+        timeout_seconds: 120.0,
+    };
+    let mut stream = client
+        .wait_for_results(request)
+        .await
+        .expect("the wait")
+        .into_inner();
+    let first = stream
+        .message()
+        .await
+        .expect("a message")
+        .expect("not the end");
+    let mut early: Vec<InstanceId> = first
+        .statuses
+        .iter()
+        .map(|s| InstanceId::parse(&s.instance_id).expect("an id"))
+        .collect();
+    early.sort();
+    assert_eq!(early, finished_first, "the finished ones, in one message");
+    assert!(first.statuses.iter().all(|s| s.state() == State::Completed
+        && s.outcome == Some(Outcome::Value(br#""early""#.to_vec()))));
+
+    let finished_later = bridge
+        .finish_all(InstanceState::Completed, r#""late""#)
+        .await;
+    assert_eq!(finished_later.len(), 20);
+    let mut sent: Vec<String> = Vec::new();
+    while let Some(message) = stream.message().await.expect("a message") {
+        for status in message.statuses {
+            assert_eq!(status.outcome, Some(Outcome::Value(br#""late""#.to_vec())));
+            sent.push(status.instance_id);
+        }
+    }
+    sent.sort();
+    let mut expected = later.clone();
+    expected.sort();
+    assert_eq!(sent, expected, "each later one once, then the end");
+
+    // Time up: the stream ends with the unfinished one unsent.
+    let waiting = bridge
+        .start_one(&version, r#"{"dict": [["name", "Zed"]]}"#)
+        .await
+        .expect("start");
+    let mut stream = client
+        .wait_for_results(WaitForResultsRequest {
+            instance_ids: vec![waiting, ids[1].clone()],
+            timeout_seconds: 0.3,
+        })
+        .await
+        .expect("the wait")
+        .into_inner();
+    let message = stream.message().await.expect("a message").expect("one");
+    assert_eq!(message.statuses.len(), 1);
+    assert_eq!(message.statuses[0].instance_id, ids[1]);
+    assert!(stream.message().await.expect("the end").is_none());
+
+    let unknown = "2f1c0e7a-6c5b-4f0e-9a51-3d2b1c0a9e8f";
+    for (instance_ids, code, says) in [
+        (
+            vec![ids[2].clone(), unknown.to_string()],
+            Code::NotFound,
+            "instance_ids[1]: no instance 2f1c0e7a",
+        ),
+        (
+            vec!["42".to_string()],
+            Code::InvalidArgument,
+            "instance_ids[0]: ",
+        ),
+    ] {
+        let mut stream = client
+            .wait_for_results(WaitForResultsRequest {
+                instance_ids,
+                timeout_seconds: 5.0,
+            })
+            .await
+            .expect("the call")
+            .into_inner();
+        assert_code(stream.message().await, code, says);
+    }
     bridge.stop().await;
 }

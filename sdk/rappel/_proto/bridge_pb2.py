@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16rappel/v1/bridge.proto\x12\trappel.v1\"8\n\x17RegisterWorkflowRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x0b\n\x03rrl\x18\x02 \x01(\t\"?\n\x18RegisterWorkflowResponse\x12\x12\n\nversion_id\x18\x01 \x01(\t\x12\x0f\n\x07ir_hash\x18\x02 \x01(\t\"o\n\x14StartWorkflowRequest\x12\x12\n\nversion_id\x18\x01 \x01(\t\x12\x11\n\targuments\x18\x02 \x01(\x0c\x12\x1c\n\x0fidempotency_key\x18\x03 \x01(\tH\x00\x88\x01\x01\x42\x12\n\x10_idempotency_key\">\n\x15StartWorkflowResponse\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x10\n\x08\x65xisting\x18\x02 \x01(\x08\"H\n\x15StartWorkflowsRequest\x12/\n\x06starts\x18\x01 \x03(\x0b\x32\x1f.rappel.v1.StartWorkflowRequest\"@\n\x16StartWorkflowsResponse\x12\x14\n\x0cinstance_ids\x18\x01 \x03(\t\x12\x10\n\x08\x65xisting\x18\x02 \x03(\x08\"D\n\x14WaitForResultRequest\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x17\n\x0ftimeout_seconds\x18\x02 \x01(\x01\"\'\n\x10GetStatusRequest\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\",\n\x15\x43\x61ncelWorkflowRequest\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\"V\n\x16\x43\x61ncelWorkflowResponse\x12\x11\n\tcancelled\x18\x01 \x01(\x08\x12)\n\x06status\x18\x02 \x01(\x0b\x32\x19.rappel.v1.InstanceStatus\"\xf7\x01\n\x0eInstanceStatus\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12.\n\x05state\x18\x02 \x01(\x0e\x32\x1f.rappel.v1.InstanceStatus.State\x12\x0f\n\x05value\x18\x03 \x01(\x0cH\x00\x12\x13\n\texception\x18\x04 \x01(\x0cH\x00\"o\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\n\n\x06QUEUED\x10\x01\x12\x0b\n\x07RUNNING\x10\x02\x12\x0c\n\x08SLEEPING\x10\x03\x12\r\n\tCOMPLETED\x10\x04\x12\n\n\x06\x46\x41ILED\x10\x05\x12\r\n\tCANCELLED\x10\x06\x42\t\n\x07outcome2\xfc\x03\n\tWorkflows\x12[\n\x10RegisterWorkflow\x12\".rappel.v1.RegisterWorkflowRequest\x1a#.rappel.v1.RegisterWorkflowResponse\x12R\n\rStartWorkflow\x12\x1f.rappel.v1.StartWorkflowRequest\x1a .rappel.v1.StartWorkflowResponse\x12U\n\x0eStartWorkflows\x12 .rappel.v1.StartWorkflowsRequest\x1a!.rappel.v1.StartWorkflowsResponse\x12K\n\rWaitForResult\x12\x1f.rappel.v1.WaitForResultRequest\x1a\x19.rappel.v1.InstanceStatus\x12\x43\n\tGetStatus\x12\x1b.rappel.v1.GetStatusRequest\x1a\x19.rappel.v1.InstanceStatus\x12U\n\x0e\x43\x61ncelWorkflow\x12 .rappel.v1.CancelWorkflowRequest\x1a!.rappel.v1.CancelWorkflowResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16rappel/v1/bridge.proto\x12\trappel.v1\"8\n\x17RegisterWorkflowRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x0b\n\x03rrl\x18\x02 \x01(\t\"?\n\x18RegisterWorkflowResponse\x12\x12\n\nversion_id\x18\x01 \x01(\t\x12\x0f\n\x07ir_hash\x18\x02 \x01(\t\"o\n\x14StartWorkflowRequest\x12\x12\n\nversion_id\x18\x01 \x01(\t\x12\x11\n\targuments\x18\x02 \x01(\x0c\x12\x1c\n\x0fidempotency_key\x18\x03 \x01(\tH\x00\x88\x01\x01\x42\x12\n\x10_idempotency_key\">\n\x15StartWorkflowResponse\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x10\n\x08\x65xisting\x18\x02 \x01(\x08\"H\n\x15StartWorkflowsRequest\x12/\n\x06starts\x18\x01 \x03(\x0b\x32\x1f.rappel.v1.StartWorkflowRequest\"@\n\x16StartWorkflowsResponse\x12\x14\n\x0cinstance_ids\x18\x01 \x03(\t\x12\x10\n\x08\x65xisting\x18\x02 \x03(\x08\"D\n\x14WaitForResultRequest\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x17\n\x0ftimeout_seconds\x18\x02 \x01(\x01\"F\n\x15WaitForResultsRequest\x12\x14\n\x0cinstance_ids\x18\x01 \x03(\t\x12\x17\n\x0ftimeout_seconds\x18\x02 \x01(\x01\"?\n\x10InstanceStatuses\x12+\n\x08statuses\x18\x01 \x03(\x0b\x32\x19.rappel.v1.InstanceStatus\"\'\n\x10GetStatusRequest\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\",\n\x15\x43\x61ncelWorkflowRequest\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\"V\n\x16\x43\x61ncelWorkflowResponse\x12\x11\n\tcancelled\x18\x01 \x01(\x08\x12)\n\x06status\x18\x02 \x01(\x0b\x32\x19.rappel.v1.InstanceStatus\"\xf7\x01\n\x0eInstanceStatus\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12.\n\x05state\x18\x02 \x01(\x0e\x32\x1f.rappel.v1.InstanceStatus.State\x12\x0f\n\x05value\x18\x03 \x01(\x0cH\x00\x12\x13\n\texception\x18\x04 \x01(\x0cH\x00\"o\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\n\n\x06QUEUED\x10\x01\x12\x0b\n\x07RUNNING\x10\x02\x12\x0c\n\x08SLEEPING\x10\x03\x12\r\n\tCOMPLETED\x10\x04\x12\n\n\x06\x46\x41ILED\x10\x05\x12\r\n\tCANCELLED\x10\x06\x42\t\n\x07outcome2\xcf\x04\n\tWorkflows\x12[\n\x10RegisterWorkflow\x12\".rappel.v1.RegisterWorkflowRequest\x1a#.rappel.v1.RegisterWorkflowResponse\x12R\n\rStartWorkflow\x12\x1f.rappel.v1.StartWorkflowRequest\x1a .rappel.v1.StartWorkflowResponse\x12U\n\x0eStartWorkflows\x12 .rappel.v1.StartWorkflowsRequest\x1a!.rappel.v1.StartWorkflowsResponse\x12K\n\rWaitForResult\x12\x1f.rappel.v1.WaitForResultRequest\x1a\x19.rappel.v1.InstanceStatus\x12Q\n\x0eWaitForResults\x12 .rappel.v1.WaitForResultsRequest\x1a\x1b.rappel.v1.InstanceStatuses0\x01\x12\x43\n\tGetStatus\x12\x1b.rappel.v1.GetStatusRequest\x1a\x19.rappel.v1.InstanceStatus\x12U\n\x0e\x43\x61ncelWorkflow\x12 .rappel.v1.CancelWorkflowRequest\x1a!.rappel.v1.CancelWorkflowResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -45,16 +45,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_STARTWORKFLOWSRESPONSE']._serialized_end=475
   _globals['_WAITFORRESULTREQUEST']._serialized_start=477
   _globals['_WAITFORRESULTREQUEST']._serialized_end=545
-  _globals['_GETSTATUSREQUEST']._serialized_start=547
-  _globals['_GETSTATUSREQUEST']._serialized_end=586
-  _globals['_CANCELWORKFLOWREQUEST']._serialized_start=588
-  _globals['_CANCELWORKFLOWREQUEST']._serialized_end=632
-  _globals['_CANCELWORKFLOWRESPONSE']._serialized_start=634
-  _globals['_CANCELWORKFLOWRESPONSE']._serialized_end=720
-  _globals['_INSTANCESTATUS']._serialized_start=723
-  _globals['_INSTANCESTATUS']._serialized_end=970
-  _globals['_INSTANCESTATUS_STATE']._serialized_start=848
-  _globals['_INSTANCESTATUS_STATE']._serialized_end=959
-  _globals['_WORKFLOWS']._serialized_start=973
-  _globals['_WORKFLOWS']._serialized_end=1481
+  _globals['_WAITFORRESULTSREQUEST']._serialized_start=547
+  _globals['_WAITFORRESULTSREQUEST']._serialized_end=617
+  _globals['_INSTANCESTATUSES']._serialized_start=619
+  _globals['_INSTANCESTATUSES']._serialized_end=682
+  _globals['_GETSTATUSREQUEST']._serialized_start=684
+  _globals['_GETSTATUSREQUEST']._serialized_end=723
+  _globals['_CANCELWORKFLOWREQUEST']._serialized_start=725
+  _globals['_CANCELWORKFLOWREQUEST']._serialized_end=769
+  _globals['_CANCELWORKFLOWRESPONSE']._serialized_start=771
+  _globals['_CANCELWORKFLOWRESPONSE']._serialized_end=857
+  _globals['_INSTANCESTATUS']._serialized_start=860
+  _globals['_INSTANCESTATUS']._serialized_end=1107
+  _globals['_INSTANCESTATUS_STATE']._serialized_start=985
+  _globals['_INSTANCESTATUS_STATE']._serialized_end=1096
+  _globals['_WORKFLOWS']._serialized_start=1110
+  _globals['_WORKFLOWS']._serialized_end=1701
 # @@protoc_insertion_point(module_scope)

@@ -63,6 +63,20 @@ class WaitForResultRequest(_message.Message):
     timeout_seconds: float
     def __init__(self, instance_id: _Optional[str] = ..., timeout_seconds: _Optional[float] = ...) -> None: ...
 
+class WaitForResultsRequest(_message.Message):
+    __slots__ = ("instance_ids", "timeout_seconds")
+    INSTANCE_IDS_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    instance_ids: _containers.RepeatedScalarFieldContainer[str]
+    timeout_seconds: float
+    def __init__(self, instance_ids: _Optional[_Iterable[str]] = ..., timeout_seconds: _Optional[float] = ...) -> None: ...
+
+class InstanceStatuses(_message.Message):
+    __slots__ = ("statuses",)
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    statuses: _containers.RepeatedCompositeFieldContainer[InstanceStatus]
+    def __init__(self, statuses: _Optional[_Iterable[_Union[InstanceStatus, _Mapping]]] = ...) -> None: ...
+
 class GetStatusRequest(_message.Message):
     __slots__ = ("instance_id",)
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]

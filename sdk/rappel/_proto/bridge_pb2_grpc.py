@@ -54,6 +54,11 @@ class WorkflowsStub:
                 request_serializer=rappel_dot_v1_dot_bridge__pb2.WaitForResultRequest.SerializeToString,
                 response_deserializer=rappel_dot_v1_dot_bridge__pb2.InstanceStatus.FromString,
                 _registered_method=True)
+        self.WaitForResults = channel.unary_stream(
+                '/rappel.v1.Workflows/WaitForResults',
+                request_serializer=rappel_dot_v1_dot_bridge__pb2.WaitForResultsRequest.SerializeToString,
+                response_deserializer=rappel_dot_v1_dot_bridge__pb2.InstanceStatuses.FromString,
+                _registered_method=True)
         self.GetStatus = channel.unary_unary(
                 '/rappel.v1.Workflows/GetStatus',
                 request_serializer=rappel_dot_v1_dot_bridge__pb2.GetStatusRequest.SerializeToString,
@@ -104,6 +109,19 @@ class WorkflowsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WaitForResults(self, request, context):
+        """Wait for many instances at once (at most 10,000, for up to
+        `timeout_seconds`, at most 600): each finished instance's status is sent
+        once, those that finish together in one message, in no particular order.
+        The stream ends when every instance has been sent, or when the time is
+        up or a stopping bridge ends it: call again for the ones not sent. An
+        unknown instance is NOT_FOUND for the whole call (`instance_ids[3]: ...`);
+        sent before anything else, so nothing was answered then.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetStatus(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -143,6 +161,11 @@ def add_WorkflowsServicer_to_server(servicer, server):
                     servicer.WaitForResult,
                     request_deserializer=rappel_dot_v1_dot_bridge__pb2.WaitForResultRequest.FromString,
                     response_serializer=rappel_dot_v1_dot_bridge__pb2.InstanceStatus.SerializeToString,
+            ),
+            'WaitForResults': grpc.unary_stream_rpc_method_handler(
+                    servicer.WaitForResults,
+                    request_deserializer=rappel_dot_v1_dot_bridge__pb2.WaitForResultsRequest.FromString,
+                    response_serializer=rappel_dot_v1_dot_bridge__pb2.InstanceStatuses.SerializeToString,
             ),
             'GetStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetStatus,
@@ -263,6 +286,33 @@ class Workflows:
             '/rappel.v1.Workflows/WaitForResult',
             rappel_dot_v1_dot_bridge__pb2.WaitForResultRequest.SerializeToString,
             rappel_dot_v1_dot_bridge__pb2.InstanceStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WaitForResults(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/rappel.v1.Workflows/WaitForResults',
+            rappel_dot_v1_dot_bridge__pb2.WaitForResultsRequest.SerializeToString,
+            rappel_dot_v1_dot_bridge__pb2.InstanceStatuses.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,10 +1,14 @@
 //! `rappel.v1.Workflows` over the bridge.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use rappel_store::{InstanceState, InstanceStatus};
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::UnboundedReceiverStream;
+use tokio_stream::{Stream, StreamExt};
 use tonic::transport::server::TcpIncoming;
 use tonic::{Request, Response, Status};
 
@@ -13,8 +17,9 @@ use crate::proto::instance_status::{Outcome, State};
 use crate::proto::workflows_server::{Workflows, WorkflowsServer};
 use crate::proto::{
     CancelWorkflowRequest, CancelWorkflowResponse, GetStatusRequest, InstanceStatus as WireStatus,
-    RegisterWorkflowRequest, RegisterWorkflowResponse, StartWorkflowRequest, StartWorkflowResponse,
-    StartWorkflowsRequest, StartWorkflowsResponse, WaitForResultRequest,
+    InstanceStatuses, RegisterWorkflowRequest, RegisterWorkflowResponse, StartWorkflowRequest,
+    StartWorkflowResponse, StartWorkflowsRequest, StartWorkflowsResponse, WaitForResultRequest,
+    WaitForResultsRequest,
 };
 
 pub(super) async fn serve(
@@ -69,8 +74,12 @@ fn wire_status(status: InstanceStatus) -> WireStatus {
     }
 }
 
+type StatusStream = Pin<Box<dyn Stream<Item = Result<InstanceStatuses, Status>> + Send>>;
+
 #[tonic::async_trait]
 impl Workflows for Service {
+    type WaitForResultsStream = StatusStream;
+
     async fn register_workflow(
         &self,
         request: Request<RegisterWorkflowRequest>,
@@ -138,6 +147,26 @@ impl Workflows for Service {
             .wait(&request.instance_id, request.timeout_seconds)
             .await?;
         Ok(Response::new(wire_status(status)))
+    }
+
+    async fn wait_for_results(
+        &self,
+        request: Request<WaitForResultsRequest>,
+    ) -> Result<Response<StatusStream>, Status> {
+        let request = request.into_inner();
+        let (send, statuses) = mpsc::unbounded_channel();
+        let bridge = Arc::clone(&self.bridge);
+        tokio::spawn(async move {
+            bridge
+                .wait_all(&request.instance_ids, request.timeout_seconds, send)
+                .await;
+        });
+        let stream = UnboundedReceiverStream::new(statuses).map(|batch| {
+            Ok(InstanceStatuses {
+                statuses: batch?.into_iter().map(wire_status).collect(),
+            })
+        });
+        Ok(Response::new(Box::pin(stream)))
     }
 
     async fn get_status(

@@ -9,7 +9,7 @@ mod grpc;
 mod http;
 mod waiters;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -22,7 +22,7 @@ use rrl::exec::Program;
 use rrl::value::{Value, codec};
 use serde_json::Value as Json;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::program::{load_program, unstorable};
 use batching::{Batching, Failed};
@@ -38,6 +38,14 @@ pub const MAX_GRPC_MESSAGE_BYTES: usize = 64 << 20;
 pub const MAX_HTTP_BODY_BYTES: usize = 16 << 20;
 /// The longest one wait for a result lasts; a client waiting longer calls again.
 pub const MAX_WAIT: Duration = Duration::from_secs(600);
+/// The most instances one `WaitForResults` call waits for.
+pub const MAX_WAITED: usize = 10_000;
+/// The most statuses read in one query.
+const READ_CHUNK: usize = 5_000;
+
+/// Where `Bridge::wait_all` sends the statuses of finished instances (those
+/// read together in one batch), and its error if it fails.
+pub type StatusSender = mpsc::UnboundedSender<Result<Vec<InstanceStatus>>>;
 
 /// Why a request was refused; each maps to a gRPC code and an HTTP status.
 #[derive(Debug, thiserror::Error)]
@@ -295,13 +303,7 @@ impl Bridge {
     /// (at most `MAX_WAIT`) pass or the bridge stops, whichever comes first.
     pub async fn wait(&self, instance_id: &str, timeout_seconds: f64) -> Result<InstanceStatus> {
         let id = parse_instance_id(instance_id)?;
-        if timeout_seconds.is_nan() {
-            return Err(BridgeError::InvalidArgument(
-                "timeout_seconds is NaN: give a number of seconds".to_string(),
-            ));
-        }
-        let timeout = Duration::from_secs_f64(timeout_seconds.clamp(0.0, MAX_WAIT.as_secs_f64()));
-        let deadline = tokio::time::Instant::now() + timeout;
+        let deadline = wait_deadline(timeout_seconds)?;
         // Watch before looking, so a finish between the two is not missed.
         let mut watch = self.waiters.watch(&id);
         let mut stopping = self.stopping.clone();
@@ -320,6 +322,110 @@ impl Bridge {
             }
         }
     }
+
+    /// Waits for many instances: sends the statuses of those that have
+    /// finished, then of the others as they finish, each once, until all are
+    /// sent, `timeout_seconds` (at most `MAX_WAIT`) pass, the bridge stops or
+    /// the receiver is gone. A bad or unknown id is an error sent before any
+    /// status. One wake reads the statuses of every instance it names in one
+    /// query, so a thousand waits cost one query a round, not a thousand.
+    pub async fn wait_all(
+        &self,
+        instance_ids: &[String],
+        timeout_seconds: f64,
+        send: StatusSender,
+    ) {
+        if let Err(error) = self
+            .wait_all_or_fail(instance_ids, timeout_seconds, &send)
+            .await
+        {
+            let _ = send.send(Err(error));
+        }
+    }
+
+    async fn wait_all_or_fail(
+        &self,
+        instance_ids: &[String],
+        timeout_seconds: f64,
+        send: &StatusSender,
+    ) -> Result<()> {
+        if instance_ids.len() > MAX_WAITED {
+            return Err(BridgeError::InvalidArgument(format!(
+                "{} instances in one wait; the most is {MAX_WAITED}: split them",
+                instance_ids.len()
+            )));
+        }
+        let deadline = wait_deadline(timeout_seconds)?;
+        let mut ids = Vec::with_capacity(instance_ids.len());
+        let mut left = HashSet::with_capacity(instance_ids.len());
+        for (index, text) in instance_ids.iter().enumerate() {
+            let id = parse_instance_id(text).map_err(|error| {
+                BridgeError::InvalidArgument(format!("instance_ids[{index}]: {error}"))
+            })?;
+            if left.insert(id.clone()) {
+                ids.push(id);
+            }
+        }
+        // Watch before looking, so a finish between the two is not missed.
+        let mut watch = self.waiters.watch_all(&ids);
+        let mut stopping = self.stopping.clone();
+        let mut read = self.read_statuses(&ids).await?;
+        if read.len() < ids.len() {
+            let found: HashSet<&InstanceId> = read.iter().map(|status| &status.id).collect();
+            if let Some(index) = instance_ids
+                .iter()
+                .position(|text| parse_instance_id(text).is_ok_and(|id| !found.contains(&id)))
+            {
+                return Err(BridgeError::NotFound(format!(
+                    "instance_ids[{index}]: no instance {}",
+                    instance_ids[index].trim()
+                )));
+            }
+        }
+        loop {
+            let finished: Vec<InstanceStatus> = read
+                .into_iter()
+                .filter(|status| status.state.is_finished() && left.remove(&status.id))
+                .collect();
+            if !finished.is_empty() && send.send(Ok(finished)).is_err() {
+                return Ok(());
+            }
+            if left.is_empty() || is_stopping(&stopping) {
+                return Ok(());
+            }
+            let woken = tokio::select! {
+                woken = watch.finished() => woken,
+                () = tokio::time::sleep_until(deadline) => return Ok(()),
+                _ = stopping.wait_for(|stop| *stop) => return Ok(()),
+                () = send.closed() => return Ok(()),
+            };
+            let mut woken: Vec<InstanceId> =
+                woken.into_iter().filter(|id| left.contains(id)).collect();
+            woken.sort_unstable();
+            woken.dedup();
+            read = self.read_statuses(&woken).await?;
+        }
+    }
+
+    /// The statuses of the known ones of `ids`, in queries of `READ_CHUNK`.
+    async fn read_statuses(&self, ids: &[InstanceId]) -> Result<Vec<InstanceStatus>> {
+        let mut statuses = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(READ_CHUNK) {
+            statuses.extend(self.store.get_status(chunk).await?);
+        }
+        Ok(statuses)
+    }
+}
+
+/// When a wait of `timeout_seconds` (at most `MAX_WAIT`) ends.
+fn wait_deadline(timeout_seconds: f64) -> Result<tokio::time::Instant> {
+    if timeout_seconds.is_nan() {
+        return Err(BridgeError::InvalidArgument(
+            "timeout_seconds is NaN: give a number of seconds".to_string(),
+        ));
+    }
+    let timeout = Duration::from_secs_f64(timeout_seconds.clamp(0.0, MAX_WAIT.as_secs_f64()));
+    Ok(tokio::time::Instant::now() + timeout)
 }
 
 /// Told to stop, or the server that would tell it is gone.

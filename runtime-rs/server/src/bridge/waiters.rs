@@ -5,28 +5,48 @@
 //! waiters cost nothing per finish of another instance. A sweep each poll
 //! interval reads the status of every watched instance in one query, so a
 //! notification lost while the listener reconnects delays a waiter by one
-//! interval at most.
+//! interval at most. A wait for many instances at once (`watch_all`) is told
+//! which of them may have finished through one channel, rather than holding a
+//! signal per instance.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rappel_store::{Event, InstanceId, Listener, Store};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 /// The most ids one sweep reads in one query.
 const SWEEP_CHUNK: usize = 5000;
 
-/// The waiters of one instance: a signal they all see, and how many they are.
+/// The waiters of one instance: a signal they all see, and how many they
+/// are; and the waits for many instances that include it, each told its id.
 struct Watched {
     signal: watch::Sender<()>,
     count: usize,
+    groups: Vec<(u64, mpsc::UnboundedSender<InstanceId>)>,
+}
+
+impl Watched {
+    fn new() -> Watched {
+        Watched {
+            signal: watch::Sender::new(()),
+            count: 0,
+            groups: Vec::new(),
+        }
+    }
+
+    fn unused(&self) -> bool {
+        self.count == 0 && self.groups.is_empty()
+    }
 }
 
 #[derive(Clone)]
 pub(super) struct Waiters {
     watched: Arc<Mutex<HashMap<InstanceId, Watched>>>,
+    next_group: Arc<AtomicU64>,
 }
 
 impl Waiters {
@@ -34,6 +54,7 @@ impl Waiters {
     pub(super) fn start(store: Store, stopping: watch::Receiver<bool>) -> Waiters {
         let waiters = Waiters {
             watched: Arc::new(Mutex::new(HashMap::new())),
+            next_group: Arc::new(AtomicU64::new(1)),
         };
         tokio::spawn(waiters.clone().listen(store, stopping));
         waiters
@@ -46,10 +67,7 @@ impl Waiters {
     /// Watch `id` until the returned guard drops.
     pub(super) fn watch(&self, id: &InstanceId) -> Watch {
         let mut watched = self.watched();
-        let entry = watched.entry(id.clone()).or_insert_with(|| Watched {
-            signal: watch::Sender::new(()),
-            count: 0,
-        });
+        let entry = watched.entry(id.clone()).or_insert_with(Watched::new);
         entry.count += 1;
         // Subscribing marks the current signal seen: only a later one wakes.
         let receiver = entry.signal.subscribe();
@@ -60,10 +78,32 @@ impl Waiters {
         }
     }
 
+    /// Watch every one of `ids` until the returned guard drops: the id of
+    /// each that may have finished arrives on the guard's channel (look at
+    /// its status then), once per wake.
+    pub(super) fn watch_all(&self, ids: &[InstanceId]) -> WatchAll {
+        let key = self.next_group.fetch_add(1, Ordering::Relaxed);
+        let (sender, woken) = mpsc::unbounded_channel();
+        let mut watched = self.watched();
+        for id in ids {
+            let entry = watched.entry(id.clone()).or_insert_with(Watched::new);
+            entry.groups.push((key, sender.clone()));
+        }
+        WatchAll {
+            key,
+            ids: ids.to_vec(),
+            woken,
+            waiters: self.clone(),
+        }
+    }
+
     /// Wakes the waiters of `id`, if it has any.
     fn wake(&self, id: &InstanceId) {
         if let Some(entry) = self.watched().get(id) {
             entry.signal.send_replace(());
+            for (_, group) in &entry.groups {
+                let _ = group.send(id.clone());
+            }
         }
     }
 
@@ -167,8 +207,47 @@ impl Drop for Watch {
         let mut watched = self.waiters.watched();
         if let Some(entry) = watched.get_mut(&self.id) {
             entry.count -= 1;
-            if entry.count == 0 {
+            if entry.unused() {
                 watched.remove(&self.id);
+            }
+        }
+    }
+}
+
+/// A wait's interest in many instances.
+pub(super) struct WatchAll {
+    key: u64,
+    ids: Vec<InstanceId>,
+    woken: mpsc::UnboundedReceiver<InstanceId>,
+    waiters: Waiters,
+}
+
+impl WatchAll {
+    /// The ids that may have finished since the last call: at least one
+    /// (this waits for it), and whatever else was woken meanwhile.
+    pub(super) async fn finished(&mut self) -> Vec<InstanceId> {
+        // The guard holds a sender in the map as long as it lives, so this
+        // only ends with an id.
+        let Some(first) = self.woken.recv().await else {
+            return std::future::pending().await;
+        };
+        let mut ids = vec![first];
+        while let Ok(id) = self.woken.try_recv() {
+            ids.push(id);
+        }
+        ids
+    }
+}
+
+impl Drop for WatchAll {
+    fn drop(&mut self) {
+        let mut watched = self.waiters.watched();
+        for id in &self.ids {
+            if let Some(entry) = watched.get_mut(id) {
+                entry.groups.retain(|(key, _)| *key != self.key);
+                if entry.unused() {
+                    watched.remove(id);
+                }
             }
         }
     }

@@ -121,9 +121,20 @@ pub fn spawn(
             };
             let until = tokio::time::Instant::now() + collect;
             while batch.len() < batch_size {
-                match tokio::time::timeout_at(until, writes.recv()).await {
-                    Ok(Some(write)) => batch.push(write),
-                    Ok(None) | Err(_) => break,
+                // No wait takes only what is queued: a tokio timer, even one
+                // due now, fires at the next millisecond of its wheel, which
+                // made every step of a sequential workflow a millisecond late.
+                let next = if collect.is_zero() {
+                    writes.try_recv().ok()
+                } else {
+                    tokio::time::timeout_at(until, writes.recv())
+                        .await
+                        .ok()
+                        .flatten()
+                };
+                match next {
+                    Some(write) => batch.push(write),
+                    None => break,
                 }
             }
             last_batch = batch.len();
