@@ -615,7 +615,7 @@ CASES = {
                 return table
         """,
         """
-        error[RPL0227]: cannot change `xs` in place: the same object may also be reachable from another variable
+        error[RPL0227]: cannot change `xs` in place: the same object may also be reachable from `table` (shared at line 9)
           --> app/flows.py:10:9
            |
         10 |         xs.append(1)
