@@ -626,7 +626,12 @@ def _stored(target: A.Expr, value: A.Expr) -> A.Expr:
 
 
 def _stable_index(index: A.Expr) -> bool:
-    """An index that names the same key when evaluated twice in a row."""
+    """An index that names the same key when evaluated twice in a row: a
+    constant, a variable, or an item or field of one (`row["k"]`)."""
+    while isinstance(index, (A.Subscript, A.Attribute)):
+        if isinstance(index, A.Subscript) and not _stable_index(index.index):
+            return False
+        index = index.value
     return isinstance(index, (A.Constant, A.Name))
 
 

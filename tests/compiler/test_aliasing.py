@@ -138,6 +138,7 @@ def test_changes_visible_through_another_reference_are_rejected(body: str):
         # `d[k] = d.get(k, 0)` stores back what `d[k]` holds (or the default)
         "d = {}\nfor row in rows:\n    d['n'] = d.get('n', 0)\n    d['n'] += row['n']\nreturn d",
         "d = {}\nfor v in xs:\n    k = str(v)\n    d[k] = d.get(k, [])\n    d[k] += [v]\nreturn d",
+        "d = {}\nfor row in rows:\n    d[row['k']] = d.get(row['k'], [])\n    d[row['k']] += [row]\nreturn d",
         # changing the collection a loop iterates over, right before leaving the loop
         "for v in xs:\n    if v > 3:\n        xs.append(0)\n        break\nreturn xs",
         "for v in xs:\n    if v > 3:\n        xs.append(0)\n        return xs\nreturn xs",
