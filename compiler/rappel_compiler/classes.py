@@ -11,7 +11,8 @@ statically, and each use lowers to something RRL expresses by itself.
   stands for its tuple there.
 - `raise ValueError` is `raise ValueError()`, as in Python (the cause too).
 - `Color.RED`: the member of an enum, a value (`Color.RED` in RRL).
-- `Color["RED"]`: a member by name, looked up in a dict of the members; and
+- `Color["RED"]`: a member by name, looked up in a dict of the members
+  (`Color.__members__`); and
   an enum where Python iterates over it (`for c in Color`, a comprehension,
   `list(Color)`, `len(Color)`) is the list of its members, aliases left out.
 - `Limits.MAX_RETRIES`: a class constant, which becomes an RRL const like a
@@ -143,6 +144,8 @@ class ClassLowering:
         attr = node.attr.value
         if attr == "__name__":
             return A.Constant(target.qualname.rpartition(".")[2])
+        if attr == "__members__" and (members := self.enum_members_by_name(node.value)) is not None:
+            return members
         info = self.index.classes.get(target.local_class or "")
         if info is None:  # imported: its attribute is what Python finds there
             qualified = self.src.imported_name(node)
@@ -250,13 +253,18 @@ class ClassLowering:
         """`Status[name]`: the member named so (aliases too), KeyError otherwise, as in Python."""
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index) or node.slice[0].slice.star:
             return None
-        found = self.enum_declaration(node.value)
+        by_name = self.enum_members_by_name(node.value)
+        return None if by_name is None else A.Subscript(by_name, self.expr(node.slice[0].slice.value))
+
+    def enum_members_by_name(self, node: cst.BaseExpression) -> A.Expr | None:
+        """`Status.__members__`: a dict of the members by name, aliases included
+        (Python's is a read-only mapping of the same items)."""
+        found = self.enum_declaration(node)
         if found is None:
             return None
         name, decl = found
-        span = self.span(node.value)
-        by_name = A.DictExpr(tuple((A.Constant(m.name), A.Attribute(A.Name(name, span=span), m.name)) for m in decl.body), span=span)
-        return A.Subscript(by_name, self.expr(node.slice[0].slice.value))
+        span = self.span(node)
+        return A.DictExpr(tuple((A.Constant(m.name), A.Attribute(A.Name(name, span=span), m.name)) for m in decl.body), span=span)
 
     # -------------------------------------------------------------- static uses
 

@@ -1,4 +1,4 @@
-# Pins: an enum class where Python iterates over it (`for`, a comprehension, list(), len(), enumerate(), sorted() with a key) lowers to the list of its members in order, aliases left out; `Status[name]` lowers to a lookup in a dict of the members by name (aliases included).
+# Pins: an enum class where Python iterates over it (`for`, a comprehension, list(), len(), enumerate(), sorted() with a key) lowers to the list of its members in order, aliases left out; `Status[name]` lowers to a lookup in a dict of the members by name (aliases included), and `Status.__members__` to that dict.
 import enum
 
 from rappel import Workflow, action, workflow
@@ -37,4 +37,5 @@ class StatusReportWorkflow(Workflow):
             "by_value": sorted(Level, key=lambda level: -level.value),
             "chosen": chosen,
             "alias": Status["FINISHED"] is Status.DONE,
+            "members": list(Status.__members__),
         }

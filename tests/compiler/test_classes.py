@@ -931,7 +931,7 @@ def test_an_enum_where_python_iterates_over_it_is_its_members():
             async def run(self, name: str) -> list:
                 for color in Color:
                     name = name + color.value
-                return [list(Color), len(Color), [c.name for c in ShopColor], Color[name], ShopColor["RED"]]
+                return [list(Color), len(Color), [c.name for c in ShopColor], Color[name], ShopColor["RED"], Color.__members__]
         """,
         resolve=SHOP.get,
     )
@@ -940,7 +940,8 @@ def test_an_enum_where_python_iterates_over_it_is_its_members():
         f"for color in {members}:\n"
         "    name = name + color.value\n"
         f"return [list({members}), len({members}), [c.name for c in [ShopColor.RED]], "
-        '{"RED": Color.RED, "CRIMSON": Color.CRIMSON, "GREEN": Color.GREEN}[name], {"RED": ShopColor.RED}["RED"]]\n'
+        '{"RED": Color.RED, "CRIMSON": Color.CRIMSON, "GREEN": Color.GREEN}[name], {"RED": ShopColor.RED}["RED"], '
+        '{"RED": Color.RED, "CRIMSON": Color.CRIMSON, "GREEN": Color.GREEN}]\n'
     )
 
 

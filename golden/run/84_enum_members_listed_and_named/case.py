@@ -1,4 +1,4 @@
-# Runs: iterating over an enum class (a for loop, a comprehension, list(), len(), enumerate(), sorted() by value; a Flag's members of one bit) gives its members in order without aliases, and `Status[name]` finds a member by name (an alias's name gives the member it aliases; an unknown name raises Python's KeyError).
+# Runs: iterating over an enum class (a for loop, a comprehension, list(), len(), enumerate(), sorted() by value; a Flag's members of one bit) gives its members in order without aliases, `Status.__members__` maps every name (aliases too) to its member, and `Status[name]` finds a member by name (an alias's name gives the member it aliases; an unknown name raises Python's KeyError).
 import enum
 
 from rappel import Workflow, action, workflow
@@ -54,4 +54,5 @@ class StatusReportWorkflow(Workflow):
             "found": found,
             "alias": Status["FINISHED"] is Status.DONE,
             "rights": [r.name for r in Right],
+            "members": [f"{name}={member.value}" for name, member in Status.__members__.items()],
         }
