@@ -21,7 +21,9 @@ dataflow analysis over each finished RRL body:
   object itself (Python would build a value that contains itself).
 
 Actions return fresh values (they are serialised); helper parameters are
-shared with the caller. The analysis is conservative: it may reject code
+shared with the caller. A variable whose every value is a scalar (a str, a
+number, a bool: its annotation says so, or every assignment builds one) holds
+nothing anything can change, so sharing it is harmless (`Customer(name=name)`). The analysis is conservative: it may reject code
 that would have behaved the same, never the other way round.
 """
 
@@ -35,7 +37,7 @@ from rrl import ast as A
 from rrl import builtins as B
 from rrl.printer import print_expr
 from rrl.optimize.tree import reads
-from rrl.walk import bound_names, children
+from rrl.walk import bound_names, children, walk
 
 from .diagnostics import Reject
 
@@ -97,6 +99,7 @@ class _Iterated:
     path: A.Expr
     text: str
     key: str | None  # `for k, v in d.items()`: `d[k] = ...` only updates the current entry
+    level: int  # the loop's place among the enclosing loops (0: the outermost)
 
     def conflicts(self, receiver: A.Expr, key: A.Expr | None) -> bool:
         root, depth = _path(receiver)
@@ -108,7 +111,7 @@ class _Iterated:
         return not (self.key is not None and isinstance(key, A.Name) and key.id == self.key)
 
 
-def _iterated(loop: A.For) -> list[_Iterated]:
+def _iterated(loop: A.For, level: int) -> list[_Iterated]:
     expr = loop.iter
     key = None
     sources: list[A.Expr] = []
@@ -123,7 +126,7 @@ def _iterated(loop: A.For) -> list[_Iterated]:
         sources = list(expr.args[1:])
     else:
         sources = [expr]
-    return [_Iterated(p, print_expr(p), key) for p in sources if _path(p)[0] is not None]
+    return [_Iterated(p, print_expr(p), key, level) for p in sources if _path(p)[0] is not None]
 
 
 def _keys_of_iterated(loop: A.For) -> bool:
@@ -189,8 +192,9 @@ class _Loop:
 
 
 class _Analysis:
-    def __init__(self, decl: A.FnDecl | A.WorkflowDecl, augmented: dict, actions: set[str], python_names: dict[str, str]):
+    def __init__(self, decl: A.FnDecl | A.WorkflowDecl, augmented: dict, actions: dict[str, A.ActionDecl], python_names: dict[str, str]):
         self.augmented = augmented
+        self.scalars = _scalar_names(decl, actions)
         self.python_names = python_names
         self.current: dict = {}  # the state of the statement being analysed
         self.actions = actions
@@ -199,9 +203,19 @@ class _Analysis:
         self.errors: dict = {}
         self.loops: list[_Loop] = []
         self.iterating: list[_Iterated] = []  # objects the enclosing for loops iterate over
+        # How control leaves the loops once the statement being analysed is done
+        # (`_leaving`); a loop that it leaves never sees the statement's changes.
+        self.leaving: str | None = None
+        self.finally_continues = 0  # enclosing `finally` blocks with a `continue`, which cancels a break or return
         self.observers: list[list] = []
         start = 0 if isinstance(decl, A.FnDecl) else NONE
         self.entry = {p.name: start for p in decl.params}
+        # Where each variable's sharing began, for the message: its name → (depth, the
+        # other holder as the user reads it, the span), in the order the analysis met them.
+        self.origins: dict[str, list[tuple[int, str, A.Span | None]]] = {}
+        if isinstance(decl, A.FnDecl):
+            for p in decl.params:
+                self.origins[p.name] = [(0, "the argument the caller passed", None)]
 
     # -------------------------------------------------------------- references
 
@@ -209,6 +223,8 @@ class _Analysis:
         if isinstance(e, A.Name):
             if e.id in env:
                 return env[e.id]
+            if e.id in self.scalars:
+                return []
             return [(e.id, 0, 0)] if e.id in self.locals else [(GLOBAL, 0, 0)]
         if isinstance(e, (A.Constant, A.FString, A.Compare, A.UnaryOp, A.Lambda)):
             return []
@@ -346,19 +362,44 @@ class _Analysis:
                 out[name] = min(out.get(name, NONE), depth)
         return out
 
-    def share(self, state: dict, refs: list[Ref]) -> None:
-        """The objects `refs` point into become reachable from somewhere else."""
+    def share(self, state: dict, refs: list[Ref], holder: A.Expr | None = None, span=None) -> None:
+        """The objects `refs` point into become reachable from somewhere else
+        (from `holder`, at `span`)."""
         for root, path, _ in refs:
             if root != GLOBAL:
                 state[root] = min(state.get(root, NONE), path)
+                if holder is not None and not (isinstance(holder, A.Name) and holder.id == root):
+                    self.note_origin(root, path, f"`{self.shown(holder)}`", span)
+
+    def note_origin(self, name: str, depth: int, other: str, span) -> None:
+        origins = self.origins.setdefault(name, [])
+        if not any(d <= depth and o == other for d, o, _ in origins):
+            origins.append((depth, other, span))
+
+    def shown(self, expr: A.Expr) -> str:
+        """`expr` as the Python source reads it: the compiler's temporaries by what they stand for."""
+        text = expr.id if isinstance(expr, A.Name) else print_expr(expr)
+        return _GENERATED_NAME.sub(lambda m: self.python_names.get(m.group(), m.group()), text)
+
+    def origin(self, name: str, depth: int) -> str:
+        """What else holds the object at `depth` inside `name`, and since where."""
+        for d, other, span in self.origins.get(name, ()):
+            if d <= depth and "$" not in other:  # a temporary the user does not see
+                return other + (f" (shared at line {span.line})" if span is not None else "")
+        return "another variable"
 
     def bind(self, state: dict, target, refs: list[Ref], span) -> None:
         """`target = <value with refs>`."""
         if isinstance(target, A.Name) and target.id not in self.read:
             return
-        self.share(state, refs)
+        self.share(state, refs, target, span)
         if isinstance(target, A.Name):
             state[target.id] = min((d for _, _, d in refs), default=NONE)
+            for root, _, depth in refs:
+                if root != GLOBAL:
+                    self.note_origin(target.id, depth, f"`{self.shown(A.Name(root))}`", span)
+                elif depth > 0:  # `[[]] * 2`, `dict.fromkeys(keys, [])`: one object in several places
+                    self.note_origin(target.id, depth, f"the other items of `{self.shown(target)}`", span)
         elif isinstance(target, A.TupleExpr):
             for element in target.elts:
                 self.bind(state, element, _index(refs), span)
@@ -374,8 +415,7 @@ class _Analysis:
         root, depth = _path(receiver)
         if root is None:
             return
-        # The compiler's temporaries by what they stand for in the Python source.
-        shown = _GENERATED_NAME.sub(lambda m: self.python_names.get(m.group(), m.group()), print_expr(receiver))
+        shown = self.shown(receiver)
         inside = [p for r, p, _ in added if r == root and p <= depth]
         if inside:
             # the root itself contains the receiver; a part of it at most `depth` deep may
@@ -389,7 +429,7 @@ class _Analysis:
                        f"{why} a value that contains itself; put a copy in it instead (`list(x)`, `dict(x)`)"),
             )
         for iterated in self.iterating:
-            if iterated.conflicts(receiver, key):
+            if iterated.conflicts(receiver, key) and not self.leaves(iterated):
                 self.errors.setdefault(
                     (span, "loop " + shown),
                     Reject("RPL0227", f"cannot change `{shown}` while a for loop iterates over it", None,
@@ -400,19 +440,31 @@ class _Analysis:
             self.errors.setdefault(
                 (span, shown),
                 Reject("RPL0227", f"cannot change `{shown}` in place: the same object may also be "
-                       "reachable from another variable", None, help),
+                       f"reachable from {self.origin(root, depth)}", None, help),
             )
-        self.share(state, added)
+        self.share(state, added, receiver, span)
+        if REPEATED in added:
+            self.note_origin(root, depth + 1, f"the other items of `{shown}`", span)
         state[root] = min([state.get(root, NONE)] + [depth + max(d, 1) for _, _, d in added])
+
+    def leaves(self, iterated: _Iterated) -> bool:
+        """Whether control leaves the loop over `iterated` after the current
+        statement, before that loop takes its next item."""
+        if self.finally_continues:
+            return False
+        innermost = len(self.loops) - 1
+        return self.leaving == "return" or (self.leaving == "break" and iterated.level == innermost)
 
     # -------------------------------------------------------------- statements
 
-    def block(self, stmts, state):
-        for stmt in stmts:
+    def block(self, stmts, state, leaving: str | None = None):
+        """`leaving`: how control leaves the loops after the last statement (see `_leaving`)."""
+        for index, stmt in enumerate(stmts):
             if state is None:
                 return None
             for observed in self.observers:
                 observed.append(state)
+            self.leaving = _leaving(stmts[index + 1:], leaving)
             state = self.stmt(stmt, dict(state))
         for observed in self.observers:
             observed.append(state)
@@ -420,18 +472,22 @@ class _Analysis:
 
     def stmt(self, s, state):
         self.current = state
+        leaving = self.leaving
+        if isinstance(s, (A.If, A.For, A.While, A.Try)):
+            self.leaving = None  # its blocks, which run after its header, may reach the loop's head
         for attr in ("test", "iter", "value", "exc", "seconds"):
             if isinstance(getattr(s, attr, None), A.Node):
                 self.effects(getattr(s, attr), state, s.span)
+        self.leaving = leaving
         if isinstance(s, A.Assign):
             added = s.value.right if self.augmented.get(id(s)) is s else None
             if added is not None and s.value.op == "*":
                 # `xs *= n` repeats a list in place (`n *= xs` rebinds `n` to a new list)
                 self.change(state, s.target, [REPEATED], s.span, help=REPEAT_HELP)
-            elif added is not None and not (not self.refs(added, {}) and _immutable(added)):
+            elif added is not None and not (not self.refs(added, {}) and (_immutable(added) or _scalar(added, self.scalars))):
                 self.change(state, s.target, _elements(self.refs(added, {})), s.span)
             else:
-                self.bind(state, s.target, self.refs(s.value, {}), s.span)
+                self.bind(state, s.target, self.refs(_stored(s.target, s.value), {}), s.span)
             return state
         if isinstance(s, A.ExprStmt):
             return state
@@ -461,7 +517,7 @@ class _Analysis:
                 self.bind(state, s.target, results, s.span)
             return state
         if isinstance(s, A.If):
-            return self.join(self.block(s.body, dict(state)), self.block(s.orelse, dict(state)))
+            return self.join(self.block(s.body, dict(state), leaving), self.block(s.orelse, dict(state), leaving))
         if isinstance(s, (A.For, A.While)):
             return self.loop(s, state)
         if isinstance(s, A.Try):
@@ -485,7 +541,7 @@ class _Analysis:
 
     def loop(self, s, state):
         head = state
-        iterated = _iterated(s) if isinstance(s, A.For) else []
+        iterated = _iterated(s, len(self.loops)) if isinstance(s, A.For) else []
         for _ in range(64):
             loop = _Loop()
             self.loops.append(loop)
@@ -505,6 +561,14 @@ class _Analysis:
         return self.join(self.block(s.orelse, dict(normal)), *loop.breaks)
 
     def try_(self, s: A.Try, state):
+        cancels = any(isinstance(node, A.Continue) for stmt in s.finalbody for node in walk(stmt))
+        self.finally_continues += cancels
+        try:
+            return self._try(s, state)
+        finally:
+            self.finally_continues -= cancels
+
+    def _try(self, s: A.Try, state):
         observed: list = []
         self.observers.append(observed)
         body = self.block(s.body, dict(state))
@@ -529,7 +593,7 @@ class _Analysis:
 def check(program: A.Program, augmented: dict, python_names: dict[str, str]) -> list[Reject]:
     """`augmented`: the assignments that stand for `xs += ys` (by id);
     `python_names`: what the user calls the compiler's temporaries."""
-    actions = {a.name for a in program.actions}
+    actions = {a.name: a for a in program.actions}
     errors: list[Reject] = []
     for decl in [*program.fns, *program.workflows]:
         analysis = _Analysis(decl, augmented, actions, python_names)
@@ -541,6 +605,133 @@ def check(program: A.Program, augmented: dict, python_names: dict[str, str]) -> 
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _stored(target: A.Expr, value: A.Expr) -> A.Expr:
+    """What `target = value` puts in a place that was not there already:
+    `d[k] = d.get(k, 0)` (or `d.setdefault(k, 0)`) stores back the object
+    found at `d[k]`, or else the default."""
+    if (
+        isinstance(target, A.Subscript)
+        and isinstance(value, A.Call)
+        and isinstance(value.func, A.Attribute)
+        and value.func.attr in ("get", "setdefault")
+        and value.func.value == target.value
+        and value.args[:1] == (target.index,)
+        and not value.kwargs
+        and _stable_index(target.index)
+    ):
+        return value.args[1] if len(value.args) > 1 else A.Constant(None)
+    return value
+
+
+def _stable_index(index: A.Expr) -> bool:
+    """An index that names the same key when evaluated twice in a row: a
+    constant, a variable, or an item or field of one (`row["k"]`)."""
+    while isinstance(index, (A.Subscript, A.Attribute)):
+        if isinstance(index, A.Subscript) and not _stable_index(index.index):
+            return False
+        index = index.value
+    return isinstance(index, (A.Constant, A.Name))
+
+
+# Scalars: values nothing can change in place (they cannot be shared in a way that shows).
+_SCALAR_TYPES = frozenset({"str", "int", "float", "bool", "bytes"})
+_SCALAR_BUILTINS = frozenset({"len", "str", "int", "float", "bool", "repr", "format", "abs", "round", "ord", "chr", "hash"})
+_SCALAR_METHODS = frozenset({
+    "strip", "lstrip", "rstrip", "upper", "lower", "title", "capitalize", "casefold", "swapcase", "replace", "join",
+    "format", "zfill", "center", "ljust", "rjust", "removeprefix", "removesuffix", "startswith", "endswith", "find",
+    "rfind", "index", "rindex", "count", "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "isnumeric",
+    "isdecimal", "encode", "decode", "hex", "expandtabs",
+})
+
+
+def _scalar_type(t) -> bool:
+    if isinstance(t, A.NoneType):
+        return True
+    if isinstance(t, A.UnionType):
+        return all(_scalar_type(o) for o in t.options)
+    return isinstance(t, A.NamedType) and t.name in _SCALAR_TYPES and not t.args
+
+
+def _scalar(e: A.Expr, names: set[str]) -> bool:
+    """`e` is a str, a number, a bool, bytes or None, given that `names` hold such values."""
+    if isinstance(e, A.Constant):
+        return isinstance(e.value, (str, int, float, bool, bytes, type(None)))
+    if isinstance(e, (A.FString, A.Compare)):
+        return True
+    if isinstance(e, A.Name):
+        return e.id in names
+    if isinstance(e, A.UnaryOp):
+        return e.op == "not" or _scalar(e.operand, names)
+    if isinstance(e, A.BinOp):
+        return _scalar(e.left, names) and _scalar(e.right, names)
+    if isinstance(e, A.BoolOp):
+        return all(_scalar(v, names) for v in e.values)
+    if isinstance(e, A.Conditional):
+        return _scalar(e.body, names) and _scalar(e.orelse, names)
+    if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.id in _SCALAR_BUILTINS:
+        return e.func.id not in ("abs", "round") or all(_scalar(a, names) for a in e.args)
+    if isinstance(e, A.Call) and isinstance(e.func, A.Attribute) and e.func.attr in _SCALAR_METHODS:
+        return _scalar(e.func.value, names)
+    return False
+
+
+def _scalar_names(decl: A.FnDecl | A.WorkflowDecl, actions: dict[str, A.ActionDecl]) -> set[str]:
+    """The variables of `decl` that only ever hold scalars: parameters annotated
+    so, results of actions that return them, loop variables over `range()`, and
+    names whose every assignment computes one (the largest such set)."""
+    params = {p.name: p for p in decl.params}
+    assigned: dict[str, list[A.Expr]] = {}  # name → the values assigned to it
+    other: set[str] = {name for name, p in params.items() if not _scalar_type(p.type)}
+    for node in (n for stmt in decl.body for n in walk(stmt)):
+        if isinstance(node, A.Assign):
+            if isinstance(node.target, A.Name):
+                assigned.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node.target, (A.TupleExpr, A.Starred)):
+                other.update(_names(node.target))
+        elif isinstance(node, A.CallStmt) and node.target is not None:
+            action = actions.get(node.call.name)
+            if not (isinstance(node.target, A.Name) and action is not None and _scalar_type(action.returns)):
+                other.update(_names(node.target))
+        elif isinstance(node, (A.Parallel, A.ParallelFor)):
+            other.update(_names(node.target) + (_names(node.loop_target) if isinstance(node, A.ParallelFor) else []))
+        elif isinstance(node, A.For):
+            counted = isinstance(node.iter, A.Call) and isinstance(node.iter.func, A.Name) and node.iter.func.id == "range"
+            if not (counted and isinstance(node.target, A.Name)):
+                other.update(_names(node.target))
+        elif isinstance(node, A.ExceptHandler) and node.name:
+            other.add(node.name)
+        elif isinstance(node, (A.ListComp, A.DictComp)):
+            other.update(n for gen in node.generators for n in _names(gen.target))
+        elif isinstance(node, A.Lambda):
+            other.update(node.params)
+    names = (set(params) | bound_names(decl)) - other
+    changed = True
+    while changed:
+        changed = False
+        for name in list(names):
+            if not all(_scalar(value, names) for value in assigned.get(name, ())):
+                names.discard(name)
+                changed = True
+    return names
+
+
+def _leaving(tail: list, after: str | None) -> str | None:
+    """How control leaves the loops once the statements before `tail` are done,
+    whatever `tail` does: "break" (the innermost loop), "return" (all of them),
+    or None when it may reach the head of a loop again (`after`: how it leaves
+    after the end of `tail`)."""
+    for stmt in tail:
+        if any(isinstance(node, A.Continue) for node in walk(stmt)):
+            return None
+        if isinstance(stmt, A.Break):
+            return "break"
+        if isinstance(stmt, A.Return):
+            return "return"
+        if isinstance(stmt, A.Raise):
+            return None  # a handler inside the loop may catch it
+    return after
 
 
 def _path(expr: A.Expr) -> tuple[str | None, int]:

@@ -358,6 +358,9 @@ class CallLowering:
                          "decorate it with @action and await it; a plain `def` (not `async def`) whose body is in the "
                          "accepted subset is a helper, called without await")
         if name in index.consts:
+            value = index.consts[name].value
+            if isinstance(value, cst.Call) and index.qualified(value.func) in dialect.NAMED_TUPLE_FACTORIES:
+                raise Reject("RPL0225", f"`{name}` is a NamedTuple, which a workflow cannot build", call, dialect.NAMED_TUPLE_HELP)
             raise Reject("RPL0202", f"cannot call `{name}`: it is a constant, not a function", call)
         raise self.undefined(name, func)
 
@@ -538,6 +541,8 @@ class CallLowering:
         if name == "isinstance":
             value, types = self.ordered([lambda: self.expr(node.args[0].value), lambda: self.type_spec(node.args[1].value)])
             return A.Call(A.Name(name), (value, types))
+        if name in dialect.ITERATING_BUILTINS:
+            self.iterated.update(id(a.value) for a in node.args if a.keyword is None and not a.star)
         args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}), consumed=self.consumed_argument(name, node),
                                            starred=starred)
         return A.Call(A.Name(name), args, kwargs)
@@ -645,6 +650,10 @@ class CallLowering:
 
     def construct(self, target: Target, node: cst.Call) -> A.Expr:
         label = self.src.text(node.func)
+        if target.type_kind == "namedtuple":
+            raise Reject("RPL0225", f"`{label}` is a NamedTuple, which a workflow cannot build", node, dialect.NAMED_TUPLE_HELP)
+        if target.type_kind == "typeddict":
+            return self.typed_dict(label, node)
         if target.type_kind in ("class", "workflow_base", ""):
             raise Reject("RPL0225", f"`{label}` is a plain class and cannot be created in a workflow", node,
                          "only pydantic models, dataclasses and exceptions can be created in workflow code; "
@@ -672,6 +681,20 @@ class CallLowering:
             kwargs = tuple(A.Keyword(f, v) for f, v in zip(fields, args)) + kwargs
         self.check_construction(target, node, {k.name for k in kwargs})
         return A.Call(A.Name(target.name), (), kwargs)
+
+    def typed_dict(self, label: str, node: cst.Call) -> A.Expr:
+        """`Audit(who=w, count=1)`: a TypedDict builds a plain dict, `{"who": w, "count": 1}`
+        (from a mapping too: `Audit(other, count=1)`)."""
+        args, kwargs = self.call_arguments(node)
+        if len(args) > 1:
+            raise Reject("RPL0206", f"the TypedDict {label}() takes at most one positional argument, a mapping", node,
+                         "pass each key as a keyword argument")
+        if args and not kwargs:
+            return A.Call(A.Name("dict"), args, span=self.span(node))
+        items = tuple((A.Constant(k.name), k.value) for k in kwargs)
+        if args:
+            items = ((None, A.Call(A.Name("dict"), args)),) + items
+        return A.DictExpr(items, span=self.span(node))
 
     # ============================================================== effects
 
@@ -857,7 +880,7 @@ class CallLowering:
         ):
             raise Reject("RPL0217", "an await or helper call inside a gather comprehension is not supported", node,
                          "compute the values before the gather")
-        iterator = self.expr(clauses[0].iter)
+        iterator = self.iteration(clauses[0].iter)
         names = [n for c in clauses for n in target_names(c.target)]
         # Loop variables are local to the comprehension: rename those that
         # would overwrite a variable of the function.

@@ -11,6 +11,10 @@ statically, and each use lowers to something RRL expresses by itself.
   stands for its tuple there.
 - `raise ValueError` is `raise ValueError()`, as in Python (the cause too).
 - `Color.RED`: the member of an enum, a value (`Color.RED` in RRL).
+- `Color["RED"]`: a member by name, looked up in a dict of the members
+  (`Color.__members__`); and
+  an enum where Python iterates over it (`for c in Color`, a comprehension,
+  `list(Color)`, `len(Color)`) is the list of its members, aliases left out.
 - `Limits.MAX_RETRIES`: a class constant, which becomes an RRL const like a
   module constant; `Pt.__name__` is the string "Pt".
 
@@ -24,6 +28,7 @@ from __future__ import annotations
 import libcst as cst
 
 from rrl import ast as A
+from rrl.printer import print_expr
 
 from . import dialect
 from .calls import Target
@@ -36,7 +41,8 @@ CLASS_VALUE_HELP = {
     "exception": "name the class where Python uses it: `raise {name}(...)`, `except {name}:` or `isinstance(e, {name})`; "
     "several classes go in a tuple there, or in a module constant (`RETRYABLE = (ConnectionError, TimeoutError)`); "
     "to remember which error it was, keep its name: `type(e).__name__`",
-    "enum": "use one of its members (`{name}.MEMBER`), build one from a value (`{name}(value)`), or test with `isinstance(x, {name})`",
+    "enum": "use one of its members (`{name}.MEMBER`), build one from a value (`{name}(value)`) or a name (`{name}[name]`), "
+    "loop over them (`for m in {name}`, `list({name})`), or test with `isinstance(x, {name})`",
     "other": "build an instance (`{name}(...)`) or test with `isinstance(x, {name})`; a workflow has no class values",
 }
 CLASS_ATTRIBUTE_HELP = (
@@ -55,6 +61,16 @@ CONSTRUCTION_HELP = (
     "a workflow builds only models and dataclasses whose fields have constant defaults, with no default_factory "
     "(but list, dict or tuple), __init__, __post_init__ or validators: build this one in an @action and pass it to the workflow"
 )
+
+
+def not_declarable(shown: str, kind: str, node: cst.CSTNode, plain_help: str = PLAIN_CLASS_HELP) -> Reject:
+    """RPL0260 for a class RRL does not declare, named where a type is expected."""
+    if kind == "namedtuple":
+        return Reject("RPL0260", f"`{shown}` is a NamedTuple, which a workflow cannot name", node, dialect.NAMED_TUPLE_HELP)
+    if kind == "typeddict":
+        return Reject("RPL0260", f"`{shown}` is a TypedDict, whose values are plain dicts: Python cannot test them against it", node,
+                      "test `isinstance(x, dict)`, or the keys you need (`\"who\" in x`)")
+    return Reject("RPL0260", f"`{shown}` is a plain class, which a workflow cannot name", node, plain_help)
 
 
 class ClassLowering:
@@ -128,6 +144,8 @@ class ClassLowering:
         attr = node.attr.value
         if attr == "__name__":
             return A.Constant(target.qualname.rpartition(".")[2])
+        if attr == "__members__" and (members := self.enum_members_by_name(node.value)) is not None:
+            return members
         info = self.index.classes.get(target.local_class or "")
         if info is None:  # imported: its attribute is what Python finds there
             qualified = self.src.imported_name(node)
@@ -191,6 +209,63 @@ class ClassLowering:
                 return qualified is not None and isinstance(self.wc.resolve(qualified), MemberInfo)
         return value is not None and self.is_enum_member(value, seen)
 
+    def enum_declaration(self, node: cst.BaseExpression) -> tuple[str, A.ClassDecl] | None:
+        """The RRL name and the declaration of the enum `node` names; None when it names no enum."""
+        from .declarations import ClassDeclarations  # it lowers member values with this module's lowerer
+
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        target = self.class_target(node, declare=False)
+        if target is None or target.type_kind != "enum":
+            return None
+        if target.local_class is not None:
+            module, qualname = self.src.module, target.local_class
+        else:
+            qualified = self.src.ref(node).qualified if isinstance(node, cst.Name) else self.src.imported_name(node)
+            resolved = self.wc.resolve(qualified)
+            module, qualname = resolved.module, resolved.name
+        name = self.class_target(node).name  # declares the class
+        return name, ClassDeclarations(self.wc).declare(module, qualname, name)
+
+    def enum_members(self, node: cst.BaseExpression) -> A.Expr | None:
+        """`Status` where Python iterates over it: the list of its members in
+        order, aliases left out (for a Flag, as Python 3.11 has it, the members
+        of one bit). None for anything else, and for a Flag whose values are
+        not all written as numbers."""
+        found = self.enum_declaration(node)
+        if found is None:
+            return None
+        name, decl = found
+        flag = decl.bases[-1] in ("Flag", "IntFlag")
+        values: list = []
+        members = []
+        for member in decl.body:
+            value = member.value.value if isinstance(member.value, A.Constant) else print_expr(member.value)
+            if flag and not isinstance(value, int):
+                return None
+            if value in values or (flag and (value <= 0 or value & (value - 1))):
+                continue  # an alias of an earlier member; a Flag's combination of bits
+            values.append(value)
+            members.append(A.Attribute(A.Name(name, span=self.span(node)), member.name))
+        return A.ListExpr(tuple(members), span=self.span(node))
+
+    def enum_member_by_name(self, node: cst.Subscript) -> A.Expr | None:
+        """`Status[name]`: the member named so (aliases too), KeyError otherwise, as in Python."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index) or node.slice[0].slice.star:
+            return None
+        by_name = self.enum_members_by_name(node.value)
+        return None if by_name is None else A.Subscript(by_name, self.expr(node.slice[0].slice.value))
+
+    def enum_members_by_name(self, node: cst.BaseExpression) -> A.Expr | None:
+        """`Status.__members__`: a dict of the members by name, aliases included
+        (Python's is a read-only mapping of the same items)."""
+        found = self.enum_declaration(node)
+        if found is None:
+            return None
+        name, decl = found
+        span = self.span(node)
+        return A.DictExpr(tuple((A.Constant(m.name), A.Attribute(A.Name(name, span=span), m.name)) for m in decl.body), span=span)
+
     # -------------------------------------------------------------- static uses
 
     def type_spec(self, node: cst.BaseExpression) -> A.Expr:
@@ -219,7 +294,7 @@ class ClassLowering:
         target = self.class_target(node)
         if target is not None:
             if target.type_kind not in A.CLASS_KINDS:
-                raise Reject("RPL0260", f"`{self.src.text(node)}` is a plain class, which a workflow cannot name", node, PLAIN_CLASS_HELP)
+                raise not_declarable(self.src.text(node), target.type_kind, node)
             return [(target.name, self.span(node))]
         classes = None if in_union else self.constant_classes(node)
         return None if classes is None else [(name, self.span(node)) for name in classes]

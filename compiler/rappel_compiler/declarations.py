@@ -34,6 +34,7 @@ from rrl.walk import walk
 
 from . import dialect
 from .constants import literal
+from .classes import not_declarable
 from .diagnostics import Reject
 from .function import FunctionLowerer
 from .resolve import NO_DEFAULT, RRL_BUILTIN_EXCEPTIONS, TypeInfo, type_info
@@ -179,7 +180,7 @@ class _Local:
         info = self.info
         kind = info.kind
         if kind not in A.CLASS_KINDS:
-            raise Reject("RPL0260", f"`{info.name}` is a plain class, which a workflow cannot name", info.node.name, DECLARATION_HELP)
+            raise not_declarable(info.name, kind, info.node.name, DECLARATION_HELP)
         body: tuple | None = None
         frozen = False
         if kind == "exception":

@@ -134,6 +134,9 @@ RESERVED_LOCALS = RRL_ONLY
 # iterators of map() and filter(), which are also accepted by str.join().
 GENERATOR_CONSUMERS = frozenset({"sum", "min", "max", "sorted", "list", "tuple", "dict"})
 LAZY_BUILTINS = frozenset({"map", "filter"})
+# Builtins that iterate over their positional arguments: `list(Status)` is the
+# list of the enum's members (as are `for s in Status` and comprehensions over it).
+ITERATING_BUILTINS = frozenset({"len", "list", "tuple", "sorted", "sum", "min", "max", "any", "all", "enumerate", "zip", "reversed"})
 
 # Builtins that can be passed as a function (`key=len`, `map(str, xs)`): they
 # become `lambda $k: len($k)`. `str.lower` and the other str methods too.
@@ -290,6 +293,8 @@ ENCODABLE_TYPES = frozenset(
 )
 LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
 TYPED_DICT_BASES = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
+NAMED_TUPLE_BASES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
+NAMED_TUPLE_FACTORIES = NAMED_TUPLE_BASES | {"collections.namedtuple"}  # `Pair = namedtuple("Pair", ...)`
 ENUM_BASES = frozenset(f"enum.{name}" for name in ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"))
 
 FUNCTION_TYPE = "a function type"
@@ -299,6 +304,7 @@ STREAM_TYPE = "a file or stream type"
 CLASS_TYPE = "the type of classes"
 CONTEXT_MANAGER_TYPE = "a context manager type"
 BUILTIN_TYPE = "a builtin type the codec does not encode"
+NAMED_TUPLE = "a NamedTuple"
 
 # Annotation names whose values the codec cannot carry → what they are. Any other
 # class that is not a model, dataclass, enum or exception is "a plain class";
@@ -330,6 +336,13 @@ def unencodable_type(qualified: str) -> str | None:
     (most specific entry first: `io.StringIO` falls under `io`)."""
     return _most_specific(UNENCODABLE_TYPES, qualified)
 
+# A NamedTuple is a tuple whose items have names: RRL has no such value (its values
+# would be plain tuples on the way, and compare equal to them), so it stays out.
+NAMED_TUPLE_HELP = (
+    "make it a frozen dataclass (`@dataclass(frozen=True)`), which a workflow builds, reads by field "
+    "and passes to actions; or pass a plain tuple"
+)
+
 # What to do instead, by what the annotation is (a plain class has its own help).
 UNENCODABLE_HELP: dict[str, str] = {
     FUNCTION_TYPE: "pass a value that says what to do (a name, an enum member) and choose the function inside the action",
@@ -338,6 +351,7 @@ UNENCODABLE_HELP: dict[str, str] = {
     STREAM_TYPE: "pass a path or the contents (str or bytes) and open the file inside the action",
     CLASS_TYPE: "pass a value that names the class (a str, an enum member) and choose the class inside the action",
     CONTEXT_MANAGER_TYPE: "enter it inside the action and return plain values",
+    NAMED_TUPLE: NAMED_TUPLE_HELP,
     BUILTIN_TYPE: "convert it to a type the codec carries: bytes for bytearray and memoryview, list[int] for range, "
                   "a tuple of two floats for complex",
 }

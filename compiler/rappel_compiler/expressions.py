@@ -73,6 +73,8 @@ class ExpressionLowering:
     # -------------------------------------------------------------- dispatch
 
     def expr(self, node: cst.BaseExpression) -> A.Expr:
+        if id(node) in self.iterated and (members := self.enum_members(node)) is not None:
+            return members
         method = getattr(self, "_expr_" + type(node).__name__, None)
         if method is None:
             raise Reject("RPL0221", f"this expression ({_kind(node)}) is not supported in a workflow", node)
@@ -80,6 +82,11 @@ class ExpressionLowering:
         if result.span is None:
             result = _with_span(result, self.span(node))
         return result
+
+    def iteration(self, node: cst.BaseExpression) -> A.Expr:
+        """What a `for` (a loop's or a comprehension's) iterates over."""
+        self.iterated.add(id(node))
+        return self.expr(node)
 
     def ordered(self, thunks: list[Callable[[], A.Expr | None]]) -> list[A.Expr | None]:
         """Lower operands in Python's evaluation order; when one of them emits
@@ -273,6 +280,9 @@ class ExpressionLowering:
         return A.Attribute(self.expr(node.value), node.attr.value)
 
     def _expr_Subscript(self, node: cst.Subscript) -> A.Expr:
+        by_name = self.enum_member_by_name(node)
+        if by_name is not None:
+            return by_name
         value, index = self.ordered([lambda: self.expr(node.value), lambda: self.subscript_index(node)])
         return A.Subscript(value, index)
 
@@ -490,7 +500,7 @@ class ExpressionLowering:
                 "await in a list comprehension: `[await f(x) for x in xs]` awaits one after the other; "
                 "asyncio.gather(*[f(x) for x in xs]) runs them in parallel",
             )
-        first_iter = self.expr(clauses[0].iter)
+        first_iter = self.iteration(clauses[0].iter)
         start = None
         if default is not None:  # next(gen, default) evaluates the default before the first item
             first_iter, start = self.ordered([lambda: first_iter, lambda: self.expr(default)])
@@ -509,7 +519,7 @@ class ExpressionLowering:
         """The `for ... in ... if ...` clauses of a pure comprehension."""
         generators = []
         for i, clause in enumerate(clauses):
-            iterator = first_iter if i == 0 else self.expr(clause.iter)
+            iterator = first_iter if i == 0 else self.iteration(clause.iter)
             ifs = tuple(self.expr(c.test) for c in clause.ifs)
             generators.append(A.Comprehension(self.comp_target(clause.target), iterator, ifs, span=self.span(clause)))
         return tuple(generators)
@@ -552,7 +562,7 @@ class ExpressionLowering:
                 self._comp_conditions(loop, i, j + 1)
             self.emit(A.If(test, tuple(body), span=self.span(clause.ifs[j])))
         elif i + 1 < len(loop.clauses):
-            self._comp_clause(loop, i + 1, self.expr(loop.clauses[i + 1].iter))
+            self._comp_clause(loop, i + 1, self.iteration(loop.clauses[i + 1].iter))
             if loop.done is not None:
                 self.emit(A.If(loop.done, (A.Break(),), span=self.span(loop.node)))
         else:

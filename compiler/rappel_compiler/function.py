@@ -51,6 +51,7 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         self.rejected_names: set[str] = set()  # bound by rejected definitions (already reported)
         self.lambda_allowed = False
         self.consumed_iterators: set[int] = set()  # map()/filter() calls whose iterator is consumed at once
+        self.iterated: set[int] = set()  # expressions Python iterates over (an enum class there is its members)
         self._pure: list[tuple[str, cst.CSTNode | None]] = []
         self._scopes: list[dict[str, str]] = []
         names = local_names(fn) if fn is not None else (set(), set())

@@ -53,7 +53,7 @@ class ClassInfo:
     node: cst.ClassDef
     bases: list[str] = field(default_factory=list)  # local class names among the bases
     foreign_bases: list[cst.BaseExpression] = field(default_factory=list)
-    kind: str = "class"  # model | dataclass | exception | enum | workflow_base | class
+    kind: str = "class"  # model | dataclass | exception | enum | typeddict | namedtuple | workflow_base | class
     is_workflow: bool = False  # decorated with @workflow
     # A decorator the source alone cannot tell from `rappel.workflow` (a name another
     # module's star import binds, an alias it cannot follow); None when all are known.
@@ -260,6 +260,10 @@ class ModuleIndex:
                 kinds.append("model")
             elif qualified in dialect.ENUM_BASES:
                 kinds.append("enum")
+            elif qualified in dialect.TYPED_DICT_BASES:
+                kinds.append("typeddict")
+            elif qualified in dialect.NAMED_TUPLE_BASES:
+                kinds.append("namedtuple")
             elif self.sdk_name(base) == "Workflow":
                 kinds.append("workflow_base")
             elif qualified.startswith("builtins.") and qualified[9:] in dialect.PYTHON_EXCEPTIONS:
@@ -270,7 +274,7 @@ class ModuleIndex:
                 resolved = self.resolver(qualified)
                 if isinstance(resolved, TypeInfo) and resolved.kind != "class":
                     kinds.append(resolved.kind)
-        for kind in ("exception", "enum", "model", "dataclass", "workflow_base"):
+        for kind in ("exception", "enum", "model", "dataclass", "typeddict", "namedtuple", "workflow_base"):
             if kind in kinds:
                 return kind
         return None

@@ -90,7 +90,7 @@ class ClassShape:
 class TypeInfo:
     module: str
     name: str
-    kind: str  # "model" | "dataclass" | "exception" | "enum" | "class"
+    kind: str  # one of TYPE_KINDS
     hooks: tuple[Hook, ...] = ()  # for models, dataclasses and enums
     # Whether the value codec carries its instances (rrl.codec); None: not known.
     encodable: bool | None = field(default=None, compare=False)
@@ -116,7 +116,8 @@ class MemberInfo:
 Resolved = Union[ActionInfo, TypeInfo, ConstInfo, MemberInfo, None]
 Resolver = Callable[[str], Resolved]
 
-TYPE_KINDS = ("model", "dataclass", "exception", "enum", "class")
+# A "typeddict" builds plain dicts; a "namedtuple" is a tuple subclass, which the codec does not carry.
+TYPE_KINDS = ("model", "dataclass", "exception", "enum", "typeddict", "namedtuple", "class")
 
 
 # ------------------------------------------------------------------ live objects
@@ -303,6 +304,10 @@ def type_kind(cls: type) -> str:
         return "model"
     if is_dataclass(cls):
         return "dataclass"
+    if typing.is_typeddict(cls):
+        return "typeddict"
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        return "namedtuple"
     return "class"
 
 

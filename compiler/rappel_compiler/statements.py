@@ -469,7 +469,7 @@ class StatementLowering:
         if self.has_await(node.iter):
             raise Reject("RPL0217", "a for loop cannot iterate over an await", node.iter,
                          "assign the awaited result to a variable first, then loop over it")
-        iterator = self.expr(node.iter)
+        iterator = self.iteration(node.iter)
         target = self.loop_target(node.target)
         body = self.body(node.body)
         orelse = self.body(node.orelse.body) if node.orelse is not None else ()

@@ -1,4 +1,4 @@
-# Rejects: classes used as values — a list of exception classes, a class stored in a variable, passed to an action, iterated (an enum), returned from a helper, and raising a class that is no exception.
+# Rejects: classes used as values — a list of exception classes, a class stored in a variable, passed to an action, an enum kept in a variable (iterating over one is fine), returned from a helper, and raising a class that is no exception.
 import enum
 from dataclasses import dataclass
 
@@ -37,6 +37,7 @@ class NotifyWorkflow(Workflow):
             except Exception:
                 await record_failure(order_id, kind=TimeoutError)
         every = [channel.value for channel in Channel]
+        channels = Channel
         if not sent:
             raise Receipt
         result_type = self.result_type()

@@ -74,6 +74,14 @@ def run_codes(run_body: str, extra: str = "") -> list[str]:
         "grid = [xs] * 2\ngrid[0].append(1)\nreturn grid",
         # `*=` repeats a list in place
         "ys = xs\nxs *= 2\nreturn ys",
+        # storing back what a place holds does not hide another holder
+        "row = rows[0]\nrows[0] = rows.get(0, {})\nrow['n'] = 1\nreturn rows",
+        "d = {'a': xs}\nd['a'] = d.get('a', [])\nd['a'] += [1]\nreturn xs",
+        # a loop that goes on after the change sees it
+        "for v in xs:\n    xs.append(v)\n    if v:\n        break",
+        "for v in xs:\n    if v:\n        xs.append(v)\n        continue\n    break",
+        "for v in xs:\n    for w in xs:\n        xs.append(w)\n        break",
+        "for v in xs:\n    try:\n        xs.append(v)\n        break\n    finally:\n        continue",
     ],
 )
 def test_changes_visible_through_another_reference_are_rejected(body: str):
@@ -127,6 +135,18 @@ def test_changes_visible_through_another_reference_are_rejected(body: str):
         "grid = [[]] * 2\ngrid.append([])\ngrid[0] = [1]\nreturn grid",
         "line = '-' * len(xs)\nreturn line",
         "delay = 1\ndelay *= 2\nreturn delay",
+        # `d[k] = d.get(k, 0)` stores back what `d[k]` holds (or the default)
+        "d = {}\nfor row in rows:\n    d['n'] = d.get('n', 0)\n    d['n'] += row['n']\nreturn d",
+        "d = {}\nfor v in xs:\n    k = str(v)\n    d[k] = d.get(k, [])\n    d[k] += [v]\nreturn d",
+        "d = {}\nfor row in rows:\n    d[row['k']] = d.get(row['k'], [])\n    d[row['k']] += [row]\nreturn d",
+        # changing the collection a loop iterates over, right before leaving the loop
+        "for v in xs:\n    if v > 3:\n        xs.append(0)\n        break\nreturn xs",
+        "for v in xs:\n    if v > 3:\n        xs.append(0)\n        return xs\nreturn xs",
+        "for v in xs:\n    if v > 3:\n        xs.append(0)\n        total = len(xs)\n        break\nreturn xs",
+        "for v in xs:\n    for w in rows:\n        xs.append(v)\n        return xs\nreturn xs",
+        # sharing a scalar shows no change: str and number variables and parameters
+        "name = 'n' + str(len(xs))\nbox = {'name': name, 'items': []}\nbox['items'].append(1)\nreturn box",
+        "n = len(xs)\nfor i in range(n):\n    n = n + i\nbox = {'n': n, 'items': []}\nbox['items'].append(n)\nreturn box",
     ],
 )
 def test_changes_nobody_else_sees_compile(body: str):
@@ -186,7 +206,7 @@ def test_the_message():
     )
     assert text == expect(
         """
-        error[RPL0227]: cannot change `row` in place: the same object may also be reachable from another variable
+        error[RPL0227]: cannot change `row` in place: the same object may also be reachable from `rows` (shared at line 9)
           --> app/flows.py:10:13
            |
         10 |             row["seen"] = 1
@@ -208,3 +228,48 @@ def test_repeating_a_list_in_place_says_how_to_rebind_instead():
         """
     )
     assert "help: `xs *= n` repeats a list in place" in text and "write `xs = xs * n` (also for a number)" in text
+
+
+def test_a_fresh_model_with_scalar_fields_can_have_a_nested_field_set():
+    source = """
+    from pydantic import BaseModel
+
+
+    class Address(BaseModel):
+        zip: str = ""
+
+
+    class Customer(BaseModel):
+        name: str
+        address: Address
+
+
+    @workflow
+    class Flow(Workflow):
+        async def run(self, name: str, zip_code: str) -> Customer:
+            c = Customer(name=name, address=Address())
+            c.address.zip = zip_code
+            return c
+    """
+    assert codes(source) == []
+
+
+def test_the_message_names_the_other_holder_and_the_line():
+    assert run_codes("ys = xs\nys.append(1)\nreturn xs") == ["RPL0227"]
+    text = diagnostics_text(
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, rows: list[dict[str, int]]) -> list[dict[str, int]]:
+                first = rows[0]
+                grid = [[]] * 2
+                first["seen"] = 1
+                grid[1].append(first)
+                return rows + grid[0]
+        """
+    )
+    lines = [line for line in text.splitlines() if line.startswith("error[")]
+    assert lines == [
+        "error[RPL0227]: cannot change `first` in place: the same object may also be reachable from `rows` (shared at line 9)",
+        "error[RPL0227]: cannot change `grid[1]` in place: the same object may also be reachable from the other items of `grid` (shared at line 10)",
+    ]

@@ -396,7 +396,7 @@ def test_a_value_put_inside_itself_is_rejected():
 def test_a_comprehension_variable_is_named_as_the_user_wrote_it():
     text = rejected('return [row.pop("id") for row in rows]', params="rows: list[dict]")
     assert text.splitlines()[0] == (
-        "error[RPL0227]: cannot change `row` in place: the same object may also be reachable from another variable"
+        "error[RPL0227]: cannot change `row` in place: the same object may also be reachable from `rows` (shared at line 14)"
     )
 
 
@@ -421,6 +421,6 @@ def test_model_copy_is_shallow_and_model_dump_is_new():
     """
     text = diagnostics_text(source)
     assert text.splitlines()[0] == (
-        "error[RPL0227]: cannot change `copy.tags` in place: the same object may also be reachable from another variable"
+        "error[RPL0227]: cannot change `copy.tags` in place: the same object may also be reachable from `order` (shared at line 19)"
     )
     assert "aborting" not in text  # model_dump() builds new containers: `data` may change

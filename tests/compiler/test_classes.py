@@ -414,7 +414,6 @@ def test_except_does_not_flatten_nested_tuples():
         "await record(kind=Point)",
         "kinds = RETRYABLE",
         "kinds = LOCAL_KINDS",
-        "kinds = Color['RED']",
     ],
 )
 def test_a_class_is_not_a_value(statement: str):
@@ -911,3 +910,128 @@ def test_a_class_named_like_a_builtin_is_declared_under_another_name():
     )
     assert "exception TimeoutError_2(Exception) from app.flows import TimeoutError\n" in text
     assert 'raise TimeoutError_2("mine")' in text and "except TimeoutError_2:" in text
+
+
+def test_an_enum_where_python_iterates_over_it_is_its_members():
+    body = body_of(
+        """
+        import enum
+
+        from shop.models import Color as ShopColor
+
+
+        class Color(enum.Enum):
+            RED = "red"
+            CRIMSON = "red"
+            GREEN = "green"
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, name: str) -> list:
+                for color in Color:
+                    name = name + color.value
+                return [list(Color), len(Color), [c.name for c in ShopColor], Color[name], ShopColor["RED"], Color.__members__]
+        """,
+        resolve=SHOP.get,
+    )
+    members = "[Color.RED, Color.GREEN]"
+    assert body == (
+        f"for color in {members}:\n"
+        "    name = name + color.value\n"
+        f"return [list({members}), len({members}), [c.name for c in [ShopColor.RED]], "
+        '{"RED": Color.RED, "CRIMSON": Color.CRIMSON, "GREEN": Color.GREEN}[name], {"RED": ShopColor.RED}["RED"], '
+        '{"RED": Color.RED, "CRIMSON": Color.CRIMSON, "GREEN": Color.GREEN}]\n'
+    )
+
+
+def test_a_flag_iterates_over_its_members_of_one_bit():
+    body = body_of(
+        """
+        import enum
+
+
+        class Right(enum.Flag):
+            NONE = 0
+            READ = 1
+            WRITE = 2
+            BOTH = 3
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> list:
+                return list(Right)
+        """
+    )
+    assert body == "return list([Right.READ, Right.WRITE])\n"
+
+
+def test_a_typed_dict_builds_a_plain_dict():
+    body = body_of(
+        """
+        from typing import TypedDict
+
+
+        class Audit(TypedDict):
+            who: str
+            count: int
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, who: str, other: dict) -> list:
+                return [Audit(who=who, count=1), Audit(other), Audit(other, count=2)]
+        """
+    )
+    assert body == 'return [{"who": who, "count": 1}, dict(other), {**dict(other), "count": 2}]\n'
+
+
+def test_named_tuples_and_typed_dicts_are_not_called_plain_classes():
+    source = """
+        from typing import NamedTuple, TypedDict
+
+
+        class Point(NamedTuple):
+            x: int
+
+
+        class Audit(TypedDict):
+            who: str
+
+
+        @action
+        async def move(p: Point) -> int:
+            return p.x
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, audit: Audit) -> list:
+                moved = await move(p=None)
+                point = Point(1)
+                return [point, isinstance(audit, Audit), moved]
+        """
+    text = diagnostics_text(source)
+    assert "plain class" not in text
+    assert [line for line in text.splitlines() if line.startswith("error[")] == [
+        "error[RPL0245]: the parameter `p` of the action `move` has the type `Point`, a NamedTuple: its values cannot cross a process boundary",
+        "error[RPL0225]: `Point` is a NamedTuple, which a workflow cannot build",
+        "error[RPL0260]: `Audit` is a TypedDict, whose values are plain dicts: Python cannot test them against it",
+    ]
+    assert "make it a frozen dataclass (`@dataclass(frozen=True)`)" in text
+
+
+def test_live_typed_dicts_and_named_tuples():
+    from typing import NamedTuple, TypedDict
+
+    from rappel_compiler.resolve import type_info
+
+    class Audit(TypedDict):
+        who: str
+
+    class Point(NamedTuple):
+        x: int
+
+    assert type_info(Audit).kind == "typeddict" and type_info(Audit).encodable
+    assert type_info(Point).kind == "namedtuple" and not type_info(Point).encodable

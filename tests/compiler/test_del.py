@@ -170,6 +170,6 @@ def test_what_del_cannot_do_faithfully_is_rejected():
     ]
     # the value another variable shares, and the collection a loop iterates over
     assert messages("ys = xs\ndel xs[0]\nreturn ys") == [
-        ("RPL0227", "cannot change `xs` in place: the same object may also be reachable from another variable"),
+        ("RPL0227", "cannot change `xs` in place: the same object may also be reachable from `ys` (shared at line 31)"),
     ]
     assert messages("for k in d:\n    del d[k]") == [("RPL0227", "cannot change `d` while a for loop iterates over it")]

@@ -615,7 +615,7 @@ CASES = {
                 return table
         """,
         """
-        error[RPL0227]: cannot change `xs` in place: the same object may also be reachable from another variable
+        error[RPL0227]: cannot change `xs` in place: the same object may also be reachable from `table` (shared at line 9)
           --> app/flows.py:10:9
            |
         10 |         xs.append(1)
@@ -672,15 +672,15 @@ CASES = {
         @workflow
         class Flow(Workflow):
             async def run(self) -> list:
-                return list(Color)
+                return [Color]
         """,
         """
         error[RPL0230]: `Color` is a class, and a class is not a value in a workflow
-          --> app/flows.py:16:21
+          --> app/flows.py:16:17
            |
-        16 |         return list(Color)
-           |                     ^^^^^
-           = help: use one of its members (`Color.MEMBER`), build one from a value (`Color(value)`), or test with `isinstance(x, Color)`
+        16 |         return [Color]
+           |                 ^^^^^
+           = help: use one of its members (`Color.MEMBER`), build one from a value (`Color(value)`) or a name (`Color[name]`), loop over them (`for m in Color`, `list(Color)`), or test with `isinstance(x, Color)`
         """,
     ),
     "RPL0231": (
