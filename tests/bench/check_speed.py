@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -168,6 +169,8 @@ def _as_modules(cases: list[Path], directory: Path) -> list[Path]:
         kind, name = ("run", case.parent.name) if case.name == "case.py" else ("compile", case.stem)
         copy = directory / f"golden_{kind}_{name}.py"
         copy.write_text(case.read_text(encoding="utf-8"), encoding="utf-8")
+        if case.with_suffix("").is_dir():  # the case's own modules (golden/README.md)
+            shutil.copytree(case.with_suffix(""), copy.with_suffix(""))
         copies.append(copy)
     return copies
 
