@@ -67,7 +67,7 @@ class DiagnosticSink:
         return self.add_diagnostic(Diagnostic(reject.code, reject.message, span, help, path, source=text))
 
     def add_diagnostic(self, diagnostic: Diagnostic) -> bool:
-        key = (diagnostic.code, diagnostic.message, diagnostic.span)
+        key = (diagnostic.code, diagnostic.message, diagnostic.span, diagnostic.path)
         if key in self._seen:
             return False
         self._seen.add(key)

@@ -10,6 +10,7 @@ otherwise, which the compiler reports where the workflow uses them (RPL0235).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -266,16 +267,19 @@ class ModuleIndex:
                 kinds.append("model")
             elif qualified in dialect.ENUM_BASES:
                 kinds.append("enum")
-            elif self.sdk_name(base) == "Workflow" or self.foreign_workflow_base(base) is not None:
+            elif self.sdk_name(base) == "Workflow":
                 kinds.append("workflow_base")
             elif qualified.startswith("builtins.") and qualified[9:] in dialect.PYTHON_EXCEPTIONS:
                 kinds.append("exception")
             elif self.sdk_name(base) == "RappelTimeout":
                 kinds.append("exception")
-            elif self.resolver is not None:
-                resolved = self.resolver(qualified)
+            else:
+                resolved = self.resolver(qualified) if self.resolver is not None else None
                 if isinstance(resolved, TypeInfo) and resolved.kind != "class":
                     kinds.append(resolved.kind)
+                elif resolved is None or isinstance(resolved, TypeInfo):  # read its source only if it may be one
+                    if self.foreign_workflow_base(base) is not None:
+                        kinds.append("workflow_base")
         for kind in ("exception", "enum", "model", "dataclass", "workflow_base"):
             if kind in kinds:
                 return kind
@@ -302,7 +306,9 @@ class ModuleIndex:
         """The base workflow class another module of the project defines, that a
         base expression of this module names (`Base`, imported from `.base`)."""
         qualified = self.qualified(base)
-        if qualified is None or qualified.startswith("builtins.") or self.sdk_name(base) is not None:
+        if qualified is None or self.sdk_name(base) is not None or qualified in dialect.PYDANTIC_BASES:
+            return None
+        if qualified.split(".")[0] in sys.stdlib_module_names:  # builtins, enum, abc: no workflow there
             return None
         return self.modules.workflow_base(qualified)
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from .dialect import STATICMETHOD
 from .source import SourceModule, load, read_file
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Modules:
         return None
 
     def function(self, qualified: str) -> tuple[ForeignModule, cst.FunctionDef] | Unavailable | None:
-        """The plain `def` a qualified name names in another module of the project;
+        """The plain `def` (or @staticmethod) a qualified name names in another module of the project;
         why it cannot be read when the module is not the project's; None otherwise."""
         found = self.split(qualified)
         if found is None:
@@ -109,6 +110,11 @@ class Modules:
         if isinstance(module, Unavailable):
             return module
         fn = module.index.functions.get(name)
+        owner, _, method = name.rpartition(".")
+        if fn is None and owner in module.index.classes:  # a @staticmethod: `Texts.slug`
+            found = module.index.find_method(owner, method)
+            static = found is not None and any(module.index.qualified(d.decorator) == STATICMETHOD for d in found[1].decorators)
+            fn = found[1] if static else None
         if fn is None or fn.asynchronous is not None:
             return None
         return module, fn

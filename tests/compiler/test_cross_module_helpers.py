@@ -200,3 +200,28 @@ def test_bases_of_two_modules_are_searched_in_python_order(project):
     text = rrl.print_program(result.programs["Greeter"])
     assert 'return f"{GREETING}, {name}"' in text or 'GREETING + ", " + name' in text
     assert 'const GREETING = "Good day"' in text and "hey" not in text
+
+
+def test_a_static_method_of_a_class_of_another_module_is_a_helper(project):
+    package = project(
+        text='''
+        class Texts:
+            @staticmethod
+            def shout(s: str) -> str:
+                return s.upper() + "!"
+        ''',
+        flows='''
+        from rappel import Workflow, workflow
+
+        from .text import Texts
+
+
+        @workflow
+        class Loud(Workflow):
+            async def run(self, s: str) -> str:
+                return Texts.shout(s)
+        ''',
+    )
+    source, result = _compile_file(package, "flows")
+    assert not result.diagnostics, rrl.render_all(result.diagnostics, source)
+    assert 'fn shout(s: str) -> str:\n    return s.upper() + "!"' in rrl.print_program(result.programs["Loud"])
