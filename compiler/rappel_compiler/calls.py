@@ -21,6 +21,7 @@ from . import dialect
 from .constants import Backoff, ConstEvaluator, Retry, Seconds
 from .diagnostics import Reject, arity_message, did_you_mean
 from .expressions import as_starred, comprehension_clauses, target_names
+from .modules import Unavailable
 from .resolve import ActionInfo, ConstInfo, Hook, MemberInfo
 from .signatures import Callee, HelperDef
 
@@ -34,8 +35,8 @@ CALLABLE_HELP = (
 )
 
 IMPORTED_FUNCTION_HELP = (
-    "the compiler reads only the workflow's module: define the function there (a module-level function whose "
-    "body is in the accepted subset is a helper), or decorate it with @action and await it"
+    "a plain `def` of the project's own modules whose body is in the accepted subset is a helper; "
+    "anything else runs in an @action, awaited"
 )
 
 
@@ -157,6 +158,11 @@ class CallLowering:
     def unresolved(self, qualified: str, node: cst.CSTNode, verb: str, shown: str | None = None) -> Reject:
         """An imported name that is not an action, a class or a constant."""
         shown = shown or self.src.text(node)
+        unavailable = self.index.modules.function(qualified) if qualified.split(".")[0] not in sys.stdlib_module_names else None
+        if verb == "call" and isinstance(unavailable, Unavailable):
+            return Reject("RPL0202", f"cannot call {shown}() in a workflow: `{unavailable.module}` is {unavailable.what}", node,
+                          "call it inside an @action; the compiler compiles as helpers only the functions of the "
+                          "project's own modules, whose source it reads")
         if self.wc.resolver is None and qualified.split(".")[0] not in sys.stdlib_module_names:
             return Reject("RPL0223", f"cannot resolve the imported name `{qualified}`", node,
                           "compile with a resolver (compile_module) so imported actions, models and constants are known")
@@ -171,7 +177,7 @@ class CallLowering:
         """`module.NAME`, `self.CONST`: an attribute that is a reference, not a field read."""
         if self.is_self(node.value):
             name = node.attr.value
-            if self.index.find_method(self.cls.name, name) is not None or name == dialect.RUN_ACTION:
+            if self.wc.home_index.find_method(self.cls.name, name) is not None or name == dialect.RUN_ACTION:
                 raise Reject("RPL0204", f"the method self.{name}() can only be called", node)
             return A.Name(self.wc.class_const(self.cls.name, name, node))
         qualified = self.src.imported_name(node)
@@ -209,7 +215,7 @@ class CallLowering:
         """Where a constant's value is: a CST expression (module or class
         constant), an imported constant's value, or None."""
         if isinstance(node, cst.Attribute) and self.is_self(node.value):
-            found = self.index.find_class_const(self.cls.name, node.attr.value)
+            found = self.wc.home_index.find_class_const(self.cls.name, node.attr.value)
             return found[1] if found else None
         if isinstance(node, cst.Name):
             ref = self.src.ref(node)
@@ -246,19 +252,38 @@ class CallLowering:
         if isinstance(func, cst.Name) and self.scoped_name(func.value) is None:
             name = func.value
             if name in self.nested_defs and self.src.ref(func).kind == "local":
-                return Target("function", name, func, action=HelperDef(self.nested_defs[name], name, nested=True))
+                return Target("function", name, func, action=HelperDef(self.nested_defs[name], name, nested=True, home=self.wc.here()))
             # An `async def` at module level is an action that lacks @action more often than a helper.
             fn = self.index.functions.get(name)
             if fn is not None and fn.asynchronous is None and name not in self.index.consts and self.src.ref(func).kind == "global":
-                return Target("function", name, func, action=HelperDef(fn, name))
+                return Target("function", name, func, action=HelperDef(fn, name, home=self.wc.here()))
+            if self.src.ref(func).kind == "import":
+                return self.imported_helper(self.src.ref(func).qualified, func)
             return None
         if isinstance(func, cst.Attribute):
             owner = self.local_class_named(func.value)
             found = self.index.find_method(owner, func.attr.value) if owner is not None else None
             if found is not None and self.wc.is_static(found[1]):
                 label = self.src.text(func)
-                return Target("function", label, func, action=HelperDef(found[1], label))
+                return Target("function", label, func, action=HelperDef(found[1], label, home=found[0].home or self.wc.here()))
+            qualified = self.src.imported_name(func)
+            if qualified is not None:
+                return self.imported_helper(qualified, func)
         return None
+
+    def imported_helper(self, qualified: str, func: cst.BaseExpression) -> Target | None:
+        """A plain function of another module of the project (`from .text import
+        normalize`), compiled from that module's source as a helper."""
+        if dialect.sdk_name(qualified) is not None or qualified.split(".")[0] in sys.stdlib_module_names:
+            return None
+        if self.wc.resolve(qualified) is not None:  # an action, a class, a constant
+            return None
+        found = self.index.modules.function(qualified)
+        if not isinstance(found, tuple):
+            return None
+        home, fn = found
+        label = self.src.text(func)
+        return Target("function", label, func, action=HelperDef(fn, label, home=home))
 
     def local_class_named(self, node: cst.BaseExpression) -> str | None:
         """The class of this module `node` names (`Texts`, `Outer.Inner`)."""

@@ -196,7 +196,7 @@ class ClassLowering:
             const = self.index.consts.get(node.value) if ref.kind == "global" else None
             value = const.value if const is not None else None
         elif isinstance(node, cst.Attribute) and self.is_self(node.value):
-            found = self.index.find_class_const(self.cls.name, node.attr.value)
+            found = self.wc.home_index.find_class_const(self.cls.name, node.attr.value)
             value = found[1] if found else None
         elif isinstance(node, cst.Attribute):
             owner = self.class_target(node.value, declare=False)

@@ -9,6 +9,7 @@ with the span of the node it names.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 
@@ -27,6 +28,7 @@ from .diagnostics import DEFAULT_HELP, Reject
 from .function import FunctionLowerer, local_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
 from .limits import too_deep_to_compile
+from .modules import ForeignModule
 from .program import ProgramBuilder
 from .resolve import ActionInfo, ConstInfo, MemberInfo, Resolver, TypeInfo, is_constant
 from .rewrite import rename_calls, renumber_temps
@@ -40,10 +42,10 @@ FN_PLACEHOLDER = "fn:"  # cannot be an RRL name: fns are named when the program 
 FN_SUFFIX = "#"  # tells apart the placeholders of two helpers with one name (a method and a function)
 
 
-HELPER_PLACE_HELP = "helper methods must be defined in this module, on the workflow class or one of its base classes"
+HELPER_PLACE_HELP = "helper methods are defined on the workflow class or one of its base workflow classes"
 FOREIGN_BASE_HELP = (
-    "; the compiler reads only this module, so it does not see the methods of a base class imported from another "
-    "module: define that base class here, or write its helpers as functions of this module"
+    "; the compiler reads the base workflow classes (subclasses of `Workflow`) of the project's own modules, "
+    "not the methods of other imported classes: define the helper on a base workflow class, or as a function"
 )
 
 
@@ -56,12 +58,16 @@ class DiagnosticSink:
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[tuple] = set()
 
-    def add(self, reject: Reject) -> bool:
-        span = reject.span if reject.span is not None else self.src.span(reject.node)
-        return self.add_diagnostic(Diagnostic(reject.code, reject.message, span, reject.help or DEFAULT_HELP[reject.code], self.src.path))
+    def add(self, reject: Reject, src: SourceModule | None = None) -> bool:
+        """`src`: the module the reject's node is in (a helper of another module's)."""
+        src = src or self.src
+        span = reject.span if reject.span is not None else src.span(reject.node)
+        path, text = (reject.path, reject.source) if reject.path else (src.path, None if src is self.src else src.source)
+        help = reject.help or DEFAULT_HELP[reject.code]
+        return self.add_diagnostic(Diagnostic(reject.code, reject.message, span, help, path, source=text))
 
     def add_diagnostic(self, diagnostic: Diagnostic) -> bool:
-        key = (diagnostic.code, diagnostic.message, diagnostic.span)
+        key = (diagnostic.code, diagnostic.message, diagnostic.span, diagnostic.path)
         if key in self._seen:
             return False
         self._seen.add(key)
@@ -73,6 +79,9 @@ class WorkflowCompiler:
     def __init__(self, src: SourceModule, index: ModuleIndex, resolver: Resolver | None, cls: ClassInfo, sink: DiagnosticSink):
         self.src = src
         self.index = index
+        # `src` and `index` are those of the module whose code is being lowered (`in_module`);
+        # these stay the workflow's.
+        self.home_src, self.home_index = src, index
         self.resolver = resolver
         self.cls = cls
         self.sink = sink
@@ -99,7 +108,28 @@ class WorkflowCompiler:
     def report(self, reject: Reject) -> None:
         self.errors += 1
         if not reject.silent:
-            self.sink.add(reject)
+            self.sink.add(reject, self.src)
+
+    def here(self) -> ForeignModule | None:
+        """The other module whose code is being lowered; None: the workflow's."""
+        return None if self.src is self.home_src else ForeignModule(self.src, self.index)
+
+    @contextlib.contextmanager
+    def in_module(self, home: ForeignModule | None):
+        """Lower code of another module of the project (a helper imported from it,
+        a method of a base class defined there): its names mean what they mean in
+        that module, and its diagnostics point into its file."""
+        saved = self.src, self.index
+        self.src, self.index = (home.src, home.index) if home is not None else (self.home_src, self.home_index)
+        try:
+            yield
+        except Reject as reject:
+            span = self.src.span(reject.node) if reject.path is None and reject.span is None else None
+            if span is not None:  # a node of this module's file: the caller's sink must not look it up in its own
+                reject.span, reject.path, reject.source = span, self.src.path, self.src.source
+            raise
+        finally:
+            self.src, self.index = saved
 
     def resolve(self, qualified: str):
         if self.resolver is None:
@@ -139,7 +169,12 @@ class WorkflowCompiler:
         if found is None:
             self.report(Reject("RPL0229", f"workflow `{self.cls.name}` has no `async def run(self, ...)` method", self.cls.node.name))
             return None
-        _, run = found
+        owner, run = found
+        if owner.home is not None:
+            self.report(Reject("RPL0229", f"workflow `{self.cls.name}` inherits run() from `{owner.name}`, defined in another module",
+                               self.cls.node.name, "define `async def run(self, ...)` on the workflow class; it may call the "
+                               "base class's helper methods as self.name(...)"))
+            return None
         if run.asynchronous is None:
             self.report(Reject("RPL0229", f"{self.cls.name}.run() must be `async def`", run.name,
                                "write `async def run(self, ...)`: workflows await actions"))
@@ -221,16 +256,25 @@ class WorkflowCompiler:
     def helper(self, name: str, node: cst.CSTNode) -> Callee:
         """The callee of `self.name(...)`: a method of the workflow class or one of
         its bases (a @staticmethod too)."""
-        found = self.index.find_method(self.cls.name, name)
+        index = self.home_index
+        found = index.find_method(self.cls.name, name)
         if found is None:
             hint = None
             if self.cls.foreign_bases:
                 hint = HELPER_PLACE_HELP
-            if any(self.index.sdk_name(base) != "Workflow" for info in self.index.mro(self.cls.name) for base in info.foreign_bases):
+            if any(self._unread_base(info, base) for info in index.mro(self.cls.name) for base in info.foreign_bases):
                 hint = HELPER_PLACE_HELP + FOREIGN_BASE_HELP
             raise Reject("RPL0222", f"the workflow `{self.cls.name}` has no method `{name}`", node, hint)
-        _, fn = found
-        return self.helper_of(HelperDef(fn, f"self.{name}", has_self=not self.is_static(fn)), node)
+        owner, fn = found
+        with self.in_module(owner.home):
+            static = self.is_static(fn)
+        return self.helper_of(HelperDef(fn, f"self.{name}", has_self=not static, home=owner.home), node)
+
+    def _unread_base(self, info: ClassInfo, base: cst.BaseExpression) -> bool:
+        """A base class whose methods the compiler does not see (not `Workflow`, not a
+        base workflow class of the project)."""
+        index = info.home.index if info.home is not None else self.home_index
+        return index.sdk_name(base) != "Workflow" and index.foreign_workflow_base(base) is None
 
     def is_static(self, fn: cst.FunctionDef) -> bool:
         return any(self.index.qualified(d.decorator) == dialect.STATICMETHOD for d in fn.decorators)
@@ -242,6 +286,12 @@ class WorkflowCompiler:
         key = id(fn)
         if key in self._helpers:
             return self._helpers[key]
+        with self.in_module(helper.home):
+            return self._register_helper(helper)
+
+    def _register_helper(self, helper: HelperDef) -> Callee:
+        fn = helper.fn
+        key = id(fn)
         for decorator in fn.decorators:
             if helper.has_self or self.index.qualified(decorator.decorator) != dialect.STATICMETHOD or helper.nested:
                 raise Reject("RPL0222", f"the helper {helper.label}() has a decorator; only plain functions and methods "
@@ -286,6 +336,10 @@ class WorkflowCompiler:
         return callee
 
     def lower_helper(self, placeholder: str, helper: HelperDef) -> A.FnDecl:
+        with self.in_module(helper.home):
+            return self._lower_helper(placeholder, helper)
+
+    def _lower_helper(self, placeholder: str, helper: HelperDef) -> A.FnDecl:
         fn = helper.fn
         self.scan(fn)
         body = FunctionLowerer(self, fn, has_self=helper.has_self, nested=helper.nested).lower_function()
@@ -295,7 +349,7 @@ class WorkflowCompiler:
     # -------------------------------------------------------------- actions
 
     def action(self, ref: LocalAction | ActionInfo, node: cst.CSTNode) -> Callee:
-        key = ("local", ref.python_name) if isinstance(ref, LocalAction) else ("import", ref.module, ref.name)
+        key = ("local", self.src.module, ref.python_name) if isinstance(ref, LocalAction) else ("import", ref.module, ref.name)
         if key in self._actions:
             return self._actions[key]
         if isinstance(ref, LocalAction):
@@ -398,18 +452,28 @@ class WorkflowCompiler:
         if const.value is None:
             raise Reject("RPL0224", f"`{name}` is assigned more than once at module level, so it is not a constant", node,
                          "workflow code can read module constants that are assigned once")
-        return self._const(("module", name), name, const.value, None, (1, self.index.order.get(name, 0)), node)
+        position = self.index.order.get(name, 0)
+        # The workflow's module's constants first, then those of other modules (their helpers'), by module
+        sort_key = (1, position) if self.src is self.home_src else (3, self.src.module, position)
+        return self._const(("module", self.src.module, name), name, const.value, None, sort_key, node)
 
     def class_const(self, class_name: str, name: str, node: cst.CSTNode) -> str:
-        found = self.index.find_class_const(class_name, name)
+        index = self.home_index if class_name == self.cls.name else self.index
+        found = index.find_class_const(class_name, name)
         if found is None:
             raise Reject("RPL0205", f"`self.{name}` is not a constant of the class, and workflow instances have no state", node,
                          "keep values in local variables; pass them to helpers and return results from them")
         owner, value = found
-        position = self.index.order.get(owner.name, 0)
-        span = self.src.span(value)  # in the order of the class body: `B = A * 2` follows `A = 1`
-        sort_key = (2, position, span.line if span else 0, span.column if span else 0, name)
-        return self._const(("class", owner.name, name), name, value, owner, sort_key, node)
+        home = owner.home
+        if home is None and index is not self.home_index:  # a class of the other module being lowered
+            home = self.here()
+        with self.in_module(home):
+            position = self.index.order.get(owner.name, 0)
+            span = self.src.span(value)  # in the order of the class body: `B = A * 2` follows `A = 1`
+            sort_key = (2, position, span.line if span else 0, span.column if span else 0, name)
+            if home is not None:
+                sort_key = (4, home.src.module, *sort_key[1:])
+            return self._const(("class", self.src.module, owner.name, name), name, value, owner, sort_key, node)
 
     def _const(self, identity: tuple, preferred: str, value: cst.BaseExpression, owner, sort_key: tuple, node) -> str:
         rrl_name, new = self.builder.const_name(identity, reserved_renames({preferred}).get(preferred, preferred))

@@ -146,6 +146,9 @@ class Reject(Exception):
         self.node = node
         self.help = help
         self.span = None  # set when the location is known without a node
+        # Set when the node is in another module's file (a helper imported from there): its path and text.
+        self.path: str | None = None
+        self.source: str | None = None
         self.silent = False
 
     def quiet(self) -> "Reject":

@@ -39,6 +39,10 @@ def sdk_name(qualified: str) -> str | None:
 # Helpers: methods (`self.f(...)`), @staticmethod ones (also `Cls.f(...)`),
 # module-level functions and functions defined inside workflow code, whose
 # bodies are in the accepted subset, become RRL fns (inlined where called).
+# The plain functions of the project's other modules (`from .text import f`) and
+# the methods and class attributes of base workflow classes defined there are
+# helpers too, compiled from that module's source (modules.py); functions of the
+# standard library, of installed packages and of C extensions are not.
 STATICMETHOD = "builtins.staticmethod"
 
 RUN_ACTION = "run_action"  # Workflow.run_action(call, retry=, backoff=, timeout=)

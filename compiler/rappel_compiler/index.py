@@ -10,11 +10,13 @@ otherwise, which the compiler reports where the workflow uses them (RPL0235).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from . import dialect
+from .modules import Modules
 from .resolve import Resolver, TypeInfo
 from .source import SourceModule, normal_form
 
@@ -63,6 +65,9 @@ class ClassInfo:
     fields: list[str] = field(default_factory=list)  # annotated fields, in order (own only), in normal form
     field_types: dict[str, cst.Annotation] = field(default_factory=NameTable)
     init_false: set[str] = field(default_factory=set)
+    # The other module of the project that defines this class (a base workflow class
+    # imported from there); None for the module being compiled.
+    home: object = None
 
 
 @dataclass
@@ -73,9 +78,11 @@ class ModuleConst:
 
 
 class ModuleIndex:
-    def __init__(self, src: SourceModule, body: list[cst.CSTNode] | None = None, resolver: Resolver | None = None):
+    def __init__(self, src: SourceModule, body: list[cst.CSTNode] | None = None, resolver: Resolver | None = None, modules: Modules | None = None):
         self.src = src
         self.resolver = resolver
+        # The project's other modules, whose helpers and base workflow classes a workflow may use.
+        self.modules = modules if modules is not None else Modules(src.module, src.path, resolver)
         self.actions: dict[str, LocalAction] = NameTable()
         self.classes: dict[str, ClassInfo] = NameTable()
         self.functions: dict[str, cst.FunctionDef] = NameTable()
@@ -270,10 +277,13 @@ class ModuleIndex:
                 kinds.append("exception")
             elif self.sdk_name(base) == "RappelTimeout":
                 kinds.append("exception")
-            elif self.resolver is not None:
-                resolved = self.resolver(qualified)
+            else:
+                resolved = self.resolver(qualified) if self.resolver is not None else None
                 if isinstance(resolved, TypeInfo) and resolved.kind != "class":
                     kinds.append(resolved.kind)
+                elif resolved is None or isinstance(resolved, TypeInfo):  # read its source only if it may be one
+                    if self.foreign_workflow_base(base) is not None:
+                        kinds.append("workflow_base")
         for kind in ("exception", "enum", "model", "dataclass", "typeddict", "namedtuple", "workflow_base"):
             if kind in kinds:
                 return kind
@@ -296,19 +306,58 @@ class ModuleIndex:
         qualified = self.qualified(expr)
         return dialect.sdk_name(qualified) if qualified else None
 
+    def foreign_workflow_base(self, base: cst.BaseExpression) -> ClassInfo | None:
+        """The base workflow class another module of the project defines, that a
+        base expression of this module names (`Base`, imported from `.base`)."""
+        qualified = self.qualified(base)
+        if qualified is None or self.sdk_name(base) is not None or qualified in dialect.PYDANTIC_BASES:
+            return None
+        if qualified.split(".")[0] in sys.stdlib_module_names:  # builtins, enum, abc: no workflow there
+            return None
+        return self.modules.workflow_base(qualified)
+
     def mro(self, name: str) -> list[ClassInfo]:
-        """The C3 linearisation over the classes of this module (foreign bases
-        are left out: their methods are not visible to the frontend)."""
+        """The C3 linearisation over the classes of this module and the base
+        workflow classes of the project's other modules (other foreign bases are
+        left out: their methods are not visible to the frontend)."""
         seen: set[str] = set()
+        foreign: dict[str, ClassInfo] = {}  # `module:qualname` → a class of another module, in the linearisation
+
+        def bases_of(info: ClassInfo) -> list[str]:
+            """The keys of a class's bases that the linearisation covers, in the order written."""
+            index = info.home.index if info.home is not None else self
+            found = []
+            for base in info.node.bases:
+                if base.keyword is not None:
+                    continue
+                if isinstance(base.value, cst.Name) and base.value.value in info.bases and base.value.value in index.classes:
+                    if info.home is None:
+                        found.append(base.value.value)
+                        continue
+                    local = index.classes[base.value.value]
+                    local.home = info.home
+                    key = f"{info.home.src.module}:{local.name}"
+                else:
+                    local = index.foreign_workflow_base(base.value)
+                    if local is None:
+                        continue
+                    key = f"{local.home.src.module}:{local.name}"
+                foreign[key] = local
+                found.append(key)
+            return found
+
+        def lookup(class_name: str) -> ClassInfo | None:
+            return foreign.get(class_name) if ":" in class_name else self.classes.get(class_name)
 
         def linearize(class_name: str) -> list[str]:
             if class_name in seen:  # a cycle in bad source; stop
                 return [class_name]
             seen.add(class_name)
-            info = self.classes.get(class_name)
+            info = lookup(class_name)
             if info is None:
                 return []
-            sequences = [linearize(b) for b in info.bases if b in self.classes] + [[b for b in info.bases if b in self.classes]]
+            bases = bases_of(info)
+            sequences = [linearize(b) for b in bases] + [list(bases)]
             result = [class_name]
             sequences = [list(s) for s in sequences if s]
             while sequences:
@@ -323,7 +372,7 @@ class ModuleIndex:
                 sequences = [s for s in sequences if s]
             return result
 
-        return [self.classes[n] for n in linearize(name) if n in self.classes]
+        return [info for info in map(lookup, linearize(name)) if info is not None]
 
     def find_method(self, class_name: str, method: str) -> tuple[ClassInfo, cst.FunctionDef] | None:
         for info in self.mro(class_name):

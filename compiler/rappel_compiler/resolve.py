@@ -1,7 +1,8 @@
 """What the frontend needs to know about names imported from other modules.
 
-The frontend reads one source file. Names imported from elsewhere are looked
-up through a `Resolver`: a function from the qualified name of the imported
+The frontend reads the workflow's source file (and, for the helpers a workflow
+takes from the project's other modules, theirs: modules.py). Other names imported
+from elsewhere are looked up through a `Resolver`: a function from the qualified name of the imported
 object (`"app.actions.send_email"`) to an `ActionInfo`, `TypeInfo`,
 `ConstInfo`, `MemberInfo` (an enum member), or None when it is none of these.
 `live_resolver` builds one from live (imported) Python objects; tests pass

@@ -32,6 +32,7 @@ class HelperDef:
     label: str  # how calls name it: `self.tag`, `normalize`, `Texts.slug`
     has_self: bool = False
     nested: bool = False
+    home: object = None  # the other module of the project that defines it (a ForeignModule); None: this one
 
 
 @dataclass

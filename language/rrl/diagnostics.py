@@ -11,7 +11,7 @@ Codes are stable and listed in docs/errors.md:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from .ast import Span
@@ -36,13 +36,16 @@ class Diagnostic:
     help: str | None = None
     path: str | None = None
     severity: str = "error"
+    # The text of `path` when it is not the file being compiled (a helper of another
+    # module): what `render` quotes instead of the source it is given.
+    source: str | None = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple:
         span = self.span or Span(0, 0, 0, 0)
         return (self.path or "", span.line, span.column, self.code, self.message)
 
     def with_path(self, path: str) -> "Diagnostic":
-        return Diagnostic(self.code, self.message, self.span, self.help, path, self.severity)
+        return Diagnostic(self.code, self.message, self.span, self.help, path, self.severity, self.source)
 
 
 class DiagnosticError(Exception):
@@ -66,6 +69,7 @@ def render(diag: Diagnostic, source: str | None = None) -> str:
     """
     lines = [f"{diag.severity}[{diag.code}]: {diag.message}"]
     span = diag.span
+    source = diag.source if diag.source is not None else source
     source_lines = source.splitlines() if source is not None else []
     gutter = len(str(span.line)) if span else 1
     pad = " " * gutter

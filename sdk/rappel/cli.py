@@ -220,6 +220,8 @@ def _as_given(diagnostic: Any, source: SourceFile) -> Any:
     names an imported module's file by its absolute path)."""
     if diagnostic.path and Path(diagnostic.path).resolve() == source.path.resolve():
         return diagnostic.with_path(source.display)
+    if diagnostic.path and Path(diagnostic.path).is_absolute() and Path(diagnostic.path).is_relative_to(Path.cwd()):
+        return diagnostic.with_path(os.path.relpath(diagnostic.path))  # a helper of another module of the project
     return _toolchain.with_path(diagnostic, source.display)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -155,18 +156,24 @@ def _in_process(paths: list[Path]) -> None:
     source.clear_cache()  # every run parses and analyses the files again
 
     for path in paths:
-        result = compile_source(path.read_text(encoding="utf-8"), path=str(path), module=f"bench_{path.stem}")
+        package = path.name == "__init__.py"  # a case with modules of its own (_as_modules)
+        module = path.parent.name if package else path.stem
+        result = compile_source(path.read_text(encoding="utf-8"), path=str(path), module=module, is_package=package)
         assert not result.diagnostics, path
         for program in result.programs.values():
             check(program)
 
 
 def _as_modules(cases: list[Path], directory: Path) -> list[Path]:
-    """Copy golden cases into `directory` as golden_compile_<case>.py / golden_run_<case>.py."""
+    """Copy golden cases into `directory` as golden_compile_<case>.py / golden_run_<case>.py
+    (a case with modules of its own as the package golden_<kind>_<case>/__init__.py)."""
     copies = []
     for case in cases:
         kind, name = ("run", case.parent.name) if case.name == "case.py" else ("compile", case.stem)
         copy = directory / f"golden_{kind}_{name}.py"
+        if case.with_suffix("").is_dir():  # modules of its own (golden/README.md): a package, as Python imports it
+            shutil.copytree(case.with_suffix(""), copy.with_suffix(""))
+            copy = copy.with_suffix("") / "__init__.py"
         copy.write_text(case.read_text(encoding="utf-8"), encoding="utf-8")
         copies.append(copy)
     return copies

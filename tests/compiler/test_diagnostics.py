@@ -512,7 +512,7 @@ CASES = {
           |
         9 |         return self.double(x)
           |                ^^^^^^^^^^^
-          = help: helper methods must be defined in this module, on the workflow class or one of its base classes
+          = help: helper methods are defined on the workflow class or one of its base workflow classes
         """,
     ),
     "RPL0253": (

@@ -20,7 +20,9 @@ ERROR_CASES = sorted((GOLDEN / "errors").glob("*.py"))
 
 def _compile(case: Path):
     source = case.read_text(encoding="utf-8")
-    module = f"golden_{case.parent.name}_{case.stem}".replace("-", "_")
+    # named as tests/golden/run_cases.py names them: a case's own modules are its submodules
+    parts = (case.parent.parent.name, case.parent.name) if case.name == "case.py" else (case.parent.name, case.stem)
+    module = "golden_{}_{}".format(*parts).replace("-", "_")
     return source, compile_source(source, path=case.relative_to(GOLDEN.parent).as_posix(), module=module)
 
 

@@ -27,12 +27,23 @@ def module_name(case: Path) -> str:
     return f"golden_{case.parent.name}_{case.stem}"
 
 
+def own_modules(case_file: Path) -> Path | None:
+    """The directory of a case's own modules (golden/run/05_y/case/, golden/compile/
+    04_x/): beside the case file, named like it without `.py`. The case is imported as
+    a package whose `__path__` it is, so `from golden_run_05_y.text import f` imports
+    golden/run/05_y/case/text.py (the compiler finds it there from the source alone)."""
+    directory = case_file.with_suffix("")
+    return directory if directory.is_dir() else None
+
+
 def import_case(case_file: Path) -> ModuleType:
     """The case's module, imported once under `module_name(case_file)`."""
     name = module_name(case_file)
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, case_file)
+    modules = own_modules(case_file)
+    search = [str(modules)] if modules is not None else None
+    spec = importlib.util.spec_from_file_location(name, case_file, submodule_search_locations=search)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:

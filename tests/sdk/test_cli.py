@@ -112,6 +112,26 @@ def test_package_modules_are_imported_by_dotted_name(tmp_path, monkeypatch, caps
     assert sys.modules["shop_pkg_cli.flows"].VALUE == 1
 
 
+def test_a_mistake_in_a_helper_of_another_module_points_into_its_file(tmp_path, monkeypatch, capsys, isolated_registry):
+    package = tmp_path / "shop_pkg_helpers"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "text.py").write_text("import time\n\n\ndef stamp(s: str) -> str:\n    return s + str(time.time())\n")
+    (package / "flows.py").write_text(
+        "from rappel import Workflow, workflow\n\nfrom .text import stamp\n\n\n@workflow\nclass Stamped(Workflow):\n"
+        "    async def run(self, s: str) -> str:\n        return stamp(s)\n"
+    )
+    for name in ("shop_pkg_helpers", "shop_pkg_helpers.text", "shop_pkg_helpers.flows"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("check", "shop_pkg_helpers/flows.py") == 1
+    err = capsys.readouterr().err
+    assert "time.time() is not deterministic" in err
+    assert "--> shop_pkg_helpers/text.py:5:20" in err
+    assert "5 |     return s + str(time.time())" in err
+
+
 def test_compile_writes_rrl_and_manifest(workflow_file, tmp_path, capsys):
     path, names, program = workflow_file
     out = tmp_path / "build"

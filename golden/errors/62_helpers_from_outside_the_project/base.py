@@ -1,0 +1,6 @@
+from rappel import Workflow
+
+
+class Runner(Workflow):
+    async def run(self, n: int) -> int:
+        return n + 1
