@@ -4,6 +4,7 @@ class being decorated."""
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import sys
 import types
@@ -104,7 +105,7 @@ def syntax_diagnostics(source: str, path: str) -> list[Diagnostic]:
 def _python_tree(source: str, path: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Python's own parse of the module, or its syntax error as a diagnostic."""
     try:
-        return compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True), []
+        return _python_ast(source), []
     except (RecursionError, MemoryError):  # Python itself cannot parse a module this deep
         return None, [_too_deep_for_python(source, path)]
     except SyntaxError as exc:
@@ -112,6 +113,14 @@ def _python_tree(source: str, path: str) -> tuple[ast.Module | None, list[Diagno
         end_line = exc.end_lineno or line
         end_column = exc.end_offset if exc.end_offset and end_line == line and exc.end_offset > column else column + 1
         return None, [_syntax_diagnostic(f"invalid Python syntax: {exc.msg}", A.Span(line, column, end_line, end_column), path)]
+
+
+@functools.lru_cache(maxsize=1)
+def _python_ast(source: str) -> ast.Module:
+    """Python's parse of `source`, kept for the next call: `rappel check` asks
+    for a module's syntax errors before it imports the module, then compiles the
+    same text (the compiler reads the tree and never changes it)."""
+    return compile(source, "<module>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
 
 
 def _too_deep_for_python(source: str, path: str) -> Diagnostic:

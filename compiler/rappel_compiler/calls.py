@@ -487,8 +487,13 @@ class CallLowering:
                 thunks.append(lambda a=arg: self.argument(a, keyword_lambdas, a is consumed))
         values = [as_starred(v) if star else v for v, star in zip(self.ordered(thunks), stars)]
         args = tuple(v for n, v in zip(names, values) if n is None)
-        kwargs = tuple(A.Keyword(n, v) for n, v in zip(names, values) if n is not None)
+        kwargs = tuple(A.Keyword(n, v, span=self.keyword_span(a)) for a, n, v in zip(node.args, names, values) if n is not None)
         return args, kwargs
+
+    def keyword_span(self, arg: cst.Arg) -> A.Span | None:
+        """`name=value`, without the comma that libcst counts in the argument."""
+        name, value = self.span(arg.keyword), self.span(arg.value)
+        return A.Span(name.line, name.column, value.end_line, value.end_column) if name and value else None
 
     def argument(self, arg: cst.Arg, keyword_lambdas: frozenset, consumed: bool) -> A.Expr:
         value = arg.value

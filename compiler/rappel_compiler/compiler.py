@@ -200,7 +200,7 @@ class WorkflowCompiler:
         if too_deep is not None:  # it would not load: RRL bounds the depth of a program
             self.report(too_deep_to_compile(too_deep.span))
             return None
-        for reject in declarations.property_reads(program):
+        for reject in declarations.property_reads(program) + declarations.field_reads(program):
             self.report(reject)
         for reject in aliasing.check(program, self.augmented, self.python_names):
             self.report(reject)

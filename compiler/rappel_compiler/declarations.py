@@ -35,7 +35,7 @@ from rrl.walk import walk
 from . import dialect
 from .constants import literal
 from .classes import not_declarable
-from .diagnostics import Reject
+from .diagnostics import Reject, did_you_mean
 from .function import FunctionLowerer
 from .resolve import NO_DEFAULT, RRL_BUILTIN_EXCEPTIONS, TypeInfo, type_info
 
@@ -93,6 +93,31 @@ class ClassDeclarations:
                     continue  # `Color.RED`: the checker judges members
                 reject = Reject("RPL0261", f"`{node.attr}` is a property of the class `{self.properties[node.attr]}`: reading it runs code of the class",
                                 None, PROPERTY_HELP)
+                reject.span = node.span
+                rejects.append(reject)
+        return rejects
+
+    def field_reads(self, program: A.Program) -> list[Reject]:
+        """Reads of an attribute that the model or dataclass of the value does
+        not have (RPL0263), with the field spelt most like it: where a name's
+        class is certain (a parameter of that type, or bound only to what an
+        action declared to return that class, or to a construction of it)."""
+        classes = {c.name: c for c in program.classes if c.kind in ("model", "dataclass") and c.fields is not None}
+        returns = {a.name: a.returns.name for a in program.actions if isinstance(a.returns, A.NamedType)}
+        rejects = []
+        for decl in (*program.fns, *program.workflows):
+            known = _names_of_known_class(decl, classes, returns)
+            nodes = [n for stmt in decl.body for n in walk(stmt)]
+            called = {id(n.func) for n in nodes if isinstance(n, A.Call)}  # a method: judged where it is called
+            for node in nodes:
+                if not (isinstance(node, A.Attribute) and isinstance(node.value, A.Name) and node.value.id in known) or id(node) in called:
+                    continue
+                cls = classes[known[node.value.id]]
+                fields = [f.name for f in cls.fields]
+                if node.attr in fields or node.attr in self.properties:  # a property: RPL0261 says more
+                    continue
+                reject = Reject("RPL0263", f"the {cls.kind} `{cls.name}` has no field `{node.attr}`", None,
+                                did_you_mean(node.attr, fields) or f"its fields are: {', '.join(fields) or 'none'}")
                 reject.span = node.span
                 rejects.append(reject)
         return rejects
@@ -375,3 +400,43 @@ def _keyword_true(args, keyword: str) -> bool:
 def _is_library_class(info: TypeInfo) -> bool:
     """pydantic's own bases (`BaseModel`, `RootModel`): what makes a class a model, not a class of the program."""
     return info.module.split(".")[0] == "pydantic"
+
+
+def _names_of_known_class(decl: A.FnDecl | A.WorkflowDecl, classes: dict[str, A.ClassDecl], returns: dict[str, str]) -> dict[str, str]:
+    """The names of `decl` whose class is certain: each binding of the name
+    gives a value of that one class (a parameter of its type, what an action
+    declared to return it, a construction of it). A name bound in any other
+    way (a loop, an unpacking, a comprehension, `except ... as`) is left out."""
+    found: dict[str, set[str | None]] = {}
+
+    def bound(target: A.Expr | None, cls: str | None) -> None:
+        if isinstance(target, A.Name):
+            found.setdefault(target.id, set()).add(cls)
+        elif target is not None:  # an unpacking, a subscript, an attribute: no class is certain
+            for node in walk(target):
+                if isinstance(node, A.Name):
+                    found.setdefault(node.id, set()).add(None)
+
+    for param in decl.params:
+        bound(A.Name(param.name), param.type.name if isinstance(param.type, A.NamedType) else None)
+    for node in (n for stmt in decl.body for n in walk(stmt)):
+        if isinstance(node, A.CallStmt):
+            bound(node.target, returns.get(node.call.name))
+        elif isinstance(node, A.Assign):
+            value = node.value
+            built = value.func.id if isinstance(value, A.Call) and isinstance(value.func, A.Name) and not value.args else None
+            bound(node.target, built)
+        elif isinstance(node, (A.Parallel, A.ParallelFor)):
+            bound(node.target, None)
+            if isinstance(node, A.ParallelFor):
+                bound(node.loop_target, None)
+        elif isinstance(node, A.For):
+            bound(node.target, None)
+        elif isinstance(node, A.Comprehension):
+            bound(node.target, None)
+        elif isinstance(node, A.ExceptHandler) and node.name is not None:
+            bound(A.Name(node.name), None)
+        elif isinstance(node, A.Lambda):
+            for name in node.params:
+                bound(A.Name(name), None)
+    return {name: next(iter(kinds)) for name, kinds in found.items() if len(kinds) == 1 and next(iter(kinds)) in classes}

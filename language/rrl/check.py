@@ -305,8 +305,13 @@ def _kind_text(kind: str) -> str:
 
 def _did_you_mean(name: str, candidates: Iterable[str], otherwise: str) -> str:
     """A help line: the closest candidate to a misspelt name, or `otherwise`."""
+    close = _closest(name, candidates)
+    return f"did you mean `{close}`?" if close else otherwise
+
+
+def _closest(name: str, candidates: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else otherwise
+    return close[0] if close else None
 
 
 def _cover(first: A.Node, last: A.Node) -> A.Span | None:
@@ -1162,7 +1167,9 @@ class _Checker:
             else:
                 self.check_literal(keyword.value, field_.type, f"the field `{keyword.name}`")
         given = {k.name for k in node.kwargs}
-        missing = [f.name for f in decl.fields if f.default is None and f.name not in given]
+        # A field a misspelt keyword was meant for is reported there, as its did-you-mean.
+        meant = {_closest(k.name, fields) for k in node.kwargs if k.name not in fields}
+        missing = [f.name for f in decl.fields if f.default is None and f.name not in given and f.name not in meant]
         if missing and not node.args:
             listed = ", ".join(f"`{m}`" for m in missing)
             self.report("RPL0341", node, f"missing {'field' if len(missing) == 1 else 'fields'} {listed} in `{name}(...)`",

@@ -54,6 +54,11 @@ class _BadDedent(Exception):
         self.diagnostic = diagnostic
 
 
+# Added to a bad dedent's help when a line up to it is indented with a tab.
+TAB_NOTE = " (a tab counts as 8 columns: indent with spaces only)"
+_TAB_INDENT = re.compile(r"^[ \f]*\t", re.MULTILINE)
+
+
 class _Indenter(Indenter):
     NL_type = "_NL"
     OPEN_PAREN_types = ["LPAR", "LSQB", "LBRACE"]
@@ -80,12 +85,13 @@ class _Indenter(Indenter):
             yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
         if indent != self.indent_level[-1]:
             line = token.end_line
+            tab_note = TAB_NOTE if _TAB_INDENT.search(_TEXT.get(), 0, token.end_pos) else ""
             raise _BadDedent(
                 Diagnostic(
                     "RPL0004",
                     "this line is dedented to a column where no open block starts",
                     A.Span(line, 1, line, max(token.end_column, 2)),
-                    help=f"indent it like the block it belongs to: the open blocks start at columns {open_columns}",
+                    help=f"indent it like the block it belongs to: the open blocks start at columns {open_columns}{tab_note}",
                 )
             )
 
@@ -781,25 +787,136 @@ def _shift_span(span: A.Span | None, line: int, column: int) -> A.Span | None:
     )
 
 
+# How a help line names what the grammar expected: each of lark's terminals in
+# words (a token name such as `EQUAL` or `FSTRING` means nothing to a reader).
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "INT": "a whole number",
+    "FLOAT": "a number",
+    "DURATION": "a duration",
+    "STRING": "a string",
+    "FSTRING": "an f-string",
+    "ADD_OP": "an operator",
+    "MUL_OP": "an operator",
+    "UNARY_OP": "`-`",
+}
+# More than this many alternatives make no useful help line.
+MAX_EXPECTED_SHOWN = 6
+
+
+def _readable(expected) -> set[str]:
+    """The terminals a reader can be told of: lark's LALR tables also list the
+    layout tokens (`_NL`, `_INDENT`) and the end where a reduction may follow."""
+    return {name for name in expected if not name.startswith("_") and name != "$END"}
+
+
+def _expected_words(expected) -> str | None:
+    """`expected ...` for a help line: lark's terminal names as the text they
+    match, or in words; None when the list would be too long to help."""
+    terminals = {t.name: t for t in _lark().terminals}
+    words = []
+    for name in sorted(_readable(expected)):
+        terminal = terminals.get(name)
+        if name in _TERMINAL_WORDS:
+            word = _TERMINAL_WORDS[name]
+        elif terminal is not None and terminal.pattern.type == "str":
+            word = f"`{terminal.pattern.value}`"
+        else:
+            continue
+        if word not in words:
+            words.append(word)
+    if not words or len(words) > MAX_EXPECTED_SHOWN:
+        return None
+    if len(words) == 1:
+        return f"expected {words[0]}"
+    return f"expected {', '.join(words[:-1])} or {words[-1]}"
+
+
 def _diagnostic_from_lark(exc: UnexpectedInput, text: str) -> Diagnostic:
     line, column = getattr(exc, "line", 0) or 0, getattr(exc, "column", 0) or 0
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
-        return Diagnostic("RPL0002", f"unexpected character `{char}`", A.Span(line, column, line, column + 1), help="check the syntax against docs/language.md")
+        return unexpected_character(char, A.Span(line, column, line, column + 1))
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         last = text.rstrip().splitlines() or [""]
         return Diagnostic("RPL0001", "unexpected end of input", A.Span(len(last), len(last[-1]) + 1, len(last), len(last[-1]) + 2), help="a block or a bracket is not closed")
     token = exc.token
     shown = {"_NL": "end of line", "_INDENT": "indent", "_DEDENT": "dedent"}.get(token.type, f"`{token}`")
-    expected = sorted(getattr(exc, "expected", ()) or ())
-    readable = [e for e in expected if not e.startswith("_") and e != "$END"][:8]
-    help_text = f"expected one of: {', '.join(readable)}" if readable else None
+    help_text = _expected_words(getattr(exc, "expected", ()) or ())
     if token.type in ("_INDENT", "_DEDENT"):
         help_text = "check the indentation of this block"
     elif str(token) == "from" and column == 1:  # RRL before classes were declared
         help_text = "a program declares the classes it names instead of importing them: `model Order from app.models`, `exception Busy(Exception) from app.errors` (docs/language.md, \"Classes\")"
     span = A.Span(line, column, getattr(token, "end_line", line) or line, (getattr(token, "end_column", column + 1) or column + 1))
-    return Diagnostic("RPL0001", f"unexpected {shown}", span, help=help_text)
+    diagnostic = Diagnostic("RPL0001", f"unexpected {shown}", span, help=help_text)
+    expected = _readable(getattr(exc, "expected", ()) or ())
+    # What the Rust parser names as wanted there: `:` where a colon could end
+    # the line and a name could not go on (`except` takes either), `=` alone.
+    wanted = "`:`" if "COLON" in expected and "NAME" not in expected else "`=`" if expected == {"EQUAL"} else None
+    return named_mistake(diagnostic, text, token.start_pos, token.type == "_NL", wanted)
+
+
+def unexpected_character(char: str, span: A.Span) -> Diagnostic:
+    """RPL0002; a quote that starts no string is a string left open on its line."""
+    if char in "'\"":
+        return Diagnostic("RPL0002", "this string is not closed on its line", span, help=f"end it with `{char}` on the same line: a string is one line (write `\\n` for a line break)")
+    return Diagnostic("RPL0002", f"unexpected character `{char}`", span, help="check the syntax against docs/language.md")
+
+
+# The words that start a line ending with `:` (a block follows).
+BLOCK_WORDS = ("if", "elif", "else", "for", "while", "try", "except", "finally", "workflow", "fn")
+_FIRST_WORD = re.compile(r"[ \t\f]*([A-Za-z_]+)")
+_PARALLEL = re.compile(r"(?<![\w$.])parallel(?![\w$])")
+_NUMBER_CHARS = "0123456789."
+
+
+def _is_ascii_word_char(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+def named_mistake(diagnostic: Diagnostic, text: str, offset: int, at_line_end: bool, wanted: str | None) -> Diagnostic:
+    """An unexpected token (RPL0001) that is a common mistake, as that mistake:
+    a block's first line without its `:`, a positional argument to an action
+    call, a number with a unit that is no duration's (`5x`, `1.5.2s`). Read
+    from the text and the stop alone, so that runtime-rs names the same
+    mistakes at the same places (`named_mistake` in its parser). `wanted`:
+    `:` when the grammar took a colon there, `=` when it took only `=`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line, column = text.count("\n", 0, offset) + 1, offset - line_start + 1
+    if at_line_end and wanted == "`:`":
+        first = _FIRST_WORD.match(text, line_start)
+        block = first.group(1) if first and first.group(1) in BLOCK_WORDS else None
+        if block is None and _PARALLEL.search(text, line_start, offset):
+            block = "parallel"
+        if block is not None:
+            return dataclasses.replace(diagnostic, message="expected `:` at the end of this line", help=f"end the `{block}` line with `:`; its block follows, indented")
+    if wanted == "`=`" and text[offset : offset + 1] in (")", ","):
+        before = text[line_start:offset].rstrip(" \t\f")
+        argument = re.search(r"([(,])[ \t\f]*([A-Za-z_][A-Za-z0-9_]*)$", before)
+        if argument is not None:
+            start = line_start + argument.start(2)
+            name = argument.group(2)
+            span = A.Span(line, start - line_start + 1, line, start - line_start + 1 + len(name))
+            return Diagnostic(
+                "RPL0001", f"`{name}` is passed by position: an action call and its policies take keyword arguments only", span,
+                help=f"name the parameter it is for: `parameter={name}` (a call writes every argument as `name=value`)",
+            )
+    if not at_line_end and offset > line_start and text[offset - 1] in _NUMBER_CHARS and _is_ascii_word_char(text[offset]):
+        start = offset
+        while start > line_start and text[start - 1] in _NUMBER_CHARS:
+            start -= 1
+        end = offset
+        while end < len(text) and (_is_ascii_word_char(text[end]) or text[end] == "."):
+            end += 1
+        previous = text[start - 1] if start > line_start else " "
+        if any(c.isdigit() for c in text[start:offset]) and not (previous.isalnum() or previous in "_$"):
+            written = text[start:end]
+            span = A.Span(line, start - line_start + 1, line, end - line_start + 1)
+            return Diagnostic(
+                "RPL0001", f"`{written}` is neither a number nor a duration", span,
+                help="a duration is a number and one of the units ms, s, m, h, d: `250ms`, `30s`, `1.5h`",
+            )
+    return diagnostic
 
 
 _WORD = re.compile(r"(?<![\w$.])[A-Za-z_]+(?![\w$])")

@@ -24,6 +24,7 @@ from typing import Any
 
 from . import _toolchain
 from ._actions import lookup_action
+from ._check_cache import CheckCache, Verdict, open_cache
 from ._errors import RappelError
 from ._loader import ImportFailed, load_python_file
 from ._prebuilt import source_hash
@@ -145,12 +146,12 @@ def check_paths(displays: Iterable[str], allowed: Sequence[str]) -> None:
             raise UsageError(f"{display}: expected {kinds} file")
 
 
-def _read(source: SourceFile, *, keep_line_endings: bool = False) -> None:
-    """The file's text, or why there is none. Sources are UTF-8 (a .py file may start
-    with a byte order mark, as Python allows); line endings read as `\\n`, unless
-    `keep_line_endings` (`rappel fmt` rewrites them)."""
+def _read(source: SourceFile, data: bytes | None = None, *, keep_line_endings: bool = False) -> None:
+    """The file's text (from `data` when given), or why there is none. Sources are
+    UTF-8 (a .py file may start with a byte order mark, as Python allows); line
+    endings read as `\\n`, unless `keep_line_endings` (`rappel fmt` rewrites them)."""
     try:
-        data = source.path.read_bytes()
+        data = source.path.read_bytes() if data is None else data
     except FileNotFoundError:
         source.error = f"{source.display}: no such file"
         return
@@ -212,6 +213,30 @@ def load(display: str, *, allowed: Sequence[str], run_checker: bool = True) -> S
         for program in _unique(programs):
             source.diagnostics.extend(_toolchain.check(program))
     source.diagnostics = [_as_given(d, source) for d in source.diagnostics]
+    return source
+
+
+def _checked(display: str, cache: CheckCache | None) -> SourceFile:
+    """`load(display)` for `rappel check`, from the check cache where it holds
+    the file's verdict, and recorded there when it did not."""
+    path = Path(display)
+    try:
+        data = path.read_bytes() if cache is not None else None
+    except OSError:
+        data = None
+    if cache is None or data is None:
+        return load(display, allowed=(".py", ".rrl"))
+    verdict = cache.get(path, display, data)
+    if verdict is not None:
+        source = SourceFile(path, display)
+        _read(source, data)
+        source.diagnostics = verdict.diagnostics
+        source.programs = dict.fromkeys(verdict.workflows)
+        return source
+    cache.before_check()
+    source = load(display, allowed=(".py", ".rrl"))
+    if source.error is None and not any(d.code == "RPL0251" for d in source.diagnostics):  # an import may fail for the environment
+        cache.put(path, display, data, Verdict(source.diagnostics, sorted(source.programs)))
     return source
 
 
@@ -356,7 +381,12 @@ def _action_manifest(decl: Any) -> dict[str, Any]:
 def cmd_check(args: argparse.Namespace, output: Output) -> int:
     args.paths = expand_paths(args.paths, (".py", ".rrl"))
     check_paths(args.paths, (".py", ".rrl"))
-    sources = _load_each(output, args.paths, allowed=(".py", ".rrl"))
+    cache = None if args.no_cache else open_cache()
+    sources = []
+    for display in args.paths:
+        source = _checked(display, cache)
+        report(output, source)
+        sources.append(source)
     if any(source.failed for source in sources):
         return EXIT_ERRORS
     workflows = sum(len(s.programs) for s in sources)
@@ -517,6 +547,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Report every diagnostic of each file, each file on its own. " + IMPORTS_MODULE,
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help=".py or .rrl files")
+    check.add_argument(
+        "--no-cache", action="store_true",
+        help="check every file again instead of reusing what an earlier check found in it (see RAPPEL_CACHE_DIR)",
+    )
     check.set_defaults(handler=cmd_check, command_parser=check)
 
     visualize = commands.add_parser(

@@ -1035,3 +1035,68 @@ def test_live_typed_dicts_and_named_tuples():
 
     assert type_info(Audit).kind == "typeddict" and type_info(Audit).encodable
     assert type_info(Point).kind == "namedtuple" and not type_info(Point).encodable
+
+
+ORDER = """
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+
+class Order(BaseModel):
+    id: str
+    total: float
+
+
+@dataclass
+class Line:
+    sku: str
+    quantity: int
+
+
+@action
+async def load_order(order_id: str) -> Order:
+    return Order(id=order_id, total=1.0)
+
+
+@action
+async def load_orders(ids: list[str]) -> list[Order]:
+    return []
+"""
+
+
+@pytest.mark.parametrize(
+    ("statements", "message"),
+    [
+        ("order = await load_order(order_id)\n        return order.totl", "the model `Order` has no field `totl`"),
+        ("line = Line(sku=order_id, quantity=1)\n        return line.qty", "the dataclass `Line` has no field `qty`"),
+    ],
+)
+def test_a_field_the_class_of_a_value_lacks_is_named(statements: str, message: str):
+    text = diagnostics_text(ORDER + f"""
+@workflow
+class Flow(Workflow):
+    async def run(self, order_id: str) -> object:
+        {statements}
+""")
+    assert f"error[RPL0263]: {message}" in text
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        # bound to something else too: its class is not certain
+        "order = await load_order(order_id)\n        if order.total > 1:\n            order = Line(sku=order_id, quantity=1)\n        return order.sku if isinstance(order, Line) else order.id",
+        # a comprehension or loop variable, an optional parameter
+        "orders = await load_orders([order_id])\n        return [o.id for o in orders]",
+        "orders = await load_orders([order_id])\n        for order in orders:\n            return order.id\n        return None",
+        "return maybe.totl if maybe else None",  # not judged: the parameter may be None
+    ],
+)
+def test_a_value_whose_class_is_not_certain_is_not_judged(statements: str):
+    assert codes(ORDER + f"""
+@workflow
+class Flow(Workflow):
+    async def run(self, order_id: str, maybe: Order | None = None) -> object:
+        {statements}
+""") == []

@@ -857,6 +857,36 @@ CASES = {
            = help: a workflow reads the fields of a model or a dataclass, and the name and value of an enum member; compute the value in an @action, or make it a field
         """,
     ),
+    "RPL0263": (
+        """
+        from pydantic import BaseModel
+
+
+        class Order(BaseModel):
+            id: str
+            total: float
+
+
+        @action
+        async def load_order(order_id: str) -> Order:
+            return Order(id=order_id, total=1.0)
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, order_id: str) -> float:
+                order = await load_order(order_id)
+                return order.totl
+        """,
+        """
+        error[RPL0263]: the model `Order` has no field `totl`
+          --> app/flows.py:23:16
+           |
+        23 |         return order.totl
+           |                ^^^^^^^^^^
+           = help: did you mean `total`?
+        """,
+    ),
     "RPL0250": (
         """
         from app.registry import *

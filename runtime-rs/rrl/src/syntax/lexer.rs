@@ -87,6 +87,18 @@ const OPERATORS: &[&str] = &[
     "{", "}", ",", ":", ".", "|",
 ];
 
+/// Added to a bad dedent's help when a line up to it is indented with a tab.
+pub const TAB_NOTE: &str = " (a tab counts as 8 columns: indent with spaces only)";
+
+/// Whether a line of `text` starts with spaces or form feeds, then a tab.
+fn indented_with_tab(text: &str) -> bool {
+    text.split('\n')
+        .any(|line| line.trim_start_matches([' ', '\x0c']).starts_with('\t'))
+}
+
+/// The message of an unexpected quote (RPL0002).
+pub const STRING_NOT_CLOSED: &str = "this string is not closed on its line";
+
 /// A lexing failure that is not a token: an unexpected character, or a name
 /// that Python's rules refuse (both RPL0002), or a name that reads as a
 /// keyword (RPL0010).
@@ -286,7 +298,12 @@ impl<'a> Lexer<'a> {
                     Some(span),
                 )
                 .with_help(format!(
-                    "indent it like the block it belongs to: the open blocks start at columns {columns}"
+                    "indent it like the block it belongs to: the open blocks start at columns {columns}{}",
+                    if indented_with_tab(&self.text[..newline.end]) {
+                        TAB_NOTE
+                    } else {
+                        ""
+                    }
                 )),
             ));
         }
@@ -352,18 +369,23 @@ impl<'a> Lexer<'a> {
 
     fn unexpected_character(&self) -> LexError {
         let c = self.rest().chars().next().unwrap_or('?');
-        Box::new(
-            Diagnostic::error(
-                "RPL0002",
-                format!("unexpected character `{c}`"),
-                Some(Span::new(
-                    self.line,
-                    self.column,
-                    self.line,
-                    self.column + 1,
+        let span = Some(Span::new(
+            self.line,
+            self.column,
+            self.line,
+            self.column + 1,
+        ));
+        // A quote that starts no string: the string is left open on its line.
+        if c == '\'' || c == '"' {
+            return Box::new(
+                Diagnostic::error("RPL0002", STRING_NOT_CLOSED, span).with_help(format!(
+                    "end it with `{c}` on the same line: a string is one line (write `\\n` for a line break)"
                 )),
-            )
-            .with_help("check the syntax against docs/language.md"),
+            );
+        }
+        Box::new(
+            Diagnostic::error("RPL0002", format!("unexpected character `{c}`"), span)
+                .with_help("check the syntax against docs/language.md"),
         )
     }
 

@@ -26,7 +26,7 @@
 //! located diagnostic (RPL0005), never a stack overflow.
 
 use super::ast::*;
-use super::lexer::{LexError, Lexer, Mode, Tok, Token};
+use super::lexer::{LexError, Lexer, Mode, STRING_NOT_CLOSED, Tok, Token};
 use super::names::{is_hard_keyword, is_reserved, keyword_help};
 use super::strings::{Piece, decode_string, split_fstring};
 use crate::diagnostic::{Diagnostic, DiagnosticError, Span};
@@ -135,14 +135,120 @@ fn parse_with<'t, T>(
             None => Ok(parsed),
         },
         Err(stop) => {
-            if let Stop::Token(_, offset) = &stop {
-                if let Some(diagnostic) = keyword_as_name(text, *offset, start) {
+            if let Stop::Token(diagnostic, offset) = stop {
+                if let Some(diagnostic) = keyword_as_name(text, offset, start) {
                     return Err(diagnostic);
                 }
+                return Err(named_mistake(*diagnostic, text, offset));
             }
             Err(stop.into_diagnostic())
         }
     }
+}
+
+/// The words that start a line ending with `:` (a block follows).
+const BLOCK_WORDS: &[&str] = &[
+    "if", "elif", "else", "for", "while", "try", "except", "finally", "workflow", "fn",
+];
+
+fn is_ascii_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// An unexpected token (RPL0001) that is a common mistake, as that mistake:
+/// a block's first line without its `:`, a positional argument to an action
+/// call, a number with a unit that is no duration's (`5x`, `1.5.2s`). Read
+/// from the text and the stop alone, as `named_mistake` in the Python parser
+/// reads them; the help line says what the grammar wanted there.
+fn named_mistake(diagnostic: Diagnostic, text: &str, offset: usize) -> Diagnostic {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..offset].matches('\n').count() as u32 + 1;
+    let column_of = |at: usize| text[line_start..at].chars().count() as u32 + 1;
+    let at_line_end = diagnostic.message == "unexpected end of line";
+    let wanted = diagnostic.help.as_deref();
+    if at_line_end && wanted == Some("expected `:`") {
+        let first: String = text[line_start..]
+            .trim_start_matches([' ', '\t', '\x0c'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
+            .collect();
+        let block = if BLOCK_WORDS.contains(&first.as_str()) {
+            Some(first)
+        } else {
+            let parallel = words_in(text, line_start, offset, |word| word == "parallel");
+            (!parallel.is_empty()).then(|| "parallel".to_string())
+        };
+        if let Some(block) = block {
+            return Diagnostic::error(
+                "RPL0001",
+                "expected `:` at the end of this line",
+                diagnostic.span,
+            )
+            .with_help(format!(
+                "end the `{block}` line with `:`; its block follows, indented"
+            ));
+        }
+    }
+    let next = text[offset..].chars().next();
+    if wanted == Some("expected `=`") && matches!(next, Some(')' | ',')) {
+        let before = text[line_start..offset].trim_end_matches([' ', '\t', '\x0c']);
+        let name_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_ascii_word_char(*c))
+            .last()
+            .map(|(i, _)| i);
+        if let Some(i) = name_start {
+            let name = &before[i..];
+            let opener = before[..i].trim_end_matches([' ', '\t', '\x0c']);
+            let starts_like_a_name =
+                name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            if starts_like_a_name && (opener.ends_with('(') || opener.ends_with(',')) {
+                let column = column_of(line_start + i);
+                let span = Span::new(line, column, line, column + name.len() as u32);
+                return Diagnostic::error(
+                    "RPL0001",
+                    format!("`{name}` is passed by position: an action call and its policies take keyword arguments only"),
+                    Some(span),
+                )
+                .with_help(format!(
+                    "name the parameter it is for: `parameter={name}` (a call writes every argument as `name=value`)"
+                ));
+            }
+        }
+    }
+    let is_number_char = |c: char| c.is_ascii_digit() || c == '.';
+    let previous = text[line_start..offset].chars().next_back();
+    if !at_line_end && previous.is_some_and(is_number_char) && next.is_some_and(is_ascii_word_char)
+    {
+        let start = line_start
+            + text[line_start..offset]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| is_number_char(*c))
+                .last()
+                .map_or(offset - line_start, |(i, _)| i);
+        let end = offset
+            + text[offset..]
+                .char_indices()
+                .find(|(_, c)| !(is_ascii_word_char(*c) || *c == '.'))
+                .map_or(text.len() - offset, |(i, _)| i);
+        let before_number = text[line_start..start].chars().next_back().unwrap_or(' ');
+        let has_digit = text[start..offset].chars().any(|c| c.is_ascii_digit());
+        if has_digit
+            && !(before_number.is_alphanumeric() || before_number == '_' || before_number == '$')
+        {
+            let written = &text[start..end];
+            let span = Span::new(line, column_of(start), line, column_of(end));
+            return Diagnostic::error(
+                "RPL0001",
+                format!("`{written}` is neither a number nor a duration"),
+                Some(span),
+            )
+            .with_help("a duration is a number and one of the units ms, s, m, h, d: `250ms`, `30s`, `1.5h`");
+        }
+    }
+    diagnostic
 }
 
 /// How far the grammar alone gets through `text`: None when it parses, else
@@ -193,6 +299,17 @@ fn keyword_as_name(text: &str, offset: usize, start: Start) -> Option<Diagnostic
 /// The hard keywords in `text[from..to]` that stand as words of their own
 /// (`(?<![\w$.])[A-Za-z_]+(?![\w$])`), with their byte offsets.
 fn keyword_words(text: &str, from: usize, to: usize) -> Vec<(usize, String)> {
+    words_in(text, from, to, is_hard_keyword)
+}
+
+/// The words of ASCII letters and `_` in `text[from..to]` that stand on
+/// their own (as `keyword_words` finds them) and that `keep` keeps.
+fn words_in(
+    text: &str,
+    from: usize,
+    to: usize,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<(usize, String)> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = Vec::new();
     let mut i = from;
@@ -211,7 +328,7 @@ fn keyword_words(text: &str, from: usize, to: usize) -> Vec<(usize, String)> {
         let free_before = before.is_none_or(|c| !(is_word(c) || c == '$' || c == '.'));
         let free_after = after.is_none_or(|c| !(is_word(c) || c == '$'));
         let word = &text[i..end];
-        if free_before && free_after && is_hard_keyword(word) {
+        if free_before && free_after && keep(word) {
             out.push((i, word.to_string()));
         }
         i = end;
@@ -565,7 +682,12 @@ impl<'a> Parser<'a> {
 
     fn lex_stop(error: LexError) -> Stop {
         match error.code {
-            "RPL0002" if error.message.starts_with("unexpected character") => Stop::Char(error),
+            "RPL0002"
+                if error.message.starts_with("unexpected character")
+                    || error.message == STRING_NOT_CLOSED =>
+            {
+                Stop::Char(error)
+            }
             "RPL0004" => Stop::Other(error),
             _ => Stop::BadName(error),
         }
@@ -2769,5 +2891,36 @@ mod tests {
             "rrl 1\nworkflow W(x: int) -> int:\n    if x:\n        pass\n    model = 1\n",
         );
         assert_eq!(error.message, "unexpected `model`");
+    }
+
+    #[test]
+    fn common_mistakes_are_named() {
+        let head = "rrl 1\naction f(a: int) -> int from app\nworkflow W(a: int) -> int:\n";
+        let error = first_error(&format!(
+            "{head}    while a > 1\n        a = a - 1\n    return a\n"
+        ));
+        assert_eq!(error.message, "expected `:` at the end of this line");
+        assert_eq!(
+            error.help.as_deref(),
+            Some("end the `while` line with `:`; its block follows, indented")
+        );
+        let error = first_error(&format!(
+            "{head}    try:\n        pass\n    except\n        pass\n    return a\n"
+        ));
+        assert_eq!(error.message, "unexpected end of line"); // a name could follow `except`
+        let error = first_error(&format!("{head}    b = await f(a)\n    return b\n"));
+        assert_eq!(
+            error.message,
+            "`a` is passed by position: an action call and its policies take keyword arguments only"
+        );
+        assert_eq!(error.span, Some(Span::new(4, 17, 4, 18)));
+        let error = first_error(&format!("{head}    sleep 2.5.1m\n    return a\n"));
+        assert_eq!(error.message, "`2.5.1m` is neither a number nor a duration");
+        assert_eq!(error.span, Some(Span::new(4, 11, 4, 17)));
+        let error = first_error(&format!("{head}    return \"a\n"));
+        assert_eq!(
+            (error.code, error.message.as_str()),
+            ("RPL0002", STRING_NOT_CLOSED)
+        );
     }
 }
