@@ -44,7 +44,7 @@ IMPORTED_FUNCTION_HELP = (
 class Target:
     """What a call's function refers to."""
 
-    kind: str  # builtin | exception | type | action | helper | function | sleep | gather | sdk | timedelta | method
+    kind: str  # builtin | exception | type | action | helper | function | sleep | gather | sdk | value | hash | static | method
     name: str = ""
     node: cst.CSTNode | None = None
     action: object = None  # LocalAction | ActionInfo | HelperDef (a function)
@@ -395,8 +395,18 @@ class CallLowering:
             return Target("sleep", qualified, func)
         if qualified in dialect.ASYNCIO_GATHER:
             return Target("gather", qualified, func)
-        if qualified in dialect.TIMEDELTA:
-            return Target("timedelta", qualified, func)
+        if qualified in dialect.VALUE_CONSTRUCTORS:
+            return Target("value", dialect.VALUE_CONSTRUCTORS[qualified], func)
+        if qualified in dialect.VALUE_CLASS_METHODS:
+            return Target("static", dialect.VALUE_CLASS_METHODS[qualified], func)
+        if qualified in dialect.HASH_FUNCTIONS:
+            return Target("hash", dialect.HASH_FUNCTIONS[qualified], func)
+        if qualified in dialect.TIMEZONE:
+            raise Reject("RPL0202", "timezone objects are only supported as the tzinfo= of a datetime in a workflow",
+                         self._call_of(func) or func, dialect.TIMEZONE_HELP)
+        if qualified in dialect.ZONE_CLASSES:
+            raise Reject("RPL0202", f"{self.src.text(func)}() is not supported in a workflow", self._call_of(func) or func,
+                         dialect.ZONE_HELP)
         target = self.class_target(func)
         if target is not None:
             return target
@@ -449,9 +459,12 @@ class CallLowering:
             raise Reject("RPL0204", f"{self.src.text(node.func)}() must be awaited", node)
         if kind == "sdk":
             raise Reject("RPL0219", f"{target.name}(...) can only be passed to self.run_action(...)", node)
-        if kind == "timedelta":
-            raise Reject("RPL0202", "timedelta values are not supported in workflow code", node,
-                         "use a number of seconds; timedelta(...) is allowed in run_action policies")
+        if kind == "value":
+            return self.value_construction(target.name, node)
+        if kind == "hash":
+            text = self.src.text(node.func)
+            raise Reject("RPL0202", f"{text}() makes a hash object, which a workflow cannot keep", node,
+                         f"hash the whole value at once and take the digest: `{text}(data).hexdigest()` or `.digest()`")
         raise Reject("RPL0202", f"cannot call `{self.src.text(node.func)}` in a workflow", node, CALLABLE_HELP)
 
     def sync_helper_call(self, node: cst.BaseExpression) -> A.AwaitCall | None:
@@ -470,10 +483,12 @@ class CallLowering:
         keyword_lambdas: frozenset = frozenset(),
         consumed: cst.Arg | None = None,
         starred: bool = False,
+        offsets: bool = False,
     ):
         """The lowered arguments of a pure call. `consumed`: the argument the
         callee iterates over completely at once (a generator expression, map()
-        or filter() may be passed there); `starred`: `*xs` may be passed."""
+        or filter() may be passed there); `starred`: `*xs` may be passed;
+        `offsets`: `tzinfo=` is a UTC offset (`utc_offset`)."""
         thunks, names, stars = [], [], []
         for arg in node.args:
             if arg.star == "**" or (arg.star and not starred):
@@ -484,7 +499,7 @@ class CallLowering:
             if arg.star:
                 thunks.append(lambda a=arg: self.unpacked(a.value, a))
             else:
-                thunks.append(lambda a=arg: self.argument(a, keyword_lambdas, a is consumed))
+                thunks.append(lambda a=arg: self.argument(a, keyword_lambdas, a is consumed, offsets))
         values = [as_starred(v) if star else v for v, star in zip(self.ordered(thunks), stars)]
         args = tuple(v for n, v in zip(names, values) if n is None)
         kwargs = tuple(A.Keyword(n, v, span=self.keyword_span(a)) for a, n, v in zip(node.args, names, values) if n is not None)
@@ -495,9 +510,11 @@ class CallLowering:
         name, value = self.span(arg.keyword), self.span(arg.value)
         return A.Span(name.line, name.column, value.end_line, value.end_column) if name and value else None
 
-    def argument(self, arg: cst.Arg, keyword_lambdas: frozenset, consumed: bool) -> A.Expr:
+    def argument(self, arg: cst.Arg, keyword_lambdas: frozenset, consumed: bool, offsets: bool = False) -> A.Expr:
         value = arg.value
         keyword = arg.keyword.value if arg.keyword is not None else None
+        if offsets and keyword == "tzinfo":
+            return self.utc_offset(value)
         if keyword in keyword_lambdas:
             function = self.function_value(value, 1)
             if function is not None:
@@ -628,13 +645,85 @@ class CallLowering:
         return self.comprehension(args[0].value, "next", default=args[1].value)
 
     def static_call(self, name: str, node: cst.Call) -> A.Expr:
-        """`dict.fromkeys(keys[, value])`."""
+        """`dict.fromkeys(keys[, value])`, `datetime.fromisoformat(text)`, `bytes.fromhex(text)`."""
         owner, _, method = name.partition(".")
         args, kwargs = self.call_arguments(node)
-        if kwargs or not 1 <= len(args) <= 2:
-            raise Reject("RPL0206", f"{name}() takes 1 or 2 positional arguments", node)
+        most = 2 if name == "dict.fromkeys" else 1
+        if kwargs or not 1 <= len(args) <= most:
+            raise Reject("RPL0206", f"{self.src.text(node.func)}() takes {'1 or 2 positional arguments' if most == 2 else 'one positional argument'}", node)
+        if owner != "dict":
+            self.check_builtin_not_hidden(owner, node)
         func = A.Attribute(A.Name(owner, span=self.span(node.func.value)), method, span=self.span(node.func))
         return A.Call(func, args)
+
+    # ============================================================== dates, times and hashes
+
+    def value_construction(self, name: str, node: cst.Call) -> A.Expr:
+        """`datetime.datetime(2024, 1, 2, tzinfo=timezone.utc)`, `date(...)`,
+        `timedelta(days=1)`: the RRL builtin of that name."""
+        low, high, keywords = dialect.BUILTIN_FUNCTIONS[name]
+        label = self.src.text(node.func)
+        for arg in node.args:
+            if arg.star:
+                raise Reject("RPL0216", f"`{arg.star}` arguments are not supported in {label}()", arg, "write the arguments out one by one")
+            if arg.keyword is not None and arg.keyword.value not in keywords:
+                raise Reject("RPL0206", f"{label}() does not take the keyword argument `{arg.keyword.value}` in a workflow", arg,
+                             did_you_mean(arg.keyword.value, keywords))
+        positional = sum(1 for a in node.args if a.keyword is None)
+        if positional < low or positional > high:
+            raise Reject("RPL0206", arity_message(label, low, high, positional), node)
+        self.check_builtin_not_hidden(name, node)
+        args, kwargs = self.call_arguments(node, offsets=True)
+        return A.Call(A.Name(name, span=self.span(node.func)), args, kwargs)
+
+    def utc_offset(self, node: cst.BaseExpression) -> A.Expr:
+        """A datetime's `tzinfo=`, as RRL has it: the UTC offset (a timedelta) or None.
+        `timezone.utc` is `timedelta()`, `timezone(offset)` is `offset`."""
+        if self.imported_qualified(node) in dialect.UTC:
+            self.check_builtin_not_hidden("timedelta", node)
+            return A.Call(A.Name("timedelta", span=self.span(node)), ())
+        if isinstance(node, cst.Call):
+            if self.imported_qualified(node.func) in dialect.TIMEZONE:
+                if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+                    raise Reject("RPL0206", "timezone() takes the UTC offset only in a workflow", node,
+                                 "write `timezone(timedelta(hours=2))`; a datetime carries no zone name")
+                return self.expr(node.args[0].value)
+        return self.expr(node)
+
+    def hash_digest(self, name: str, node: cst.Call) -> A.Expr | None:
+        """`hashlib.sha256(data).hexdigest()` → `hexdigest("sha256", data)`; None
+        when the receiver is not a call of a hashlib function."""
+        inner = node.func.value
+        if not isinstance(inner, cst.Call):
+            return None
+        func = inner.func
+        algorithm = dialect.HASH_FUNCTIONS.get(self.imported_qualified(func))
+        if algorithm is None:
+            return None
+        label = self.src.text(func)
+        if len(inner.args) != 1 or inner.args[0].keyword is not None or inner.args[0].star:
+            raise Reject("RPL0206", f"{label}() takes the data to hash, one bytes value, in a workflow", inner,
+                         f"hash the whole value at once: `{label}(text.encode()).{name}()`")
+        if node.args:
+            raise Reject("RPL0206", f"{name}() takes no arguments", node)
+        self.check_builtin_not_hidden(name, node)
+        data = self.expr(inner.args[0].value)
+        return A.Call(A.Name(name, span=self.span(node.func)), (A.Constant(algorithm), data))
+
+    def imported_qualified(self, node: cst.BaseExpression) -> str | None:
+        """The qualified name of an imported name (`sha256`) or a module
+        attribute (`hashlib.sha256`); None for anything else."""
+        if isinstance(node, cst.Attribute):
+            return self.src.imported_name(node)
+        if isinstance(node, cst.Name) and self.scoped_name(node.value) is None and self.src.ref(node).kind == "import":
+            return self.src.ref(node).qualified
+        return None
+
+    def check_builtin_not_hidden(self, name: str, node: cst.CSTNode) -> None:
+        """RRL calls `date(...)` by name: a variable of the function named so would hide it."""
+        if name in self.function_locals or self.scoped_name(name) is not None:
+            raise Reject("RPL0202", f"the variable `{name}` hides the builtin {name}() this call lowers to", node,
+                         f"rename the variable `{name}` (for example `{name}_value`)")
 
     def str_method_call(self, method: str, node: cst.Call) -> A.Expr:
         """`str.lower(name)` → `name.lower()`."""
@@ -646,14 +735,20 @@ class CallLowering:
     def method_call(self, name: str, node: cst.Call) -> A.Expr:
         if name in dialect.MUTATING_METHODS:
             return self.changing_call(node, "value")
+        if name in dialect.HASH_RESULTS:
+            digest = self.hash_digest(name, node)
+            if digest is not None:
+                return digest
+        if name == "astimezone":
+            raise Reject("RPL0203", "astimezone() is not supported in a workflow", node, dialect.ZONE_HELP)
         receiver = self.expr(node.func.value)  # Python evaluates the receiver first
         if name in dialect.SET_METHODS:
             raise Reject("RPL0214", f"the set method {name}() is not supported in a workflow", node,
                          "use a list, or a dict with True values; set order is not deterministic")
         if name not in dialect.PURE_METHODS:
             raise Reject("RPL0203", f"cannot call the method {name}() in a workflow", node,
-                         "only the methods of str, list, dict and model values listed in docs/language.md can be called "
-                         "(such as .strip(), .split(), .get(), .items(), .append()); compute the value in an @action or a helper method")
+                         "only the methods of str, list, dict, model, date, time and bytes values listed in docs/language.md can be called "
+                         "(such as .strip(), .split(), .get(), .items(), .append(), .isoformat()); compute the value in an @action or a helper method")
         keywords = dialect.PURE_METHOD_KEYWORDS.get(name)
         for arg in node.args:
             if keywords is not None and arg.keyword is not None and arg.keyword.value not in keywords:
@@ -663,7 +758,8 @@ class CallLowering:
                 raise Reject("RPL0206", f"{name}() takes keyword arguments only in a workflow", arg)
         receiver, (args, kwargs) = self.ordered_pair(
             lambda: receiver,
-            lambda: self.call_arguments(node, consumed=node.args[0] if name == "join" and len(node.args) == 1 else None),
+            lambda: self.call_arguments(node, consumed=node.args[0] if name == "join" and len(node.args) == 1 else None,
+                                        offsets=name == "replace"),
         )
         return A.Call(A.Attribute(receiver, name, span=self.span(node.func)), args, kwargs)
 

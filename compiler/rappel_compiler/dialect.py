@@ -60,6 +60,26 @@ ASYNCIO_GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 TIMEDELTA = frozenset({"datetime.timedelta"})
 TIMEDELTA_UNITS = {"weeks": 604800, "days": 86400, "hours": 3600, "minutes": 60, "seconds": 1, "milliseconds": 0.001, "microseconds": 0.000001}
 
+# ------------------------------------------------------------------ dates, times, bytes and hashes
+
+# Library classes a workflow builds values of (qualified name → RRL builtin);
+# the codec carries their values.
+VALUE_CONSTRUCTORS = {"datetime.datetime": "datetime", "datetime.date": "date", "datetime.timedelta": "timedelta"}
+# Their class methods (qualified name → RRL `owner.method`).
+VALUE_CLASS_METHODS = {"datetime.datetime.fromisoformat": "datetime.fromisoformat", "datetime.date.fromisoformat": "date.fromisoformat"}
+# A fixed UTC offset, as a datetime's `tzinfo=` (RRL: the offset, a timedelta).
+TIMEZONE = frozenset({"datetime.timezone"})
+UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
+TIMEZONE_HELP = "pass `timezone.utc` or `timezone(timedelta(hours=...))` as the `tzinfo=` of datetime(...) or .replace(...)"
+# IANA zones: their offsets come from the zone database of the machine that
+# computes them, so a datetime in a zone is built (and converted) in an action.
+ZONE_CLASSES = frozenset({"zoneinfo.ZoneInfo"})
+ZONE_HELP = ("build or convert zoned datetimes in an @action (zone data differs between machines); "
+             "a workflow can carry them, compare them and use fixed offsets: `tzinfo=timezone.utc`")
+# `hashlib.<name>(data).hexdigest()` / `.digest()` → RRL `hexdigest("<name>", data)`.
+HASH_FUNCTIONS = {f"hashlib.{name}": name for name in rrl_builtins.HASH_ALGORITHMS}
+HASH_RESULTS = frozenset({"hexdigest", "digest"})
+
 PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
@@ -172,6 +192,11 @@ _IO = "performs I/O and cannot run inside a workflow"
 _MOVE = "move it into an @action and await that action"
 
 CLOCK = Forbidden("RPL0101", _NOT_DETERMINISTIC, _MOVE)
+# Reading today's date or the time: a workflow computes with dates it is given.
+TODAY = Forbidden(
+    "RPL0101", _NOT_DETERMINISTIC,
+    "take the time as an input of the workflow, or return it from an @action and await that action",
+)
 RANDOM = Forbidden("RPL0102", _NOT_DETERMINISTIC, _MOVE)
 ENVIRONMENT = Forbidden("RPL0103", _NOT_DETERMINISTIC, _MOVE)
 BLOCKING_SLEEP = Forbidden(
@@ -188,10 +213,10 @@ NON_DETERMINISTIC: dict[str, Forbidden] = {
     # clocks
     "time": CLOCK,
     "time.sleep": BLOCKING_SLEEP,
-    "datetime.datetime.now": CLOCK,
-    "datetime.datetime.utcnow": CLOCK,
-    "datetime.datetime.today": CLOCK,
-    "datetime.date.today": CLOCK,
+    "datetime.datetime.now": TODAY,
+    "datetime.datetime.utcnow": TODAY,
+    "datetime.datetime.today": TODAY,
+    "datetime.date.today": TODAY,
     "asyncio.get_event_loop": CLOCK,
     "asyncio.get_running_loop": CLOCK,
     # randomness

@@ -19,6 +19,7 @@ import libcst as cst
 
 from rrl import ast as A
 
+from . import dialect
 from .diagnostics import Reject
 from .limits import CHAIN_CHUNK
 
@@ -267,6 +268,9 @@ class ExpressionLowering:
     # -------------------------------------------------------------- access
 
     def _expr_Attribute(self, node: cst.Attribute) -> A.Expr:
+        if self.src.imported_name(node) in dialect.UTC:
+            raise Reject("RPL0202", f"`{self.src.text(node)}` is only supported as the tzinfo= of a datetime in a workflow", node,
+                         dialect.TIMEZONE_HELP)
         if self.index.nested_class(node) is not None:  # `Order.Line` as a value
             raise self.class_value(self.class_target(node, declare=False), node)
         owner = self.class_target(node.value, declare=False)

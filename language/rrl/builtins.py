@@ -39,7 +39,18 @@ FUNCTIONS: dict[str, tuple[int, int | None, frozenset[str]]] = {
     "filter": (2, 2, frozenset()),
     # type(x) is only good for `type(x).__name__` and isinstance-like comparisons.
     "type": (1, 1, frozenset()),
+    # Dates and times as values. A datetime's `tzinfo` is its UTC offset, a
+    # timedelta (the frontend lowers `timezone.utc` and `timezone(offset)`).
+    "datetime": (3, 8, frozenset({"hour", "minute", "second", "microsecond", "tzinfo"})),
+    "date": (3, 3, frozenset()),
+    "timedelta": (0, 7, frozenset({"days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks"})),
+    # `hashlib.<algorithm>(data).hexdigest()` / `.digest()`: digest(algorithm, data).
+    "hexdigest": (2, 2, frozenset()),
+    "digest": (2, 2, frozenset()),
 }
+
+# The algorithms of hexdigest() and digest(), as hashlib names them.
+HASH_ALGORITHMS = ("md5", "sha1", "sha256", "sha512", "blake2b")
 
 # Methods of str, list and dict values that do not mutate their receiver.
 STR_METHODS = frozenset(
@@ -56,6 +67,14 @@ LIST_METHODS = frozenset({"index", "count", "copy"})
 DICT_METHODS = frozenset({"get", "keys", "values", "items", "copy"})
 # Methods of models (pydantic): model_copy(update={...}) and model_dump().
 MODEL_METHODS = frozenset({"model_copy", "model_dump"})
+# Methods of dates, times and timedeltas, of bytes, and str.encode().
+DATE_METHODS = frozenset({"isoformat", "weekday", "isoweekday", "replace"})
+DATETIME_METHODS = DATE_METHODS | frozenset({"date", "time", "utcoffset"})
+TIME_METHODS = frozenset({"isoformat", "replace", "utcoffset"})
+TIMEDELTA_METHODS = frozenset({"total_seconds"})
+BYTES_METHODS = frozenset({"hex"})
+ENCODE_METHODS = frozenset({"encode"})
+VALUE_METHODS = DATETIME_METHODS | TIME_METHODS | TIMEDELTA_METHODS | BYTES_METHODS | ENCODE_METHODS
 
 # Methods that change their receiver. A value never changes in place in RRL:
 # the receiver must be a variable (or `x[k]`, `x.f` of one), which is rebound
@@ -81,10 +100,10 @@ MUTATING_SIGNATURES: dict[str, tuple[int, int, frozenset[str] | None]] = {
 }
 assert MUTATING_SIGNATURES.keys() == MUTATING_METHODS
 
-METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS | MODEL_METHODS | MUTATING_METHODS
+METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS | MODEL_METHODS | MUTATING_METHODS | VALUE_METHODS
 
 # Class methods callable on a builtin type's name: `dict.fromkeys(keys)`.
-STATIC_METHODS = frozenset({("dict", "fromkeys")})
+STATIC_METHODS = frozenset({("dict", "fromkeys"), ("datetime", "fromisoformat"), ("date", "fromisoformat"), ("bytes", "fromhex")})
 
 # Exception classes RRL names without an import (Python's builtins).
 EXCEPTIONS = frozenset(
@@ -100,7 +119,7 @@ EXCEPTIONS = frozenset(
 )
 
 # Type names usable as the second argument of isinstance().
-TYPES = frozenset({"int", "float", "str", "bool", "list", "dict", "tuple", "NoneType"})
+TYPES = frozenset({"int", "float", "str", "bool", "list", "dict", "tuple", "NoneType", "bytes"})
 
 # Scalar and generic type names of RRL's type language.
 TYPE_NAMES = frozenset({"int", "float", "str", "bool", "list", "dict", "tuple", "Any", "bytes"})

@@ -1100,9 +1100,9 @@ class _Checker:
             names.add(keyword.name)
         func = node.func
         if isinstance(func, A.Attribute):
-            self.expr(func.value, scope)
             if isinstance(func.value, A.Name) and (func.value.id, func.attr) in B.STATIC_METHODS and func.value.id not in scope.local:
-                return  # `dict.fromkeys(keys)`
+                return  # `dict.fromkeys(keys)`, `bytes.fromhex(text)`: the owner is a type, not a value
+            self.expr(func.value, scope)
             if func.attr not in B.METHODS:
                 self.report(
                     "RPL0315", node, f"unknown method `{func.attr}`",

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from . import ast as A
 from . import builtins as B
+from . import dates
 from .classes import ProgramClasses
 from .records import ModelRecord, Record
 
@@ -50,7 +51,7 @@ COMPARE_OPERATORS: dict[str, Callable] = {
     "is not": operator.is_not,
 }
 
-_PY_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict, "tuple": tuple, "NoneType": type(None)}
+_PY_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict, "tuple": tuple, "NoneType": type(None), "bytes": bytes}
 _INLINED = re.compile(r"^\$[0-9]+_")
 
 
@@ -58,13 +59,16 @@ def _listed(fn: Callable) -> Callable:
     return lambda *args, **kwargs: list(fn(*args, **kwargs))
 
 
-_FUNCTIONS: dict[str, Callable] = {name: getattr(_py, name) for name in B.FUNCTIONS if name != "isinstance"}
+_FUNCTIONS: dict[str, Callable] = {name: getattr(_py, name) for name in B.FUNCTIONS if name not in ("isinstance", *dates.FUNCTIONS)}
+_FUNCTIONS.update(dates.FUNCTIONS)
 _FUNCTIONS.update({name: _listed(getattr(_py, name)) for name in ("range", "enumerate", "zip", "reversed", "map", "filter")})
 
 _LISTED_METHODS = {"keys", "values", "items", "splitlines"}
 
 
 def _method_receiver_ok(value: Any, method: str) -> bool:
+    if dates.receiver_ok(value, method):
+        return True
     if isinstance(value, str):
         return method in B.STR_METHODS
     if isinstance(value, tuple):
@@ -249,11 +253,13 @@ class Evaluator:
             return self._isinstance(node, env)
         if isinstance(func, A.Attribute):
             if isinstance(func.value, A.Name) and func.value.id not in env and (func.value.id, func.attr) in B.STATIC_METHODS:
-                owner = _PY_TYPES[func.value.id]
-                return getattr(owner, func.attr)(*self._args(node, env), **self._kwargs(node, env))
+                static = dates.STATIC_METHODS.get((func.value.id, func.attr)) or getattr(_PY_TYPES[func.value.id], func.attr)
+                return static(*self._args(node, env), **self._kwargs(node, env))
             receiver = self.eval(func.value, env)
             if not _method_receiver_ok(receiver, func.attr):
                 raise TypeError(f"'{type(receiver).__name__}' object has no method '{func.attr}' usable in a workflow")
+            if dates.receiver_ok(receiver, func.attr):
+                return dates.call_method(receiver, func.attr, self._args(node, env), self._kwargs(node, env))
             mutates = func.attr in B.MUTATING_METHODS and isinstance(receiver, (list, dict))
             if mutates:
                 if not is_target(func.value):

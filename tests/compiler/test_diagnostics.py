@@ -549,21 +549,23 @@ CASES = {
     ),
     "RPL0224": (
         """
-        TIMEOUT = timedelta(minutes=5)
+        import re
+
+        PATTERN = re.compile("[0-9]+")
 
 
         @workflow
         class Flow(Workflow):
-            async def run(self) -> float:
-                return TIMEOUT
+            async def run(self) -> str:
+                return PATTERN
         """,
         """
-        error[RPL0224]: the constant `TIMEOUT` cannot be used in workflow code: `timedelta(minutes=5)` is not a plain value
-          --> app/flows.py:12:16
+        error[RPL0224]: the constant `PATTERN` cannot be used in workflow code: `re.compile("[0-9]+")` is not a plain value
+          --> app/flows.py:14:16
            |
-        12 |         return TIMEOUT
+        14 |         return PATTERN
            |                ^^^^^^^
-           = help: use a number of seconds; timedelta(...) is allowed in run_action policies
+           = help: workflow code can call actions (with await), helper methods (self.name(...)), the builtins len, range, sorted, … and model classes; move other code into an @action
         """,
     ),
     "RPL0225": (

@@ -165,7 +165,7 @@ def test_constants_that_are_not_plain_values():
         LOCK = threading.Lock()
         TWICE = 1
         TWICE = 2
-        TIMEOUT = timedelta(seconds=3)
+        READY = threading.Event()
 
 
         @workflow
@@ -173,10 +173,27 @@ def test_constants_that_are_not_plain_values():
             async def run(self) -> list:
                 a = LOCK
                 b = TWICE
-                c = TIMEOUT
+                c = READY
                 return [a, b, c]
         """
     ) == ["RPL0224", "RPL0224", "RPL0224"]
+
+
+def test_date_constants_are_values():
+    assert codes(
+        """
+        import datetime
+
+        TIMEOUT = timedelta(seconds=3)
+        EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> list:
+                return [TIMEOUT.total_seconds(), EPOCH + TIMEOUT]
+        """
+    ) == []
 
 
 def test_mutating_a_constant_is_rejected():

@@ -141,7 +141,7 @@ PINNED = [
     ),
     (
         "workflow W(id: str) -> bool:\n    return isinstance(id, \"str\")\n",
-        [("error", "RPL0318", 2, 27, "the second argument of `isinstance` must be a type", "use one of NoneType, bool, dict, float, int, list, str, tuple, a builtin exception or a declared class, or a tuple of them")],
+        [("error", "RPL0318", 2, 27, "the second argument of `isinstance` must be a type", "use one of NoneType, bool, bytes, dict, float, int, list, str, tuple, a builtin exception or a declared class, or a tuple of them")],
     ),
     (
         "fn ping(n: int) -> int:\n    r = await pong(n=n)\n    return r\n\nfn pong(n: int) -> int:\n    r = await ping(n=n)\n    return r\n\n"

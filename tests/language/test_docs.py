@@ -93,7 +93,9 @@ def _methods_table(header: str) -> dict[str, set[str]]:
 
 def test_methods_table_matches_builtins():
     assert _methods_table("| receiver | methods |") == {
-        "str": set(B.STR_METHODS), "list": set(B.LIST_METHODS), "dict": set(B.DICT_METHODS), "model": set(B.MODEL_METHODS),
+        "str": set(B.STR_METHODS | B.ENCODE_METHODS), "list": set(B.LIST_METHODS), "dict": set(B.DICT_METHODS), "model": set(B.MODEL_METHODS),
+        "datetime": set(B.DATETIME_METHODS), "date": set(B.DATE_METHODS), "time": set(B.TIME_METHODS),
+        "timedelta": set(B.TIMEDELTA_METHODS), "bytes": set(B.BYTES_METHODS),
     }
 
 

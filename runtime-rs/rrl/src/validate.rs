@@ -675,6 +675,7 @@ impl<'p> Validator<'p> {
         // and the type `NoneType`.
         FUNCTIONS.contains(&name)
             || name == "NoneType"
+            || name == "bytes"
             || EXCEPTIONS.contains(&name)
             || self.program.decls.iter().any(|decl| match &decl.kind {
                 DeclKind::Class(c) => c.name == name,

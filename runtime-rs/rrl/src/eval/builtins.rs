@@ -61,6 +61,12 @@ pub const FUNCTIONS: &[&str] = &[
     "map",
     "filter",
     "type",
+    // Dates, times and hashes (eval::dates).
+    "datetime",
+    "date",
+    "timedelta",
+    "hexdigest",
+    "digest",
 ];
 
 /// The value a builtin's name stands for: a type (`str`, `int`) or a function.
@@ -197,6 +203,9 @@ pub fn call_builtin(
     kwargs: Vec<(Str, Value)>,
     invoke: &mut dyn Invoke,
 ) -> Outcome {
+    if super::dates::FUNCTIONS.contains(&name) {
+        return super::dates::call_function(name, args, kwargs);
+    }
     match name {
         "len" => {
             check_keywords(name, &kwargs, &[])?;

@@ -25,6 +25,7 @@ use crate::value::{
 
 use super::builtins::{FUNCTIONS, Invoke, builtin_value, call, call_builtin, iterate};
 use super::classes::{Class, ProgramClasses};
+use super::dates;
 use super::format::format_field;
 use super::methods::{
     IN_PLACE_LIST_METHODS, call_method, change_list_in_place, changes_receiver, dict_fromkeys,
@@ -480,6 +481,10 @@ impl Evaluator {
                         }
                         return dict_fromkeys(&args);
                     }
+                    if !env.contains_key(id) && dates::is_class_method(id, attr) {
+                        let (args, kwargs) = self.arguments(args, kwargs, env)?;
+                        return dates::class_method(id, attr, &args, &kwargs);
+                    }
                 }
                 self.method_call(owner, attr, args, kwargs, env)
             }
@@ -563,7 +568,7 @@ impl Evaluator {
             };
             let found = if matches!(
                 name.as_str(),
-                "int" | "float" | "str" | "bool" | "list" | "dict" | "tuple" | "NoneType"
+                "int" | "float" | "str" | "bool" | "list" | "dict" | "tuple" | "NoneType" | "bytes"
             ) {
                 super::builtins::is_instance_of_builtin(&value, name)
             } else {

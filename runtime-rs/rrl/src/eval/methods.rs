@@ -13,6 +13,7 @@ use crate::value::{
 };
 
 use super::builtins::{Invoke, index_arg, iterate, sort, ssize_arg};
+use super::dates;
 use super::format;
 use super::ops::{self, slice_bounds, slice_index, type_error, unwrap_enum};
 
@@ -97,14 +98,14 @@ pub fn changes_receiver(receiver: &Value, name: &str) -> bool {
 /// Whether `name` is a method of `receiver` that a workflow may call.
 pub fn usable(receiver: &Value, name: &str) -> bool {
     match unwrap_enum(receiver) {
-        Value::Str(_) => STR_METHODS.contains(&name),
+        Value::Str(_) => STR_METHODS.contains(&name) || name == "encode",
         Value::Tuple(_) => LIST_METHODS.contains(&name) && name != "copy",
         Value::List(_) => LIST_METHODS.contains(&name) || CHANGING_LIST_METHODS.contains(&name),
         Value::Dict(_) => DICT_METHODS.contains(&name) || CHANGING_DICT_METHODS.contains(&name),
         Value::Record(record) => {
             record.class.kind == RecordKind::Model && MODEL_METHODS.contains(&name)
         }
-        _ => false,
+        _ => dates::usable(unwrap_enum(receiver), name),
     }
 }
 
@@ -245,6 +246,14 @@ pub fn call_method(
             "'{}' object has no method '{name}' usable in a workflow",
             receiver.type_name()
         )));
+    }
+    if dates::usable(unwrap_enum(receiver), name) {
+        return dates::call_method(unwrap_enum(receiver), name, &args, &kwargs).map(|value| {
+            Called {
+                value,
+                changed: None,
+            }
+        });
     }
     match unwrap_enum(receiver) {
         Value::Str(text) => str_method(text, name, &args, &kwargs).map(|value| Called {

@@ -19,6 +19,7 @@
 
 pub mod builtins;
 pub mod classes;
+pub mod dates;
 pub mod evaluator;
 pub mod format;
 pub mod methods;

@@ -430,7 +430,8 @@ fn divide_nearest(a: &BigInt, b: &BigInt) -> BigInt {
     }
 }
 
-fn micros_result(micros: BigInt) -> Outcome {
+/// A timedelta of `micros` microseconds, with Python's overflow errors.
+pub fn micros_result(micros: BigInt) -> Outcome {
     match micros.to_i128() {
         Some(micros) => timedelta(micros),
         None => Err(overflow("Python int too large to convert to C int")),
