@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "cancelled instances",
         include_str!("../migrations/0005_cancelled.sql"),
     ),
+    (
+        6,
+        "index plans",
+        include_str!("../migrations/0006_index_plans.sql"),
+    ),
 ];
 
 #[derive(Debug)]

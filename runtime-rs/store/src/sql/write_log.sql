@@ -7,7 +7,8 @@
 -- travel together). An (instance, operation, attempt) already in the log is
 -- left as it is. A finished instance's timers go, and waiters are told the
 -- finished ids in one notification per hundred (a payload stays under
--- Postgres's 8000 bytes).
+-- Postgres's 8000 bytes). Instances are also looked up by the array of
+-- ids (`id = ANY`): see lease_instances.sql.
 WITH batch AS (
     SELECT instance_id::uuid AS instance_id, operation_id, attempt, completion, n
     FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])
@@ -16,6 +17,7 @@ WITH batch AS (
     SELECT batch.*
     FROM batch JOIN instances AS i
         ON i.id = batch.instance_id AND i.lease_owner = $1 AND i.state = 'running'
+    WHERE i.id = ANY ($2::text[]::uuid[])
 ), appended AS (
     INSERT INTO completions (instance_id, operation_id, attempt, completion)
     SELECT instance_id, operation_id, attempt, completion::jsonb FROM held ORDER BY n
@@ -26,7 +28,8 @@ WITH batch AS (
     SET state = b.state::instance_state, outcome = b.outcome::jsonb,
         lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL, updated_at = now()
     FROM unnest($6::text[], $7::text[], $8::text[]) AS b (instance_id, state, outcome)
-    WHERE i.id = b.instance_id::uuid AND i.lease_owner = $1 AND i.state = 'running'
+    WHERE i.id = ANY ($6::text[]::uuid[]) AND i.id = b.instance_id::uuid
+        AND i.lease_owner = $1 AND i.state = 'running'
     RETURNING i.id
 ), timers_gone AS (
     DELETE FROM timers AS t USING finished AS f WHERE t.instance_id = f.id
