@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/venv.stamp
 
-.PHONY: venv runtime-bins proto devdb-url devdb-stop graphviz test test-python test-rust fuzz demo bench bench-core bench-executor bench-peers golden pictures fmt clean distclean
+.PHONY: venv runtime-bins proto devdb-url devdb-stop graphviz test test-python test-rust fuzz demo bench bench-core bench-executor bench-peers golden guide pictures fmt clean distclean
 
 # Reinstall only when pyproject.toml changes; the stamp records the last install.
 # The install builds the runtime's executables (pyproject.toml, setuptools-rust);
@@ -156,6 +156,11 @@ bench-executor: venv
 # Golden files are generated; review the diff this produces.
 golden: venv
 	$(BIN)/pytest tests/golden --snapshot-update -q
+
+# The tables of docs/guide.md, made from compiler/rappel_compiler/dialect.py;
+# tests/compiler/test_guide.py fails when they are stale.
+guide: venv
+	$(BIN)/python scripts/gen_guide.py
 
 # The pictures of docs/pictures/ (docs/guide.md, "Seeing a workflow"): golden workflows
 # drawn by `rappel visualize`. docs/pictures/before/ keeps how they looked before
