@@ -1,5 +1,6 @@
-"""The welcome-email workflow: fetch a batch of users, keep the active ones, and
-email them in parallel.
+"""The welcome-email workflow: fetch a batch of users (retried up to 5 times,
+2 s apart and then longer, 30 s per attempt), keep the active ones, and email
+them in parallel.
 
 Run it with `make demo` (or `python examples/welcome_email.py`): it starts the
 runtime on this machine (rappel-bridge and start-workers with two Python workers,
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel
 
-from rappel import Depend, Workflow, action, workflow
+from rappel import BackoffPolicy, Depend, RetryPolicy, Workflow, action, workflow
 
 
 class User(BaseModel):
@@ -100,7 +102,12 @@ async def send_email(
 @workflow
 class WelcomeEmailWorkflow(Workflow):
     async def run(self, user_ids: list[str]) -> list[EmailResult]:
-        users = await fetch_users(user_ids)
+        users = await self.run_action(
+            fetch_users(user_ids),
+            retry=RetryPolicy(attempts=5),
+            backoff=BackoffPolicy(base_delay=2),
+            timeout=timedelta(seconds=30),
+        )
         active_users = [user for user in users if user.active]
         results = await asyncio.gather(
             *[send_email(to=user.email, subject="Welcome") for user in active_users]

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -94,9 +95,15 @@ def _slot(how: str, default=None, *, key: str | None = None, factory=None):
     return field(default=default, metadata=metadata)
 
 
+# Numbers nodes in the order they are made, which is how lowering tells the
+# nodes of a region (see `Region`) from the others.
+_made = itertools.count()
+
+
 @dataclass(eq=False)
 class Node:
     id: str = field(default="", init=False)
+    serial: int = field(default_factory=lambda: next(_made), init=False, repr=False)
 
     kind = ""
     # (json key, attribute, encoding) of every slot, derived from the
@@ -313,6 +320,22 @@ class ActionSignature:
     returns: str
 
 
+@dataclass(frozen=True)
+class Region:
+    """A part of the source that the DAG spreads over several nodes: one call
+    of an inlined fn (`kind` "fn", `name` the fn, `prefix` its locals' `$<n>`),
+    or the body of a `try` (`kind` "try", `handler` the id of the node its
+    exceptions go to). Pictures draw them as clusters; runtimes never need
+    them, so the JSON leaves them out (a DAG read from JSON has none)."""
+
+    kind: str
+    name: str
+    nodes: frozenset[str]  # the ids of its nodes, those of the regions inside it included
+    parent: int | None  # index of the region it lies in, in `Dag.regions`
+    handler: str | None = None
+    prefix: str | None = None
+
+
 @dataclass
 class Dag:
     workflow: str
@@ -323,6 +346,7 @@ class Dag:
     consts: dict[str, A.Expr]
     start: Start
     version: int = A.VERSION
+    regions: list[Region] = field(default_factory=list)  # outer regions first
 
     @functools.cached_property
     def classes(self) -> "ProgramClasses":
@@ -573,6 +597,12 @@ class _Lowering:
         self.fns = {f.name: f for f in program.fns}
         self.counters: dict[str, int] = {}
         self.inlining: list[str] = []
+        # (kind, name, first serial, last serial, handler node, prefix) of each region
+        self.spans: list[tuple[str, str, int, int, Node | None, str | None]] = []
+
+    def region(self, kind: str, name: str, first: int, *, handler: Node | None = None, prefix: str | None = None) -> None:
+        """Record that the nodes made since serial `first` form a region."""
+        self.spans.append((kind, name, first, next(_made), handler, prefix))
 
     def fresh(self, prefix: str) -> str:
         n = self.counters.get(prefix, 0) + 1
@@ -688,11 +718,14 @@ class _Lowering:
         after = cont
         if target is not None:
             after = Compute([Step(target, A.Name(result))], cont, ctx.error)
+        first = next(_made)
         exit_join = Join(after)
         body_ctx = _Ctx(error=ctx.error, fn_exit=_FnExit(result, exit_join, len(ctx.finally_stack)), finally_stack=ctx.finally_stack)
         body = self.block(renamed.body, body_ctx, exit_join)
         self.inlining.pop()
-        return Compute(steps, body, ctx.error)
+        entry = Compute(steps, body, ctx.error)
+        self.region("fn", fn.name, first, prefix=prefix)
+        return entry
 
     def return_(self, value: A.Expr | None, ctx: _Ctx) -> Node:
         if ctx.fn_exit is not None:
@@ -770,8 +803,11 @@ class _Lowering:
             catcher = Except(store, [Handler((), None, self.block(stmt.finalbody, ctx, reraise))], ctx.error)
             inner = ctx.but(error=catcher, finally_stack=(*ctx.finally_stack, _Finally(stmt.finalbody, ctx)))
             normal_exit = self.block(stmt.finalbody, ctx, after)
+        first = next(_made)
         if not stmt.handlers:
-            return self.block(stmt.body + stmt.orelse, inner, normal_exit)
+            body = self.block(stmt.body + stmt.orelse, inner, normal_exit)
+            self.region("try", "try", first, handler=inner.error)
+            return body
         store = self.fresh("exc")
         handlers = []
         for handler in stmt.handlers:
@@ -779,7 +815,12 @@ class _Lowering:
             handlers.append(Handler(handler.types, handler.name, self.handler_body(handler, handler_ctx, normal_exit)))
         dispatch = Except(store, handlers, inner.error)
         orelse = self.block(stmt.orelse, inner, normal_exit)
-        return self.block(stmt.body, inner.but(error=dispatch), orelse)
+        body_first = next(_made)
+        body = self.block(stmt.body, inner.but(error=dispatch), orelse)
+        self.region("try", "try", body_first, handler=dispatch)
+        if stmt.finalbody:
+            self.region("try", "try (finally)", first, handler=inner.error)
+        return body
 
     def handler_body(self, handler: A.ExceptHandler, ctx: _Ctx, cont: Node) -> Node:
         """Python deletes the `as` name when the handler ends, however it ends,
@@ -893,9 +934,10 @@ def _renamed_step(step: Step | Unbind, mapping: dict[str, str]) -> Step | Unbind
     return Step(_renamed(step.target, mapping), _renamed(step.value, mapping))
 
 
-def number_generated_names(start: Start) -> None:
+def number_generated_names(start: Start) -> dict[str, str]:
     """Lowering runs backwards, so generated names (`$1_x`, `$r2`, `$loop3`,
-    ...) are numbered last-first; renumber them in the order the DAG reads."""
+    ...) are numbered last-first; renumber them in the order the DAG reads.
+    Returns the renaming."""
     order: dict[tuple[str, str], int] = {}
     mapping: dict[str, str] = {}
 
@@ -938,6 +980,7 @@ def number_generated_names(start: Start) -> None:
             elif how == "handlers":
                 for handler in value:
                     handler.bind = mapping.get(handler.bind, handler.bind)
+    return mapping
 
 
 DAG_PASSES = (remove_trivial_joins, merge_compute_chains, number_generated_names)
@@ -1000,8 +1043,9 @@ def lower(program: A.Program, workflow: str | None = None) -> Dag:
     lowering = _Lowering(program)
     start = Start(None)
     start.next = lowering.block(decl.body, _Ctx(), Return(None, None))
+    renames: dict[str, str] = {}
     for dag_pass in DAG_PASSES:
-        dag_pass(start)
+        renames = dag_pass(start) or renames
     _number(_reachable(start))
 
     used = _used_names(start)
@@ -1027,4 +1071,23 @@ def lower(program: A.Program, workflow: str | None = None) -> Dag:
         consts={c.name: c.value for c in program.consts if c.name in used},
         start=start,
         version=program.version,
+        regions=_regions(lowering.spans, _reachable(start), renames),
     )
+
+
+def _regions(spans, nodes: list[Node], renames: dict[str, str]) -> list[Region]:
+    """The regions that still hold a node once the passes have run, outer
+    regions first, each knowing the region it lies in."""
+    kept = []
+    for kind, name, first, last, handler, prefix in spans:
+        ids = frozenset(n.id for n in nodes if first <= n.serial <= last)
+        if ids:
+            if prefix is not None:  # the `$<n>` the DAG's renumbering gave the call
+                prefix = renames.get(f"{prefix}_return", f"{prefix}_return").removesuffix("_return")
+            kept.append((first, -last, Region(kind, name, ids, None, handler.id if handler else None, prefix)))
+    kept.sort(key=lambda entry: entry[:2])
+    regions: list[Region] = []
+    for first, neg_last, region in kept:
+        parent = max((i for i, outer in enumerate(regions) if region.nodes <= outer.nodes), default=None)
+        regions.append(dataclasses.replace(region, parent=parent))
+    return regions

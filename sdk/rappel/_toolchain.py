@@ -101,7 +101,10 @@ def executable_dag(program: Any, workflow: str | None = None) -> Any:
     from rrl.dag import Dag
 
     text = print_program(optimize(program))
-    return Dag.from_json(lower(rrl.parse(text), workflow).to_json())
+    lowered = lower(rrl.parse(text), workflow)
+    dag = Dag.from_json(lowered.to_json())
+    dag.regions = lowered.regions  # for pictures: the JSON does not carry them, the node ids match
+    return dag
 
 
 async def execute(dag: Any, args: dict[str, Any], host: Any) -> Any:
