@@ -3,12 +3,14 @@ a stand-in runtime (grpc.aio, in this process) that keeps the worker's slots ful
 with dispatches sent `batch` at a time. Figures only, never asserted:
 
     .venv/bin/python tests/bench/worker_hop.py [--seconds 5] [--slots 256] [--batches 1 8 64]
-        [--timeout 300] [--payload 64]
+        [--timeout 300] [--payload 64] [--gap-ms 0]
 
 Each dispatch is what the runtime sends for the benchmarks' no-op action: a string of
 `--payload` bytes, and the action's timeout (300 s, the default). The worker's CPU
 time (user + system, from /proc) over the measured window gives its cost per action;
 actions/s is bounded by that and by the stand-in's own CPU on the same cores.
+`--slots 1 --batches 1 --gap-ms 3` is a sequential workflow's worker: one action at a
+time, woken from idle for each (the gap stands for the runtime's commit of a step).
 
 Both processes share the machine, as the runtime and its workers will.
 """
@@ -39,8 +41,8 @@ async def noop(payload: str) -> None:
 
 
 class StandInRuntime(worker_pb2_grpc.WorkerBridgeServicer):
-    def __init__(self, batch: int, slots: int, timeout: float, payload: int) -> None:
-        self.batch, self.slots = batch, slots
+    def __init__(self, batch: int, slots: int, timeout: float, payload: int, gap_seconds: float) -> None:
+        self.batch, self.slots, self.gap_seconds = batch, slots, gap_seconds
         self.timeout, self.payload = timeout, payload
         self.completed = 0
         self.errors = 0
@@ -62,6 +64,8 @@ class StandInRuntime(worker_pb2_grpc.WorkerBridgeServicer):
                     self.slots_freed.clear()
                     await self.slots_freed.wait()
                 self.free_slots -= self.batch
+                if self.gap_seconds:
+                    await asyncio.sleep(self.gap_seconds)
                 dispatches = [
                     worker_pb2.Dispatch(
                         attempt_id=str(sent + k), module="bench_app", name="noop", kwargs=payload, attempt=1, timeout_seconds=self.timeout
@@ -89,8 +93,8 @@ class StandInRuntime(worker_pb2_grpc.WorkerBridgeServicer):
         self.slots_freed.set()
 
 
-async def measure(batch: int, slots: int, seconds: float, app_dir: Path, timeout: float, payload: int) -> dict:
-    runtime = StandInRuntime(batch, slots, timeout, payload)
+async def measure(batch: int, slots: int, seconds: float, app_dir: Path, timeout: float, payload: int, gap_seconds: float) -> dict:
+    runtime = StandInRuntime(batch, slots, timeout, payload, gap_seconds)
     server = grpc.aio.server()
     worker_pb2_grpc.add_WorkerBridgeServicer_to_server(runtime, server)
     port = server.add_insecure_port("127.0.0.1:0")
@@ -132,13 +136,14 @@ async def main() -> None:
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 8, 64])
     parser.add_argument("--timeout", type=float, default=300.0, help="each dispatch's timeout_seconds (0: none)")
     parser.add_argument("--payload", type=int, default=64, help="bytes of the action's string argument")
+    parser.add_argument("--gap-ms", type=float, default=0.0, help="the stand-in's wait before each dispatch batch")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         (Path(scratch) / "bench_app.py").write_text(APP)
         print("| dispatch batch | actions/s | worker CPU µs/action | actions per worker CPU-second | results per message | errors | worker exit |")
         print("|---|---|---|---|---|---|---|")
         for batch in args.batches:
-            row = await measure(batch, args.slots, args.seconds, Path(scratch), args.timeout, args.payload)
+            row = await measure(batch, args.slots, args.seconds, Path(scratch), args.timeout, args.payload, args.gap_ms / 1000)
             print(
                 f"| {row['batch']} | {row['actions_per_s']:,.0f} | {row['worker_cpu_us_per_action']:.1f} | "
                 f"{1e6 / row['worker_cpu_us_per_action']:,.0f} | "

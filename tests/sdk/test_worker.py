@@ -343,6 +343,23 @@ async def test_drain_finishes_in_flight_work_then_exits_zero(start_worker: Any) 
     status, stderr = await worker.exit_status()
     assert status == 0, stderr
     assert "drained after 3 actions" in stderr
+    assert "Unknown experiment" not in stderr  # grpc knows every name the worker turns off
+
+
+@pytest.mark.parametrize("given", [None, "", "-event_engine_dns"])
+def test_the_worker_turns_off_grpcs_event_engine_unless_told_otherwise(given: str | None) -> None:
+    env = worker_env()
+    env.pop("GRPC_EXPERIMENTS", None)
+    if given is not None:
+        env["GRPC_EXPERIMENTS"] = given
+    script = "import os, rappel.worker; print(os.environ['GRPC_EXPERIMENTS'])"
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    value = done.stdout.strip()
+    if given is None:
+        assert value.split(",")[:2] == ["-event_engine_client", "-event_engine_listener"], value
+    else:
+        assert value == given
 
 
 async def test_stream_closed_by_the_runtime_exits_cleanly(start_worker: Any) -> None:
