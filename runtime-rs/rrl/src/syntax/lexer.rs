@@ -84,7 +84,7 @@ pub enum Mode {
 // Longest first: the order lark tries fixed-string terminals in.
 const OPERATORS: &[&str] = &[
     "**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]",
-    "{", "}", ",", ":", ".", "|",
+    "{", "}", ",", ":", ".", "|", "&", "^",
 ];
 
 /// A lexing failure that is not a token: an unexpected character, or a name
