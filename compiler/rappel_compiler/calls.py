@@ -364,9 +364,6 @@ class CallLowering:
         if name == "super":
             raise Reject("RPL0222", "super() is not supported in a workflow", self._call_of(func) or func,
                          "call helpers as self.name(...): the most derived definition of the method is used")
-        if name in dialect.SET_BUILTINS:
-            raise Reject("RPL0214", f"{name}() is not supported in a workflow", self._call_of(func) or func,
-                         "use a list (or a dict with True values) instead; set order is not deterministic")
         raise Reject("RPL0202", f"the builtin {name}() is not supported in a workflow", self._call_of(func) or func,
                      "supported builtins: " + ", ".join(sorted(dialect.BUILTIN_FUNCTIONS)))
 
@@ -581,6 +578,13 @@ class CallLowering:
                              did_you_mean(arg.keyword.value, keywords))
         if (len(positional) < low and not unpacks) or (high is not None and len(positional) > high):
             raise Reject("RPL0206", arity_message(name, low, high, len(positional)), node)
+        if name not in dialect.SET_CONSUMERS:
+            for arg in positional:
+                self.refuse_set_order(arg.value, f"{name}()")
+        elif any(a.keyword is not None and a.keyword.value == "key" for a in node.args):
+            for arg in positional:  # items with equal keys would come in the set's order
+                self.refuse_set_order(arg.value, f"{name}() with key=",
+                                      f"sort the items themselves first: `{name}(sorted({self.src.text(arg.value)}), key=...)`")
         if name in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0].value, cst.GeneratorExp):
             return self.comprehension(node.args[0].value, name)  # a loop that computes the result itself
         if name in dialect.LAZY_BUILTINS:
@@ -600,8 +604,8 @@ class CallLowering:
         if id(node) not in self.consumed_iterators:
             raise Reject(
                 "RPL0221",
-                f"{name}() returns a lazy iterator: it can only be passed directly to list(), tuple(), sorted(), "
-                "sum(), dict() or str.join(), or as the only argument of min() or max()",
+                f"{name}() returns a lazy iterator: it can only be unpacked into names, passed directly to list(), "
+                "tuple(), set(), sorted(), sum(), dict() or str.join(), or as the only argument of min() or max()",
                 node,
                 f"wrap it: `list({self.src.text(node)})`, or use a list comprehension",
             )
@@ -634,20 +638,50 @@ class CallLowering:
         )
 
     def next_call(self, node: cst.Call) -> A.Expr:
-        """next(<generator>, default): the first item, as a loop that stops there."""
+        """next(<generator>, default): the first item, as a loop that stops there.
+        next(iter(xs)[, default]): the first item of a list, a dict's first key."""
         args = node.args
-        if not args or not isinstance(args[0].value, cst.GeneratorExp) or any(a.keyword is not None or a.star for a in args):
-            raise Reject("RPL0202", "next() is only supported on a generator expression, with a default", node,
-                         "write `next((x for x in xs if ...), None)`")
+        if any(a.keyword is not None or a.star for a in args) or not args:
+            args = ()
+        elif self.iter_call(args[0].value) is not None and len(args) <= 2:
+            return self.first_item(node)
+        if not args or not isinstance(args[0].value, cst.GeneratorExp):
+            raise Reject("RPL0202", "next() is only supported on a generator expression or iter(xs)", node,
+                         "write `next(iter(xs))` for the first item, or `next((x for x in xs if ...), None)`")
         if len(args) != 2:
             raise Reject("RPL0206", "next() needs a default in a workflow: without one it raises StopIteration", node,
                          "pass a default, e.g. `next((x for x in xs if ...), None)`, and test the result")
         return self.comprehension(args[0].value, "next", default=args[1].value)
 
+    def iter_call(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
+        """`xs` of `iter(xs)`, when `iter` is the builtin."""
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "iter"):
+            return None
+        if self.scoped_name("iter") is not None or self.src.ref(node.func).kind != "builtin":
+            return None
+        if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+            raise Reject("RPL0206", "iter() takes exactly one argument in a workflow", node)
+        return node.args[0].value
+
+    def first_item(self, node: cst.Call) -> A.Expr:
+        """next(iter(xs)) is `list(xs)[0]` (an IndexError when xs is empty, where
+        Python raises StopIteration); next(iter(xs), default) a loop that stops at
+        the first item, whose result starts as the default."""
+        iterable = self.iter_call(node.args[0].value)
+        if len(node.args) == 1:
+            return A.Subscript(A.Call(A.Name("list"), (self.expr(iterable),)), A.Constant(0), span=self.span(node))
+        items, default = self.ordered([lambda: self.expr(iterable), lambda: self.expr(node.args[1].value)])
+        span = self.span(node)
+        first, item = A.Name(self.new_temp()), A.Name(self.new_temp())
+        self.emit(A.Assign(first, default, span=span))
+        self.emit(A.For(item, items, (A.Assign(first, item), A.Break()), span=span))
+        return first
+
     def static_call(self, name: str, node: cst.Call) -> A.Expr:
         """`dict.fromkeys(keys[, value])`, `datetime.fromisoformat(text)`, `bytes.fromhex(text)`."""
         owner, _, method = name.partition(".")
-        args, kwargs = self.call_arguments(node)
+        first = node.args[0] if name == "dict.fromkeys" and node.args and node.args[0].keyword is None and not node.args[0].star else None
+        args, kwargs = self.call_arguments(node, consumed=first)  # fromkeys() consumes its keys at once
         most = 2 if name == "dict.fromkeys" else 1
         if kwargs or not 1 <= len(args) <= most:
             raise Reject("RPL0206", f"{self.src.text(node.func)}() takes {'1 or 2 positional arguments' if most == 2 else 'one positional argument'}", node)
@@ -742,9 +776,6 @@ class CallLowering:
         if name == "astimezone":
             raise Reject("RPL0203", "astimezone() is not supported in a workflow", node, dialect.ZONE_HELP)
         receiver = self.expr(node.func.value)  # Python evaluates the receiver first
-        if name in dialect.SET_METHODS:
-            raise Reject("RPL0214", f"the set method {name}() is not supported in a workflow", node,
-                         "use a list, or a dict with True values; set order is not deterministic")
         if name not in dialect.PURE_METHODS:
             raise Reject("RPL0203", f"cannot call the method {name}() in a workflow", node,
                          "only the methods of str, list, dict, model, date, time and bytes values listed in docs/language.md can be called "
@@ -756,6 +787,8 @@ class CallLowering:
                              did_you_mean(arg.keyword.value, keywords))
             if keywords is not None and arg.keyword is None:
                 raise Reject("RPL0206", f"{name}() takes keyword arguments only in a workflow", arg)
+        if name in ("join", "extend", "fromkeys") and node.args:
+            self.refuse_set_order(node.args[0].value, f"{name}()")
         receiver, (args, kwargs) = self.ordered_pair(
             lambda: receiver,
             lambda: self.call_arguments(node, consumed=node.args[0] if name == "join" and len(node.args) == 1 else None,

@@ -139,11 +139,13 @@ MUTATING_SIGNATURES = rrl_builtins.MUTATING_SIGNATURES
 # Keyword arguments accepted by methods that take keywords only (models).
 PURE_METHOD_KEYWORDS = {"model_copy": frozenset({"update"}), "model_dump": frozenset()}
 
-# Methods of sets, which workflows do not have.
-SET_METHODS = frozenset({"add", "discard", "union", "intersection", "difference", "issubset", "issuperset"})
-
-# Builtins rejected with a specific message (others: "cannot call").
-SET_BUILTINS = frozenset({"set", "frozenset"})
+# Sets: `set()`, `set(xs)`, `frozenset(xs)`, `{a, b}` (→ `set([a, b])`), set
+# comprehensions, `in`, `len()`, `-`, and the methods below. A set has no
+# deterministic order: only sorted(), min(), max() (without `key=`), any(),
+# all(), set() and frozenset() take its items; iterating one otherwise is
+# refused (RPL0214 where the compiler sees it, a TypeError at run time).
+SET_METHODS = rrl_builtins.SET_METHODS | rrl_builtins.MUTATING_SET_METHODS
+SET_CONSUMERS = rrl_builtins.SET_CONSUMERS
 
 # Python names that are keywords of RRL (`sleep`, `action`, ...), which RRL
 # never takes as a variable, parameter, const, fn or import alias: such a
@@ -156,7 +158,7 @@ RESERVED_LOCALS = RRL_ONLY
 # become loops; enumerate()/zip() are lazy and reversed() rejects generators, so
 # a generator passed to them is not accepted.) The same holds for the lazy
 # iterators of map() and filter(), which are also accepted by str.join().
-GENERATOR_CONSUMERS = frozenset({"sum", "min", "max", "sorted", "list", "tuple", "dict"})
+GENERATOR_CONSUMERS = frozenset({"sum", "min", "max", "sorted", "list", "tuple", "dict", "set", "frozenset"})
 LAZY_BUILTINS = frozenset({"map", "filter"})
 # Builtins that iterate over their positional arguments: `list(Status)` is the
 # list of the enum's members (as are `for s in Status` and comprehensions over it).

@@ -31,6 +31,10 @@ _BINARY = {
     cst.FloorDivide: "//",
     cst.Modulo: "%",
     cst.Power: "**",
+    # ints and bools bitwise; sets: union, symmetric difference, intersection; dicts: `|` merges
+    cst.BitOr: "|",
+    cst.BitXor: "^",
+    cst.BitAnd: "&",
 }
 _UNARY = {cst.Minus: "-", cst.Plus: "+", cst.Not: "not"}
 _COMPARE = {
@@ -46,9 +50,6 @@ _COMPARE = {
     cst.IsNot: "is not",
 }
 _OPERATOR_TEXT = {
-    cst.BitOr: "|",
-    cst.BitAnd: "&",
-    cst.BitXor: "^",
     cst.LeftShift: "<<",
     cst.RightShift: ">>",
     cst.MatrixMultiply: "@",
@@ -56,7 +57,7 @@ _OPERATOR_TEXT = {
 }
 
 
-OPERATOR_HELP = "RRL has the arithmetic operators + - * / // % **; compute other operations in an @action"
+OPERATOR_HELP = "RRL has the operators + - * / // % ** | ^ &; compute other operations in an @action"
 
 
 def is_stable(expr: A.Expr) -> bool:
@@ -238,6 +239,7 @@ class ExpressionLowering:
     def unpacked(self, value: cst.BaseExpression, element: cst.CSTNode) -> A.Expr:
         """`*value`, as the list `[*value]`: Python unpacks it at once, so when a
         later operand is hoisted, the list (not `value`) is what is kept."""
+        self.refuse_set_order(value, "unpacking with `*`")
         return A.ListExpr((A.Starred(self.expr(value), span=self.span(element)),), span=self.span(element))
 
     def _expr_Dict(self, node: cst.Dict) -> A.Expr:
@@ -260,10 +262,12 @@ class ExpressionLowering:
         return A.DictExpr(tuple(items))
 
     def _expr_Set(self, node: cst.Set) -> A.Expr:
-        raise Reject("RPL0214", "sets are not supported in a workflow", node, "use a list (or a dict with True values) instead; set order is not deterministic")
+        """`{a, b}` is `set([a, b])`: RRL has no set display."""
+        return A.Call(A.Name("set"), (A.ListExpr(self.display(node.elements), span=self.span(node)),), span=self.span(node))
 
     def _expr_SetComp(self, node: cst.SetComp) -> A.Expr:
-        raise Reject("RPL0214", "set comprehensions are not supported in a workflow", node, "use a list (or a dict with True values) instead; set order is not deterministic")
+        """`{f(x) for x in xs}` is `set([f(x) for x in xs])`."""
+        return A.Call(A.Name("set"), (self.comprehension(node, "list"),), span=self.span(node))
 
     # -------------------------------------------------------------- access
 
@@ -489,11 +493,28 @@ class ExpressionLowering:
     def _expr_DictComp(self, node: cst.DictComp) -> A.Expr:
         return self.comprehension(node, "dict")
 
+    def is_set(self, node: cst.BaseExpression) -> bool:
+        """Whether `node` is a set by its shape, or names a local that only holds sets."""
+        if isinstance(node, cst.Name) and self.scoped_name(node.value) is not None:
+            return False  # a comprehension's variable
+        from .function import is_set_display
+
+        return is_set_display(node, self.set_locals)
+
+    def refuse_set_order(self, node: cst.BaseExpression, use: str, help: str | None = None) -> None:
+        """Refuse `use` of a set's order (a loop over it, list(s), ...): it is
+        not deterministic. Sets the compiler cannot see fail at run time."""
+        if self.is_set(node):
+            raise Reject("RPL0214", f"{use} would depend on the order of a set, which is not deterministic", node,
+                         help or f"iterate over `sorted({self.src.text(node)})` instead")
+
     def comprehension(self, node, kind: str, default: cst.BaseExpression | None = None) -> A.Expr:
         """`kind`: list | dict (the comprehension itself), or the builtin that
         consumes a generator: any | all | next (short-circuit; `default`: the
         default of next()), or eager (others)."""
         clauses = comprehension_clauses(node)
+        for clause in clauses:
+            self.refuse_set_order(clause.iter, "this comprehension")
         inner = _inner_parts(node)
         if isinstance(node, cst.GeneratorExp) and any(self.has_await(n) for n in inner):
             # Python makes it an async generator, which sum(), any(), sorted() ... cannot iterate.

@@ -57,6 +57,7 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         names = local_names(fn) if fn is not None else (set(), set())
         self.function_locals, all_names = names
         self.all_locals = all_names
+        self.set_locals = set_locals(fn) if fn is not None else frozenset()
         self.renames = reserved_renames(all_names)
         self.nested_defs = nested_functions(fn) if fn is not None else {}
 
@@ -288,6 +289,96 @@ class _NestedDefs(Visitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.found.append(node)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+_SET_OPERATORS = (cst.BitOr, cst.BitAnd, cst.BitXor, cst.Subtract)
+_SET_AUGMENTED = (cst.BitOrAssign, cst.BitAndAssign, cst.BitXorAssign, cst.SubtractAssign)
+
+
+def is_set_display(node: cst.BaseExpression, sets: frozenset[str] = frozenset()) -> bool:
+    """`{a, b}`, a set comprehension, `set(...)` / `frozenset(...)`, one of the
+    locals `sets`, or a set operator applied to one of them: an expression
+    that is a set by its shape."""
+    if isinstance(node, (cst.Set, cst.SetComp)):
+        return True
+    if isinstance(node, cst.Name):
+        return node.value in sets
+    if isinstance(node, cst.Call):
+        return isinstance(node.func, cst.Name) and node.func.value in ("set", "frozenset")
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, _SET_OPERATORS):
+        return is_set_display(node.left, sets)
+    return False
+
+
+def set_locals(fn: cst.FunctionDef) -> frozenset[str]:
+    """The locals of `fn` that only ever hold a set: every assignment to them
+    is a set display (`seen = set()`, `kept = seen - reserved`), set operators
+    update them in place, and nothing else binds them. Iterating one is refused
+    at compile time."""
+    collector = _SetLocals()
+    collector.walk(fn.body)
+    sets = frozenset(collector.values.keys() - collector.others)
+    while True:  # drop the names assigned anything but a set, until none is left to drop
+        kept = frozenset(n for n in sets if all(is_set_display(v, sets) for v in collector.values[n]))
+        if kept == sets:
+            return sets
+        sets = kept
+
+
+class _SetLocals(Visitor):
+    def __init__(self) -> None:
+        self.values: dict[str, list[cst.BaseExpression]] = {}
+        self.others: set[str] = set()
+
+    def _other(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            self.others.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._other(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._other(node.value)
+
+    def _assigned(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.values.setdefault(target.value, []).append(value)
+        else:
+            self._other(target)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._assigned(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assigned(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if not isinstance(node.operator, _SET_AUGMENTED):
+            self._other(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._other(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._other(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._other(node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._other(node.name.name)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:

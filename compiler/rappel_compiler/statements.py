@@ -27,6 +27,9 @@ _AUGMENTED = {
     cst.FloorDivideAssign: "//",
     cst.ModuloAssign: "%",
     cst.PowerAssign: "**",
+    cst.BitOrAssign: "|",
+    cst.BitXorAssign: "^",
+    cst.BitAndAssign: "&",
 }
 assert set(_AUGMENTED.values()) <= set(_BINARY.values())
 
@@ -263,7 +266,7 @@ class StatementLowering:
                 return
         if isinstance(node.value, cst.Lambda):
             self.rejected_names.update(t.value for t in targets if isinstance(t, cst.Name))
-        value = self.assigned_value(node.value)
+        value = self.assigned_value(node.value, unpacked=all(isinstance(t, (cst.Tuple, cst.List)) for t in targets))
         if len(targets) > 1 and not is_stable(value):
             temp = A.Name(self.new_temp(), span=value.span)
             self.emit(A.Assign(temp, value, span=self.span(node)))
@@ -278,10 +281,18 @@ class StatementLowering:
                 value = temp
             self.emit(A.Assign(lowered, value, span=self.span(node)))
 
-    def assigned_value(self, node: cst.BaseExpression) -> A.Expr:
-        """The value of an assignment: `x = queue.pop(0)` keeps the call in place."""
+    def assigned_value(self, node: cst.BaseExpression, unpacked: bool = False) -> A.Expr:
+        """The value of an assignment: `x = queue.pop(0)` keeps the call in place.
+        `unpacked`: every target unpacks the value (`a, b = ...`), which consumes a
+        generator expression or a map()/filter() iterator at once: it becomes a list."""
         if self.is_changing_call(node):
             return self.changing_call(node, "assign")
+        if unpacked:
+            self.refuse_set_order(node, "unpacking")
+        if unpacked and isinstance(node, cst.GeneratorExp):
+            return self.comprehension(node, "eager")
+        if unpacked and self.lazy_builtin(node) is not None:
+            self.consumed_iterators.add(id(node))
         return self.expr(node)
 
     def _stmt_AnnAssign(self, node: cst.AnnAssign) -> None:
@@ -310,7 +321,7 @@ class StatementLowering:
             receiver = self.target(node.target)  # reports the problem
         receiver, value = self.read_then(receiver, node.value, node)
         statement = A.Assign(receiver, A.BinOp(receiver, op, value), span=self.span(node))
-        if op in ("+", "*"):
+        if op in ("+", "*", "|", "^", "&"):  # in place on lists, dicts and sets: the target is changed
             self.wc.mark_augmented(statement)
         self.emit(statement)
 
@@ -469,6 +480,7 @@ class StatementLowering:
         if self.has_await(node.iter):
             raise Reject("RPL0217", "a for loop cannot iterate over an await", node.iter,
                          "assign the awaited result to a variable first, then loop over it")
+        self.refuse_set_order(node.iter, "this for loop")
         iterator = self.iteration(node.iter)
         target = self.loop_target(node.target)
         body = self.body(node.body)

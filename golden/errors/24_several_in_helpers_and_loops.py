@@ -1,4 +1,4 @@
-# Rejects (several): random.randint in a while condition, time.time() inside a dict comprehension, print() inside a for-else, and a set literal in a helper.
+# Rejects (several): random.randint in a while condition, time.time() inside a dict comprehension and print() inside a for-else (the set literal in a helper is accepted since sets became values).
 import random
 import time
 

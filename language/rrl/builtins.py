@@ -35,6 +35,8 @@ FUNCTIONS: dict[str, tuple[int, int | None, frozenset[str]]] = {
     "format": (1, 2, frozenset()),
     "divmod": (2, 2, frozenset()),
     "pow": (2, 2, frozenset()),
+    "set": (0, 1, frozenset()),
+    "frozenset": (0, 1, frozenset()),
     "map": (2, None, frozenset()),
     "filter": (2, 2, frozenset()),
     # type(x) is only good for `type(x).__name__` and isinstance-like comparisons.
@@ -65,6 +67,8 @@ STR_METHODS = frozenset(
 )
 LIST_METHODS = frozenset({"index", "count", "copy"})
 DICT_METHODS = frozenset({"get", "keys", "values", "items", "copy"})
+# Methods of set and frozenset values that do not change them.
+SET_METHODS = frozenset({"union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint", "copy"})
 # Methods of models (pydantic): model_copy(update={...}) and model_dump().
 MODEL_METHODS = frozenset({"model_copy", "model_dump"})
 # Methods of dates, times and timedeltas, of bytes, and str.encode().
@@ -81,7 +85,9 @@ VALUE_METHODS = DATETIME_METHODS | TIME_METHODS | TIMEDELTA_METHODS | BYTES_METH
 # to the changed copy, exactly where Python would have mutated it.
 MUTATING_LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"})
 MUTATING_DICT_METHODS = frozenset({"update", "pop", "popitem", "setdefault", "clear"})
-MUTATING_METHODS = MUTATING_LIST_METHODS | MUTATING_DICT_METHODS
+# set.pop() is not here: which item it takes depends on the set's order.
+MUTATING_SET_METHODS = frozenset({"add", "discard", "remove", "update", "clear"})
+MUTATING_METHODS = MUTATING_LIST_METHODS | MUTATING_DICT_METHODS | MUTATING_SET_METHODS
 # Their arguments, the union of the list and the dict method of one name (a
 # receiver's type is not known statically): name → (min positional, max
 # positional, keywords; None: any keyword).
@@ -97,10 +103,26 @@ MUTATING_SIGNATURES: dict[str, tuple[int, int, frozenset[str] | None]] = {
     "update": (0, 1, None),
     "popitem": (0, 0, frozenset()),
     "setdefault": (1, 2, frozenset()),
+    "add": (1, 1, frozenset()),
+    "discard": (1, 1, frozenset()),
 }
 assert MUTATING_SIGNATURES.keys() == MUTATING_METHODS
 
-METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS | MODEL_METHODS | MUTATING_METHODS | VALUE_METHODS
+METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS | SET_METHODS | MODEL_METHODS | MUTATING_METHODS | VALUE_METHODS
+
+# Builtins that take every item of a set whatever its order (sorted(), min()
+# and max() only without `key=`, which could tie). Everything else that
+# iterates refuses a set: its order differs between runs and runtimes.
+SET_CONSUMERS = frozenset({"len", "sorted", "min", "max", "any", "all", "set", "frozenset"})
+# The builtins that iterate their arguments in order: name → the positions of
+# the iterated arguments (from the first on; None: all of them).
+ORDERED_ITERATION: dict[str, slice] = {
+    **{name: slice(0, 1) for name in ("list", "tuple", "dict", "enumerate", "reversed", "sum")},
+    "zip": slice(0, None),
+    "map": slice(1, None),
+    "filter": slice(1, 2),
+}
+UNORDERED_SET_HELP = "a set has no deterministic order: iterate sorted(s) instead"
 
 # Class methods callable on a builtin type's name: `dict.fromkeys(keys)`.
 STATIC_METHODS = frozenset({("dict", "fromkeys"), ("datetime", "fromisoformat"), ("date", "fromisoformat"), ("bytes", "fromhex")})

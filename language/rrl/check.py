@@ -1106,7 +1106,7 @@ class _Checker:
             if func.attr not in B.METHODS:
                 self.report(
                     "RPL0315", node, f"unknown method `{func.attr}`",
-                    _did_you_mean(func.attr, B.METHODS, "RRL calls only the str, list, dict and model methods listed in docs/language.md; move other code into an action"),
+                    _did_you_mean(func.attr, B.METHODS, "RRL calls only the str, list, dict, set and model methods listed in docs/language.md; move other code into an action"),
                 )
             elif func.attr in B.MUTATING_METHODS:
                 self.check_mutation(node, func)

@@ -36,6 +36,9 @@ BINARY_OPERATORS: dict[str, Callable] = {
     "//": operator.floordiv,
     "%": operator.mod,
     "**": operator.pow,
+    "|": operator.or_,
+    "^": operator.xor,
+    "&": operator.and_,
 }
 
 COMPARE_OPERATORS: dict[str, Callable] = {
@@ -59,9 +62,50 @@ def _listed(fn: Callable) -> Callable:
     return lambda *args, **kwargs: list(fn(*args, **kwargs))
 
 
+def in_order(value: Any) -> Any:
+    """`value`, to be iterated in order: a set is refused (its order is not
+    deterministic), every other value is returned as it is."""
+    if isinstance(value, (set, frozenset)):
+        raise TypeError(f"cannot iterate over a {type(value).__name__} in a workflow: {B.UNORDERED_SET_HELP}")
+    return value
+
+
+class _OrderedOnly:
+    """A set passed where a builtin iterates in order: iterating it raises the
+    TypeError of `in_order`, at the moment the builtin iterates it."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, value: set | frozenset):
+        self.kind = type(value).__name__
+
+    def __iter__(self):
+        raise TypeError(f"cannot iterate over a {self.kind} in a workflow: {B.UNORDERED_SET_HELP}")
+
+
+def _ordered_arguments(name: str, fn: Callable) -> Callable:
+    """`fn`, refusing a set among the arguments it iterates in order (see
+    builtins.ORDERED_ITERATION and SET_CONSUMERS)."""
+    iterated = B.ORDERED_ITERATION.get(name)
+    if iterated is None and name not in ("sorted", "min", "max"):
+        return fn
+
+    def call(*args, **kwargs):
+        if name == "reversed" and len(args) == 1:
+            in_order(args[0])  # `reversed()` would not even try to iterate the stand-in
+        positions = range(len(args))[iterated] if iterated is not None else range(int("key" in kwargs and len(args) == 1))
+        args = tuple(_OrderedOnly(a) if i in positions and isinstance(a, (set, frozenset)) else a for i, a in enumerate(args))
+        return fn(*args, **kwargs)
+
+    return call
+
+
 _FUNCTIONS: dict[str, Callable] = {name: getattr(_py, name) for name in B.FUNCTIONS if name not in ("isinstance", *dates.FUNCTIONS)}
 _FUNCTIONS.update(dates.FUNCTIONS)
 _FUNCTIONS.update({name: _listed(getattr(_py, name)) for name in ("range", "enumerate", "zip", "reversed", "map", "filter")})
+_FUNCTIONS = {name: _ordered_arguments(name, fn) for name, fn in _FUNCTIONS.items()}
+# Methods that iterate their first argument in order (set methods take any iterable).
+_ORDERED_ARGUMENT_METHODS = frozenset({"join", "extend", "update"})
 
 _LISTED_METHODS = {"keys", "values", "items", "splitlines"}
 
@@ -77,6 +121,10 @@ def _method_receiver_ok(value: Any, method: str) -> bool:
         return method in B.LIST_METHODS or method in B.MUTATING_LIST_METHODS
     if isinstance(value, dict):
         return method in B.DICT_METHODS or method in B.MUTATING_DICT_METHODS
+    if isinstance(value, set):
+        return method in B.SET_METHODS or method in B.MUTATING_SET_METHODS
+    if isinstance(value, frozenset):
+        return method in B.SET_METHODS
     return method in B.MODEL_METHODS and isinstance(value, ModelRecord)
 
 
@@ -138,7 +186,7 @@ class Evaluator:
         out: list = []
         for elt in elts:
             if isinstance(elt, A.Starred):
-                out.extend(self.eval(elt.value, env))
+                out.extend(in_order(self.eval(elt.value, env)))
             else:
                 out.append(self.eval(elt, env))
         return out
@@ -238,7 +286,7 @@ class Evaluator:
         first, *rest = generators
         if items is None:
             items = self.eval(first.iter, env)
-        for item in items:
+        for item in in_order(items):
             scope = dict(env)
             self.bind(first.target, item, scope)
             if all(self.eval(cond, scope) for cond in first.ifs):
@@ -254,18 +302,23 @@ class Evaluator:
         if isinstance(func, A.Attribute):
             if isinstance(func.value, A.Name) and func.value.id not in env and (func.value.id, func.attr) in B.STATIC_METHODS:
                 static = dates.STATIC_METHODS.get((func.value.id, func.attr)) or getattr(_PY_TYPES[func.value.id], func.attr)
-                return static(*self._args(node, env), **self._kwargs(node, env))
+                args = self._args(node, env)
+                in_order(args[0] if args else None)  # `dict.fromkeys(keys)` iterates its keys
+                return static(*args, **self._kwargs(node, env))
             receiver = self.eval(func.value, env)
             if not _method_receiver_ok(receiver, func.attr):
                 raise TypeError(f"'{type(receiver).__name__}' object has no method '{func.attr}' usable in a workflow")
             if dates.receiver_ok(receiver, func.attr):
                 return dates.call_method(receiver, func.attr, self._args(node, env), self._kwargs(node, env))
-            mutates = func.attr in B.MUTATING_METHODS and isinstance(receiver, (list, dict))
+            mutates = func.attr in B.MUTATING_METHODS and isinstance(receiver, (list, dict, set))
             if mutates:
                 if not is_target(func.value):
                     raise TypeError(f"{func.attr}() changes its receiver, which must be a variable")
                 receiver = copy.copy(receiver)
-            result = getattr(receiver, func.attr)(*self._args(node, env), **self._kwargs(node, env))
+            args = self._args(node, env)
+            if func.attr in _ORDERED_ARGUMENT_METHODS and not isinstance(receiver, set) and args:
+                in_order(args[0])  # `",".join(xs)`, `xs.extend(ys)`, `d.update(pairs)`
+            result = getattr(receiver, func.attr)(*args, **self._kwargs(node, env))
             if mutates:
                 self.bind_back(func.value, receiver, env)  # the changed copy replaces the value
             return list(result) if func.attr in _LISTED_METHODS else result
@@ -321,6 +374,7 @@ class Evaluator:
             case A.Name(id=name):
                 env[name] = value
             case A.TupleExpr(elts=elts):
+                in_order(value)
                 try:
                     items = list(value)
                 except TypeError:

@@ -101,7 +101,7 @@ from . import codec
 from . import dag as D
 from . import policies as P
 from .classes import ActionNotFound, RappelTimeout
-from .evaluate import Evaluator
+from .evaluate import Evaluator, in_order
 from .limits import deep_stack
 
 DEFAULT_TIMEOUT = 300.0
@@ -493,7 +493,7 @@ class Machine:
                         return case.to
                 return node.otherwise
             case D.ForInit():
-                env[node.loop] = (list(ev.eval(node.iter, env)), 0)
+                env[node.loop] = (list(in_order(ev.eval(node.iter, env))), 0)
                 return node.next
             case D.ForNext():
                 items, index = env[node.loop]
@@ -575,7 +575,7 @@ class Machine:
     def _fork(self, region: Region, node: D.Fork | D.ForkEach) -> Any:
         items = None
         if isinstance(node, D.ForkEach):
-            items = list(self.eval.eval(node.iter, region.env))
+            items = list(in_order(self.eval.eval(node.iter, region.env)))
             for item in items:  # every target binds before any branch starts
                 self.eval.bind(node.target, item, dict(region.env))
         count = len(node.branches) if isinstance(node, D.Fork) else len(items)

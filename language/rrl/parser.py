@@ -654,6 +654,15 @@ class _ToAst(Transformer):
         left, op, right = items
         return A.BinOp(left, str(op), right, span=_span(meta))
 
+    def or_bits(self, meta, items):
+        return A.BinOp(items[0], "|", items[1], span=_span(meta))
+
+    def xor_bits(self, meta, items):
+        return A.BinOp(items[0], "^", items[1], span=_span(meta))
+
+    def and_bits(self, meta, items):
+        return A.BinOp(items[0], "&", items[1], span=_span(meta))
+
     def unary(self, meta, items):
         op, operand = items
         return A.UnaryOp(str(op), operand, span=_span(meta))

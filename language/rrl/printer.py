@@ -32,8 +32,11 @@ INDENT = "    "
 COMMENT_GAP = "  "  # between code and the comment that ends its line
 
 # Binding strength, loosest first; mirrors the expression rules of the grammar.
-_LAMBDA, _COND, _OR, _AND, _NOT, _CMP, _ARITH, _TERM, _UNARY, _POWER, _POSTFIX, _ATOM = range(12)
-_BINARY_PREC = {"+": _ARITH, "-": _ARITH, "*": _TERM, "/": _TERM, "//": _TERM, "%": _TERM, "**": _POWER}
+_LAMBDA, _COND, _OR, _AND, _NOT, _CMP, _BIT_OR, _BIT_XOR, _BIT_AND, _ARITH, _TERM, _UNARY, _POWER, _POSTFIX, _ATOM = range(15)
+_BINARY_PREC = {
+    "|": _BIT_OR, "^": _BIT_XOR, "&": _BIT_AND,
+    "+": _ARITH, "-": _ARITH, "*": _TERM, "/": _TERM, "//": _TERM, "%": _TERM, "**": _POWER,
+}
 
 
 def format_number(value: int | float) -> str:
@@ -143,9 +146,9 @@ class _Printer:
                 prec = _OR if op == "or" else _AND
                 return f" {op} ".join(self.expr(v, prec + 1) for v in values), prec
             case A.Compare(left=left, ops=ops, comparators=comparators):
-                parts = [self.expr(left, _ARITH)]
+                parts = [self.expr(left, _BIT_OR)]
                 for op, right in zip(ops, comparators):
-                    parts.append(f"{op} {self.expr(right, _ARITH)}")
+                    parts.append(f"{op} {self.expr(right, _BIT_OR)}")
                 return " ".join(parts), _CMP
             case A.Conditional(test=test, body=body, orelse=orelse):
                 return f"{self.expr(body, _OR)} if {self.expr(test, _OR)} else {self.expr(orelse, _LAMBDA)}", _COND

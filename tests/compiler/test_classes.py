@@ -321,7 +321,7 @@ def test_raising_a_class_that_is_no_exception():
     assert "error[RPL0230]: `Point` is not an exception class, so it cannot be raised" in text
 
 
-@pytest.mark.parametrize(("spec", "code"), [("(int, None)", "RPL0318"), ("(int, str) | None", "RPL0221")])
+@pytest.mark.parametrize(("spec", "code"), [("(int, None)", "RPL0318"), ("(int, str) | None", "RPL0318")])
 def test_isinstance_reads_types_as_python_does(spec: str, code: str):
     # None is a type only in a union; a tuple cannot be part of one (Python's TypeError).
     assert codes(

@@ -355,15 +355,15 @@ CASES = {
         @workflow
         class Flow(Workflow):
             async def run(self, tags: list[str]) -> list[str]:
-                return sorted(set(tags))
+                return list(set(tags))
         """,
         """
-        error[RPL0214]: set() is not supported in a workflow
-         --> app/flows.py:9:23
+        error[RPL0214]: list() would depend on the order of a set, which is not deterministic
+         --> app/flows.py:9:21
           |
-        9 |         return sorted(set(tags))
-          |                       ^^^^^^^^^
-          = help: use a list (or a dict with True values) instead; set order is not deterministic
+        9 |         return list(set(tags))
+          |                     ^^^^^^^^^
+          = help: iterate over `sorted(set(tags))` instead
         """,
     ),
     "RPL0215": (
@@ -488,15 +488,15 @@ CASES = {
         @workflow
         class Flow(Workflow):
             async def run(self, flags: int) -> int:
-                return flags | 4
+                return flags << 4
         """,
         """
-        error[RPL0221]: the `|` operator is not supported in a workflow
+        error[RPL0221]: the `<<` operator is not supported in a workflow
          --> app/flows.py:9:16
           |
-        9 |         return flags | 4
-          |                ^^^^^^^^^
-          = help: RRL has the arithmetic operators + - * / // % **; compute other operations in an @action
+        9 |         return flags << 4
+          |                ^^^^^^^^^^
+          = help: RRL has the operators + - * / // % ** | ^ &; compute other operations in an @action
         """,
     ),
     "RPL0222": (

@@ -319,7 +319,7 @@ REJECTED = {
     "return list(map(self.fmt, xs))": "RPL0210",
     "return type(x) == int": "RPL0202",
     "return next(x for x in xs)": "RPL0206",
-    "return next(iter(xs), None)": "RPL0202",
+    "return next(xs, None)": "RPL0202",
     "return isinstance(*xs)": "RPL0216",
     "return ValueError(*xs)": "RPL0216",
     "return ', '.join(*xs)": "RPL0216",
@@ -363,7 +363,7 @@ def test_lazy_iterator_and_next_messages():
     )
     assert text == expect(
         """
-        error[RPL0221]: map() returns a lazy iterator: it can only be passed directly to list(), tuple(), sorted(), sum(), dict() or str.join(), or as the only argument of min() or max()
+        error[RPL0221]: map() returns a lazy iterator: it can only be unpacked into names, passed directly to list(), tuple(), set(), sorted(), sum(), dict() or str.join(), or as the only argument of min() or max()
          --> app/flows.py:9:17
           |
         9 |         names = map(str, xs)

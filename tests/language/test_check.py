@@ -125,8 +125,8 @@ PINNED = [
         ],
     ),
     (
-        "workflow W(ids: list[str]) -> list[str]:\n    more = ids.add(\"x\")\n    return more\n",
-        [("error", "RPL0315", 2, 12, "unknown method `add`", "RRL calls only the str, list, dict and model methods listed in docs/language.md; move other code into an action")],
+        "workflow W(ids: list[str]) -> list[str]:\n    more = ids.push(\"x\")\n    return more\n",
+        [("error", "RPL0315", 2, 12, "unknown method `push`", "RRL calls only the str, list, dict, set and model methods listed in docs/language.md; move other code into an action")],
     ),
     (
         "workflow W(id: str) -> str:\n    user = fetch(id=id)\n    return user\n",

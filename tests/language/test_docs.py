@@ -88,7 +88,7 @@ def test_functions_table_matches_builtins():
 
 
 def _methods_table(header: str) -> dict[str, set[str]]:
-    return {receiver.strip("`"): set(re.findall(r"`(\w+)`", methods)) for receiver, methods in _table_rows(LANGUAGE, header)}
+    return {receiver.replace("`", ""): set(re.findall(r"`(\w+)`", methods)) for receiver, methods in _table_rows(LANGUAGE, header)}
 
 
 def test_methods_table_matches_builtins():
@@ -96,11 +96,14 @@ def test_methods_table_matches_builtins():
         "str": set(B.STR_METHODS | B.ENCODE_METHODS), "list": set(B.LIST_METHODS), "dict": set(B.DICT_METHODS), "model": set(B.MODEL_METHODS),
         "datetime": set(B.DATETIME_METHODS), "date": set(B.DATE_METHODS), "time": set(B.TIME_METHODS),
         "timedelta": set(B.TIMEDELTA_METHODS), "bytes": set(B.BYTES_METHODS),
+        "set, frozenset": set(B.SET_METHODS),
     }
 
 
 def test_changing_methods_table_matches_builtins():
-    assert _methods_table("| receiver | changing methods |") == {"list": set(B.MUTATING_LIST_METHODS), "dict": set(B.MUTATING_DICT_METHODS)}
+    assert _methods_table("| receiver | changing methods |") == {
+        "list": set(B.MUTATING_LIST_METHODS), "dict": set(B.MUTATING_DICT_METHODS), "set": set(B.MUTATING_SET_METHODS),
+    }
 
 
 def test_class_methods_are_documented():

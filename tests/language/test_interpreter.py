@@ -558,3 +558,24 @@ UNPACKING_ERRORS = {
 @pytest.mark.parametrize("body", UNPACKING_ERRORS.values(), ids=UNPACKING_ERRORS.keys())
 def test_unpacking_fails_with_pythons_errors(body: str):
     assert_runs_like_python(body)
+
+
+def test_sets_change_in_place_and_combine_but_never_iterate_in_order():
+    body = (
+        "    s = set([3, 1])\n    t = s\n    s.add(2)\n    s.discard(3)\n    s.discard(9)\n    u = frozenset([2, 5])\n"
+        "    return [sorted(s), sorted(t), sorted(s | u), sorted(s & u), sorted(s - u), sorted(s ^ u), 2 in s, len(u),\n"
+        "            s.issubset(set([1, 2, 4])), sorted(u.union([7])), min(u), any(set([0]))]\n"
+    )
+    assert run(body)[0] == [[1, 2], [1, 3], [1, 2, 5], [2], [1], [1, 5], True, 2, True, [2, 5, 7], 2, False]
+    message = "cannot iterate over a set in a workflow: a set has no deterministic order: iterate sorted(s) instead"
+    for use in ("for x in set([1]):\n        pass\n", "xs = list(set([1]))\n", "xs = [x for x in set([1])]\n",
+                "a, b = set([1, 2])\n", "xs = sorted(set([1]), key=str)\n", "xs = ','.join(set(['a']))\n"):
+        with pytest.raises(TypeError, match=re.escape(message)):
+            run(f"    {use}    return 0\n")
+    with pytest.raises(TypeError, match="'set' object has no method 'pop' usable in a workflow"):
+        run("    s = set([1])\n    s.pop()\n    return s\n")
+
+
+def test_dicts_merge_with_the_or_operator():
+    value, _ = run("    d = {'a': 1, 'b': 2}\n    e = d\n    d = d | {'b': 3, 'c': 4}\n    return [d, e, 6 | 1, 6 & 3, 6 ^ 3, True | False]\n")
+    assert value == [{"a": 1, "b": 3, "c": 4}, {"a": 1, "b": 2}, 7, 2, 5, True]

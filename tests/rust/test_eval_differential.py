@@ -174,6 +174,9 @@ VARIABLES: dict[str, st.SearchStrategy] = {
     "box": boxes,
     "batch": batches,
     "nest": st.dictionaries(st.sampled_from(["a", "b", "c"]), int_lists, max_size=3),
+    # small ints: Python's hash order is then their order, as the codec's (a set's repr shows it)
+    "ss": st.sets(st.integers(0, 7), max_size=4),
+    "fs": st.frozensets(st.integers(0, 7), max_size=3),
     "c": colors,
     "lv": levels,
     "sh": shapes,
@@ -210,6 +213,7 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
     sub = expressions(depth - 1)
     name = st.sampled_from(NAMES)
     small = st.sampled_from(["0", "1", "2", "-1", "3", "-2", "j", "None"])
+    operands = st.sampled_from(["i", "j", "b", "x", "d", "n", "ss", "1", "True"])  # `|` of two sets is ordered by sorted() only
 
     def form(template: str, **parts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         return st.fixed_dictionaries(parts).map(lambda chosen: template.format(**chosen))
@@ -244,6 +248,13 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
         form("range({a})", a=small),
         form("sorted({a}, key=lambda e: {key}, reverse={r})", a=sub, key=st.sampled_from(["-e", "e", "str(e)", "len(e)", "(e is None, e)"]), r=st.sampled_from(["True", "False"])),
         form("list(map(lambda e: e * 2, {a}))", a=sub),
+        # sets: what is computed goes through sorted() or len(), since Rust keeps a set's insertion order
+        form("sorted({a} {op} {b})", a=sub, b=sub, op=st.sampled_from(["|", "&", "^", "-"])),
+        form("({a} {op} {b})", a=operands, b=operands, op=st.sampled_from(["|", "&", "^"])),
+        form("{f}({a})", f=st.sampled_from(["set", "frozenset"]), a=sub),
+        form("len({f}({a}))", f=st.sampled_from(["set", "frozenset"]), a=sub),
+        form("sorted(({a}).{m}({b}))", a=sub, m=st.sampled_from(["union", "intersection", "difference", "symmetric_difference", "copy"]), b=sub),
+        form("({a}).{m}({b})", a=sub, m=st.sampled_from(["issubset", "issuperset", "isdisjoint"]), b=sub),
         form("list(filter(lambda e: e, {a}))", a=sub),
         form("({a}).{m}()", a=sub, m=st.sampled_from(["upper", "lower", "strip", "split", "title", "isdigit", "splitlines", "copy", "keys", "values", "items", "model_dump", "casefold"])),
         form("({a}).{m}({b})", a=sub, m=st.sampled_from(["split", "join", "count", "index", "startswith", "find", "get", "replace", "zfill", "removeprefix", "partition"]), b=sub),
@@ -296,6 +307,7 @@ CHANGES = [
     "[1].append({a})", "item.tags.pop({k})", "batch.items.append({a})", "batch.items.sort()", "nest[{a}].append({k})",
     "nest['a'].extend({a})", "nest.setdefault({a}, []).append(1)", "d[{a}].append({k})", "box.label.upper()",
     "xs.append(xs.pop())", "ns.insert({k}, ns.pop({k}))", "ns.sort(key=lambda e: {a})",
+    "ss.add({a})", "ss.discard({a})", "ss.remove({a})", "ss.update({a})", "ss.clear()", "fs.add({a})", "ss.pop()",
 ]
 TARGETS = [
     "xs[{k}]", "ns[{k}]", "d[{a}]", "xs[{k}:{k2}]", "ns[::2]", "(s, t)", "(s, *xs)", "(i, j, *ns)",

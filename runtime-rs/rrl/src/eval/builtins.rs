@@ -10,8 +10,8 @@ use num_traits::{Pow, Zero};
 use crate::value::compare::{self, Order};
 use crate::value::decimal;
 use crate::value::{
-    BuiltinException, BuiltinType, Dict, Exception, Function, Int, Key, Lambda, Outcome, Str, Type,
-    Value, float, repr, text, unicode,
+    BuiltinException, BuiltinType, Dict, Exception, Function, Int, Key, Lambda, Outcome, Set, Str,
+    Type, Value, float, repr, text, unicode,
 };
 
 use super::format;
@@ -60,6 +60,8 @@ pub const FUNCTIONS: &[&str] = &[
     "pow",
     "map",
     "filter",
+    "set",
+    "frozenset",
     "type",
     // Dates, times and hashes (eval::dates).
     "datetime",
@@ -96,8 +98,25 @@ pub fn call(callee: &Value, args: Vec<Value>, invoke: &mut dyn Invoke) -> Outcom
 }
 
 /// The items of an iterable, as `for` sees them: a str's characters, a
-/// dict's keys, bytes as ints, a model's `(name, value)` pairs.
+/// dict's keys, bytes as ints, a model's `(name, value)` pairs. A set is
+/// refused: its order is not deterministic (language/rrl/builtins.py,
+/// `SET_CONSUMERS`, names the builtins that take a set's items anyway).
 pub fn iterate(value: &Value) -> Outcome<Vec<Value>> {
+    if let Value::Set(_) | Value::FrozenSet(_) = value {
+        return Err(type_error(format!(
+            "cannot iterate over a {} in a workflow: {UNORDERED_SET_HELP}",
+            value.type_name()
+        )));
+    }
+    unordered_items(value)
+}
+
+/// What a workflow should do instead of iterating a set.
+pub const UNORDERED_SET_HELP: &str = "a set has no deterministic order: iterate sorted(s) instead";
+
+/// The items of an iterable, a set's included, for a consumer whose result
+/// does not depend on their order (`sorted`, `any`, `set`, ...).
+pub fn unordered_items(value: &Value) -> Outcome<Vec<Value>> {
     Ok(match unwrap_enum(value) {
         Value::List(items) | Value::Tuple(items) => items.to_vec(),
         Value::Str(text) => text
@@ -253,9 +272,14 @@ pub fn call_builtin(
                     args.len()
                 )));
             }
-            let items = iterate(&args[0])?;
             check_keywords(name, &kwargs, &["key", "reverse"])?;
             let key = keyword(&kwargs, "key").filter(|key| !matches!(key, Value::None));
+            // A key could tie two items of a set, whose order would then show.
+            let items = if keyword(&kwargs, "key").is_some() {
+                iterate(&args[0])?
+            } else {
+                unordered_items(&args[0])?
+            };
             let reverse = keyword(&kwargs, "reverse").is_some_and(ops::truthy);
             sort(items, key, reverse, invoke).map(Value::list)
         }
@@ -269,11 +293,14 @@ pub fn call_builtin(
             }
             let value = args[0].clone();
             match unwrap_enum(&value) {
-                Value::Set(_) | Value::FrozenSet(_) | Value::Record(_) => Err(type_error(format!(
+                Value::Record(_) => Err(type_error(format!(
                     "'{}' object is not reversible",
                     value.type_name()
                 ))),
-                Value::List(_)
+                // A set is refused by `iterate`: it has no order to reverse.
+                Value::Set(_)
+                | Value::FrozenSet(_)
+                | Value::List(_)
                 | Value::Tuple(_)
                 | Value::Str(_)
                 | Value::Bytes(_)
@@ -422,12 +449,25 @@ pub fn call_builtin(
         }
         "any" | "all" => {
             check_keywords(name, &kwargs, &[])?;
-            let items = iterate(&exactly_one(name, &args)?)?;
+            let items = unordered_items(&exactly_one(name, &args)?)?;
             Ok(Value::Bool(if name == "any" {
                 items.iter().any(ops::truthy)
             } else {
                 items.iter().all(ops::truthy)
             }))
+        }
+        "set" | "frozenset" => {
+            check_keywords(name, &kwargs, &[])?;
+            arity(name, &args, 0, 1)?;
+            let set = match args.first() {
+                Some(iterable) => set_of(iterable)?,
+                None => Set::new(),
+            };
+            Ok(if name == "set" {
+                Value::Set(Arc::new(set))
+            } else {
+                Value::FrozenSet(Arc::new(set))
+            })
         }
         "repr" => {
             check_keywords(name, &kwargs, &[])?;
@@ -521,6 +561,15 @@ pub fn call_builtin(
             format!("name '{other}' is not defined"),
         )),
     }
+}
+
+/// The items of an iterable as a set: `set(xs)`, `s.union(xs)`.
+pub fn set_of(iterable: &Value) -> Outcome<Set> {
+    let mut set = Set::new();
+    for item in unordered_items(iterable)? {
+        set.insert(Key::new(item)?);
+    }
+    Ok(set)
 }
 
 /// `len(value)`.
@@ -743,7 +792,8 @@ fn extreme(
                 "{name} expected at least 1 argument, got 0"
             )));
         }
-        [iterable] => iterate(iterable)?,
+        [iterable] if keyword(kwargs, "key").is_some() => iterate(iterable)?,
+        [iterable] => unordered_items(iterable)?,
         several => {
             if default.is_some() {
                 return Err(type_error(format!(

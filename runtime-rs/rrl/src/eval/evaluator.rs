@@ -771,6 +771,9 @@ impl Evaluator {
 
     /// `a, *rest, b = value`, with Python's messages.
     fn unpack(&self, elts: &[Expr], value: Value, env: &mut Env) -> Outcome<()> {
+        if let Value::Set(_) | Value::FrozenSet(_) = value {
+            iterate(&value)?; // refused with its own message: a set has no order to unpack in
+        }
         let items = iterate(&value).map_err(|_| {
             type_error(format!(
                 "cannot unpack non-iterable {} object",

@@ -9,13 +9,13 @@ use std::sync::Arc;
 use crate::value::class::RecordKind;
 use crate::value::compare;
 use crate::value::{
-    BuiltinException, Dict, Exception, Key, Outcome, Record, Str, Value, repr, text, unicode,
+    BuiltinException, Dict, Exception, Key, Outcome, Record, Set, Str, Value, repr, text, unicode,
 };
 
-use super::builtins::{Invoke, index_arg, iterate, sort, ssize_arg};
+use super::builtins::{Invoke, index_arg, iterate, set_of, sort, ssize_arg};
 use super::dates;
 use super::format;
-use super::ops::{self, slice_bounds, slice_index, type_error, unwrap_enum};
+use super::ops::{self, BinaryOp, slice_bounds, slice_index, type_error, unwrap_enum};
 
 /// What a method call gives: its result and, for a changing method, the
 /// changed copy of its receiver.
@@ -85,12 +85,25 @@ pub const CHANGING_LIST_METHODS: &[&str] = &[
     "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
 ];
 pub const CHANGING_DICT_METHODS: &[&str] = &["update", "pop", "popitem", "setdefault", "clear"];
+pub const SET_METHODS: &[&str] = &[
+    "union",
+    "intersection",
+    "difference",
+    "symmetric_difference",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "copy",
+];
+/// `set.pop()` is not one: which item it takes depends on the set's order.
+pub const CHANGING_SET_METHODS: &[&str] = &["add", "discard", "remove", "update", "clear"];
 
 /// Whether calling `name` on `receiver` changes it (and so rebinds its variable).
 pub fn changes_receiver(receiver: &Value, name: &str) -> bool {
     match receiver {
         Value::List(_) => CHANGING_LIST_METHODS.contains(&name),
         Value::Dict(_) => CHANGING_DICT_METHODS.contains(&name),
+        Value::Set(_) => CHANGING_SET_METHODS.contains(&name),
         _ => false,
     }
 }
@@ -102,6 +115,8 @@ pub fn usable(receiver: &Value, name: &str) -> bool {
         Value::Tuple(_) => LIST_METHODS.contains(&name) && name != "copy",
         Value::List(_) => LIST_METHODS.contains(&name) || CHANGING_LIST_METHODS.contains(&name),
         Value::Dict(_) => DICT_METHODS.contains(&name) || CHANGING_DICT_METHODS.contains(&name),
+        Value::Set(_) => SET_METHODS.contains(&name) || CHANGING_SET_METHODS.contains(&name),
+        Value::FrozenSet(_) => SET_METHODS.contains(&name),
         Value::Record(record) => {
             record.class.kind == RecordKind::Model && MODEL_METHODS.contains(&name)
         }
@@ -156,6 +171,16 @@ fn arity(owner: &str, name: &str) -> Arity {
             "join" | "partition" | "removeprefix" | "removesuffix" | "rpartition" | "zfill",
         ) => Arity::One,
         ("list" | "tuple", "append" | "count" | "extend" | "remove") => Arity::One,
+        (
+            "set" | "frozenset",
+            "add"
+            | "discard"
+            | "remove"
+            | "issubset"
+            | "issuperset"
+            | "isdisjoint"
+            | "symmetric_difference",
+        ) => Arity::One,
         ("str", "center" | "ljust" | "rjust") => Arity::Expected(1, 2),
         ("str", "lstrip" | "rstrip" | "strip") | ("list", "pop") | ("dict", "update") => {
             Arity::Expected(0, 1)
@@ -267,11 +292,87 @@ pub fn call_method(
             sequence_method(receiver, items, name, &args, &kwargs)
         }
         Value::Dict(dict) => dict_method(dict, name, args, kwargs),
+        Value::Set(set) | Value::FrozenSet(set) => set_method(receiver, set, name, &args, &kwargs),
         Value::Record(record) => model_method(record, name, &args, &kwargs),
         _ => Err(type_error(format!(
             "'{}' object has no method '{name}' usable in a workflow",
             receiver.type_name()
         ))),
+    }
+}
+
+/// The methods of sets; the changing ones only reach here for a `set`.
+fn set_method(
+    receiver: &Value,
+    set: &Set,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(Str, Value)],
+) -> Outcome<Called> {
+    let owner = receiver.type_name();
+    arguments(owner, name, args, kwargs, &[])?;
+    let like_receiver = |items: Set| {
+        if matches!(receiver, Value::Set(_)) {
+            Value::Set(Arc::new(items))
+        } else {
+            Value::FrozenSet(Arc::new(items))
+        }
+    };
+    let changed = |items: Set| Called::changed(Value::None, Value::Set(Arc::new(items)));
+    match name {
+        "add" | "discard" | "remove" => {
+            let key = Key::new(args[0].clone())?;
+            let mut items = set.clone();
+            match name {
+                "add" => {
+                    items.insert(key);
+                }
+                "discard" => {
+                    items.remove(&key);
+                }
+                _ if !items.remove(&key) => {
+                    return Err(Exception::builtin(
+                        BuiltinException::KeyError,
+                        vec![key.into_value()],
+                    ));
+                }
+                _ => {}
+            }
+            changed(items)
+        }
+        "clear" => changed(Set::new()),
+        "update" => {
+            let mut items = set.clone();
+            for other in args {
+                for key in set_of(other)?.iter() {
+                    items.insert(key.clone());
+                }
+            }
+            changed(items)
+        }
+        "copy" => Called::value(like_receiver(set.clone())),
+        "union" | "intersection" | "difference" | "symmetric_difference" => {
+            let operator = match name {
+                "union" => BinaryOp::BitOr,
+                "intersection" => BinaryOp::BitAnd,
+                "difference" => BinaryOp::Sub,
+                _ => BinaryOp::BitXor,
+            };
+            let mut items = set.clone();
+            for other in args {
+                items = ops::combine_sets(operator, &items, &set_of(other)?);
+            }
+            Called::value(like_receiver(items))
+        }
+        _ => {
+            let other = set_of(&args[0])?;
+            let answer = match name {
+                "issubset" => set.iter().all(|k| other.contains_key(k)),
+                "issuperset" => other.iter().all(|k| set.contains_key(k)),
+                _ => !set.iter().any(|k| other.contains_key(k)),
+            };
+            Called::value(Value::Bool(answer))
+        }
     }
 }
 
@@ -685,7 +786,12 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
         }
         "join" => {
             arguments("str", name, args, kwargs, &[])?;
-            let items = iterate(&args[0]).map_err(|_| type_error("can only join an iterable"))?;
+            let items = match &args[0] {
+                set @ (Value::Set(_) | Value::FrozenSet(_)) => iterate(set)?, // refused: no order
+                iterable => {
+                    iterate(iterable).map_err(|_| type_error("can only join an iterable"))?
+                }
+            };
             let mut parts = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
                 match unwrap_enum(item) {

@@ -19,6 +19,9 @@ pub enum BinaryOp {
     FloorDiv,
     Mod,
     Pow,
+    BitOr,
+    BitXor,
+    BitAnd,
 }
 
 impl BinaryOp {
@@ -31,6 +34,9 @@ impl BinaryOp {
             "//" => BinaryOp::FloorDiv,
             "%" => BinaryOp::Mod,
             "**" => BinaryOp::Pow,
+            "|" => BinaryOp::BitOr,
+            "^" => BinaryOp::BitXor,
+            "&" => BinaryOp::BitAnd,
             _ => return None,
         })
     }
@@ -44,6 +50,9 @@ impl BinaryOp {
             BinaryOp::FloorDiv => "//",
             BinaryOp::Mod => "%",
             BinaryOp::Pow => "**",
+            BinaryOp::BitOr => "|",
+            BinaryOp::BitXor => "^",
+            BinaryOp::BitAnd => "&",
         }
     }
 }
@@ -162,6 +171,9 @@ fn as_float(value: &Value) -> Option<Outcome<f64>> {
 /// `a <op> b`.
 pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Outcome {
     let (x, y) = (unwrap_enum(a), unwrap_enum(b));
+    if matches!(op, BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::BitAnd) {
+        return bitwise(op, x, y).unwrap_or_else(|| Err(unsupported(op, a, b)));
+    }
     if let (Some(m), Some(n)) = (as_int(x), as_int(y)) {
         return int_binary(op, &m, &n);
     }
@@ -189,7 +201,73 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Outcome {
         BinaryOp::Div | BinaryOp::FloorDiv => {
             timedelta_binary(op, x, y).unwrap_or_else(|| Err(unsupported(op, a, b)))
         }
-        BinaryOp::Pow => Err(unsupported(op, a, b)),
+        BinaryOp::Pow | BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::BitAnd => {
+            Err(unsupported(op, a, b))
+        }
+    }
+}
+
+/// `|`, `^`, `&`: bitwise on ints (on two bools, a bool); union, symmetric
+/// difference and intersection of sets; `|` merges two dicts. None when
+/// Python has no such operation.
+fn bitwise(op: BinaryOp, x: &Value, y: &Value) -> Option<Outcome> {
+    let result = match (x, y) {
+        (Value::Bool(p), Value::Bool(q)) => Value::Bool(match op {
+            BinaryOp::BitOr => p | q,
+            BinaryOp::BitXor => p ^ q,
+            _ => p & q,
+        }),
+        (Value::Set(p) | Value::FrozenSet(p), Value::Set(q) | Value::FrozenSet(q)) => {
+            let combined = Arc::new(combine_sets(op, p, q));
+            if matches!(x, Value::Set(_)) {
+                Value::Set(combined)
+            } else {
+                Value::FrozenSet(combined)
+            }
+        }
+        (Value::Dict(p), Value::Dict(q)) if op == BinaryOp::BitOr => {
+            let mut merged = Dict::clone(p);
+            for (key, value) in q.iter() {
+                merged.insert(key.clone(), value.clone());
+            }
+            Value::Dict(Arc::new(merged))
+        }
+        _ => {
+            let (m, n) = (as_int(x)?, as_int(y)?);
+            Value::Int(match (op, &m, &n) {
+                (BinaryOp::BitOr, Int::Small(p), Int::Small(q)) => Int::Small(p | q),
+                (BinaryOp::BitXor, Int::Small(p), Int::Small(q)) => Int::Small(p ^ q),
+                (_, Int::Small(p), Int::Small(q)) => Int::Small(p & q),
+                (BinaryOp::BitOr, ..) => Int::from_big(m.to_big() | n.to_big()),
+                (BinaryOp::BitXor, ..) => Int::from_big(m.to_big() ^ n.to_big()),
+                _ => Int::from_big(m.to_big() & n.to_big()),
+            })
+        }
+    };
+    Some(Ok(result))
+}
+
+/// The set operators, which the set methods share: `|` union, `^` symmetric
+/// difference, `&` intersection and `-` difference.
+pub fn combine_sets(op: BinaryOp, p: &Set, q: &Set) -> Set {
+    match op {
+        BinaryOp::BitOr => p.iter().chain(q.iter()).cloned().collect(),
+        BinaryOp::BitAnd => p
+            .iter()
+            .filter(|key| q.contains_key(key))
+            .cloned()
+            .collect(),
+        BinaryOp::BitXor => p
+            .iter()
+            .filter(|key| !q.contains_key(key))
+            .chain(q.iter().filter(|key| !p.contains_key(key)))
+            .cloned()
+            .collect(),
+        _ => p
+            .iter()
+            .filter(|key| !q.contains_key(key))
+            .cloned()
+            .collect(),
     }
 }
 
@@ -210,6 +288,10 @@ fn int_binary(op: BinaryOp, m: &Int, n: &Int) -> Outcome {
                 .1
         }
         BinaryOp::Pow => return int_pow(m, n),
+        BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::BitAnd => {
+            return bitwise(op, &Value::Int(m.clone()), &Value::Int(n.clone()))
+                .unwrap_or_else(|| Err(type_error("bitwise operands must be ints")));
+        }
     }))
 }
 
@@ -288,6 +370,12 @@ fn float_binary(op: BinaryOp, x: f64, y: f64) -> Outcome {
         }
         BinaryOp::Mod => float::modulo(x, y).ok_or_else(|| zero_division("float modulo"))?,
         BinaryOp::Pow => return float_pow_result(float::pow(x, y)),
+        BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::BitAnd => {
+            return Err(type_error(format!(
+                "unsupported operand type(s) for {}: 'float' and 'float'",
+                op.symbol()
+            )));
+        }
     }))
 }
 
@@ -390,15 +478,11 @@ fn multiply(x: &Value, y: &Value, a: &Value, b: &Value) -> Outcome {
 fn subtract(x: &Value, y: &Value) -> Option<Outcome> {
     match (x, y) {
         (Value::Set(p) | Value::FrozenSet(p), Value::Set(q) | Value::FrozenSet(q)) => {
-            let difference: Set = p
-                .iter()
-                .filter(|key| !q.contains_key(key))
-                .cloned()
-                .collect();
+            let difference = Arc::new(combine_sets(BinaryOp::Sub, p, q));
             Some(Ok(if matches!(x, Value::Set(_)) {
-                Value::Set(Arc::new(difference))
+                Value::Set(difference)
             } else {
-                Value::FrozenSet(Arc::new(difference))
+                Value::FrozenSet(difference)
             }))
         }
         _ => timedelta_binary(BinaryOp::Sub, x, y),

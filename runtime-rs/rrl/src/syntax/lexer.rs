@@ -84,7 +84,7 @@ pub enum Mode {
 // Longest first: the order lark tries fixed-string terminals in.
 const OPERATORS: &[&str] = &[
     "**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]",
-    "{", "}", ",", ":", ".", "|",
+    "{", "}", ",", ":", ".", "|", "&", "^",
 ];
 
 /// Added to a bad dedent's help when a line up to it is indented with a tab.

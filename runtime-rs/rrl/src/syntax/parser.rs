@@ -598,9 +598,12 @@ const P_OR: u8 = 1;
 const P_AND: u8 = 2;
 const P_NOT: u8 = 3;
 const P_CMP: u8 = 4;
-const P_ARITH: u8 = 5;
-const P_TERM: u8 = 6;
-const P_FACTOR: u8 = 7;
+const P_BIT_OR: u8 = 5;
+const P_BIT_XOR: u8 = 6;
+const P_BIT_AND: u8 = 7;
+const P_ARITH: u8 = 8;
+const P_TERM: u8 = 9;
+const P_FACTOR: u8 = 10;
 
 /// The words that, right after a block, are keywords wherever they stand:
 /// what may continue a statement or start a declaration.
@@ -2171,6 +2174,9 @@ impl<'a> Parser<'a> {
                 Tok::Word(w) if w == "and" => P_AND,
                 Tok::Word(w) if matches!(w.as_str(), "in" | "not" | "is") => P_CMP,
                 Tok::Op("==" | "!=" | "<" | "<=" | ">" | ">=") => P_CMP,
+                Tok::Op("|") => P_BIT_OR,
+                Tok::Op("^") => P_BIT_XOR,
+                Tok::Op("&") => P_BIT_AND,
                 Tok::Op("+" | "-") => P_ARITH,
                 Tok::Op("*" | "/" | "//" | "%") => P_TERM,
                 _ => return Ok(left),
@@ -2193,7 +2199,7 @@ impl<'a> Parser<'a> {
                 P_CMP => {
                     let mut rest = Vec::new();
                     while let Some(op) = self.comparison_op()? {
-                        rest.push((op, self.operation(P_ARITH)?));
+                        rest.push((op, self.operation(P_BIT_OR)?));
                     }
                     Expr::new(
                         ExprKind::Compare(Box::new(left), rest),

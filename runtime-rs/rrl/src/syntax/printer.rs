@@ -28,15 +28,21 @@ const OR: u8 = 2;
 const AND: u8 = 3;
 const NOT: u8 = 4;
 const CMP: u8 = 5;
-const ARITH: u8 = 6;
-const TERM: u8 = 7;
-const UNARY: u8 = 8;
-const POWER: u8 = 9;
-const POSTFIX: u8 = 10;
-const ATOM: u8 = 11;
+const BIT_OR: u8 = 6;
+const BIT_XOR: u8 = 7;
+const BIT_AND: u8 = 8;
+const ARITH: u8 = 9;
+const TERM: u8 = 10;
+const UNARY: u8 = 11;
+const POWER: u8 = 12;
+const POSTFIX: u8 = 13;
+const ATOM: u8 = 14;
 
 fn binary_prec(op: &str) -> u8 {
     match op {
+        "|" => BIT_OR,
+        "^" => BIT_XOR,
+        "&" => BIT_AND,
         "+" | "-" => ARITH,
         "**" => POWER,
         _ => TERM,
@@ -351,9 +357,9 @@ impl<'l> Printer<'l> {
                 (texts.join(&format!(" {op} ")), prec)
             }
             ExprKind::Compare(left, rest) => {
-                let mut parts = vec![self.expr(left, ARITH)?];
+                let mut parts = vec![self.expr(left, BIT_OR)?];
                 for (op, right) in rest {
-                    parts.push(format!("{op} {}", self.expr(right, ARITH)?));
+                    parts.push(format!("{op} {}", self.expr(right, BIT_OR)?));
                 }
                 (parts.join(" "), CMP)
             }

@@ -881,6 +881,12 @@ pub fn arithmetic(op: BinaryOp, a: &Decimal, b: &Decimal) -> Outcome<Decimal> {
         BinaryOp::FloorDiv => floor_divide(a, b, false),
         BinaryOp::Mod => floor_divide(a, b, true),
         BinaryOp::Pow => power(a, b),
+        BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::BitAnd => {
+            Err(crate::eval::ops::type_error(format!(
+                "unsupported operand type(s) for {}: 'decimal.Decimal' and 'decimal.Decimal'",
+                op.symbol()
+            )))
+        }
     }
 }
 

@@ -152,6 +152,11 @@ impl Set {
         self.items.contains(key)
     }
 
+    /// Remove an item; false when it was not there.
+    pub fn remove(&mut self, key: &Key) -> bool {
+        self.items.shift_remove(key)
+    }
+
     /// `value in s`: TypeError for an unhashable value.
     pub fn contains(&self, value: &Value) -> Outcome<bool> {
         check_hashable(value)?;
