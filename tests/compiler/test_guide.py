@@ -18,15 +18,28 @@ from .support import compile_text
 ROOT = Path(__file__).resolve().parents[2]
 
 # The module every example runs in: `run()` takes `xs`, `d` and `name`, next to an
-# action `step`, a helper method `double`, a module function and the modules the
-# refused rows call.
+# action `step`, a helper method `double`, a module function, an enum, a NamedTuple
+# and the modules the rows call.
 MODULE = """
 import datetime
+import enum
+import hashlib
+import json
 import os
 import random
 import time
+from typing import NamedTuple
 
 from rappel import BackoffPolicy, RetryPolicy
+
+
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Point(NamedTuple):
+    x: int
 
 
 def _module_function(s: str) -> str:
