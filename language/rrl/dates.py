@@ -29,9 +29,10 @@ _ISO_DATE = re.compile(_DATE, re.ASCII)
 
 
 def _tp_name(value: Any) -> str:
-    """The name of the value's class in CPython's messages: `datetime.date`, `int`."""
+    """The name of the value's class in CPython's messages: `datetime.date`,
+    `decimal.Decimal` (C types name their module), `int`."""
     cls = type(value)
-    return f"datetime.{cls.__name__}" if cls.__module__ == "datetime" else cls.__name__
+    return f"{cls.__module__}.{cls.__name__}" if cls.__module__ in ("datetime", "decimal") else cls.__name__
 
 
 def _timezone(tzinfo: Any) -> dt.timezone | None:
