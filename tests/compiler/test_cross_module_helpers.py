@@ -33,7 +33,7 @@ from rappel import RetryPolicy, Workflow, action
 
 
 @action
-async def xmod_send_note(to: str, text: str) -> str:
+async def send_note(to: str, text: str) -> str:
     return to + text
 
 
@@ -44,7 +44,7 @@ class Base(Workflow):
         return "hello " + name
 
     async def notify(self, to: str) -> str:
-        return await self.run_action(xmod_send_note(to=to, text=self.greeting(to)), retry=self.retry_policy)
+        return await self.run_action(send_note(to=to, text=self.greeting(to)), retry=self.retry_policy)
 '''
 
 FLOWS = '''
@@ -62,8 +62,9 @@ class Signup(Base):
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch):
-    """A package `xmod_app` with the given modules, importable from tmp_path."""
+def project(tmp_path: Path, monkeypatch, isolated_registry):
+    """A package `xmod_app` with the given modules, importable from tmp_path; the
+    actions they register leave with them."""
     made: list[str] = []
 
     def make(**modules: str) -> Path:
@@ -91,7 +92,7 @@ def test_an_imported_function_and_a_base_class_of_another_module_compile_from_so
     source, result = _compile_file(package, "flows")
     assert not result.diagnostics, rrl.render_all(result.diagnostics, source)
     text = rrl.print_program(result.programs["Signup"])
-    assert "action xmod_send_note(to: str, text: str) -> str from xmod_app.base" in text
+    assert "action send_note(to: str, text: str) -> str from xmod_app.base" in text
     assert "fn normalize(s: str) -> str:" in text and "fn _words(s: str) -> list[str]:" in text
     assert 'const SEPARATOR = "-"' in text
     assert "retry(attempts=5)" in text
