@@ -457,27 +457,48 @@ fn cannot_start(url: &str, python: &Path) {
         .spawn()
         .expect("start-workers runs");
     let stderr = child.stderr.take().expect("its stderr");
+    let (sender, received) = std::sync::mpsc::channel::<String>();
     let reader = std::thread::spawn(move || {
-        std::io::BufReader::new(stderr)
+        for line in std::io::BufReader::new(stderr)
             .lines()
             .map_while(Result::ok)
-            .collect::<Vec<String>>()
+        {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
     });
-    // Long enough for several restarts in a tight loop; the backoff allows two.
-    std::thread::sleep(Duration::from_secs(4));
+    let is_report = |line: &str| line.contains("could not start (exit status 2");
+    // The first report comes once Python has failed to import the module, which a
+    // loaded machine can make slow; the window that counts restarts opens there.
+    let mut lines = Vec::new();
+    let first_report_by = std::time::Instant::now() + Duration::from_secs(120);
+    while !lines.iter().any(|line: &String| is_report(line)) {
+        let left = first_report_by.saturating_duration_since(std::time::Instant::now());
+        match received.recv_timeout(left) {
+            Ok(line) => lines.push(line),
+            Err(_) => break,
+        }
+    }
+    // A tight loop would restart many times in this window; the backoff (2 s, then
+    // doubling) allows two more at most.
+    let window_ends = std::time::Instant::now() + Duration::from_secs(4);
+    while let Ok(line) =
+        received.recv_timeout(window_ends.saturating_duration_since(std::time::Instant::now()))
+    {
+        lines.push(line);
+    }
+    let reports = lines.iter().filter(|line| is_report(line)).count();
     signal(&child, "TERM");
     let status = child.wait().expect("wait");
-    let lines = reader.join().expect("the reader");
+    reader.join().expect("the reader");
+    lines.extend(received.try_iter());
     let text = lines.join("\n");
     assert!(status.success(), "{status}\n{text}");
     assert!(
         text.contains("cannot import RAPPEL_USER_MODULE='no_such_module_here'"),
         "{text}"
     );
-    let reports = lines
-        .iter()
-        .filter(|line| line.contains("could not start (exit status 2"))
-        .count();
     assert!((1..=3).contains(&reports), "{reports} reports:\n{text}");
 }
 
