@@ -722,8 +722,11 @@ def test_date_time_bytes_and_hash_expressions(rrl_eval, text):
 def _date_values() -> dict[str, st.SearchStrategy]:
     import datetime as dt
 
-    # Whole minutes: the codec's Python side drops an offset's microseconds (Python 3.11's fromisoformat).
-    offsets = st.integers(-1439, 1439).map(lambda minutes: dt.timezone(dt.timedelta(minutes=minutes)))
+    # Whole minutes, and offsets with seconds and microseconds (under a second too, and under a day either way, as timezone() allows).
+    offsets = st.one_of(
+        st.integers(-1439, 1439).map(lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))),
+        st.one_of(st.integers(-999_999, 999_999), st.integers(-(86_400 * 10**6 - 1), 86_400 * 10**6 - 1)).map(lambda us: dt.timezone(dt.timedelta(microseconds=us))),
+    )
     naive = st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30))
     return {
         "nd": naive,
