@@ -321,7 +321,7 @@ class StatementLowering:
             receiver = self.target(node.target)  # reports the problem
         receiver, value = self.read_then(receiver, node.value, node)
         statement = A.Assign(receiver, A.BinOp(receiver, op, value), span=self.span(node))
-        if op in ("+", "*", "|", "^", "&"):  # in place on lists, dicts and sets: the target is changed
+        if op in ("+", "*", "|", "^", "&", "-"):  # in place on lists, dicts and sets: the target may be changed
             self.wc.mark_augmented(statement)
         self.emit(statement)
 
