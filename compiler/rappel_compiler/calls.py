@@ -585,6 +585,9 @@ class CallLowering:
             for arg in positional:  # items with equal keys would come in the set's order
                 self.refuse_set_order(arg.value, f"{name}() with key=",
                                       f"sort the items themselves first: `{name}(sorted({self.src.text(arg.value)}), key=...)`")
+        if name in dialect.ORDER_FREE_CONSUMERS and positional and isinstance(positional[0].value, cst.GeneratorExp) and not any(
+                a.keyword is not None and a.keyword.value == "key" for a in node.args):
+            self.order_free_generators.add(id(positional[0].value))  # `key=` could tie items: their order would show
         if name in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0].value, cst.GeneratorExp):
             return self.comprehension(node.args[0].value, name)  # a loop that computes the result itself
         if name in dialect.LAZY_BUILTINS:
