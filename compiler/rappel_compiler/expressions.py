@@ -722,7 +722,7 @@ def _decode_text(text: str, quote: str, raw: bool, node) -> str:
     try:
         return py_ast.literal_eval(quote + text + quote)
     except (SyntaxError, ValueError):
-        raise Reject("RPL0221", "this string cannot be decoded", node) from None
+        raise Reject("RPL0253", "invalid Python syntax: this string cannot be decoded", node) from None
 
 
 def _inner_parts(node) -> list:
