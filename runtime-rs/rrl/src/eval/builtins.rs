@@ -1554,4 +1554,42 @@ mod tests {
             assert_eq!(run(name, args, kwargs), expected, "{shown}");
         }
     }
+
+    #[test]
+    fn unordered_takes_a_set_in_the_codec_order_whatever_order_it_was_built_in() -> Outcome<()> {
+        let items = [
+            Value::int(3),
+            Value::str("b"),
+            Value::None,
+            Value::Float(1.5),
+            Value::str("a"),
+        ];
+        let forward: Set = items
+            .iter()
+            .cloned()
+            .map(Key::new)
+            .collect::<Outcome<_>>()?;
+        let backward: Set = items
+            .iter()
+            .rev()
+            .cloned()
+            .map(Key::new)
+            .collect::<Outcome<_>>()?;
+        let expected = "['a', 'b', 3, None, 1.5]"; // by canonical text: `"a"`, `"b"`, `3`, `null`, `{"float":...}`
+        assert_eq!(
+            run("unordered", vec![Value::Set(Arc::new(forward))], vec![]),
+            expected
+        );
+        assert_eq!(
+            run(
+                "unordered",
+                vec![Value::FrozenSet(Arc::new(backward))],
+                vec![]
+            ),
+            expected
+        );
+        let list = Value::list(vec![Value::int(2), Value::int(1)]);
+        assert_eq!(run("unordered", vec![list], vec![]), "[2, 1]");
+        Ok(())
+    }
 }
