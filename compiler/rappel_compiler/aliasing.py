@@ -4,8 +4,10 @@ the frontend must reject the code instead of changing its behaviour.
     rows = [...]; first = rows[0]; first["seen"] = True   # Python: rows[0] changes too
 
 The difference shows only when an object is changed in place (`xs.append`,
-`d[k] = v`, `obj.f = v`, `xs += ys`, `xs *= n`, `del d[k]`) while another variable (or
-another place inside a value) still refers to it. This module runs a small
+`d[k] = v`, `obj.f = v`, `xs += ys`, `xs *= n`, `s |= t`, `s -= t`, `del d[k]`) while
+another variable (or another place inside a value) still refers to it. An augmented
+assignment changes only a list, a set or a dict in place; on a number or a str
+(`n |= m`, `label += tag`) it rebinds the name. This module runs a small
 dataflow analysis over each finished RRL body:
 
 * For every local variable it tracks the *shared depth*: the smallest path
@@ -480,12 +482,11 @@ class _Analysis:
                 self.effects(getattr(s, attr), state, s.span)
         self.leaving = leaving
         if isinstance(s, A.Assign):
-            added = s.value.right if self.augmented.get(id(s)) is s else None
-            if added is not None and s.value.op == "*":
-                # `xs *= n` repeats a list in place (`n *= xs` rebinds `n` to a new list)
-                self.change(state, s.target, [REPEATED], s.span, help=REPEAT_HELP)
-            elif added is not None and not (not self.refs(added, {}) and (_immutable(added) or _scalar(added, self.scalars))):
-                self.change(state, s.target, _elements(self.refs(added, {})), s.span)
+            if self.augmented.get(id(s)) is s and self.in_place(s):
+                if s.value.op == "*":  # `xs *= n` repeats a list in place
+                    self.change(state, s.target, [REPEATED], s.span, help=REPEAT_HELP)
+                else:
+                    self.change(state, s.target, _elements(self.refs(s.value.right, {})), s.span)
             else:
                 self.bind(state, s.target, self.refs(_stored(s.target, s.value), {}), s.span)
             return state
@@ -531,6 +532,20 @@ class _Analysis:
         if isinstance(s, (A.Return, A.Raise)):
             return None
         return state  # Sleep
+
+    def in_place(self, s: A.Assign) -> bool:
+        """Whether `x op= y` (here `x = x op y`) may change the object `x` holds
+        rather than rebind `x`: Python changes a list in place (`+=`, `*=`), a set
+        (`|=`, `&=`, `^=`, `-=`) and a dict (`|=`), each with a value of its own
+        kind on the right (RRL's `+`, `|`, ... take no other). A number, a str or
+        another scalar on either side is rebound to a new value (`n = x` then
+        `n |= m` leaves `x` as it was)."""
+        if isinstance(s.target, A.Name) and s.target.id in self.scalars:
+            return False
+        if s.value.op == "*":  # `n *= xs` rebinds `n` to a new list, but `xs *= n` repeats `xs`
+            return True
+        right = s.value.right
+        return not (_scalar(right, self.scalars) or isinstance(right, (A.Constant, A.FString, A.Compare, A.UnaryOp)))
 
     def call_result(self, call: A.AwaitCall, env: dict) -> list[Ref]:
         refs = [r for k in call.kwargs for r in self.refs(k.value, env)]
@@ -664,8 +679,8 @@ def _scalar(e: A.Expr, names: set[str]) -> bool:
         return e.id in names
     if isinstance(e, A.UnaryOp):
         return e.op == "not" or _scalar(e.operand, names)
-    if isinstance(e, A.BinOp):
-        return _scalar(e.left, names) and _scalar(e.right, names)
+    if isinstance(e, A.BinOp):  # a str, a number or bytes on the left makes one, or raises; `3 * xs` is a list
+        return _scalar(e.left, names) and (e.op != "*" or _scalar(e.right, names))
     if isinstance(e, A.BoolOp):
         return all(_scalar(v, names) for v in e.values)
     if isinstance(e, A.Conditional):

@@ -108,7 +108,7 @@ class CallLowering:
         if name in dialect.PYTHON_EXCEPTIONS:
             raise self.class_value(self.class_target(node, declare=False), node)
         if name in dialect.BUILTIN_FUNCTIONS:
-            raise Reject("RPL0221", f"the builtin {name}() can only be called, not used as a value", node,
+            raise Reject("RPL0239", f"the builtin {name}() can only be called, not used as a value", node,
                          "write a lambda, e.g. key=lambda x: len(x)")
         raise Reject("RPL0202", f"the builtin `{name}` is not supported in a workflow", node, CALLABLE_HELP)
 
@@ -123,7 +123,7 @@ class CallLowering:
             raise Reject("RPL0204", f"the action {name}() can only be called (and awaited), not used as a value", node)
         if name in index.functions:
             if index.functions[name].asynchronous is None:
-                raise Reject("RPL0202", f"the helper function `{name}` can only be called, not used as a value", node,
+                raise Reject("RPL0239", f"the helper function `{name}` can only be called, not used as a value", node,
                              f"call it, in a comprehension if need be: `[{name}(x) for x in xs]`; a `key=` or map() "
                              "takes a lambda (of builtins and methods) or a builtin")
             raise Reject("RPL0202", f"the function `{name}` cannot be used in a workflow", node, CALLABLE_HELP)
@@ -207,8 +207,9 @@ class CallLowering:
         if target is not None and target.type_kind == "exception":
             return self.class_target(node).name
         if strict:
-            raise Reject("RPL0221", f"`{self.src.text(node)}` is not an exception class", node,
-                         "name exception classes directly: builtins, classes of this module, or imported classes")
+            raise Reject("RPL0238", f"`{self.src.text(node)}` is not an exception class", node,
+                         "name exception classes directly (`except ValueError:`): builtins, or classes derived from Exception, "
+                         "of this module or imported")
         return None
 
     def constant_source(self, node: cst.Name | cst.Attribute) -> object:
@@ -585,6 +586,9 @@ class CallLowering:
             for arg in positional:  # items with equal keys would come in the set's order
                 self.refuse_set_order(arg.value, f"{name}() with key=",
                                       f"sort the items themselves first: `{name}(sorted({self.src.text(arg.value)}), key=...)`")
+        if name in dialect.ORDER_FREE_CONSUMERS and positional and isinstance(positional[0].value, cst.GeneratorExp) and not any(
+                a.keyword is not None and a.keyword.value == "key" for a in node.args):
+            self.order_free_generators.add(id(positional[0].value))  # `key=` could tie items: their order would show
         if name in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0].value, cst.GeneratorExp):
             return self.comprehension(node.args[0].value, name)  # a loop that computes the result itself
         if name in dialect.LAZY_BUILTINS:
@@ -870,7 +874,7 @@ class CallLowering:
         """Emit the statement(s) of `await <call>`, assigning the result to
         `target` (or to a new temporary when `want_value`); returns the value."""
         if not self.is_async:
-            raise Reject("RPL0221", "`await` outside an async function", node)
+            raise Reject("RPL0253", "invalid Python syntax: 'await' outside async function", node)
         expr = node.expression
         if not isinstance(expr, cst.Call):
             raise Reject("RPL0201", f"cannot await `{self.src.text(expr)}`: it is not an action call", node, AWAITABLE_HELP)
@@ -914,7 +918,8 @@ class CallLowering:
     def sleep_seconds(self, call: cst.Call) -> A.Expr:
         args = call.args
         if len(args) != 1 or args[0].star or (args[0].keyword is not None and args[0].keyword.value != "delay"):
-            raise Reject("RPL0221", "asyncio.sleep() takes exactly one argument, the number of seconds", call)
+            raise Reject("RPL0206", "asyncio.sleep() takes the number of seconds only in a workflow", call,
+                         "write `await asyncio.sleep(seconds)`: a workflow's sleep returns None (no `result=`)")
         return self.expr(args[0].value)
 
     def helper_call(self, node: cst.Call, target: Target, awaited: bool) -> A.AwaitCall:

@@ -327,7 +327,7 @@ class ClassLowering:
         if target is None:
             return self.expr(node)
         if target.type_kind != "exception":
-            raise Reject("RPL0230", f"`{self.src.text(node)}` is not an exception class, so it cannot be raised", node,
+            raise Reject("RPL0238", f"`{self.src.text(node)}` is not an exception class, so it cannot be raised", node,
                          "raise an exception: `raise ValueError(...)`, or an exception class of your own")
         self.check_construction(target, node, set())
         return A.Call(A.Name(target.name, span=self.span(node)), (), span=self.span(node))

@@ -24,7 +24,7 @@ from rrl.keywords import is_reserved
 from . import aliasing, dialect
 from .constants import literal
 from .declarations import ClassDeclarations
-from .diagnostics import DEFAULT_HELP, Reject
+from .diagnostics import DEFAULT_HELP, Reject, did_you_mean
 from .function import FunctionLowerer, local_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
 from .limits import too_deep_to_compile
@@ -259,10 +259,11 @@ class WorkflowCompiler:
         index = self.home_index
         found = index.find_method(self.cls.name, name)
         if found is None:
-            hint = None
-            if self.cls.foreign_bases:
+            methods = {m for info in index.mro(self.cls.name) for m in info.methods if m != "run"}
+            hint = did_you_mean(name, methods)  # a misspelt method first; else where helpers may be defined
+            if hint is None and self.cls.foreign_bases:
                 hint = HELPER_PLACE_HELP
-            if any(self._unread_base(info, base) for info in index.mro(self.cls.name) for base in info.foreign_bases):
+            if hint in (None, HELPER_PLACE_HELP) and any(self._unread_base(info, base) for info in index.mro(self.cls.name) for base in info.foreign_bases):
                 hint = HELPER_PLACE_HELP + FOREIGN_BASE_HELP
             raise Reject("RPL0222", f"the workflow `{self.cls.name}` has no method `{name}`", node, hint)
         owner, fn = found

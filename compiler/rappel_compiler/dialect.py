@@ -146,6 +146,11 @@ PURE_METHOD_KEYWORDS = {"model_copy": frozenset({"update"}), "model_dump": froze
 # refused (RPL0214 where the compiler sees it, a TypeError at run time).
 SET_METHODS = rrl_builtins.SET_METHODS | rrl_builtins.MUTATING_SET_METHODS
 SET_CONSUMERS = rrl_builtins.SET_CONSUMERS
+# Builtins whose result from a generator over a set does not depend on the set's order
+# (when the generator changes nothing): the set's items come in the codec's order
+# (RRL `unordered(s)`). sum() (of floats), min() and max() (of equal items such as
+# 1 and 1.0), list(), tuple() and dict() show the order, and refuse.
+ORDER_FREE_CONSUMERS = frozenset({"any", "all", "set", "frozenset", "sorted"})
 
 # Python names that are keywords of RRL (`sleep`, `action`, ...), which RRL
 # never takes as a variable, parameter, const, fn or import alias: such a
@@ -444,6 +449,10 @@ CONSTRUCTS: tuple[Construct, ...] = (
               instead="`asyncio.gather(*[step(x) for x in xs])` runs them in parallel"),
     Construct("sets: `set()`, `{1, 2}`, `x in s`, `s.add(x)`, `len(s)`, `sorted(s)`, `|`, `&`, `-`",
               "s = set(xs)\ns.add(1)\nreturn len(s), 1 in s, sorted(s), {1, 2} | s"),
+    Construct("reductions over a set that its order cannot change: `any(x > 3 for x in s)`, `all(...)`, "
+              "`set(...)` / `frozenset(...)` / `sorted(...)` of a generator over it",
+              "s = set(xs)\nreturn any(x > 3 for x in s), all(x for x in s), set(x * 2 for x in s), sorted(x for x in s)",
+              instead="`sum()`, `min()` / `max()` of a generator and `list()` show the order: iterate `sorted(s)`"),
     Construct("`datetime`, `date`, `timedelta` values: building, arithmetic, comparisons, `isoformat()`",
               "return (datetime.datetime(2024, 1, 2) + datetime.timedelta(days=1)).isoformat()",
               instead="take the current time as an input of the workflow, or from an action"),
@@ -461,7 +470,7 @@ CONSTRUCTS: tuple[Construct, ...] = (
               "write a helper (`def f(x)` at module level, or a method) and call it"),
     Construct("`match`", "match name:\n    case 'a':\n        return 1\nreturn 2", "RPL0212"),
     Construct("`yield`, `async for`", "async for x in xs:\n    pass\nreturn 1", "RPL0213"),
-    Construct("iterating a set (`for x in s`, `list(s)`)", "s = {1, 2}\nfor x in s:\n    pass\nreturn 1", "RPL0214",
+    Construct("iterating a set (`for x in s`, `list(s)`, `sum(x for x in s)`)", "s = {1, 2}\nfor x in s:\n    pass\nreturn 1", "RPL0214",
               "iterate `sorted(s)`: a set's order is not deterministic"),
     Construct("`NamedTuple` classes", "return Point(1)", "RPL0225", "make it a frozen dataclass (`@dataclass(frozen=True)`)"),
     Construct("`:=`", "if (n := len(xs)) > 1:\n    return n\nreturn 0", "RPL0215"),

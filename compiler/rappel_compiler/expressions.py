@@ -88,6 +88,8 @@ class ExpressionLowering:
     def iteration(self, node: cst.BaseExpression) -> A.Expr:
         """What a `for` (a loop's or a comprehension's) iterates over."""
         self.iterated.add(id(node))
+        if id(node) in self.unordered_iters:  # a set, where its order cannot show
+            return A.Call(A.Name("unordered"), (self.expr(node),), span=self.span(node))
         return self.expr(node)
 
     def ordered(self, thunks: list[Callable[[], A.Expr | None]]) -> list[A.Expr | None]:
@@ -513,9 +515,16 @@ class ExpressionLowering:
         consumes a generator: any | all | next (short-circuit; `default`: the
         default of next()), or eager (others)."""
         clauses = comprehension_clauses(node)
-        for clause in clauses:
-            self.refuse_set_order(clause.iter, "this comprehension")
         inner = _inner_parts(node)
+        # A set's items in any order give the same result when the consumer is any(), all(),
+        # set(), frozenset() or sorted() and the generator changes nothing on the way.
+        order_free = (kind in ("any", "all") or id(node) in self.order_free_generators) and not any(self.has_effects(n) for n in inner)
+        for clause in clauses:
+            if order_free and self.is_set(clause.iter):
+                self.check_builtin_not_hidden("unordered", clause.iter)
+                self.unordered_iters.add(id(clause.iter))
+            else:
+                self.refuse_set_order(clause.iter, "this comprehension")
         if isinstance(node, cst.GeneratorExp) and any(self.has_await(n) for n in inner):
             # Python makes it an async generator, which sum(), any(), sorted() ... cannot iterate.
             raise Reject(
@@ -713,7 +722,7 @@ def _decode_text(text: str, quote: str, raw: bool, node) -> str:
     try:
         return py_ast.literal_eval(quote + text + quote)
     except (SyntaxError, ValueError):
-        raise Reject("RPL0221", "this string cannot be decoded", node) from None
+        raise Reject("RPL0253", "invalid Python syntax: this string cannot be decoded", node) from None
 
 
 def _inner_parts(node) -> list:

@@ -52,6 +52,10 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         self.lambda_allowed = False
         self.consumed_iterators: set[int] = set()  # map()/filter() calls whose iterator is consumed at once
         self.iterated: set[int] = set()  # expressions Python iterates over (an enum class there is its members)
+        # Generator expressions whose consumer's result does not depend on the order (any(),
+        # set(), sorted(), ...): a set they iterate is taken in the codec's order, `unordered(s)`.
+        self.order_free_generators: set[int] = set()
+        self.unordered_iters: set[int] = set()  # the sets such generators iterate
         self._pure: list[tuple[str, cst.CSTNode | None]] = []
         self._scopes: list[dict[str, str]] = []
         names = local_names(fn) if fn is not None else (set(), set())

@@ -321,7 +321,7 @@ class StatementLowering:
             receiver = self.target(node.target)  # reports the problem
         receiver, value = self.read_then(receiver, node.value, node)
         statement = A.Assign(receiver, A.BinOp(receiver, op, value), span=self.span(node))
-        if op in ("+", "*", "|", "^", "&"):  # in place on lists, dicts and sets: the target is changed
+        if op in ("+", "*", "|", "^", "&", "-"):  # in place on lists, dicts and sets: the target may be changed
             self.wc.mark_augmented(statement)
         self.emit(statement)
 
@@ -366,7 +366,7 @@ class StatementLowering:
             bound_here = ref.kind == "local" or (ref.kind == "undefined" and name in self.function_locals)
             if bound_here or self.scoped_name(name) is not None or name in self.declared_global:
                 return A.Name(self.local_name(name), span=self.span(node))
-            raise Reject("RPL0227", f"`{name}` is a module-level name and cannot be deleted in a workflow", node,
+            raise Reject("RPL0237", f"`{name}` is a module-level name and cannot be deleted in a workflow", node,
                          "Python would make it a local variable of the function; use a local variable instead")
         sliced = isinstance(node, cst.Subscript) and any(isinstance(e.slice, cst.Slice) for e in node.slice)
         container = node.value if sliced else node
@@ -425,7 +425,7 @@ class StatementLowering:
                 raise Reject("RPL0205", "the workflow instance `self` cannot be changed", node)
             ref = self.src.ref(node)
             if ref.kind != "local" and self.scoped_name(node.value) is None and node.value not in self.declared_global:
-                raise Reject("RPL0227", f"`{node.value}` is a module-level name and cannot be changed in a workflow", node,
+                raise Reject("RPL0237", f"`{node.value}` is a module-level name and cannot be changed in a workflow", node,
                              "copy it into a local variable first, e.g. `items = list(ITEMS)`")
             return A.Name(self.local_name(node.value), span=span)
         if isinstance(node, cst.Attribute):

@@ -1,4 +1,4 @@
-# Rejects: classes used as values — a list of exception classes, a class stored in a variable, passed to an action, an enum kept in a variable (iterating over one is fine), returned from a helper, and raising a class that is no exception.
+# Rejects: classes used as values — a list of exception classes, a class stored in a variable, passed to an action, an enum kept in a variable (iterating over one is fine), returned from a helper, and raising a class that is no exception (RPL0238).
 import enum
 from dataclasses import dataclass
 

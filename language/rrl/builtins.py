@@ -49,6 +49,11 @@ FUNCTIONS: dict[str, tuple[int, int | None, frozenset[str]]] = {
     # `hashlib.<algorithm>(data).hexdigest()` / `.digest()`: digest(algorithm, data).
     "hexdigest": (2, 2, frozenset()),
     "digest": (2, 2, frozenset()),
+    # The items of an iterable as a list, a set's in the one order every runtime
+    # shares (sorted by their canonical text in the value codec). Only the frontend
+    # writes it, for a set a generator iterates where the result cannot depend on
+    # the order: any(), all(), and set(), frozenset() and sorted() of the generator.
+    "unordered": (1, 1, frozenset()),
 }
 
 # The algorithms of hexdigest() and digest(), as hashlib names them.

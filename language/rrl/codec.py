@@ -29,6 +29,7 @@ import decimal
 import enum
 import functools
 import json
+import re
 import types as pytypes
 import typing
 import uuid
@@ -547,7 +548,8 @@ class _Decoder:
         return _parsed(dt.date.fromisoformat, _text(payload), "date")
 
     def tag_time(self, payload: Any) -> dt.time:
-        return _parsed(dt.time.fromisoformat, _text(payload), "time")
+        text = _text(payload)
+        return _exact_offset(_parsed(dt.time.fromisoformat, text, "time"), text)
 
     def tag_uuid(self, payload: Any) -> uuid.UUID:
         return _parsed(uuid.UUID, _text(payload), "UUID")
@@ -627,7 +629,7 @@ class _Decoder:
         zone = None
         if text.endswith("]") and "[" in text:
             text, _, zone = text[:-1].partition("[")
-        value = _parsed(dt.datetime.fromisoformat, text, "datetime")
+        value = _exact_offset(_parsed(dt.datetime.fromisoformat, text, "datetime"), text)
         if zone is not None:
             if value.tzinfo is None:
                 raise DecodeError(f"names the zone {zone!r} but has no UTC offset")
@@ -860,6 +862,22 @@ def _object(payload: Any, members: tuple[str, ...], optional: tuple[str, ...] = 
     if type(payload) is not dict or not set(members) <= set(payload) <= set(members + optional):
         raise DecodeError(f"has {_shown(payload)} where an object with members {', '.join(members)} belongs")
     return payload
+
+
+# A UTC offset with microseconds, as isoformat() writes it: `+05:30:15.000250`.
+_FRACTIONAL_OFFSET = re.compile(r"([+-])(\d\d):(\d\d):(\d\d)\.(\d{6})$")
+
+
+def _exact_offset(value: dt.datetime | dt.time, text: str) -> dt.datetime | dt.time:
+    """`value` with the offset `text` ends with, microseconds included: CPython's
+    fromisoformat reads an offset under a second (`+00:00:00.000005`) as UTC."""
+    match = _FRACTIONAL_OFFSET.search(text)
+    if match is None or value.tzinfo is None:
+        return value
+    sign, hours, minutes, seconds, microseconds = match.groups()
+    offset = dt.timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds), microseconds=int(microseconds))
+    offset = -offset if sign == "-" else offset
+    return value if value.utcoffset() == offset else value.replace(tzinfo=dt.timezone(offset))
 
 
 def _parsed(parse: Callable[[str], Any], text: str, what: str) -> Any:

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from . import ast as A
 from . import builtins as B
-from . import dates
+from . import codec, dates
 from .classes import ProgramClasses
 from .records import ModelRecord, Record
 
@@ -70,6 +70,22 @@ def in_order(value: Any) -> Any:
     return value
 
 
+def unordered(*args: Any) -> list:
+    """`unordered(x)`: the items of `x` as a list; a set's sorted by their
+    canonical text in the value codec, so every runtime takes them in one order
+    (CPython iterates a set in the order of its hash table, the Rust core in the
+    order the items came in, and a set that crossed the codec in its order)."""
+    if len(args) != 1:
+        raise TypeError(f"unordered() takes exactly one argument ({len(args)} given)")
+    (value,) = args
+    if isinstance(value, (set, frozenset)):
+        try:
+            return sorted(value, key=codec.dumps)
+        except codec.EncodeError:
+            raise TypeError(f"cannot iterate over a {type(value).__name__} in a workflow: {B.UNORDERED_SET_HELP}") from None
+    return _py.list(value)
+
+
 class _OrderedOnly:
     """A set passed where a builtin iterates in order: iterating it raises the
     TypeError of `in_order`, at the moment the builtin iterates it."""
@@ -100,8 +116,8 @@ def _ordered_arguments(name: str, fn: Callable) -> Callable:
     return call
 
 
-_FUNCTIONS: dict[str, Callable] = {name: getattr(_py, name) for name in B.FUNCTIONS if name not in ("isinstance", *dates.FUNCTIONS)}
-_FUNCTIONS.update(dates.FUNCTIONS)
+_FUNCTIONS: dict[str, Callable] = {name: getattr(_py, name) for name in B.FUNCTIONS if name not in ("isinstance", "unordered", *dates.FUNCTIONS)}
+_FUNCTIONS.update(dates.FUNCTIONS, unordered=unordered)
 _FUNCTIONS.update({name: _listed(getattr(_py, name)) for name in ("range", "enumerate", "zip", "reversed", "map", "filter")})
 _FUNCTIONS = {name: _ordered_arguments(name, fn) for name, fn in _FUNCTIONS.items()}
 # Methods that iterate their first argument in order (set methods take any iterable).

@@ -109,18 +109,21 @@ IMPORT_HELP = (
 def _import_failure(exc: BaseException, path: Path, display: str) -> Any:
     """RPL0251 for an exception raised while importing `path`: located where Python
     says, in the user's code (the innermost frame outside Python's and Rappel's own
-    files), or at a syntax error of a module it imports."""
+    files); RPL0253 for a syntax error, in it or in a module it imports (also one
+    Python finds only when it compiles: `await` outside an async function)."""
     what = " ".join(str(exc).split())
     message = f"could not import {display}: {type(exc).__name__}" + (f": {what}" if what else "")
     help = IMPORT_HELP
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         help = f"is `{exc.name}` installed in the environment rappel runs in? " + IMPORT_HELP
     if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        from rappel_compiler.diagnostics import DEFAULT_HELP
+
         message = f"could not import {display}: invalid Python syntax: {exc.msg}"
         column = exc.offset or 1
         end = exc.end_offset if exc.end_lineno == exc.lineno and (exc.end_offset or 0) > column else column + 1
         span = (exc.lineno, column, exc.lineno, end)
-        return _toolchain.diagnostic("RPL0251", message, span, help, _shown(exc.filename, path, display))
+        return _toolchain.diagnostic("RPL0253", message, span, DEFAULT_HELP["RPL0253"], _shown(exc.filename, path, display))
     frame = _user_frame(exc.__traceback__, path)
     if frame is None or not frame.lineno:
         return _toolchain.diagnostic("RPL0251", message, None, help, display)

@@ -318,7 +318,7 @@ def test_raising_a_class_that_is_no_exception():
                 raise Point
         """
     )
-    assert "error[RPL0230]: `Point` is not an exception class, so it cannot be raised" in text
+    assert "error[RPL0238]: `Point` is not an exception class, so it cannot be raised" in text
 
 
 @pytest.mark.parametrize(("spec", "code"), [("(int, None)", "RPL0318"), ("(int, str) | None", "RPL0318")])
@@ -397,7 +397,7 @@ def test_except_takes_constants_naming_exception_classes():
 
 def test_except_does_not_flatten_nested_tuples():
     # Python raises TypeError when it matches `except ((A, B), C)`: the frontend refuses it.
-    assert codes(EXCEPT.format(handled="(LOCAL, ValueError)"), resolve=SHOP.get) == ["RPL0221"]
+    assert codes(EXCEPT.format(handled="(LOCAL, ValueError)"), resolve=SHOP.get) == ["RPL0238"]
 
 
 # ------------------------------------------------------------------ classes are not values

@@ -165,8 +165,8 @@ def test_what_del_cannot_do_faithfully_is_rejected():
         ("RPL0205", "the workflow instance `self` cannot be deleted: it is state on the workflow instance"),
     ]
     assert messages("del LIMITS['a']\ndel LIMITS") == [
-        ("RPL0227", "`LIMITS` is a module-level name and cannot be changed in a workflow"),
-        ("RPL0227", "`LIMITS` is a module-level name and cannot be deleted in a workflow"),
+        ("RPL0237", "`LIMITS` is a module-level name and cannot be changed in a workflow"),
+        ("RPL0237", "`LIMITS` is a module-level name and cannot be deleted in a workflow"),
     ]
     # the value another variable shares, and the collection a loop iterates over
     assert messages("ys = xs\ndel xs[0]\nreturn ys") == [

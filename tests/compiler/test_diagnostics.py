@@ -778,6 +778,65 @@ CASES = {
           = help: rename the parameter: clients pass the arguments of run() by name, and a workflow's parameter cannot be named like a keyword of RRL
         """,
     ),
+    "RPL0237": (
+        """
+        COUNTS = {"runs": 0}
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self) -> int:
+                COUNTS["runs"] += 1
+                return COUNTS["runs"]
+        """,
+        """
+        error[RPL0237]: `COUNTS` is a module-level name and cannot be changed in a workflow
+          --> app/flows.py:12:9
+           |
+        12 |         COUNTS["runs"] += 1
+           |         ^^^^^^
+           = help: copy it into a local variable first, e.g. `items = list(ITEMS)`
+        """,
+    ),
+    "RPL0238": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, kind: str) -> int:
+                try:
+                    return int(kind)
+                except kind:
+                    return 0
+        """,
+        """
+        error[RPL0238]: `kind` is not an exception class
+          --> app/flows.py:11:16
+           |
+        11 |         except kind:
+           |                ^^^^
+           = help: name exception classes directly (`except ValueError:`): builtins, or classes derived from Exception, of this module or imported
+        """,
+    ),
+    "RPL0239": (
+        """
+        def size(name: str) -> int:
+            return len(name.strip())
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, names: list[str]) -> list[str]:
+                return sorted(names, key=size)
+        """,
+        """
+        error[RPL0239]: the helper function `size` can only be called, not used as a value
+          --> app/flows.py:13:34
+           |
+        13 |         return sorted(names, key=size)
+           |                                  ^^^^
+           = help: call it, in a comprehension if need be: `[size(x) for x in xs]`; a `key=` or map() takes a lambda (of builtins and methods) or a builtin
+        """,
+    ),
     "RPL0245": (
         """
         class Connection:

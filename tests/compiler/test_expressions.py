@@ -423,3 +423,57 @@ def test_type_and_library_call_messages():
         error: aborting due to 3 previous errors
         """
     ).rstrip("\n")
+
+
+def over_a_set(returned: str) -> str:
+    """A workflow that builds the set `seen` (and the list `log`) and returns `returned`."""
+    return f"""
+        @workflow
+        class Flow(Workflow):
+            async def run(self, xs: list) -> object:
+                seen = set(xs)
+                log = []
+                return {returned}
+        """
+
+
+@pytest.mark.parametrize(
+    "expression, lowered_to",
+    [
+        ("set(n * 2 for n in seen)", "set([n * 2 for n in unordered(seen)])"),
+        ("frozenset(n for n in seen if n)", "frozenset([n for n in unordered(seen) if n])"),
+        ("sorted((n for n in seen), reverse=True)", "sorted([n for n in unordered(seen)], reverse=True)"),
+        ("sorted(n for n in xs)", "sorted([n for n in xs])"),  # not a set: as it was
+    ],
+)
+def test_a_generator_over_a_set_feeding_an_order_free_consumer_takes_it_unordered(expression, lowered_to):
+    text = body_of(over_a_set(expression))
+    assert f"return {lowered_to}" in text, text
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "sum(n for n in seen)",  # floats add up differently in another order
+        "min(n for n in seen)",  # of 1 and 1.0 the first one wins
+        "list(n for n in seen)",
+        "sorted((n for n in seen), key=abs)",  # items with equal keys keep the set's order
+        "any(log.append(n) for n in seen)",  # the changes show the order
+        "[n for n in seen]",
+    ],
+)
+def test_a_generator_over_a_set_whose_result_shows_the_order_is_refused(expression):
+    result = compile_text(over_a_set(f"{expression}, log"))
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("RPL0214", "this comprehension would depend on the order of a set, which is not deterministic")
+    ]
+
+
+def test_any_and_all_over_a_set_loop_over_it_unordered():
+    text = body_of(over_a_set("any(n > 3 for n in seen), all(n for n in seen)"))
+    assert text.count("in unordered(seen):") == 2, text
+
+
+def test_a_variable_named_unordered_would_hide_the_builtin():
+    result = compile_text(over_a_set("any(n > 3 for n in seen)").replace("seen", "unordered"))
+    assert [d.code for d in result.diagnostics] == ["RPL0202"]

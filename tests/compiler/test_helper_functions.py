@@ -195,5 +195,5 @@ def test_a_helper_function_passed_as_a_value_says_to_call_it():
                 return sorted(xs, key=size)
         """
     )
-    assert "error[RPL0202]: the helper function `size` can only be called, not used as a value" in text
+    assert "error[RPL0239]: the helper function `size` can only be called, not used as a value" in text
     assert "`[size(x) for x in xs]`" in text

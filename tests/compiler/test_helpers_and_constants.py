@@ -208,7 +208,7 @@ def test_mutating_a_constant_is_rejected():
                 ITEMS.append(3)
                 return ITEMS
         """
-    ) == ["RPL0227"]
+    ) == ["RPL0237"]
 
 
 @pytest.mark.parametrize(

@@ -264,8 +264,8 @@ def test_except_clauses_name_exception_classes():
                     return 0
         """
     assert codes(body.format(clause="httpx.HTTPError")) == ["RPL0223"]
-    assert codes(body.format(clause="NOT_EXCEPTIONS")) == ["RPL0221"]
-    assert codes(body.format(clause="len")) == ["RPL0221"]
+    assert codes(body.format(clause="NOT_EXCEPTIONS")) == ["RPL0238"]
+    assert codes(body.format(clause="len")) == ["RPL0238"]
 
 
 def test_empty_finally_and_results_of_sleep_and_empty_gather():

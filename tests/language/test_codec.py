@@ -158,8 +158,10 @@ ENCODINGS = [
         dt.datetime(2024, 10, 27, 2, 30, fold=1, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")),
         '{"datetime":"2024-10-27T02:30:00+01:00[Europe/Paris]"}',
     ),
+    (dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone(dt.timedelta(microseconds=5))), '{"datetime":"2024-05-06T07:08:09+00:00:00.000005"}'),
     (dt.date(2024, 2, 29), '{"date":"2024-02-29"}'),
     (dt.time(23, 59, 1, 5), '{"time":"23:59:01.000005"}'),
+    (dt.time(1, 2, tzinfo=dt.timezone(-dt.timedelta(hours=5, seconds=1, microseconds=250))), '{"time":"01:02:00-05:00:01.000250"}'),
     (dt.timedelta(days=-1, seconds=3, microseconds=4), '{"timedelta":[-1,3,4]}'),
     (uuid.UUID("12345678-1234-5678-1234-567812345678"), '{"uuid":"12345678-1234-5678-1234-567812345678"}'),
     (decimal.Decimal("-1.50"), '{"decimal":"-1.50"}'),
@@ -178,6 +180,13 @@ def test_encoding_and_exact_round_trip(value, text):
     assert encoded == text
     assert back == value
     assert type(back) is type(value)
+
+
+@pytest.mark.parametrize("offset", [dt.timedelta(microseconds=5), -dt.timedelta(microseconds=999_999), dt.timedelta(hours=-23, seconds=-59, microseconds=-1)])
+def test_utc_offsets_keep_their_seconds_and_microseconds(offset):
+    zone = dt.timezone(offset)
+    for value in (dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=zone), dt.time(7, 8, 9, tzinfo=zone)):
+        assert round_trip(value)[1].utcoffset() == offset
 
 
 def test_floats_keep_their_identity():

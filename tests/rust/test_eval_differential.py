@@ -722,8 +722,11 @@ def test_date_time_bytes_and_hash_expressions(rrl_eval, text):
 def _date_values() -> dict[str, st.SearchStrategy]:
     import datetime as dt
 
-    # Whole minutes: the codec's Python side drops an offset's microseconds (Python 3.11's fromisoformat).
-    offsets = st.integers(-1439, 1439).map(lambda minutes: dt.timezone(dt.timedelta(minutes=minutes)))
+    # Whole minutes, and offsets with seconds and microseconds (under a second too, and under a day either way, as timezone() allows).
+    offsets = st.one_of(
+        st.integers(-1439, 1439).map(lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))),
+        st.one_of(st.integers(-999_999, 999_999), st.integers(-(86_400 * 10**6 - 1), 86_400 * 10**6 - 1)).map(lambda us: dt.timezone(dt.timedelta(microseconds=us))),
+    )
     naive = st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30))
     return {
         "nd": naive,
@@ -764,4 +767,30 @@ def test_random_date_expressions(rrl_eval, env, text):
     (expr,) = parsed(rrl_eval, text)
     python_env = fresh(env)
     expected = python_outcome(lambda: PYTHON.eval(expr, python_env))
+    compare(rrl_eval, {"expr": text, "vars": variables(env), "program": PROGRAM, "return_vars": True}, expected, python_env)
+
+
+# ------------------------------------------------------------------ unordered(): a set's items in one order
+
+
+def _set_items() -> st.SearchStrategy[list]:
+    """Items of a set, in the order they are added (not NaN: it is not equal to itself)."""
+    import datetime as dt
+
+    scalar = st.one_of(
+        st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=False), st.text(max_size=4), st.binary(max_size=3),
+        st.dates(), st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)), st.timedeltas(),
+    )
+    return st.lists(st.one_of(scalar, st.tuples(scalar, scalar)), max_size=8)
+
+
+@settings(SETTINGS, max_examples=max(CASES // 8, 50))
+@given(items=_set_items(), kind=st.sampled_from(["set", "frozenset"]))
+def test_unordered_takes_a_set_in_the_codec_order(rrl_eval, items, kind):
+    """The Rust core keeps a set's items in the order they came in, CPython in
+    its hash order: unordered() takes both in the codec's order."""
+    env = {"xs": items}
+    text = f"[unordered({kind}(xs)), unordered(xs), unordered({kind}(reversed(xs)))]"
+    python_env = fresh(env)
+    expected = python_outcome(lambda: PYTHON.eval(parse_expr(text), python_env))
     compare(rrl_eval, {"expr": text, "vars": variables(env), "program": PROGRAM, "return_vars": True}, expected, python_env)

@@ -430,6 +430,21 @@ def test_explain_knows_every_code_the_toolchain_reports(capsys):
         assert "\n## " not in section and "\n### " not in section
 
 
+def test_explain_prints_a_page_for_every_code_in_the_sources(capsys):
+    """Every code the Python toolchain or the Rust runtime can report (a literal
+    `RPLnnnn` anywhere in their sources, retired and import codes included) has a
+    page that `rappel explain` prints."""
+    import re
+
+    sources = [*(REPO / "compiler").rglob("*.py"), *(REPO / "language").rglob("*.py"), *(REPO / "sdk").rglob("*.py"),
+               *(REPO / "runtime-rs").glob("*/src/**/*.rs")]
+    codes = {code for path in sources for code in re.findall(r"\bRPL\d{4}\b", path.read_text(encoding="utf-8"))}
+    assert len(codes) > 80
+    for code in sorted(codes):
+        assert run_cli("explain", code) == 0, code
+        assert capsys.readouterr().out.startswith(f"### {code} — "), code
+
+
 def test_explain_refuses_unknown_codes_naming_the_nearest(capsys):
     assert run_cli("explain", "RPL0299") == 1
     assert capsys.readouterr().err == (

@@ -115,7 +115,7 @@ def test_a_syntax_error_in_an_imported_module_is_located_there(project, capsys):
     path = project.write("imports_broken", "import {prefix}_broken\n")
     assert run_cli("check", path) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"error[RPL0251]: could not import {path}: invalid Python syntax: invalid syntax\n --> {helper}:1:7\n")
+    assert err.startswith(f"error[RPL0253]: could not import {path}: invalid Python syntax: invalid syntax\n --> {helper}:1:7\n")
     assert "1 | def f(:\n  |       ^" in err
 
 

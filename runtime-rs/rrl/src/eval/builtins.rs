@@ -69,6 +69,8 @@ pub const FUNCTIONS: &[&str] = &[
     "timedelta",
     "hexdigest",
     "digest",
+    // The items of an iterable, a set's in the codec's order (`unordered`).
+    "unordered",
 ];
 
 /// The value a builtin's name stands for: a type (`str`, `int`) or a function.
@@ -109,6 +111,28 @@ pub fn iterate(value: &Value) -> Outcome<Vec<Value>> {
         )));
     }
     unordered_items(value)
+}
+
+/// `unordered(x)`: the items of an iterable; a set's sorted by their canonical
+/// text in the value codec, the one order every runtime shares (a set keeps the
+/// order its items came in, which crossing the codec changes). The frontend
+/// writes it where the result cannot depend on the order (`any(... for x in s)`).
+pub fn unordered(value: &Value) -> Outcome<Vec<Value>> {
+    let (Value::Set(set) | Value::FrozenSet(set)) = value else {
+        return iterate(value);
+    };
+    let mut items = Vec::with_capacity(set.len());
+    for item in set.values() {
+        let text = crate::value::codec::dumps(item).map_err(|_| {
+            type_error(format!(
+                "cannot iterate over a {} in a workflow: {UNORDERED_SET_HELP}",
+                value.type_name()
+            ))
+        })?;
+        items.push((text, item.clone()));
+    }
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(items.into_iter().map(|(_, item)| item).collect())
 }
 
 /// What a workflow should do instead of iterating a set.
@@ -472,6 +496,10 @@ pub fn call_builtin(
         "repr" => {
             check_keywords(name, &kwargs, &[])?;
             repr::repr(&exactly_one(name, &args)?).map(|text| Value::str(&text))
+        }
+        "unordered" => {
+            check_keywords(name, &kwargs, &[])?;
+            unordered(&exactly_one(name, &args)?).map(Value::list)
         }
         "format" => {
             check_keywords(name, &kwargs, &[])?;
@@ -1525,5 +1553,43 @@ mod tests {
             let shown = format!("{name}({args:?}, {kwargs:?})");
             assert_eq!(run(name, args, kwargs), expected, "{shown}");
         }
+    }
+
+    #[test]
+    fn unordered_takes_a_set_in_the_codec_order_whatever_order_it_was_built_in() -> Outcome<()> {
+        let items = [
+            Value::int(3),
+            Value::str("b"),
+            Value::None,
+            Value::Float(1.5),
+            Value::str("a"),
+        ];
+        let forward: Set = items
+            .iter()
+            .cloned()
+            .map(Key::new)
+            .collect::<Outcome<_>>()?;
+        let backward: Set = items
+            .iter()
+            .rev()
+            .cloned()
+            .map(Key::new)
+            .collect::<Outcome<_>>()?;
+        let expected = "['a', 'b', 3, None, 1.5]"; // by canonical text: `"a"`, `"b"`, `3`, `null`, `{"float":...}`
+        assert_eq!(
+            run("unordered", vec![Value::Set(Arc::new(forward))], vec![]),
+            expected
+        );
+        assert_eq!(
+            run(
+                "unordered",
+                vec![Value::FrozenSet(Arc::new(backward))],
+                vec![]
+            ),
+            expected
+        );
+        let list = Value::list(vec![Value::int(2), Value::int(1)]);
+        assert_eq!(run("unordered", vec![list], vec![]), "[2, 1]");
+        Ok(())
     }
 }
