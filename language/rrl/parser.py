@@ -295,15 +295,24 @@ def _rooted_at_name(expr: A.Expr) -> bool:
 @dataclasses.dataclass
 class _Targets:
     """A parsed `target_list`: what it must be depends on the statement (an
-    assignment, a `parallel` result, or `del`)."""
+    assignment, a `parallel` result, or `del`). `trailing_comma`: written
+    with a comma after its last item, which makes one item a tuple."""
 
     items: list
     span: A.Span | None
+    trailing_comma: bool
 
     def assigned(self) -> A.Expr:
-        if len(self.items) == 1 and not isinstance(self.items[0], A.Starred):
+        if len(self.items) == 1 and not self.trailing_comma and not isinstance(self.items[0], A.Starred):
             return _check_target(self.items[0])
         return _check_target(A.TupleExpr(tuple(self.items), span=self.span))
+
+
+def _split_trailing_comma(items: list) -> tuple[list, bool]:
+    """The items of a comma-separated list (`target_list`, `expr_list`,
+    `for_target`), and whether its COMMA token closes it."""
+    trailing = isinstance(items[-1], Token)
+    return _present(items[:-1] if trailing else items), trailing
 
 
 def _assigned(targets: _Targets | None) -> A.Expr | None:
@@ -402,13 +411,14 @@ class _ToAst(Transformer):
         return tuple(i for i in items if i is not None and not isinstance(i, Token))
 
     def target_list(self, meta, items):
-        return _Targets(_present(items), _span(meta))
+        items, trailing = _split_trailing_comma(items)
+        return _Targets(items, _span(meta), trailing)
 
     def expr_list(self, meta, items):
-        items = _present(items)
-        if len(items) == 1 and isinstance(items[0], A.Starred):
-            raise _Problem("a starred value needs a tuple around it, like `*xs,`", items[0].span)
-        if len(items) == 1:
+        items, trailing = _split_trailing_comma(items)
+        if len(items) == 1 and not trailing:
+            if isinstance(items[0], A.Starred):
+                raise _Problem("a starred value needs a tuple around it, like `*xs,`", items[0].span)
             return items[0]
         return A.TupleExpr(tuple(items), span=_span(meta))
 
@@ -559,8 +569,8 @@ class _ToAst(Transformer):
         return A.For(target, iter_, body, orelse[1] if orelse else (), span=_span(meta))
 
     def for_target(self, meta, items):
-        items = _present(items)
-        if len(items) == 1:
+        items, trailing = _split_trailing_comma(items)
+        if len(items) == 1 and not trailing:
             return items[0]
         return A.TupleExpr(tuple(items), span=_span(meta))
 
