@@ -3,7 +3,8 @@
 The grammar is `grammar/rrl.lark`; lark's LALR parser with an indentation
 post-lexer turns it into a parse tree already shaped like the AST, and the
 `_ToAst` transformer below builds the dataclasses. Syntax errors become
-`DiagnosticError`s with code RPL0001 (unexpected token), RPL0002 (unexpected
+`DiagnosticError`s with code RPL0001 (unexpected token, or a bracket left
+open or closed by the wrong bracket: `rrl.brackets`), RPL0002 (unexpected
 character), RPL0003 (a construct the grammar accepts but RRL does not,
 such as assigning to a call) or RPL0010 (a keyword where a name stands; see
 `rrl.keywords` for the words a name of Python's world may still be).
@@ -26,6 +27,7 @@ from lark.visitors import Discard
 from lark.indenter import Indenter
 
 from . import ast as A
+from .brackets import bracket_mistake
 from .diagnostics import Diagnostic, DiagnosticError
 from .keywords import CONTEXTUAL, KEYWORDS, is_reserved
 from .limits import deep_stack, too_deep
@@ -985,11 +987,18 @@ def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic 
     return None
 
 
+def _stopped_at_a_bracket(exc: UnexpectedInput, text: str) -> Diagnostic | None:
+    """A bracket never closed, or closed by the wrong bracket, where the
+    parser stopped (`rrl.brackets`)."""
+    offset = _error_offset(exc, text)
+    return bracket_mistake(text, offset) if offset is not None else None
+
+
 def _parse_tree(text: str, start: str, path: str | None):
     try:
         return _lark_parse(text, start)
     except UnexpectedInput as exc:
-        diagnostic = _keyword_as_name(exc, text, start) or _diagnostic_from_lark(exc, text)
+        diagnostic = _stopped_at_a_bracket(exc, text) or _keyword_as_name(exc, text, start) or _diagnostic_from_lark(exc, text)
         raise DiagnosticError([diagnostic.with_path(path or "<input>")], text) from None
     except (_BadName, _BadDedent) as exc:
         raise DiagnosticError([exc.diagnostic.with_path(path or "<input>")], text) from None

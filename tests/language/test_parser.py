@@ -628,3 +628,41 @@ def test_a_value_with_a_trailing_comma_is_a_tuple():
     assert returned.value == A.TupleExpr((A.Name("x"),))
     _assert_reads_back(program)
 
+
+HEAD = "rrl 1\n\nworkflow W(a: int, xs: list) -> int:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "line", "column"),
+    [
+        # The parser reads on past the line of a bracket left open and stops later.
+        ("    x = f(a,\n    return x\n", "`(` opened at 4:10 is never closed", 4, 10),
+        ("    x = [a, {1: (2,\n", "`(` opened at 4:17 is never closed", 4, 17),
+        # Stopped inside the first bracket, before the second opened: the first.
+        ("    x = f(a b, [1,\n", "`(` opened at 4:10 is never closed", 4, 10),
+        ("    x = [a, (1]\n", "`]` does not close `(` opened at 4:13", 4, 15),
+        ("    x = {a: [1, 2}\n", "`}` does not close `[` opened at 4:13", 4, 18),
+        ("    x = a)\n", "unmatched `)`: no bracket is open here", 4, 10),
+        # Brackets in strings, f-strings and comments are none.
+        ("    x = \"(\" + f'{a}[' + ')'  # {\n    y = a)\n", "unmatched `)`: no bracket is open here", 5, 10),
+        ("    x = \"it's\" + (a  # )\n", "`(` opened at 4:18 is never closed", 4, 18),
+        ("    é = (1,\n", "`(` opened at 4:9 is never closed", 4, 9),
+    ],
+)
+def test_a_bracket_mistake_is_named_at_the_bracket(body: str, message: str, line: int, column: int):
+    diag = _error(HEAD + body)
+    assert (diag.code, diag.message) == ("RPL0001", message)
+    assert (diag.span.line, diag.span.column, diag.span.end_column) == (line, column, column + 1)
+    assert diag.help
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    x = a b (\n",  # stopped before the bracket opened
+        "    x = (a b]\n",  # stopped before the wrong bracket
+        "    x = (a +)\n",  # the brackets are right
+    ],
+)
+def test_a_bracket_that_is_not_the_mistake_is_not_named(body: str):
+    assert "bracket" not in _error(HEAD + body).message

@@ -20,12 +20,15 @@
 //! A keyword is read as a keyword where the grammar accepts it there, and as
 //! a name elsewhere (lark's contextual lexer); an unexpected token right
 //! after a keyword that a name would have carried further is reported as
-//! that keyword used as a name (`keyword_as_name`).
+//! that keyword used as a name (`keyword_as_name`). A stop inside a bracket
+//! never closed, or at a closing bracket of the wrong kind, names that
+//! bracket instead (`super::brackets`), before anything else.
 //!
 //! The nesting of the input is bounded (`MAX_NESTING`): a deeper input is a
 //! located diagnostic (RPL0005), never a stack overflow.
 
 use super::ast::*;
+use super::brackets::bracket_mistake;
 use super::lexer::{LexError, Lexer, Mode, STRING_NOT_CLOSED, Tok, Token};
 use super::names::{is_hard_keyword, is_reserved, keyword_help};
 use super::strings::{Piece, decode_string, split_fstring};
@@ -136,6 +139,9 @@ fn parse_with<'t, T>(
         },
         Err(stop) => {
             if let Stop::Token(diagnostic, offset) = stop {
+                if let Some(diagnostic) = bracket_mistake(text, offset) {
+                    return Err(diagnostic);
+                }
                 if let Some(diagnostic) = keyword_as_name(text, offset, start) {
                     return Err(diagnostic);
                 }
@@ -2939,6 +2945,9 @@ mod tests {
             (error.code, error.message.as_str()),
             ("RPL0002", STRING_NOT_CLOSED)
         );
+        let error = first_error(&format!("{head}    b = max(a,\n    return b\n"));
+        assert_eq!(error.message, "`(` opened at 4:12 is never closed");
+        assert_eq!(error.span, Some(Span::new(4, 12, 4, 13)));
     }
 
     fn assigned_target(text: &str) -> Expr {
