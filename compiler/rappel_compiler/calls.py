@@ -161,7 +161,7 @@ class CallLowering:
         unavailable = self.index.modules.function(qualified) if qualified.split(".")[0] not in sys.stdlib_module_names else None
         if verb == "call" and isinstance(unavailable, Unavailable):
             return Reject("RPL0202", f"cannot call {shown}() in a workflow: `{unavailable.module}` is {unavailable.what}", node,
-                          "call it inside an @action; the compiler compiles as helpers only the functions of the "
+                          unavailable.help or "call it inside an @action; the compiler compiles as helpers only the functions of the "
                           "project's own modules, whose source it reads")
         if self.wc.resolver is None and qualified.split(".")[0] not in sys.stdlib_module_names:
             return Reject("RPL0223", f"cannot resolve the imported name `{qualified}`", node,

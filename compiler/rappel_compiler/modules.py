@@ -13,6 +13,7 @@ packages and modules without Python source (C extensions) are not, and say why.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import inspect
 import os
@@ -40,10 +41,12 @@ class ForeignModule:
 
 @dataclass(frozen=True)
 class Unavailable:
-    """Why a module's helpers cannot be compiled: `what` completes "`name` is …"."""
+    """Why a module's helpers cannot be compiled: `what` completes "`name` is …";
+    `help`, what to do when it is not to move the call into an action."""
 
     module: str
     what: str
+    help: str | None = None
 
 
 class Modules:
@@ -83,9 +86,17 @@ class Modules:
             return Unavailable(name, f"a module of {what}")
         shown = path if self.absolute or not os.path.isabs(path) else _shown_path(path)
         try:
-            src = load(read_file(path), shown, name, is_package)
-        except (OSError, cst.ParserSyntaxError, SyntaxError, RecursionError):
+            source = read_file(path)
+        except OSError:
             return Unavailable(name, "a module whose source cannot be read")
+        try:
+            src = load(source, shown, name, is_package)
+        except (cst.ParserSyntaxError, SyntaxError, RecursionError):
+            error = _python_syntax_error(source, shown)
+            if error is None:
+                return Unavailable(name, "a module whose source cannot be read")
+            return Unavailable(name, f"a module that is not valid Python: {error}",
+                               f"fix the syntax error in {shown}; the compiler reads the source of the project's modules to compile their functions")
         foreign = ForeignModule(src, None)
         foreign.index = ModuleIndex(src, resolver=self.resolver, modules=self)
         return foreign
@@ -131,6 +142,18 @@ class Modules:
             return None
         info.home = module
         return info
+
+
+def _python_syntax_error(source: str, shown: str) -> str | None:
+    """Python's own words for why `source` does not parse, and where (an
+    unclosed bracket is named at the bracket); None when Python parses it."""
+    try:
+        compile(source, shown, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return f"{exc.msg} ({shown}:{exc.lineno}:{exc.offset})"
+    except (RecursionError, MemoryError):
+        return None
+    return None
 
 
 def _source_file(name: str) -> tuple[str | None, bool]:

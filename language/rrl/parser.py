@@ -3,7 +3,8 @@
 The grammar is `grammar/rrl.lark`; lark's LALR parser with an indentation
 post-lexer turns it into a parse tree already shaped like the AST, and the
 `_ToAst` transformer below builds the dataclasses. Syntax errors become
-`DiagnosticError`s with code RPL0001 (unexpected token), RPL0002 (unexpected
+`DiagnosticError`s with code RPL0001 (unexpected token, or a bracket left
+open or closed by the wrong bracket: `rrl.brackets`), RPL0002 (unexpected
 character), RPL0003 (a construct the grammar accepts but RRL does not,
 such as assigning to a call) or RPL0010 (a keyword where a name stands; see
 `rrl.keywords` for the words a name of Python's world may still be).
@@ -26,6 +27,7 @@ from lark.visitors import Discard
 from lark.indenter import Indenter
 
 from . import ast as A
+from .brackets import bracket_mistake
 from .diagnostics import Diagnostic, DiagnosticError
 from .keywords import CONTEXTUAL, KEYWORDS, is_reserved
 from .limits import deep_stack, too_deep
@@ -295,15 +297,24 @@ def _rooted_at_name(expr: A.Expr) -> bool:
 @dataclasses.dataclass
 class _Targets:
     """A parsed `target_list`: what it must be depends on the statement (an
-    assignment, a `parallel` result, or `del`)."""
+    assignment, a `parallel` result, or `del`). `trailing_comma`: written
+    with a comma after its last item, which makes one item a tuple."""
 
     items: list
     span: A.Span | None
+    trailing_comma: bool
 
     def assigned(self) -> A.Expr:
-        if len(self.items) == 1 and not isinstance(self.items[0], A.Starred):
+        if len(self.items) == 1 and not self.trailing_comma and not isinstance(self.items[0], A.Starred):
             return _check_target(self.items[0])
         return _check_target(A.TupleExpr(tuple(self.items), span=self.span))
+
+
+def _split_trailing_comma(items: list) -> tuple[list, bool]:
+    """The items of a comma-separated list (`target_list`, `expr_list`,
+    `for_target`), and whether its COMMA token closes it."""
+    trailing = isinstance(items[-1], Token)
+    return _present(items[:-1] if trailing else items), trailing
 
 
 def _assigned(targets: _Targets | None) -> A.Expr | None:
@@ -402,13 +413,14 @@ class _ToAst(Transformer):
         return tuple(i for i in items if i is not None and not isinstance(i, Token))
 
     def target_list(self, meta, items):
-        return _Targets(_present(items), _span(meta))
+        items, trailing = _split_trailing_comma(items)
+        return _Targets(items, _span(meta), trailing)
 
     def expr_list(self, meta, items):
-        items = _present(items)
-        if len(items) == 1 and isinstance(items[0], A.Starred):
-            raise _Problem("a starred value needs a tuple around it, like `*xs,`", items[0].span)
-        if len(items) == 1:
+        items, trailing = _split_trailing_comma(items)
+        if len(items) == 1 and not trailing:
+            if isinstance(items[0], A.Starred):
+                raise _Problem("a starred value needs a tuple around it, like `*xs,`", items[0].span)
             return items[0]
         return A.TupleExpr(tuple(items), span=_span(meta))
 
@@ -559,8 +571,8 @@ class _ToAst(Transformer):
         return A.For(target, iter_, body, orelse[1] if orelse else (), span=_span(meta))
 
     def for_target(self, meta, items):
-        items = _present(items)
-        if len(items) == 1:
+        items, trailing = _split_trailing_comma(items)
+        if len(items) == 1 and not trailing:
             return items[0]
         return A.TupleExpr(tuple(items), span=_span(meta))
 
@@ -975,11 +987,18 @@ def _keyword_as_name(exc: UnexpectedInput, text: str, start: str) -> Diagnostic 
     return None
 
 
+def _stopped_at_a_bracket(exc: UnexpectedInput, text: str) -> Diagnostic | None:
+    """A bracket never closed, or closed by the wrong bracket, where the
+    parser stopped (`rrl.brackets`)."""
+    offset = _error_offset(exc, text)
+    return bracket_mistake(text, offset) if offset is not None else None
+
+
 def _parse_tree(text: str, start: str, path: str | None):
     try:
         return _lark_parse(text, start)
     except UnexpectedInput as exc:
-        diagnostic = _keyword_as_name(exc, text, start) or _diagnostic_from_lark(exc, text)
+        diagnostic = _stopped_at_a_bracket(exc, text) or _keyword_as_name(exc, text, start) or _diagnostic_from_lark(exc, text)
         raise DiagnosticError([diagnostic.with_path(path or "<input>")], text) from None
     except (_BadName, _BadDedent) as exc:
         raise DiagnosticError([exc.diagnostic.with_path(path or "<input>")], text) from None

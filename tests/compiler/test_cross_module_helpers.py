@@ -226,3 +226,22 @@ def test_a_static_method_of_a_class_of_another_module_is_a_helper(project):
     source, result = _compile_file(package, "flows")
     assert not result.diagnostics, rrl.render_all(result.diagnostics, source)
     assert 'fn shout(s: str) -> str:\n    return s.upper() + "!"' in rrl.print_program(result.programs["Loud"])
+
+
+def test_a_helper_module_that_is_not_valid_python_says_where_its_syntax_error_is(project):
+    package = project(
+        text='''
+        def normalize(s: str) -> str:
+            return "-".join(s.lower().split(
+        ''',
+        base=BASE,
+        flows=FLOWS,
+    )
+    source, result = _compile_file(package, "flows")
+    [diagnostic] = result.diagnostics
+    shown = str(package / "text.py")
+    assert (diagnostic.code, diagnostic.message) == (
+        "RPL0202",
+        f"cannot call normalize() in a workflow: `xmod_app.text` is a module that is not valid Python: '(' was never closed ({shown}:3:36)",
+    )
+    assert diagnostic.help.startswith(f"fix the syntax error in {shown}")

@@ -561,3 +561,108 @@ def test_any_other_complaint_of_lark_is_a_located_diagnostic(monkeypatch):
     (diagnostic,) = raised.value.diagnostics
     assert (diagnostic.code, diagnostic.message, diagnostic.path) == ("RPL0001", "cannot parse this: lexer state lost", "flow.rrl")
     assert diagnostic.span is not None
+
+
+# Every shape of target, as written and as the tree it stands for: a comma
+# after the last item makes a tuple, one item or more, in parentheses or not.
+_a, _b, _rest = A.Name("a"), A.Name("b"), A.Name("rest")
+TARGET_SHAPES = [
+    ("a", _a),
+    ("(a)", _a),
+    ("a,", A.TupleExpr((_a,))),
+    ("(a,)", A.TupleExpr((_a,))),
+    ("((a,),)", A.TupleExpr((A.TupleExpr((_a,)),))),
+    ("a, (b,)", A.TupleExpr((_a, A.TupleExpr((_b,))))),
+    ("(a, (b,))", A.TupleExpr((_a, A.TupleExpr((_b,))))),
+    ("a, b,", A.TupleExpr((_a, _b))),
+]
+# Only assignments take `*rest` and places.
+ASSIGNMENT_ONLY_SHAPES = [
+    ("a, *rest", A.TupleExpr((_a, A.Starred(_rest)))),
+    ("*rest,", A.TupleExpr((A.Starred(_rest),))),
+    ("a[0],", A.TupleExpr((A.Subscript(_a, A.Constant(0)),))),
+]
+
+
+def _workflow(*lines: str) -> A.Program:
+    return rrl.parse("rrl 1\n\naction load(id: str) -> list from app.actions\n\nworkflow W(xs: list) -> list:\n" + "".join(f"    {line}\n" for line in lines))
+
+
+def _assert_reads_back(program: A.Program) -> None:
+    printed = rrl.print_program(program)
+    assert rrl.parse(printed) == program, printed
+    assert rrl.print_program(rrl.parse(printed)) == printed
+
+
+@pytest.mark.parametrize(("written", "tree"), TARGET_SHAPES + ASSIGNMENT_ONLY_SHAPES)
+def test_assignment_targets_keep_their_shape(written: str, tree: A.Expr):
+    program = _workflow(f"{written} = xs", f"{written} = await load(id='a')", f"{written} = parallel:", "    await load(id='b')", "return xs")
+    assign, call, parallel, _ = program.decls[1].body
+    assert assign.target == call.target == parallel.target == tree
+    _assert_reads_back(program)
+
+
+@pytest.mark.parametrize(("written", "tree"), TARGET_SHAPES)
+def test_loop_and_comprehension_targets_keep_their_shape(written: str, tree: A.Expr):
+    program = _workflow(
+        f"for {written} in xs:",
+        "    pass",
+        f"ys = [1 for {written} in xs]",
+        f"ys = {{1: 2 for {written} in xs}}",
+        f"ys = [1 for zs in xs for {written} in zs]",
+        f"ys = parallel for {written} in xs:",
+        "    await load(id='c')",
+        "return ys",
+    )
+    loop, listed, in_dict, nested, parallel, _ = program.decls[1].body
+    assert loop.target == parallel.loop_target == tree
+    assert listed.value.generators[0].target == in_dict.value.generators[0].target == nested.value.generators[1].target == tree
+    _assert_reads_back(program)
+
+
+def test_a_value_with_a_trailing_comma_is_a_tuple():
+    program = _workflow("x = 1,", "y = *xs,", "return x,")
+    assign, starred, returned = program.decls[1].body
+    assert assign.value == A.TupleExpr((A.Constant(1),))
+    assert starred.value == A.TupleExpr((A.Starred(A.Name("xs")),))
+    assert returned.value == A.TupleExpr((A.Name("x"),))
+    _assert_reads_back(program)
+
+
+HEAD = "rrl 1\n\nworkflow W(a: int, xs: list) -> int:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "line", "column"),
+    [
+        # The parser reads on past the line of a bracket left open and stops later.
+        ("    x = f(a,\n    return x\n", "`(` opened at 4:10 is never closed", 4, 10),
+        ("    x = [a, {1: (2,\n", "`(` opened at 4:17 is never closed", 4, 17),
+        # Stopped inside the first bracket, before the second opened: the first.
+        ("    x = f(a b, [1,\n", "`(` opened at 4:10 is never closed", 4, 10),
+        ("    x = [a, (1]\n", "`]` does not close `(` opened at 4:13", 4, 15),
+        ("    x = {a: [1, 2}\n", "`}` does not close `[` opened at 4:13", 4, 18),
+        ("    x = a)\n", "unmatched `)`: no bracket is open here", 4, 10),
+        # Brackets in strings, f-strings and comments are none.
+        ("    x = \"(\" + f'{a}[' + ')'  # {\n    y = a)\n", "unmatched `)`: no bracket is open here", 5, 10),
+        ("    x = \"it's\" + (a  # )\n", "`(` opened at 4:18 is never closed", 4, 18),
+        ("    é = (1,\n", "`(` opened at 4:9 is never closed", 4, 9),
+    ],
+)
+def test_a_bracket_mistake_is_named_at_the_bracket(body: str, message: str, line: int, column: int):
+    diag = _error(HEAD + body)
+    assert (diag.code, diag.message) == ("RPL0001", message)
+    assert (diag.span.line, diag.span.column, diag.span.end_column) == (line, column, column + 1)
+    assert diag.help
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    x = a b (\n",  # stopped before the bracket opened
+        "    x = (a b]\n",  # stopped before the wrong bracket
+        "    x = (a +)\n",  # the brackets are right
+    ],
+)
+def test_a_bracket_that_is_not_the_mistake_is_not_named(body: str):
+    assert "bracket" not in _error(HEAD + body).message

@@ -153,20 +153,31 @@ class ProgramGenerator:
         if roll < 0.5 or simple:
             return A.Name(self.name())
         if roll < 0.75:
+            # One item as often as two or three: `a, = xs` is a tuple of one.
             elts = [A.Name(self.name()) for _ in range(self.rng.randint(1, 3))]
             if self.rng.random() < 0.3:
                 elts[0] = A.Starred(elts[0])
             if self.rng.random() < 0.3:
-                elts.append(A.TupleExpr((A.Name(self.name()), A.Name(self.name()))))
+                elts.append(self.nested_target())
             return A.TupleExpr(tuple(elts))
         if roll < 0.9:
             return A.Subscript(A.Name(self.name()), self.expr(1))
         return A.Attribute(A.Name(self.name()), self.pick(ATTRS))
 
+    def nested_target(self) -> A.TupleExpr:
+        """`(a, b)`, or a tuple of one, `(a,)`, perhaps inside another: `((a,),)`."""
+        if self.rng.random() < 0.5:
+            return A.TupleExpr((A.Name(self.name()), A.Name(self.name())))
+        inner = self.nested_target() if self.rng.random() < 0.2 else A.Name(self.name())
+        return A.TupleExpr((inner,))
+
     def loop_target(self) -> A.Expr:
-        if self.rng.random() < 0.6:
+        roll = self.rng.random()
+        if roll < 0.5:
             return A.Name(self.name())
-        return A.TupleExpr((A.Name(self.name()), A.Name(self.name())))
+        if roll < 0.65:
+            return A.TupleExpr((A.Name(self.name()),))  # `for a, in xs`
+        return A.TupleExpr((A.Name(self.name()), self.nested_target() if roll > 0.9 else A.Name(self.name())))
 
     def generators(self, depth: int) -> tuple[A.Comprehension, ...]:
         return tuple(

@@ -2,6 +2,7 @@
 //! printing, and formatting that keeps comments (`rrl fmt`).
 
 pub mod ast;
+pub mod brackets;
 pub mod dump;
 pub mod layout;
 pub mod lexer;

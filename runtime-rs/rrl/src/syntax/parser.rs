@@ -20,12 +20,15 @@
 //! A keyword is read as a keyword where the grammar accepts it there, and as
 //! a name elsewhere (lark's contextual lexer); an unexpected token right
 //! after a keyword that a name would have carried further is reported as
-//! that keyword used as a name (`keyword_as_name`).
+//! that keyword used as a name (`keyword_as_name`). A stop inside a bracket
+//! never closed, or at a closing bracket of the wrong kind, names that
+//! bracket instead (`super::brackets`), before anything else.
 //!
 //! The nesting of the input is bounded (`MAX_NESTING`): a deeper input is a
 //! located diagnostic (RPL0005), never a stack overflow.
 
 use super::ast::*;
+use super::brackets::bracket_mistake;
 use super::lexer::{LexError, Lexer, Mode, STRING_NOT_CLOSED, Tok, Token};
 use super::names::{is_hard_keyword, is_reserved, keyword_help};
 use super::strings::{Piece, decode_string, split_fstring};
@@ -136,6 +139,9 @@ fn parse_with<'t, T>(
         },
         Err(stop) => {
             if let Stop::Token(diagnostic, offset) = stop {
+                if let Some(diagnostic) = bracket_mistake(text, offset) {
+                    return Err(diagnostic);
+                }
                 if let Some(diagnostic) = keyword_as_name(text, offset, start) {
                     return Err(diagnostic);
                 }
@@ -639,10 +645,12 @@ struct Parser<'a> {
     after_block: bool,
 }
 
-/// A parsed target list: its items, and the span of the whole list.
+/// A parsed target list: its items, the span of the whole list, and whether
+/// a comma follows its last item (which makes one item a tuple).
 struct Targets {
     items: Vec<Expr>,
     span: Option<Span>,
+    trailing_comma: bool,
 }
 
 enum Policy {
@@ -1516,9 +1524,11 @@ impl<'a> Parser<'a> {
     fn target_list(&mut self) -> PResult<Targets> {
         let start = self.start()?;
         let mut items = vec![self.element()?];
+        let mut trailing_comma = false;
         while self.at_op(",")? {
             self.bump()?;
             if !self.starts_element()? {
+                trailing_comma = true;
                 break;
             }
             items.push(self.element()?);
@@ -1526,6 +1536,7 @@ impl<'a> Parser<'a> {
         Ok(Targets {
             items,
             span: self.span_from(start),
+            trailing_comma,
         })
     }
 
@@ -1564,12 +1575,14 @@ impl<'a> Parser<'a> {
 
     /// A target list as an assignment's target.
     fn assigned(&mut self, targets: Targets) -> Expr {
-        let target =
-            if targets.items.len() == 1 && !matches!(targets.items[0].kind, ExprKind::Starred(_)) {
-                targets.items.into_iter().next().unwrap_or_else(Expr::none)
-            } else {
-                Expr::new(ExprKind::Tuple(targets.items), targets.span)
-            };
+        let target = if targets.items.len() == 1
+            && !targets.trailing_comma
+            && !matches!(targets.items[0].kind, ExprKind::Starred(_))
+        {
+            targets.items.into_iter().next().unwrap_or_else(Expr::none)
+        } else {
+            Expr::new(ExprKind::Tuple(targets.items), targets.span)
+        };
         if let Some(diagnostic) = check_target(&target) {
             self.defer(diagnostic);
         }
@@ -1598,10 +1611,15 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `element ("," element)* [","]`: one value, or a tuple of them.
+    /// `element ("," element)* [","]`: one value, or a tuple of them (one
+    /// value with a comma after it is a tuple too).
     fn expr_list(&mut self) -> PResult<Expr> {
-        let Targets { mut items, span } = self.target_list()?;
-        if items.len() == 1 {
+        let Targets {
+            mut items,
+            span,
+            trailing_comma,
+        } = self.target_list()?;
+        if items.len() == 1 && !trailing_comma {
             let item = items.pop().unwrap_or_else(Expr::none);
             if matches!(item.kind, ExprKind::Starred(_)) {
                 self.defer(problem(
@@ -1668,23 +1686,22 @@ impl<'a> Parser<'a> {
     }
 
     /// `for_target_item ("," for_target_item)* [","]`: names and
-    /// parenthesised target lists; one item (a trailing comma or not) is
-    /// the item itself.
+    /// parenthesised target lists; one item is the item itself, and a tuple
+    /// of one when a comma follows it (`for b, in pairs`, `for (b,) in pairs`).
     fn for_target(&mut self) -> PResult<Expr> {
         let start = self.start()?;
         let mut items = vec![self.for_target_item()?];
+        let mut trailing_comma = false;
         while self.eat_op(",")? {
-            if !matches!(self.tok()?, Tok::Op("("))
-                && !matches!(self.tok()?, Tok::Word(ref w) if w != "in")
-            {
-                break;
-            }
-            if self.at_word("in")? {
+            let item_follows = matches!(self.tok()?, Tok::Op("("))
+                || matches!(self.tok()?, Tok::Word(ref w) if w != "in");
+            if !item_follows || self.at_word("in")? {
+                trailing_comma = true;
                 break;
             }
             items.push(self.for_target_item()?);
         }
-        if items.len() == 1 {
+        if items.len() == 1 && !trailing_comma {
             return Ok(items.pop().unwrap_or_else(Expr::none));
         }
         Ok(Expr::new(ExprKind::Tuple(items), self.span_from(start)))
@@ -2928,5 +2945,49 @@ mod tests {
             (error.code, error.message.as_str()),
             ("RPL0002", STRING_NOT_CLOSED)
         );
+        let error = first_error(&format!("{head}    b = max(a,\n    return b\n"));
+        assert_eq!(error.message, "`(` opened at 4:12 is never closed");
+        assert_eq!(error.span, Some(Span::new(4, 12, 4, 13)));
+    }
+
+    fn assigned_target(text: &str) -> Expr {
+        let program = match parse(text, None) {
+            Ok(program) => program,
+            Err(error) => panic!("{error}"),
+        };
+        let body = program.workflows().next().map(|w| w.body.clone());
+        match body.unwrap_or_default().into_iter().next().map(|s| s.kind) {
+            Some(StmtKind::Assign { target, .. }) | Some(StmtKind::For { target, .. }) => target,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_trailing_comma_makes_a_tuple_of_one() {
+        let head = "rrl 1\nworkflow W(xs: list) -> list:\n";
+        for written in [
+            "a, = xs",
+            "(a,) = xs",
+            "for a, in xs:\n        pass",
+            "for (a,) in xs:\n        pass",
+        ] {
+            let target = assigned_target(&format!("{head}    {written}\n    return xs\n"));
+            let ExprKind::Tuple(elts) = &target.kind else {
+                panic!("{written}: {target:?}");
+            };
+            assert!(matches!(&elts[..], [e] if matches!(&e.kind, ExprKind::Name(n) if n == "a")));
+        }
+        for written in [
+            "a = xs",
+            "(a) = xs",
+            "for a in xs:\n        pass",
+            "for (a) in xs:\n        pass",
+        ] {
+            let target = assigned_target(&format!("{head}    {written}\n    return xs\n"));
+            assert!(
+                matches!(&target.kind, ExprKind::Name(n) if n == "a"),
+                "{written}"
+            );
+        }
     }
 }
