@@ -987,13 +987,14 @@ def test_a_typed_dict_builds_a_plain_dict():
     assert body == 'return [{"who": who, "count": 1}, dict(other), {**dict(other), "count": 2}]\n'
 
 
-def test_named_tuples_and_typed_dicts_are_not_called_plain_classes():
+def test_named_tuples_are_built_by_position_and_by_name():
     source = """
         from typing import NamedTuple, TypedDict
 
 
         class Point(NamedTuple):
             x: int
+            y: int = 0
 
 
         class Audit(TypedDict):
@@ -1008,18 +1009,15 @@ def test_named_tuples_and_typed_dicts_are_not_called_plain_classes():
         @workflow
         class Flow(Workflow):
             async def run(self, audit: Audit) -> list:
-                moved = await move(p=None)
-                point = Point(1)
-                return [point, isinstance(audit, Audit), moved]
+                moved = await move(p=Point(1, y=2))
+                point = Point(moved)
+                return [point._replace(y=3), point._asdict(), point._fields, isinstance(audit, Audit)]
         """
     text = diagnostics_text(source)
-    assert "plain class" not in text
+    assert "plain class" not in text and "NamedTuple" not in text
     assert [line for line in text.splitlines() if line.startswith("error[")] == [
-        "error[RPL0245]: the parameter `p` of the action `move` has the type `Point`, a NamedTuple: its values cannot cross a process boundary",
-        "error[RPL0225]: `Point` is a NamedTuple, which a workflow cannot build",
         "error[RPL0260]: `Audit` is a TypedDict, whose values are plain dicts: Python cannot test them against it",
     ]
-    assert "make it a frozen dataclass (`@dataclass(frozen=True)`)" in text
 
 
 def test_live_typed_dicts_and_named_tuples():
@@ -1034,7 +1032,8 @@ def test_live_typed_dicts_and_named_tuples():
         x: int
 
     assert type_info(Audit).kind == "typeddict" and type_info(Audit).encodable
-    assert type_info(Point).kind == "namedtuple" and not type_info(Point).encodable
+    assert type_info(Point).kind == "namedtuple" and type_info(Point).encodable
+    assert [(f.name, f.annotation) for f in type_info(Point).shape().fields] == [("x", "int")]
 
 
 ORDER = """
