@@ -12,7 +12,7 @@ import pytest
 from rappel_compiler import ConstInfo, Hook, MemberInfo, TypeInfo
 from rappel_compiler.resolve import ClassShape, FieldShape, describe
 
-from .support import body_of, codes, diagnostics_text, expect, rrl_text
+from .support import MODULE, body_of, codes, diagnostics_text, expect, rrl_text
 
 ENUM = """
 import enum
@@ -1018,6 +1018,45 @@ def test_named_tuples_are_built_by_position_and_by_name():
     assert [line for line in text.splitlines() if line.startswith("error[")] == [
         "error[RPL0260]: `Audit` is a TypedDict, whose values are plain dicts: Python cannot test them against it",
     ]
+
+
+def test_named_tuples_made_by_calls_are_read_from_the_call():
+    text = rrl_text(
+        """
+        import collections
+        import typing
+
+
+        Pair = collections.namedtuple("Pair", "left, right", defaults=[None])
+        Size = typing.NamedTuple("Size", [("width", int), ("height", int)])
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> list:
+                return [Pair(x), Size(x, height=2)]
+        """
+    )
+    assert f"namedtuple Pair from {MODULE}:\n    left: Any\n    right: Any = None\n" in text
+    assert f"namedtuple Size from {MODULE}:\n    width: int\n    height: int\n" in text
+
+
+def test_a_named_tuple_made_under_another_name_cannot_be_imported():
+    text = diagnostics_text(
+        """
+        import collections
+
+
+        Other = collections.namedtuple("Renamed", ["a"])
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> int:
+                return Other(x).a
+        """
+    )
+    assert 'error[RPL0260]: the NamedTuple `Other` cannot be declared in RRL: its typename is not `"Other"`, so no other process can import it by its name' in text
 
 
 def test_live_typed_dicts_and_named_tuples():
