@@ -331,8 +331,10 @@ class CallLowering:
             if self.index.nested_class(func) is not None:
                 return self.class_target(func)
             if isinstance(func.value, cst.Name) and self.src.ref(func.value).kind == "global" and func.value.value in self.index.classes:
-                raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func,
-                             "make it a @staticmethod (its body in the accepted subset), or call it inside an @action")
+                owner = func.value.value
+                help_text = (f"build it from its fields: `{owner}(*items)`" if func.attr.value == "_make" and self.index.classes[owner].kind == "namedtuple"
+                             else "make it a @staticmethod (its body in the accepted subset), or call it inside an @action")
+                raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func, help_text)
             return Target("method", func.attr.value, func)
         raise Reject("RPL0202", f"cannot call `{self.src.text(func)}` in a workflow", func, CALLABLE_HELP)
 
