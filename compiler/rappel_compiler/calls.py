@@ -332,8 +332,10 @@ class CallLowering:
             if self.index.nested_class(func) is not None:
                 return self.class_target(func)
             if isinstance(func.value, cst.Name) and self.src.ref(func.value).kind == "global" and func.value.value in self.index.classes:
-                raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func,
-                             "make it a @staticmethod (its body in the accepted subset), or call it inside an @action")
+                owner = func.value.value
+                help_text = (f"build it from its fields: `{owner}(*items)`" if func.attr.value == "_make" and self.index.classes[owner].kind == "namedtuple"
+                             else "make it a @staticmethod (its body in the accepted subset), or call it inside an @action")
+                raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func, help_text)
             return Target("method", func.attr.value, func)
         raise Reject("RPL0202", f"cannot call `{self.src.text(func)}` in a workflow", func, CALLABLE_HELP)
 
@@ -381,9 +383,8 @@ class CallLowering:
                          "decorate it with @action and await it; a plain `def` (not `async def`) whose body is in the "
                          "accepted subset is a helper, called without await")
         if name in index.consts:
-            value = index.consts[name].value
-            if isinstance(value, cst.Call) and index.qualified(value.func) in dialect.NAMED_TUPLE_FACTORIES:
-                raise Reject("RPL0225", f"`{name}` is a NamedTuple, which a workflow cannot build", call, dialect.NAMED_TUPLE_HELP)
+            if index.named_tuple_call(name) is not None:
+                return self.class_target(func)
             raise Reject("RPL0202", f"cannot call `{name}`: it is a constant, not a function", call)
         raise self.undefined(name, func)
 
@@ -813,21 +814,22 @@ class CallLowering:
 
     def construct(self, target: Target, node: cst.Call) -> A.Expr:
         label = self.src.text(node.func)
-        if target.type_kind == "namedtuple":
-            raise Reject("RPL0225", f"`{label}` is a NamedTuple, which a workflow cannot build", node, dialect.NAMED_TUPLE_HELP)
         if target.type_kind == "typeddict":
             return self.typed_dict(label, node)
         if target.type_kind in ("class", "workflow_base", ""):
             raise Reject("RPL0225", f"`{label}` is a plain class and cannot be created in a workflow", node,
                          "only pydantic models, dataclasses and exceptions can be created in workflow code; "
                          "create other objects inside an @action")
-        args, kwargs = self.call_arguments(node)
+        args, kwargs = self.call_arguments(node, starred=target.type_kind == "namedtuple")  # `Point(*coords)`
         if target.type_kind == "enum":
             if len(args) != 1 or kwargs:
                 raise Reject("RPL0206", f"the enum {label}() takes one argument, the value of a member", node,
                              f"write `{label}(value)`, or name the member: `{label}.NAME`")
             self.check_construction(target, node, set())
             return A.Call(A.Name(target.name), args)
+        if target.type_kind == "namedtuple":  # by position and by name, as Python's `Point.__new__`
+            self.check_construction(target, node, {k.name for k in kwargs})
+            return A.Call(A.Name(target.name), args, kwargs)
         if args and target.type_kind == "model":
             raise Reject("RPL0206", f"the model {label}() takes keyword arguments only", node, "pass each field by name")
         if args:

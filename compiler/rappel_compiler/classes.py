@@ -65,8 +65,6 @@ CONSTRUCTION_HELP = (
 
 def not_declarable(shown: str, kind: str, node: cst.CSTNode, plain_help: str = PLAIN_CLASS_HELP) -> Reject:
     """RPL0260 for a class RRL does not declare, named where a type is expected."""
-    if kind == "namedtuple":
-        return Reject("RPL0260", f"`{shown}` is a NamedTuple, which a workflow cannot name", node, dialect.NAMED_TUPLE_HELP)
     if kind == "typeddict":
         return Reject("RPL0260", f"`{shown}` is a TypedDict, whose values are plain dicts: Python cannot test them against it", node,
                       "test `isinstance(x, dict)`, or the keys you need (`\"who\" in x`)")
@@ -104,6 +102,10 @@ class ClassLowering:
                 kind = "exception" if info.kind == "exception" else "type"
                 name = type_name(self.src.module, node.value, kind=info.kind)
                 return Target(kind, name, node, local_class=node.value, type_kind=info.kind, qualname=node.value)
+            if ref.kind == "global" and self.index.named_tuple_call(node.value) is not None:
+                # `Pair = namedtuple("Pair", "a b")`: declared from the call
+                name = type_name(self.src.module, node.value, kind="namedtuple")
+                return Target("type", name, node, type_kind="namedtuple", qualname=node.value)
             if ref.kind == "import":
                 qualified = ref.qualified
         elif isinstance(node, cst.Attribute):

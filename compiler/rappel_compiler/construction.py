@@ -54,7 +54,7 @@ class _ClassHooks:
                 expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
                 if self.index.qualified(expr) in dialect.VALIDATOR_DECORATORS:
                     self.add(f"it has the validator `{name}`", method.name)
-        if self.info.kind in ("model", "dataclass"):
+        if self.info.kind in ("model", "dataclass", "namedtuple"):
             for name in self.info.fields:
                 self.field(name)
         for base in self.info.foreign_bases:

@@ -12,7 +12,8 @@ name. What a declaration says:
   its members with their values (aliases included);
 - a model or a dataclass: its bases of the same kind, whether it is frozen,
   and its fields (base classes' first) with their types, and their defaults
-  where these are constants. A workflow builds only a class whose building
+  where these are constants; a NamedTuple: its fields, types and defaults.
+ A workflow builds only a class whose building
   runs no code of the class (RPL0231), so the fields and defaults are all a
   runtime needs; a default RRL cannot hold is left out (a construction that
   needs it was refused).
@@ -55,6 +56,10 @@ CONSTANT_HELP = (
 PROPERTY_HELP = (
     "a workflow reads the fields of a model or a dataclass, and the name and value of an enum member; "
     "compute the value in an @action, or make it a field"
+)
+NAMED_TUPLE_DEFAULT_HELP = (
+    "a NamedTuple's default is computed once, when Python makes the class; RRL holds it when it is a constant "
+    "(literals, arithmetic on numbers, lists, tuples and dicts of them, enum members): pass the value instead"
 )
 DECLARATION_HELP = (
     "a workflow names classes RRL can declare: exceptions, enums whose members are constants, "
@@ -102,7 +107,7 @@ class ClassDeclarations:
         not have (RPL0263), with the field spelt most like it: where a name's
         class is certain (a parameter of that type, or bound only to what an
         action declared to return that class, or to a construction of it)."""
-        classes = {c.name: c for c in program.classes if c.kind in ("model", "dataclass") and c.fields is not None}
+        classes = {c.name: c for c in program.classes if c.kind in ("model", "dataclass", "namedtuple") and c.fields is not None}
         returns = {a.name: a.returns.name for a in program.actions if isinstance(a.returns, A.NamedType)}
         rejects = []
         for decl in (*program.fns, *program.workflows):
@@ -114,9 +119,10 @@ class ClassDeclarations:
                     continue
                 cls = classes[known[node.value.id]]
                 fields = [f.name for f in cls.fields]
-                if node.attr in fields or node.attr in self.properties:  # a property: RPL0261 says more
-                    continue
-                reject = Reject("RPL0263", f"the {cls.kind} `{cls.name}` has no field `{node.attr}`", None,
+                if node.attr in fields or node.attr in self.properties or (cls.kind == "namedtuple" and node.attr == "_fields"):
+                    continue  # a property: RPL0261 says more
+                kind = "NamedTuple" if cls.kind == "namedtuple" else cls.kind
+                reject = Reject("RPL0263", f"the {kind} `{cls.name}` has no field `{node.attr}`", None,
                                 did_you_mean(node.attr, fields) or f"its fields are: {', '.join(fields) or 'none'}")
                 reject.span = node.span
                 rejects.append(reject)
@@ -129,6 +135,8 @@ class ClassDeclarations:
             raise Reject("RPL0260", f"the class `{qualname}` is defined inside a function: no other process can load it", None, DECLARATION_HELP)
         if module == self.wc.src.module and qualname in self.wc.index.classes:
             return _Local(self, self.wc.index.classes[qualname], name).declaration()
+        if module == self.wc.src.module and (call := self.wc.index.named_tuple_call(qualname)) is not None:
+            return self.noted(_FunctionalNamedTuple(self.wc, qualname, name, call).declaration(), ())
         if module == "builtins":
             info = type_info(getattr(builtins, qualname))
         else:
@@ -153,7 +161,7 @@ class ClassDeclarations:
         body: tuple | None = None
         if kind == "enum":
             body = tuple(A.Member(member, literal(value, member=self.wc.enum_member)) for member, value in shape.members)
-        elif kind in ("model", "dataclass"):
+        elif kind in ("model", "dataclass", "namedtuple"):
             body = tuple(
                 A.Param(f.name, self.wc.types.text(f.annotation), None if f.default is NO_DEFAULT else literal(f.default, member=self.wc.enum_member))
                 for f in shape.fields
@@ -212,6 +220,8 @@ class _Local:
             bases = self.exception_bases()
         elif kind == "enum":
             bases, body = self.enum()
+        elif kind == "namedtuple":
+            bases, body = (), self.fields()
         else:
             bases = self.record_bases()
             frozen = self.frozen()
@@ -367,6 +377,12 @@ class _Local:
                 return None
         if isinstance(value, cst.Ellipsis):
             return None  # pydantic's "required"
+        if self.info.kind == "namedtuple":
+            # A NamedTuple's later fields have defaults too: left out, the declaration would not be Python's.
+            try:
+                return self.lower(value, f"the default of the field `{name}`", cls)
+            except Reject as reject:
+                raise Reject(reject.code, reject.message, value, NAMED_TUPLE_DEFAULT_HELP) from None
         try:
             return self.lower(value, f"the default of the field `{name}`", cls)
         except Reject:
@@ -387,6 +403,88 @@ class _Local:
             raise Reject("RPL0260", f"{what} of `{self.info.name}` is not a constant RRL can hold: `{self.wc.src.text(value)}`",
                          value, CONSTANT_HELP)
         return expr
+
+
+class _FunctionalNamedTuple:
+    """The declaration of a NamedTuple a call makes, read from the call as Python
+    reads it: `collections.namedtuple(typename, field_names, defaults=[...])`
+    (the names a list or a string, split at commas and spaces; untyped) or
+    `typing.NamedTuple(typename, [(name, type), ...])`."""
+
+    HELP = "write the call with literal names, or define the class with class syntax (`class Pair(NamedTuple):` with a line `name: type` per field)"
+
+    def __init__(self, wc: "WorkflowCompiler", qualname: str, name: str, call: cst.Call):
+        self.wc = wc
+        self.qualname = qualname
+        self.name = name
+        self.call = call
+
+    def refuse(self, why: str) -> Reject:
+        return Reject("RPL0260", f"the NamedTuple `{self.qualname}` cannot be declared in RRL: {why}", self.call, self.HELP)
+
+    def declaration(self) -> A.ClassDecl:
+        positional = [a.value for a in self.call.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in self.call.args if a.keyword is not None}
+        typed = self.wc.index.qualified(self.call.func) in dialect.NAMED_TUPLE_BASES
+        unread = sorted(set(keywords) - ({"fields"} if typed else {"field_names", "defaults"}))
+        if unread or len(positional) + len(keywords) != len(self.call.args):
+            raise self.refuse(f"the frontend does not read `{unread[0]}=`" if unread else "its arguments are not written out")
+        typename = _literal_text(positional[0]) if positional else None
+        if typename != self.qualname:
+            raise self.refuse(f"its typename is not `\"{self.qualname}\"`, so no other process can import it by its name")
+        spec = positional[1] if len(positional) > 1 else keywords.get("fields" if typed else "field_names")
+        fields = self.typed_fields(spec) if typed else self.named_fields(spec)
+        return A.ClassDecl("namedtuple", self.name, self.wc.src.module, self.qualname, (), tuple(fields))
+
+    def named_fields(self, spec: cst.BaseExpression | None) -> list[A.Param]:
+        text = _literal_text(spec)
+        if text is not None:
+            names = text.replace(",", " ").split()
+        elif isinstance(spec, (cst.List, cst.Tuple)):
+            names = [_literal_text(e.value) for e in spec.elements]
+        else:
+            raise self.refuse("its field names are not literal strings")
+        if any(n is None or not n.isidentifier() or n.startswith("_") for n in names):
+            raise self.refuse("its field names are not literal strings Python accepts")
+        defaults_node = next((a.value for a in self.call.args if a.keyword is not None and a.keyword.value == "defaults"), None)
+        defaults: list[A.Expr] = []
+        if defaults_node is not None:
+            if not isinstance(defaults_node, (cst.List, cst.Tuple)):
+                raise self.refuse("its defaults are not a literal list")
+            defaults = [self.constant(e.value, "a default") for e in defaults_node.elements]
+        first_default = len(names) - len(defaults)
+        return [A.Param(n, ANY_TYPE, defaults[i - first_default] if i >= first_default else None) for i, n in enumerate(names)]
+
+    def typed_fields(self, spec: cst.BaseExpression | None) -> list[A.Param]:
+        if not isinstance(spec, (cst.List, cst.Tuple)):
+            raise self.refuse("its fields are not a literal list of `(name, type)` pairs")
+        fields = []
+        for element in spec.elements:
+            pair = element.value
+            if not (isinstance(pair, cst.Tuple) and len(pair.elements) == 2 and _literal_text(pair.elements[0].value)):
+                raise self.refuse("its fields are not a literal list of `(name, type)` pairs")
+            annotation = self.wc.types.expr(pair.elements[1].value)
+            fields.append(A.Param(_literal_text(pair.elements[0].value), annotation, None))
+        return fields
+
+    def constant(self, value: cst.BaseExpression, what: str) -> A.Expr:
+        try:
+            expr = self.wc.builder.inline_consts(FunctionLowerer(self.wc, None, None).lower_value(value))
+        except Reject as reject:
+            raise self.refuse(f"{what} is not a constant RRL can hold: {reject.message}") from None
+        if not is_constant(expr, lambda owner, attr: True):
+            raise self.refuse(f"{what} is not a constant RRL can hold: `{self.wc.src.text(value)}`")
+        return expr
+
+
+ANY_TYPE = A.NamedType("Any")
+
+
+def _literal_text(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
 
 
 def _keyword_true(args, keyword: str) -> bool:

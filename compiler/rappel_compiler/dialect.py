@@ -340,7 +340,6 @@ STREAM_TYPE = "a file or stream type"
 CLASS_TYPE = "the type of classes"
 CONTEXT_MANAGER_TYPE = "a context manager type"
 BUILTIN_TYPE = "a builtin type the codec does not encode"
-NAMED_TUPLE = "a NamedTuple"
 
 # Annotation names whose values the codec cannot carry → what they are. Any other
 # class that is not a model, dataclass, enum or exception is "a plain class";
@@ -372,12 +371,6 @@ def unencodable_type(qualified: str) -> str | None:
     (most specific entry first: `io.StringIO` falls under `io`)."""
     return _most_specific(UNENCODABLE_TYPES, qualified)
 
-# A NamedTuple is a tuple whose items have names: RRL has no such value (its values
-# would be plain tuples on the way, and compare equal to them), so it stays out.
-NAMED_TUPLE_HELP = (
-    "make it a frozen dataclass (`@dataclass(frozen=True)`), which a workflow builds, reads by field "
-    "and passes to actions; or pass a plain tuple"
-)
 
 # What to do instead, by what the annotation is (a plain class has its own help).
 UNENCODABLE_HELP: dict[str, str] = {
@@ -387,7 +380,6 @@ UNENCODABLE_HELP: dict[str, str] = {
     STREAM_TYPE: "pass a path or the contents (str or bytes) and open the file inside the action",
     CLASS_TYPE: "pass a value that names the class (a str, an enum member) and choose the class inside the action",
     CONTEXT_MANAGER_TYPE: "enter it inside the action and return plain values",
-    NAMED_TUPLE: NAMED_TUPLE_HELP,
     BUILTIN_TYPE: "convert it to a type the codec carries: bytes for bytearray and memoryview, list[int] for range, "
                   "a tuple of two floats for complex",
 }
@@ -462,6 +454,9 @@ CONSTRUCTS: tuple[Construct, ...] = (
     Construct("unpacking `map(...)` or a generator (`a, b = map(int, s.split('-'))`)", "a, b = map(int, name.split('-'))\nreturn a + b"),
     Construct("enums: members, `Color('red')`, `Color[name]`, iterating the class, `is`; `TypedDict` construction",
               "return [c.value for c in Color], Color('red') is Color.RED"),
+    Construct("`NamedTuple` classes and `namedtuple(...)`: building, fields, indexing, unpacking, `_replace()`, `_asdict()`",
+              "p = Point(1)\n(x,) = p\nreturn p.x + p[0] + x, p._replace(x=2), p._asdict(), p == (1,)",
+              instead="a NamedTuple is a tuple: it equals, orders and hashes as one"),
     Construct("`isinstance(x, T)`, building pydantic models, dataclasses and exceptions", "return isinstance(name, str)"),
     # refused
     Construct("`with` / `async with`", "with name as n:\n    pass\nreturn 1", "RPL0208"),
@@ -472,7 +467,6 @@ CONSTRUCTS: tuple[Construct, ...] = (
     Construct("`yield`, `async for`", "async for x in xs:\n    pass\nreturn 1", "RPL0213"),
     Construct("iterating a set (`for x in s`, `list(s)`, `sum(x for x in s)`)", "s = {1, 2}\nfor x in s:\n    pass\nreturn 1", "RPL0214",
               "iterate `sorted(s)`: a set's order is not deterministic"),
-    Construct("`NamedTuple` classes", "return Point(1)", "RPL0225", "make it a frozen dataclass (`@dataclass(frozen=True)`)"),
     Construct("`:=`", "if (n := len(xs)) > 1:\n    return n\nreturn 0", "RPL0215"),
     Construct("`await` in a generator expression (`sum(await step(x) for x in xs)`)", "return sum(await step(x) for x in xs)", "RPL0217",
               "await in a list comprehension, or run the calls in parallel with `asyncio.gather(*[step(x) for x in xs])`"),

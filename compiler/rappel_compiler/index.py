@@ -302,6 +302,15 @@ class ModuleIndex:
             return self.src.imported_name(expr)
         return None
 
+    def named_tuple_call(self, name: str) -> cst.Call | None:
+        """The call that makes the module-level NamedTuple `name`
+        (`Pair = collections.namedtuple("Pair", "left right")`), or None."""
+        const = self.consts.get(name)
+        value = const.value if const is not None else None
+        if isinstance(value, cst.Call) and self.qualified(value.func) in dialect.NAMED_TUPLE_FACTORIES:
+            return value
+        return None
+
     def sdk_name(self, expr: cst.BaseExpression) -> str | None:
         qualified = self.qualified(expr)
         return dialect.sdk_name(qualified) if qualified else None

@@ -25,7 +25,7 @@ from .diagnostics import Reject
 _BUILTIN_NAMES = frozenset(dialect.RRL_EXCEPTIONS | set(dialect.BUILTIN_FUNCTIONS) | rrl_builtins.TYPES | rrl_builtins.TYPE_NAMES | {"Optional"})
 
 # The order of class declarations: by kind, then by name.
-_KIND_ORDER = {"exception": 0, "enum": 1, "model": 2, "dataclass": 3}
+_KIND_ORDER = {"exception": 0, "enum": 1, "model": 2, "dataclass": 3, "namedtuple": 4}
 
 
 @dataclass

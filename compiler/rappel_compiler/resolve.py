@@ -117,7 +117,7 @@ class MemberInfo:
 Resolved = Union[ActionInfo, TypeInfo, ConstInfo, MemberInfo, None]
 Resolver = Callable[[str], Resolved]
 
-# A "typeddict" builds plain dicts; a "namedtuple" is a tuple subclass, which the codec does not carry.
+# A "typeddict" builds plain dicts; a "namedtuple" is a tuple whose items have names.
 TYPE_KINDS = ("model", "dataclass", "exception", "enum", "typeddict", "namedtuple", "class")
 
 
@@ -229,7 +229,26 @@ def _shape_of_kind(cls: type, kind: str) -> ClassShape:
         fields = tuple(_dataclass_field(f) for f in dataclasses.fields(cls))
         params = getattr(cls, "__dataclass_params__", None)
         return ClassShape(bases=bases, fields=fields, frozen=bool(getattr(params, "frozen", False)))
+    if kind == "namedtuple":
+        return _named_tuple_shape(cls)
     return ClassShape()
+
+
+def _named_tuple_shape(cls: type) -> ClassShape:
+    """A NamedTuple's fields in order, typed where the class annotates them
+    (`collections.namedtuple` does not: `Any`), with their defaults."""
+    annotations = getattr(cls, "__annotations__", {}) or {}
+    defaults = getattr(cls, "_field_defaults", {}) or {}
+    fields = []
+    problem = None
+    for name in cls._fields:
+        default: object = defaults.get(name, NO_DEFAULT)
+        if default is not NO_DEFAULT and not is_constant(default):
+            problem = problem or f"the default of its field `{name}` is not a constant RRL can hold"
+        annotation = annotations.get(name)
+        text = "Any" if annotation is None else annotation if isinstance(annotation, str) else annotation_text(annotation)
+        fields.append(FieldShape(name, text, default))
+    return ClassShape(fields=tuple(fields), problem=problem)
 
 
 def _exception_base(base: type) -> "TypeInfo | str":

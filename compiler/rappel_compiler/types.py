@@ -106,6 +106,8 @@ class TypeLowering:
             return A.NamedType(self.wc.builder.type_name(self.wc.src.module, name, name.rpartition(".")[2]))
         if info is not None and info.kind == "typeddict":
             return A.NamedType("dict")  # its values are plain dicts
+        if info is None and self.wc.index.named_tuple_call(name) is not None:  # `Pair = namedtuple(...)`
+            return A.NamedType(self.wc.builder.type_name(self.wc.src.module, name, name))
         return ANY
 
     def qualified(self, qualified: str, preferred: str | None = None) -> A.Type:
@@ -229,8 +231,6 @@ class TypeLowering:
     def _unencodable_name(self, node: cst.BaseExpression, named: Named, at: cst.CSTNode | None) -> Unencodable | None:
         shown = _code(node)
         if isinstance(named, ClassInfo):
-            if named.kind == "namedtuple":
-                return Unencodable(at or node, shown, dialect.NAMED_TUPLE, local=True)
             return None if self._local_value_class(named) else Unencodable(at or node, shown, PLAIN_CLASS, local=True)
         if named is None or named in dialect.TYPE_NAMES or named in dialect.ENCODABLE_TYPES or named in VALUE_TYPES:
             return None
@@ -245,7 +245,7 @@ class TypeLowering:
             return Unencodable(at or node, shown, dialect.BUILTIN_TYPE)
         resolved = self.wc.resolve(named)
         if isinstance(resolved, TypeInfo) and resolved.encodable is False:
-            return Unencodable(at or node, shown, dialect.NAMED_TUPLE if resolved.kind == "namedtuple" else PLAIN_CLASS)
+            return Unencodable(at or node, shown, PLAIN_CLASS)
         return None
 
     def _source_name(self, node: cst.BaseExpression) -> Named:
@@ -266,8 +266,8 @@ class TypeLowering:
 
     def _local_value_class(self, info: ClassInfo) -> bool:
         """A class of this module whose instances the codec carries: a model, a
-        dataclass, an exception, an enum or a TypedDict."""
-        if info.kind in ("model", "dataclass", "exception", "enum", "typeddict"):
+        dataclass, a NamedTuple, an exception, an enum or a TypedDict."""
+        if info.kind in ("model", "dataclass", "namedtuple", "exception", "enum", "typeddict"):
             return True
         for cls in self.wc.index.mro(info.name):
             for base in cls.foreign_bases:

@@ -1,4 +1,4 @@
-# Rejects: NamedTuples, which RRL does not hold — built in a workflow (class syntax, and `collections.namedtuple`), or in an action's signature — each with a help line pointing at a frozen dataclass; and `isinstance` against a TypedDict (Python cannot test it).
+# Rejects: what stays refused of NamedTuples — a method or a property their class defines (its code would run in Python, and no runtime runs it), `_make` called on the class, a NamedTuple made by a call whose field names are not written out; and `isinstance` against a TypedDict (Python cannot test it).
 import collections
 from typing import NamedTuple, TypedDict
 
@@ -9,12 +9,20 @@ class Point(NamedTuple):
     x: int
     y: int = 0
 
+    def norm(self) -> int:
+        return abs(self.x) + abs(self.y)
 
-Pair = collections.namedtuple("Pair", ["left", "right"])
+    @property
+    def flipped(self) -> "Point":
+        return Point(self.y, self.x)
 
 
 class Audit(TypedDict):
     who: str
+
+
+FIELDS = ["left", "right"]
+Pair = collections.namedtuple("Pair", FIELDS)
 
 
 @action
@@ -26,8 +34,15 @@ async def shift(p: Point) -> list[Point]:
 class PointWorkflow(Workflow):
     async def run(self, x: int) -> int:
         p = Point(x, y=2)
-        pair = Pair(x, 2)
-        return p.x + pair.left
+        q = Point._make([x, 1])
+        return p.norm() + q.x
+
+
+@workflow
+class FlipWorkflow(Workflow):
+    async def run(self, x: int) -> int:
+        flipped = Point(x).flipped
+        return flipped.x
 
 
 @workflow
@@ -37,7 +52,6 @@ class AuditCheckWorkflow(Workflow):
 
 
 @workflow
-class ShiftWorkflow(Workflow):
+class PairWorkflow(Workflow):
     async def run(self, x: int) -> int:
-        moved = await shift((x, 0))
-        return len(moved)
+        return Pair(x, 1).left

@@ -480,7 +480,7 @@ class Member(Node):
     value: Expr
 
 
-CLASS_KINDS = ("exception", "model", "dataclass", "enum")
+CLASS_KINDS = ("exception", "model", "dataclass", "namedtuple", "enum")
 
 
 @dataclass(frozen=True)
@@ -497,8 +497,9 @@ class ClassDecl(Node):
 
     `kind` is the value codec's tag for its instances; `module:qualname` is the
     class's identity there. `bases` are declared classes or builtin names.
-    `body` holds a model's or dataclass's fields (`Param`s: name, type and
-    constant default, base classes' fields first) or an enum's members; None
+    `body` holds a model's, a dataclass's or a NamedTuple's fields (`Param`s:
+    name, type and constant default, base classes' fields first) or an enum's
+    members; None
     when the declaration has no body (a model whose fields are not declared,
     because the program does not build one)."""
 
@@ -517,7 +518,7 @@ class ClassDecl(Node):
 
     @property
     def fields(self) -> tuple[Param, ...] | None:
-        """A model's or a dataclass's declared fields; None when not declared."""
+        """A model's, a dataclass's or a NamedTuple's declared fields; None when not declared."""
         return None if self.body is None else tuple(i for i in self.body if isinstance(i, Param))
 
     @property

@@ -76,6 +76,8 @@ DICT_METHODS = frozenset({"get", "keys", "values", "items", "copy"})
 SET_METHODS = frozenset({"union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint", "copy"})
 # Methods of models (pydantic): model_copy(update={...}) and model_dump().
 MODEL_METHODS = frozenset({"model_copy", "model_dump"})
+# Methods of NamedTuples: a copy with fields replaced, and the fields as a dict.
+NAMED_TUPLE_METHODS = frozenset({"_replace", "_asdict"})
 # Methods of dates, times and timedeltas, of bytes, and str.encode().
 DATE_METHODS = frozenset({"isoformat", "weekday", "isoweekday", "replace"})
 DATETIME_METHODS = DATE_METHODS | frozenset({"date", "time", "utcoffset"})
@@ -113,7 +115,9 @@ MUTATING_SIGNATURES: dict[str, tuple[int, int, frozenset[str] | None]] = {
 }
 assert MUTATING_SIGNATURES.keys() == MUTATING_METHODS
 
-METHODS = STR_METHODS | LIST_METHODS | DICT_METHODS | SET_METHODS | MODEL_METHODS | MUTATING_METHODS | VALUE_METHODS
+METHODS = (
+    STR_METHODS | LIST_METHODS | DICT_METHODS | SET_METHODS | MODEL_METHODS | NAMED_TUPLE_METHODS | MUTATING_METHODS | VALUE_METHODS
+)
 
 # Builtins that take every item of a set whatever its order (sorted(), min()
 # and max() only without `key=`, which could tie). Everything else that

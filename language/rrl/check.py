@@ -82,12 +82,16 @@ CODES: dict[str, str] = {
     "RPL0343": "a field or a member is declared twice",
     "RPL0344": "an unknown type",
     "RPL0345": "an attribute of a class that is not a member of an enum",
+    "RPL0346": "a NamedTuple field without a default after one with a default",
 }
 
 # Class declarations (docs/language.md, "Classes").
 _ENUM_FLAVORS = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")
 _ENUM_MIXINS = ("str", "int", "float")
-_KIND_TEXT = {"exception": "an exception", "model": "a model", "dataclass": "a dataclass", "enum": "an enum"}
+_KIND_TEXT = {"exception": "an exception", "model": "a model", "dataclass": "a dataclass", "namedtuple": "a NamedTuple", "enum": "an enum"}
+# The attributes of a NamedTuple that start with `_` and are its public API
+# (Python names them so to keep them apart from the fields).
+NAMED_TUPLE_ATTRIBUTES = frozenset({"_fields", "_replace", "_asdict"})
 
 _EXCEPTION_NAMES = sorted(B.EXCEPTIONS)
 # The names a type may use besides declared classes.
@@ -456,6 +460,8 @@ class _Checker:
         """A class declaration: its bases, and its fields or members (names once
         each, defaults and values constant, types known)."""
         self.check_bases(decl)
+        if decl.kind == "namedtuple":
+            self.check_default_order(decl)
         seen: set[str] = set()
         for item in decl.body or ():
             what = "field" if isinstance(item, A.Param) else "member"
@@ -475,9 +481,25 @@ class _Checker:
             elif isinstance(item, A.Param):
                 self.check_literal(value, item.type, f"the default of the field `{item.name}`")
 
+    def check_default_order(self, decl: A.ClassDecl) -> None:
+        """A NamedTuple's fields with defaults come last, as Python requires
+        (its defaults are those of its positional parameters)."""
+        defaulted = None
+        for field_ in decl.fields or ():
+            if field_.default is not None:
+                defaulted = defaulted or field_
+            elif defaulted is not None:
+                self.report("RPL0346", field_, f"the field `{field_.name}` of the NamedTuple `{decl.name}` has no default, but `{defaulted.name}` before it has one",
+                            "declare the fields without a default first, as Python requires")
+                return
+
     def check_bases(self, decl: A.ClassDecl) -> None:
         kind = decl.kind
-        if kind == "exception":
+        if kind == "namedtuple":
+            for base in decl.bases:
+                self.report("RPL0338", decl, f"the NamedTuple `{decl.name}` declares the base `{base}`",
+                            f"a NamedTuple derives from tuple only: `namedtuple {decl.name} from {decl.module}:`")
+        elif kind == "exception":
             if not decl.bases:
                 self.report("RPL0338", decl, f"the exception `{decl.name}` declares no base",
                             f"name the classes it derives from, as Python does: `exception {decl.name}(Exception) from {decl.module}`")
@@ -1029,7 +1051,7 @@ class _Checker:
                     "read the field of a value (`x.field`), or the name of a value's class: `type(x).__name__`")
 
     def check_attribute(self, node: A.Attribute) -> None:
-        if node.attr.startswith("_") and node.attr != "__name__":
+        if node.attr.startswith("_") and node.attr != "__name__" and node.attr not in NAMED_TUPLE_ATTRIBUTES:
             self.report(
                 "RPL0331", node, f"attribute `{node.attr}` is private",
                 "a workflow reads public fields only (and `type(x).__name__`); expose the value as a field, or read it in an action",
@@ -1151,6 +1173,9 @@ class _Checker:
             return
         if decl.kind == "exception":
             return
+        if decl.kind == "namedtuple" and decl.fields is not None:
+            self.named_tuple_construction(node, decl)
+            return
         if decl.fields is None:
             self.report("RPL0340", node, f"the program does not declare the fields of the {decl.kind} `{name}`, so it cannot build one",
                         f"declare its fields: `{decl.kind} {name} from {decl.module}:` with a line `name: type [= default]` for each")
@@ -1174,6 +1199,38 @@ class _Checker:
             listed = ", ".join(f"`{m}`" for m in missing)
             self.report("RPL0341", node, f"missing {'field' if len(missing) == 1 else 'fields'} {listed} in `{name}(...)`",
                         "pass it by name: " + ", ".join(f"`{m}=...`" for m in missing))
+
+    def named_tuple_construction(self, node: A.Call, decl: A.ClassDecl) -> None:
+        """`Point(1, y=2)`: a NamedTuple takes its fields by position and by
+        name, as Python's `Point.__new__` does."""
+        name, fields = decl.name, [f.name for f in decl.fields]
+        starred = any(isinstance(arg, A.Starred) for arg in node.args)
+        positional = 0 if starred else len(node.args)
+        if positional > len(fields):
+            self.report("RPL0340", node.args[len(fields)], f"the NamedTuple `{name}` has {len(fields)} field{'s' * (len(fields) != 1)}, but {positional} positional arguments are given",
+                        f"its fields are: {', '.join(fields) or 'none'}")
+        by_name = {f.name: f for f in decl.fields}
+        twice = False
+        for keyword in node.kwargs:
+            field_ = by_name.get(keyword.name)
+            if field_ is None:
+                self.report("RPL0340", keyword, f"the NamedTuple `{name}` has no field `{keyword.name}`",
+                            _did_you_mean(keyword.name, fields, f"its fields are: {', '.join(fields) or 'none'}"))
+            elif fields.index(keyword.name) < positional:
+                twice = True
+                self.report("RPL0340", keyword, f"the field `{keyword.name}` of `{name}` is given twice, by position and by name",
+                            f"pass `{keyword.name}` once")
+            else:
+                self.check_literal(keyword.value, field_.type, f"the field `{keyword.name}`")
+        if starred or twice:  # a field given twice leaves one out: that is the same mistake
+            return
+        given = set(fields[:positional]) | {k.name for k in node.kwargs}
+        meant = {_closest(k.name, fields) for k in node.kwargs if k.name not in by_name}
+        missing = [f.name for f in decl.fields if f.default is None and f.name not in given and f.name not in meant]
+        if missing:
+            listed = ", ".join(f"`{m}`" for m in missing)
+            self.report("RPL0341", node, f"missing {'field' if len(missing) == 1 else 'fields'} {listed} in `{name}(...)`",
+                        "pass it by position or by name: " + ", ".join(f"`{m}=...`" for m in missing))
 
     def builtin_call(self, node: A.Call, name: str, scope: _Scope) -> None:
         low, high, keywords = B.FUNCTIONS[name]

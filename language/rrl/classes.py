@@ -10,6 +10,8 @@ what the value codec carries, and any runtime can run the program:
   builtin exceptions), so `except` and `isinstance` follow the declared
   hierarchy; a class declared `from builtins` is Python's own;
 - a model or a dataclass is a record class (`rrl.records`);
+- a NamedTuple is a `collections.namedtuple` class with the declared fields
+  and defaults: its values are tuples, as in Python;
 - an enum is a Python enum of the declared flavor (`Enum`, `IntEnum`,
   `StrEnum`, `Flag`, `IntFlag`, optionally after a `str`, `int` or `float`
   mixin), with the declared members in order (a member whose value repeats
@@ -32,6 +34,7 @@ catch it as a `RappelError`.
 from __future__ import annotations
 
 import builtins
+import collections
 import dataclasses
 import enum
 from typing import Any, Callable
@@ -117,6 +120,8 @@ class ProgramClasses:
                 built = self._exception(decl)
             elif decl.kind == "enum":
                 built = self._enum(decl)
+            elif decl.kind == "namedtuple":
+                built = self._named_tuple(decl)
             else:
                 built = self._record(decl)
         finally:
@@ -153,6 +158,24 @@ class ProgramClasses:
         fields = None if decl.fields is None else tuple(f.name for f in decl.fields)
         return record_class(decl.kind, decl.module, decl.qualname, bases, fields, decl.frozen)
 
+    def _named_tuple(self, decl: A.ClassDecl) -> type[tuple]:
+        """A namedtuple class: `Point(1, y=2)`, `p.x`, `p[0]`, `p._replace(x=3)`
+        and everything a tuple does are Python's own. Its defaults are computed
+        once, as Python computes a NamedTuple's class attributes."""
+        if decl.bases:
+            raise ClassError(f"the NamedTuple `{decl.name}` derives from {', '.join(decl.bases)}: a NamedTuple has no base")
+        fields = decl.fields or ()
+        defaults = [f.default for f in fields if f.default is not None]
+        if any(f.default is None for f in fields[len(fields) - len(defaults):]):
+            raise ClassError(f"the NamedTuple `{decl.name}` has a field without a default after one with a default")
+        try:
+            cls = collections.namedtuple(decl.qualname.rpartition(".")[2], [f.name for f in fields],
+                                         defaults=[self.constant(d) for d in defaults], module=decl.module)
+        except ValueError as exc:  # a field name Python refuses (`_x`, a keyword)
+            raise ClassError(f"cannot build the NamedTuple `{decl.name}`: {exc}") from None
+        cls.__qualname__ = decl.qualname
+        return cls
+
     def _enum(self, decl: A.ClassDecl) -> type[enum.Enum]:
         mixins = [ENUM_MIXINS[b] for b in decl.bases if b in ENUM_MIXINS]
         others = [b for b in decl.bases if b not in ENUM_MIXINS]
@@ -179,7 +202,7 @@ class ProgramClasses:
         if cls is None:
             raise NameError(f"name '{name}' is not defined")
         if not (isinstance(cls, type) and issubclass(cls, Record)):
-            return cls(*args, **kwargs)
+            return cls(*args, **kwargs)  # an exception, an enum member, a NamedTuple: Python's own
         decl = self.decls[name]
         label = f"{decl.qualname}()"
         if decl.fields is None:

@@ -12,7 +12,7 @@ user data), every number in it is an integer of at most 2**53 - 1, and
 every other number is a tagged string. So a user dict with a key "$type" is
 just a dict, `1` and `1.0` stay distinct, and jsonb can reorder what it likes.
 
-Classes (models, dataclasses, enums, exceptions) are named by `module:qualname`.
+Classes (models, dataclasses, NamedTuples, enums, exceptions) are named by `module:qualname`.
 Decoding needs them back: the caller passes a resolver from that name to the
 class, so this module imports nothing of the user's. A workflow's models and
 dataclasses are records (`rrl.records`), which encode as the real classes'
@@ -274,13 +274,13 @@ def _is_key(value: Any) -> bool:
     kind = type(value)
     if kind in _KEY_SCALARS or isinstance(value, (enum.Enum, OpenMember)):
         return True
-    if kind is tuple or kind is frozenset:
+    if kind is tuple or kind is frozenset or _class_kind(kind) == _NAMED_TUPLE:
         return all(_is_key(item) for item in value)
     return False
 
 
 # What each class is to the codec, worked out once per class.
-_ENUM, _MODEL, _DATACLASS, _EXCEPTION, _OTHER = "enum", "model", "dataclass", "exception", "other"
+_ENUM, _MODEL, _DATACLASS, _NAMED_TUPLE, _EXCEPTION, _OTHER = "enum", "model", "dataclass", "namedtuple", "exception", "other"
 _kinds: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
 
 
@@ -297,10 +297,18 @@ def _class_kind(cls: type) -> str:
             kind = _MODEL
         elif dataclasses.is_dataclass(cls):
             kind = _DATACLASS
+        elif is_named_tuple_class(cls):
+            kind = _NAMED_TUPLE
         else:
             kind = _OTHER
         _kinds[cls] = kind
     return kind
+
+
+def is_named_tuple_class(cls: type) -> bool:
+    """A NamedTuple (class syntax, `typing.NamedTuple(...)` or
+    `collections.namedtuple(...)`): a tuple subclass with its `_fields`."""
+    return issubclass(cls, tuple) and cls is not tuple and isinstance(getattr(cls, "_fields", None), tuple)
 
 
 def _is_pydantic_model(cls: type) -> bool:
@@ -324,6 +332,8 @@ def _encode_instance(value: Any) -> Any:
             raise
     if isinstance(value, Record):
         fields = value.__rrl_items__()
+    elif kind == _NAMED_TUPLE:
+        fields = list(zip(cls._fields, value))
     elif kind == _MODEL:
         fields = [(name, getattr(value, name)) for name in cls.model_fields]
         fields += (getattr(value, "__pydantic_extra__", None) or {}).items()
@@ -360,8 +370,6 @@ def _unencodable(value: Any) -> str:
         return f"is a function ({shown}), which cannot cross a process boundary"
     if isinstance(value, _RUNNING):
         return f"is {_a(shown)}, a running computation, which cannot cross a process boundary"
-    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
-        return f"is a namedtuple ({shown}), which the codec does not encode; use a dataclass or a pydantic model, or tuple(...)"
     for base, hint in _CONVERTIBLE:
         if isinstance(value, base):
             return f"is {_a(shown)}, which the codec does not encode; convert it with {hint}"
@@ -729,6 +737,25 @@ class _Decoder:
         except Exception as exc:
             raise DecodeError(f"cannot be rebuilt as {class_name(cls)}: {_safe_repr(exc)}") from None
         return value
+
+    def tag_namedtuple(self, payload: Any) -> tuple:
+        """A NamedTuple: its class rebuilt from the fields, by position (a
+        class the program does not declare: an open NamedTuple of the fields
+        as they come)."""
+        members = _object(payload, ("class", "fields"))
+        name = _text(members["class"])
+        fields = self.fields(members["fields"])
+        try:
+            cls = self.resolve(name)
+        except Exception as exc:
+            raise DecodeError(f"names the namedtuple class {name}, which cannot be loaded here: {_safe_repr(exc)}") from None
+        if isinstance(cls, OpenClass):
+            cls = cls.named_tuple_class(tuple(fields))
+        if not (isinstance(cls, type) and is_named_tuple_class(cls)):
+            raise DecodeError(f"names {name}, which is not a NamedTuple")
+        if tuple(fields) != cls._fields:
+            raise DecodeError(f"does not have the fields of {class_name(cls)} in their order: {list(fields)}")
+        return cls._make(fields.values())
 
     def tag_exception(self, payload: Any) -> BaseException:
         members = _object(payload, ("class", "message", "args", "attributes", "cause"), ("rebuild",))

@@ -427,11 +427,14 @@ def _decode_param(raw: dict) -> A.Param:
 def _encode_class(decl: A.ClassDecl) -> dict:
     """A class declaration: its kind, its identity (`module:qualname`), its
     bases, and what its kind declares: a model's or dataclass's `frozen` and
-    `fields` (null when not declared), an enum's `members`."""
+    `fields` (null when not declared), a NamedTuple's `fields`, an enum's
+    `members`."""
     out: dict = {"kind": decl.kind, "class": decl.identity, "bases": list(decl.bases)}
     if decl.kind in ("model", "dataclass"):
         out["frozen"] = decl.frozen
         out["fields"] = None if decl.fields is None else [_encode_param(f) for f in decl.fields]
+    elif decl.kind == "namedtuple":
+        out["fields"] = [_encode_param(f) for f in decl.fields or ()]
     elif decl.kind == "enum":
         out["members"] = [{"name": m.name, "value": print_expr(m.value)} for m in decl.members]
     return out

@@ -132,7 +132,7 @@ def _method_receiver_ok(value: Any, method: str) -> bool:
     if isinstance(value, str):
         return method in B.STR_METHODS
     if isinstance(value, tuple):
-        return method in B.LIST_METHODS and method != "copy"
+        return (method in B.LIST_METHODS and method != "copy") or (method in B.NAMED_TUPLE_METHODS and is_named_tuple(value))
     if isinstance(value, list):
         return method in B.LIST_METHODS or method in B.MUTATING_LIST_METHODS
     if isinstance(value, dict):
@@ -142,6 +142,11 @@ def _method_receiver_ok(value: Any, method: str) -> bool:
     if isinstance(value, frozenset):
         return method in B.SET_METHODS
     return method in B.MODEL_METHODS and isinstance(value, ModelRecord)
+
+
+def is_named_tuple(value: Any) -> bool:
+    """A NamedTuple's value (of a declared class, or one from outside)."""
+    return isinstance(value, tuple) and type(value) is not tuple and hasattr(type(value), "_fields")
 
 
 def is_target(node: A.Expr) -> bool:
@@ -236,7 +241,7 @@ class Evaluator:
         value = self.eval(node.value, env)
         if node.attr == "__name__" and isinstance(value, type):
             return value.__name__  # `type(e).__name__`
-        if node.attr.startswith("_"):
+        if node.attr.startswith("_") and not (node.attr == "_fields" and is_named_tuple(value)):
             raise AttributeError(f"'{type(value).__name__}' object attribute '{node.attr}' is private")
         return getattr(value, node.attr)
 
@@ -467,7 +472,7 @@ def _with_item(container: Any, key: Any, item: Any) -> Any:
     if isinstance(container, tuple):
         items = list(container)
         items[key] = item
-        return tuple(items)
+        return type(container)._make(items) if is_named_tuple(container) else tuple(items)
     updated = copy.copy(container)
     updated[key] = item
     return updated
@@ -479,6 +484,12 @@ def _with_field(owner: Any, attr: str, item: Any, guarded: bool = False) -> Any:
     frozen class's guard, as Python's change in place of the field's value is."""
     if isinstance(owner, Record):
         return owner.replaced(attr, item, guarded=guarded)
+    if is_named_tuple(owner):
+        if attr not in owner._fields:
+            raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{attr}'")
+        if guarded:
+            raise AttributeError("can't set attribute")  # Python's words for a NamedTuple's field
+        return owner._replace(**{attr: item})
     updated = copy.copy(owner)
     if guarded:
         setattr(updated, attr, item)

@@ -14,14 +14,15 @@ import unicodedata
 KEYWORDS = frozenset(
     "rrl from import as const action fn workflow await parallel return_exceptions limit retry backoff timeout max "
     "if elif else for in while break continue try except finally raise sleep return pass del and or not is lambda "
-    "True False None exception model dataclass enum frozen".split()
+    "True False None exception model dataclass namedtuple enum frozen".split()
 )
 
 # Keywords only where the grammar expects them (a policy, a `while` bound, the
 # mode and limit of a `parallel` block, the kind of a class declaration); names
 # everywhere else (`max(xs)`, `model = await train()`).
 CONTEXTUAL = frozenset({
-    "retry", "backoff", "timeout", "max", "limit", "return_exceptions", "exception", "model", "dataclass", "enum", "frozen",
+    "retry", "backoff", "timeout", "max", "limit", "return_exceptions", "exception", "model", "dataclass", "namedtuple", "enum",
+    "frozen",
 })
 
 # The keywords of RRL that Python does not reserve. A name RRL takes from

@@ -241,7 +241,7 @@ def _present(items) -> list:
 
 
 # What the body of each kind of class declaration holds.
-_BODY_ITEMS = {"model": A.Param, "dataclass": A.Param, "enum": A.Member}
+_BODY_ITEMS = {"model": A.Param, "dataclass": A.Param, "namedtuple": A.Param, "enum": A.Member}
 _BODY_HELP = {
     A.Param: "declare its fields, one per line: `name: type` or `name: type = constant`",
     A.Member: "declare its members, one per line: `NAME = constant`",
@@ -344,6 +344,10 @@ class _ToAst(Transformer):
         decl = dataclasses.replace(head, body=body, span=_span(meta))
         if body is not None:
             _check_class_body(decl)
+        elif decl.kind == "namedtuple":
+            raise _Problem(f"the NamedTuple `{decl.name}` is declared without its fields", decl.span,
+                           f"list its fields in a block, one per line: `namedtuple {decl.name} from {decl.module}:` then `name: type`",
+                           code="RPL0011")
         return decl
 
     def class_head(self, meta, items):

@@ -27,12 +27,14 @@ A record is never changed in place: every change is a new record.
 
 A value of a class the program does not declare (one that reached the
 workflow inside a value typed `Any` or `dict`) is read as what the codec
-carries: a model or a dataclass as an open record of its fields, an enum
-member as an `OpenMember` (its value; its name is unknown).
+carries: a model or a dataclass as an open record of its fields, a
+NamedTuple as a namedtuple of its fields, an enum member as an `OpenMember`
+(its value; its name is unknown).
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from typing import Any, ClassVar
 
@@ -235,6 +237,16 @@ class OpenClass:
     def __init__(self, identity: str) -> None:
         self.identity = identity
         self._kinded: dict[str, type] = {}
+
+    def named_tuple_class(self, fields: tuple[str, ...]) -> type[tuple]:
+        """The class its NamedTuple values with these fields are read as."""
+        key = f"namedtuple:{','.join(fields)}"
+        if key not in self._kinded:
+            module, _, qualname = self.identity.partition(":")
+            cls = collections.namedtuple(qualname.rpartition(".")[2], fields, module=module, rename=True)
+            cls.__qualname__ = qualname
+            self._kinded[key] = cls
+        return self._kinded[key]
 
     def record_class(self, kind: str) -> type:
         """The class its values of a kind (`model`, `dataclass`, `enum`) are read as."""

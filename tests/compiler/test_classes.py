@@ -12,7 +12,7 @@ import pytest
 from rappel_compiler import ConstInfo, Hook, MemberInfo, TypeInfo
 from rappel_compiler.resolve import ClassShape, FieldShape, describe
 
-from .support import body_of, codes, diagnostics_text, expect, rrl_text
+from .support import MODULE, body_of, codes, diagnostics_text, expect, rrl_text
 
 ENUM = """
 import enum
@@ -987,13 +987,14 @@ def test_a_typed_dict_builds_a_plain_dict():
     assert body == 'return [{"who": who, "count": 1}, dict(other), {**dict(other), "count": 2}]\n'
 
 
-def test_named_tuples_and_typed_dicts_are_not_called_plain_classes():
+def test_named_tuples_are_built_by_position_and_by_name():
     source = """
         from typing import NamedTuple, TypedDict
 
 
         class Point(NamedTuple):
             x: int
+            y: int = 0
 
 
         class Audit(TypedDict):
@@ -1008,18 +1009,54 @@ def test_named_tuples_and_typed_dicts_are_not_called_plain_classes():
         @workflow
         class Flow(Workflow):
             async def run(self, audit: Audit) -> list:
-                moved = await move(p=None)
-                point = Point(1)
-                return [point, isinstance(audit, Audit), moved]
+                moved = await move(p=Point(1, y=2))
+                point = Point(moved)
+                return [point._replace(y=3), point._asdict(), point._fields, isinstance(audit, Audit)]
         """
     text = diagnostics_text(source)
-    assert "plain class" not in text
+    assert "plain class" not in text and "NamedTuple" not in text
     assert [line for line in text.splitlines() if line.startswith("error[")] == [
-        "error[RPL0245]: the parameter `p` of the action `move` has the type `Point`, a NamedTuple: its values cannot cross a process boundary",
-        "error[RPL0225]: `Point` is a NamedTuple, which a workflow cannot build",
         "error[RPL0260]: `Audit` is a TypedDict, whose values are plain dicts: Python cannot test them against it",
     ]
-    assert "make it a frozen dataclass (`@dataclass(frozen=True)`)" in text
+
+
+def test_named_tuples_made_by_calls_are_read_from_the_call():
+    text = rrl_text(
+        """
+        import collections
+        import typing
+
+
+        Pair = collections.namedtuple("Pair", "left, right", defaults=[None])
+        Size = typing.NamedTuple("Size", [("width", int), ("height", int)])
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> list:
+                return [Pair(x), Size(x, height=2)]
+        """
+    )
+    assert f"namedtuple Pair from {MODULE}:\n    left: Any\n    right: Any = None\n" in text
+    assert f"namedtuple Size from {MODULE}:\n    width: int\n    height: int\n" in text
+
+
+def test_a_named_tuple_made_under_another_name_cannot_be_imported():
+    text = diagnostics_text(
+        """
+        import collections
+
+
+        Other = collections.namedtuple("Renamed", ["a"])
+
+
+        @workflow
+        class Flow(Workflow):
+            async def run(self, x: int) -> int:
+                return Other(x).a
+        """
+    )
+    assert 'error[RPL0260]: the NamedTuple `Other` cannot be declared in RRL: its typename is not `"Other"`, so no other process can import it by its name' in text
 
 
 def test_live_typed_dicts_and_named_tuples():
@@ -1034,7 +1071,8 @@ def test_live_typed_dicts_and_named_tuples():
         x: int
 
     assert type_info(Audit).kind == "typeddict" and type_info(Audit).encodable
-    assert type_info(Point).kind == "namedtuple" and not type_info(Point).encodable
+    assert type_info(Point).kind == "namedtuple" and type_info(Point).encodable
+    assert [(f.name, f.annotation) for f in type_info(Point).shape().fields] == [("x", "int")]
 
 
 ORDER = """

@@ -295,6 +295,19 @@ PINNED += [
             ("error", "RPL0345", 2, 37, "`ValueError` is an exception, and a workflow reads only the members of enums from a class", CLASS_ATTRIBUTE_HELP),
         ],
     ),
+    (
+        "namedtuple Span(Busy) from app.geo:\n    start: int = 0\n    end: int\n"
+        "workflow W(x: int) -> list:\n    return [Span(x, 2, 3), Span(x, start=1), Span(ned=2), Span(1, 2)._fields, Span(1, 2)._replace(end=1), Span(0)]\n",
+        [
+            ("error", "RPL0338", 1, 1, "the NamedTuple `Span` declares the base `Busy`", "a NamedTuple derives from tuple only: `namedtuple Span from app.geo:`"),
+            ("error", "RPL0346", 3, 5, "the field `end` of the NamedTuple `Span` has no default, but `start` before it has one",
+             "declare the fields without a default first, as Python requires"),
+            ("error", "RPL0340", 5, 24, "the NamedTuple `Span` has 2 fields, but 3 positional arguments are given", "its fields are: start, end"),
+            ("error", "RPL0340", 5, 36, "the field `start` of `Span` is given twice, by position and by name", "pass `start` once"),
+            ("error", "RPL0340", 5, 51, "the NamedTuple `Span` has no field `ned`", "did you mean `end`?"),
+            ("error", "RPL0341", 5, 107, "missing field `end` in `Span(...)`", "pass it by position or by name: `end=...`"),
+        ],
+    ),
 ]
 
 

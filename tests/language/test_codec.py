@@ -14,6 +14,7 @@ import json
 import math
 import random
 import socket
+import typing
 import uuid
 import zoneinfo
 
@@ -119,6 +120,11 @@ class Conn:
 Pair = collections.namedtuple("Pair", "a b")
 
 
+class Span(typing.NamedTuple):
+    start: int
+    end: int = 0
+
+
 # ------------------------------------------------------------------ encodings
 
 
@@ -171,6 +177,8 @@ ENCODINGS = [
     (Perm.READ | Perm.WRITE, f'{{"enum":{{"class":"{MODULE}:Perm","value":3}}}}'),
     (Point(1, 2.0), f'{{"dataclass":{{"class":"{MODULE}:Point","fields":[["x",1],["y",{{"float":"2.0"}}]]}}}}'),
     (Address(city="Oslo"), f'{{"model":{{"class":"{MODULE}:Address","fields":[["city","Oslo"],["zip",null]]}}}}'),
+    (Pair(1, "b"), f'{{"namedtuple":{{"class":"{MODULE}:Pair","fields":[["a",1],["b","b"]]}}}}'),
+    (Span(1), f'{{"namedtuple":{{"class":"{MODULE}:Span","fields":[["start",1],["end",0]]}}}}'),
 ]
 
 
@@ -243,6 +251,26 @@ def test_dataclasses_are_rebuilt_by_their_constructor():
     text, back = round_trip(basket)
     assert back == basket and back.total == 2
     assert '["total",2]' in text
+
+
+def test_named_tuples_are_tuples_with_their_class():
+    text, back = round_trip({Span(1, 2): [Pair(Span(3), (4,))]})
+    ((key, value),) = back.items()
+    assert type(key) is Span and key == (1, 2) and type(value[0].a) is Span
+    assert codec.dumps({(1, 2): 1}) != codec.dumps({Span(1, 2): 1})  # the class travels
+
+
+def test_named_tuples_of_undeclared_classes_keep_their_fields():
+    from rrl.records import OpenClass
+
+    opened = {}
+
+    def open_resolve(name):
+        return opened.setdefault(name, OpenClass(name))
+
+    back = codec.loads(codec.dumps(Span(1, 2)), open_resolve)
+    assert back == (1, 2) and back.end == 2 and back._fields == ("start", "end")
+    assert type(back).__qualname__ == "Span" and codec.dumps(back) == codec.dumps(Span(1, 2))
 
 
 # ------------------------------------------------------------------ exceptions
@@ -339,7 +367,6 @@ UNENCODABLE = [
     (print, "value", "is a function"),
     ((x for x in []), "value", "a running computation"),
     (Conn, "value", "is a class (test_codec.Conn), not a value"),
-    (Pair(1, 2), "value", "is a namedtuple"),
     (collections.defaultdict(list), "value", "convert it with dict(...)"),
     (bytearray(b"x"), "value", "convert it with bytes(...)"),
     ({Point(1): 1}, "value", "has a key Point(x=1, y=0.0) of type test_codec.Point"),
@@ -394,6 +421,8 @@ def test_cycles_are_errors():
         ('{"model":{"class":"nowhere.at.all:Thing","fields":[]}}', "cannot be loaded"),
         (f'{{"model":{{"class":"{MODULE}:Address","fields":[["city",5]]}}}}', "does not validate"),
         (f'{{"dataclass":{{"class":"{MODULE}:Point","fields":[["x",1]]}}}}', "does not have the fields"),
+        (f'{{"namedtuple":{{"class":"{MODULE}:Span","fields":[["end",1],["start",2]]}}}}', "in their order"),
+        (f'{{"namedtuple":{{"class":"{MODULE}:Point","fields":[["x",1]]}}}}', "not a NamedTuple"),
         ('{"datetime":"2024-01-01T00:00:00[Mars/Base]"}', "no UTC offset"),
         ("[1, {\"tuple\": 5}]", "JSON array"),
     ],

@@ -96,7 +96,7 @@ def test_methods_table_matches_builtins():
         "str": set(B.STR_METHODS | B.ENCODE_METHODS), "list": set(B.LIST_METHODS), "dict": set(B.DICT_METHODS), "model": set(B.MODEL_METHODS),
         "datetime": set(B.DATETIME_METHODS), "date": set(B.DATE_METHODS), "time": set(B.TIME_METHODS),
         "timedelta": set(B.TIMEDELTA_METHODS), "bytes": set(B.BYTES_METHODS),
-        "set, frozenset": set(B.SET_METHODS),
+        "set, frozenset": set(B.SET_METHODS), "NamedTuple": set(B.NAMED_TUPLE_METHODS),
     }
 
 

@@ -317,7 +317,8 @@ def test_the_keywords_are_the_words_the_grammar_spells_out():
 
     assert grammar_keywords() == KEYWORDS
     assert CONTEXTUAL == {
-        "retry", "backoff", "timeout", "max", "limit", "return_exceptions", "exception", "model", "dataclass", "enum", "frozen",
+        "retry", "backoff", "timeout", "max", "limit", "return_exceptions", "exception", "model", "dataclass", "namedtuple", "enum",
+        "frozen",
     } and CONTEXTUAL < KEYWORDS
     assert RRL_ONLY == {"rrl", "const", "action", "fn", "workflow", "parallel", "sleep"}
 

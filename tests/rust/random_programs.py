@@ -19,7 +19,7 @@ ATTRS = ["value", "sleep", "action", "name", "real", "workflow"]
 STR_CHARS = ["a", "Z", " ", "'", '"', "\\", "\n", "\t", "{", "}", "é", "名", "\x00", "\x7f", "\u200b", "😀", "#", "$"]
 # Contextual keywords: names wherever no class declaration starts (read, never
 # assigned: a statement after a block cannot start with one).
-VALUE_NAMES = ["model", "enum", "frozen", "dataclass", "exception"]
+VALUE_NAMES = ["model", "enum", "frozen", "dataclass", "namedtuple", "exception"]
 TYPES = ["int", "str", "float", "bool", "Any", "bytes", "User", "Order", "Color", "Point"]
 EXCEPTIONS = ["ValueError", "KeyError", "Busy", "TimeoutError", "CardDeclined"]
 # The classes a program may declare, by kind; names of Python's world may be keywords of RRL.
@@ -27,6 +27,7 @@ CLASSES = {
     "exception": ["Busy", "CardDeclined", "Problem"],
     "model": ["User", "Order", "model"],
     "dataclass": ["Point", "Größe", "Line"],
+    "namedtuple": ["Pair", "Span", "namedtuple"],
     "enum": ["Color", "Status", "enum"],
 }
 MODULES = ["app.models", "app.workflow", "app.errors", "modèles", "builtins"]
@@ -323,6 +324,11 @@ class ProgramGenerator:
         body: tuple | None = None
         if kind == "exception":
             bases = tuple(self.rng.sample([*declared, "ValueError", "Exception", "KeyError"], self.rng.randint(1, 2)))
+        elif kind == "namedtuple":  # no bases, always its fields, the defaulted ones last
+            bases = ()
+            fields = self.rng.sample(FIELDS, self.rng.randrange(4))
+            required = self.rng.randrange(len(fields) + 1)
+            body = tuple(A.Param(f, self.type(), self.class_constant() if i >= required else None) for i, f in enumerate(fields))
         elif kind == "enum":
             bases = self.pick([("Enum",), ("str", "Enum"), ("IntEnum",), ("int", "Flag"), *((d,) for d in declared)])
             members = self.rng.sample(MEMBERS, self.rng.randrange(4))

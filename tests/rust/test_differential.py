@@ -130,7 +130,7 @@ TOKENS = [
     "return", "lambda", "not", "x", "1", "1.5", ".5", "'s'", 'f"{x}"', "f'{'", "\n", "    ", "\t", "*", "**", "-", "->",
     "#c", "\\\n", "$", "é", "\ufb01", "retry", "max", "limit", "del", "pass", "from", "import", "5m", "None", "!", "?",
     '"', "\r", "\x0c", "\u00a0", "try:", "except", "finally", "elif", "model", "enum", "frozen", "exception",
-    "dataclass", "(Exception)",
+    "dataclass", "namedtuple", "(Exception)",
 ]
 
 

@@ -65,6 +65,11 @@ dataclass Box from app.geo:
     label: str
     size: int = 3
 
+namedtuple Span from app.geo:
+    start: int
+    end: int = 0
+    label: str = "span"
+
 enum Color(str, Enum) from app.models:
     RED = "red"
     GREEN = "green"
@@ -114,6 +119,7 @@ items = st.builds(lambda name, qty, tags: record("Item", name=name, qty=qty, tag
 points = st.builds(lambda x, y: record("Point", x=x, y=y), st.one_of(floats, small_ints), st.one_of(floats, small_ints))
 batches = st.builds(lambda region, items: record("Batch", region=region, items=items), texts, int_lists)
 boxes = st.builds(lambda label: record("Box", label=label), texts)
+spans = st.builds(lambda start, end, label: record("Span", start=start, end=end, label=label), small_ints, small_ints, texts)
 colors = st.sampled_from(["RED", "GREEN"]).map(lambda name: PYTHON.classes.member("Color", name))
 levels = st.sampled_from(["LOW", "HIGH"]).map(lambda name: PYTHON.classes.member("Level", name))
 shapes = st.sampled_from(["ROUND", "SQUARE"]).map(lambda name: PYTHON.classes.member("Shape", name))
@@ -154,6 +160,11 @@ foreign_records = st.builds(
 )
 foreign_members = st.one_of(small_ints, st.sampled_from(["red", "x"])).map(lambda value: incoming({"enum": {"class": "other.mod:Mood", "value": value}}))
 partial_items = texts.map(lambda name: incoming({"model": {"class": "app.models:Item", "fields": [["name", name]]}}))
+foreign_tuples = st.builds(
+    lambda a, b: incoming({"namedtuple": {"class": "other.mod:Couple", "fields": [["a", codec.encode(a)], ["b", codec.encode(b)]]}}),
+    scalars,
+    small_ints,
+)
 
 # name → the values it may hold: most names hold one kind, a few anything.
 VARIABLES: dict[str, st.SearchStrategy] = {
@@ -172,6 +183,7 @@ VARIABLES: dict[str, st.SearchStrategy] = {
     "item": items,
     "p": points,
     "box": boxes,
+    "sp": st.one_of(spans, foreign_tuples),
     "batch": batches,
     "nest": st.dictionaries(st.sampled_from(["a", "b", "c"]), int_lists, max_size=3),
     # small ints: Python's hash order is then their order, as the codec's (a set's repr shows it)
@@ -185,7 +197,7 @@ VARIABLES: dict[str, st.SearchStrategy] = {
     "fr": st.one_of(foreign_records, partial_items),
     "fe": foreign_members,
     "v": st.one_of(scalars, nested, items, colors, levels),
-    "w": st.one_of(scalars, nested, points, shapes),
+    "w": st.one_of(scalars, nested, points, shapes, spans),
 }
 NAMES = sorted(VARIABLES)
 
@@ -269,6 +281,12 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
         form("Item({a})", a=sub),
         form("Point(x={a}{more})", a=sub, more=st.sampled_from(["", ", y=x", ", y=1"])),
         form("Box(label={a})", a=sub),
+        form("Span({a}{more})", a=sub, more=st.sampled_from(["", ", j", ", end=j", ", j, s", ", start=1", ", nope=1", ", 1, 2, 3"])),
+        form("Span(*{a})", a=sub),
+        form("({a})._replace({kw})", a=sub, kw=st.sampled_from(["", "end=j", "label=s, start=1", "nope=1", "a=1"])),
+        form("({a}).{m}()", a=sub, m=st.sampled_from(["_asdict", "_fields", "count"])),
+        form("({a}).{attr}", a=st.sampled_from(["sp", "w"]), attr=st.sampled_from(["start", "end", "label", "a", "b", "_fields", "nope"])),
+        form("isinstance({a}, {t})", a=st.sampled_from(["sp", "w", "tup"]), t=st.sampled_from(["Span", "tuple", "(Point, Span)"])),
         form("Box()", ),
         form("Color({a})", a=sub),
         form("Level({a})", a=sub),
@@ -312,10 +330,10 @@ CHANGES = [
 TARGETS = [
     "xs[{k}]", "ns[{k}]", "d[{a}]", "xs[{k}:{k2}]", "ns[::2]", "(s, t)", "(s, *xs)", "(i, j, *ns)",
     "item.qty", "item.name", "item.nope", "p.x", "box.size", "box.label", "pair[1][0]", "pair[0]", "tup[0]",
-    "err.code", "(a, b)", "v[{k}]", "w.x", "d[{a}][{k}]", "batch.items[{k}]", "batch.region", "nest[{a}]",
+    "err.code", "(a, b)", "v[{k}]", "w.x", "sp.end", "sp[0]", "(a, b, c)", "sp.nope", "d[{a}][{k}]", "batch.items[{k}]", "batch.region", "nest[{a}]",
     "nest['a'][{k}]", "fx.code", "fr.a", "fr.nope", "(xs[0], ns[{k}])", "((a, b), c)", "(a, *b, c)",
 ]
-DELETIONS = ["batch.items[{k}]", "nest['a'][{k}]", "fx.code", "fr.a", "batch.region", "xs[::2]", "d[{a}:{k}]", "xs", "d[{a}]", "ns[{k}:{k2}]", "item.qty", "item.tags", "box.size", "box.label", "p.y", "i", "zz", "pair[1][{k}]", "tup[0]", "err.code"]
+DELETIONS = ["batch.items[{k}]", "nest['a'][{k}]", "fx.code", "fr.a", "batch.region", "xs[::2]", "d[{a}:{k}]", "xs", "d[{a}]", "ns[{k}:{k2}]", "item.qty", "item.tags", "box.size", "box.label", "p.y", "i", "zz", "pair[1][{k}]", "tup[0]", "err.code", "sp.start", "sp[0]"]
 
 
 def statements(kind: str) -> st.SearchStrategy[str]:

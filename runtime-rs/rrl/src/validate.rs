@@ -171,6 +171,9 @@ impl<'p> Validator<'p> {
     /// defaults and values constant).
     fn class(&mut self, decl: &Decl, class: &ClassDecl) {
         self.bases(decl, class);
+        if class.kind == ClassKind::NamedTuple {
+            self.default_order(class);
+        }
         let mut seen = BTreeSet::new();
         for item in class.body.iter().flatten() {
             let (what, value) = match item {
@@ -200,6 +203,29 @@ impl<'p> Validator<'p> {
                         "a default or a member's value is made of literals, arithmetic on numbers, lists, tuples and dicts of them, and members of declared enums (`Color.RED`)",
                     ));
                 }
+            }
+        }
+    }
+
+    /// A NamedTuple's fields with defaults come last, as Python requires (RPL0346).
+    fn default_order(&mut self, class: &ClassDecl) {
+        let mut defaulted: Option<&Param> = None;
+        for field in class.fields().unwrap_or_default() {
+            match (&field.default, defaulted) {
+                (Some(_), None) => defaulted = Some(field),
+                (None, Some(before)) => {
+                    self.diagnostics.push(error(
+                        "RPL0346",
+                        field.span,
+                        format!(
+                            "the field `{}` of the NamedTuple `{}` has no default, but `{}` before it has one",
+                            field.name, class.name, before.name
+                        ),
+                        "declare the fields without a default first, as Python requires",
+                    ));
+                    return;
+                }
+                _ => {}
             }
         }
     }
@@ -275,6 +301,18 @@ impl<'p> Validator<'p> {
                         ENUM_FLAVORS.join(", ")
                     );
                     self.base_problem(decl, class, base, &expected);
+                }
+            }
+            ClassKind::NamedTuple => {
+                for base in &class.bases {
+                    self.diagnostics.push(error(
+                        "RPL0338",
+                        decl.span,
+                        format!("the NamedTuple `{name}` declares the base `{base}`"),
+                        format!(
+                            "a NamedTuple derives from tuple only: `namedtuple {name} from {module}:`"
+                        ),
+                    ));
                 }
             }
             ClassKind::Model | ClassKind::Dataclass => {

@@ -719,6 +719,15 @@ fn encode_class(class: &ClassDecl) -> Result<Json, PrintError> {
             };
             out.insert("fields".to_string(), fields);
         }
+        ClassKind::NamedTuple => {
+            let fields = class
+                .fields()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| Ok(ParamSignature::of(f)?.json()))
+                .collect::<Result<Vec<_>, PrintError>>()?;
+            out.insert("fields".to_string(), Json::Array(fields));
+        }
         ClassKind::Enum => {
             let members = class
                 .members()

@@ -142,7 +142,7 @@ pub const UNORDERED_SET_HELP: &str = "a set has no deterministic order: iterate 
 /// does not depend on their order (`sorted`, `any`, `set`, ...).
 pub fn unordered_items(value: &Value) -> Outcome<Vec<Value>> {
     Ok(match unwrap_enum(value) {
-        Value::List(items) | Value::Tuple(items) => items.to_vec(),
+        Value::List(items) | Value::Tuple(items) | Value::NamedTuple(_, items) => items.to_vec(),
         Value::Str(text) => text
             .chars()
             .map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
@@ -326,6 +326,7 @@ pub fn call_builtin(
                 | Value::FrozenSet(_)
                 | Value::List(_)
                 | Value::Tuple(_)
+                | Value::NamedTuple(..)
                 | Value::Str(_)
                 | Value::Bytes(_)
                 | Value::Dict(_) => {
@@ -605,7 +606,7 @@ pub fn len(value: &Value) -> Outcome<usize> {
     Ok(match unwrap_enum(value) {
         Value::Str(text) => text::char_len(text),
         Value::Bytes(bytes) => bytes.len(),
-        Value::List(items) | Value::Tuple(items) => items.len(),
+        Value::List(items) | Value::Tuple(items) | Value::NamedTuple(_, items) => items.len(),
         Value::Dict(dict) => dict.len(),
         Value::Set(set) | Value::FrozenSet(set) => set.len(),
         _ => {
@@ -1290,7 +1291,7 @@ pub fn is_instance_of_builtin(value: &Value, name: &str) -> bool {
         | ("bool", Value::Bool(_))
         | ("list", Value::List(_)) => true,
         ("dict", Value::Dict(_))
-        | ("tuple", Value::Tuple(_))
+        | ("tuple", Value::Tuple(_) | Value::NamedTuple(..))
         | ("NoneType", Value::None)
         | ("bytes", Value::Bytes(_)) => true,
         (_, Value::Enum(member)) if value_like(value) => {
@@ -1307,6 +1308,7 @@ pub fn is_instance_of_builtin(value: &Value, name: &str) -> bool {
 pub fn is_instance_of_class(value: &Value, class: &crate::value::ClassName) -> bool {
     match value {
         Value::Record(record) => &record.class.name == class,
+        Value::NamedTuple(named, _) => &named.name == class,
         Value::Enum(member) => &member.class.name == class,
         Value::Exception(exc) => exc.matches(class),
         _ => false,

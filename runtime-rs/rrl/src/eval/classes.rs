@@ -11,8 +11,8 @@ use std::sync::Arc;
 use crate::syntax::ast::{ClassDecl, ClassKind, Expr};
 use crate::value::class::Classes;
 use crate::value::{
-    BuiltinException, ClassName, EnumClass, EnumKind, Exception, Outcome, RecordClass, RecordKind,
-    Value, compare, repr,
+    BuiltinException, ClassName, EnumClass, EnumKind, Exception, NamedTupleClass, Outcome,
+    RecordClass, RecordKind, Value, compare, repr,
 };
 
 use super::builtins::{to_float, to_int};
@@ -49,6 +49,12 @@ pub enum Class {
         /// Every member name, aliases included, to its member's index.
         names: Vec<(String, usize)>,
         ancestors: Vec<ClassName>,
+    },
+    NamedTuple {
+        class: Arc<NamedTupleClass>,
+        /// The defaults of its last fields, computed once, as Python
+        /// computes a NamedTuple's.
+        defaults: Vec<Value>,
     },
 }
 
@@ -139,6 +145,7 @@ impl ProgramClasses {
                 .map(Class::Exception),
             ClassKind::Enum => self.enum_class(decl, constant, building),
             ClassKind::Model | ClassKind::Dataclass => self.record_class(decl, constant, building),
+            ClassKind::NamedTuple => named_tuple_class(decl, constant),
         };
         building.pop();
         built
@@ -298,7 +305,7 @@ impl ProgramClasses {
                         Class::Record { ancestors, .. } | Class::Enum { ancestors, .. } => {
                             ancestors
                         }
-                        Class::Exception(_) => Vec::new(),
+                        Class::Exception(_) | Class::NamedTuple { .. } => Vec::new(),
                     }
                 }
                 _ => {
@@ -520,6 +527,48 @@ fn builtin_node(name: &str) -> Option<Node> {
     BuiltinException::from_name(name).map(Node::Builtin)
 }
 
+/// A NamedTuple class: its fields, and the defaults of the last ones.
+fn named_tuple_class(
+    decl: &ClassDecl,
+    constant: &dyn Fn(&Expr) -> Outcome,
+) -> Result<Class, EvalSetupError> {
+    if !decl.bases.is_empty() {
+        return Err(EvalSetupError(format!(
+            "the NamedTuple `{}` derives from {}: a NamedTuple has no base",
+            decl.name,
+            decl.bases.join(", ")
+        )));
+    }
+    let fields = decl.fields().unwrap_or_default();
+    let mut defaults = Vec::new();
+    for field in &fields {
+        match &field.default {
+            Some(default) => defaults.push(constant(default).map_err(|exc| {
+                EvalSetupError(format!(
+                    "the default of the field `{}` of `{}`: {}",
+                    field.name,
+                    decl.name,
+                    exc.message()
+                ))
+            })?),
+            None if !defaults.is_empty() => {
+                return Err(EvalSetupError(format!(
+                    "the NamedTuple `{}` has a field without a default after one with a default",
+                    decl.name
+                )));
+            }
+            None => {}
+        }
+    }
+    Ok(Class::NamedTuple {
+        class: Arc::new(NamedTupleClass {
+            name: ClassName::new(&decl.identity()),
+            fields: fields.iter().map(|f| Arc::from(f.name.as_str())).collect(),
+        }),
+        defaults,
+    })
+}
+
 impl Classes for ProgramClasses {
     fn enum_class(&self, name: &str) -> Option<Arc<EnumClass>> {
         match self.built.get(self.by_identity.get(name)?)? {
@@ -531,6 +580,13 @@ impl Classes for ProgramClasses {
     fn record_class(&self, name: &str) -> Option<Arc<RecordClass>> {
         match self.built.get(self.by_identity.get(name)?)? {
             Class::Record { class, .. } => Some(class.clone()),
+            _ => None,
+        }
+    }
+
+    fn named_tuple_class(&self, name: &str) -> Option<Arc<NamedTupleClass>> {
+        match self.built.get(self.by_identity.get(name)?)? {
+            Class::NamedTuple { class, .. } => Some(class.clone()),
             _ => None,
         }
     }

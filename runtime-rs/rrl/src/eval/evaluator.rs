@@ -19,8 +19,8 @@ use num_bigint::BigInt;
 use crate::syntax::ast::{ClassDecl, Comprehension, Constant, Expr, ExprKind, FPart, Keyword};
 use crate::value::class::Classes;
 use crate::value::{
-    BuiltinException, ClassName, EnumMember, Exception, Function, Int, Key, Lambda, Outcome,
-    Record, RecordKind, Str, Type, Value,
+    BuiltinException, ClassName, EnumMember, Exception, Function, Int, Key, Lambda,
+    NamedTupleClass, Outcome, Record, RecordKind, Str, Type, Value,
 };
 
 use super::builtins::{FUNCTIONS, Invoke, builtin_value, call, call_builtin, iterate};
@@ -321,7 +321,7 @@ impl Evaluator {
         if let (Value::Type(ty), "__name__") = (&value, attr) {
             return Ok(Value::str(ty.name()));
         }
-        if attr.starts_with('_') {
+        if attr.starts_with('_') && !(attr == "_fields" && matches!(value, Value::NamedTuple(..))) {
             return Err(Exception::new(
                 BuiltinException::AttributeError,
                 format!(
@@ -383,6 +383,7 @@ impl Evaluator {
                 class.name.name().to_string()
             }
             Some(Class::Record { class, .. }) => class.name.name().to_string(),
+            Some(Class::NamedTuple { class, .. }) => class.name.name().to_string(),
             Some(Class::Exception(chain)) => chain[0].name().to_string(),
             None => class.to_string(),
         };
@@ -605,6 +606,9 @@ impl Evaluator {
             (Value::Enum(member), Class::Enum { class, .. }) => {
                 declared_ancestors(&member.class.name).contains(&class.name)
             }
+            (Value::NamedTuple(named, _), Class::NamedTuple { class, .. }) => {
+                named.name == class.name
+            }
             _ => false,
         }
     }
@@ -619,6 +623,9 @@ impl Evaluator {
                 format!("name '{name}' is not defined"),
             )),
             Some(Class::Exception(chain)) => new_exception(chain, args, kwargs),
+            Some(Class::NamedTuple { class, defaults }) => {
+                new_named_tuple(&class, &defaults, args, kwargs)
+            }
             Some(Class::Enum { class, .. }) => {
                 if let Some((keyword, _)) = kwargs.first() {
                     return Err(type_error(format!(
@@ -860,6 +867,14 @@ impl Evaluator {
                             other => other,
                         }
                     }
+                    Value::NamedTuple(class, items) => {
+                        let mut list = Value::List(items);
+                        set_at(&mut list, &index, value, true)?;
+                        match list {
+                            Value::List(items) => Value::NamedTuple(class, items),
+                            other => other,
+                        }
+                    }
                     mut other => {
                         set_at(&mut other, &index, value, true)?;
                         other
@@ -904,6 +919,12 @@ impl Evaluator {
                 let owner = self.eval(owner_expr, env)?;
                 let updated = match owner {
                     Value::Record(record) => self.without_field(&record, attr)?,
+                    Value::NamedTuple(class, _) if class.index(attr).is_some() => {
+                        return Err(Exception::new(
+                            BuiltinException::AttributeError,
+                            "can't delete attribute",
+                        ));
+                    }
                     Value::Exception(exc) if exc.attribute(attr).is_some() => {
                         let mut data = exc.data().clone();
                         data.attributes.retain(|(name, _)| &**name != attr);
@@ -952,6 +973,21 @@ impl Evaluator {
                     None => changed.fields.push((Arc::from(attr), item)),
                 }
                 Ok(Value::Record(record))
+            }
+            Value::NamedTuple(class, items) => {
+                let Some(index) = class.index(attr) else {
+                    return Err(no_attribute(&Value::NamedTuple(class, items), attr));
+                };
+                if guarded {
+                    // Python's words for assigning a NamedTuple's field.
+                    return Err(Exception::new(
+                        BuiltinException::AttributeError,
+                        "can't set attribute",
+                    ));
+                }
+                let mut changed = (*items).clone();
+                changed[index] = item;
+                Ok(Value::NamedTuple(class, Arc::new(changed)))
             }
             Value::Exception(exc) => Ok(Value::Exception(exc.with_attribute(attr, item))),
             other => Err(no_attribute(&other, attr)),
@@ -1096,6 +1132,75 @@ fn frozen(kind: RecordKind, name: &str, attr: &str, deleting: bool) -> Exception
 
 /// An instance of an exception class from its chain: `ValueError("bad")`,
 /// `CardDeclined("no")`, `RappelTimeout("late", action="charge")`.
+/// `Point(1, y=2)`: the items bound as Python's `Point.__new__(_cls, x, y=0)`
+/// binds its arguments, with its messages, in its order (an unknown or a
+/// repeated keyword, then too many positional arguments, then missing ones).
+fn new_named_tuple(
+    class: &Arc<NamedTupleClass>,
+    defaults: &[Value],
+    args: Vec<Value>,
+    kwargs: Kwargs,
+) -> Outcome {
+    let function = format!("{}.__new__()", class.name.name());
+    let fields = &class.fields;
+    let mut slots: Vec<Option<Value>> = vec![None; fields.len()];
+    for (slot, value) in slots.iter_mut().zip(args.iter()) {
+        *slot = Some(value.clone());
+    }
+    for (keyword, value) in kwargs {
+        let Some(index) = class.index(&keyword) else {
+            return Err(type_error(format!(
+                "{function} got an unexpected keyword argument '{keyword}'"
+            )));
+        };
+        if slots[index].is_some() {
+            return Err(type_error(format!(
+                "{function} got multiple values for argument '{keyword}'"
+            )));
+        }
+        slots[index] = Some(value);
+    }
+    // `_cls` is the first positional parameter, and counts.
+    let (takes, given) = (fields.len() + 1, args.len() + 1);
+    if given > takes {
+        let sig = if defaults.is_empty() {
+            format!("{takes} positional argument{}", plural(takes))
+        } else {
+            format!(
+                "from {} to {takes} positional arguments",
+                takes - defaults.len()
+            )
+        };
+        return Err(type_error(format!(
+            "{function} takes {sig} but {given} were given"
+        )));
+    }
+    let required = fields.len() - defaults.len();
+    let missing: Vec<String> = (0..required)
+        .filter(|&index| slots[index].is_none())
+        .map(|index| format!("'{}'", fields[index]))
+        .collect();
+    if !missing.is_empty() {
+        let listed = match missing.as_slice() {
+            [one] => one.clone(),
+            [first, second] => format!("{first} and {second}"),
+            [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+            [] => String::new(),
+        };
+        return Err(type_error(format!(
+            "{function} missing {} required positional argument{}: {listed}",
+            missing.len(),
+            plural(missing.len())
+        )));
+    }
+    let items = slots
+        .into_iter()
+        .enumerate()
+        .map(|(index, slot)| slot.unwrap_or_else(|| defaults[index - required].clone()))
+        .collect();
+    Ok(Value::NamedTuple(class.clone(), Arc::new(items)))
+}
+
 fn new_exception(chain: Vec<ClassName>, args: Vec<Value>, kwargs: Kwargs) -> Outcome {
     let class = chain[0].clone();
     if class.as_str() == "rappel:RappelTimeout" {
@@ -1321,6 +1426,65 @@ mod tests {
             (
                 "[1].append(3)",
                 "TypeError: append() changes its receiver, which must be a variable",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(run(&ev, &mut env, text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn named_tuples_are_tuples_with_names() {
+        let ev = evaluator(
+            "namedtuple Span from app.geo:\n    start: int\n    end: int = 0\n    label: str = \"s\"\n",
+        );
+        let mut env = Env::new();
+        let cases = [
+            (
+                "repr(Span(1, label='x'))",
+                "\"Span(start=1, end=0, label='x')\"",
+            ),
+            ("Span(1, 2) == (1, 2, 's')", "true"),
+            ("{Span(1): 'a'}[(1, 0, 's')]", "\"a\""),
+            ("Span(1) < (1, 1)", "true"),
+            ("Span(3, 4)[1:]", "{\"tuple\":[4,\"s\"]}"),
+            ("Span(3, 4).end + len(Span(3))", "7"),
+            (
+                "Span(3)._replace(end=9)._asdict()",
+                "{\"dict\":[[\"start\",3],[\"end\",9],[\"label\",\"s\"]]}",
+            ),
+            (
+                "Span(3)._fields",
+                "{\"tuple\":[\"start\",\"end\",\"label\"]}",
+            ),
+            (
+                "Span(3)",
+                "{\"namedtuple\":{\"class\":\"app.geo:Span\",\"fields\":[[\"start\",3],[\"end\",0],[\"label\",\"s\"]]}}",
+            ),
+            ("isinstance(Span(3), tuple)", "true"),
+            (
+                "Span()",
+                "TypeError: Span.__new__() missing 1 required positional argument: 'start'",
+            ),
+            (
+                "Span(1, 2, 3, 4)",
+                "TypeError: Span.__new__() takes from 2 to 4 positional arguments but 5 were given",
+            ),
+            (
+                "Span(1, start=2)",
+                "TypeError: Span.__new__() got multiple values for argument 'start'",
+            ),
+            (
+                "Span(1, 2, 3, 4, nope=1)",
+                "TypeError: Span.__new__() got an unexpected keyword argument 'nope'",
+            ),
+            (
+                "Span(1)._replace(nope=1, end=2, other=3)",
+                "ValueError: Got unexpected field names: ['nope', 'other']",
+            ),
+            (
+                "Span(1)._replace(2)",
+                "TypeError: Span._replace() takes 1 positional argument but 2 were given",
             ),
         ];
         for (text, expected) in cases {

@@ -1123,7 +1123,7 @@ pub fn percent(template: &str, args: &Value) -> Outcome<String> {
     // A non-tuple that can be subscripted (a dict, a list, bytes) is also the
     // mapping for `%(key)s`, and then unconverted arguments are no error.
     let (items, mapping): (Vec<Value>, Option<&Value>) = match args {
-        Value::Tuple(items) => (items.to_vec(), None),
+        Value::Tuple(items) | Value::NamedTuple(_, items) => (items.to_vec(), None),
         Value::Dict(_) | Value::List(_) | Value::Bytes(_) => (vec![args.clone()], Some(args)),
         other => (vec![other.clone()], None),
     };

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use crate::value::class::RecordKind;
 use crate::value::compare;
 use crate::value::{
-    BuiltinException, Dict, Exception, Key, Outcome, Record, Set, Str, Value, repr, text, unicode,
+    BuiltinException, Dict, Exception, Key, NamedTupleClass, Outcome, Record, Set, Str, Value,
+    repr, text, unicode,
 };
 
 use super::builtins::{Invoke, index_arg, iterate, set_of, sort, ssize_arg};
@@ -81,6 +82,8 @@ pub const STR_METHODS: &[&str] = &[
 pub const LIST_METHODS: &[&str] = &["index", "count", "copy"];
 pub const DICT_METHODS: &[&str] = &["get", "keys", "values", "items", "copy"];
 pub const MODEL_METHODS: &[&str] = &["model_copy", "model_dump"];
+/// A NamedTuple's own methods: a copy with fields replaced, the fields as a dict.
+pub const NAMED_TUPLE_METHODS: &[&str] = &["_replace", "_asdict"];
 pub const CHANGING_LIST_METHODS: &[&str] = &[
     "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
 ];
@@ -113,6 +116,9 @@ pub fn usable(receiver: &Value, name: &str) -> bool {
     match unwrap_enum(receiver) {
         Value::Str(_) => STR_METHODS.contains(&name) || name == "encode",
         Value::Tuple(_) => LIST_METHODS.contains(&name) && name != "copy",
+        Value::NamedTuple(..) => {
+            (LIST_METHODS.contains(&name) && name != "copy") || NAMED_TUPLE_METHODS.contains(&name)
+        }
         Value::List(_) => LIST_METHODS.contains(&name) || CHANGING_LIST_METHODS.contains(&name),
         Value::Dict(_) => DICT_METHODS.contains(&name) || CHANGING_DICT_METHODS.contains(&name),
         Value::Set(_) => SET_METHODS.contains(&name) || CHANGING_SET_METHODS.contains(&name),
@@ -288,7 +294,10 @@ pub fn call_method(
         Value::List(items) if CHANGING_LIST_METHODS.contains(&name) => {
             list_change(items, name, args, &kwargs, invoke)
         }
-        Value::List(items) | Value::Tuple(items) => {
+        Value::NamedTuple(class, items) if NAMED_TUPLE_METHODS.contains(&name) => {
+            named_tuple_method(class, items, name, &args, &kwargs)
+        }
+        Value::List(items) | Value::Tuple(items) | Value::NamedTuple(_, items) => {
             sequence_method(receiver, items, name, &args, &kwargs)
         }
         Value::Dict(dict) => dict_method(dict, name, args, kwargs),
@@ -645,7 +654,7 @@ fn width_arg(value: &Value) -> Outcome<usize> {
 fn prefix_arg<'a>(value: &'a Value, method: &str) -> Outcome<Vec<&'a str>> {
     match unwrap_enum(value) {
         Value::Str(text) => Ok(vec![text]),
-        Value::Tuple(items) => items
+        Value::Tuple(items) | Value::NamedTuple(_, items) => items
             .iter()
             .map(|item| match unwrap_enum(item) {
                 Value::Str(text) => Ok(&**text),
@@ -1012,10 +1021,12 @@ fn sequence_method(
                 .find(|&i| compare::same(&items[i], &args[0]));
             match found {
                 Some(position) => Called::value(Value::int(position as i64)),
-                None if matches!(receiver, Value::Tuple(_)) => Err(Exception::new(
-                    BuiltinException::ValueError,
-                    "tuple.index(x): x not in tuple",
-                )),
+                None if matches!(receiver, Value::Tuple(_) | Value::NamedTuple(..)) => {
+                    Err(Exception::new(
+                        BuiltinException::ValueError,
+                        "tuple.index(x): x not in tuple",
+                    ))
+                }
                 None => Err(Exception::new(
                     BuiltinException::ValueError,
                     format!("{} is not in list", repr::repr(&args[0])?),
@@ -1319,6 +1330,58 @@ pub fn model_dump(value: &Value) -> Outcome {
         }
         other => other.clone(),
     })
+}
+
+/// `p._replace(x=1)` and `p._asdict()`, with the messages of the methods
+/// `collections.namedtuple` writes (`Point._replace()` ...).
+fn named_tuple_method(
+    class: &Arc<NamedTupleClass>,
+    items: &Arc<Vec<Value>>,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(Str, Value)],
+) -> Outcome<Called> {
+    let owner = class.name.name();
+    if !args.is_empty() {
+        return Err(type_error(format!(
+            "{owner}.{name}() takes 1 positional argument but {} were given",
+            args.len() + 1
+        )));
+    }
+    match name {
+        "_asdict" => {
+            if let Some((keyword, _)) = kwargs.first() {
+                return Err(type_error(format!(
+                    "{owner}._asdict() got an unexpected keyword argument '{keyword}'"
+                )));
+            }
+            let mut dict = Dict::new();
+            for (field, item) in class.fields.iter().zip(items.iter()) {
+                dict.set(Value::Str(field.clone()), item.clone())?;
+            }
+            Called::value(Value::Dict(Arc::new(dict)))
+        }
+        _ => {
+            let unknown: Vec<String> = kwargs
+                .iter()
+                .filter(|(key, _)| class.index(key).is_none())
+                .map(|(key, _)| text::repr_str(key))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(Exception::new(
+                    BuiltinException::ValueError,
+                    format!("Got unexpected field names: [{}]", unknown.join(", ")),
+                ));
+            }
+            let mut changed = (**items).clone();
+            for (key, value) in kwargs {
+                if let Some(index) = class.index(key) {
+                    changed[index] = value.clone();
+                }
+            }
+            Called::value(Value::NamedTuple(class.clone(), Arc::new(changed)))
+        }
+    }
 }
 
 fn model_method(

@@ -401,7 +401,9 @@ fn add(x: &Value, y: &Value, a: &Value, b: &Value) -> Outcome {
     match (x, y) {
         (Value::Str(p), Value::Str(q)) => Ok(Value::str(&format!("{p}{q}"))),
         (Value::List(p), Value::List(q)) => Ok(Value::list(concat(p, q)?)),
-        (Value::Tuple(p), Value::Tuple(q)) => Ok(Value::tuple(concat(p, q)?)),
+        (Value::Tuple(p) | Value::NamedTuple(_, p), Value::Tuple(q) | Value::NamedTuple(_, q)) => {
+            Ok(Value::tuple(concat(p, q)?))
+        }
         (Value::Bytes(p), Value::Bytes(q)) => {
             Ok(Value::Bytes(p.iter().chain(q.iter()).copied().collect()))
         }
@@ -413,7 +415,7 @@ fn add(x: &Value, y: &Value, a: &Value, b: &Value) -> Outcome {
             "can only concatenate list (not \"{}\") to list",
             b.type_name()
         ))),
-        (Value::Tuple(_), _) => Err(type_error(format!(
+        (Value::Tuple(_) | Value::NamedTuple(..), _) => Err(type_error(format!(
             "can only concatenate tuple (not \"{}\") to tuple",
             b.type_name()
         ))),
@@ -450,9 +452,19 @@ fn repeat_items(items: &[Value], count: usize) -> Vec<Value> {
 }
 
 fn multiply(x: &Value, y: &Value, a: &Value, b: &Value) -> Outcome {
+    let is_sequence = |v: &Value| {
+        matches!(
+            v,
+            Value::Str(_)
+                | Value::List(_)
+                | Value::Tuple(_)
+                | Value::NamedTuple(..)
+                | Value::Bytes(_)
+        )
+    };
     let (sequence, count, other) = match (x, y) {
-        (Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_), _) => (x, y, b),
-        (_, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => (y, x, a),
+        _ if is_sequence(x) => (x, y, b),
+        _ if is_sequence(y) => (y, x, a),
         _ => {
             return timedelta_binary(BinaryOp::Mul, x, y)
                 .unwrap_or_else(|| Err(unsupported(BinaryOp::Mul, a, b)));
@@ -470,7 +482,9 @@ fn multiply(x: &Value, y: &Value, a: &Value, b: &Value) -> Outcome {
             Value::Bytes(Arc::from(bytes.repeat(repeat_count(&n, bytes.len())?)))
         }
         Value::List(items) => Value::list(repeat_items(items, repeat_count(&n, items.len())?)),
-        Value::Tuple(items) => Value::tuple(repeat_items(items, repeat_count(&n, items.len())?)),
+        Value::Tuple(items) | Value::NamedTuple(_, items) => {
+            Value::tuple(repeat_items(items, repeat_count(&n, items.len())?))
+        }
         _ => return Err(unsupported(BinaryOp::Mul, a, b)),
     })
 }
@@ -703,7 +717,7 @@ pub fn truthy(value: &Value) -> bool {
         Value::Float(x) => *x != 0.0,
         Value::Str(text) => !text.is_empty(),
         Value::Bytes(bytes) => !bytes.is_empty(),
-        Value::List(items) | Value::Tuple(items) => !items.is_empty(),
+        Value::List(items) | Value::Tuple(items) | Value::NamedTuple(_, items) => !items.is_empty(),
         Value::Dict(dict) => !dict.is_empty(),
         Value::Set(set) | Value::FrozenSet(set) => !set.is_empty(),
         Value::Decimal(d) => !d.is_zero(),
@@ -746,6 +760,7 @@ pub fn is(a: &Value, b: &Value) -> bool {
             x.class.name == y.class.name && compare::same(&x.value, &y.value)
         }
         (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => Arc::ptr_eq(x, y),
+        (Value::NamedTuple(c, x), Value::NamedTuple(d, y)) => c.name == d.name && Arc::ptr_eq(x, y),
         (Value::Dict(x), Value::Dict(y)) => Arc::ptr_eq(x, y),
         (Value::Set(x), Value::Set(y)) | (Value::FrozenSet(x), Value::FrozenSet(y)) => {
             Arc::ptr_eq(x, y)
@@ -792,7 +807,7 @@ pub fn contains(container: &Value, item: &Value) -> Outcome<bool> {
                 ))),
             },
         },
-        Value::List(items) | Value::Tuple(items) => {
+        Value::List(items) | Value::Tuple(items) | Value::NamedTuple(_, items) => {
             Ok(items.iter().any(|x| compare::same(x, item)))
         }
         Value::Dict(dict) => Ok(dict.get(item)?.is_some()),
@@ -849,7 +864,7 @@ pub fn subscript(value: &Value, index: &Value) -> Outcome {
         )
     };
     match value {
-        Value::List(items) | Value::Tuple(items) => {
+        Value::List(items) | Value::Tuple(items) | Value::NamedTuple(_, items) => {
             let kind = if matches!(value, Value::List(_)) {
                 "list"
             } else {
@@ -1003,7 +1018,7 @@ pub fn slice(
     };
     match unwrap_enum(value) {
         Value::List(items) => Ok(Value::list(pick(items)?)),
-        Value::Tuple(items) => Ok(Value::tuple(pick(items)?)),
+        Value::Tuple(items) | Value::NamedTuple(_, items) => Ok(Value::tuple(pick(items)?)),
         Value::Str(text) => {
             let bounds = slice_bounds(text::char_len(text), lower, upper, step)?;
             if bounds.step == 1 {
@@ -1044,6 +1059,12 @@ fn no_attribute(value: &Value, name: &str) -> Exception {
 pub fn attribute(value: &Value, name: &str) -> Outcome {
     let found = match value {
         Value::Record(record) => record.field(name).cloned(),
+        Value::NamedTuple(class, items) => match name {
+            "_fields" => Some(Value::tuple(
+                class.fields.iter().map(|f| Value::Str(f.clone())).collect(),
+            )),
+            _ => class.index(name).map(|index| items[index].clone()),
+        },
         Value::Exception(exc) => match name {
             "args" => Some(Value::tuple(exc.args().to_vec())),
             _ => exc
@@ -1152,7 +1173,7 @@ fn time_attribute(time: &crate::value::Time, name: &str) -> Option<Value> {
 /// (`with_tuples`), as RRL binds a changed item back into its tuple.
 pub fn set_item(container: &Value, key: &Value, item: Value, with_tuples: bool) -> Outcome {
     match container {
-        Value::List(items) | Value::Tuple(items)
+        Value::List(items) | Value::Tuple(items) | Value::NamedTuple(_, items)
             if matches!(container, Value::List(_)) || with_tuples =>
         {
             let kind = if matches!(container, Value::List(_)) {
@@ -1174,10 +1195,10 @@ pub fn set_item(container: &Value, key: &Value, item: Value, with_tuples: bool) 
             })?;
             let mut changed = (**items).clone();
             changed[position] = item;
-            Ok(if kind == "list" {
-                Value::list(changed)
-            } else {
-                Value::tuple(changed)
+            Ok(match container {
+                Value::List(_) => Value::list(changed),
+                Value::NamedTuple(class, _) => Value::NamedTuple(class.clone(), Arc::new(changed)),
+                _ => Value::tuple(changed),
             })
         }
         Value::Dict(dict) => {

@@ -96,6 +96,7 @@ fn identical(a: &Value, b: &Value) -> bool {
         (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => Arc::ptr_eq(x, y),
         (Value::Dict(x), Value::Dict(y)) => Arc::ptr_eq(x, y),
         (Value::Record(x), Value::Record(y)) => Arc::ptr_eq(x, y),
+        (Value::NamedTuple(c, x), Value::NamedTuple(d, y)) => c.name == d.name && Arc::ptr_eq(x, y),
         (Value::Enum(x), Value::Enum(y)) => Arc::ptr_eq(x, y),
         (Value::Exception(x), Value::Exception(y)) => x.same(y),
         _ => false,

@@ -380,14 +380,18 @@ pub enum ClassKind {
     Exception,
     Model,
     Dataclass,
+    /// A `typing.NamedTuple` or `collections.namedtuple` class: a tuple whose
+    /// items have names.
+    NamedTuple,
     Enum,
 }
 
 impl ClassKind {
-    pub const ALL: [ClassKind; 4] = [
+    pub const ALL: [ClassKind; 5] = [
         ClassKind::Exception,
         ClassKind::Model,
         ClassKind::Dataclass,
+        ClassKind::NamedTuple,
         ClassKind::Enum,
     ];
 
@@ -397,6 +401,7 @@ impl ClassKind {
             ClassKind::Exception => "exception",
             ClassKind::Model => "model",
             ClassKind::Dataclass => "dataclass",
+            ClassKind::NamedTuple => "namedtuple",
             ClassKind::Enum => "enum",
         }
     }
@@ -411,6 +416,7 @@ impl ClassKind {
             ClassKind::Exception => "an exception",
             ClassKind::Model => "a model",
             ClassKind::Dataclass => "a dataclass",
+            ClassKind::NamedTuple => "a NamedTuple",
             ClassKind::Enum => "an enum",
         }
     }

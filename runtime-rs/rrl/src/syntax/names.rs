@@ -50,6 +50,7 @@ pub const KEYWORDS: &[&str] = &[
     "exception",
     "model",
     "dataclass",
+    "namedtuple",
     "enum",
     "frozen",
 ];
@@ -67,6 +68,7 @@ pub const CONTEXTUAL: &[&str] = &[
     "exception",
     "model",
     "dataclass",
+    "namedtuple",
     "enum",
     "frozen",
 ];

@@ -625,6 +625,7 @@ const AFTER_BLOCK_KEYWORDS: &[&str] = &[
     "exception",
     "model",
     "dataclass",
+    "namedtuple",
     "enum",
     "frozen",
 ];
@@ -1038,7 +1039,9 @@ impl<'a> Parser<'a> {
             _ => return Err(self.unexpected("a declaration")),
         };
         let kind = match word.as_str() {
-            "exception" | "model" | "dataclass" | "enum" | "frozen" => self.class_decl()?,
+            "exception" | "model" | "dataclass" | "namedtuple" | "enum" | "frozen" => {
+                self.class_decl()?
+            }
             "const" => self.const_decl()?,
             "action" => self.action_decl()?,
             "fn" | "workflow" => self.callable_decl(&word)?,
@@ -2713,8 +2716,21 @@ fn exception_type_names(value: &Seconds) -> Option<Vec<String>> {
 /// What the body of a class declaration holds: a model's or a dataclass's
 /// fields, an enum's members, and an exception none (RPL0011).
 fn class_body_problem(class: &ClassDecl, span: Option<Span>) -> Option<Diagnostic> {
-    let body = class.body.as_ref()?;
     let name = &class.name;
+    if class.body.is_none() && class.kind == ClassKind::NamedTuple {
+        return Some(
+            Diagnostic::error(
+                "RPL0011",
+                format!("the NamedTuple `{name}` is declared without its fields"),
+                span,
+            )
+            .with_help(format!(
+                "list its fields in a block, one per line: `namedtuple {name} from {}:` then `name: type`",
+                class.module
+            )),
+        );
+    }
+    let body = class.body.as_ref()?;
     if class.kind == ClassKind::Exception {
         return Some(
             Diagnostic::error(

@@ -100,6 +100,21 @@ impl Record {
     }
 }
 
+/// A NamedTuple class (`typing.NamedTuple`, `collections.namedtuple`): its
+/// identity and the names of its items, in order. Its values are tuples.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedTupleClass {
+    pub name: ClassName,
+    pub fields: Vec<Str>,
+}
+
+impl NamedTupleClass {
+    /// The position of the field `name`.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|field| &**field == name)
+    }
+}
+
 /// What kind of enum a class is: it decides `str()`, equality and hashing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnumKind {
@@ -158,6 +173,10 @@ pub trait Classes {
     }
 
     fn record_class(&self, _name: &str) -> Option<Arc<RecordClass>> {
+        None
+    }
+
+    fn named_tuple_class(&self, _name: &str) -> Option<Arc<NamedTupleClass>> {
         None
     }
 

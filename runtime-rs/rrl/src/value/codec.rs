@@ -14,8 +14,8 @@ use super::class::{Classes, EnumKind, RecordKind};
 use super::datetime::{Date, DateTime, Time, TimeDelta};
 use super::exception::{ExceptionData, Rebuild};
 use super::{
-    ClassName, Decimal, Dict, EnumClass, EnumMember, Exception, Function, Int, Key, Record,
-    RecordClass, Set, Str, Type, Uuid, Value, compare, float, repr,
+    ClassName, Decimal, Dict, EnumClass, EnumMember, Exception, Function, Int, Key,
+    NamedTupleClass, Record, RecordClass, Set, Str, Type, Uuid, Value, compare, float, repr,
 };
 
 /// Integers up to this magnitude are JSON numbers; beyond, `{"int": "..."}`.
@@ -299,6 +299,21 @@ fn encode_at(value: &Value, depth: usize) -> Encoded {
                 ]),
             )
         }
+        Value::NamedTuple(class, items) => {
+            let mut pairs = Vec::with_capacity(items.len());
+            for (name, item) in class.fields.iter().zip(items.iter()) {
+                let encoded =
+                    encode_at(item, depth + 1).map_err(|err| err.within(format!(".{name}")))?;
+                pairs.push(Json::Array(vec![Json::String(name.to_string()), encoded]));
+            }
+            tagged(
+                "namedtuple",
+                object(vec![
+                    ("class", Json::String(class.name.to_string())),
+                    ("fields", Json::Array(pairs)),
+                ]),
+            )
+        }
         Value::Exception(exc) => encode_exception(exc, depth),
         Value::Type(ty) => {
             let (module, qualname) = match ty {
@@ -354,7 +369,7 @@ fn is_key(value: &Value) -> bool {
         | Value::Uuid(_)
         | Value::Decimal(_)
         | Value::Enum(_) => true,
-        Value::Tuple(items) => items.iter().all(is_key),
+        Value::Tuple(items) | Value::NamedTuple(_, items) => items.iter().all(is_key),
         Value::FrozenSet(set) => set.values().all(is_key),
         _ => false,
     }
@@ -643,6 +658,7 @@ impl Decoder<'_> {
             "enum" => self.enum_member(payload, depth),
             "model" => self.record(payload, RecordKind::Model, depth),
             "dataclass" => self.record(payload, RecordKind::Dataclass, depth),
+            "namedtuple" => self.named_tuple(payload, depth),
             "exception" => self.exception(payload, depth).map(Value::Exception),
             other => Err(CodecError::decode(format!(
                 "has the unknown tag {}",
@@ -790,6 +806,40 @@ impl Decoder<'_> {
             None => Arc::new(RecordClass::new(ClassName::new(name), kind)),
         };
         Ok(Value::Record(Arc::new(Record { class, fields })))
+    }
+
+    /// A NamedTuple: of its declared class, whose fields it must have in
+    /// their order, or of a class the program does not declare, which it
+    /// brings its fields' names to.
+    fn named_tuple(&self, payload: &Json, depth: usize) -> Decoded {
+        let members = members(payload, &["class", "fields"], &[])?;
+        let name = text(member(members, "class"))?;
+        let fields = self.fields(member(members, "fields"), depth)?;
+        let names: Vec<Str> = fields.iter().map(|(name, _)| name.clone()).collect();
+        let class = match self.classes.named_tuple_class(name) {
+            Some(class) => class,
+            None if self.classes.record_class(name).is_some()
+                || self.classes.enum_class(name).is_some()
+                || self.classes.exception_chain(name).is_some() =>
+            {
+                return Err(CodecError::decode(format!(
+                    "names {name}, which is not a NamedTuple"
+                )));
+            }
+            None => Arc::new(NamedTupleClass {
+                name: ClassName::new(name),
+                fields: names.clone(),
+            }),
+        };
+        if class.fields != names {
+            let listed: Vec<String> = names.iter().map(|n| super::text::repr_str(n)).collect();
+            return Err(CodecError::decode(format!(
+                "does not have the fields of {name} in their order: [{}]",
+                listed.join(", ")
+            )));
+        }
+        let items = fields.into_iter().map(|(_, value)| value).collect();
+        Ok(Value::NamedTuple(class, Arc::new(items)))
     }
 
     fn exception(&self, payload: &Json, depth: usize) -> Result<Exception, CodecError> {

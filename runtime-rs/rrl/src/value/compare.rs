@@ -84,6 +84,10 @@ pub fn eq(a: &Value, b: &Value) -> bool {
     if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
         return cmp_numbers(&x, &y) == Some(Ordering::Equal);
     }
+    // A NamedTuple is a tuple: `Point(1, 2) == (1, 2)`.
+    if let (Some(x), Some(y)) = (a.tuple_items(), b.tuple_items()) {
+        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same(p, q));
+    }
     match (a, b) {
         (Value::Enum(x), Value::Enum(y))
             if !x.class.kind.is_value_like() || !y.class.kind.is_value_like() =>
@@ -95,7 +99,7 @@ pub fn eq(a: &Value, b: &Value) -> bool {
         (Value::None, Value::None) => true,
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
-        (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => {
+        (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same(p, q))
         }
         (Value::Dict(x), Value::Dict(y)) => {
@@ -210,10 +214,16 @@ pub fn order(a: &Value, b: &Value, op: Order) -> Outcome<bool> {
         return Ok(cmp_numbers(&x, &y).is_some_and(|ordering| op.holds(ordering)));
     }
     let (x, y) = (unwrap_enum(a), unwrap_enum(b));
+    if let (Some(p), Some(q)) = (x.tuple_items(), y.tuple_items()) {
+        return match p.iter().zip(q.iter()).position(|(i, j)| !same(i, j)) {
+            Some(index) => order(&p[index], &q[index], op),
+            None => Ok(op.holds(p.len().cmp(&q.len()))),
+        };
+    }
     let ordering = match (x, y) {
         (Value::Str(p), Value::Str(q)) => p.cmp(q),
         (Value::Bytes(p), Value::Bytes(q)) => p.cmp(q),
-        (Value::List(p), Value::List(q)) | (Value::Tuple(p), Value::Tuple(q)) => {
+        (Value::List(p), Value::List(q)) => {
             match p.iter().zip(q.iter()).position(|(i, j)| !same(i, j)) {
                 Some(index) => return order(&p[index], &q[index], op),
                 None => p.len().cmp(&q.len()),
@@ -266,7 +276,9 @@ pub fn check_hashable(value: &Value) -> Outcome<()> {
     };
     match value {
         Value::List(_) | Value::Dict(_) | Value::Set(_) => unhashable(value),
-        Value::Tuple(items) => items.iter().try_for_each(check_hashable),
+        Value::Tuple(items) | Value::NamedTuple(_, items) => {
+            items.iter().try_for_each(check_hashable)
+        }
         Value::Record(record) if !record.class.frozen => unhashable(value),
         Value::Record(record) => record
             .fields
@@ -297,7 +309,8 @@ pub fn hash_into<H: Hasher>(value: &Value, state: &mut H) {
             2u8.hash(state);
             bytes.hash(state);
         }
-        Value::Tuple(items) | Value::List(items) => {
+        // A NamedTuple hashes as the tuple it equals.
+        Value::Tuple(items) | Value::List(items) | Value::NamedTuple(_, items) => {
             3u8.hash(state);
             items.len().hash(state);
             items.iter().for_each(|item| hash_into(item, state));

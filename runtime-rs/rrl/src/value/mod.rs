@@ -23,7 +23,9 @@ mod unicode_tables;
 
 use std::sync::Arc;
 
-pub use class::{ClassName, EnumClass, EnumKind, EnumMember, Record, RecordClass, RecordKind};
+pub use class::{
+    ClassName, EnumClass, EnumKind, EnumMember, NamedTupleClass, Record, RecordClass, RecordKind,
+};
 pub use datetime::{Date, DateTime, Time, TimeDelta, UtcOffset};
 pub use decimal::Decimal;
 pub use dict::{Dict, Key, Set};
@@ -59,6 +61,9 @@ pub enum Value {
     Enum(Arc<EnumMember>),
     /// A pydantic model or a dataclass: its class and its fields in order.
     Record(Arc<Record>),
+    /// A NamedTuple: a tuple (its items, in order) of a class that names them.
+    /// Everything a tuple does, it does; its class adds the names.
+    NamedTuple(Arc<NamedTupleClass>, Arc<Vec<Value>>),
     Exception(Exception),
     /// A class as a value: `type(x)`, or a builtin type's name (`str` in `map(str, xs)`).
     Type(Type),
@@ -227,6 +232,14 @@ impl Value {
         Value::Tuple(Arc::new(items))
     }
 
+    /// The items of a tuple, a NamedTuple's too.
+    pub fn tuple_items(&self) -> Option<&Arc<Vec<Value>>> {
+        match self {
+            Value::Tuple(items) | Value::NamedTuple(_, items) => Some(items),
+            _ => None,
+        }
+    }
+
     /// The class of the value, as `type(x)` gives it.
     pub fn type_of(&self) -> Type {
         Type::Builtin(match self {
@@ -249,6 +262,7 @@ impl Value {
             Value::Decimal(_) => BuiltinType::Decimal,
             Value::Enum(member) => return Type::Class(member.class.name.clone()),
             Value::Record(record) => return Type::Class(record.class.name.clone()),
+            Value::NamedTuple(class, _) => return Type::Class(class.name.clone()),
             Value::Exception(exc) => return Type::Class(exc.class().clone()),
             Value::Type(_) => BuiltinType::Type,
             Value::Function(_) => BuiltinType::Function,
@@ -261,6 +275,7 @@ impl Value {
         match self {
             Value::Enum(member) => member.class.name.name(),
             Value::Record(record) => record.class.name.name(),
+            Value::NamedTuple(class, _) => class.name.name(),
             Value::Exception(exc) => exc.class().name(),
             Value::Function(Function::Lambda(_)) => "function",
             other => match other.type_of() {

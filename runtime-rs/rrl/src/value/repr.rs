@@ -123,6 +123,7 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> Outcome<()> {
         Value::FrozenSet(set) => write_set(set, true, out, depth)?,
         Value::Enum(member) => write_enum(member, out, depth)?,
         Value::Record(record) => write_record(record, out, depth)?,
+        Value::NamedTuple(class, items) => write_named_tuple(class, items, out, depth)?,
         Value::Exception(exc) => {
             out.push_str(exc.class().name());
             out.push('(');
@@ -179,12 +180,35 @@ fn write_enum(member: &super::EnumMember, out: &mut String, depth: usize) -> Out
 
 fn write_record(record: &super::Record, out: &mut String, depth: usize) -> Outcome<()> {
     // pydantic shows the class's __name__, a dataclass its __qualname__.
-    out.push_str(match record.class.kind {
+    let shown = match record.class.kind {
         RecordKind::Model => record.class.name.name(),
         RecordKind::Dataclass => record.class.name.qualname(),
-    });
+    };
+    let fields = record.fields.iter().map(|(name, field)| (&**name, field));
+    write_fields(shown, fields, out, depth)
+}
+
+/// `Point(x=1, y=2)`: a NamedTuple shows its class's `__name__`, then each item by its name.
+fn write_named_tuple(
+    class: &super::NamedTupleClass,
+    items: &[Value],
+    out: &mut String,
+    depth: usize,
+) -> Outcome<()> {
+    let fields = class.fields.iter().map(|name| &**name).zip(items);
+    write_fields(class.name.name(), fields, out, depth)
+}
+
+/// `Name(field=repr, ...)`.
+fn write_fields<'a>(
+    shown: &str,
+    fields: impl Iterator<Item = (&'a str, &'a Value)>,
+    out: &mut String,
+    depth: usize,
+) -> Outcome<()> {
+    out.push_str(shown);
     out.push('(');
-    for (index, (name, field)) in record.fields.iter().enumerate() {
+    for (index, (name, field)) in fields.enumerate() {
         if index > 0 {
             out.push_str(", ");
         }
@@ -240,6 +264,7 @@ fn write_leaf(value: &Value, out: &mut String) -> Outcome<()> {
         | Value::FrozenSet(_)
         | Value::Enum(_)
         | Value::Record(_)
+        | Value::NamedTuple(..)
         | Value::Exception(_) => {}
     }
     Ok(())
