@@ -102,6 +102,7 @@ class WorkflowCompiler:
         self._pending: list[tuple[str, HelperDef]] = []
         self._actions: dict[tuple, Callee] = {}
         self._resolved: dict[str, object] = {}
+        self.checked: list[Diagnostic] = []  # what the checker said of the finished program (warnings, when it compiled)
 
     # -------------------------------------------------------------- plumbing
 
@@ -210,7 +211,8 @@ class WorkflowCompiler:
         # The program must be valid RRL too: what only the checker sees (recursion
         # between helpers, a name read before Python would have bound it) is reported
         # here, at the Python positions the program's spans carry.
-        for diagnostic in check(program):
+        self.checked = check(program)
+        for diagnostic in self.checked:
             if diagnostic.severity == "error":
                 self.errors += 1
                 self.sink.add_diagnostic(diagnostic.with_path(self.src.path))

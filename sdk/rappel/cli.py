@@ -204,14 +204,18 @@ def load(display: str, *, allowed: Sequence[str], run_checker: bool = True) -> S
         compiled = _toolchain.compile_module(loaded.module, loaded.workflow_classes)
         source.programs = compiled.programs
         source.diagnostics = list(compiled.diagnostics)
+        # Compiling ran the checker on each program already: its warnings are kept, not computed twice.
+        checked = {id(compiled.programs[name]): found for name, found in compiled.checked.items()}
     else:
         source.parsed, source.diagnostics = _toolchain.parse(source.text, display)
         if source.parsed is not None:
             source.programs = {w.name: source.parsed for w in source.parsed.workflows}
+        checked = {}
     if run_checker and not source.failed:
         programs = [source.parsed] if source.parsed is not None else source.programs.values()
         for program in _unique(programs):
-            source.diagnostics.extend(_toolchain.check(program))
+            found = checked.get(id(program))
+            source.diagnostics.extend(found if found is not None else _toolchain.check(program))
     source.diagnostics = [_as_given(d, source) for d in source.diagnostics]
     return source
 
