@@ -471,8 +471,8 @@ class WorkflowCompiler:
             home = self.here()
         with self.in_module(home):
             position = self.index.order.get(owner.name, 0)
-            span = self.src.span(value)  # in the order of the class body: `B = A * 2` follows `A = 1`
-            sort_key = (2, position, span.line if span else 0, span.column if span else 0, name)
+            # in the order of the class body: `B = A * 2` follows `A = 1`
+            sort_key = (2, position, *_place_in_class(owner.node, value), name)
             if home is not None:
                 sort_key = (4, home.src.module, *sort_key[1:])
             return self._const(("class", self.src.module, owner.name, name), name, value, owner, sort_key, node)
@@ -509,6 +509,19 @@ class WorkflowCompiler:
         """A live enum member as RRL: `Color.RED`, declaring the import of `Color`."""
         cls = type(member)
         return A.Attribute(A.Name(self.builder.type_name(cls.__module__, cls.__qualname__)), member.name)
+
+
+def _place_in_class(node: cst.ClassDef, value: cst.BaseExpression) -> tuple[int, int]:
+    """Where the class body assigns `value`: the statement's index, then its
+    index on the line (`A = 1; B = 2`). The order of the source, told without
+    working out positions."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for line, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for place, small in enumerate(stmt.body):
+                if getattr(small, "value", None) is value:
+                    return (line, place)
+    return (0, 0)
 
 
 def _all_params(fn: cst.FunctionDef) -> list[cst.Param]:
