@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+from collections.abc import Callable
+from typing import TypeVar
 
 import libcst as cst
 
@@ -37,6 +39,8 @@ from .signatures import Callee, HelperDef, Parameter
 from .source import SourceModule
 from .types import PLAIN_CLASS, TypeLowering, Unencodable
 
+
+T = TypeVar("T")
 
 FN_PLACEHOLDER = "fn:"  # cannot be an RRL name: fns are named when the program is complete
 FN_SUFFIX = "#"  # tells apart the placeholders of two helpers with one name (a method and a function)
@@ -86,10 +90,11 @@ class WorkflowCompiler:
         self.cls = cls
         self.sink = sink
         self.errors = 0
+        self._analyses: dict[tuple[Callable, int], tuple[cst.FunctionDef, object]] = {}
         bound = set()
         for info in index.mro(cls.name):
             for method in info.methods.values():
-                names = local_names(method)[1]
+                names = self.of_function(local_names, method)[1]
                 renames = reserved_renames(names)
                 bound |= {renames.get(name, name) for name in names}  # as the program names them
         self.builder = ProgramBuilder(src.module, avoid=bound)
@@ -110,6 +115,16 @@ class WorkflowCompiler:
         self.errors += 1
         if not reject.silent:
             self.sink.add(reject, self.src)
+
+    def of_function(self, analyse: Callable[[cst.FunctionDef], T], fn: cst.FunctionDef) -> T:
+        """`analyse(fn)`, worked out once while this workflow compiles: several
+        passes read the same function (its locals, its nested helpers), and
+        none changes what they are given."""
+        key = (analyse, id(fn))
+        found = self._analyses.get(key)
+        if found is None:
+            found = self._analyses[key] = (fn, analyse(fn))  # the function kept: its id names it
+        return found[1]  # type: ignore[return-value]
 
     def here(self) -> ForeignModule | None:
         """The other module whose code is being lowered; None: the workflow's."""
@@ -303,7 +318,7 @@ class WorkflowCompiler:
         if helper.has_self and not params:
             raise Reject("RPL0222", f"the helper method {helper.label}() has no `self` parameter", fn.name,
                          "add `self`, or make it a @staticmethod")
-        names = local_names(fn)[1]
+        names = self.of_function(local_names, fn)[1]
         renames = reserved_renames(names)
         self.builder.avoid |= {renames.get(n, n) for n in names}
         lowerer = FunctionLowerer(self, fn, has_self=helper.has_self, nested=helper.nested)
