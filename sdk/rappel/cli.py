@@ -259,26 +259,22 @@ FILES_PER_PROCESS = 4
 def check_files(displays: Sequence[str], cache: CheckCache | None, jobs: int) -> Iterator[SourceFile]:
     """What `rappel check` found in each file, in the order given: from the
     cache where it holds a verdict, else checked, in up to `jobs` processes
-    when there are enough files. The files are dealt to the processes in turn
-    (the first to the first, the second to the second, ...): each process
-    imports its files in the order given, as one process would, and the same
-    files with the same `jobs` are always checked together."""
+    when there are enough files. Each process takes the next file to check
+    when it is done with one (a file may take a hundred times another's time),
+    so it imports its files in the order given, as a single process would."""
     looked_up = [_from_cache(display, cache) if cache is not None else (None, None) for display in displays]
-    missed = [(index, display, data) for index, (display, (hit, data)) in enumerate(zip(displays, looked_up)) if hit is None]
+    missed = [(display, data) for display, (hit, data) in zip(displays, looked_up) if hit is None]
     processes = min(jobs, len(missed) // FILES_PER_PROCESS)
-    checked: dict[int, SourceFile] = {}
     if processes > 1 and hasattr(os, "fork"):  # a process forked from this one has the toolchain imported already
         checked = _check_in_processes(missed, cache, processes)
-    for index, (display, (hit, data)) in enumerate(zip(displays, looked_up)):
-        if hit is not None:
-            yield hit
-        elif index in checked:
-            yield checked[index]
-        else:
-            yield _checked(display, cache, data)
+    else:
+        checked = (_checked(display, cache, data) for display, data in missed)
+    for hit, _ in looked_up:
+        yield hit if hit is not None else next(checked)
 
 
-def _check_in_processes(missed: list[tuple[int, str, bytes | None]], cache: CheckCache | None, processes: int) -> dict[int, SourceFile]:
+def _check_in_processes(missed: list[tuple[str, bytes | None]], cache: CheckCache | None, processes: int) -> Iterator[SourceFile]:
+    """What each file was found to hold, in order, as the processes check them."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
@@ -286,30 +282,25 @@ def _check_in_processes(missed: list[tuple[int, str, bytes | None]], cache: Chec
     import rappel_compiler  # noqa: F401  imported once, before the processes start (they share it)
     import rrl.check  # noqa: F401
 
-    shares = [missed[k::processes] for k in range(processes)]
     sys.stdout.flush()  # a forked process would write again what is buffered
     sys.stderr.flush()
-    try:
-        with ProcessPoolExecutor(processes, mp_context=get_context("fork")) as pool:
-            results = list(pool.map(_check_share, [(share, cache) for share in shares]))
-    except BrokenProcessPool:
-        raise RappelError(
-            "a process checking the files ended abruptly (a module called os._exit() or crashed the "
-            "interpreter while it was imported); check them with -j 1 to see which"
-        ) from None
-    return {index: source for share, sources in zip(shares, results) for (index, _, _), source in zip(share, sources)}
+    with ProcessPoolExecutor(processes, mp_context=get_context("fork")) as pool:
+        try:
+            yield from pool.map(_check_one, [(display, data, cache) for display, data in missed])
+        except BrokenProcessPool:
+            raise RappelError(
+                "a process checking the files ended abruptly (a module called os._exit() or crashed the "
+                "interpreter while it was imported); check them with -j 1 to see which"
+            ) from None
 
 
-def _check_share(task: tuple[list[tuple[int, str, bytes | None]], CheckCache | None]) -> list[SourceFile]:
-    """One process's files, checked in order; what crosses back to the parent:
-    the diagnostics and the workflows' names, not their programs."""
-    share, cache = task
-    sources = []
-    for _, display, data in share:
-        source = _checked(display, cache, data)
-        source.programs, source.parsed = dict.fromkeys(source.programs), None
-        sources.append(source)
-    return sources
+def _check_one(task: tuple[str, bytes | None, CheckCache | None]) -> SourceFile:
+    """A file checked in another process; what crosses back is what the report
+    needs (the diagnostics and the workflows' names), not the programs."""
+    display, data, cache = task
+    source = _checked(display, cache, data)
+    source.programs, source.parsed = dict.fromkeys(source.programs), None
+    return source
 
 
 def _as_given(diagnostic: Any, source: SourceFile) -> Any:

@@ -1,6 +1,7 @@
 """`rappel check` of many files shares them among processes (`-j`, by default
-the CPUs it may use): the report is the one a single process gives, file by
-file in the order given. Each check runs in a fresh process, as from a shell."""
+the CPUs it may use), each taking the next file when it is done with one: the
+report is the one a single process gives, file by file in the order given.
+Each check runs in a fresh process, as from a shell."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ FLOW = textwrap.dedent(
     """
     import os
     import sys
+    import time
 
     from rappel import Workflow, action, workflow
 
     sys.stderr.write(f"imported {{__name__}} in process {{os.getpid()}}\\n")
+    time.sleep(0.2)  # long enough that no process checks every file before another starts
 
 
     @action
