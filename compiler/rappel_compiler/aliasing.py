@@ -467,12 +467,13 @@ class _Analysis:
 
     def block(self, stmts, state, leaving: str | None = None):
         """`leaving`: how control leaves the loops after the last statement (see `_leaving`)."""
+        leavings = _leaving(stmts, leaving)
         for index, stmt in enumerate(stmts):
             if state is None:
                 return None
             for observed in self.observers:
                 observed.append(state)
-            self.leaving = _leaving(stmts[index + 1:], leaving)
+            self.leaving = leavings[index]
             state = self.stmt(stmt, dict(state))
         for observed in self.observers:
             observed.append(state)
@@ -725,21 +726,26 @@ def _scalar_names(decl: A.FnDecl | A.WorkflowDecl, actions: dict[str, A.ActionDe
     return names
 
 
-def _leaving(tail: list, after: str | None) -> str | None:
-    """How control leaves the loops once the statements before `tail` are done,
-    whatever `tail` does: "break" (the innermost loop), "return" (all of them),
-    or None when it may reach the head of a loop again (`after`: how it leaves
-    after the end of `tail`)."""
-    for stmt in tail:
+def _leaving(stmts: list, after: str | None) -> list[str | None]:
+    """For each statement of a block, how control leaves the loops once it is
+    done, whatever the statements after it do: "break" (the innermost loop),
+    "return" (all of them), or None when it may reach the head of a loop again
+    (`after`: how it leaves after the end of the block). The first of the
+    statements after it that decides is what counts: read from the end, each
+    statement is walked once."""
+    leavings = [after] * len(stmts)
+    for index in range(len(stmts) - 1, 0, -1):
+        stmt = stmts[index]
         if any(isinstance(node, A.Continue) for node in walk(stmt)):
-            return None
-        if isinstance(stmt, A.Break):
-            return "break"
-        if isinstance(stmt, A.Return):
-            return "return"
-        if isinstance(stmt, A.Raise):
-            return None  # a handler inside the loop may catch it
-    return after
+            after = None
+        elif isinstance(stmt, A.Break):
+            after = "break"
+        elif isinstance(stmt, A.Return):
+            after = "return"
+        elif isinstance(stmt, A.Raise):
+            after = None  # a handler inside the loop may catch it
+        leavings[index - 1] = after
+    return leavings
 
 
 def _path(expr: A.Expr) -> tuple[str | None, int]:
