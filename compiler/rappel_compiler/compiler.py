@@ -234,7 +234,8 @@ class WorkflowCompiler:
         return program if self.errors == 0 else None
 
     def scan(self, fn: cst.FunctionDef) -> None:
-        for reject in forbidden_calls(self, fn) + unnormalised_names(fn, self.index.unnormalised):
+        unnormalised = [] if self.src.normalized else unnormalised_names(fn, self.index.unnormalised)
+        for reject in forbidden_calls(self, fn) + unnormalised:
             self.report(reject)
 
     def parameters(self, fn: cst.FunctionDef, lowerer: FunctionLowerer, what: str, skip_self: bool = True) -> tuple[A.Param, ...]:
@@ -381,8 +382,9 @@ class WorkflowCompiler:
 
     def _local_action(self, ref: LocalAction) -> tuple[Callee, A.ActionDecl]:
         fn = ref.node
-        for reject in unnormalised_names(fn.name) + unnormalised_names(fn.params):  # the names the program declares
-            self.report(reject)
+        if not self.src.normalized:
+            for reject in unnormalised_names(fn.name) + unnormalised_names(fn.params):  # the names the program declares
+                self.report(reject)
         if not ref.name.isidentifier():
             raise Reject("RPL0228", f"the action name `{ref.name}` is not an identifier", ref.decorator,
                          "use letters, digits and underscores: @action(name=\"billing_lookup\")")

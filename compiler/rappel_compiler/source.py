@@ -54,7 +54,10 @@ class SourceModule:
         self.tree: cst.Module = cst.parse_module(source)
         self.positions = Positions(self.tree, source, python_tree)
         self.names = Names(self.tree)
-        self._spellings = {} if source.isascii() else _spellings(self.tree)
+        # Whether every name is written in its normal form: so when the whole text is NFKC
+        # (ASCII is), as an identifier starts and ends where no normalization reaches across.
+        self.normalized = unicodedata.is_normalized("NFKC", source)
+        self._spellings = {} if self.normalized else _spellings(self.tree)
         # `from rappel import *` binds the SDK's names; when it is the module's only kind
         # of star import, those names are known without the SDK. Names another star import
         # binds stay unknown (a static reading cannot tell what that module exports).
