@@ -99,7 +99,6 @@ class _Iterated:
     loop sees changes made to it in the body; RRL's loop iterates a value."""
 
     path: A.Expr
-    text: str
     key: str | None  # `for k, v in d.items()`: `d[k] = ...` only updates the current entry
     level: int  # the loop's place among the enclosing loops (0: the outermost)
 
@@ -111,6 +110,10 @@ class _Iterated:
         if _constant_path(receiver) and _constant_path(self.path) and receiver != self.path:
             return False  # `data["a"]` and `data["b"]`: different objects
         return not (self.key is not None and isinstance(key, A.Name) and key.id == self.key)
+
+    @property
+    def text(self) -> str:
+        return print_expr(self.path)
 
 
 def _iterated(loop: A.For, level: int) -> list[_Iterated]:
@@ -128,7 +131,7 @@ def _iterated(loop: A.For, level: int) -> list[_Iterated]:
         sources = list(expr.args[1:])
     else:
         sources = [expr]
-    return [_Iterated(p, print_expr(p), key, level) for p in sources if _path(p)[0] is not None]
+    return [_Iterated(p, key, level) for p in sources if _path(p)[0] is not None]
 
 
 def _keys_of_iterated(loop: A.For) -> bool:
@@ -213,11 +216,13 @@ class _Analysis:
         start = 0 if isinstance(decl, A.FnDecl) else NONE
         self.entry = {p.name: start for p in decl.params}
         # Where each variable's sharing began, for the message: its name → (depth, the
-        # other holder as the user reads it, the span), in the order the analysis met them.
-        self.origins: dict[str, list[tuple[int, str, A.Span | None]]] = {}
+        # other holder, the span), in the order the analysis met them. The other holder is
+        # (a template, an expression): the template with `{}` replaced by the expression as
+        # the user reads it, printed only for a message (printing reads the spans).
+        self.origins: dict[str, list[tuple[int, tuple[str, A.Expr | None], A.Span | None]]] = {}
         if isinstance(decl, A.FnDecl):
             for p in decl.params:
-                self.origins[p.name] = [(0, "the argument the caller passed", None)]
+                self.origins[p.name] = [(0, ("the argument the caller passed", None), None)]
 
     # -------------------------------------------------------------- references
 
@@ -371,9 +376,9 @@ class _Analysis:
             if root != GLOBAL:
                 state[root] = min(state.get(root, NONE), path)
                 if holder is not None and not (isinstance(holder, A.Name) and holder.id == root):
-                    self.note_origin(root, path, f"`{self.shown(holder)}`", span)
+                    self.note_origin(root, path, ("`{}`", holder), span)
 
-    def note_origin(self, name: str, depth: int, other: str, span) -> None:
+    def note_origin(self, name: str, depth: int, other: tuple[str, A.Expr | None], span) -> None:
         origins = self.origins.setdefault(name, [])
         if not any(d <= depth and o == other for d, o, _ in origins):
             origins.append((depth, other, span))
@@ -385,7 +390,8 @@ class _Analysis:
 
     def origin(self, name: str, depth: int) -> str:
         """What else holds the object at `depth` inside `name`, and since where."""
-        for d, other, span in self.origins.get(name, ()):
+        for d, (template, holder), span in self.origins.get(name, ()):
+            other = template if holder is None else template.format(self.shown(holder))
             if d <= depth and "$" not in other:  # a temporary the user does not see
                 return other + (f" (shared at line {span.line})" if span is not None else "")
         return "another variable"
@@ -399,9 +405,9 @@ class _Analysis:
             state[target.id] = min((d for _, _, d in refs), default=NONE)
             for root, _, depth in refs:
                 if root != GLOBAL:
-                    self.note_origin(target.id, depth, f"`{self.shown(A.Name(root))}`", span)
+                    self.note_origin(target.id, depth, ("`{}`", A.Name(root)), span)
                 elif depth > 0:  # `[[]] * 2`, `dict.fromkeys(keys, [])`: one object in several places
-                    self.note_origin(target.id, depth, f"the other items of `{self.shown(target)}`", span)
+                    self.note_origin(target.id, depth, ("the other items of `{}`", target), span)
         elif isinstance(target, A.TupleExpr):
             for element in target.elts:
                 self.bind(state, element, _index(refs), span)
@@ -417,9 +423,9 @@ class _Analysis:
         root, depth = _path(receiver)
         if root is None:
             return
-        shown = self.shown(receiver)
         inside = [p for r, p, _ in added if r == root and p <= depth]
         if inside:
+            shown = self.shown(receiver)
             # the root itself contains the receiver; a part of it at most `depth` deep may
             certain = min(inside) == 0
             what = f"`{root}`" if certain else f"a part of `{root}`"
@@ -432,6 +438,7 @@ class _Analysis:
             )
         for iterated in self.iterating:
             if iterated.conflicts(receiver, key) and not self.leaves(iterated):
+                shown = self.shown(receiver)
                 self.errors.setdefault(
                     (span, "loop " + shown),
                     Reject("RPL0227", f"cannot change `{shown}` while a for loop iterates over it", None,
@@ -439,6 +446,7 @@ class _Analysis:
                            f"(`for ... in list({iterated.text})`) or collect the changes and apply them after the loop"),
                 )
         if state.get(root, NONE) <= depth:
+            shown = self.shown(receiver)
             self.errors.setdefault(
                 (span, shown),
                 Reject("RPL0227", f"cannot change `{shown}` in place: the same object may also be "
@@ -446,7 +454,7 @@ class _Analysis:
             )
         self.share(state, added, receiver, span)
         if REPEATED in added:
-            self.note_origin(root, depth + 1, f"the other items of `{shown}`", span)
+            self.note_origin(root, depth + 1, ("the other items of `{}`", receiver), span)
         state[root] = min([state.get(root, NONE)] + [depth + max(d, 1) for _, _, d in added])
 
     def leaves(self, iterated: _Iterated) -> bool:
@@ -461,12 +469,13 @@ class _Analysis:
 
     def block(self, stmts, state, leaving: str | None = None):
         """`leaving`: how control leaves the loops after the last statement (see `_leaving`)."""
+        leavings = _leaving(stmts, leaving)
         for index, stmt in enumerate(stmts):
             if state is None:
                 return None
             for observed in self.observers:
                 observed.append(state)
-            self.leaving = _leaving(stmts[index + 1:], leaving)
+            self.leaving = leavings[index]
             state = self.stmt(stmt, dict(state))
         for observed in self.observers:
             observed.append(state)
@@ -732,21 +741,26 @@ def _scalar_names(decl: A.FnDecl | A.WorkflowDecl, actions: dict[str, A.ActionDe
     return names
 
 
-def _leaving(tail: list, after: str | None) -> str | None:
-    """How control leaves the loops once the statements before `tail` are done,
-    whatever `tail` does: "break" (the innermost loop), "return" (all of them),
-    or None when it may reach the head of a loop again (`after`: how it leaves
-    after the end of `tail`)."""
-    for stmt in tail:
+def _leaving(stmts: list, after: str | None) -> list[str | None]:
+    """For each statement of a block, how control leaves the loops once it is
+    done, whatever the statements after it do: "break" (the innermost loop),
+    "return" (all of them), or None when it may reach the head of a loop again
+    (`after`: how it leaves after the end of the block). The first of the
+    statements after it that decides is what counts: read from the end, each
+    statement is walked once."""
+    leavings = [after] * len(stmts)
+    for index in range(len(stmts) - 1, 0, -1):
+        stmt = stmts[index]
         if any(isinstance(node, A.Continue) for node in walk(stmt)):
-            return None
-        if isinstance(stmt, A.Break):
-            return "break"
-        if isinstance(stmt, A.Return):
-            return "return"
-        if isinstance(stmt, A.Raise):
-            return None  # a handler inside the loop may catch it
-    return after
+            after = None
+        elif isinstance(stmt, A.Break):
+            after = "break"
+        elif isinstance(stmt, A.Return):
+            after = "return"
+        elif isinstance(stmt, A.Raise):
+            after = None  # a handler inside the loop may catch it
+        leavings[index - 1] = after
+    return leavings
 
 
 def _path(expr: A.Expr) -> tuple[str | None, int]:

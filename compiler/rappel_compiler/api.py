@@ -29,6 +29,9 @@ from .source import SourceModule, load, read_file
 class CompileResult:
     programs: dict[str, A.Program] = field(default_factory=dict)  # workflow class name → program
     diagnostics: list[Diagnostic] = field(default_factory=list)  # sorted by position, `path` set
+    # workflow class name → `rrl.check.check(program)`, run as the last step of compiling it: its warnings
+    # (a program with errors is not in `programs`). Absent for a program compiled on its own (`compile_workflow_class`).
+    checked: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -161,6 +164,7 @@ def compile_module(module: types.ModuleType, workflow_classes: Iterable[type] = 
             continue  # another module's, or one of the module's classes compiled above
         try:
             result.programs[cls.__name__] = compile_workflow_class(cls)
+            result.checked.pop(cls.__name__, None)  # checked on its own: the checker's word on another class of that name
         except CompileError as exc:
             result.diagnostics = sorted([*result.diagnostics, *exc.diagnostics], key=Diagnostic.sort_key)
     return result
@@ -212,6 +216,7 @@ def _compile(src: SourceModule, index: ModuleIndex, resolver: Resolver | None, o
     for reject in rejects:
         sink.add(reject)
     programs: dict[str, A.Program] = {}
+    checked: dict[str, list[Diagnostic]] = {}
     workflows = [info for info in index.classes.values() if info.is_workflow and (only is None or info.name == only)]
     if only is not None and not workflows:
         sink.add(Reject("RPL0229", f"there is no @workflow class named `{only}`"))
@@ -224,8 +229,9 @@ def _compile(src: SourceModule, index: ModuleIndex, resolver: Resolver | None, o
             continue
         if program is not None:
             programs[info.name] = program
+            checked[info.name] = compiler.checked
     diagnostics = sorted(sink.diagnostics, key=Diagnostic.sort_key)
-    return CompileResult(programs, diagnostics)
+    return CompileResult(programs, diagnostics, checked)
 
 
 def _find_class(src: SourceModule, cls: type) -> tuple[cst.ClassDef | None, list[cst.FunctionDef]]:

@@ -506,8 +506,7 @@ class CallLowering:
 
     def keyword_span(self, arg: cst.Arg) -> A.Span | None:
         """`name=value`, without the comma that libcst counts in the argument."""
-        name, value = self.span(arg.keyword), self.span(arg.value)
-        return A.Span(name.line, name.column, value.end_line, value.end_column) if name and value else None
+        return self.src.span_between(arg.keyword, arg.value)
 
     def argument(self, arg: cst.Arg, keyword_lambdas: frozenset, consumed: bool, offsets: bool = False) -> A.Expr:
         value = arg.value

@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+from collections.abc import Callable
+from typing import TypeVar
 
 import libcst as cst
 
@@ -37,6 +39,8 @@ from .signatures import Callee, HelperDef, Parameter
 from .source import SourceModule
 from .types import PLAIN_CLASS, TypeLowering, Unencodable
 
+
+T = TypeVar("T")
 
 FN_PLACEHOLDER = "fn:"  # cannot be an RRL name: fns are named when the program is complete
 FN_SUFFIX = "#"  # tells apart the placeholders of two helpers with one name (a method and a function)
@@ -86,10 +90,11 @@ class WorkflowCompiler:
         self.cls = cls
         self.sink = sink
         self.errors = 0
+        self._analyses: dict[tuple[Callable, int], tuple[cst.FunctionDef, object]] = {}
         bound = set()
         for info in index.mro(cls.name):
             for method in info.methods.values():
-                names = local_names(method)[1]
+                names = self.of_function(local_names, method)[1]
                 renames = reserved_renames(names)
                 bound |= {renames.get(name, name) for name in names}  # as the program names them
         self.builder = ProgramBuilder(src.module, avoid=bound)
@@ -102,6 +107,7 @@ class WorkflowCompiler:
         self._pending: list[tuple[str, HelperDef]] = []
         self._actions: dict[tuple, Callee] = {}
         self._resolved: dict[str, object] = {}
+        self.checked: list[Diagnostic] = []  # what the checker said of the finished program (warnings, when it compiled)
 
     # -------------------------------------------------------------- plumbing
 
@@ -109,6 +115,16 @@ class WorkflowCompiler:
         self.errors += 1
         if not reject.silent:
             self.sink.add(reject, self.src)
+
+    def of_function(self, analyse: Callable[[cst.FunctionDef], T], fn: cst.FunctionDef) -> T:
+        """`analyse(fn)`, worked out once while this workflow compiles: several
+        passes read the same function (its locals, its nested helpers), and
+        none changes what they are given."""
+        key = (analyse, id(fn))
+        found = self._analyses.get(key)
+        if found is None:
+            found = self._analyses[key] = (fn, analyse(fn))  # the function kept: its id names it
+        return found[1]  # type: ignore[return-value]
 
     def here(self) -> ForeignModule | None:
         """The other module whose code is being lowered; None: the workflow's."""
@@ -210,14 +226,16 @@ class WorkflowCompiler:
         # The program must be valid RRL too: what only the checker sees (recursion
         # between helpers, a name read before Python would have bound it) is reported
         # here, at the Python positions the program's spans carry.
-        for diagnostic in check(program):
+        self.checked = check(program)
+        for diagnostic in self.checked:
             if diagnostic.severity == "error":
                 self.errors += 1
                 self.sink.add_diagnostic(diagnostic.with_path(self.src.path))
         return program if self.errors == 0 else None
 
     def scan(self, fn: cst.FunctionDef) -> None:
-        for reject in forbidden_calls(self, fn) + unnormalised_names(fn, self.index.unnormalised):
+        unnormalised = [] if self.src.normalized else unnormalised_names(fn, self.index.unnormalised)
+        for reject in forbidden_calls(self, fn) + unnormalised:
             self.report(reject)
 
     def parameters(self, fn: cst.FunctionDef, lowerer: FunctionLowerer, what: str, skip_self: bool = True) -> tuple[A.Param, ...]:
@@ -302,7 +320,7 @@ class WorkflowCompiler:
         if helper.has_self and not params:
             raise Reject("RPL0222", f"the helper method {helper.label}() has no `self` parameter", fn.name,
                          "add `self`, or make it a @staticmethod")
-        names = local_names(fn)[1]
+        names = self.of_function(local_names, fn)[1]
         renames = reserved_renames(names)
         self.builder.avoid |= {renames.get(n, n) for n in names}
         lowerer = FunctionLowerer(self, fn, has_self=helper.has_self, nested=helper.nested)
@@ -365,8 +383,9 @@ class WorkflowCompiler:
 
     def _local_action(self, ref: LocalAction) -> tuple[Callee, A.ActionDecl]:
         fn = ref.node
-        for reject in unnormalised_names(fn.name) + unnormalised_names(fn.params):  # the names the program declares
-            self.report(reject)
+        if not self.src.normalized:
+            for reject in unnormalised_names(fn.name) + unnormalised_names(fn.params):  # the names the program declares
+                self.report(reject)
         if not ref.name.isidentifier():
             raise Reject("RPL0228", f"the action name `{ref.name}` is not an identifier", ref.decorator,
                          "use letters, digits and underscores: @action(name=\"billing_lookup\")")
@@ -470,8 +489,8 @@ class WorkflowCompiler:
             home = self.here()
         with self.in_module(home):
             position = self.index.order.get(owner.name, 0)
-            span = self.src.span(value)  # in the order of the class body: `B = A * 2` follows `A = 1`
-            sort_key = (2, position, span.line if span else 0, span.column if span else 0, name)
+            # in the order of the class body: `B = A * 2` follows `A = 1`
+            sort_key = (2, position, *_place_in_class(owner.node, value), name)
             if home is not None:
                 sort_key = (4, home.src.module, *sort_key[1:])
             return self._const(("class", self.src.module, owner.name, name), name, value, owner, sort_key, node)
@@ -508,6 +527,19 @@ class WorkflowCompiler:
         """A live enum member as RRL: `Color.RED`, declaring the import of `Color`."""
         cls = type(member)
         return A.Attribute(A.Name(self.builder.type_name(cls.__module__, cls.__qualname__)), member.name)
+
+
+def _place_in_class(node: cst.ClassDef, value: cst.BaseExpression) -> tuple[int, int]:
+    """Where the class body assigns `value`: the statement's index, then its
+    index on the line (`A = 1; B = 2`). The order of the source, told without
+    working out positions."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for line, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for place, small in enumerate(stmt.body):
+                if getattr(small, "value", None) is value:
+                    return (line, place)
+    return (0, 0)
 
 
 def _all_params(fn: cst.FunctionDef) -> list[cst.Param]:

@@ -58,12 +58,12 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         self.unordered_iters: set[int] = set()  # the sets such generators iterate
         self._pure: list[tuple[str, cst.CSTNode | None]] = []
         self._scopes: list[dict[str, str]] = []
-        names = local_names(fn) if fn is not None else (set(), set())
+        names = wc.of_function(local_names, fn) if fn is not None else (set(), set())
         self.function_locals, all_names = names
         self.all_locals = all_names
-        self.set_locals = set_locals(fn) if fn is not None else frozenset()
+        self.set_locals = wc.of_function(set_locals, fn) if fn is not None else frozenset()
         self.renames = reserved_renames(all_names)
-        self.nested_defs = nested_functions(fn) if fn is not None else {}
+        self.nested_defs = wc.of_function(nested_functions, fn) if fn is not None else {}
 
     # -------------------------------------------------------------- output
 

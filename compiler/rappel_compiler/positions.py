@@ -101,17 +101,29 @@ class Positions:
         self._whole = False
         self._lock = threading.Lock()
 
+    def has(self, node: cst.CSTNode) -> bool:
+        """Whether `node` has a position, told without generating it where
+        that can be (a node of one of the module's statements has one)."""
+        return id(node) in self.computed or id(node) in self.owners() or self.get(node) is not None
+
+    def owners(self) -> dict[int, int]:
+        """The index of the top-level statement of each node below one, by the node's id."""
+        if self._owner is None:
+            with self._lock:
+                if self._owner is None:
+                    owner: dict[int, int] = {}
+                    for index, stmt in enumerate(self.module.body):
+                        _own(stmt, index, owner)
+                    self._owner = owner
+        return self._owner
+
     def get(self, node: cst.CSTNode) -> Range | None:
         found = self.computed.get(id(node))
         if found is not None or self._whole:
             return found
+        owners = self.owners()
         with self._lock:  # a parsed module is shared by the threads compiling it
-            if self._owner is None:
-                owner: dict[int, int] = {}
-                for index, stmt in enumerate(self.module.body):
-                    _own(stmt, index, owner)
-                self._owner = owner
-            index = self._owner.get(id(node))
+            index = owners.get(id(node))
             if id(node) not in self.computed and (index is None or index in self._done or not self._statement(index)):
                 self._everything()
         return self.computed.get(id(node))

@@ -54,7 +54,10 @@ class SourceModule:
         self.tree: cst.Module = cst.parse_module(source)
         self.positions = Positions(self.tree, source, python_tree)
         self.names = Names(self.tree)
-        self._spellings = {} if source.isascii() else _spellings(self.tree)
+        # Whether every name is written in its normal form: so when the whole text is NFKC
+        # (ASCII is), as an identifier starts and ends where no normalization reaches across.
+        self.normalized = unicodedata.is_normalized("NFKC", source)
+        self._spellings = {} if self.normalized else _spellings(self.tree)
         # `from rappel import *` binds the SDK's names; when it is the module's only kind
         # of star import, those names are known without the SDK. Names another star import
         # binds stay unknown (a static reading cannot tell what that module exports).
@@ -64,12 +67,15 @@ class SourceModule:
     # -------------------------------------------------------------- metadata
 
     def span(self, node: cst.CSTNode | None) -> Span | None:
-        if node is None:
+        """Where `node` is (None for a node that is not in the module), worked
+        out when first read: see `LazySpan`."""
+        return self.span_between(node, node)
+
+    def span_between(self, first: cst.CSTNode | None, last: cst.CSTNode | None) -> Span | None:
+        """From the start of `first` to the end of `last`."""
+        if first is None or last is None or not (self.positions.has(first) and self.positions.has(last)):
             return None
-        found = self.positions.get(node)
-        if found is None:
-            return None
-        return Span(found[0], found[1] + 1, found[2], found[3] + 1)
+        return LazySpan.of(self.positions, first, last)
 
     def text(self, node: cst.CSTNode) -> str:
         return self.tree.code_for_node(node).strip()
@@ -153,6 +159,53 @@ class SourceModule:
         if all(id(b.scope) not in own and b.scope.kind != "class" for b in assignments):
             return NameRef("global", node.value)
         return NameRef("local", node.value)
+
+
+class LazySpan(Span):
+    """A `Span` whose numbers are read from the module's positions when one is
+    first asked for. Positions cost a code generation of the statement they are
+    in (`positions.py`), and a workflow that compiles cleanly reads almost none
+    of its spans: they are for diagnostics. Until then the span keeps the
+    module's tree (as the parse cache does); it equals, hashes and pickles as
+    the plain `Span` of the same numbers."""
+
+    @classmethod
+    def of(cls, positions: Positions, first: cst.CSTNode, last: cst.CSTNode) -> LazySpan:
+        span = object.__new__(cls)
+        object.__setattr__(span, "_nodes", (positions, first, last))
+        return span
+
+    def __getattr__(self, name: str):  # only called while the fields are not set
+        if name not in _SPAN_FIELDS:
+            raise AttributeError(name)
+        nodes = self.__dict__.get("_nodes")
+        if nodes is not None:
+            positions, first, last = nodes
+            start, end = positions.get(first), positions.get(last)
+            values = (start[0], start[1] + 1, end[2], end[3] + 1)
+            for field, value in zip(_SPAN_FIELDS, values):
+                object.__setattr__(self, field, value)
+            self.__dict__.pop("_nodes", None)  # the tree is not needed any more
+        return self.__dict__[name]
+
+    def _numbers(self) -> tuple[int, int, int, int]:
+        return (self.line, self.column, self.end_line, self.end_column)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return self._numbers() == (other.line, other.column, other.end_line, other.end_column)
+
+    __hash__ = Span.__hash__
+
+    def __repr__(self) -> str:
+        return repr(Span(*self._numbers()))
+
+    def __reduce__(self):
+        return (Span, self._numbers())
+
+
+_SPAN_FIELDS = ("line", "column", "end_line", "end_column")
 
 
 # ------------------------------------------------------------------ cache

@@ -48,6 +48,7 @@ def child_fields(kind: type) -> tuple[str, ...]:
         names = _ORDER.get(kind) or tuple(
             f.name for f in dataclasses.fields(kind)
             if f.name not in _LAYOUT and "whitespace" not in f.name and not f.name.startswith("_")
+            and f.type not in (str, "str")  # the text of a name, a number, a string: no node
         )
         _fields[kind] = names
     return names

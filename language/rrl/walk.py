@@ -9,10 +9,18 @@ from typing import Callable, Iterator
 from . import ast as A
 
 
+# Field annotations that hold no node: walks skip such fields (a `Name` has no child to look for).
+_SCALAR_FIELDS = frozenset({
+    "str", "str | None", "bool", "int", "int | None", "tuple[str, ...]", "tuple[str, ...] | None",
+    "int | float | str | bool | None",
+})
+
+
 @functools.cache
 def _child_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a node class that may hold nodes (all but the span)."""
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
+    """The fields of a node class that may hold nodes (not the span, nor those
+    its annotations say hold strings, numbers or flags)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "span" and f.type not in _SCALAR_FIELDS)
 
 
 def children(node) -> list:

@@ -4,13 +4,16 @@ module of 50 workflows costs a process (`@workflow` compiles on first use).
 Run with `make bench`; figures go to docs/benchmarks.md by hand, never into a
 timed test.
 
-Three figures for `rappel check`: the command end to end (a fresh process,
-imports included, as CI sees it) with `--no-cache` and from its check cache
-(what a second run over unchanged files costs), and the check itself in a
-warm process.
+Four figures for `rappel check`: the command end to end (a fresh process,
+imports included, as CI sees it) with `--no-cache`, in one process (`-j 1`)
+and in as many as it chooses (one per CPU), then from its check cache (what a
+second run over unchanged files costs), and the check itself in a warm
+process.
 Fresh processes run with their bytecode cached, as installed code does
-(PYTHONDONTWRITEBYTECODE is dropped), and their CPU time is given beside the
-wall-clock time: on a busy machine it is the steadier figure.
+(PYTHONDONTWRITEBYTECODE is dropped), and their CPU time (their children's
+included) is given beside the wall-clock time: on a busy machine it is the
+steadier figure, but with several processes the wall-clock time is the one
+that tells what was gained.
 """
 
 from __future__ import annotations
@@ -145,9 +148,11 @@ def _ms(samples: Samples) -> str:
     return f"{statistics.median(samples) * 1000:7.1f} ms (CPU {statistics.median(samples.cpu) * 1000:.1f})"
 
 
-def _cli(paths: list[Path], cache: Path | None = None) -> None:
-    """`rappel check` in a fresh process: with `--no-cache`, or reusing the check cache at `cache`."""
+def _cli(paths: list[Path], cache: Path | None = None, jobs: int | None = None) -> None:
+    """`rappel check` in a fresh process: with `--no-cache`, or reusing the check cache at `cache`;
+    in as many processes as it chooses (one per CPU), or in `jobs`."""
     flags, env = (["--no-cache"], ENV) if cache is None else ([], {**ENV, "RAPPEL_CACHE_DIR": str(cache)})
+    flags += [] if jobs is None else ["-j", str(jobs)]
     result = subprocess.run([sys.executable, "-m", "rappel.cli", "check", *flags, *map(str, paths)], capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise SystemExit(f"rappel check failed:\n{result.stdout}{result.stderr}")
@@ -214,20 +219,28 @@ def _import_cost(directory: Path, repeat: int) -> None:
     )
 
 
+def _cpus() -> int:
+    from rappel.cli import _cpus
+
+    return _cpus()
+
+
 def _lines(paths: list[Path]) -> int:
     return sum(len(p.read_text(encoding="utf-8").splitlines()) for p in paths)
 
 
 def _report(name: str, paths: list[Path], warm: Samples) -> None:
-    """The command without its cache and with it (filled by the first run), and the check in a warm process."""
+    """The command without its cache (in one process, and in as many as it
+    chooses) and with it (filled by the first run), and the check in a warm process."""
     lines, repeat = _lines(paths), len(warm)
+    alone = _timed_processes(lambda: _cli(paths, jobs=1), repeat)
     cold = _timed_processes(lambda: _cli(paths), repeat)
     with tempfile.TemporaryDirectory() as cache:
         _cli(paths, Path(cache))
         cached = _timed_processes(lambda: _cli(paths, Path(cache)), repeat)
     print(
         f"{name:<28} {len(paths):>4} files {lines:>6} lines   "
-        f"rappel check: median {_ms(cold)}, from its cache: median {_ms(cached)}   "
+        f"rappel check -j 1: median {_ms(alone)}, -j {_cpus()}: median {_ms(cold)}, from its cache: median {_ms(cached)}   "
         f"in-process: median {_ms(warm)} "
         f"({lines / statistics.median(warm):,.0f} lines/s)"
     )

@@ -321,7 +321,7 @@ def test_directories_and_unreadable_files(project, capsys, monkeypatch):
     Path("flows").mkdir()
     assert run_cli("check", "flows") == 2
     assert capsys.readouterr().err == (
-        "usage: rappel check [-h] [--no-cache] PATH [PATH ...]\n"
+        "usage: rappel check [-h] [--no-cache] [-j N] PATH [PATH ...]\n"
         "error: flows is a directory with no .py or .rrl files in it\n"
     )
     secret = Path("secret.rrl")
