@@ -109,6 +109,16 @@ async fn plan_of(connection: &mut PgConnection, name: &str, arguments: &str) -> 
     lines.join("\n")
 }
 
+/// No per-instance table is read whole by `plan` (at 20,000 instances).
+fn assert_reads_no_table_whole(name: &str, plan: &str) {
+    for table in PER_INSTANCE_TABLES {
+        assert!(
+            !plan.contains(&format!("Seq Scan on {table} ")),
+            "{name} scans {table} whole at 20,000 instances:\n{plan}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn statements_prepared_on_small_tables_reach_rows_by_index_once_the_tables_grow() {
     let schema = TestSchema::new().await;
@@ -133,12 +143,7 @@ async fn statements_prepared_on_small_tables_reach_rows_by_index_once_the_tables
     fill_to(&mut connection, 20_000).await;
     for (name, _, arguments) in hot() {
         let plan = plan_of(&mut connection, name, &arguments).await;
-        for table in PER_INSTANCE_TABLES {
-            assert!(
-                !plan.contains(&format!("Seq Scan on {table} ")),
-                "{name} scans {table} whole at 20,000 instances:\n{plan}"
-            );
-        }
+        assert_reads_no_table_whole(name, &plan);
     }
     sqlx::raw_sql("DEALLOCATE ALL")
         .execute(&mut *connection)
@@ -202,12 +207,7 @@ async fn the_dashboard_reads_ranges_of_indexes_never_whole_tables() {
             .await
             .unwrap_or_else(|error| panic!("prepare {name}: {error}"));
         let plan = plan_of(&mut connection, name, &arguments).await;
-        for table in PER_INSTANCE_TABLES {
-            assert!(
-                !plan.contains(&format!("Seq Scan on {table} ")),
-                "{name} scans {table} whole at 20,000 instances:\n{plan}"
-            );
-        }
+        assert_reads_no_table_whole(name, &plan);
     }
     sqlx::raw_sql("DEALLOCATE ALL")
         .execute(&mut *connection)

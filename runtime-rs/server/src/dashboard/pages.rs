@@ -187,18 +187,7 @@ pub fn overview_json(overview: &Overview, live: Option<&LiveStats>) -> Json {
 }
 
 fn live_json(live: &LiveStats) -> Json {
-    json!({
-        "held_instances": live.held_instances,
-        "attempts_queued": live.attempts_queued,
-        "attempts_running": live.attempts_running,
-        "attempts_returned": live.attempts_returned,
-        "attempts_raised": live.attempts_raised,
-        "attempts_timed_out": live.attempts_timed_out,
-        "workers": live.workers.iter().map(|w| json!({
-            "id": w.id, "slots": w.slots, "running": w.running,
-            "dispatched": w.dispatched, "draining": w.draining,
-        })).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(live).unwrap_or(Json::Null)
 }
 
 // ------------------------------------------------------------ instances

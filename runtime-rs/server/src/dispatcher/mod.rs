@@ -191,7 +191,7 @@ struct AnswerCounts {
 
 /// What this dispatcher holds and has done, for the web dashboard:
 /// published through a `watch` channel at most every `LIVE_EVERY`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LiveStats {
     /// Instances leased and held here.
     pub held_instances: usize,
@@ -207,7 +207,7 @@ pub struct LiveStats {
     pub workers: Vec<WorkerStats>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct WorkerStats {
     pub id: String,
     pub slots: usize,
