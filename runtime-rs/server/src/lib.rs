@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod bridge;
 pub mod config;
+pub mod dashboard;
 pub mod dispatcher;
 pub mod health;
 pub mod process;

@@ -5,7 +5,10 @@
 //! again for each version it meets.
 
 use rrl::diagnostic::{DiagnosticError, render_all};
-use rrl::exec::Program;
+use rrl::eval::Env;
+use rrl::exec::command::decode_completion;
+use rrl::exec::{Command, Completion, Machine, Program};
+use rrl::value::{Value, codec};
 
 /// Why a version's text cannot run; the message is for the person who
 /// registered it.
@@ -83,6 +86,41 @@ pub fn unstorable(workflow: &str, rrl_text: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A machine of `program` started on `arguments` (the stored codec dict of
+/// run()'s keyword arguments), with the commands its start issued.
+pub fn started_machine<'p>(
+    program: &'p Program,
+    arguments: &str,
+) -> Result<(Machine<'p>, Vec<Command>), String> {
+    let classes = program.evaluator().resolver();
+    let data: serde_json::Value = serde_json::from_str(arguments)
+        .map_err(|error| format!("its arguments are not JSON: {error}"))?;
+    let decoded =
+        codec::decode(&data, classes).map_err(|error| format!("its arguments: {error}"))?;
+    let Value::Dict(dict) = decoded else {
+        return Err("its arguments are not a dict of names to values".to_string());
+    };
+    let mut args = Env::new();
+    for (name, value) in dict.iter() {
+        let Value::Str(name) = name.value() else {
+            return Err("its arguments have a name that is not a string".to_string());
+        };
+        args.insert(name.to_string(), value.clone());
+    }
+    let mut machine = Machine::new(program);
+    let commands = machine
+        .start(&args)
+        .map_err(|error| format!("it cannot start: {error}"))?;
+    Ok((machine, commands))
+}
+
+/// A completion of the log (its JSON), decoded with `program`'s classes.
+pub fn logged_completion(program: &Program, text: &str) -> Result<Completion, String> {
+    let data: serde_json::Value =
+        serde_json::from_str(text).map_err(|error| format!("it is not JSON: {error}"))?;
+    decode_completion(&data, program.evaluator().resolver()).map_err(|error| error.to_string())
 }
 
 /// How run()'s keyword arguments are stored (as the bridge stores them):

@@ -6,11 +6,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use rappel_store::{Event, Store};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use tonic::transport::server::TcpIncoming;
 
-use crate::dispatcher::{Dispatcher, Input, Options};
+use crate::dispatcher::{Dispatcher, Input, LiveStats, Options};
 use crate::supervisor::{Supervisor, WorkerSpec};
 use crate::worker_stream::WorkerStreams;
 
@@ -66,6 +66,7 @@ pub struct StartWorkers {
     stop_server: oneshot::Sender<()>,
     store: Store,
     gc: Option<JoinHandle<()>>,
+    live: watch::Receiver<LiveStats>,
 }
 
 impl StartWorkers {
@@ -123,6 +124,7 @@ impl StartWorkers {
             Box::new(supervisor.clone()),
             inputs.clone(),
         );
+        let live = dispatcher.live_stats();
         let dispatcher = tokio::spawn(dispatcher.run(receiver));
         let listener = tokio::spawn(listen(store.clone(), inputs.clone()));
         Ok(StartWorkers {
@@ -137,7 +139,13 @@ impl StartWorkers {
             stop_server,
             store,
             gc: None,
+            live,
         })
+    }
+
+    /// What the dispatcher holds and has done (for the web dashboard).
+    pub fn live_stats(&self) -> watch::Receiver<LiveStats> {
+        self.live.clone()
     }
 
     /// Collects finished instances from now until the stop (replacing a

@@ -11,6 +11,7 @@
 //! depends on another's, so a batch splits by instance id without changing
 //! its meaning.
 
+pub mod dashboard;
 mod error;
 mod listen;
 mod migrate;
@@ -81,6 +82,36 @@ impl StoreConfig {
             config.poll_interval = Duration::from_millis(millis);
         }
         Ok(config)
+    }
+}
+
+impl StoreConfig {
+    /// The options of every connection to the store, and where it connects
+    /// (`host:port/database`, never the password) for messages.
+    pub(crate) fn connect_options(&self) -> Result<(PgConnectOptions, String)> {
+        let mut options: PgConnectOptions = self.url.parse().map_err(|_| StoreError::Config {
+            variable: "RAPPEL_DATABASE_URL",
+            message: "is not a PostgreSQL URL (postgresql://user:pass@host:port/database)"
+                .to_string(),
+        })?;
+        let target = format!(
+            "{}:{}/{}",
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or("")
+        );
+        if let Some(schema) = &self.schema {
+            options = options.options([("search_path", schema.as_str())]);
+        }
+        // Each execution is planned for its own values and the tables as
+        // they are. A connection's cached generic plan is made once, from the
+        // sizes of that moment: made while the tables are young (a fresh
+        // deployment, a table the collector has just emptied), it scans
+        // `instances` whole for every batch, and keeps doing so as the table
+        // grows until autovacuum next analyzes it (tests/plans.rs).
+        // Planning a batch's statement costs a fraction of a millisecond.
+        options = options.options([("plan_cache_mode", "force_custom_plan")]);
+        Ok((options, target))
     }
 }
 
@@ -163,19 +194,24 @@ impl InstanceState {
         )
     }
 
+    /// Every state, in the order of the lifecycle.
+    pub const ALL: [InstanceState; 6] = [
+        InstanceState::Queued,
+        InstanceState::Running,
+        InstanceState::Sleeping,
+        InstanceState::Completed,
+        InstanceState::Failed,
+        InstanceState::Cancelled,
+    ];
+
+    /// The state `as_str` names.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == name)
+    }
+
     fn parse(value: &str) -> Result<Self> {
-        Ok(match value {
-            "queued" => InstanceState::Queued,
-            "running" => InstanceState::Running,
-            "sleeping" => InstanceState::Sleeping,
-            "completed" => InstanceState::Completed,
-            "failed" => InstanceState::Failed,
-            "cancelled" => InstanceState::Cancelled,
-            _ => {
-                return Err(StoreError::UnknownState {
-                    value: value.to_string(),
-                });
-            }
+        Self::named(value).ok_or_else(|| StoreError::UnknownState {
+            value: value.to_string(),
         })
     }
 }
@@ -318,28 +354,7 @@ impl Store {
     }
 
     pub async fn connect_with(config: StoreConfig) -> Result<Self> {
-        let mut options: PgConnectOptions = config.url.parse().map_err(|_| StoreError::Config {
-            variable: "RAPPEL_DATABASE_URL",
-            message: "is not a PostgreSQL URL (postgresql://user:pass@host:port/database)"
-                .to_string(),
-        })?;
-        let target = format!(
-            "{}:{}/{}",
-            options.get_host(),
-            options.get_port(),
-            options.get_database().unwrap_or("")
-        );
-        if let Some(schema) = &config.schema {
-            options = options.options([("search_path", schema.as_str())]);
-        }
-        // Each execution is planned for its own values and the tables as
-        // they are. A connection's cached generic plan is made once, from the
-        // sizes of that moment: made while the tables are young (a fresh
-        // deployment, a table the collector has just emptied), it scans
-        // `instances` whole for every batch, and keeps doing so as the table
-        // grows until autovacuum next analyzes it (tests/plans.rs).
-        // Planning a batch's statement costs a fraction of a millisecond.
-        options = options.options([("plan_cache_mode", "force_custom_plan")]);
+        let (options, target) = config.connect_options()?;
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))

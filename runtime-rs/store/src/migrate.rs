@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "index plans",
         include_str!("../migrations/0006_index_plans.sql"),
     ),
+    (
+        7,
+        "dashboard",
+        include_str!("../migrations/0007_dashboard.sql"),
+    ),
 ];
 
 #[derive(Debug)]

@@ -109,6 +109,16 @@ async fn plan_of(connection: &mut PgConnection, name: &str, arguments: &str) -> 
     lines.join("\n")
 }
 
+/// No per-instance table is read whole by `plan` (at 20,000 instances).
+fn assert_reads_no_table_whole(name: &str, plan: &str) {
+    for table in PER_INSTANCE_TABLES {
+        assert!(
+            !plan.contains(&format!("Seq Scan on {table} ")),
+            "{name} scans {table} whole at 20,000 instances:\n{plan}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn statements_prepared_on_small_tables_reach_rows_by_index_once_the_tables_grow() {
     let schema = TestSchema::new().await;
@@ -133,12 +143,71 @@ async fn statements_prepared_on_small_tables_reach_rows_by_index_once_the_tables
     fill_to(&mut connection, 20_000).await;
     for (name, _, arguments) in hot() {
         let plan = plan_of(&mut connection, name, &arguments).await;
-        for table in PER_INSTANCE_TABLES {
-            assert!(
-                !plan.contains(&format!("Seq Scan on {table} ")),
-                "{name} scans {table} whole at 20,000 instances:\n{plan}"
-            );
-        }
+        assert_reads_no_table_whole(name, &plan);
+    }
+    sqlx::raw_sql("DEALLOCATE ALL")
+        .execute(&mut *connection)
+        .await
+        .expect("forget the prepared statements");
+}
+
+/// The web dashboard's statements (src/sql/dashboard/), with the arguments
+/// its pages give them.
+fn dashboard() -> Vec<(&'static str, &'static str, String)> {
+    let states = "'{queued,running,sleeping,completed,failed,cancelled}'::text[]";
+    let some_id = "'00000000-0000-4000-8000-000000000001'";
+    vec![
+        (
+            "overview_counts",
+            include_str!("../src/sql/dashboard/overview_counts.sql"),
+            "10000, 500".to_string(),
+        ),
+        (
+            "overview_queue",
+            include_str!("../src/sql/dashboard/overview_queue.sql"),
+            "10000".to_string(),
+        ),
+        (
+            "list_newest",
+            include_str!("../src/sql/dashboard/list_instances.sql"),
+            format!("NULL, NULL, {states}, NULL, 51, 500"),
+        ),
+        (
+            "list_filtered_after",
+            include_str!("../src/sql/dashboard/list_instances.sql"),
+            format!("'w', NULL, '{{failed}}'::text[], {some_id}, 51, 500"),
+        ),
+        (
+            "instance",
+            include_str!("../src/sql/dashboard/instance.sql"),
+            some_id.to_string(),
+        ),
+        (
+            "instance_log",
+            include_str!("../src/sql/dashboard/instance_log.sql"),
+            format!("{some_id}, 1001"),
+        ),
+        (
+            "instance_timers",
+            include_str!("../src/sql/dashboard/instance_timers.sql"),
+            some_id.to_string(),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn the_dashboard_reads_ranges_of_indexes_never_whole_tables() {
+    let schema = TestSchema::new().await;
+    let store = schema.store().await;
+    let mut connection = store.pool().acquire().await.expect("a connection");
+    fill_to(&mut connection, 20_000).await;
+    for (name, sql, arguments) in dashboard() {
+        sqlx::raw_sql(&format!("PREPARE {name} AS {sql}"))
+            .execute(&mut *connection)
+            .await
+            .unwrap_or_else(|error| panic!("prepare {name}: {error}"));
+        let plan = plan_of(&mut connection, name, &arguments).await;
+        assert_reads_no_table_whole(name, &plan);
     }
     sqlx::raw_sql("DEALLOCATE ALL")
         .execute(&mut *connection)

@@ -7,12 +7,14 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use rappel_server::config::Config;
+use rappel_server::dashboard;
 use rappel_server::dispatcher::Options;
 use rappel_server::process::{block_on, connect, stop_signal};
 use rappel_server::registry::register_ir_dir;
 use rappel_server::start_workers::{GcOptions, StartWorkers};
 use rappel_server::supervisor::{WorkerSpec, python};
 use rappel_store::StoreConfig;
+use rappel_store::dashboard::Reader;
 
 fn main() -> ExitCode {
     block_on("start-workers", run()).unwrap_or(ExitCode::from(1))
@@ -38,6 +40,23 @@ async fn run() -> ExitCode {
     let store_config = StoreConfig {
         poll_interval: config.poll_interval,
         ..StoreConfig::new(url)
+    };
+    // Bound first: a dashboard that cannot serve stops the process before
+    // any worker starts.
+    let dashboard = if config.webapp_enabled {
+        let listener = match dashboard::bind(config.webapp_addr).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                eprintln!("start-workers: error: {error}");
+                return ExitCode::from(1);
+            }
+        };
+        match Reader::connect_lazy(&store_config) {
+            Ok(reader) => Some((listener, reader)),
+            Err(error) => return usage(&error.to_string()),
+        }
+    } else {
+        None
     };
     let store = tokio::select! {
         store = connect("start-workers", store_config) => match store {
@@ -84,6 +103,21 @@ async fn run() -> ExitCode {
     if let Some(gc) = GcOptions::from_config(&config) {
         running.collect_garbage(gc);
     }
+    let (stop_dashboard, dashboard_stopped) = tokio::sync::oneshot::channel::<()>();
+    if let Some((listener, reader)) = dashboard {
+        if let Ok(addr) = listener.local_addr() {
+            eprintln!("start-workers: web dashboard on http://{addr}/");
+        }
+        let live = Some(running.live_stats());
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = dashboard_stopped.await;
+            };
+            if let Err(error) = dashboard::serve(listener, reader, live, shutdown).await {
+                eprintln!("start-workers: the web dashboard stopped: {error}");
+            }
+        });
+    }
     let mut stdout = std::io::stdout();
     let _ = writeln!(
         stdout,
@@ -94,6 +128,7 @@ async fn run() -> ExitCode {
 
     stop.await;
     eprintln!("start-workers: stopping: draining the workers, then releasing the leases");
+    let _ = stop_dashboard.send(());
     running.stop().await;
     eprintln!("start-workers: stopped");
     ExitCode::SUCCESS

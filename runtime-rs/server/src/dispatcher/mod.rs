@@ -19,13 +19,12 @@ use rappel_store::{
     Appended, Finished, InstanceId, InstanceRecord, InstanceState, NewCompletion, NewSnapshot,
     Store, StoreError, TimerKey,
 };
-use rrl::eval::Env;
-use rrl::exec::command::decode_completion;
 use rrl::exec::{Command, Completion, Machine, Program};
 use rrl::value::{Value, codec};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use crate::program::{logged_completion, started_machine};
 use crate::proto::runtime_message::Kind as Outbound;
 use crate::proto::{Dispatch as DispatchMessage, DispatchBatch, Drain, RuntimeMessage};
 use crate::worker_stream::{MAX_MESSAGE_BYTES, StreamKey, WorkerEvent};
@@ -177,7 +176,51 @@ pub struct Dispatcher {
     /// The pause after the next failed lease query: doubled by each failure
     /// in a row, up to `MAX_LEASE_RETRY`.
     lease_retry: Duration,
+    /// Answers counted for `LiveStats`, and where they are published.
+    answered: AnswerCounts,
+    live: watch::Sender<LiveStats>,
+    live_at: Instant,
 }
+
+#[derive(Clone, Copy, Debug, Default)]
+struct AnswerCounts {
+    returned: u64,
+    raised: u64,
+    timed_out: u64,
+}
+
+/// What this dispatcher holds and has done, for the web dashboard:
+/// published through a `watch` channel at most every `LIVE_EVERY`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LiveStats {
+    /// Instances leased and held here.
+    pub held_instances: usize,
+    /// Attempts waiting for a worker's free slot.
+    pub attempts_queued: usize,
+    /// Attempts sent to a worker and not answered yet.
+    pub attempts_running: usize,
+    /// Answers since the process started, by kind.
+    pub attempts_returned: u64,
+    pub attempts_raised: u64,
+    pub attempts_timed_out: u64,
+    /// The workers attached to this process, by id.
+    pub workers: Vec<WorkerStats>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct WorkerStats {
+    pub id: String,
+    pub slots: usize,
+    /// Attempts it holds (sent, not reported back).
+    pub running: usize,
+    /// Attempts sent to it since it attached.
+    pub dispatched: u64,
+    /// Finishing what it holds before it exits (recycling, shutdown).
+    pub draining: bool,
+}
+
+/// How often the dispatcher publishes its `LiveStats` at most.
+const LIVE_EVERY: Duration = Duration::from_millis(250);
 
 /// A dispatch batch holds about this much of kwargs at most.
 const MAX_BATCH_BYTES: usize = 4 << 20;
@@ -228,7 +271,56 @@ impl Dispatcher {
             shutdown_at: None,
             lease_paused_until: None,
             lease_retry: LEASE_RETRY,
+            answered: AnswerCounts::default(),
+            live: watch::Sender::new(LiveStats::default()),
+            live_at: Instant::now(),
         }
+    }
+
+    /// What this dispatcher holds and has done, refreshed while it runs.
+    pub fn live_stats(&self) -> watch::Receiver<LiveStats> {
+        self.live.subscribe()
+    }
+
+    /// Publishes `LiveStats` when `LIVE_EVERY` has passed since the last.
+    fn publish_live(&mut self, now: Instant) {
+        if now < self.live_at + LIVE_EVERY || self.live.is_closed() {
+            return;
+        }
+        self.live_at = now;
+        let running = self
+            .attempts
+            .values()
+            .filter(|attempt| attempt.running.is_some())
+            .count();
+        let mut workers: Vec<WorkerStats> = self
+            .workers
+            .values()
+            .map(|worker| WorkerStats {
+                id: worker.id.clone(),
+                slots: worker.slots,
+                running: worker.running.len(),
+                dispatched: worker.dispatched,
+                draining: worker.draining,
+            })
+            .collect();
+        workers.sort_by(|a, b| a.id.cmp(&b.id));
+        let stats = LiveStats {
+            held_instances: self.held.len(),
+            attempts_queued: self.attempts.len() - running,
+            attempts_running: running,
+            attempts_returned: self.answered.returned,
+            attempts_raised: self.answered.raised,
+            attempts_timed_out: self.answered.timed_out,
+            workers,
+        };
+        self.live.send_if_modified(|old| {
+            let changed = *old != stats;
+            if changed {
+                *old = stats;
+            }
+            changed
+        });
     }
 
     /// Runs until `Input::Shutdown` has been carried out (or every sender
@@ -273,6 +365,7 @@ impl Dispatcher {
             }
             self.pump();
             self.lease_more();
+            self.publish_live(now);
         }
         self.release_all().await;
     }
@@ -479,6 +572,12 @@ impl Dispatcher {
         }
         if let Some(held) = self.held.get_mut(&attempt.instance) {
             held.attempts -= 1;
+        }
+        match &completion {
+            Completion::Returned { .. } => self.answered.returned += 1,
+            Completion::Raised { .. } => self.answered.raised += 1,
+            Completion::TimedOut { .. } => self.answered.timed_out += 1,
+            _ => {}
         }
         self.append_answer(attempt.instance, completion, row);
     }
@@ -1111,38 +1210,14 @@ fn rebuild(
     program: &'static Program,
     record: &InstanceRecord,
 ) -> Result<(Machine<'static>, i64), String> {
-    let classes = program.evaluator().resolver();
     let mut machine = match &record.snapshot {
         Some(snapshot) => Machine::load(program, &snapshot.state)
             .map_err(|error| format!("its snapshot at {}: {error}", snapshot.seq))?,
-        None => {
-            let data: serde_json::Value = serde_json::from_str(&record.arguments)
-                .map_err(|error| format!("its arguments are not JSON: {error}"))?;
-            // The bridge stores run()'s keyword arguments as the codec's dict.
-            let decoded =
-                codec::decode(&data, classes).map_err(|error| format!("its arguments: {error}"))?;
-            let Value::Dict(dict) = decoded else {
-                return Err("its arguments are not a dict of names to values".to_string());
-            };
-            let mut args = Env::new();
-            for (name, value) in dict.iter() {
-                let Value::Str(name) = name.value() else {
-                    return Err("its arguments have a name that is not a string".to_string());
-                };
-                args.insert(name.to_string(), value.clone());
-            }
-            let mut machine = Machine::new(program);
-            machine
-                .start(&args)
-                .map_err(|error| format!("it cannot start: {error}"))?;
-            machine
-        }
+        None => started_machine(program, &record.arguments)?.0,
     };
     let mut last_seq = 0;
     for logged in &record.completions {
-        let data: serde_json::Value = serde_json::from_str(&logged.completion)
-            .map_err(|error| format!("completion {} is not JSON: {error}", logged.seq))?;
-        let completion = decode_completion(&data, classes)
+        let completion = logged_completion(program, &logged.completion)
             .map_err(|error| format!("completion {}: {error}", logged.seq))?;
         machine
             .complete(completion)
