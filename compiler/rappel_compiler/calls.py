@@ -1043,8 +1043,11 @@ class CallLowering:
         if self.has_await(node.elt) or any(self.has_await(c.iter) for c in clauses[1:]) or any(
             self.has_effects(i.test) for c in clauses for i in c.ifs
         ):
+            # Python awaits these one after the other while it builds the list of calls,
+            # before gather starts any of them: that is a loop of its own before the gather.
             raise Reject("RPL0217", "an await or helper call inside a gather comprehension is not supported", node,
-                         "compute the values before the gather")
+                         "await the values first, one after the other (`ys = [await g(x) for x in xs]`), "
+                         "then gather the calls over them (`await asyncio.gather(*[f(y) for y in ys])`)")
         iterator = self.iteration(clauses[0].iter)
         names = [n for c in clauses for n in target_names(c.target)]
         # Loop variables are local to the comprehension: rename those that

@@ -426,6 +426,10 @@ CONSTRUCTS: tuple[Construct, ...] = (
     Construct("`lambda` as an argument (`key=lambda x: ...`)", "return sorted(xs, key=lambda x: -x)"),
     Construct("`await` inside an expression (`1 + await step(x)`)", "return 1 + await step(1)",
               instead="the frontend hoists the call into a temporary, in evaluation order"),
+    Construct("`await` in statement headers: `for x in await f()`, `if await ...` / `elif await ...`, `while not await ...`",
+              "t = 0\nfor x in await step(1):\n    t += x\nif await step(2):\n    t += 1\nelif await step(3):\n    t -= 1\n"
+              "while not await step(t):\n    t += 1\nreturn t",
+              instead="a `while` condition is awaited again before every turn; an `elif`'s only when the tests before it are false"),
     # accepted: calls
     Construct("`await action(...)`, by position or by name", "a = await step(1)\nreturn await step(x=a)"),
     Construct("`await self.run_action(action(...), retry=..., backoff=..., timeout=...)`",
@@ -470,6 +474,9 @@ CONSTRUCTS: tuple[Construct, ...] = (
     Construct("`:=`", "if (n := len(xs)) > 1:\n    return n\nreturn 0", "RPL0215"),
     Construct("`await` in a generator expression (`sum(await step(x) for x in xs)`)", "return sum(await step(x) for x in xs)", "RPL0217",
               "await in a list comprehension, or run the calls in parallel with `asyncio.gather(*[step(x) for x in xs])`"),
+    Construct("`await` in the calls or conditions of a gather comprehension (`gather(*[step(await step(x)) for x in xs])`)",
+              "return await asyncio.gather(*[step(await step(x)) for x in xs])", "RPL0217",
+              "await the values first (`ys = [await step(x) for x in xs]`), then `asyncio.gather(*[step(y) for y in ys])`"),
     Construct("`self.x = ...` (state on the workflow instance)", "self.count = 1\nreturn 1", "RPL0205"),
     Construct("`import` inside `run()`", "import json\nreturn 1", "RPL0220"),
     Construct("an action called without `await`", "step(1)\nreturn 1", "RPL0204"),

@@ -477,9 +477,6 @@ class StatementLowering:
         if node.asynchronous is not None:
             raise Reject("RPL0213", "`async for` is not supported in a workflow", node,
                          "await an action that returns a list, then loop over it")
-        if self.has_await(node.iter):
-            raise Reject("RPL0217", "a for loop cannot iterate over an await", node.iter,
-                         "assign the awaited result to a variable first, then loop over it")
         self.refuse_set_order(node.iter, "this for loop")
         iterator = self.iteration(node.iter)
         target = self.loop_target(node.target)

@@ -409,19 +409,16 @@ CASES = {
 
         @workflow
         class Flow(Workflow):
-            async def run(self) -> int:
-                total = 0
-                for item in await load(1):
-                    total += item
-                return total
+            async def run(self, pages: list[int]) -> list:
+                return await asyncio.gather(*[load(await load(p)) for p in pages])
         """,
         """
-        error[RPL0217]: a for loop cannot iterate over an await
-          --> app/flows.py:15:21
+        error[RPL0217]: an await or helper call inside a gather comprehension is not supported
+          --> app/flows.py:14:38
            |
-        15 |         for item in await load(1):
-           |                     ^^^^^^^^^^^^^
-           = help: assign the awaited result to a variable first, then loop over it
+        14 |         return await asyncio.gather(*[load(await load(p)) for p in pages])
+           |                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+           = help: await the values first, one after the other (`ys = [await g(x) for x in xs]`), then gather the calls over them (`await asyncio.gather(*[f(y) for y in ys])`)
         """,
     ),
     "RPL0218": (

@@ -332,7 +332,7 @@ def test_fmt_leaves_a_file_that_does_not_parse_as_it_is(tmp_path, capsys):
     assert run_cli("fmt", str(broken), str(good)) == 1
     assert broken.read_text() == "rrl 1\n# keep me\nworkflow X( -> int:\n"
     assert good.read_text() == "rrl 1\n\nconst A = 1\n"  # the other files are formatted
-    assert f"--> {broken}:3:13" in capsys.readouterr().err
+    assert f"--> {broken}:3:11" in capsys.readouterr().err
 
 
 def test_fmt_reports_syntax_errors_plainly_when_piped(tmp_path, capsys):
@@ -340,8 +340,8 @@ def test_fmt_reports_syntax_errors_plainly_when_piped(tmp_path, capsys):
     broken.write_text("rrl 1\nworkflow X( -> int:\n")
     assert run_cli("fmt", str(broken)) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error[RPL0001]: unexpected `->`\n")
-    assert f"--> {broken}:2:13" in err
+    assert err.startswith("error[RPL0001]: `(` opened at 2:11 is never closed\n")
+    assert f"--> {broken}:2:11" in err
     assert "\x1b[" not in err  # no colour codes outside a terminal
 
 
