@@ -86,6 +86,16 @@ def unordered(*args: Any) -> list:
     return _py.list(value)
 
 
+def _codec_order(value: Any) -> Any:
+    """A set's items in `unordered`'s order when they cross the codec, else the set."""
+    if isinstance(value, (set, frozenset)):
+        try:
+            return unordered(value)
+        except TypeError:
+            return value
+    return value
+
+
 class _OrderedOnly:
     """A set passed where a builtin iterates in order: iterating it raises the
     TypeError of `in_order`, at the moment the builtin iterates it."""
@@ -111,6 +121,10 @@ def _ordered_arguments(name: str, fn: Callable) -> Callable:
             in_order(args[0])  # `reversed()` would not even try to iterate the stand-in
         positions = range(len(args))[iterated] if iterated is not None else range(int("key" in kwargs and len(args) == 1))
         args = tuple(_OrderedOnly(a) if i in positions and isinstance(a, (set, frozenset)) else a for i, a in enumerate(args))
+        if name in ("sorted", "min", "max") and len(args) == 1:
+            # Their result does not depend on a set's order, but which two items they
+            # compare first (named by a TypeError) does: take it in the shared order.
+            args = (_codec_order(args[0]),)
         return fn(*args, **kwargs)
 
     return call

@@ -149,7 +149,11 @@ pub fn unordered_items(value: &Value) -> Outcome<Vec<Value>> {
             .collect(),
         Value::Bytes(bytes) => bytes.iter().map(|&b| Value::int(i64::from(b))).collect(),
         Value::Dict(dict) => dict.keys().cloned().collect(),
-        Value::Set(set) | Value::FrozenSet(set) => set.values().cloned().collect(),
+        // In `unordered`'s order, which Python's reference takes too: which two items
+        // `sorted` compares first (named by a TypeError) depends on it.
+        Value::Set(set) | Value::FrozenSet(set) => {
+            unordered(value).unwrap_or_else(|_| set.values().cloned().collect())
+        }
         Value::Record(record) if record.class.kind == crate::value::RecordKind::Model => record
             .fields
             .iter()
