@@ -170,7 +170,7 @@ def test_setdefault_groups_into_the_stored_value():
             totals.setdefault(x, {})
             totals[x]["count"] = 0
             totals.setdefault(x, {})
-            totals[x]["count"] = totals[x]["count"] + 1
+            totals[x]["count"] += 1
             totals.setdefault(x, {})
             totals[x].setdefault("ids", [])
             totals[x]["ids"].append(order["id"])
@@ -205,7 +205,7 @@ def test_the_place_is_read_before_the_arguments_are_evaluated():
         $t3 = len(queue)
         $t4 = table[$t3]
         $t5 = queue.pop()
-        table[$t3] = table[$t3] + $t5
+        table[$t3] += $t5
         rows = [[]]
         $t6 = len(queue) - 1
         $t7 = rows[$t6]
@@ -424,3 +424,30 @@ def test_model_copy_is_shallow_and_model_dump_is_new():
         "error[RPL0227]: cannot change `copy.tags` in place: the same object may also be reachable from `order` (shared at line 19)"
     )
     assert "aborting" not in text  # model_dump() builds new containers: `data` may change
+
+
+def test_augmented_addition_is_rrl_s_in_place_addition():
+    # Python's list `+=` takes any iterable: RRL's `+=` does too, where `xs = xs + ys` would not.
+    assert flow('xs += (1, 2)\nxs += "ab"\nd["k"] += x\nreturn xs') == expect(
+        """
+        xs += (1, 2)
+        xs += "ab"
+        d["k"] += x
+        return xs
+        """
+    )
+
+
+def test_extending_a_shared_list_with_a_str_is_rejected():
+    # `xs += "ab"` extends the list that `alias` also holds, as `xs += ["a", "b"]` would.
+    assert rejected('alias = xs\nxs += "ab"\nreturn alias') == expect(
+        """
+        error[RPL0227]: cannot change `xs` in place: the same object may also be reachable from `alias` (shared at line 14)
+          --> app/flows.py:15:9
+           |
+        15 |         xs += "ab"
+           |         ^^^^^^^^^^
+           = help: RRL copies values where Python shares objects, so the other reference would not see the change; build a new value and assign it (for example `items = items + [x]`), or copy the value first (`items = list(items)`) and change the copy
+        """
+    ).rstrip("\n")
+
