@@ -451,3 +451,21 @@ def test_extending_a_shared_list_with_a_str_is_rejected():
         """
     ).rstrip("\n")
 
+
+def test_arguments_of_methods_of_literals_are_checked():
+    assert rejected('return [" ".strip(1, 2, 3), {"a": 1}.get(), "a,b".split(1)]') == expect(
+        """
+        error[RPL0206]: str.strip() takes from 0 to 1 positional arguments but 3 were given
+          --> app/flows.py:14:17
+           |
+        14 |         return [" ".strip(1, 2, 3), {"a": 1}.get(), "a,b".split(1)]
+           |                 ^^^^^^^^^^^^^^^^^^
+           = help: pass the arguments the callee declares, each once, by position or by name
+        """
+    ).rstrip("\n")
+    assert "error[RPL0206]: dict.get() takes from 1 to 2 positional arguments but 0 were given" in rejected('return {"a": 1}.get()')
+    assert "error[RPL0206]: str.upper() takes 0 positional arguments but 1 was given" in rejected('return f"{x}".upper(1)')
+    assert "error[RPL0206]: str.strip() takes no keyword arguments" in rejected('return "s".strip(chars="s")')
+    assert "`\"a,b\".split(1)` always raises TypeError: must be str or None, not int" in rejected('return "a,b".split(1)')
+    # A ValueError depends on the run (a workflow may catch it); so do arguments that are not constants.
+    assert flow('return ["abc".index("z"), "s".strip(str(x))]').startswith("return ")
