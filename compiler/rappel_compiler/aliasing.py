@@ -236,7 +236,7 @@ class _Analysis:
         if isinstance(e, (A.Constant, A.FString, A.Compare, A.UnaryOp, A.Lambda)):
             return []
         if isinstance(e, A.BinOp):
-            if e.op in ("+", "*"):
+            if e.op in ("+", "+=", "*"):
                 refs = _elements(self.refs(e.left, env)) + _elements(self.refs(e.right, env))
                 if e.op == "*" and not any(_immutable_items(side) for side in (e.left, e.right)):
                     refs.append(REPEATED)
@@ -546,7 +546,7 @@ class _Analysis:
         """Whether `x op= y` (here `x = x op y`) may change the object `x` holds
         rather than rebind `x`: Python changes a list in place (`+=`, `*=`), a set
         (`|=`, `&=`, `^=`, `-=`) and a dict (`|=`), each with a value of its own
-        kind on the right (RRL's `+`, `|`, ... take no other). A number, a str or
+        kind on the right (RRL's `|`, ... take no other; `+=` takes any iterable). A number, a str or
         another scalar on either side is rebound to a new value (`n = x` then
         `n |= m` leaves `x` as it was)."""
         if isinstance(s.target, A.Name) and s.target.id in self.scalars:
@@ -554,6 +554,8 @@ class _Analysis:
         if s.value.op == "*":  # `n *= xs` rebinds `n` to a new list, but `xs *= n` repeats `xs`
             return True
         right = s.value.right
+        if s.value.op == "+=" and (isinstance(right, A.FString) or isinstance(right, A.Constant) and isinstance(right.value, (str, bytes))):
+            return True  # a list extends with the characters of a str (`xs += "ab"`)
         return not (_scalar(right, self.scalars) or isinstance(right, (A.Constant, A.FString, A.Compare, A.UnaryOp)))
 
     def call_result(self, call: A.AwaitCall, env: dict) -> list[Ref]:
@@ -796,7 +798,7 @@ def _immutable(expr: A.Expr) -> bool:
         return True
     if isinstance(expr, A.UnaryOp):
         return True
-    if isinstance(expr, A.BinOp) and expr.op not in ("+", "*"):
+    if isinstance(expr, A.BinOp) and expr.op not in ("+", "+=", "*"):
         return True
     if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("len", "int", "float", "abs", "round", "sum"):
         return True

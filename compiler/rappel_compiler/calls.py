@@ -9,6 +9,8 @@ parameter names with the callee's signature.
 
 from __future__ import annotations
 
+import ast
+
 import sys
 from dataclasses import dataclass, replace
 
@@ -791,6 +793,7 @@ class CallLowering:
                              did_you_mean(arg.keyword.value, keywords))
             if keywords is not None and arg.keyword is None:
                 raise Reject("RPL0206", f"{name}() takes keyword arguments only in a workflow", arg)
+        self.check_literal_method_arguments(name, node)
         if name in ("join", "extend", "fromkeys") and node.args:
             self.refuse_set_order(node.args[0].value, f"{name}()")
         receiver, (args, kwargs) = self.ordered_pair(
@@ -799,6 +802,31 @@ class CallLowering:
                                         offsets=name == "replace"),
         )
         return A.Call(A.Attribute(receiver, name, span=self.span(node.func)), args, kwargs)
+
+    def check_literal_method_arguments(self, name: str, node: cst.Call) -> None:
+        """A method of a literal or a display called with arguments it never takes:
+        the counts (`"s".strip(1, 2, 3)`), a keyword it has not, or, on a str literal
+        with constant arguments, a call that always raises TypeError (`"s".strip(1)`)."""
+        owner = _literal_type(node.func.value)
+        signature = dialect.LITERAL_METHOD_ARGUMENTS.get((owner, name))
+        if signature is None or any(arg.star for arg in node.args):
+            return
+        low, high, keywords = signature
+        label = f"{owner}.{name}"
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value not in keywords:
+                message = f"{label}() takes no keyword arguments" if not keywords else \
+                    f"{label}() does not take the keyword argument `{arg.keyword.value}`"
+                raise Reject("RPL0206", message, arg, did_you_mean(arg.keyword.value, keywords) or
+                             f"pass the argument{'s' if high > 1 else ''} of {name}() by position")
+        positional = sum(1 for arg in node.args if arg.keyword is None)
+        if not low <= positional <= high:
+            raise Reject("RPL0206", arity_message(label, low, high, positional), node)
+        if owner == "str" and isinstance(node.func.value, cst.SimpleString):
+            error = _constant_call_error(node.func.value, name, node.args)
+            if error is not None:
+                raise Reject("RPL0206", f"`{self.src.text(node)}` always raises TypeError: {error}", node,
+                             f"pass {name}() arguments of the types it takes")
 
     def ordered_pair(self, first, second):
         """`ordered` for a value followed by argument lists."""
@@ -1077,3 +1105,47 @@ def helper_label(target: Target) -> str:
 
 def _position(span) -> tuple[int, int]:
     return (span.line, span.column) if span is not None else (0, 0)
+
+
+def _literal_type(node: cst.BaseExpression) -> str | None:
+    """The type of a literal or a display: `"s"` a str, `[a]` a list, `{k: v}` a dict."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return "str" if isinstance(value, str) else None
+    if isinstance(node, cst.FormattedString):
+        return "str"
+    if isinstance(node, (cst.List, cst.ListComp)):
+        return "list"
+    if isinstance(node, cst.Tuple):
+        return "tuple"
+    if isinstance(node, (cst.Dict, cst.DictComp)):
+        return "dict"
+    return None
+
+
+# Above these, a trial call on constants could build a large value (`"s".center(10**9)`).
+_TRIAL_INT_LIMIT = 10_000
+
+
+def _constant_call_error(receiver: cst.SimpleString, method: str, args) -> str | None:
+    """The TypeError that calling `method` of a str literal with these constant arguments
+    always raises (`"s".strip(1)`: "strip arg must be None or str"), or None: not every
+    argument is a constant, or the call does not raise TypeError."""
+    values = []
+    for arg in args:
+        try:
+            value = ast.literal_eval(cst.Module([]).code_for_node(arg.value))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+        if not isinstance(value, (str, bytes, int, float, type(None))) or isinstance(value, int) and abs(value) > _TRIAL_INT_LIMIT:
+            return None
+        values.append((arg.keyword.value if arg.keyword is not None else None, value))
+    positional = [value for keyword, value in values if keyword is None]
+    keywords = {keyword: value for keyword, value in values if keyword is not None}
+    try:
+        getattr(receiver.evaluated_value, method)(*positional, **keywords)
+    except TypeError as error:
+        return str(error)
+    except Exception:  # a ValueError or a LookupError belongs to the run: the workflow may catch it
+        return None
+    return None

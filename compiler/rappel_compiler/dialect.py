@@ -136,6 +136,31 @@ PURE_METHODS = rrl_builtins.METHODS - MUTATING_METHODS
 # Their arguments: method → (min positional, max positional, keywords).
 MUTATING_SIGNATURES = rrl_builtins.MUTATING_SIGNATURES
 
+# The positional arguments (fewest, most) and the keywords of the methods that do not change
+# a str, a list, a tuple or a dict, as CPython counts them: the compiler checks a call whose
+# receiver is a literal or a display (`"s".strip(1, 2, 3)`, `[a, b].index()`). The methods
+# that change their receiver have MUTATING_SIGNATURES.
+_NO_ARGUMENTS = {
+    "str": ("capitalize", "casefold", "isalnum", "isalpha", "isdigit", "islower", "isspace", "isupper", "lower", "swapcase",
+            "title", "upper"),
+    "list": ("copy",),
+    "dict": ("copy", "items", "keys", "values"),
+}
+LITERAL_METHOD_ARGUMENTS: dict[tuple[str, str], tuple[int, int, frozenset[str]]] = {
+    **{(owner, m): (0, 0, frozenset()) for owner, methods in _NO_ARGUMENTS.items() for m in methods},
+    **{("str", m): (1, 1, frozenset()) for m in ("join", "partition", "removeprefix", "removesuffix", "rpartition", "zfill")},
+    **{("str", m): (1, 2, frozenset()) for m in ("center", "ljust", "rjust")},
+    **{("str", m): (0, 1, frozenset()) for m in ("strip", "lstrip", "rstrip")},
+    **{("str", m): (1, 3, frozenset()) for m in ("count", "endswith", "find", "index", "rfind", "startswith")},
+    **{("str", m): (0, 2, frozenset({"sep", "maxsplit"})) for m in ("split", "rsplit")},
+    ("str", "splitlines"): (0, 1, frozenset({"keepends"})),
+    ("str", "replace"): (2, 3, frozenset()),
+    ("str", "encode"): (0, 2, frozenset({"encoding", "errors"})),
+    **{(owner, "count"): (1, 1, frozenset()) for owner in ("list", "tuple")},
+    **{(owner, "index"): (1, 3, frozenset()) for owner in ("list", "tuple")},
+    ("dict", "get"): (1, 2, frozenset()),
+}
+
 # Keyword arguments accepted by methods that take keywords only (models).
 PURE_METHOD_KEYWORDS = {"model_copy": frozenset({"update"}), "model_dump": frozenset()}
 

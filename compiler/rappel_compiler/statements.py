@@ -319,8 +319,11 @@ class StatementLowering:
             receiver = self.path_target(node.target)
         else:
             receiver = self.target(node.target)  # reports the problem
-        receiver, value = self.read_then(receiver, node.value, node)
-        statement = A.Assign(receiver, A.BinOp(receiver, op, value), span=self.span(node))
+        receiver, value = self.read_then(receiver, node.value, node, consumed=op == "+")
+        # Python's `xs += ys` extends a list with any iterable, where `xs + ys` takes only a
+        # list: RRL's `+=` does the same. Every other operator gives what its plain form does.
+        in_place = "+=" if op == "+" else op
+        statement = A.Assign(receiver, A.BinOp(receiver, in_place, value), span=self.span(node))
         if op in ("+", "*", "|", "^", "&", "-"):  # in place on lists, dicts and sets: the target may be changed
             self.wc.mark_augmented(statement)
         self.emit(statement)
@@ -446,12 +449,18 @@ class StatementLowering:
                          "change the variable the value is stored in")
         raise Reject("RPL0226", "cannot assign to this expression", node)
 
-    def read_then(self, receiver: A.Expr, value: cst.BaseExpression, node: cst.CSTNode) -> tuple[A.Expr, A.Expr]:
+    def read_then(self, receiver: A.Expr, value: cst.BaseExpression, node: cst.CSTNode, consumed: bool = False) -> tuple[A.Expr, A.Expr]:
         """Read `receiver`, then evaluate `value`. If `value` has effects, the read
         is done first into a temporary (it may raise, as in Python) and repeated
-        when the new value is stored (see `pin`)."""
+        when the new value is stored (see `pin`). `consumed`: a generator expression
+        or a map()/filter() iterator as `value` is consumed at once (`xs += (f(x) for x in ys)`)."""
         mark = len(self.block)
-        lowered = self.expr(value)
+        if consumed and isinstance(value, cst.GeneratorExp):
+            lowered = self.comprehension(value, "eager")
+        else:
+            if consumed and self.lazy_builtin(value) is not None:
+                self.consumed_iterators.add(id(value))
+            lowered = self.expr(value)
         if len(self.block) > mark:
             receiver = self.pin(receiver, mark, node)
         return receiver, lowered

@@ -39,7 +39,17 @@ BINARY_OPERATORS: dict[str, Callable] = {
     "|": operator.or_,
     "^": operator.xor,
     "&": operator.and_,
+    "+=": lambda left, right: _in_place_add(left, right),
 }
+
+
+def _in_place_add(left: Any, right: Any) -> Any:
+    """`xs += ys` as Python does it: a list extends with any iterable (`xs += (1, 2)`,
+    `xs += "ab"`; a set in no order is refused), any other value is added to. RRL
+    values are never shared, so the list is copied first: the target is bound to the copy."""
+    if type(left) is list:
+        return operator.iadd(list(left), in_order(right))
+    return operator.iadd(left, right)
 
 COMPARE_OPERATORS: dict[str, Callable] = {
     "==": operator.eq,

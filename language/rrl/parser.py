@@ -442,6 +442,14 @@ class _ToAst(Transformer):
             raise _Problem("an await call cannot carry a type annotation", _span(meta))
         return A.Assign(target, value, type_, span=_span(meta))
 
+    def augmented_assign(self, meta, items):
+        """`xs += ys`: the target, read and then bound to `target += value` (see evaluate._in_place_add)."""
+        place, value = items
+        if isinstance(place, (A.TupleExpr, A.ListExpr)):
+            raise _Problem("`+=` needs one target: a variable, an item or a field", place.span)
+        target = _check_target(place)
+        return A.Assign(target, A.BinOp(target, "+=", value, span=_span(meta)), span=_span(meta))
+
     def del_stmt(self, meta, items):
         targets = [target for item in items[0].items for target in _delete_targets(item)]
         return A.Delete(tuple(targets), span=_span(meta))

@@ -170,7 +170,7 @@ def test_setdefault_groups_into_the_stored_value():
             totals.setdefault(x, {})
             totals[x]["count"] = 0
             totals.setdefault(x, {})
-            totals[x]["count"] = totals[x]["count"] + 1
+            totals[x]["count"] += 1
             totals.setdefault(x, {})
             totals[x].setdefault("ids", [])
             totals[x]["ids"].append(order["id"])
@@ -205,7 +205,7 @@ def test_the_place_is_read_before_the_arguments_are_evaluated():
         $t3 = len(queue)
         $t4 = table[$t3]
         $t5 = queue.pop()
-        table[$t3] = table[$t3] + $t5
+        table[$t3] += $t5
         rows = [[]]
         $t6 = len(queue) - 1
         $t7 = rows[$t6]
@@ -424,3 +424,48 @@ def test_model_copy_is_shallow_and_model_dump_is_new():
         "error[RPL0227]: cannot change `copy.tags` in place: the same object may also be reachable from `order` (shared at line 19)"
     )
     assert "aborting" not in text  # model_dump() builds new containers: `data` may change
+
+
+def test_augmented_addition_is_rrl_s_in_place_addition():
+    # Python's list `+=` takes any iterable: RRL's `+=` does too, where `xs = xs + ys` would not.
+    assert flow('xs += (1, 2)\nxs += "ab"\nd["k"] += x\nreturn xs') == expect(
+        """
+        xs += (1, 2)
+        xs += "ab"
+        d["k"] += x
+        return xs
+        """
+    )
+
+
+def test_extending_a_shared_list_with_a_str_is_rejected():
+    # `xs += "ab"` extends the list that `alias` also holds, as `xs += ["a", "b"]` would.
+    assert rejected('alias = xs\nxs += "ab"\nreturn alias') == expect(
+        """
+        error[RPL0227]: cannot change `xs` in place: the same object may also be reachable from `alias` (shared at line 14)
+          --> app/flows.py:15:9
+           |
+        15 |         xs += "ab"
+           |         ^^^^^^^^^^
+           = help: RRL copies values where Python shares objects, so the other reference would not see the change; build a new value and assign it (for example `items = items + [x]`), or copy the value first (`items = list(items)`) and change the copy
+        """
+    ).rstrip("\n")
+
+
+def test_arguments_of_methods_of_literals_are_checked():
+    assert rejected('return [" ".strip(1, 2, 3), {"a": 1}.get(), "a,b".split(1)]') == expect(
+        """
+        error[RPL0206]: str.strip() takes from 0 to 1 positional arguments but 3 were given
+          --> app/flows.py:14:17
+           |
+        14 |         return [" ".strip(1, 2, 3), {"a": 1}.get(), "a,b".split(1)]
+           |                 ^^^^^^^^^^^^^^^^^^
+           = help: pass the arguments the callee declares, each once, by position or by name
+        """
+    ).rstrip("\n")
+    assert "error[RPL0206]: dict.get() takes from 1 to 2 positional arguments but 0 were given" in rejected('return {"a": 1}.get()')
+    assert "error[RPL0206]: str.upper() takes 0 positional arguments but 1 was given" in rejected('return f"{x}".upper(1)')
+    assert "error[RPL0206]: str.strip() takes no keyword arguments" in rejected('return "s".strip(chars="s")')
+    assert "`\"a,b\".split(1)` always raises TypeError: must be str or None, not int" in rejected('return "a,b".split(1)')
+    # A ValueError depends on the run (a workflow may catch it); so do arguments that are not constants.
+    assert flow('return ["abc".index("z"), "s".strip(str(x))]').startswith("return ")

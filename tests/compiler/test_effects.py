@@ -94,7 +94,7 @@ def test_augmented_assignment_with_await():
         total = 0.0
         for item in xs:
             $t1 = await price(item=item)
-            total = total + $t1
+            total += $t1
         return total
         """
     )
@@ -181,7 +181,7 @@ def test_while_with_an_awaited_condition():
             if not $t2:
                 $t1 = True
                 break
-            n = n + 1
+            n += 1
         if $t1:
             n = -1
         return n

@@ -77,10 +77,10 @@ def test_accumulators():
             out.append(v)
             out.extend([v, v])
             out.extend(range(v))
-            out = out + [v]
-            text = text + str(v)
+            out += [v]
+            text += str(v)
             counts[str(v)] = counts.get(str(v), 0) + 1
-            counts["n"] = counts["n"] + 1
+            counts["n"] += 1
         return out
         """
     )
@@ -153,7 +153,7 @@ def test_if_elif_else_and_loops():
             x = 0
         return x
         """
-    assert flow(source) == expect(source).replace("x += 1", "x = x + 1")
+    assert flow(source) == expect(source)
 
 
 def test_try_except_else_finally_and_raise():
@@ -200,7 +200,7 @@ class Flow(Workflow):
         except:
             return -1
         else:
-            y = y + 1
+            y += 1
         finally:
             await cleanup(x=x)
         return y

@@ -579,3 +579,12 @@ def test_sets_change_in_place_and_combine_but_never_iterate_in_order():
 def test_dicts_merge_with_the_or_operator():
     value, _ = run("    d = {'a': 1, 'b': 2}\n    e = d\n    d = d | {'b': 3, 'c': 4}\n    return [d, e, 6 | 1, 6 & 3, 6 ^ 3, True | False]\n")
     assert value == [{"a": 1, "b": 3, "c": 4}, {"a": 1, "b": 2}, 7, 2, 5, True]
+
+
+def test_in_place_addition_is_pythons():
+    body = "    xs = [0]\n    ys = xs\n    xs += 'ab'\n    xs += range(2)\n    t = (1,)\n    t += (2,)\n    return [xs, ys, t]\n"
+    assert run(body)[0] == [[0, "a", "b", 0, 1], [0], (1, 2)]  # RRL copies: `ys` keeps its value
+    with pytest.raises(TypeError, match=r"unsupported operand type\(s\) for \+=: 'int' and 'str'"):
+        run("    k = 1\n    k += 'a'\n    return k\n")
+    with pytest.raises(TypeError, match="cannot iterate over a set in a workflow"):
+        run("    xs = []\n    xs += set([1, 2])\n    return xs\n")

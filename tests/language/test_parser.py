@@ -667,3 +667,12 @@ def test_a_bracket_mistake_is_named_at_the_bracket(body: str, message: str, line
 )
 def test_a_bracket_that_is_not_the_mistake_is_not_named(body: str):
     assert "bracket" not in _error(HEAD + body).message
+
+
+def test_in_place_addition_reads_back_and_takes_one_target():
+    text = "rrl 1\n\nworkflow W(xs: list, d: dict) -> list:\n    xs += (1, 2)\n    d[\"k\"] += xs\n    return xs\n"
+    program = rrl.parse(text)
+    assert rrl.print_program(program).endswith('    xs += (1, 2)\n    d["k"] += xs\n    return xs\n')
+    diag = _error("rrl 1\n\nworkflow W(a: list, b: list) -> list:\n    (a, b) += [1]\n    return a\n")
+    assert (diag.code, diag.span.line, diag.span.column, diag.message) == (
+        "RPL0003", 4, 5, "`+=` needs one target: a variable, an item or a field")

@@ -12,7 +12,7 @@ pub mod policies;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::syntax::ast::{ClassDecl, ClassKind, Expr, Param};
+use crate::syntax::ast::{ClassDecl, ClassKind, Expr, ExprKind, Param};
 use crate::syntax::printer::{PrintError, print_expr, print_target, print_type};
 use crate::syntax::walk::names_in;
 use json::Json;
@@ -753,6 +753,18 @@ fn encode_step(step: &Step) -> Result<Json, PrintError> {
             Json::Array(names.iter().map(|n| Json::str(n)).collect()),
         )]),
         Step::Delete(target) => Json::object([("delete", Json::Str(print_target(target)?))]),
+        Step::Assign {
+            target: Some(target),
+            value:
+                Expr {
+                    kind: ExprKind::BinOp(_, op, right),
+                    ..
+                },
+        } if op == "+=" => Json::object([
+            // `xs += ys`, which no expression spells
+            ("target", Json::Str(print_target(target)?)),
+            ("add_in_place", Json::Str(print_expr(right)?)),
+        ]),
         Step::Assign { target, value } => Json::object([
             (
                 "target",

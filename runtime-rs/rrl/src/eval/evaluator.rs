@@ -32,8 +32,8 @@ use super::methods::{
     usable,
 };
 use super::ops::{
-    self, BinaryOp, CompareOp, UnaryOp, binary, compare, delete_item, delete_slice, set_item,
-    set_slice, truthy, type_error, unary,
+    self, BinaryOp, CompareOp, UnaryOp, binary, compare, delete_item, delete_slice, in_place_add,
+    set_item, set_slice, truthy, type_error, unary,
 };
 
 pub use super::classes::EvalSetupError;
@@ -198,6 +198,9 @@ impl Evaluator {
             ExprKind::BinOp(left, op, right) => {
                 let left = self.eval(left, env)?;
                 let right = self.eval(right, env)?;
+                if op == "+=" {
+                    return in_place_add(&left, &right);
+                }
                 let op = BinaryOp::from_symbol(op)
                     .ok_or_else(|| type_error(format!("no operator {op}")))?;
                 binary(op, &left, &right)

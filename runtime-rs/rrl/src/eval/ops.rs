@@ -207,6 +207,26 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Outcome {
     }
 }
 
+/// `xs += ys` as Python does it: a list extends with any iterable (`xs += (1, 2)`,
+/// `xs += "ab"`; a set, in no order, is refused), any other value is added to,
+/// and an error names the operator as written.
+pub fn in_place_add(a: &Value, b: &Value) -> Outcome {
+    if let Value::List(items) = a {
+        let mut extended = items.as_ref().clone();
+        extended.extend(super::builtins::iterate(b)?);
+        return Ok(Value::list(extended));
+    }
+    binary(BinaryOp::Add, a, b).map_err(|error| {
+        match error
+            .message()
+            .strip_prefix("unsupported operand type(s) for +:")
+        {
+            Some(types) => type_error(format!("unsupported operand type(s) for +=:{types}")),
+            None => error,
+        }
+    })
+}
+
 /// `|`, `^`, `&`: bitwise on ints (on two bools, a bool); union, symmetric
 /// difference and intersection of sets; `|` merges two dicts. None when
 /// Python has no such operation.
@@ -1328,6 +1348,39 @@ mod tests {
 
     fn big(text: &str) -> Value {
         Value::Int(Int::from_big(text.parse().unwrap_or_default()))
+    }
+
+    #[test]
+    fn in_place_addition_extends_a_list_with_any_iterable() {
+        let (i, s) = (Value::int, Value::str);
+        let cases = [
+            (
+                Value::list(vec![i(0)]),
+                Value::tuple(vec![i(1), i(2)]),
+                "[0, 1, 2]",
+            ),
+            (Value::list(vec![i(0)]), s("ab"), "[0, 'a', 'b']"),
+            (Value::tuple(vec![i(0)]), Value::tuple(vec![i(1)]), "(0, 1)"),
+            (s("a"), s("b"), "'ab'"),
+            (
+                Value::list(vec![]),
+                i(5),
+                "TypeError 'int' object is not iterable",
+            ),
+            (
+                Value::tuple(vec![]),
+                Value::list(vec![]),
+                "TypeError can only concatenate tuple (not \"list\") to tuple",
+            ),
+            (
+                i(1),
+                s("a"),
+                "TypeError unsupported operand type(s) for +=: 'int' and 'str'",
+            ),
+        ];
+        for (left, right, expected) in cases {
+            assert_eq!(show(in_place_add(&left, &right)), expected);
+        }
     }
 
     #[test]

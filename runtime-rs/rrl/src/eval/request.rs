@@ -120,13 +120,14 @@ fn perform(request: &Map<String, Json>) -> Result<Outcome<Called>, String> {
         }
         "binary" => {
             let symbol = text_of(request, "symbol")?;
-            let op = BinaryOp::from_symbol(symbol)
-                .ok_or_else(|| format!("no binary operator {symbol:?}"))?;
-            plain(ops::binary(
-                op,
-                &value_of(request, "left")?,
-                &value_of(request, "right")?,
-            ))
+            let (left, right) = (value_of(request, "left")?, value_of(request, "right")?);
+            if symbol == "+=" {
+                plain(ops::in_place_add(&left, &right))
+            } else {
+                let op = BinaryOp::from_symbol(symbol)
+                    .ok_or_else(|| format!("no binary operator {symbol:?}"))?;
+                plain(ops::binary(op, &left, &right))
+            }
         }
         "compare" => {
             let symbol = text_of(request, "symbol")?;

@@ -1452,6 +1452,12 @@ impl<'a> Parser<'a> {
         if lone_name && self.at_op(":")? {
             return self.annotated_assign(start, first);
         }
+        let lone_item = targets.items.len() == 1
+            && !targets.trailing_comma
+            && !matches!(targets.items[0].kind, ExprKind::Starred(_));
+        if lone_item && self.at_op("+=")? {
+            return self.augmented_assign(start, targets);
+        }
         if !self.at_op("=")? {
             if targets.items.len() == 1 && targets.span == targets.items[0].span {
                 if let Some(item) = targets.items.into_iter().next() {
@@ -1487,6 +1493,33 @@ impl<'a> Parser<'a> {
         let span = self.span_from(start);
         self.expect_newline()?;
         Ok(Stmt::new(kind, span))
+    }
+
+    /// `target += value`: the target, read and then bound to `target += value`
+    /// (in place: a list extends with any iterable, see `eval::ops::in_place_add`).
+    fn augmented_assign(&mut self, start: (u32, u32), targets: Targets) -> PResult<Stmt> {
+        self.bump()?; // +=
+        let value = self.expr_list()?;
+        let target = targets.items.into_iter().next().unwrap_or_else(Expr::none);
+        if matches!(target.kind, ExprKind::Tuple(_) | ExprKind::List(_)) {
+            self.defer(problem(
+                "`+=` needs one target: a variable, an item or a field",
+                target.span,
+            ));
+        } else if let Some(diagnostic) = check_target(&target) {
+            self.defer(diagnostic);
+        }
+        let span = self.span_from(start);
+        self.expect_newline()?;
+        let sum = ExprKind::BinOp(Box::new(target.clone()), "+=".into(), Box::new(value));
+        Ok(Stmt::new(
+            StmtKind::Assign {
+                target,
+                value: Expr::new(sum, span),
+                annotation: None,
+            },
+            span,
+        ))
     }
 
     fn annotated_assign(&mut self, start: (u32, u32), name_token: Token) -> PResult<Stmt> {

@@ -45,6 +45,7 @@ fn binary_prec(op: &str) -> u8 {
         "&" => BIT_AND,
         "+" | "-" => ARITH,
         "**" => POWER,
+        "+=" => LAMBDA, // the value of `xs += ys`, which a statement prints (shown so in a message only)
         _ => TERM,
     }
 }
@@ -887,11 +888,18 @@ impl<'l> Printer<'l> {
                     self.ty(annotation)?,
                     self.expr(value, LAMBDA)?
                 )),
-                None => Ok(format!(
-                    "{} = {}",
-                    self.target(target, false)?,
-                    self.expr(value, LAMBDA)?
-                )),
+                None => match &value.kind {
+                    ExprKind::BinOp(_, op, right) if op == "+=" => Ok(format!(
+                        "{} += {}",
+                        self.target(target, false)?,
+                        self.expr(right, LAMBDA)?
+                    )),
+                    _ => Ok(format!(
+                        "{} = {}",
+                        self.target(target, false)?,
+                        self.expr(value, LAMBDA)?
+                    )),
+                },
             }),
             StmtKind::CallStmt { target, call } => self.simple(span, depth, || {
                 Ok(self.assigned_to(target)? + &self.call(call)?)
