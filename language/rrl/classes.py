@@ -66,8 +66,10 @@ class ClassError(TypeError):
 
 
 class ProgramClasses:
-    """The classes of one program's declarations (`types`: name → declaration),
-    built on first use. `constant` evaluates an enum member's value."""
+    """The classes of one program's declarations (`types`: name → declaration).
+    `constant` evaluates a default or an enum member's value; `build_all` builds
+    every class before the program runs, as Python defines a module's classes
+    (and computes their defaults) when it imports it, before any call."""
 
     def __init__(self, types: dict[str, A.ClassDecl], constant: Callable[[A.Expr], Any]):
         self.decls = dict(types)
@@ -106,6 +108,10 @@ class ProgramClasses:
         return self._open[identity]
 
     # ------------------------------------------------------------- building
+
+    def build_all(self) -> None:
+        for name in self.decls:
+            self.build(name)
 
     def build(self, name: str) -> type:
         built = self._built.get(name)
@@ -165,12 +171,18 @@ class ProgramClasses:
         if decl.bases:
             raise ClassError(f"the NamedTuple `{decl.name}` derives from {', '.join(decl.bases)}: a NamedTuple has no base")
         fields = decl.fields or ()
-        defaults = [f.default for f in fields if f.default is not None]
-        if any(f.default is None for f in fields[len(fields) - len(defaults):]):
+        defaulted = [f for f in fields if f.default is not None]
+        if any(f.default is None for f in fields[len(fields) - len(defaulted):]):
             raise ClassError(f"the NamedTuple `{decl.name}` has a field without a default after one with a default")
+        defaults = []
+        for field in defaulted:
+            try:
+                defaults.append(self.constant(field.default))
+            except Exception as exc:  # `1 // 0`: Python fails defining the class
+                raise ClassError(f"the default of the field `{field.name}` of `{decl.name}`: {exc}") from None
         try:
             cls = collections.namedtuple(decl.qualname.rpartition(".")[2], [f.name for f in fields],
-                                         defaults=[self.constant(d) for d in defaults], module=decl.module)
+                                         defaults=defaults, module=decl.module)
         except ValueError as exc:  # a field name Python refuses (`_x`, a keyword)
             raise ClassError(f"cannot build the NamedTuple `{decl.name}`: {exc}") from None
         cls.__qualname__ = decl.qualname

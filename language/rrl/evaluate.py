@@ -192,6 +192,7 @@ class Evaluator:
 
     def __init__(self, types: dict[str, A.ClassDecl] | ProgramClasses):
         self.classes = types if isinstance(types, ProgramClasses) else ProgramClasses(types, self.constant)
+        self.classes.build_all()
 
     def constant(self, node: A.Expr) -> Any:
         """The value of a constant expression: a default, an enum member's value."""

@@ -206,6 +206,13 @@ def test_a_declaration_a_class_cannot_come_from_is_a_class_error():
         evaluate("E.X", "enum F(Enum) from m:\n    Y = 1\n\nenum E(F) from m:\n    X = 1\n")
 
 
+def test_named_tuple_defaults_are_computed_before_the_workflow_runs():
+    # Python computes them when it defines the class, so a default that fails
+    # fails the program even when the workflow never builds the class (as in Rust).
+    with pytest.raises(ClassError, match=r"the default of the field `y` of `P`: integer division or modulo by zero"):
+        evaluate("1 if True else P(1)", "namedtuple P from m:\n    x: int\n    y: int = 1 // 0\n")
+
+
 def test_values_of_undeclared_classes_are_read_as_the_codec_carries_them():
     classes = Evaluator({}).classes
     data = {"dict": [

@@ -9,7 +9,8 @@ A few thousand cases run in `make test` (derandomized: the same cases every
 run); RRL_EVAL_CASES sets how many (`make fuzz` runs many more, randomized).
 Left out, as documented divergences (docs/language.md, "Values in the Rust
 core"): NaN identity inside containers (Python's `[x] == [x]` holds for a NaN
-`x` by identity), and computations too large or too slow to be worth comparing.
+`x` by identity; no NaN equals another in the Rust core, as for NaNs that arrive
+apart), and computations too large or too slow to be worth comparing.
 """
 
 from __future__ import annotations

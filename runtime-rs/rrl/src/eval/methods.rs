@@ -1004,7 +1004,7 @@ fn sequence_method(
             Called::value(Value::int(
                 items
                     .iter()
-                    .filter(|item| compare::same(item, &args[0]))
+                    .filter(|item| compare::eq(item, &args[0]))
                     .count() as i64,
             ))
         }
@@ -1018,7 +1018,7 @@ fn sequence_method(
             }
             let bounds = slice_bounds(items.len(), args.get(1), args.get(2), None)?;
             let found = (bounds.start.max(0) as usize..bounds.stop.max(0) as usize)
-                .find(|&i| compare::same(&items[i], &args[0]));
+                .find(|&i| compare::eq(&items[i], &args[0]));
             match found {
                 Some(position) => Called::value(Value::int(position as i64)),
                 None if matches!(receiver, Value::Tuple(_) | Value::NamedTuple(..)) => {
@@ -1131,7 +1131,7 @@ fn list_change_in(
         }
         "remove" => {
             arguments("list", name, &args, kwargs, &[])?;
-            let Some(position) = list.iter().position(|item| compare::same(item, &args[0])) else {
+            let Some(position) = list.iter().position(|item| compare::eq(item, &args[0])) else {
                 return Err(Exception::new(
                     BuiltinException::ValueError,
                     "list.remove(x): x not in list",

@@ -776,9 +776,7 @@ pub fn is(a: &Value, b: &Value) -> bool {
         (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
-        (Value::Enum(x), Value::Enum(y)) => {
-            x.class.name == y.class.name && compare::same(&x.value, &y.value)
-        }
+        (Value::Enum(x), Value::Enum(y)) => compare::same_member(x, y),
         (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => Arc::ptr_eq(x, y),
         (Value::NamedTuple(c, x), Value::NamedTuple(d, y)) => c.name == d.name && Arc::ptr_eq(x, y),
         (Value::Dict(x), Value::Dict(y)) => Arc::ptr_eq(x, y),
@@ -828,7 +826,7 @@ pub fn contains(container: &Value, item: &Value) -> Outcome<bool> {
             },
         },
         Value::List(items) | Value::Tuple(items) | Value::NamedTuple(_, items) => {
-            Ok(items.iter().any(|x| compare::same(x, item)))
+            Ok(items.iter().any(|x| compare::eq(x, item)))
         }
         Value::Dict(dict) => Ok(dict.get(item)?.is_some()),
         Value::Set(set) | Value::FrozenSet(set) => set.contains(item),
@@ -841,7 +839,7 @@ pub fn contains(container: &Value, item: &Value) -> Outcome<bool> {
         // A model iterates over its (name, value) pairs.
         Value::Record(record) if record.class.kind == crate::value::RecordKind::Model => {
             Ok(record.fields.iter().any(|(name, field)| {
-                compare::same(
+                compare::eq(
                     &Value::tuple(vec![Value::Str(name.clone()), field.clone()]),
                     item,
                 )

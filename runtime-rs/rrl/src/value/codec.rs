@@ -771,7 +771,7 @@ impl Decoder<'_> {
         let found = class
             .members
             .iter()
-            .find(|(_, member)| compare::same(member, &value))
+            .find(|(_, member)| compare::eq(member, &value))
             .cloned();
         match found {
             Some((member_name, member_value)) => Ok(Value::Enum(Arc::new(EnumMember {

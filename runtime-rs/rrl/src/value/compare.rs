@@ -1,12 +1,12 @@
 //! Equality, ordering and hashing, as Python's `==`, `<` and `hash()`.
 //!
 //! Numbers compare by exact value across `bool`, `int`, `float` and
-//! `Decimal` (`1 == 1.0 == True`, and `2**53 + 1 != 2.0**53`). Containers
-//! compare their items as Python does, identity first: an item equals itself
-//! even when it is a NaN. The Rust core has no object identity for values, so
-//! it takes every NaN inside a container (or as a dict key) to be the same
-//! object: `[nan] == [nan]` holds here, where in Python it holds only when both
-//! lists hold one NaN object.
+//! `Decimal` (`1 == 1.0 == True`, and `2**53 + 1 != 2.0**53`). Containers,
+//! dict keys and `in` compare items with `==` too. Python looks at identity
+//! first there, but values have none here: every value a workflow holds is
+//! decoded on its own, and distinct NaN objects are unequal in Python, so a NaN
+//! never equals another NaN, not even in a set or as a dict key
+//! (`{nan, nan}` keeps both, `[nan] != [nan]`, `nan not in [nan]`).
 
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
@@ -86,7 +86,7 @@ pub fn eq(a: &Value, b: &Value) -> bool {
     }
     // A NamedTuple is a tuple: `Point(1, 2) == (1, 2)`.
     if let (Some(x), Some(y)) = (a.tuple_items(), b.tuple_items()) {
-        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same(p, q));
+        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| eq(p, q));
     }
     match (a, b) {
         (Value::Enum(x), Value::Enum(y))
@@ -100,12 +100,12 @@ pub fn eq(a: &Value, b: &Value) -> bool {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same(p, q))
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| eq(p, q))
         }
         (Value::Dict(x), Value::Dict(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .all(|(key, value)| y.get_key(key).is_some_and(|other| same(value, other)))
+                    .all(|(key, value)| y.get_key(key).is_some_and(|other| eq(value, other)))
         }
         (Value::Set(x) | Value::FrozenSet(x), Value::Set(y) | Value::FrozenSet(y)) => {
             x.len() == y.len() && x.iter().all(|key| y.contains_key(key))
@@ -122,7 +122,7 @@ pub fn eq(a: &Value, b: &Value) -> bool {
                 && x.fields
                     .iter()
                     .zip(&y.fields)
-                    .all(|((n, p), (m, q))| n == m && same(p, q))
+                    .all(|((n, p), (m, q))| n == m && eq(p, q))
         }
         (Value::Exception(x), Value::Exception(y)) => x.same(y),
         (Value::Type(x), Value::Type(y)) => x == y,
@@ -134,17 +134,11 @@ pub fn eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn same_member(x: &EnumMember, y: &EnumMember) -> bool {
-    x.class.name == y.class.name && same(&x.value, &y.value)
-}
-
-/// Equality as containers and dict keys apply it: identity first, so a NaN
-/// equals itself (see the module's note).
-pub fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => true,
-        _ => eq(a, b),
-    }
+/// Whether two enum members are one member: its class's, with its value (an
+/// enum member is a singleton in Python, even one whose value is a NaN).
+pub fn same_member(x: &EnumMember, y: &EnumMember) -> bool {
+    let both_nan = matches!((&x.value, &y.value), (Value::Float(p), Value::Float(q)) if p.is_nan() && q.is_nan());
+    x.class.name == y.class.name && (both_nan || eq(&x.value, &y.value))
 }
 
 /// An ordering comparison.
@@ -215,7 +209,7 @@ pub fn order(a: &Value, b: &Value, op: Order) -> Outcome<bool> {
     }
     let (x, y) = (unwrap_enum(a), unwrap_enum(b));
     if let (Some(p), Some(q)) = (x.tuple_items(), y.tuple_items()) {
-        return match p.iter().zip(q.iter()).position(|(i, j)| !same(i, j)) {
+        return match p.iter().zip(q.iter()).position(|(i, j)| !eq(i, j)) {
             Some(index) => order(&p[index], &q[index], op),
             None => Ok(op.holds(p.len().cmp(&q.len()))),
         };
@@ -224,7 +218,7 @@ pub fn order(a: &Value, b: &Value, op: Order) -> Outcome<bool> {
         (Value::Str(p), Value::Str(q)) => p.cmp(q),
         (Value::Bytes(p), Value::Bytes(q)) => p.cmp(q),
         (Value::List(p), Value::List(q)) => {
-            match p.iter().zip(q.iter()).position(|(i, j)| !same(i, j)) {
+            match p.iter().zip(q.iter()).position(|(i, j)| !eq(i, j)) {
                 Some(index) => return order(&p[index], &q[index], op),
                 None => p.len().cmp(&q.len()),
             }
@@ -472,10 +466,13 @@ mod tests {
     }
 
     #[test]
-    fn nan_equals_itself_only_inside_containers() {
+    fn a_nan_never_equals_a_nan_even_inside_containers() {
         let nan = Value::Float(f64::NAN);
         assert!(!eq(&nan, &nan));
-        assert!(eq(&Value::list(vec![nan.clone()]), &Value::list(vec![nan])));
+        assert!(!eq(
+            &Value::list(vec![nan.clone()]),
+            &Value::list(vec![nan])
+        ));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use indexmap::{IndexMap, IndexSet};
 
-use super::compare::{check_hashable, hash_into, same};
+use super::compare::{check_hashable, eq, hash_into};
 use super::{Outcome, Value};
 
 /// A hashable value, usable as a dict key or a set item.
@@ -30,7 +30,7 @@ impl Key {
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        same(&self.0, &other.0)
+        eq(&self.0, &other.0)
     }
 }
 
@@ -200,6 +200,23 @@ mod tests {
         assert!(matches!(key, Value::Int(_)));
         assert!(matches!(value, Value::Str(ref s) if &**s == "bool"));
         assert!(dict.get(&Value::list(vec![])).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn a_nan_is_never_the_key_of_another_nan() -> Outcome<()> {
+        // Python's answer for NaNs that arrive apart (distinct objects).
+        let nan = Value::Float(f64::NAN);
+        let mut set = Set::new();
+        assert!(set.insert(Key::new(nan.clone())?));
+        assert!(set.insert(Key::new(nan.clone())?));
+        assert_eq!(set.len(), 2);
+        assert!(!set.contains(&nan)?);
+        let mut dict = Dict::new();
+        dict.set(nan.clone(), Value::int(1))?;
+        dict.set(nan.clone(), Value::int(2))?;
+        assert_eq!(dict.len(), 2);
+        assert!(dict.get(&nan)?.is_none());
         Ok(())
     }
 }
