@@ -57,7 +57,7 @@ def child_fields(kind: type) -> tuple[str, ...]:
 _is_node: dict[type, bool] = {}
 
 
-def _node(value: object) -> bool:
+def is_node(value: object) -> bool:
     """Whether `value` is a node (a cached `isinstance`: CSTNode is an ABC, and
     asking an ABC costs a Python call)."""
     kind = type(value)
@@ -73,8 +73,8 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     for name in child_fields(type(node)):
         value = getattr(node, name, None)
         if type(value) in (tuple, list):
-            found.extend(item for item in value if _node(item))
-        elif _node(value):
+            found.extend(item for item in value if is_node(item))
+        elif is_node(value):
             found.append(value)
     return found
 
