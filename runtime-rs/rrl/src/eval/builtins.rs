@@ -135,6 +135,16 @@ pub fn unordered(value: &Value) -> Outcome<Vec<Value>> {
     Ok(items.into_iter().map(|(_, item)| item).collect())
 }
 
+/// The items `sorted`, `min` and `max` compare: a set's in `unordered`'s order
+/// (Python's reference takes it too), since which two items they compare first,
+/// named by a TypeError, depends on it.
+fn compared_items(value: &Value) -> Outcome<Vec<Value>> {
+    match value {
+        Value::Set(_) | Value::FrozenSet(_) => unordered(value).or_else(|_| unordered_items(value)),
+        _ => unordered_items(value),
+    }
+}
+
 /// What a workflow should do instead of iterating a set.
 pub const UNORDERED_SET_HELP: &str = "a set has no deterministic order: iterate sorted(s) instead";
 
@@ -149,11 +159,7 @@ pub fn unordered_items(value: &Value) -> Outcome<Vec<Value>> {
             .collect(),
         Value::Bytes(bytes) => bytes.iter().map(|&b| Value::int(i64::from(b))).collect(),
         Value::Dict(dict) => dict.keys().cloned().collect(),
-        // In `unordered`'s order, which Python's reference takes too: which two items
-        // `sorted` compares first (named by a TypeError) depends on it.
-        Value::Set(set) | Value::FrozenSet(set) => {
-            unordered(value).unwrap_or_else(|_| set.values().cloned().collect())
-        }
+        Value::Set(set) | Value::FrozenSet(set) => set.values().cloned().collect(),
         Value::Record(record) if record.class.kind == crate::value::RecordKind::Model => record
             .fields
             .iter()
@@ -306,7 +312,7 @@ pub fn call_builtin(
             let items = if keyword(&kwargs, "key").is_some() {
                 iterate(&args[0])?
             } else {
-                unordered_items(&args[0])?
+                compared_items(&args[0])?
             };
             let reverse = keyword(&kwargs, "reverse").is_some_and(ops::truthy);
             sort(items, key, reverse, invoke).map(Value::list)
@@ -826,7 +832,7 @@ fn extreme(
             )));
         }
         [iterable] if keyword(kwargs, "key").is_some() => iterate(iterable)?,
-        [iterable] => unordered_items(iterable)?,
+        [iterable] => compared_items(iterable)?,
         several => {
             if default.is_some() {
                 return Err(type_error(format!(
