@@ -119,6 +119,20 @@ fn assert_reads_no_table_whole(name: &str, plan: &str) {
     }
 }
 
+async fn prepare(connection: &mut PgConnection, name: &str, sql: &str) {
+    sqlx::raw_sql(&format!("PREPARE {name} AS {sql}"))
+        .execute(&mut *connection)
+        .await
+        .unwrap_or_else(|error| panic!("prepare {name}: {error}"));
+}
+
+async fn forget_prepared(connection: &mut PgConnection) {
+    sqlx::raw_sql("DEALLOCATE ALL")
+        .execute(&mut *connection)
+        .await
+        .expect("forget the prepared statements");
+}
+
 #[tokio::test]
 async fn statements_prepared_on_small_tables_reach_rows_by_index_once_the_tables_grow() {
     let schema = TestSchema::new().await;
@@ -129,10 +143,7 @@ async fn statements_prepared_on_small_tables_reach_rows_by_index_once_the_tables
     // session runs a statement before it may switch to a generic plan.
     fill_to(&mut connection, 500).await;
     for (name, sql, arguments) in hot() {
-        sqlx::raw_sql(&format!("PREPARE {name} AS {sql}"))
-            .execute(&mut *connection)
-            .await
-            .unwrap_or_else(|error| panic!("prepare {name}: {error}"));
+        prepare(&mut connection, name, sql).await;
         for _ in 0..8 {
             sqlx::raw_sql(&format!("EXECUTE {name}({arguments})"))
                 .execute(&mut *connection)
@@ -145,10 +156,7 @@ async fn statements_prepared_on_small_tables_reach_rows_by_index_once_the_tables
         let plan = plan_of(&mut connection, name, &arguments).await;
         assert_reads_no_table_whole(name, &plan);
     }
-    sqlx::raw_sql("DEALLOCATE ALL")
-        .execute(&mut *connection)
-        .await
-        .expect("forget the prepared statements");
+    forget_prepared(&mut connection).await;
 }
 
 /// The web dashboard's statements (src/sql/dashboard/), with the arguments
@@ -202,15 +210,9 @@ async fn the_dashboard_reads_ranges_of_indexes_never_whole_tables() {
     let mut connection = store.pool().acquire().await.expect("a connection");
     fill_to(&mut connection, 20_000).await;
     for (name, sql, arguments) in dashboard() {
-        sqlx::raw_sql(&format!("PREPARE {name} AS {sql}"))
-            .execute(&mut *connection)
-            .await
-            .unwrap_or_else(|error| panic!("prepare {name}: {error}"));
+        prepare(&mut connection, name, sql).await;
         let plan = plan_of(&mut connection, name, &arguments).await;
         assert_reads_no_table_whole(name, &plan);
     }
-    sqlx::raw_sql("DEALLOCATE ALL")
-        .execute(&mut *connection)
-        .await
-        .expect("forget the prepared statements");
+    forget_prepared(&mut connection).await;
 }
