@@ -28,6 +28,7 @@ from rrl.ast import Span
 
 from .dialect import SDK_EXPORTS, SDK_PACKAGE
 from .names import Binding, Names, Scope
+from .parsing import parse_module
 from .positions import Positions
 from .tree import Visitor
 
@@ -51,7 +52,7 @@ class SourceModule:
         self.path = path
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
-        self.tree: cst.Module = cst.parse_module(source)
+        self.tree: cst.Module = parse_module(source, python_tree)
         self.positions = Positions(self.tree, source, python_tree)
         self.names = Names(self.tree)
         # Whether every name is written in its normal form: so when the whole text is NFKC
