@@ -17,7 +17,7 @@ from rrl.walk import children, rewrite, walk
 
 from . import dialect
 from .diagnostics import Reject, arity_message, did_you_mean
-from .expressions import _BINARY, OPERATOR_HELP, is_stable, loop_target_elements, operator_text
+from .expressions import _BINARY, OPERATOR_HELP, comprehension_clauses, is_stable, loop_target_elements, operator_text
 
 _AUGMENTED = {
     cst.AddAssign: "+",
@@ -32,6 +32,15 @@ _AUGMENTED = {
     cst.BitAndAssign: "&",
 }
 assert set(_AUGMENTED.values()) <= set(_BINARY.values())
+
+
+# Builtins whose iterator reads its arguments item by item.
+_LAZY_READERS = frozenset({"map", "filter", "zip", "enumerate"})
+
+
+def _names(node: cst.CSTNode, place: cst.BaseExpression) -> bool:
+    """Whether `place` (a variable, an item or a field) occurs in `node`."""
+    return node.deep_equals(place) or any(_names(child, place) for child in node.children)
 
 
 class StatementLowering:
@@ -133,6 +142,8 @@ class StatementLowering:
             raise Reject("RPL0217", f"{method}() changes `{self.src.text(func.value)}`, which cannot happen inside {reason}", node,
                          "change it in a statement of its own before, and use the variable")
         self.check_changing_arguments(node, method)
+        if method == "extend" and node.args:
+            self.refuse_reading_what_it_extends(func.value, node.args[0].value, f"`{self.src.text(func)}()`")
         receiver = self.changed_receiver(func.value, node)
         mark = len(self.block)
         args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}) if method == "sort" else frozenset())
@@ -319,14 +330,51 @@ class StatementLowering:
             receiver = self.path_target(node.target)
         else:
             receiver = self.target(node.target)  # reports the problem
-        receiver, value = self.read_then(receiver, node.value, node, consumed=op == "+")
+        if op == "+":
+            self.refuse_reading_what_it_extends(node.target, node.value, f"`{self.src.text(node.target)} +=`")
+        receiver, value = self.read_then(receiver, node.value, node, consumed=op in ("+", "|"))
         # Python's `xs += ys` extends a list with any iterable, where `xs + ys` takes only a
-        # list: RRL's `+=` does the same. Every other operator gives what its plain form does.
-        in_place = "+=" if op == "+" else op
+        # list, and `d |= pairs` updates a dict from any pairs, where `d | e` takes only a dict:
+        # RRL's `+=` and `|=` do the same. Every other operator gives what its plain form does.
+        in_place = {"+": "+=", "|": "|="}.get(op, op)
         statement = A.Assign(receiver, A.BinOp(receiver, in_place, value), span=self.span(node))
         if op in ("+", "*", "|", "^", "&", "-"):  # in place on lists, dicts and sets: the target may be changed
             self.wc.mark_augmented(statement)
         self.emit(statement)
+
+    def refuse_reading_what_it_extends(self, extended: cst.BaseExpression, value: cst.BaseExpression, how: str) -> None:
+        """`xs += (f(x) for x in xs)`, `xs.extend(map(f, xs))`: Python extends the list while
+        the lazy iterator reads it, so the iterator sees the items it adds (and mostly never
+        finishes), where RRL takes the iterator's items first: refused, as the two disagree."""
+        if not self.reads_lazily(value, extended) or value.deep_equals(extended):
+            return
+        text = self.src.text(value)
+        if isinstance(value, cst.GeneratorExp):  # `xs.extend(x for x in xs)`: its parentheses are the call's
+            text, eager = (text, f"[{text[1:-1]}]") if value.lpar else (f"({text})", f"[{text}]")
+        else:
+            eager = f"list({text})"
+        raise Reject("RPL0264", f"{how} with `{text}` reads `{self.src.text(extended)}` while extending it: in Python the "
+                     "iterator would also see each item it adds, and never finish or add other items", value,
+                     f"take the items first, with a list: `{eager}`")
+
+    def reads_lazily(self, node: cst.BaseExpression, extended: cst.BaseExpression) -> bool:
+        """Whether iterating `node` reads `extended` as it goes: `extended` itself, a
+        generator expression whose first iterable does or whose other parts (evaluated
+        item by item) name it, or map()/filter()/zip()/enumerate() of such an iterable.
+        What is evaluated when the iterator is made is no read: `(f(x) for x in xs[:])`,
+        a list comprehension, sorted() or a copy take the items first."""
+        if node.deep_equals(extended):
+            return True
+        if isinstance(node, cst.GeneratorExp):
+            first, *later = comprehension_clauses(node)
+            lazy_parts = [node.elt, *first.ifs, *(part for clause in later for part in (clause.iter, *clause.ifs))]
+            return self.reads_lazily(first.iter, extended) or any(_names(part, extended) for part in lazy_parts)
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in _LAZY_READERS):
+            return False
+        if self.scoped_name(node.func.value) is not None or self.src.ref(node.func).kind != "builtin":
+            return False
+        return any(self.reads_lazily(arg.value, extended) or (isinstance(arg.value, cst.Lambda) and _names(arg.value, extended))
+                   for arg in node.args)
 
     def _stmt_Global(self, node: cst.Global) -> None:
         self.declared_global.update(n.name.value for n in node.names)

@@ -148,6 +148,11 @@ UNARY_OPS = ("-", "+", "not")
 COMPARE_OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not")
 
 
+# The operators of RRL's in-place statements (`xs += ys`, `d |= e`) → the key of their DAG step.
+# No expression spells them: a BinOp with one of them is the value of such a statement.
+IN_PLACE_OPERATORS = {"+=": "add_in_place", "|=": "or_in_place"}
+
+
 @dataclass(frozen=True)
 class BinOp(Node):
     left: Expr

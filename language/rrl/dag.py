@@ -508,8 +508,8 @@ def _encode_step(step: Step | Unbind) -> dict:
         return {"unbind": list(step.names)}
     if step.deletes:
         return {"delete": print_target(step.target)}
-    if isinstance(step.value, A.BinOp) and step.value.op == "+=":  # `xs += ys`, which no expression spells
-        return {"target": print_target(step.target), "add_in_place": print_expr(step.value.right)}
+    if isinstance(step.value, A.BinOp) and step.value.op in A.IN_PLACE_OPERATORS:  # `xs += ys`, which no expression spells
+        return {"target": print_target(step.target), A.IN_PLACE_OPERATORS[step.value.op]: print_expr(step.value.right)}
     return {"target": print_target(step.target) if step.target is not None else None, "value": print_expr(step.value)}
 
 
@@ -518,9 +518,10 @@ def _decode_step(raw: dict) -> Step | Unbind:
         return Unbind(tuple(raw["unbind"]))
     if "delete" in raw:
         return Step(_parse_target(raw["delete"]), None)
-    if "add_in_place" in raw:
-        target = _parse_target(raw["target"])
-        return Step(target, A.BinOp(target, "+=", parse_expr(raw["add_in_place"])))
+    for operator, key in A.IN_PLACE_OPERATORS.items():
+        if key in raw:
+            target = _parse_target(raw["target"])
+            return Step(target, A.BinOp(target, operator, parse_expr(raw[key])))
     return Step(_parse_target(raw["target"]) if raw["target"] is not None else None, parse_expr(raw["value"]))
 
 

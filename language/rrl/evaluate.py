@@ -40,6 +40,7 @@ BINARY_OPERATORS: dict[str, Callable] = {
     "^": operator.xor,
     "&": operator.and_,
     "+=": lambda left, right: _in_place_add(left, right),
+    "|=": lambda left, right: _in_place_or(left, right),
 }
 
 
@@ -50,6 +51,18 @@ def _in_place_add(left: Any, right: Any) -> Any:
     if type(left) is list:
         return operator.iadd(list(left), in_order(right))
     return operator.iadd(left, right)
+
+
+def _in_place_or(left: Any, right: Any) -> Any:
+    """`d |= e` as Python does it: a dict is updated as `dict.update` would, from a dict
+    or any iterable of pairs (`d |= [("k", 1)]`, where `d | [...]` raises TypeError; a set
+    in no order is refused); a set takes a set; any other value gives what `|` does. The
+    dict or set is copied first: the target is bound to the copy."""
+    if type(left) is dict:
+        return operator.ior(dict(left), in_order(right))
+    if type(left) is set:
+        return operator.ior(set(left), right)
+    return operator.ior(left, right)
 
 COMPARE_OPERATORS: dict[str, Callable] = {
     "==": operator.eq,

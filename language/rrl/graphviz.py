@@ -202,8 +202,8 @@ class _Picture:
             return f"return {self.expr(step.value)}"
         if isinstance(target, A.Name) and _HELD_RETURN.match(target.id):
             return f"return {self.expr(step.value)} (after finally)"
-        if isinstance(step.value, A.BinOp) and step.value.op == "+=":
-            return f"{self.target(target)} += {self.expr(step.value.right)}"
+        if isinstance(step.value, A.BinOp) and step.value.op in A.IN_PLACE_OPERATORS:
+            return f"{self.target(target)} {step.value.op} {self.expr(step.value.right)}"
         return self.assigned(target, self.expr(step.value))
 
     def compute(self, node: D.Compute) -> str:

@@ -321,6 +321,14 @@ def _assigned(targets: _Targets | None) -> A.Expr | None:
     return targets.assigned() if targets is not None else None
 
 
+def _in_place_assign(meta, items, operator: str) -> A.Assign:
+    place, value = items
+    if isinstance(place, (A.TupleExpr, A.ListExpr)):
+        raise _Problem(f"`{operator}` needs one target: a variable, an item or a field", place.span)
+    target = _check_target(place)
+    return A.Assign(target, A.BinOp(target, operator, value, span=_span(meta)), span=_span(meta))
+
+
 @v_args(meta=True)
 class _ToAst(Transformer):
     def __init__(self, parse_expr):
@@ -444,11 +452,11 @@ class _ToAst(Transformer):
 
     def augmented_assign(self, meta, items):
         """`xs += ys`: the target, read and then bound to `target += value` (see evaluate._in_place_add)."""
-        place, value = items
-        if isinstance(place, (A.TupleExpr, A.ListExpr)):
-            raise _Problem("`+=` needs one target: a variable, an item or a field", place.span)
-        target = _check_target(place)
-        return A.Assign(target, A.BinOp(target, "+=", value, span=_span(meta)), span=_span(meta))
+        return _in_place_assign(meta, items, "+=")
+
+    def merged_assign(self, meta, items):
+        """`d |= e`: the target, read and then bound to `target |= value` (see evaluate._in_place_or)."""
+        return _in_place_assign(meta, items, "|=")
 
     def del_stmt(self, meta, items):
         targets = [target for item in items[0].items for target in _delete_targets(item)]

@@ -36,7 +36,7 @@ _LAMBDA, _COND, _OR, _AND, _NOT, _CMP, _BIT_OR, _BIT_XOR, _BIT_AND, _ARITH, _TER
 _BINARY_PREC = {
     "|": _BIT_OR, "^": _BIT_XOR, "&": _BIT_AND,
     "+": _ARITH, "-": _ARITH, "*": _TERM, "/": _TERM, "//": _TERM, "%": _TERM, "**": _POWER,
-    "+=": _LAMBDA,  # the value of `xs += ys`, which a statement prints (shown so in a message only)
+    "+=": _LAMBDA, "|=": _LAMBDA,  # the value of `xs += ys`, which a statement prints (shown so in a message only)
 }
 
 
@@ -378,8 +378,8 @@ class _Printer:
             case A.Assign(target=target, value=value, annotation=annotation):
                 if annotation is not None:
                     return self.simple(node, depth, lambda: f"{self.target(target)}: {self.type(annotation)} = {self.expr(value)}")
-                if isinstance(value, A.BinOp) and value.op == "+=":
-                    return self.simple(node, depth, lambda: f"{self.target(target)} += {self.expr(value.right)}")
+                if isinstance(value, A.BinOp) and value.op in A.IN_PLACE_OPERATORS:
+                    return self.simple(node, depth, lambda: f"{self.target(target)} {value.op} {self.expr(value.right)}")
                 return self.simple(node, depth, lambda: f"{self.target(target)} = {self.expr(value)}")
             case A.CallStmt(target=target, call=call):
                 prefix = f"{self.target(target)} = " if target is not None else ""

@@ -945,6 +945,23 @@ CASES = {
            = help: did you mean `total`?
         """,
     ),
+    "RPL0264": (
+        """
+        @workflow
+        class Flow(Workflow):
+            async def run(self, totals: list[int]) -> list[int]:
+                totals.extend(map(abs, totals))
+                return totals
+        """,
+        """
+        error[RPL0264]: `totals.extend()` with `map(abs, totals)` reads `totals` while extending it: in Python the iterator would also see each item it adds, and never finish or add other items
+         --> app/flows.py:9:23
+          |
+        9 |         totals.extend(map(abs, totals))
+          |                       ^^^^^^^^^^^^^^^^
+          = help: take the items first, with a list: `list(map(abs, totals))`
+        """,
+    ),
     "RPL0250": (
         """
         from app.registry import *

@@ -588,3 +588,17 @@ def test_in_place_addition_is_pythons():
         run("    k = 1\n    k += 'a'\n    return k\n")
     with pytest.raises(TypeError, match="cannot iterate over a set in a workflow"):
         run("    xs = []\n    xs += set([1, 2])\n    return xs\n")
+
+
+def test_in_place_or_updates_a_dict_from_any_pairs_as_python_does():
+    body = ("    d = {'a': 1}\n    e = d\n    d |= [('b', 2), ('a', 3)]\n    d |= zip(['z'], [0])\n"
+            "    s = set([1])\n    s |= set([2])\n    n = 1\n    n |= 6\n    return [d, e, sorted(s), n]\n")
+    assert run(body)[0] == [{"a": 3, "b": 2, "z": 0}, {"a": 1}, [1, 2], 7]  # RRL copies: `e` keeps its value
+    with pytest.raises(TypeError, match=r"unsupported operand type\(s\) for \|: 'dict' and 'list'"):
+        run("    d = {}\n    d = d | [('a', 1)]\n    return d\n")
+    with pytest.raises(TypeError, match=r"unsupported operand type\(s\) for \|=: 'set' and 'list'"):
+        run("    s = set([1])\n    s |= [2]\n    return 1\n")
+    with pytest.raises(ValueError, match="dictionary update sequence element #0 has length 3; 2 is required"):
+        run("    d = {}\n    d |= ['abc']\n    return d\n")
+    with pytest.raises(TypeError, match="cannot iterate over a set in a workflow"):
+        run("    d = {}\n    d |= set([('a', 1)])\n    return d\n")

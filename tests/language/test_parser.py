@@ -669,10 +669,11 @@ def test_a_bracket_that_is_not_the_mistake_is_not_named(body: str):
     assert "bracket" not in _error(HEAD + body).message
 
 
-def test_in_place_addition_reads_back_and_takes_one_target():
-    text = "rrl 1\n\nworkflow W(xs: list, d: dict) -> list:\n    xs += (1, 2)\n    d[\"k\"] += xs\n    return xs\n"
-    program = rrl.parse(text)
-    assert rrl.print_program(program).endswith('    xs += (1, 2)\n    d["k"] += xs\n    return xs\n')
-    diag = _error("rrl 1\n\nworkflow W(a: list, b: list) -> list:\n    (a, b) += [1]\n    return a\n")
+@pytest.mark.parametrize("operator, value", [("+=", "(1, 2)"), ("|=", '[("k", 1)]')])
+def test_in_place_statements_read_back_and_take_one_target(operator: str, value: str):
+    body = f'    xs {operator} {value}\n    d["k"] {operator} xs\n    return xs\n'
+    program = rrl.parse("rrl 1\n\nworkflow W(xs: list, d: dict) -> list:\n" + body)
+    assert rrl.print_program(program).endswith(body)
+    diag = _error(f"rrl 1\n\nworkflow W(a: list, b: list) -> list:\n    (a, b) {operator} [1]\n    return a\n")
     assert (diag.code, diag.span.line, diag.span.column, diag.message) == (
-        "RPL0003", 4, 5, "`+=` needs one target: a variable, an item or a field")
+        "RPL0003", 4, 5, f"`{operator}` needs one target: a variable, an item or a field")

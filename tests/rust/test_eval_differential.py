@@ -532,9 +532,9 @@ def test_golden_run_expressions(rrl_eval, case, monkeypatch):
 
         def wrapper(self, node, *rest):
             env = rest[-1]
-            # `xs += ys` has no expression spelling to send: its operands are compared, and
+            # `xs += ys` and `d |= e` have no expression spelling to send: their operands are compared, and
             # the golden runs compare the statement (tests/golden, the Rust runtime's outcome).
-            in_place = isinstance(node, A.BinOp) and node.op == "+="
+            in_place = isinstance(node, A.BinOp) and node.op in A.IN_PLACE_OPERATORS
             if depth[0] > 0 or in_place:
                 return original(self, node, *rest)
             try:

@@ -12,7 +12,7 @@ pub mod policies;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::syntax::ast::{ClassDecl, ClassKind, Expr, ExprKind, Param};
+use crate::syntax::ast::{ClassDecl, ClassKind, Expr, ExprKind, Param, in_place_key};
 use crate::syntax::printer::{PrintError, print_expr, print_target, print_type};
 use crate::syntax::walk::names_in;
 use json::Json;
@@ -760,10 +760,13 @@ fn encode_step(step: &Step) -> Result<Json, PrintError> {
                     kind: ExprKind::BinOp(_, op, right),
                     ..
                 },
-        } if op == "+=" => Json::object([
+        } if in_place_key(op).is_some() => Json::object([
             // `xs += ys`, which no expression spells
             ("target", Json::Str(print_target(target)?)),
-            ("add_in_place", Json::Str(print_expr(right)?)),
+            (
+                in_place_key(op).unwrap_or_default(),
+                Json::Str(print_expr(right)?),
+            ),
         ]),
         Step::Assign { target, value } => Json::object([
             (

@@ -1216,7 +1216,7 @@ pub fn to_float(value: &Value) -> Outcome<f64> {
 }
 
 /// `dict(value)`: a copy of a dict, or a dict of `(key, value)` pairs.
-fn dict_from(value: &Value) -> Outcome<Dict> {
+pub(crate) fn dict_from(value: &Value) -> Outcome<Dict> {
     if let Value::Dict(dict) = value {
         return Ok((**dict).clone());
     }

@@ -33,7 +33,7 @@ use super::methods::{
 };
 use super::ops::{
     self, BinaryOp, CompareOp, UnaryOp, binary, compare, delete_item, delete_slice, in_place_add,
-    set_item, set_slice, truthy, type_error, unary,
+    in_place_or, set_item, set_slice, truthy, type_error, unary,
 };
 
 pub use super::classes::EvalSetupError;
@@ -198,8 +198,10 @@ impl Evaluator {
             ExprKind::BinOp(left, op, right) => {
                 let left = self.eval(left, env)?;
                 let right = self.eval(right, env)?;
-                if op == "+=" {
-                    return in_place_add(&left, &right);
+                match op.as_str() {
+                    "+=" => return in_place_add(&left, &right),
+                    "|=" => return in_place_or(&left, &right),
+                    _ => {}
                 }
                 let op = BinaryOp::from_symbol(op)
                     .ok_or_else(|| type_error(format!("no operator {op}")))?;

@@ -216,12 +216,33 @@ pub fn in_place_add(a: &Value, b: &Value) -> Outcome {
         extended.extend(super::builtins::iterate(b)?);
         return Ok(Value::list(extended));
     }
-    binary(BinaryOp::Add, a, b).map_err(|error| {
-        match error
-            .message()
-            .strip_prefix("unsupported operand type(s) for +:")
-        {
-            Some(types) => type_error(format!("unsupported operand type(s) for +=:{types}")),
+    in_place_binary(BinaryOp::Add, a, b)
+}
+
+/// `d |= e` as Python does it: a dict is updated as `dict.update` would, from a
+/// dict or any iterable of pairs (`d |= [("k", 1)]`, where `d | [...]` raises
+/// TypeError; a set, in no order, is refused); any other value gives what `|`
+/// does, and an error names the operator as written.
+pub fn in_place_or(a: &Value, b: &Value) -> Outcome {
+    if let Value::Dict(dict) = a {
+        let mut merged = Dict::clone(dict);
+        for (key, value) in super::builtins::dict_from(b)?.iter() {
+            merged.insert(key.clone(), value.clone());
+        }
+        return Ok(Value::Dict(Arc::new(merged)));
+    }
+    in_place_binary(BinaryOp::BitOr, a, b)
+}
+
+/// `a op= b` where it gives what `a op b` does, with Python's message naming `op=`.
+fn in_place_binary(op: BinaryOp, a: &Value, b: &Value) -> Outcome {
+    binary(op, a, b).map_err(|error| {
+        let plain = format!("unsupported operand type(s) for {}:", op.symbol());
+        match error.message().strip_prefix(plain.as_str()) {
+            Some(types) => type_error(format!(
+                "unsupported operand type(s) for {}=:{types}",
+                op.symbol()
+            )),
             None => error,
         }
     })
@@ -1346,6 +1367,71 @@ mod tests {
 
     fn big(text: &str) -> Value {
         Value::Int(Int::from_big(text.parse().unwrap_or_default()))
+    }
+
+    #[test]
+    fn in_place_or_updates_a_dict_from_any_pairs() {
+        let (i, s) = (Value::int, Value::str);
+        let dict = |pairs: Vec<(&str, i64)>| {
+            let mut dict = Dict::new();
+            for (key, value) in pairs {
+                let _ = dict.set(s(key), i(value));
+            }
+            Value::Dict(Arc::new(dict))
+        };
+        let set = |items: Vec<i64>| {
+            Value::Set(Arc::new(
+                items
+                    .into_iter()
+                    .filter_map(|n| Key::new(i(n)).ok())
+                    .collect(),
+            ))
+        };
+        let pair = |key: &str, value: i64| Value::tuple(vec![s(key), i(value)]);
+        let cases = [
+            (
+                dict(vec![("a", 1), ("b", 2)]),
+                Value::list(vec![pair("b", 3), pair("c", 4)]),
+                "{'a': 1, 'b': 3, 'c': 4}",
+            ),
+            (dict(vec![("a", 1)]), dict(vec![("a", 5)]), "{'a': 5}"),
+            (dict(vec![]), Value::list(vec![s("kv")]), "{'k': 'v'}"),
+            (
+                dict(vec![]),
+                Value::list(vec![i(1)]),
+                "TypeError cannot convert dictionary update sequence element #0 to a sequence",
+            ),
+            (
+                dict(vec![]),
+                Value::list(vec![s("abc")]),
+                "ValueError dictionary update sequence element #0 has length 3; 2 is required",
+            ),
+            (dict(vec![]), i(5), "TypeError 'int' object is not iterable"),
+            (set(vec![1]), set(vec![2]), "{1, 2}"),
+            (
+                set(vec![1]),
+                Value::list(vec![]),
+                "TypeError unsupported operand type(s) for |=: 'set' and 'list'",
+            ),
+            (i(1), i(6), "7"),
+            (
+                i(1),
+                s("a"),
+                "TypeError unsupported operand type(s) for |=: 'int' and 'str'",
+            ),
+        ];
+        for (left, right, expected) in cases {
+            assert_eq!(show(in_place_or(&left, &right)), expected);
+        }
+        // `d | pairs` stays Python's TypeError: only `|=` takes pairs.
+        assert_eq!(
+            show(binary(
+                BinaryOp::BitOr,
+                &dict(vec![]),
+                &Value::list(vec![pair("a", 1)])
+            )),
+            "TypeError unsupported operand type(s) for |: 'dict' and 'list'"
+        );
     }
 
     #[test]

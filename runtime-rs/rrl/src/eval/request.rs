@@ -123,6 +123,8 @@ fn perform(request: &Map<String, Json>) -> Result<Outcome<Called>, String> {
             let (left, right) = (value_of(request, "left")?, value_of(request, "right")?);
             if symbol == "+=" {
                 plain(ops::in_place_add(&left, &right))
+            } else if symbol == "|=" {
+                plain(ops::in_place_or(&left, &right))
             } else {
                 let op = BinaryOp::from_symbol(symbol)
                     .ok_or_else(|| format!("no binary operator {symbol:?}"))?;

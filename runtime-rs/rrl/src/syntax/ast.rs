@@ -10,6 +10,19 @@ use crate::diagnostic::Span;
 /// The language version this toolchain reads (`rrl 1`).
 pub const VERSION: &str = "1";
 
+/// The operators of RRL's in-place statements (`xs += ys`, `d |= e`), each with
+/// the key of its DAG step. No expression spells them: a `BinOp` with one of
+/// them is the value of such a statement.
+pub const IN_PLACE_OPERATORS: &[(&str, &str)] = &[("+=", "add_in_place"), ("|=", "or_in_place")];
+
+/// The DAG step key of an in-place operator (`+=` → `add_in_place`), or None.
+pub fn in_place_key(op: &str) -> Option<&'static str> {
+    IN_PLACE_OPERATORS
+        .iter()
+        .find(|(symbol, _)| *symbol == op)
+        .map(|(_, key)| *key)
+}
+
 // ------------------------------------------------------------------ types
 
 #[derive(Clone, Debug)]

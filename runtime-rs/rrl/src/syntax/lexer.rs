@@ -83,8 +83,8 @@ pub enum Mode {
 
 // Longest first: the order lark tries fixed-string terminals in.
 const OPERATORS: &[&str] = &[
-    "**", "//", "==", "!=", "<=", ">=", "+=", "+", "-", "*", "/", "%", "<", ">", "=", "(", ")",
-    "[", "]", "{", "}", ",", ":", ".", "|", "&", "^",
+    "**", "//", "==", "!=", "<=", ">=", "+=", "|=", "+", "-", "*", "/", "%", "<", ">", "=", "(",
+    ")", "[", "]", "{", "}", ",", ":", ".", "|", "&", "^",
 ];
 
 /// Added to a bad dedent's help when a line up to it is indented with a tab.

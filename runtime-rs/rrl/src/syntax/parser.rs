@@ -1455,7 +1455,7 @@ impl<'a> Parser<'a> {
         let lone_item = targets.items.len() == 1
             && !targets.trailing_comma
             && !matches!(targets.items[0].kind, ExprKind::Starred(_));
-        if lone_item && self.at_op("+=")? {
+        if lone_item && (self.at_op("+=")? || self.at_op("|=")?) {
             return self.augmented_assign(start, targets);
         }
         if !self.at_op("=")? {
@@ -1495,15 +1495,17 @@ impl<'a> Parser<'a> {
         Ok(Stmt::new(kind, span))
     }
 
-    /// `target += value`: the target, read and then bound to `target += value`
-    /// (in place: a list extends with any iterable, see `eval::ops::in_place_add`).
+    /// `target += value` (`target |= value`): the target, read and then bound to
+    /// `target += value` (in place: a list extends with any iterable, a dict is
+    /// updated from any pairs, see `eval::ops::in_place_add` and `in_place_or`).
     fn augmented_assign(&mut self, start: (u32, u32), targets: Targets) -> PResult<Stmt> {
-        self.bump()?; // +=
+        let operator = if self.at_op("|=")? { "|=" } else { "+=" };
+        self.bump()?; // the operator
         let value = self.expr_list()?;
         let target = targets.items.into_iter().next().unwrap_or_else(Expr::none);
         if matches!(target.kind, ExprKind::Tuple(_) | ExprKind::List(_)) {
             self.defer(problem(
-                "`+=` needs one target: a variable, an item or a field",
+                format!("`{operator}` needs one target: a variable, an item or a field"),
                 target.span,
             ));
         } else if let Some(diagnostic) = check_target(&target) {
@@ -1511,7 +1513,7 @@ impl<'a> Parser<'a> {
         }
         let span = self.span_from(start);
         self.expect_newline()?;
-        let sum = ExprKind::BinOp(Box::new(target.clone()), "+=".into(), Box::new(value));
+        let sum = ExprKind::BinOp(Box::new(target.clone()), operator.into(), Box::new(value));
         Ok(Stmt::new(
             StmtKind::Assign {
                 target,

@@ -45,7 +45,7 @@ fn binary_prec(op: &str) -> u8 {
         "&" => BIT_AND,
         "+" | "-" => ARITH,
         "**" => POWER,
-        "+=" => LAMBDA, // the value of `xs += ys`, which a statement prints (shown so in a message only)
+        "+=" | "|=" => LAMBDA, // the value of `xs += ys`, which a statement prints (shown so in a message only)
         _ => TERM,
     }
 }
@@ -889,8 +889,8 @@ impl<'l> Printer<'l> {
                     self.expr(value, LAMBDA)?
                 )),
                 None => match &value.kind {
-                    ExprKind::BinOp(_, op, right) if op == "+=" => Ok(format!(
-                        "{} += {}",
+                    ExprKind::BinOp(_, op, right) if in_place_key(op).is_some() => Ok(format!(
+                        "{} {op} {}",
                         self.target(target, false)?,
                         self.expr(right, LAMBDA)?
                     )),
