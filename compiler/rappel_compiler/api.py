@@ -8,6 +8,7 @@ import functools
 import inspect
 import sys
 import types
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -65,7 +66,8 @@ def compile_source(
     if isinstance(src, CompileResult):
         return src
     index = ModuleIndex(src, resolver=resolve)
-    return _compile(src, index, resolve, only=only, rejects=_unresolved_workflows(index) if only is None else [])
+    result = _compile(src, index, resolve, only=only, rejects=_unresolved_workflows(index) if only is None else [])
+    return _with_python_warnings(result, source, path)
 
 
 def _parse(source: str, path: str, module: str, is_package: bool) -> SourceModule | CompileResult:
@@ -108,7 +110,7 @@ def syntax_diagnostics(source: str, path: str) -> list[Diagnostic]:
 def _python_tree(source: str, path: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Python's own parse of the module, or its syntax error as a diagnostic."""
     try:
-        return _python_ast(source), []
+        return _python_ast(source)[0], []
     except (RecursionError, MemoryError):  # Python itself cannot parse a module this deep
         return None, [_too_deep_for_python(source, path)]
     except SyntaxError as exc:
@@ -119,11 +121,57 @@ def _python_tree(source: str, path: str) -> tuple[ast.Module | None, list[Diagno
 
 
 @functools.lru_cache(maxsize=1)
-def _python_ast(source: str) -> ast.Module:
+def _python_ast(source: str) -> tuple[ast.Module, tuple[tuple[int, str], ...]]:
     """Python's parse of `source`, kept for the next call: `rappel check` asks
     for a module's syntax errors before it imports the module, then compiles the
-    same text (the compiler reads the tree and never changes it)."""
-    return compile(source, "<module>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    same text (the compiler reads the tree and never changes it). With it, the
+    warnings Python's parser gives (line, message), which `python_warnings`
+    reports: they are kept rather than printed, each once, where they are."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tree = compile(source, "<module>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    return tree, tuple((w.lineno, str(w.message)) for w in caught if issubclass(w.category, PYTHON_WARNINGS))
+
+
+# What Python's compiler warns of in a module's source (`1if x else 2`, `"\d"`, `x is 1`):
+# SyntaxWarning, and DeprecationWarning for an invalid escape sequence before Python 3.12.
+PYTHON_WARNINGS = (SyntaxWarning, DeprecationWarning)
+
+
+def python_warnings(source: str, path: str) -> list[Diagnostic]:
+    """The warnings Python's parser gives for `source`, as located diagnostics
+    (none when it does not parse: its syntax error says more)."""
+    try:
+        found = _python_ast(source)[1]
+    except (SyntaxError, RecursionError, MemoryError):
+        return []
+    return [python_warning(line, message, source, path) for line, message in found]
+
+
+def python_warning(line: int, message: str, source: str, path: str) -> Diagnostic:
+    """RPL0265 on the line Python names (it gives no column): from its first sign to its end."""
+    lines = source.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    column = len(text) - len(text.lstrip()) + 1
+    span = A.Span(line, column, line, max(len(text) + 1, column + 1))
+    return Diagnostic("RPL0265", f"Python warns: {message}", span, _python_warning_help(message), path, severity="warning")
+
+
+def _python_warning_help(message: str) -> str:
+    if message.startswith("invalid decimal literal") or message.startswith("invalid hexadecimal literal"):
+        return "put a space between the number and the word after it (`1 if x else 2`)"
+    if message.startswith("invalid escape sequence"):
+        return "write the backslash twice (`\\\\d`), or use a raw string (`r\"\\d\"`)"
+    if message.startswith('"is" with a literal') or message.startswith('"is not" with a literal'):
+        return "compare values with `==` (`!=`); `is` compares identity"
+    return DEFAULT_HELP["RPL0265"]
+
+
+def _with_python_warnings(result: CompileResult, source: str, path: str) -> CompileResult:
+    found = python_warnings(source, path)
+    if found:
+        result.diagnostics = sorted([*found, *result.diagnostics], key=Diagnostic.sort_key)
+    return result
 
 
 def _too_deep_for_python(source: str, path: str) -> Diagnostic:
@@ -157,7 +205,7 @@ def compile_module(module: types.ModuleType, workflow_classes: Iterable[type] = 
     for info in index.classes.values():
         if not info.is_workflow and _is_live_class(namespace.get(info.name), module, info.name):
             info.is_workflow = True
-    result = _compile(src, index, resolver, only=None)
+    result = _with_python_warnings(_compile(src, index, resolver, only=None), src.source, path)
     compiled = {info.name for info in index.classes.values() if info.is_workflow}
     for cls in workflow_classes:
         if cls.__module__ != module.__name__ or (cls.__qualname__ in compiled and namespace.get(cls.__qualname__) is cls):

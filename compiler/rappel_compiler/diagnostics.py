@@ -69,6 +69,7 @@ CODES: dict[str, str] = {
     "RPL0262": "expression too deep to compile",
     "RPL0263": "reading a field that a model or a dataclass does not have",
     "RPL0264": "extending a list with a lazy iterator over that list",
+    "RPL0265": "a warning Python gives for the module's source",
     "RPL0250": "a class decorator the compiler cannot tell from `@workflow`",
     "RPL0253": "a source file that is not valid Python",
 }
@@ -124,6 +125,7 @@ DEFAULT_HELP: dict[str, str] = {
     "RPL0262": "assign parts of the expression to variables first, or move inner blocks into a helper method",
     "RPL0263": "read one of the class's declared fields",
     "RPL0264": "take the items first, with a list comprehension or list(): `xs += [f(x) for x in xs]`",
+    "RPL0265": "change the code Python warns about: it runs, but likely not as it reads",
     "RPL0250": "decorate it with `workflow` imported from rappel by name (`from rappel import workflow`, or `@rappel.workflow`): the compiler finds workflows by their decorator's import",
     "RPL0253": "fix the syntax error; the module must be valid Python",
 }

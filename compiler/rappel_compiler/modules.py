@@ -19,6 +19,7 @@ import inspect
 import os
 import sys
 import sysconfig
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -148,7 +149,9 @@ def _python_syntax_error(source: str, shown: str) -> str | None:
     """Python's own words for why `source` does not parse, and where (an
     unclosed bracket is named at the bracket); None when Python parses it."""
     try:
-        compile(source, shown, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # the module's own import shows them, once
+            warnings.simplefilter("ignore")
+            compile(source, shown, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
         return f"{exc.msg} ({shown}:{exc.lineno}:{exc.offset})"
     except (RecursionError, MemoryError):

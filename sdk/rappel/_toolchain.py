@@ -7,7 +7,11 @@ Both are imported on first use: workers and clients that never compile keep
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -40,6 +44,38 @@ def syntax_diagnostics(source: str, path: str) -> list[Any]:
     from rappel_compiler.api import syntax_diagnostics
 
     return syntax_diagnostics(source, path)
+
+
+@contextlib.contextmanager
+def python_warnings_while_importing(path: Path) -> Iterator[list[tuple[int, str]]]:
+    """While the module at `path` is imported: the SyntaxWarnings Python gives for
+    its source, as (line, message), kept for `rappel check` to report where they
+    are rather than printed; any other warning is shown as it would be."""
+    found: list[tuple[int, str]] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SyntaxWarning)
+        try:
+            yield found
+        finally:
+            for w in caught:
+                if issubclass(w.category, SyntaxWarning) and _same_file(w.filename, path):
+                    found.append((w.lineno, str(w.message)))
+                else:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+
+
+def _same_file(name: str, path: Path) -> bool:
+    try:
+        return os.path.samefile(name, path)
+    except OSError:
+        return False
+
+
+def python_warning(line: int, message: str, source: str, path: str) -> Any:
+    """A warning Python gives for a module's source (RPL0265), located on its line."""
+    from rappel_compiler.api import python_warning
+
+    return python_warning(line, message, source, path)
 
 
 def parse(text: str, path: str) -> tuple[Any | None, list[Any]]:

@@ -195,7 +195,8 @@ def load(display: str, *, allowed: Sequence[str], run_checker: bool = True) -> S
         if source.diagnostics:
             return source  # importing it would only say the same, without the caret
         try:
-            loaded = load_python_file(path, display)
+            with _toolchain.python_warnings_while_importing(path) as import_warnings:
+                loaded = load_python_file(path, display)
         except ImportFailed as exc:
             source.diagnostics = exc.diagnostics
             return source
@@ -205,6 +206,14 @@ def load(display: str, *, allowed: Sequence[str], run_checker: bool = True) -> S
         compiled = _toolchain.compile_module(loaded.module, loaded.workflow_classes)
         source.programs = compiled.programs
         source.diagnostics = list(compiled.diagnostics)
+        # Python's warnings for the source that only its import gives (`x is 1`), located
+        # too; the compiler reported those its parse gives (`1if x else 2`).
+        reported = {(d.span.line, d.message) for d in source.diagnostics if d.code == "RPL0265" and d.span}
+        for line, message in import_warnings:
+            found = _toolchain.python_warning(line, message, source.text, display)
+            if (line, found.message) not in reported:
+                reported.add((line, found.message))
+                source.diagnostics.append(found)
         # Compiling ran the checker on each program already: its warnings are kept, not computed twice.
         checked = {id(compiled.programs[name]): found for name, found in compiled.checked.items()}
     else:

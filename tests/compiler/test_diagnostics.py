@@ -962,6 +962,19 @@ CASES = {
           = help: take the items first, with a list: `list(map(abs, totals))`
         """,
     ),
+    "RPL0265": (
+        r"""
+        PATTERN = "\d+"
+        """,
+        r"""
+        warning[RPL0265]: Python warns: invalid escape sequence '\d'
+         --> app/flows.py:6:1
+          |
+        6 | PATTERN = "\d+"
+          | ^^^^^^^^^^^^^^^
+          = help: write the backslash twice (`\\d`), or use a raw string (`r"\d"`)
+        """,
+    ),
     "RPL0250": (
         """
         from app.registry import *

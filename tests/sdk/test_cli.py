@@ -252,6 +252,18 @@ def test_warnings_alone_do_not_fail(workflow_file, capsys):
     assert captured.out == "checked 1 file(s), 1 workflow(s): no errors\n"
 
 
+def test_python_warnings_are_located_once(workflow_file, capsys):
+    # `1if` is warned of by Python's parser (the compiler's parse, then the import's),
+    # `n is 1` only when the import compiles the module: each is shown once, located.
+    path = _write_workflow(workflow_file, "        flag = n is 1\n        return 1if flag else 2\n")
+    assert run_cli("check", str(path)) == 1  # `is` with a literal is refused in a workflow
+    err = capsys.readouterr().err
+    assert "SyntaxWarning" not in err and "<module>" not in err
+    assert err.count("warning[RPL0265]: Python warns: invalid decimal literal\n") == 1
+    assert f"  --> {path}:12:9\n" in err
+    assert err.count('warning[RPL0265]: Python warns: "is" with a literal. Did you mean "=="?\n') == 1
+
+
 def test_python_syntax_errors_point_into_the_file(workflow_file, capsys):
     path = _write_workflow(workflow_file, "        return n +\n")
     assert run_cli("check", str(path)) == 1
