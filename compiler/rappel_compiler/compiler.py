@@ -30,6 +30,7 @@ from .diagnostics import DEFAULT_HELP, Reject, did_you_mean
 from .function import FunctionLowerer, local_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
 from .limits import too_deep_to_compile
+from .method_arity import method_arguments
 from .modules import ForeignModule
 from .program import ProgramBuilder
 from .resolve import ActionInfo, ConstInfo, MemberInfo, Resolver, TypeInfo, is_constant
@@ -216,7 +217,7 @@ class WorkflowCompiler:
         if too_deep is not None:  # it would not load: RRL bounds the depth of a program
             self.report(too_deep_to_compile(too_deep.span))
             return None
-        for reject in declarations.property_reads(program) + declarations.field_reads(program):
+        for reject in declarations.property_reads(program) + declarations.field_reads(program) + method_arguments(program):
             self.report(reject)
         for reject in aliasing.check(program, self.augmented, self.python_names):
             self.report(reject)
