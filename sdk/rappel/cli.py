@@ -226,7 +226,7 @@ def load(display: str, *, allowed: Sequence[str], run_checker: bool = True) -> S
         for program in _unique(programs):
             found = checked.get(id(program))
             source.diagnostics.extend(found if found is not None else _toolchain.check(program))
-    source.diagnostics = [_as_given(d, source) for d in source.diagnostics]
+    source.diagnostics = sorted((_as_given(d, source) for d in source.diagnostics), key=lambda d: d.sort_key())
     return source
 
 
