@@ -14,7 +14,7 @@ from typing import Callable
 
 from .. import ast as A
 from ..check import assigned_names, mutated_receiver, target_root
-from ..walk import children, walk
+from ..walk import child_fields, children, walk
 
 EXPRESSIONS = (
     A.Name, A.Constant, A.Starred, A.FString, A.ListExpr, A.TupleExpr, A.DictExpr, A.Attribute, A.Subscript,
@@ -136,10 +136,8 @@ def _count_reads(node, counter: Counter) -> None:
         targets = ()  # `del x` reads `x`; `del d[k]` reads `d` and `k`
     else:
         targets = _TARGET_FIELDS.get(type(node), ())
-    for f in fields(node):
-        if f.name != "span":
-            value = getattr(node, f.name)
-            (_count_target_reads if f.name in targets else _count_reads)(value, counter)
+    for name in child_fields(type(node)):
+        (_count_target_reads if name in targets else _count_reads)(getattr(node, name), counter)
 
 
 def _count_target_reads(target, counter: Counter) -> None:
