@@ -38,7 +38,7 @@ from typing import Iterable
 from rrl import ast as A
 from rrl import builtins as B
 from rrl.printer import print_expr
-from rrl.optimize.tree import reads
+from rrl.optimize.tree import names_read
 from rrl.walk import bound_names, children, names_bound_by, statements
 
 from .diagnostics import Reject
@@ -205,7 +205,7 @@ class _Analysis:
         self.python_names = python_names
         self.current: dict = {}  # the state of the statement being analysed
         self.actions = actions
-        self.read = set(reads(decl.body))  # a variable never read cannot observe a change
+        self.read = names_read(body)  # a variable never read cannot observe a change
         self.errors: dict = {}
         self.loops: list[_Loop] = []
         self.iterating: list[_Iterated] = []  # objects the enclosing for loops iterate over

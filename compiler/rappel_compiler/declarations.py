@@ -504,6 +504,10 @@ def _is_library_class(info: TypeInfo) -> bool:
     return info.module.split(".")[0] == "pydantic"
 
 
+# The nodes that bind names.
+_BINDERS = (A.CallStmt, A.Assign, A.Parallel, A.ParallelFor, A.For, A.Comprehension, A.ExceptHandler, A.Lambda)
+
+
 def _names_of_known_class(decl: A.FnDecl | A.WorkflowDecl, nodes: list[A.Node], classes: dict[str, A.ClassDecl], returns: dict[str, str]) -> dict[str, str]:
     """The names of `decl` whose class is certain: each binding of the name
     gives a value of that one class (a parameter of its type, what an action
@@ -523,6 +527,8 @@ def _names_of_known_class(decl: A.FnDecl | A.WorkflowDecl, nodes: list[A.Node], 
     for param in decl.params:
         bound(A.Name(param.name), param.type.name if isinstance(param.type, A.NamedType) else None)
     for node in nodes:
+        if not isinstance(node, _BINDERS):
+            continue  # most nodes: one test instead of one per case below
         if isinstance(node, A.CallStmt):
             bound(node.target, returns.get(node.call.name))
         elif isinstance(node, A.Assign):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import fields, replace
-from typing import Callable
+from typing import Callable, Iterable
 
 from .. import ast as A
 from ..check import assigned_names, mutated_receiver, target_root
@@ -118,6 +118,38 @@ def reads(node) -> Counter:
     counter: Counter = Counter()
     _count_reads(node, counter)
     return counter
+
+
+def names_read(nodes: Iterable[A.Node]) -> set[str]:
+    """The names `reads` finds in a tree already walked (`nodes`: every node of
+    it, the same object once per place): every `Name` counted, less those that
+    binding targets hold where they bind (not inside `x[i]` or `x.f`)."""
+    nodes = list(nodes)
+    counter = Counter(node.id for node in nodes if isinstance(node, A.Name))
+    for node in nodes:
+        for name in _BINDING_FIELDS.get(type(node), ()):
+            _uncount_bound(getattr(node, name), counter)
+    return {name for name, count in counter.items() if count > 0}
+
+
+# The fields `_count_reads` takes as binding targets: `del` reads its targets.
+_BINDING_FIELDS = {**{cls: names for cls, names in _TARGET_FIELDS.items() if cls is not A.Delete}, A.Comprehension: ("target",)}
+
+
+def _uncount_bound(target, counter: Counter) -> None:
+    """Take off the names a target binds, and everything in a part of it `reads` does not enter."""
+    match target:
+        case A.Name(id=name):
+            counter[name] -= 1
+        case A.TupleExpr(elts=elts):
+            for elt in elts:
+                _uncount_bound(elt, counter)
+        case A.Starred(value=value):
+            _uncount_bound(value, counter)
+        case A.Subscript() | A.Attribute() | None:
+            pass
+        case _:
+            counter.subtract(node.id for node in walk(target) if isinstance(node, A.Name))
 
 
 def _count_reads(node, counter: Counter) -> None:
