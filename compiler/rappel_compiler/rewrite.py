@@ -18,6 +18,8 @@ _WITHOUT_CALLS = (*typing.get_args(A.Expr), A.NamedType, A.NoneType, A.UnionType
 
 def rename_calls(program: A.Program, mapping: dict[str, str]) -> A.Program:
     """Rename fns: their declarations and every `await name(...)`."""
+    if not mapping:
+        return program
 
     def fn(node):
         if isinstance(node, (A.AwaitCall, A.FnDecl)) and node.name in mapping:
