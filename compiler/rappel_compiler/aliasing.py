@@ -38,8 +38,8 @@ from typing import Iterable
 from rrl import ast as A
 from rrl import builtins as B
 from rrl.printer import print_expr
-from rrl.optimize.tree import reads
-from rrl.walk import bound_names, children, walk
+from rrl.optimize.tree import names_read
+from rrl.walk import bound_names, children, names_bound_by, statements
 
 from .diagnostics import Reject
 
@@ -197,14 +197,15 @@ class _Loop:
 
 
 class _Analysis:
-    def __init__(self, decl: A.FnDecl | A.WorkflowDecl, augmented: dict, actions: dict[str, A.ActionDecl], python_names: dict[str, str]):
+    def __init__(self, decl: A.FnDecl | A.WorkflowDecl, body: list[A.Node], augmented: dict, actions: dict[str, A.ActionDecl], python_names: dict[str, str]):
+        """`body`: every node of `decl`'s body."""
         self.augmented = augmented
-        self.scalars = _scalar_names(decl, actions)
+        self.locals = names_bound_by(body).union(*(bound_names(p) for p in decl.params))
+        self.scalars = _scalar_names(decl, actions, body, self.locals)
         self.python_names = python_names
         self.current: dict = {}  # the state of the statement being analysed
         self.actions = actions
-        self.locals = bound_names(decl)
-        self.read = set(reads(decl.body))  # a variable never read cannot observe a change
+        self.read = names_read(body)  # a variable never read cannot observe a change
         self.errors: dict = {}
         self.loops: list[_Loop] = []
         self.iterating: list[_Iterated] = []  # objects the enclosing for loops iterate over
@@ -587,7 +588,7 @@ class _Analysis:
         return self.join(self.block(s.orelse, dict(normal)), *loop.breaks)
 
     def try_(self, s: A.Try, state):
-        cancels = any(isinstance(node, A.Continue) for stmt in s.finalbody for node in walk(stmt))
+        cancels = any(isinstance(node, A.Continue) for node in statements(s.finalbody))
         self.finally_continues += cancels
         try:
             return self._try(s, state)
@@ -616,13 +617,14 @@ class _Analysis:
         return self.block(s.finalbody, normal) if normal is not None else None
 
 
-def check(program: A.Program, augmented: dict, python_names: dict[str, str]) -> list[Reject]:
+def check(program: A.Program, augmented: dict, python_names: dict[str, str], bodies: dict[int, list[A.Node]]) -> list[Reject]:
     """`augmented`: the assignments that stand for `xs += ys` (by id);
-    `python_names`: what the user calls the compiler's temporaries."""
+    `python_names`: what the user calls the compiler's temporaries;
+    `bodies`: every node of each fn's and workflow's body (`rewrite.body_nodes`)."""
     actions = {a.name: a for a in program.actions}
     errors: list[Reject] = []
     for decl in [*program.fns, *program.workflows]:
-        analysis = _Analysis(decl, augmented, actions, python_names)
+        analysis = _Analysis(decl, bodies[id(decl)], augmented, actions, python_names)
         analysis.block(decl.body, dict(analysis.entry))
         for (span, _), reject in analysis.errors.items():
             reject.span = span
@@ -703,14 +705,21 @@ def _scalar(e: A.Expr, names: set[str]) -> bool:
     return False
 
 
-def _scalar_names(decl: A.FnDecl | A.WorkflowDecl, actions: dict[str, A.ActionDecl]) -> set[str]:
+# The nodes `_scalar_names` learns from.
+_SCALAR_EVIDENCE = (A.Assign, A.CallStmt, A.Parallel, A.ParallelFor, A.For, A.ExceptHandler, A.ListComp, A.DictComp, A.Lambda)
+
+
+def _scalar_names(decl: A.FnDecl | A.WorkflowDecl, actions: dict[str, A.ActionDecl], body: list[A.Node], bound: set[str]) -> set[str]:
     """The variables of `decl` that only ever hold scalars: parameters annotated
     so, results of actions that return them, loop variables over `range()`, and
-    names whose every assignment computes one (the largest such set)."""
+    names whose every assignment computes one (the largest such set).
+    `body`: every node of its body; `bound`: `bound_names(decl)`."""
     params = {p.name: p for p in decl.params}
     assigned: dict[str, list[A.Expr]] = {}  # name → the values assigned to it
     other: set[str] = {name for name, p in params.items() if not _scalar_type(p.type)}
-    for node in (n for stmt in decl.body for n in walk(stmt)):
+    for node in body:
+        if not isinstance(node, _SCALAR_EVIDENCE):
+            continue  # most nodes: one test instead of one per case below
         if isinstance(node, A.Assign):
             if isinstance(node.target, A.Name):
                 assigned.setdefault(node.target.id, []).append(node.value)
@@ -732,7 +741,7 @@ def _scalar_names(decl: A.FnDecl | A.WorkflowDecl, actions: dict[str, A.ActionDe
             other.update(n for gen in node.generators for n in _names(gen.target))
         elif isinstance(node, A.Lambda):
             other.update(node.params)
-    names = (set(params) | bound_names(decl)) - other
+    names = (set(params) | bound) - other
     changed = True
     while changed:
         changed = False
@@ -753,7 +762,7 @@ def _leaving(stmts: list, after: str | None) -> list[str | None]:
     leavings = [after] * len(stmts)
     for index in range(len(stmts) - 1, 0, -1):
         stmt = stmts[index]
-        if any(isinstance(node, A.Continue) for node in walk(stmt)):
+        if any(isinstance(node, A.Continue) for node in statements((stmt,))):
             after = None
         elif isinstance(stmt, A.Break):
             after = "break"

@@ -34,7 +34,7 @@ from .method_arity import method_arguments
 from .modules import ForeignModule
 from .program import ProgramBuilder
 from .resolve import ActionInfo, ConstInfo, MemberInfo, Resolver, TypeInfo, is_constant
-from .rewrite import rename_calls, renumber_temps
+from .rewrite import body_nodes, rename_calls, renumber_temps
 from .scan import forbidden_calls, unnormalised_names
 from .signatures import Callee, HelperDef, Parameter
 from .source import SourceModule
@@ -217,13 +217,14 @@ class WorkflowCompiler:
         if too_deep is not None:  # it would not load: RRL bounds the depth of a program
             self.report(too_deep_to_compile(too_deep.span))
             return None
-        for reject in declarations.property_reads(program) + declarations.field_reads(program) + method_arguments(program):
+        bodies = body_nodes(program)
+        for reject in declarations.attribute_reads(program, bodies) + method_arguments(program, bodies):
             self.report(reject)
-        for reject in aliasing.check(program, self.augmented, self.python_names):
+        for reject in aliasing.check(program, self.augmented, self.python_names, bodies):
             self.report(reject)
         if self.errors:
             return None
-        program = _rename_fns(_renumber(program))
+        program = _rename_fns(_renumber(program, bodies))
         # The program must be valid RRL too: what only the checker sees (recursion
         # between helpers, a name read before Python would have bound it) is reported
         # here, at the Python positions the program's spans carry.
@@ -547,8 +548,8 @@ def _all_params(fn: cst.FunctionDef) -> list[cst.Param]:
     return [*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params]
 
 
-def _renumber(program: A.Program) -> A.Program:
-    decls = [renumber_temps(d) if isinstance(d, (A.FnDecl, A.WorkflowDecl)) else d for d in program.decls]
+def _renumber(program: A.Program, bodies: dict[int, list[A.Node]]) -> A.Program:
+    decls = [renumber_temps(d, bodies[id(d)]) if isinstance(d, (A.FnDecl, A.WorkflowDecl)) else d for d in program.decls]
     return dataclasses.replace(program, decls=tuple(decls))
 
 

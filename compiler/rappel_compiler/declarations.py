@@ -82,7 +82,11 @@ class ClassDeclarations:
             self.properties.setdefault(name, decl.qualname)
         return decl
 
-    def property_reads(self, program: A.Program) -> list[Reject]:
+    def attribute_reads(self, program: A.Program, bodies: dict[int, list[A.Node]]) -> list[Reject]:
+        """`property_reads` then `field_reads` (`bodies`: `rewrite.body_nodes(program)`)."""
+        return self.property_reads(program, bodies) + self.field_reads(program, bodies)
+
+    def property_reads(self, program: A.Program, bodies: dict[int, list[A.Node]]) -> list[Reject]:
         """Reads of an attribute that is a property of a declared class and no
         field or member of any: the property's code would run in Python, and
         no runtime runs it (RPL0261). Where the class of a value is not known,
@@ -91,7 +95,7 @@ class ClassDeclarations:
         classes = program.class_decls()
         rejects = []
         for decl in (*program.fns, *program.workflows):
-            for node in (n for stmt in decl.body for n in walk(stmt)):
+            for node in bodies[id(decl)]:
                 if not isinstance(node, A.Attribute) or node.attr in self.attributes or node.attr not in self.properties:
                     continue
                 if isinstance(node.value, A.Name) and node.value.id in classes:
@@ -102,7 +106,7 @@ class ClassDeclarations:
                 rejects.append(reject)
         return rejects
 
-    def field_reads(self, program: A.Program) -> list[Reject]:
+    def field_reads(self, program: A.Program, bodies: dict[int, list[A.Node]]) -> list[Reject]:
         """Reads of an attribute that the model or dataclass of the value does
         not have (RPL0263), with the field spelt most like it: where a name's
         class is certain (a parameter of that type, or bound only to what an
@@ -111,8 +115,8 @@ class ClassDeclarations:
         returns = {a.name: a.returns.name for a in program.actions if isinstance(a.returns, A.NamedType)}
         rejects = []
         for decl in (*program.fns, *program.workflows):
-            known = _names_of_known_class(decl, classes, returns)
-            nodes = [n for stmt in decl.body for n in walk(stmt)]
+            nodes = bodies[id(decl)]
+            known = _names_of_known_class(decl, nodes, classes, returns)
             called = {id(n.func) for n in nodes if isinstance(n, A.Call)}  # a method: judged where it is called
             for node in nodes:
                 if not (isinstance(node, A.Attribute) and isinstance(node.value, A.Name) and node.value.id in known) or id(node) in called:
@@ -500,11 +504,16 @@ def _is_library_class(info: TypeInfo) -> bool:
     return info.module.split(".")[0] == "pydantic"
 
 
-def _names_of_known_class(decl: A.FnDecl | A.WorkflowDecl, classes: dict[str, A.ClassDecl], returns: dict[str, str]) -> dict[str, str]:
+# The nodes that bind names.
+_BINDERS = (A.CallStmt, A.Assign, A.Parallel, A.ParallelFor, A.For, A.Comprehension, A.ExceptHandler, A.Lambda)
+
+
+def _names_of_known_class(decl: A.FnDecl | A.WorkflowDecl, nodes: list[A.Node], classes: dict[str, A.ClassDecl], returns: dict[str, str]) -> dict[str, str]:
     """The names of `decl` whose class is certain: each binding of the name
     gives a value of that one class (a parameter of its type, what an action
     declared to return it, a construction of it). A name bound in any other
-    way (a loop, an unpacking, a comprehension, `except ... as`) is left out."""
+    way (a loop, an unpacking, a comprehension, `except ... as`) is left out.
+    `nodes`: every node of its body."""
     found: dict[str, set[str | None]] = {}
 
     def bound(target: A.Expr | None, cls: str | None) -> None:
@@ -517,7 +526,9 @@ def _names_of_known_class(decl: A.FnDecl | A.WorkflowDecl, classes: dict[str, A.
 
     for param in decl.params:
         bound(A.Name(param.name), param.type.name if isinstance(param.type, A.NamedType) else None)
-    for node in (n for stmt in decl.body for n in walk(stmt)):
+    for node in nodes:
+        if not isinstance(node, _BINDERS):
+            continue  # most nodes: one test instead of one per case below
         if isinstance(node, A.CallStmt):
             bound(node.target, returns.get(node.call.name))
         elif isinstance(node, A.Assign):

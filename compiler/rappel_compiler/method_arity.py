@@ -7,7 +7,6 @@ receiver (`" ".strip(1, 2, 3)`) is checked where it is lowered
 from __future__ import annotations
 
 from rrl import ast as A
-from rrl.walk import walk
 
 from . import dialect
 from .declarations import _names_of_known_class
@@ -18,17 +17,17 @@ from .diagnostics import Reject, arity_message, did_you_mean
 _TYPED_OWNERS = {owner: owner for owner, _ in dialect.LITERAL_METHOD_ARGUMENTS}
 
 
-def method_arguments(program: A.Program) -> list[Reject]:
+def method_arguments(program: A.Program, bodies: dict[int, list[A.Node]]) -> list[Reject]:
     """Calls of a method of a `str`, `list`, `tuple` or `dict` value whose type is
     certain, with arguments the method never takes: too many or too few positional
-    arguments, or a keyword it has not."""
+    arguments, or a keyword it has not. `bodies`: every node of each body (`body_nodes`)."""
     returns = {a.name: a.returns.name for a in program.actions if isinstance(a.returns, A.NamedType)}
     rejects = []
     for decl in (*program.fns, *program.workflows):
         known = _names_of_known_class(decl, _TYPED_OWNERS, returns)
         if not known:
             continue
-        for node in (n for stmt in decl.body for n in walk(stmt)):
+        for node in bodies[id(decl)]:
             if not (isinstance(node, A.Call) and isinstance(node.func, A.Attribute) and isinstance(node.func.value, A.Name)):
                 continue
             owner = known.get(node.func.value.id)

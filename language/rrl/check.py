@@ -28,7 +28,7 @@ so it must not be a const (RPL0323); nor may a const be deleted.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from . import ast as A
@@ -37,7 +37,7 @@ from .diagnostics import Diagnostic
 from .limits import deep_stack
 from .policies import policy_problems
 from .printer import print_expr, print_type
-from .walk import children, walk
+from .walk import child_fields, children, statements, walk
 
 # code → what it reports (one line; docs/errors.md has an example of each).
 CODES: dict[str, str] = {
@@ -169,6 +169,10 @@ def has_effect(node) -> bool:
     return any(mutated_receiver(sub) is not None for sub in (walk(node) if isinstance(node, A.Node) else ()))
 
 
+# The fields of a statement that hold its blocks and handlers, not what it evaluates itself.
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers"})
+
+
 def _own_parts(stmt: A.Node) -> list:
     """The expressions a statement evaluates itself, in the region where it
     runs: not its blocks, and not the calls of a `parallel` block (each runs
@@ -178,10 +182,12 @@ def _own_parts(stmt: A.Node) -> list:
             return [target]
         case A.ParallelFor(target=target, iter=iter_):
             return [target, iter_]
-    return [
-        getattr(stmt, f.name) for f in fields(stmt)
-        if f.name not in ("span", "body", "orelse", "finalbody", "handlers")
-    ]
+    return [getattr(stmt, name) for name in child_fields(type(stmt)) if name not in _BLOCK_FIELDS]
+
+
+def rebound_roots(stmt: A.Node) -> frozenset[str]:
+    """The variables that the mutating method calls a statement evaluates itself rebind."""
+    return frozenset(root.id for root in mutated_roots(_own_parts(stmt)))
 
 
 def assigned_names(stmts: Iterable[A.Stmt], *, deleted: bool = True) -> set[str]:
@@ -189,50 +195,34 @@ def assigned_names(stmts: Iterable[A.Stmt], *, deleted: bool = True) -> set[str]
     comprehensions, which have their own scope), the variables its mutating
     method calls rebind (`xs` in `xs.sort()`) and the names it deletes (`del x`
     makes `x` a local, as in Python) included, unless `deleted` is False."""
-    names: set[str] = set()
-    for stmt in stmts:
-        for node in _statements(stmt):
-            match node:
-                case A.Assign() | A.CallStmt() | A.Parallel() | A.ParallelFor() | A.For():
-                    names.update(target_names(node.target))
-                case A.Delete(targets=targets) if deleted:
-                    names.update(t.id for t in targets if isinstance(t, A.Name))
-                case A.ExceptHandler(name=name) if name:
-                    names.add(name)
-            names.update(root.id for root in mutated_roots(_own_parts(node)))
-    return names
+    bound, deleted_ = _bindings(stmts)
+    return bound | deleted_ if deleted else bound
 
 
 def deleted_names(stmts: Iterable[A.Stmt]) -> set[str]:
     """Every name a block deletes (`x` in `del x`) anywhere in its statements."""
     return {
         target.id
-        for stmt in stmts for node in _statements(stmt) if isinstance(node, A.Delete)
+        for node in statements(stmts) if isinstance(node, A.Delete)
         for target in node.targets if isinstance(target, A.Name)
     }
 
 
-def _statements(stmt: A.Node) -> Iterator[A.Node]:
-    """A statement and the statements and handlers nested in its blocks."""
-    yield stmt
-    for block in _blocks_of(stmt):
-        for inner in block:
-            yield from _statements(inner)
-    if isinstance(stmt, A.Try):
-        for handler in stmt.handlers:
-            yield handler
-            for inner in handler.body:
-                yield from _statements(inner)
-
-
-def _blocks_of(stmt: A.Node) -> tuple[tuple[A.Stmt, ...], ...]:
-    """The statement blocks directly inside a statement (handlers not included)."""
-    match stmt:
-        case A.If() | A.For() | A.While():
-            return (stmt.body, stmt.orelse)
-        case A.Try():
-            return (stmt.body, stmt.orelse, stmt.finalbody)
-    return ()
+def _bindings(stmts: Iterable[A.Stmt], rebound: Callable[[A.Node], frozenset[str]] = rebound_roots) -> tuple[set[str], set[str]]:
+    """`assigned_names(stmts, deleted=False)` and `deleted_names(stmts)`, in
+    one pass (`rebound`: `rebound_roots`, or a memo of it)."""
+    names: set[str] = set()
+    deleted: set[str] = set()
+    for node in statements(stmts):
+        match node:
+            case A.Assign() | A.CallStmt() | A.Parallel() | A.ParallelFor() | A.For():
+                names.update(target_names(node.target))
+            case A.Delete(targets=targets):
+                deleted.update(t.id for t in targets if isinstance(t, A.Name))
+            case A.ExceptHandler(name=name) if name:
+                names.add(name)
+        names.update(rebound(node))
+    return names, deleted
 
 
 def is_constant(node: A.Expr, is_member: Callable[[str, str], bool]) -> bool:
@@ -391,6 +381,8 @@ class _Checker:
         # Where expressions are checked in a copy of the variables (a lambda, a
         # comprehension, a `parallel` call), innermost last: a change is lost there.
         self.lost_in: list[str] = []
+        # Statement (by id; the program outlives the checker) → `rebound_roots` of it.
+        self.rebound_by: dict[int, frozenset[str]] = {}
 
     # ------------------------------------------------------------- reporting
 
@@ -633,9 +625,10 @@ class _Checker:
     def check_body(self, decl: A.WorkflowDecl | A.FnDecl) -> None:
         params = frozenset(p.name for p in decl.params)
         # Assigning a const is an error of its own (RPL0323); it does not make the const a local.
-        local = params | (frozenset(assigned_names(decl.body)) - set(self.consts))
-        bound = params | assigned_names(decl.body, deleted=False)
-        outer, self.body = self.body, _Body(decl, local, frozenset(deleted_names(decl.body) & bound))
+        assigned, deleted = _bindings(decl.body, self.rebound)
+        local = params | (frozenset(assigned | deleted) - set(self.consts))
+        bound = params | assigned
+        outer, self.body = self.body, _Body(decl, local, frozenset(deleted & bound))
         try:
             self.block(decl.body, params)
         finally:
@@ -676,7 +669,20 @@ class _Checker:
         if out is None:
             return None
         # A call of a mutating method reads its receiver and rebinds the variable at its root.
-        return out | frozenset(root.id for root in mutated_roots(_own_parts(node)))
+        return out | self.rebound(node)
+
+    def rebound(self, node: A.Node) -> frozenset[str]:
+        """`rebound_roots(node)`, computed once per statement: a loop's body is
+        walked several times, and `assigned_names` walks it first."""
+        found = self.rebound_by.get(id(node))
+        if found is None:
+            found = self.rebound_by[id(node)] = rebound_roots(node)
+        return found
+
+    def assigned(self, stmts: tuple[A.Stmt, ...]) -> set[str]:
+        """`assigned_names(stmts)`, with the memo of `rebound`."""
+        bound, deleted = _bindings(stmts, self.rebound)
+        return bound | deleted
 
     def stmt_states(self, node: A.Stmt, state: State) -> State | None:
         body = self.body
@@ -813,11 +819,11 @@ class _Checker:
     def try_stmt(self, node: A.Try, state: State) -> State | None:
         body = self.body
         if node.finalbody:
-            body.exits.append((frozenset(assigned_names(node.finalbody)), frozenset()))
+            body.exits.append((frozenset(self.assigned(node.finalbody)), frozenset()))
         try:
             body_out = self.block(node.body, state)
             # An exception may leave the body after any of its statements.
-            raised = state | frozenset(assigned_names(node.body))
+            raised = state | frozenset(self.assigned(node.body))
             handler_outs = []
             for handler in node.handlers:
                 self.check_exception_types(handler.types, handler)
@@ -841,7 +847,7 @@ class _Checker:
         if not node.finalbody:
             return normal
         # The `finally` also runs when a handler or the `else` raises part way.
-        partial = assigned_names(node.orelse) | {n for h in node.handlers for n in assigned_names(h.body) if n != h.name}
+        partial = self.assigned(node.orelse) | {n for h in node.handlers for n in self.assigned(h.body) if n != h.name}
         entry = _join(normal, raised | partial)
         final_out = self.block(node.finalbody, entry)
         return None if normal is None or final_out is None else final_out

@@ -40,7 +40,9 @@ def too_deep(program: A.Node) -> Diagnostic | None:
         span = node.span or inherited
         if depth > MAX_DEPTH:
             return Diagnostic(TOO_DEEP_CODE, TOO_DEEP_MESSAGE, span, help=TOO_DEEP_HELP)
-        stack.extend((child, depth + 1, span) for child in reversed(list(children(node))))
+        below = children(node)
+        below.reverse()
+        stack.extend([(child, depth + 1, span) for child in below])
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import ast as A
 
@@ -17,7 +17,7 @@ _SCALAR_FIELDS = frozenset({
 
 
 @functools.cache
-def _child_fields(cls: type) -> tuple[str, ...]:
+def child_fields(cls: type) -> tuple[str, ...]:
     """The fields of a node class that may hold nodes (not the span, nor those
     its annotations say hold strings, numbers or flags)."""
     return tuple(f.name for f in dataclasses.fields(cls) if f.name != "span" and f.type not in _SCALAR_FIELDS)
@@ -26,7 +26,7 @@ def _child_fields(cls: type) -> tuple[str, ...]:
 def children(node) -> list:
     """The direct child nodes of `node`, in field order."""
     found: list = []
-    for name in _child_fields(type(node)):
+    for name in child_fields(type(node)):
         value = getattr(node, name)
         if isinstance(value, A.Node):
             found.append(value)
@@ -54,13 +54,39 @@ def walk(node) -> Iterator:
         stack.extend(below)
 
 
-def rewrite(node, fn: Callable):
+def statements(block: Iterable[A.Node]) -> list[A.Node]:
+    """The statements of a block and the statements and handlers nested in
+    their blocks, in source order (not the expressions they evaluate).
+    Iterative: a deep `elif` chain would make recursive generators quadratic."""
+    found: list[A.Node] = []
+    stack = list(block)
+    stack.reverse()
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        match node:
+            case A.If() | A.For() | A.While():
+                inner = [*node.body, *node.orelse]
+            case A.Try():
+                inner = [*node.body, *node.orelse, *node.finalbody, *node.handlers]
+            case A.ExceptHandler():
+                inner = list(node.body)
+            case _:
+                continue
+        inner.reverse()
+        stack.extend(inner)
+    return found
+
+
+def rewrite(node, fn: Callable, keep: tuple[type, ...] = ()):
     """Rebuild `node` bottom-up: every child is rewritten first, then `fn` is
-    applied to the rebuilt node and its result replaces it. Spans are kept."""
+    applied to the rebuilt node and its result replaces it. Spans are kept.
+    Nodes below `node` of a type in `keep` are kept as they are, unvisited
+    (a rewrite that has nothing to change in them)."""
 
     def visit(value):
         if isinstance(value, A.Node):
-            return rewrite(value, fn)
+            return value if isinstance(value, keep) else rewrite(value, fn, keep)
         if isinstance(value, tuple):
             items = tuple(visit(item) for item in value)
             # Unchanged subtrees stay the same objects: nothing above them is rebuilt.
@@ -68,7 +94,7 @@ def rewrite(node, fn: Callable):
         return value
 
     changes = {}
-    for name in _child_fields(type(node)):
+    for name in child_fields(type(node)):
         old = getattr(node, name)
         new = visit(old)
         if new is not old:
@@ -81,6 +107,15 @@ def bound_names(node) -> set[str]:
     """Every name a statement list, fn or expression binds (assignment and
     loop targets, `except ... as`, comprehension and lambda variables, params,
     and the names `del` unbinds, which are locals as in Python)."""
+    return names_bound_by(walk(node))
+
+
+# The nodes that may bind a name.
+_BINDERS = (A.Assign, A.CallStmt, A.Parallel, A.For, A.Comprehension, A.ParallelFor, A.Delete, A.ExceptHandler, A.Lambda, A.Param)
+
+
+def names_bound_by(nodes: Iterable) -> set[str]:
+    """`bound_names` of a tree already walked: what `nodes` (every node of it) bind."""
     names: set[str] = set()
 
     def targets(target) -> None:
@@ -92,7 +127,9 @@ def bound_names(node) -> set[str]:
         elif isinstance(target, A.Starred):
             targets(target.value)
 
-    for sub in walk(node):
+    for sub in nodes:
+        if not isinstance(sub, _BINDERS):
+            continue  # most nodes: one test instead of one per case below
         match sub:
             case A.Assign(target=t) | A.CallStmt(target=t) | A.Parallel(target=t) | A.For(target=t) | A.Comprehension(target=t):
                 if t is not None:

@@ -306,6 +306,22 @@ def test_reads_of_starred_targets_and_dict_unpacking():
     assert reads(program.workflows[0].body) == {"xs": 1, "d": 2, "k": 2, "e": 1}
 
 
+def test_names_read_of_a_walked_body_are_the_names_reads_counts():
+    from rrl.optimize.tree import names_read, reads
+    from rrl.walk import walk
+
+    sources = [_split(path)[0] for path in CASES] + [
+        "rrl 1\n\nworkflow W(xs: list, d: dict, k: str) -> Any:\n    a, *d[k] = xs\n    e = {**d, k: 1}\n    return e\n"
+    ]
+    checked = 0
+    for source in sources:
+        program = parse(source)
+        for decl in (*program.fns, *program.workflows):
+            assert names_read(node for stmt in decl.body for node in walk(stmt)) == set(reads(decl.body)), source
+            checked += 1
+    assert checked > len(CASES)
+
+
 def test_map_exprs_reaches_the_indexes_of_starred_targets():
     from rrl.optimize.tree import map_exprs
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import fields, replace
-from typing import Callable
+from typing import Callable, Iterable
 
 from .. import ast as A
 from ..check import assigned_names, mutated_receiver, target_root
-from ..walk import children, walk
+from ..walk import child_fields, children, walk
 
 EXPRESSIONS = (
     A.Name, A.Constant, A.Starred, A.FString, A.ListExpr, A.TupleExpr, A.DictExpr, A.Attribute, A.Subscript,
@@ -120,6 +120,38 @@ def reads(node) -> Counter:
     return counter
 
 
+def names_read(nodes: Iterable[A.Node]) -> set[str]:
+    """The names `reads` finds in a tree already walked (`nodes`: every node of
+    it, the same object once per place): every `Name` counted, less those that
+    binding targets hold where they bind (not inside `x[i]` or `x.f`)."""
+    nodes = list(nodes)
+    counter = Counter(node.id for node in nodes if isinstance(node, A.Name))
+    for node in nodes:
+        for name in _BINDING_FIELDS.get(type(node), ()):
+            _uncount_bound(getattr(node, name), counter)
+    return {name for name, count in counter.items() if count > 0}
+
+
+# The fields `_count_reads` takes as binding targets: `del` reads its targets.
+_BINDING_FIELDS = {**{cls: names for cls, names in _TARGET_FIELDS.items() if cls is not A.Delete}, A.Comprehension: ("target",)}
+
+
+def _uncount_bound(target, counter: Counter) -> None:
+    """Take off the names a target binds, and everything in a part of it `reads` does not enter."""
+    match target:
+        case A.Name(id=name):
+            counter[name] -= 1
+        case A.TupleExpr(elts=elts):
+            for elt in elts:
+                _uncount_bound(elt, counter)
+        case A.Starred(value=value):
+            _uncount_bound(value, counter)
+        case A.Subscript() | A.Attribute() | None:
+            pass
+        case _:
+            counter.subtract(node.id for node in walk(target) if isinstance(node, A.Name))
+
+
 def _count_reads(node, counter: Counter) -> None:
     if isinstance(node, tuple):
         for item in node:
@@ -136,10 +168,8 @@ def _count_reads(node, counter: Counter) -> None:
         targets = ()  # `del x` reads `x`; `del d[k]` reads `d` and `k`
     else:
         targets = _TARGET_FIELDS.get(type(node), ())
-    for f in fields(node):
-        if f.name != "span":
-            value = getattr(node, f.name)
-            (_count_target_reads if f.name in targets else _count_reads)(value, counter)
+    for name in child_fields(type(node)):
+        (_count_target_reads if name in targets else _count_reads)(getattr(node, name), counter)
 
 
 def _count_target_reads(target, counter: Counter) -> None:
