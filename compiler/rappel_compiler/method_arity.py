@@ -24,10 +24,11 @@ def method_arguments(program: A.Program, bodies: dict[int, list[A.Node]]) -> lis
     returns = {a.name: a.returns.name for a in program.actions if isinstance(a.returns, A.NamedType)}
     rejects = []
     for decl in (*program.fns, *program.workflows):
-        known = _names_of_known_class(decl, _TYPED_OWNERS, returns)
+        nodes = bodies[id(decl)]
+        known = _names_of_known_class(decl, nodes, _TYPED_OWNERS, returns)
         if not known:
             continue
-        for node in bodies[id(decl)]:
+        for node in nodes:
             if not (isinstance(node, A.Call) and isinstance(node.func, A.Attribute) and isinstance(node.func.value, A.Name)):
                 continue
             owner = known.get(node.func.value.id)
