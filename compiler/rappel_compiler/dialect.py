@@ -479,6 +479,7 @@ CONSTRUCTS: tuple[Construct, ...] = (
               instead="take the current time as an input of the workflow, or from an action"),
     Construct("`hashlib.sha256(data).hexdigest()` (md5, sha1, sha512, blake2b), `str.encode()`, `bytes.hex()`",
               "return hashlib.sha256(name.encode()).hexdigest()"),
+    Construct("`str.format()` and printf-style `'%s: %.1f%%' % (name, pct)`", "return '{}: {:.1f}'.format(name, 2.5), '%s has %d' % (name, len(xs))"),
     Construct("`d | e`, `d |= e`, `next(iter(d), default)`", "e = d | {'a': 1}\ne |= d\nreturn next(iter(e), None)"),
     Construct("unpacking `map(...)` or a generator (`a, b = map(int, s.split('-'))`)", "a, b = map(int, name.split('-'))\nreturn a + b"),
     Construct("enums: members, `Color('red')`, `Color[name]`, iterating the class, `is`; `TypedDict` construction",

@@ -332,9 +332,6 @@ class ExpressionLowering:
             if op is None:
                 raise Reject("RPL0221", f"the `{operator_text(level.operator)}` operator is not supported in a workflow",
                              level, OPERATOR_HELP)
-            if op == "%" and isinstance(level.left, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-                raise Reject("RPL0221", "printf-style formatting (`\"...\" % values`) is not supported in a workflow",
-                             level, "use an f-string")
             left, right = self.ordered([lambda so_far=value: so_far, lambda right=level.right: self.expr(right)])
             value = A.BinOp(left, op, right, span=self.span(level))
             if depth % CHAIN_CHUNK == 0 and level is not node and not self._pure:
