@@ -51,6 +51,8 @@ def refused_calls() -> str:
         rows.append(f"| {category.code} | {_code(names)} | {category.help} |")
     for name, instead in sorted(dialect.UNSUPPORTED_CALLS.items()):
         rows.append(f"| RPL0202 | `{name}` | {instead} |")
+    for name, instead in sorted(dialect.UNSUPPORTED_CLASSES.items()):
+        rows.append(f"| RPL0225 | `{name}` | {instead} |")
     return "\n".join(rows)
 
 

@@ -169,7 +169,7 @@ class CallLowering:
             return Reject("RPL0223", f"cannot resolve the imported name `{qualified}`", node,
                           "compile with a resolver (compile_module) so imported actions, models and constants are known")
         if verb == "call":
-            help_text = dialect.UNSUPPORTED_CALLS.get(qualified)
+            help_text = dialect.unsupported_help(dialect.UNSUPPORTED_CALLS, qualified)
             if help_text is None and qualified.split(".")[0] not in sys.stdlib_module_names:
                 help_text = IMPORTED_FUNCTION_HELP
             return Reject("RPL0202", f"cannot call {shown}() in a workflow", node, help_text or CALLABLE_HELP)
@@ -844,6 +844,11 @@ class CallLowering:
         if target.type_kind == "typeddict":
             return self.typed_dict(label, node)
         if target.type_kind in ("class", "workflow_base", ""):
+            qualified = self.src.imported_name(node.func)
+            instead = dialect.unsupported_help(dialect.UNSUPPORTED_CLASSES, qualified) or dialect.unsupported_help(
+                dialect.UNSUPPORTED_CALLS, qualified)  # `itertools.pairwise` is a class
+            if instead is not None:
+                raise Reject("RPL0225", f"`{label}(...)` cannot be built in a workflow", node, instead)
             raise Reject("RPL0225", f"`{label}` is a plain class and cannot be created in a workflow", node,
                          "only pydantic models, dataclasses and exceptions can be created in workflow code; "
                          "create other objects inside an @action")

@@ -198,7 +198,8 @@ ITERATING_BUILTINS = frozenset({"len", "list", "tuple", "sorted", "sum", "min", 
 # become `lambda $k: len($k)`. `str.lower` and the other str methods too.
 FUNCTION_VALUES = BUILTIN_FUNCTIONS.keys() - {"isinstance", "type", "map", "filter", "range", "zip", "enumerate"}
 
-# Library calls that are rejected, with what to write instead.
+# Library calls that are rejected, with what to write instead: a qualified name,
+# or a module, which covers every function it holds (the most specific entry wins).
 UNSUPPORTED_CALLS = {
     "dataclasses.replace": "create the new object with the class and every field: `Order(id=order.id, status=\"paid\")`",
     "copy.copy": "copy lists with `list(xs)` or `xs[:]`, dicts with `dict(d)`, models with `m.model_copy()`",
@@ -207,7 +208,32 @@ UNSUPPORTED_CALLS = {
     "operator.attrgetter": "write a lambda: `key=lambda user: user.name`",
     "math.ceil": "divide rounding up with integer division: `-(-n // size)`",
     "math.floor": "divide rounding down with integer division: `n // size`",
+    "statistics": "compute it with builtins (a mean is `sum(xs) / len(xs)`), or in an @action",
+    "json": "serialize the value in the @action that sends or stores it (pass it the dict); "
+            "to make a key, write the fields into an f-string",
+    "re": "test the text with str methods (`startswith`, `endswith`, `in`, `split`, `isdigit`), or match it in an @action",
+    "urllib.parse": "take the URL apart with str methods (`url.partition('://')`, `url.split('/')`), or in an @action",
+    "datetime.datetime.strptime": "read ISO text with `datetime.fromisoformat(text)` or `date.fromisoformat(text)`; "
+                                  "parse other formats in an @action",
+    "itertools": "write it as a comprehension or a loop: `[x for xs in lists for x in xs]` chains lists, "
+                 "`xs[:n]` takes the first n items",
+    "functools.reduce": "write a for loop that updates a variable",
 }
+# Library classes a workflow cannot build (RPL0225), with what to write instead.
+UNSUPPORTED_CLASSES = {
+    "collections.defaultdict": "use a dict: `groups.setdefault(key, []).append(x)`, `counts[key] = counts.get(key, 0) + n`",
+    "collections.Counter": "count in a dict: `counts[key] = counts.get(key, 0) + 1`; the most common n: "
+                           "`sorted(counts.items(), key=lambda kv: -kv[1])[:n]`",
+    "collections.OrderedDict": "use a dict: it keeps its keys in the order they were inserted",
+    "collections.deque": "use a list: `xs.append(x)`, `xs.pop(0)`, `xs[-n:]`",
+    "decimal.Decimal": "Decimal values an action returns can be used; build new ones in an @action, or count money in integer cents",
+}
+
+
+def unsupported_help(table: dict[str, str], qualified: str | None) -> str | None:
+    """What to write instead of the library call or class `qualified`, if `table` knows."""
+    return _most_specific(table, qualified) if qualified else None
+
 
 # ------------------------------------------------------------------ non-determinism
 
@@ -284,7 +310,8 @@ NON_DETERMINISTIC: dict[str, Forbidden] = {
     "asyncio.create_subprocess_exec": IO,
     "asyncio.create_subprocess_shell": IO,
     "asyncio.open_connection": IO,
-    "urllib": IO,
+    "urllib.request": IO,
+    "urllib.robotparser": IO,
     "http": IO,
     "requests": IO,
     "httpx": IO,

@@ -145,7 +145,7 @@ CASES = {
            |
         12 |         return json.dumps(data)
            |                ^^^^^^^^^^^^^^^^
-           = help: workflow code can call actions (with await), helper methods (self.name(...)), the builtins len, range, sorted, … and model classes; move other code into an @action
+           = help: serialize the value in the @action that sends or stores it (pass it the dict); to make a key, write the fields into an f-string
         """,
     ),
     "RPL0203": (
@@ -562,7 +562,7 @@ CASES = {
            |
         14 |         return PATTERN
            |                ^^^^^^^
-           = help: workflow code can call actions (with await), helper methods (self.name(...)), the builtins len, range, sorted, … and model classes; move other code into an @action
+           = help: test the text with str methods (`startswith`, `endswith`, `in`, `split`, `isdigit`), or match it in an @action
         """,
     ),
     "RPL0225": (
