@@ -96,15 +96,18 @@ class ExpressionLowering:
         """Lower operands in Python's evaluation order; when one of them emits
         statements, the earlier operands are evaluated first into temporaries.
         (A variable needs no temporary: Python holds the object, and sees the
-        changes a hoisted `xs.pop()` makes to it, as RRL sees the rebound name.)"""
+        changes a hoisted `xs.pop()` makes to it, as RRL sees the rebound name;
+        unless a later `:=` binds the variable to another value.)"""
         results: list[A.Expr | None] = []
         for thunk in thunks:
             mark = len(self.block)
+            assigned = len(self.rebound)
             value = thunk()
             if len(self.block) > mark:
+                rebound = set(self.rebound[assigned:])
                 spills = []
                 for i, earlier in enumerate(results):
-                    if earlier is not None and not is_stable(earlier):
+                    if earlier is not None and (not is_stable(earlier) or isinstance(earlier, A.Name) and earlier.id in rebound):
                         temp = self.new_temp()
                         spills.append(A.Assign(A.Name(temp, span=earlier.span), earlier, span=earlier.span))
                         results[i] = A.Name(temp, span=earlier.span)
@@ -468,7 +471,19 @@ class ExpressionLowering:
         return self.effect_value(node)
 
     def _expr_NamedExpr(self, node: cst.NamedExpr) -> A.Expr:
-        raise Reject("RPL0215", "assignment expressions (`:=`) are not supported in a workflow", node, "assign the value in its own statement first")
+        """`(n := value)`: `n = value` as a statement of its own, then `n`, in
+        Python's order of evaluation (`ordered` keeps the value `n` had for
+        the operands evaluated before)."""
+        if self._pure or self._scopes:
+            # Python binds `n` in the function around the comprehension or lambda.
+            where = self._pure[-1][0] if self._pure else "a comprehension"
+            raise Reject("RPL0215", f"an assignment expression (`:=`) inside {where} is not supported in a workflow", node,
+                         "write the loop out as a `for` statement and assign the value on a line of its own")
+        value = self.assigned_value(node.value)
+        target = self.target(node.target)
+        self.emit(A.Assign(target, value, span=self.span(node)))
+        self.rebound.append(target.id)
+        return A.Name(target.id, span=self.span(node.target))
 
     def _expr_Yield(self, node: cst.Yield) -> A.Expr:
         raise Reject("RPL0213", "`yield` is not supported: a workflow cannot be a generator", node, "collect the values in a list and return it")

@@ -57,6 +57,7 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         self.order_free_generators: set[int] = set()
         self.unordered_iters: set[int] = set()  # the sets such generators iterate
         self._pure: list[tuple[str, cst.CSTNode | None]] = []
+        self.rebound: list[str] = []  # the variables `:=` assigned so far, in order (see `ordered`)
         self._scopes: list[dict[str, str]] = []
         names = wc.of_function(local_names, fn) if fn is not None else (set(), set())
         self.function_locals, all_names = names
@@ -173,6 +174,10 @@ class _EffectFinder(Visitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+        self.found = self.found or self.changes  # `(n := v)` assigns `n` in a statement of its own
+        return not self.found
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func

@@ -370,18 +370,16 @@ CASES = {
         """
         @workflow
         class Flow(Workflow):
-            async def run(self, xs: list[int]) -> int:
-                if (n := len(xs)) > 3:
-                    return n
-                return 0
+            async def run(self, xs: list[str]) -> list[str]:
+                return [short for x in xs if (short := x[:3])]
         """,
         """
-        error[RPL0215]: assignment expressions (`:=`) are not supported in a workflow
-         --> app/flows.py:9:13
+        error[RPL0215]: an assignment expression (`:=`) inside a comprehension is not supported in a workflow
+         --> app/flows.py:9:39
           |
-        9 |         if (n := len(xs)) > 3:
-          |             ^^^^^^^^^^^^
-          = help: assign the value in its own statement first
+        9 |         return [short for x in xs if (short := x[:3])]
+          |                                       ^^^^^^^^^^^^^^
+          = help: write the loop out as a `for` statement and assign the value on a line of its own
         """,
     ),
     "RPL0216": (
