@@ -475,9 +475,12 @@ CONSTRUCTS: tuple[Construct, ...] = (
     Construct("`del x`, `del d[k]`", "del d['k']\nreturn d"),
     Construct("`assert`", "assert xs, 'no items'\nreturn xs"),
     # accepted: expressions
-    Construct("list and dict comprehensions, generator expressions in `sum` / `any` / `all` / `min` / `max` / `sorted`",
-              "return [x * 2 for x in xs if x], {k: v for k, v in d.items()}, sum(x for x in xs), any(x > 1 for x in xs)"),
+    Construct("list and dict comprehensions, generator expressions in `sum` / `any` / `all` / `min` / `max` / `sorted`, "
+              "`xs.extend(...)`, `s.update(...)`, `d.update(...)`",
+              "ys = [x * 2 for x in xs if x]\nys.extend(x + 1 for x in xs)\n"
+              "return ys, {k: v for k, v in d.items()}, sum(x for x in xs), any(x > 1 for x in xs)"),
     Construct("f-strings, with conversions and format specs", "return f'{name!r}: {len(xs):>4}'"),
+    Construct("`str.format()` and printf-style `'%s: %.1f%%' % (name, pct)`", "return '{}: {:.1f}'.format(name, 2.5), '%s has %d' % (name, len(xs))"),
     Construct("`lambda` as an argument (`key=lambda x: ...`)", "return sorted(xs, key=lambda x: -x)"),
     Construct("`await` inside an expression (`1 + await step(x)`)", "return 1 + await step(1)",
               instead="the frontend hoists the call into a temporary, in evaluation order"),
@@ -509,7 +512,6 @@ CONSTRUCTS: tuple[Construct, ...] = (
               instead="take the current time as an input of the workflow, or from an action"),
     Construct("`hashlib.sha256(data).hexdigest()` (md5, sha1, sha512, blake2b), `str.encode()`, `bytes.hex()`",
               "return hashlib.sha256(name.encode()).hexdigest()"),
-    Construct("`str.format()` and printf-style `'%s: %.1f%%' % (name, pct)`", "return '{}: {:.1f}'.format(name, 2.5), '%s has %d' % (name, len(xs))"),
     Construct("`d | e`, `d |= e`, `next(iter(d), default)`", "e = d | {'a': 1}\ne |= d\nreturn next(iter(e), None)"),
     Construct("unpacking `map(...)` or a generator (`a, b = map(int, s.split('-'))`)", "a, b = map(int, name.split('-'))\nreturn a + b"),
     Construct("enums: members, `Color('red')`, `Color[name]`, iterating the class, `is`; `TypedDict` construction",
