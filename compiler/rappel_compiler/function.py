@@ -71,12 +71,11 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
     def emit(self, stmt: A.Stmt) -> None:
         if self._pure:
             reason, node = self._pure[-1]
-            raise Reject(
-                "RPL0217",
-                f"an await or helper call cannot be evaluated inside {reason}",
-                node,
-                "compute the value in a statement before, and use the variable",
-            )
+            help_text = "compute the value in a statement before, and use the variable"
+            if reason == "a gather comprehension":  # the calls' arguments are computed while the list is built
+                help_text = ("compute the values in a list first (`values = [helper(x) for x in xs]`), then gather over it: "
+                             "`asyncio.gather(*[act(x, v) for x, v in zip(xs, values)])`")
+            raise Reject("RPL0217", f"an await or helper call cannot be evaluated inside {reason}", node, help_text)
         self.block.append(stmt)
 
     @contextlib.contextmanager
