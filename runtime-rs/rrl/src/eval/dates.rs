@@ -592,9 +592,7 @@ fn strftime(receiver: &Value, args: &[Value], kwargs: &[(Str, Value)]) -> Outcom
     };
     match unwrap_enum(pattern) {
         Value::Str(pattern) => Ok(Value::str(&super::format::strftime(receiver, pattern)?)),
-        Value::None => Err(type_error(
-            "strftime() argument 1 must be str, not None",
-        )),
+        Value::None => Err(type_error("strftime() argument 1 must be str, not None")),
         _ => Err(type_error(format!(
             "strftime() argument 1 must be str, not {}",
             pattern.type_name()

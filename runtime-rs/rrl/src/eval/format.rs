@@ -821,16 +821,18 @@ pub fn strftime(value: &Value, pattern: &str) -> Outcome<String> {
         }
         let modifier = chars.get(at).copied().filter(|&m| m == 'E' || m == 'O');
         if modifier.is_some() {
+            flags.modified = true;
             at += 1;
         }
         let Some(&directive) = chars.get(at) else {
-            out.extend(&chars[start..]);
+            out.push_str(&pad_text(chars[start..].iter().collect(), flags.width, ' '));
             break;
         };
         at += 1;
+        // The directives glibc takes each modifier on (it ignores them in the C locale).
         let valid = match modifier {
-            Some('E') => "cCxXyY".contains(directive),
-            Some(_) => "deHIjklmMSUVWyuwGg".contains(directive),
+            Some('E') => "cnprtuxyzCPRTXYZ%".contains(directive),
+            Some(_) => "bdeghjklmnprtuwyzBCGHIMPRSTUVWZ%".contains(directive),
             None => true,
         };
         let piece = if valid {
@@ -857,11 +859,19 @@ struct Flags {
     upper: bool,
     swap_case: bool,
     width: Option<usize>,
+    /// An `E` or `O` modifier.
+    modified: bool,
 }
 
 impl Flags {
+    /// Nothing between the `%` and the directive: CPython writes `%f`, `%z`
+    /// and `%Z` itself only then.
     fn plain(&self) -> bool {
-        self.pad.is_none() && !self.upper && !self.swap_case && self.width.is_none()
+        self.pad.is_none()
+            && !self.upper
+            && !self.swap_case
+            && self.width.is_none()
+            && !self.modified
     }
 }
 
@@ -1003,7 +1013,7 @@ impl<'a> Moment<'a> {
                 .offset
                 .map(|offset| offset.isoformat().replace(':', ""))
                 .unwrap_or_default(),
-            'z' => String::new(),
+            'z' => return Ok(Some(String::new())), // not padded either
             'Z' if flags.plain() => match (self.zone, time.offset) {
                 (Some(zone), _) => {
                     return Err(Exception::new(
@@ -1024,7 +1034,8 @@ impl<'a> Moment<'a> {
             text
         } else if flags.swap_case && matches!(directive, 'p' | 'Z') {
             text.to_lowercase()
-        } else if flags.upper || flags.swap_case && matches!(directive, 'a' | 'A' | 'b' | 'B' | 'h') {
+        } else if flags.upper || flags.swap_case && matches!(directive, 'a' | 'A' | 'b' | 'B' | 'h')
+        {
             text.to_uppercase()
         } else {
             text
@@ -1714,5 +1725,48 @@ mod tests {
                 "Tue Tuesday Mar March Tue Mar  5 07:08:09 2024|05 03/05/24  5 2024-03-05 012345 2024 24 07 07 065  7  7 03 08 AM 07:08 09 07:08:09 2 09 10 2 10 03/05/24 07:08:09 24 2024   % 20 Mar %Q"
             )
         );
+    }
+
+    #[test]
+    fn strftime_reads_glibcs_flags_widths_and_modifiers() {
+        // The expected texts are CPython's on Linux (glibc), for 2024-03-05 17:08:09.
+        let dt = DateTime::parse("2024-03-05T17:08:09")
+            .map(|dt| Value::DateTime(Arc::new(dt)))
+            .unwrap_or(Value::None);
+        let cases = [
+            (
+                "%-d %-m %-H %-I %-j %-y %-e %-k %-l",
+                "5 3 17 5 65 24 5 17 5",
+            ),
+            ("%_d %_m %_H %_j|%0e %0k %0l", " 5  3 17  65|05 17 05"),
+            (
+                "%^a %^A %^b %^B %^p|%#a %#B %#p|%P %^P",
+                "TUE TUESDAY MAR MARCH PM|TUE MARCH pm|pm pm",
+            ),
+            (
+                "%3d|%1d|%-3d|%_3d|%4j|%6Y|%-6Y|%8a|%08a|%12F",
+                "005|05|  5|  5|0065|002024|  2024|     Tue|00000Tue|  2024-03-05",
+            ),
+            (
+                "%-^a|%^-d|%_-d|%-_d|%5%|%-%|%r",
+                "TUE|5|5| 5|    %|%|05:08:09 PM",
+            ),
+            (
+                "%Ey %Od %3Od %E-d %-Ed %Ea|%-f %5f %3z %3Z|%-Q %5Q|%",
+                "24 05 005 %E-d %-Ed %Ea|%-f   %5f     |%-Q   %5Q|%",
+            ),
+            ("kept\0dropped %Y", "kept"),
+            (
+                "%OB %Ob %3OB %EC %Ez %OZ %EP|%3",
+                "March Mar March 20   pm| %3",
+            ),
+        ];
+        for (pattern, expected) in cases {
+            assert_eq!(
+                strftime(&dt, pattern).ok().as_deref(),
+                Some(expected),
+                "{pattern}"
+            );
+        }
     }
 }
