@@ -151,7 +151,7 @@ LITERAL_METHOD_ARGUMENTS: dict[tuple[str, str], tuple[int, int, frozenset[str]]]
     **{("str", m): (1, 1, frozenset()) for m in ("join", "partition", "removeprefix", "removesuffix", "rpartition", "zfill")},
     **{("str", m): (1, 2, frozenset()) for m in ("center", "ljust", "rjust")},
     **{("str", m): (0, 1, frozenset()) for m in ("strip", "lstrip", "rstrip")},
-    **{("str", m): (1, 3, frozenset()) for m in ("count", "endswith", "find", "index", "rfind", "startswith")},
+    **{("str", m): (1, 3, frozenset()) for m in ("count", "endswith", "find", "index", "rfind", "rindex", "startswith")},
     **{("str", m): (0, 2, frozenset({"sep", "maxsplit"})) for m in ("split", "rsplit")},
     ("str", "splitlines"): (0, 1, frozenset({"keepends"})),
     ("str", "replace"): (2, 3, frozenset()),

@@ -65,7 +65,7 @@ STR_METHODS = frozenset(
         "upper", "lower", "title", "capitalize", "casefold", "swapcase",
         "strip", "lstrip", "rstrip", "removeprefix", "removesuffix",
         "split", "rsplit", "splitlines", "join", "replace", "format",
-        "startswith", "endswith", "find", "rfind", "index", "count",
+        "startswith", "endswith", "find", "rfind", "index", "rindex", "count",
         "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower",
         "zfill", "center", "ljust", "rjust", "partition", "rpartition",
     }

@@ -1,4 +1,4 @@
-# Runs: `list.extend()`, `set.update()` and `dict.update()` given a generator expression (with a filter, over pairs) or a map()/filter() iterator, on variables and on an item of a dict, then the results passed to an action.
+# Runs: `list.extend()`, `set.update()` and `dict.update()` given a generator expression (with a filter, over pairs) or a map()/filter() iterator, on variables and on an item of a dict, then the results passed to an action; `str.rindex()` finds the last separator (and raises ValueError when there is none).
 from rappel import Workflow, action, workflow
 
 INPUT = {"bucket": "logs"}
@@ -29,5 +29,12 @@ class ArchiveLogsWorkflow(Workflow):
         by_kind = {"logs": [], "other": []}
         by_kind["logs"].extend(filter(lambda key: key.endswith(".log"), keys))
         by_kind["other"].extend(key for key in keys if not key.endswith(".log"))
+        names = []
+        for key in keys:
+            try:
+                names.append(key[key.rindex("/") + 1 :])
+            except ValueError as error:
+                names.append(f"{key} ({error})")
         archived = await archive(selected, sorted(years))
-        return {"selected": selected, "years": sorted(years), "sizes": sizes, "by_kind": by_kind, "archived": archived}
+        return {"selected": selected, "years": sorted(years), "sizes": sizes, "by_kind": by_kind, "names": names,
+                "archived": archived}
