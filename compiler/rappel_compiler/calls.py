@@ -335,8 +335,13 @@ class CallLowering:
                 return self.class_target(func)
             if isinstance(func.value, cst.Name) and self.src.ref(func.value).kind == "global" and func.value.value in self.index.classes:
                 owner = func.value.value
-                help_text = (f"build it from its fields: `{owner}(*items)`" if func.attr.value == "_make" and self.index.classes[owner].kind == "namedtuple"
-                             else "make it a @staticmethod (its body in the accepted subset), or call it inside an @action")
+                kind = self.index.classes[owner].kind
+                if func.attr.value == "_make" and kind == "namedtuple":
+                    help_text = f"build it from its fields: `{owner}(*items)`"
+                elif func.attr.value.startswith("model_") and kind == "model":  # pydantic's model_validate(), model_construct()
+                    help_text = built_from_a_dict_help(owner)
+                else:
+                    help_text = "make it a @staticmethod (its body in the accepted subset), or call it inside an @action"
                 raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func, help_text)
             return Target("method", func.attr.value, func)
         raise Reject("RPL0202", f"cannot call `{self.src.text(func)}` in a workflow", func, CALLABLE_HELP)
@@ -852,6 +857,10 @@ class CallLowering:
             raise Reject("RPL0225", f"`{label}` is a plain class and cannot be created in a workflow", node,
                          "only pydantic models, dataclasses and exceptions can be created in workflow code; "
                          "create other objects inside an @action")
+        for arg in node.args:
+            if arg.star == "**" and target.type_kind in ("model", "dataclass"):
+                raise Reject("RPL0216", f"`**` arguments are not supported when building `{label}` in a workflow", arg,
+                             built_from_a_dict_help(label))
         args, kwargs = self.call_arguments(node, starred=target.type_kind == "namedtuple")  # `Point(*coords)`
         if target.type_kind == "enum":
             if len(args) != 1 or kwargs:
@@ -1101,6 +1110,11 @@ class CallLowering:
             with self.pure("a gather comprehension", node):
                 call = self.gather_item(node.elt)
         self.emit(A.ParallelFor(target, loop_target, iterator, call, return_exceptions, span=span))
+
+
+def built_from_a_dict_help(model: str) -> str:
+    """What to write instead of building a model from a dict (`Item(**data)`, `Item.model_validate(data)`)."""
+    return f"name the fields: `{model}(field=data[\"field\"], ...)`; or have the @action that reads the data return it (`-> {model}`)"
 
 
 def helper_label(target: Target) -> str:
