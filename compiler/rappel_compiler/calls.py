@@ -1058,14 +1058,23 @@ class CallLowering:
         self.emit(A.Parallel(target, tuple(calls), return_exceptions, span=span))
 
     def gather_items(self, nodes: list[cst.BaseExpression]) -> list[A.AwaitCall]:
-        results: list[A.AwaitCall] = []
-
-        def lower(item):
-            results.append(self.gather_item(item))
-            return A.Constant(None)
-
-        self.ordered([lambda n=n: lower(n) for n in nodes])
-        return results
+        """The calls of `gather(a(x), b(y))`. Python evaluates every call's arguments,
+        left to right, before gather starts any: when a later call's arguments emit
+        statements (an await, `xs.pop()`, `:=`), the arguments of the calls before it
+        are evaluated first, into temporaries (as `ordered` does for operands)."""
+        calls: list[A.AwaitCall] = []
+        for node in nodes:
+            mark = len(self.block)
+            assigned = len(self.rebound)
+            call = self.gather_item(node)
+            if len(self.block) > mark:
+                rebound = set(self.rebound[assigned:])
+                spills: list[A.Stmt] = []
+                calls = [replace(c, kwargs=tuple(replace(k, value=self.spilled(k.value, rebound, spills)) for k in c.kwargs))
+                         for c in calls]
+                self.block[mark:mark] = spills
+            calls.append(call)
+        return calls
 
     def gather_item(self, node: cst.BaseExpression) -> A.AwaitCall:
         if isinstance(node, cst.Call):

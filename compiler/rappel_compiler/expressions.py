@@ -105,15 +105,21 @@ class ExpressionLowering:
             value = thunk()
             if len(self.block) > mark:
                 rebound = set(self.rebound[assigned:])
-                spills = []
-                for i, earlier in enumerate(results):
-                    if earlier is not None and (not is_stable(earlier) or isinstance(earlier, A.Name) and earlier.id in rebound):
-                        temp = self.new_temp()
-                        spills.append(A.Assign(A.Name(temp, span=earlier.span), earlier, span=earlier.span))
-                        results[i] = A.Name(temp, span=earlier.span)
+                spills: list[A.Stmt] = []
+                results = [self.spilled(earlier, rebound, spills) for earlier in results]
                 self.block[mark:mark] = spills
             results.append(value)
         return results
+
+    def spilled(self, earlier: A.Expr | None, rebound: set[str], spills: list[A.Stmt]) -> A.Expr | None:
+        """`earlier`, or a temporary it is first assigned to (the assignment goes
+        to `spills`) when statements emitted after it could change its value:
+        unless it is stable and not a variable a `:=` in them rebinds."""
+        if earlier is None or (is_stable(earlier) and not (isinstance(earlier, A.Name) and earlier.id in rebound)):
+            return earlier
+        temp = A.Name(self.new_temp(), span=earlier.span)
+        spills.append(A.Assign(temp, earlier, span=earlier.span))
+        return temp
 
     def exprs(self, nodes) -> list[A.Expr]:
         return self.ordered([lambda n=n: self.expr(n) for n in nodes])
