@@ -51,6 +51,8 @@ def refused_calls() -> str:
         rows.append(f"| {category.code} | {_code(names)} | {category.help} |")
     for name, instead in sorted(dialect.UNSUPPORTED_CALLS.items()):
         rows.append(f"| RPL0202 | `{name}` | {instead} |")
+    for name, instead in sorted(dialect.UNSUPPORTED_CLASSES.items()):
+        rows.append(f"| RPL0225 | `{name}` | {instead} |")
     return "\n".join(rows)
 
 
@@ -60,6 +62,8 @@ def builtins() -> str:
         "list": dialect.rrl_builtins.LIST_METHODS | dialect.rrl_builtins.MUTATING_LIST_METHODS,
         "dict": dialect.rrl_builtins.DICT_METHODS | dialect.rrl_builtins.MUTATING_DICT_METHODS,
         "models": dialect.rrl_builtins.MODEL_METHODS,
+        "dates and times": dialect.rrl_builtins.DATETIME_METHODS | dialect.rrl_builtins.TIME_METHODS
+        | dialect.rrl_builtins.TIMEDELTA_METHODS,
     }
     rows = ["| what | names |", "| --- | --- |", f"| functions | {_code(dialect.BUILTIN_FUNCTIONS)} |"]
     rows += [f"| methods of {kind} | {_code(names)} |" for kind, names in methods.items()]

@@ -169,7 +169,7 @@ class CallLowering:
             return Reject("RPL0223", f"cannot resolve the imported name `{qualified}`", node,
                           "compile with a resolver (compile_module) so imported actions, models and constants are known")
         if verb == "call":
-            help_text = dialect.UNSUPPORTED_CALLS.get(qualified)
+            help_text = dialect.unsupported_help(dialect.UNSUPPORTED_CALLS, qualified)
             if help_text is None and qualified.split(".")[0] not in sys.stdlib_module_names:
                 help_text = IMPORTED_FUNCTION_HELP
             return Reject("RPL0202", f"cannot call {shown}() in a workflow", node, help_text or CALLABLE_HELP)
@@ -335,8 +335,13 @@ class CallLowering:
                 return self.class_target(func)
             if isinstance(func.value, cst.Name) and self.src.ref(func.value).kind == "global" and func.value.value in self.index.classes:
                 owner = func.value.value
-                help_text = (f"build it from its fields: `{owner}(*items)`" if func.attr.value == "_make" and self.index.classes[owner].kind == "namedtuple"
-                             else "make it a @staticmethod (its body in the accepted subset), or call it inside an @action")
+                kind = self.index.classes[owner].kind
+                if func.attr.value == "_make" and kind == "namedtuple":
+                    help_text = f"build it from its fields: `{owner}(*items)`"
+                elif func.attr.value.startswith("model_") and kind == "model":  # pydantic's model_validate(), model_construct()
+                    help_text = built_from_a_dict_help(owner)
+                else:
+                    help_text = "make it a @staticmethod (its body in the accepted subset), or call it inside an @action"
                 raise Reject("RPL0203", f"cannot call the class method `{self.src.text(func)}()` in a workflow", func, help_text)
             return Target("method", func.attr.value, func)
         raise Reject("RPL0202", f"cannot call `{self.src.text(func)}` in a workflow", func, CALLABLE_HELP)
@@ -844,9 +849,18 @@ class CallLowering:
         if target.type_kind == "typeddict":
             return self.typed_dict(label, node)
         if target.type_kind in ("class", "workflow_base", ""):
+            qualified = self.src.imported_name(node.func)
+            instead = dialect.unsupported_help(dialect.UNSUPPORTED_CLASSES, qualified) or dialect.unsupported_help(
+                dialect.UNSUPPORTED_CALLS, qualified)  # `itertools.pairwise` is a class
+            if instead is not None:
+                raise Reject("RPL0225", f"`{label}(...)` cannot be built in a workflow", node, instead)
             raise Reject("RPL0225", f"`{label}` is a plain class and cannot be created in a workflow", node,
                          "only pydantic models, dataclasses and exceptions can be created in workflow code; "
                          "create other objects inside an @action")
+        for arg in node.args:
+            if arg.star == "**" and target.type_kind in ("model", "dataclass"):
+                raise Reject("RPL0216", f"`**` arguments are not supported when building `{label}` in a workflow", arg,
+                             built_from_a_dict_help(label))
         args, kwargs = self.call_arguments(node, starred=target.type_kind == "namedtuple")  # `Point(*coords)`
         if target.type_kind == "enum":
             if len(args) != 1 or kwargs:
@@ -1044,14 +1058,23 @@ class CallLowering:
         self.emit(A.Parallel(target, tuple(calls), return_exceptions, span=span))
 
     def gather_items(self, nodes: list[cst.BaseExpression]) -> list[A.AwaitCall]:
-        results: list[A.AwaitCall] = []
-
-        def lower(item):
-            results.append(self.gather_item(item))
-            return A.Constant(None)
-
-        self.ordered([lambda n=n: lower(n) for n in nodes])
-        return results
+        """The calls of `gather(a(x), b(y))`. Python evaluates every call's arguments,
+        left to right, before gather starts any: when a later call's arguments emit
+        statements (an await, `xs.pop()`, `:=`), the arguments of the calls before it
+        are evaluated first, into temporaries (as `ordered` does for operands)."""
+        calls: list[A.AwaitCall] = []
+        for node in nodes:
+            mark = len(self.block)
+            assigned = len(self.rebound)
+            call = self.gather_item(node)
+            if len(self.block) > mark:
+                rebound = set(self.rebound[assigned:])
+                spills: list[A.Stmt] = []
+                calls = [replace(c, kwargs=tuple(replace(k, value=self.spilled(k.value, rebound, spills)) for k in c.kwargs))
+                         for c in calls]
+                self.block[mark:mark] = spills
+            calls.append(call)
+        return calls
 
     def gather_item(self, node: cst.BaseExpression) -> A.AwaitCall:
         if isinstance(node, cst.Call):
@@ -1096,6 +1119,11 @@ class CallLowering:
             with self.pure("a gather comprehension", node):
                 call = self.gather_item(node.elt)
         self.emit(A.ParallelFor(target, loop_target, iterator, call, return_exceptions, span=span))
+
+
+def built_from_a_dict_help(model: str) -> str:
+    """What to write instead of building a model from a dict (`Item(**data)`, `Item.model_validate(data)`)."""
+    return f"name the fields: `{model}(field=data[\"field\"], ...)`; or have the @action that reads the data return it (`-> {model}`)"
 
 
 def helper_label(target: Target) -> str:

@@ -151,7 +151,7 @@ LITERAL_METHOD_ARGUMENTS: dict[tuple[str, str], tuple[int, int, frozenset[str]]]
     **{("str", m): (1, 1, frozenset()) for m in ("join", "partition", "removeprefix", "removesuffix", "rpartition", "zfill")},
     **{("str", m): (1, 2, frozenset()) for m in ("center", "ljust", "rjust")},
     **{("str", m): (0, 1, frozenset()) for m in ("strip", "lstrip", "rstrip")},
-    **{("str", m): (1, 3, frozenset()) for m in ("count", "endswith", "find", "index", "rfind", "startswith")},
+    **{("str", m): (1, 3, frozenset()) for m in ("count", "endswith", "find", "index", "rfind", "rindex", "startswith")},
     **{("str", m): (0, 2, frozenset({"sep", "maxsplit"})) for m in ("split", "rsplit")},
     ("str", "splitlines"): (0, 1, frozenset({"keepends"})),
     ("str", "replace"): (2, 3, frozenset()),
@@ -198,7 +198,8 @@ ITERATING_BUILTINS = frozenset({"len", "list", "tuple", "sorted", "sum", "min", 
 # become `lambda $k: len($k)`. `str.lower` and the other str methods too.
 FUNCTION_VALUES = BUILTIN_FUNCTIONS.keys() - {"isinstance", "type", "map", "filter", "range", "zip", "enumerate"}
 
-# Library calls that are rejected, with what to write instead.
+# Library calls that are rejected, with what to write instead: a qualified name,
+# or a module, which covers every function it holds (the most specific entry wins).
 UNSUPPORTED_CALLS = {
     "dataclasses.replace": "create the new object with the class and every field: `Order(id=order.id, status=\"paid\")`",
     "copy.copy": "copy lists with `list(xs)` or `xs[:]`, dicts with `dict(d)`, models with `m.model_copy()`",
@@ -207,7 +208,32 @@ UNSUPPORTED_CALLS = {
     "operator.attrgetter": "write a lambda: `key=lambda user: user.name`",
     "math.ceil": "divide rounding up with integer division: `-(-n // size)`",
     "math.floor": "divide rounding down with integer division: `n // size`",
+    "statistics": "compute it with builtins (a mean is `sum(xs) / len(xs)`), or in an @action",
+    "json": "serialize the value in the @action that sends or stores it (pass it the dict); "
+            "to make a key, write the fields into an f-string",
+    "re": "test the text with str methods (`startswith`, `endswith`, `in`, `split`, `isdigit`), or match it in an @action",
+    "urllib.parse": "take the URL apart with str methods (`url.partition('://')`, `url.split('/')`), or in an @action",
+    "datetime.datetime.strptime": "read ISO text with `datetime.fromisoformat(text)` or `date.fromisoformat(text)`; "
+                                  "parse other formats in an @action",
+    "itertools": "write it as a comprehension or a loop: `[x for xs in lists for x in xs]` chains lists, "
+                 "`xs[:n]` takes the first n items",
+    "functools.reduce": "write a for loop that updates a variable",
 }
+# Library classes a workflow cannot build (RPL0225), with what to write instead.
+UNSUPPORTED_CLASSES = {
+    "collections.defaultdict": "use a dict: `groups.setdefault(key, []).append(x)`, `counts[key] = counts.get(key, 0) + n`",
+    "collections.Counter": "count in a dict: `counts[key] = counts.get(key, 0) + 1`; the most common n: "
+                           "`sorted(counts.items(), key=lambda kv: -kv[1])[:n]`",
+    "collections.OrderedDict": "use a dict: it keeps its keys in the order they were inserted",
+    "collections.deque": "use a list: `xs.append(x)`, `xs.pop(0)`, `xs[-n:]`",
+    "decimal.Decimal": "Decimal values an action returns can be used; build new ones in an @action, or count money in integer cents",
+}
+
+
+def unsupported_help(table: dict[str, str], qualified: str | None) -> str | None:
+    """What to write instead of the library call or class `qualified`, if `table` knows."""
+    return _most_specific(table, qualified) if qualified else None
+
 
 # ------------------------------------------------------------------ non-determinism
 
@@ -284,7 +310,8 @@ NON_DETERMINISTIC: dict[str, Forbidden] = {
     "asyncio.create_subprocess_exec": IO,
     "asyncio.create_subprocess_shell": IO,
     "asyncio.open_connection": IO,
-    "urllib": IO,
+    "urllib.request": IO,
+    "urllib.robotparser": IO,
     "http": IO,
     "requests": IO,
     "httpx": IO,
@@ -439,15 +466,21 @@ CONSTRUCTS: tuple[Construct, ...] = (
     Construct("`for` / `else`, `break`, `continue`", "t = 0\nfor i, x in enumerate(xs):\n    if x < 0:\n        continue\n    if x > 9:\n        break\n    t += x\nelse:\n    t = -1\nreturn t",
               instead="over lists, tuples, strings, dicts, `range`, `enumerate`, `zip`, `reversed`, `sorted`"),
     Construct("`while`", "n = 0\nwhile n < 3:\n    n += 1\nreturn n"),
+    Construct("`:=` in a statement: `if (n := len(xs)) > 3:`, `while (page := await fetch(cursor)):`",
+              "if (n := len(xs)) > 1:\n    return n\nwhile (m := await step(n)) < 3:\n    n += m\nreturn n",
+              instead="assigned where Python assigns it, before the rest of the expression is evaluated"),
     Construct("`try` / `except (A, B) as e` / `else` / `finally`, `raise`, `raise ... from e`",
               "try:\n    v = await step(1)\nexcept (ValueError, KeyError) as e:\n    raise RuntimeError(str(e)) from e\nelse:\n    v += 1\nfinally:\n    pass\nreturn v",
               instead="an action's exception is caught by its class or any base class"),
     Construct("`del x`, `del d[k]`", "del d['k']\nreturn d"),
     Construct("`assert`", "assert xs, 'no items'\nreturn xs"),
     # accepted: expressions
-    Construct("list and dict comprehensions, generator expressions in `sum` / `any` / `all` / `min` / `max` / `sorted`",
-              "return [x * 2 for x in xs if x], {k: v for k, v in d.items()}, sum(x for x in xs), any(x > 1 for x in xs)"),
+    Construct("list and dict comprehensions, generator expressions in `sum` / `any` / `all` / `min` / `max` / `sorted`, "
+              "`xs.extend(...)`, `s.update(...)`, `d.update(...)`",
+              "ys = [x * 2 for x in xs if x]\nys.extend(x + 1 for x in xs)\n"
+              "return ys, {k: v for k, v in d.items()}, sum(x for x in xs), any(x > 1 for x in xs)"),
     Construct("f-strings, with conversions and format specs", "return f'{name!r}: {len(xs):>4}'"),
+    Construct("`str.format()` and printf-style `'%s: %.1f%%' % (name, pct)`", "return '{}: {:.1f}'.format(name, 2.5), '%s has %d' % (name, len(xs))"),
     Construct("`lambda` as an argument (`key=lambda x: ...`)", "return sorted(xs, key=lambda x: -x)"),
     Construct("`await` inside an expression (`1 + await step(x)`)", "return 1 + await step(1)",
               instead="the frontend hoists the call into a temporary, in evaluation order"),
@@ -474,8 +507,8 @@ CONSTRUCTS: tuple[Construct, ...] = (
               "`set(...)` / `frozenset(...)` / `sorted(...)` of a generator over it",
               "s = set(xs)\nreturn any(x > 3 for x in s), all(x for x in s), set(x * 2 for x in s), sorted(x for x in s)",
               instead="`sum()`, `min()` / `max()` of a generator and `list()` show the order: iterate `sorted(s)`"),
-    Construct("`datetime`, `date`, `timedelta` values: building, arithmetic, comparisons, `isoformat()`",
-              "return (datetime.datetime(2024, 1, 2) + datetime.timedelta(days=1)).isoformat()",
+    Construct("`datetime`, `date`, `timedelta` values: building, arithmetic, comparisons, `isoformat()`, `strftime()`",
+              "day = datetime.datetime(2024, 1, 2) + datetime.timedelta(days=1)\nreturn day.isoformat(), day.strftime('%B %-d, %Y'), f'{day:%H:%M}'",
               instead="take the current time as an input of the workflow, or from an action"),
     Construct("`hashlib.sha256(data).hexdigest()` (md5, sha1, sha512, blake2b), `str.encode()`, `bytes.hex()`",
               "return hashlib.sha256(name.encode()).hexdigest()"),
@@ -497,7 +530,8 @@ CONSTRUCTS: tuple[Construct, ...] = (
     Construct("`yield`, `async for`", "async for x in xs:\n    pass\nreturn 1", "RPL0213"),
     Construct("iterating a set (`for x in s`, `list(s)`, `sum(x for x in s)`)", "s = {1, 2}\nfor x in s:\n    pass\nreturn 1", "RPL0214",
               "iterate `sorted(s)`: a set's order is not deterministic"),
-    Construct("`:=`", "if (n := len(xs)) > 1:\n    return n\nreturn 0", "RPL0215"),
+    Construct("`:=` in a comprehension or a lambda (`[y for x in xs if (y := f(x))]`)", "return [y for x in xs if (y := x * 2)]", "RPL0215",
+              "write the loop out as a `for` statement and assign the value on a line of its own"),
     Construct("`await` in a generator expression (`sum(await step(x) for x in xs)`)", "return sum(await step(x) for x in xs)", "RPL0217",
               "await in a list comprehension, or run the calls in parallel with `asyncio.gather(*[step(x) for x in xs])`"),
     Construct("`await` in the calls or conditions of a gather comprehension (`gather(*[step(await step(x)) for x in xs])`)",

@@ -96,21 +96,30 @@ class ExpressionLowering:
         """Lower operands in Python's evaluation order; when one of them emits
         statements, the earlier operands are evaluated first into temporaries.
         (A variable needs no temporary: Python holds the object, and sees the
-        changes a hoisted `xs.pop()` makes to it, as RRL sees the rebound name.)"""
+        changes a hoisted `xs.pop()` makes to it, as RRL sees the rebound name;
+        unless a later `:=` binds the variable to another value.)"""
         results: list[A.Expr | None] = []
         for thunk in thunks:
             mark = len(self.block)
+            assigned = len(self.rebound)
             value = thunk()
             if len(self.block) > mark:
-                spills = []
-                for i, earlier in enumerate(results):
-                    if earlier is not None and not is_stable(earlier):
-                        temp = self.new_temp()
-                        spills.append(A.Assign(A.Name(temp, span=earlier.span), earlier, span=earlier.span))
-                        results[i] = A.Name(temp, span=earlier.span)
+                rebound = set(self.rebound[assigned:])
+                spills: list[A.Stmt] = []
+                results = [self.spilled(earlier, rebound, spills) for earlier in results]
                 self.block[mark:mark] = spills
             results.append(value)
         return results
+
+    def spilled(self, earlier: A.Expr | None, rebound: set[str], spills: list[A.Stmt]) -> A.Expr | None:
+        """`earlier`, or a temporary it is first assigned to (the assignment goes
+        to `spills`) when statements emitted after it could change its value:
+        unless it is stable and not a variable a `:=` in them rebinds."""
+        if earlier is None or (is_stable(earlier) and not (isinstance(earlier, A.Name) and earlier.id in rebound)):
+            return earlier
+        temp = A.Name(self.new_temp(), span=earlier.span)
+        spills.append(A.Assign(temp, earlier, span=earlier.span))
+        return temp
 
     def exprs(self, nodes) -> list[A.Expr]:
         return self.ordered([lambda n=n: self.expr(n) for n in nodes])
@@ -332,9 +341,6 @@ class ExpressionLowering:
             if op is None:
                 raise Reject("RPL0221", f"the `{operator_text(level.operator)}` operator is not supported in a workflow",
                              level, OPERATOR_HELP)
-            if op == "%" and isinstance(level.left, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-                raise Reject("RPL0221", "printf-style formatting (`\"...\" % values`) is not supported in a workflow",
-                             level, "use an f-string")
             left, right = self.ordered([lambda so_far=value: so_far, lambda right=level.right: self.expr(right)])
             value = A.BinOp(left, op, right, span=self.span(level))
             if depth % CHAIN_CHUNK == 0 and level is not node and not self._pure:
@@ -471,7 +477,19 @@ class ExpressionLowering:
         return self.effect_value(node)
 
     def _expr_NamedExpr(self, node: cst.NamedExpr) -> A.Expr:
-        raise Reject("RPL0215", "assignment expressions (`:=`) are not supported in a workflow", node, "assign the value in its own statement first")
+        """`(n := value)`: `n = value` as a statement of its own, then `n`, in
+        Python's order of evaluation (`ordered` keeps the value `n` had for
+        the operands evaluated before)."""
+        if self._pure or self._scopes:
+            # Python binds `n` in the function around the comprehension or lambda.
+            where = self._pure[-1][0] if self._pure else "a comprehension"
+            raise Reject("RPL0215", f"an assignment expression (`:=`) inside {where} is not supported in a workflow", node,
+                         "write the loop out as a `for` statement and assign the value on a line of its own")
+        value = self.assigned_value(node.value)
+        target = self.target(node.target)
+        self.emit(A.Assign(target, value, span=self.span(node)))
+        self.rebound.append(target.id)
+        return A.Name(target.id, span=self.span(node.target))
 
     def _expr_Yield(self, node: cst.Yield) -> A.Expr:
         raise Reject("RPL0213", "`yield` is not supported: a workflow cannot be a generator", node, "collect the values in a list and return it")

@@ -57,6 +57,7 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         self.order_free_generators: set[int] = set()
         self.unordered_iters: set[int] = set()  # the sets such generators iterate
         self._pure: list[tuple[str, cst.CSTNode | None]] = []
+        self.rebound: list[str] = []  # the variables `:=` assigned so far, in order (see `ordered`)
         self._scopes: list[dict[str, str]] = []
         names = wc.of_function(local_names, fn) if fn is not None else (set(), set())
         self.function_locals, all_names = names
@@ -70,12 +71,11 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
     def emit(self, stmt: A.Stmt) -> None:
         if self._pure:
             reason, node = self._pure[-1]
-            raise Reject(
-                "RPL0217",
-                f"an await or helper call cannot be evaluated inside {reason}",
-                node,
-                "compute the value in a statement before, and use the variable",
-            )
+            help_text = "compute the value in a statement before, and use the variable"
+            if reason == "a gather comprehension":  # the calls' arguments are computed while the list is built
+                help_text = ("compute the values in a list first (`values = [helper(x) for x in xs]`), then gather over it: "
+                             "`asyncio.gather(*[act(x, v) for x, v in zip(xs, values)])`")
+            raise Reject("RPL0217", f"an await or helper call cannot be evaluated inside {reason}", node, help_text)
         self.block.append(stmt)
 
     @contextlib.contextmanager
@@ -173,6 +173,10 @@ class _EffectFinder(Visitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+        self.found = self.found or self.changes  # `(n := v)` assigns `n` in a statement of its own
+        return not self.found
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func

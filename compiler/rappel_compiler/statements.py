@@ -18,6 +18,7 @@ from rrl.walk import children, rewrite, walk
 from . import dialect
 from .diagnostics import Reject, arity_message, did_you_mean
 from .expressions import _BINARY, OPERATOR_HELP, comprehension_clauses, is_stable, loop_target_elements, operator_text
+from .tree import Visitor
 
 _AUGMENTED = {
     cst.AddAssign: "+",
@@ -146,7 +147,8 @@ class StatementLowering:
             self.refuse_reading_what_it_extends(func.value, node.args[0].value, f"`{self.src.text(func)}()`")
         receiver = self.changed_receiver(func.value, node)
         mark = len(self.block)
-        args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}) if method == "sort" else frozenset())
+        args, kwargs = self.call_arguments(node, keyword_lambdas=frozenset({"key"}) if method == "sort" else frozenset(),
+                                           consumed=self.consumed_by_change(node, method))
         if len(self.block) > mark:
             receiver = self.pin(receiver, mark, node)
         call = A.Call(A.Attribute(receiver, method, span=self.span(func)), args, kwargs, span=span)
@@ -158,6 +160,21 @@ class StatementLowering:
         temp = A.Name(self.new_temp(), span=span)
         self.emit(A.Assign(temp, call, span=span))
         return temp
+
+    def consumed_by_change(self, node: cst.Call, method: str) -> cst.Arg | None:
+        """The argument of `xs.extend(f(y) for y in ys)` or `s.update(map(str, ys))`:
+        a generator or a map()/filter() iterator the call consumes at once (it becomes
+        a list). Not one that reads the receiver's variable: Python would see the
+        receiver grow while it extends it."""
+        if method not in ("extend", "update") or len(node.args) != 1:
+            return None
+        arg = node.args[0]
+        if arg.keyword is not None or arg.star or not (isinstance(arg.value, cst.GeneratorExp) or self.lazy_builtin(arg.value)):
+            return None
+        root = _root(node.func.value)
+        if root is None or root.value in _names_read(arg.value):
+            return None
+        return arg
 
     def check_changing_arguments(self, node: cst.Call, method: str) -> None:
         low, high, keywords = dialect.MUTATING_SIGNATURES[method]
@@ -655,6 +672,24 @@ def _deleted(target: cst.BaseExpression) -> list[cst.BaseExpression]:
     if isinstance(target, (cst.Tuple, cst.List)):  # Python's grammar allows no `*` here
         return [inner for element in target.elements for inner in _deleted(element.value)]
     return [target]
+
+
+class _NamesRead(Visitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.walk(node.value)  # not the attribute's own name
+        return False
+
+
+def _names_read(node: cst.CSTNode) -> set[str]:
+    finder = _NamesRead()
+    finder.walk(node)
+    return finder.names
 
 
 def _root(node: cst.BaseExpression) -> cst.Name | None:

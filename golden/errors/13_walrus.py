@@ -1,4 +1,4 @@
-# Rejects: the walrus operator (:=) — an assignment expression inside a while condition and inside a comprehension filter.
+# Rejects: the walrus operator (:=) inside a comprehension filter and inside a lambda, where Python binds the name in the function around them; the one in the while condition is an assignment of its own and compiles.
 from rappel import Workflow, action, workflow
 
 
@@ -15,4 +15,5 @@ class ConsumeWorkflow(Workflow):
         while (size := len(message)) > 0:
             seen.append(f"{size}:{message}")
             message = await pop_message(queue)
-        return [short for m in seen if (short := m[:10])]
+        longest = sorted(seen, key=lambda s: (n := len(s)) * n)
+        return [short for m in longest if (short := m[:10])]

@@ -65,7 +65,7 @@ STR_METHODS = frozenset(
         "upper", "lower", "title", "capitalize", "casefold", "swapcase",
         "strip", "lstrip", "rstrip", "removeprefix", "removesuffix",
         "split", "rsplit", "splitlines", "join", "replace", "format",
-        "startswith", "endswith", "find", "rfind", "index", "count",
+        "startswith", "endswith", "find", "rfind", "index", "rindex", "count",
         "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower",
         "zfill", "center", "ljust", "rjust", "partition", "rpartition",
     }
@@ -79,9 +79,9 @@ MODEL_METHODS = frozenset({"model_copy", "model_dump"})
 # Methods of NamedTuples: a copy with fields replaced, and the fields as a dict.
 NAMED_TUPLE_METHODS = frozenset({"_replace", "_asdict"})
 # Methods of dates, times and timedeltas, of bytes, and str.encode().
-DATE_METHODS = frozenset({"isoformat", "weekday", "isoweekday", "replace"})
+DATE_METHODS = frozenset({"isoformat", "strftime", "weekday", "isoweekday", "replace"})
 DATETIME_METHODS = DATE_METHODS | frozenset({"date", "time", "utcoffset"})
-TIME_METHODS = frozenset({"isoformat", "replace", "utcoffset"})
+TIME_METHODS = frozenset({"isoformat", "strftime", "replace", "utcoffset"})
 TIMEDELTA_METHODS = frozenset({"total_seconds"})
 BYTES_METHODS = frozenset({"hex"})
 ENCODE_METHODS = frozenset({"encode"})

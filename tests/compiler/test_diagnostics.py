@@ -145,7 +145,7 @@ CASES = {
            |
         12 |         return json.dumps(data)
            |                ^^^^^^^^^^^^^^^^
-           = help: workflow code can call actions (with await), helper methods (self.name(...)), the builtins len, range, sorted, … and model classes; move other code into an @action
+           = help: serialize the value in the @action that sends or stores it (pass it the dict); to make a key, write the fields into an f-string
         """,
     ),
     "RPL0203": (
@@ -370,18 +370,16 @@ CASES = {
         """
         @workflow
         class Flow(Workflow):
-            async def run(self, xs: list[int]) -> int:
-                if (n := len(xs)) > 3:
-                    return n
-                return 0
+            async def run(self, xs: list[str]) -> list[str]:
+                return [short for x in xs if (short := x[:3])]
         """,
         """
-        error[RPL0215]: assignment expressions (`:=`) are not supported in a workflow
-         --> app/flows.py:9:13
+        error[RPL0215]: an assignment expression (`:=`) inside a comprehension is not supported in a workflow
+         --> app/flows.py:9:39
           |
-        9 |         if (n := len(xs)) > 3:
-          |             ^^^^^^^^^^^^
-          = help: assign the value in its own statement first
+        9 |         return [short for x in xs if (short := x[:3])]
+          |                                       ^^^^^^^^^^^^^^
+          = help: write the loop out as a `for` statement and assign the value on a line of its own
         """,
     ),
     "RPL0216": (
@@ -562,7 +560,7 @@ CASES = {
            |
         14 |         return PATTERN
            |                ^^^^^^^
-           = help: workflow code can call actions (with await), helper methods (self.name(...)), the builtins len, range, sorted, … and model classes; move other code into an @action
+           = help: test the text with str methods (`startswith`, `endswith`, `in`, `split`, `isdigit`), or match it in an @action
         """,
     ),
     "RPL0225": (

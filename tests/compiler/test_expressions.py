@@ -176,8 +176,8 @@ def test_comprehension_variables_stay_in_the_comprehension():
     )
 
 
-def test_identity_and_printf_formatting_are_rejected():
-    for expression in ("x is xs", "xs is not d", '"%s items" % x'):
+def test_identity_is_rejected():
+    for expression in ("x is xs", "xs is not d"):
         result = compile_text(
             f"""
             @workflow
@@ -188,6 +188,10 @@ def test_identity_and_printf_formatting_are_rejected():
         )
         assert [d.code for d in result.diagnostics] == ["RPL0221"], expression
     assert lowered("x is None or x is not True") == "x is None or x is not True"
+
+
+def test_printf_formatting_of_a_literal_is_the_percent_operator():
+    assert lowered('"%s has %d%%" % (x, len(xs))') == '"%s has %d%%" % (x, len(xs))'
 
 
 def test_any_and_all_over_generators_stop_at_the_deciding_item():

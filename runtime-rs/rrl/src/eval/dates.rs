@@ -21,9 +21,10 @@ pub const FUNCTIONS: &[&str] = &["datetime", "date", "timedelta", "hexdigest", "
 /// The algorithms of `hexdigest()` and `digest()`, as hashlib names them.
 pub const HASH_ALGORITHMS: &[&str] = &["md5", "sha1", "sha256", "sha512", "blake2b"];
 
-const DATE_METHODS: &[&str] = &["isoformat", "weekday", "isoweekday", "replace"];
+const DATE_METHODS: &[&str] = &["isoformat", "strftime", "weekday", "isoweekday", "replace"];
 const DATETIME_METHODS: &[&str] = &[
     "isoformat",
+    "strftime",
     "weekday",
     "isoweekday",
     "replace",
@@ -31,7 +32,7 @@ const DATETIME_METHODS: &[&str] = &[
     "time",
     "utcoffset",
 ];
-const TIME_METHODS: &[&str] = &["isoformat", "replace", "utcoffset"];
+const TIME_METHODS: &[&str] = &["isoformat", "strftime", "replace", "utcoffset"];
 const NO_ARGUMENTS: &[&str] = &[
     "weekday",
     "isoweekday",
@@ -564,9 +565,37 @@ pub fn call_method(
         .map(Value::Float),
         (Value::Bytes(bytes), "hex") => Ok(Value::str(&hex(bytes))),
         (Value::Str(text), "encode") => encode(text, args, kwargs),
+        (_, "strftime") => strftime(receiver, args, kwargs),
         (_, "replace") => replace(receiver, args, kwargs),
         _ => Err(type_error(format!(
             "'{owner}' object has no method '{name}' usable in a workflow"
+        ))),
+    }
+}
+
+/// `strftime(format)`, its argument checked as CPython's `date.strftime` checks it.
+fn strftime(receiver: &Value, args: &[Value], kwargs: &[(Str, Value)]) -> Outcome {
+    let given = args.len() + kwargs.len();
+    if given > 1 {
+        return Err(type_error(format!(
+            "strftime() takes at most 1 argument ({given} given)"
+        )));
+    }
+    let pattern = match (args.first(), kwargs.first()) {
+        (Some(pattern), _) => pattern,
+        (None, Some((key, pattern))) if &**key == "format" => pattern,
+        _ => {
+            return Err(type_error(
+                "strftime() missing required argument 'format' (pos 1)",
+            ));
+        }
+    };
+    match unwrap_enum(pattern) {
+        Value::Str(pattern) => Ok(Value::str(&super::format::strftime(receiver, pattern)?)),
+        Value::None => Err(type_error("strftime() argument 1 must be str, not None")),
+        _ => Err(type_error(format!(
+            "strftime() argument 1 must be str, not {}",
+            pattern.type_name()
         ))),
     }
 }

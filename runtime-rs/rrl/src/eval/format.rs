@@ -759,7 +759,12 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// `value.strftime(pattern)` in the C locale, as glibc writes it.
+/// `value.strftime(pattern)` in the C locale, as CPython writes it on Linux:
+/// glibc's directives, with its flags (`-` `_` `0` `^` `#`), a width and an
+/// `E` / `O` modifier after the `%`. CPython itself writes the plain `%f`,
+/// `%z` and `%Z`; glibc's `%z` of a date with flags or a width is empty (the
+/// `struct tm` CPython passes has no offset), its `%Z` the empty name padded.
+/// A NUL ends the pattern, as C strings do.
 pub fn strftime(value: &Value, pattern: &str) -> Outcome<String> {
     let midnight = Time {
         hour: 0,
@@ -787,80 +792,229 @@ pub fn strftime(value: &Value, pattern: &str) -> Outcome<String> {
             )));
         }
     };
-    let weekday = date.weekday() as usize;
-    let day_of_year = date.ordinal()
-        - Date {
-            year: date.year,
-            month: 1,
-            day: 1,
-        }
-        .ordinal()
-        + 1;
-    let (iso_year, iso_week) = iso_week(date);
-    let hour12 = if time.hour % 12 == 0 {
-        12
-    } else {
-        time.hour % 12
-    };
+    let moment = Moment::new(date, &time, zone);
+    let chars: Vec<char> = pattern.chars().take_while(|&c| c != '\0').collect();
     let mut out = String::new();
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
+    let mut at = 0;
+    while at < chars.len() {
+        let c = chars[at];
+        at += 1;
         if c != '%' {
             out.push(c);
             continue;
         }
-        let Some(directive) = chars.next() else {
-            out.push('%');
+        let start = at - 1;
+        let mut flags = Flags::default();
+        while let Some(&flag) = chars.get(at) {
+            match flag {
+                '-' | '_' | '0' => flags.pad = Some(flag),
+                '^' => flags.upper = true,
+                '#' => flags.swap_case = true,
+                _ => break,
+            }
+            at += 1;
+        }
+        while let Some(digit) = chars.get(at).and_then(|c| c.to_digit(10)) {
+            let width = flags.width.unwrap_or(0);
+            flags.width = Some(width.saturating_mul(10).saturating_add(digit as usize));
+            at += 1;
+        }
+        let modifier = chars.get(at).copied().filter(|&m| m == 'E' || m == 'O');
+        if modifier.is_some() {
+            flags.modified = true;
+            at += 1;
+        }
+        let Some(&directive) = chars.get(at) else {
+            out.push_str(&pad_text(chars[start..].iter().collect(), flags.width, ' '));
             break;
         };
-        let piece = match directive {
-            'a' => DAYS[weekday][..3].to_string(),
-            'A' => DAYS[weekday].to_string(),
-            'b' | 'h' => MONTHS[date.month as usize - 1][..3].to_string(),
-            'B' => MONTHS[date.month as usize - 1].to_string(),
+        at += 1;
+        // The directives glibc takes each modifier on (it ignores them in the C locale).
+        let valid = match modifier {
+            Some('E') => "cnprtuxyzCPRTXYZ%".contains(directive),
+            Some(_) => "bdeghjklmnprtuwyzBCGHIMPRSTUVWZ%".contains(directive),
+            None => true,
+        };
+        let piece = if valid {
+            moment.directive(directive, &flags)?
+        } else {
+            None
+        };
+        match piece {
+            Some(piece) => out.push_str(&piece),
+            None => {
+                let literal: String = chars[start..at].iter().collect();
+                out.push_str(&pad_text(literal, flags.width, ' '));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What comes between a `%` and its directive.
+#[derive(Default)]
+struct Flags {
+    /// `-` (no padding), `_` (spaces) or `0` (zeros); the last one given counts.
+    pad: Option<char>,
+    upper: bool,
+    swap_case: bool,
+    width: Option<usize>,
+    /// An `E` or `O` modifier.
+    modified: bool,
+}
+
+impl Flags {
+    /// Nothing between the `%` and the directive: CPython writes `%f`, `%z`
+    /// and `%Z` itself only then.
+    fn plain(&self) -> bool {
+        self.pad.is_none()
+            && !self.upper
+            && !self.swap_case
+            && self.width.is_none()
+            && !self.modified
+    }
+}
+
+fn pad_text(text: String, width: Option<usize>, fill: char) -> String {
+    let length = text.chars().count();
+    match width {
+        Some(width) if width > length => {
+            let mut padded: String = std::iter::repeat_n(fill, width - length).collect();
+            padded.push_str(&text);
+            padded
+        }
+        _ => text,
+    }
+}
+
+/// The fields of a date and time that strftime's directives write.
+struct Moment<'a> {
+    date: Date,
+    time: &'a Time,
+    zone: Option<&'a str>,
+    weekday: usize,
+    day_of_year: i64,
+    iso_year: i32,
+    iso_week: i64,
+    hour12: u8,
+}
+
+impl<'a> Moment<'a> {
+    fn new(date: Date, time: &'a Time, zone: Option<&'a str>) -> Self {
+        let day_of_year = date.ordinal()
+            - Date {
+                year: date.year,
+                month: 1,
+                day: 1,
+            }
+            .ordinal()
+            + 1;
+        let (iso_year, iso_week) = iso_week(date);
+        let hour12 = if time.hour % 12 == 0 {
+            12
+        } else {
+            time.hour % 12
+        };
+        Moment {
+            date,
+            time,
+            zone,
+            weekday: date.weekday() as usize,
+            day_of_year,
+            iso_year,
+            iso_week,
+            hour12,
+        }
+    }
+
+    /// A number directive: its value, the width glibc pads it to, and whether
+    /// with spaces (`%e`, `%k`, `%l`) rather than zeros.
+    fn number(&self, directive: char) -> Option<(i64, usize, bool)> {
+        let (date, time) = (&self.date, self.time);
+        let weekday = self.weekday as i64;
+        Some(match directive {
+            'd' => (i64::from(date.day), 2, false),
+            'e' => (i64::from(date.day), 2, true),
+            'H' => (i64::from(time.hour), 2, false),
+            'I' => (i64::from(self.hour12), 2, false),
+            'j' => (self.day_of_year, 3, false),
+            'k' => (i64::from(time.hour), 2, true),
+            'l' => (i64::from(self.hour12), 2, true),
+            'm' => (i64::from(date.month), 2, false),
+            'M' => (i64::from(time.minute), 2, false),
+            'S' => (i64::from(time.second), 2, false),
+            'U' => ((self.day_of_year + 6 - (weekday + 1) % 7) / 7, 2, false),
+            'V' => (self.iso_week, 2, false),
+            'W' => ((self.day_of_year + 6 - weekday) / 7, 2, false),
+            'y' => (i64::from(date.year % 100), 2, false),
+            'Y' => (i64::from(date.year), 1, false),
+            'C' => (i64::from(date.year / 100), 1, false),
+            'G' => (i64::from(self.iso_year), 1, false),
+            'g' => (i64::from(self.iso_year % 100), 2, false),
+            'u' => (weekday + 1, 1, false),
+            'w' => ((weekday + 1) % 7, 1, false),
+            _ => return None,
+        })
+    }
+
+    /// The text of one directive with its flags; None for a directive glibc
+    /// does not know, which is copied as it is written.
+    fn directive(&self, directive: char, flags: &Flags) -> Outcome<Option<String>> {
+        if let Some((value, natural, spaced)) = self.number(directive) {
+            let digits = value.to_string();
+            let (fill, width) = match flags.pad {
+                Some('-') => (' ', flags.width.unwrap_or(0)),
+                Some('_') => (' ', flags.width.unwrap_or(natural).max(natural)),
+                Some(_) => ('0', flags.width.unwrap_or(natural).max(natural)),
+                None => (
+                    if spaced { ' ' } else { '0' },
+                    flags.width.unwrap_or(natural).max(natural),
+                ),
+            };
+            return Ok(Some(pad_text(digits, Some(width), fill)));
+        }
+        let (date, time) = (&self.date, self.time);
+        let day = DAYS[self.weekday];
+        let month = MONTHS[date.month as usize - 1];
+        let am = time.hour < 12;
+        let text = match directive {
+            'a' => day[..3].to_string(),
+            'A' => day.to_string(),
+            'b' | 'h' => month[..3].to_string(),
+            'B' => month.to_string(),
             'c' => format!(
                 "{} {} {:>2} {:02}:{:02}:{:02} {}",
-                &DAYS[weekday][..3],
-                &MONTHS[date.month as usize - 1][..3],
+                &day[..3],
+                &month[..3],
                 date.day,
                 time.hour,
                 time.minute,
                 time.second,
                 date.year
             ),
-            'C' => (date.year / 100).to_string(),
-            'd' => format!("{:02}", date.day),
             'D' | 'x' => format!("{:02}/{:02}/{:02}", date.month, date.day, date.year % 100),
-            'e' => format!("{:>2}", date.day),
             'F' => format!("{}-{:02}-{:02}", date.year, date.month, date.day),
-            'f' => format!("{:06}", time.microsecond),
-            'G' => iso_year.to_string(),
-            'g' => format!("{:02}", iso_year % 100),
-            'H' => format!("{:02}", time.hour),
-            'I' => format!("{hour12:02}"),
-            'j' => format!("{day_of_year:03}"),
-            'k' => format!("{:>2}", time.hour),
-            'l' => format!("{hour12:>2}"),
-            'm' => format!("{:02}", date.month),
-            'M' => format!("{:02}", time.minute),
             'n' => "\n".to_string(),
-            'p' => (if time.hour < 12 { "AM" } else { "PM" }).to_string(),
-            'R' => format!("{:02}:{:02}", time.hour, time.minute),
-            'S' => format!("{:02}", time.second),
-            'T' | 'X' => format!("{:02}:{:02}:{:02}", time.hour, time.minute, time.second),
             't' => "\t".to_string(),
-            'u' => (weekday + 1).to_string(),
-            'U' => format!("{:02}", (day_of_year + 6 - ((weekday as i64 + 1) % 7)) / 7),
-            'V' => format!("{iso_week:02}"),
-            'w' => ((weekday + 1) % 7).to_string(),
-            'W' => format!("{:02}", (day_of_year + 6 - weekday as i64) / 7),
-            'y' => format!("{:02}", date.year % 100),
-            'Y' => date.year.to_string(),
-            'z' => time
+            'p' => (if am { "AM" } else { "PM" }).to_string(),
+            'P' => (if am { "am" } else { "pm" }).to_string(),
+            'r' => format!(
+                "{:02}:{:02}:{:02} {}",
+                self.hour12,
+                time.minute,
+                time.second,
+                if am { "AM" } else { "PM" }
+            ),
+            'R' => format!("{:02}:{:02}", time.hour, time.minute),
+            'T' | 'X' => format!("{:02}:{:02}:{:02}", time.hour, time.minute, time.second),
+            '%' => "%".to_string(),
+            'f' if flags.plain() => format!("{:06}", time.microsecond),
+            'z' if flags.plain() => time
                 .offset
                 .map(|offset| offset.isoformat().replace(':', ""))
                 .unwrap_or_default(),
-            'Z' => match (zone, time.offset) {
+            'z' => return Ok(Some(String::new())), // not padded either
+            'Z' if flags.plain() => match (self.zone, time.offset) {
                 (Some(zone), _) => {
                     return Err(Exception::new(
                         BuiltinException::NotImplementedError,
@@ -873,12 +1027,22 @@ pub fn strftime(value: &Value, pattern: &str) -> Outcome<String> {
                 (None, Some(offset)) => format!("UTC{}", offset.isoformat()),
                 (None, None) => String::new(),
             },
-            '%' => "%".to_string(),
-            other => format!("%{other}"),
+            'Z' => return Ok(Some(pad_text(String::new(), flags.width, ' '))),
+            _ => return Ok(None),
         };
-        out.push_str(&piece);
+        let text = if directive == 'P' {
+            text
+        } else if flags.swap_case && matches!(directive, 'p' | 'Z') {
+            text.to_lowercase()
+        } else if flags.upper || flags.swap_case && matches!(directive, 'a' | 'A' | 'b' | 'B' | 'h')
+        {
+            text.to_uppercase()
+        } else {
+            text
+        };
+        let fill = if flags.pad == Some('0') { '0' } else { ' ' };
+        Ok(Some(pad_text(text, flags.width, fill)))
     }
-    Ok(out)
 }
 
 /// The ISO 8601 year and week of a date.
@@ -1561,5 +1725,48 @@ mod tests {
                 "Tue Tuesday Mar March Tue Mar  5 07:08:09 2024|05 03/05/24  5 2024-03-05 012345 2024 24 07 07 065  7  7 03 08 AM 07:08 09 07:08:09 2 09 10 2 10 03/05/24 07:08:09 24 2024   % 20 Mar %Q"
             )
         );
+    }
+
+    #[test]
+    fn strftime_reads_glibcs_flags_widths_and_modifiers() {
+        // The expected texts are CPython's on Linux (glibc), for 2024-03-05 17:08:09.
+        let dt = DateTime::parse("2024-03-05T17:08:09")
+            .map(|dt| Value::DateTime(Arc::new(dt)))
+            .unwrap_or(Value::None);
+        let cases = [
+            (
+                "%-d %-m %-H %-I %-j %-y %-e %-k %-l",
+                "5 3 17 5 65 24 5 17 5",
+            ),
+            ("%_d %_m %_H %_j|%0e %0k %0l", " 5  3 17  65|05 17 05"),
+            (
+                "%^a %^A %^b %^B %^p|%#a %#B %#p|%P %^P",
+                "TUE TUESDAY MAR MARCH PM|TUE MARCH pm|pm pm",
+            ),
+            (
+                "%3d|%1d|%-3d|%_3d|%4j|%6Y|%-6Y|%8a|%08a|%12F",
+                "005|05|  5|  5|0065|002024|  2024|     Tue|00000Tue|  2024-03-05",
+            ),
+            (
+                "%-^a|%^-d|%_-d|%-_d|%5%|%-%|%r",
+                "TUE|5|5| 5|    %|%|05:08:09 PM",
+            ),
+            (
+                "%Ey %Od %3Od %E-d %-Ed %Ea|%-f %5f %3z %3Z|%-Q %5Q|%",
+                "24 05 005 %E-d %-Ed %Ea|%-f   %5f     |%-Q   %5Q|%",
+            ),
+            ("kept\0dropped %Y", "kept"),
+            (
+                "%OB %Ob %3OB %EC %Ez %OZ %EP|%3",
+                "March Mar March 20   pm| %3",
+            ),
+        ];
+        for (pattern, expected) in cases {
+            assert_eq!(
+                strftime(&dt, pattern).ok().as_deref(),
+                Some(expected),
+                "{pattern}"
+            );
+        }
     }
 }

@@ -65,6 +65,7 @@ pub const STR_METHODS: &[&str] = &[
     "find",
     "rfind",
     "index",
+    "rindex",
     "count",
     "isdigit",
     "isalpha",
@@ -192,7 +193,7 @@ fn arity(owner: &str, name: &str) -> Arity {
             Arity::Expected(0, 1)
         }
         ("str", "replace") => Arity::Expected(2, 3),
-        ("str", "count" | "endswith" | "find" | "index" | "rfind" | "startswith") => {
+        ("str", "count" | "endswith" | "find" | "index" | "rfind" | "rindex" | "startswith") => {
             Arity::Takes(1, 3)
         }
         ("str", "rsplit" | "split") => Arity::Takes(0, 2),
@@ -876,7 +877,7 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
             });
             Value::Bool(found)
         }
-        "find" | "rfind" | "index" | "count" => {
+        "find" | "rfind" | "index" | "rindex" | "count" => {
             arguments("str", name, args, kwargs, &[])?;
             let (start, end) = adjust_indices(cs.len(), args.get(1), args.get(2))?;
             let needle = chars(text_arg(&args[0], |other| {
@@ -890,8 +891,9 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
                     occurrences(&cs, &needle, start, end).len() as i64
                 ));
             }
+            let raises = name == "index" || name == "rindex";
             if start > cs.len() as i64 {
-                return if name == "index" {
+                return if raises {
                     Err(Exception::new(
                         BuiltinException::ValueError,
                         "substring not found",
@@ -900,8 +902,8 @@ fn str_method(text: &str, name: &str, args: &[Value], kwargs: &[(Str, Value)]) -
                     Ok(Value::int(-1))
                 };
             }
-            let position = find(&cs, &needle, start, end, name == "rfind");
-            if position < 0 && name == "index" {
+            let position = find(&cs, &needle, start, end, name.starts_with('r'));
+            if position < 0 && raises {
                 return Err(Exception::new(
                     BuiltinException::ValueError,
                     "substring not found",
@@ -1526,6 +1528,8 @@ mod tests {
             ("abc", "count", vec![s(""), i(1), i(2)], "2"),
             ("aaa", "count", vec![s("aa")], "1"),
             ("abc", "rfind", vec![s("")], "3"),
+            ("abcab", "rindex", vec![s("ab")], "3"),
+            ("abcab", "rindex", vec![s("ab"), i(0), i(4)], "0"),
             (
                 "abc",
                 "index",
