@@ -73,7 +73,9 @@ class SourceModule:
     def span(self, node: cst.CSTNode | None) -> Span | None:
         """Where `node` is (None for a node that is not in the module), worked
         out when first read: see `LazySpan`."""
-        return self.span_between(node, node)
+        if node is None or not self._in_module(node):
+            return None
+        return LazySpan.of(self.positions, node, node)
 
     def span_between(self, first: cst.CSTNode | None, last: cst.CSTNode | None) -> Span | None:
         """From the start of `first` to the end of `last`."""
@@ -83,9 +85,9 @@ class SourceModule:
 
     def _in_module(self, node: cst.CSTNode) -> bool:
         """Whether `node` is one of this module's (it then has a position). The
-        name analysis passed most of them: asking it spares the positions the
-        index of every node of the module."""
-        return id(node) in self.names.scopes or self.positions.has(node)
+        name analysis passed almost all those asked about: asking it spares the
+        positions an index of every node of the module."""
+        return self.names.passed(node) or self.positions.has(node)
 
     def text(self, node: cst.CSTNode) -> str:
         return self.tree.code_for_node(node).strip()
