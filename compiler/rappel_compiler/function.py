@@ -253,28 +253,16 @@ class _FunctionNames(Visitor):
 
     def _bind(self, node: cst.CSTNode, by_def: bool = False) -> None:
         """`node` (a name, or a tuple or list of them) is bound; `by_def`: by a `def`."""
-        if isinstance(node, cst.Name):
-            self.all.add(node.value)
+        for name in _target_names(node):
+            self.all.add(name)
             if self.depth == 0:
-                self.own.add(node.value)
+                self.own.add(name)
             if not by_def:
-                self.bound_otherwise.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._bind(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._bind(node.value)
+                self.bound_otherwise.add(name)
 
     def _not_set(self, node: cst.CSTNode) -> None:
-        if self.set_blind:
-            return
-        if isinstance(node, cst.Name):
-            self.not_sets.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._not_set(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._not_set(node.value)
+        if not self.set_blind:
+            self.not_sets.update(_target_names(node))
 
     def _set_value(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if self.set_blind:
@@ -371,6 +359,17 @@ def is_set_display(node: cst.BaseExpression, sets: frozenset[str] = frozenset())
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, _SET_OPERATORS):
         return is_set_display(node.left, sets)
     return False
+
+
+def _target_names(node: cst.CSTNode) -> Iterator[str]:
+    """The names an assignment target binds: `x`, `a, (b, *c)`."""
+    if isinstance(node, cst.Name):
+        yield node.value
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for element in node.elements:
+            yield from _target_names(element.value)
+    elif isinstance(node, cst.StarredElement):
+        yield from _target_names(node.value)
 
 
 def reserved_renames(names: set[str] | frozenset[str]) -> dict[str, str]:
