@@ -27,7 +27,7 @@ from . import aliasing, dialect
 from .constants import literal
 from .declarations import ClassDeclarations
 from .diagnostics import DEFAULT_HELP, Reject, did_you_mean
-from .function import FunctionLowerer, local_names, reserved_renames
+from .function import FunctionLowerer, function_names, reserved_renames
 from .index import ClassInfo, LocalAction, ModuleIndex
 from .limits import too_deep_to_compile
 from .method_arity import method_arguments
@@ -95,7 +95,7 @@ class WorkflowCompiler:
         bound = set()
         for info in index.mro(cls.name):
             for method in info.methods.values():
-                names = self.of_function(local_names, method)[1]
+                names = self.of_function(function_names, method).all
                 renames = reserved_renames(names)
                 bound |= {renames.get(name, name) for name in names}  # as the program names them
         self.builder = ProgramBuilder(src.module, avoid=bound)
@@ -322,7 +322,7 @@ class WorkflowCompiler:
         if helper.has_self and not params:
             raise Reject("RPL0222", f"the helper method {helper.label}() has no `self` parameter", fn.name,
                          "add `self`, or make it a @staticmethod")
-        names = self.of_function(local_names, fn)[1]
+        names = self.of_function(function_names, fn).all
         renames = reserved_renames(names)
         self.builder.avoid |= {renames.get(n, n) for n in names}
         lowerer = FunctionLowerer(self, fn, has_self=helper.has_self, nested=helper.nested)

@@ -686,9 +686,13 @@ def _kind(node: cst.CSTNode) -> str:
 
 
 def _with_span(node: A.Node, span) -> A.Node:
-    import dataclasses
-
-    return dataclasses.replace(node, span=span)
+    """A copy of `node` (nodes are frozen, and may be shared) at `span`. Every
+    expression lowered passes here: copying the fields is a third of the cost
+    of `dataclasses.replace`, which builds the node again."""
+    copy = object.__new__(type(node))
+    copy.__dict__.update(node.__dict__)
+    object.__setattr__(copy, "span", span)
+    return copy
 
 
 def _singleton(node: cst.BaseExpression) -> bool:

@@ -6,6 +6,8 @@ statement mixins lives here: the output block, temporaries, local renames.
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 import libcst as cst
@@ -59,12 +61,12 @@ class FunctionLowerer(StatementLowering, CallLowering, ClassLowering, Expression
         self._pure: list[tuple[str, cst.CSTNode | None]] = []
         self.rebound: list[str] = []  # the variables `:=` assigned so far, in order (see `ordered`)
         self._scopes: list[dict[str, str]] = []
-        names = wc.of_function(local_names, fn) if fn is not None else (set(), set())
-        self.function_locals, all_names = names
-        self.all_locals = all_names
-        self.set_locals = wc.of_function(set_locals, fn) if fn is not None else frozenset()
-        self.renames = reserved_renames(all_names)
-        self.nested_defs = wc.of_function(nested_functions, fn) if fn is not None else {}
+        names = wc.of_function(function_names, fn) if fn is not None else NO_NAMES
+        self.function_locals = names.own
+        self.all_locals = names.all
+        self.set_locals = names.set_locals
+        self.renames = reserved_renames(names.all)
+        self.nested_defs = names.nested_defs
 
     # -------------------------------------------------------------- output
 
@@ -189,120 +191,158 @@ class _EffectFinder(Visitor):
         return not self.found
 
 
-class _LocalNames(Visitor):
-    """Names bound in a function: in its own scope, and anywhere (comprehensions, lambdas)."""
+@dataclass(frozen=True)
+class FunctionNames:
+    """What the lowering asks of the names a function binds, read in one walk
+    of it (`function_names`)."""
+
+    own: frozenset[str]  # bound in the function's own scope
+    all: frozenset[str]  # bound anywhere in it: its comprehensions and lambdas too
+    set_locals: frozenset[str]  # see `function_names`
+    nested_defs: dict[str, cst.FunctionDef]  # see `function_names`
+
+
+NO_NAMES = FunctionNames(frozenset(), frozenset(), frozenset(), {})
+
+
+def function_names(fn: cst.FunctionDef) -> FunctionNames:
+    """The names `fn` binds, and from them:
+
+    - its set locals: the locals that only ever hold a set. Every assignment to
+      them is a set display (`seen = set()`, `kept = seen - reserved`), set
+      operators update them in place, and nothing else binds them. Iterating
+      one is refused at compile time.
+    - its nested helpers, by name: the functions defined at the top level of
+      its body (a `def` in a block may not have run), once, under a name
+      nothing else binds.
+    """
+    walk = _FunctionNames()
+    walk.set_blind += 1
+    walk.walk(fn.params)
+    walk.set_blind -= 1
+    walk.walk(fn.body)
+    sets = frozenset(walk.set_values.keys() - walk.not_sets)
+    while True:  # drop the names assigned anything but a set, until none is left to drop
+        kept = frozenset(n for n in sets if all(is_set_display(v, sets) for v in walk.set_values[n]))
+        if kept == sets:
+            break
+        sets = kept
+    counts = Counter(node.name.value for node in walk.defs)
+    top_level = {id(stmt) for stmt in fn.body.body} if isinstance(fn.body, cst.IndentedBlock) else set()
+    nested_defs = {
+        node.name.value: node
+        for node in walk.defs
+        if counts[node.name.value] == 1 and node.name.value not in walk.bound_otherwise and id(node) in top_level
+    }
+    return FunctionNames(frozenset(walk.own), frozenset(walk.all), sets, nested_defs)
+
+
+class _FunctionNames(Visitor):
+    """One walk of a function's parameters and body for `function_names`.
+
+    Nested scopes: a comprehension or a lambda binds in `all` but not in `own`;
+    the body of a `def` or `class` inside is not walked (its name is bound). For
+    the set locals, only the function's body outside lambdas counts, its
+    comprehensions included (a `:=` there binds in the function)."""
 
     def __init__(self) -> None:
         self.own: set[str] = set()
         self.all: set[str] = set()
-        self.depth = 0
+        self.bound_otherwise: set[str] = set()  # bound by anything but a `def`
+        self.defs: list[cst.FunctionDef] = []
+        self.set_values: dict[str, list[cst.BaseExpression]] = {}  # name = value, name: T = value
+        self.not_sets: set[str] = set()  # bound otherwise than so: not a set local
+        self.depth = 0  # inside how many comprehensions and lambdas
+        self.set_blind = 0  # > 0 in the parameters and in lambdas: no set local is bound there
 
-    def _bind(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            self.all.add(node.value)
+    def _bind(self, node: cst.CSTNode, by_def: bool = False) -> None:
+        """`node` (a name, or a tuple or list of them) is bound; `by_def`: by a `def`."""
+        for name in _target_names(node):
+            self.all.add(name)
             if self.depth == 0:
-                self.own.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._bind(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._bind(node.value)
+                self.own.add(name)
+            if not by_def:
+                self.bound_otherwise.add(name)
 
-    def _enter(self, node) -> bool:
+    def _not_set(self, node: cst.CSTNode) -> None:
+        if not self.set_blind:
+            self.not_sets.update(_target_names(node))
+
+    def _set_value(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if self.set_blind:
+            return
+        if isinstance(target, cst.Name):
+            self.set_values.setdefault(target.value, []).append(value)
+        else:
+            self._not_set(target)
+
+    def _enter(self, node: cst.CSTNode) -> None:
         self.depth += 1
-        return True
 
-    def _leave(self, node) -> None:
+    def _leave(self, node: cst.CSTNode) -> None:
         self.depth -= 1
 
-    visit_ListComp = visit_DictComp = visit_SetComp = visit_GeneratorExp = visit_Lambda = _enter
-    leave_ListComp = leave_DictComp = leave_SetComp = leave_GeneratorExp = leave_Lambda = _leave
+    visit_ListComp = visit_DictComp = visit_SetComp = visit_GeneratorExp = _enter
+    leave_ListComp = leave_DictComp = leave_SetComp = leave_GeneratorExp = _leave
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.depth += 1
+        self.set_blind += 1
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self.depth -= 1
+        self.set_blind -= 1
 
     def visit_Param(self, node: cst.Param) -> None:
         self._bind(node.name)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._set_value(target.target, node.value)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._bind(node.target)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind(node.target)
+        if node.value is not None:
+            self._set_value(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind(node.target)
+        if not isinstance(node.operator, _SET_AUGMENTED):
+            self._not_set(node.target)
 
     def visit_Del(self, node: cst.Del) -> None:
         self._bind(node.target)  # `del x` makes `x` a local, as in Python
 
     def visit_For(self, node: cst.For) -> None:
         self._bind(node.target)
+        self._not_set(node.target)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._bind(node.target)
 
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._not_set(node.asname.name)
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None:
             self._bind(node.name.name)
+            self._not_set(node.name.name)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind(node.target)
+        self._not_set(node.target)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self._bind(node.name)
+        self._bind(node.name, by_def=True)
+        self.defs.append(node)
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self._bind(node.name)
-        return False
-
-
-def local_names(fn: cst.FunctionDef) -> tuple[set[str], set[str]]:
-    collector = _LocalNames()
-    collector.walk(fn.params)
-    collector.walk(fn.body)
-    return collector.own, collector.all
-
-
-def nested_functions(fn: cst.FunctionDef) -> dict[str, cst.FunctionDef]:
-    """The helpers `fn` defines, by name: the functions defined at the top level
-    of its body (a `def` in a block may not have run), once, under a name nothing
-    else binds."""
-    finder = _NestedDefs()
-    finder.walk(fn.body)
-    if not finder.found:
-        return {}
-    rebound = _OtherBindings()
-    rebound.walk(fn.params)
-    rebound.walk(fn.body)
-    counts: dict[str, int] = {}
-    for node in finder.found:
-        counts[node.name.value] = counts.get(node.name.value, 0) + 1
-    top_level = {id(stmt) for stmt in fn.body.body} if isinstance(fn.body, cst.IndentedBlock) else set()
-    return {
-        node.name.value: node
-        for node in finder.found
-        if counts[node.name.value] == 1 and node.name.value not in rebound.all and id(node) in top_level
-    }
-
-
-class _OtherBindings(_LocalNames):
-    """The names a function binds, but by `def`."""
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-
-class _NestedDefs(Visitor):
-    def __init__(self) -> None:
-        self.found: list[cst.FunctionDef] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.found.append(node)
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
 
 
@@ -325,78 +365,18 @@ def is_set_display(node: cst.BaseExpression, sets: frozenset[str] = frozenset())
     return False
 
 
-def set_locals(fn: cst.FunctionDef) -> frozenset[str]:
-    """The locals of `fn` that only ever hold a set: every assignment to them
-    is a set display (`seen = set()`, `kept = seen - reserved`), set operators
-    update them in place, and nothing else binds them. Iterating one is refused
-    at compile time."""
-    collector = _SetLocals()
-    collector.walk(fn.body)
-    sets = frozenset(collector.values.keys() - collector.others)
-    while True:  # drop the names assigned anything but a set, until none is left to drop
-        kept = frozenset(n for n in sets if all(is_set_display(v, sets) for v in collector.values[n]))
-        if kept == sets:
-            return sets
-        sets = kept
+def _target_names(node: cst.CSTNode) -> Iterator[str]:
+    """The names an assignment target binds: `x`, `a, (b, *c)`."""
+    if isinstance(node, cst.Name):
+        yield node.value
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for element in node.elements:
+            yield from _target_names(element.value)
+    elif isinstance(node, cst.StarredElement):
+        yield from _target_names(node.value)
 
 
-class _SetLocals(Visitor):
-    def __init__(self) -> None:
-        self.values: dict[str, list[cst.BaseExpression]] = {}
-        self.others: set[str] = set()
-
-    def _other(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            self.others.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._other(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._other(node.value)
-
-    def _assigned(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self.values.setdefault(target.value, []).append(value)
-        else:
-            self._other(target)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._assigned(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._assigned(node.target, node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if not isinstance(node.operator, _SET_AUGMENTED):
-            self._other(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._other(node.target)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._other(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._other(node.asname.name)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._other(node.name.name)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-def reserved_renames(names: set[str]) -> dict[str, str]:
+def reserved_renames(names: set[str] | frozenset[str]) -> dict[str, str]:
     """`sleep` → `sleep_` (or `sleep__` if that is taken too)."""
     renames = {}
     for name in sorted(names & dialect.RESERVED_LOCALS):

@@ -59,14 +59,22 @@ def source_too_deep(tree: ast.AST, source: str) -> A.Span | None:
 
 
 def _within(tree: ast.AST, bound: int) -> bool:
-    """Whether the tree nests `bound` levels or fewer."""
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > bound:
-            return False
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return True
+    """Whether the tree nests `bound` levels or fewer (its children as
+    `ast.iter_child_nodes` gives them), read a level at a time."""
+    level = [tree]
+    for _ in range(bound):
+        below = []
+        for node in level:
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, ast.AST):
+                    below.append(value)
+                elif isinstance(value, list):
+                    below.extend(item for item in value if isinstance(item, ast.AST))
+        if not below:
+            return True
+        level = below
+    return False
 
 
 def _span_of(node: ast.AST, lines: list[str]) -> A.Span | None:

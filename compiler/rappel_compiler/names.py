@@ -125,7 +125,13 @@ class Names:
         # `import os.path`) and its order among the scope's bindings.
         self.scopes: dict[int, Scope] = {}
         self.access_nodes: dict[int, tuple[Scope, str, int]] = {}
+        self.keywords: set[int] = set()  # the ids of the arguments' keywords (`name=` of `f(name=value)`)
         _Walker(self).module(module)
+
+    def passed(self, node: cst.CSTNode) -> bool:
+        """Whether the analysis passed `node`: then it is one of the module's
+        (most are; not the names of attributes, imports and `global`, say)."""
+        return id(node) in self.scopes or id(node) in self.keywords
 
     def scope(self, node: cst.CSTNode) -> Scope | None:
         return self.scopes.get(id(node))
@@ -231,6 +237,7 @@ class _Walker:
 
     def __init__(self, names: Names):
         self.names = names
+        self.scopes = names.scopes  # written for every node passed
         self.scope = names.module_scope
         # The outermost `Attribute` of the chain being walked (None outside one,
         # and inside a call's parentheses, which start a new chain).
@@ -251,19 +258,19 @@ class _Walker:
     def store(self, node: cst.CSTNode) -> None:
         """An assignment target: names bound, attributes and subscripts read."""
         if isinstance(node, cst.Name):
-            self.names.scopes[id(node)] = self.scope
+            self.scopes[id(node)] = self.scope
             self.bind(node.value, node)
         elif isinstance(node, (cst.Attribute, cst.Subscript)):
             self.visit(node)
-            self.names.scopes[id(node)] = self.scope
+            self.scopes[id(node)] = self.scope
         elif isinstance(node, (cst.Tuple, cst.List)):
             for element in node.elements:
                 self.store(element.value)
-                self.names.scopes[id(element)] = self.scope
-            self.names.scopes[id(node)] = self.scope
+                self.scopes[id(element)] = self.scope
+            self.scopes[id(node)] = self.scope
         elif isinstance(node, cst.StarredElement):
             self.store(node.value)
-            self.names.scopes[id(node)] = self.scope
+            self.scopes[id(node)] = self.scope
         else:
             self.visit(node)
 
@@ -277,12 +284,12 @@ class _Walker:
         if method is None or method(self, node) is not False:
             for child in children(node):
                 self.visit(child)
-        self.names.scopes[id(node)] = self.scope
+        self.scopes[id(node)] = self.scope
         if kind in _BINDING_LIKE:
             self.scope.count += 1
 
     def visit_Name(self, node: cst.Name) -> bool:
-        self.names.scopes[id(node)] = self.scope
+        self.scopes[id(node)] = self.scope
         self.reads.append((node, self.scope, self.scope.count, self.chain[-1]))
         return False
 
@@ -305,6 +312,8 @@ class _Walker:
 
     def visit_Arg(self, node: cst.Arg) -> bool:
         self.visit(node.value)  # a keyword's name is no variable
+        if node.keyword is not None:
+            self.names.keywords.add(id(node.keyword))
         return False
 
     def visit_Import(self, node: cst.Import) -> bool:
@@ -319,7 +328,7 @@ class _Walker:
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            self.names.scopes[id(alias)] = self.scope
+            self.scopes[id(alias)] = self.scope
             bound = alias.asname.name if alias.asname is not None else alias.name
             for dotted in _dotted_names(bound):
                 self.bind(dotted, node, "import")
@@ -338,7 +347,7 @@ class _Walker:
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.bind(node.name.value, node)
-        self.names.scopes[id(node.name)] = self.scope
+        self.scopes[id(node.name)] = self.scope
         outer = self.scope
         self.scope = Scope("function", outer, node)
         self.visit(node.params)
@@ -360,7 +369,7 @@ class _Walker:
 
     def visit_Param(self, node: cst.Param) -> bool:
         self.bind(node.name.value, node)
-        self.names.scopes[id(node.name)] = self.scope
+        self.scopes[id(node.name)] = self.scope
         inner = self.scope
         self.scope = inner.parent  # defaults and annotations: the enclosing scope
         for part in (node.default, node.annotation):
@@ -371,7 +380,7 @@ class _Walker:
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.bind(node.name.value, node)
-        self.names.scopes[id(node.name)] = self.scope
+        self.scopes[id(node.name)] = self.scope
         for decorator in node.decorators:
             self.visit(decorator)
         for base in node.bases:
@@ -400,7 +409,7 @@ class _Walker:
     def _comprehension(self, node) -> bool:
         for_in = node.for_in
         self.visit(for_in.iter)  # the first iterable: the enclosing scope
-        self.names.scopes[id(for_in)] = self.scope
+        self.scopes[id(for_in)] = self.scope
         outer = self.scope
         self.scope = Scope("comprehension", outer, node)
         self.store(for_in.target)
@@ -438,7 +447,7 @@ class _Walker:
     def visit_Assign(self, node: cst.Assign) -> bool:
         for target in node.targets:
             self.store(target.target)
-            self.names.scopes[id(target)] = self.scope
+            self.scopes[id(target)] = self.scope
         self.visit(node.value)
         return False
 

@@ -64,19 +64,31 @@ class SourceModule:
         # binds stay unknown (a static reading cannot tell what that module exports).
         stars = _star_imports(source, self.tree)
         self._star_sdk = bool(stars) and all(self.absolute(m) == SDK_PACKAGE for m in stars)
+        # `ref` and `imported_name` of this module's nodes by their ids, worked out once:
+        # the scan, the index and the lowering ask about the same names.
+        self._refs: dict[int, NameRef] = {}
+        self._imported: dict[int, str | None] = {}
 
     # -------------------------------------------------------------- metadata
 
     def span(self, node: cst.CSTNode | None) -> Span | None:
         """Where `node` is (None for a node that is not in the module), worked
         out when first read: see `LazySpan`."""
-        return self.span_between(node, node)
+        if node is None or not self._in_module(node):
+            return None
+        return LazySpan.of(self.positions, node, node)
 
     def span_between(self, first: cst.CSTNode | None, last: cst.CSTNode | None) -> Span | None:
         """From the start of `first` to the end of `last`."""
-        if first is None or last is None or not (self.positions.has(first) and self.positions.has(last)):
+        if first is None or last is None or not (self._in_module(first) and self._in_module(last)):
             return None
         return LazySpan.of(self.positions, first, last)
+
+    def _in_module(self, node: cst.CSTNode) -> bool:
+        """Whether `node` is one of this module's (it then has a position). The
+        name analysis passed almost all those asked about: asking it spares the
+        positions an index of every node of the module."""
+        return self.names.passed(node) or self.positions.has(node)
 
     def text(self, node: cst.CSTNode) -> str:
         return self.tree.code_for_node(node).strip()
@@ -91,6 +103,15 @@ class SourceModule:
     def imported_name(self, node: cst.CSTNode) -> str | None:
         """The absolute qualified name of an imported object (`Name` or a dotted
         `Attribute` chain such as `os.path.join`)."""
+        key = id(node)
+        if key in self._imported:
+            return self._imported[key]
+        found = self._imported_name(node)
+        if key in self.names.scopes:  # a node of this module: alive while the module is, its id its own
+            self._imported[key] = found
+        return found
+
+    def _imported_name(self, node: cst.CSTNode) -> str | None:
         if not _dotted(node):
             return None
         found = self.names.imports(node)
@@ -133,9 +154,16 @@ class SourceModule:
 
     def ref(self, node: cst.Name) -> NameRef:
         """Classify a `Name` in an expression by where it is bound."""
+        found = self._refs.get(id(node))
+        if found is not None:
+            return found
         scope = self.scope(node)
-        if scope is None:
+        if scope is None:  # not a name of this module
             return NameRef("undefined", node.value)
+        found = self._refs[id(node)] = self._ref(node, scope)
+        return found
+
+    def _ref(self, node: cst.Name, scope: Scope) -> NameRef:
         assignments = self._assignments(scope, node.value)
         if not assignments:
             star = self._star_imported(node)

@@ -8,6 +8,7 @@ on with the next, so a file's diagnostics come all at once.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -758,6 +759,8 @@ def _may_hold(container: A.Expr, place: A.Expr) -> bool:
 
 def fold_changes(body: tuple[A.Stmt, ...], augmented: dict[int, A.Assign]) -> tuple[A.Stmt, ...]:
     """`augmented`: the `xs += ys` statements (by id), kept up to date."""
+    if not any(_hoisted_change(stmt) for stmt in _every_statement(body)):
+        return body  # most functions: nothing to fold, no walk of every expression
     uses: dict[str, int] = {}
     for stmt in body:
         for node in walk(stmt):
@@ -789,13 +792,45 @@ class _Folding:
 
     def nested(self, stmt: A.Stmt) -> A.Stmt:
         changes = {}
-        for field in dataclasses.fields(stmt):
-            value = getattr(stmt, field.name)
-            if isinstance(value, tuple) and value and all(isinstance(v, A.ExceptHandler) for v in value):
-                changes[field.name] = tuple(dataclasses.replace(h, body=self.block(h.body)) for h in value)
-            elif isinstance(value, tuple) and value and all(_is_stmt(v) for v in value):
-                changes[field.name] = self.block(value)
+        for name, value in _blocks(stmt):
+            if isinstance(value[0], A.ExceptHandler):
+                changes[name] = tuple(dataclasses.replace(h, body=self.block(h.body)) for h in value)
+            else:
+                changes[name] = self.block(value)
         return dataclasses.replace(stmt, **changes) if changes else stmt
+
+
+_field_names: dict[type, tuple[str, ...]] = {}
+
+
+def _blocks(stmt: A.Stmt) -> Iterator[tuple[str, tuple]]:
+    """The fields of `stmt` that hold a block of statements, or except handlers."""
+    names = _field_names.get(type(stmt))
+    if names is None:
+        names = _field_names[type(stmt)] = tuple(f.name for f in dataclasses.fields(stmt))
+    for name in names:
+        value = getattr(stmt, name)
+        if isinstance(value, tuple) and value and (
+            all(isinstance(v, A.ExceptHandler) for v in value) or all(_is_stmt(v) for v in value)
+        ):
+            yield name, value
+
+
+def _every_statement(stmts: tuple[A.Stmt, ...]) -> Iterator[A.Stmt]:
+    """Every statement of a block, those of the blocks inside it included."""
+    for stmt in stmts:
+        yield stmt
+        for _, value in _blocks(stmt):
+            if isinstance(value[0], A.ExceptHandler):
+                for handler in value:
+                    yield from _every_statement(handler.body)
+            else:
+                yield from _every_statement(value)
+
+
+def _hoisted_change(stmt: A.Stmt) -> bool:
+    """`$tN = <change>`: what `_foldable` may put back (whatever its uses)."""
+    return isinstance(stmt, A.Assign) and isinstance(stmt.target, A.Name) and stmt.target.id.startswith("$t") and _changing(stmt.value)
 
 
 def _is_stmt(node) -> bool:

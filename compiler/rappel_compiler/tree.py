@@ -69,12 +69,17 @@ def is_node(value: object) -> bool:
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The child nodes of `node` that are not layout, in libcst's visiting order."""
-    found = []
-    for name in child_fields(type(node)):
+    kind = type(node)
+    names = _fields.get(kind)
+    if names is None:
+        names = child_fields(kind)
+    found: list[cst.CSTNode] = []
+    for name in names:
         value = getattr(node, name, None)
-        if type(value) in (tuple, list):
-            found.extend(item for item in value if is_node(item))
-        elif is_node(value):
+        kind = type(value)
+        if kind is tuple or kind is list:  # a sequence field holds nodes only
+            found.extend(value)
+        elif _is_node.get(kind) or (kind not in _is_node and is_node(value)):  # else None, MaybeSentinel, a flag
             found.append(value)
     return found
 
@@ -82,7 +87,7 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
 class Visitor:
     """A read-only `libcst.CSTVisitor`: `self.walk(node)` instead of `node.visit(self)`."""
 
-    _methods: dict[tuple[type, type], tuple[Callable | None, Callable | None]]
+    _methods: dict[type, tuple[Callable | None, Callable | None]]
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

@@ -229,23 +229,22 @@ class TypeLowering:
         return None
 
     def _unencodable_name(self, node: cst.BaseExpression, named: Named, at: cst.CSTNode | None) -> Unencodable | None:
-        shown = _code(node)
         if isinstance(named, ClassInfo):
-            return None if self._local_value_class(named) else Unencodable(at or node, shown, PLAIN_CLASS, local=True)
+            return None if self._local_value_class(named) else Unencodable(at or node, _code(node), PLAIN_CLASS, local=True)
         if named is None or named in dialect.TYPE_NAMES or named in dialect.ENCODABLE_TYPES or named in VALUE_TYPES:
             return None
         what = dialect.unencodable_type(named)
         if what is not None:
-            return Unencodable(at or node, shown, what)
+            return Unencodable(at or node, _code(node), what)
         if dialect.sdk_name(named) == "RappelTimeout" or named in dialect.EXCEPTION_ALIASES:
             return None
         if named.startswith("builtins."):
             if named[9:] in dialect.PYTHON_EXCEPTIONS or named == "builtins.None":
                 return None
-            return Unencodable(at or node, shown, dialect.BUILTIN_TYPE)
+            return Unencodable(at or node, _code(node), dialect.BUILTIN_TYPE)
         resolved = self.wc.resolve(named)
         if isinstance(resolved, TypeInfo) and resolved.encodable is False:
-            return Unencodable(at or node, shown, PLAIN_CLASS)
+            return Unencodable(at or node, _code(node), PLAIN_CLASS)
         return None
 
     def _source_name(self, node: cst.BaseExpression) -> Named:
