@@ -34,10 +34,11 @@ _OPERATOR = re.compile(r"[-+*/%@&|^<>]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks Python's tokenizer counts (not str.splitlines')
 
 
-def parse_module(source: str, python_tree: ast.Module | None = None) -> cst.Module:
+def parse_module(source: str, python_tree: ast.Module | None) -> cst.Module:
     """`cst.parse_module(source)`. `python_tree`: Python's parse of the same
-    text, when the caller has one."""
-    chains = _long_chains(source, python_tree) if len(_OPERATOR.findall(source)) > LONGEST_WHOLE else []
+    text (None when it has none: the module is parsed whole)."""
+    many = python_tree is not None and len(_OPERATOR.findall(source)) > LONGEST_WHOLE
+    chains = _long_chains(source, python_tree) if many else []
     if chains:
         joined = _parse_in_pieces(source, chains)
         if joined is not None:
@@ -53,14 +54,9 @@ class _Chain:
     stand_in: str  # the name it is written as while the rest of the module is parsed
 
 
-def _long_chains(source: str, tree: ast.Module | None) -> list[_Chain]:
+def _long_chains(source: str, tree: ast.Module) -> list[_Chain]:
     """The module's chains of more than LONGEST_WHOLE binary operators that are
     not inside another such chain, in the order they are written."""
-    if tree is None:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return []  # libcst says what is wrong with it
     offsets = _Offsets(source)
     found: list[tuple[list[ast.BinOp], ast.stmt]] = []  # a chain's operations, outermost first, and its statement
     inner: set[int] = set()  # the operations already in a chain, below its top

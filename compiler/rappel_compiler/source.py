@@ -18,6 +18,7 @@ import os
 import re
 import threading
 import unicodedata
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -52,6 +53,8 @@ class SourceModule:
         self.path = path
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
+        if python_tree is None:
+            python_tree = _python_parse(source)
         self.tree: cst.Module = parse_module(source, python_tree)
         self.positions = Positions(self.tree, source, python_tree)
         self.names = Names(self.tree)
@@ -242,6 +245,18 @@ _SPAN_FIELDS = ("line", "column", "end_line", "end_column")
 _CACHE_SIZE = 64
 _cache: "OrderedDict[tuple, SourceModule]" = OrderedDict()
 _lock = threading.Lock()
+
+
+def _python_parse(source: str) -> ast.Module | None:
+    """Python's parse of a module the caller has not parsed (one a helper is
+    imported from, a test's), which positions and the parse of long chains read.
+    Its warnings are reported where the module is compiled, not printed here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # libcst says what is wrong with it
 
 
 def clear_cache() -> None:
