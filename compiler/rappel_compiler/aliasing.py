@@ -38,8 +38,7 @@ from typing import Iterable
 from rrl import ast as A
 from rrl import builtins as B
 from rrl.printer import print_expr
-from rrl.optimize.tree import names_read
-from rrl.walk import bound_names, children, names_bound_by, statements
+from rrl.walk import bound_names, children, names_bound_by, names_read, statements
 
 from .diagnostics import Reject
 

@@ -11,8 +11,10 @@ defined by `rrl.printer`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Union
+import functools
+import operator
+from dataclasses import dataclass, field, fields
+from typing import Callable, Union
 
 
 @dataclass(frozen=True)
@@ -28,15 +30,59 @@ class Span:
         return f"{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Node:
+    """The base of every node class, each a frozen `@node` dataclass.
+
+    Equality, hashing and repr are this class's: the same as those dataclass
+    would generate (the fields in order, `span` left out), shared rather than
+    generated for each of the ~55 classes. dataclass writes each method it
+    generates as source and `exec`s it; three methods a class rather than six
+    take a third off the cost of importing this module, which every
+    `rappel check` pays."""
+
     span: Span | None = field(default=None, compare=False, repr=False, kw_only=True)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        values = _compared_values(self.__class__)
+        return values(self) == values(other)
+
+    def __hash__(self) -> int:
+        return hash(_compared_values(self.__class__)(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shown_fields(self.__class__))
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+@functools.cache
+def _compared_values(cls: type) -> Callable[[Node], tuple]:
+    """The values `==` and `hash` compare for a node of class `cls`, as a tuple."""
+    names = tuple(f.name for f in fields(cls) if f.compare)
+    if len(names) >= 2:
+        return operator.attrgetter(*names)  # gives a tuple
+    if names:
+        (name,) = names
+        return lambda node: (getattr(node, name),)
+    return lambda node: ()
+
+
+@functools.cache
+def _shown_fields(cls: type) -> tuple[str, ...]:
+    """The fields a node's repr shows."""
+    return tuple(f.name for f in fields(cls) if f.repr)
+
+
+# The decorator of every node class.
+node = dataclass(frozen=True, eq=False, repr=False)
 
 
 # ------------------------------------------------------------------ types
 
 
-@dataclass(frozen=True)
+@node
 class NamedType(Node):
     """`int`, `list[str]`, `dict[str, User]`: a builtin type or a declared class."""
 
@@ -44,12 +90,12 @@ class NamedType(Node):
     args: tuple[Type, ...] = ()
 
 
-@dataclass(frozen=True)
+@node
 class NoneType(Node):
     pass
 
 
-@dataclass(frozen=True)
+@node
 class UnionType(Node):
     options: tuple[Type, ...]
 
@@ -62,12 +108,12 @@ ANY = NamedType("Any")
 # ------------------------------------------------------------------ expressions
 
 
-@dataclass(frozen=True)
+@node
 class Name(Node):
     id: str
 
 
-@dataclass(frozen=True)
+@node
 class Constant(Node):
     """An int, float, str, bool or None literal."""
 
@@ -85,7 +131,7 @@ class Constant(Node):
         return hash((type(self.value), self.value))
 
 
-@dataclass(frozen=True)
+@node
 class FormattedValue(Node):
     """One `{value!conversion:spec}` field of an f-string."""
 
@@ -94,22 +140,22 @@ class FormattedValue(Node):
     spec: str | None = None
 
 
-@dataclass(frozen=True)
+@node
 class FString(Node):
     parts: tuple[str | FormattedValue, ...]
 
 
-@dataclass(frozen=True)
+@node
 class ListExpr(Node):
     elts: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@node
 class TupleExpr(Node):
     elts: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@node
 class Starred(Node):
     """`*value`: unpacked into a list, a tuple, a call's arguments, or (as a
     target) the list of the remaining items."""
@@ -117,27 +163,27 @@ class Starred(Node):
     value: Expr
 
 
-@dataclass(frozen=True)
+@node
 class DictExpr(Node):
     """`{k: v, **other}`: an item whose key is None unpacks `value`."""
 
     items: tuple[tuple[Expr | None, Expr], ...]
 
 
-@dataclass(frozen=True)
+@node
 class Attribute(Node):
     value: Expr
     attr: str
 
 
-@dataclass(frozen=True)
+@node
 class Slice(Node):
     lower: Expr | None
     upper: Expr | None
     step: Expr | None
 
 
-@dataclass(frozen=True)
+@node
 class Subscript(Node):
     value: Expr
     index: Expr | Slice
@@ -153,20 +199,20 @@ COMPARE_OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not")
 IN_PLACE_OPERATORS = {"+=": "add_in_place", "|=": "or_in_place"}
 
 
-@dataclass(frozen=True)
+@node
 class BinOp(Node):
     left: Expr
     op: str
     right: Expr
 
 
-@dataclass(frozen=True)
+@node
 class UnaryOp(Node):
     op: str
     operand: Expr
 
 
-@dataclass(frozen=True)
+@node
 class BoolOp(Node):
     """`a and b and c` / `a or b`: short-circuit, yields the deciding operand."""
 
@@ -174,7 +220,7 @@ class BoolOp(Node):
     values: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@node
 class Compare(Node):
     """`a < b <= c`: a chained comparison, each operand evaluated once."""
 
@@ -183,7 +229,7 @@ class Compare(Node):
     comparators: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@node
 class Conditional(Node):
     """`body if test else orelse`."""
 
@@ -192,13 +238,13 @@ class Conditional(Node):
     orelse: Expr
 
 
-@dataclass(frozen=True)
+@node
 class Keyword(Node):
     name: str
     value: Expr
 
 
-@dataclass(frozen=True)
+@node
 class Call(Node):
     """A pure call: a builtin, a method of a value, or a type's constructor."""
 
@@ -207,13 +253,13 @@ class Call(Node):
     kwargs: tuple[Keyword, ...] = ()
 
 
-@dataclass(frozen=True)
+@node
 class Lambda(Node):
     params: tuple[str, ...]
     body: Expr
 
 
-@dataclass(frozen=True)
+@node
 class Comprehension(Node):
     """One `for target in iter if cond...` clause."""
 
@@ -222,13 +268,13 @@ class Comprehension(Node):
     ifs: tuple[Expr, ...] = ()
 
 
-@dataclass(frozen=True)
+@node
 class ListComp(Node):
     elt: Expr
     generators: tuple[Comprehension, ...]
 
 
-@dataclass(frozen=True)
+@node
 class DictComp(Node):
     key: Expr
     value: Expr
@@ -263,7 +309,7 @@ Expr = Union[
 DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-@dataclass(frozen=True)
+@node
 class Duration(Node):
     """A time with a unit, as written in a policy: `250ms`, `1.5s`, `10m`, `2h`, `1d`."""
 
@@ -281,7 +327,7 @@ class Duration(Node):
 Seconds = Union[Duration, Constant]
 
 
-@dataclass(frozen=True)
+@node
 class RetryPolicy(Node):
     """`retry(attempts=5, on=[ValueError])`, as written: a field is None when its
     argument is not written (`rrl.policies` applies the defaults). `attempts` is
@@ -293,7 +339,7 @@ class RetryPolicy(Node):
     on: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
+@node
 class BackoffPolicy(Node):
     """`backoff(base=1s, multiplier=2.0, max=5m)`, as written (a field is None
     when its argument is not written): the delay before retry n is
@@ -304,7 +350,7 @@ class BackoffPolicy(Node):
     max: Seconds | None = None
 
 
-@dataclass(frozen=True)
+@node
 class AwaitCall(Node):
     """`await name(k=v, ...) retry(...) backoff(...) timeout(...)`.
 
@@ -322,7 +368,7 @@ class AwaitCall(Node):
 # ------------------------------------------------------------------ statements
 
 
-@dataclass(frozen=True)
+@node
 class Assign(Node):
     """`target = value` (pure). `target` is a Name, TupleExpr, Subscript or Attribute."""
 
@@ -331,7 +377,7 @@ class Assign(Node):
     annotation: Type | None = None
 
 
-@dataclass(frozen=True)
+@node
 class ExprStmt(Node):
     """A call of a mutating method on a variable, for its effect:
     `xs.sort()`, `d.update(other)`, `queue.pop(0)`."""
@@ -339,7 +385,7 @@ class ExprStmt(Node):
     value: Expr
 
 
-@dataclass(frozen=True)
+@node
 class Delete(Node):
     """`del x, d[k], xs[i:j], obj.f`: each target in turn, left to right. A name
     becomes unbound; deleting an item or a field rebinds the variable at the
@@ -348,7 +394,7 @@ class Delete(Node):
     targets: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@node
 class CallStmt(Node):
     """`[target =] await call(...)`."""
 
@@ -356,7 +402,7 @@ class CallStmt(Node):
     call: AwaitCall
 
 
-@dataclass(frozen=True)
+@node
 class Parallel(Node):
     """`[target =] parallel [return_exceptions]:` followed by one await call per line."""
 
@@ -365,7 +411,7 @@ class Parallel(Node):
     return_exceptions: bool = False
 
 
-@dataclass(frozen=True)
+@node
 class ParallelFor(Node):
     """`[target =] parallel [return_exceptions] for x in xs [limit N]:` and one await call."""
 
@@ -377,14 +423,14 @@ class ParallelFor(Node):
     limit: int | None = None
 
 
-@dataclass(frozen=True)
+@node
 class If(Node):
     test: Expr
     body: tuple[Stmt, ...]
     orelse: tuple[Stmt, ...] = ()
 
 
-@dataclass(frozen=True)
+@node
 class For(Node):
     target: Expr
     iter: Expr
@@ -392,7 +438,7 @@ class For(Node):
     orelse: tuple[Stmt, ...] = ()
 
 
-@dataclass(frozen=True)
+@node
 class While(Node):
     test: Expr
     body: tuple[Stmt, ...]
@@ -400,7 +446,7 @@ class While(Node):
     max_iterations: int | None = None
 
 
-@dataclass(frozen=True)
+@node
 class ExceptHandler(Node):
     """`except (A, B) as e:`; no types catches every exception."""
 
@@ -409,7 +455,7 @@ class ExceptHandler(Node):
     body: tuple[Stmt, ...]
 
 
-@dataclass(frozen=True)
+@node
 class Try(Node):
     body: tuple[Stmt, ...]
     handlers: tuple[ExceptHandler, ...] = ()
@@ -417,12 +463,12 @@ class Try(Node):
     finalbody: tuple[Stmt, ...] = ()
 
 
-@dataclass(frozen=True)
+@node
 class Return(Node):
     value: Expr | None = None
 
 
-@dataclass(frozen=True)
+@node
 class Raise(Node):
     """`raise ValueError("...")` (optionally `from cause`, which becomes the
     exception's `__cause__`), or a bare `raise` inside an except block."""
@@ -431,19 +477,19 @@ class Raise(Node):
     cause: Expr | None = None
 
 
-@dataclass(frozen=True)
+@node
 class Sleep(Node):
     """Durable sleep; `seconds` is a number expression."""
 
     seconds: Expr
 
 
-@dataclass(frozen=True)
+@node
 class Break(Node):
     pass
 
 
-@dataclass(frozen=True)
+@node
 class Continue(Node):
     pass
 
@@ -470,14 +516,14 @@ Stmt = Union[
 # ------------------------------------------------------------------ declarations
 
 
-@dataclass(frozen=True)
+@node
 class Param(Node):
     name: str
     type: Type = ANY
     default: Expr | None = None
 
 
-@dataclass(frozen=True)
+@node
 class Member(Node):
     """`RED = "red"`: a member of an enum, with its value (a constant)."""
 
@@ -488,7 +534,7 @@ class Member(Node):
 CLASS_KINDS = ("exception", "model", "dataclass", "namedtuple", "enum")
 
 
-@dataclass(frozen=True)
+@node
 class ClassDecl(Node):
     """A Python class the program names, declared with what running the
     program needs of it, so that no runtime imports it:
@@ -531,13 +577,13 @@ class ClassDecl(Node):
         return tuple(i for i in self.body or () if isinstance(i, Member))
 
 
-@dataclass(frozen=True)
+@node
 class ConstDecl(Node):
     name: str
     value: Expr
 
 
-@dataclass(frozen=True)
+@node
 class ActionDecl(Node):
     """`action send_email(to: str, subject: str) -> EmailResult from app.actions`."""
 
@@ -547,7 +593,7 @@ class ActionDecl(Node):
     module: str
 
 
-@dataclass(frozen=True)
+@node
 class FnDecl(Node):
     """A helper: called with `await name(...)`, inlined into the DAG."""
 
@@ -557,7 +603,7 @@ class FnDecl(Node):
     body: tuple[Stmt, ...]
 
 
-@dataclass(frozen=True)
+@node
 class WorkflowDecl(Node):
     name: str
     params: tuple[Param, ...]
@@ -570,7 +616,7 @@ Decl = Union[ClassDecl, ConstDecl, ActionDecl, FnDecl, WorkflowDecl]
 VERSION = 1
 
 
-@dataclass(frozen=True)
+@node
 class Program(Node):
     decls: tuple[Decl, ...]
     version: int = VERSION

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import Counter
 from typing import Callable, Iterable, Iterator
 
 from . import ast as A
@@ -169,3 +170,90 @@ def rename(node, mapping: dict[str, str]):
         return n
 
     return rewrite(node, fn)
+
+
+# ------------------------------------------------------------------ reads
+
+
+# Fields that bind: their names are written, the inside of `x[i]` / `x.f` is read.
+# `del` targets are targets too (a deleted name is never replaced by a value),
+# but every name in them counts as read: `del x` needs `x` bound.
+TARGET_FIELDS = {
+    A.Assign: ("target",), A.CallStmt: ("target",), A.Parallel: ("target",),
+    A.ParallelFor: ("target", "loop_target"), A.For: ("target",), A.Delete: ("targets",),
+}
+
+
+def reads(node) -> Counter:
+    """How many times each name is read below `node` (binding targets are not
+    reads; what `del` deletes is)."""
+    counter: Counter = Counter()
+    _count_reads(node, counter)
+    return counter
+
+
+def names_read(nodes: Iterable[A.Node]) -> set[str]:
+    """The names `reads` finds in a tree already walked (`nodes`: every node of
+    it, the same object once per place): every `Name` counted, less those that
+    binding targets hold where they bind (not inside `x[i]` or `x.f`)."""
+    nodes = list(nodes)
+    counter = Counter(node.id for node in nodes if isinstance(node, A.Name))
+    for node in nodes:
+        for name in _BINDING_FIELDS.get(type(node), ()):
+            _uncount_bound(getattr(node, name), counter)
+    return {name for name, count in counter.items() if count > 0}
+
+
+# The fields `_count_reads` takes as binding targets: `del` reads its targets.
+_BINDING_FIELDS = {**{cls: names for cls, names in TARGET_FIELDS.items() if cls is not A.Delete}, A.Comprehension: ("target",)}
+
+
+def _uncount_bound(target, counter: Counter) -> None:
+    """Take off the names a target binds, and everything in a part of it `reads` does not enter."""
+    match target:
+        case A.Name(id=name):
+            counter[name] -= 1
+        case A.TupleExpr(elts=elts):
+            for elt in elts:
+                _uncount_bound(elt, counter)
+        case A.Starred(value=value):
+            _uncount_bound(value, counter)
+        case A.Subscript() | A.Attribute() | None:
+            pass
+        case _:
+            counter.subtract(node.id for node in walk(target) if isinstance(node, A.Name))
+
+
+def _count_reads(node, counter: Counter) -> None:
+    if isinstance(node, tuple):
+        for item in node:
+            _count_reads(item, counter)
+        return
+    if not isinstance(node, A.Node):
+        return
+    if isinstance(node, A.Name):
+        counter[node.id] += 1
+        return
+    if isinstance(node, A.Comprehension):
+        targets: tuple[str, ...] = ("target",)
+    elif isinstance(node, A.Delete):
+        targets = ()  # `del x` reads `x`; `del d[k]` reads `d` and `k`
+    else:
+        targets = TARGET_FIELDS.get(type(node), ())
+    for name in child_fields(type(node)):
+        (_count_target_reads if name in targets else _count_reads)(getattr(node, name), counter)
+
+
+def _count_target_reads(target, counter: Counter) -> None:
+    """`x` binds; `d[k]` reads `d` and `k`; `x.f` reads `x`."""
+    match target:
+        case A.TupleExpr(elts=elts):
+            for elt in elts:
+                _count_target_reads(elt, counter)
+        case A.Subscript(value=value, index=index):
+            _count_reads(value, counter)
+            _count_reads(index, counter)
+        case A.Attribute(value=value):
+            _count_reads(value, counter)
+        case A.Starred(value=value):
+            _count_target_reads(value, counter)

@@ -1,4 +1,5 @@
-"""Tree utilities shared by the passes: rebuilding, reads, literal values.
+"""Tree utilities shared by the passes: rebuilding, substitution, literal values
+(counting reads is `rrl.walk`'s, which the frontend uses without the optimizer).
 
 Every rewrite goes through `dataclasses.replace`, so a node keeps its span;
 a node built to stand for another (a folded constant) takes the span of the
@@ -8,13 +9,12 @@ node it replaces.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import fields, replace
 from typing import Callable, Iterable
 
 from .. import ast as A
 from ..check import assigned_names, mutated_receiver, target_root
-from ..walk import child_fields, children, walk
+from ..walk import TARGET_FIELDS, child_fields, children, names_read, reads, walk  # noqa: F401  reads, names_read: the passes' and tests' import
 
 EXPRESSIONS = (
     A.Name, A.Constant, A.Starred, A.FString, A.ListExpr, A.TupleExpr, A.DictExpr, A.Attribute, A.Subscript,
@@ -23,13 +23,6 @@ EXPRESSIONS = (
 # Statement and declaration fields that hold blocks of statements.
 _BLOCK_FIELDS = {"body", "orelse", "finalbody"}
 _BLOCK_OWNERS = (A.If, A.For, A.While, A.Try, A.ExceptHandler, A.FnDecl, A.WorkflowDecl)
-# Fields that bind: their names are written, the inside of `x[i]` / `x.f` is read.
-# `del` targets are targets too (a deleted name is never replaced by a value),
-# but every name in them counts as read: `del x` needs `x` bound.
-_TARGET_FIELDS = {
-    A.Assign: ("target",), A.CallStmt: ("target",), A.Parallel: ("target",),
-    A.ParallelFor: ("target", "loop_target"), A.For: ("target",), A.Delete: ("targets",),
-}
 
 ExprFn = Callable[[A.Expr], A.Expr]
 BlockFn = Callable[[tuple], tuple]
@@ -71,7 +64,7 @@ def map_exprs(node, fn: ExprFn):
         return fn(node)
 
     def change(name: str, value):
-        if name in _TARGET_FIELDS.get(type(node), ()):
+        if name in TARGET_FIELDS.get(type(node), ()):
             return _map_value(value, lambda target: map_target(target, fn))
         return _map_value(value, lambda child: map_exprs(child, fn))
 
@@ -107,84 +100,6 @@ def map_blocks(node, fn: BlockFn):
 def map_decl_bodies(program: A.Program, fn: Callable[[A.WorkflowDecl | A.FnDecl], A.Decl]) -> A.Program:
     decls = tuple(fn(d) if isinstance(d, (A.WorkflowDecl, A.FnDecl)) else d for d in program.decls)
     return replace(program, decls=decls)
-
-
-# ------------------------------------------------------------------ reads
-
-
-def reads(node) -> Counter:
-    """How many times each name is read below `node` (binding targets are not
-    reads; what `del` deletes is)."""
-    counter: Counter = Counter()
-    _count_reads(node, counter)
-    return counter
-
-
-def names_read(nodes: Iterable[A.Node]) -> set[str]:
-    """The names `reads` finds in a tree already walked (`nodes`: every node of
-    it, the same object once per place): every `Name` counted, less those that
-    binding targets hold where they bind (not inside `x[i]` or `x.f`)."""
-    nodes = list(nodes)
-    counter = Counter(node.id for node in nodes if isinstance(node, A.Name))
-    for node in nodes:
-        for name in _BINDING_FIELDS.get(type(node), ()):
-            _uncount_bound(getattr(node, name), counter)
-    return {name for name, count in counter.items() if count > 0}
-
-
-# The fields `_count_reads` takes as binding targets: `del` reads its targets.
-_BINDING_FIELDS = {**{cls: names for cls, names in _TARGET_FIELDS.items() if cls is not A.Delete}, A.Comprehension: ("target",)}
-
-
-def _uncount_bound(target, counter: Counter) -> None:
-    """Take off the names a target binds, and everything in a part of it `reads` does not enter."""
-    match target:
-        case A.Name(id=name):
-            counter[name] -= 1
-        case A.TupleExpr(elts=elts):
-            for elt in elts:
-                _uncount_bound(elt, counter)
-        case A.Starred(value=value):
-            _uncount_bound(value, counter)
-        case A.Subscript() | A.Attribute() | None:
-            pass
-        case _:
-            counter.subtract(node.id for node in walk(target) if isinstance(node, A.Name))
-
-
-def _count_reads(node, counter: Counter) -> None:
-    if isinstance(node, tuple):
-        for item in node:
-            _count_reads(item, counter)
-        return
-    if not isinstance(node, A.Node):
-        return
-    if isinstance(node, A.Name):
-        counter[node.id] += 1
-        return
-    if isinstance(node, A.Comprehension):
-        targets: tuple[str, ...] = ("target",)
-    elif isinstance(node, A.Delete):
-        targets = ()  # `del x` reads `x`; `del d[k]` reads `d` and `k`
-    else:
-        targets = _TARGET_FIELDS.get(type(node), ())
-    for name in child_fields(type(node)):
-        (_count_target_reads if name in targets else _count_reads)(getattr(node, name), counter)
-
-
-def _count_target_reads(target, counter: Counter) -> None:
-    """`x` binds; `d[k]` reads `d` and `k`; `x.f` reads `x`."""
-    match target:
-        case A.TupleExpr(elts=elts):
-            for elt in elts:
-                _count_target_reads(elt, counter)
-        case A.Subscript(value=value, index=index):
-            _count_reads(value, counter)
-            _count_reads(index, counter)
-        case A.Attribute(value=value):
-            _count_reads(value, counter)
-        case A.Starred(value=value):
-            _count_target_reads(value, counter)
 
 
 def free_names(node) -> set[str]:
