@@ -300,15 +300,14 @@ def test_substitute_never_replaces_the_variable_a_method_changes():
 
 
 def test_reads_of_starred_targets_and_dict_unpacking():
-    from rrl.optimize.tree import reads
+    from rrl.walk import reads
 
     program = parse("rrl 1\n\nworkflow W(xs: list, d: dict, k: str) -> Any:\n    a, *d[k] = xs\n    e = {**d, k: 1}\n    return e\n")
     assert reads(program.workflows[0].body) == {"xs": 1, "d": 2, "k": 2, "e": 1}
 
 
 def test_names_read_of_a_walked_body_are_the_names_reads_counts():
-    from rrl.optimize.tree import names_read, reads
-    from rrl.walk import walk
+    from rrl.walk import names_read, reads, walk
 
     sources = [_split(path)[0] for path in CASES] + [
         "rrl 1\n\nworkflow W(xs: list, d: dict, k: str) -> Any:\n    a, *d[k] = xs\n    e = {**d, k: 1}\n    return e\n"

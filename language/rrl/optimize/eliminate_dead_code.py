@@ -19,8 +19,8 @@ from dataclasses import replace
 
 from .. import ast as A
 from ..check import has_effect
-from ..walk import walk
-from .tree import NotLiteral, cannot_raise, is_literal, literal_value, map_blocks, map_decl_bodies, reads
+from ..walk import reads, walk
+from .tree import NotLiteral, cannot_raise, is_literal, literal_value, map_blocks, map_decl_bodies
 
 _TERMINATORS = (A.Return, A.Raise, A.Break, A.Continue)
 

@@ -29,8 +29,8 @@ from dataclasses import replace
 from .. import ast as A
 from ..check import mutated_receiver, target_root
 from ..limits import depth
-from ..walk import walk
-from .tree import cannot_raise, evaluation_children, map_blocks, map_decl_bodies, map_exprs, occurs, reads, substitute
+from ..walk import reads, walk
+from .tree import cannot_raise, evaluation_children, map_blocks, map_decl_bodies, map_exprs, occurs, substitute
 
 _FOUND, _CLEAN, _RAISES, _UNSAFE = "found", "clean", "raises", "unsafe"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import fields, replace
-from typing import Callable, Iterable
+from typing import Callable
 
 from .. import ast as A
 from ..check import assigned_names, mutated_receiver, target_root
-from ..walk import TARGET_FIELDS, child_fields, children, names_read, reads, walk  # noqa: F401  reads, names_read: the passes' and tests' import
+from ..walk import TARGET_FIELDS, children, walk
 
 EXPRESSIONS = (
     A.Name, A.Constant, A.Starred, A.FString, A.ListExpr, A.TupleExpr, A.DictExpr, A.Attribute, A.Subscript,
