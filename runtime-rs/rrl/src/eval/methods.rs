@@ -1222,24 +1222,9 @@ fn dict_method(
             }
             let mut changed = dict.clone();
             if let Some(other) = args.first() {
-                match other {
-                    Value::Dict(other) => other
-                        .iter()
-                        .for_each(|(key, value)| changed.insert(key.clone(), value.clone())),
-                    other => {
-                        for (index, item) in iterate(other)?.into_iter().enumerate() {
-                            let pair = iterate(&item).map_err(|_| {
-                                type_error(format!("cannot convert dictionary update sequence element #{index} to a sequence"))
-                            })?;
-                            let [key, value] = <[Value; 2]>::try_from(pair).map_err(|pair| {
-                                Exception::new(
-                                    BuiltinException::ValueError,
-                                    format!("dictionary update sequence element #{index} has length {}; 2 is required", pair.len()),
-                                )
-                            })?;
-                            changed.set(key, value)?;
-                        }
-                    }
+                // A dict, or any iterable of pairs: what `dict(other)` takes.
+                for (key, value) in super::builtins::dict_from(other)?.iter() {
+                    changed.insert(key.clone(), value.clone());
                 }
             }
             for (key, value) in kwargs {
