@@ -64,6 +64,7 @@ def _in_place_or(left: Any, right: Any) -> Any:
         return operator.ior(set(left), right)
     return operator.ior(left, right)
 
+
 COMPARE_OPERATORS: dict[str, Callable] = {
     "==": operator.eq,
     "!=": operator.ne,
