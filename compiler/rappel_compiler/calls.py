@@ -21,7 +21,7 @@ from rrl import policies as P
 
 from . import dialect
 from .constants import Backoff, ConstEvaluator, Retry, Seconds
-from .diagnostics import Reject, arity_message, did_you_mean
+from .diagnostics import Reject, arity_message, did_you_mean, method_call_problem
 from .expressions import as_starred, comprehension_clauses, target_names
 from .modules import Unavailable
 from .resolve import ActionInfo, ConstInfo, Hook, MemberInfo
@@ -816,17 +816,12 @@ class CallLowering:
         signature = dialect.LITERAL_METHOD_ARGUMENTS.get((owner, name))
         if signature is None or any(arg.star for arg in node.args):
             return
-        low, high, keywords = signature
-        label = f"{owner}.{name}"
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value not in keywords:
-                message = f"{label}() takes no keyword arguments" if not keywords else \
-                    f"{label}() does not take the keyword argument `{arg.keyword.value}`"
-                raise Reject("RPL0206", message, arg, did_you_mean(arg.keyword.value, keywords) or
-                             f"pass the argument{'s' if high > 1 else ''} of {name}() by position")
-        positional = sum(1 for arg in node.args if arg.keyword is None)
-        if not low <= positional <= high:
-            raise Reject("RPL0206", arity_message(label, low, high, positional), node)
+        named = [arg for arg in node.args if arg.keyword is not None]
+        problem = method_call_problem(f"{owner}.{name}", signature, [arg.keyword.value for arg in named],
+                                      len(node.args) - len(named))
+        if problem is not None:
+            message, help, keyword = problem
+            raise Reject("RPL0206", message, named[keyword] if keyword is not None else node, help)
         if owner == "str" and isinstance(node.func.value, cst.SimpleString):
             error = _constant_call_error(node.func.value, name, node.args)
             if error is not None:

@@ -188,3 +188,23 @@ def arity_message(name: str, low: int, high: int | None, given: int) -> str:
     expected = f"{low}" if low == high else f"from {low} to {high}" if high is not None else f"at least {low}"
     plural = "" if low == 1 and high in (1, None) else "s"
     return f"{name}() takes {expected} positional argument{plural} but {given} {'was' if given == 1 else 'were'} given"
+
+
+def method_call_problem(label: str, signature: tuple[int, int, frozenset[str]], keywords: list[str],
+                        positional: int) -> tuple[str, str | None, int | None] | None:
+    """What is wrong with a call of the method `label` (`str.split`) given these
+    keyword names and this many positional arguments: (message, help, the index in
+    `keywords` of the one at fault, or None for a wrong count, whose help is the
+    code's own); None when nothing is. Both checks of method arity (RPL0206) ask it."""
+    low, high, accepted = signature
+    method = label.split(".")[1]
+    for index, keyword in enumerate(keywords):
+        if keyword not in accepted:
+            message = f"{label}() takes no keyword arguments" if not accepted else \
+                f"{label}() does not take the keyword argument `{keyword}`"
+            otherwise = f"its keyword arguments are {', '.join(f'`{k}`' for k in sorted(accepted))}" if accepted else \
+                f"pass the argument{'s' if high > 1 else ''} of {method}() by position"
+            return message, did_you_mean(keyword, accepted) or otherwise, index
+    if low <= positional <= high:
+        return None
+    return arity_message(label, low, high, positional), None, None

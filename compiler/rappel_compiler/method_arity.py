@@ -10,7 +10,7 @@ from rrl import ast as A
 
 from . import dialect
 from .declarations import _names_of_known_class
-from .diagnostics import Reject, arity_message, did_you_mean
+from .diagnostics import Reject, method_call_problem
 
 # The builtin types whose methods `dialect.LITERAL_METHOD_ARGUMENTS` describes, as a
 # declared type names them (`list[str]` is a `list`).
@@ -42,19 +42,10 @@ def method_arguments(program: A.Program, bodies: dict[int, list[A.Node]]) -> lis
 
 
 def _problem(label: str, signature: tuple[int, int, frozenset[str]], node: A.Call) -> Reject | None:
-    low, high, keywords = signature
-    method = label.split(".")[1]
-    for keyword in node.kwargs:
-        if keyword.name not in keywords:
-            message = f"{label}() takes no keyword arguments" if not keywords else \
-                f"{label}() does not take the keyword argument `{keyword.name}`"
-            otherwise = f"its keyword arguments are {', '.join(f'`{k}`' for k in sorted(keywords))}" if keywords else \
-                f"pass the argument{'s' if high > 1 else ''} of {method}() by position"
-            reject = Reject("RPL0206", message, None, did_you_mean(keyword.name, keywords) or otherwise)
-            reject.span = keyword.span or node.span
-            return reject
-    if low <= len(node.args) <= high:
+    problem = method_call_problem(label, signature, [keyword.name for keyword in node.kwargs], len(node.args))
+    if problem is None:
         return None
-    reject = Reject("RPL0206", arity_message(label, low, high, len(node.args)), None)
-    reject.span = node.span
+    message, help, keyword = problem
+    reject = Reject("RPL0206", message, None, help)
+    reject.span = (node.kwargs[keyword].span or node.span) if keyword is not None else node.span
     return reject
